@@ -1,0 +1,950 @@
+"""Loading data for nnscratch: the course's HDF5 files, image folders, CSV files, built-in sets.
+
+Every loader returns a :class:`Dataset`: the features ``X`` in scikit-learn's layout
+``(n_samples, n_features)`` (float64), integer class codes ``y`` ``(n_samples,)`` that
+index ``class_names``, and the :class:`Preprocessor` that turned the raw input into
+features. The preprocessor is plain data (:meth:`Preprocessor.to_dict`): it is stored in
+the model file, so that a raw picture or a raw CSV row given to ``nnscratch predict``
+goes through exactly the same steps as the training data.
+
+Preprocessing, as in the seeds:
+
+- images are converted to RGB, resized to ``size`` x ``size`` (only when they are not
+  that size already, so the course's 64x64 pixels are kept exactly), flattened in
+  (row, column, channel) order and divided by 255;
+- tabular data is standardised with the training set's mean and standard deviation
+  (a constant column gets a standard deviation of 1).
+
+Examples
+--------
+>>> from nnscratch.datasets import load_dataset, train_test_split
+>>> data = load_dataset("flower")
+>>> data.X.shape, data.class_names
+((400, 2), ['red', 'blue'])
+>>> train, test = train_test_split(data)
+>>> train.n_samples, test.n_samples
+(300, 100)
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import warnings
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+__all__ = [
+    "BUILTIN_DATASETS",
+    "DatasetError",
+    "Dataset",
+    "Preprocessor",
+    "IMAGE_EXTENSIONS",
+    "load_dataset",
+    "load_hdf5",
+    "load_image_folder",
+    "load_csv",
+    "load_builtin",
+    "load_flower",
+    "read_image",
+    "read_csv_features",
+    "train_test_split",
+    "load_train_test",
+]
+
+#: File name endings read as pictures in an image folder or given to ``predict``.
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+
+#: Largest image side accepted for ``size`` (the course uses 64).
+MAX_IMAGE_SIZE = 1024
+
+#: The built-in data sets, name -> one-line description.
+BUILTIN_DATASETS = {
+    "flower": "the course's planar 'flower' set: 400 2-D points, 2 classes (red/blue)",
+    "moons": "scikit-learn's two interleaving half circles: 400 2-D points, noise 0.2",
+    "circles": "scikit-learn's two nested circles: 400 2-D points, noise 0.1, factor 0.5",
+    "breast-cancer": "scikit-learn's Wisconsin breast cancer set: 569 samples, 30 features",
+    "digits": "scikit-learn's 8x8 handwritten digits: 1797 samples, 64 features, 10 classes",
+}
+
+_SPLIT_SEED = 0
+_SPLIT_TEST_SIZE = 0.25
+
+
+class DatasetError(ValueError):
+    """The data cannot be read or is not usable; the message says what to do."""
+
+
+# --------------------------------------------------------------------------- preprocessing
+
+
+@dataclass(frozen=True)
+class Preprocessor:
+    """How raw input becomes the feature matrix ``X`` ``(n_samples, n_features)``.
+
+    Parameters
+    ----------
+    kind : {"image", "tabular"}
+        ``"image"``: RGB pictures resized to ``size`` x ``size``, flattened, divided by 255.
+        ``"tabular"``: the named ``columns``, standardised ``(x - mean) / std``.
+    size : int, optional
+        Side of the square pictures (image kind only).
+    columns : tuple of str, optional
+        Names of the feature columns, in order (tabular kind only).
+    mean, std : tuple of float, optional
+        Per-column statistics of the training set (tabular kind only); ``std`` > 0.
+    """
+
+    kind: str
+    size: int | None = None
+    columns: tuple[str, ...] | None = None
+    mean: tuple[float, ...] | None = None
+    std: tuple[float, ...] | None = None
+
+    # ---- construction
+    @classmethod
+    def image(cls, size: int = 64) -> "Preprocessor":
+        """The course's image preprocessing at ``size`` x ``size`` pixels."""
+        _check_image_size(size)
+        return cls(kind="image", size=int(size))
+
+    @classmethod
+    def fit_tabular(
+        cls, raw: np.ndarray, columns: Sequence[str], standardise: bool = True
+    ) -> "Preprocessor":
+        """Standardisation fitted on the training set.
+
+        Parameters
+        ----------
+        raw : ndarray of shape (n_samples, n_features)
+            The training set's raw feature values.
+        columns : sequence of str, length n_features
+        standardise : bool
+            False keeps the values as they are (mean 0, std 1): used for the 2-D
+            built-in sets, which the course feeds to its models unscaled.
+        """
+        raw = np.asarray(raw, dtype=np.float64)
+        if standardise:
+            mean = raw.mean(axis=0)
+            std = raw.std(axis=0)
+            std = np.where(std > 0, std, 1.0)
+        else:
+            mean = np.zeros(raw.shape[1])
+            std = np.ones(raw.shape[1])
+        return cls(
+            kind="tabular",
+            columns=tuple(str(c) for c in columns),
+            mean=tuple(float(v) for v in mean),
+            std=tuple(float(v) for v in std),
+        )
+
+    @property
+    def n_features(self) -> int:
+        """Number of features this preprocessing produces."""
+        if self.kind == "image":
+            return 3 * self.size * self.size
+        return len(self.columns)
+
+    # ---- use
+    def transform_images(self, images: np.ndarray) -> np.ndarray:
+        """Flatten and scale pictures.
+
+        Parameters
+        ----------
+        images : ndarray of shape (n_samples, size, size, 3), uint8
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, size * size * 3), float64 in [0, 1]
+        """
+        if self.kind != "image":
+            raise DatasetError("this model was trained on tabular data; give it a CSV file")
+        images = np.asarray(images)
+        expected = (self.size, self.size, 3)
+        if images.ndim != 4 or images.shape[1:] != expected:
+            raise DatasetError(
+                f"pictures must have shape (n, {self.size}, {self.size}, 3), "
+                f"got {images.shape}"
+            )
+        return images.reshape(images.shape[0], -1).astype(np.float64) / 255.0
+
+    def transform_tabular(self, raw: np.ndarray) -> np.ndarray:
+        """Standardise raw rows.
+
+        Parameters
+        ----------
+        raw : ndarray of shape (n_samples, n_features)
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features), float64
+        """
+        if self.kind != "tabular":
+            raise DatasetError("this model was trained on pictures; give it image files")
+        raw = np.asarray(raw, dtype=np.float64)
+        if raw.ndim != 2 or raw.shape[1] != len(self.columns):
+            raise DatasetError(
+                f"expected {len(self.columns)} feature columns, got shape {raw.shape}"
+            )
+        return (raw - np.asarray(self.mean)) / np.asarray(self.std)
+
+    def transform(self, raw: np.ndarray) -> np.ndarray:
+        """Apply :meth:`transform_images` or :meth:`transform_tabular`, by ``kind``."""
+        if self.kind == "image":
+            return self.transform_images(raw)
+        return self.transform_tabular(raw)
+
+    # ---- plain data
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready description, e.g. ``{"kind": "image", "size": 64}``."""
+        if self.kind == "image":
+            return {"kind": "image", "size": self.size}
+        return {
+            "kind": "tabular",
+            "columns": list(self.columns),
+            "mean": list(self.mean),
+            "std": list(self.std),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "Preprocessor":
+        """Rebuild from :meth:`to_dict`'s output, checking every key and value.
+
+        Raises
+        ------
+        DatasetError
+            Unknown kind or keys, wrong types, non-finite or non-positive statistics.
+        """
+        if not isinstance(data, dict):
+            raise DatasetError("preprocessing must be a JSON object")
+        kind = data.get("kind")
+        if kind == "image":
+            if set(data) != {"kind", "size"}:
+                raise DatasetError(f"unexpected image preprocessing keys {sorted(data)}")
+            size = data["size"]
+            if not isinstance(size, int) or isinstance(size, bool):
+                raise DatasetError("image preprocessing 'size' must be an integer")
+            _check_image_size(size)
+            return cls(kind="image", size=size)
+        if kind == "tabular":
+            if set(data) != {"kind", "columns", "mean", "std"}:
+                raise DatasetError(f"unexpected tabular preprocessing keys {sorted(data)}")
+            columns, mean, std = data["columns"], data["mean"], data["std"]
+            if not (isinstance(columns, list) and all(isinstance(c, str) for c in columns)):
+                raise DatasetError("tabular preprocessing 'columns' must be a list of strings")
+            if not columns:
+                raise DatasetError("tabular preprocessing needs at least one column")
+            for name, values in (("mean", mean), ("std", std)):
+                if not (
+                    isinstance(values, list)
+                    and len(values) == len(columns)
+                    and all(_is_finite_number(v) for v in values)
+                ):
+                    raise DatasetError(
+                        f"tabular preprocessing '{name}' must be {len(columns)} finite numbers"
+                    )
+            if any(v <= 0 for v in std):
+                raise DatasetError("tabular preprocessing 'std' must be positive")
+            return cls(
+                kind="tabular",
+                columns=tuple(columns),
+                mean=tuple(float(v) for v in mean),
+                std=tuple(float(v) for v in std),
+            )
+        raise DatasetError(f"unknown preprocessing kind {kind!r} (expected 'image' or 'tabular')")
+
+
+def _is_finite_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _check_image_size(size: Any) -> None:
+    if not isinstance(size, (int, np.integer)) or not 1 <= size <= MAX_IMAGE_SIZE:
+        raise DatasetError(
+            f"image size must be an integer from 1 to {MAX_IMAGE_SIZE}, got {size!r}"
+        )
+
+
+# --------------------------------------------------------------------------- the result
+
+
+@dataclass
+class Dataset:
+    """Features, labels and how they were made.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_samples, n_features), float64
+        The preprocessed features.
+    y : ndarray of shape (n_samples,), int64
+        Class codes: ``y[i]`` indexes ``class_names``.
+    class_names : list of str
+        Human-readable name of each class code.
+    preprocessor : Preprocessor
+        How the raw input became ``X``.
+    raw : ndarray
+        The raw input: uint8 pictures ``(n_samples, size, size, 3)`` for images, the
+        unscaled values ``(n_samples, n_features)`` for tabular data.
+    source : str
+        Where the data came from (a path or a built-in name).
+    names : list of str
+        One name per sample (file name, ``file.csv:row N``, or ``name[i]``).
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    class_names: list[str]
+    preprocessor: Preprocessor
+    raw: np.ndarray
+    source: str
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        """``"image"`` or ``"tabular"``."""
+        return self.preprocessor.kind
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.X.shape[0])
+
+    @property
+    def n_features(self) -> int:
+        return int(self.X.shape[1])
+
+    def subset(self, index: np.ndarray) -> "Dataset":
+        """The samples at ``index`` (same preprocessing and class names)."""
+        index = np.asarray(index)
+        return replace(
+            self,
+            X=self.X[index],
+            y=self.y[index],
+            raw=self.raw[index],
+            names=[self.names[i] for i in index] if self.names else [],
+        )
+
+
+def _make_dataset(raw, codes, class_names, preprocessor, source, names) -> Dataset:
+    X = preprocessor.transform(raw)
+    return Dataset(
+        X=X,
+        y=np.asarray(codes, dtype=np.int64),
+        class_names=[str(c) for c in class_names],
+        preprocessor=preprocessor,
+        raw=raw,
+        source=str(source),
+        names=list(names),
+    )
+
+
+def _codes_for(labels: Sequence[str], class_names: Sequence[str] | None, source: str):
+    """Integer codes for string labels; new class names when ``class_names`` is None."""
+    labels = [str(v) for v in labels]
+    if class_names is None:
+        unique = sorted(set(labels), key=_natural_key)
+        class_names = unique
+    index = {name: i for i, name in enumerate(class_names)}
+    unknown = sorted(set(labels) - set(index), key=_natural_key)
+    if unknown:
+        raise DatasetError(
+            f"{source}: labels {unknown[:5]} are not classes of the model "
+            f"({list(class_names)}); use data with the model's classes"
+        )
+    return np.array([index[v] for v in labels], dtype=np.int64), list(class_names)
+
+
+def _natural_key(text: str):
+    try:
+        return (0, float(text), text)
+    except ValueError:
+        return (1, 0.0, text)
+
+
+# --------------------------------------------------------------------------- images
+
+
+def read_image(path: str | os.PathLike, size: int) -> np.ndarray:
+    """Read one picture as RGB ``(size, size, 3)`` uint8.
+
+    Any mode Pillow reads (RGB, grayscale, RGBA, palette, 16-bit) is converted to RGB;
+    transparent pixels are put on white. The EXIF orientation is applied. A picture that
+    is not ``size`` x ``size`` is resized (squashed, like the course's own
+    "predict your image" step); one that is keeps its pixels exactly.
+
+    Raises
+    ------
+    DatasetError
+        The file is missing or is not a picture Pillow can read.
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    _check_image_size(size)
+    path = Path(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                img = ImageOps.exif_transpose(img)
+                img.load()
+                rgb = _to_rgb(img)
+    except FileNotFoundError:
+        raise DatasetError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DatasetError(f"{path}: is a folder, not a picture") from None
+    except (UnidentifiedImageError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning):
+        raise DatasetError(f"{path}: not a picture that can be read (PNG, JPEG, ...)") from None
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise DatasetError(f"{path}: cannot read the picture ({_one_line(exc)})") from None
+    if rgb.size != (size, size):
+        rgb = rgb.resize((size, size), Image.Resampling.LANCZOS)
+    return np.asarray(rgb, dtype=np.uint8).reshape(size, size, 3)
+
+
+def _to_rgb(img):
+    from PIL import Image
+
+    if img.mode == "RGB":
+        return img
+    if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        arr = np.asarray(img, dtype=np.float64)
+        hi = arr.max() if arr.size else 0.0
+        scale = 255.0 / (65535.0 if hi > 255 else 255.0)
+        img = Image.fromarray(np.clip(arr * scale, 0, 255).astype(np.uint8), mode="L")
+    if img.mode == "P" and "transparency" in img.info:
+        img = img.convert("RGBA")
+    if img.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        img = img.convert("RGBA")
+        background = Image.new("RGBA", img.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, img).convert("RGB")
+    return img.convert("RGB")
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def _array_to_images(x: np.ndarray, size: int, source: str) -> np.ndarray:
+    """uint8 pictures (n, h, w[, c]) -> RGB (n, size, size, 3), resized only if needed."""
+    from PIL import Image
+
+    if x.ndim == 3:
+        x = x[..., None]
+    if x.ndim != 4 or x.shape[3] not in (1, 3, 4):
+        raise DatasetError(
+            f"{source}: pictures must have shape (n, height, width[, 1|3|4]), got {x.shape}"
+        )
+    if x.dtype != np.uint8:
+        if not np.issubdtype(x.dtype, np.number) or np.isnan(x).any() or x.min() < 0 \
+                or x.max() > 255:
+            raise DatasetError(f"{source}: pixel values must be integers from 0 to 255")
+        x = x.astype(np.uint8)
+    if x.shape[3] == 1:
+        x = np.repeat(x, 3, axis=3)
+    elif x.shape[3] == 4:
+        alpha = x[..., 3:4].astype(np.float64) / 255.0
+        x = np.round(x[..., :3] * alpha + 255.0 * (1.0 - alpha)).astype(np.uint8)
+    if x.shape[1:3] == (size, size):
+        return np.ascontiguousarray(x)
+    out = np.empty((x.shape[0], size, size, 3), dtype=np.uint8)
+    for i, img in enumerate(x):
+        out[i] = np.asarray(Image.fromarray(img).resize((size, size), Image.Resampling.LANCZOS))
+    return out
+
+
+def load_hdf5(
+    path: str | os.PathLike,
+    *,
+    image_size: int = 64,
+    preprocessor: Preprocessor | None = None,
+    class_names: Sequence[str] | None = None,
+) -> Dataset:
+    """Read the course's HDF5 layout.
+
+    The file holds one dataset whose name ends in ``_set_x`` (pictures
+    ``(n, height, width, 3)``, uint8), one ending in ``_set_y`` (labels ``(n,)`` or
+    ``(1, n)``) and optionally ``list_classes`` (the class names, bytes or str), like
+    ``train_catvnoncat.h5``.
+
+    Parameters
+    ----------
+    path : path-like
+    image_size : int
+        Side of the pictures after resizing (64 keeps the course's pixels as they are).
+    preprocessor : Preprocessor, optional
+        A trained model's preprocessing (its size wins over ``image_size``).
+    class_names : sequence of str, optional
+        A trained model's class names: the file's class names must agree.
+
+    Returns
+    -------
+    Dataset
+    """
+    import h5py
+
+    path = Path(path)
+    if preprocessor is not None:
+        if preprocessor.kind != "image":
+            raise DatasetError(f"{path}: holds pictures, but the model was trained on a table")
+        image_size = preprocessor.size
+    _check_image_size(image_size)
+    if not path.is_file():
+        raise DatasetError(f"{path}: no such file")
+    try:
+        with h5py.File(path, "r") as f:
+            keys = list(f.keys())
+            xs = [k for k in keys if k.endswith("_set_x")]
+            ys = [k for k in keys if k.endswith("_set_y")]
+            if len(xs) != 1 or len(ys) != 1:
+                raise DatasetError(
+                    f"{path}: expected one '*_set_x' and one '*_set_y' dataset, found {keys}"
+                )
+            x = np.asarray(f[xs[0]][()])
+            y = np.asarray(f[ys[0]][()])
+            names = None
+            if "list_classes" in keys:
+                names = [
+                    v.decode("utf-8") if isinstance(v, bytes) else str(v)
+                    for v in np.asarray(f["list_classes"][()]).ravel()
+                ]
+    except DatasetError:
+        raise
+    except (OSError, KeyError, ValueError, TypeError) as exc:
+        raise DatasetError(f"{path}: not a readable HDF5 file ({_one_line(exc)})") from None
+    y = y.ravel()
+    if x.shape[0] != y.shape[0]:
+        raise DatasetError(f"{path}: {x.shape[0]} pictures but {y.shape[0]} labels")
+    if x.shape[0] == 0:
+        raise DatasetError(f"{path}: holds no pictures")
+    if not np.issubdtype(y.dtype, np.integer) and not (
+        np.issubdtype(y.dtype, np.floating) and np.all(np.isfinite(y)) and np.all(y == np.round(y))
+    ):
+        raise DatasetError(f"{path}: labels must be integer class codes")
+    y = y.astype(np.int64)
+    if y.min() < 0:
+        raise DatasetError(f"{path}: labels must be non-negative class codes")
+    if names is None:
+        names = [str(i) for i in range(int(y.max()) + 1)]
+    if int(y.max()) >= len(names):
+        raise DatasetError(
+            f"{path}: label {int(y.max())} has no name in list_classes ({names})"
+        )
+    if class_names is not None and list(names) != list(class_names):
+        raise DatasetError(
+            f"{path}: its classes {names} differ from the model's {list(class_names)}"
+        )
+    images = _array_to_images(x, image_size, str(path))
+    prep = preprocessor or Preprocessor.image(image_size)
+    sample_names = [f"{path.name}[{i}]" for i in range(len(y))]
+    return _make_dataset(images, y, names, prep, path, sample_names)
+
+
+def _image_files(folder: Path) -> list[Path]:
+    return sorted(
+        p for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith(".")
+        and p.suffix.lower() in IMAGE_EXTENSIONS
+    )
+
+
+def load_image_folder(
+    path: str | os.PathLike,
+    *,
+    image_size: int = 64,
+    preprocessor: Preprocessor | None = None,
+    class_names: Sequence[str] | None = None,
+) -> Dataset:
+    """Read a folder with one sub-folder of pictures per class.
+
+    ``path/cat/*.png``, ``path/non-cat/*.jpg``: the sub-folder names are the class names
+    (sorted, unless a trained model's ``class_names`` are given; then every sub-folder
+    must be one of them). Pictures are read with :func:`read_image`.
+
+    Returns
+    -------
+    Dataset
+    """
+    path = Path(path)
+    if preprocessor is not None:
+        if preprocessor.kind != "image":
+            raise DatasetError(f"{path}: holds pictures, but the model was trained on a table")
+        image_size = preprocessor.size
+    _check_image_size(image_size)
+    if not path.is_dir():
+        raise DatasetError(f"{path}: no such folder")
+    subdirs = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not subdirs:
+        raise DatasetError(
+            f"{path}: has no sub-folders; put the pictures of each class in its own "
+            "sub-folder (e.g. cat/, non-cat/)"
+        )
+    labels: list[str] = []
+    files: list[Path] = []
+    for sub in subdirs:
+        found = _image_files(sub)
+        if not found:
+            raise DatasetError(
+                f"{sub}: holds no pictures ({', '.join(IMAGE_EXTENSIONS)}); "
+                "remove the folder or add pictures"
+            )
+        files.extend(found)
+        labels.extend([sub.name] * len(found))
+    codes, names = _codes_for(labels, class_names, str(path))
+    images = np.stack([read_image(f, image_size) for f in files])
+    prep = preprocessor or Preprocessor.image(image_size)
+    sample_names = [str(f.relative_to(path)) for f in files]
+    return _make_dataset(images, codes, names, prep, path, sample_names)
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    if not path.is_file():
+        raise DatasetError(f"{path}: no such file")
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            rows = [row for row in csv.reader(f) if any(cell.strip() for cell in row)]
+    except UnicodeDecodeError:
+        raise DatasetError(f"{path}: not a text CSV file (UTF-8)") from None
+    except (OSError, csv.Error) as exc:
+        raise DatasetError(f"{path}: cannot read the CSV file ({_one_line(exc)})") from None
+    if not rows:
+        raise DatasetError(f"{path}: is empty; a CSV file needs a header line and rows")
+    header = [h.strip() for h in rows[0]]
+    if len(set(header)) != len(header):
+        raise DatasetError(f"{path}: the header names a column twice ({header})")
+    for i, row in enumerate(rows[1:], start=1):
+        if len(row) != len(header):
+            raise DatasetError(
+                f"{path}: row {i} has {len(row)} values but the header has {len(header)}"
+            )
+    return header, rows[1:]
+
+
+def _parse_numbers(path: Path, header, rows, columns) -> np.ndarray:
+    idx = [header.index(c) for c in columns]
+    out = np.empty((len(rows), len(idx)), dtype=np.float64)
+    for i, row in enumerate(rows):
+        for j, k in enumerate(idx):
+            try:
+                v = float(row[k])
+            except ValueError:
+                raise DatasetError(
+                    f"{path}: row {i + 1}, column '{header[k]}': {row[k].strip()!r} is not a "
+                    "number; features must be numeric (choose the label with --label-column)"
+                ) from None
+            if not math.isfinite(v):
+                raise DatasetError(
+                    f"{path}: row {i + 1}, column '{header[k]}': {row[k].strip()!r} is not a "
+                    "finite number"
+                )
+            out[i, j] = v
+    return out
+
+
+def load_csv(
+    path: str | os.PathLike,
+    *,
+    label_column: str | None = None,
+    preprocessor: Preprocessor | None = None,
+    class_names: Sequence[str] | None = None,
+) -> Dataset:
+    """Read a CSV file with a header line.
+
+    Parameters
+    ----------
+    path : path-like
+    label_column : str, optional
+        The column holding the labels (default: the last column). Every other column
+        is a numeric feature, unless ``preprocessor`` names the feature columns.
+    preprocessor : Preprocessor, optional
+        A trained model's preprocessing: its columns are picked by name, and its
+        training statistics are used (not this file's).
+    class_names : sequence of str, optional
+        A trained model's class names; every label must be one of them.
+
+    Returns
+    -------
+    Dataset
+    """
+    path = Path(path)
+    if preprocessor is not None and preprocessor.kind != "tabular":
+        raise DatasetError(f"{path}: is a table, but the model was trained on pictures")
+    header, rows = _read_csv_rows(path)
+    if not rows:
+        raise DatasetError(f"{path}: has a header but no rows")
+    if label_column is None:
+        label_column = header[-1]
+    if label_column not in header:
+        raise DatasetError(
+            f"{path}: no column '{label_column}'; the columns are {', '.join(header)} "
+            "(choose one with --label-column)"
+        )
+    if preprocessor is not None:
+        columns = list(preprocessor.columns)
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise DatasetError(
+                f"{path}: lacks the model's feature columns {missing}; "
+                f"it has {', '.join(header)}"
+            )
+        if label_column in columns:
+            raise DatasetError(f"{path}: '{label_column}' is a feature of the model, not a label")
+    else:
+        columns = [c for c in header if c != label_column]
+        if not columns:
+            raise DatasetError(f"{path}: has no feature columns besides '{label_column}'")
+    raw = _parse_numbers(path, header, rows, columns)
+    k = header.index(label_column)
+    labels = [row[k].strip() for row in rows]
+    if any(v == "" for v in labels):
+        raise DatasetError(f"{path}: some rows have an empty label in '{label_column}'")
+    codes, names = _codes_for(labels, class_names, str(path))
+    prep = preprocessor or Preprocessor.fit_tabular(raw, columns)
+    sample_names = [f"{path.name}:row {i}" for i in range(1, len(rows) + 1)]
+    return _make_dataset(raw, codes, names, prep, path, sample_names)
+
+
+def read_csv_features(path: str | os.PathLike, preprocessor: Preprocessor):
+    """Raw rows of a CSV file for prediction: the model's columns, picked by name.
+
+    Returns
+    -------
+    raw : ndarray of shape (n_rows, n_features)
+    names : list of str
+        ``"file.csv:row N"`` for each row (N from 1, the header not counted).
+    """
+    path = Path(path)
+    if preprocessor.kind != "tabular":
+        raise DatasetError(f"{path}: is a table, but the model was trained on pictures")
+    header, rows = _read_csv_rows(path)
+    if not rows:
+        raise DatasetError(f"{path}: has a header but no rows")
+    missing = [c for c in preprocessor.columns if c not in header]
+    if missing:
+        raise DatasetError(
+            f"{path}: lacks the model's feature columns {missing}; it has {', '.join(header)}"
+        )
+    raw = _parse_numbers(path, header, rows, list(preprocessor.columns))
+    return raw, [f"{path}:row {i}" for i in range(1, len(rows) + 1)]
+
+
+# --------------------------------------------------------------------------- built-in sets
+
+
+def load_flower(m: int = 400, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The course's planar "flower" data set (``load_planar_dataset``), exactly.
+
+    The course calls ``np.random.seed(1)`` and then draws from the global legacy
+    generator; here one ``RandomState(seed)`` makes the same draws in the same order,
+    so the points are identical without touching NumPy's global state.
+
+    Returns
+    -------
+    X : ndarray of shape (m, 2)
+        The points (the course's ``X`` transposed).
+    y : ndarray of shape (m,), int64
+        0 (red) for the first petal set, 1 (blue) for the second.
+    """
+    rng = np.random.RandomState(seed)
+    N = int(m / 2)  # number of points per class
+    D = 2  # dimensionality
+    X = np.zeros((m, D))  # data matrix where each row is a single example
+    Y = np.zeros((m, 1), dtype="uint8")  # labels vector (0 for red, 1 for blue)
+    a = 4  # maximum ray of the flower
+    for j in range(2):
+        ix = range(N * j, N * (j + 1))
+        t = np.linspace(j * 3.12, (j + 1) * 3.12, N) + rng.randn(N) * 0.2  # theta
+        r = a * np.sin(4 * t) + rng.randn(N) * 0.2  # radius
+        X[ix] = np.c_[r * np.sin(t), r * np.cos(t)]
+        Y[ix] = j
+    return X, Y.ravel().astype(np.int64)
+
+
+def _builtin_raw(name: str):
+    """(raw X, y codes, class names, column names, standardise?) of a built-in set."""
+    if name == "flower":
+        X, y = load_flower()
+        return X, y, ["red", "blue"], ["x1", "x2"], False
+    if name == "moons":
+        from sklearn.datasets import make_moons
+
+        X, y = make_moons(n_samples=400, noise=0.2, random_state=0)
+        return X, y, ["0", "1"], ["x1", "x2"], False
+    if name == "circles":
+        from sklearn.datasets import make_circles
+
+        X, y = make_circles(n_samples=400, noise=0.1, factor=0.5, random_state=0)
+        return X, y, ["outer", "inner"], ["x1", "x2"], False
+    if name == "breast-cancer":
+        from sklearn.datasets import load_breast_cancer
+
+        bunch = load_breast_cancer()
+        columns = [str(c).replace(" ", "_") for c in bunch.feature_names]
+        return bunch.data, bunch.target, [str(c) for c in bunch.target_names], columns, True
+    if name == "digits":
+        from sklearn.datasets import load_digits
+
+        bunch = load_digits()
+        columns = [f"pixel_{i // 8}_{i % 8}" for i in range(64)]
+        names = [str(c) for c in bunch.target_names]
+        return bunch.data, bunch.target, names, columns, True
+    raise DatasetError(
+        f"unknown built-in data set '{name}'; choose one of {', '.join(BUILTIN_DATASETS)}"
+        " or give a .h5 file, a folder of class sub-folders, or a .csv file"
+    )
+
+
+def load_builtin(name: str, *, preprocessor: Preprocessor | None = None) -> Dataset:
+    """One of :data:`BUILTIN_DATASETS`, whole (see :func:`train_test_split`).
+
+    The 2-D sets (flower, moons, circles) are kept unscaled, as the course feeds the
+    flower to its models; breast-cancer and digits are standardised (with the whole
+    set's statistics here; :func:`load_train_test` fits them on the training part).
+    """
+    X, y, names, columns, standardise = _builtin_raw(name)
+    if preprocessor is not None and (
+        preprocessor.kind != "tabular" or list(preprocessor.columns) != columns
+    ):
+        raise DatasetError(f"the built-in set '{name}' does not have the model's features")
+    prep = preprocessor or Preprocessor.fit_tabular(X, columns, standardise=standardise)
+    sample_names = [f"{name}[{i}]" for i in range(len(y))]
+    return _make_dataset(np.asarray(X, dtype=np.float64), y, names, prep, name, sample_names)
+
+
+def _is_builtin(spec: str) -> bool:
+    return str(spec) in BUILTIN_DATASETS and not Path(spec).exists()
+
+
+# --------------------------------------------------------------------------- dispatch
+
+
+def load_dataset(
+    spec: str | os.PathLike,
+    *,
+    image_size: int = 64,
+    label_column: str | None = None,
+    preprocessor: Preprocessor | None = None,
+    class_names: Sequence[str] | None = None,
+) -> Dataset:
+    """Load data from a path or a built-in name.
+
+    Parameters
+    ----------
+    spec : str or path-like
+        A ``.h5``/``.hdf5`` file (the course's layout), a folder with one sub-folder
+        per class, a ``.csv`` file with a header, or a built-in name
+        (:data:`BUILTIN_DATASETS`).
+    image_size : int
+        Picture side for image data (default 64).
+    label_column : str, optional
+        CSV only: the label column (default: the last one).
+    preprocessor, class_names : optional
+        A trained model's preprocessing and class names, to load evaluation data
+        the same way as the training data.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DatasetError
+        Missing file, unknown format, unreadable content, unknown column, ...
+    """
+    spec_str = str(spec)
+    path = Path(spec)
+    if _is_builtin(spec_str):
+        return load_builtin(spec_str, preprocessor=preprocessor)
+    suffix = path.suffix.lower()
+    if path.is_dir():
+        return load_image_folder(
+            path, image_size=image_size, preprocessor=preprocessor, class_names=class_names
+        )
+    if suffix in (".h5", ".hdf5"):
+        return load_hdf5(
+            path, image_size=image_size, preprocessor=preprocessor, class_names=class_names
+        )
+    if suffix == ".csv":
+        return load_csv(
+            path, label_column=label_column, preprocessor=preprocessor, class_names=class_names
+        )
+    if not path.exists():
+        raise DatasetError(
+            f"{spec_str}: no such file or folder, and not a built-in data set "
+            f"({', '.join(BUILTIN_DATASETS)})"
+        )
+    raise DatasetError(
+        f"{spec_str}: unknown data format; give a .h5/.hdf5 file, a .csv file, or a folder "
+        "with one sub-folder of pictures per class"
+    )
+
+
+def train_test_split(
+    data: Dataset, test_size: float = _SPLIT_TEST_SIZE, seed: int = _SPLIT_SEED
+) -> tuple[Dataset, Dataset]:
+    """Stratified split with a fixed seed; tabular statistics refitted on the train part.
+
+    Parameters
+    ----------
+    data : Dataset
+    test_size : float
+        Fraction of the samples held out (default 0.25).
+    seed : int
+        Seed of the shuffle (default 0), so the split is always the same.
+
+    Returns
+    -------
+    train, test : Dataset
+    """
+    from sklearn.model_selection import train_test_split as sk_split
+
+    index = np.arange(data.n_samples)
+    train_idx, test_idx = sk_split(
+        index, test_size=test_size, random_state=seed, stratify=data.y
+    )
+    train_idx, test_idx = np.sort(train_idx), np.sort(test_idx)
+    train, test = data.subset(train_idx), data.subset(test_idx)
+    if data.kind == "tabular":
+        standardise = not (
+            all(v == 0.0 for v in data.preprocessor.mean)
+            and all(v == 1.0 for v in data.preprocessor.std)
+        )
+        prep = Preprocessor.fit_tabular(train.raw, data.preprocessor.columns, standardise)
+        train = replace(train, preprocessor=prep, X=prep.transform(train.raw))
+        test = replace(test, preprocessor=prep, X=prep.transform(test.raw))
+    return train, test
+
+
+def load_train_test(
+    spec: str | os.PathLike,
+    test_spec: str | os.PathLike | None = None,
+    *,
+    image_size: int = 64,
+    label_column: str | None = None,
+) -> tuple[Dataset, Dataset | None]:
+    """Training data and, when available, test data prepared the same way.
+
+    With ``test_spec`` the test data is loaded with the training data's preprocessing
+    and class names. Without it, a built-in set is split with :func:`train_test_split`
+    (fixed seed, stratified) and any other data has no test part (``None``).
+    """
+    if test_spec is None and _is_builtin(str(spec)):
+        return train_test_split(load_builtin(str(spec)))
+    train = load_dataset(spec, image_size=image_size, label_column=label_column)
+    if test_spec is None:
+        return train, None
+    test = load_dataset(
+        test_spec,
+        image_size=image_size,
+        label_column=label_column,
+        preprocessor=train.preprocessor,
+        class_names=train.class_names,
+    )
+    return train, test

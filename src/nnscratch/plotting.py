@@ -1,0 +1,315 @@
+"""Pictures of a model: cost curves, decision boundaries, mislabeled pictures.
+
+Figures are built with :class:`matplotlib.figure.Figure` and the Agg canvas, never
+through ``pyplot``: no window opens and no global state changes, so these functions
+work on a server and inside tests. :func:`save_png` writes a figure atomically.
+
+Examples
+--------
+>>> from nnscratch.plotting import plot_costs, save_png
+>>> fig = plot_costs([0.69, 0.5, 0.4, 0.35], cost_every=100, label="lr 0.005")
+>>> save_png(fig, "costs.png")   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+
+from .persistence import atomic_write
+
+__all__ = [
+    "plot_costs",
+    "plot_cost_curves",
+    "plot_decision_boundary",
+    "plot_decision_boundaries",
+    "plot_mislabeled",
+    "save_png",
+]
+
+# Two-class colours as in the course's flower plots (red / blue), then a qualitative map.
+_POINT_COLOURS = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+                  "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+_REGION_COLOURS = ["#f4b6b6", "#b4cde6", "#bfe3bf", "#ffd8b0", "#dccbe8", "#ddc8c3",
+                   "#f6cfe7", "#dddddd", "#ececb8", "#b9e7ee"]
+
+
+def _new_figure(width: float, height: float) -> Figure:
+    fig = Figure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def plot_costs(
+    costs: Sequence[float],
+    cost_every: int = 100,
+    *,
+    label: str | None = None,
+    title: str | None = None,
+    ax: Any = None,
+) -> Figure:
+    """The cost curve, as the seeds draw it: one point every ``cost_every`` iterations.
+
+    Parameters
+    ----------
+    costs : sequence of float, length k
+        ``estimator.costs_``: the cost at iterations 0, ``cost_every``, 2 ``cost_every``...
+    cost_every : int
+        Iterations between two recorded costs (100 gives the seeds' "per hundred
+        iterations" axis).
+    label : str, optional
+        Legend entry (e.g. the learning rate).
+    title : str, optional
+    ax : matplotlib Axes, optional
+        Draw into this axes instead of a new figure.
+
+    Returns
+    -------
+    Figure
+    """
+    costs = np.asarray(costs, dtype=np.float64).ravel()
+    if costs.size == 0:
+        raise ValueError("no costs to plot: the model has no recorded cost history")
+    fig = ax.figure if ax is not None else _new_figure(6.4, 4.2)
+    ax = ax if ax is not None else fig.add_subplot()
+    steps = np.arange(costs.size)
+    ax.plot(steps, costs, marker="o" if costs.size <= 30 else None, markersize=3,
+            label=label)
+    ax.set_xlabel(f"iterations (per {'hundred' if cost_every == 100 else cost_every})")
+    ax.set_ylabel("cost")
+    ax.grid(True, alpha=0.3)
+    if title:
+        ax.set_title(title)
+    if label:
+        ax.legend()
+    if fig.get_layout_engine() is None:
+        fig.set_layout_engine("tight")
+    return fig
+
+
+def plot_cost_curves(
+    curves: Mapping[str, tuple[Sequence[float], int]],
+    *,
+    title: str | None = None,
+) -> Figure:
+    """Several cost curves side by side, one panel per model.
+
+    Parameters
+    ----------
+    curves : mapping name -> (costs, cost_every)
+    title : str, optional
+        The figure's title.
+
+    Returns
+    -------
+    Figure
+    """
+    n = len(curves)
+    if n == 0:
+        raise ValueError("no cost curves to plot")
+    fig = _new_figure(4.2 * n, 3.8)
+    axes = fig.subplots(1, n, squeeze=False)[0]
+    for ax, (name, (costs, every)) in zip(axes, curves.items()):
+        plot_costs(costs, every, title=name, ax=ax)
+    if title:
+        fig.suptitle(title)
+    fig.set_layout_engine("tight")
+    return fig
+
+
+def _grid(points: np.ndarray, resolution: int):
+    x_min, x_max = points[:, 0].min(), points[:, 0].max()
+    y_min, y_max = points[:, 1].min(), points[:, 1].max()
+    pad_x = 0.1 * (x_max - x_min) or 1.0
+    pad_y = 0.1 * (y_max - y_min) or 1.0
+    xx, yy = np.meshgrid(
+        np.linspace(x_min - pad_x, x_max + pad_x, resolution),
+        np.linspace(y_min - pad_y, y_max + pad_y, resolution),
+    )
+    return xx, yy
+
+
+def plot_decision_boundary(
+    predict: Callable[[np.ndarray], np.ndarray],
+    points: np.ndarray,
+    codes: np.ndarray,
+    class_names: Sequence[str] | None = None,
+    *,
+    title: str | None = None,
+    resolution: int = 300,
+    ax: Any = None,
+) -> Figure:
+    """The regions a 2-D model predicts, with the data points on top.
+
+    Parameters
+    ----------
+    predict : callable
+        Maps raw points ``(n, 2)`` to class codes ``(n,)`` (0 .. n_classes - 1), e.g.
+        ``lambda P: np.searchsorted(clf.classes_, clf.predict(prep.transform(P)))``.
+    points : ndarray of shape (n_samples, 2)
+        The raw data points (before preprocessing).
+    codes : ndarray of shape (n_samples,)
+        The true class code of each point.
+    class_names : sequence of str, optional
+        Legend names of the codes.
+    title : str, optional
+    resolution : int
+        Grid points per axis.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    Figure
+    """
+    points = np.asarray(points, dtype=np.float64)
+    codes = np.asarray(codes).ravel()
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(
+            f"a decision boundary needs 2-D data, got {points.shape[1] if points.ndim == 2 else '?'}"
+            " features"
+        )
+    n_classes = max(int(codes.max()) + 1, len(class_names or []))
+    fig = ax.figure if ax is not None else _new_figure(6.0, 5.2)
+    ax = ax if ax is not None else fig.add_subplot()
+    xx, yy = _grid(points, resolution)
+    zz = np.asarray(predict(np.c_[xx.ravel(), yy.ravel()])).reshape(xx.shape)
+    ax.contourf(xx, yy, zz, levels=np.arange(n_classes + 1) - 0.5,
+                cmap=ListedColormap(_REGION_COLOURS[:n_classes]))
+    if n_classes == 2:
+        ax.contour(xx, yy, zz, levels=[0.5], colors="k", linewidths=0.8)
+    for k in range(n_classes):
+        mask = codes == k
+        if not mask.any():
+            continue
+        name = class_names[k] if class_names is not None else str(k)
+        ax.scatter(points[mask, 0], points[mask, 1], s=14, c=_POINT_COLOURS[k % 10],
+                   edgecolors="k", linewidths=0.3, label=name)
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    ax.set_xlim(xx.min(), xx.max())
+    ax.set_ylim(yy.min(), yy.max())
+    ax.legend(loc="upper right", fontsize="small", framealpha=0.8)
+    if title:
+        ax.set_title(title)
+    if fig.get_layout_engine() is None:
+        fig.set_layout_engine("tight")
+    return fig
+
+
+def plot_decision_boundaries(
+    panels: Mapping[str, Callable[[np.ndarray], np.ndarray]],
+    points: np.ndarray,
+    codes: np.ndarray,
+    class_names: Sequence[str] | None = None,
+    *,
+    title: str | None = None,
+) -> Figure:
+    """:func:`plot_decision_boundary` for several models, side by side.
+
+    Parameters
+    ----------
+    panels : mapping title -> predict callable
+    points, codes, class_names : as in :func:`plot_decision_boundary`
+
+    Returns
+    -------
+    Figure
+    """
+    n = len(panels)
+    if n == 0:
+        raise ValueError("no models to plot")
+    fig = _new_figure(4.6 * n, 4.4)
+    axes = fig.subplots(1, n, squeeze=False)[0]
+    for ax, (name, predict) in zip(axes, panels.items()):
+        plot_decision_boundary(predict, points, codes, class_names, title=name, ax=ax)
+    if title:
+        fig.suptitle(title)
+    fig.set_layout_engine("tight")
+    return fig
+
+
+def plot_mislabeled(
+    images: np.ndarray,
+    true_codes: np.ndarray,
+    pred_codes: np.ndarray,
+    class_names: Sequence[str],
+    *,
+    names: Sequence[str] | None = None,
+    max_images: int = 20,
+    columns: int = 5,
+    title: str | None = None,
+) -> Figure:
+    """A grid of the pictures a model gets wrong, each with its true and predicted label.
+
+    Parameters
+    ----------
+    images : ndarray of shape (n_samples, height, width, 3), uint8
+    true_codes, pred_codes : ndarray of shape (n_samples,)
+        Class codes (indices into ``class_names``).
+    class_names : sequence of str
+    names : sequence of str, optional
+        A short name per picture (file name), shown under the labels.
+    max_images : int
+        At most this many pictures (the first ones).
+    columns : int
+        Pictures per row.
+    title : str, optional
+
+    Returns
+    -------
+    Figure
+        With a "no mislabeled pictures" note when every picture is right.
+    """
+    images = np.asarray(images)
+    true_codes = np.asarray(true_codes).ravel()
+    pred_codes = np.asarray(pred_codes).ravel()
+    if images.ndim != 4 or images.shape[3] != 3:
+        raise ValueError(f"pictures must have shape (n, h, w, 3), got {images.shape}")
+    wrong = np.flatnonzero(true_codes != pred_codes)
+    shown = wrong[:max_images]
+    n_total = wrong.size
+    if shown.size == 0:
+        fig = _new_figure(4.0, 2.0)
+        ax = fig.add_subplot()
+        ax.axis("off")
+        ax.text(0.5, 0.5, "no mislabeled pictures:\nevery prediction is right",
+                ha="center", va="center")
+        return fig
+    cols = min(columns, shown.size)
+    rows = int(np.ceil(shown.size / cols))
+    fig = _new_figure(2.3 * cols, 2.9 * rows + 0.6)
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, i in zip(axes.ravel(), shown):
+        ax.imshow(images[i], interpolation="nearest")
+        text = (f"true: {class_names[true_codes[i]]}\n"
+                f"predicted: {class_names[pred_codes[i]]}")
+        if names is not None:
+            text += f"\n{_short(names[i])}"
+        ax.set_title(text, fontsize=8)
+    heading = title or "Mislabeled pictures"
+    heading += (f": {shown.size} of {n_total} shown" if n_total > shown.size
+                else f": {n_total} of {true_codes.size}")
+    fig.suptitle(heading)
+    fig.set_layout_engine("tight")
+    return fig
+
+
+def _short(text: str, width: int = 24) -> str:
+    text = str(text)
+    return text if len(text) <= width else "..." + text[-(width - 3):]
+
+
+def save_png(fig: Figure, path: str | os.PathLike, dpi: int = 100) -> None:
+    """Write ``fig`` as a PNG picture, atomically (temporary file, then rename)."""
+
+    def write(tmp: str) -> None:
+        fig.savefig(tmp, format="png", dpi=dpi)
+
+    atomic_write(path, write)
