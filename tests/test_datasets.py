@@ -1,0 +1,453 @@
+"""Data loaders: the course's HDF5 layout, image folders, CSV files, built-in sets."""
+
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+from PIL import Image
+
+from nnscratch.datasets import (
+    BUILTIN_DATASETS,
+    DatasetError,
+    Preprocessor,
+    load_builtin,
+    load_csv,
+    load_dataset,
+    load_flower,
+    load_hdf5,
+    load_image_folder,
+    load_train_test,
+    read_csv_features,
+    read_image,
+    train_test_split,
+)
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+CAT_TRAIN = DATA / "catvnoncat" / "train_catvnoncat.h5"
+CAT_TEST = DATA / "catvnoncat" / "test_catvnoncat.h5"
+
+
+def _need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"missing ../shared/data/{path.relative_to(DATA)}")
+    return path
+
+
+# --------------------------------------------------------------------------- built-in sets
+
+
+def _course_load_planar_dataset():
+    """The course's planar_utils.load_planar_dataset, verbatim (global legacy seed)."""
+    np.random.seed(1)
+    m = 400
+    N = int(m / 2)
+    D = 2
+    X = np.zeros((m, D))
+    Y = np.zeros((m, 1), dtype="uint8")
+    a = 4
+    for j in range(2):
+        ix = range(N * j, N * (j + 1))
+        t = np.linspace(j * 3.12, (j + 1) * 3.12, N) + np.random.randn(N) * 0.2
+        r = a * np.sin(4 * t) + np.random.randn(N) * 0.2
+        X[ix] = np.c_[r * np.sin(t), r * np.cos(t)]
+        Y[ix] = j
+    return X.T, Y.T
+
+
+def test_flower_is_the_course_planar_dataset_exactly():
+    saved = np.random.get_state()
+    try:
+        X_course, Y_course = _course_load_planar_dataset()
+    finally:
+        np.random.set_state(saved)
+    X, y = load_flower()
+    np.testing.assert_array_equal(X, X_course.T)
+    np.testing.assert_array_equal(y, Y_course.ravel())
+    assert X.shape == (400, 2) and np.bincount(y).tolist() == [200, 200]
+
+
+def test_flower_leaves_the_global_random_state_alone():
+    np.random.seed(123)
+    expected = np.random.rand(3)
+    np.random.seed(123)
+    load_flower()
+    np.testing.assert_array_equal(np.random.rand(3), expected)
+
+
+@pytest.mark.parametrize(
+    "name, n_samples, n_features, n_classes",
+    [
+        ("flower", 400, 2, 2),
+        ("moons", 400, 2, 2),
+        ("circles", 400, 2, 2),
+        ("breast-cancer", 569, 30, 2),
+        ("digits", 1797, 64, 10),
+    ],
+)
+def test_builtin_sets(name, n_samples, n_features, n_classes):
+    data = load_dataset(name)
+    assert data.X.shape == (n_samples, n_features)
+    assert data.X.dtype == np.float64
+    assert data.y.dtype == np.int64
+    assert sorted(np.unique(data.y).tolist()) == list(range(n_classes))
+    assert len(data.class_names) == n_classes
+    assert data.kind == "tabular" and len(data.preprocessor.columns) == n_features
+    again = load_dataset(name)
+    np.testing.assert_array_equal(again.X, data.X)
+
+
+@pytest.mark.parametrize("name", ["flower", "moons", "circles"])
+def test_2d_builtin_sets_stay_unscaled(name):
+    data = load_builtin(name)
+    np.testing.assert_array_equal(data.X, data.raw)
+
+
+@pytest.mark.parametrize("name", ["breast-cancer", "digits"])
+def test_split_standardises_with_the_training_part_only(name):
+    train, test = load_train_test(name)
+    assert train.n_samples + test.n_samples == load_builtin(name).n_samples
+    np.testing.assert_allclose(train.X.mean(axis=0), 0.0, atol=1e-12)
+    std = train.X.std(axis=0)
+    constant = np.asarray(train.preprocessor.std) == 1.0
+    np.testing.assert_allclose(std[~constant], 1.0, rtol=1e-12)
+    # the test part uses the training statistics, not its own
+    np.testing.assert_allclose(
+        test.X, (test.raw - np.asarray(train.preprocessor.mean)) / train.preprocessor.std
+    )
+    assert test.preprocessor == train.preprocessor
+
+
+def test_split_is_fixed_and_stratified():
+    data = load_builtin("flower")
+    train1, test1 = train_test_split(data)
+    train2, test2 = train_test_split(data)
+    np.testing.assert_array_equal(train1.X, train2.X)
+    np.testing.assert_array_equal(test1.y, test2.y)
+    assert (train1.n_samples, test1.n_samples) == (300, 100)
+    assert np.bincount(test1.y).tolist() == [50, 50]
+    assert set(train1.names).isdisjoint(test1.names)
+
+
+def test_unknown_builtin_name_lists_the_choices():
+    with pytest.raises(DatasetError, match="not a built-in data set.*flower"):
+        load_dataset("petals")
+
+
+# --------------------------------------------------------------------------- HDF5
+
+
+def test_cat_hdf5_is_flattened_and_divided_by_255():
+    train = load_hdf5(_need(CAT_TRAIN))
+    with h5py.File(CAT_TRAIN, "r") as f:
+        x = f["train_set_x"][()]
+        y = f["train_set_y"][()]
+    assert train.X.shape == (209, 12288)
+    np.testing.assert_array_equal(train.X, x.reshape(209, -1) / 255.0)
+    np.testing.assert_array_equal(train.y, y)
+    np.testing.assert_array_equal(train.raw, x)
+    assert train.class_names == ["non-cat", "cat"]
+    assert int(train.y.sum()) == 72
+    assert train.preprocessor.to_dict() == {"kind": "image", "size": 64}
+
+
+def test_cat_test_file_with_the_training_preprocessing():
+    train, test = load_train_test(_need(CAT_TRAIN), _need(CAT_TEST))
+    assert test.X.shape == (50, 12288) and int(test.y.sum()) == 33
+    assert test.class_names == train.class_names
+
+
+def _write_h5(path, x, y, classes=None, prefix="train"):
+    with h5py.File(path, "w") as f:
+        f[f"{prefix}_set_x"] = x
+        f[f"{prefix}_set_y"] = y
+        if classes is not None:
+            f["list_classes"] = classes
+    return path
+
+
+def test_hdf5_resizes_row_labels_and_bytes_names(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, size=(6, 10, 12, 3), dtype=np.uint8)
+    y = np.array([[0, 1, 1, 0, 1, 0]])  # (1, n), like the course's reshaped labels
+    path = _write_h5(tmp_path / "d.h5", x, y, np.array([b"dog", b"cat"]))
+    data = load_dataset(path, image_size=8)
+    assert data.X.shape == (6, 8 * 8 * 3)
+    assert data.class_names == ["dog", "cat"]
+    np.testing.assert_array_equal(data.y, y.ravel())
+    assert 0.0 <= data.X.min() and data.X.max() <= 1.0
+
+
+@pytest.mark.parametrize(
+    "keys, message",
+    [
+        ({"a_set_x": np.zeros((2, 4, 4, 3), np.uint8)}, "one '\\*_set_x' and one"),
+        ({"a_set_x": np.zeros((2, 4, 4, 3), np.uint8), "a_set_y": np.array([0, 1, 1])},
+         "2 pictures but 3 labels"),
+        ({"a_set_x": np.zeros((2, 4, 4, 3), np.uint8), "a_set_y": np.array([0, 2]),
+          "list_classes": np.array([b"a", b"b"])}, "has no name"),
+        ({"a_set_x": np.zeros((2, 4, 4, 7), np.uint8), "a_set_y": np.array([0, 1])},
+         "pictures must have shape"),
+    ],
+)
+def test_hdf5_bad_layouts(tmp_path, keys, message):
+    path = tmp_path / "bad.h5"
+    with h5py.File(path, "w") as f:
+        for k, v in keys.items():
+            f[k] = v
+    with pytest.raises(DatasetError, match=message):
+        load_hdf5(path, image_size=4)
+
+
+def test_hdf5_that_is_not_hdf5(tmp_path):
+    path = tmp_path / "fake.h5"
+    path.write_bytes(b"not an hdf5 file at all")
+    with pytest.raises(DatasetError, match="not a readable HDF5 file"):
+        load_dataset(path)
+
+
+# --------------------------------------------------------------------------- pictures
+
+
+def _img(rng, size, mode):
+    w, h = size
+    if mode == "L":
+        return Image.fromarray(rng.integers(0, 256, (h, w), dtype=np.uint8), "L")
+    if mode == "RGBA":
+        return Image.fromarray(rng.integers(0, 256, (h, w, 4), dtype=np.uint8), "RGBA")
+    rgb = Image.fromarray(rng.integers(0, 256, (h, w, 3), dtype=np.uint8), "RGB")
+    return rgb.convert("P") if mode == "P" else rgb
+
+
+@pytest.mark.parametrize(
+    "name, size, mode",
+    [
+        ("a.png", (64, 64), "RGB"),
+        ("b.jpg", (64, 64), "RGB"),
+        ("c.png", (31, 47), "L"),
+        ("d.png", (100, 20), "RGBA"),
+        ("e.gif", (64, 64), "P"),
+        ("f.jpeg", (200, 150), "L"),
+    ],
+)
+def test_read_image_any_mode_and_size(tmp_path, name, size, mode):
+    rng = np.random.default_rng(1)
+    path = tmp_path / name
+    _img(rng, size, mode).save(path)
+    pixels = read_image(path, 64)
+    assert pixels.shape == (64, 64, 3) and pixels.dtype == np.uint8
+
+
+def test_read_image_keeps_exact_pixels_at_the_right_size(tmp_path):
+    rng = np.random.default_rng(2)
+    arr = rng.integers(0, 256, (64, 64, 3), dtype=np.uint8)
+    Image.fromarray(arr).save(tmp_path / "x.png")
+    np.testing.assert_array_equal(read_image(tmp_path / "x.png", 64), arr)
+
+
+def test_read_image_grayscale_becomes_three_equal_channels(tmp_path):
+    arr = np.arange(64 * 64, dtype=np.uint32).reshape(64, 64) % 256
+    Image.fromarray(arr.astype(np.uint8), "L").save(tmp_path / "g.png")
+    pixels = read_image(tmp_path / "g.png", 64)
+    for c in range(3):
+        np.testing.assert_array_equal(pixels[..., c], arr)
+
+
+def test_read_image_transparent_pixels_become_white(tmp_path):
+    arr = np.zeros((8, 8, 4), dtype=np.uint8)
+    arr[..., 0] = 200
+    arr[:4, :, 3] = 255  # top half opaque red-ish, bottom half fully transparent
+    Image.fromarray(arr, "RGBA").save(tmp_path / "t.png")
+    pixels = read_image(tmp_path / "t.png", 8)
+    np.testing.assert_array_equal(pixels[:4, :, :], np.broadcast_to([200, 0, 0], (4, 8, 3)))
+    np.testing.assert_array_equal(pixels[4:], 255)
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [(b"this is not a picture", "not a picture"), (None, "no such file")],
+)
+def test_read_image_errors(tmp_path, content, message):
+    path = tmp_path / "bad.png"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(DatasetError, match=message):
+        read_image(path, 64)
+
+
+def test_read_image_truncated_png(tmp_path):
+    rng = np.random.default_rng(3)
+    Image.fromarray(rng.integers(0, 256, (64, 64, 3), dtype=np.uint8)).save(tmp_path / "t.png")
+    data = (tmp_path / "t.png").read_bytes()
+    (tmp_path / "t.png").write_bytes(data[: len(data) // 2])
+    with pytest.raises(DatasetError, match="t.png"):
+        read_image(tmp_path / "t.png", 64)
+
+
+def _write_folder(root: Path, counts: dict[str, int], size=(16, 16), seed=0):
+    rng = np.random.default_rng(seed)
+    for cls, n in counts.items():
+        (root / cls).mkdir(parents=True)
+        for i in range(n):
+            _img(rng, size, "RGB").save(root / cls / f"{i:03d}.png")
+    return root
+
+
+def test_image_folder_classes_are_sorted_sub_folders(tmp_path):
+    root = _write_folder(tmp_path / "pics", {"zebra": 2, "ant": 3})
+    (root / "ant" / "notes.txt").write_text("ignored: not a picture")
+    data = load_image_folder(root, image_size=16)
+    assert data.class_names == ["ant", "zebra"]
+    assert data.y.tolist() == [0, 0, 0, 1, 1]
+    assert data.X.shape == (5, 16 * 16 * 3)
+    assert data.names[0] == str(Path("ant") / "000.png")
+    np.testing.assert_array_equal(
+        data.raw[0], np.asarray(Image.open(root / "ant" / "000.png").convert("RGB"))
+    )
+
+
+def test_image_folder_test_part_uses_the_model_classes(tmp_path):
+    _write_folder(tmp_path / "train", {"a": 2, "b": 2})
+    _write_folder(tmp_path / "test", {"b": 2}, seed=1)
+    train, test = load_train_test(tmp_path / "train", tmp_path / "test", image_size=16)
+    assert test.y.tolist() == [1, 1]
+    _write_folder(tmp_path / "other", {"c": 1}, seed=2)
+    with pytest.raises(DatasetError, match="not classes of the model"):
+        load_dataset(tmp_path / "other", preprocessor=train.preprocessor,
+                     class_names=train.class_names)
+
+
+def test_image_folder_errors(tmp_path):
+    (tmp_path / "flat").mkdir()
+    with pytest.raises(DatasetError, match="no sub-folders"):
+        load_image_folder(tmp_path / "flat")
+    (tmp_path / "flat" / "empty").mkdir()
+    with pytest.raises(DatasetError, match="holds no pictures"):
+        load_image_folder(tmp_path / "flat")
+    root = _write_folder(tmp_path / "broken", {"a": 1, "b": 1})
+    (root / "a" / "zz.png").write_bytes(b"garbage")
+    with pytest.raises(DatasetError, match="zz.png"):
+        load_image_folder(root, image_size=16)
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _write_csv(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def test_csv_label_is_the_last_column_by_default(tmp_path):
+    path = _write_csv(tmp_path / "d.csv", "a,b,label\n1,10,yes\n3,10,no\n5,10,yes\n")
+    data = load_csv(path)
+    assert data.class_names == ["no", "yes"]
+    assert data.y.tolist() == [1, 0, 1]
+    assert data.preprocessor.columns == ("a", "b")
+    np.testing.assert_allclose(data.X[:, 0], [-1.224744871391589, 0.0, 1.224744871391589])
+    np.testing.assert_array_equal(data.X[:, 1], 0.0)  # constant column: std 1
+    assert data.preprocessor.std[1] == 1.0
+
+
+def test_csv_label_column_by_name_and_numeric_labels(tmp_path):
+    path = _write_csv(tmp_path / "d.csv", "kind,x,y\n10,1.5,2\n2,0.5,1\n10,1,0\n")
+    data = load_dataset(path, label_column="kind")
+    assert data.class_names == ["2", "10"]  # numeric order, not string order
+    assert data.y.tolist() == [1, 0, 1]
+    assert data.preprocessor.columns == ("x", "y")
+
+
+@pytest.mark.parametrize(
+    "text, kwargs, message",
+    [
+        ("a,b\n1,x\n", {"label_column": "c"}, r"no column 'c'; the columns are a, b"),
+        ("a,b,label\n1,oops,0\n2,3,1\n", {}, r"row 1, column 'b': 'oops' is not a number"),
+        ("a,label\n1,0\n2\n", {}, "row 2 has 1 values"),
+        ("a,label\n", {}, "no rows"),
+        ("", {}, "is empty"),
+        ("a,a,label\n1,2,0\n", {}, "names a column twice"),
+        ("a,label\nnan,0\n1,1\n", {}, "not a finite number"),
+        ("label\n0\n1\n", {}, "no feature columns"),
+    ],
+)
+def test_csv_errors(tmp_path, text, kwargs, message):
+    path = _write_csv(tmp_path / "bad.csv", text)
+    with pytest.raises(DatasetError, match=message):
+        load_csv(path, **kwargs)
+
+
+def test_csv_test_file_uses_training_columns_and_statistics(tmp_path):
+    train = load_csv(_write_csv(tmp_path / "train.csv", "a,b,y\n0,0,u\n2,4,v\n4,8,u\n"))
+    # other column order, an extra column, the label absent
+    raw, names = read_csv_features(
+        _write_csv(tmp_path / "new.csv", "extra,b,a\n9,4,2\n9,0,0\n"), train.preprocessor
+    )
+    np.testing.assert_array_equal(raw, [[2, 4], [0, 0]])
+    assert names == [f"{tmp_path / 'new.csv'}:row 1", f"{tmp_path / 'new.csv'}:row 2"]
+    X = train.preprocessor.transform(raw)
+    np.testing.assert_allclose(X[0], [0.0, 0.0])
+    with pytest.raises(DatasetError, match=r"lacks the model's feature columns \['a'\]"):
+        read_csv_features(_write_csv(tmp_path / "x.csv", "b\n1\n"), train.preprocessor)
+
+
+# --------------------------------------------------------------------------- preprocessor
+
+
+@pytest.mark.parametrize(
+    "prep",
+    [
+        Preprocessor.image(64),
+        Preprocessor.image(8),
+        Preprocessor(kind="tabular", columns=("a", "b"), mean=(1.0, -2.0), std=(0.5, 3.0)),
+    ],
+)
+def test_preprocessor_round_trip(prep):
+    assert Preprocessor.from_dict(prep.to_dict()) == prep
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"kind": "image", "size": 0},
+        {"kind": "image", "size": "64"},
+        {"kind": "image", "size": True},
+        {"kind": "image", "size": 64, "code": "import os"},
+        {"kind": "pickle"},
+        {"kind": "tabular", "columns": ["a"], "mean": [0.0], "std": [0.0]},
+        {"kind": "tabular", "columns": ["a"], "mean": [0.0, 1.0], "std": [1.0]},
+        {"kind": "tabular", "columns": [1], "mean": [0.0], "std": [1.0]},
+        {"kind": "tabular", "columns": ["a"], "mean": [float("nan")], "std": [1.0]},
+        ["kind", "image"],
+    ],
+)
+def test_preprocessor_rejects_bad_descriptions(data):
+    with pytest.raises(DatasetError):
+        Preprocessor.from_dict(data)
+
+
+def test_preprocessor_kind_mismatch(tmp_path):
+    prep = Preprocessor.image(8)
+    with pytest.raises(DatasetError, match="trained on pictures"):
+        prep.transform_tabular(np.zeros((1, 2)))
+    with pytest.raises(DatasetError, match="shape"):
+        prep.transform_images(np.zeros((1, 4, 4, 3), np.uint8))
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("nothing-here.h5", "no such file"),
+    ("nothing-here.csv", "no such file"),
+    ("nothing-here", "no such file or folder"),
+])
+def test_load_dataset_missing(tmp_path, spec, message):
+    with pytest.raises(DatasetError, match=message):
+        load_dataset(tmp_path / spec)
+
+
+def test_load_dataset_unknown_format(tmp_path):
+    (tmp_path / "data.parquet").write_bytes(b"PAR1")
+    with pytest.raises(DatasetError, match="unknown data format"):
+        load_dataset(tmp_path / "data.parquet")
+
+
+def test_builtin_names_are_documented():
+    assert set(BUILTIN_DATASETS) == {"flower", "moons", "circles", "breast-cancer", "digits"}
