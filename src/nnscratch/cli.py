@@ -14,7 +14,7 @@ Conventions:
 from __future__ import annotations
 
 import json
-import math
+import re
 import sys
 import time
 import warnings
@@ -211,7 +211,7 @@ class _Progress:
         if step > 0:
             self.bar.update(step)
             self.done = iteration + 1
-        if cost is not None and (self.done % 50 == 0 or self.done == self.bar.total):
+        if cost is not None:
             self.bar.set_postfix(cost=f"{cost:.6f}", refresh=False)
 
     def close(self) -> None:
@@ -251,30 +251,70 @@ def _iteration_and_cost(args, kwargs):
     return iteration, (None if cost is None else float(cost))
 
 
+class _VerboseToProgress:
+    """Stands in for stderr while an estimator trains with ``verbose=True``.
+
+    The estimators print ``Cost after iteration i: c`` every ``cost_every`` iterations;
+    those lines feed the progress bar instead of the terminal. Anything else is passed
+    through to the real stderr.
+    """
+
+    _LINE = re.compile(r"Cost after iteration (\d+): ([-+0-9.eEinfa]+)")
+
+    def __init__(self, progress: "_Progress", real):
+        self.progress = progress
+        self.real = real
+        self.buffer = ""
+
+    def write(self, text: str) -> int:
+        self.buffer += text
+        while "\n" in self.buffer:
+            line, self.buffer = self.buffer.split("\n", 1)
+            match = self._LINE.search(line)
+            if match:
+                self.progress.update(int(match.group(1)), float(match.group(2)))
+            elif line.strip():
+                self.real.write(line + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        self.real.flush()
+
+    def isatty(self) -> bool:
+        return self.real.isatty()
+
+
 def _fit(est, X: np.ndarray, y: np.ndarray, desc: str) -> float:
-    """Fit with a progress bar; returns the seconds spent. Bad data -> InputError."""
+    """Fit with a progress bar; returns the seconds spent. Bad data -> InputError.
+
+    The bar is fed by a training callback when the estimator takes ``callbacks``,
+    otherwise by the cost lines of ``verbose=True`` (only while the bar is shown).
+    """
     from .exceptions import NonFiniteWeightsError
 
-    total = int(est.get_params().get("max_iter", 0)) or None
+    params = est.get_params()
+    total = int(params.get("max_iter", 0)) or None
     progress = _Progress(total, desc)
-    use_callback = "callbacks" in est.get_params()
-    original = est.get_params().get("callbacks") if use_callback else None
-    try:
-        if use_callback:
+    restore: dict[str, Any] = {}
+    real_stderr = sys.stderr
+    if not progress.bar.disable:
+        if "callbacks" in params:
             try:
                 cb = _make_progress_callback(progress)
             except ImportError:
                 cb = None
             if cb is not None:
-                existing = est.get_params().get("callbacks") or []
-                est.set_params(callbacks=[*existing, cb])
-        start = time.perf_counter()
-        try:
-            est.fit(X, y)
-        finally:
-            elapsed = time.perf_counter() - start
-            if use_callback:
-                est.set_params(callbacks=original)
+                restore["callbacks"] = params["callbacks"]
+                est.set_params(callbacks=[*(params["callbacks"] or []), cb])
+        elif "verbose" in params and not params["verbose"]:
+            restore["verbose"] = params["verbose"]
+            est.set_params(verbose=True)
+            sys.stderr = _VerboseToProgress(progress, real_stderr)
+    start = time.perf_counter()
+    try:
+        est.fit(X, y)
+        if total:
+            progress.update(total - 1, None)
     except NonFiniteWeightsError as exc:
         raise RunError(
             f"training diverged ({_one_line(exc)}); try a smaller --learning-rate"
@@ -282,6 +322,10 @@ def _fit(est, X: np.ndarray, y: np.ndarray, desc: str) -> float:
     except ValueError as exc:
         raise InputError(f"cannot train on this data: {_one_line(exc)}") from None
     finally:
+        elapsed = time.perf_counter() - start
+        sys.stderr = real_stderr
+        if restore:
+            est.set_params(**restore)
         progress.close()
     return elapsed
 
@@ -399,8 +443,8 @@ _DATA_HELP = (
 @click.option("--iterations", type=click.IntRange(min=1), metavar="N",
               help="Gradient-descent iterations (default: the model's default, e.g. 2000 "
                    "for logistic regression).")
-@click.option("--seed", type=click.IntRange(min=0, max=2**32 - 1),
-              help="Random seed of the initial weights (network only), as np.random.seed.")
+@click.option("--seed", type=click.IntRange(min=0, max=2**32 - 1), default=1, show_default=True,
+              help="Random seed of the initial weights, drawn as after np.random.seed(SEED).")
 @click.option("--image-size", default=64, show_default=True, type=click.IntRange(1, 1024),
               help="Pictures are resized to SIZE x SIZE RGB (pictures already that size "
                    "keep their pixels).")

@@ -412,6 +412,10 @@ def _build(arrays: dict[str, np.ndarray], path: Path) -> SavedModel:
         kwargs[key] = tuple(value) if isinstance(value, list) else value
     try:
         estimator = cls(**kwargs)
+        # the estimators' own checks of their hyper-parameters (names from tables only)
+        check = getattr(estimator, "_validate_hyperparameters", None)
+        if check is not None:
+            check()
         validate = getattr(estimator, "_validate_params", None)
         if validate is not None and getattr(cls, "_parameter_constraints", None):
             validate()
