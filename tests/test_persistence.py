@@ -1,0 +1,401 @@
+"""Model files: round trips, atomic writes, and refusing truncated, corrupted or hostile files."""
+
+import io
+import json
+import os
+import pickle
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nnscratch.datasets import Preprocessor, load_train_test
+from nnscratch.estimators import LogisticRegression, NeuralNetworkClassifier
+from nnscratch.persistence import (
+    FORMAT_VERSION,
+    ModelFileError,
+    load,
+    load_bundle,
+    save,
+)
+
+
+@pytest.fixture(scope="module")
+def flower():
+    train, test = load_train_test("flower")
+    return train, test
+
+
+def _fit_nn(X, y, **kw):
+    params = dict(hidden_layer_sizes=(5, 3), activation="tanh", init="lecun",
+                  learning_rate=0.5, max_iter=300, random_state=3, cost_every=50)
+    params.update(kw)
+    return NeuralNetworkClassifier(**params).fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def nn_model(flower):
+    train, _ = flower
+    return _fit_nn(train.X, train.y)
+
+
+@pytest.fixture
+def model_file(tmp_path, nn_model, flower):
+    path = tmp_path / "model.npz"
+    save(nn_model, path, preprocessor=flower[0].preprocessor, class_names=["red", "blue"],
+         training={"data": "flower"})
+    return path
+
+
+# --------------------------------------------------------------------------- round trips
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda X, y: LogisticRegression(learning_rate=0.1, max_iter=200).fit(X, y),
+        lambda X, y: _fit_nn(X, y),
+        lambda X, y: _fit_nn(X, y, hidden_layer_sizes=(4,), activation="relu", init="he"),
+        lambda X, y: _fit_nn(X, y, hidden_layer_sizes=(), init="zeros"),
+    ],
+    ids=["logistic", "deep-tanh", "one-relu", "no-hidden"],
+)
+def test_round_trip_gives_identical_predictions(tmp_path, flower, make):
+    train, test = flower
+    est = make(train.X, train.y)
+    save(est, tmp_path / "m.npz")
+    back = load(tmp_path / "m.npz")
+    assert type(back) is type(est)
+    assert back.get_params() == est.get_params()
+    np.testing.assert_array_equal(back.predict_proba(test.X), est.predict_proba(test.X))
+    np.testing.assert_array_equal(back.decision_function(test.X), est.decision_function(test.X))
+    np.testing.assert_array_equal(back.predict(test.X), est.predict(test.X))
+    assert back.costs_ == est.costs_
+    assert back.loss_curve_ == est.loss_curve_
+    assert back.n_iter_ == est.n_iter_ and back.n_features_in_ == est.n_features_in_
+    assert set(back.params_) == set(est.params_)
+    for key, value in est.params_.items():
+        assert back.params_[key].dtype == value.dtype
+        np.testing.assert_array_equal(back.params_[key], value)
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        np.array([0, 1]),
+        np.array([3, 7]),
+        np.array(["cat", "non-cat"]),
+        np.array(["no", "yes"], dtype=object),
+        np.array([0.0, 2.0]),
+        np.array([False, True]),
+    ],
+    ids=["int", "int-3-7", "str", "object-str", "float", "bool"],
+)
+def test_classes_of_any_kind_round_trip(tmp_path, flower, labels):
+    train, test = flower
+    est = LogisticRegression(learning_rate=0.5, max_iter=50).fit(train.X, labels[train.y])
+    save(est, tmp_path / "m.npz")
+    back = load(tmp_path / "m.npz")
+    assert back.classes_.tolist() == est.classes_.tolist()
+    assert back.classes_.dtype.kind == ("U" if labels.dtype == object else labels.dtype.kind)
+    np.testing.assert_array_equal(back.predict(test.X), est.predict(test.X))
+
+
+def test_float32_parameters_stay_float32(tmp_path, flower):
+    train, test = flower
+    est = _fit_nn(train.X.astype(np.float32), train.y)
+    assert est.params_["W1"].dtype == np.float32
+    save(est, tmp_path / "m.npz")
+    back = load(tmp_path / "m.npz")
+    assert back.params_["W1"].dtype == np.float32
+    X32 = test.X.astype(np.float32)
+    np.testing.assert_array_equal(back.predict_proba(X32), est.predict_proba(X32))
+
+
+def test_bundle_holds_preprocessing_class_names_and_training(model_file, flower):
+    bundle = load_bundle(model_file)
+    assert bundle.preprocessor == flower[0].preprocessor
+    assert bundle.class_names == ["red", "blue"]
+    assert bundle.training == {"data": "flower"}
+    assert bundle.settings["format_version"] == FORMAT_VERSION
+    assert bundle.label_name(1) == "blue"
+
+
+def test_hyperparameters_come_from_get_params(model_file, nn_model):
+    settings = load_bundle(model_file).settings
+    stored = settings["hyperparameters"]
+    vocabulary = set(NeuralNetworkClassifier().get_params())
+    assert set(stored) <= vocabulary
+    assert stored["hidden_layer_sizes"] == [5, 3]
+    assert stored["activation"] == "tanh"
+    assert stored["random_state"] == 3
+
+
+def test_objects_in_hyperparameters_are_not_stored(tmp_path, flower):
+    train, _ = flower
+    est = NeuralNetworkClassifier((3,), max_iter=20, random_state=np.random.RandomState(0))
+    est.fit(train.X, train.y)
+    save(est, tmp_path / "m.npz")
+    stored = load_bundle(tmp_path / "m.npz").settings["hyperparameters"]
+    assert "random_state" not in stored  # a RandomState is not data
+    assert load(tmp_path / "m.npz").random_state is None
+
+
+def test_save_refuses_unfitted_and_foreign_estimators(tmp_path):
+    from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+
+    with pytest.raises(ValueError, match="not fitted"):
+        save(NeuralNetworkClassifier(), tmp_path / "m.npz")
+    with pytest.raises(TypeError, match="can only save"):
+        save(SkLogisticRegression(), tmp_path / "m.npz")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_save_keeps_the_old_file_and_leaves_no_temporary(tmp_path, nn_model):
+    path = tmp_path / "m.npz"
+    save(nn_model, path)
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match="class names"):
+        save(nn_model, path, class_names=["only-one"])
+    with pytest.raises(Exception):
+        save(nn_model, path, training={"bad": object()})
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
+
+
+def test_save_into_a_missing_folder(tmp_path, nn_model):
+    with pytest.raises(FileNotFoundError):
+        save(nn_model, tmp_path / "nope" / "m.npz")
+
+
+# --------------------------------------------------------------------------- bad files
+
+
+def _arrays(path: Path) -> dict:
+    with np.load(path, allow_pickle=False) as npz:
+        return {k: npz[k] for k in npz.files}
+
+
+def _settings(arrays: dict) -> dict:
+    return json.loads(arrays["settings"].tobytes().decode())
+
+
+def _rewrite(path: Path, arrays: dict, settings: dict | None = None) -> Path:
+    if settings is not None:
+        arrays = dict(arrays, settings=np.frombuffer(json.dumps(settings).encode(), np.uint8))
+    out = path.with_name("edited.npz")
+    np.savez(out, **arrays)
+    return out
+
+
+class _Marker:
+    """Unpickling this object would create a file: proof that code from a file ran."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __reduce__(self):
+        return (Path.touch, (Path(self.path),))
+
+
+@pytest.mark.parametrize("entry", ["W1", "settings", "costs"])
+def test_pickled_object_arrays_are_refused_without_running_code(tmp_path, model_file, entry):
+    marker = tmp_path / "code-ran"
+    arrays = _arrays(model_file)
+    evil = np.empty(1, dtype=object)
+    evil[0] = _Marker(marker)
+    arrays[entry] = evil
+    path = tmp_path / "evil.npz"
+    np.savez(path, **arrays)  # object arrays are pickled inside the .npy entry
+    assert not marker.exists()
+    with pytest.raises(ModelFileError, match="pickled"):
+        load(path)
+    assert not marker.exists()
+
+
+def test_a_bare_pickle_is_refused_without_running_code(tmp_path):
+    marker = tmp_path / "code-ran"
+    path = tmp_path / "evil.npz"
+    path.write_bytes(pickle.dumps(_Marker(marker)))
+    with pytest.raises(ModelFileError, match="not an .npz archive"):
+        load(path)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("keep", [0.1, 0.5, 0.9, 0.99])
+def test_truncated_files_are_refused(tmp_path, model_file, keep):
+    data = model_file.read_bytes()
+    path = tmp_path / "cut.npz"
+    path.write_bytes(data[: int(len(data) * keep)])
+    with pytest.raises(ModelFileError):
+        load(path)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_bytes_are_refused(tmp_path, seed):
+    path = tmp_path / "noise.npz"
+    path.write_bytes(np.random.default_rng(seed).bytes(4096))
+    with pytest.raises(ModelFileError, match="not an nnscratch model file"):
+        load(path)
+
+
+def test_random_bytes_after_a_zip_signature_are_refused(tmp_path):
+    path = tmp_path / "noise.npz"
+    path.write_bytes(b"PK\x03\x04" + np.random.default_rng(5).bytes(4096))
+    with pytest.raises(ModelFileError):
+        load(path)
+
+
+@pytest.mark.parametrize("name", ["", "missing.npz"])
+def test_missing_or_empty_files(tmp_path, name):
+    path = tmp_path / (name or "empty.npz")
+    if not name:
+        path.write_bytes(b"")
+    with pytest.raises(ModelFileError):
+        load(path)
+
+
+def _edit_settings(**changes):
+    def edit(arrays, settings):
+        settings.update(changes)
+        return arrays, settings
+    return edit
+
+
+def _edit_array(key, value):
+    def edit(arrays, settings):
+        arrays = dict(arrays)
+        if value is None:
+            del arrays[key]
+        else:
+            arrays[key] = value(arrays[key])
+        # an edit of the raw settings entry must not be overwritten by re-encoding
+        return arrays, (None if key == "settings" else settings)
+    return edit
+
+
+def _edit_hyper(**changes):
+    def edit(arrays, settings):
+        settings["hyperparameters"].update(changes)
+        return arrays, settings
+    return edit
+
+
+def _drop_setting(key):
+    def edit(arrays, settings):
+        del settings[key]
+        return arrays, settings
+    return edit
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (_edit_settings(format_version=FORMAT_VERSION + 1), "upgrade nnscratch"),
+        (_edit_settings(format="pickle"), "format is"),
+        (_edit_settings(estimator="os.system"), "unknown estimator"),
+        (_edit_settings(estimator="SVC"), "unknown estimator"),
+        (_edit_settings(surprise=1), "unknown settings"),
+        (_drop_setting("classes"), "missing settings"),
+        (_edit_settings(n_features_in=3), "W1 has shape"),
+        (_edit_settings(n_layers=2), "expected parameters"),
+        (_edit_settings(classes=[0]), "output layer|at least two"),
+        (_edit_settings(classes=[0, 0]), "distinct"),
+        (_edit_settings(classes_kind="pickle"), "classes_kind"),
+        (_edit_settings(classes=["a", "b"]), "classes must be"),
+        (_edit_settings(preprocessing={"kind": "image", "size": 64}), "preprocessing makes"),
+        (_edit_settings(preprocessing={"kind": "exec"}), "bad preprocessing"),
+        (_edit_settings(class_names=["a"]), "class_names"),
+        (_edit_settings(training="x"), "training"),
+        (_edit_hyper(activation="__import__('os')"), "bad hyper-parameters"),
+        (_edit_hyper(learning_rate=-1.0), "bad hyper-parameters"),
+        (_edit_hyper(exec="print(1)"), "unknown hyper-parameter"),
+        (_edit_hyper(callbacks=["x"]), "unknown hyper-parameter"),
+        (_edit_hyper(hidden_layer_sizes=[5, 4]), "do not match"),
+        (_edit_hyper(activation={"a": 1}), "scalar or a flat list"),
+        (_edit_array("W1", lambda a: a.astype(np.int64)), "float32 or float64"),
+        (_edit_array("W1", lambda a: a.astype(np.complex128)), "float32 or float64"),
+        (_edit_array("W1", lambda a: a.astype("U8")), "float32 or float64"),
+        (_edit_array("W2", lambda a: a.T), "W2 has shape"),
+        (_edit_array("b1", lambda a: a.ravel()), "b1 must be 2-D"),
+        (_edit_array("b2", lambda a: np.zeros((a.shape[0] + 1, 1))), "b2 has shape"),
+        (_edit_array("W1", lambda a: np.where(a > 0, np.nan, a)), "NaN or infinite"),
+        (_edit_array("b3", lambda a: np.full_like(a, np.inf)), "NaN or infinite"),
+        (_edit_array("costs", lambda a: np.append(a, np.nan)), "costs holds NaN"),
+        (_edit_array("W3", None), "expected parameters"),
+        (_edit_array("settings", lambda a: a.astype(np.int64)), "UTF-8 JSON bytes"),
+        (_edit_array("settings", lambda a: np.frombuffer(b"{nope", np.uint8)), "not valid JSON"),
+        (_edit_array("settings", lambda a: np.frombuffer(b"[1, 2]", np.uint8)), "JSON object"),
+        (_edit_array("settings", lambda a: np.frombuffer(b"\xff\xfe", np.uint8)), "not valid"),
+        (_edit_array("settings", None), "no settings entry"),
+    ],
+)
+def test_bad_contents_are_refused(model_file, edit, message):
+    arrays = _arrays(model_file)
+    settings = _settings(arrays)
+    arrays, settings = edit(arrays, settings)
+    path = _rewrite(model_file, arrays, settings)
+    with pytest.raises(ModelFileError, match=message):
+        load(path)
+
+
+def test_nan_in_settings_json_is_refused(model_file):
+    arrays = _arrays(model_file)
+    text = arrays["settings"].tobytes().decode().replace('"n_iter": 300', '"n_iter": NaN')
+    arrays["settings"] = np.frombuffer(text.encode(), np.uint8)
+    with pytest.raises(ModelFileError, match="not valid JSON"):
+        load(_rewrite(model_file, arrays))
+
+
+def test_unknown_archive_entries_are_refused(model_file):
+    arrays = _arrays(model_file)
+    arrays["extra"] = np.zeros(3)
+    with pytest.raises(ModelFileError, match="unknown entry 'extra'"):
+        load(_rewrite(model_file, arrays))
+
+
+def test_zip_without_npy_entries(tmp_path):
+    path = tmp_path / "plain.npz"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("readme.txt", "hello")
+    with pytest.raises(ModelFileError):
+        load(path)
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+def test_npy_header_with_a_pickled_dtype_does_not_run_code(tmp_path, model_file):
+    """An .npy entry claiming dtype object: numpy refuses it with allow_pickle=False."""
+    marker = tmp_path / "code-ran"
+    buffer = io.BytesIO()
+    evil = np.empty(2, dtype=object)
+    evil[:] = [_Marker(marker), _Marker(marker)]
+    np.save(buffer, evil, allow_pickle=True)
+    path = tmp_path / "evil.npz"
+    with zipfile.ZipFile(path, "w") as zf:
+        for key, value in _arrays(model_file).items():
+            inner = io.BytesIO()
+            np.save(inner, value)
+            zf.writestr(f"{key}.npy", inner.getvalue())
+        zf.writestr("b1.npy", buffer.getvalue())  # a duplicate name that shadows b1
+    with pytest.raises(ModelFileError, match="twice|pickled"):
+        load(path)
+    assert not marker.exists()
+    assert os.listdir(tmp_path).count("code-ran") == 0
+
+
+def test_preprocessor_validation_happens_on_save(tmp_path, nn_model):
+    with pytest.raises(Exception, match="std"):
+        save(nn_model, tmp_path / "m.npz",
+             preprocessor={"kind": "tabular", "columns": ["a", "b"], "mean": [0, 0],
+                           "std": [0, 1]})
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_image_preprocessor_round_trip(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.random((20, 2 * 2 * 3))
+    y = np.arange(20) % 2
+    est = LogisticRegression(max_iter=10).fit(X, y)
+    save(est, tmp_path / "m.npz", preprocessor=Preprocessor.image(2), class_names=["a", "b"])
+    assert load_bundle(tmp_path / "m.npz").preprocessor == Preprocessor.image(2)
