@@ -312,12 +312,16 @@ def _fit(est, X: np.ndarray, y: np.ndarray, desc: str) -> float:
             sys.stderr = _VerboseToProgress(progress, real_stderr)
     start = time.perf_counter()
     try:
-        est.fit(X, y)
+        # overflow warnings would only precede the divergence error below
+        with np.errstate(over="ignore", invalid="ignore"):
+            est.fit(X, y)
         if total:
             progress.update(total - 1, None)
     except NonFiniteWeightsError as exc:
+        rate = params.get("learning_rate")
         raise RunError(
-            f"training diverged ({_one_line(exc)}); try a smaller --learning-rate"
+            f"training diverged: the weights are no longer finite; try a smaller "
+            f"--learning-rate (now {rate}) or check that the features are scaled"
         ) from None
     except ValueError as exc:
         raise InputError(f"cannot train on this data: {_one_line(exc)}") from None
@@ -889,7 +893,7 @@ def _demo_models(kind: str) -> list[tuple[str, str, Any]]:
     ]
 
 
-def _demo_data(spec: str | None) -> tuple[str, Dataset, Dataset]:
+def _demo_data(spec: str | None, image_size: int = 64) -> tuple[str, Dataset, Dataset]:
     if spec is None:
         spec = "flower"
     path = Path(spec)
@@ -916,7 +920,7 @@ def _demo_data(spec: str | None) -> tuple[str, Dataset, Dataset]:
         raise click.BadParameter(
             f"'{spec}' holds neither one train*.h5 and one test*.h5 file nor train/ and "
             "test/ picture folders", param_hint="--data")
-    train, test = load_train_test(str(train_spec), str(test_spec))
+    train, test = load_train_test(str(train_spec), str(test_spec), image_size=image_size)
     return str(path), train, test
 
 
@@ -936,9 +940,12 @@ def _demo_data(spec: str | None) -> tuple[str, Dataset, Dataset]:
 @click.option("--output-dir", default="nnscratch-demo", show_default=True,
               type=click.Path(file_okay=False),
               help="Folder for the pictures and the three model files (created if needed).")
+@click.option("--image-size", default=64, show_default=True, type=click.IntRange(1, 1024),
+              help="Pictures are resized to SIZE x SIZE RGB (pictures already that size "
+                   "keep their pixels).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the results table as one JSON object on stdout.")
-def demo(data, output_dir, as_json):
+def demo(data, output_dir, image_size, as_json):
     """Train the seeds' three models and compare them: the main job.
 
     Trains logistic regression, a network with one hidden layer and a deep network
@@ -959,7 +966,7 @@ def demo(data, output_dir, as_json):
     out = Path(output_dir)
     if out.exists() and not out.is_dir():
         raise click.BadParameter(f"'{out}' is a file, not a folder", param_hint="--output-dir")
-    label, train_set, test_set = _demo_data(data)
+    label, train_set, test_set = _demo_data(data, image_size)
     _check_classes(train_set, label)
     out.mkdir(parents=True, exist_ok=True)
     _say(f"demo on {label}: {train_set.n_samples} training and {test_set.n_samples} test "
