@@ -451,3 +451,13 @@ def test_load_dataset_unknown_format(tmp_path):
 
 def test_builtin_names_are_documented():
     assert set(BUILTIN_DATASETS) == {"flower", "moons", "circles", "breast-cancer", "digits"}
+
+
+def test_hdf5_labels_are_matched_to_the_model_classes_by_name(tmp_path):
+    x = np.zeros((3, 4, 4, 3), np.uint8)
+    path = _write_h5(tmp_path / "d.h5", x, np.array([0, 1, 1]), np.array([b"dog", b"cat"]))
+    data = load_hdf5(path, image_size=4, class_names=["cat", "dog"])
+    assert data.class_names == ["cat", "dog"]
+    assert data.y.tolist() == [1, 0, 0]
+    with pytest.raises(DatasetError, match=r"\['dog'\] are not classes of the model"):
+        load_hdf5(path, image_size=4, class_names=["cat", "bird"])

@@ -888,7 +888,7 @@ def _demo_models(kind: str) -> list[tuple[str, str, Any]]:
                                  learning_rate=1.2, max_iter=10000, random_state=1)),
         ("deep", "deep (20, 7, 5, tanh)",
          NeuralNetworkClassifier(hidden_layer_sizes=(20, 7, 5), activation="tanh",
-                                 init="lecun", learning_rate=0.3, max_iter=10000,
+                                 init="lecun", learning_rate=0.05, max_iter=10000,
                                  random_state=1)),
     ]
 

@@ -535,9 +535,16 @@ def load_hdf5(
             f"{path}: label {int(y.max())} has no name in list_classes ({names})"
         )
     if class_names is not None and list(names) != list(class_names):
-        raise DatasetError(
-            f"{path}: its classes {names} differ from the model's {list(class_names)}"
-        )
+        # the same classes, maybe in another order: map the file's codes by name
+        unknown = [n for n in sorted(set(names[int(c)] for c in np.unique(y)))
+                   if n not in class_names]
+        if unknown:
+            raise DatasetError(
+                f"{path}: its classes {unknown} are not classes of the model "
+                f"({list(class_names)}); use data with the model's classes"
+            )
+        y = np.array([list(class_names).index(names[int(c)]) for c in y], dtype=np.int64)
+        names = list(class_names)
     images = _array_to_images(x, image_size, str(path))
     prep = preprocessor or Preprocessor.image(image_size)
     sample_names = [f"{path.name}[{i}]" for i in range(len(y))]
