@@ -30,7 +30,7 @@ def nnscratch(*args, cwd=None, timeout=300):
     env.pop("COLUMNS", None)
     return subprocess.run(
         [sys.executable, "-m", "nnscratch", *map(str, args)],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False,
     )
 
 

@@ -28,8 +28,8 @@ def flower():
 
 
 def _fit_nn(X, y, **kw):
-    params = dict(hidden_layer_sizes=(5, 3), activation="tanh", init="lecun",
-                  learning_rate=0.5, max_iter=300, random_state=3, cost_every=50)
+    params = {"hidden_layer_sizes": (5, 3), "activation": "tanh", "init": "lecun",
+              "learning_rate": 0.5, "max_iter": 300, "random_state": 3, "cost_every": 50}
     params.update(kw)
     return NeuralNetworkClassifier(**params).fit(X, y)
 
@@ -158,7 +158,7 @@ def test_failed_save_keeps_the_old_file_and_leaves_no_temporary(tmp_path, nn_mod
     before = path.read_bytes()
     with pytest.raises(ValueError, match="class names"):
         save(nn_model, path, class_names=["only-one"])
-    with pytest.raises(Exception):
+    with pytest.raises(TypeError, match="not JSON serializable"):
         save(nn_model, path, training={"bad": object()})
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
@@ -399,3 +399,10 @@ def test_image_preprocessor_round_trip(tmp_path):
     est = LogisticRegression(max_iter=10).fit(X, y)
     save(est, tmp_path / "m.npz", preprocessor=Preprocessor.image(2), class_names=["a", "b"])
     assert load_bundle(tmp_path / "m.npz").preprocessor == Preprocessor.image(2)
+
+
+def test_saved_files_get_the_usual_permissions(tmp_path, nn_model):
+    save(nn_model, tmp_path / "m.npz")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "m.npz").stat().st_mode & 0o777 == 0o666 & ~mask

@@ -18,8 +18,9 @@ import re
 import sys
 import time
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import click
 import numpy as np
@@ -38,7 +39,7 @@ from .datasets import (
 )
 from .persistence import ModelFileError, SavedModel, load_bundle, save
 
-__all__ = ["main", "run", "cli"]
+__all__ = ["cli", "main", "run"]
 
 PROG = "nnscratch"
 _CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -157,7 +158,7 @@ def _describe(est) -> str:
         return "logistic regression"
     hidden = tuple(est.get_params().get("hidden_layer_sizes", ()))
     act = est.get_params().get("activation", "?")
-    return f"network {','.join(map(str, hidden))} ({act})"
+    return f"network ({', '.join(map(str, hidden))}), {act}"
 
 
 def _layer_table(est) -> list[dict]:
@@ -261,7 +262,7 @@ class _VerboseToProgress:
 
     _LINE = re.compile(r"Cost after iteration (\d+): ([-+0-9.eEinfa]+)")
 
-    def __init__(self, progress: "_Progress", real):
+    def __init__(self, progress: _Progress, real):
         self.progress = progress
         self.real = real
         self.buffer = ""
@@ -317,7 +318,7 @@ def _fit(est, X: np.ndarray, y: np.ndarray, desc: str) -> float:
             est.fit(X, y)
         if total:
             progress.update(total - 1, None)
-    except NonFiniteWeightsError as exc:
+    except NonFiniteWeightsError:
         rate = params.get("learning_rate")
         raise RunError(
             f"training diverged: the weights are no longer finite; try a smaller "
@@ -405,15 +406,14 @@ def cli() -> None:
     """
 
 
-_DATA_HELP = (
-    "DATA: a .h5/.hdf5 file in the course's layout (*_set_x, *_set_y, list_classes), a "
-    "folder with one sub-folder of pictures per class, a .csv file with a header, or a "
-    f"built-in set ({', '.join(BUILTIN_DATASETS)})."
-)
+def _EXIT_CODES_AFTER(examples: str) -> str:
+    return examples + "\n\nExit codes: 0 success, 1 failure while running, 2 bad usage or bad input."
+
+
 
 
 @cli.command(
-    epilog=(
+    epilog=_EXIT_CODES_AFTER(
         "Examples:\n\n"
         "\b\n"
         "  # logistic regression, the seeds' first model\n"
@@ -464,6 +464,10 @@ _DATA_HELP = (
 def train(data, output, hidden, activation, init, learning_rate, iterations, seed,
           image_size, label_column, test_data, cost_every, as_json):
     """Train a classifier on DATA and save it to a model file.
+
+    DATA is a .h5/.hdf5 file in the course's layout (*_set_x, *_set_y, list_classes),
+    a folder with one sub-folder of pictures per class (PNG, JPEG, ...), a .csv file
+    with a header, or a built-in set: flower, moons, circles, breast-cancer, digits.
 
     Without --hidden it trains logistic regression (one sigmoid neuron, zero
     initialisation), the seeds' first model; with --hidden a deep network with those
@@ -540,7 +544,7 @@ def _train_result(est, train_set: Dataset, test_set: Dataset | None, seconds: fl
 
 
 @cli.command(
-    epilog=(
+    epilog=_EXIT_CODES_AFTER(
         "Examples:\n\n"
         "\b\n"
         "  nnscratch evaluate cat.npz test_catvnoncat.h5\n"
@@ -557,7 +561,8 @@ def _train_result(est, train_set: Dataset, test_set: Dataset | None, seconds: fl
                    "log_loss, confusion_matrix, n_samples (and classes, positive_class, "
                    "average).")
 def evaluate(model, data, label_column, as_json):
-    """Score MODEL on labelled DATA.
+    """Score MODEL on labelled DATA (a .h5 file, a picture folder, a .csv file or a
+    built-in set, as for 'nnscratch train').
 
     Prints accuracy, precision, recall, F1 (of the positive class, the second class, for
     two classes; macro-averaged for more), the log-loss and the confusion matrix (rows:
@@ -611,7 +616,7 @@ def evaluate(model, data, label_column, as_json):
 
 
 @cli.command(
-    epilog=(
+    epilog=_EXIT_CODES_AFTER(
         "Examples:\n\n"
         "\b\n"
         "  nnscratch predict cat.npz my_cat.jpg other.png\n"
@@ -696,7 +701,7 @@ def predict(model, inputs, as_json):
 
 
 @cli.command(
-    epilog=(
+    epilog=_EXIT_CODES_AFTER(
         "Examples:\n\n"
         "\b\n"
         "  nnscratch plot cat.npz --output costs.png\n"
@@ -812,7 +817,7 @@ def _prep_summary(bundle: SavedModel) -> dict:
 
 
 @cli.command(
-    epilog=(
+    epilog=_EXIT_CODES_AFTER(
         "Examples:\n\n"
         "\b\n"
         "  nnscratch summary cat.npz\n"
@@ -925,7 +930,7 @@ def _demo_data(spec: str | None, image_size: int = 64) -> tuple[str, Dataset, Da
 
 
 @cli.command(
-    epilog=(
+    epilog=_EXIT_CODES_AFTER(
         "Examples:\n\n"
         "\b\n"
         "  nnscratch demo                        # the built-in flower data\n"
@@ -960,8 +965,7 @@ def demo(data, output_dir, image_size, as_json):
     Given the course's cat files it uses the course's settings and reproduces its
     results: 99.04/70 %, 100/72 % and 98.56/80 % train/test accuracy.
     """
-    from .plotting import plot_cost_curves, plot_decision_boundaries, plot_mislabeled, \
-        save_png
+    from .plotting import plot_cost_curves, plot_decision_boundaries, plot_mislabeled, save_png
 
     out = Path(output_dir)
     if out.exists() and not out.is_dir():

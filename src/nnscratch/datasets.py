@@ -32,28 +32,29 @@ import csv
 import math
 import os
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 __all__ = [
     "BUILTIN_DATASETS",
-    "DatasetError",
-    "Dataset",
-    "Preprocessor",
     "IMAGE_EXTENSIONS",
+    "Dataset",
+    "DatasetError",
+    "Preprocessor",
+    "load_builtin",
+    "load_csv",
     "load_dataset",
+    "load_flower",
     "load_hdf5",
     "load_image_folder",
-    "load_csv",
-    "load_builtin",
-    "load_flower",
-    "read_image",
-    "read_csv_features",
-    "train_test_split",
     "load_train_test",
+    "read_csv_features",
+    "read_image",
+    "train_test_split",
 ]
 
 #: File name endings read as pictures in an image folder or given to ``predict``.
@@ -107,7 +108,7 @@ class Preprocessor:
 
     # ---- construction
     @classmethod
-    def image(cls, size: int = 64) -> "Preprocessor":
+    def image(cls, size: int = 64) -> Preprocessor:
         """The course's image preprocessing at ``size`` x ``size`` pixels."""
         _check_image_size(size)
         return cls(kind="image", size=int(size))
@@ -115,7 +116,7 @@ class Preprocessor:
     @classmethod
     def fit_tabular(
         cls, raw: np.ndarray, columns: Sequence[str], standardise: bool = True
-    ) -> "Preprocessor":
+    ) -> Preprocessor:
         """Standardisation fitted on the training set.
 
         Parameters
@@ -211,7 +212,7 @@ class Preprocessor:
         }
 
     @classmethod
-    def from_dict(cls, data: Any) -> "Preprocessor":
+    def from_dict(cls, data: Any) -> Preprocessor:
         """Rebuild from :meth:`to_dict`'s output, checking every key and value.
 
         Raises
@@ -316,7 +317,7 @@ class Dataset:
     def n_features(self) -> int:
         return int(self.X.shape[1])
 
-    def subset(self, index: np.ndarray) -> "Dataset":
+    def subset(self, index: np.ndarray) -> Dataset:
         """The samples at ``index`` (same preprocessing and class names)."""
         index = np.asarray(index)
         return replace(
@@ -536,7 +537,7 @@ def load_hdf5(
         )
     if class_names is not None and list(names) != list(class_names):
         # the same classes, maybe in another order: map the file's codes by name
-        unknown = [n for n in sorted(set(names[int(c)] for c in np.unique(y)))
+        unknown = [n for n in sorted({names[int(c)] for c in np.unique(y)})
                    if n not in class_names]
         if unknown:
             raise DatasetError(

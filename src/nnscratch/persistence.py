@@ -43,8 +43,16 @@ import numpy as np
 from ._version import __version__
 from .datasets import DatasetError, Preprocessor
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "ModelFileError", "SavedModel", "save", "load",
-           "load_bundle", "atomic_write"]
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "ModelFileError",
+    "SavedModel",
+    "atomic_write",
+    "load",
+    "load_bundle",
+    "save",
+]
 
 FORMAT = "nnscratch-model"
 FORMAT_VERSION = 1
@@ -128,6 +136,7 @@ def atomic_write(path: str | os.PathLike, write) -> None:
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -135,6 +144,12 @@ def atomic_write(path: str | os.PathLike, write) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _json_value(value: Any) -> tuple[bool, Any]:
@@ -444,10 +459,12 @@ def _build(arrays: dict[str, np.ndarray], path: Path) -> SavedModel:
             f"takes {settings['n_features_in']}",
         )
     class_names = settings.get("class_names")
-    if class_names is not None:
-        if not (isinstance(class_names, list) and all(isinstance(c, str) for c in class_names)
-                and len(class_names) == len(classes)):
-            raise _fail(path, "class_names must be one string per class")
+    if class_names is not None and not (
+        isinstance(class_names, list)
+        and all(isinstance(c, str) for c in class_names)
+        and len(class_names) == len(classes)
+    ):
+        raise _fail(path, "class_names must be one string per class")
     training = settings.get("training") or {}
     if not isinstance(training, dict):
         raise _fail(path, "training must be a JSON object")
@@ -456,7 +473,7 @@ def _build(arrays: dict[str, np.ndarray], path: Path) -> SavedModel:
 
 def _restore_fitted_extras(estimator: Any) -> None:
     """Hook for derived fitted attributes an estimator needs besides the saved ones."""
-    return None
+    return
 
 
 def _classes_from_json(settings: dict, path: Path) -> np.ndarray:

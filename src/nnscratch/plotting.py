@@ -14,7 +14,8 @@ Examples
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -24,10 +25,10 @@ from matplotlib.figure import Figure
 from .persistence import atomic_write
 
 __all__ = [
-    "plot_costs",
     "plot_cost_curves",
-    "plot_decision_boundary",
+    "plot_costs",
     "plot_decision_boundaries",
+    "plot_decision_boundary",
     "plot_mislabeled",
     "save_png",
 ]
