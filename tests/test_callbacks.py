@@ -154,7 +154,7 @@ def test_history_rejects_bad_cost_every(bad, error):
 SCENARIOS = {
     # best 0.6 at 1; 0.6 (not better), 0.55, 0.6: three without improvement -> stop at 4
     "max, tol=0": (
-        dict(monitor="val_score", n_iter_no_change=3, tol=0.0),
+        {"monitor": "val_score", "n_iter_no_change": 3, "tol": 0.0},
         {"val_scores": [0.5, 0.6, 0.6, 0.55, 0.6, 0.7, 0.7]},
         1,
         4,
@@ -162,28 +162,28 @@ SCENARIOS = {
     # strictly increasing, but by less than tol=0.05 at 1, 3, 5, 6: 0.56 at 2 and 0.62 at
     # 4 beat the best by more than tol; 0.64 and 0.66 do not beat 0.62 + 0.05 -> stop at 6
     "max, tol=0.05": (
-        dict(monitor="val_score", n_iter_no_change=2, tol=0.05),
+        {"monitor": "val_score", "n_iter_no_change": 2, "tol": 0.05},
         {"val_scores": [0.5, 0.54, 0.56, 0.6, 0.62, 0.64, 0.66, 0.9]},
         4,
         6,
     ),
     # the same scores never stop with tol=0
     "max, tol=0, increasing": (
-        dict(monitor="val_score", n_iter_no_change=2, tol=0.0),
+        {"monitor": "val_score", "n_iter_no_change": 2, "tol": 0.0},
         {"val_scores": [0.5, 0.54, 0.56, 0.6, 0.62, 0.64, 0.66, 0.9]},
         7,
         None,
     ),
     # lower is better: best 0.8 at 1, then 0.7 at 4, then 3 worse -> stop at 7
     "min val_loss": (
-        dict(monitor="val_loss", n_iter_no_change=3, tol=0.0),
+        {"monitor": "val_loss", "n_iter_no_change": 3, "tol": 0.0},
         {"val_losses": [1.0, 0.8, 0.9, 0.85, 0.7, 0.75, 0.72, 0.71, 0.1]},
         4,
         7,
     ),
     # mode overrides the direction inferred from the name
     "val_score with mode=min": (
-        dict(monitor="val_score", n_iter_no_change=3, tol=0.0, mode="min"),
+        {"monitor": "val_score", "n_iter_no_change": 3, "tol": 0.0, "mode": "min"},
         {"val_scores": [1.0, 0.8, 0.9, 0.85, 0.7, 0.75, 0.72, 0.71, 0.1]},
         4,
         7,
@@ -191,14 +191,14 @@ SCENARIOS = {
     # the training cost; runs to the end, the best (iteration 2) is earlier than the last
     # (0.99995 at 5 is lower than 1.0, but not by more than tol)
     "cost, runs to max_iter": (
-        dict(monitor="cost", n_iter_no_change=7, tol=1e-4),
+        {"monitor": "cost", "n_iter_no_change": 7, "tol": 1e-4},
         {},
         2,
         None,
     ),
     # NaN never counts as an improvement
     "NaN": (
-        dict(monitor="val_loss", n_iter_no_change=2, tol=0.0),
+        {"monitor": "val_loss", "n_iter_no_change": 2, "tol": 0.0},
         {"val_losses": [0.5, math.nan, math.nan, 0.1]},
         0,
         2,
