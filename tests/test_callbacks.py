@@ -516,3 +516,12 @@ def test_reprs_show_the_arguments():
     assert repr(LambdaCallback(on_iteration_end=record_iteration)).startswith(
         "LambdaCallback(on_iteration_end=<function record_iteration"
     )
+
+
+def test_repr_of_a_subclass_that_stores_its_arguments_elsewhere():
+    class Custom(Callback):
+        def __init__(self, every=5, *args, **kwargs):
+            self._every = every
+
+    assert repr(Custom()) == "Custom()"
+    assert repr(Recorder(stop_at=3)) == "Recorder(stop_at=3)"

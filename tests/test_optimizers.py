@@ -206,6 +206,14 @@ def test_missing_or_misshapen_gradient_is_a_clear_error():
         opt.update(_params(), {"dW1": np.zeros((2, 1)), "db1": np.zeros((1, 1))})
 
 
+def test_extra_gradient_keys_are_ignored():
+    opt = GradientDescent(0.1)
+    params = _params()
+    grads = {**_grads(0), "dA1": np.full((1, 5), np.nan), "dA0": np.zeros(3)}
+    opt.update(params, grads)
+    np.testing.assert_allclose(params["W1"], [[0.95, -1.9]], rtol=1e-15)
+
+
 def test_state_from_another_network_asks_for_reset():
     opt = Adam(0.1)
     opt.update(_params(), _grads(0))

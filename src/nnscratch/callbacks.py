@@ -111,8 +111,14 @@ class Callback:
         """
 
     def __repr__(self) -> str:
-        names = list(inspect.signature(type(self).__init__).parameters)[1:]
-        args = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
+        # Like scikit-learn: the constructor's arguments, read back from the attributes
+        # of the same names (a subclass that stores them elsewhere just shows fewer).
+        params = list(inspect.signature(type(self).__init__).parameters.values())[1:]
+        args = ", ".join(
+            f"{p.name}={getattr(self, p.name)!r}"
+            for p in params
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and hasattr(self, p.name)
+        )
         return f"{type(self).__name__}({args})"
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -50,6 +51,7 @@ __all__ = [
     "Momentum",
     "Optimizer",
     "RMSProp",
+    "Schedule",
     "StepSchedule",
     "make_optimizer",
     "make_schedule",
@@ -133,7 +135,8 @@ class Optimizer(ABC):
             place, none is rebound, so their dtypes are kept.
         grads : dict of str to ndarray
             ``{"dW1": ..., "db1": ..., ...}``, one gradient per parameter, of the
-            parameter's shape. Not modified.
+            parameter's shape. Not modified; other keys (the course's ``"dA1"``, ...)
+            are ignored.
 
         Raises
         ------
@@ -452,6 +455,9 @@ def make_optimizer(
 
 # ------------------------------------------------------------------------ schedules
 
+#: A learning-rate schedule: ``schedule(learning_rate_init, epoch) -> learning_rate``.
+Schedule = Callable[[float, int], float]
+
 
 def _check_epoch(epoch: Any) -> int:
     epoch = _as_int("epoch", epoch, "schedule")
@@ -547,7 +553,7 @@ SCHEDULES: dict[str, type] = {
 }
 
 
-def make_schedule(name: str, decay_rate: float = 1.0, time_interval: int = 1000):
+def make_schedule(name: str, decay_rate: float = 1.0, time_interval: int = 1000) -> Schedule:
     """Build a learning-rate schedule ``schedule(learning_rate_init, epoch) -> float``.
 
     Parameters
