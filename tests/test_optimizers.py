@@ -198,12 +198,18 @@ def test_bad_hyper_parameters_are_rejected(build, match):
         build()
 
 
-def test_missing_or_misshapen_gradient_is_a_clear_error():
-    opt = GradientDescent(0.1)
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_missing_or_misshapen_gradient_is_a_clear_error_and_changes_nothing(name):
+    opt = make_optimizer(name, 0.1)
+    params = _params()
     with pytest.raises(ValueError, match=r"grads has no 'db1' for parameter 'b1'"):
-        opt.update(_params(), {"dW1": np.zeros((1, 2))})
-    with pytest.raises(ValueError, match=r"'dW1' has shape \(2, 1\) but 'W1' has shape \(1, 2\)"):
-        opt.update(_params(), {"dW1": np.zeros((2, 1)), "db1": np.zeros((1, 1))})
+        opt.update(params, {"dW1": np.ones((1, 2))})
+    with pytest.raises(ValueError, match=r"'db1' has shape \(2, 1\) but 'b1' has shape \(1, 1\)"):
+        opt.update(params, {"dW1": np.ones((1, 2)), "db1": np.zeros((2, 1))})
+    np.testing.assert_array_equal(params["W1"], [[1.0, -2.0]])
+    assert getattr(opt, "t", 0) == 0
+    for store in ("v", "s"):
+        assert getattr(opt, store, {}) == {}
 
 
 def test_extra_gradient_keys_are_ignored():

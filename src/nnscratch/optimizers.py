@@ -93,7 +93,7 @@ def _check_beta(name: str, value: Any, owner: str) -> float:
 class Optimizer(ABC):
     """Base class: checks the inputs and walks over the parameters.
 
-    Subclasses implement ``_step(name, W, dW, tmp)``, which updates the array ``W`` in
+    Subclasses implement ``_step(key, W, dW, tmp)``, which updates the array ``W`` in
     place; ``tmp`` is a scratch array of ``W``'s shape and dtype that they may
     overwrite (it spares a temporary array per parameter and step).
 
@@ -144,23 +144,27 @@ class Optimizer(ABC):
             If a gradient is missing or its shape differs from its parameter's, or if
             the state was built for a network of other shapes (call :meth:`reset`).
         """
-        self._begin_step()
-        for name, W in params.items():
-            dW = grads.get("d" + name)
-            if dW is None:
-                raise ValueError(
-                    f"{type(self).__name__}.update: grads has no 'd{name}' for parameter "
-                    f"'{name}' (grads keys: {sorted(grads)})"
-                )
-            if dW.shape != W.shape:
-                raise ValueError(
-                    f"{type(self).__name__}.update: 'd{name}' has shape {dW.shape} but "
-                    f"'{name}' has shape {W.shape}"
-                )
+        pairs = [(name, W, self._grad_for(name, W, grads)) for name, W in params.items()]
+        self._begin_step()  # only once every gradient is known good: no half step
+        for name, W, dW in pairs:
             tmp = self._scratch.get(name)
             if tmp is None or tmp.shape != W.shape or tmp.dtype != W.dtype:
                 tmp = self._scratch[name] = np.empty_like(W)
             self._step("d" + name, W, dW, tmp)
+
+    def _grad_for(self, name: str, W: np.ndarray, grads: dict[str, np.ndarray]) -> np.ndarray:
+        dW = grads.get("d" + name)
+        if dW is None:
+            raise ValueError(
+                f"{type(self).__name__}.update: grads has no 'd{name}' for parameter "
+                f"'{name}' (grads keys: {sorted(grads)})"
+            )
+        if dW.shape != W.shape:
+            raise ValueError(
+                f"{type(self).__name__}.update: 'd{name}' has shape {dW.shape} but "
+                f"'{name}' has shape {W.shape}"
+            )
+        return dW
 
     def _begin_step(self) -> None:
         """Hook called once per :meth:`update`, before the parameters (Adam's ``t``)."""
