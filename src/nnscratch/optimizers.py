@@ -228,8 +228,9 @@ class Momentum(Optimizer):
         W = W - lr*v
 
     ``v`` is an exponentially weighted average of the gradients. This is the course's
-    form, not PyTorch's or scikit-learn's ``v = mu*v + dW`` (undamped) form: the two
-    give the same trajectory when the latter's learning rate is ``lr*(1-beta)``.
+    form, not the undamped one of PyTorch (``v = mu*v + dW; W -= lr*v``) or
+    scikit-learn (``v = mu*v - lr*dW; W += v``): with a constant learning rate, those
+    follow the course's trajectory when given ``mu = beta`` and ``lr*(1-beta)``.
 
     Parameters
     ----------
