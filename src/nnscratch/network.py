@@ -22,8 +22,9 @@ and each forward step returns the named cache its backward step needs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -32,9 +33,9 @@ from .losses import OUTPUTS, l2_penalty
 
 __all__ = [
     "ActivationCache",
-    "LinearCache",
     "L_model_backward",
     "L_model_forward",
+    "LinearCache",
     "compute_cost",
     "forward_logits",
     "hidden_activations",
@@ -234,7 +235,7 @@ def L_model_forward(
     acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
     caches: list[Cache] = []
     A = X
-    for l in range(1, L):  # noqa: E741 (the seeds' layer index)
+    for l in range(1, L):
         A, cache = linear_activation_forward(
             A,
             params[f"W{l}"],
@@ -269,7 +270,7 @@ def forward_logits(
     L = n_layers(params)
     acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
     A = X
-    for l in range(1, L):  # noqa: E741
+    for l in range(1, L):
         Z = params[f"W{l}"] @ A
         Z += params[f"b{l}"]
         A = acts[l - 1].forward(Z)
@@ -340,7 +341,7 @@ def linear_backward(
     db : ndarray of shape (n_l, 1)
         ``(1/m) Σ_i dZ[:, i]``.
     """
-    A_prev, W, b = cache
+    A_prev, W = cache.A_prev, cache.W
     dW = dZ @ A_prev.T
     dW /= m
     if alpha:
@@ -426,7 +427,7 @@ def L_model_backward(
     dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(
         dZ, caches[L - 1][0], m, alpha, need_dA_prev=L > 1
     )
-    for l in reversed(range(1, L)):  # noqa: E741
+    for l in reversed(range(1, L)):
         dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(
             dA, caches[l - 1], acts[l - 1], m, alpha, need_dA_prev=l > 1
         )

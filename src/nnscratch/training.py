@@ -16,8 +16,8 @@ to the events fired by :func:`train` (see :mod:`nnscratch.callbacks`).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
