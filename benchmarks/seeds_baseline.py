@@ -87,7 +87,7 @@ def initialize_parameters_deep(layer_dims):
     np.random.seed(1)
     parameters = {}
     L = len(layer_dims)
-    for l in range(1, L):  # noqa: E741 (the course's name)
+    for l in range(1, L):
         parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) / np.sqrt(
             layer_dims[l - 1]
         )
@@ -116,7 +116,7 @@ def L_model_forward(X, parameters):
     caches = []
     A = X
     L = len(parameters) // 2
-    for l in range(1, L):  # noqa: E741
+    for l in range(1, L):
         A_prev = A
         A, cache = linear_activation_forward(
             A_prev, parameters["W" + str(l)], parameters["b" + str(l)], activation="relu"
@@ -137,7 +137,7 @@ def compute_cost(AL, Y):
 
 
 def linear_backward(dZ, cache):
-    A_prev, W, b = cache
+    A_prev, W, _b = cache
     m = A_prev.shape[1]
     dW = 1.0 / m * np.dot(dZ, A_prev.T)
     db = 1.0 / m * np.sum(dZ, axis=1, keepdims=True)
@@ -165,7 +165,7 @@ def L_model_backward(AL, Y, caches):
     grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = (
         linear_activation_backward(dAL, current_cache, activation="sigmoid")
     )
-    for l in reversed(range(L - 1)):  # noqa: E741
+    for l in reversed(range(L - 1)):
         current_cache = caches[l]
         dA_prev_temp, dW_temp, db_temp = linear_activation_backward(
             grads["dA" + str(l + 1)], current_cache, activation="relu"
@@ -178,7 +178,7 @@ def L_model_backward(AL, Y, caches):
 
 def update_parameters(parameters, grads, learning_rate):
     L = len(parameters) // 2
-    for l in range(L):  # noqa: E741
+    for l in range(L):
         parameters["W" + str(l + 1)] = (
             parameters["W" + str(l + 1)] - learning_rate * grads["dW" + str(l + 1)]
         )
@@ -198,13 +198,13 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     np.random.seed(1)
     costs = []
     parameters = initialize_parameters_deep(layers_dims)
-    for i in range(0, num_iterations):
+    for i in range(num_iterations):
         AL, caches = L_model_forward(X, parameters)
         cost = compute_cost(AL, Y)
         grads = L_model_backward(AL, Y, caches)
         parameters = update_parameters(parameters, grads, learning_rate)
         if print_cost and i % 100 == 0:
-            print("Cost after iteration %i: %f" % (i, cost), file=sys.stderr)
+            print(f"Cost after iteration {i}: {cost:f}", file=sys.stderr)
         if i % 100 == 0:
             costs.append(float(cost))
     return parameters, costs
@@ -214,8 +214,8 @@ def predict(X, y, parameters):
     """The course's prediction; returns ``(p, accuracy)`` instead of printing."""
     m = X.shape[1]
     p = np.zeros((1, m))
-    probas, caches = L_model_forward(X, parameters)
-    for i in range(0, probas.shape[1]):
+    probas, _caches = L_model_forward(X, parameters)
+    for i in range(probas.shape[1]):
         if probas[0, i] > 0.5:
             p[0, i] = 1
         else:
