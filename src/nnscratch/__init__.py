@@ -1,5 +1,20 @@
-"""nnscratch: neural-network classifiers from scratch in NumPy."""
+"""nnscratch: neural-network classifiers from scratch in NumPy.
+
+The course's models (logistic regression, a shallow network, deep L-layer networks)
+with forward and backward propagation written in the seeds' notation, as
+scikit-learn estimators.
+"""
 
 from ._version import __version__
+from .estimators import LogisticRegression, NeuralNetworkClassifier
+from .exceptions import ConvergenceWarning, NonFiniteWeightsError
+from .gradcheck import gradient_check
 
-__all__ = ["__version__"]
+__all__ = [
+    "ConvergenceWarning",
+    "LogisticRegression",
+    "NeuralNetworkClassifier",
+    "NonFiniteWeightsError",
+    "__version__",
+    "gradient_check",
+]

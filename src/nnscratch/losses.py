@@ -1,0 +1,161 @@
+"""Output layers and their costs, computed from the logits.
+
+The seeds define the cross-entropy cost of a sigmoid output ``A = σ(Z)`` as
+
+    J = -(1/m) Σ_i [ y_i log a_i + (1 - y_i) log(1 - a_i) ]
+
+which is :func:`binary_cross_entropy`. Evaluated literally it breaks as soon as
+``a_i`` rounds to exactly 0 or 1 (``log 0 = -inf``, ``0 · log 0 = NaN``). Since
+``log σ(z) = -softplus(-z)`` and ``log(1 - σ(z)) = -softplus(z)``, the same cost
+written with the logits ``z`` is
+
+    L(z, y) = max(z, 0) - y z + log(1 + e^{-|z|})
+
+which is finite and accurate for every finite ``z``. The network therefore keeps the
+output layer's ``Z`` and computes costs with the ``*_from_logits`` functions.
+
+Both output layers share the shortcut of the seeds' backward pass: for a sigmoid
+with binary cross-entropy, and for a softmax with categorical cross-entropy, the
+gradient of the per-example loss with respect to the logits is simply
+
+    dZ = A - Y
+
+(the seeds derive ``(-y/a + (1-y)/(1-a)) · a(1-a) = a - y``). Computing it this way
+avoids dividing by ``a`` or ``1 - a``, which may be 0.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+import numpy as np
+from scipy.special import logsumexp
+
+from .activations import sigmoid, softmax
+
+__all__ = [
+    "OUTPUTS",
+    "OutputLayer",
+    "binary_cross_entropy",
+    "binary_cross_entropy_from_logits",
+    "categorical_cross_entropy_from_logits",
+    "l2_penalty",
+]
+
+
+def _weighted_mean(losses: np.ndarray, sample_weight: np.ndarray | None) -> float:
+    if sample_weight is None:
+        return float(np.mean(losses))
+    return float(np.dot(losses, sample_weight) / np.sum(sample_weight))
+
+
+def binary_cross_entropy(AL: np.ndarray, Y: np.ndarray) -> float:
+    """The seeds' cross-entropy cost, evaluated literally from probabilities.
+
+    Parameters
+    ----------
+    AL : ndarray of shape (1, m)
+        Predicted probabilities ``ŷ``.
+    Y : ndarray of shape (1, m)
+        True labels, 0 or 1.
+
+    Returns
+    -------
+    cost : float
+        ``-(1/m) Σ (y log ŷ + (1-y) log(1-ŷ))``; infinite or NaN when some ``ŷ`` is
+        exactly 0 or 1. Training uses :func:`binary_cross_entropy_from_logits`.
+
+    Examples
+    --------
+    >>> round(binary_cross_entropy(np.array([[0.5, 0.5]]), np.array([[1, 0]])), 6)
+    0.693147
+    """
+    m = Y.shape[1]
+    return float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m)
+
+
+def binary_cross_entropy_from_logits(
+    ZL: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None = None
+) -> float:
+    """The cross-entropy cost of a sigmoid output, from its logits.
+
+    Parameters
+    ----------
+    ZL : ndarray of shape (1, m)
+        Logits of the output unit, ``ŷ = σ(ZL)``.
+    Y : ndarray of shape (1, m)
+        True labels, 0 or 1.
+    sample_weight : ndarray of shape (m,), optional
+        Per-example weights; the cost is then the weighted mean of the losses.
+
+    Returns
+    -------
+    cost : float
+        Equal to :func:`binary_cross_entropy` ``(σ(ZL), Y)`` wherever that is finite,
+        and finite for every finite ``ZL``.
+
+    Notes
+    -----
+    ``L(z, y) = max(z, 0) - y z + log1p(exp(-|z|))``.
+
+    Examples
+    --------
+    >>> binary_cross_entropy_from_logits(np.array([[1000.0, -1000.0]]), np.array([[0, 1]]))
+    1000.0
+    """
+    Z = ZL.ravel()
+    losses = np.maximum(Z, 0) - Y.ravel() * Z + np.log1p(np.exp(-np.abs(Z)))
+    return _weighted_mean(losses, sample_weight)
+
+
+def categorical_cross_entropy_from_logits(
+    ZL: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None = None
+) -> float:
+    """The cross-entropy cost of a softmax output, from its logits.
+
+    Parameters
+    ----------
+    ZL : ndarray of shape (K, m)
+        Class scores, ``ŷ = softmax(ZL)`` column by column.
+    Y : ndarray of shape (K, m)
+        One-hot true labels.
+    sample_weight : ndarray of shape (m,), optional
+
+    Returns
+    -------
+    cost : float
+        ``(1/m) Σ_i [ logsumexp(Z[:, i]) - Σ_k Y[k, i] Z[k, i] ]``
+        ``= -(1/m) Σ_i Σ_k Y[k, i] log ŷ[k, i]``.
+    """
+    losses = logsumexp(ZL, axis=0) - np.sum(Y * ZL, axis=0)
+    return _weighted_mean(losses, sample_weight)
+
+
+def l2_penalty(params: dict[str, np.ndarray], alpha: float, m: float) -> float:
+    """The course's L2 regularisation term, ``(alpha / 2m) Σ_l ‖W_l‖²_F``.
+
+    Biases are not penalised. Its gradient with respect to ``W_l`` is
+    ``(alpha / m) W_l``.
+    """
+    if alpha == 0:
+        return 0.0
+    total = sum(float(np.vdot(W, W)) for key, W in params.items() if key[0] == "W")
+    return alpha / (2.0 * m) * total
+
+
+class OutputLayer(NamedTuple):
+    """An output activation with the cost that pairs with it.
+
+    For both pairs the gradient of the loss with respect to the logits is
+    ``dZ = A - Y`` (see the module docstring).
+    """
+
+    activation: Callable[[np.ndarray], np.ndarray]
+    cost: Callable[..., float]
+
+
+#: Output layers by name: the seeds' sigmoid unit for two classes, softmax for more.
+OUTPUTS: dict[str, OutputLayer] = {
+    "sigmoid": OutputLayer(sigmoid, binary_cross_entropy_from_logits),
+    "softmax": OutputLayer(softmax, categorical_cross_entropy_from_logits),
+}

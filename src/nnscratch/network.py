@@ -1,0 +1,457 @@
+"""Forward propagation, backward propagation and the gradient-descent update.
+
+This is the seeds' L-layer network, ``[LINEAR -> ACTIVATION] × (L-1) -> LINEAR ->
+OUTPUT``, in their notation: one column per example.
+
+=========  ==================  =============================================
+symbol     shape               meaning
+=========  ==================  =============================================
+X, A0      (n_x, m)            the input, one example per column
+W_l        (n_l, n_{l-1})      layer l's weights (``params["W<l>"]``)
+b_l        (n_l, 1)            layer l's bias, broadcast over the m columns
+Z_l        (n_l, m)            ``W_l A_{l-1} + b_l``
+A_l        (n_l, m)            ``g_l(Z_l)``; ``A_L = ŷ``
+dZ, dW...  same as Z, W, ...   gradients of the cost J with respect to them
+=========  ==================  =============================================
+
+Forward and backward sit side by side (:func:`linear_forward` /
+:func:`linear_backward`, :func:`linear_activation_forward` /
+:func:`linear_activation_backward`, :func:`L_model_forward` / :func:`L_model_backward`),
+and each forward step returns the named cache its backward step needs.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import NamedTuple, Sequence
+
+import numpy as np
+
+from .activations import ACTIVATIONS, Activation, leaky_relu, leaky_relu_backward
+from .losses import OUTPUTS, l2_penalty
+
+__all__ = [
+    "ActivationCache",
+    "LinearCache",
+    "L_model_backward",
+    "L_model_forward",
+    "compute_cost",
+    "forward_logits",
+    "hidden_activations",
+    "linear_activation_backward",
+    "linear_activation_forward",
+    "linear_backward",
+    "linear_forward",
+    "n_layers",
+    "update_parameters",
+]
+
+
+class LinearCache(NamedTuple):
+    """What :func:`linear_backward` needs from the forward pass."""
+
+    A_prev: np.ndarray  # (n_{l-1}, m)
+    W: np.ndarray  # (n_l, n_{l-1})
+    b: np.ndarray  # (n_l, 1)
+
+
+class ActivationCache(NamedTuple):
+    """What an activation's backward step needs from the forward pass."""
+
+    Z: np.ndarray  # (n_l, m)
+    A: np.ndarray  # (n_l, m), g(Z) before any dropout
+    D: np.ndarray | None = None  # inverted-dropout mask (0 or 1/keep_prob), or None
+
+
+Cache = tuple[LinearCache, ActivationCache]
+
+
+def n_layers(params: dict[str, np.ndarray]) -> int:
+    """The number of layers L (hidden layers plus the output layer)."""
+    return len(params) // 2
+
+
+def hidden_activations(
+    activation: str | Activation | Sequence[str | Activation],
+    n_hidden: int,
+    leaky_relu_slope: float = 0.01,
+) -> list[Activation]:
+    """Resolve activation names into one ``(forward, backward)`` pair per hidden layer.
+
+    Parameters
+    ----------
+    activation : str, Activation, or a sequence of them
+        One name from :data:`nnscratch.activations.ACTIVATIONS` for every hidden
+        layer, or one per hidden layer.
+    n_hidden : int
+        The number of hidden layers, ``L - 1``.
+    leaky_relu_slope : float, default=0.01
+        The negative slope used by ``"leaky_relu"``.
+    """
+    specs = [activation] * n_hidden if isinstance(activation, (str, Activation)) else list(
+        activation
+    )
+    if len(specs) != n_hidden:
+        raise ValueError(
+            f"activation has {len(specs)} entries for {n_hidden} hidden layers; "
+            f"give one name or {n_hidden}."
+        )
+    resolved = []
+    for spec in specs:
+        if isinstance(spec, Activation):
+            resolved.append(spec)
+        elif spec == "leaky_relu":
+            resolved.append(
+                Activation(
+                    partial(leaky_relu, slope=leaky_relu_slope),
+                    partial(leaky_relu_backward, slope=leaky_relu_slope),
+                )
+            )
+        elif spec in ACTIVATIONS:
+            resolved.append(ACTIVATIONS[spec])
+        else:
+            raise ValueError(
+                f"unknown activation {spec!r}; choose one of {', '.join(ACTIVATIONS)}."
+            )
+    return resolved
+
+
+# ----------------------------------------------------------------------------- forward
+
+
+def linear_forward(
+    A_prev: np.ndarray, W: np.ndarray, b: np.ndarray
+) -> tuple[np.ndarray, LinearCache]:
+    """The linear step of one layer, ``Z = W A_prev + b``.
+
+    Parameters
+    ----------
+    A_prev : ndarray of shape (n_{l-1}, m)
+    W : ndarray of shape (n_l, n_{l-1})
+    b : ndarray of shape (n_l, 1)
+
+    Returns
+    -------
+    Z : ndarray of shape (n_l, m)
+    cache : LinearCache
+        ``(A_prev, W, b)`` for :func:`linear_backward`.
+
+    Examples
+    --------
+    >>> Z, _ = linear_forward(np.ones((3, 2)), np.ones((1, 3)), np.array([[0.5]]))
+    >>> Z
+    array([[3.5, 3.5]])
+    """
+    Z = W @ A_prev
+    Z += b
+    return Z, LinearCache(A_prev, W, b)
+
+
+def linear_activation_forward(
+    A_prev: np.ndarray,
+    W: np.ndarray,
+    b: np.ndarray,
+    activation: Activation,
+    keep_prob: float = 1.0,
+    rng=None,
+    mask: np.ndarray | None = None,
+) -> tuple[np.ndarray, Cache]:
+    """One hidden layer, ``A = g(W A_prev + b)``, with optional inverted dropout.
+
+    Parameters
+    ----------
+    A_prev : ndarray of shape (n_{l-1}, m)
+    W : ndarray of shape (n_l, n_{l-1})
+    b : ndarray of shape (n_l, 1)
+    activation : Activation
+        The ``(forward, backward)`` pair of ``g``.
+    keep_prob : float, default=1.0
+        The probability of keeping each unit (1 - dropout rate). Kept units are
+        divided by ``keep_prob`` so that the expected activation is unchanged.
+    rng : RandomState or Generator, optional
+        Draws the dropout mask when ``keep_prob < 1`` and no ``mask`` is given.
+    mask : ndarray of shape (n_l, m), optional
+        A fixed dropout mask of 0s and 1s (used by gradient checks).
+
+    Returns
+    -------
+    A : ndarray of shape (n_l, m)
+    cache : (LinearCache, ActivationCache)
+    """
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    A = activation.forward(Z)
+    if mask is None and keep_prob >= 1.0:
+        return A, (linear_cache, ActivationCache(Z, A))
+    if mask is None:
+        mask = rng.random(A.shape) < keep_prob
+    D = np.asarray(mask, dtype=A.dtype) / A.dtype.type(keep_prob)
+    return A * D, (linear_cache, ActivationCache(Z, A, D))
+
+
+def L_model_forward(
+    X: np.ndarray,
+    params: dict[str, np.ndarray],
+    activations: Sequence[Activation] | str = "relu",
+    output: str = "sigmoid",
+    keep_probs: Sequence[float] | None = None,
+    rng=None,
+    masks: Sequence[np.ndarray] | None = None,
+) -> tuple[np.ndarray, list[Cache]]:
+    """Forward propagation through all L layers, keeping the caches.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_x, m)
+    params : dict
+        ``"W1"``, ``"b1"``, ..., ``"WL"``, ``"bL"``.
+    activations : str or sequence of Activation
+        The hidden layers' activations (see :func:`hidden_activations`).
+    output : {"sigmoid", "softmax"}
+        The output layer (see :data:`nnscratch.losses.OUTPUTS`).
+    keep_probs : sequence of float, optional
+        Dropout: the keep probability of each hidden layer (``L - 1`` values).
+    rng : RandomState or Generator, optional
+        Draws the dropout masks.
+    masks : sequence of ndarray, optional
+        Fixed dropout masks, one ``(n_l, m)`` array per hidden layer.
+
+    Returns
+    -------
+    AL : ndarray of shape (n_L, m)
+        The output layer's activation ``ŷ``.
+    caches : list of (LinearCache, ActivationCache)
+        One per layer; the last one holds the logits ``Z_L``.
+
+    Examples
+    --------
+    >>> from nnscratch.initializers import initialize_parameters
+    >>> params = initialize_parameters([4, 3, 1], init="small", random_state=0)
+    >>> AL, caches = L_model_forward(np.zeros((4, 5)), params)
+    >>> AL.shape, len(caches)
+    ((1, 5), 2)
+    """
+    L = n_layers(params)
+    acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
+    caches: list[Cache] = []
+    A = X
+    for l in range(1, L):  # noqa: E741 (the seeds' layer index)
+        A, cache = linear_activation_forward(
+            A,
+            params[f"W{l}"],
+            params[f"b{l}"],
+            acts[l - 1],
+            keep_prob=1.0 if keep_probs is None else keep_probs[l - 1],
+            rng=rng,
+            mask=None if masks is None else masks[l - 1],
+        )
+        caches.append(cache)
+    ZL, linear_cache = linear_forward(A, params[f"W{L}"], params[f"b{L}"])
+    AL = OUTPUTS[output].activation(ZL)
+    caches.append((linear_cache, ActivationCache(ZL, AL)))
+    return AL, caches
+
+
+def forward_logits(
+    X: np.ndarray,
+    params: dict[str, np.ndarray],
+    activations: Sequence[Activation] | str = "relu",
+) -> np.ndarray:
+    """The output layer's logits ``Z_L`` for prediction: no caches, no dropout.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_x, m)
+
+    Returns
+    -------
+    ZL : ndarray of shape (n_L, m)
+    """
+    L = n_layers(params)
+    acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
+    A = X
+    for l in range(1, L):  # noqa: E741
+        Z = params[f"W{l}"] @ A
+        Z += params[f"b{l}"]
+        A = acts[l - 1].forward(Z)
+    ZL = params[f"W{L}"] @ A
+    ZL += params[f"b{L}"]
+    return ZL
+
+
+def compute_cost(
+    ZL: np.ndarray,
+    Y: np.ndarray,
+    output: str = "sigmoid",
+    params: dict[str, np.ndarray] | None = None,
+    alpha: float = 0.0,
+    sample_weight: np.ndarray | None = None,
+) -> float:
+    """The cost J: cross-entropy from the logits, plus the L2 penalty if ``alpha > 0``.
+
+    Parameters
+    ----------
+    ZL : ndarray of shape (n_L, m)
+        The output layer's logits.
+    Y : ndarray of shape (n_L, m)
+        Labels: 0/1 for a sigmoid output, one-hot for softmax.
+    output : {"sigmoid", "softmax"}
+    params : dict, optional
+        Needed for the penalty when ``alpha > 0``.
+    alpha : float, default=0.0
+        L2 strength: ``J = cross-entropy + (alpha / 2m) Σ_l ‖W_l‖²``.
+    sample_weight : ndarray of shape (m,), optional
+        Weights of the examples: the mean becomes a weighted mean, and ``m``
+        becomes their sum.
+    """
+    cost = OUTPUTS[output].cost(ZL, Y, sample_weight)
+    if alpha:
+        m = Y.shape[1] if sample_weight is None else float(np.sum(sample_weight))
+        cost += l2_penalty(params, alpha, m)
+    return cost
+
+
+# ---------------------------------------------------------------------------- backward
+
+
+def linear_backward(
+    dZ: np.ndarray, cache: LinearCache, m: float, alpha: float = 0.0, need_dA_prev: bool = True
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """The gradients of one linear step ``Z = W A_prev + b``.
+
+    Parameters
+    ----------
+    dZ : ndarray of shape (n_l, m)
+        ``dL/dZ`` for each example (not yet divided by m).
+    cache : LinearCache
+    m : float
+        The number of examples (or the sum of their weights) the cost averages over.
+    alpha : float, default=0.0
+        L2 strength; adds ``(alpha / m) W`` to ``dW``.
+    need_dA_prev : bool, default=True
+        False for the first layer, whose ``dA_prev`` (the gradient with respect to
+        the input) nothing uses.
+
+    Returns
+    -------
+    dA_prev : ndarray of shape (n_{l-1}, m), or None
+        ``Wᵀ dZ``.
+    dW : ndarray of shape (n_l, n_{l-1})
+        ``(1/m) dZ A_prevᵀ (+ (alpha/m) W)``.
+    db : ndarray of shape (n_l, 1)
+        ``(1/m) Σ_i dZ[:, i]``.
+    """
+    A_prev, W, b = cache
+    dW = dZ @ A_prev.T
+    dW /= m
+    if alpha:
+        dW += (alpha / m) * W
+    db = dZ.sum(axis=1, keepdims=True)
+    db /= m
+    dA_prev = W.T @ dZ if need_dA_prev else None
+    return dA_prev, dW, db
+
+
+def linear_activation_backward(
+    dA: np.ndarray, cache: Cache, activation: Activation, m: float, alpha: float = 0.0,
+    need_dA_prev: bool = True,
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """The gradients of one hidden layer ``A = g(W A_prev + b)`` (dropout included).
+
+    Parameters
+    ----------
+    dA : ndarray of shape (n_l, m)
+    cache : (LinearCache, ActivationCache)
+    activation : Activation
+    m, alpha, need_dA_prev
+        As in :func:`linear_backward`.
+
+    Returns
+    -------
+    dA_prev, dW, db
+        As in :func:`linear_backward`.
+    """
+    linear_cache, (Z, A, D) = cache
+    if D is not None:
+        dA = dA * D
+    dZ = activation.backward(dA, Z, A)
+    return linear_backward(dZ, linear_cache, m, alpha, need_dA_prev)
+
+
+def L_model_backward(
+    AL: np.ndarray,
+    Y: np.ndarray,
+    caches: list[Cache],
+    activations: Sequence[Activation] | str = "relu",
+    alpha: float = 0.0,
+    sample_weight: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """Backward propagation through all L layers.
+
+    Parameters
+    ----------
+    AL : ndarray of shape (n_L, m)
+        The output of :func:`L_model_forward`.
+    Y : ndarray of shape (n_L, m)
+        Labels: 0/1 for a sigmoid output, one-hot for softmax.
+    caches : list of (LinearCache, ActivationCache)
+        From :func:`L_model_forward`.
+    activations : str or sequence of Activation
+        The hidden layers' activations, as given to the forward pass.
+    alpha : float, default=0.0
+        L2 strength.
+    sample_weight : ndarray of shape (m,), optional
+        Weights of the examples.
+
+    Returns
+    -------
+    grads : dict
+        ``"dW1"``, ``"db1"``, ..., ``"dWL"``, ``"dbL"``, each of its parameter's shape.
+        The input layer's ``dA0`` is not computed: nothing needs it.
+
+    Notes
+    -----
+    The output layer starts from ``dZ_L = A_L - Y``, which is
+    ``dL/dA · dA/dZ = (-y/a + (1-y)/(1-a)) · a(1-a)`` simplified (and the same for a
+    softmax with categorical cross-entropy); it never divides by ``a`` or ``1 - a``.
+    """
+    L = len(caches)
+    acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
+    dZ = AL - Y
+    if sample_weight is None:
+        m = float(Y.shape[1])
+    else:
+        dZ *= sample_weight
+        m = float(np.sum(sample_weight))
+    grads: dict[str, np.ndarray] = {}
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(
+        dZ, caches[L - 1][0], m, alpha, need_dA_prev=L > 1
+    )
+    for l in reversed(range(1, L)):  # noqa: E741
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(
+            dA, caches[l - 1], acts[l - 1], m, alpha, need_dA_prev=l > 1
+        )
+    return grads
+
+
+def update_parameters(
+    params: dict[str, np.ndarray], grads: dict[str, np.ndarray], learning_rate: float
+) -> dict[str, np.ndarray]:
+    """One step of gradient descent, in place: ``W_l -= α dW_l``, ``b_l -= α db_l``.
+
+    Parameters
+    ----------
+    params : dict
+        Updated in place (the same arrays, so float32 stays float32).
+    grads : dict
+        From :func:`L_model_backward`.
+    learning_rate : float
+        α.
+
+    Returns
+    -------
+    params : dict
+        The same dict, for convenience.
+    """
+    for key, value in params.items():
+        value -= learning_rate * grads["d" + key]
+    return params

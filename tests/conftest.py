@@ -1,0 +1,40 @@
+"""Shared fixtures: the course's data, read from ../shared/data beside the checkout."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def shared_file(relative: str) -> Path:
+    """The path of a file in ../shared/data, or skip the test saying which is missing."""
+    path = SHARED_DATA / relative
+    if not path.is_file():
+        pytest.skip(f"missing ../shared/data/{relative}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def cat_data():
+    """The cat / non-cat set as the course prepares it: flattened, divided by 255.
+
+    Returns X_train (209, 12288), y_train (209,), X_test (50, 12288), y_test (50,).
+    """
+    h5py = pytest.importorskip("h5py")
+    train = shared_file("catvnoncat/train_catvnoncat.h5")
+    test = shared_file("catvnoncat/test_catvnoncat.h5")
+    with h5py.File(train, "r") as f:
+        X_train, y_train = f["train_set_x"][:], f["train_set_y"][:]
+    with h5py.File(test, "r") as f:
+        X_test, y_test = f["test_set_x"][:], f["test_set_y"][:]
+    flat = lambda images: images.reshape(len(images), -1) / 255.0  # noqa: E731
+    return flat(X_train), y_train.astype(np.int64), flat(X_test), y_test.astype(np.int64)
+
+
+@pytest.fixture(scope="session")
+def cat_raw(cat_data):
+    """The cat training pixels unscaled (0-255), with their labels."""
+    X_train, y_train, _, _ = cat_data
+    return np.rint(X_train * 255.0), y_train

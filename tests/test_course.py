@@ -1,0 +1,60 @@
+"""The course's published results on the cat / non-cat set, to the printed digits.
+
+Each number here is printed in the course's notebooks ("Logistic Regression with a
+Neural Network mindset", "Deep Neural Network - Application").
+"""
+
+import pytest
+
+from nnscratch import LogisticRegression, NeuralNetworkClassifier
+
+
+def accuracy_percent(clf, X, y):
+    return 100.0 * clf.score(X, y)
+
+
+def test_logistic_regression(cat_data):
+    X_train, y_train, X_test, y_test = cat_data
+    clf = LogisticRegression(learning_rate=0.005, max_iter=2000).fit(X_train, y_train)
+    assert len(clf.costs_) == 20
+    assert clf.costs_[0] == pytest.approx(0.693147, abs=5e-7)
+    assert clf.costs_[19] == pytest.approx(0.140872, abs=5e-7)  # iteration 1900
+    assert accuracy_percent(clf, X_train, y_train) == pytest.approx(99.04306220095694, abs=1e-9)
+    assert accuracy_percent(clf, X_test, y_test) == pytest.approx(70.0)
+
+
+@pytest.mark.parametrize(
+    "learning_rate, train, test",
+    [(0.01, 99.52153110047847, 68.0), (0.001, 88.99521531100478, 64.0),
+     (0.0001, 68.42105263157895, 36.0)],
+)
+def test_logistic_regression_learning_rate_sweep(cat_data, learning_rate, train, test):
+    X_train, y_train, X_test, y_test = cat_data
+    clf = LogisticRegression(learning_rate=learning_rate, max_iter=1500).fit(X_train, y_train)
+    assert accuracy_percent(clf, X_train, y_train) == pytest.approx(train, abs=1e-9)
+    assert accuracy_percent(clf, X_test, y_test) == pytest.approx(test)
+
+
+def test_two_layer_model(cat_data):
+    X_train, y_train, X_test, y_test = cat_data
+    clf = NeuralNetworkClassifier(
+        hidden_layer_sizes=(7,), init="small", learning_rate=0.0075, max_iter=2500,
+        random_state=1,
+    ).fit(X_train, y_train)
+    assert [W.shape for W in clf.params_.values()] == [(7, 12288), (7, 1), (1, 7), (1, 1)]
+    assert clf.costs_[0] == pytest.approx(0.693050, abs=5e-7)
+    assert clf.costs_[24] == pytest.approx(0.048555, abs=5e-7)  # iteration 2400
+    assert accuracy_percent(clf, X_train, y_train) == 100.0
+    assert accuracy_percent(clf, X_test, y_test) == pytest.approx(72.0)
+
+
+def test_L_layer_model(cat_data):
+    X_train, y_train, X_test, y_test = cat_data
+    clf = NeuralNetworkClassifier(
+        hidden_layer_sizes=(20, 7, 5), init="lecun", learning_rate=0.0075, max_iter=2500,
+        random_state=1,
+    ).fit(X_train, y_train)
+    assert clf.costs_[0] == pytest.approx(0.771749, abs=5e-7)
+    assert clf.costs_[24] == pytest.approx(0.092878, abs=5e-7)
+    assert accuracy_percent(clf, X_train, y_train) == pytest.approx(98.56459330143541, abs=1e-9)
+    assert accuracy_percent(clf, X_test, y_test) == pytest.approx(80.0)

@@ -1,0 +1,159 @@
+"""Estimator behaviour: labels, validation errors, numerics at the extremes."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_moons
+
+from nnscratch import LogisticRegression, NeuralNetworkClassifier, NonFiniteWeightsError
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return make_moons(n_samples=200, noise=0.15, random_state=0)
+
+
+def test_logistic_regression_is_the_one_neuron_network(moons):
+    X, y = moons
+    lr = LogisticRegression(learning_rate=0.1, max_iter=200).fit(X, y)
+    nn = NeuralNetworkClassifier((), init="zeros", learning_rate=0.1, max_iter=200).fit(X, y)
+    for key in ("W1", "b1"):
+        np.testing.assert_array_equal(lr.params_[key], nn.params_[key])
+    assert lr.params_["W1"].shape == (1, 2) and lr.params_["b1"].shape == (1, 1)
+    assert lr.costs_ == nn.costs_
+
+
+def test_learned_attributes_follow_the_course_convention(moons):
+    X, y = moons
+    clf = NeuralNetworkClassifier((4, 3), learning_rate=0.1, max_iter=250, cost_every=50,
+                                  random_state=0).fit(X, y)
+    assert len(clf.loss_curve_) == 250 and clf.n_iter_ == 250
+    assert clf.costs_ == clf.loss_curve_[::50] and len(clf.costs_) == 5
+    assert [v.shape for v in clf.params_.values()] == [(4, 2), (4, 1), (3, 4), (3, 1), (1, 3),
+                                                      (1, 1)]
+    assert clf.loss_curve_[-1] < clf.loss_curve_[0]
+
+
+def test_string_labels_and_probabilities(moons):
+    X, y = moons
+    labels = np.array(["dog", "cat"])[y]
+    clf = NeuralNetworkClassifier((8,), learning_rate=0.5, max_iter=1000, random_state=1)
+    clf.fit(X, labels)
+    assert list(clf.classes_) == ["cat", "dog"]
+    proba = clf.predict_proba(X)
+    assert proba.shape == (200, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(clf.predict(X), clf.classes_[proba.argmax(axis=1)])
+    assert set(clf.predict(X)) <= {"cat", "dog"}
+    assert clf.score(X, labels) > 0.95
+
+
+def test_random_state_reproduces_and_leaves_global_state_alone(moons):
+    X, y = moons
+    np.random.seed(0)
+    before = np.random.get_state()[1].copy()
+    a = NeuralNetworkClassifier((5,), max_iter=50, random_state=4).fit(X, y)
+    b = NeuralNetworkClassifier((5,), max_iter=50, random_state=4).fit(X, y)
+    np.testing.assert_array_equal(a.params_["W1"], b.params_["W1"])
+    assert np.array_equal(np.random.get_state()[1], before)
+
+
+def test_verbose_prints_costs_to_stderr(moons, capsys):
+    X, y = moons
+    LogisticRegression(max_iter=201, verbose=True).fit(X, y)
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "Cost after iteration 0: 0.693147" in err and "iteration 200" in err
+
+
+@pytest.mark.parametrize(
+    "X, y, message",
+    [
+        ([[0.0, np.nan], [1.0, 2.0]], [0, 1], "NaN"),
+        ([[0.0, np.inf], [1.0, 2.0]], [0, 1], "infinity"),
+        ([[0.0, 1.0], [1.0, 2.0], [2.0, 3.0]], [1, 1, 1], "only one class"),
+        ([[0.0, 1.0], [1.0, 2.0], [2.0, 3.0]], [0, 1, 2], "Only binary classification"),
+        (np.empty((0, 2)), [], "0 sample"),
+        ([["a", "b"], ["c", "d"]], [0, 1], "convert|string"),
+        ([[0.0, 1.0], [1.0, 2.0]], [0.5, 1.5], "Unknown label type"),
+    ],
+)
+def test_bad_training_data_gets_a_clear_error(X, y, message):
+    for clf in (LogisticRegression(), NeuralNetworkClassifier((3,))):
+        with pytest.raises(ValueError, match=message):
+            clf.fit(np.asarray(X, dtype=object) if message.startswith("convert") else X, y)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"learning_rate": -0.1}, "learning_rate=-0.1 is not valid"),
+        ({"learning_rate": 0}, "learning_rate=0 is not valid"),
+        ({"max_iter": 0}, "max_iter=0"),
+        ({"max_iter": 2.5}, "max_iter=2.5"),
+        ({"hidden_layer_sizes": (3, 0)}, "hidden_layer_sizes"),
+        ({"hidden_layer_sizes": "big"}, "hidden_layer_sizes"),
+        ({"activation": "softplus"}, "activation='softplus'"),
+        ({"init": "xavier"}, "init='xavier'"),
+        ({"cost_every": 0}, "cost_every"),
+        ({"random_state": "x"}, "random_state"),
+    ],
+)
+def test_bad_hyperparameters_get_a_clear_error(params, message):
+    X, y = [[0.0, 1.0], [1.0, 0.0]], [0, 1]
+    with pytest.raises(ValueError, match=message):
+        NeuralNetworkClassifier(**params).fit(X, y)
+
+
+def test_wrong_number_of_features_at_predict_time(moons):
+    X, y = moons
+    clf = LogisticRegression(max_iter=10).fit(X, y)
+    with pytest.raises(ValueError, match="X has 3 features, but LogisticRegression is "
+                       "expecting 2 features"):
+        clf.predict(np.zeros((4, 3)))
+
+
+def test_raw_pixels_train_without_warnings_and_with_finite_costs(cat_raw):
+    X, y = cat_raw
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            lr = LogisticRegression(learning_rate=0.005, max_iter=300).fit(X, y)
+            nn = NeuralNetworkClassifier((7,), init="small", learning_rate=0.0075, max_iter=100,
+                                         random_state=1).fit(X, y)
+    for clf in (lr, nn):
+        assert np.isfinite(clf.loss_curve_).all()
+        assert np.isfinite(clf.predict_proba(X)).all()
+
+
+@pytest.mark.parametrize("scale", [1e3, 1e8, 1e15])
+def test_predict_proba_of_extreme_inputs_is_finite(moons, scale):
+    X, y = moons
+    clf = NeuralNetworkClassifier((6, 4), learning_rate=0.3, max_iter=300, random_state=0)
+    clf.fit(X, y)
+    extreme = np.vstack([X * scale, -X * scale])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        proba = clf.predict_proba(extreme)
+    assert np.isfinite(proba).all() and ((proba >= 0) & (proba <= 1)).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def test_divergence_raises_a_clear_error():
+    rng = np.random.RandomState(0)
+    X = rng.randn(50, 3) * 1e150
+    y = (X[:, 0] > 0).astype(int)
+    clf = NeuralNetworkClassifier((4,), init="he", learning_rate=10.0, max_iter=50, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # BLAS overflow may warn on some platforms
+        with pytest.raises(NonFiniteWeightsError, match="Lower learning_rate .* scale the input"):
+            clf.fit(X, y)
+
+
+def test_float32_input_trains_and_predicts_in_float32(moons):
+    X, y = moons
+    clf = NeuralNetworkClassifier((5,), learning_rate=0.3, max_iter=100, random_state=0)
+    clf.fit(X.astype(np.float32), y)
+    assert all(v.dtype == np.float32 for v in clf.params_.values())
+    assert clf.predict_proba(X.astype(np.float32)).dtype == np.float32

@@ -1,0 +1,87 @@
+"""Backward propagation against central differences and against PyTorch autograd."""
+
+import numpy as np
+import pytest
+
+from nnscratch.activations import ACTIVATIONS
+from nnscratch.gradcheck import gradient_check, numerical_gradients
+from nnscratch.initializers import initialize_parameters
+from nnscratch.network import L_model_backward, L_model_forward, hidden_activations
+
+DEPTHS = {1: [5], 2: [5, 4], 3: [5, 4, 3], 4: [5, 4, 3, 3]}
+
+
+def problem(depth, seed=0, m=7, n_out=1):
+    rng = np.random.RandomState(seed)
+    dims = [*DEPTHS[depth], n_out]
+    X = rng.randn(dims[0], m)
+    params = initialize_parameters(dims, "he", random_state=seed)
+    for key in params:
+        if key[0] == "b":
+            params[key] = rng.randn(*params[key].shape) * 0.1
+    if n_out == 1:
+        Y = (rng.rand(1, m) > 0.5).astype(float)
+    else:
+        Y = np.eye(n_out)[rng.randint(0, n_out, m)].T
+    return params, X, Y
+
+
+@pytest.mark.parametrize("depth", DEPTHS)
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+def test_gradients_match_central_differences(activation, depth):
+    params, X, Y = problem(depth)
+    assert gradient_check(params, X, Y, activation) < 1e-7
+
+
+@pytest.mark.parametrize("depth", [1, 3])
+def test_gradients_with_l2_weights_and_softmax(depth):
+    params, X, Y = problem(depth)
+    w = np.random.RandomState(5).rand(X.shape[1]) * 3
+    assert gradient_check(params, X, Y, "tanh", alpha=0.7) < 1e-7
+    assert gradient_check(params, X, Y, "relu", sample_weight=w) < 1e-7
+    params, X, Y = problem(depth, n_out=4)
+    assert gradient_check(params, X, Y, "tanh", output="softmax", alpha=0.3) < 1e-7
+
+
+def test_gradients_with_fixed_dropout_masks():
+    params, X, Y = problem(3)
+    rng = np.random.RandomState(2)
+    masks = [rng.rand(4, X.shape[1]) < 0.7, rng.rand(3, X.shape[1]) < 0.7]
+    assert gradient_check(params, X, Y, "sigmoid", masks=masks) < 1e-7
+
+
+def test_gradient_check_catches_a_wrong_gradient():
+    params, X, Y = problem(2)
+    broken = ACTIVATIONS["tanh"]._replace(backward=lambda dA, Z, A: dA * (1 - A))
+    assert gradient_check(params, X, Y, [broken]) > 1e-3
+
+
+def test_numerical_gradients_leave_params_unchanged():
+    params, X, Y = problem(2)
+    before = {k: v.copy() for k, v in params.items()}
+    numerical_gradients(params, X, Y, "relu")
+    for key in params:
+        np.testing.assert_array_equal(params[key], before[key])
+
+
+@pytest.mark.parametrize("depth", DEPTHS)
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+def test_gradients_match_pytorch_autograd(activation, depth):
+    torch = pytest.importorskip("torch")
+    params, X, Y = problem(depth, seed=depth)
+    acts = hidden_activations(activation, depth - 1)
+    AL, caches = L_model_forward(X, params, acts)
+    grads = L_model_backward(AL, Y, caches, acts)
+
+    torch_act = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
+                 "leaky_relu": lambda z: torch.nn.functional.leaky_relu(z, 0.01)}[activation]
+    tp = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in params.items()}
+    A = torch.tensor(X)
+    for l in range(1, depth):
+        A = torch_act(tp[f"W{l}"] @ A + tp[f"b{l}"])
+    ZL = tp[f"W{depth}"] @ A + tp[f"b{depth}"]
+    cost = torch.nn.functional.binary_cross_entropy_with_logits(ZL, torch.tensor(Y))
+    cost.backward()
+    for key, tensor in tp.items():
+        expected = tensor.grad.numpy()
+        np.testing.assert_allclose(grads["d" + key], expected, rtol=1e-12, atol=1e-15)
