@@ -213,6 +213,54 @@ def v_buffers(X_rows, y, dtype=np.float32, layout="seeds", db="sum", upcast=Fals
     return step_fn
 
 
+def v_fused(X_rows, y, dtype=np.float32):
+    """The buffered seeds-layout step, with each weight update fused into the GEMM that
+    computes its gradient: ``W.T += (-lr/m) * A_prev @ dZ.T`` by BLAS ``sgemm`` with
+    ``beta=1`` on ``W.T`` (a Fortran-ordered view: no copy), so no ``dW`` is ever
+    written. Same arithmetic up to rounding (one rounding instead of three)."""
+    from scipy.linalg import blas
+
+    gemm = blas.sgemm if dtype == np.float32 else blas.dgemm
+    W1, b1, W2, b2, W3, b3 = make_params(dtype)
+    Xb = np.empty((MB, D), dtype)
+    Yb = np.empty(MB, dtype)
+    Z1, Z2, Z3 = (np.empty((n, MB), dtype) for n in (H1, H2, 1))
+    dZ1, dZ2 = np.empty_like(Z1), np.empty_like(Z2)
+    db1, db2, db3 = np.empty_like(b1), np.empty_like(b2), np.empty_like(b3)
+
+    def step_fn(idx):
+        nonlocal Z1, Z2, Z3, dZ1, dZ2  # updated in place (augmented assignments)
+        np.take(X_rows, idx, axis=0, out=Xb)
+        np.take(y, idx, out=Yb)
+        s = LR / MB
+        np.matmul(W1, Xb.T, out=Z1)
+        Z1 += b1
+        np.maximum(Z1, 0, out=Z1)
+        np.matmul(W2, Z1, out=Z2)
+        Z2 += b2
+        np.maximum(Z2, 0, out=Z2)
+        np.matmul(W3, Z2, out=Z3)
+        Z3 += b3
+        expit(Z3, out=Z3)
+        Z3 -= Yb
+        np.sum(Z3, axis=1, keepdims=True, out=db3)
+        np.matmul(W3.T, Z3, out=dZ2)  # before W3 changes
+        gemm(-s, Z2.T, Z3.T, beta=1.0, c=W3.T, overwrite_c=1, trans_a=1)
+        dZ2 *= Z2 > 0
+        np.sum(dZ2, axis=1, keepdims=True, out=db2)
+        np.matmul(W2.T, dZ2, out=dZ1)
+        gemm(-s, Z1.T, dZ2.T, beta=1.0, c=W2.T, overwrite_c=1, trans_a=1)
+        dZ1 *= Z1 > 0
+        np.sum(dZ1, axis=1, keepdims=True, out=db1)
+        gemm(-s, Xb.T, dZ1.T, beta=1.0, c=W1.T, overwrite_c=1)
+        for b, dbv in ((b1, db1), (b2, db2), (b3, db3)):
+            dbv *= s
+            b -= dbv
+        return W1
+
+    return step_fn
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=int, default=40)
@@ -237,6 +285,7 @@ def main() -> None:
         ("buffers, rows layout (X_b @ W.T)", v_buffers(X, y, layout="rows")),
         ("buffers, rows layout, db by ones-matmul", v_buffers(X, y, layout="rows", db="ones")),
         ("buffers, seeds layout, float64 lr array", v_buffers(X, y, upcast=True)),
+        ("buffers, seeds layout, update fused in sgemm", v_fused(X, y)),
     ]
     del XT
     flops = step_flops()

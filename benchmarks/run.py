@@ -134,8 +134,8 @@ def bench_cat(quick: bool, repeat: int) -> dict:
     log(f"[1] seeds baseline, {n_iter} iterations ...")
     t_base, n_base, (_params_b, costs_b) = best_time(
         lambda: seeds_baseline.L_layer_model(train_x, train_y, dims, 0.0075, n_iter),
-        repeat=repeat,
-        budget_s=10.0,
+        repeat=min(repeat, 2),
+        budget_s=40.0,  # two runs of ~15 s: a busy moment should not flatter the ratio
     )
     res["baseline"] = {"time": t_base, "runs": n_base, "costs": costs_b}
     res["rows"].append(("seeds' vectorized NumPy (baseline)", t_base, n_base, 1.0, 0.0))
@@ -220,6 +220,22 @@ def torch_predict_proba(torch, model, X):
         return torch.sigmoid(model(torch.from_numpy(X)))[:, 0].numpy()
 
 
+def interleaved_best(fns: dict, repeat: int) -> dict:
+    """Best wall time of each ``fn()``, the runs interleaved (A, B, C, A, B, C, ...) so
+    that every implementation meets the same quiet and busy moments of a shared
+    machine. Returns ``{name: (best_seconds, n_runs, last_result)}``."""
+    out = {name: (float("inf"), 0, None) for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            gc.collect()
+            t0 = time.perf_counter()
+            result = fn()
+            dt = time.perf_counter() - t0
+            best, n, _ = out[name]
+            out[name] = (min(best, dt), n + 1, result)
+    return out
+
+
 def bench_minibatch(quick: bool, repeat: int) -> dict:
     n = 12000 if quick else 60000
     epochs = 1 if quick else 2
@@ -227,10 +243,8 @@ def bench_minibatch(quick: bool, repeat: int) -> dict:
     X, y = mnist_like(n)
     res = {"n": n, "epochs": epochs, "lr": lr, "fit": [], "predict": [], "nbytes": X.nbytes}
     res["flops"] = mlp_flops([784, *hidden, 1], n) * epochs
-    predictors = {}
+    fits, unavailable = {}, {}
 
-    # nnscratch
-    log("[2] nnscratch NeuralNetworkClassifier (mini-batch) ...")
     clf, why = nnscratch_estimator(
         hidden_layer_sizes=hidden,
         solver="gd",
@@ -241,31 +255,14 @@ def bench_minibatch(quick: bool, repeat: int) -> dict:
         random_state=0,
     )
     if clf is None:
-        res["fit"].append(("nnscratch", None, 0, why, None))
+        unavailable["nnscratch"] = why
     else:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            t, k, fitted = best_time(lambda: clf.fit(X, y), repeat=repeat)
-        acc = float(np.mean(fitted.predict(X) == y))
-        res["fit"].append(("nnscratch", t, k, None, acc))
-        predictors["nnscratch"] = lambda: fitted.predict_proba(X)
-        res["nnscratch_mem"] = peak_extra_memory(lambda: clf.fit(X, y))
+        fits["nnscratch"] = lambda: clf.fit(X, y)
 
-    # the lean NumPy loop of benchmarks/minibatch.py
-    log("[2] lean NumPy loop (benchmarks/minibatch.py) ...")
-    t, k, (W, b, _) = best_time(
-        lambda: minibatch.train_minibatch(X, y, hidden, lr=lr, epochs=epochs, batch_size=bs),
-        repeat=repeat,
-    )
-    acc = float(np.mean((minibatch.predict_proba(W, b, X) > 0.5) == y))
-    res["fit"].append(("lean NumPy loop (benchmarks/)", t, k, None, acc))
-    predictors["lean NumPy loop (benchmarks/)"] = lambda: minibatch.predict_proba(W, b, X)
-    res["lean_mem"] = peak_extra_memory(
-        lambda: minibatch.train_minibatch(X, y, hidden, lr=lr, epochs=1, batch_size=bs)
+    fits["lean NumPy loop (benchmarks/)"] = lambda: minibatch.train_minibatch(
+        X, y, hidden, lr=lr, epochs=epochs, batch_size=bs
     )
 
-    # scikit-learn
-    log("[2] scikit-learn MLPClassifier ...")
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
@@ -283,35 +280,63 @@ def bench_minibatch(quick: bool, repeat: int) -> dict:
         n_iter_no_change=10**9,
         random_state=0,
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        t, k, _ = best_time(lambda: sk.fit(X, y), repeat=repeat)
-        res["sklearn_mem"] = peak_extra_memory(lambda: sk.fit(X, y))
-    acc = float(np.mean(sk.predict(X) == y))
-    res["fit"].append(("scikit-learn MLPClassifier", t, k, None, acc))
-    predictors["scikit-learn MLPClassifier"] = lambda: sk.predict_proba(X)
+    fits["scikit-learn MLPClassifier"] = lambda: sk.fit(X, y)
 
-    # PyTorch
     try:
         import torch
     except ImportError:
         torch = None
     if torch is None:
-        res["fit"].append(("PyTorch (CPU)", None, 0, "n/a (torch not installed)", None))
+        unavailable["PyTorch (CPU)"] = "n/a (torch not installed)"
     else:
-        log("[2] PyTorch ...")
         torch.set_num_threads(THREADS)
-        t, k, model = best_time(
-            lambda: torch_fit(torch, X, y, hidden, lr, epochs, bs), repeat=repeat
-        )
-        acc = float(np.mean((torch_predict_proba(torch, model, X) > 0.5) == y))
-        res["fit"].append(("PyTorch (CPU)", t, k, None, acc))
-        predictors["PyTorch (CPU)"] = lambda: torch_predict_proba(torch, model, X)
+        fits["PyTorch (CPU)"] = lambda: torch_fit(torch, X, y, hidden, lr, epochs, bs)
 
-    log("[3] predict_proba ...")
-    for name, fn in predictors.items():
-        t, k, _ = best_time(fn, repeat=max(repeat, 5), budget_s=10.0)
+    log(f"[2] fit, {', '.join(fits)}: best of {repeat}, interleaved ...")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        timed = interleaved_best(fits, repeat)
+
+    predictors = {}
+    for name in [
+        "nnscratch",
+        "lean NumPy loop (benchmarks/)",
+        "scikit-learn MLPClassifier",
+        "PyTorch (CPU)",
+    ]:
+        if name in unavailable:
+            res["fit"].append((name, None, 0, unavailable[name], None))
+            continue
+        t, k, fitted = timed[name]
+        if name == "nnscratch":
+            predictors[name] = lambda f=fitted: f.predict_proba(X)
+            proba = None
+        elif name.startswith("lean"):
+            W, b, _ = fitted
+            predictors[name] = lambda W=W, b=b: minibatch.predict_proba(W, b, X)
+        elif name.startswith("scikit"):
+            predictors[name] = lambda f=fitted: f.predict_proba(X)
+        else:
+            predictors[name] = lambda mdl=fitted: torch_predict_proba(torch, mdl, X)
+        proba = predictors[name]()
+        p1 = proba[:, 1] if proba.ndim == 2 else proba
+        acc = float(np.mean((p1 > 0.5) == y))
+        res["fit"].append((name, t, k, None, acc))
+
+    log(f"[3] predict_proba, {', '.join(predictors)}: best of {max(repeat, 5)}, interleaved ...")
+    timed_p = interleaved_best(predictors, max(repeat, 5))
+    for name, (t, k, _) in timed_p.items():
         res["predict"].append((name, t, k))
+
+    log("[4] peak memory of fit (tracemalloc) ...")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        if "nnscratch" in fits:
+            res["nnscratch_mem"] = peak_extra_memory(fits["nnscratch"])
+        res["lean_mem"] = peak_extra_memory(fits["lean NumPy loop (benchmarks/)"])
+        res["sklearn_mem"] = peak_extra_memory(fits["scikit-learn MLPClassifier"])
     return res
 
 
@@ -397,7 +422,7 @@ def build_report(args, info, peaks, cat, mb) -> str:
     for p in info["threadpools"]:
         out.append(f"  - thread pool: {p}")
     out.append(
-        f"- GEMM peak measured in this run (2048^3 matmul, best of 5): "
+        f"- GEMM peak measured in this run (2048^3 matmul, best of 5 at the start and 5 at the end): "
         f"float32 {peaks['f32'] / 1e9:.0f} GFLOP/s, float64 {peaks['f64'] / 1e9:.0f} GFLOP/s"
     )
     out.append(
@@ -577,6 +602,11 @@ def main(argv=None) -> int:
         if args.only in (None, "minibatch")
         else {"n": 0, "epochs": 0, "lr": 0, "fit": [], "predict": [], "nbytes": 1, "flops": 0}
     )
+    log("[4] GEMM peak again (the best of both measurements is kept) ...")
+    peaks = {
+        "f32": max(peaks["f32"], gemm_peak(2048, np.float32)),
+        "f64": max(peaks["f64"], gemm_peak(2048, np.float64)),
+    }
     report = build_report(args, info, peaks, cat, mb) + closing_note(cat, mb)
     print(report)
     if args.output:

@@ -267,10 +267,11 @@ class RowSpaceLinear:
         momentum: float = 0.0,
         dampening: float = 0.0,
         nesterov: bool = False,
+        m: float | None = None,
     ) -> None:
         """One gradient-descent step of ``W1``, done on ``(s, C)``.
 
-        Equivalent to the plain update, with ``m_B`` the batch size::
+        Equivalent to the plain update, with ``m_B`` the batch size (or ``m``)::
 
             dW1 = dZ1 @ X[:, batch].T / m_B + weight_decay * W1
             v = momentum * v + (1 - dampening) * dW1          # v starts at 0
@@ -297,9 +298,12 @@ class RowSpaceLinear:
             Momentum coefficients, see above.
         nesterov : bool
             Nesterov momentum.
+        m : float, optional
+            The divisor ``m_B`` of the gradient; defaults to the number of examples in
+            the batch (pass the sum of the sample weights when ``dZ1`` is weighted).
         """
         self._CG_valid = False
-        mb = self.n_samples if batch is None else dZ1.shape[1]
+        mb = float(m) if m is not None else (self.n_samples if batch is None else dZ1.shape[1])
         eta = float(lr) / mb
         lam = float(weight_decay)
         if momentum == 0.0:
