@@ -247,8 +247,8 @@ def test_rowspace_training_equals_plain_training_float32(hidden, kwargs):
 )
 def test_rowspace_equals_plain_on_the_cat_data(cat_data, hidden, lr, kwargs):
     X, Y = cat_data
-    plain = train(X, Y, hidden, rowspace=False, lr=lr, n_iter=150, **kwargs)
-    fast = train(X, Y, hidden, rowspace=True, lr=lr, n_iter=150, **kwargs)
+    plain = train(X, Y, hidden, rowspace=False, lr=lr, n_iter=40, **kwargs)
+    fast = train(X, Y, hidden, rowspace=True, lr=lr, n_iter=40, **kwargs)
     if hidden and not kwargs:
         assert plain[0][0] == pytest.approx(0.771749, abs=5e-7)  # the course's cost at 0
     assert_same_training(plain, fast, rtol=1e-9)
