@@ -5,7 +5,7 @@ output, batch 256, on MNIST-shaped data (60000 x 784, float32), batches drawn fr
 shuffled permutation. Every variant computes the same update (checked against the
 first one); they differ only in memory layout, allocation and dtype::
 
-    python3 benchmarks/minibatch_variants.py [--steps 40] [--repeat 3]
+    python3 benchmarks/minibatch_variants.py [--steps 40] [--repeat 3] [--threads N]
 
 Prints microseconds per step (best of ``--repeat`` runs of ``--steps`` steps) and the
 GFLOP/s this represents.
@@ -265,7 +265,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=int, default=40)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=None, help="BLAS threads (threadpoolctl)")
     args = ap.parse_args()
+    if args.threads:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(args.threads, user_api="blas")
     rng = np.random.default_rng(0)
     X = rng.random((N, D), dtype=np.float32)
     y = (rng.random(N) < 0.5).astype(np.float32)

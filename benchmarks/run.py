@@ -405,9 +405,7 @@ def fmt_ratio(r):
 
 
 def build_report(args, info, peaks, cat, mb) -> str:
-    cmd = "PYTHONPATH=src python3 benchmarks/run.py" + (" --quick" if args.quick else "")
-    if args.output:
-        cmd += f" --output {args.output}"
+    cmd = " ".join(["PYTHONPATH=src python3 benchmarks/run.py", *args.argv])
     out = ["# Benchmarks", ""]
     out.append(
         f"Measured {info['date']} by `{cmd}` (one process, all figures from the same run)."
@@ -425,6 +423,11 @@ def build_report(args, info, peaks, cat, mb) -> str:
         f"- GEMM peak measured in this run (2048^3 matmul, best of 5 at the start and 5 at the end): "
         f"float32 {peaks['f32'] / 1e9:.0f} GFLOP/s, float64 {peaks['f64'] / 1e9:.0f} GFLOP/s"
     )
+    if "load" in info:
+        out.append(
+            f"- 1-minute load average: {info['load'][0]:.2f} at the start, "
+            f"{info['load'][1]:.2f} at the end (this run itself adds about 2)"
+        )
     out.append(
         "- The machine is shared (2 cores, other jobs may run): every time is the best "
         "of several runs; ratios compare runs from this one process."
@@ -587,7 +590,21 @@ def main(argv=None) -> int:
     ap.add_argument("--output", help="write the Markdown report to this file")
     ap.add_argument("--repeat", type=int, default=3, help="best of this many runs (default 3)")
     ap.add_argument("--only", choices=["cat", "minibatch"], help="run one benchmark")
+    ap.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="first wait up to SECONDS for the 1-minute load average to fall below 1",
+    )
     args = ap.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
+    if args.wait_quiet > 0 and hasattr(os, "getloadavg"):
+        deadline = time.monotonic() + args.wait_quiet
+        while os.getloadavg()[0] >= 1.0 and time.monotonic() < deadline:
+            log(f"waiting for a quieter machine (load {os.getloadavg()[0]:.2f}) ...")
+            time.sleep(15)
+    load_start = os.getloadavg() if hasattr(os, "getloadavg") else None
 
     info = machine_info()
     log("[4] GEMM peak ...")
@@ -607,6 +624,8 @@ def main(argv=None) -> int:
         "f32": max(peaks["f32"], gemm_peak(2048, np.float32)),
         "f64": max(peaks["f64"], gemm_peak(2048, np.float64)),
     }
+    if load_start is not None:
+        info["load"] = (load_start[0], os.getloadavg()[0])
     report = build_report(args, info, peaks, cat, mb) + closing_note(cat, mb)
     print(report)
     if args.output:
