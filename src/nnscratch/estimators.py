@@ -2,7 +2,10 @@
 
 The estimators take scikit-learn's ``(n_samples, n_features)`` arrays and transpose
 them once, at this boundary (a view, no copy), into the seeds' ``(n_x, m)``
-notation that :mod:`nnscratch.network` uses.
+notation that :mod:`nnscratch.network` and :mod:`nnscratch.training` use.
+
+Two classes give a sigmoid output unit (the seeds' model, binary cross-entropy);
+three or more give a softmax output layer with the categorical cross-entropy.
 """
 
 from __future__ import annotations
@@ -13,39 +16,59 @@ import sys
 import numpy as np
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import train_test_split
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from .exceptions import NonFiniteWeightsError
+from ._rowspace import MAX_SAMPLES, ROWSPACE_SOLVERS, rowspace_is_faster
+from .activations import ACTIVATIONS, softmax
+from .callbacks import Callback, CallbackList, EarlyStopping, History, LambdaCallback, ProgressBar
 from .initializers import INITIALIZERS, check_random_state, initialize_parameters
-from .network import (
-    L_model_backward,
-    L_model_forward,
-    compute_cost,
-    forward_logits,
-    hidden_activations,
-    update_parameters,
-)
-from .activations import ACTIVATIONS
+from .network import forward_logits, hidden_activations
+from .optimizers import OPTIMIZERS, SCHEDULES, make_optimizer, make_schedule
+from .training import Problem, train
 
 __all__ = ["LogisticRegression", "NeuralNetworkClassifier"]
 
+def _fail(name, value, requirement):
+    raise ValueError(f"{name}={value!r} is not valid: {requirement}.")
 
-def _check_number(name, value, *, low=None, low_open=False, integer=False):
-    kind = numbers.Integral if integer else numbers.Real
-    if isinstance(value, bool) or not isinstance(value, kind) or not np.isfinite(value):
-        what = "an integer" if integer else "a finite number"
-        raise ValueError(f"{name}={value!r} is not valid: it must be {what}.")
+
+def _check_real(name, value, low=None, high=None, low_open=False, high_open=False):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        _fail(name, value, "it must be a finite number")
     if low is not None and (value <= low if low_open else value < low):
-        bound = f"> {low}" if low_open else f">= {low}"
-        raise ValueError(f"{name}={value!r} is not valid: it must be {bound}.")
+        _fail(name, value, f"it must be {'>' if low_open else '>='} {low}")
+    if high is not None and (value >= high if high_open else value > high):
+        _fail(name, value, f"it must be {'<' if high_open else '<='} {high}")
+
+
+def _check_int(name, value, low):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        _fail(name, value, "it must be an integer")
+    if value < low:
+        _fail(name, value, f"it must be >= {low}")
+
+
+def _check_choice(name, value, choices):
+    if not isinstance(value, str) or value not in choices:
+        _fail(name, value, f"choose one of {', '.join(map(repr, choices))}")
+
+
+def _draw_seed(rng) -> int:
+    """A seed for scikit-learn helpers, drawn from the estimator's own generator."""
+    if isinstance(rng, np.random.Generator):
+        return int(rng.integers(2**31 - 1))
+    return int(rng.randint(2**31 - 1))
 
 
 class _BaseNetwork(ClassifierMixin, BaseEstimator):
-    """The shared machinery of the network classifiers.
+    """The machinery shared by the network classifiers.
 
-    Subclasses say which layers to build (:meth:`_hidden_sizes`) and how to
-    initialise them (:meth:`_init`).
+    Subclasses store their constructor arguments and say which hidden layers to
+    build (:meth:`_hidden_sizes`), how to initialise them (:meth:`_init_names`),
+    and with which activations (:meth:`_activation_names`).
     """
 
     # ------------------------------------------------------------- configuration
@@ -53,116 +76,291 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
     def _hidden_sizes(self) -> tuple[int, ...]:
         raise NotImplementedError
 
-    def _init(self) -> str:
+    def _init_names(self) -> str:
         raise NotImplementedError
 
-    def _hidden_activation(self):
-        return getattr(self, "activation", "relu")
+    def _activation_names(self) -> list[str]:
+        return []
+
+    def _slope(self) -> float:
+        return getattr(self, "leaky_relu_slope", 0.01)
+
+    def _keep_probs(self) -> list[float] | None:
+        n_hidden = len(self._hidden_sizes())
+        rates = getattr(self, "dropout", 0.0)
+        rates = [rates] * n_hidden if isinstance(rates, numbers.Real) else list(rates)
+        if len(rates) != n_hidden:
+            _fail("dropout", rates, f"give one rate or {n_hidden} (one per hidden layer)")
+        for rate in rates:
+            _check_real("dropout", rate, low=0.0, high=1.0, high_open=True)
+        return None if not any(rates) else [1.0 - rate for rate in rates]
 
     def _validate_hyperparameters(self) -> None:
-        _check_number("learning_rate", self.learning_rate, low=0, low_open=True)
-        _check_number("max_iter", self.max_iter, low=1, integer=True)
-        _check_number("cost_every", self.cost_every, low=1, integer=True)
-        for size in self._hidden_sizes():
-            _check_number("each of hidden_layer_sizes", size, low=1, integer=True)
-        if self._init() not in INITIALIZERS:
-            raise ValueError(
-                f"init={self._init()!r} is not valid: choose one of {', '.join(INITIALIZERS)}."
-            )
-        activation = self._hidden_activation()
-        if activation not in ACTIVATIONS:
-            raise ValueError(
-                f"activation={activation!r} is not valid: choose one of "
-                f"{', '.join(ACTIVATIONS)}."
-            )
+        _check_choice("solver", self.solver, list(OPTIMIZERS))
+        _check_real("learning_rate", self.learning_rate, low=0.0, low_open=True)
+        _check_choice("learning_rate_schedule", self.learning_rate_schedule, list(SCHEDULES))
+        _check_real("decay_rate", self.decay_rate, low=0.0)
+        _check_int("decay_interval", self.decay_interval, 1)
+        _check_real("momentum", self.momentum, low=0.0, high=1.0, high_open=True)
+        _check_real("beta_1", self.beta_1, low=0.0, high=1.0, high_open=True)
+        _check_real("beta_2", self.beta_2, low=0.0, high=1.0, high_open=True)
+        _check_real("epsilon", self.epsilon, low=0.0, low_open=True)
+        if self.batch_size is not None:
+            _check_int("batch_size", self.batch_size, 1)
+        _check_real("alpha", self.alpha, low=0.0)
+        _check_int("max_iter", self.max_iter, 1)
+        _check_real("validation_fraction", self.validation_fraction, low=0.0, high=1.0,
+                    low_open=True, high_open=True)
+        _check_int("n_iter_no_change", self.n_iter_no_change, 1)
+        _check_real("tol", self.tol, low=0.0)
+        _check_int("cost_every", self.cost_every, 1)
+        _check_choice("algorithm", self.algorithm, ["auto", "plain", "rowspace"])
+        if not (self.class_weight is None or self.class_weight == "balanced"
+                or isinstance(self.class_weight, dict)):
+            _fail("class_weight", self.class_weight, 'use None, "balanced" or a dict')
+        if self.callbacks is not None:
+            for callback in self.callbacks:
+                if not isinstance(callback, Callback):
+                    _fail("callbacks", self.callbacks,
+                          "give a list of nnscratch.callbacks.Callback objects")
+        sizes = self._hidden_sizes()
+        for size in sizes:
+            _check_int("each of hidden_layer_sizes", size, 1)
+        names = self._init_names()
+        for name in [names] if isinstance(names, str) else names:
+            _check_choice("init", name, list(INITIALIZERS))
+        for name in self._activation_names():
+            _check_choice("activation", name, list(ACTIVATIONS))
+        _check_real("leaky_relu_slope", self._slope())
+        self._keep_probs()
         check_random_state(self.random_state)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
-        return tags
 
     # ------------------------------------------------------------------- fitting
 
-    def _encode_labels(self, y) -> np.ndarray:
+    def _encode_labels(self, y, classes=None) -> np.ndarray:
+        """Set ``classes_`` (first fit) or map ``y`` onto it (continued training)."""
         check_classification_targets(y)
-        classes, y_index = np.unique(y, return_inverse=True)
-        if len(classes) < 2:
+        if classes is None:
+            classes, y_index = np.unique(y, return_inverse=True)
+            if len(classes) < 2:
+                raise ValueError(
+                    f"y contains only one class ({classes[0]!r}): a classifier needs "
+                    "examples of at least 2 classes."
+                )
+            self.classes_ = classes
+            return y_index
+        unseen = np.setdiff1d(y, classes)
+        if len(unseen):
             raise ValueError(
-                f"y contains only one class ({classes[0]!r}): a classifier needs examples "
-                "of at least 2 classes."
+                f"y contains labels {list(unseen)[:5]} that are not in classes_ "
+                f"{list(classes)}; pass every class on the first call to partial_fit."
             )
-        if len(classes) > 2:
-            raise ValueError(
-                f"Only binary classification is supported. y contains {len(classes)} "
-                f"classes; {type(self).__name__} needs exactly 2 for now."
-            )
-        self.classes_ = classes
-        return y_index
+        return np.searchsorted(classes, y)
 
-    def fit(self, X, y):
-        """Train the network with full-batch gradient descent.
+    def _targets(self, y_index: np.ndarray, dtype) -> np.ndarray:
+        """``Y`` in the seeds' layout: ``(1, m)`` of 0/1, or ``(K, m)`` one-hot columns."""
+        K = len(self.classes_)
+        if K == 2:
+            return y_index.reshape(1, -1).astype(dtype)
+        Y = np.zeros((K, len(y_index)), dtype=dtype)
+        Y[y_index, np.arange(len(y_index))] = 1
+        return Y
+
+    def _callbacks(self) -> tuple[History, EarlyStopping | None, CallbackList]:
+        history = History(self.cost_every)
+        stopper = None
+        callbacks: list[Callback] = [history]
+        if self.early_stopping:
+            stopper = EarlyStopping("val_score", self.n_iter_no_change, self.tol)
+            callbacks.append(stopper)
+        if self.verbose:
+            if sys.stderr.isatty():
+                callbacks.append(ProgressBar())
+            else:
+                every = self.cost_every
+
+                def report(estimator, iteration, logs):
+                    if iteration % every == 0:
+                        print(f"Cost after iteration {iteration}: {logs['cost']:.6f}",
+                              file=sys.stderr)
+
+                callbacks.append(LambdaCallback(on_iteration_end=report))
+        callbacks.extend(self.callbacks or [])
+        return history, stopper, CallbackList(callbacks)
+
+    def fit(self, X, y, sample_weight=None):
+        """Train the network.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Training data; float32 input is trained in float32.
+            Training data. float32 data is trained in float32 without a copy;
+            anything else is converted to float64.
         y : array-like of shape (n_samples,)
-            Labels of two classes (numbers or strings).
+            Class labels (numbers or strings), two classes or more.
+        sample_weight : array-like of shape (n_samples,), optional
+            Weight of each example in the cost (integer weights are equivalent to
+            repeating rows). Multiplies the weights of ``class_weight``.
 
         Returns
         -------
         self
         """
+        warm = self.warm_start and hasattr(self, "params_")
+        return self._fit(X, y, sample_weight, self.max_iter, continue_=warm, validation=True)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """One pass (one epoch) over the given data, continuing from the current state.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        classes : array-like, optional
+            All the classes that will ever be seen; required on the first call
+            (later batches may lack some classes).
+        sample_weight : array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        self
+        """
+        if not hasattr(self, "params_"):
+            if classes is None:
+                raise ValueError("classes must be passed on the first call to partial_fit.")
+            self.classes_ = np.unique(np.asarray(classes))
+            if len(self.classes_) < 2:
+                raise ValueError("classes must hold at least 2 classes.")
+            return self._fit(X, y, sample_weight, 1, continue_=False, validation=False,
+                             classes=self.classes_)
+        return self._fit(X, y, sample_weight, 1, continue_=True, validation=False)
+
+    def _fit(self, X, y, sample_weight, max_iter, *, continue_, validation, classes=None):
         self._validate_hyperparameters()
-        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
-        y_index = self._encode_labels(y)
-        dtype = X.dtype
-        XT = X.T  # (n_x, m): the seeds' layout, a view
-        Y = y_index.reshape(1, -1).astype(dtype)
-        layer_dims = [X.shape[1], *self._hidden_sizes(), 1]
-        params = initialize_parameters(layer_dims, self._init(), self.random_state, dtype)
-        activations = hidden_activations(self._hidden_activation(), len(layer_dims) - 2)
+        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], reset=not continue_)
+        if continue_:
+            X = X.astype(self.params_["W1"].dtype, copy=False)
+        y_index = self._encode_labels(y, self.classes_ if continue_ or classes is not None
+                                      else None)
+        weights = None
+        if sample_weight is not None or self.class_weight is not None:
+            weights = np.ones(len(y)) if sample_weight is None else _check_sample_weight(
+                sample_weight, X, ensure_non_negative=True)
+            if self.class_weight is not None:
+                weights = weights * compute_sample_weight(self.class_weight, y)
+            if not weights.sum() > 0:
+                raise ValueError("the sample weights sum to zero: give some examples weight.")
+            weights = weights.astype(X.dtype)
 
-        loss_curve, costs = [], []
-        for i in range(self.max_iter):
-            AL, caches = L_model_forward(XT, params, activations)
-            cost = compute_cost(caches[-1][1].Z, Y)
-            if not np.isfinite(cost):
-                self._diverged(i, cost)
-            loss_curve.append(cost)
-            if i % self.cost_every == 0:
-                costs.append(cost)
-                if self.verbose:
-                    print(f"Cost after iteration {i}: {cost:.6f}", file=sys.stderr)
-            grads = L_model_backward(AL, Y, caches, activations)
-            update_parameters(params, grads, self.learning_rate)
-        if not all(np.isfinite(value).all() for value in params.values()):
-            self._diverged(self.max_iter, float("nan"))
+        K = len(self.classes_)
+        output = "sigmoid" if K == 2 else "softmax"
+        if continue_:
+            params, optimizer, rng = self.params_, self.optimizer_, self._rng
+            optimizer.learning_rate = self.learning_rate
+        else:
+            rng = check_random_state(self.random_state)
+            layer_dims = [X.shape[1], *self._hidden_sizes(), 1 if K == 2 else K]
+            params = initialize_parameters(layer_dims, self._init_names(), rng, X.dtype)
+            optimizer = make_optimizer(self.solver, self.learning_rate, momentum=self.momentum,
+                                       beta_1=self.beta_1, beta_2=self.beta_2,
+                                       epsilon=self.epsilon)
+            self.n_iter_ = 0
+            self.loss_curve_, self.costs_ = [], []
+            self.validation_scores_, self.validation_losses_ = [], []
+            self.best_validation_score_ = None
 
-        self.params_ = params
-        self.loss_curve_ = loss_curve
-        self.costs_ = costs
-        self.n_iter_ = self.max_iter
+        X_val = Y_val = None
+        train_index = slice(None)
+        if validation and self.early_stopping:
+            train_index, val_index = self._validation_split(y_index, rng)
+            X_val = X[val_index].T
+            Y_val = self._targets(y_index[val_index], X.dtype)
+            if weights is not None:
+                weights = weights[train_index]
+        X_train = X if isinstance(train_index, slice) else X[train_index]
+        problem = Problem(
+            X=X_train.T,  # the seeds' (n_x, m) layout: a view, no copy
+            Y=self._targets(y_index[train_index], X.dtype),
+            sample_weight=weights,
+            activations=hidden_activations(self._activation_names() or "relu",
+                                           len(params) // 2 - 1, self._slope()),
+            output=output,
+            alpha=float(self.alpha),
+            keep_probs=self._keep_probs(),
+            X_val=X_val,
+            Y_val=Y_val,
+        )
+        history, stopper, callbacks = self._callbacks()
+        rowspace = self._use_rowspace(problem, params, optimizer, max_iter)
+        self.params_, self.optimizer_, self._rng = params, optimizer, rng
+        result = train(
+            self, problem, params, optimizer, max_iter=max_iter, batch_size=self.batch_size,
+            shuffle=self.shuffle, rng=rng,
+            schedule=make_schedule(self.learning_rate_schedule, self.decay_rate,
+                                   self.decay_interval),
+            learning_rate_init=self.learning_rate, callbacks=callbacks,
+            first_iteration=self.n_iter_, rowspace=rowspace,
+        )
+        self.n_iter_ += result.n_iter
+        self.loss_curve_ += history.loss_curve
+        self.costs_ += history.costs
+        self.validation_scores_ += history.validation_scores
+        self.validation_losses_ += history.validation_losses
+        if stopper is not None and stopper.best_iteration_ is not None:
+            self.best_validation_score_ = stopper.best_score_
         return self
 
-    def _diverged(self, iteration: int, cost: float):
-        raise NonFiniteWeightsError(
-            f"training diverged at iteration {iteration} (cost {cost}): the weights are no "
-            f"longer finite. Lower learning_rate (now {self.learning_rate}) or scale the "
-            "input features (divide pixel values by 255, standardise tabular data)."
+    def _use_rowspace(self, problem, params, optimizer, max_iter) -> bool:
+        """Whether to train the first layer in its exact row-space form.
+
+        It is exact for update rules linear in the gradient, when no callback reads
+        the weights during training, and faster when there are fewer examples than
+        features (:func:`nnscratch._rowspace.rowspace_is_faster`).
+        """
+        if self.algorithm == "plain":
+            return False
+        n_x, m = problem.X.shape
+        reasons = []
+        if self.solver not in ROWSPACE_SOLVERS:
+            reasons.append(f"solver={self.solver!r} is not linear in the gradient")
+        if self.early_stopping or self.callbacks:
+            reasons.append("callbacks and early stopping read the weights while training")
+        if getattr(optimizer, "v", {}).get("dW1") is not None:
+            reasons.append("the momentum of a previous fit continues")
+        if m > MAX_SAMPLES:
+            reasons.append(f"{m} examples is more than {MAX_SAMPLES}")
+        if self.algorithm == "rowspace":
+            if reasons:
+                raise ValueError(f"algorithm='rowspace' cannot be used here: {'; '.join(reasons)}.")
+            return True
+        return not reasons and rowspace_is_faster(
+            n_x, m, params["W1"].shape[0], max_iter, self.batch_size, self.solver
         )
+
+    def _validation_split(self, y_index, rng):
+        try:
+            return train_test_split(
+                np.arange(len(y_index)), test_size=self.validation_fraction,
+                stratify=y_index, random_state=_draw_seed(rng),
+            )
+        except ValueError as error:
+            raise ValueError(
+                f"early_stopping could not set aside a stratified validation_fraction="
+                f"{self.validation_fraction} of {len(y_index)} examples ({error}); use "
+                "more data or a larger validation_fraction, or turn early_stopping off."
+            ) from None
 
     # ---------------------------------------------------------------- prediction
 
     def _logits(self, X) -> np.ndarray:
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        activations = hidden_activations(self._hidden_activation(), len(self.params_) // 2 - 1)
+        activations = hidden_activations(self._activation_names() or "relu",
+                                         len(self.params_) // 2 - 1, self._slope())
         return forward_logits(X.T, self.params_, activations)
 
     def decision_function(self, X) -> np.ndarray:
-        """The output unit's logit ``z = w_Lᵀ a_{L-1} + b_L`` for each sample.
+        """The output layer's logits.
 
         Parameters
         ----------
@@ -170,10 +368,13 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
 
         Returns
         -------
-        z : ndarray of shape (n_samples,)
-            Positive values predict ``classes_[1]``; ``σ(z)`` is its probability.
+        z : ndarray of shape (n_samples,) for two classes, else (n_samples, n_classes)
+            With two classes, positive values predict ``classes_[1]`` and ``σ(z)`` is
+            its probability; with more, the softmax of each row gives the
+            probabilities.
         """
-        return self._logits(X).ravel()
+        ZL = self._logits(X)
+        return ZL[0] if ZL.shape[0] == 1 else ZL.T
 
     def predict_proba(self, X) -> np.ndarray:
         """Probability of each class.
@@ -184,14 +385,24 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
 
         Returns
         -------
-        proba : ndarray of shape (n_samples, 2)
+        proba : ndarray of shape (n_samples, n_classes)
             Columns follow ``classes_``; each row sums to 1.
         """
-        z = self.decision_function(X)
-        return np.column_stack([expit(-z), expit(z)])
+        ZL = self._logits(X)
+        if ZL.shape[0] == 1:
+            return np.column_stack([expit(-ZL[0]), expit(ZL[0])])
+        return softmax(ZL).T
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        """Logarithm of :meth:`predict_proba`."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
 
     def predict(self, X) -> np.ndarray:
-        """Predicted class labels: ``classes_[1]`` where ``ŷ > 0.5`` (i.e. ``z > 0``).
+        """Predicted class labels.
+
+        With two classes, ``classes_[1]`` where ``ŷ > 0.5`` (that is ``z > 0``), as in
+        the seeds; with more, the class of the largest logit.
 
         Parameters
         ----------
@@ -201,8 +412,92 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        z = self.decision_function(X)
-        return self.classes_[(z > 0).astype(np.intp)]
+        ZL = self._logits(X)
+        index = (ZL[0] > 0).astype(np.intp) if ZL.shape[0] == 1 else ZL.argmax(axis=0)
+        return self.classes_[index]
+
+
+_SHARED_PARAMETERS = """\
+    solver : {"gd", "momentum", "rmsprop", "adam"}, default="gd"
+        The update rule (see :mod:`nnscratch.optimizers`); "gd" is the seeds'
+        gradient descent.
+    learning_rate : float, default=%(learning_rate)s
+        The initial step size α.
+    learning_rate_schedule : {"constant", "inverse_time", "step"}, default="constant"
+        How α decays with the epoch: ``α₀``, ``α₀ / (1 + decay_rate·epoch)``, or
+        ``α₀ / (1 + decay_rate·⌊epoch / decay_interval⌋)``.
+    decay_rate : float, default=1.0
+    decay_interval : int, default=1000
+    momentum : float, default=0.9
+        β of the "momentum" solver (``v = β v + (1-β) dW``).
+    beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
+        Adam's moment decays and its ε ("rmsprop" uses ``beta_2`` and ``epsilon``).
+    batch_size : int or None, default=None
+        None: full-batch training, the seeds' algorithm. Otherwise mini-batches of
+        this size (the last one smaller), reshuffled every epoch when ``shuffle``.
+    shuffle : bool, default=True
+    alpha : float, default=0.0
+        L2 regularisation: ``J + (alpha / 2m) Σ ‖W_l‖²``; the reported costs include it.
+    max_iter : int, default=%(max_iter)s
+        The number of epochs. With full batches an epoch is one update (one of the
+        seeds' iterations); with mini-batches it is one pass over the data.
+    early_stopping : bool, default=False
+        Set aside a stratified ``validation_fraction`` of the training data, score
+        it after every epoch (``validation_scores_``), stop after
+        ``n_iter_no_change`` epochs without an improvement of more than ``tol``, and
+        restore the weights of the best epoch. Without it, training runs all
+        ``max_iter`` epochs, as in the seeds.
+    validation_fraction : float, default=0.1
+    n_iter_no_change : int, default=10
+    tol : float, default=1e-4
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the cost (``"balanced"``: inversely proportional
+        to their frequencies).
+    warm_start : bool, default=False
+        ``fit`` continues from the current weights and optimizer state.
+    random_state : None, int, RandomState or Generator, default=None
+        The estimator's one source of randomness (initial weights, then shuffling,
+        dropout and the validation split). An int draws the initial weights exactly
+        as the course does after ``np.random.seed(int)``.
+    cost_every : int, default=100
+        Record the cost in ``costs_`` every this many epochs.
+    verbose : bool, default=False
+        A progress bar on stderr (the cost every ``cost_every`` epochs when stderr
+        is not a terminal).
+    callbacks : list of nnscratch.callbacks.Callback, optional
+        Called on the training loop's events (see :mod:`nnscratch.callbacks`).
+    algorithm : {"auto", "plain", "rowspace"}, default="auto"
+        How the first layer is computed; the result is the same up to rounding.
+        "plain" is the seeds' ``W1 @ X``. "rowspace" keeps
+        ``W1 = s·W1_0 + C·Xᵀ`` and works with the examples' Gram matrix ``XᵀX``,
+        so an iteration no longer costs in proportion to the number of features
+        (exact for "gd" and "momentum", without callbacks or early stopping).
+        "auto" picks "rowspace" where it is exact and faster: fewer examples than
+        features, as with the course's cat pictures.
+"""
+
+_ATTRIBUTES = """\
+    Attributes
+    ----------
+    params_ : dict
+        ``"W1"`` of shape ``(n_1, n_features)``, ``"b1"`` of shape ``(n_1, 1)``, ...,
+        the output layer last: 1 unit for two classes, one per class otherwise.
+    costs_ : list of float
+        The cost every ``cost_every`` epochs, the first at epoch 0, each computed on
+        that epoch's forward pass(es) before its update (the course's convention).
+    loss_curve_ : list of float
+        The cost of every epoch.
+    validation_scores_, validation_losses_ : list of float
+        Accuracy and cross-entropy on the validation set, every epoch
+        (``early_stopping`` only).
+    best_validation_score_ : float or None
+    n_iter_ : int
+        Epochs run (across ``warm_start`` and ``partial_fit`` calls).
+    classes_ : ndarray of shape (n_classes,)
+    n_features_in_ : int
+    optimizer_ : nnscratch.optimizers.Optimizer
+        The optimizer with its state, which ``warm_start`` continues.
+"""
 
 
 class NeuralNetworkClassifier(_BaseNetwork):
@@ -212,35 +507,19 @@ class NeuralNetworkClassifier(_BaseNetwork):
     ----------
     hidden_layer_sizes : tuple of int, default=(100,)
         Units in each hidden layer; ``()`` gives logistic regression.
-    activation : {"relu", "leaky_relu", "tanh", "sigmoid"}, default="relu"
-        The hidden layers' activation.
-    init : {"zeros", "small", "lecun", "he", "glorot"}, default="he"
-        How the weights are drawn (see :mod:`nnscratch.initializers`).
-    learning_rate : float, default=0.0075
-        The gradient-descent step α.
-    max_iter : int, default=2500
-        The number of iterations (full-batch updates).
-    random_state : None, int, RandomState or Generator, default=None
-        The estimator's one source of randomness. An int draws the initial weights
-        exactly as the course does after ``np.random.seed(int)``.
-    cost_every : int, default=100
-        Record the cost in ``costs_`` every this many iterations.
-    verbose : bool, default=False
-        Print the cost every ``cost_every`` iterations to stderr.
-
-    Attributes
-    ----------
-    params_ : dict
-        ``"W1"`` of shape ``(n_1, n_features)``, ``"b1"`` of shape ``(n_1, 1)``, ...
-    costs_ : list of float
-        The cost every ``cost_every`` iterations, the first at iteration 0, each
-        computed on that iteration's forward pass before its update.
-    loss_curve_ : list of float
-        The cost of every iteration.
-    n_iter_ : int
-    classes_ : ndarray of shape (2,)
-    n_features_in_ : int
-
+    activation : str or tuple of str, default="relu"
+        The hidden layers' activation, one of "relu", "leaky_relu", "tanh",
+        "sigmoid", or one per hidden layer.
+    leaky_relu_slope : float, default=0.01
+        The negative slope of "leaky_relu".
+    init : str or tuple of str, default="he"
+        How the weights are drawn: "zeros", "small", "lecun", "he", "glorot"
+        (see :mod:`nnscratch.initializers`), or one per layer.
+    dropout : float or tuple of float, default=0.0
+        The fraction of each hidden layer's units dropped during training (inverted
+        dropout), one value or one per hidden layer.
+%(shared)s
+%(attributes)s
     Examples
     --------
     >>> from sklearn.datasets import make_moons
@@ -255,62 +534,107 @@ class NeuralNetworkClassifier(_BaseNetwork):
         self,
         hidden_layer_sizes=(100,),
         activation="relu",
+        leaky_relu_slope=0.01,
         init="he",
+        dropout=0.0,
+        solver="gd",
         learning_rate=0.0075,
+        learning_rate_schedule="constant",
+        decay_rate=1.0,
+        decay_interval=1000,
+        momentum=0.9,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        batch_size=None,
+        shuffle=True,
+        alpha=0.0,
         max_iter=2500,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        class_weight=None,
+        warm_start=False,
         random_state=None,
         cost_every=100,
         verbose=False,
+        callbacks=None,
+        algorithm="auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
+        self.leaky_relu_slope = leaky_relu_slope
         self.init = init
+        self.dropout = dropout
+        self.solver = solver
         self.learning_rate = learning_rate
+        self.learning_rate_schedule = learning_rate_schedule
+        self.decay_rate = decay_rate
+        self.decay_interval = decay_interval
+        self.momentum = momentum
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.alpha = alpha
         self.max_iter = max_iter
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.class_weight = class_weight
+        self.warm_start = warm_start
         self.random_state = random_state
         self.cost_every = cost_every
         self.verbose = verbose
+        self.callbacks = callbacks
+        self.algorithm = algorithm
 
     def _hidden_sizes(self):
         sizes = self.hidden_layer_sizes
         if isinstance(sizes, numbers.Integral) and not isinstance(sizes, bool):
             return (int(sizes),)
+        if isinstance(sizes, str):
+            sizes = None
         try:
             return tuple(sizes)
         except TypeError:
-            raise ValueError(
-                f"hidden_layer_sizes={sizes!r} is not valid: give a tuple of positive "
-                "integers, e.g. (20, 7, 5), or () for logistic regression."
-            ) from None
+            _fail("hidden_layer_sizes", self.hidden_layer_sizes,
+                  "give a tuple of positive integers, e.g. (20, 7, 5), or () for logistic "
+                  "regression")
 
-    def _init(self):
-        return self.init
+    def _init_names(self):
+        if isinstance(self.init, str):
+            return self.init
+        names = list(self.init)
+        if len(names) != len(self._hidden_sizes()) + 1:
+            _fail("init", self.init, f"give one name or {len(self._hidden_sizes()) + 1}")
+        return names
+
+    def _activation_names(self):
+        n_hidden = len(self._hidden_sizes())
+        if isinstance(self.activation, str):
+            return [self.activation] * n_hidden
+        names = list(self.activation)
+        if len(names) != n_hidden:
+            _fail("activation", self.activation, f"give one name or {n_hidden}")
+        return names
 
 
 class LogisticRegression(_BaseNetwork):
     """Logistic regression, the seeds' first model: one sigmoid neuron.
 
     ``ŷ = σ(wᵀx + b)``, weights initialised to zero, trained by gradient descent on
-    the cross-entropy cost. The same model as
-    ``NeuralNetworkClassifier(hidden_layer_sizes=(), init="zeros")``.
+    the cross-entropy cost: the same model as
+    ``NeuralNetworkClassifier(hidden_layer_sizes=(), init="zeros")``. With three
+    classes or more it is multinomial (softmax) regression.
 
     Parameters
     ----------
-    learning_rate : float, default=0.005
-    max_iter : int, default=2000
-    random_state : None, int, RandomState or Generator, default=None
-        Unused by full-batch training from zeros; kept for API symmetry.
-    cost_every : int, default=100
-    verbose : bool, default=False
-
-    Attributes
-    ----------
-    params_ : dict
-        ``"W1"`` of shape ``(1, n_features)`` (the seeds' ``wᵀ``) and ``"b1"`` of
-        shape ``(1, 1)``.
-    costs_, loss_curve_, n_iter_, classes_, n_features_in_
-        As for :class:`NeuralNetworkClassifier`.
-
+%(shared)s
+%(attributes)s
     Examples
     --------
     >>> from sklearn.datasets import load_breast_cancer
@@ -323,20 +647,68 @@ class LogisticRegression(_BaseNetwork):
 
     def __init__(
         self,
+        solver="gd",
         learning_rate=0.005,
+        learning_rate_schedule="constant",
+        decay_rate=1.0,
+        decay_interval=1000,
+        momentum=0.9,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        batch_size=None,
+        shuffle=True,
+        alpha=0.0,
         max_iter=2000,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        class_weight=None,
+        warm_start=False,
         random_state=None,
         cost_every=100,
         verbose=False,
+        callbacks=None,
+        algorithm="auto",
     ):
+        self.solver = solver
         self.learning_rate = learning_rate
+        self.learning_rate_schedule = learning_rate_schedule
+        self.decay_rate = decay_rate
+        self.decay_interval = decay_interval
+        self.momentum = momentum
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.alpha = alpha
         self.max_iter = max_iter
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.class_weight = class_weight
+        self.warm_start = warm_start
         self.random_state = random_state
         self.cost_every = cost_every
         self.verbose = verbose
+        self.callbacks = callbacks
+        self.algorithm = algorithm
 
     def _hidden_sizes(self):
         return ()
 
-    def _init(self):
+    def _init_names(self):
         return "zeros"
+
+
+NeuralNetworkClassifier.__doc__ %= {
+    "shared": _SHARED_PARAMETERS % {"learning_rate": 0.0075, "max_iter": 2500},
+    "attributes": _ATTRIBUTES,
+}
+LogisticRegression.__doc__ %= {
+    "shared": _SHARED_PARAMETERS % {"learning_rate": 0.005, "max_iter": 2000},
+    "attributes": _ATTRIBUTES,
+}

@@ -1,0 +1,646 @@
+"""Run the four benchmarks of issue 5 in one process and write docs/benchmarks.md.
+
+    python3 benchmarks/run.py                  # full run (a few minutes on 2 cores)
+    python3 benchmarks/run.py --quick          # reduced sizes, for development
+    python3 benchmarks/run.py --output docs/benchmarks.md
+
+From the repository root, with ``src`` importable (``PYTHONPATH=src`` in a checkout).
+Progress goes to stderr, the table to stdout; ``--output`` writes the Markdown report
+(atomically: a temporary file in the same folder, then ``os.replace``).
+
+1. The course's 4-layer cat model (20, 7, 5), 2500 full-batch iterations: nnscratch
+   against ``seeds_baseline.py`` (the course's vectorized NumPy code); costs compared.
+2. Mini-batch SGD on MNIST-shaped data (60000 x 784 float32), layers (256, 128),
+   batch 256, 2 epochs: nnscratch against scikit-learn's MLPClassifier and PyTorch.
+3. ``predict_proba`` on 60000 x 784 against both peers.
+4. Fraction of the machine's GEMM peak reached by training; peak extra memory of fit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import gc
+import os
+import platform
+import sys
+import tempfile
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+import fullbatch
+import minibatch
+import seeds_baseline
+
+THREADS = 2
+NA = "n/a"
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- timing helpers
+
+
+def best_time(fn, repeat: int, budget_s: float = 30.0):
+    """Best wall time of ``fn()`` over up to ``repeat`` runs (``time.perf_counter``).
+
+    Stops repeating once the runs so far took more than ``budget_s``. Returns
+    ``(best_seconds, n_runs, last_result)``.
+    """
+    best, spent, n, result = float("inf"), 0.0, 0, None
+    while n < repeat and (n == 0 or spent < budget_s):
+        gc.collect()
+        t0 = time.perf_counter()
+        result = fn()
+        dt = time.perf_counter() - t0
+        best, spent, n = min(best, dt), spent + dt, n + 1
+    return best, n, result
+
+
+def peak_extra_memory(fn):
+    """Peak bytes allocated (tracemalloc, which NumPy reports to) while ``fn()`` runs."""
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    tracemalloc.reset_peak()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak - base
+
+
+def gemm_peak(n: int, dtype) -> float:
+    """FLOP/s of an n x n x n matmul, best of 5."""
+    rng = np.random.default_rng(0)
+    a = rng.random((n, n), dtype=np.float64).astype(dtype)
+    b = rng.random((n, n), dtype=np.float64).astype(dtype)
+    c = np.empty_like(a)
+    best, _, _ = best_time(lambda: np.matmul(a, b, out=c), repeat=5)
+    return 2.0 * n**3 / best
+
+
+def mlp_flops(dims, m: int) -> float:
+    """Forward + backward FLOPs of one pass over ``m`` examples (no input-layer dA)."""
+    fwd = sum(2.0 * m * dims[i] * dims[i + 1] for i in range(len(dims) - 1))
+    da = sum(2.0 * m * dims[i] * dims[i + 1] for i in range(1, len(dims) - 1))
+    return fwd + fwd + da  # forward, every dW, dA of layers 2..L
+
+
+# ---------------------------------------------------------------- nnscratch access
+
+
+def nnscratch_estimator(**params):
+    """``NeuralNetworkClassifier(**params)``, or ``(None, reason)`` when not available."""
+    try:
+        from nnscratch import NeuralNetworkClassifier
+    except ImportError:
+        return None, "n/a (NeuralNetworkClassifier not yet on this branch)"
+    keys = set(NeuralNetworkClassifier().get_params())
+    missing = sorted(k for k in params if k not in keys)
+    if missing:
+        return None, f"n/a (not yet supported: {', '.join(missing)})"
+    return NeuralNetworkClassifier(**params), None
+
+
+def rel_diff(a, b) -> float:
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return float(np.max(np.abs(a - b) / np.abs(b)))
+
+
+# ---------------------------------------------------------------- benchmark 1
+
+
+def bench_cat(quick: bool, repeat: int) -> dict:
+    n_iter = 300 if quick else 2500
+    res = {"n_iter": n_iter, "rows": []}
+    if not (seeds_baseline.DATA_DIR / "train_catvnoncat.h5").exists():
+        res["skipped"] = f"missing {seeds_baseline.DATA_DIR}/train_catvnoncat.h5"
+        return res
+    train_x, train_y, _, _ = seeds_baseline.load_cat_data()  # (12288, 209), F-ordered
+    X_rows = train_x.T  # (209, 12288) C-contiguous view: the estimator's layout
+    y = train_y.ravel()
+    dims = [train_x.shape[0], 20, 7, 5, 1]
+
+    log(f"[1] seeds baseline, {n_iter} iterations ...")
+    t_base, n_base, (_params_b, costs_b) = best_time(
+        lambda: seeds_baseline.L_layer_model(train_x, train_y, dims, 0.0075, n_iter),
+        repeat=min(repeat, 2),
+        budget_s=40.0,  # two runs of ~15 s: a busy moment should not flatter the ratio
+    )
+    res["baseline"] = {"time": t_base, "runs": n_base, "costs": costs_b}
+    res["rows"].append(("seeds' vectorized NumPy (baseline)", t_base, n_base, 1.0, 0.0))
+
+    log("[1] nnscratch NeuralNetworkClassifier ...")
+    clf, why = nnscratch_estimator(
+        hidden_layer_sizes=(20, 7, 5),
+        init="lecun",
+        learning_rate=0.0075,
+        max_iter=n_iter,
+        random_state=1,
+    )
+    if clf is None:
+        res["rows"].append(("nnscratch NeuralNetworkClassifier.fit", None, 0, None, why))
+    else:
+        t, n, fitted = best_time(lambda: clf.fit(X_rows, y), repeat=repeat, budget_s=10.0)
+        d = rel_diff(fitted.costs_[: len(costs_b)], costs_b)
+        res["estimator"] = {"time": t, "costs": list(fitted.costs_), "rel_diff": d}
+        res["rows"].append(("nnscratch NeuralNetworkClassifier.fit", t, n, t_base / t, d))
+
+    Y = train_y.astype(np.float64)
+    for rowspace, name in [
+        (True, "row-space loop (nnscratch._rowspace)"),
+        (False, "same lean loop, plain first layer"),
+    ]:
+        log(f"[1] {name} ...")
+        t, n, (curve, _) = best_time(
+            lambda rs=rowspace: fullbatch.train_full_batch(
+                train_x, Y, (20, 7, 5), lr=0.0075, n_iter=n_iter, seed=1, rowspace=rs
+            ),
+            repeat=repeat,
+            budget_s=10.0,
+        )
+        d = rel_diff(curve[::100][: len(costs_b)], costs_b)
+        res["rows"].append((name, t, n, t_base / t, d))
+        if rowspace:
+            res["rowspace"] = {"time": t, "rel_diff": d, "curve": curve}
+    res["flops"] = mlp_flops(dims, train_x.shape[1]) * n_iter
+    return res
+
+
+# ---------------------------------------------------------------- benchmarks 2 and 3
+
+
+def mnist_like(n: int, seed: int = 0):
+    """Synthetic MNIST-shaped data: pixels uniform in [0, 1), float32; a binary target
+    from a random linear teacher (so that every peer learns the same function)."""
+    rng = np.random.default_rng(seed)
+    X = rng.random((n, 784), dtype=np.float32)
+    w = rng.standard_normal(784).astype(np.float32)
+    y = ((X - 0.5) @ w > 0).astype(np.int64)
+    return X, y
+
+
+def torch_fit(torch, X, y, hidden, lr, epochs, batch_size, seed=0):
+    torch.manual_seed(seed)
+    layers, n_in = [], X.shape[1]
+    for n in hidden:
+        layers += [torch.nn.Linear(n_in, n), torch.nn.ReLU()]
+        n_in = n
+    layers.append(torch.nn.Linear(n_in, 1))
+    model = torch.nn.Sequential(*layers)
+    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0)
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    Xt = torch.from_numpy(X)  # shares memory, no copy
+    yt = torch.from_numpy(y.astype(np.float32))[:, None]
+    g = torch.Generator().manual_seed(seed)
+    m = X.shape[0]
+    for _ in range(epochs):
+        perm = torch.randperm(m, generator=g)
+        for start in range(0, m, batch_size):
+            idx = perm[start : start + batch_size]
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(model(Xt[idx]), yt[idx])
+            loss.backward()
+            opt.step()
+    return model
+
+
+def torch_predict_proba(torch, model, X):
+    with torch.no_grad():
+        return torch.sigmoid(model(torch.from_numpy(X)))[:, 0].numpy()
+
+
+def interleaved_best(fns: dict, repeat: int) -> dict:
+    """Best wall time of each ``fn()``, the runs interleaved (A, B, C, A, B, C, ...) so
+    that every implementation meets the same quiet and busy moments of a shared
+    machine. Returns ``{name: (best_seconds, n_runs, last_result)}``."""
+    out = {name: (float("inf"), 0, None) for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            gc.collect()
+            t0 = time.perf_counter()
+            result = fn()
+            dt = time.perf_counter() - t0
+            best, n, _ = out[name]
+            out[name] = (min(best, dt), n + 1, result)
+    return out
+
+
+def bench_minibatch(quick: bool, repeat: int) -> dict:
+    n = 12000 if quick else 60000
+    epochs = 1 if quick else 2
+    hidden, lr, bs = (256, 128), 0.05, 256
+    X, y = mnist_like(n)
+    res = {"n": n, "epochs": epochs, "lr": lr, "fit": [], "predict": [], "nbytes": X.nbytes}
+    res["flops"] = mlp_flops([784, *hidden, 1], n) * epochs
+    fits, unavailable = {}, {}
+
+    clf, why = nnscratch_estimator(
+        hidden_layer_sizes=hidden,
+        solver="gd",
+        batch_size=bs,
+        max_iter=epochs,
+        learning_rate=lr,
+        alpha=0,
+        random_state=0,
+    )
+    if clf is None:
+        unavailable["nnscratch"] = why
+    else:
+        fits["nnscratch"] = lambda: clf.fit(X, y)
+
+    fits["lean NumPy loop (benchmarks/)"] = lambda: minibatch.train_minibatch(
+        X, y, hidden, lr=lr, epochs=epochs, batch_size=bs
+    )
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    sk = MLPClassifier(
+        hidden_layer_sizes=hidden,
+        solver="sgd",
+        momentum=0,
+        nesterovs_momentum=False,
+        learning_rate_init=lr,
+        batch_size=bs,
+        max_iter=epochs,
+        shuffle=True,
+        alpha=0,
+        tol=0,
+        n_iter_no_change=10**9,
+        random_state=0,
+    )
+    fits["scikit-learn MLPClassifier"] = lambda: sk.fit(X, y)
+
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    if torch is None:
+        unavailable["PyTorch (CPU)"] = "n/a (torch not installed)"
+    else:
+        torch.set_num_threads(THREADS)
+        fits["PyTorch (CPU)"] = lambda: torch_fit(torch, X, y, hidden, lr, epochs, bs)
+
+    log(f"[2] fit, {', '.join(fits)}: best of {repeat}, interleaved ...")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        timed = interleaved_best(fits, repeat)
+
+    predictors = {}
+    for name in [
+        "nnscratch",
+        "lean NumPy loop (benchmarks/)",
+        "scikit-learn MLPClassifier",
+        "PyTorch (CPU)",
+    ]:
+        if name in unavailable:
+            res["fit"].append((name, None, 0, unavailable[name], None))
+            continue
+        t, k, fitted = timed[name]
+        if name == "nnscratch":
+            predictors[name] = lambda f=fitted: f.predict_proba(X)
+            proba = None
+        elif name.startswith("lean"):
+            W, b, _ = fitted
+            predictors[name] = lambda W=W, b=b: minibatch.predict_proba(W, b, X)
+        elif name.startswith("scikit"):
+            predictors[name] = lambda f=fitted: f.predict_proba(X)
+        else:
+            predictors[name] = lambda mdl=fitted: torch_predict_proba(torch, mdl, X)
+        proba = predictors[name]()
+        p1 = proba[:, 1] if proba.ndim == 2 else proba
+        acc = float(np.mean((p1 > 0.5) == y))
+        res["fit"].append((name, t, k, None, acc))
+
+    log(f"[3] predict_proba, {', '.join(predictors)}: best of {max(repeat, 5)}, interleaved ...")
+    timed_p = interleaved_best(predictors, max(repeat, 5))
+    for name, (t, k, _) in timed_p.items():
+        res["predict"].append((name, t, k))
+
+    log("[4] peak memory of fit (tracemalloc) ...")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        if "nnscratch" in fits:
+            res["nnscratch_mem"] = peak_extra_memory(fits["nnscratch"])
+        res["lean_mem"] = peak_extra_memory(fits["lean NumPy loop (benchmarks/)"])
+        res["sklearn_mem"] = peak_extra_memory(fits["scikit-learn MLPClassifier"])
+    return res
+
+
+# ---------------------------------------------------------------- machine
+
+
+def machine_info() -> dict:
+    info = {"date": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")}
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    info["cpu"] = cpu
+    info["cores"] = (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    )
+    info["python"] = platform.python_version()
+    info["platform"] = platform.platform()
+    versions = {"numpy": np.__version__}
+    for mod in ("scipy", "sklearn", "torch"):
+        try:
+            versions[mod] = __import__(mod).__version__
+        except ImportError:
+            versions[mod] = "not installed"
+    try:
+        import nnscratch
+
+        versions["nnscratch"] = nnscratch.__version__
+    except ImportError:
+        versions["nnscratch"] = "?"
+    info["versions"] = versions
+    try:
+        cfg = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        info["blas"] = (
+            f"{cfg.get('name')} {cfg.get('version')} ({cfg.get('openblas configuration', '')})"
+        )
+    except Exception:  # noqa: BLE001 (older NumPy: no dict mode)
+        info["blas"] = "unknown"
+    try:
+        from threadpoolctl import threadpool_info
+
+        pools = [
+            f"{p['internal_api']} {p.get('version') or ''} x{p['num_threads']} "
+            f"({Path(p['filepath']).name})"
+            for p in threadpool_info()
+        ]
+        info["threadpools"] = pools
+    except ImportError:
+        info["threadpools"] = []
+    return info
+
+
+# ---------------------------------------------------------------- report
+
+
+def fmt_t(t):
+    return NA if t is None else (f"{t * 1e3:.0f} ms" if t < 1 else f"{t:.2f} s")
+
+
+def fmt_ratio(r):
+    return NA if r is None else f"{r:.1f}x"
+
+
+def build_report(args, info, peaks, cat, mb) -> str:
+    cmd = " ".join(["PYTHONPATH=src python3 benchmarks/run.py", *args.argv])
+    out = ["# Benchmarks", ""]
+    out.append(
+        f"Measured {info['date']} by `{cmd}` (one process, all figures from the same run)."
+        + (" **Quick mode: reduced sizes, not the acceptance run.**" if args.quick else "")
+    )
+    out += ["", "## Machine", ""]
+    out.append(f"- CPU: {info['cpu']}, {info['cores']} cores available; {info['platform']}")
+    out.append(
+        f"- Python {info['python']}; " + ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+    )
+    out.append(f"- NumPy BLAS: {info['blas']}")
+    for p in info["threadpools"]:
+        out.append(f"  - thread pool: {p}")
+    out.append(
+        f"- GEMM peak measured in this run (2048^3 matmul, best of 5 at the start and 5 at the end): "
+        f"float32 {peaks['f32'] / 1e9:.0f} GFLOP/s, float64 {peaks['f64'] / 1e9:.0f} GFLOP/s"
+    )
+    if "load" in info:
+        out.append(
+            f"- 1-minute load average: {info['load'][0]:.2f} at the start, "
+            f"{info['load'][1]:.2f} at the end (this run itself adds about 2)"
+        )
+    out.append(
+        "- The machine is shared (2 cores, other jobs may run): every time is the best "
+        "of several runs; ratios compare runs from this one process."
+    )
+
+    out += [
+        "",
+        f"## 1. The course's cat model (20, 7, 5), {cat['n_iter']} full-batch iterations",
+        "",
+    ]
+    if "skipped" in cat:
+        out.append(f"Skipped: {cat['skipped']}.")
+    else:
+        out.append("| implementation | time | runs | speed-up vs seeds | max rel. cost diff |")
+        out.append("|---|---:|---:|---:|---:|")
+        for name, t, n, ratio, d in cat["rows"]:
+            dd = d if isinstance(d, str) else f"{d:.1e}"
+            out.append(f"| {name} | {fmt_t(t)} | {n} | {fmt_ratio(ratio)} | {dd} |")
+        base = cat["baseline"]["costs"]
+        out.append("")
+        out.append(
+            f"Baseline costs: iteration 0 {base[0]:.6f}"
+            + (f", iteration 2400 {base[24]:.6f}" if len(base) > 24 else "")
+        )
+        out.append("")
+        out.append(
+            "Cost difference: max over the recorded costs (every 100 iterations) of "
+            "|c - c_seeds| / c_seeds. The row-space loop trains the first layer as "
+            "W1 = s W1_0 + C X^T (see `src/nnscratch/_rowspace.py`): an iteration costs "
+            "n_1 m^2 instead of 2 n_1 n_x m for that layer (m = 209 examples, n_x = 12288)."
+        )
+    out += [
+        "",
+        (
+            f"## 2. Mini-batch SGD, {mb['n']} x 784 float32, (256, 128), batch 256, "
+            f"{mb['epochs']} epochs, lr {mb['lr']}"
+        ),
+        "",
+    ]
+    out.append(
+        "| implementation | fit time | runs | nnscratch speed-up | train accuracy | GFLOP/s | % of float32 peak |"
+    )
+    out.append("|---|---:|---:|---:|---:|---:|---:|")
+    ours = next((t for name, t, *_ in mb["fit"] if name == "nnscratch"), None)
+    for name, t, k, why, acc in mb["fit"]:
+        if t is None:
+            out.append(f"| {name} | {why} | 0 | {NA} | {NA} | {NA} | {NA} |")
+            continue
+        sp = (
+            fmt_ratio(t / ours)
+            if ours and name != "nnscratch"
+            else ("1.0x" if name == "nnscratch" else NA)
+        )
+        gf = mb["flops"] / t
+        out.append(
+            f"| {name} | {fmt_t(t)} | {k} | {sp} | {acc:.4f} | {gf / 1e9:.0f} | "
+            f"{100 * gf / peaks['f32']:.0f} % |"
+        )
+    out += ["", f"## 3. predict_proba on {mb['n']} x 784 float32", ""]
+    out.append("| implementation | time | runs | nnscratch speed-up |")
+    out.append("|---|---:|---:|---:|")
+    ours_p = next((t for name, t, _ in mb["predict"] if name == "nnscratch"), None)
+    for name, t, k in mb["predict"]:
+        sp = fmt_ratio(t / ours_p) if ours_p else NA
+        out.append(f"| {name} | {fmt_t(t)} | {k} | {sp} |")
+    out += ["", "## 4. Peak memory of fit (extra bytes over the data)", ""]
+    nb = mb["nbytes"]
+    out.append(
+        f"Training data: {nb / 2**20:.0f} MiB (float32). Peak of tracemalloc during fit, "
+        "minus what was allocated before:"
+    )
+    out.append("")
+    out.append("| implementation | peak extra memory | fraction of the data |")
+    out.append("|---|---:|---:|")
+    for key, name in [
+        ("nnscratch_mem", "nnscratch"),
+        ("lean_mem", "lean NumPy loop (benchmarks/)"),
+        ("sklearn_mem", "scikit-learn MLPClassifier"),
+    ]:
+        v = mb.get(key)
+        if v is None:
+            out.append(f"| {name} | {NA} | {NA} |")
+        else:
+            out.append(f"| {name} | {v / 2**20:.1f} MiB | {v / nb:.2f} |")
+    out += ["", "## How each figure was measured", ""]
+    out += [
+        (
+            "- Times: wall time with `time.perf_counter`, best of up to 3 runs (5 for prediction; "
+            "a single run where one run is long), `gc.collect()` before each; the data are built "
+            "once and shared by every implementation."
+        ),
+        (
+            f"- Threads: OpenBLAS with its default {THREADS} threads for NumPy/scikit-learn, "
+            f"`torch.set_num_threads({THREADS})` for PyTorch."
+        ),
+        (
+            "- Benchmark 1: the baseline is `benchmarks/seeds_baseline.py`, a transcription of the "
+            "course's `dnn_app_utils` code (caches, `dAL = -(Y/AL - (1-Y)/(1-AL))`, a Python loop); "
+            "nnscratch is `NeuralNetworkClassifier((20, 7, 5), init='lecun', learning_rate=0.0075, "
+            "max_iter=2500, random_state=1).fit(X, y)` on the same arrays; the row-space and plain "
+            "lean loops are `benchmarks/fullbatch.py`."
+        ),
+        (
+            "- Benchmark 2: the same synthetic data (`np.random.default_rng(0)`, pixels uniform in "
+            "[0, 1), label = sign of a random linear function of the centred pixels) for all; "
+            "scikit-learn `MLPClassifier(solver='sgd', momentum=0, nesterovs_momentum=False, "
+            "batch_size=256, alpha=0, tol=0, n_iter_no_change=10**9)`; PyTorch `nn.Sequential` of "
+            "Linear/ReLU with `BCEWithLogitsLoss`, `optim.SGD(momentum=0)`, shuffled index tensors "
+            "(no DataLoader); nnscratch `NeuralNetworkClassifier(solver='gd', batch_size=256, "
+            "alpha=0)`. Same architecture, learning rate, batch size and epochs (initialisations "
+            "differ: each library's own)."
+        ),
+        (
+            "- GFLOP/s of training: forward + backward FLOPs of a pass (2 m sum n_l n_(l-1) forward, "
+            "the same for the weight gradients, plus the dA of layers 2..L) times epochs, over the "
+            "fit time; the peak is a 2048^3 float32 matmul timed in the same run."
+        ),
+        (
+            "- Memory: `tracemalloc` (NumPy reports its buffers to it) peak during a fit minus the "
+            "traced memory before it; PyTorch's allocator is not traced, so it has no figure."
+        ),
+    ]
+    return "\n".join(out) + "\n"
+
+
+def closing_note(cat, mb) -> str:
+    parts = []
+    rows = {name: (t, r, d) for name, t, _, r, d in cat.get("rows", [])}
+    est = rows.get("nnscratch NeuralNetworkClassifier.fit")
+    rs = rows.get("row-space loop (nnscratch._rowspace)")
+    if est and est[0] is not None:
+        parts.append(
+            f"NeuralNetworkClassifier.fit trains the cat model {est[1]:.0f}x faster "
+            f"than the seeds' code (costs agree to {est[2]:.1e})"
+        )
+    if rs:
+        parts.append(f"the row-space loop {rs[1]:.0f}x faster (costs agree to {rs[2]:.1e})")
+    fits = {name: t for name, t, *_ in mb["fit"]}
+    ours = fits.get("nnscratch")
+    for peer in ("scikit-learn MLPClassifier", "PyTorch (CPU)"):
+        if ours and fits.get(peer):
+            parts.append(f"mini-batch fit {fits[peer] / ours:.2f}x faster than {peer}")
+    preds = {name: t for name, t, _ in mb["predict"]}
+    if preds.get("nnscratch"):
+        for peer in ("scikit-learn MLPClassifier", "PyTorch (CPU)"):
+            if preds.get(peer):
+                parts.append(
+                    f"predict_proba {preds[peer] / preds['nnscratch']:.2f}x faster than {peer}"
+                )
+    if mb.get("nnscratch_mem") is not None:
+        parts.append(f"fit's peak extra memory {mb['nnscratch_mem'] / mb['nbytes']:.2f}x the data")
+    if not parts:
+        return ""
+    return "\n## Closing note\n\n" + "; ".join(parts) + ".\n"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Run nnscratch's benchmarks (issue 5).")
+    ap.add_argument("--quick", action="store_true", help="reduced sizes, for development")
+    ap.add_argument("--output", help="write the Markdown report to this file")
+    ap.add_argument("--repeat", type=int, default=3, help="best of this many runs (default 3)")
+    ap.add_argument("--only", choices=["cat", "minibatch"], help="run one benchmark")
+    ap.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="first wait up to SECONDS for the 1-minute load average to fall below 1",
+    )
+    args = ap.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
+    if args.wait_quiet > 0 and hasattr(os, "getloadavg"):
+        deadline = time.monotonic() + args.wait_quiet
+        while os.getloadavg()[0] >= 1.0 and time.monotonic() < deadline:
+            log(f"waiting for a quieter machine (load {os.getloadavg()[0]:.2f}) ...")
+            time.sleep(15)
+    load_start = os.getloadavg() if hasattr(os, "getloadavg") else None
+
+    info = machine_info()
+    log("[4] GEMM peak ...")
+    peaks = {"f32": gemm_peak(2048, np.float32), "f64": gemm_peak(2048, np.float64)}
+    cat = (
+        bench_cat(args.quick, args.repeat)
+        if args.only in (None, "cat")
+        else {"rows": [], "skipped": "not run (--only)", "n_iter": 0}
+    )
+    mb = (
+        bench_minibatch(args.quick, args.repeat)
+        if args.only in (None, "minibatch")
+        else {"n": 0, "epochs": 0, "lr": 0, "fit": [], "predict": [], "nbytes": 1, "flops": 0}
+    )
+    log("[4] GEMM peak again (the best of both measurements is kept) ...")
+    peaks = {
+        "f32": max(peaks["f32"], gemm_peak(2048, np.float32)),
+        "f64": max(peaks["f64"], gemm_peak(2048, np.float64)),
+    }
+    if load_start is not None:
+        info["load"] = (load_start[0], os.getloadavg()[0])
+    report = build_report(args, info, peaks, cat, mb) + closing_note(cat, mb)
+    print(report)
+    if args.output:
+        path = Path(args.output)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(report)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        log(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

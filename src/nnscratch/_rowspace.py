@@ -1,0 +1,394 @@
+"""Exact row-space ("kernel") form of the first layer, for gradient descent.
+
+Why it is exact
+---------------
+Every gradient of the first layer's weights has the form ``dW1 = D @ X.T`` (``D`` is
+``dZ1 / m`` scattered on the columns of the batch), so it lies in the row space of
+``X``; an L2 penalty adds ``weight_decay * W1`` and momentum mixes past gradients, both
+linear. Plain gradient descent (with or without L2 and momentum) therefore keeps
+``W1`` of the form
+
+    W1 = s * W1_0 + C @ X.T,      s a scalar (starts at 1), C of shape (n_1, m) (starts at 0),
+
+and the first layer's pre-activation never needs ``W1`` itself:
+
+    Z1 = W1 @ X + b1 = s * P0 + C @ G + b1,      P0 = W1_0 @ X (n_1, m),   G = X.T @ X (m, m),
+
+with ``P0`` and ``G`` computed once. A step ``W1 -= lr * (dZ1 @ X_B.T / m_B + lam * W1)``
+becomes ``s *= 1 - lr*lam; C *= 1 - lr*lam; C[:, B] -= lr/m_B * dZ1``. An iteration
+over all ``m`` examples then costs ``2 * n_1 * m * m`` flops for the first layer instead
+of ``4 * n_1 * n_x * m`` (forward ``W1 @ X`` and backward ``dZ1 @ X.T``): when there
+are fewer examples than features, the cost of an iteration no longer grows with the
+number of features. ``W1`` is recovered as ``s * W1_0 + C @ X.T`` at the end, or
+whenever it is needed (``weights()``). The squared norm that the L2 cost needs is
+
+    ||W1||^2 = s^2 ||W1_0||^2 + 2 s <P0, C> + <C @ G, C>.
+
+Element-wise, non-linear updates (Adam, RMSProp, AdaGrad) leave the row space: they
+must use the plain path. So must dropout on the input layer (it changes ``X``).
+
+This module is private; the training loop picks it with :func:`rowspace_is_faster`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["MAX_SAMPLES", "ROWSPACE_SOLVERS", "RowSpaceLinear", "rowspace_is_faster"]
+
+#: Largest number of training examples for which the row-space form is used: the Gram
+#: matrix G is (m, m), 512 MiB in float64 at m = 8192.
+MAX_SAMPLES = 8192
+
+#: Solvers whose update is linear in the gradient, hence stays in the row space of X.
+ROWSPACE_SOLVERS = frozenset({"gd", "sgd", "momentum"})
+
+# Cost, in GEMM flops, of touching one array element in an element-wise NumPy
+# operation (memory-bound; roughly GEMM flop rate / element-wise rate on 2 cores).
+_ELEMENTWISE_FLOPS = 16.0
+
+
+def rowspace_is_faster(
+    n_x: int,
+    m: int,
+    n_1: int,
+    n_iter: int,
+    batch_size: int | None = None,
+    solver: str = "gd",
+) -> bool:
+    """Whether training the first layer in row-space form is expected to be faster.
+
+    Parameters
+    ----------
+    n_x : int
+        Number of input features.
+    m : int
+        Number of training examples.
+    n_1 : int
+        Number of units of the first layer (1 for logistic regression).
+    n_iter : int
+        Number of passes over the data (iterations of full-batch gradient descent,
+        or epochs of mini-batch gradient descent).
+    batch_size : int or None
+        Examples per step; ``None`` (or ``>= m``) for full batch.
+    solver : str
+        Update rule. Only rules linear in the gradient (:data:`ROWSPACE_SOLVERS`) stay
+        in the row space; anything else (``"adam"``, ``"rmsprop"``, ...) returns False.
+
+    Returns
+    -------
+    bool
+        True when the row-space form is exact for this solver, fits in memory
+        (``m <= MAX_SAMPLES``) and its estimated cost, one-off set-up included, is
+        below 80 % of the plain path's.
+
+    Notes
+    -----
+    Estimated costs in flops, with an element-wise array operation counted as
+    ``_ELEMENTWISE_FLOPS`` per element, ``k = ceil(m / batch_size)`` steps per pass:
+
+    - plain: ``n_iter * (4 n_1 n_x m + k * e n_1 n_x)`` (forward, weight gradient,
+      update of ``W1``);
+    - row space: ``m^2 n_x`` (``G`` by a symmetric rank-k product) ``+ 4 n_1 n_x m``
+      (``P0`` and the final recovery of ``W1``) ``+ n_iter * (2 n_1 m^2 + k * e n_1 m
+      + [k > 1] * e m^2)`` (the product ``C @ G``, the update of ``C``, and the
+      gather of ``G``'s rows for shuffled mini-batches).
+
+    Examples
+    --------
+    >>> rowspace_is_faster(12288, 209, 20, 2500)      # the course's cat model
+    True
+    >>> rowspace_is_faster(784, 60000, 256, 2, 256)   # MNIST: more examples than features
+    False
+    >>> rowspace_is_faster(12288, 209, 20, 2500, solver="adam")
+    False
+    """
+    if solver not in ROWSPACE_SOLVERS:
+        return False
+    if m < 1 or n_x < 1 or n_1 < 1 or n_iter < 1:
+        return False
+    if m > MAX_SAMPLES or m >= n_x:
+        return False
+    steps = 1 if batch_size is None or batch_size >= m else -(-m // batch_size)
+    e = _ELEMENTWISE_FLOPS
+    plain = n_iter * (4.0 * n_1 * n_x * m + steps * e * n_1 * n_x)
+    setup = float(m) * m * n_x + 4.0 * n_1 * n_x * m
+    per_pass = 2.0 * n_1 * m * m + steps * e * n_1 * m + (e * m * m if steps > 1 else 0.0)
+    return setup + n_iter * per_pass < 0.8 * plain
+
+
+class RowSpaceLinear:
+    """The first layer's weights ``W1`` held as ``s * W1_0 + C @ X.T``.
+
+    The object owns the first layer's weights during training (the caller keeps
+    ``b1``). It never copies ``X``: it keeps a reference to it, for the final recovery
+    of ``W1``.
+
+    Parameters
+    ----------
+    W1_0 : ndarray of shape (n_1, n_x)
+        Initial weights of the first layer (copied).
+    X : ndarray of shape (n_x, m)
+        Training inputs, one column per example (the seeds' layout). A transposed view
+        of a row-major ``(m, n_x)`` array is fine and is not copied.
+    dtype : numpy dtype or None
+        float32 or float64; defaults to ``X.dtype`` (float64 if ``X`` is not floating).
+
+    Attributes
+    ----------
+    s : float
+        Scale of ``W1_0`` in ``W1`` (shrinks under weight decay).
+    C : ndarray of shape (n_1, m)
+        Coefficients of ``W1`` on the rows of ``X.T``.
+    G : ndarray of shape (m, m)
+        Gram matrix ``X.T @ X``.
+    P0 : ndarray of shape (n_1, m)
+        ``W1_0 @ X``.
+
+    Notes
+    -----
+    Memory: ``G`` (m x m) plus a few (n_1, m) arrays; no copy of ``X``. With
+    ``m < n_x``, ``G`` is smaller than ``X``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 8)); W1_0 = rng.standard_normal((3, 50))
+    >>> layer = RowSpaceLinear(W1_0, X)
+    >>> dZ1 = rng.standard_normal((3, 8))
+    >>> layer.step(dZ1, lr=0.1)
+    >>> bool(np.allclose(layer.weights(), W1_0 - 0.1 * dZ1 @ X.T / 8))
+    True
+    >>> bool(np.allclose(layer.forward(), layer.weights() @ X))
+    True
+    """
+
+    def __init__(self, W1_0: np.ndarray, X: np.ndarray, dtype=None) -> None:
+        X = np.asarray(X)
+        if X.ndim != 2:
+            raise ValueError(f"X must be 2-D (n_x, m), got shape {X.shape}")
+        if dtype is None:
+            dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+        dtype = np.dtype(dtype)
+        if dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be float32 or float64, got {dtype}")
+        if X.dtype != dtype:
+            X = X.astype(dtype)  # only when the caller asks for another dtype
+        W1_0 = np.array(W1_0, dtype=dtype, copy=True, order="C")
+        if W1_0.ndim != 2 or W1_0.shape[1] != X.shape[0]:
+            raise ValueError(
+                f"W1_0 must have shape (n_1, {X.shape[0]}) to match X, got {W1_0.shape}"
+            )
+        n_1, m = W1_0.shape[0], X.shape[1]
+        self.dtype = dtype
+        self.X = X
+        self.W1_0 = W1_0
+        # X.T @ X with the same buffer on both sides: NumPy calls the symmetric rank-k
+        # BLAS routine (syrk), half the flops of a general product.
+        self.G = X.T @ X
+        self.P0 = W1_0 @ X
+        self.w0_sq = float(np.vdot(W1_0, W1_0))
+        self.s = 1.0
+        self.C = np.zeros((n_1, m), dtype=dtype)
+        self._v_s = 0.0  # velocity (momentum) = _v_s * W1_0 + _v_C @ X.T
+        self._v_C: np.ndarray | None = None
+        self._CG = np.empty((n_1, m), dtype=dtype)  # C @ G of the last full forward
+        self._CG_valid = False
+        self._buffers: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    @property
+    def n_units(self) -> int:
+        """Number of units of the layer, ``n_1``."""
+        return self.C.shape[0]
+
+    @property
+    def n_samples(self) -> int:
+        """Number of training examples, ``m``."""
+        return self.C.shape[1]
+
+    def forward(self, batch=None, out: np.ndarray | None = None) -> np.ndarray:
+        """Pre-activation without bias, ``W1 @ X[:, batch]``.
+
+        Parameters
+        ----------
+        batch : None, slice or ndarray of int
+            Columns of ``X`` (examples) to use; ``None`` for all ``m``.
+        out : ndarray of shape (n_1, m_B), optional
+            Where to write the result (reused across iterations by the caller).
+
+        Returns
+        -------
+        Z : ndarray of shape (n_1, m_B)
+            ``s * P0[:, batch] + C @ G[:, batch]``; add ``b1`` to get ``Z1``.
+        """
+        s = self.s
+        if batch is None:
+            np.matmul(self.C, self.G, out=self._CG)
+            self._CG_valid = True
+            if out is None:
+                out = np.empty_like(self._CG)
+            if s == 1.0:
+                return np.add(self._CG, self.P0, out=out)
+            np.multiply(self.P0, s, out=out)
+            out += self._CG
+            return out
+        if isinstance(batch, slice):
+            G_B = self.G[batch]  # rows = columns, G is symmetric; a view
+            P0_B = self.P0[:, batch]
+        else:
+            batch = np.asarray(batch)
+            mb = batch.shape[0]
+            gbuf, pbuf = self._batch_buffers(mb)
+            G_B = np.take(self.G, batch, axis=0, out=gbuf)
+            P0_B = np.take(self.P0, batch, axis=1, out=pbuf)
+        out = np.matmul(self.C, G_B.T, out=out)
+        if s == 1.0:
+            out += P0_B
+        else:
+            out += s * P0_B
+        return out
+
+    def _batch_buffers(self, mb: int) -> tuple[np.ndarray, np.ndarray]:
+        bufs = self._buffers.get(mb)
+        if bufs is None:
+            bufs = (
+                np.empty((mb, self.n_samples), dtype=self.dtype),
+                np.empty((self.n_units, mb), dtype=self.dtype),
+            )
+            self._buffers[mb] = bufs
+        return bufs
+
+    def step(
+        self,
+        dZ1: np.ndarray,
+        lr: float,
+        batch=None,
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        nesterov: bool = False,
+        m: float | None = None,
+    ) -> None:
+        """One gradient-descent step of ``W1``, done on ``(s, C)``.
+
+        Equivalent to the plain update, with ``m_B`` the batch size (or ``m``)::
+
+            dW1 = dZ1 @ X[:, batch].T / m_B + weight_decay * W1
+            v = momentum * v + (1 - dampening) * dW1          # v starts at 0
+            W1 -= lr * (dW1 + momentum * v if nesterov else v)
+
+        With ``momentum=0`` this is plain gradient descent ``W1 -= lr * dW1``. The
+        velocity starts at zero: PyTorch's ``SGD`` when ``dampening=0``, the course's
+        momentum ``v = beta v + (1 - beta) dW`` with ``momentum=dampening=beta``.
+
+        Parameters
+        ----------
+        dZ1 : ndarray of shape (n_1, m_B)
+            Gradient of the cost (before the ``1/m_B``) with respect to ``Z1``, as in
+            the seeds: ``dW1 = dZ1 @ X.T / m``.
+        lr : float
+            Learning rate.
+        batch : None, slice or ndarray of int
+            The batch's columns, as given to :meth:`forward`; an index array must not
+            repeat an index.
+        weight_decay : float
+            Coefficient ``lam`` of ``lam * W1`` in the gradient (``alpha / m`` for an
+            L2 cost ``alpha / (2 m) * ||W||^2``).
+        momentum, dampening : float
+            Momentum coefficients, see above.
+        nesterov : bool
+            Nesterov momentum.
+        m : float, optional
+            The divisor ``m_B`` of the gradient; defaults to the number of examples in
+            the batch (pass the sum of the sample weights when ``dZ1`` is weighted).
+        """
+        self._CG_valid = False
+        mb = float(m) if m is not None else (self.n_samples if batch is None else dZ1.shape[1])
+        eta = float(lr) / mb
+        lam = float(weight_decay)
+        if momentum == 0.0:
+            if lam != 0.0:
+                shrink = 1.0 - float(lr) * lam
+                self.s *= shrink
+                self.C *= shrink
+            self._scatter_sub(self.C, dZ1, eta, batch)
+            return
+        mu = float(momentum)
+        # The gradient in coefficient form: dW1 = g_s * W1_0 + g_C @ X.T.
+        g_s = lam * self.s
+        g_C = self.C * lam if lam != 0.0 else np.zeros_like(self.C)
+        self._scatter_sub(g_C, dZ1, -1.0 / mb, batch)
+        if self._v_C is None:
+            self._v_C = np.zeros_like(self.C)
+        keep = 1.0 - float(dampening)
+        self._v_s = mu * self._v_s + keep * g_s
+        self._v_C *= mu
+        self._v_C += keep * g_C
+        if nesterov:
+            u_s = g_s + mu * self._v_s
+            g_C += mu * self._v_C
+            u_C = g_C
+        else:
+            u_s, u_C = self._v_s, self._v_C
+        self.s -= float(lr) * u_s
+        self.C -= float(lr) * u_C
+
+    @staticmethod
+    def _scatter_sub(target: np.ndarray, dZ1: np.ndarray, eta: float, batch) -> None:
+        """``target[:, batch] -= eta * dZ1``."""
+        if batch is None:
+            target -= eta * dZ1
+        elif isinstance(batch, slice):
+            target[:, batch] -= eta * dZ1
+        else:
+            target[:, batch] -= eta * dZ1
+
+    def weights(self) -> np.ndarray:
+        """The first layer's weights ``W1 = s * W1_0 + C @ X.T``.
+
+        Returns
+        -------
+        W1 : ndarray of shape (n_1, n_x)
+            A new array (costs ``2 * n_1 * m * n_x`` flops).
+        """
+        W1 = self.C @ self.X.T
+        if self.s == 1.0:
+            W1 += self.W1_0
+        else:
+            W1 += self.s * self.W1_0
+        return W1
+
+    def velocity(self) -> np.ndarray:
+        """The momentum velocity of ``W1``, ``v = v_s * W1_0 + v_C @ X.T``.
+
+        Returns
+        -------
+        v : ndarray of shape (n_1, n_x)
+            Zeros when no momentum step was taken.
+        """
+        if self._v_C is None:
+            return np.zeros_like(self.W1_0)
+        v = self._v_C @ self.X.T
+        v += self._v_s * self.W1_0
+        return v
+
+    def sq_norm(self) -> float:
+        """Squared Frobenius norm ``||W1||^2``, without forming ``W1``.
+
+        Uses ``s^2 ||W1_0||^2 + 2 s <P0, C> + <C @ G, C>``; ``C @ G`` is taken from the
+        last full-batch :meth:`forward` when no step came after it, otherwise it is
+        computed (``2 * n_1 * m^2`` flops).
+
+        Returns
+        -------
+        float
+        """
+        if not self._CG_valid:
+            np.matmul(self.C, self.G, out=self._CG)
+            self._CG_valid = True
+        s = self.s
+        return float(
+            s * s * self.w0_sq
+            + 2.0 * s * float(np.vdot(self.P0, self.C))
+            + float(np.vdot(self._CG, self.C))
+        )

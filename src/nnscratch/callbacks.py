@@ -1,0 +1,514 @@
+"""Callbacks: what happens around the training loop, as small objects.
+
+The training loop only fires three events; the history of the cost, the progress bar,
+early stopping and user code are callbacks listening to them:
+
+``on_train_begin(estimator, logs)``
+    Once, before the first iteration. ``logs``: ``"max_iter"``, ``"n_samples"``.
+``on_iteration_end(estimator, iteration, logs) -> bool | None``
+    After every iteration (``iteration`` is 0-based), once the parameters are updated.
+    ``logs``: ``"cost"`` (the training cost of that iteration, computed on its forward
+    pass before the update, L2 penalty included), ``"learning_rate"``, and, when a
+    validation set is used, ``"val_loss"`` and ``"val_score"`` (accuracy). Returning a
+    true value asks the loop to stop after this iteration.
+``on_train_end(estimator, logs)``
+    Once, after the last iteration, also when training was interrupted (the loop calls
+    it from a ``finally`` block). ``logs``: ``"n_iter"``, ``"stopped_early"``,
+    ``"interrupted"``.
+
+A training loop drives them like this (``callbacks`` is a :class:`CallbackList`)::
+
+    callbacks.on_train_begin(est, {"max_iter": max_iter, "n_samples": m})
+    n_iter, stopped_early, interrupted = 0, False, False
+    try:
+        for i in range(max_iter):
+            ...                                    # forward, cost, backward, update
+            n_iter = i + 1
+            if callbacks.on_iteration_end(est, i, {"cost": cost, "learning_rate": lr}):
+                stopped_early = True
+                break
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        callbacks.on_train_end(est, {"n_iter": n_iter, "stopped_early": stopped_early,
+                                     "interrupted": interrupted})
+
+Callbacks survive ``copy.deepcopy`` (hence ``sklearn.base.clone`` of an estimator that
+holds them in a parameter) and ``pickle``; each resets its state at ``on_train_begin``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, TextIO
+
+import numpy as np
+from tqdm import tqdm
+
+__all__ = [
+    "Callback",
+    "CallbackList",
+    "EarlyStopping",
+    "History",
+    "LambdaCallback",
+    "ProgressBar",
+]
+
+Logs = dict[str, Any]
+
+
+class Callback:
+    """Base class of the callbacks: three events, each a no-op here.
+
+    Subclasses override the events they need. Constructor arguments are stored under
+    their own names (the ``repr`` shows them); state learned during training ends in
+    ``_`` and is reset by ``on_train_begin``.
+    """
+
+    def on_train_begin(self, estimator: Any, logs: Logs) -> None:
+        """Called once before the first iteration.
+
+        Parameters
+        ----------
+        estimator : object
+            The estimator being fitted; its ``params_`` dict holds the weights.
+        logs : dict
+            ``"max_iter"`` (int) and ``"n_samples"`` (int).
+        """
+
+    def on_iteration_end(self, estimator: Any, iteration: int, logs: Logs) -> bool | None:
+        """Called after every iteration, once the parameters are updated.
+
+        Parameters
+        ----------
+        estimator : object
+            The estimator being fitted.
+        iteration : int
+            0-based index of the iteration that just ended.
+        logs : dict
+            ``"cost"``, ``"learning_rate"`` and, with a validation set, ``"val_loss"``
+            and ``"val_score"`` (floats).
+
+        Returns
+        -------
+        bool or None
+            A true value asks the loop to stop after this iteration.
+        """
+        return None
+
+    def on_train_end(self, estimator: Any, logs: Logs) -> None:
+        """Called once after the last iteration, also after an interruption.
+
+        Parameters
+        ----------
+        estimator : object
+            The estimator being fitted.
+        logs : dict
+            ``"n_iter"`` (int), ``"stopped_early"`` and ``"interrupted"`` (bool).
+        """
+
+    def __repr__(self) -> str:
+        # Like scikit-learn: the constructor's arguments, read back from the attributes
+        # of the same names (a subclass that stores them elsewhere just shows fewer).
+        params = list(inspect.signature(type(self).__init__).parameters.values())[1:]
+        args = ", ".join(
+            f"{p.name}={getattr(self, p.name)!r}"
+            for p in params
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and hasattr(self, p.name)
+        )
+        return f"{type(self).__name__}({args})"
+
+
+class CallbackList(Callback):
+    """Several callbacks acting as one, called in order.
+
+    Parameters
+    ----------
+    callbacks : iterable of Callback, a Callback, or None
+        ``None`` gives an empty list.
+
+    Raises
+    ------
+    TypeError
+        If an item is not a :class:`Callback` (a plain function must be wrapped in
+        :class:`LambdaCallback`).
+    """
+
+    def __init__(self, callbacks: Iterable[Callback] | Callback | None = None) -> None:
+        if callbacks is None:
+            callbacks = []
+        elif isinstance(callbacks, Callback):
+            callbacks = [callbacks]
+        self.callbacks = list(callbacks)
+        for cb in self.callbacks:
+            if not isinstance(cb, Callback):
+                raise TypeError(
+                    f"callbacks must be Callback instances, got {cb!r}; wrap a function "
+                    "in LambdaCallback(on_iteration_end=...)"
+                )
+
+    def on_train_begin(self, estimator: Any, logs: Logs) -> None:
+        for cb in self.callbacks:
+            cb.on_train_begin(estimator, logs)
+
+    def on_iteration_end(self, estimator: Any, iteration: int, logs: Logs) -> bool:
+        """Call every callback (even after one asked to stop); True if any asked to."""
+        stop = False
+        for cb in self.callbacks:
+            if cb.on_iteration_end(estimator, iteration, logs):
+                stop = True
+        return stop
+
+    def on_train_end(self, estimator: Any, logs: Logs) -> None:
+        """Call every callback, even if one raises; the first error is re-raised after."""
+        error: BaseException | None = None
+        for cb in self.callbacks:
+            try:
+                cb.on_train_end(estimator, logs)
+            except BaseException as exc:  # noqa: BLE001 - re-raised below
+                error = error or exc
+        if error is not None:
+            raise error
+
+    def __len__(self) -> int:
+        return len(self.callbacks)
+
+    def __iter__(self):
+        return iter(self.callbacks)
+
+
+class History(Callback):
+    """Record the cost and the validation metrics of the iterations.
+
+    Parameters
+    ----------
+    cost_every : int, default 100
+        ``costs`` keeps the cost of iterations 0, ``cost_every``, ``2*cost_every``, ...
+        (the course's convention: the first entry is iteration 0's cost).
+
+    Attributes
+    ----------
+    loss_curve : list of float
+        The cost of every iteration (the estimator's ``loss_curve_``).
+    costs : list of float
+        The cost every ``cost_every`` iterations, from iteration 0 (``costs_``).
+    validation_scores, validation_losses : list of float
+        ``"val_score"`` and ``"val_loss"`` of every iteration that logged them
+        (``validation_scores_``, ``validation_losses_``); empty without a validation set.
+    learning_rates : list of float
+        The learning rate of every iteration.
+    """
+
+    def __init__(self, cost_every: int = 100) -> None:
+        if isinstance(cost_every, bool) or not isinstance(cost_every, (int, np.integer)):
+            raise TypeError(f"History: cost_every must be an integer, got {cost_every!r}")
+        if cost_every < 1:
+            raise ValueError(f"History: cost_every must be >= 1, got {cost_every!r}")
+        self.cost_every = int(cost_every)
+        self._clear()
+
+    def _clear(self) -> None:
+        self.loss_curve: list[float] = []
+        self.costs: list[float] = []
+        self.validation_scores: list[float] = []
+        self.validation_losses: list[float] = []
+        self.learning_rates: list[float] = []
+
+    def on_train_begin(self, estimator: Any, logs: Logs) -> None:
+        self._clear()
+
+    def on_iteration_end(self, estimator: Any, iteration: int, logs: Logs) -> None:
+        cost = float(logs["cost"])
+        self.loss_curve.append(cost)
+        if iteration % self.cost_every == 0:
+            self.costs.append(cost)
+        if "learning_rate" in logs:
+            self.learning_rates.append(float(logs["learning_rate"]))
+        if "val_score" in logs:
+            self.validation_scores.append(float(logs["val_score"]))
+        if "val_loss" in logs:
+            self.validation_losses.append(float(logs["val_loss"]))
+
+
+class ProgressBar(Callback):
+    """A tqdm progress bar: iteration/total, the current cost, the time left.
+
+    The bar writes to ``stream`` (default ``sys.stderr``) and is off when that stream is
+    not a terminal (tqdm's ``disable=None``), unless ``force=True``. tqdm redraws at
+    most every ``mininterval`` seconds, so an iteration costs about a microsecond (a
+    counter and a short string). The bar is closed at ``on_train_end``, which the loop also calls after
+    an interruption.
+
+    Parameters
+    ----------
+    stream : file-like, optional
+        Where to draw; ``None`` means ``sys.stderr`` at the time training starts.
+    force : bool, default False
+        Draw even when ``stream`` is not a terminal (log files, notebooks, tests).
+    mininterval : float, default 0.1
+        Minimum seconds between two redraws.
+
+    Notes
+    -----
+    A copy (``copy.deepcopy``, hence ``sklearn.base.clone``) shares the stream, which
+    cannot be copied; ``pickle`` drops it (an unpickled bar writes to ``sys.stderr``).
+    Neither copies a live bar.
+    """
+
+    def __init__(
+        self, stream: TextIO | None = None, force: bool = False, mininterval: float = 0.1
+    ) -> None:
+        self.stream = stream
+        self.force = force
+        self.mininterval = mininterval
+        self._bar = None
+
+    def on_train_begin(self, estimator: Any, logs: Logs) -> None:
+        self._close()
+        self._bar = tqdm(
+            total=logs.get("max_iter"),
+            desc=type(estimator).__name__,
+            unit="it",
+            file=self.stream if self.stream is not None else sys.stderr,
+            disable=False if self.force else None,
+            mininterval=self.mininterval,
+            dynamic_ncols=True,
+        )
+
+    def on_iteration_end(self, estimator: Any, iteration: int, logs: Logs) -> None:
+        bar = self._bar
+        if bar is None or bar.disable:
+            return
+        postfix = f"cost={logs['cost']:.4g}"
+        if "val_score" in logs:
+            postfix += f", val_score={logs['val_score']:.4g}"
+        bar.set_postfix_str(postfix, refresh=False)  # shown at tqdm's next redraw
+        bar.update(1)
+
+    def on_train_end(self, estimator: Any, logs: Logs) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_bar"] = None
+        state["stream"] = None
+        return state
+
+    def __deepcopy__(self, memo: dict) -> ProgressBar:
+        return type(self)(stream=self.stream, force=self.force, mininterval=self.mininterval)
+
+
+class EarlyStopping(Callback):
+    """Stop when a monitored quantity stops improving; keep the best weights.
+
+    An iteration improves when its value beats the best so far by more than ``tol``
+    (``value > best + tol`` in "max" mode, ``value < best - tol`` in "min" mode).
+    Training stops after ``n_iter_no_change`` iterations in a row without improvement.
+
+    Parameters
+    ----------
+    monitor : str, default "val_score"
+        Key of the iteration logs: ``"val_score"`` (higher is better), ``"val_loss"``
+        or ``"cost"`` (lower is better). The first two need a validation set.
+    n_iter_no_change : int, default 10
+        Iterations without improvement before stopping (>= 1).
+    tol : float, default 1e-4
+        Minimum change that counts as an improvement (>= 0).
+    restore_best_weights : bool, default True
+        At ``on_train_end``, copy the weights of the best iteration back into
+        ``estimator.params_`` (into the existing arrays, in place, so references to
+        them and their dtype stay valid). This happens whether training stopped
+        early, ran to ``max_iter`` or was interrupted. The optimizer's state is not
+        restored.
+    mode : {"min", "max"}, optional
+        Overrides the direction inferred from ``monitor``; required for other keys.
+
+    Attributes
+    ----------
+    best_score_ : float
+        Best value seen (``-inf``/``inf`` before the first iteration).
+    best_iteration_ : int or None
+        0-based iteration of ``best_score_``.
+    stopped_iteration_ : int or None
+        Iteration at which it asked to stop, None if it did not.
+    best_params_ : dict of str to ndarray or None
+        Copy of ``estimator.params_`` at ``best_iteration_`` (if
+        ``restore_best_weights``).
+    """
+
+    #: The direction of improvement of the keys the training loop logs.
+    MODES: ClassVar[dict[str, str]] = {"val_score": "max", "val_loss": "min", "cost": "min"}
+
+    def __init__(
+        self,
+        monitor: str = "val_score",
+        n_iter_no_change: int = 10,
+        tol: float = 1e-4,
+        restore_best_weights: bool = True,
+        mode: str | None = None,
+    ) -> None:
+        if mode is None and monitor not in self.MODES:
+            raise ValueError(
+                f"EarlyStopping: cannot tell whether higher or lower is better for "
+                f"monitor={monitor!r}; pass mode='min' or mode='max' (known monitors: "
+                f"{', '.join(self.MODES)})"
+            )
+        if mode not in (None, "min", "max"):
+            raise ValueError(f"EarlyStopping: mode must be 'min', 'max' or None, got {mode!r}")
+        if isinstance(n_iter_no_change, bool) or not isinstance(
+            n_iter_no_change, (int, np.integer)
+        ):
+            raise TypeError(
+                f"EarlyStopping: n_iter_no_change must be an integer, got {n_iter_no_change!r}"
+            )
+        if n_iter_no_change < 1:
+            raise ValueError(
+                f"EarlyStopping: n_iter_no_change must be >= 1, got {n_iter_no_change!r}"
+            )
+        if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)):
+            raise TypeError(f"EarlyStopping: tol must be a number, got {tol!r}")
+        if not tol >= 0:
+            raise ValueError(f"EarlyStopping: tol must be a number >= 0, got {tol!r}")
+        self.monitor = monitor
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.restore_best_weights = restore_best_weights
+        self.mode = mode
+        self._clear()
+
+    @property
+    def mode_(self) -> str:
+        """The direction used: ``mode``, or the one inferred from ``monitor``."""
+        return self.mode or self.MODES[self.monitor]
+
+    def _clear(self) -> None:
+        self.best_score_ = -math.inf if self.mode_ == "max" else math.inf
+        self.best_iteration_: int | None = None
+        self.stopped_iteration_: int | None = None
+        self.best_params_: dict[str, np.ndarray] | None = None
+        self._wait = 0
+
+    def on_train_begin(self, estimator: Any, logs: Logs) -> None:
+        self._clear()
+
+    def _improves(self, value: float) -> bool:
+        if self.mode_ == "max":
+            return value > self.best_score_ + self.tol
+        return value < self.best_score_ - self.tol
+
+    def on_iteration_end(self, estimator: Any, iteration: int, logs: Logs) -> bool:
+        if self.monitor not in logs:
+            hint = (
+                "; it needs a validation set (early_stopping=True or validation data)"
+                if self.monitor.startswith("val_")
+                else ""
+            )
+            raise ValueError(
+                f"EarlyStopping monitors {self.monitor!r} but the training loop did not log "
+                f"it (logged: {', '.join(sorted(logs))}){hint}"
+            )
+        value = float(logs[self.monitor])
+        if self._improves(value):  # NaN never improves
+            self.best_score_ = value
+            self.best_iteration_ = iteration
+            self._wait = 0
+            if self.restore_best_weights:
+                self._keep(estimator.params_)
+            return False
+        self._wait += 1
+        if self._wait >= self.n_iter_no_change:
+            self.stopped_iteration_ = iteration
+            return True
+        return False
+
+    def _keep(self, params: dict[str, np.ndarray]) -> None:
+        """Copy ``params`` into ``best_params_``, reusing its arrays when they fit."""
+        best = self.best_params_
+        if (
+            best is None
+            or best.keys() != params.keys()
+            or any(best[k].shape != v.shape or best[k].dtype != v.dtype for k, v in params.items())
+        ):
+            self.best_params_ = {k: np.array(v, copy=True) for k, v in params.items()}
+            return
+        for k, v in params.items():
+            np.copyto(best[k], v)
+
+    def on_train_end(self, estimator: Any, logs: Logs) -> None:
+        if not self.restore_best_weights or self.best_params_ is None:
+            return
+        params = estimator.params_
+        for k, v in self.best_params_.items():
+            if k in params and params[k].shape == v.shape and params[k].dtype == v.dtype:
+                np.copyto(params[k], v)
+            else:
+                params[k] = v.copy()
+
+
+class LambdaCallback(Callback):
+    """A callback made of plain functions, for quick user code.
+
+    Parameters
+    ----------
+    on_train_begin : callable, optional
+        ``f(estimator, logs)``.
+    on_iteration_end : callable, optional
+        ``f(estimator, iteration, logs)``; a true return value asks the loop to stop.
+    on_train_end : callable, optional
+        ``f(estimator, logs)``.
+
+    Notes
+    -----
+    ``pickle`` needs module-level functions (not lambdas); ``copy.deepcopy`` and
+    ``clone`` keep the same function objects.
+
+    Examples
+    --------
+    >>> seen = []
+    >>> cb = LambdaCallback(on_iteration_end=lambda est, i, logs: seen.append(logs["cost"]))
+    >>> cb.on_iteration_end(None, 0, {"cost": 0.69})
+    >>> seen
+    [0.69]
+    """
+
+    def __init__(
+        self,
+        on_train_begin: Callable[[Any, Logs], Any] | None = None,
+        on_iteration_end: Callable[[Any, int, Logs], Any] | None = None,
+        on_train_end: Callable[[Any, Logs], Any] | None = None,
+    ) -> None:
+        functions = {
+            "on_train_begin": on_train_begin,
+            "on_iteration_end": on_iteration_end,
+            "on_train_end": on_train_end,
+        }
+        for name, fn in functions.items():
+            if fn is not None and not callable(fn):
+                raise TypeError(f"LambdaCallback: {name} must be callable or None, got {fn!r}")
+        self.functions = functions
+
+    def on_train_begin(self, estimator: Any, logs: Logs) -> None:
+        fn = self.functions["on_train_begin"]
+        if fn is not None:
+            fn(estimator, logs)
+
+    def on_iteration_end(self, estimator: Any, iteration: int, logs: Logs) -> Any:
+        fn = self.functions["on_iteration_end"]
+        return None if fn is None else fn(estimator, iteration, logs)
+
+    def on_train_end(self, estimator: Any, logs: Logs) -> None:
+        fn = self.functions["on_train_end"]
+        if fn is not None:
+            fn(estimator, logs)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.functions.items() if v is not None)
+        return f"LambdaCallback({args})"

@@ -1,0 +1,243 @@
+"""The training loop: epochs of (mini-)batch steps that fire events.
+
+One *iteration* of ``max_iter`` is one epoch: one pass over the training set, made
+of one step (full-batch gradient descent, the seeds' algorithm) or of one step per
+mini-batch. Each step is the seeds' cycle::
+
+    AL, caches = L_model_forward(X_batch, params, ...)     # forward propagation
+    cost = compute_cost(Z_L, Y_batch, ...)                  # from the logits
+    grads = L_model_backward(AL, Y_batch, caches, ...)      # backward propagation
+    optimizer.update(params, grads)                         # gradient descent & co.
+
+Everything else — the cost history, progress, early stopping, user code — listens
+to the events fired by :func:`train` (see :mod:`nnscratch.callbacks`).
+
+When there are fewer examples than features and the update is linear in the
+gradient (gradient descent, momentum), the first layer can be trained in its exact
+row-space form (:mod:`nnscratch._rowspace`): ``W1 = s·W1_0 + C·Xᵀ``, so that an
+iteration costs ``O(n_1 m²)`` for that layer instead of ``O(n_1 n_x m)``. The steps
+are the same; only how ``W1 X`` and the update of ``W1`` are computed changes, and
+``W1`` is recovered when training ends.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._rowspace import RowSpaceLinear
+from .activations import Activation
+from .callbacks import CallbackList
+from .exceptions import NonFiniteWeightsError
+from .network import L_model_backward, L_model_forward, compute_cost, forward_logits
+from .optimizers import Momentum, Optimizer
+
+__all__ = ["Problem", "TrainingResult", "minibatches", "train"]
+
+
+@dataclass
+class Problem:
+    """What is being fitted: the data in the seeds' layout and the network's shape.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_x, m)
+        Training inputs, one column per example (usually a transposed view).
+    Y : ndarray of shape (n_L, m)
+        Targets: 0/1 for a sigmoid output, one-hot columns for softmax.
+    sample_weight : ndarray of shape (m,) or None
+    activations : list of Activation
+        The hidden layers' activations.
+    output : {"sigmoid", "softmax"}
+    alpha : float
+        L2 strength.
+    keep_probs : list of float or None
+        Dropout keep probabilities of the hidden layers.
+    X_val, Y_val : ndarray or None
+        A validation set in the same layout, for ``val_loss`` and ``val_score``.
+    """
+
+    X: np.ndarray
+    Y: np.ndarray
+    sample_weight: np.ndarray | None
+    activations: Sequence[Activation]
+    output: str = "sigmoid"
+    alpha: float = 0.0
+    keep_probs: Sequence[float] | None = None
+    X_val: np.ndarray | None = None
+    Y_val: np.ndarray | None = None
+
+
+@dataclass
+class TrainingResult:
+    """How a call of :func:`train` ended."""
+
+    n_iter: int
+    stopped_early: bool
+    interrupted: bool
+
+
+def minibatches(m: int, batch_size: int | None, shuffle: bool, rng) -> Iterator[slice | np.ndarray]:
+    """The index sets of one epoch's mini-batches.
+
+    Parameters
+    ----------
+    m : int
+        The number of examples.
+    batch_size : int or None
+        None (or ``>= m``) gives one full batch, the seeds' gradient descent.
+    shuffle : bool
+        Draw a fresh permutation of the examples (from ``rng``) for the epoch, as the
+        course's ``random_mini_batches`` does; the last batch may be smaller.
+    rng : RandomState or Generator
+
+    Yields
+    ------
+    slice or ndarray of int
+        Slices (views, no copy) when not shuffling.
+    """
+    if batch_size is None or batch_size >= m:
+        yield slice(None)
+        return
+    order = rng.permutation(m) if shuffle else None
+    for start in range(0, m, batch_size):
+        stop = min(start + batch_size, m)
+        yield slice(start, stop) if order is None else np.sort(order[start:stop])
+
+
+def _accuracy(ZL: np.ndarray, Y: np.ndarray) -> float:
+    if ZL.shape[0] == 1:
+        return float(np.mean((ZL[0] > 0) == (Y[0] > 0.5)))
+    return float(np.mean(ZL.argmax(axis=0) == Y.argmax(axis=0)))
+
+
+def train(
+    estimator,
+    problem: Problem,
+    params: dict[str, np.ndarray],
+    optimizer: Optimizer,
+    *,
+    max_iter: int,
+    batch_size: int | None,
+    shuffle: bool,
+    rng,
+    schedule: Callable[[float, int], float],
+    learning_rate_init: float,
+    callbacks: CallbackList,
+    first_iteration: int = 0,
+    rowspace: bool = False,
+) -> TrainingResult:
+    """Run ``max_iter`` epochs, updating ``params`` in place and firing the events.
+
+    Parameters
+    ----------
+    estimator : object
+        Passed to the callbacks; its ``params_`` must be ``params`` (the live
+        weights), so that callbacks can read and restore them.
+    problem : Problem
+    params : dict
+        ``"W1"``, ``"b1"``, ... updated in place.
+    optimizer : Optimizer
+        Applies the gradients; its ``learning_rate`` is set every epoch from
+        ``schedule(learning_rate_init, epoch)``.
+    max_iter : int
+        Epochs to run (fewer if a callback stops training).
+    batch_size, shuffle, rng
+        See :func:`minibatches`; ``rng`` also draws the dropout masks.
+    schedule : callable
+    learning_rate_init : float
+    callbacks : CallbackList
+    first_iteration : int, default=0
+        The number of epochs already run (``warm_start``, ``partial_fit``): it
+        numbers the iterations given to the callbacks and to the schedule.
+    rowspace : bool, default=False
+        Train the first layer in row-space form (gradient descent or momentum
+        only). ``params["W1"]`` is then brought up to date when training ends, not
+        after every step: callbacks must not read it in between.
+
+    Returns
+    -------
+    TrainingResult
+
+    Raises
+    ------
+    NonFiniteWeightsError
+        When a cost is not finite: the weights have diverged.
+    """
+    X, Y, w = problem.X, problem.Y, problem.sample_weight
+    m = X.shape[1]
+    first = RowSpaceLinear(params["W1"], X) if rowspace else None
+    updated = params if first is None else {k: v for k, v in params.items() if k != "W1"}
+    callbacks.on_train_begin(estimator, {"max_iter": max_iter, "n_samples": m})
+    n_iter, stopped_early, interrupted = 0, False, False
+    try:
+        for epoch in range(first_iteration, first_iteration + max_iter):
+            optimizer.learning_rate = schedule(learning_rate_init, epoch)
+            total, weight_total = 0.0, 0.0
+            for batch in minibatches(m, batch_size, shuffle, rng):
+                w_b = None if w is None else w[batch]
+                Y_b = Y[:, batch]
+                m_b = Y_b.shape[1] if w_b is None else float(np.sum(w_b))
+                if first is None:
+                    AL, caches = L_model_forward(
+                        X[:, batch], params, problem.activations, problem.output,
+                        problem.keep_probs, rng,
+                    )
+                else:
+                    full = isinstance(batch, slice) and batch == slice(None)
+                    rows = None if full else batch
+                    AL, caches = L_model_forward(
+                        None, params, problem.activations, problem.output, problem.keep_probs,
+                        rng, W1X=first.forward(rows),
+                    )
+                cost = compute_cost(
+                    caches[-1][1].Z, Y_b, problem.output, updated, problem.alpha, w_b
+                )
+                if first is not None and problem.alpha:
+                    cost += problem.alpha / (2.0 * m_b) * first.sq_norm()
+                if not np.isfinite(cost):
+                    raise NonFiniteWeightsError(
+                        f"training diverged at iteration {epoch} (cost {cost}): the weights "
+                        f"are no longer finite. Lower learning_rate (now "
+                        f"{optimizer.learning_rate:g}) or scale the input features (divide "
+                        "pixel values by 255, standardise tabular data)."
+                    )
+                grads = L_model_backward(AL, Y_b, caches, problem.activations, problem.alpha,
+                                         w_b, dW1=first is None)
+                if first is not None:
+                    beta = optimizer.beta if isinstance(optimizer, Momentum) else 0.0
+                    first.step(grads.pop("dZ1"), optimizer.learning_rate, rows,
+                               weight_decay=problem.alpha / m_b, momentum=beta,
+                               dampening=beta, m=m_b)
+                optimizer.update(updated, grads)
+                total += cost * m_b
+                weight_total += m_b
+            logs = {"cost": total / weight_total, "learning_rate": optimizer.learning_rate}
+            if problem.X_val is not None:
+                ZL = forward_logits(problem.X_val, params, problem.activations)
+                logs["val_loss"] = compute_cost(ZL, problem.Y_val, problem.output)
+                logs["val_score"] = _accuracy(ZL, problem.Y_val)
+            n_iter += 1
+            if callbacks.on_iteration_end(estimator, epoch, logs):
+                stopped_early = True
+                break
+    except KeyboardInterrupt:
+        interrupted = True
+        warnings.warn(
+            f"training interrupted after {n_iter} iterations; keeping the weights so far.",
+            UserWarning,
+            stacklevel=3,
+        )
+    finally:
+        if first is not None:  # W1 = s·W1_0 + C·Xᵀ, into the caller's array
+            np.copyto(params["W1"], first.weights())
+            if isinstance(optimizer, Momentum):
+                optimizer.v["dW1"] = first.velocity()
+        callbacks.on_train_end(
+            estimator,
+            {"n_iter": n_iter, "stopped_early": stopped_early, "interrupted": interrupted},
+        )
+    return TrainingResult(n_iter, stopped_early, interrupted)
