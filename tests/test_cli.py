@@ -428,21 +428,24 @@ def bad_models(tmp_path, flower_model):
     return paths, marker
 
 
-@pytest.mark.parametrize("kind", ["truncated", "random", "empty", "pickle", "pickled-arrays"])
+_BAD_MODEL_COMMANDS = {
+    "predict": lambda m, d: ("predict", m, d / "x.csv"),
+    "evaluate": lambda m, d: ("evaluate", m, "flower"),
+    "summary": lambda m, d: ("summary", m),
+    "plot": lambda m, d: ("plot", m, "--output", d / "out.png"),
+}
+
+
 @pytest.mark.parametrize(
-    "command",
-    [
-        lambda m, d: ("predict", m, d / "x.csv"),
-        lambda m, d: ("evaluate", m, "flower"),
-        lambda m, d: ("summary", m),
-        lambda m, d: ("plot", m, "--output", d / "out.png"),
-    ],
-    ids=["predict", "evaluate", "summary", "plot"],
+    "kind, command",
+    [(kind, "summary") for kind in ("truncated", "random", "empty", "pickle")]
+    + [("pickled-arrays", name) for name in _BAD_MODEL_COMMANDS]
+    + [("truncated", "predict"), ("pickle", "plot")],
 )
 def test_bad_model_files_exit_2_with_one_line(bad_models, tmp_path, kind, command):
     paths, marker = bad_models
     (tmp_path / "x.csv").write_text("x1,x2\n0,0\n")
-    proc = nnscratch(*command(paths[kind], tmp_path))
+    proc = nnscratch(*_BAD_MODEL_COMMANDS[command](paths[kind], tmp_path))
     assert_one_line_error(proc, 2, str(paths[kind]))
     assert proc.stdout == ""
     assert not marker.exists()  # no code from the file ran
@@ -594,3 +597,37 @@ def test_demo_on_picture_folders(tmp_path):
     assert sorted(result["pictures"]) == ["costs", "mislabeled"]
     for picture in result["pictures"].values():
         assert_png(picture)
+
+
+def test_demo_reproduces_the_course_cat_results(tmp_path):
+    _need_cat()
+    proc = nnscratch("demo", "--data", CAT_TRAIN.parent, "--output-dir", tmp_path / "cat",
+                     "--json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    accuracies = [(round(100 * m["train_accuracy"], 2), round(100 * m["test_accuracy"], 2))
+                  for m in result["models"]]
+    assert accuracies == [(99.04, 70.0), (100.0, 72.0), (98.56, 80.0)]
+    assert sorted(result["pictures"]) == ["costs", "mislabeled"]
+    for picture in result["pictures"].values():
+        assert_png(picture)
+    info = json.loads(nnscratch("summary", tmp_path / "cat" / "deep.npz", "--json").stdout)
+    assert info["final_cost"] == pytest.approx(0.0928782, abs=1e-7)  # the course's cost
+
+
+def test_multiclass_digits(tmp_path):
+    proc = nnscratch("train", "digits", "--hidden", "32", "--learning-rate", "0.5",
+                     "--iterations", "300", "--output", "digits.npz", "--json", cwd=tmp_path)
+    if proc.returncode == 2 and "binary" in proc.stderr:
+        pytest.skip("multi-class training is not available yet")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["n_test"] == 450 and result["test_accuracy"] > 0.9
+    proc = nnscratch("evaluate", "digits.npz", "digits", "--json", cwd=tmp_path)
+    metrics = json.loads(proc.stdout)
+    assert metrics["average"] == "macro" and np.array(metrics["confusion_matrix"]).shape == (10, 10)
+    assert metrics["accuracy"] == pytest.approx(result["test_accuracy"])
+    info = json.loads(nnscratch("summary", "digits.npz", "--json", cwd=tmp_path).stdout)
+    assert info["layers"][-1]["activation"] == "softmax"
+    assert info["layers"][-1]["W_shape"] == [10, 32]
+    assert info["classes"] == [str(i) for i in range(10)]

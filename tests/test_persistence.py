@@ -406,3 +406,67 @@ def test_saved_files_get_the_usual_permissions(tmp_path, nn_model):
     mask = os.umask(0)
     os.umask(mask)
     assert (tmp_path / "m.npz").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+# --------------------------------------------------------------------------- later hyper-parameters
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"solver": "adam", "learning_rate": 0.01, "alpha": 0.01},
+        {"solver": "momentum", "batch_size": 64, "shuffle": True},
+        {"dropout": [0.2, 0.0], "activation": ["relu", "tanh"], "init": ["he", "he", "glorot"]},
+        {"early_stopping": True, "n_iter_no_change": 5, "validation_fraction": 0.2},
+        {"class_weight": "balanced", "leaky_relu_slope": 0.05, "activation": "leaky_relu"},
+        {"learning_rate_schedule": "step", "decay_rate": 0.5, "decay_interval": 100},
+    ],
+    ids=["adam-l2", "minibatch-momentum", "per-layer", "early-stopping", "balanced", "schedule"],
+)
+def test_later_hyperparameters_round_trip(tmp_path, flower, kwargs):
+    train, test = flower
+    vocabulary = NeuralNetworkClassifier().get_params()
+    missing = set(kwargs) - set(vocabulary)
+    if missing:
+        pytest.skip(f"the estimator has no {sorted(missing)} yet")
+    est = _fit_nn(train.X, train.y, **kwargs)
+    save(est, tmp_path / "m.npz")
+    back = load(tmp_path / "m.npz")
+    expected = {k: tuple(v) if isinstance(v, list) else v for k, v in est.get_params().items()}
+    assert back.get_params() == expected
+    np.testing.assert_array_equal(back.predict_proba(test.X), est.predict_proba(test.X))
+    for key in ("validation_scores_", "validation_losses_", "best_validation_score_"):
+        if hasattr(est, key):
+            assert getattr(back, key) == getattr(est, key)
+
+
+def test_callbacks_and_dict_class_weights_are_not_stored(tmp_path, flower):
+    callbacks = pytest.importorskip("nnscratch.callbacks")
+    train, test = flower
+    if "callbacks" not in NeuralNetworkClassifier().get_params():
+        pytest.skip("the estimator takes no callbacks yet")
+    seen = []
+    cb = callbacks.LambdaCallback(on_iteration_end=lambda est, i, logs: seen.append(i))
+    est = _fit_nn(train.X, train.y, callbacks=[cb], class_weight={0: 1.0, 1: 2.0})
+    assert seen  # the callback ran during training
+    save(est, tmp_path / "m.npz")
+    stored = load_bundle(tmp_path / "m.npz").settings["hyperparameters"]
+    assert "callbacks" not in stored and "class_weight" not in stored
+    back = load(tmp_path / "m.npz")
+    assert back.callbacks is None and back.class_weight is None
+    np.testing.assert_array_equal(back.predict_proba(test.X), est.predict_proba(test.X))
+
+
+def test_multiclass_round_trip(tmp_path):
+    train, test = load_train_test("digits")
+    est = NeuralNetworkClassifier((16,), learning_rate=0.5, max_iter=30, random_state=0)
+    try:
+        est.fit(train.X, np.array(train.class_names)[train.y])
+    except ValueError as exc:
+        pytest.skip(f"multi-class training not available yet: {exc}")
+    assert est.params_["W2"].shape == (10, 16)
+    save(est, tmp_path / "m.npz")
+    back = load(tmp_path / "m.npz")
+    assert back.classes_.tolist() == [str(i) for i in range(10)]
+    np.testing.assert_array_equal(back.predict_proba(test.X), est.predict_proba(test.X))
+    np.testing.assert_array_equal(back.predict(test.X), est.predict(test.X))

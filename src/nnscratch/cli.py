@@ -14,7 +14,6 @@ Conventions:
 from __future__ import annotations
 
 import json
-import re
 import sys
 import time
 import warnings
@@ -190,134 +189,35 @@ def _layer_table(est) -> list[dict]:
 # --------------------------------------------------------------------------- training
 
 
-class _Progress:
-    """A tqdm bar on stderr (quiet when stderr is not a terminal), fed by callbacks."""
+def _fit(est, X: np.ndarray, y: np.ndarray) -> float:
+    """Fit, with a progress bar on stderr when it is a terminal; returns the seconds spent.
 
-    def __init__(self, total: int, desc: str):
-        from tqdm import tqdm
-
-        self.bar = tqdm(
-            total=total,
-            desc=desc,
-            unit="it",
-            file=sys.stderr,
-            disable=not sys.stderr.isatty(),
-            dynamic_ncols=True,
-            leave=True,
-        )
-        self.done = 0
-
-    def update(self, iteration: int, cost: float | None) -> None:
-        step = iteration + 1 - self.done
-        if step > 0:
-            self.bar.update(step)
-            self.done = iteration + 1
-        if cost is not None:
-            self.bar.set_postfix(cost=f"{cost:.6f}", refresh=False)
-
-    def close(self) -> None:
-        self.bar.close()
-
-
-def _make_progress_callback(progress: _Progress):
-    """A callback for the estimators' training loop that drives ``progress``."""
-    from . import callbacks as callbacks_module
-
-    base = getattr(callbacks_module, "Callback", object)
-
-    class ProgressCallback(base):  # type: ignore[misc, valid-type]
-        def on_iteration_end(self, *args, **kwargs):
-            iteration, cost = _iteration_and_cost(args, kwargs)
-            if iteration is not None:
-                progress.update(iteration, cost)
-
-    return ProgressCallback()
-
-
-def _iteration_and_cost(args, kwargs):
-    iteration = kwargs.get("iteration", kwargs.get("i"))
-    logs = kwargs.get("logs")
-    cost = kwargs.get("cost", kwargs.get("loss"))
-    for a in args:
-        if isinstance(a, dict):
-            logs = a
-        elif isinstance(a, (int, np.integer)) and not isinstance(a, bool) and iteration is None:
-            iteration = int(a)
-        elif isinstance(a, (float, np.floating)) and cost is None:
-            cost = float(a)
-    if isinstance(logs, dict):
-        cost = logs.get("cost", logs.get("loss", cost))
-        if iteration is None:
-            iteration = logs.get("iteration")
-    return iteration, (None if cost is None else float(cost))
-
-
-class _VerboseToProgress:
-    """Stands in for stderr while an estimator trains with ``verbose=True``.
-
-    The estimators print ``Cost after iteration i: c`` every ``cost_every`` iterations;
-    those lines feed the progress bar instead of the terminal. Anything else is passed
-    through to the real stderr.
-    """
-
-    _LINE = re.compile(r"Cost after iteration (\d+): ([-+0-9.eEinfa]+)")
-
-    def __init__(self, progress: _Progress, real):
-        self.progress = progress
-        self.real = real
-        self.buffer = ""
-
-    def write(self, text: str) -> int:
-        self.buffer += text
-        while "\n" in self.buffer:
-            line, self.buffer = self.buffer.split("\n", 1)
-            match = self._LINE.search(line)
-            if match:
-                self.progress.update(int(match.group(1)), float(match.group(2)))
-            elif line.strip():
-                self.real.write(line + "\n")
-        return len(text)
-
-    def flush(self) -> None:
-        self.real.flush()
-
-    def isatty(self) -> bool:
-        return self.real.isatty()
-
-
-def _fit(est, X: np.ndarray, y: np.ndarray, desc: str) -> float:
-    """Fit with a progress bar; returns the seconds spent. Bad data -> InputError.
-
-    The bar is fed by a training callback when the estimator takes ``callbacks``,
-    otherwise by the cost lines of ``verbose=True`` (only while the bar is shown).
+    The bar is the estimators' own (``verbose=True`` draws nnscratch's tqdm
+    :class:`~nnscratch.callbacks.ProgressBar`: iteration, cost, time left). It is asked
+    for only when stderr is a terminal, so nothing is printed otherwise, and it is not
+    passed as a user callback, so the fast row-space algorithm stays available.
+    Bad data raises :class:`InputError`, a diverging run :class:`RunError`.
     """
     from .exceptions import NonFiniteWeightsError
 
     params = est.get_params()
-    total = int(params.get("max_iter", 0)) or None
-    progress = _Progress(total, desc)
     restore: dict[str, Any] = {}
-    real_stderr = sys.stderr
-    if not progress.bar.disable:
-        if "callbacks" in params:
-            try:
-                cb = _make_progress_callback(progress)
-            except ImportError:
-                cb = None
-            if cb is not None:
-                restore["callbacks"] = params["callbacks"]
-                est.set_params(callbacks=[*(params["callbacks"] or []), cb])
-        elif "verbose" in params and not params["verbose"]:
-            restore["verbose"] = params["verbose"]
-            est.set_params(verbose=True)
-            sys.stderr = _VerboseToProgress(progress, real_stderr)
+    if "verbose" in params:
+        restore["verbose"] = params["verbose"]
+        est.set_params(verbose=_stderr_is_terminal())
     start = time.perf_counter()
     try:
         # overflow warnings would only precede the divergence error below
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"), \
+                warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             est.fit(X, y)
-        if total:
-            progress.update(total - 1, None)
+        for w in caught:
+            if "interrupted" in str(w.message):
+                # Ctrl-C: the estimator keeps the weights so far; the command writes nothing
+                raise RunError(f"interrupted after {getattr(est, 'n_iter_', '?')} "
+                               "iterations; nothing was written")
+            _show_warning(w.message, w.category, w.filename, w.lineno)
     except NonFiniteWeightsError:
         rate = params.get("learning_rate")
         raise RunError(
@@ -328,11 +228,16 @@ def _fit(est, X: np.ndarray, y: np.ndarray, desc: str) -> float:
         raise InputError(f"cannot train on this data: {_one_line(exc)}") from None
     finally:
         elapsed = time.perf_counter() - start
-        sys.stderr = real_stderr
         if restore:
             est.set_params(**restore)
-        progress.close()
     return elapsed
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _one_line(exc: BaseException) -> str:
@@ -496,7 +401,7 @@ def train(data, output, hidden, activation, init, learning_rate, iterations, see
     _check_classes(train_set, data)
     _say(f"training {_describe(est)} on {train_set.n_samples} samples, "
          f"{train_set.n_features} features ({_dataset_label(data)})")
-    seconds = _fit(est, train_set.X, train_set.y, desc="train")
+    seconds = _fit(est, train_set.X, train_set.y)
     result = _train_result(est, train_set, test_set, seconds)
     training = {
         "data": _dataset_label(data),
@@ -978,7 +883,8 @@ def demo(data, output_dir, image_size, as_json):
     rows = []
     fitted = []
     for stem, title, est in _demo_models(train_set.kind):
-        seconds = _fit(est, train_set.X, train_set.y, desc=title)
+        _say(f"training {title}")
+        seconds = _fit(est, train_set.X, train_set.y)
         result = _train_result(est, train_set, test_set, seconds)
         model_path = out / f"{stem}.npz"
         save(est, model_path, preprocessor=train_set.preprocessor,

@@ -5,7 +5,8 @@ Layout of a model file (a NumPy ``.npz``, i.e. a zip of ``.npy`` arrays):
 - ``W1``, ``b1``, ..., ``WL``, ``bL``: the learned parameters in the seeds' shapes
   (``W_l`` is ``(n_l, n_{l-1})``, ``b_l`` is ``(n_l, 1)``), float32 or float64;
 - ``costs``: the cost every ``cost_every`` iterations; ``loss_curve``: the cost of every
-  iteration (float64, 1-D);
+  iteration; ``validation_scores``, ``validation_losses``: the validation accuracy and
+  loss of every iteration when early stopping held out a validation set (float64, 1-D);
 - ``settings``: UTF-8 JSON bytes (uint8, 1-D) holding the format name and version, the
   library version, the estimator's name (one of two, looked up in a fixed table), its
   hyper-parameters (the vocabulary of ``type(est)().get_params()``; only JSON scalars,
@@ -64,9 +65,12 @@ _MAX_SETTINGS_BYTES = 16 * 1024**2
 _SETTINGS_KEYS = {
     "format", "format_version", "library_version", "estimator", "hyperparameters",
     "classes", "classes_kind", "n_iter", "n_features_in", "n_layers",
-    "preprocessing", "class_names", "training",
+    "preprocessing", "class_names", "training", "best_validation_score",
 }
-_REQUIRED_SETTINGS = _SETTINGS_KEYS - {"preprocessing", "class_names", "training"}
+_REQUIRED_SETTINGS = _SETTINGS_KEYS - {
+    "preprocessing", "class_names", "training", "best_validation_score"}
+#: 1-D float64 histories saved beside the parameters: ``<key>_`` on the estimator.
+_HISTORY_KEYS = ("costs", "loss_curve", "validation_scores", "validation_losses")
 
 
 #: Hyper-parameters that hold objects, not settings: never stored.
@@ -172,6 +176,13 @@ def _json_value(value: Any) -> tuple[bool, Any]:
     return False, None
 
 
+def _finite_or_none(value: Any) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
 def _py(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
@@ -249,10 +260,8 @@ def save(
     for l in range(1, n_layers + 1):
         arrays[f"W{l}"] = np.ascontiguousarray(estimator.params_[f"W{l}"])
         arrays[f"b{l}"] = np.ascontiguousarray(estimator.params_[f"b{l}"])
-    arrays["costs"] = np.asarray(getattr(estimator, "costs_", []), dtype=np.float64).ravel()
-    arrays["loss_curve"] = np.asarray(
-        getattr(estimator, "loss_curve_", []), dtype=np.float64
-    ).ravel()
+    for key in _HISTORY_KEYS:
+        arrays[key] = np.asarray(getattr(estimator, key + "_", []), dtype=np.float64).ravel()
     if isinstance(preprocessor, Preprocessor):
         preprocessor = preprocessor.to_dict()
     if preprocessor is not None:
@@ -277,6 +286,8 @@ def save(
         "preprocessing": preprocessor,
         "class_names": class_names,
         "training": training or {},
+        "best_validation_score": _finite_or_none(getattr(estimator, "best_validation_score_",
+                                                         None)),
     }
     blob = json.dumps(settings, allow_nan=False, sort_keys=True).encode("utf-8")
     arrays["settings"] = np.frombuffer(blob, dtype=np.uint8)
@@ -363,7 +374,7 @@ def _check_keys(keys: list[str], names: list[str], path: Path) -> None:
         raise ModelFileError(f"{path}: the archive names an entry twice")
     if "settings" not in keys:
         raise ModelFileError(f"{path}: not an nnscratch model file (no settings entry)")
-    allowed_fixed = {"settings", "costs", "loss_curve"}
+    allowed_fixed = {"settings", *_HISTORY_KEYS}
     for k in keys:
         if k in allowed_fixed:
             continue
@@ -446,8 +457,13 @@ def _build(arrays: dict[str, np.ndarray], path: Path) -> SavedModel:
     estimator.classes_ = classes
     estimator.n_features_in_ = settings["n_features_in"]
     estimator.n_iter_ = settings["n_iter"]
-    estimator.costs_ = [float(v) for v in arrays.get("costs", np.zeros(0))]
-    estimator.loss_curve_ = [float(v) for v in arrays.get("loss_curve", np.zeros(0))]
+    for key in _HISTORY_KEYS:
+        setattr(estimator, key + "_", [float(v) for v in arrays.get(key, np.zeros(0))])
+    best = settings.get("best_validation_score")
+    if best is not None and not (isinstance(best, (int, float)) and not isinstance(best, bool)
+                                 and math.isfinite(best)):
+        raise _fail(path, "best_validation_score must be a finite number or null")
+    estimator.best_validation_score_ = None if best is None else float(best)
     _restore_fitted_extras(estimator)
 
     prep = settings.get("preprocessing")
@@ -548,7 +564,7 @@ def _check_arrays(arrays: dict, settings: dict, path: Path | str = "model") -> N
             raise _fail(path, f"hidden_layer_sizes {hidden} do not match the weights {sizes}")
     elif n_layers != 1 and settings.get("estimator") == "LogisticRegression":
         raise _fail(path, "a logistic regression has exactly one layer")
-    for key in ("costs", "loss_curve"):
+    for key in _HISTORY_KEYS:
         if key in arrays:
             arr = arrays[key]
             if arr.dtype not in (np.float32, np.float64) or arr.ndim != 1:
