@@ -21,6 +21,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .persistence import atomic_write
 
@@ -83,6 +84,7 @@ def plot_costs(
             label=label)
     ax.set_xlabel(f"iterations (per {'hundred' if cost_every == 100 else cost_every})")
     ax.set_ylabel("cost")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
     ax.grid(True, alpha=0.3)
     if title:
         ax.set_title(title)
