@@ -712,6 +712,26 @@ def summarize(bundle: SavedModel) -> dict:
     }
 
 
+_KEY_SETTINGS = ("hidden_layer_sizes", "activation", "init", "learning_rate", "max_iter",
+                 "random_state", "solver")
+
+
+def _settings_line(bundle: SavedModel, hyper: dict) -> str:
+    """The main settings, then only those that differ from the estimator's defaults."""
+    defaults = type(bundle.estimator)().get_params()
+
+    def same(key, value):
+        default = defaults.get(key)
+        if isinstance(default, tuple):
+            default = list(default)
+        return value == default
+
+    keys = [k for k in _KEY_SETTINGS if k in hyper]
+    keys += sorted(k for k in hyper if k not in _KEY_SETTINGS and not same(k, hyper[k]))
+    text = ", ".join(f"{k}={hyper[k]}" for k in keys)
+    return text + " (others at their defaults; --json lists all)"
+
+
 def _prep_summary(bundle: SavedModel) -> dict:
     prep = bundle.preprocessor
     if prep.kind == "image":
@@ -756,8 +776,7 @@ def summary(model, as_json):
         click.echo(f"  {row['layer']:>5}  {row['units']:>5}  {row['activation']:<10}  "
                    f"{w:<14}  {b:<10}  {row['n_parameters']:>10}")
     click.echo(f"parameters:   {info['n_parameters']}")
-    settings = ", ".join(f"{k}={v}" for k, v in sorted(info["hyperparameters"].items()))
-    click.echo(f"settings:     {settings}")
+    click.echo(f"settings:     {_settings_line(bundle, info['hyperparameters'])}")
     click.echo(f"iterations:   {info['n_iter']}")
     if info["final_cost"] is not None:
         click.echo(f"final cost:   {info['final_cost']:.6f}")
