@@ -470,3 +470,49 @@ def test_multiclass_round_trip(tmp_path):
     assert back.classes_.tolist() == [str(i) for i in range(10)]
     np.testing.assert_array_equal(back.predict_proba(test.X), est.predict_proba(test.X))
     np.testing.assert_array_equal(back.predict(test.X), est.predict(test.X))
+
+
+@pytest.mark.parametrize("member", ["settings", "W1"])
+def test_archive_members_that_are_not_npy_arrays(tmp_path, model_file, member):
+    arrays = _arrays(model_file)
+    path = tmp_path / "odd.npz"
+    with zipfile.ZipFile(path, "w") as zf:
+        for key, value in arrays.items():
+            inner = io.BytesIO()
+            np.save(inner, value)
+            name = key if key == member else f"{key}.npy"  # one raw member, no .npy
+            zf.writestr(name, arrays["settings"].tobytes() if key == member else
+                        inner.getvalue())
+    with pytest.raises(ModelFileError, match="not a NumPy array"):
+        load(path)
+
+
+def test_same_entry_with_and_without_npy_suffix(tmp_path, model_file):
+    arrays = _arrays(model_file)
+    path = tmp_path / "twice.npz"
+    with zipfile.ZipFile(path, "w") as zf:
+        for key, value in arrays.items():
+            inner = io.BytesIO()
+            np.save(inner, value)
+            zf.writestr(f"{key}.npy", inner.getvalue())
+        zf.writestr("W1", b"shadow")
+    with pytest.raises(ModelFileError, match="twice"):
+        load(path)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_corrupted_bytes_give_a_model_file_error_or_the_same_model(tmp_path, model_file, seed):
+    """Flip a few bytes anywhere: either the file is refused cleanly or nothing changed."""
+    rng = np.random.default_rng(seed)
+    data = bytearray(model_file.read_bytes())
+    for pos in rng.integers(0, len(data), size=3):
+        data[pos] ^= int(rng.integers(1, 256))
+    path = tmp_path / "flipped.npz"
+    path.write_bytes(bytes(data))
+    try:
+        est = load(path)
+    except ModelFileError:
+        return
+    original = load(model_file)
+    for key, value in original.params_.items():
+        np.testing.assert_array_equal(est.params_[key], value)

@@ -351,10 +351,12 @@ def load_bundle(path: str | os.PathLike) -> SavedModel:
             keys = list(npz.keys())
             _check_keys(keys, names, path)
             arrays = {k: npz[k] for k in keys}
+        for key, value in arrays.items():
+            if not isinstance(value, np.ndarray):
+                raise ModelFileError(f"{path}: entry '{key}' is not a NumPy array (.npy)")
     except ModelFileError:
         raise
-    except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile,
-            zipfile.LargeZipFile, NotImplementedError, RuntimeError, MemoryError) as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever a damaged archive raises
         message = " ".join(str(exc).split()) or type(exc).__name__
         if "pickle" in message.lower():
             message = "it holds pickled Python objects, which are never loaded"
@@ -370,7 +372,7 @@ def load_bundle(path: str | os.PathLike) -> SavedModel:
 
 
 def _check_keys(keys: list[str], names: list[str], path: Path) -> None:
-    if len(set(names)) != len(names):
+    if len(set(names)) != len(names) or len(set(keys)) != len(keys):
         raise ModelFileError(f"{path}: the archive names an entry twice")
     if "settings" not in keys:
         raise ModelFileError(f"{path}: not an nnscratch model file (no settings entry)")
