@@ -515,6 +515,9 @@ def _one_class_csv(folder):
         (["plot", "missing.npz", "--output", "x.jpg"], 2, ".png"),
         (["plot", "missing.npz", "--output", "x.png", "--kind", "pie"], 2, "pie"),
         (["demo", "--data", "breast-cancer"], 2, "2-D built-in"),
+        (["train", "flower", "--dropout", "0.2", "-o", "m.npz"], 2, "add --hidden"),
+        (["train", "flower", "--hidden", "3", "--dropout", "1", "-o", "m.npz"], 2, "--dropout"),
+        (["train", "flower", "--solver", "sgd-magic", "-o", "m.npz"], 2, "--solver"),
         (["demo", "--data", "nowhere"], 2, "not a folder"),
     ],
 )
@@ -631,3 +634,19 @@ def test_multiclass_digits(tmp_path):
     assert info["layers"][-1]["activation"] == "softmax"
     assert info["layers"][-1]["W_shape"] == [10, 32]
     assert info["classes"] == [str(i) for i in range(10)]
+
+
+def test_train_with_the_estimators_later_settings(tmp_path):
+    proc = nnscratch("train", "breast-cancer", "--hidden", "8", "--solver", "adam",
+                     "--learning-rate", "0.01", "--batch-size", "64", "--alpha", "0.001",
+                     "--dropout", "0.1", "--early-stopping", "--class-weight", "balanced",
+                     "--iterations", "200", "--output", "m.npz", "--json", cwd=tmp_path)
+    if proc.returncode == 2 and "not supported" in proc.stderr:
+        pytest.skip(f"the estimator lacks a setting: {proc.stderr.strip()}")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["test_accuracy"] > 0.9
+    info = json.loads(nnscratch("summary", "m.npz", "--json", cwd=tmp_path).stdout)
+    hyper = info["hyperparameters"]
+    assert (hyper["solver"], hyper["batch_size"], hyper["alpha"], hyper["dropout"],
+            hyper["early_stopping"], hyper["class_weight"]) == (
+        "adam", 64, 0.001, 0.1, True, "balanced")

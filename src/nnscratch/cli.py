@@ -279,6 +279,14 @@ def _build_estimator(hidden, options: dict[str, Any]):
     return cls(**kwargs)
 
 
+def _solver_names() -> list[str]:
+    try:
+        from .optimizers import OPTIMIZERS
+    except ImportError:  # an estimator without solvers: --solver is refused by name
+        return ["gd"]
+    return list(OPTIMIZERS)
+
+
 def _dataset_label(spec: str) -> str:
     return spec if spec in BUILTIN_DATASETS else str(Path(spec))
 
@@ -364,10 +372,24 @@ def _EXIT_CODES_AFTER(examples: str) -> str:
                    "Built-in sets hold out 25 % when --test is not given.")
 @click.option("--cost-every", type=click.IntRange(min=1), metavar="N",
               help="Record the cost every N iterations (default 100, as in the seeds).")
+@click.option("--solver", type=click.Choice(_solver_names()),
+              help="Update rule (default gd: the seeds' gradient descent).")
+@click.option("--batch-size", type=click.IntRange(min=1), metavar="N",
+              help="Mini-batches of N examples (default: full batch, as in the seeds).")
+@click.option("--alpha", type=click.FloatRange(min=0), metavar="A",
+              help="L2 regularisation strength (default 0).")
+@click.option("--dropout", type=click.FloatRange(min=0, max=1, max_open=True), metavar="RATE",
+              help="Dropout rate of the hidden layers (network only; default 0).")
+@click.option("--early-stopping", is_flag=True, default=None,
+              help="Hold out 10 % of the training data, stop when its accuracy stops "
+                   "improving, keep the best weights.")
+@click.option("--class-weight", type=click.Choice(["balanced"]),
+              help="Weigh the classes inversely to their frequencies.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the result as one JSON object on stdout.")
 def train(data, output, hidden, activation, init, learning_rate, iterations, seed,
-          image_size, label_column, test_data, cost_every, as_json):
+          image_size, label_column, test_data, cost_every, solver, batch_size, alpha,
+          dropout, early_stopping, class_weight, as_json):
     """Train a classifier on DATA and save it to a model file.
 
     DATA is a .h5/.hdf5 file in the course's layout (*_set_x, *_set_y, list_classes),
@@ -394,6 +416,12 @@ def train(data, output, hidden, activation, init, learning_rate, iterations, see
         "--iterations": ("max_iter", iterations),
         "--seed": ("random_state", seed),
         "--cost-every": ("cost_every", cost_every),
+        "--solver": ("solver", solver),
+        "--batch-size": ("batch_size", batch_size),
+        "--alpha": ("alpha", alpha),
+        "--dropout": ("dropout", dropout),
+        "--early-stopping": ("early_stopping", early_stopping),
+        "--class-weight": ("class_weight", class_weight),
     })
     train_set, test_set = load_train_test(
         data, test_data, image_size=image_size, label_column=label_column
