@@ -650,3 +650,14 @@ def test_train_with_the_estimators_later_settings(tmp_path):
     assert (hyper["solver"], hyper["batch_size"], hyper["alpha"], hyper["dropout"],
             hyper["early_stopping"], hyper["class_weight"]) == (
         "adam", 64, 0.001, 0.1, True, "balanced")
+
+
+def test_predict_on_a_folder_uses_the_pictures_inside(cat_model, pictures):
+    path, _, _ = cat_model
+    folder, _ = pictures
+    proc = nnscratch("predict", path, folder, "--json")
+    assert proc.returncode == 2  # broken.png cannot be read
+    results = json.loads(proc.stdout)
+    names = [Path(r["input"]).name for r in results]
+    assert names == sorted([*GOOD, "broken.png"])  # notes.txt is not a picture: skipped
+    assert [("error" in r) for r in results] == [n == "broken.png" for n in names]

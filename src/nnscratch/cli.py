@@ -553,7 +553,7 @@ def evaluate(model, data, label_column, as_json):
         "Examples:\n\n"
         "\b\n"
         "  nnscratch predict cat.npz my_cat.jpg other.png\n"
-        "  nnscratch predict cat.npz photos/*.jpg --json\n"
+        "  nnscratch predict cat.npz photos/ --json\n"
         "  nnscratch predict iris.npz new_rows.csv"
     ),
 )
@@ -586,7 +586,7 @@ def predict(model, inputs, as_json):
     results: list[dict] = []
     pending: list[tuple[int, np.ndarray]] = []  # (result index, raw rows)
     failed = 0
-    for item in inputs:
+    for item in _expand_folders(inputs, prep.kind):
         try:
             if prep.kind == "image":
                 if Path(item).suffix.lower() == ".csv":
@@ -628,6 +628,23 @@ def predict(model, inputs, as_json):
                 click.echo(f"{r['input']:<{width}}  {r['label']:<12}  {r['probability']:.4f}")
     if failed:
         raise click.exceptions.Exit(2)
+
+
+def _expand_folders(inputs: Sequence[str], kind: str) -> list[str]:
+    """A folder given to ``predict`` stands for its pictures (or CSV files), sorted."""
+    suffixes = IMAGE_EXTENSIONS if kind == "image" else (".csv",)
+    out: list[str] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(
+                str(p) for p in path.iterdir()
+                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in suffixes
+            )
+            out.extend(found or [item])  # an empty folder is reported as an error
+        else:
+            out.append(item)
+    return out
 
 
 # --------------------------------------------------------------------------- plot
