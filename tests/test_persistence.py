@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.datasets import make_moons
 
 from nnscratch.datasets import Preprocessor, load_train_test
 from nnscratch.estimators import LogisticRegression, NeuralNetworkClassifier
@@ -516,3 +517,15 @@ def test_corrupted_bytes_give_a_model_file_error_or_the_same_model(tmp_path, mod
     original = load(model_file)
     for key, value in original.params_.items():
         np.testing.assert_array_equal(est.params_[key], value)
+
+
+def test_warm_start_continues_a_loaded_model(tmp_path):
+    X, y = make_moons(n_samples=200, noise=0.2, random_state=0)
+    full = NeuralNetworkClassifier((6,), learning_rate=0.1, max_iter=100, random_state=0).fit(X, y)
+    half = NeuralNetworkClassifier((6,), learning_rate=0.1, max_iter=50, random_state=0).fit(X, y)
+    save(half, tmp_path / "half.npz")
+    loaded = load(tmp_path / "half.npz").set_params(warm_start=True)
+    loaded.fit(X, y)  # plain gradient descent has no state: 50 + 50 == 100
+    assert loaded.n_iter_ == 100
+    np.testing.assert_allclose(loaded.params_["W1"], full.params_["W1"], rtol=1e-12)
+    assert loaded.costs_ == pytest.approx(full.costs_, rel=1e-12)

@@ -11,6 +11,7 @@ from .estimators import LogisticRegression, NeuralNetworkClassifier
 from .exceptions import ConvergenceWarning, NonFiniteWeightsError
 from .gradcheck import gradient_check
 from .optimizers import Adam, GradientDescent, Momentum, RMSProp
+from .persistence import ModelFileError, load, save
 
 __all__ = [
     "Adam",
@@ -21,6 +22,7 @@ __all__ = [
     "History",
     "LambdaCallback",
     "LogisticRegression",
+    "ModelFileError",
     "Momentum",
     "NeuralNetworkClassifier",
     "NonFiniteWeightsError",
@@ -28,4 +30,6 @@ __all__ = [
     "RMSProp",
     "__version__",
     "gradient_check",
+    "load",
+    "save",
 ]

@@ -255,15 +255,20 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
         K = len(self.classes_)
         output = "sigmoid" if K == 2 else "softmax"
         if continue_:
-            params, optimizer, rng = self.params_, self.optimizer_, self._rng
+            params = self.params_
+            # A model read from a file has weights and history but no optimizer state.
+            optimizer = getattr(self, "optimizer_", None) or self._make_optimizer()
+            rng = getattr(self, "_rng", None) or check_random_state(self.random_state)
             optimizer.learning_rate = self.learning_rate
+            for name in ("loss_curve_", "costs_", "validation_scores_", "validation_losses_"):
+                setattr(self, name, list(getattr(self, name, [])))
+            self.n_iter_ = getattr(self, "n_iter_", len(self.loss_curve_))
+            self.best_validation_score_ = getattr(self, "best_validation_score_", None)
         else:
             rng = check_random_state(self.random_state)
             layer_dims = [X.shape[1], *self._hidden_sizes(), 1 if K == 2 else K]
             params = initialize_parameters(layer_dims, self._init_names(), rng, X.dtype)
-            optimizer = make_optimizer(self.solver, self.learning_rate, momentum=self.momentum,
-                                       beta_1=self.beta_1, beta_2=self.beta_2,
-                                       epsilon=self.epsilon)
+            optimizer = self._make_optimizer()
             self.n_iter_ = 0
             self.loss_curve_, self.costs_ = [], []
             self.validation_scores_, self.validation_losses_ = [], []
@@ -309,6 +314,10 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
         if stopper is not None and stopper.best_iteration_ is not None:
             self.best_validation_score_ = stopper.best_score_
         return self
+
+    def _make_optimizer(self):
+        return make_optimizer(self.solver, self.learning_rate, momentum=self.momentum,
+                              beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
 
     def _use_rowspace(self, problem, params, optimizer, max_iter) -> bool:
         """Whether to train the first layer in its exact row-space form.
