@@ -11,6 +11,9 @@ library's ``fit`` should reach (it is timed beside the peers in ``run.py``):
 - every activation and gradient is preallocated (``np.matmul(..., out=)``), the ReLU
   and the updates run in place, the mask of ``relu'`` is ``A > 0`` (no ``Z`` kept);
 - no ``dA`` for the input layer; ``1/m_B`` folded into the step size;
+- ``db = dZ @ ones`` (the seeds' own form: a BLAS GEMV, 5x faster than
+  ``np.sum(dZ, axis=1)``); ``relu'`` as ``dZ *= A > 0`` (16x faster than the
+  seeds' ``dZ[Z <= 0] = 0``);
 - the dtype of ``X`` (float32) everywhere; Python floats as scalars.
 """
 
@@ -64,6 +67,7 @@ def train_minibatch(X, y, hidden, *, lr, epochs, batch_size, seed=0):
                 [None] + [np.empty((n, mb), dtype) for n in dims[1:]],  # A_l (A_L = Z_L)
                 [None] + [np.empty((n, mb), dtype) for n in dims[1:]],  # dZ_l
                 np.empty((1, mb), dtype),
+                np.ones((mb, 1), dtype),  # db = dZ @ ones: a GEMV, 5x faster than sum
             )
         return bufs[mb]
 
@@ -76,7 +80,7 @@ def train_minibatch(X, y, hidden, *, lr, epochs, batch_size, seed=0):
         for start in range(0, m, batch_size):
             idx = perm[start : start + batch_size]
             mb = idx.shape[0]
-            Xb, Yb, A, dZ, tmp = buffers(mb)
+            Xb, Yb, A, dZ, tmp, ones = buffers(mb)
             np.take(X, idx, axis=0, out=Xb, mode="clip")
             np.take(yv, idx, out=Yb[0], mode="clip")
             A[0] = Xb.T
@@ -93,7 +97,7 @@ def train_minibatch(X, y, hidden, *, lr, epochs, batch_size, seed=0):
             for l in range(L, 0, -1):
                 g = dZ[l]
                 np.matmul(g, A[l - 1].T, out=dW[l])
-                np.sum(g, axis=1, keepdims=True, out=db[l])
+                np.matmul(g, ones, out=db[l])
                 if l > 1:
                     h = np.matmul(W[l].T, g, out=dZ[l - 1])
                     h *= A[l - 1] > 0
