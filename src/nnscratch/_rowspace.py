@@ -79,8 +79,9 @@ def rowspace_is_faster(
     -------
     bool
         True when the row-space form is exact for this solver, fits in memory
-        (``m <= MAX_SAMPLES``) and its estimated cost, one-off set-up included, is
-        below 80 % of the plain path's.
+        (``m <= MAX_SAMPLES``, and ``2 m <= n_x`` so that ``G`` takes at most half the
+        memory of the training data) and its estimated cost, one-off set-up included,
+        is below 80 % of the plain path's.
 
     Notes
     -----
@@ -107,8 +108,8 @@ def rowspace_is_faster(
         return False
     if m < 1 or n_x < 1 or n_1 < 1 or n_iter < 1:
         return False
-    if m > MAX_SAMPLES or m >= n_x:
-        return False
+    if m > MAX_SAMPLES or 2 * m > n_x:
+        return False  # G (m x m) must fit, and stay within half the size of X (m x n_x)
     steps = 1 if batch_size is None or batch_size >= m else -(-m // batch_size)
     e = _ELEMENTWISE_FLOPS
     plain = n_iter * (4.0 * n_1 * n_x * m + steps * e * n_1 * n_x)
@@ -147,8 +148,9 @@ class RowSpaceLinear:
 
     Notes
     -----
-    Memory: ``G`` (m x m) plus a few (n_1, m) arrays; no copy of ``X``. With
-    ``m < n_x``, ``G`` is smaller than ``X``.
+    Memory: ``G`` (m x m) plus a few (n_1, m) arrays; no copy of ``X``. ``G`` is
+    ``m / n_x`` times the size of ``X``: at most half when :func:`rowspace_is_faster`
+    chose this form.
 
     Examples
     --------
