@@ -29,7 +29,7 @@ def cat_data():
         X_train, y_train = f["train_set_x"][:], f["train_set_y"][:]
     with h5py.File(test, "r") as f:
         X_test, y_test = f["test_set_x"][:], f["test_set_y"][:]
-    flat = lambda images: images.reshape(len(images), -1) / 255.0  # noqa: E731
+    flat = lambda images: images.reshape(len(images), -1) / 255.0
     return flat(X_train), y_train.astype(np.int64), flat(X_test), y_test.astype(np.int64)
 
 

@@ -35,11 +35,12 @@ def test_logistic_regression_learning_rate_sweep(cat_data, learning_rate, train,
     assert accuracy_percent(clf, X_test, y_test) == pytest.approx(test)
 
 
-def test_two_layer_model(cat_data):
+@pytest.mark.parametrize("algorithm", ["auto", "plain"])  # auto is the row-space form here
+def test_two_layer_model(cat_data, algorithm):
     X_train, y_train, X_test, y_test = cat_data
     clf = NeuralNetworkClassifier(
         hidden_layer_sizes=(7,), init="small", learning_rate=0.0075, max_iter=2500,
-        random_state=1,
+        random_state=1, algorithm=algorithm,
     ).fit(X_train, y_train)
     assert [W.shape for W in clf.params_.values()] == [(7, 12288), (7, 1), (1, 7), (1, 1)]
     assert clf.costs_[0] == pytest.approx(0.693050, abs=5e-7)

@@ -73,7 +73,6 @@ def test_verbose_prints_costs_to_stderr(moons, capsys):
         ([[0.0, np.nan], [1.0, 2.0]], [0, 1], "NaN"),
         ([[0.0, np.inf], [1.0, 2.0]], [0, 1], "infinity"),
         ([[0.0, 1.0], [1.0, 2.0], [2.0, 3.0]], [1, 1, 1], "only one class"),
-        ([[0.0, 1.0], [1.0, 2.0], [2.0, 3.0]], [0, 1, 2], "Only binary classification"),
         (np.empty((0, 2)), [], "0 sample"),
         ([["a", "b"], ["c", "d"]], [0, 1], "convert|string"),
         ([[0.0, 1.0], [1.0, 2.0]], [0.5, 1.5], "Unknown label type"),

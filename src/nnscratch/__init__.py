@@ -6,15 +6,26 @@ scikit-learn estimators.
 """
 
 from ._version import __version__
+from .callbacks import Callback, EarlyStopping, History, LambdaCallback, ProgressBar
 from .estimators import LogisticRegression, NeuralNetworkClassifier
 from .exceptions import ConvergenceWarning, NonFiniteWeightsError
 from .gradcheck import gradient_check
+from .optimizers import Adam, GradientDescent, Momentum, RMSProp
 
 __all__ = [
+    "Adam",
+    "Callback",
     "ConvergenceWarning",
+    "EarlyStopping",
+    "GradientDescent",
+    "History",
+    "LambdaCallback",
     "LogisticRegression",
+    "Momentum",
     "NeuralNetworkClassifier",
     "NonFiniteWeightsError",
+    "ProgressBar",
+    "RMSProp",
     "__version__",
     "gradient_check",
 ]

@@ -428,6 +428,20 @@ class RowSpaceLinear:
             W1 += self.s * self.W1_0
         return W1
 
+    def velocity(self) -> np.ndarray:
+        """The momentum velocity of ``W1``, ``v = v_s * W1_0 + v_C @ X.T``.
+
+        Returns
+        -------
+        v : ndarray of shape (n_1, n_x)
+            Zeros when no momentum step was taken.
+        """
+        if self._v_C is None:
+            return np.zeros_like(self.W1_0)
+        v = self._v_C @ self.X.T
+        v += self._v_s * self.W1_0
+        return v
+
     def sq_norm(self) -> float:
         """Squared Frobenius norm ``||W1||^2``, without forming ``W1``.
 

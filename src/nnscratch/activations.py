@@ -15,7 +15,8 @@ network looks activations up there, so adding one is adding a row.
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import expit

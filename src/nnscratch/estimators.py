@@ -21,6 +21,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from ._rowspace import MAX_SAMPLES, ROWSPACE_SOLVERS, rowspace_is_faster
 from .activations import ACTIVATIONS, softmax
 from .callbacks import Callback, CallbackList, EarlyStopping, History, LambdaCallback, ProgressBar
 from .initializers import INITIALIZERS, check_random_state, initialize_parameters
@@ -113,6 +114,7 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
         _check_int("n_iter_no_change", self.n_iter_no_change, 1)
         _check_real("tol", self.tol, low=0.0)
         _check_int("cost_every", self.cost_every, 1)
+        _check_choice("algorithm", self.algorithm, ["auto", "plain", "rowspace"])
         if not (self.class_weight is None or self.class_weight == "balanced"
                 or isinstance(self.class_weight, dict)):
             _fail("class_weight", self.class_weight, 'use None, "balanced" or a dict')
@@ -289,6 +291,7 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
             Y_val=Y_val,
         )
         history, stopper, callbacks = self._callbacks()
+        rowspace = self._use_rowspace(problem, params, optimizer, max_iter)
         self.params_, self.optimizer_, self._rng = params, optimizer, rng
         result = train(
             self, problem, params, optimizer, max_iter=max_iter, batch_size=self.batch_size,
@@ -296,7 +299,7 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
             schedule=make_schedule(self.learning_rate_schedule, self.decay_rate,
                                    self.decay_interval),
             learning_rate_init=self.learning_rate, callbacks=callbacks,
-            first_iteration=self.n_iter_,
+            first_iteration=self.n_iter_, rowspace=rowspace,
         )
         self.n_iter_ += result.n_iter
         self.loss_curve_ += history.loss_curve
@@ -306,6 +309,33 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
         if stopper is not None and stopper.best_iteration_ is not None:
             self.best_validation_score_ = stopper.best_score_
         return self
+
+    def _use_rowspace(self, problem, params, optimizer, max_iter) -> bool:
+        """Whether to train the first layer in its exact row-space form.
+
+        It is exact for update rules linear in the gradient, when no callback reads
+        the weights during training, and faster when there are fewer examples than
+        features (:func:`nnscratch._rowspace.rowspace_is_faster`).
+        """
+        if self.algorithm == "plain":
+            return False
+        n_x, m = problem.X.shape
+        reasons = []
+        if self.solver not in ROWSPACE_SOLVERS:
+            reasons.append(f"solver={self.solver!r} is not linear in the gradient")
+        if self.early_stopping or self.callbacks:
+            reasons.append("callbacks and early stopping read the weights while training")
+        if getattr(optimizer, "v", {}).get("dW1") is not None:
+            reasons.append("the momentum of a previous fit continues")
+        if m > MAX_SAMPLES:
+            reasons.append(f"{m} examples is more than {MAX_SAMPLES}")
+        if self.algorithm == "rowspace":
+            if reasons:
+                raise ValueError(f"algorithm='rowspace' cannot be used here: {'; '.join(reasons)}.")
+            return True
+        return not reasons and rowspace_is_faster(
+            n_x, m, params["W1"].shape[0], max_iter, self.batch_size, self.solver
+        )
 
     def _validation_split(self, y_index, rng):
         try:
@@ -436,6 +466,14 @@ _SHARED_PARAMETERS = """\
         is not a terminal).
     callbacks : list of nnscratch.callbacks.Callback, optional
         Called on the training loop's events (see :mod:`nnscratch.callbacks`).
+    algorithm : {"auto", "plain", "rowspace"}, default="auto"
+        How the first layer is computed; the result is the same up to rounding.
+        "plain" is the seeds' ``W1 @ X``. "rowspace" keeps
+        ``W1 = s·W1_0 + C·Xᵀ`` and works with the examples' Gram matrix ``XᵀX``,
+        so an iteration no longer costs in proportion to the number of features
+        (exact for "gd" and "momentum", without callbacks or early stopping).
+        "auto" picks "rowspace" where it is exact and faster: fewer examples than
+        features, as with the course's cat pictures.
 """
 
 _ATTRIBUTES = """\
@@ -522,6 +560,7 @@ class NeuralNetworkClassifier(_BaseNetwork):
         cost_every=100,
         verbose=False,
         callbacks=None,
+        algorithm="auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -551,6 +590,7 @@ class NeuralNetworkClassifier(_BaseNetwork):
         self.cost_every = cost_every
         self.verbose = verbose
         self.callbacks = callbacks
+        self.algorithm = algorithm
 
     def _hidden_sizes(self):
         sizes = self.hidden_layer_sizes
@@ -630,6 +670,7 @@ class LogisticRegression(_BaseNetwork):
         cost_every=100,
         verbose=False,
         callbacks=None,
+        algorithm="auto",
     ):
         self.solver = solver
         self.learning_rate = learning_rate
@@ -654,6 +695,7 @@ class LogisticRegression(_BaseNetwork):
         self.cost_every = cost_every
         self.verbose = verbose
         self.callbacks = callbacks
+        self.algorithm = algorithm
 
     def _hidden_sizes(self):
         return ()

@@ -16,7 +16,7 @@ dropout masks, a softmax output).
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -20,7 +20,7 @@ glorot     N(0, 1) · √(2 / (n_{l-1} + n_l))   (Glorot & Bengio, normal form)
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -125,7 +125,7 @@ def initialize_parameters(
         )
     rng = check_random_state(random_state)
     params: dict[str, np.ndarray] = {}
-    for l in range(1, L + 1):  # noqa: E741 (the seeds' layer index)
+    for l in range(1, L + 1):
         W = INITIALIZERS[names[l - 1]](rng, layer_dims[l], layer_dims[l - 1])
         params[f"W{l}"] = np.asarray(W, dtype=dtype)
         params[f"b{l}"] = np.zeros((layer_dims[l], 1), dtype=dtype)

@@ -26,7 +26,8 @@ avoids dividing by ``a`` or ``1 - a``, which may be 0.
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import logsumexp

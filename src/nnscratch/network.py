@@ -22,8 +22,9 @@ and each forward step returns the named cache its backward step needs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -32,9 +33,10 @@ from .losses import OUTPUTS, l2_penalty
 
 __all__ = [
     "ActivationCache",
-    "LinearCache",
     "L_model_backward",
     "L_model_forward",
+    "LinearCache",
+    "activation_backward",
     "compute_cost",
     "forward_logits",
     "hidden_activations",
@@ -120,7 +122,7 @@ def hidden_activations(
 
 
 def linear_forward(
-    A_prev: np.ndarray, W: np.ndarray, b: np.ndarray
+    A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, WA_prev: np.ndarray | None = None
 ) -> tuple[np.ndarray, LinearCache]:
     """The linear step of one layer, ``Z = W A_prev + b``.
 
@@ -129,6 +131,9 @@ def linear_forward(
     A_prev : ndarray of shape (n_{l-1}, m)
     W : ndarray of shape (n_l, n_{l-1})
     b : ndarray of shape (n_l, 1)
+    WA_prev : ndarray of shape (n_l, m), optional
+        The product ``W A_prev`` when the caller has it already (it is then
+        updated in place to become ``Z``).
 
     Returns
     -------
@@ -142,7 +147,7 @@ def linear_forward(
     >>> Z
     array([[3.5, 3.5]])
     """
-    Z = W @ A_prev
+    Z = W @ A_prev if WA_prev is None else WA_prev
     Z += b
     return Z, LinearCache(A_prev, W, b)
 
@@ -155,6 +160,7 @@ def linear_activation_forward(
     keep_prob: float = 1.0,
     rng=None,
     mask: np.ndarray | None = None,
+    WA_prev: np.ndarray | None = None,
 ) -> tuple[np.ndarray, Cache]:
     """One hidden layer, ``A = g(W A_prev + b)``, with optional inverted dropout.
 
@@ -172,13 +178,15 @@ def linear_activation_forward(
         Draws the dropout mask when ``keep_prob < 1`` and no ``mask`` is given.
     mask : ndarray of shape (n_l, m), optional
         A fixed dropout mask of 0s and 1s (used by gradient checks).
+    WA_prev : ndarray of shape (n_l, m), optional
+        See :func:`linear_forward`.
 
     Returns
     -------
     A : ndarray of shape (n_l, m)
     cache : (LinearCache, ActivationCache)
     """
-    Z, linear_cache = linear_forward(A_prev, W, b)
+    Z, linear_cache = linear_forward(A_prev, W, b, WA_prev)
     A = activation.forward(Z)
     if mask is None and keep_prob >= 1.0:
         return A, (linear_cache, ActivationCache(Z, A))
@@ -196,6 +204,7 @@ def L_model_forward(
     keep_probs: Sequence[float] | None = None,
     rng=None,
     masks: Sequence[np.ndarray] | None = None,
+    W1X: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[Cache]]:
     """Forward propagation through all L layers, keeping the caches.
 
@@ -214,6 +223,10 @@ def L_model_forward(
         Draws the dropout masks.
     masks : sequence of ndarray, optional
         Fixed dropout masks, one ``(n_l, m)`` array per hidden layer.
+    W1X : ndarray of shape (n_1, m), optional
+        The product ``W1 X``, already computed some other way (the training loop's
+        row-space form of the first layer, :mod:`nnscratch._rowspace`); then
+        ``params["W1"]`` and ``X`` are not used.
 
     Returns
     -------
@@ -234,18 +247,21 @@ def L_model_forward(
     acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
     caches: list[Cache] = []
     A = X
-    for l in range(1, L):  # noqa: E741 (the seeds' layer index)
+    for l in range(1, L):
         A, cache = linear_activation_forward(
             A,
-            params[f"W{l}"],
+            params.get(f"W{l}"),
             params[f"b{l}"],
             acts[l - 1],
             keep_prob=1.0 if keep_probs is None else keep_probs[l - 1],
             rng=rng,
             mask=None if masks is None else masks[l - 1],
+            WA_prev=W1X if l == 1 else None,
         )
         caches.append(cache)
-    ZL, linear_cache = linear_forward(A, params[f"W{L}"], params[f"b{L}"])
+    ZL, linear_cache = linear_forward(
+        A, params.get(f"W{L}"), params[f"b{L}"], WA_prev=W1X if L == 1 else None
+    )
     AL = OUTPUTS[output].activation(ZL)
     caches.append((linear_cache, ActivationCache(ZL, AL)))
     return AL, caches
@@ -269,7 +285,7 @@ def forward_logits(
     L = n_layers(params)
     acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
     A = X
-    for l in range(1, L):  # noqa: E741
+    for l in range(1, L):
         Z = params[f"W{l}"] @ A
         Z += params[f"b{l}"]
         A = acts[l - 1].forward(Z)
@@ -340,7 +356,7 @@ def linear_backward(
     db : ndarray of shape (n_l, 1)
         ``(1/m) Σ_i dZ[:, i]``.
     """
-    A_prev, W, b = cache
+    A_prev, W = cache.A_prev, cache.W
     dW = dZ @ A_prev.T
     dW /= m
     if alpha:
@@ -370,11 +386,30 @@ def linear_activation_backward(
     dA_prev, dW, db
         As in :func:`linear_backward`.
     """
-    linear_cache, (Z, A, D) = cache
+    linear_cache, activation_cache = cache
+    dZ = activation_backward(dA, activation_cache, activation)
+    return linear_backward(dZ, linear_cache, m, alpha, need_dA_prev)
+
+
+def activation_backward(
+    dA: np.ndarray, cache: ActivationCache, activation: Activation
+) -> np.ndarray:
+    """``dZ = (dA · D) * g'(Z)``: back through inverted dropout (if any) and ``g``.
+
+    Parameters
+    ----------
+    dA : ndarray of shape (n_l, m)
+    cache : ActivationCache
+    activation : Activation
+
+    Returns
+    -------
+    dZ : ndarray of shape (n_l, m)
+    """
+    Z, A, D = cache
     if D is not None:
         dA = dA * D
-    dZ = activation.backward(dA, Z, A)
-    return linear_backward(dZ, linear_cache, m, alpha, need_dA_prev)
+    return activation.backward(dA, Z, A)
 
 
 def L_model_backward(
@@ -384,6 +419,7 @@ def L_model_backward(
     activations: Sequence[Activation] | str = "relu",
     alpha: float = 0.0,
     sample_weight: np.ndarray | None = None,
+    dW1: bool = True,
 ) -> dict[str, np.ndarray]:
     """Backward propagation through all L layers.
 
@@ -401,6 +437,11 @@ def L_model_backward(
         L2 strength.
     sample_weight : ndarray of shape (m,), optional
         Weights of the examples.
+    dW1 : bool, default=True
+        False leaves out ``"dW1"`` (the most expensive product when there are many
+        features) and returns ``"dZ1"``, the first layer's per-example gradient
+        (weighted, not yet divided by m), for the row-space form of the first layer
+        (:mod:`nnscratch._rowspace`), which updates ``W1`` from it.
 
     Returns
     -------
@@ -423,12 +464,17 @@ def L_model_backward(
         dZ *= sample_weight
         m = float(np.sum(sample_weight))
     grads: dict[str, np.ndarray] = {}
-    dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(
-        dZ, caches[L - 1][0], m, alpha, need_dA_prev=L > 1
-    )
-    for l in reversed(range(1, L)):  # noqa: E741
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(
-            dA, caches[l - 1], acts[l - 1], m, alpha, need_dA_prev=l > 1
+    dA = None  # dA_l, set by layer l + 1 for each hidden layer l
+    for l in reversed(range(1, L + 1)):
+        linear_cache, activation_cache = caches[l - 1]
+        if l < L:  # a hidden layer: back through its activation (and dropout) first
+            dZ = activation_backward(dA, activation_cache, acts[l - 1])
+        if l == 1 and not dW1:
+            grads["dZ1"] = dZ
+            grads["db1"] = dZ.sum(axis=1, keepdims=True) / m
+            break
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_backward(
+            dZ, linear_cache, m, alpha, need_dA_prev=l > 1
         )
     return grads
 

@@ -11,21 +11,29 @@ mini-batch. Each step is the seeds' cycle::
 
 Everything else — the cost history, progress, early stopping, user code — listens
 to the events fired by :func:`train` (see :mod:`nnscratch.callbacks`).
+
+When there are fewer examples than features and the update is linear in the
+gradient (gradient descent, momentum), the first layer can be trained in its exact
+row-space form (:mod:`nnscratch._rowspace`): ``W1 = s·W1_0 + C·Xᵀ``, so that an
+iteration costs ``O(n_1 m²)`` for that layer instead of ``O(n_1 n_x m)``. The steps
+are the same; only how ``W1 X`` and the update of ``W1`` are computed changes, and
+``W1`` is recovered when training ends.
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
+from ._rowspace import RowSpaceLinear
 from .activations import Activation
 from .callbacks import CallbackList
 from .exceptions import NonFiniteWeightsError
 from .network import L_model_backward, L_model_forward, compute_cost, forward_logits
-from .optimizers import Optimizer
+from .optimizers import Momentum, Optimizer
 
 __all__ = ["Problem", "TrainingResult", "minibatches", "train"]
 
@@ -120,6 +128,7 @@ def train(
     learning_rate_init: float,
     callbacks: CallbackList,
     first_iteration: int = 0,
+    rowspace: bool = False,
 ) -> TrainingResult:
     """Run ``max_iter`` epochs, updating ``params`` in place and firing the events.
 
@@ -144,6 +153,10 @@ def train(
     first_iteration : int, default=0
         The number of epochs already run (``warm_start``, ``partial_fit``): it
         numbers the iterations given to the callbacks and to the schedule.
+    rowspace : bool, default=False
+        Train the first layer in row-space form (gradient descent or momentum
+        only). ``params["W1"]`` is then brought up to date when training ends, not
+        after every step: callbacks must not read it in between.
 
     Returns
     -------
@@ -156,6 +169,8 @@ def train(
     """
     X, Y, w = problem.X, problem.Y, problem.sample_weight
     m = X.shape[1]
+    first = RowSpaceLinear(params["W1"], X) if rowspace else None
+    updated = params if first is None else {k: v for k, v in params.items() if k != "W1"}
     callbacks.on_train_begin(estimator, {"max_iter": max_iter, "n_samples": m})
     n_iter, stopped_early, interrupted = 0, False, False
     try:
@@ -164,14 +179,25 @@ def train(
             total, weight_total = 0.0, 0.0
             for batch in minibatches(m, batch_size, shuffle, rng):
                 w_b = None if w is None else w[batch]
-                AL, caches = L_model_forward(
-                    X[:, batch], params, problem.activations, problem.output,
-                    problem.keep_probs, rng,
-                )
                 Y_b = Y[:, batch]
+                m_b = Y_b.shape[1] if w_b is None else float(np.sum(w_b))
+                if first is None:
+                    AL, caches = L_model_forward(
+                        X[:, batch], params, problem.activations, problem.output,
+                        problem.keep_probs, rng,
+                    )
+                else:
+                    full = isinstance(batch, slice) and batch == slice(None)
+                    rows = None if full else batch
+                    AL, caches = L_model_forward(
+                        None, params, problem.activations, problem.output, problem.keep_probs,
+                        rng, W1X=first.forward(rows),
+                    )
                 cost = compute_cost(
-                    caches[-1][1].Z, Y_b, problem.output, params, problem.alpha, w_b
+                    caches[-1][1].Z, Y_b, problem.output, updated, problem.alpha, w_b
                 )
+                if first is not None and problem.alpha:
+                    cost += problem.alpha / (2.0 * m_b) * first.sq_norm()
                 if not np.isfinite(cost):
                     raise NonFiniteWeightsError(
                         f"training diverged at iteration {epoch} (cost {cost}): the weights "
@@ -179,11 +205,16 @@ def train(
                         f"{optimizer.learning_rate:g}) or scale the input features (divide "
                         "pixel values by 255, standardise tabular data)."
                     )
-                grads = L_model_backward(AL, Y_b, caches, problem.activations, problem.alpha, w_b)
-                optimizer.update(params, grads)
-                batch_weight = Y_b.shape[1] if w_b is None else float(np.sum(w_b))
-                total += cost * batch_weight
-                weight_total += batch_weight
+                grads = L_model_backward(AL, Y_b, caches, problem.activations, problem.alpha,
+                                         w_b, dW1=first is None)
+                if first is not None:
+                    beta = optimizer.beta if isinstance(optimizer, Momentum) else 0.0
+                    first.step(grads.pop("dZ1"), optimizer.learning_rate, rows,
+                               weight_decay=problem.alpha / m_b, momentum=beta,
+                               dampening=beta, m=m_b)
+                optimizer.update(updated, grads)
+                total += cost * m_b
+                weight_total += m_b
             logs = {"cost": total / weight_total, "learning_rate": optimizer.learning_rate}
             if problem.X_val is not None:
                 ZL = forward_logits(problem.X_val, params, problem.activations)
@@ -201,6 +232,10 @@ def train(
             stacklevel=3,
         )
     finally:
+        if first is not None:  # W1 = s·W1_0 + C·Xᵀ, into the caller's array
+            np.copyto(params["W1"], first.weights())
+            if isinstance(optimizer, Momentum):
+                optimizer.v["dW1"] = first.velocity()
         callbacks.on_train_end(
             estimator,
             {"n_iter": n_iter, "stopped_early": stopped_early, "interrupted": interrupted},
