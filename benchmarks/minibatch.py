@@ -10,7 +10,8 @@ library's ``fit`` should reach (it is timed beside the peers in ``run.py``):
   reused buffer and used through the view ``buf.T`` (the seeds' ``(n_x, m_B)``);
 - every activation and gradient is preallocated (``np.matmul(..., out=)``), the ReLU
   and the updates run in place, the mask of ``relu'`` is ``A > 0`` (no ``Z`` kept);
-- no ``dA`` for the input layer; ``1/m_B`` folded into the step size;
+- no ``dA`` for the input layer; ``lr/m_B`` applied once, to ``dZ_L`` (everything
+  after is linear in it), so that each update is one pass ``W -= dW``;
 - ``db = dZ @ ones`` (the seeds' own form: a BLAS GEMV, 5x faster than
   ``np.sum(dZ, axis=1)``); ``relu'`` as ``dZ *= A > 0`` (16x faster than the
   seeds' ``dZ[Z <= 0] = 0``);
@@ -94,18 +95,22 @@ def train_minibatch(X, y, hidden, *, lr, epochs, batch_size, seed=0):
             total += float(tmp.sum() - np.vdot(Yb, ZL))
             g = expit(ZL, out=dZ[L])
             g -= Yb
+            # Scale dZ_L by lr/m_B once: every dZ, dW, db below inherits the factor
+            # (they are linear in it), so each update is a single pass W -= dW.
+            g *= lr / mb
             for l in range(L, 0, -1):
                 g = dZ[l]
                 np.matmul(g, A[l - 1].T, out=dW[l])
                 np.matmul(g, ones, out=db[l])
                 if l > 1:
-                    h = np.matmul(W[l].T, g, out=dZ[l - 1])
+                    if W[l].shape[0] == 1:  # one output unit: an outer product, and
+                        # np.multiply does it 3x faster than a K=1 matmul
+                        h = np.multiply(W[l].T, g, out=dZ[l - 1])
+                    else:
+                        h = np.matmul(W[l].T, g, out=dZ[l - 1])
                     h *= A[l - 1] > 0
-            step = lr / mb
             for l in range(1, L + 1):
-                dW[l] *= step
                 W[l] -= dW[l]
-                db[l] *= step
                 b[l] -= db[l]
         loss_curve.append(total / m)
     return W, b, loss_curve
