@@ -125,7 +125,7 @@ def rel_diff(a, b) -> float:
 # ---------------------------------------------------------------- benchmark 1
 
 
-def bench_cat(quick: bool, repeat: int) -> dict:
+def bench_cat(quick: bool, repeat: int, plain_loop: bool = False) -> dict:
     n_iter = 300 if quick else 2500
     res = {"n_iter": n_iter, "rows": []}
     if not (seeds_baseline.DATA_DIR / "train_catvnoncat.h5").exists():
@@ -162,10 +162,10 @@ def bench_cat(quick: bool, repeat: int) -> dict:
         res["rows"].append(("nnscratch NeuralNetworkClassifier.fit", t, n, t_base / t, d))
 
     Y = train_y.astype(np.float64)
-    for rowspace, name in [
-        (True, "row-space loop (nnscratch._rowspace)"),
-        (False, "same lean loop, plain first layer"),
-    ]:
+    loops = [(True, "row-space loop (nnscratch._rowspace)")]
+    if plain_loop:  # 2500 iterations of two 20 x 12288 x 209 GEMMs: slow on a busy machine
+        loops.append((False, "same lean loop, plain first layer"))
+    for rowspace, name in loops:
         log(f"[1] {name} ...")
         t, n, (curve, _) = best_time(
             lambda rs=rowspace: fullbatch.train_full_batch(
@@ -644,6 +644,11 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="best of this many runs (default 3)")
     ap.add_argument("--only", choices=["cat", "minibatch"], help="run one benchmark")
     ap.add_argument(
+        "--plain-loop",
+        action="store_true",
+        help="benchmark 1: also time the lean loop with a plain first layer (slow)",
+    )
+    ap.add_argument(
         "--wait-quiet",
         type=float,
         default=0.0,
@@ -663,7 +668,7 @@ def main(argv=None) -> int:
     log("[4] GEMM peak ...")
     peaks = {"f32": gemm_peak(2048, np.float32), "f64": gemm_peak(2048, np.float64)}
     cat = (
-        bench_cat(args.quick, args.repeat)
+        bench_cat(args.quick, args.repeat, args.plain_loop)
         if args.only in (None, "cat")
         else {"rows": [], "skipped": "not run (--only)", "n_iter": 0}
     )
