@@ -60,6 +60,7 @@ def train_full_batch(X, Y, hidden, *, lr, n_iter, seed=1, rowspace=True):
     dW = [None] + [np.empty_like(w) for w in W[1:]]
     db = [None] + [np.empty_like(v) for v in b[1:]]
     tmp = np.empty((1, m), dtype=dtype)
+    ones = np.ones((m, 1), dtype=dtype)
     costs = np.empty(n_iter)
     inv_m = 1.0 / m
     for it in range(n_iter):
@@ -83,7 +84,7 @@ def train_full_batch(X, Y, hidden, *, lr, n_iter, seed=1, rowspace=True):
         g -= Y
         for l in range(L, 0, -1):
             g = dZ[l]
-            np.sum(g, axis=1, keepdims=True, out=db[l])
+            np.matmul(g, ones, out=db[l])
             if l > 1:
                 np.matmul(g, A[l - 1].T, out=dW[l])
                 # dA_{l-1} = W_l^T dZ_l, then relu': zero where A_{l-1} == 0

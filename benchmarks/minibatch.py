@@ -5,11 +5,16 @@ number of ReLU hidden layers and one sigmoid output unit, kept as the target the
 library's ``fit`` should reach (it is timed beside the peers in ``run.py``):
 
 - the data stay in the caller's row-major ``(m, n_x)`` array, never copied; each
-  shuffled batch is gathered with ``np.take(X, idx, axis=0, out=buf)`` into one
+  shuffled batch is gathered with ``np.take(X, idx, axis=0, out=buf, mode="clip")``
+  (``mode="raise"``, the default, buffers ``out`` and is 3x slower) into one
   reused buffer and used through the view ``buf.T`` (the seeds' ``(n_x, m_B)``);
 - every activation and gradient is preallocated (``np.matmul(..., out=)``), the ReLU
   and the updates run in place, the mask of ``relu'`` is ``A > 0`` (no ``Z`` kept);
-- no ``dA`` for the input layer; ``1/m_B`` folded into the step size;
+- no ``dA`` for the input layer; ``lr/m_B`` applied once, to ``dZ_L`` (everything
+  after is linear in it), so that each update is one pass ``W -= dW``;
+- ``db = dZ @ ones`` (the seeds' own form: a BLAS GEMV, 5x faster than
+  ``np.sum(dZ, axis=1)``); ``relu'`` as ``dZ *= A > 0`` (16x faster than the
+  seeds' ``dZ[Z <= 0] = 0``);
 - the dtype of ``X`` (float32) everywhere; Python floats as scalars.
 """
 
@@ -63,6 +68,7 @@ def train_minibatch(X, y, hidden, *, lr, epochs, batch_size, seed=0):
                 [None] + [np.empty((n, mb), dtype) for n in dims[1:]],  # A_l (A_L = Z_L)
                 [None] + [np.empty((n, mb), dtype) for n in dims[1:]],  # dZ_l
                 np.empty((1, mb), dtype),
+                np.ones((mb, 1), dtype),  # db = dZ @ ones: a GEMV, 5x faster than sum
             )
         return bufs[mb]
 
@@ -75,9 +81,9 @@ def train_minibatch(X, y, hidden, *, lr, epochs, batch_size, seed=0):
         for start in range(0, m, batch_size):
             idx = perm[start : start + batch_size]
             mb = idx.shape[0]
-            Xb, Yb, A, dZ, tmp = buffers(mb)
-            np.take(X, idx, axis=0, out=Xb)
-            np.take(yv, idx, out=Yb[0])
+            Xb, Yb, A, dZ, tmp, ones = buffers(mb)
+            np.take(X, idx, axis=0, out=Xb, mode="clip")
+            np.take(yv, idx, out=Yb[0], mode="clip")
             A[0] = Xb.T
             for l in range(1, L + 1):
                 Z = np.matmul(W[l], A[l - 1], out=A[l])
@@ -89,18 +95,22 @@ def train_minibatch(X, y, hidden, *, lr, epochs, batch_size, seed=0):
             total += float(tmp.sum() - np.vdot(Yb, ZL))
             g = expit(ZL, out=dZ[L])
             g -= Yb
+            # Scale dZ_L by lr/m_B once: every dZ, dW, db below inherits the factor
+            # (they are linear in it), so each update is a single pass W -= dW.
+            g *= lr / mb
             for l in range(L, 0, -1):
                 g = dZ[l]
                 np.matmul(g, A[l - 1].T, out=dW[l])
-                np.sum(g, axis=1, keepdims=True, out=db[l])
+                np.matmul(g, ones, out=db[l])
                 if l > 1:
-                    h = np.matmul(W[l].T, g, out=dZ[l - 1])
+                    if W[l].shape[0] == 1:  # one output unit: an outer product, and
+                        # np.multiply does it 3x faster than a K=1 matmul
+                        h = np.multiply(W[l].T, g, out=dZ[l - 1])
+                    else:
+                        h = np.matmul(W[l].T, g, out=dZ[l - 1])
                     h *= A[l - 1] > 0
-            step = lr / mb
             for l in range(1, L + 1):
-                dW[l] *= step
                 W[l] -= dW[l]
-                db[l] *= step
                 b[l] -= db[l]
         loss_curve.append(total / m)
     return W, b, loss_curve

@@ -113,7 +113,9 @@ def v_seeds_rows_alloc(X_rows, y, dtype=np.float32, skip_dA0=False):
     return step
 
 
-def v_buffers(X_rows, y, dtype=np.float32, layout="seeds", db="sum", upcast=False):
+def v_buffers(
+    X_rows, y, dtype=np.float32, layout="seeds", db="sum", upcast=False, take_mode="clip"
+):
     """Gather into a reused buffer (np.take(..., out=)), every activation and gradient
     preallocated (matmul out=), in-place ReLU and updates, no dA for the input layer.
 
@@ -122,6 +124,7 @@ def v_buffers(X_rows, y, dtype=np.float32, layout="seeds", db="sum", upcast=Fals
     db "sum": np.sum(axis=...); db "ones": a matmul with a ones vector.
     upcast: the learning rate as an np.float64 array scalar (a silent float64 upcast
     of every update).
+    take_mode: np.take's mode; "raise" (the default of np.take) buffers ``out``.
     """
     W1, b1, W2, b2, W3, b3 = make_params(dtype)
     lr = np.float64(LR) * np.ones(1) if upcast else LR
@@ -159,8 +162,8 @@ def v_buffers(X_rows, y, dtype=np.float32, layout="seeds", db="sum", upcast=Fals
 
     def step_fn(idx):
         nonlocal Z1, Z2, Z3, dZ1, dZ2  # updated in place (augmented assignments)
-        np.take(X_rows, idx, axis=0, out=Xb)
-        np.take(y, idx, out=Yb)
+        np.take(X_rows, idx, axis=0, out=Xb, mode=take_mode)
+        np.take(y, idx, out=Yb, mode=take_mode)
         s = lr / MB
         if layout == "seeds":
             A0 = Xb.T
@@ -230,8 +233,8 @@ def v_fused(X_rows, y, dtype=np.float32):
 
     def step_fn(idx):
         nonlocal Z1, Z2, Z3, dZ1, dZ2  # updated in place (augmented assignments)
-        np.take(X_rows, idx, axis=0, out=Xb)
-        np.take(y, idx, out=Yb)
+        np.take(X_rows, idx, axis=0, out=Xb, mode="clip")
+        np.take(y, idx, out=Yb, mode="clip")
         s = LR / MB
         np.matmul(W1, Xb.T, out=Z1)
         Z1 += b1
@@ -285,7 +288,8 @@ def main() -> None:
             "  same in float64 (data upcast)",
             v_seeds_rows_alloc(X.astype(np.float64), y, np.float64, True),
         ),
-        ("buffers, take(out=), seeds layout", v_buffers(X, y)),
+        ("buffers, take(out=, mode='raise')", v_buffers(X, y, take_mode="raise")),
+        ("buffers, take(out=, mode='clip'), seeds layout", v_buffers(X, y)),
         ("buffers, seeds layout, db by ones-matmul", v_buffers(X, y, db="ones")),
         ("buffers, rows layout (X_b @ W.T)", v_buffers(X, y, layout="rows")),
         ("buffers, rows layout, db by ones-matmul", v_buffers(X, y, layout="rows", db="ones")),

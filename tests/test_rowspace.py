@@ -183,6 +183,40 @@ def test_forward_step_weights_match_the_plain_formulas(dtype, rtol):
     assert layer.C.dtype == dtype and layer.G.dtype == dtype and isinstance(layer.s, float)
 
 
+@pytest.mark.parametrize("batch", [None, np.array([3, 1, 8])])
+def test_step_divides_by_the_given_m(batch):
+    """A weighted gradient's divisor (the sum of the sample weights) replaces m_B."""
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((40, 10))
+    W = rng.standard_normal((3, 40))
+    layer = RowSpaceLinear(W, X)
+    XB = X if batch is None else X[:, batch]
+    dZ = rng.standard_normal((3, XB.shape[1]))
+    layer.step(dZ, 0.2, batch, m=7.5)
+    np.testing.assert_allclose(layer.weights(), W - 0.2 * dZ @ XB.T / 7.5, rtol=1e-12)
+
+
+def test_forward_on_other_inputs_and_reset():
+    rng = np.random.default_rng(6)
+    X, X_val = rng.standard_normal((50, 12)), rng.standard_normal((50, 7))
+    layer = RowSpaceLinear(rng.standard_normal((4, 50)), X)
+    pre = layer.precompute(X_val)
+    for k in range(3):
+        layer.step(rng.standard_normal((4, 12)), 0.1, weight_decay=0.05 * k, momentum=0.5)
+        np.testing.assert_allclose(layer.forward_on(pre), layer.weights() @ X_val, rtol=1e-12)
+    W_restored = rng.standard_normal((4, 50))
+    layer.reset(W_restored)
+    np.testing.assert_allclose(layer.weights(), W_restored, rtol=1e-15)
+    np.testing.assert_allclose(layer.forward(), W_restored @ X, rtol=1e-12)
+    dZ = rng.standard_normal((4, 12))
+    layer.step(dZ, 0.1, momentum=0.5)  # the velocity was cleared: a plain first step
+    np.testing.assert_allclose(layer.weights(), W_restored - 0.1 * dZ @ X.T / 12, rtol=1e-12)
+    with pytest.raises(ValueError, match="W1 must have shape"):
+        layer.reset(np.zeros((4, 49)))
+    with pytest.raises(ValueError, match="X_other must have shape"):
+        layer.precompute(np.zeros((49, 3)))
+
+
 def test_x_is_not_copied_and_transposed_views_work():
     rng = np.random.default_rng(4)
     rows = rng.standard_normal((30, 80)).astype(np.float32)  # (m, n_x), estimator layout
@@ -283,6 +317,8 @@ def test_rowspace_reproduces_the_course_cat_model(cat_data):
         ((2, 211, 20, 10000, None, "gd"), False),  # the 2-D football data
         ((10**6, MAX_SAMPLES + 1, 20, 10**4, None, "gd"), False),  # G would not fit
         ((10**6, MAX_SAMPLES, 20, 10**4, None, "gd"), True),
+        ((1000, 501, 20, 10**4, None, "gd"), False),  # G would exceed half the data's size
+        ((1000, 500, 20, 10**4, None, "gd"), True),
     ],
 )
 def test_rowspace_is_faster(args, expected):

@@ -28,6 +28,17 @@ Element-wise, non-linear updates (Adam, RMSProp, AdaGrad) leave the row space: t
 must use the plain path. So must dropout on the input layer (it changes ``X``).
 
 This module is private; the training loop picks it with :func:`rowspace_is_faster`.
+How a loop uses it, per iteration (the caller keeps ``b1`` and the other layers)::
+
+    layer = RowSpaceLinear(params["W1"], X)            # once: G = X.T X, P0 = W1_0 X
+    Z1 = layer.forward(batch) ; Z1 += b1               # instead of W1 @ X[:, batch] + b1
+    penalty = alpha / (2 m) * (layer.sq_norm() + sum ||W_l||^2 for l >= 2)
+    ... backward down to dZ1 (no dW1, no dA0) ...
+    layer.step(dZ1, lr, batch, weight_decay=alpha / m)  # instead of W1 -= lr * dW1
+    params["W1"] = layer.weights()                      # at the end, or when a callback
+                                                        # needs the weights
+A validation set evaluated every iteration goes through :meth:`precompute` and
+:meth:`forward_on`; weights restored by a callback go back in with :meth:`reset`.
 """
 
 from __future__ import annotations
@@ -79,8 +90,9 @@ def rowspace_is_faster(
     -------
     bool
         True when the row-space form is exact for this solver, fits in memory
-        (``m <= MAX_SAMPLES``) and its estimated cost, one-off set-up included, is
-        below 80 % of the plain path's.
+        (``m <= MAX_SAMPLES``, and ``2 m <= n_x`` so that ``G`` takes at most half the
+        memory of the training data) and its estimated cost, one-off set-up included,
+        is below 80 % of the plain path's.
 
     Notes
     -----
@@ -107,8 +119,8 @@ def rowspace_is_faster(
         return False
     if m < 1 or n_x < 1 or n_1 < 1 or n_iter < 1:
         return False
-    if m > MAX_SAMPLES or m >= n_x:
-        return False
+    if m > MAX_SAMPLES or 2 * m > n_x:
+        return False  # G (m x m) must fit, and stay within half the size of X (m x n_x)
     steps = 1 if batch_size is None or batch_size >= m else -(-m // batch_size)
     e = _ELEMENTWISE_FLOPS
     plain = n_iter * (4.0 * n_1 * n_x * m + steps * e * n_1 * n_x)
@@ -147,8 +159,9 @@ class RowSpaceLinear:
 
     Notes
     -----
-    Memory: ``G`` (m x m) plus a few (n_1, m) arrays; no copy of ``X``. With
-    ``m < n_x``, ``G`` is smaller than ``X``.
+    Memory: ``G`` (m x m) plus a few (n_1, m) arrays; no copy of ``X``. ``G`` is
+    ``m / n_x`` times the size of ``X``: at most half when :func:`rowspace_is_faster`
+    chose this form.
 
     Examples
     --------
@@ -212,7 +225,9 @@ class RowSpaceLinear:
         Parameters
         ----------
         batch : None, slice or ndarray of int
-            Columns of ``X`` (examples) to use; ``None`` for all ``m``.
+            Columns of ``X`` (examples) to use; ``None`` for all ``m``. Indices must lie
+            in ``[0, m)``: they are not checked (``np.take(..., mode="clip")``, 3x
+            faster than the checking mode when writing into a buffer).
         out : ndarray of shape (n_1, m_B), optional
             Where to write the result (reused across iterations by the caller).
 
@@ -239,8 +254,8 @@ class RowSpaceLinear:
             batch = np.asarray(batch)
             mb = batch.shape[0]
             gbuf, pbuf = self._batch_buffers(mb)
-            G_B = np.take(self.G, batch, axis=0, out=gbuf)
-            P0_B = np.take(self.P0, batch, axis=1, out=pbuf)
+            G_B = np.take(self.G, batch, axis=0, out=gbuf, mode="clip")
+            P0_B = np.take(self.P0, batch, axis=1, out=pbuf, mode="clip")
         out = np.matmul(self.C, G_B.T, out=out)
         if s == 1.0:
             out += P0_B
@@ -342,6 +357,61 @@ class RowSpaceLinear:
             target[:, batch] -= eta * dZ1
         else:
             target[:, batch] -= eta * dZ1
+
+    def precompute(self, X_other: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The products needed to evaluate the layer on other inputs without ``W1``.
+
+        For a validation set evaluated after every iteration: forming ``W1`` each time
+        would cost ``2 n_1 m n_x``; with this, :meth:`forward_on` costs ``2 n_1 m m_o``.
+
+        Parameters
+        ----------
+        X_other : ndarray of shape (n_x, m_o)
+
+        Returns
+        -------
+        (P0_o, G_o) : ndarrays of shapes (n_1, m_o) and (m, m_o)
+            ``W1_0 @ X_other`` and ``X.T @ X_other``; pass them to :meth:`forward_on`.
+        """
+        X_other = np.asarray(X_other, dtype=self.dtype)
+        if X_other.ndim != 2 or X_other.shape[0] != self.X.shape[0]:
+            raise ValueError(
+                f"X_other must have shape ({self.X.shape[0]}, m_o), got {X_other.shape}"
+            )
+        return self.W1_0 @ X_other, self.X.T @ X_other
+
+    def forward_on(self, pre: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """``W1 @ X_other`` (no bias) from :meth:`precompute`'s products.
+
+        Returns
+        -------
+        Z : ndarray of shape (n_1, m_o)
+        """
+        P0_o, G_o = pre
+        Z = self.C @ G_o
+        Z += self.s * P0_o
+        return Z
+
+    def reset(self, W1: np.ndarray) -> None:
+        """Start again from weights ``W1`` (e.g. restored by a callback), keeping ``G``.
+
+        Sets ``W1_0 = W1``, ``s = 1``, ``C = 0`` and clears the momentum; costs one
+        product ``W1 @ X`` (``2 n_1 n_x m``), not the Gram matrix.
+
+        Parameters
+        ----------
+        W1 : ndarray of shape (n_1, n_x)
+        """
+        W1 = np.array(W1, dtype=self.dtype, copy=True, order="C")
+        if W1.shape != self.W1_0.shape:
+            raise ValueError(f"W1 must have shape {self.W1_0.shape}, got {W1.shape}")
+        self.W1_0 = W1
+        self.P0 = W1 @ self.X
+        self.w0_sq = float(np.vdot(W1, W1))
+        self.s = 1.0
+        self.C.fill(0)
+        self._v_s, self._v_C = 0.0, None
+        self._CG_valid = False
 
     def weights(self) -> np.ndarray:
         """The first layer's weights ``W1 = s * W1_0 + C @ X.T``.
