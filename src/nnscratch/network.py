@@ -271,12 +271,18 @@ def forward_logits(
     X: np.ndarray,
     params: dict[str, np.ndarray],
     activations: Sequence[Activation] | str = "relu",
+    chunk_size: int = 4096,
 ) -> np.ndarray:
     """The output layer's logits ``Z_L`` for prediction: no caches, no dropout.
 
     Parameters
     ----------
     X : ndarray of shape (n_x, m)
+    params : dict
+    activations : str or sequence of Activation
+    chunk_size : int, default=4096
+        Examples are processed this many columns at a time, so that each layer's
+        ``Z`` and ``A`` stay in the processor's cache; the results are the same.
 
     Returns
     -------
@@ -284,13 +290,18 @@ def forward_logits(
     """
     L = n_layers(params)
     acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
-    A = X
-    for l in range(1, L):
-        Z = params[f"W{l}"] @ A
-        Z += params[f"b{l}"]
-        A = acts[l - 1].forward(Z)
-    ZL = params[f"W{L}"] @ A
-    ZL += params[f"b{L}"]
+    m = X.shape[1]
+    WL = params[f"W{L}"]
+    ZL = np.empty((WL.shape[0], m), dtype=np.result_type(X.dtype, WL.dtype))
+    for start in range(0, m, chunk_size):
+        A = X[:, start:start + chunk_size]
+        for l in range(1, L):
+            Z = params[f"W{l}"] @ A
+            Z += params[f"b{l}"]
+            A = acts[l - 1].forward(Z)
+        Z = WL @ A
+        Z += params[f"b{L}"]
+        ZL[:, start:start + chunk_size] = Z
     return ZL
 
 
@@ -330,19 +341,19 @@ def compute_cost(
 
 
 def linear_backward(
-    dZ: np.ndarray, cache: LinearCache, m: float, alpha: float = 0.0, need_dA_prev: bool = True
+    dZ: np.ndarray, cache: LinearCache, l2: float = 0.0, need_dA_prev: bool = True
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """The gradients of one linear step ``Z = W A_prev + b``.
 
     Parameters
     ----------
     dZ : ndarray of shape (n_l, m)
-        ``dL/dZ`` for each example (not yet divided by m).
+        ``∂J/∂Z``, the gradient of the cost J. J is the mean of the m examples'
+        losses, so the seeds' ``1/m`` is already in ``dZ``:
+        :func:`L_model_backward` puts it in once, at the output layer.
     cache : LinearCache
-    m : float
-        The number of examples (or the sum of their weights) the cost averages over.
-    alpha : float, default=0.0
-        L2 strength; adds ``(alpha / m) W`` to ``dW``.
+    l2 : float, default=0.0
+        ``alpha / m`` for an L2 penalty ``(alpha / 2m) Σ‖W‖²``; adds ``l2 · W`` to ``dW``.
     need_dA_prev : bool, default=True
         False for the first layer, whose ``dA_prev`` (the gradient with respect to
         the input) nothing uses.
@@ -352,23 +363,26 @@ def linear_backward(
     dA_prev : ndarray of shape (n_{l-1}, m), or None
         ``Wᵀ dZ``.
     dW : ndarray of shape (n_l, n_{l-1})
-        ``(1/m) dZ A_prevᵀ (+ (alpha/m) W)``.
+        ``dZ A_prevᵀ (+ l2 · W)``: the seeds' ``(1/m) dZ A_prevᵀ``.
     db : ndarray of shape (n_l, 1)
-        ``(1/m) Σ_i dZ[:, i]``.
+        ``Σ_i dZ[:, i]``: the seeds' ``(1/m) np.sum(dZ, axis=1, keepdims=True)``.
     """
     A_prev, W = cache.A_prev, cache.W
     dW = dZ @ A_prev.T
-    dW /= m
-    if alpha:
-        dW += (alpha / m) * W
+    if l2:
+        dW += l2 * W
     db = dZ.sum(axis=1, keepdims=True)
-    db /= m
-    dA_prev = W.T @ dZ if need_dA_prev else None
+    if not need_dA_prev:
+        dA_prev = None
+    elif W.shape[0] == 1:  # one unit: Wᵀ dZ is an outer product, no sums (3x faster)
+        dA_prev = W.T * dZ
+    else:
+        dA_prev = W.T @ dZ
     return dA_prev, dW, db
 
 
 def linear_activation_backward(
-    dA: np.ndarray, cache: Cache, activation: Activation, m: float, alpha: float = 0.0,
+    dA: np.ndarray, cache: Cache, activation: Activation, l2: float = 0.0,
     need_dA_prev: bool = True,
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """The gradients of one hidden layer ``A = g(W A_prev + b)`` (dropout included).
@@ -378,7 +392,7 @@ def linear_activation_backward(
     dA : ndarray of shape (n_l, m)
     cache : (LinearCache, ActivationCache)
     activation : Activation
-    m, alpha, need_dA_prev
+    l2, need_dA_prev
         As in :func:`linear_backward`.
 
     Returns
@@ -388,7 +402,7 @@ def linear_activation_backward(
     """
     linear_cache, activation_cache = cache
     dZ = activation_backward(dA, activation_cache, activation)
-    return linear_backward(dZ, linear_cache, m, alpha, need_dA_prev)
+    return linear_backward(dZ, linear_cache, l2, need_dA_prev)
 
 
 def activation_backward(
@@ -439,9 +453,8 @@ def L_model_backward(
         Weights of the examples.
     dW1 : bool, default=True
         False leaves out ``"dW1"`` (the most expensive product when there are many
-        features) and returns ``"dZ1"``, the first layer's per-example gradient
-        (weighted, not yet divided by m), for the row-space form of the first layer
-        (:mod:`nnscratch._rowspace`), which updates ``W1`` from it.
+        features) and returns ``"dZ1"`` (``∂J/∂Z1``) instead, for the row-space form of
+        the first layer (:mod:`nnscratch._rowspace`), which updates ``W1`` from it.
 
     Returns
     -------
@@ -451,18 +464,23 @@ def L_model_backward(
 
     Notes
     -----
-    The output layer starts from ``dZ_L = A_L - Y``, which is
+    The output layer starts from the loss's ``dL/dZ = A_L - Y``, which is
     ``dL/dA · dA/dZ = (-y/a + (1-y)/(1-a)) · a(1-a)`` simplified (and the same for a
     softmax with categorical cross-entropy); it never divides by ``a`` or ``1 - a``.
+    The cost J is the mean of the m losses, so ``dZ_L = (A_L - Y) / m``. Backward
+    propagation is linear in ``dZ_L``, so this one division gives every layer the
+    seeds' ``dW = (1/m) dZ A_prevᵀ`` and ``db = (1/m) Σ dZ`` without a division each.
     """
     L = len(caches)
     acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
     dZ = AL - Y
     if sample_weight is None:
         m = float(Y.shape[1])
+        dZ /= m
     else:
-        dZ *= sample_weight
         m = float(np.sum(sample_weight))
+        dZ *= sample_weight / m
+    l2 = alpha / m
     grads: dict[str, np.ndarray] = {}
     dA = None  # dA_l, set by layer l + 1 for each hidden layer l
     for l in reversed(range(1, L + 1)):
@@ -471,10 +489,10 @@ def L_model_backward(
             dZ = activation_backward(dA, activation_cache, acts[l - 1])
         if l == 1 and not dW1:
             grads["dZ1"] = dZ
-            grads["db1"] = dZ.sum(axis=1, keepdims=True) / m
+            grads["db1"] = dZ.sum(axis=1, keepdims=True)
             break
         dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_backward(
-            dZ, linear_cache, m, alpha, need_dA_prev=l > 1
+            dZ, linear_cache, l2, need_dA_prev=l > 1
         )
     return grads
 

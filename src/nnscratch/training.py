@@ -209,9 +209,9 @@ def train(
                                          w_b, dW1=first is None)
                 if first is not None:
                     beta = optimizer.beta if isinstance(optimizer, Momentum) else 0.0
-                    first.step(grads.pop("dZ1"), optimizer.learning_rate, rows,
+                    first.step(grads.pop("dZ1"), optimizer.learning_rate, rows,  # dZ1 is ∂J/∂Z1
                                weight_decay=problem.alpha / m_b, momentum=beta,
-                               dampening=beta, m=m_b)
+                               dampening=beta, m=1.0)
                 optimizer.update(updated, grads)
                 total += cost * m_b
                 weight_total += m_b
