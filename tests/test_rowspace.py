@@ -196,27 +196,6 @@ def test_step_divides_by_the_given_m(batch):
     np.testing.assert_allclose(layer.weights(), W - 0.2 * dZ @ XB.T / 7.5, rtol=1e-12)
 
 
-def test_forward_on_other_inputs_and_reset():
-    rng = np.random.default_rng(6)
-    X, X_val = rng.standard_normal((50, 12)), rng.standard_normal((50, 7))
-    layer = RowSpaceLinear(rng.standard_normal((4, 50)), X)
-    pre = layer.precompute(X_val)
-    for k in range(3):
-        layer.step(rng.standard_normal((4, 12)), 0.1, weight_decay=0.05 * k, momentum=0.5)
-        np.testing.assert_allclose(layer.forward_on(pre), layer.weights() @ X_val, rtol=1e-12)
-    W_restored = rng.standard_normal((4, 50))
-    layer.reset(W_restored)
-    np.testing.assert_allclose(layer.weights(), W_restored, rtol=1e-15)
-    np.testing.assert_allclose(layer.forward(), W_restored @ X, rtol=1e-12)
-    dZ = rng.standard_normal((4, 12))
-    layer.step(dZ, 0.1, momentum=0.5)  # the velocity was cleared: a plain first step
-    np.testing.assert_allclose(layer.weights(), W_restored - 0.1 * dZ @ X.T / 12, rtol=1e-12)
-    with pytest.raises(ValueError, match="W1 must have shape"):
-        layer.reset(np.zeros((4, 49)))
-    with pytest.raises(ValueError, match="X_other must have shape"):
-        layer.precompute(np.zeros((49, 3)))
-
-
 def test_x_is_not_copied_and_transposed_views_work():
     rng = np.random.default_rng(4)
     rows = rng.standard_normal((30, 80)).astype(np.float32)  # (m, n_x), estimator layout

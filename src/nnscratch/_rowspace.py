@@ -35,10 +35,10 @@ How a loop uses it, per iteration (the caller keeps ``b1`` and the other layers)
     penalty = alpha / (2 m) * (layer.sq_norm() + sum ||W_l||^2 for l >= 2)
     ... backward down to dZ1 (no dW1, no dA0) ...
     layer.step(dZ1, lr, batch, weight_decay=alpha / m)  # instead of W1 -= lr * dW1
-    params["W1"] = layer.weights()                      # at the end, or when a callback
-                                                        # needs the weights
-A validation set evaluated every iteration goes through :meth:`precompute` and
-:meth:`forward_on`; weights restored by a callback go back in with :meth:`reset`.
+    params["W1"] = layer.weights()                      # at the end
+
+The training loop (:func:`nnscratch.training.train`) does this when ``W1`` is not
+needed during training (no callback reads the weights, no early stopping).
 """
 
 from __future__ import annotations
@@ -357,61 +357,6 @@ class RowSpaceLinear:
             target[:, batch] -= eta * dZ1
         else:
             target[:, batch] -= eta * dZ1
-
-    def precompute(self, X_other: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The products needed to evaluate the layer on other inputs without ``W1``.
-
-        For a validation set evaluated after every iteration: forming ``W1`` each time
-        would cost ``2 n_1 m n_x``; with this, :meth:`forward_on` costs ``2 n_1 m m_o``.
-
-        Parameters
-        ----------
-        X_other : ndarray of shape (n_x, m_o)
-
-        Returns
-        -------
-        (P0_o, G_o) : ndarrays of shapes (n_1, m_o) and (m, m_o)
-            ``W1_0 @ X_other`` and ``X.T @ X_other``; pass them to :meth:`forward_on`.
-        """
-        X_other = np.asarray(X_other, dtype=self.dtype)
-        if X_other.ndim != 2 or X_other.shape[0] != self.X.shape[0]:
-            raise ValueError(
-                f"X_other must have shape ({self.X.shape[0]}, m_o), got {X_other.shape}"
-            )
-        return self.W1_0 @ X_other, self.X.T @ X_other
-
-    def forward_on(self, pre: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-        """``W1 @ X_other`` (no bias) from :meth:`precompute`'s products.
-
-        Returns
-        -------
-        Z : ndarray of shape (n_1, m_o)
-        """
-        P0_o, G_o = pre
-        Z = self.C @ G_o
-        Z += self.s * P0_o
-        return Z
-
-    def reset(self, W1: np.ndarray) -> None:
-        """Start again from weights ``W1`` (e.g. restored by a callback), keeping ``G``.
-
-        Sets ``W1_0 = W1``, ``s = 1``, ``C = 0`` and clears the momentum; costs one
-        product ``W1 @ X`` (``2 n_1 n_x m``), not the Gram matrix.
-
-        Parameters
-        ----------
-        W1 : ndarray of shape (n_1, n_x)
-        """
-        W1 = np.array(W1, dtype=self.dtype, copy=True, order="C")
-        if W1.shape != self.W1_0.shape:
-            raise ValueError(f"W1 must have shape {self.W1_0.shape}, got {W1.shape}")
-        self.W1_0 = W1
-        self.P0 = W1 @ self.X
-        self.w0_sq = float(np.vdot(W1, W1))
-        self.s = 1.0
-        self.C.fill(0)
-        self._v_s, self._v_C = 0.0, None
-        self._CG_valid = False
 
     def weights(self) -> np.ndarray:
         """The first layer's weights ``W1 = s * W1_0 + C @ X.T``.

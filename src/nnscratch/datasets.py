@@ -329,6 +329,16 @@ class Dataset:
         )
 
 
+def _picture_size(path: Path, image_size: Any, preprocessor: Preprocessor | None) -> int:
+    """The side length to read pictures at: a trained model's, else ``image_size``."""
+    if preprocessor is not None:
+        if preprocessor.kind != "image":
+            raise DatasetError(f"{path}: holds pictures, but the model was trained on a table")
+        image_size = preprocessor.size
+    _check_image_size(image_size)
+    return image_size
+
+
 def _make_dataset(raw, codes, class_names, preprocessor, source, names) -> Dataset:
     X = preprocessor.transform(raw)
     return Dataset(
@@ -489,11 +499,7 @@ def load_hdf5(
     import h5py
 
     path = Path(path)
-    if preprocessor is not None:
-        if preprocessor.kind != "image":
-            raise DatasetError(f"{path}: holds pictures, but the model was trained on a table")
-        image_size = preprocessor.size
-    _check_image_size(image_size)
+    image_size = _picture_size(path, image_size, preprocessor)
     if not path.is_file():
         raise DatasetError(f"{path}: no such file")
     try:
@@ -578,11 +584,7 @@ def load_image_folder(
     Dataset
     """
     path = Path(path)
-    if preprocessor is not None:
-        if preprocessor.kind != "image":
-            raise DatasetError(f"{path}: holds pictures, but the model was trained on a table")
-        image_size = preprocessor.size
-    _check_image_size(image_size)
+    image_size = _picture_size(path, image_size, preprocessor)
     if not path.is_dir():
         raise DatasetError(f"{path}: no such folder")
     subdirs = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
