@@ -17,6 +17,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from nnscratch import load
+
 SRC = Path(__file__).resolve().parents[1] / "src"
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 CAT_TRAIN = DATA / "catvnoncat" / "train_catvnoncat.h5"
@@ -661,3 +663,14 @@ def test_predict_on_a_folder_uses_the_pictures_inside(cat_model, pictures):
     names = [Path(r["input"]).name for r in results]
     assert names == sorted([*GOOD, "broken.png"])  # notes.txt is not a picture: skipped
     assert [("error" in r) for r in results] == [n == "broken.png" for n in names]
+
+
+def test_final_cost_is_the_last_iterations(tmp_path):
+    """Not the last recorded one: costs_ keeps only every cost_every-th iteration."""
+    model = tmp_path / "m.npz"
+    done = nnscratch("train", "moons", "--hidden", "4", "--iterations", "150", "--cost-every",
+                     "100", "--output", str(model), "--json")
+    assert done.returncode == 0, done.stderr
+    est = load(model)
+    assert json.loads(done.stdout)["final_cost"] == pytest.approx(est.loss_curve_[-1])
+    assert est.loss_curve_[-1] != est.costs_[-1]

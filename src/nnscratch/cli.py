@@ -459,15 +459,20 @@ def train(data, output, hidden, activation, init, learning_rate, iterations, see
     _say(f"saved the model to {output_path}")
 
 
+def _final_cost(est) -> float | None:
+    """The cost of the last iteration (``costs_`` only keeps every ``cost_every``-th)."""
+    costs = list(getattr(est, "loss_curve_", None) or getattr(est, "costs_", None) or [])
+    return float(costs[-1]) if costs else None
+
+
 def _train_result(est, train_set: Dataset, test_set: Dataset | None, seconds: float) -> dict:
-    costs = list(getattr(est, "costs_", []))
     return {
         "model_type": type(est).__name__,
         "train_accuracy": _accuracy(est, train_set),
         "test_accuracy": None if test_set is None else _accuracy(est, test_set),
         "n_train": train_set.n_samples,
         "n_test": None if test_set is None else test_set.n_samples,
-        "final_cost": float(costs[-1]) if costs else None,
+        "final_cost": _final_cost(est),
         "n_iter": int(getattr(est, "n_iter_", 0)),
         "seconds": round(seconds, 3),
     }
@@ -741,7 +746,6 @@ def summarize(bundle: SavedModel) -> dict:
     est = bundle.estimator
     layers = _layer_table(est)
     params = {k: v for k, v in bundle.settings.get("hyperparameters", {}).items()}
-    costs = list(est.costs_)
     return {
         "model_type": type(est).__name__,
         "n_features_in": int(est.n_features_in_),
@@ -750,7 +754,7 @@ def summarize(bundle: SavedModel) -> dict:
         "hyperparameters": params,
         "classes": _class_names(bundle),
         "n_iter": int(est.n_iter_),
-        "final_cost": float(costs[-1]) if costs else None,
+        "final_cost": _final_cost(est),
         "preprocessing": None if bundle.preprocessor is None else _prep_summary(bundle),
         "training": bundle.training,
         "format_version": bundle.settings.get("format_version"),
