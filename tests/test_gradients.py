@@ -6,7 +6,12 @@ import pytest
 from nnscratch.activations import ACTIVATIONS
 from nnscratch.gradcheck import gradient_check, numerical_gradients
 from nnscratch.initializers import initialize_parameters
-from nnscratch.network import L_model_backward, L_model_forward, hidden_activations
+from nnscratch.network import (
+    L_model_backward,
+    L_model_forward,
+    hidden_activations,
+    linear_activation_backward,
+)
 
 DEPTHS = {1: [5], 2: [5, 4], 3: [5, 4, 3], 4: [5, 4, 3, 3]}
 
@@ -85,3 +90,17 @@ def test_gradients_match_pytorch_autograd(activation, depth):
     for key, tensor in tp.items():
         expected = tensor.grad.numpy()
         np.testing.assert_allclose(grads["d" + key], expected, rtol=1e-12, atol=1e-15)
+
+
+def test_linear_activation_backward_is_one_step_of_L_model_backward():
+    """The course's per-layer function agrees with the full backward pass."""
+    params, X, Y = problem(2)
+    acts = hidden_activations("tanh", 1)
+    AL, caches = L_model_forward(X, params, acts)
+    grads = L_model_backward(AL, Y, caches, acts, alpha=0.3)
+    m = X.shape[1]
+    dA1 = params["W2"].T @ ((AL - Y) / m)
+    dA0, dW1, db1 = linear_activation_backward(dA1, caches[0], acts[0], l2=0.3 / m)
+    np.testing.assert_allclose(dW1, grads["dW1"], rtol=1e-13)
+    np.testing.assert_allclose(db1, grads["db1"], rtol=1e-13)
+    assert dA0.shape == X.shape

@@ -25,7 +25,7 @@ from ._rowspace import MAX_SAMPLES, ROWSPACE_SOLVERS, rowspace_is_faster
 from .activations import ACTIVATIONS, softmax
 from .callbacks import Callback, CallbackList, EarlyStopping, History, LambdaCallback, ProgressBar
 from .initializers import INITIALIZERS, check_random_state, initialize_parameters
-from .network import forward_logits, hidden_activations
+from .network import forward_logits, hidden_activations, n_layers
 from .optimizers import OPTIMIZERS, SCHEDULES, make_optimizer, make_schedule
 from .training import Problem, train
 
@@ -84,6 +84,11 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
 
     def _slope(self) -> float:
         return getattr(self, "leaky_relu_slope", 0.01)
+
+    def _activations(self, params):
+        """The hidden layers' ``(forward, backward)`` pairs for the network ``params``."""
+        return hidden_activations(self._activation_names() or "relu", n_layers(params) - 1,
+                                  self._slope())
 
     def _keep_probs(self) -> list[float] | None:
         n_hidden = len(self._hidden_sizes())
@@ -287,8 +292,7 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
             X=X_train.T,  # the seeds' (n_x, m) layout: a view, no copy
             Y=self._targets(y_index[train_index], X.dtype),
             sample_weight=weights,
-            activations=hidden_activations(self._activation_names() or "relu",
-                                           len(params) // 2 - 1, self._slope()),
+            activations=self._activations(params),
             output=output,
             alpha=float(self.alpha),
             keep_probs=self._keep_probs(),
@@ -364,9 +368,7 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
     def _logits(self, X) -> np.ndarray:
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        activations = hidden_activations(self._activation_names() or "relu",
-                                         len(self.params_) // 2 - 1, self._slope())
-        return forward_logits(X.T, self.params_, activations)
+        return forward_logits(X.T, self.params_, self._activations(self.params_))
 
     def decision_function(self, X) -> np.ndarray:
         """The output layer's logits.
