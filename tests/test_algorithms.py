@@ -93,3 +93,75 @@ def test_auto_picks_rowspace_only_where_it_is_exact_and_faster(wide, monkeypatch
     with pytest.raises(ValueError, match="algorithm='rowspace' cannot be used here: "
                        "solver='adam' is not linear"):
         NeuralNetworkClassifier((8,), solver="adam", algorithm="rowspace").fit(X, y)
+
+
+# ------------------------------------------------ the mini-batch path's fast kernels
+
+
+def seeds_minibatch_fit(X, y, hidden, *, learning_rate, epochs, batch_size, seed):
+    """The seeds' loop on the public functions, with none of the training loop's
+    speed-ups (no workspace, no gathering into buffers, no folded learning rate, the
+    weights in their initial C order): what the estimator's mini-batch path must equal.
+    """
+    from nnscratch.initializers import check_random_state, initialize_parameters
+    from nnscratch.network import L_model_backward, L_model_forward, update_parameters
+    from nnscratch.training import minibatches
+
+    rng = check_random_state(seed)
+    params = initialize_parameters([X.shape[1], *hidden, 1], "he", rng, X.dtype)
+    XT, Y = X.T, y.reshape(1, -1).astype(X.dtype)
+    for _ in range(epochs):
+        for batch in minibatches(X.shape[0], batch_size, True, rng):
+            AL, caches = L_model_forward(XT[:, batch], params, "relu")
+            grads = L_model_backward(AL, Y[:, batch], caches, "relu")
+            update_parameters(params, grads, learning_rate)
+    return params
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-10), (np.float32, 2e-4)])
+def test_minibatch_fit_equals_the_seeds_loop(dtype, rtol):
+    rng = np.random.RandomState(0)
+    X = rng.rand(500, 30).astype(dtype)
+    y = (X[:, :15].sum(axis=1) > X[:, 15:].sum(axis=1)).astype(int)
+    clf = NeuralNetworkClassifier((16, 8), learning_rate=0.1, batch_size=64, max_iter=5,
+                                  random_state=0).fit(X, y)
+    expected = seeds_minibatch_fit(X, y, (16, 8), learning_rate=0.1, epochs=5,
+                                   batch_size=64, seed=0)
+    for key, value in expected.items():
+        assert clf.params_[key].dtype == dtype
+        np.testing.assert_allclose(clf.params_[key], value, rtol=rtol, atol=rtol * 1e-2)
+
+
+def test_workspace_gives_the_same_results_and_reuses_its_arrays():
+    from nnscratch.initializers import initialize_parameters
+    from nnscratch.network import L_model_backward, L_model_forward, Workspace
+
+    rng = np.random.RandomState(1)
+    params = initialize_parameters([7, 5, 4, 3], "he", 0)
+    X, Y = rng.randn(7, 11), np.eye(3)[rng.randint(0, 3, 11)].T
+    ws = Workspace()
+    AL, caches = L_model_forward(X, params, "tanh", "softmax")
+    grads = L_model_backward(AL, Y, caches, "tanh", alpha=0.3)
+    for _ in range(2):  # the second step reuses the first step's arrays
+        AL_ws, caches_ws = L_model_forward(X, params, "tanh", "softmax", workspace=ws)
+        grads_ws = L_model_backward(AL_ws, Y, caches_ws, "tanh", alpha=0.3, scale=0.5,
+                                    workspace=ws)
+        np.testing.assert_allclose(AL_ws, AL, rtol=1e-13)
+        for key in grads:
+            np.testing.assert_allclose(grads_ws[key], 0.5 * grads[key], rtol=1e-12)
+        if _ == 0:
+            first = {key: id(value) for key, value in grads_ws.items()}
+    assert {key: id(value) for key, value in grads_ws.items()} == first
+    assert caches_ws[0][1].Z.flags.f_contiguous  # example-major, as the batches are
+
+
+def test_batches_are_gathered_into_one_array_equal_to_fancy_indexing():
+    X = np.arange(60.0).reshape(12, 5)  # (m, n_x) rows, as the estimators get them
+    ws = training.Workspace()
+    idx = np.array([1, 4, 7, 11])
+    got = training._columns(X.T, idx, ws)
+    np.testing.assert_array_equal(got, X.T[:, idx])
+    assert got is training._columns(X.T, idx[::-1].copy(), ws)  # the same buffer
+    strided = np.asfortranarray(X).T  # not a view of row-major data: plain indexing
+    np.testing.assert_array_equal(training._columns(strided, idx, ws), X.T[:, idx])
+    assert training._columns(X.T, slice(2, 5), ws).base is not None  # a view, no copy

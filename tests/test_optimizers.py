@@ -449,3 +449,27 @@ def test_schedules_pickle_and_deepcopy(schedule):
     for twin in (pickle.loads(pickle.dumps(schedule)), copy.deepcopy(schedule)):
         assert twin == schedule
         assert twin(0.3, 25) == schedule(0.3, 25)
+
+
+def test_gradient_descent_takes_gradients_already_scaled_by_its_learning_rate():
+    params = {"W1": np.array([[1.0, 2.0]]), "b1": np.array([[0.5]])}
+    grads = {"dW1": np.array([[0.2, -0.4]]), "db1": np.array([[1.0]])}
+    plain = {k: v.copy() for k, v in params.items()}
+    opt = GradientDescent(learning_rate=0.1)
+    assert opt.gradient_scale == 0.1
+    opt.update(plain, grads)
+    opt.update(params, {k: 0.1 * v for k, v in grads.items()}, scaled=True)
+    for key, value in params.items():
+        np.testing.assert_allclose(value, plain[key], rtol=1e-15)
+
+
+@pytest.mark.parametrize("cls", [Momentum, RMSProp, Adam])
+def test_other_optimizers_take_unscaled_gradients_either_way(cls):
+    a = {"W1": np.array([[1.0, 2.0]])}
+    b = {"W1": np.array([[1.0, 2.0]])}
+    grads = {"dW1": np.array([[0.2, -0.4]])}
+    opt_a, opt_b = cls(learning_rate=0.1), cls(learning_rate=0.1)
+    assert opt_a.gradient_scale == 1.0
+    opt_a.update(a, grads)
+    opt_b.update(b, grads, scaled=True)
+    np.testing.assert_array_equal(a["W1"], b["W1"])

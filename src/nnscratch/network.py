@@ -36,6 +36,7 @@ __all__ = [
     "L_model_backward",
     "L_model_forward",
     "LinearCache",
+    "Workspace",
     "activation_backward",
     "compute_cost",
     "forward_logits",
@@ -66,6 +67,59 @@ class ActivationCache(NamedTuple):
 
 
 Cache = tuple[LinearCache, ActivationCache]
+
+
+class Workspace:
+    """Arrays that a training loop reuses from one step to the next.
+
+    Given to :func:`L_model_forward` and :func:`L_model_backward`, it holds every
+    layer's ``Z``, ``dZ``, ``dA``, ``dW`` and ``db``, so that a step writes into the
+    same memory each time instead of allocating (and the memory stays in the
+    processor's cache). The results are the same as without one.
+
+    The arrays have the seeds' shapes, ``(n_l, m)``, in Fortran (column) order: each
+    example's column is contiguous. That is the layout of a batch gathered from the
+    ``(m, n_x)`` rows the estimators receive, and the products ``W A`` and
+    ``dZ A_prevᵀ`` run fastest on it. An array taken from a workspace is overwritten
+    by the next step: a step's caches and gradients are valid until the next one.
+
+    Examples
+    --------
+    >>> ws = Workspace()
+    >>> Z = ws("Z1", (3, 5), np.float32)
+    >>> Z is ws("Z1", (3, 5), np.float32), Z.flags.f_contiguous
+    (True, True)
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[tuple, np.ndarray] = {}
+
+    def __call__(
+        self, name: str, shape: tuple[int, ...], dtype, order: str = "F"
+    ) -> np.ndarray:
+        """The array called ``name`` of this shape, dtype and order (uninitialised at
+        first)."""
+        key = (name, shape, np.dtype(dtype), order)
+        arr = self._arrays.get(key)
+        if arr is None:
+            arr = self._arrays[key] = np.empty(shape, dtype, order=order)
+        return arr
+
+    def ones(self, m: int, dtype) -> np.ndarray:
+        """A column of m ones: ``dZ @ ones`` is the row sums ``Σ_i dZ[:, i]`` as one
+        matrix-vector product (several times faster than ``dZ.sum(axis=1)``)."""
+        key = ("ones", m, np.dtype(dtype))
+        arr = self._arrays.get(key)
+        if arr is None:
+            arr = self._arrays[key] = np.ones((m, 1), dtype)
+        return arr
+
+
+def _take(
+    workspace: Workspace | None, name: str, shape: tuple[int, ...], dtype, order: str = "F"
+) -> np.ndarray | None:
+    """``workspace(name, shape, dtype, order)``, or None (NumPy then allocates)."""
+    return None if workspace is None else workspace(name, shape, dtype, order)
 
 
 def n_layers(params: dict[str, np.ndarray]) -> int:
@@ -122,7 +176,11 @@ def hidden_activations(
 
 
 def linear_forward(
-    A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, WA_prev: np.ndarray | None = None
+    A_prev: np.ndarray,
+    W: np.ndarray,
+    b: np.ndarray,
+    WA_prev: np.ndarray | None = None,
+    out: np.ndarray | None = None,
 ) -> tuple[np.ndarray, LinearCache]:
     """The linear step of one layer, ``Z = W A_prev + b``.
 
@@ -134,6 +192,8 @@ def linear_forward(
     WA_prev : ndarray of shape (n_l, m), optional
         The product ``W A_prev`` when the caller has it already (it is then
         updated in place to become ``Z``).
+    out : ndarray of shape (n_l, m), optional
+        Where to write ``Z`` (a :class:`Workspace` array); a new array without it.
 
     Returns
     -------
@@ -147,7 +207,7 @@ def linear_forward(
     >>> Z
     array([[3.5, 3.5]])
     """
-    Z = W @ A_prev if WA_prev is None else WA_prev
+    Z = np.matmul(W, A_prev, out=out) if WA_prev is None else WA_prev
     Z += b
     return Z, LinearCache(A_prev, W, b)
 
@@ -161,6 +221,7 @@ def linear_activation_forward(
     rng=None,
     mask: np.ndarray | None = None,
     WA_prev: np.ndarray | None = None,
+    out: np.ndarray | None = None,
 ) -> tuple[np.ndarray, Cache]:
     """One hidden layer, ``A = g(W A_prev + b)``, with optional inverted dropout.
 
@@ -178,7 +239,7 @@ def linear_activation_forward(
         Draws the dropout mask when ``keep_prob < 1`` and no ``mask`` is given.
     mask : ndarray of shape (n_l, m), optional
         A fixed dropout mask of 0s and 1s (used by gradient checks).
-    WA_prev : ndarray of shape (n_l, m), optional
+    WA_prev, out : ndarray of shape (n_l, m), optional
         See :func:`linear_forward`.
 
     Returns
@@ -186,7 +247,7 @@ def linear_activation_forward(
     A : ndarray of shape (n_l, m)
     cache : (LinearCache, ActivationCache)
     """
-    Z, linear_cache = linear_forward(A_prev, W, b, WA_prev)
+    Z, linear_cache = linear_forward(A_prev, W, b, WA_prev, out)
     A = activation.forward(Z)
     if mask is None and keep_prob >= 1.0:
         return A, (linear_cache, ActivationCache(Z, A))
@@ -205,6 +266,7 @@ def L_model_forward(
     rng=None,
     masks: Sequence[np.ndarray] | None = None,
     W1X: np.ndarray | None = None,
+    workspace: Workspace | None = None,
 ) -> tuple[np.ndarray, list[Cache]]:
     """Forward propagation through all L layers, keeping the caches.
 
@@ -227,6 +289,9 @@ def L_model_forward(
         The product ``W1 X``, already computed some other way (the training loop's
         row-space form of the first layer, :mod:`nnscratch._rowspace`); then
         ``params["W1"]`` and ``X`` are not used.
+    workspace : Workspace, optional
+        Write each layer's ``Z`` into the workspace's arrays (a training loop's
+        reused memory) instead of new ones.
 
     Returns
     -------
@@ -247,6 +312,14 @@ def L_model_forward(
     acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
     caches: list[Cache] = []
     A = X
+    m = (X if W1X is None else W1X).shape[1]
+
+    def Z_out(l: int, A_prev: np.ndarray) -> np.ndarray | None:  # where Z_l goes
+        if workspace is None or (l == 1 and W1X is not None):
+            return None
+        W = params[f"W{l}"]
+        return workspace(f"Z{l}", (W.shape[0], m), np.result_type(W, A_prev))
+
     for l in range(1, L):
         A, cache = linear_activation_forward(
             A,
@@ -257,10 +330,12 @@ def L_model_forward(
             rng=rng,
             mask=None if masks is None else masks[l - 1],
             WA_prev=W1X if l == 1 else None,
+            out=Z_out(l, A),
         )
         caches.append(cache)
     ZL, linear_cache = linear_forward(
-        A, params.get(f"W{L}"), params[f"b{L}"], WA_prev=W1X if L == 1 else None
+        A, params.get(f"W{L}"), params[f"b{L}"], WA_prev=W1X if L == 1 else None,
+        out=Z_out(L, A),
     )
     AL = OUTPUTS[output].activation(ZL)
     caches.append((linear_cache, ActivationCache(ZL, AL)))
@@ -293,15 +368,19 @@ def forward_logits(
     m = X.shape[1]
     WL = params[f"W{L}"]
     ZL = np.empty((WL.shape[0], m), dtype=np.result_type(X.dtype, WL.dtype))
+    # Each layer's Z goes into the same Fortran-ordered (example-major) array for
+    # every chunk; a chunk of X's columns has that layout when X is the transposed
+    # view of row-major data.
+    workspace = Workspace()
     for start in range(0, m, chunk_size):
         A = X[:, start:start + chunk_size]
-        for l in range(1, L):
-            Z = params[f"W{l}"] @ A
+        for l in range(1, L + 1):
+            W = params[f"W{l}"]
+            Z = workspace(f"Z{l}", (W.shape[0], min(chunk_size, m)), ZL.dtype)
+            Z = np.matmul(W, A, out=Z[:, :A.shape[1]])
             Z += params[f"b{l}"]
-            A = acts[l - 1].forward(Z)
-        Z = WL @ A
-        Z += params[f"b{L}"]
-        ZL[:, start:start + chunk_size] = Z
+            A = acts[l - 1].forward(Z) if l < L else Z
+        ZL[:, start:start + chunk_size] = A
     return ZL
 
 
@@ -341,7 +420,12 @@ def compute_cost(
 
 
 def linear_backward(
-    dZ: np.ndarray, cache: LinearCache, l2: float = 0.0, need_dA_prev: bool = True
+    dZ: np.ndarray,
+    cache: LinearCache,
+    l2: float = 0.0,
+    need_dA_prev: bool = True,
+    workspace: Workspace | None = None,
+    layer: int = 0,
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """The gradients of one linear step ``Z = W A_prev + b``.
 
@@ -357,6 +441,11 @@ def linear_backward(
     need_dA_prev : bool, default=True
         False for the first layer, whose ``dA_prev`` (the gradient with respect to
         the input) nothing uses.
+    workspace : Workspace, optional
+        Write ``dA_prev``, ``dW`` and ``db`` into the workspace's arrays for this
+        ``layer`` (its number l) instead of new ones.
+    layer : int, default=0
+        The layer's number l, which names its arrays in ``workspace``.
 
     Returns
     -------
@@ -368,16 +457,24 @@ def linear_backward(
         ``Σ_i dZ[:, i]``: the seeds' ``(1/m) np.sum(dZ, axis=1, keepdims=True)``.
     """
     A_prev, W = cache.A_prev, cache.W
-    dW = dZ @ A_prev.T
+    dtype = np.result_type(dZ, A_prev)
+    order = "C" if W.flags.c_contiguous else "F"  # W's, for a fast update W -= dW
+    dW = np.matmul(dZ, A_prev.T, out=_take(workspace, f"dW{layer}", W.shape, dtype, order))
     if l2:
         dW += l2 * W
-    db = dZ.sum(axis=1, keepdims=True)
+    if workspace is None:
+        db = dZ.sum(axis=1, keepdims=True)
+    else:  # Σ_i dZ[:, i] as dZ @ ones, a matrix-vector product
+        db = np.matmul(dZ, workspace.ones(dZ.shape[1], dZ.dtype),
+                       out=workspace(f"db{layer}", (dZ.shape[0], 1), dZ.dtype))
     if not need_dA_prev:
         dA_prev = None
-    elif W.shape[0] == 1:  # one unit: Wᵀ dZ is an outer product, no sums (3x faster)
-        dA_prev = W.T * dZ
     else:
-        dA_prev = W.T @ dZ
+        out = _take(workspace, f"dA{layer - 1}", A_prev.shape, np.result_type(W, dZ))
+        if W.shape[0] == 1:  # one unit: Wᵀ dZ is an outer product, no sums (3x faster)
+            dA_prev = np.multiply(W.T, dZ, out=out)
+        else:
+            dA_prev = np.matmul(W.T, dZ, out=out)
     return dA_prev, dW, db
 
 
@@ -434,6 +531,8 @@ def L_model_backward(
     alpha: float = 0.0,
     sample_weight: np.ndarray | None = None,
     dW1: bool = True,
+    scale: float = 1.0,
+    workspace: Workspace | None = None,
 ) -> dict[str, np.ndarray]:
     """Backward propagation through all L layers.
 
@@ -455,6 +554,11 @@ def L_model_backward(
         False leaves out ``"dW1"`` (the most expensive product when there are many
         features) and returns ``"dZ1"`` (``∂J/∂Z1``) instead, for the row-space form of
         the first layer (:mod:`nnscratch._rowspace`), which updates ``W1`` from it.
+    scale : float, default=1.0
+        Multiply every gradient by this factor. Gradient descent passes its learning
+        rate, so that its update is the single pass ``W -= dW`` (see Notes).
+    workspace : Workspace, optional
+        Write the gradients into the workspace's arrays instead of new ones.
 
     Returns
     -------
@@ -469,18 +573,19 @@ def L_model_backward(
     softmax with categorical cross-entropy); it never divides by ``a`` or ``1 - a``.
     The cost J is the mean of the m losses, so ``dZ_L = (A_L - Y) / m``. Backward
     propagation is linear in ``dZ_L``, so this one division gives every layer the
-    seeds' ``dW = (1/m) dZ A_prevᵀ`` and ``db = (1/m) Σ dZ`` without a division each.
+    seeds' ``dW = (1/m) dZ A_prevᵀ`` and ``db = (1/m) Σ dZ`` without a division each,
+    and the same one multiplication gives every gradient a ``scale``.
     """
     L = len(caches)
     acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
-    dZ = AL - Y
+    dZ = np.subtract(AL, Y, out=_take(workspace, f"dZ{L}", AL.shape, AL.dtype))
     if sample_weight is None:
         m = float(Y.shape[1])
-        dZ /= m
+        dZ /= m / scale
     else:
         m = float(np.sum(sample_weight))
-        dZ *= sample_weight / m
-    l2 = alpha / m
+        dZ *= sample_weight / (m / scale)
+    l2 = scale * alpha / m
     grads: dict[str, np.ndarray] = {}
     dA = None  # dA_l, set by layer l + 1 for each hidden layer l
     for l in reversed(range(1, L + 1)):
@@ -492,7 +597,7 @@ def L_model_backward(
             grads["db1"] = dZ.sum(axis=1, keepdims=True)
             break
         dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_backward(
-            dZ, linear_cache, l2, need_dA_prev=l > 1
+            dZ, linear_cache, l2, need_dA_prev=l > 1, workspace=workspace, layer=l
         )
     return grads
 

@@ -125,7 +125,20 @@ class Optimizer(ABC):
         """Drop the state (moving averages, step count): the next step is a first step."""
         self._scratch: dict[str, np.ndarray] = {}
 
-    def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
+    @property
+    def gradient_scale(self) -> float:
+        """A factor the gradients may come already multiplied by (see :meth:`update`).
+
+        1.0 here; :class:`GradientDescent`, whose step ``W -= lr*dW`` is linear in the
+        gradient, gives its learning rate, so that a backward pass that produces
+        ``lr*dW`` directly (``L_model_backward(scale=lr)``: one multiplication of
+        ``dZ_L``) makes the step a single pass, ``W -= dW``.
+        """
+        return 1.0
+
+    def update(
+        self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray], scaled: bool = False
+    ) -> None:
         """Take one optimisation step on every parameter, in place.
 
         Parameters
@@ -137,6 +150,8 @@ class Optimizer(ABC):
             ``{"dW1": ..., "db1": ..., ...}``, one gradient per parameter, of the
             parameter's shape. Not modified; other keys (the course's ``"dA1"``, ...)
             are ignored.
+        scaled : bool, default=False
+            The gradients are already multiplied by :attr:`gradient_scale`.
 
         Raises
         ------
@@ -145,6 +160,9 @@ class Optimizer(ABC):
             the state was built for a network of other shapes (call :meth:`reset`).
         """
         pairs = [(name, W, self._grad_for(name, W, grads)) for name, W in params.items()]
+        if scaled and self.gradient_scale != 1.0:
+            self._step_scaled(pairs)
+            return
         self._begin_step()  # only once every gradient is known good: no half step
         for name, W, dW in pairs:
             tmp = self._scratch.get(name)
@@ -168,6 +186,10 @@ class Optimizer(ABC):
 
     def _begin_step(self) -> None:
         """Hook called once per :meth:`update`, before the parameters (Adam's ``t``)."""
+
+    def _step_scaled(self, pairs: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
+        """The step from gradients already multiplied by :attr:`gradient_scale`."""
+        raise NotImplementedError(f"{type(self).__name__} takes no scaled gradients")
 
     @abstractmethod
     def _step(self, key: str, W: np.ndarray, dW: np.ndarray, tmp: np.ndarray) -> None:
@@ -213,9 +235,17 @@ class GradientDescent(Optimizer):
         Step size ``lr`` (> 0).
     """
 
+    @property
+    def gradient_scale(self) -> float:
+        return self._learning_rate
+
     def _step(self, key: str, W: np.ndarray, dW: np.ndarray, tmp: np.ndarray) -> None:
         np.multiply(dW, self._learning_rate, out=tmp)
         W -= tmp
+
+    def _step_scaled(self, pairs: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
+        for _, W, lr_dW in pairs:  # W -= lr*dW in one pass
+            W -= lr_dW
 
 
 class Momentum(Optimizer):

@@ -257,9 +257,10 @@ def save(
     classes_kind, classes = _classes_to_json(estimator.classes_)
     n_layers = len(estimator.params_) // 2
     arrays: dict[str, np.ndarray] = {}
-    for l in range(1, n_layers + 1):
-        arrays[f"W{l}"] = np.ascontiguousarray(estimator.params_[f"W{l}"])
-        arrays[f"b{l}"] = np.ascontiguousarray(estimator.params_[f"b{l}"])
+    for l in range(1, n_layers + 1):  # in their own memory order (the .npy header
+        # records it), so that a loaded model computes exactly the same products
+        arrays[f"W{l}"] = np.asarray(estimator.params_[f"W{l}"])
+        arrays[f"b{l}"] = np.asarray(estimator.params_[f"b{l}"])
     for key in _HISTORY_KEYS:
         arrays[key] = np.asarray(getattr(estimator, key + "_", []), dtype=np.float64).ravel()
     if isinstance(preprocessor, Preprocessor):

@@ -32,7 +32,13 @@ from ._rowspace import RowSpaceLinear
 from .activations import Activation
 from .callbacks import CallbackList
 from .exceptions import NonFiniteWeightsError
-from .network import L_model_backward, L_model_forward, compute_cost, forward_logits
+from .network import (
+    L_model_backward,
+    L_model_forward,
+    Workspace,
+    compute_cost,
+    forward_logits,
+)
 from .optimizers import Momentum, Optimizer
 
 __all__ = ["Problem", "TrainingResult", "minibatches", "train"]
@@ -108,6 +114,25 @@ def minibatches(m: int, batch_size: int | None, shuffle: bool, rng) -> Iterator[
         yield slice(start, stop) if order is None else np.sort(order[start:stop])
 
 
+def _columns(X: np.ndarray, batch: slice | np.ndarray, workspace: Workspace) -> np.ndarray:
+    """``X[:, batch]``, the batch's examples, gathered into a reused array.
+
+    When ``X`` is the transposed view of row-major ``(m, n_x)`` data (what the
+    estimators pass), the examples are rows of that array: ``np.take`` copies them
+    into the workspace's Fortran-ordered ``(n_x, m_B)`` array, whose columns are
+    exactly those rows. (``mode="clip"`` skips the bounds check, which would make
+    ``np.take`` buffer its output; the indices come from a permutation.)
+    """
+    if isinstance(batch, slice):
+        return X[:, batch]
+    rows = X.T
+    if not rows.flags.c_contiguous:
+        return X[:, batch]
+    out = workspace("X", (X.shape[0], len(batch)), X.dtype)
+    np.take(rows, batch, axis=0, out=out.T, mode="clip")
+    return out
+
+
 def _accuracy(ZL: np.ndarray, Y: np.ndarray) -> float:
     if ZL.shape[0] == 1:
         return float(np.mean((ZL[0] > 0) == (Y[0] > 0.5)))
@@ -171,6 +196,10 @@ def train(
     m = X.shape[1]
     first = RowSpaceLinear(params["W1"], X) if rowspace else None
     updated = params if first is None else {k: v for k, v in params.items() if k != "W1"}
+    # Gradient descent's step is linear in the gradient: the backward pass then
+    # returns lr*dW (one multiplication of dZ_L) and the step is W -= lr*dW in one pass.
+    scaled = first is None
+    workspace = Workspace()
     callbacks.on_train_begin(estimator, {"max_iter": max_iter, "n_samples": m})
     n_iter, stopped_early, interrupted = 0, False, False
     try:
@@ -183,8 +212,8 @@ def train(
                 m_b = Y_b.shape[1] if w_b is None else float(np.sum(w_b))
                 if first is None:
                     AL, caches = L_model_forward(
-                        X[:, batch], params, problem.activations, problem.output,
-                        problem.keep_probs, rng,
+                        _columns(X, batch, workspace), params, problem.activations,
+                        problem.output, problem.keep_probs, rng, workspace=workspace,
                     )
                 else:
                     full = isinstance(batch, slice) and batch == slice(None)
@@ -205,14 +234,17 @@ def train(
                         f"{optimizer.learning_rate:g}) or scale the input features (divide "
                         "pixel values by 255, standardise tabular data)."
                     )
-                grads = L_model_backward(AL, Y_b, caches, problem.activations, problem.alpha,
-                                         w_b, dW1=first is None)
+                grads = L_model_backward(
+                    AL, Y_b, caches, problem.activations, problem.alpha, w_b,
+                    dW1=first is None, scale=optimizer.gradient_scale if scaled else 1.0,
+                    workspace=workspace,
+                )
                 if first is not None:
                     beta = optimizer.beta if isinstance(optimizer, Momentum) else 0.0
                     first.step(grads.pop("dZ1"), optimizer.learning_rate, rows,  # dZ1 is ∂J/∂Z1
                                weight_decay=problem.alpha / m_b, momentum=beta,
                                dampening=beta, m=1.0)
-                optimizer.update(updated, grads)
+                optimizer.update(updated, grads, scaled=scaled)
                 total += cost * m_b
                 weight_total += m_b
             logs = {"cost": total / weight_total, "learning_rate": optimizer.learning_rate}
