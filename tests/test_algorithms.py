@@ -118,8 +118,10 @@ def seeds_minibatch_fit(X, y, hidden, *, learning_rate, epochs, batch_size, seed
     return params
 
 
+@pytest.mark.parametrize("workspace_min_size", [0, training.WORKSPACE_MIN_SIZE])
 @pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-10), (np.float32, 2e-4)])
-def test_minibatch_fit_equals_the_seeds_loop(dtype, rtol):
+def test_minibatch_fit_equals_the_seeds_loop(dtype, rtol, workspace_min_size, monkeypatch):
+    monkeypatch.setattr(training, "WORKSPACE_MIN_SIZE", workspace_min_size)
     rng = np.random.RandomState(0)
     X = rng.rand(500, 30).astype(dtype)
     y = (X[:, :15].sum(axis=1) > X[:, 15:].sum(axis=1)).astype(int)
@@ -138,7 +140,7 @@ def test_workspace_gives_the_same_results_and_reuses_its_arrays():
 
     rng = np.random.RandomState(1)
     params = initialize_parameters([7, 5, 4, 3], "he", 0)
-    X, Y = rng.randn(7, 11), np.eye(3)[rng.randint(0, 3, 11)].T
+    X, Y = rng.randn(11, 7).T, np.eye(3)[rng.randint(0, 3, 11)].T  # X: a view of rows
     ws = Workspace()
     AL, caches = L_model_forward(X, params, "tanh", "softmax")
     grads = L_model_backward(AL, Y, caches, "tanh", alpha=0.3)
@@ -152,7 +154,9 @@ def test_workspace_gives_the_same_results_and_reuses_its_arrays():
         if _ == 0:
             first = {key: id(value) for key, value in grads_ws.items()}
     assert {key: id(value) for key, value in grads_ws.items()} == first
-    assert caches_ws[0][1].Z.flags.f_contiguous  # example-major, as the batches are
+    assert caches_ws[0][1].Z.flags.f_contiguous  # laid out like the examples
+    _, caches_c = L_model_forward(np.ascontiguousarray(X), params, "tanh", workspace=ws)
+    assert caches_c[0][1].Z.flags.c_contiguous
 
 
 def test_batches_are_gathered_into_one_array_equal_to_fancy_indexing():
@@ -164,4 +168,5 @@ def test_batches_are_gathered_into_one_array_equal_to_fancy_indexing():
     assert got is training._columns(X.T, idx[::-1].copy(), ws)  # the same buffer
     strided = np.asfortranarray(X).T  # not a view of row-major data: plain indexing
     np.testing.assert_array_equal(training._columns(strided, idx, ws), X.T[:, idx])
+    np.testing.assert_array_equal(training._columns(X.T, idx, None), X.T[:, idx])
     assert training._columns(X.T, slice(2, 5), ws).base is not None  # a view, no copy

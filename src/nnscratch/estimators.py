@@ -279,9 +279,6 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
             self.validation_scores_, self.validation_losses_ = [], []
             self.best_validation_score_ = None
 
-        # Column-major weights: with the example-major batches (Fortran-ordered
-        # (n, m) arrays), the products W A and dZ A_prevᵀ run fastest on them.
-        params = {name: np.asfortranarray(value) for name, value in params.items()}
         X_val = Y_val = None
         train_index = slice(None)
         if validation and self.early_stopping:

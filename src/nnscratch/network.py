@@ -77,11 +77,13 @@ class Workspace:
     same memory each time instead of allocating (and the memory stays in the
     processor's cache). The results are the same as without one.
 
-    The arrays have the seeds' shapes, ``(n_l, m)``, in Fortran (column) order: each
-    example's column is contiguous. That is the layout of a batch gathered from the
-    ``(m, n_x)`` rows the estimators receive, and the products ``W A`` and
-    ``dZ A_prevᵀ`` run fastest on it. An array taken from a workspace is overwritten
-    by the next step: a step's caches and gradients are valid until the next one.
+    The arrays have the seeds' shapes, ``(n_l, m)``, laid out like the examples they
+    come from: when ``X`` is the transposed view of the ``(m, n_x)`` rows the
+    estimators receive (each example's column contiguous: Fortran order), so is every
+    ``Z`` and ``dA``, and the products ``W A`` and ``dZ A_prevᵀ`` run fastest that
+    way; ``dW`` has ``W``'s order, so that the update ``W -= dW`` is one contiguous
+    pass. An array taken from a workspace is overwritten by the next step: a step's
+    caches and gradients are valid until the next one.
 
     Examples
     --------
@@ -95,31 +97,34 @@ class Workspace:
         self._arrays: dict[tuple, np.ndarray] = {}
 
     def __call__(
-        self, name: str, shape: tuple[int, ...], dtype, order: str = "F"
+        self, name: str, shape: tuple[int, ...], dtype: np.dtype, order: str = "F"
     ) -> np.ndarray:
         """The array called ``name`` of this shape, dtype and order (uninitialised at
         first)."""
-        key = (name, shape, np.dtype(dtype), order)
+        key = (name, shape, dtype, order)
         arr = self._arrays.get(key)
         if arr is None:
             arr = self._arrays[key] = np.empty(shape, dtype, order=order)
         return arr
 
-    def ones(self, m: int, dtype) -> np.ndarray:
+    def ones(self, m: int, dtype: np.dtype) -> np.ndarray:
         """A column of m ones: ``dZ @ ones`` is the row sums ``Σ_i dZ[:, i]`` as one
         matrix-vector product (several times faster than ``dZ.sum(axis=1)``)."""
-        key = ("ones", m, np.dtype(dtype))
+        key = ("ones", m, dtype)
         arr = self._arrays.get(key)
         if arr is None:
             arr = self._arrays[key] = np.ones((m, 1), dtype)
         return arr
 
 
-def _take(
-    workspace: Workspace | None, name: str, shape: tuple[int, ...], dtype, order: str = "F"
-) -> np.ndarray | None:
-    """``workspace(name, shape, dtype, order)``, or None (NumPy then allocates)."""
-    return None if workspace is None else workspace(name, shape, dtype, order)
+def _order(a: np.ndarray) -> str:
+    """``a``'s memory order, "F" or "C" (for a new array laid out like ``a``)."""
+    return "F" if a.flags.f_contiguous and not a.flags.c_contiguous else "C"
+
+
+def _dtype(a: np.ndarray, b: np.ndarray) -> np.dtype:
+    """The dtype of a product of ``a`` and ``b`` (``np.result_type``, fast when equal)."""
+    return a.dtype if a.dtype == b.dtype else np.result_type(a, b)
 
 
 def n_layers(params: dict[str, np.ndarray]) -> int:
@@ -318,7 +323,7 @@ def L_model_forward(
         if workspace is None or (l == 1 and W1X is not None):
             return None
         W = params[f"W{l}"]
-        return workspace(f"Z{l}", (W.shape[0], m), np.result_type(W, A_prev))
+        return workspace(f"Z{l}", (W.shape[0], m), _dtype(W, A_prev), _order(A_prev))
 
     for l in range(1, L):
         A, cache = linear_activation_forward(
@@ -457,20 +462,23 @@ def linear_backward(
         ``Σ_i dZ[:, i]``: the seeds' ``(1/m) np.sum(dZ, axis=1, keepdims=True)``.
     """
     A_prev, W = cache.A_prev, cache.W
-    dtype = np.result_type(dZ, A_prev)
-    order = "C" if W.flags.c_contiguous else "F"  # W's, for a fast update W -= dW
-    dW = np.matmul(dZ, A_prev.T, out=_take(workspace, f"dW{layer}", W.shape, dtype, order))
-    if l2:
-        dW += l2 * W
     if workspace is None:
+        dW = dZ @ A_prev.T
         db = dZ.sum(axis=1, keepdims=True)
-    else:  # Σ_i dZ[:, i] as dZ @ ones, a matrix-vector product
+    else:  # the same into reused arrays (dW in W's order, for a fast W -= dW), and
+        # Σ_i dZ[:, i] as the matrix-vector product dZ @ ones
+        order = "C" if W.flags.c_contiguous else "F"
+        dW = np.matmul(dZ, A_prev.T, out=workspace(f"dW{layer}", W.shape, _dtype(dZ, A_prev),
+                                                   order))
         db = np.matmul(dZ, workspace.ones(dZ.shape[1], dZ.dtype),
                        out=workspace(f"db{layer}", (dZ.shape[0], 1), dZ.dtype))
+    if l2:
+        dW += l2 * W
     if not need_dA_prev:
         dA_prev = None
     else:
-        out = _take(workspace, f"dA{layer - 1}", A_prev.shape, np.result_type(W, dZ))
+        out = None if workspace is None else workspace(
+            f"dA{layer - 1}", A_prev.shape, _dtype(W, dZ), _order(A_prev))
         if W.shape[0] == 1:  # one unit: Wᵀ dZ is an outer product, no sums (3x faster)
             dA_prev = np.multiply(W.T, dZ, out=out)
         else:
@@ -578,7 +586,8 @@ def L_model_backward(
     """
     L = len(caches)
     acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
-    dZ = np.subtract(AL, Y, out=_take(workspace, f"dZ{L}", AL.shape, AL.dtype))
+    dZ = AL - Y if workspace is None else np.subtract(
+        AL, Y, out=workspace(f"dZ{L}", AL.shape, AL.dtype, _order(AL)))
     if sample_weight is None:
         m = float(Y.shape[1])
         dZ /= m / scale

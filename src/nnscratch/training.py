@@ -43,6 +43,12 @@ from .optimizers import Momentum, Optimizer
 
 __all__ = ["Problem", "TrainingResult", "minibatches", "train"]
 
+#: The smallest batch (its width times the widest layer, in values) for which the
+#: training loop reuses its arrays (a :class:`~nnscratch.network.Workspace`): that
+#: saves allocating and touching fresh memory every step, but for small arrays (the
+#: cat model's 20 x 209) allocating is cheaper than the bookkeeping.
+WORKSPACE_MIN_SIZE = 16384
+
 
 @dataclass
 class Problem:
@@ -114,7 +120,9 @@ def minibatches(m: int, batch_size: int | None, shuffle: bool, rng) -> Iterator[
         yield slice(start, stop) if order is None else np.sort(order[start:stop])
 
 
-def _columns(X: np.ndarray, batch: slice | np.ndarray, workspace: Workspace) -> np.ndarray:
+def _columns(
+    X: np.ndarray, batch: slice | np.ndarray, workspace: Workspace | None
+) -> np.ndarray:
     """``X[:, batch]``, the batch's examples, gathered into a reused array.
 
     When ``X`` is the transposed view of row-major ``(m, n_x)`` data (what the
@@ -123,10 +131,8 @@ def _columns(X: np.ndarray, batch: slice | np.ndarray, workspace: Workspace) -> 
     exactly those rows. (``mode="clip"`` skips the bounds check, which would make
     ``np.take`` buffer its output; the indices come from a permutation.)
     """
-    if isinstance(batch, slice):
-        return X[:, batch]
     rows = X.T
-    if not rows.flags.c_contiguous:
+    if isinstance(batch, slice) or workspace is None or not rows.flags.c_contiguous:
         return X[:, batch]
     out = workspace("X", (X.shape[0], len(batch)), X.dtype)
     np.take(rows, batch, axis=0, out=out.T, mode="clip")
@@ -199,7 +205,9 @@ def train(
     # Gradient descent's step is linear in the gradient: the backward pass then
     # returns lr*dW (one multiplication of dZ_L) and the step is W -= lr*dW in one pass.
     scaled = first is None
-    workspace = Workspace()
+    widest = max(params[f"b{l}"].shape[0] for l in range(1, len(params) // 2 + 1))
+    width = m if batch_size is None else min(batch_size, m)
+    workspace = Workspace() if widest * width >= WORKSPACE_MIN_SIZE else None
     callbacks.on_train_begin(estimator, {"max_iter": max_iter, "n_samples": m})
     n_iter, stopped_early, interrupted = 0, False, False
     try:
