@@ -170,3 +170,55 @@ def test_batches_are_gathered_into_one_array_equal_to_fancy_indexing():
     np.testing.assert_array_equal(training._columns(strided, idx, ws), X.T[:, idx])
     np.testing.assert_array_equal(training._columns(X.T, idx, None), X.T[:, idx])
     assert training._columns(X.T, slice(2, 5), ws).base is not None  # a view, no copy
+
+
+@pytest.mark.parametrize("batch_size", [16, None])
+@pytest.mark.parametrize("workspace_min_size", [0, training.WORKSPACE_MIN_SIZE])
+def test_training_on_some_rows_equals_training_on_their_copy(
+    batch_size, workspace_min_size, monkeypatch
+):
+    """Early stopping's training set is a list of rows of the data, never a copy."""
+    from nnscratch.callbacks import CallbackList
+    from nnscratch.initializers import initialize_parameters
+    from nnscratch.network import hidden_activations
+    from nnscratch.optimizers import GradientDescent, make_schedule
+
+    monkeypatch.setattr(training, "WORKSPACE_MIN_SIZE", workspace_min_size)
+    rng = np.random.RandomState(0)
+    X = rng.rand(90, 12)  # (m, n_x) rows, as the estimators get them
+    rows = np.sort(rng.choice(90, 70, replace=False))
+    Y = (X[rows, :1].T > 0.5).astype(float)
+    fits = []
+    for problem in [
+        training.Problem(X=X.T, Y=Y, sample_weight=None, rows=rows,
+                         activations=hidden_activations("relu", 1)),
+        training.Problem(X=X[rows].T, Y=Y, sample_weight=None,
+                         activations=hidden_activations("relu", 1)),
+    ]:
+        params = initialize_parameters([12, 8, 1], "he", 0)
+        training.train(None, problem, params, GradientDescent(0.1), max_iter=4,
+                       batch_size=batch_size, shuffle=True, rng=np.random.RandomState(1),
+                       schedule=make_schedule("constant"), learning_rate_init=0.1,
+                       callbacks=CallbackList(None))
+        fits.append(params)
+    for key, value in fits[0].items():
+        np.testing.assert_array_equal(value, fits[1][key])
+
+
+def test_early_stopping_with_minibatches_does_not_copy_the_training_data():
+    import tracemalloc
+
+    rng = np.random.RandomState(0)
+    X = rng.rand(20000, 100).astype(np.float32)
+    y = (X[:, 0] > X[:, 1]).astype(int)
+    clf = NeuralNetworkClassifier((32,), solver="adam", learning_rate=0.01, batch_size=256,
+                                  max_iter=3, early_stopping=True, validation_fraction=0.1,
+                                  random_state=0)
+    tracemalloc.start()
+    try:
+        clf.fit(X, y)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak <= 0.25 * X.nbytes  # the validation tenth is copied, not the rest
+    assert clf.score(X, y) > 0.9

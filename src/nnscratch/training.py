@@ -56,10 +56,11 @@ class Problem:
 
     Attributes
     ----------
-    X : ndarray of shape (n_x, m)
-        Training inputs, one column per example (usually a transposed view).
+    X : ndarray of shape (n_x, m_X)
+        Inputs, one column per example (usually a transposed view).
     Y : ndarray of shape (n_L, m)
-        Targets: 0/1 for a sigmoid output, one-hot columns for softmax.
+        Targets of the m training examples: 0/1 for a sigmoid output, one-hot
+        columns for softmax.
     sample_weight : ndarray of shape (m,) or None
     activations : list of Activation
         The hidden layers' activations.
@@ -70,6 +71,10 @@ class Problem:
         Dropout keep probabilities of the hidden layers.
     X_val, Y_val : ndarray or None
         A validation set in the same layout, for ``val_loss`` and ``val_score``.
+    rows : ndarray of int of shape (m,) or None
+        The columns of ``X`` that are the training examples, in the order of ``Y``
+        (early stopping holds the others out), so that the data need not be copied;
+        None when they are all of ``X``'s columns.
     """
 
     X: np.ndarray
@@ -81,6 +86,12 @@ class Problem:
     keep_probs: Sequence[float] | None = None
     X_val: np.ndarray | None = None
     Y_val: np.ndarray | None = None
+    rows: np.ndarray | None = None
+
+    @property
+    def n_samples(self) -> int:
+        """m, the number of training examples."""
+        return self.Y.shape[1]
 
 
 @dataclass
@@ -198,8 +209,10 @@ def train(
     NonFiniteWeightsError
         When a cost is not finite: the weights have diverged.
     """
-    X, Y, w = problem.X, problem.Y, problem.sample_weight
-    m = X.shape[1]
+    X, Y, w, rows = problem.X, problem.Y, problem.sample_weight, problem.rows
+    m = problem.n_samples
+    if rows is not None and (rowspace or batch_size is None or batch_size >= m):
+        X, rows = X[:, rows], None  # every step reads all of them: gather them once
     first = RowSpaceLinear(params["W1"], X) if rowspace else None
     updated = params if first is None else {k: v for k, v in params.items() if k != "W1"}
     # Gradient descent's step is linear in the gradient: the backward pass then
@@ -220,15 +233,16 @@ def train(
                 m_b = Y_b.shape[1] if w_b is None else float(np.sum(w_b))
                 if first is None:
                     AL, caches = L_model_forward(
-                        _columns(X, batch, workspace), params, problem.activations,
+                        _columns(X, batch if rows is None else rows[batch], workspace),
+                        params, problem.activations,
                         problem.output, problem.keep_probs, rng, workspace=workspace,
                     )
                 else:
                     full = isinstance(batch, slice) and batch == slice(None)
-                    rows = None if full else batch
+                    part = None if full else batch
                     AL, caches = L_model_forward(
                         None, params, problem.activations, problem.output, problem.keep_probs,
-                        rng, W1X=first.forward(rows),
+                        rng, W1X=first.forward(part),
                     )
                 cost = compute_cost(
                     caches[-1][1].Z, Y_b, problem.output, updated, problem.alpha, w_b
@@ -249,7 +263,7 @@ def train(
                 )
                 if first is not None:
                     beta = optimizer.beta if isinstance(optimizer, Momentum) else 0.0
-                    first.step(grads.pop("dZ1"), optimizer.learning_rate, rows,  # dZ1 is ∂J/∂Z1
+                    first.step(grads.pop("dZ1"), optimizer.learning_rate, part,  # dZ1 is ∂J/∂Z1
                                weight_decay=problem.alpha / m_b, momentum=beta,
                                dampening=beta, m=1.0)
                 optimizer.update(updated, grads, scaled=scaled)
