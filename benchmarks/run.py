@@ -89,6 +89,67 @@ def gemm_peak(n: int, dtype) -> float:
     return 2.0 * n**3 / best
 
 
+def gemm_floor_numpy(dims, m: int, batch_size: int, epochs: int, train: bool = True):
+    """The time of the matrix products alone, with NumPy's BLAS: the GEMMs of every
+    step of training (``Z_l = W_l A_(l-1)``, ``dW_l = dZ_l A_(l-1)^T``, ``dA_(l-1) =
+    W_l^T dZ_l`` for l >= 2), or of a forward pass by batches when ``train`` is False,
+    in the library's layouts (examples' columns contiguous, weights row-major), with
+    nothing else: no gather, no element-wise work, no Python around it. Best of 3."""
+    rng = np.random.default_rng(0)
+    f32 = np.float32
+    W = [None] + [rng.random((dims[l], dims[l - 1]), dtype=f32) for l in range(1, len(dims))]
+    sizes = [min(batch_size, m - s) for s in range(0, m, batch_size)]
+
+    def buffers(mb):
+        A = [np.asfortranarray(rng.random((n, mb), dtype=f32)) for n in dims]
+        return A, [np.empty_like(a) for a in A], [np.empty_like(w) for w in W[1:]]
+
+    bufs = {mb: buffers(mb) for mb in set(sizes)}
+    L = len(dims) - 1
+
+    def run():
+        for _ in range(epochs):
+            for mb in sizes:
+                A, dA, dW = bufs[mb]
+                for l in range(1, L + 1):
+                    np.matmul(W[l], A[l - 1], out=A[l])
+                if not train:
+                    continue
+                for l in range(L, 0, -1):
+                    np.matmul(A[l], A[l - 1].T, out=dW[l - 1])
+                    if l > 1:
+                        np.matmul(W[l].T, A[l], out=dA[l - 1])
+
+    return best_time(run, repeat=3)[0]
+
+
+def gemm_floor_torch(torch, dims, m: int, batch_size: int, epochs: int, train: bool = True):
+    """:func:`gemm_floor_numpy` with PyTorch's BLAS (examples as rows, its layout)."""
+    g = torch.Generator().manual_seed(0)
+    W = [None] + [torch.rand(dims[l], dims[l - 1], generator=g) for l in range(1, len(dims))]
+    sizes = [min(batch_size, m - s) for s in range(0, m, batch_size)]
+    acts = {mb: [torch.rand(mb, n, generator=g) for n in dims] for mb in set(sizes)}
+    dA = {mb: [torch.empty(mb, n) for n in dims] for mb in set(sizes)}
+    dW = [None] + [torch.empty_like(w) for w in W[1:]]
+    L = len(dims) - 1
+
+    def run():
+        with torch.no_grad():
+            for _ in range(epochs):
+                for mb in sizes:
+                    A = acts[mb]
+                    for l in range(1, L + 1):
+                        torch.matmul(A[l - 1], W[l].T, out=A[l])
+                    if not train:
+                        continue
+                    for l in range(L, 0, -1):
+                        torch.matmul(A[l].T, A[l - 1], out=dW[l])
+                        if l > 1:
+                            torch.matmul(A[l], W[l], out=dA[mb][l - 1])
+
+    return best_time(run, repeat=3)[0]
+
+
 def mlp_flops_forward(dims, m: int) -> float:
     """FLOPs of one forward pass over ``m`` examples."""
     return sum(2.0 * m * dims[i] * dims[i + 1] for i in range(len(dims) - 1))
@@ -341,6 +402,16 @@ def bench_minibatch(quick: bool, repeat: int) -> dict:
     for name, (t, k, _) in timed_p.items():
         res["predict"].append((name, t, k))
 
+    dims = [784, *hidden, 1]
+    log("[2, 3] the matrix products alone, NumPy and PyTorch ...")
+    res["gemm_fit"] = {"NumPy (OpenBLAS)": gemm_floor_numpy(dims, n, bs, epochs)}
+    res["gemm_predict"] = {"NumPy (OpenBLAS)": gemm_floor_numpy(dims, n, 4096, 1, False)}
+    if torch is not None:
+        blas = "MKL" if "BLAS_INFO=mkl" in torch.__config__.show() else "its BLAS"
+        name = f"PyTorch ({blas})"
+        res["gemm_fit"][name] = gemm_floor_torch(torch, dims, n, bs, epochs)
+        res["gemm_predict"][name] = gemm_floor_torch(torch, dims, n, n, 1, False)
+
     log("[4] peak memory of fit (tracemalloc) ...")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -414,6 +485,24 @@ def fmt_t(t):
 
 def fmt_ratio(r):
     return NA if r is None else f"{r:.1f}x"
+
+
+def gemm_floor_line(floors: dict, what: str, fastest_peer) -> str:
+    """The report's sentence on the time of the matrix products alone."""
+    if not floors:
+        return ""
+    line = (
+        f"The matrix products alone ({what}, in the same shapes and layouts, nothing "
+        "else): " + ", ".join(f"{name} {fmt_t(t)}" for name, t in floors.items()) + "."
+    )
+    ours = floors.get("NumPy (OpenBLAS)")
+    if fastest_peer and ours:
+        line += (
+            f" 1.5x faster than the fastest peer is {fmt_t(fastest_peer / 1.5)}: "
+            f"NumPy's BLAS takes {100 * ours / (fastest_peer / 1.5):.0f} % of that on "
+            "the products alone."
+        )
+    return line
 
 
 def build_report(args, info, peaks, cat, mb) -> str:
@@ -512,6 +601,10 @@ def build_report(args, info, peaks, cat, mb) -> str:
                 "small layers, element-wise work and the batch gather included."
             )
         out += ["", line]
+        peers = [t for name, t, *_ in mb["fit"] if t and name != "nnscratch"
+                 and not name.startswith("lean")]
+        out += ["", gemm_floor_line(mb["gemm_fit"], "of every training step",
+                                    min(peers, default=None))]
     out += ["", f"## 3. predict_proba on {mb['n']} x 784 float32", ""]
     out.append("| implementation | time | runs | nnscratch speed-up |")
     out.append("|---|---:|---:|---:|")
@@ -526,6 +619,12 @@ def build_report(args, info, peaks, cat, mb) -> str:
             (
                 f"The physical limit: the forward pass is {pflops / 1e9:.0f} GFLOP, at least "
                 f"{fmt_t(pflops / peaks['f32'])} at the measured float32 GEMM peak."
+            ),
+            "",
+            gemm_floor_line(
+                mb["gemm_predict"], "of the forward pass",
+                min((t for name, t, _ in mb["predict"]
+                     if name != "nnscratch" and not name.startswith("lean")), default=None),
             ),
         ]
     out += ["", "## 4. Peak memory of fit (extra bytes over the data)", ""]

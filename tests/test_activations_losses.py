@@ -7,7 +7,15 @@ import pytest
 from scipy.special import expit
 from sklearn.metrics import log_loss
 
-from nnscratch.activations import ACTIVATIONS, leaky_relu, relu, sigmoid, softmax, tanh
+from nnscratch.activations import (
+    ACTIVATIONS,
+    IN_PLACE,
+    leaky_relu,
+    relu,
+    sigmoid,
+    softmax,
+    tanh,
+)
 from nnscratch.losses import (
     binary_cross_entropy,
     binary_cross_entropy_from_logits,
@@ -108,3 +116,12 @@ def test_l2_penalty_is_the_course_formula():
     params = {"W1": np.array([[1.0, 2.0]]), "b1": np.array([[100.0]]), "W2": np.array([[3.0]])}
     assert l2_penalty(params, alpha=0.7, m=10) == pytest.approx(0.7 / 20 * (1 + 4 + 9))
     assert l2_penalty(params, alpha=0.0, m=10) == 0.0
+
+
+@pytest.mark.parametrize("forward", list(IN_PLACE))
+def test_in_place_forms_give_the_same_values_in_the_input_array(forward):
+    Z = np.array([[-1000.0, -2.0, 0.0, 0.5, 1000.0]], dtype=np.float32)
+    expected = forward(Z.copy())
+    A = IN_PLACE[forward](Z)
+    assert A is Z
+    np.testing.assert_array_equal(A, expected)

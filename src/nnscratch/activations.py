@@ -23,6 +23,7 @@ from scipy.special import expit
 
 __all__ = [
     "ACTIVATIONS",
+    "IN_PLACE",
     "Activation",
     "leaky_relu",
     "leaky_relu_backward",
@@ -179,4 +180,13 @@ ACTIVATIONS: dict[str, Activation] = {
     "leaky_relu": Activation(leaky_relu, leaky_relu_backward),
     "tanh": Activation(tanh, tanh_backward),
     "sigmoid": Activation(sigmoid, sigmoid_backward),
+}
+
+#: The built-in forward functions written to overwrite their input, for prediction,
+#: which keeps no ``Z``: ``A = g(Z)`` then needs no new array (and no fresh memory)
+#: per batch. The results are the same.
+IN_PLACE: dict[Callable[..., np.ndarray], Callable[[np.ndarray], np.ndarray]] = {
+    relu: lambda Z: np.maximum(Z, 0, out=Z),
+    tanh: lambda Z: np.tanh(Z, out=Z),
+    sigmoid: lambda Z: expit(Z, out=Z),
 }

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .activations import ACTIVATIONS, Activation, leaky_relu, leaky_relu_backward
+from .activations import ACTIVATIONS, IN_PLACE, Activation, leaky_relu, leaky_relu_backward
 from .losses import OUTPUTS, l2_penalty
 
 __all__ = [
@@ -370,6 +370,9 @@ def forward_logits(
     """
     L = n_layers(params)
     acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
+    forwards = [  # in place where built in: Z is not kept
+        next((g for f, g in IN_PLACE.items() if f is act.forward), act.forward) for act in acts
+    ]
     m = X.shape[1]
     WL = params[f"W{L}"]
     ZL = np.empty((WL.shape[0], m), dtype=np.result_type(X.dtype, WL.dtype))
@@ -384,7 +387,7 @@ def forward_logits(
             Z = workspace(f"Z{l}", (W.shape[0], min(chunk_size, m)), ZL.dtype)
             Z = np.matmul(W, A, out=Z[:, :A.shape[1]])
             Z += params[f"b{l}"]
-            A = acts[l - 1].forward(Z) if l < L else Z
+            A = forwards[l - 1](Z) if l < L else Z
         ZL[:, start:start + chunk_size] = A
     return ZL
 
