@@ -46,7 +46,7 @@ __all__ = [
 
 def _weighted_mean(losses: np.ndarray, sample_weight: np.ndarray | None) -> float:
     if sample_weight is None:
-        return float(np.mean(losses))
+        return float(losses.sum()) / losses.size  # np.mean, without its Python overhead
     return float(np.dot(losses, sample_weight) / np.sum(sample_weight))
 
 

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .activations import ACTIVATIONS, IN_PLACE, Activation, leaky_relu, leaky_relu_backward
+from .activations import ACTIVATIONS, Activation, in_place, leaky_relu, leaky_relu_backward
 from .losses import OUTPUTS, l2_penalty
 
 __all__ = [
@@ -227,6 +227,7 @@ def linear_activation_forward(
     mask: np.ndarray | None = None,
     WA_prev: np.ndarray | None = None,
     out: np.ndarray | None = None,
+    overwrite: bool = False,
 ) -> tuple[np.ndarray, Cache]:
     """One hidden layer, ``A = g(W A_prev + b)``, with optional inverted dropout.
 
@@ -246,6 +247,9 @@ def linear_activation_forward(
         A fixed dropout mask of 0s and 1s (used by gradient checks).
     WA_prev, out : ndarray of shape (n_l, m), optional
         See :func:`linear_forward`.
+    overwrite : bool, default=False
+        Compute a built-in ``A`` in ``Z``'s memory (:func:`nnscratch.activations.in_place`):
+        the cache then holds ``A`` as ``Z``, which the built-in backward passes accept.
 
     Returns
     -------
@@ -253,7 +257,7 @@ def linear_activation_forward(
     cache : (LinearCache, ActivationCache)
     """
     Z, linear_cache = linear_forward(A_prev, W, b, WA_prev, out)
-    A = activation.forward(Z)
+    A = (in_place(activation) if overwrite else activation).forward(Z)
     if mask is None and keep_prob >= 1.0:
         return A, (linear_cache, ActivationCache(Z, A))
     if mask is None:
@@ -296,7 +300,8 @@ def L_model_forward(
         ``params["W1"]`` and ``X`` are not used.
     workspace : Workspace, optional
         Write each layer's ``Z`` into the workspace's arrays (a training loop's
-        reused memory) instead of new ones.
+        reused memory) instead of new ones, and compute the built-in activations in
+        place (``overwrite`` of :func:`linear_activation_forward`).
 
     Returns
     -------
@@ -336,6 +341,7 @@ def L_model_forward(
             mask=None if masks is None else masks[l - 1],
             WA_prev=W1X if l == 1 else None,
             out=Z_out(l, A),
+            overwrite=workspace is not None,
         )
         caches.append(cache)
     ZL, linear_cache = linear_forward(
@@ -370,9 +376,7 @@ def forward_logits(
     """
     L = n_layers(params)
     acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
-    forwards = [  # in place where built in: Z is not kept
-        next((g for f, g in IN_PLACE.items() if f is act.forward), act.forward) for act in acts
-    ]
+    forwards = [in_place(act).forward for act in acts]  # Z is not kept
     m = X.shape[1]
     WL = params[f"W{L}"]
     ZL = np.empty((WL.shape[0], m), dtype=np.result_type(X.dtype, WL.dtype))
@@ -514,7 +518,7 @@ def linear_activation_backward(
 
 
 def activation_backward(
-    dA: np.ndarray, cache: ActivationCache, activation: Activation
+    dA: np.ndarray, cache: ActivationCache, activation: Activation, overwrite: bool = False
 ) -> np.ndarray:
     """``dZ = (dA · D) * g'(Z)``: back through inverted dropout (if any) and ``g``.
 
@@ -523,6 +527,9 @@ def activation_backward(
     dA : ndarray of shape (n_l, m)
     cache : ActivationCache
     activation : Activation
+    overwrite : bool, default=False
+        Compute a built-in ``dZ`` in ``dA``'s memory
+        (:func:`nnscratch.activations.in_place`).
 
     Returns
     -------
@@ -531,7 +538,7 @@ def activation_backward(
     Z, A, D = cache
     if D is not None:
         dA = dA * D
-    return activation.backward(dA, Z, A)
+    return (in_place(activation) if overwrite else activation).backward(dA, Z, A)
 
 
 def L_model_backward(
@@ -569,7 +576,10 @@ def L_model_backward(
         Multiply every gradient by this factor. Gradient descent passes its learning
         rate, so that its update is the single pass ``W -= dW`` (see Notes).
     workspace : Workspace, optional
-        Write the gradients into the workspace's arrays instead of new ones.
+        Write the gradients into the workspace's arrays instead of new ones, and run
+        the built-in activations' backward passes in place (``overwrite`` of
+        :func:`activation_backward`). ``caches`` must come from
+        ``L_model_forward(..., workspace=workspace)``.
 
     Returns
     -------
@@ -603,7 +613,8 @@ def L_model_backward(
     for l in reversed(range(1, L + 1)):
         linear_cache, activation_cache = caches[l - 1]
         if l < L:  # a hidden layer: back through its activation (and dropout) first
-            dZ = activation_backward(dA, activation_cache, acts[l - 1])
+            dZ = activation_backward(dA, activation_cache, acts[l - 1],
+                                     overwrite=workspace is not None)
         if l == 1 and not dW1:
             grads["dZ1"] = dZ
             grads["db1"] = dZ.sum(axis=1, keepdims=True)
