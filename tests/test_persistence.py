@@ -529,3 +529,15 @@ def test_warm_start_continues_a_loaded_model(tmp_path):
     assert loaded.n_iter_ == 100
     np.testing.assert_allclose(loaded.params_["W1"], full.params_["W1"], rtol=1e-12)
     assert loaded.costs_ == pytest.approx(full.costs_, rel=1e-12)
+
+
+def test_column_major_weights_of_a_minibatch_fit_round_trip_exactly(tmp_path):
+    rng = np.random.RandomState(0)
+    X = rng.rand(300, 6).astype(np.float32)
+    y = (X[:, 0] > X[:, 1]).astype(int)
+    est = NeuralNetworkClassifier((8,), batch_size=32, max_iter=3, random_state=0).fit(X, y)
+    assert est.params_["W1"].flags.f_contiguous  # mini-batch fits use column-major weights
+    save(est, tmp_path / "m.npz")
+    back = load(tmp_path / "m.npz")
+    assert back.params_["W1"].flags.f_contiguous
+    np.testing.assert_array_equal(back.predict_proba(X), est.predict_proba(X))
