@@ -32,7 +32,9 @@ def assert_same_fit(a, b, rtol=1e-9):
     {"dropout": 0.2, "class_weight": "balanced"},
     {"learning_rate_schedule": "inverse_time", "decay_rate": 0.01},
 ])
-def test_rowspace_equals_plain(wide, settings):
+@pytest.mark.parametrize("workspace_min_size", [0, training.WORKSPACE_MIN_SIZE])
+def test_rowspace_equals_plain(wide, settings, workspace_min_size, monkeypatch):
+    monkeypatch.setattr(training, "WORKSPACE_MIN_SIZE", workspace_min_size)
     X, y = wide
     plain = NeuralNetworkClassifier((8, 4), init="lecun", learning_rate=0.05, max_iter=200,
                                     random_state=1, algorithm="plain", **settings).fit(X, y)

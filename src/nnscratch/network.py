@@ -27,6 +27,7 @@ from functools import partial
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from .activations import ACTIVATIONS, Activation, in_place, leaky_relu, leaky_relu_backward
 from .losses import OUTPUTS, l2_penalty
@@ -97,7 +98,7 @@ class Workspace:
         self._arrays: dict[tuple, np.ndarray] = {}
 
     def __call__(
-        self, name: str, shape: tuple[int, ...], dtype: np.dtype, order: str = "F"
+        self, name: str, shape: tuple[int, ...], dtype: DTypeLike, order: str = "F"
     ) -> np.ndarray:
         """The array called ``name`` of this shape, dtype and order (uninitialised at
         first)."""
@@ -107,7 +108,7 @@ class Workspace:
             arr = self._arrays[key] = np.empty(shape, dtype, order=order)
         return arr
 
-    def ones(self, m: int, dtype: np.dtype) -> np.ndarray:
+    def ones(self, m: int, dtype: DTypeLike) -> np.ndarray:
         """A column of m ones: ``dZ @ ones`` is the row sums ``Σ_i dZ[:, i]`` as one
         matrix-vector product (several times faster than ``dZ.sum(axis=1)``)."""
         key = ("ones", m, dtype)
@@ -573,8 +574,8 @@ def L_model_backward(
         features) and returns ``"dZ1"`` (``∂J/∂Z1``) instead, for the row-space form of
         the first layer (:mod:`nnscratch._rowspace`), which updates ``W1`` from it.
     scale : float, default=1.0
-        Multiply every gradient by this factor. Gradient descent passes its learning
-        rate, so that its update is the single pass ``W -= dW`` (see Notes).
+        Multiply every gradient by this positive factor. Gradient descent passes its
+        learning rate, so that its update is the single pass ``W -= dW`` (see Notes).
     workspace : Workspace, optional
         Write the gradients into the workspace's arrays instead of new ones, and run
         the built-in activations' backward passes in place (``overwrite`` of
