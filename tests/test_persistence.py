@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import make_moons
 
 from nnscratch.datasets import Preprocessor, load_train_test
@@ -441,21 +442,56 @@ def test_later_hyperparameters_round_trip(tmp_path, flower, kwargs):
             assert getattr(back, key) == getattr(est, key)
 
 
-def test_callbacks_and_dict_class_weights_are_not_stored(tmp_path, flower):
+def test_callbacks_are_not_stored_and_dict_class_weights_are_by_class(tmp_path, flower):
     callbacks = pytest.importorskip("nnscratch.callbacks")
     train, test = flower
-    if "callbacks" not in NeuralNetworkClassifier().get_params():
-        pytest.skip("the estimator takes no callbacks yet")
     seen = []
     cb = callbacks.LambdaCallback(on_iteration_end=lambda est, i, logs: seen.append(i))
     est = _fit_nn(train.X, train.y, callbacks=[cb], class_weight={0: 1.0, 1: 2.0})
     assert seen  # the callback ran during training
     save(est, tmp_path / "m.npz")
-    stored = load_bundle(tmp_path / "m.npz").settings["hyperparameters"]
+    settings = load_bundle(tmp_path / "m.npz").settings
+    stored = settings["hyperparameters"]
     assert "callbacks" not in stored and "class_weight" not in stored
+    assert settings["class_weight_by_class"] == [1.0, 2.0]
     back = load(tmp_path / "m.npz")
-    assert back.callbacks is None and back.class_weight is None
+    assert back.callbacks is None and back.class_weight == {0: 1.0, 1: 2.0}
     np.testing.assert_array_equal(back.predict_proba(test.X), est.predict_proba(test.X))
+    # training the loaded model again weighs the classes as the original did
+    refit = clone(est).set_params(callbacks=None).fit(train.X, train.y)
+    np.testing.assert_array_equal(clone(back).fit(train.X, train.y).params_["W1"],
+                                  refit.params_["W1"])
+
+
+def test_dict_class_weights_of_string_classes_with_one_missing(tmp_path):
+    X, y = make_moons(n_samples=120, noise=0.2, random_state=0)
+    labels = np.array(["cat", "dog"])[y]
+    est = NeuralNetworkClassifier((4,), max_iter=20, random_state=0,
+                                  class_weight={"dog": 3.0}).fit(X, labels)
+    save(est, tmp_path / "m.npz")
+    assert load_bundle(tmp_path / "m.npz").settings["class_weight_by_class"] == [None, 3.0]
+    assert load(tmp_path / "m.npz").class_weight == {"dog": 3.0}
+
+
+@pytest.mark.parametrize("by_class, message", [
+    ([1.0], "must hold 2 non-negative numbers or nulls"),
+    ([1.0, -2.0], "must hold 2 non-negative numbers or nulls"),
+    ([1.0, "2"], "must hold 2 non-negative numbers or nulls"),
+    ({"0": 1.0}, "must hold 2 non-negative numbers or nulls"),
+])
+def test_bad_class_weight_by_class_is_refused(tmp_path, by_class, message):
+    X, y = make_moons(n_samples=60, noise=0.2, random_state=0)
+    est = NeuralNetworkClassifier((3,), max_iter=5, random_state=0,
+                                  class_weight={0: 1.0, 1: 2.0}).fit(X, y)
+    save(est, tmp_path / "m.npz")
+    with np.load(tmp_path / "m.npz", allow_pickle=False) as f:
+        arrays = dict(f)
+    settings = json.loads(arrays["settings"].tobytes())
+    settings["class_weight_by_class"] = by_class
+    arrays["settings"] = np.frombuffer(json.dumps(settings).encode(), dtype=np.uint8)
+    np.savez(tmp_path / "bad.npz", **arrays)
+    with pytest.raises(ModelFileError, match=message):
+        load(tmp_path / "bad.npz")
 
 
 def test_multiclass_round_trip(tmp_path):

@@ -11,7 +11,9 @@ Layout of a model file (a NumPy ``.npz``, i.e. a zip of ``.npy`` arrays):
   library version, the estimator's name (one of two, looked up in a fixed table), its
   hyper-parameters (the vocabulary of ``type(est)().get_params()``; only JSON scalars,
   lists and None), the classes, ``n_iter_``, ``n_features_in_``, and optionally the
-  preprocessing, the class names and free-form training information.
+  preprocessing, the class names, free-form training information, and a dict
+  ``class_weight`` as one weight per class (``class_weight_by_class``; JSON keys
+  could not hold the classes).
 
 Loading uses ``np.load(..., allow_pickle=False)``, accepts only the keys above, checks
 every dtype, shape and value, and rebuilds the estimator through its constructor. Nothing
@@ -66,9 +68,11 @@ _SETTINGS_KEYS = {
     "format", "format_version", "library_version", "estimator", "hyperparameters",
     "classes", "classes_kind", "n_iter", "n_features_in", "n_layers",
     "preprocessing", "class_names", "training", "best_validation_score",
+    "class_weight_by_class",
 }
 _REQUIRED_SETTINGS = _SETTINGS_KEYS - {
-    "preprocessing", "class_names", "training", "best_validation_score"}
+    "preprocessing", "class_names", "training", "best_validation_score",
+    "class_weight_by_class"}
 #: 1-D float64 histories saved beside the parameters: ``<key>_`` on the estimator.
 _HISTORY_KEYS = ("costs", "loss_curve", "validation_scores", "validation_losses")
 
@@ -290,6 +294,9 @@ def save(
         "best_validation_score": _finite_or_none(getattr(estimator, "best_validation_score_",
                                                          None)),
     }
+    by_class = _class_weight_to_json(estimator)
+    if by_class is not None:
+        settings["class_weight_by_class"] = by_class
     blob = json.dumps(settings, allow_nan=False, sort_keys=True).encode("utf-8")
     arrays["settings"] = np.frombuffer(blob, dtype=np.uint8)
     _check_arrays(arrays, settings)  # the same checks as load()
@@ -458,6 +465,9 @@ def _build(arrays: dict[str, np.ndarray], path: Path) -> SavedModel:
         estimator.params_[f"b{l}"] = arrays[f"b{l}"]
     classes = _classes_from_json(settings, path)
     estimator.classes_ = classes
+    class_weight = _class_weight_from_json(settings, classes, path)
+    if class_weight is not None:
+        estimator.set_params(class_weight=class_weight)
     estimator.n_features_in_ = settings["n_features_in"]
     estimator.n_iter_ = settings["n_iter"]
     for key in _HISTORY_KEYS:
@@ -488,6 +498,38 @@ def _build(arrays: dict[str, np.ndarray], path: Path) -> SavedModel:
     if not isinstance(training, dict):
         raise _fail(path, "training must be a JSON object")
     return SavedModel(estimator, preprocessor, class_names, training, settings)
+
+
+def _class_weight_to_json(estimator: Any) -> list[float | None] | None:
+    """A dict ``class_weight`` as one weight per class of ``classes_`` (None where the
+    dict has none: such classes weigh 1), since JSON keys can only be strings."""
+    weights = estimator.get_params(deep=False).get("class_weight")
+    if not isinstance(weights, dict):
+        return None
+    by_class = []
+    for c in estimator.classes_:
+        w = weights.get(c.item() if isinstance(c, np.generic) else c)
+        ok, jv = _json_value(w)
+        if not ok or isinstance(jv, (bool, str, list)):
+            raise ValueError(f"class_weight[{c!r}] = {w!r} is not a finite number")
+        by_class.append(jv)
+    return by_class
+
+
+def _class_weight_from_json(settings: dict, classes: np.ndarray, path: Path) -> dict | None:
+    by_class = settings.get("class_weight_by_class")
+    if by_class is None:
+        return None
+    if "class_weight" in settings["hyperparameters"]:
+        raise _fail(path, "class_weight and class_weight_by_class are both given")
+    if not isinstance(by_class, list) or len(by_class) != len(classes) or not all(
+        w is None or (isinstance(w, (int, float)) and not isinstance(w, bool)
+                      and math.isfinite(w) and w >= 0)
+        for w in by_class
+    ):
+        raise _fail(path, f"class_weight_by_class must hold {len(classes)} non-negative "
+                          "numbers or nulls, one per class")
+    return {c.item(): float(w) for c, w in zip(classes, by_class) if w is not None}
 
 
 def _restore_fitted_extras(estimator: Any) -> None:
