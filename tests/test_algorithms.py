@@ -136,6 +136,27 @@ def test_minibatch_fit_equals_the_seeds_loop(dtype, rtol, workspace_min_size, mo
         np.testing.assert_allclose(clf.params_[key], value, rtol=rtol, atol=rtol * 1e-2)
 
 
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "leaky_relu"])
+def test_workspace_gives_the_same_results_with_dropout_and_weights(activation):
+    from nnscratch.initializers import initialize_parameters
+    from nnscratch.network import L_model_backward, L_model_forward, Workspace
+
+    rng = np.random.RandomState(2)
+    params = initialize_parameters([6, 5, 4, 1], "he", 0)
+    X, Y = rng.randn(13, 6).T, (rng.rand(1, 13) > 0.5).astype(float)
+    w = rng.rand(13) + 0.5
+    runs = []
+    for ws in (None, Workspace()):
+        AL, caches = L_model_forward(X, params, activation, keep_probs=[0.7, 0.8],
+                                     rng=np.random.RandomState(5), workspace=ws)
+        runs.append((AL.copy(), L_model_backward(AL, Y, caches, activation, alpha=0.2,
+                                                 sample_weight=w, workspace=ws)))
+    (AL, grads), (AL_ws, grads_ws) = runs
+    np.testing.assert_allclose(AL_ws, AL, rtol=1e-13)
+    for key, value in grads.items():
+        np.testing.assert_allclose(grads_ws[key], value, rtol=1e-12, atol=1e-15)
+
+
 def test_workspace_gives_the_same_results_and_reuses_its_arrays():
     from nnscratch.initializers import initialize_parameters
     from nnscratch.network import L_model_backward, L_model_forward, Workspace
