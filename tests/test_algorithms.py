@@ -5,6 +5,7 @@ import pytest
 from sklearn.base import clone
 
 from nnscratch import LogisticRegression, NeuralNetworkClassifier, training
+from nnscratch.callbacks import LambdaCallback
 
 
 @pytest.fixture(scope="module")
@@ -86,15 +87,81 @@ def test_auto_picks_rowspace_only_where_it_is_exact_and_faster(wide, monkeypatch
     real = training.RowSpaceLinear
     monkeypatch.setattr(training, "RowSpaceLinear", lambda *a: built.append(1) or real(*a))
     NeuralNetworkClassifier((8,), max_iter=200, random_state=0).fit(X, y)
-    assert built == [1]
+    NeuralNetworkClassifier((8,), max_iter=200, early_stopping=True, validation_fraction=0.2,
+                            random_state=0).fit(X, y)  # early stopping only reads W1
+    assert built == [1, 1]
     NeuralNetworkClassifier((8,), solver="adam", max_iter=200, random_state=0).fit(X, y)
     NeuralNetworkClassifier((8,), max_iter=200, random_state=0).fit(X[:, :40], y)  # m > n_x
-    NeuralNetworkClassifier((8,), max_iter=200, early_stopping=True, validation_fraction=0.2,
-                            random_state=0).fit(X, y)
-    assert built == [1]
+    NeuralNetworkClassifier((8,), max_iter=200, random_state=0,  # may write W1
+                            callbacks=[LambdaCallback(on_iteration_end=print)]).fit(X, y)
+    assert built == [1, 1]
     with pytest.raises(ValueError, match="algorithm='rowspace' cannot be used here: "
                        "solver='adam' is not linear"):
         NeuralNetworkClassifier((8,), solver="adam", algorithm="rowspace").fit(X, y)
+
+
+@pytest.mark.parametrize("settings", [{}, {"batch_size": 16, "alpha": 0.1}])
+def test_rowspace_with_early_stopping_equals_plain(wide, settings):
+    X, y = wide
+    plain = NeuralNetworkClassifier((8, 4), init="lecun", learning_rate=0.05, max_iter=300,
+                                    early_stopping=True, validation_fraction=0.25,
+                                    n_iter_no_change=20, random_state=1, algorithm="plain",
+                                    **settings).fit(X, y)
+    rowspace = clone(plain).set_params(algorithm="rowspace").fit(X, y)
+    assert plain.n_iter_ < 300  # it did stop early, and restored the best weights
+    assert rowspace.n_iter_ == plain.n_iter_
+    np.testing.assert_allclose(rowspace.validation_scores_, plain.validation_scores_)
+    np.testing.assert_allclose(rowspace.validation_losses_, plain.validation_losses_,
+                               rtol=1e-9)
+    assert rowspace.best_validation_score_ == plain.best_validation_score_
+    assert_same_fit(rowspace, plain)
+
+
+def test_rowspace_keeps_w1_up_to_date_only_for_callbacks_that_read_it(wide, monkeypatch):
+    from nnscratch.callbacks import Callback, CallbackList, EarlyStopping, History
+
+    X, y = wide
+    materialized = []
+    real = training.RowSpaceLinear.weights
+    monkeypatch.setattr(training.RowSpaceLinear, "weights",
+                        lambda self: materialized.append(1) or real(self))
+    NeuralNetworkClassifier((8,), max_iter=50, random_state=0, algorithm="rowspace",
+                            verbose=True).fit(X, y)
+    assert len(materialized) == 1  # at the end only: History and the printer read logs
+    from types import SimpleNamespace
+
+    Fitted = SimpleNamespace(params_={"W1": np.zeros((2, 3))})
+    stopper = EarlyStopping("val_score", n_iter_no_change=5)
+    stopper.on_train_begin(Fitted, {})
+    assert stopper.needs_weights(0, {"val_score": 0.5})  # improves: it keeps the weights
+    stopper.on_iteration_end(Fitted, 0, {"val_score": 0.5})
+    assert not stopper.needs_weights(1, {"val_score": 0.4})  # no better: it only counts
+    assert stopper.needs_weights(1, {"val_score": 0.6})
+    assert stopper.needs_weights(1, {"cost": 0.6})  # on_iteration_end will say what is wrong
+    stopper.restore_best_weights = False
+    assert not stopper.needs_weights(1, {"val_score": 0.6})
+    assert not History().needs_weights(0, {"cost": 1.0})
+    assert Callback().needs_weights(0, {})  # the safe answer
+    assert CallbackList([History(), Callback()]).needs_weights(0, {})
+    assert not CallbackList([History()]).needs_weights(0, {})
+
+
+def test_rowspace_product_and_forward_logits_from_it(wide):
+    from nnscratch._rowspace import RowSpaceLinear
+    from nnscratch.network import forward_logits
+
+    X, _ = wide
+    rng = np.random.RandomState(4)
+    W1_0 = rng.randn(5, X.shape[1])
+    first = RowSpaceLinear(W1_0, X[:40].T)
+    first.step(rng.randn(5, 40), lr=0.3, weight_decay=0.01)
+    W1X = first.product(X[40:].T)
+    np.testing.assert_allclose(W1X(), first.weights() @ X[40:].T, rtol=1e-10, atol=1e-12)
+    params = {"W1": first.weights(), "b1": rng.randn(5, 1), "W2": rng.randn(1, 5),
+              "b2": rng.randn(1, 1)}
+    np.testing.assert_allclose(forward_logits(None, params, "relu", chunk_size=7, W1X=W1X()),
+                               forward_logits(X[40:].T, params, "relu", chunk_size=7),
+                               rtol=1e-10)
 
 
 # ------------------------------------------------ the mini-batch path's fast kernels

@@ -263,6 +263,34 @@ class RowSpaceLinear:
             out += s * P0_B
         return out
 
+    def product(self, X_other: np.ndarray):
+        """``W1 @ X_other`` for other examples (a validation set), as a function that
+        computes it from the current ``W1``.
+
+        ``W1 X_other = s (W1_0 X_other) + C (Xᵀ X_other)``: both products with
+        ``X_other`` are made once, here, so that each call costs ``n_1 m m_other``
+        instead of ``n_1 n_x m_other``.
+
+        Parameters
+        ----------
+        X_other : ndarray of shape (n_x, m_other)
+
+        Returns
+        -------
+        callable
+            ``W1X()``, a new ndarray of shape (n_1, m_other) at each call.
+        """
+        X_other = np.asarray(X_other, dtype=self.dtype)
+        P0 = self.W1_0 @ X_other
+        G = self.X.T @ X_other
+
+        def W1X() -> np.ndarray:
+            out = self.C @ G
+            out += P0 if self.s == 1.0 else self.s * P0
+            return out
+
+        return W1X
+
     def _batch_buffers(self, mb: int) -> tuple[np.ndarray, np.ndarray]:
         bufs = self._buffers.get(mb)
         if bufs is None:

@@ -110,6 +110,16 @@ class Callback:
             ``"n_iter"`` (int), ``"stopped_early"`` and ``"interrupted"`` (bool).
         """
 
+    def needs_weights(self, iteration: int, logs: Logs) -> bool:
+        """Whether :meth:`on_iteration_end` will read ``estimator.params_`` this time.
+
+        Asked just before :meth:`on_iteration_end`, with the same arguments. True here,
+        the safe answer. The training loop's row-space form of the first layer
+        (:mod:`nnscratch._rowspace`) keeps ``W1`` in another form and writes it into
+        ``params_`` only when some callback answers True.
+        """
+        return True
+
     def __repr__(self) -> str:
         # Like scikit-learn: the constructor's arguments, read back from the attributes
         # of the same names (a subclass that stores them elsewhere just shows fewer).
@@ -161,6 +171,10 @@ class CallbackList(Callback):
             if cb.on_iteration_end(estimator, iteration, logs):
                 stop = True
         return stop
+
+    def needs_weights(self, iteration: int, logs: Logs) -> bool:
+        """True if any callback needs the weights."""
+        return any(cb.needs_weights(iteration, logs) for cb in self.callbacks)
 
     def on_train_end(self, estimator: Any, logs: Logs) -> None:
         """Call every callback, even if one raises; the first error is re-raised after."""
@@ -220,6 +234,9 @@ class History(Callback):
     def on_train_begin(self, estimator: Any, logs: Logs) -> None:
         self._clear()
 
+    def needs_weights(self, iteration: int, logs: Logs) -> bool:
+        return False  # it reads only the logs
+
     def on_iteration_end(self, estimator: Any, iteration: int, logs: Logs) -> None:
         cost = float(logs["cost"])
         self.loss_curve.append(cost)
@@ -277,6 +294,9 @@ class ProgressBar(Callback):
             mininterval=self.mininterval,
             dynamic_ncols=True,
         )
+
+    def needs_weights(self, iteration: int, logs: Logs) -> bool:
+        return False  # it reads only the logs
 
     def on_iteration_end(self, estimator: Any, iteration: int, logs: Logs) -> None:
         bar = self._bar
@@ -403,6 +423,12 @@ class EarlyStopping(Callback):
         if self.mode_ == "max":
             return value > self.best_score_ + self.tol
         return value < self.best_score_ - self.tol
+
+    def needs_weights(self, iteration: int, logs: Logs) -> bool:
+        """Only to keep them, when the monitored value improves."""
+        if self.monitor not in logs:
+            return True  # on_iteration_end says what is wrong
+        return self.restore_best_weights and self._improves(float(logs[self.monitor]))
 
     def on_iteration_end(self, estimator: Any, iteration: int, logs: Logs) -> bool:
         if self.monitor not in logs:

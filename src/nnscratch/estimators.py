@@ -23,7 +23,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from ._rowspace import MAX_SAMPLES, ROWSPACE_SOLVERS, rowspace_is_faster
 from .activations import ACTIVATIONS, softmax
-from .callbacks import Callback, CallbackList, EarlyStopping, History, LambdaCallback, ProgressBar
+from .callbacks import Callback, CallbackList, EarlyStopping, History, ProgressBar
 from .initializers import INITIALIZERS, check_random_state, initialize_parameters
 from .network import forward_logits, hidden_activations, n_layers
 from .optimizers import OPTIMIZERS, SCHEDULES, make_optimizer, make_schedule
@@ -182,14 +182,7 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
             if sys.stderr.isatty():
                 callbacks.append(ProgressBar())
             else:
-                every = self.cost_every
-
-                def report(estimator, iteration, logs):
-                    if iteration % every == 0:
-                        print(f"Cost after iteration {iteration}: {logs['cost']:.6f}",
-                              file=sys.stderr)
-
-                callbacks.append(LambdaCallback(on_iteration_end=report))
+                callbacks.append(_CostPrinter(self.cost_every))
         callbacks.extend(self.callbacks or [])
         return history, stopper, CallbackList(callbacks)
 
@@ -332,9 +325,10 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
     def _use_rowspace(self, problem, params, optimizer, max_iter) -> bool:
         """Whether to train the first layer in its exact row-space form.
 
-        It is exact for update rules linear in the gradient, when no callback reads
-        the weights during training, and faster when there are fewer examples than
-        features (:func:`nnscratch._rowspace.rowspace_is_faster`).
+        It is exact for update rules linear in the gradient, when no user callback
+        may change the weights during training (early stopping only reads them), and
+        faster when there are fewer examples than features
+        (:func:`nnscratch._rowspace.rowspace_is_faster`).
         """
         if self.algorithm == "plain":
             return False
@@ -342,8 +336,8 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
         reasons = []
         if self.solver not in ROWSPACE_SOLVERS:
             reasons.append(f"solver={self.solver!r} is not linear in the gradient")
-        if self.early_stopping or self.callbacks:
-            reasons.append("callbacks and early stopping read the weights while training")
+        if self.callbacks:
+            reasons.append("user callbacks may change the weights while training")
         if getattr(optimizer, "v", {}).get("dW1") is not None:
             reasons.append("the momentum of a previous fit continues")
         if m > MAX_SAMPLES:
@@ -433,6 +427,20 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
         ZL = self._logits(X)
         index = (ZL[0] > 0).astype(np.intp) if ZL.shape[0] == 1 else ZL.argmax(axis=0)
         return self.classes_[index]
+
+
+class _CostPrinter(Callback):
+    """``verbose`` without a terminal: the seeds' "Cost after iteration i" lines."""
+
+    def __init__(self, every: int) -> None:
+        self.every = every
+
+    def needs_weights(self, iteration, logs) -> bool:
+        return False
+
+    def on_iteration_end(self, estimator, iteration, logs) -> None:
+        if iteration % self.every == 0:
+            print(f"Cost after iteration {iteration}: {logs['cost']:.6f}", file=sys.stderr)
 
 
 _SHARED_PARAMETERS = """\

@@ -359,6 +359,7 @@ def forward_logits(
     params: dict[str, np.ndarray],
     activations: Sequence[Activation] | str = "relu",
     chunk_size: int = 4096,
+    W1X: np.ndarray | None = None,
 ) -> np.ndarray:
     """The output layer's logits ``Z_L`` for prediction: no caches, no dropout.
 
@@ -370,6 +371,9 @@ def forward_logits(
     chunk_size : int, default=4096
         Examples are processed this many columns at a time, so that each layer's
         ``Z`` and ``A`` stay in the processor's cache; the results are the same.
+    W1X : ndarray of shape (n_1, m), optional
+        The product ``W1 X``, already computed some other way (the row-space form of
+        the first layer); then ``params["W1"]`` and ``X`` are not used.
 
     Returns
     -------
@@ -378,19 +382,23 @@ def forward_logits(
     L = n_layers(params)
     acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
     forwards = [in_place(act).forward for act in acts]  # Z is not kept
-    m = X.shape[1]
+    columns = X if W1X is None else W1X  # what the chunks are taken from
+    m = columns.shape[1]
     WL = params[f"W{L}"]
-    ZL = np.empty((WL.shape[0], m), dtype=np.result_type(X.dtype, WL.dtype))
+    ZL = np.empty((WL.shape[0], m), dtype=np.result_type(columns.dtype, WL.dtype))
     # Each layer's Z goes into the same Fortran-ordered (example-major) array for
     # every chunk; a chunk of X's columns has that layout when X is the transposed
     # view of row-major data.
     workspace = Workspace()
     for start in range(0, m, chunk_size):
-        A = X[:, start:start + chunk_size]
+        A = columns[:, start:start + chunk_size]
         for l in range(1, L + 1):
-            W = params[f"W{l}"]
-            Z = workspace(f"Z{l}", (W.shape[0], min(chunk_size, m)), ZL.dtype)
-            Z = np.matmul(W, A, out=Z[:, :A.shape[1]])
+            if l == 1 and W1X is not None:
+                Z = A.copy()  # Z1 = W1 X + b1, without changing W1X
+            else:
+                W = params[f"W{l}"]
+                Z = workspace(f"Z{l}", (W.shape[0], min(chunk_size, m)), ZL.dtype)
+                Z = np.matmul(W, A, out=Z[:, :A.shape[1]])
             Z += params[f"b{l}"]
             A = forwards[l - 1](Z) if l < L else Z
         ZL[:, start:start + chunk_size] = A

@@ -197,8 +197,10 @@ def train(
         numbers the iterations given to the callbacks and to the schedule.
     rowspace : bool, default=False
         Train the first layer in row-space form (gradient descent or momentum
-        only). ``params["W1"]`` is then brought up to date when training ends, not
-        after every step: callbacks must not read it in between.
+        only). ``params["W1"]`` is then brought up to date when training ends, and
+        before an iteration's callbacks when one of them needs the weights
+        (:meth:`~nnscratch.callbacks.Callback.needs_weights`); what a callback writes
+        into it is not seen by the training.
 
     Returns
     -------
@@ -214,6 +216,7 @@ def train(
     if rows is not None and (rowspace or batch_size is None or batch_size >= m):
         X, rows = X[:, rows], None  # every step reads all of them: gather them once
     first = RowSpaceLinear(params["W1"], X) if rowspace else None
+    val_W1X = None if first is None or problem.X_val is None else first.product(problem.X_val)
     updated = params if first is None else {k: v for k, v in params.items() if k != "W1"}
     # Gradient descent's step is linear in the gradient: the backward pass then
     # returns lr*dW (one multiplication of dZ_L) and the step is W -= lr*dW in one pass.
@@ -271,10 +274,13 @@ def train(
                 weight_total += m_b
             logs = {"cost": total / weight_total, "learning_rate": optimizer.learning_rate}
             if problem.X_val is not None:
-                ZL = forward_logits(problem.X_val, params, problem.activations)
+                ZL = forward_logits(problem.X_val, params, problem.activations,
+                                    W1X=None if val_W1X is None else val_W1X())
                 logs["val_loss"] = compute_cost(ZL, problem.Y_val, problem.output)
                 logs["val_score"] = _accuracy(ZL, problem.Y_val)
             n_iter += 1
+            if first is not None and callbacks.needs_weights(epoch, logs):
+                np.copyto(params["W1"], first.weights())  # W1 = s·W1_0 + C·Xᵀ, for them
             if callbacks.on_iteration_end(estimator, epoch, logs):
                 stopped_early = True
                 break
