@@ -37,8 +37,10 @@ How a loop uses it, per iteration (the caller keeps ``b1`` and the other layers)
     layer.step(dZ1, lr, batch, weight_decay=alpha / m)  # instead of W1 -= lr * dW1
     params["W1"] = layer.weights()                      # at the end
 
-The training loop (:func:`nnscratch.training.train`) does this when ``W1`` is not
-needed during training (no callback reads the weights, no early stopping).
+The training loop (:func:`nnscratch.training.train`) does this when no user callback
+may change ``W1`` during training; it writes ``W1`` into the parameters only when a
+callback needs to read it (early stopping keeping the best weights), and computes the
+validation set's ``W1 X_val`` in the same form (:meth:`RowSpaceLinear.product`).
 """
 
 from __future__ import annotations
