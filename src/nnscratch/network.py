@@ -587,8 +587,9 @@ def L_model_backward(
     workspace : Workspace, optional
         Write the gradients into the workspace's arrays instead of new ones, and run
         the built-in activations' backward passes in place (``overwrite`` of
-        :func:`activation_backward`). ``caches`` must come from
-        ``L_model_forward(..., workspace=workspace)``.
+        :func:`activation_backward`). ``caches`` may hold arrays of the same
+        workspace (``L_model_forward(..., workspace=workspace)``): the gradients go
+        into other ones.
 
     Returns
     -------

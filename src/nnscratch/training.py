@@ -245,7 +245,7 @@ def train(
                     part = None if full else batch
                     AL, caches = L_model_forward(
                         None, params, problem.activations, problem.output, problem.keep_probs,
-                        rng, W1X=first.forward(part),
+                        rng, W1X=first.forward(part), workspace=workspace,
                     )
                 cost = compute_cost(
                     caches[-1][1].Z, Y_b, problem.output, updated, problem.alpha, w_b
