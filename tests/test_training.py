@@ -201,22 +201,39 @@ def test_class_weight_balanced_and_dict(moons):
     assert recall(balanced) > recall(plain)
 
 
+def peak_memory_of_fit(clf, X, y) -> int:
+    """The peak of the memory ``clf.fit(X, y)`` allocates (tracemalloc, which NumPy
+    reports its arrays to)."""
+    tracemalloc.start()
+    try:
+        clf.fit(X, y)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_float32_stays_float32_without_copying_the_data():
     rng = np.random.RandomState(0)
     X = rng.randn(20000, 200).astype(np.float32)
     y = (X[:, 0] + X[:, 1] > 0).astype(int)
     clf = NeuralNetworkClassifier((16,), solver="adam", learning_rate=0.01, max_iter=3,
                                   random_state=0)
-    tracemalloc.start()
-    try:
-        clf.fit(X, y)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert peak <= 0.5 * X.nbytes
+    assert peak_memory_of_fit(clf, X, y) <= 0.5 * X.nbytes
     assert all(v.dtype == np.float32 for v in clf.params_.values())
     assert all(v.dtype == np.float32 for v in clf.optimizer_.v.values())
     assert clf.predict_proba(X[:10]).dtype == np.float32
+
+
+def test_early_stopping_with_minibatches_does_not_copy_the_training_data():
+    rng = np.random.RandomState(0)
+    X = rng.rand(20000, 100).astype(np.float32)
+    y = (X[:, 0] > X[:, 1]).astype(int)
+    clf = NeuralNetworkClassifier((32,), solver="adam", learning_rate=0.01, batch_size=256,
+                                  max_iter=3, early_stopping=True, validation_fraction=0.1,
+                                  random_state=0)
+    # the validation tenth is copied, the training rows are read in place
+    assert peak_memory_of_fit(clf, X, y) <= 0.25 * X.nbytes
+    assert clf.score(X, y) > 0.9
 
 
 def test_ctrl_c_stops_cleanly_and_keeps_the_weights(moons):
