@@ -291,6 +291,12 @@ def _drop_setting(key):
     return edit
 
 
+def _both_class_weights(arrays, settings):
+    settings["hyperparameters"]["class_weight"] = "balanced"
+    settings["class_weight_by_class"] = [1.0, 2.0]
+    return arrays, settings
+
+
 @pytest.mark.parametrize(
     "edit, message",
     [
@@ -310,6 +316,11 @@ def _drop_setting(key):
         (_edit_settings(preprocessing={"kind": "exec"}), "bad preprocessing"),
         (_edit_settings(class_names=["a"]), "class_names"),
         (_edit_settings(training="x"), "training"),
+        (_edit_settings(class_weight_by_class=[1.0]), "2 non-negative numbers or nulls"),
+        (_edit_settings(class_weight_by_class=[1.0, -2.0]), "2 non-negative numbers or nulls"),
+        (_edit_settings(class_weight_by_class=[1.0, "2"]), "2 non-negative numbers or nulls"),
+        (_edit_settings(class_weight_by_class={"0": 1.0}), "2 non-negative numbers or nulls"),
+        (_both_class_weights, "class_weight and class_weight_by_class are both given"),
         (_edit_hyper(activation="__import__('os')"), "bad hyper-parameters"),
         (_edit_hyper(learning_rate=-1.0), "bad hyper-parameters"),
         (_edit_hyper(exec="print(1)"), "unknown hyper-parameter"),
@@ -471,27 +482,6 @@ def test_dict_class_weights_of_string_classes_with_one_missing(tmp_path):
     save(est, tmp_path / "m.npz")
     assert load_bundle(tmp_path / "m.npz").settings["class_weight_by_class"] == [None, 3.0]
     assert load(tmp_path / "m.npz").class_weight == {"dog": 3.0}
-
-
-@pytest.mark.parametrize("by_class, message", [
-    ([1.0], "must hold 2 non-negative numbers or nulls"),
-    ([1.0, -2.0], "must hold 2 non-negative numbers or nulls"),
-    ([1.0, "2"], "must hold 2 non-negative numbers or nulls"),
-    ({"0": 1.0}, "must hold 2 non-negative numbers or nulls"),
-])
-def test_bad_class_weight_by_class_is_refused(tmp_path, by_class, message):
-    X, y = make_moons(n_samples=60, noise=0.2, random_state=0)
-    est = NeuralNetworkClassifier((3,), max_iter=5, random_state=0,
-                                  class_weight={0: 1.0, 1: 2.0}).fit(X, y)
-    save(est, tmp_path / "m.npz")
-    with np.load(tmp_path / "m.npz", allow_pickle=False) as f:
-        arrays = dict(f)
-    settings = json.loads(arrays["settings"].tobytes())
-    settings["class_weight_by_class"] = by_class
-    arrays["settings"] = np.frombuffer(json.dumps(settings).encode(), dtype=np.uint8)
-    np.savez(tmp_path / "bad.npz", **arrays)
-    with pytest.raises(ModelFileError, match=message):
-        load(tmp_path / "bad.npz")
 
 
 def test_multiclass_round_trip(tmp_path):

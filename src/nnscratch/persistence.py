@@ -520,7 +520,7 @@ def _class_weight_from_json(settings: dict, classes: np.ndarray, path: Path) -> 
     by_class = settings.get("class_weight_by_class")
     if by_class is None:
         return None
-    if "class_weight" in settings["hyperparameters"]:
+    if settings["hyperparameters"].get("class_weight") is not None:
         raise _fail(path, "class_weight and class_weight_by_class are both given")
     if not isinstance(by_class, list) or len(by_class) != len(classes) or not all(
         w is None or (isinstance(w, (int, float)) and not isinstance(w, bool)
