@@ -15,17 +15,7 @@ import numpy as np
 from scipy.special import expit
 
 from nnscratch._rowspace import RowSpaceLinear
-
-
-def init_params(dims, seed: int, dtype) -> dict[str, np.ndarray]:
-    """The course's ``initialize_parameters_deep`` without the global random state."""
-    rng = np.random.RandomState(seed)
-    params = {}
-    for l in range(1, len(dims)):
-        W = rng.randn(dims[l], dims[l - 1]) / np.sqrt(dims[l - 1])
-        params[f"W{l}"] = W.astype(dtype)
-        params[f"b{l}"] = np.zeros((dims[l], 1), dtype=dtype)
-    return params
+from nnscratch.initializers import initialize_parameters
 
 
 def train_full_batch(X, Y, hidden, *, lr, n_iter, seed=1, rowspace=True):
@@ -51,7 +41,7 @@ def train_full_batch(X, Y, hidden, *, lr, n_iter, seed=1, rowspace=True):
     n_x, m = X.shape
     dims = [n_x, *hidden, 1]
     L = len(dims) - 1
-    p = init_params(dims, seed, dtype)
+    p = initialize_parameters(dims, "lecun", seed, dtype)  # the course's randn / sqrt(n)
     W = [None] + [p[f"W{l}"] for l in range(1, L + 1)]
     b = [None] + [p[f"b{l}"] for l in range(1, L + 1)]
     layer = RowSpaceLinear(W[1], X) if rowspace else None

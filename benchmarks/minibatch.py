@@ -23,14 +23,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
-
-def init_params(dims, seed: int, dtype):
-    rng = np.random.RandomState(seed)
-    W, b = [None], [None]
-    for l in range(1, len(dims)):
-        W.append((rng.randn(dims[l], dims[l - 1]) / np.sqrt(dims[l - 1])).astype(dtype))
-        b.append(np.zeros((dims[l], 1), dtype=dtype))
-    return W, b
+from nnscratch.initializers import initialize_parameters
 
 
 def train_minibatch(X, y, hidden, *, lr, epochs, batch_size, seed=0):
@@ -55,7 +48,9 @@ def train_minibatch(X, y, hidden, *, lr, epochs, batch_size, seed=0):
     m, n_x = X.shape
     dims = [n_x, *hidden, 1]
     L = len(dims) - 1
-    W, b = init_params(dims, seed, dtype)
+    p = initialize_parameters(dims, "lecun", seed, dtype)  # the course's randn / sqrt(n)
+    W = [None] + [p[f"W{l}"] for l in range(1, L + 1)]
+    b = [None] + [p[f"b{l}"] for l in range(1, L + 1)]
     yv = np.asarray(y, dtype=dtype)
     rng = np.random.RandomState(seed + 1)
     bufs = {}

@@ -15,19 +15,9 @@ import pytest
 from scipy.special import expit
 
 from nnscratch._rowspace import MAX_SAMPLES, RowSpaceLinear, rowspace_is_faster
+from nnscratch.initializers import initialize_parameters
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-
-
-def init_params(dims, seed, dtype):
-    """The course's deep initialisation: randn / sqrt(fan_in) from RandomState(seed)."""
-    rng = np.random.RandomState(seed)
-    params = {}
-    for l in range(1, len(dims)):
-        W = rng.randn(dims[l], dims[l - 1]) / np.sqrt(dims[l - 1])
-        params[f"W{l}"] = W.astype(dtype)
-        params[f"b{l}"] = np.zeros((dims[l], 1), dtype=dtype)
-    return params
 
 
 def batches_for_epoch(m, batch_size, rng, shuffle):
@@ -66,7 +56,7 @@ def train(
     n_x, m = X.shape
     dims = [n_x, *hidden, 1]
     L = len(dims) - 1
-    params = init_params(dims, seed, dtype)
+    params = initialize_parameters(dims, "lecun", seed, dtype)  # randn / sqrt(n_prev)
     velocity = {k: np.zeros_like(v) for k, v in params.items()}
     layer = RowSpaceLinear(params["W1"], X) if rowspace else None
     batch_rng = np.random.RandomState(seed + 1)
