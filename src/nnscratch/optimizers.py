@@ -129,10 +129,10 @@ class Optimizer(ABC):
     def gradient_scale(self) -> float:
         """A factor the gradients may come already multiplied by (see :meth:`update`).
 
-        1.0 here; :class:`GradientDescent`, whose step ``W -= lr*dW`` is linear in the
-        gradient, gives its learning rate, so that a backward pass that produces
-        ``lr*dW`` directly (``L_model_backward(scale=lr)``: one multiplication of
-        ``dZ_L``) makes the step a single pass, ``W -= dW``.
+        1.0 here. An optimizer whose step is ``W -= s*dW`` gives ``s``
+        (:class:`GradientDescent`: its learning rate), so that a backward pass that
+        produces ``s*dW`` directly (``L_model_backward(scale=s)``: one multiplication
+        of ``dZ_L``) makes the step a single pass, ``W -= dW``.
         """
         return 1.0
 
@@ -160,8 +160,9 @@ class Optimizer(ABC):
             the state was built for a network of other shapes (call :meth:`reset`).
         """
         pairs = [(name, W, self._grad_for(name, W, grads)) for name, W in params.items()]
-        if scaled and self.gradient_scale != 1.0:
-            self._step_scaled(pairs)
+        if scaled and self.gradient_scale != 1.0:  # the step is W -= s*dW, s*dW given
+            for _, W, scaled_dW in pairs:
+                W -= scaled_dW
             return
         self._begin_step()  # only once every gradient is known good: no half step
         for name, W, dW in pairs:
@@ -186,10 +187,6 @@ class Optimizer(ABC):
 
     def _begin_step(self) -> None:
         """Hook called once per :meth:`update`, before the parameters (Adam's ``t``)."""
-
-    def _step_scaled(self, pairs: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
-        """The step from gradients already multiplied by :attr:`gradient_scale`."""
-        raise NotImplementedError(f"{type(self).__name__} takes no scaled gradients")
 
     @abstractmethod
     def _step(self, key: str, W: np.ndarray, dW: np.ndarray, tmp: np.ndarray) -> None:
@@ -242,10 +239,6 @@ class GradientDescent(Optimizer):
     def _step(self, key: str, W: np.ndarray, dW: np.ndarray, tmp: np.ndarray) -> None:
         np.multiply(dW, self._learning_rate, out=tmp)
         W -= tmp
-
-    def _step_scaled(self, pairs: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
-        for _, W, lr_dW in pairs:  # W -= lr*dW in one pass
-            W -= lr_dW
 
 
 class Momentum(Optimizer):
