@@ -2,7 +2,7 @@
 
 from sklearn.exceptions import ConvergenceWarning
 
-__all__ = ["ConvergenceWarning", "NonFiniteWeightsError"]
+__all__ = ["ConvergenceWarning", "DatasetError", "InvalidParameterError", "NonFiniteWeightsError"]
 
 
 class NonFiniteWeightsError(FloatingPointError, ValueError):
@@ -11,4 +11,17 @@ class NonFiniteWeightsError(FloatingPointError, ValueError):
     The usual causes are a learning rate that is too high for the data, or input
     features that were not scaled (images should be divided by 255, tabular data
     standardised).
+    """
+
+
+class DatasetError(ValueError):
+    """The data cannot be read or is not usable; the message says what to do."""
+
+
+class InvalidParameterError(ValueError, TypeError):
+    """A hyper-parameter outside the type or range that :mod:`nnscratch._params` declares.
+
+    A ``ValueError`` everywhere (estimators, optimizers, schedules, model files, the
+    command line); also a ``TypeError``, as scikit-learn's error of the same name, so
+    that code that caught a wrong type as ``TypeError`` keeps working.
     """

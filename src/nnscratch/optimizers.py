@@ -41,6 +41,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ._params import check
+from .exceptions import InvalidParameterError
+
 __all__ = [
     "OPTIMIZERS",
     "SCHEDULES",
@@ -59,31 +62,27 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- checks
+# The constructors' arguments are the estimators' hyper-parameters under their own
+# names: their types and ranges come from the one table, nnscratch._params.
 
 
 def _as_float(name: str, value: Any, owner: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{owner}: {name} must be a number, got {value!r}")
+        raise InvalidParameterError(f"{owner}: {name} must be a number, got {value!r}")
     return float(value)
 
 
 def _as_int(name: str, value: Any, owner: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{owner}: {name} must be an integer, got {value!r}")
+        raise InvalidParameterError(f"{owner}: {name} must be an integer, got {value!r}")
     return int(value)
 
 
 def _check_positive(name: str, value: Any, owner: str) -> float:
     value = _as_float(name, value, owner)
     if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{owner}: {name} must be a positive finite number, got {value!r}")
-    return value
-
-
-def _check_beta(name: str, value: Any, owner: str) -> float:
-    value = _as_float(name, value, owner)
-    if not 0.0 <= value < 1.0:
-        raise ValueError(f"{owner}: {name} must be in [0, 1), got {value!r}")
+        raise InvalidParameterError(
+            f"{owner}: {name} must be a positive finite number, got {value!r}")
     return value
 
 
@@ -119,7 +118,7 @@ class Optimizer(ABC):
 
     @learning_rate.setter
     def learning_rate(self, value: float) -> None:
-        self._learning_rate = _check_positive("learning_rate", value, type(self).__name__)
+        self._learning_rate = check("learning_rate", value, owner=type(self).__name__)
 
     def reset(self) -> None:
         """Drop the state (moving averages, step count): the next step is a first step."""
@@ -271,7 +270,7 @@ class Momentum(Optimizer):
     estimator_params: ClassVar[dict[str, str]] = {"beta": "momentum"}
 
     def __init__(self, learning_rate: float, beta: float = 0.9) -> None:
-        self.beta = _check_beta("beta", beta, "Momentum")
+        self.beta = check("momentum", beta, owner="Momentum", shown="beta")
         super().__init__(learning_rate)
 
     def reset(self) -> None:
@@ -318,8 +317,8 @@ class RMSProp(Optimizer):
     estimator_params: ClassVar[dict[str, str]] = {"beta": "beta_2", "epsilon": "epsilon"}
 
     def __init__(self, learning_rate: float, beta: float = 0.9, epsilon: float = 1e-8) -> None:
-        self.beta = _check_beta("beta", beta, "RMSProp")
-        self.epsilon = _check_positive("epsilon", epsilon, "RMSProp")
+        self.beta = check("beta_2", beta, owner="RMSProp", shown="beta")
+        self.epsilon = check("epsilon", epsilon, owner="RMSProp")
         super().__init__(learning_rate)
 
     def reset(self) -> None:
@@ -391,9 +390,9 @@ class Adam(Optimizer):
         beta_2: float = 0.999,
         epsilon: float = 1e-8,
     ) -> None:
-        self.beta_1 = _check_beta("beta_1", beta_1, "Adam")
-        self.beta_2 = _check_beta("beta_2", beta_2, "Adam")
-        self.epsilon = _check_positive("epsilon", epsilon, "Adam")
+        self.beta_1 = check("beta_1", beta_1, owner="Adam")
+        self.beta_2 = check("beta_2", beta_2, owner="Adam")
+        self.epsilon = check("epsilon", epsilon, owner="Adam")
         super().__init__(learning_rate)
 
     def reset(self) -> None:
@@ -490,7 +489,8 @@ Schedule = Callable[[float, int], float]
 def _check_epoch(epoch: Any) -> int:
     epoch = _as_int("epoch", epoch, "schedule")
     if epoch < 0:
-        raise ValueError(f"schedule: epoch must be a non-negative integer, got {epoch!r}")
+        raise InvalidParameterError(
+            f"schedule: epoch must be a non-negative integer, got {epoch!r}")
     return epoch
 
 
@@ -553,10 +553,7 @@ class StepSchedule:
 
     def __post_init__(self) -> None:
         _check_decay_rate(self.decay_rate)
-        if _as_int("time_interval", self.time_interval, "StepSchedule") < 1:
-            raise ValueError(
-                f"StepSchedule: time_interval must be a positive integer, got {self.time_interval!r}"
-            )
+        check("decay_interval", self.time_interval, owner="StepSchedule", shown="time_interval")
 
     def __call__(self, learning_rate_init: float, epoch: int) -> float:
         """The learning rate for ``epoch`` (0-based), a float."""
@@ -566,11 +563,7 @@ class StepSchedule:
 
 
 def _check_decay_rate(value: Any) -> None:
-    value = _as_float("decay_rate", value, "schedule")
-    if not (math.isfinite(value) and value >= 0):
-        raise ValueError(
-            f"schedule: decay_rate must be a non-negative finite number, got {value!r}"
-        )
+    check("decay_rate", value, owner="schedule")
 
 
 #: The learning-rate schedules by name.

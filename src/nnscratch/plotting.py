@@ -23,7 +23,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from .persistence import atomic_write
+from ._files import atomic_write
 
 __all__ = [
     "plot_cost_curves",

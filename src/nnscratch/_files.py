@@ -1,0 +1,52 @@
+"""File helpers: writing a file so that it is never seen half-written."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+__all__ = ["atomic_write"]
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
+    """Call ``write(tmp_path)`` on a temporary file in ``path``'s folder, then rename it.
+
+    The target is never seen half-written: on any error the temporary file is removed
+    and the target is left as it was.
+
+    Parameters
+    ----------
+    path : path-like
+        The file to write; its folder must exist.
+    write : callable
+        ``write(tmp_path)`` writes the whole content to the file named ``tmp_path``.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``path``'s folder does not exist.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder}: no such folder for the output file")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
