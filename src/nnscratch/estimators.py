@@ -10,8 +10,10 @@ three or more give a softmax output layer with the categorical cross-entropy.
 
 from __future__ import annotations
 
+import math
 import numbers
 import sys
+from typing import Any
 
 import numpy as np
 from scipy.special import expit
@@ -21,39 +23,20 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from ._params import PARAMETERS, check
 from ._rowspace import MAX_SAMPLES, ROWSPACE_SOLVERS, rowspace_is_faster
-from .activations import ACTIVATIONS, softmax
+from .activations import softmax
 from .callbacks import Callback, CallbackList, EarlyStopping, History, ProgressBar
-from .initializers import INITIALIZERS, check_random_state, initialize_parameters
+from .exceptions import InvalidParameterError
+from .initializers import check_random_state, initialize_parameters
 from .network import forward_logits, hidden_activations, n_layers
-from .optimizers import OPTIMIZERS, SCHEDULES, make_optimizer, make_schedule
+from .optimizers import make_optimizer, make_schedule
 from .training import Problem, train
 
 __all__ = ["LogisticRegression", "NeuralNetworkClassifier"]
 
 def _fail(name, value, requirement):
-    raise ValueError(f"{name}={value!r} is not valid: {requirement}.")
-
-
-def _check_real(name, value, low=None, high=None, low_open=False, high_open=False):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        _fail(name, value, "it must be a finite number")
-    if low is not None and (value <= low if low_open else value < low):
-        _fail(name, value, f"it must be {'>' if low_open else '>='} {low}")
-    if high is not None and (value >= high if high_open else value > high):
-        _fail(name, value, f"it must be {'<' if high_open else '<='} {high}")
-
-
-def _check_int(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        _fail(name, value, "it must be an integer")
-    if value < low:
-        _fail(name, value, f"it must be >= {low}")
-
-
-def _check_choice(name, value, choices):
-    if not isinstance(value, str) or value not in choices:
-        _fail(name, value, f"choose one of {', '.join(map(repr, choices))}")
+    raise InvalidParameterError(f"{name}={value!r} is not valid: {requirement}.")
 
 
 def _draw_seed(rng) -> int:
@@ -97,48 +80,29 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
         if len(rates) != n_hidden:
             _fail("dropout", rates, f"give one rate or {n_hidden} (one per hidden layer)")
         for rate in rates:
-            _check_real("dropout", rate, low=0.0, high=1.0, high_open=True)
+            check("dropout", rate)
         return None if not any(rates) else [1.0 - rate for rate in rates]
 
     def _validate_hyperparameters(self) -> None:
-        _check_choice("solver", self.solver, list(OPTIMIZERS))
-        _check_real("learning_rate", self.learning_rate, low=0.0, low_open=True)
-        _check_choice("learning_rate_schedule", self.learning_rate_schedule, list(SCHEDULES))
-        _check_real("decay_rate", self.decay_rate, low=0.0)
-        _check_int("decay_interval", self.decay_interval, 1)
-        _check_real("momentum", self.momentum, low=0.0, high=1.0, high_open=True)
-        _check_real("beta_1", self.beta_1, low=0.0, high=1.0, high_open=True)
-        _check_real("beta_2", self.beta_2, low=0.0, high=1.0, high_open=True)
-        _check_real("epsilon", self.epsilon, low=0.0, low_open=True)
-        if self.batch_size is not None:
-            _check_int("batch_size", self.batch_size, 1)
-        _check_real("alpha", self.alpha, low=0.0)
-        _check_int("max_iter", self.max_iter, 1)
-        _check_real("validation_fraction", self.validation_fraction, low=0.0, high=1.0,
-                    low_open=True, high_open=True)
-        _check_int("n_iter_no_change", self.n_iter_no_change, 1)
-        _check_real("tol", self.tol, low=0.0)
-        _check_int("cost_every", self.cost_every, 1)
-        _check_choice("algorithm", self.algorithm, ["auto", "plain", "rowspace"])
-        if not (self.class_weight is None or self.class_weight == "balanced"
-                or isinstance(self.class_weight, dict)):
-            _fail("class_weight", self.class_weight, 'use None, "balanced" or a dict')
-        if self.callbacks is not None:
-            for callback in self.callbacks:
-                if not isinstance(callback, Callback):
-                    _fail("callbacks", self.callbacks,
-                          "give a list of nnscratch.callbacks.Callback objects")
-        sizes = self._hidden_sizes()
-        for size in sizes:
-            _check_int("each of hidden_layer_sizes", size, 1)
+        """Check every hyper-parameter against the table :data:`nnscratch._params.PARAMETERS`.
+
+        Raises
+        ------
+        InvalidParameterError
+            A ``ValueError`` naming the parameter, its value and what it accepts.
+        """
+        per_layer = {"hidden_layer_sizes", "activation", "init", "dropout"}
+        for name, value in self.get_params(deep=False).items():
+            if name not in per_layer:
+                check(name, value)
+        for size in self._hidden_sizes():
+            check("hidden_layer_sizes", size, shown="each of hidden_layer_sizes")
         names = self._init_names()
         for name in [names] if isinstance(names, str) else names:
-            _check_choice("init", name, list(INITIALIZERS))
+            check("init", name)
         for name in self._activation_names():
-            _check_choice("activation", name, list(ACTIVATIONS))
-        _check_real("leaky_relu_slope", self._slope())
+            check("activation", name)
         self._keep_probs()
-        check_random_state(self.random_state)
 
     # ------------------------------------------------------------------- fitting
 
@@ -310,6 +274,7 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
             first_iteration=self.n_iter_, rowspace=rowspace,
         )
         self.n_iter_ += result.n_iter
+        self.interrupted_ = result.interrupted
         self.loss_curve_ += history.loss_curve
         self.costs_ += history.costs
         self.validation_scores_ += history.validation_scores
@@ -363,6 +328,160 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
                 f"{self.validation_fraction} of {len(y_index)} examples ({error}); use "
                 "more data or a larger validation_fraction, or turn early_stopping off."
             ) from None
+
+    # -------------------------------------------------------------- fitted state
+
+    #: 1-D float histories a model file keeps beside the parameters (``<key>_`` here).
+    _HISTORIES = ("costs", "loss_curve", "validation_scores", "validation_losses")
+    #: The JSON settings of :meth:`_get_fitted_state`; the first seven are always given.
+    _STATE_SETTINGS = ("hyperparameters", "classes", "classes_kind", "n_iter",
+                       "n_features_in", "n_layers", "best_validation_score",
+                       "class_weight_by_class")
+
+    def _get_fitted_state(self) -> dict[str, Any]:
+        """What a model file must hold to give this fitted estimator back.
+
+        Returns
+        -------
+        state : dict
+            ``state["arrays"]``: ``W1``, ``b1``, ..., ``WL``, ``bL`` as trained (the
+            seeds' shapes, float32 or float64, in their own memory order so that a
+            reloaded model computes exactly the same products) and the histories
+            ``costs``, ``loss_curve``, ``validation_scores``, ``validation_losses``
+            (1-D float64). ``state["settings"]``: JSON-able values only:
+            ``hyperparameters`` (those of :data:`nnscratch._params.PARAMETERS` marked
+            ``stored`` whose value is a JSON scalar or flat list), ``classes`` and
+            ``classes_kind``, ``n_iter``, ``n_features_in``, ``n_layers``,
+            ``best_validation_score`` and, for a dict ``class_weight``,
+            ``class_weight_by_class`` (one weight per class: JSON keys could not hold
+            the classes).
+
+        Raises
+        ------
+        ValueError
+            Not fitted, or classes or class weights that JSON cannot hold.
+        """
+        if not hasattr(self, "params_"):
+            raise ValueError("the estimator is not fitted; call fit(X, y) before save()")
+        hyper = {}
+        for key, value in self.get_params(deep=False).items():
+            if not PARAMETERS[key].stored:
+                continue
+            ok, jv = _json_value(value)
+            if ok:
+                hyper[key] = jv
+        classes_kind, classes = _classes_to_json(self.classes_)
+        n_layers = len(self.params_) // 2
+        arrays: dict[str, np.ndarray] = {}
+        for l in range(1, n_layers + 1):
+            arrays[f"W{l}"] = np.asarray(self.params_[f"W{l}"])
+            arrays[f"b{l}"] = np.asarray(self.params_[f"b{l}"])
+        for key in self._HISTORIES:
+            arrays[key] = np.asarray(getattr(self, key + "_", []), dtype=np.float64).ravel()
+        best = getattr(self, "best_validation_score_", None)
+        best = None if best is None or not math.isfinite(float(best)) else float(best)
+        settings = {
+            "hyperparameters": hyper,
+            "classes": classes,
+            "classes_kind": classes_kind,
+            "n_iter": int(getattr(self, "n_iter_", 0)),
+            "n_features_in": int(self.n_features_in_),
+            "n_layers": n_layers,
+            "best_validation_score": best,
+        }
+        by_class = self._class_weight_to_json()
+        if by_class is not None:
+            settings["class_weight_by_class"] = by_class
+        return {"arrays": arrays, "settings": settings}
+
+    def _set_fitted_state(self, state: dict[str, Any]) -> _BaseNetwork:
+        """Take back what :meth:`_get_fitted_state` gave, checking every value first.
+
+        The hyper-parameters go through the table's checks, the classes through their
+        kind, and the parameters' shapes must chain from ``n_features_in`` to the
+        output layer of ``classes``. Nothing is set unless everything passes. Meant for
+        the model-file codec (:mod:`nnscratch.persistence`), which has already checked
+        that the arrays are float32/float64, finite and 2-D (parameters) or 1-D
+        (histories).
+
+        Parameters
+        ----------
+        state : dict
+            ``{"arrays": {...}, "settings": {...}}`` as :meth:`_get_fitted_state`.
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        ValueError
+            Whatever does not fit, in one line.
+        """
+        arrays, settings = state["arrays"], state["settings"]
+        unknown = set(settings) - set(self._STATE_SETTINGS)
+        if unknown:
+            raise ValueError(f"unknown settings {sorted(unknown)}")
+        _check_layers(arrays, settings, type(self).__name__)
+        classes = _classes_from_json(settings)
+        params = self._hyperparameters_from_json(settings["hyperparameters"])
+        class_weight = _class_weight_from_json(settings, classes)
+        if class_weight is not None:
+            params["class_weight"] = class_weight
+        best = settings.get("best_validation_score")
+        if best is not None and not (isinstance(best, (int, float))
+                                     and not isinstance(best, bool) and math.isfinite(best)):
+            raise ValueError("best_validation_score must be a finite number or null")
+
+        self.set_params(**params)
+        n_layers = settings["n_layers"]
+        self.params_ = {}
+        for l in range(1, n_layers + 1):
+            self.params_[f"W{l}"] = arrays[f"W{l}"]
+            self.params_[f"b{l}"] = arrays[f"b{l}"]
+        self.classes_ = classes
+        self.n_features_in_ = settings["n_features_in"]
+        self.n_iter_ = settings["n_iter"]
+        for key in self._HISTORIES:
+            setattr(self, key + "_", [float(v) for v in arrays.get(key, np.zeros(0))])
+        self.best_validation_score_ = None if best is None else float(best)
+        return self
+
+    def _hyperparameters_from_json(self, hyper: Any) -> dict[str, Any]:
+        """The stored hyper-parameters as constructor arguments, checked by the table."""
+        if not isinstance(hyper, dict):
+            raise ValueError("hyperparameters must be a JSON object")
+        vocabulary = self.get_params(deep=False)
+        name = type(self).__name__
+        kwargs = {}
+        for key, value in hyper.items():
+            if key not in vocabulary or not PARAMETERS[key].stored:
+                raise ValueError(f"unknown hyper-parameter {key!r} for {name}")
+            if isinstance(value, dict) or (
+                isinstance(value, list) and any(isinstance(v, (list, dict)) for v in value)
+            ):
+                raise ValueError(f"hyper-parameter {key!r} must be a scalar or a flat list")
+            kwargs[key] = tuple(value) if isinstance(value, list) else value
+        try:
+            type(self)(**kwargs)._validate_hyperparameters()
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"bad hyper-parameters ({' '.join(str(exc).split())})") from None
+        return kwargs
+
+    def _class_weight_to_json(self) -> list[float | None] | None:
+        """A dict ``class_weight`` as one weight per class of ``classes_`` (None where
+        the dict has none: such classes weigh 1)."""
+        weights = self.get_params(deep=False).get("class_weight")
+        if not isinstance(weights, dict):
+            return None
+        by_class = []
+        for c in self.classes_:
+            w = weights.get(c.item() if isinstance(c, np.generic) else c)
+            ok, jv = _json_value(w)
+            if not ok or isinstance(jv, (bool, str, list)):
+                raise ValueError(f"class_weight[{c!r}] = {w!r} is not a finite number")
+            by_class.append(jv)
+        return by_class
 
     # ---------------------------------------------------------------- prediction
 
@@ -427,6 +546,128 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
         ZL = self._logits(X)
         index = (ZL[0] > 0).astype(np.intp) if ZL.shape[0] == 1 else ZL.argmax(axis=0)
         return self.classes_[index]
+
+
+# ------------------------------------------------------------------ fitted state as data
+
+
+def _json_value(value: Any) -> tuple[bool, Any]:
+    """(storable?, JSON form) of a hyper-parameter value: scalars, flat lists, None only."""
+    if value is None or isinstance(value, (bool, str)):
+        return True, value
+    if isinstance(value, (int, np.integer)):
+        return True, int(value)
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        return (math.isfinite(v), v)
+    if isinstance(value, (list, tuple)):
+        out = []
+        for v in value:
+            ok, jv = _json_value(v)
+            if not ok or isinstance(jv, list):
+                return False, None
+            out.append(jv)
+        return True, out
+    return False, None
+
+
+def _py(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _classes_to_json(classes: np.ndarray) -> tuple[str, list]:
+    classes = np.asarray(classes)
+    if classes.dtype == bool:
+        return "bool", [bool(c) for c in classes]
+    if np.issubdtype(classes.dtype, np.integer):
+        return "int", [int(c) for c in classes]
+    if np.issubdtype(classes.dtype, np.floating):
+        return "float", [float(c) for c in classes]
+    values = [_py(c) for c in classes.tolist()]
+    if all(isinstance(c, str) for c in values):
+        return "str", values
+    if all(isinstance(c, bool) for c in values):
+        return "bool", values
+    if all(_is_int(c) for c in values):
+        return "int", values
+    raise ValueError(
+        f"cannot store classes {values[:5]!r}: labels must be integers, floats, booleans "
+        "or strings"
+    )
+
+
+def _classes_from_json(settings: dict) -> np.ndarray:
+    kind, classes = settings["classes_kind"], settings["classes"]
+    checks = {
+        "int": _is_int,
+        "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+        and math.isfinite(v),
+        "bool": lambda v: isinstance(v, bool),
+        "str": lambda v: isinstance(v, str),
+    }
+    if not isinstance(kind, str) or kind not in checks:
+        raise ValueError(f"unknown classes_kind {kind!r}")
+    if not isinstance(classes, list) or len(classes) < 2 or not all(map(checks[kind], classes)):
+        raise ValueError(f"classes must be a list of at least two {kind} values")
+    if len(set(classes)) != len(classes):
+        raise ValueError("classes must be distinct")
+    dtype = {"int": np.int64, "float": np.float64, "bool": bool, "str": str}[kind]
+    return np.array(classes, dtype=dtype)
+
+
+def _class_weight_from_json(settings: dict, classes: np.ndarray) -> dict | None:
+    by_class = settings.get("class_weight_by_class")
+    if by_class is None:
+        return None
+    if settings["hyperparameters"].get("class_weight") is not None:
+        raise ValueError("class_weight and class_weight_by_class are both given")
+    if not isinstance(by_class, list) or len(by_class) != len(classes) or not all(
+        w is None or (isinstance(w, (int, float)) and not isinstance(w, bool)
+                      and math.isfinite(w) and w >= 0)
+        for w in by_class
+    ):
+        raise ValueError(f"class_weight_by_class must hold {len(classes)} non-negative "
+                         "numbers or nulls, one per class")
+    return {c.item(): float(w) for c, w in zip(classes, by_class) if w is not None}
+
+
+def _check_layers(arrays: dict, settings: dict, estimator: str) -> None:
+    """The parameters' shapes chain from ``n_features_in`` to the output layer."""
+    n_layers, n_in = settings["n_layers"], settings["n_features_in"]
+    if not _is_int(n_layers) or not 1 <= n_layers <= 1000:
+        raise ValueError("n_layers must be a positive integer")
+    if not _is_int(n_in) or n_in < 1:
+        raise ValueError("n_features_in must be a positive integer")
+    if not _is_int(settings["n_iter"]) or settings["n_iter"] < 0:
+        raise ValueError("n_iter must be a non-negative integer")
+    expected = {f"{k}{l}" for l in range(1, n_layers + 1) for k in "Wb"}
+    present = {k for k in arrays if k[:1] in ("W", "b") and k[1:].isdigit()}
+    if present != expected:
+        raise ValueError(f"expected parameters {sorted(expected)}, found {sorted(present)}")
+    n_prev = n_in
+    for l in range(1, n_layers + 1):
+        W, b = arrays[f"W{l}"], arrays[f"b{l}"]
+        if W.shape[1] != n_prev or W.shape[0] < 1:
+            raise ValueError(f"W{l} has shape {W.shape}, expected ({W.shape[0]}, {n_prev})")
+        if b.shape != (W.shape[0], 1):
+            raise ValueError(f"b{l} has shape {b.shape}, expected ({W.shape[0]}, 1)")
+        n_prev = W.shape[0]
+    n_classes = len(settings["classes"]) if isinstance(settings["classes"], list) else 0
+    n_out = 1 if n_classes == 2 else n_classes
+    if n_prev != n_out:
+        raise ValueError(f"the output layer has {n_prev} units for {n_classes} classes")
+    hyper = settings.get("hyperparameters")
+    hidden = hyper.get("hidden_layer_sizes") if isinstance(hyper, dict) else None
+    if isinstance(hidden, list):
+        sizes = [arrays[f"W{l}"].shape[0] for l in range(1, n_layers)]
+        if list(hidden) != sizes:
+            raise ValueError(f"hidden_layer_sizes {hidden} do not match the weights {sizes}")
+    elif n_layers != 1 and estimator == "LogisticRegression":
+        raise ValueError("a logistic regression has exactly one layer")
 
 
 class _CostPrinter(Callback):
@@ -523,6 +764,9 @@ _ATTRIBUTES = """\
     n_features_in_ : int
     optimizer_ : nnscratch.optimizers.Optimizer
         The optimizer with its state, which ``warm_start`` continues.
+    interrupted_ : bool
+        Whether the last ``fit`` or ``partial_fit`` was stopped by Ctrl-C (the
+        weights so far are kept).
 """
 
 

@@ -15,10 +15,15 @@ Layout of a model file (a NumPy ``.npz``, i.e. a zip of ``.npy`` arrays):
   ``class_weight`` as one weight per class (``class_weight_by_class``; JSON keys
   could not hold the classes).
 
-Loading uses ``np.load(..., allow_pickle=False)``, accepts only the keys above, checks
-every dtype, shape and value, and rebuilds the estimator through its constructor. Nothing
-read from a file is ever turned into an import, a class or a callable. A file that does
-not pass raises :class:`ModelFileError` (a ``ValueError``).
+This module is a codec of arrays and JSON: the estimator says what it must hold
+(``estimator._get_fitted_state()``: arrays and JSON settings) and takes it back
+(``_set_fitted_state``, which checks the layers' shapes against each other, the classes
+and every hyper-parameter against the table of :mod:`nnscratch._params`). Loading uses
+``np.load(..., allow_pickle=False)``, accepts only the keys above, checks every entry's
+dtype, number of dimensions, finiteness and size before handing anything on, and looks
+the estimator's name up in a fixed two-entry table. Nothing read from a file is ever
+turned into an import, a class or a callable. A file that does not pass raises
+:class:`ModelFileError` (a ``ValueError``).
 
 Examples
 --------
@@ -33,9 +38,7 @@ True
 from __future__ import annotations
 
 import json
-import math
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,8 +46,10 @@ from typing import Any
 
 import numpy as np
 
+from ._files import atomic_write
 from ._version import __version__
-from .datasets import DatasetError, Preprocessor
+from .exceptions import DatasetError
+from .preprocessing import Preprocessor
 
 __all__ = [
     "FORMAT",
@@ -64,21 +69,16 @@ _MAX_MEMBERS = 256
 _MAX_TOTAL_BYTES = 2 * 1024**3  # uncompressed: refuse zip bombs
 _MAX_SETTINGS_BYTES = 16 * 1024**2
 
-_SETTINGS_KEYS = {
-    "format", "format_version", "library_version", "estimator", "hyperparameters",
-    "classes", "classes_kind", "n_iter", "n_features_in", "n_layers",
-    "preprocessing", "class_names", "training", "best_validation_score",
-    "class_weight_by_class",
-}
-_REQUIRED_SETTINGS = _SETTINGS_KEYS - {
-    "preprocessing", "class_names", "training", "best_validation_score",
-    "class_weight_by_class"}
-#: 1-D float64 histories saved beside the parameters: ``<key>_`` on the estimator.
+#: The settings of the file itself; the estimator's state adds its own
+#: (``_STATE_SETTINGS``: hyper-parameters, classes, layer sizes, ...).
+_FILE_SETTINGS = {"format", "format_version", "library_version", "estimator",
+                  "preprocessing", "class_names", "training"}
+_REQUIRED_FILE_SETTINGS = {"format", "format_version", "library_version", "estimator"}
+#: State settings every file holds (the others may be absent or null).
+_REQUIRED_STATE_SETTINGS = {"hyperparameters", "classes", "classes_kind", "n_iter",
+                            "n_features_in", "n_layers"}
+#: 1-D float arrays saved beside the parameters (the estimator's histories).
 _HISTORY_KEYS = ("costs", "loss_curve", "validation_scores", "validation_losses")
-
-
-#: Hyper-parameters that hold objects, not settings: never stored.
-_NON_DATA_PARAMS = frozenset({"callbacks"})
 
 
 class ModelFileError(ValueError):
@@ -93,6 +93,12 @@ def _estimator_table() -> dict[str, type]:
         "LogisticRegression": LogisticRegression,
         "NeuralNetworkClassifier": NeuralNetworkClassifier,
     }
+
+
+def _settings_vocabulary() -> set[str]:
+    from .estimators import _BaseNetwork
+
+    return _FILE_SETTINGS | set(_BaseNetwork._STATE_SETTINGS)
 
 
 @dataclass
@@ -121,95 +127,14 @@ class SavedModel:
 
     def label_name(self, label: Any) -> str:
         """The display name of one of ``estimator.classes_``."""
+        label = label.item() if isinstance(label, np.generic) else label
         if self.class_names is not None:
             index = {c: i for i, c in enumerate(self.estimator.classes_.tolist())}
-            return self.class_names[index[_py(label)]]
-        return str(_py(label))
+            return self.class_names[index[label]]
+        return str(label)
 
 
 # --------------------------------------------------------------------------- writing
-
-
-def atomic_write(path: str | os.PathLike, write) -> None:
-    """Call ``write(tmp_path)`` on a temporary file in ``path``'s folder, then rename it.
-
-    The target is never seen half-written: on any error the temporary file is removed
-    and the target is left as it was.
-    """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise FileNotFoundError(f"{folder}: no such folder for the output file")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _json_value(value: Any) -> tuple[bool, Any]:
-    """(storable?, JSON form) of a hyper-parameter value: scalars, lists, None only."""
-    if value is None or isinstance(value, (bool, str)):
-        return True, value
-    if isinstance(value, (int, np.integer)):
-        return True, int(value)
-    if isinstance(value, (float, np.floating)):
-        v = float(value)
-        return (math.isfinite(v), v)
-    if isinstance(value, (list, tuple)):
-        out = []
-        for v in value:
-            ok, jv = _json_value(v)
-            if not ok or isinstance(jv, list):
-                return False, None
-            out.append(jv)
-        return True, out
-    return False, None
-
-
-def _finite_or_none(value: Any) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def _py(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _classes_to_json(classes: np.ndarray) -> tuple[str, list]:
-    classes = np.asarray(classes)
-    if classes.dtype == bool:
-        return "bool", [bool(c) for c in classes]
-    if np.issubdtype(classes.dtype, np.integer):
-        return "int", [int(c) for c in classes]
-    if np.issubdtype(classes.dtype, np.floating):
-        return "float", [float(c) for c in classes]
-    values = [_py(c) for c in classes.tolist()]
-    if all(isinstance(c, str) for c in values):
-        return "str", values
-    if all(isinstance(c, bool) for c in values):
-        return "bool", values
-    if all(isinstance(c, int) and not isinstance(c, bool) for c in values):
-        return "int", values
-    raise ModelFileError(
-        f"cannot store classes {values[:5]!r}: labels must be integers, floats, booleans "
-        "or strings"
-    )
 
 
 def save(
@@ -229,7 +154,7 @@ def save(
     path : path-like
         The model file; a temporary file in the same folder is renamed onto it.
     preprocessor : Preprocessor or dict, optional
-        How raw input becomes features (see :mod:`nnscratch.datasets`).
+        How raw input becomes features (see :mod:`nnscratch.preprocessing`).
     class_names : list of str, optional
         A display name for each entry of ``estimator.classes_``.
     training : dict, optional
@@ -248,58 +173,31 @@ def save(
         raise TypeError(
             f"can only save {' or '.join(table)}, not {type(estimator).__name__}"
         )
-    if not hasattr(estimator, "params_"):
-        raise ValueError("the estimator is not fitted; call fit(X, y) before save()")
-    vocabulary = type(estimator)().get_params(deep=False)
-    hyper = {}
-    for key, value in estimator.get_params(deep=False).items():
-        if key not in vocabulary or key in _NON_DATA_PARAMS:
-            continue
-        ok, jv = _json_value(value)
-        if ok:
-            hyper[key] = jv
-    classes_kind, classes = _classes_to_json(estimator.classes_)
-    n_layers = len(estimator.params_) // 2
-    arrays: dict[str, np.ndarray] = {}
-    for l in range(1, n_layers + 1):  # in their own memory order (the .npy header
-        # records it), so that a loaded model computes exactly the same products
-        arrays[f"W{l}"] = np.asarray(estimator.params_[f"W{l}"])
-        arrays[f"b{l}"] = np.asarray(estimator.params_[f"b{l}"])
-    for key in _HISTORY_KEYS:
-        arrays[key] = np.asarray(getattr(estimator, key + "_", []), dtype=np.float64).ravel()
+    state = estimator._get_fitted_state()
+    arrays = dict(state["arrays"])
     if isinstance(preprocessor, Preprocessor):
         preprocessor = preprocessor.to_dict()
     if preprocessor is not None:
         Preprocessor.from_dict(preprocessor)  # refuse to write what load() would refuse
+    n_classes = len(state["settings"]["classes"])
     if class_names is not None:
         class_names = [str(c) for c in class_names]
-        if len(class_names) != len(classes):
-            raise ValueError(
-                f"{len(class_names)} class names for {len(classes)} classes"
-            )
+        if len(class_names) != n_classes:
+            raise ValueError(f"{len(class_names)} class names for {n_classes} classes")
     settings = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "library_version": __version__,
         "estimator": name,
-        "hyperparameters": hyper,
-        "classes": classes,
-        "classes_kind": classes_kind,
-        "n_iter": int(getattr(estimator, "n_iter_", 0)),
-        "n_features_in": int(estimator.n_features_in_),
-        "n_layers": n_layers,
+        **state["settings"],
         "preprocessing": preprocessor,
         "class_names": class_names,
         "training": training or {},
-        "best_validation_score": _finite_or_none(getattr(estimator, "best_validation_score_",
-                                                         None)),
     }
-    by_class = _class_weight_to_json(estimator)
-    if by_class is not None:
-        settings["class_weight_by_class"] = by_class
     blob = json.dumps(settings, allow_nan=False, sort_keys=True).encode("utf-8")
     arrays["settings"] = np.frombuffer(blob, dtype=np.uint8)
-    _check_arrays(arrays, settings)  # the same checks as load()
+    _check_entries(arrays, Path("model"))  # the same checks as load()
+    table[name]()._set_fitted_state(state)
 
     def write(tmp: str) -> None:
         with open(tmp, "wb") as f:
@@ -398,22 +296,20 @@ def _fail(path: Path, what: str) -> ModelFileError:
 
 
 def _build(arrays: dict[str, np.ndarray], path: Path) -> SavedModel:
-    blob = arrays["settings"]
-    if blob.dtype != np.uint8 or blob.ndim != 1 or blob.size > _MAX_SETTINGS_BYTES:
-        raise _fail(path, "the settings entry must be UTF-8 JSON bytes")
+    _check_entries(arrays, path)
     try:
         settings = json.loads(
-            blob.tobytes().decode("utf-8"),
+            arrays["settings"].tobytes().decode("utf-8"),
             parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)),
         )
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise _fail(path, "the settings entry is not valid JSON") from None
     if not isinstance(settings, dict):
         raise _fail(path, "the settings entry must be a JSON object")
-    unknown = set(settings) - _SETTINGS_KEYS
+    unknown = set(settings) - _settings_vocabulary()
     if unknown:
         raise _fail(path, f"unknown settings {sorted(unknown)}")
-    missing = _REQUIRED_SETTINGS - set(settings)
+    missing = (_REQUIRED_FILE_SETTINGS | _REQUIRED_STATE_SETTINGS) - set(settings)
     if missing:
         raise _fail(path, f"missing settings {sorted(missing)}")
     if settings["format"] != FORMAT:
@@ -430,54 +326,15 @@ def _build(arrays: dict[str, np.ndarray], path: Path) -> SavedModel:
     name = settings["estimator"]
     if not isinstance(name, str) or name not in table:
         raise _fail(path, f"unknown estimator {name!r} (expected one of {sorted(table)})")
-    cls = table[name]
-    _check_arrays(arrays, settings, path)
 
-    vocabulary = cls().get_params(deep=False)
-    hyper = settings["hyperparameters"]
-    if not isinstance(hyper, dict):
-        raise _fail(path, "hyperparameters must be a JSON object")
-    kwargs = {}
-    for key, value in hyper.items():
-        if key not in vocabulary or key in _NON_DATA_PARAMS:
-            raise _fail(path, f"unknown hyper-parameter {key!r} for {name}")
-        if isinstance(value, dict) or (
-            isinstance(value, list) and any(isinstance(v, (list, dict)) for v in value)
-        ):
-            raise _fail(path, f"hyper-parameter {key!r} must be a scalar or a flat list")
-        kwargs[key] = tuple(value) if isinstance(value, list) else value
+    state = {
+        "arrays": {k: v for k, v in arrays.items() if k != "settings"},
+        "settings": {k: v for k, v in settings.items() if k not in _FILE_SETTINGS},
+    }
     try:
-        estimator = cls(**kwargs)
-        # the estimators' own checks of their hyper-parameters (names from tables only)
-        check = getattr(estimator, "_validate_hyperparameters", None)
-        if check is not None:
-            check()
-        validate = getattr(estimator, "_validate_params", None)
-        if validate is not None and getattr(cls, "_parameter_constraints", None):
-            validate()
-    except (TypeError, ValueError) as exc:
-        raise _fail(path, f"bad hyper-parameters ({' '.join(str(exc).split())})") from None
-
-    n_layers = settings["n_layers"]
-    estimator.params_ = {}
-    for l in range(1, n_layers + 1):
-        estimator.params_[f"W{l}"] = arrays[f"W{l}"]
-        estimator.params_[f"b{l}"] = arrays[f"b{l}"]
-    classes = _classes_from_json(settings, path)
-    estimator.classes_ = classes
-    class_weight = _class_weight_from_json(settings, classes, path)
-    if class_weight is not None:
-        estimator.set_params(class_weight=class_weight)
-    estimator.n_features_in_ = settings["n_features_in"]
-    estimator.n_iter_ = settings["n_iter"]
-    for key in _HISTORY_KEYS:
-        setattr(estimator, key + "_", [float(v) for v in arrays.get(key, np.zeros(0))])
-    best = settings.get("best_validation_score")
-    if best is not None and not (isinstance(best, (int, float)) and not isinstance(best, bool)
-                                 and math.isfinite(best)):
-        raise _fail(path, "best_validation_score must be a finite number or null")
-    estimator.best_validation_score_ = None if best is None else float(best)
-    _restore_fitted_extras(estimator)
+        estimator = table[name]()._set_fitted_state(state)
+    except ValueError as exc:
+        raise _fail(path, " ".join(str(exc).split())) from None
 
     prep = settings.get("preprocessing")
     preprocessor = None if prep is None else Preprocessor.from_dict(prep)
@@ -491,7 +348,7 @@ def _build(arrays: dict[str, np.ndarray], path: Path) -> SavedModel:
     if class_names is not None and not (
         isinstance(class_names, list)
         and all(isinstance(c, str) for c in class_names)
-        and len(class_names) == len(classes)
+        and len(class_names) == len(estimator.classes_)
     ):
         raise _fail(path, "class_names must be one string per class")
     training = settings.get("training") or {}
@@ -500,115 +357,25 @@ def _build(arrays: dict[str, np.ndarray], path: Path) -> SavedModel:
     return SavedModel(estimator, preprocessor, class_names, training, settings)
 
 
-def _class_weight_to_json(estimator: Any) -> list[float | None] | None:
-    """A dict ``class_weight`` as one weight per class of ``classes_`` (None where the
-    dict has none: such classes weigh 1), since JSON keys can only be strings."""
-    weights = estimator.get_params(deep=False).get("class_weight")
-    if not isinstance(weights, dict):
-        return None
-    by_class = []
-    for c in estimator.classes_:
-        w = weights.get(c.item() if isinstance(c, np.generic) else c)
-        ok, jv = _json_value(w)
-        if not ok or isinstance(jv, (bool, str, list)):
-            raise ValueError(f"class_weight[{c!r}] = {w!r} is not a finite number")
-        by_class.append(jv)
-    return by_class
+def _check_entries(arrays: dict[str, np.ndarray], path: Path) -> None:
+    """Each entry's dtype, number of dimensions, finiteness and size, before any use.
 
-
-def _class_weight_from_json(settings: dict, classes: np.ndarray, path: Path) -> dict | None:
-    by_class = settings.get("class_weight_by_class")
-    if by_class is None:
-        return None
-    if settings["hyperparameters"].get("class_weight") is not None:
-        raise _fail(path, "class_weight and class_weight_by_class are both given")
-    if not isinstance(by_class, list) or len(by_class) != len(classes) or not all(
-        w is None or (isinstance(w, (int, float)) and not isinstance(w, bool)
-                      and math.isfinite(w) and w >= 0)
-        for w in by_class
-    ):
-        raise _fail(path, f"class_weight_by_class must hold {len(classes)} non-negative "
-                          "numbers or nulls, one per class")
-    return {c.item(): float(w) for c, w in zip(classes, by_class) if w is not None}
-
-
-def _restore_fitted_extras(estimator: Any) -> None:
-    """Hook for derived fitted attributes an estimator needs besides the saved ones."""
-    return
-
-
-def _classes_from_json(settings: dict, path: Path) -> np.ndarray:
-    kind, classes = settings["classes_kind"], settings["classes"]
-    checks = {
-        "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
-        "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
-        and math.isfinite(v),
-        "bool": lambda v: isinstance(v, bool),
-        "str": lambda v: isinstance(v, str),
-    }
-    if kind not in checks:
-        raise _fail(path, f"unknown classes_kind {kind!r}")
-    if not isinstance(classes, list) or len(classes) < 2 or not all(map(checks[kind], classes)):
-        raise _fail(path, f"classes must be a list of at least two {kind} values")
-    if len(set(classes)) != len(classes):
-        raise _fail(path, "classes must be distinct")
-    if kind == "int":
-        return np.array(classes, dtype=np.int64)
-    if kind == "float":
-        return np.array(classes, dtype=np.float64)
-    if kind == "bool":
-        return np.array(classes, dtype=bool)
-    return np.array(classes, dtype=str)
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _check_arrays(arrays: dict, settings: dict, path: Path | str = "model") -> None:
-    """Shapes, dtypes and finiteness of the parameters against the layer sizes."""
-    path = Path(path)
-    n_layers, n_in = settings["n_layers"], settings["n_features_in"]
-    if not _is_int(n_layers) or not 1 <= n_layers <= 1000:
-        raise _fail(path, "n_layers must be a positive integer")
-    if not _is_int(n_in) or n_in < 1:
-        raise _fail(path, "n_features_in must be a positive integer")
-    if not _is_int(settings["n_iter"]) or settings["n_iter"] < 0:
-        raise _fail(path, "n_iter must be a non-negative integer")
-    expected = {f"W{l}" for l in range(1, n_layers + 1)} | {
-        f"b{l}" for l in range(1, n_layers + 1)
-    }
-    present = {k for k in arrays if k[:1] in ("W", "b") and k[1:].isdigit()}
-    if present != expected:
-        raise _fail(
-            path, f"expected parameters {sorted(expected)}, found {sorted(present)}"
-        )
-    n_prev = n_in
-    for l in range(1, n_layers + 1):
-        W, b = arrays[f"W{l}"], arrays[f"b{l}"]
-        for key, arr in ((f"W{l}", W), (f"b{l}", b)):
-            if not isinstance(arr, np.ndarray) or arr.dtype not in (np.float32, np.float64):
-                raise _fail(path, f"{key} must be a float32 or float64 array")
-            if arr.ndim != 2:
-                raise _fail(path, f"{key} must be 2-D, got shape {arr.shape}")
-            if not np.all(np.isfinite(arr)):
-                raise _fail(path, f"{key} holds NaN or infinite values")
-        if W.shape[1] != n_prev or W.shape[0] < 1:
-            raise _fail(path, f"W{l} has shape {W.shape}, expected ({W.shape[0]}, {n_prev})")
-        if b.shape != (W.shape[0], 1):
-            raise _fail(path, f"b{l} has shape {b.shape}, expected ({W.shape[0]}, 1)")
-        n_prev = W.shape[0]
-    n_classes = len(settings["classes"]) if isinstance(settings["classes"], list) else 0
-    n_out = 1 if n_classes == 2 else n_classes
-    if n_prev != n_out:
-        raise _fail(path, f"the output layer has {n_prev} units for {n_classes} classes")
-    hidden = settings.get("hyperparameters", {}).get("hidden_layer_sizes")
-    if isinstance(hidden, list):
-        sizes = [arrays[f"W{l}"].shape[0] for l in range(1, n_layers)]
-        if list(hidden) != sizes:
-            raise _fail(path, f"hidden_layer_sizes {hidden} do not match the weights {sizes}")
-    elif n_layers != 1 and settings.get("estimator") == "LogisticRegression":
-        raise _fail(path, "a logistic regression has exactly one layer")
+    ``settings``: 1-D uint8 of at most 16 MiB; ``W<l>``, ``b<l>``: 2-D float32/float64,
+    finite; the histories: 1-D float, finite. How the layers' shapes fit together is the
+    estimator's to check (``_set_fitted_state``).
+    """
+    blob = arrays["settings"]
+    if blob.dtype != np.uint8 or blob.ndim != 1 or blob.size > _MAX_SETTINGS_BYTES:
+        raise _fail(path, "the settings entry must be UTF-8 JSON bytes")
+    params = sorted((k for k in arrays if k[:1] in ("W", "b")), key=lambda k: (int(k[1:]), k))
+    for key in params:
+        arr = arrays[key]
+        if arr.dtype not in (np.float32, np.float64):
+            raise _fail(path, f"{key} must be a float32 or float64 array")
+        if arr.ndim != 2:
+            raise _fail(path, f"{key} must be 2-D, got shape {arr.shape}")
+        if not np.all(np.isfinite(arr)):
+            raise _fail(path, f"{key} holds NaN or infinite values")
     for key in _HISTORY_KEYS:
         if key in arrays:
             arr = arrays[key]
