@@ -133,7 +133,7 @@ PARAMETERS: dict[str, Param] = {
         "real", **_UNIT, per_layer=True,
         help="Fraction of the hidden units dropped during training, in [0, 1)."),
     "solver": Param(
-        "choice", options=_solvers, help="Update rule (gd: the seeds' gradient descent)."),
+        "choice", options=_solvers, help="Update rule; gd is the seeds' gradient descent."),
     "learning_rate": Param(
         "real", low=0.0, low_open=True, help="Gradient-descent step size, > 0."),
     "learning_rate_schedule": Param(
@@ -170,7 +170,7 @@ PARAMETERS: dict[str, Param] = {
         "random_state", low=0, high=2**32 - 1, none=True,
         help="Random seed of the initial weights, drawn as after np.random.seed(SEED)."),
     "cost_every": Param(
-        "int", low=1, help="Record the cost every N iterations (100, as in the seeds)."),
+        "int", low=1, help="Record the cost every N iterations."),
     "verbose": Param("bool", help="A progress bar on stderr."),
     "callbacks": Param("callbacks", none=True, stored=False,
                        help="Objects called on the training loop's events."),

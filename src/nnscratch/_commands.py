@@ -1,0 +1,824 @@
+"""The work of the ``nnscratch`` commands, without the command line.
+
+Each command of :mod:`nnscratch.cli` is one function here that takes plain Python
+values (paths, numbers, the estimator's parameters by their names) and returns plain
+data (dicts, lists), so it can be called and tested without click. The ``format_*``
+functions turn that data into the text the commands print.
+
+Errors: bad input raises :class:`InputError` or any of the library's ``ValueError``-s
+(:class:`~nnscratch.exceptions.DatasetError`,
+:class:`~nnscratch.persistence.ModelFileError`,
+:class:`~nnscratch.exceptions.InvalidParameterError`, ...): exit code 2; a failure
+while running raises :class:`RunError`: exit code 1. Messages for the person go to
+stderr through :func:`say`; nothing here writes to stdout.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .datasets import (
+    BUILTIN_DATASETS,
+    IMAGE_EXTENSIONS,
+    Dataset,
+    load_dataset,
+    load_train_test,
+    read_csv_features,
+    read_image,
+    train_test_split,
+)
+from .exceptions import DatasetError, NonFiniteWeightsError
+from .persistence import SavedModel, load_bundle, save
+
+__all__ = [
+    "CommandError",
+    "InputError",
+    "RunError",
+    "build_estimator",
+    "demo",
+    "evaluate",
+    "fit",
+    "format_demo",
+    "format_evaluation",
+    "format_predictions",
+    "format_summary",
+    "format_training",
+    "plot",
+    "predict",
+    "say",
+    "summarize",
+    "train",
+]
+
+PROG = "nnscratch"
+
+
+class CommandError(Exception):
+    """A command cannot do its work; ``exit_code`` says why (1 running, 2 input)."""
+
+    exit_code = 1
+
+
+class InputError(CommandError, ValueError):
+    """Bad usage or bad input (exit code 2)."""
+
+    exit_code = 2
+
+
+class RunError(CommandError):
+    """A failure while running (exit code 1)."""
+
+    exit_code = 1
+
+
+def say(message: str) -> None:
+    """A message for the person, on stderr."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception's message on one line (its type's name when it has none)."""
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """``warnings.showwarning`` for the command line: one line on stderr."""
+    sys.stderr.write(f"{PROG}: warning: {' '.join(str(message).split())}\n")
+
+
+def check_output_path(path: Path, option: str = "--output") -> None:
+    """Refuse, before any work, an output file that cannot be written."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"{option}: the folder '{folder}' does not exist; create it first")
+    if path.is_dir():
+        raise InputError(f"{option}: '{path}' is a folder; give a file name")
+
+
+def _estimators():
+    from .estimators import LogisticRegression, NeuralNetworkClassifier
+
+    return LogisticRegression, NeuralNetworkClassifier
+
+
+# --------------------------------------------------------------------------- training
+
+
+def build_estimator(hidden: tuple[int, ...] | None, params: dict[str, Any],
+                    flags: dict[str, str] | None = None):
+    """Logistic regression (``hidden`` None) or a network, with the given parameters.
+
+    Parameters
+    ----------
+    hidden : tuple of int or None
+    params : dict
+        Estimator parameters by name; None values are left at the defaults.
+    flags : dict, optional
+        The command-line option of each parameter, for the messages.
+
+    Raises
+    ------
+    InputError
+        A parameter the chosen estimator does not have.
+    """
+    LogisticRegression, NeuralNetworkClassifier = _estimators()
+    cls = LogisticRegression if hidden is None else NeuralNetworkClassifier
+    vocabulary = cls().get_params()
+    flags = flags or {}
+    kwargs: dict[str, Any] = {} if hidden is None else {"hidden_layer_sizes": hidden}
+    for key, value in params.items():
+        if value is None:
+            continue
+        if key not in vocabulary:
+            flag = flags.get(key, key)
+            if hidden is None:
+                raise InputError(f"{flag} applies to a network; add --hidden (e.g. --hidden 7) "
+                                 f"or drop {flag}")
+            raise InputError(f"{flag} is not supported by {cls.__name__}")
+        kwargs[key] = value
+    return cls(**kwargs)
+
+
+def fit(est, X: np.ndarray, y: np.ndarray) -> float:
+    """Fit, with a progress bar on stderr when it is a terminal; returns the seconds spent.
+
+    The bar is the estimators' own (``verbose=True`` draws nnscratch's
+    :class:`~nnscratch.callbacks.ProgressBar`); it is asked for only when stderr is a
+    terminal, and it is not a user callback, so the fast row-space algorithm stays
+    available.
+
+    Raises
+    ------
+    InputError
+        The estimator refuses the data or its settings.
+    RunError
+        Training diverged, or was interrupted (Ctrl-C: ``est.interrupted_``).
+    """
+    params = est.get_params()
+    restore = {"verbose": params["verbose"]}
+    est.set_params(verbose=_stderr_is_terminal())
+    start = time.perf_counter()
+    try:
+        # overflow warnings would only precede the divergence error below
+        with np.errstate(over="ignore", invalid="ignore"), \
+                warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            est.fit(X, y)
+        if est.interrupted_:  # the estimator keeps the weights so far; nothing is written
+            raise RunError(f"interrupted after {est.n_iter_} iterations; nothing was written")
+        for w in caught:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    except NonFiniteWeightsError:
+        raise RunError(
+            f"training diverged: the weights are no longer finite; try a smaller "
+            f"--learning-rate (now {params['learning_rate']}) or check that the features "
+            "are scaled"
+        ) from None
+    except ValueError as exc:
+        raise InputError(f"cannot train on this data: {one_line(exc)}") from None
+    finally:
+        elapsed = time.perf_counter() - start
+        est.set_params(**restore)
+    return elapsed
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _accuracy(est, data: Dataset) -> float:
+    y_true = np.asarray(est.classes_)[data.y]
+    return float(np.mean(est.predict(data.X) == y_true))
+
+
+def _check_classes(train: Dataset, source: str) -> None:
+    present = np.unique(train.y)
+    if present.size < 2:
+        only = train.class_names[int(present[0])] if present.size else "none"
+        raise InputError(
+            f"{source}: the training data has only one class ('{only}'); "
+            "a classifier needs examples of at least two classes"
+        )
+
+
+def _dataset_label(spec: str) -> str:
+    return spec if spec in BUILTIN_DATASETS else str(Path(spec))
+
+
+def _describe(est) -> str:
+    LogisticRegression, _ = _estimators()
+    if isinstance(est, LogisticRegression):
+        return "logistic regression"
+    hidden = tuple(est.get_params().get("hidden_layer_sizes", ()))
+    act = est.get_params().get("activation", "?")
+    return f"network ({', '.join(map(str, hidden))}), {act}"
+
+
+def _final_cost(est) -> float | None:
+    """The cost of the last iteration (``costs_`` only keeps every ``cost_every``-th)."""
+    costs = list(getattr(est, "loss_curve_", None) or getattr(est, "costs_", None) or [])
+    return float(costs[-1]) if costs else None
+
+
+def _train_result(est, train_set: Dataset, test_set: Dataset | None, seconds: float) -> dict:
+    return {
+        "model_type": type(est).__name__,
+        "train_accuracy": _accuracy(est, train_set),
+        "test_accuracy": None if test_set is None else _accuracy(est, test_set),
+        "n_train": train_set.n_samples,
+        "n_test": None if test_set is None else test_set.n_samples,
+        "final_cost": _final_cost(est),
+        "n_iter": int(getattr(est, "n_iter_", 0)),
+        "seconds": round(seconds, 3),
+    }
+
+
+def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = None,
+          params: dict[str, Any] | None = None, image_size: int = 64,
+          label_column: str | None = None, test_data: str | None = None,
+          flags: dict[str, str] | None = None) -> dict:
+    """``nnscratch train``: fit on ``data``, save the model to ``output``.
+
+    Parameters
+    ----------
+    data, test_data : str
+        Data specifications (see :func:`nnscratch.datasets.load_dataset`).
+    output : path-like
+        The model file (written atomically, only after training succeeded).
+    hidden : tuple of int, optional
+        Hidden layer sizes: a network; None: logistic regression.
+    params : dict, optional
+        Other estimator parameters by name (None values: the defaults).
+    image_size, label_column
+        As for :func:`nnscratch.datasets.load_train_test`.
+    flags : dict, optional
+        The command-line option of each parameter, for the messages.
+
+    Returns
+    -------
+    dict
+        ``model_type``, ``train_accuracy``, ``test_accuracy``, ``n_train``, ``n_test``,
+        ``final_cost``, ``n_iter``, ``seconds``, ``model``.
+    """
+    output_path = Path(output)
+    check_output_path(output_path)
+    est = build_estimator(hidden, params or {}, flags)
+    train_set, test_set = load_train_test(
+        data, test_data, image_size=image_size, label_column=label_column
+    )
+    _check_classes(train_set, data)
+    say(f"training {_describe(est)} on {train_set.n_samples} samples, "
+        f"{train_set.n_features} features ({_dataset_label(data)})")
+    seconds = fit(est, train_set.X, train_set.y)
+    result = _train_result(est, train_set, test_set, seconds)
+    save(
+        est,
+        output_path,
+        preprocessor=train_set.preprocessor,
+        class_names=[train_set.class_names[int(c)] for c in est.classes_],
+        training={
+            "data": _dataset_label(data),
+            "test_data": None if test_data is None else _dataset_label(test_data),
+            "n_samples": train_set.n_samples,
+            "seconds": round(seconds, 3),
+            "train_accuracy": result["train_accuracy"],
+            "test_accuracy": result["test_accuracy"],
+        },
+    )
+    result["model"] = str(output_path)
+    say(f"saved the model to {output_path}")
+    return result
+
+
+def format_training(result: dict) -> str:
+    """The text ``nnscratch train`` prints."""
+    lines = [f"train accuracy: {100 * result['train_accuracy']:.2f} %"]
+    if result["test_accuracy"] is not None:
+        lines.append(f"test accuracy:  {100 * result['test_accuracy']:.2f} %")
+    final = result["final_cost"]
+    lines.append(f"final cost:     {final:.6f}" if final is not None else "final cost: -")
+    lines.append(f"time:           {result['seconds']:.2f} s")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- models
+
+
+def _label_index(est) -> dict:
+    return {c: i for i, c in enumerate(np.asarray(est.classes_).tolist())}
+
+
+def _codes_of(est, labels: np.ndarray) -> np.ndarray:
+    """Predicted labels -> positions in ``est.classes_``."""
+    index = _label_index(est)
+    return np.array([index[v] for v in np.asarray(labels).tolist()], dtype=np.int64)
+
+
+def _class_names(bundle: SavedModel) -> list[str]:
+    if bundle.class_names is not None:
+        return list(bundle.class_names)
+    return [str(c) for c in np.asarray(bundle.estimator.classes_).tolist()]
+
+
+def _data_for_model(bundle: SavedModel, spec: str, label_column: str | None) -> Dataset:
+    """Evaluation data prepared like the model's training data."""
+    if bundle.preprocessor is None:
+        raise InputError(
+            "this model file has no preprocessing (saved from Python without "
+            "preprocessor=...); evaluate it from Python instead"
+        )
+    if spec in BUILTIN_DATASETS and not Path(spec).exists():
+        data = load_dataset(spec, preprocessor=bundle.preprocessor)
+        if data.class_names != _class_names(bundle):
+            raise InputError(f"the built-in set '{spec}' does not have the model's classes")
+        if bundle.training.get("data") == spec:
+            _, data = train_test_split(data)
+            prep = bundle.preprocessor
+            data = replace(data, preprocessor=prep, X=prep.transform(data.raw))
+            say(f"using the held-out test part of '{spec}' ({data.n_samples} samples)")
+        return data
+    return load_dataset(
+        spec,
+        label_column=label_column,
+        preprocessor=bundle.preprocessor,
+        class_names=_class_names(bundle),
+    )
+
+
+def evaluate(model: str, data: str, label_column: str | None = None) -> dict:
+    """``nnscratch evaluate``: scores of the model file ``model`` on labelled ``data``.
+
+    Returns
+    -------
+    dict
+        ``accuracy``, ``precision``, ``recall``, ``f1`` (of the positive class, the
+        second, for two classes; macro-averaged for more), ``log_loss``,
+        ``confusion_matrix``, ``n_samples``, ``classes``, ``positive_class``, ``average``.
+    """
+    from sklearn import metrics
+
+    bundle = load_bundle(model)
+    est = bundle.estimator
+    dataset = _data_for_model(bundle, data, label_column)
+    names = _class_names(bundle)
+    classes = np.asarray(est.classes_)
+    y_true = classes[dataset.y]
+    y_pred = est.predict(dataset.X)
+    proba = est.predict_proba(dataset.X)
+    binary = len(classes) == 2
+    kwargs = {"pos_label": classes[1], "average": "binary"} if binary else {"average": "macro"}
+    kwargs["zero_division"] = 0
+    return {
+        "accuracy": float(metrics.accuracy_score(y_true, y_pred)),
+        "precision": float(metrics.precision_score(y_true, y_pred, **kwargs)),
+        "recall": float(metrics.recall_score(y_true, y_pred, **kwargs)),
+        "f1": float(metrics.f1_score(y_true, y_pred, **kwargs)),
+        "log_loss": float(metrics.log_loss(y_true, proba, labels=classes)),
+        "confusion_matrix": metrics.confusion_matrix(y_true, y_pred, labels=classes).tolist(),
+        "n_samples": dataset.n_samples,
+        "classes": names,
+        "positive_class": names[1] if binary else None,
+        "average": "binary" if binary else "macro",
+    }
+
+
+def format_evaluation(result: dict) -> str:
+    """The text ``nnscratch evaluate`` prints."""
+    names = result["classes"]
+    binary = result["average"] == "binary"
+    which = f"positive class '{names[1]}'" if binary else "macro average"
+    lines = [
+        f"samples:    {result['n_samples']}",
+        f"accuracy:   {100 * result['accuracy']:.2f} %",
+        f"precision:  {result['precision']:.4f}  ({which})",
+        f"recall:     {result['recall']:.4f}",
+        f"f1:         {result['f1']:.4f}",
+        f"log-loss:   {result['log_loss']:.4f}",
+        "confusion matrix (rows: true, columns: predicted):",
+    ]
+    width = max(max(len(n) for n in names), 6)
+    lines.append(" " * (width + 2) + "  ".join(f"{n:>{width}}" for n in names))
+    for name, row in zip(names, result["confusion_matrix"]):
+        lines.append(f"{name:>{width}}  " + "  ".join(f"{v:>{width}}" for v in row))
+    return "\n".join(lines)
+
+
+def predict(model: str, inputs: Sequence[str]) -> tuple[list[dict], int]:
+    """``nnscratch predict``: the class of each input (picture, or CSV file's rows).
+
+    An input that cannot be read gets ``{"input", "error"}`` and a line on stderr; the
+    others are still predicted.
+
+    Returns
+    -------
+    results : list of dict
+        ``{"input", "label", "probability", "probabilities"}`` or ``{"input", "error"}``.
+    n_failed : int
+        The number of inputs that could not be read.
+    """
+    bundle = load_bundle(model)
+    est = bundle.estimator
+    prep = bundle.preprocessor
+    if prep is None:
+        raise InputError(
+            "this model file has no preprocessing (saved from Python without "
+            "preprocessor=...); predict with it from Python instead"
+        )
+    names = _class_names(bundle)
+    results: list[dict] = []
+    pending: list[tuple[int, np.ndarray]] = []  # (result index, raw rows)
+    failed = 0
+    for item in _expand_folders(inputs, prep.kind):
+        try:
+            if prep.kind == "image":
+                if Path(item).suffix.lower() == ".csv":
+                    raise DatasetError(f"{item}: is a table, but the model takes pictures")
+                raw = read_image(item, prep.size)[None]
+                row_names = [item]
+            else:
+                if Path(item).suffix.lower() in IMAGE_EXTENSIONS:
+                    raise DatasetError(f"{item}: is a picture, but the model takes CSV rows")
+                raw, row_names = read_csv_features(item, prep)
+        except DatasetError as exc:
+            failed += 1
+            say(f"{PROG}: error: {exc}")
+            results.append({"input": item, "error": str(exc)})
+            continue
+        for k, row_name in enumerate(row_names):
+            results.append({"input": row_name})
+            pending.append((len(results) - 1, raw[k]))
+    if pending:
+        X = prep.transform(np.stack([r for _, r in pending]))
+        proba = est.predict_proba(X)
+        codes = _codes_of(est, est.predict(X))
+        for (i, _), code, p in zip(pending, codes, proba):
+            results[i].update({
+                "label": names[code],
+                "probability": float(p[code]),
+                "probabilities": {n: float(v) for n, v in zip(names, p)},
+            })
+    return results, failed
+
+
+def format_predictions(results: list[dict]) -> str:
+    """The table ``nnscratch predict`` prints (inputs that could not be read left out)."""
+    ok = [r for r in results if "error" not in r]
+    if not ok:
+        return ""
+    width = max(len("input"), *(len(r["input"]) for r in ok))
+    lines = [f"{'input':<{width}}  {'label':<12}  probability"]
+    lines += [f"{r['input']:<{width}}  {r['label']:<12}  {r['probability']:.4f}" for r in ok]
+    return "\n".join(lines)
+
+
+def _expand_folders(inputs: Sequence[str], kind: str) -> list[str]:
+    """A folder given to ``predict`` stands for its pictures (or CSV files), sorted."""
+    suffixes = IMAGE_EXTENSIONS if kind == "image" else (".csv",)
+    out: list[str] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(
+                str(p) for p in path.iterdir()
+                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in suffixes
+            )
+            out.extend(found or [item])  # an empty folder is reported as an error
+        else:
+            out.append(item)
+    return out
+
+
+def plot(model: str, output: str | Path, kind: str = "costs", data: str | None = None,
+         label_column: str | None = None) -> Path:
+    """``nnscratch plot``: a PNG picture of the model file ``model``.
+
+    Parameters
+    ----------
+    kind : {"costs", "boundary", "mislabeled"}
+    data : str, optional
+        Labelled data for ``boundary`` / ``mislabeled`` (a model trained on a built-in
+        set uses that set for ``boundary`` by default).
+
+    Returns
+    -------
+    Path
+        The picture written.
+    """
+    from .plotting import plot_costs, plot_decision_boundary, plot_mislabeled, save_png
+
+    output_path = Path(output)
+    if output_path.suffix.lower() != ".png":
+        raise InputError("--output: the picture is a PNG; give a name ending in .png")
+    check_output_path(output_path)
+    bundle = load_bundle(model)
+    est = bundle.estimator
+    title = f"{_describe(est)}, learning rate {est.get_params().get('learning_rate')}"
+    if kind == "costs":
+        if not est.costs_:
+            raise InputError("this model has no recorded cost history to plot")
+        every = int(est.get_params().get("cost_every", 100) or 100)
+        fig = plot_costs(est.costs_, every, title=title)
+    else:
+        if data is None:
+            source = bundle.training.get("data")
+            if kind == "boundary" and isinstance(source, str) and source in BUILTIN_DATASETS:
+                data = source
+            else:
+                raise InputError(f"--kind {kind} needs --data DATA (labelled data)")
+        dataset = _data_for_model(bundle, data, label_column)
+        names = _class_names(bundle)
+        if kind == "boundary":
+            if dataset.kind != "tabular" or dataset.n_features != 2:
+                raise InputError(
+                    f"a decision boundary needs a model trained on 2-D data; this one takes "
+                    f"{est.n_features_in_} features (use --kind costs or mislabeled)"
+                )
+            prep = bundle.preprocessor
+
+            def predict_codes(points):
+                return _codes_of(est, est.predict(prep.transform(points)))
+
+            fig = plot_decision_boundary(predict_codes, dataset.raw, dataset.y, names,
+                                         title=title)
+        else:
+            if dataset.kind != "image":
+                raise InputError(
+                    "--kind mislabeled shows pictures; this model was trained on a table "
+                    "(use --kind costs or boundary)"
+                )
+            pred = _codes_of(est, est.predict(dataset.X))
+            fig = plot_mislabeled(dataset.raw, dataset.y, pred, names, names=dataset.names,
+                                  title=f"Mislabeled by {_describe(est)}")
+    save_png(fig, output_path)
+    say(f"wrote {output_path}")
+    return output_path
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def _layer_table(est) -> list[dict]:
+    act = est.get_params().get("activation", None)
+    n_layers = len(est.params_) // 2
+    n_classes = len(est.classes_)
+    rows = []
+    for l in range(1, n_layers + 1):
+        W, b = est.params_[f"W{l}"], est.params_[f"b{l}"]
+        if l == n_layers:
+            a = "sigmoid" if n_classes == 2 else "softmax"
+        elif isinstance(act, (list, tuple)):
+            a = str(act[l - 1]) if l - 1 < len(act) else "?"
+        else:
+            a = str(act)
+        rows.append({
+            "layer": l,
+            "units": int(W.shape[0]),
+            "activation": a,
+            "W_shape": list(W.shape),
+            "b_shape": list(b.shape),
+            "n_parameters": int(W.size + b.size),
+            "dtype": str(W.dtype),
+        })
+    return rows
+
+
+def _prep_summary(bundle: SavedModel) -> dict:
+    prep = bundle.preprocessor
+    if prep.kind == "image":
+        return {"kind": "image", "size": prep.size,
+                "steps": f"RGB, resize to {prep.size}x{prep.size}, flatten, divide by 255"}
+    return {"kind": "tabular", "columns": list(prep.columns),
+            "steps": "standardise with the training set's mean and standard deviation"}
+
+
+def summarize(bundle: SavedModel | str) -> dict:
+    """The facts ``nnscratch summary`` prints, as plain data (a model file or its bundle)."""
+    if not isinstance(bundle, SavedModel):
+        bundle = load_bundle(bundle)
+    est = bundle.estimator
+    layers = _layer_table(est)
+    return {
+        "model_type": type(est).__name__,
+        "n_features_in": int(est.n_features_in_),
+        "layers": layers,
+        "n_parameters": int(sum(row["n_parameters"] for row in layers)),
+        "hyperparameters": dict(bundle.settings.get("hyperparameters", {})),
+        "classes": _class_names(bundle),
+        "n_iter": int(est.n_iter_),
+        "final_cost": _final_cost(est),
+        "preprocessing": None if bundle.preprocessor is None else _prep_summary(bundle),
+        "training": bundle.training,
+        "format_version": bundle.settings.get("format_version"),
+        "library_version": bundle.settings.get("library_version"),
+    }
+
+
+_KEY_SETTINGS = ("hidden_layer_sizes", "activation", "init", "learning_rate", "max_iter",
+                 "random_state", "solver")
+
+
+def _settings_line(model_type: str, hyper: dict) -> str:
+    """The main settings, then only those that differ from the estimator's defaults."""
+    classes = dict(zip(("LogisticRegression", "NeuralNetworkClassifier"), _estimators()))
+    defaults = classes[model_type]().get_params()
+
+    def same(key, value):
+        default = defaults.get(key)
+        if isinstance(default, tuple):
+            default = list(default)
+        return value == default
+
+    keys = [k for k in _KEY_SETTINGS if k in hyper]
+    keys += sorted(k for k in hyper if k not in _KEY_SETTINGS and not same(k, hyper[k]))
+    text = ", ".join(f"{k}={hyper[k]}" for k in keys)
+    return text + " (others at their defaults; --json lists all)"
+
+
+def format_summary(info: dict) -> str:
+    """The text ``nnscratch summary`` prints for :func:`summarize`'s facts."""
+    lines = [
+        f"model:        {info['model_type']} (file format {info['format_version']}, "
+        f"nnscratch {info['library_version']})",
+        f"inputs:       {info['n_features_in']} features",
+    ]
+    if info["preprocessing"]:
+        lines.append(f"preprocessing: {info['preprocessing']['steps']}")
+    lines.append(f"classes:      {', '.join(info['classes'])}")
+    lines.append("layers:")
+    lines.append(f"  {'layer':>5}  {'units':>5}  {'activation':<10}  {'W shape':<14}  "
+                 f"{'b shape':<10}  {'parameters':>10}")
+    for row in info["layers"]:
+        w = "(" + ", ".join(map(str, row["W_shape"])) + ")"
+        b = "(" + ", ".join(map(str, row["b_shape"])) + ")"
+        lines.append(f"  {row['layer']:>5}  {row['units']:>5}  {row['activation']:<10}  "
+                     f"{w:<14}  {b:<10}  {row['n_parameters']:>10}")
+    lines.append(f"parameters:   {info['n_parameters']}")
+    lines.append(f"settings:     {_settings_line(info['model_type'], info['hyperparameters'])}")
+    lines.append(f"iterations:   {info['n_iter']}")
+    if info["final_cost"] is not None:
+        lines.append(f"final cost:   {info['final_cost']:.6f}")
+    t = info["training"]
+    if t:
+        bits = [f"data {t.get('data')}"]
+        for key, label in (("train_accuracy", "train"), ("test_accuracy", "test")):
+            if isinstance(t.get(key), (int, float)):
+                bits.append(f"{label} accuracy {100 * t[key]:.2f} %")
+        if isinstance(t.get("seconds"), (int, float)):
+            bits.append(f"{t['seconds']:.2f} s")
+        lines.append(f"training:     {', '.join(bits)}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- demo
+
+
+def _demo_models(kind: str) -> list[tuple[str, str, Any]]:
+    """(file stem, title, estimator) of the seeds' three models for the demo data."""
+    LogisticRegression, NeuralNetworkClassifier = _estimators()
+    if kind == "image":  # the course's cat settings
+        return [
+            ("logistic", "logistic regression",
+             LogisticRegression(learning_rate=0.005, max_iter=2000)),
+            ("one-hidden-layer", "one hidden layer (7, relu)",
+             NeuralNetworkClassifier(hidden_layer_sizes=(7,), activation="relu", init="small",
+                                     learning_rate=0.0075, max_iter=2500, random_state=1)),
+            ("deep", "deep (20, 7, 5, relu)",
+             NeuralNetworkClassifier(hidden_layer_sizes=(20, 7, 5), activation="relu",
+                                     init="lecun", learning_rate=0.0075, max_iter=2500,
+                                     random_state=1)),
+        ]
+    return [
+        ("logistic", "logistic regression",
+         LogisticRegression(learning_rate=1.2, max_iter=1000)),
+        ("one-hidden-layer", "one hidden layer (4, tanh)",
+         NeuralNetworkClassifier(hidden_layer_sizes=(4,), activation="tanh", init="small",
+                                 learning_rate=1.2, max_iter=10000, random_state=1)),
+        ("deep", "deep (20, 7, 5, tanh)",
+         NeuralNetworkClassifier(hidden_layer_sizes=(20, 7, 5), activation="tanh",
+                                 init="lecun", learning_rate=0.05, max_iter=10000,
+                                 random_state=1)),
+    ]
+
+
+def _demo_data(spec: str | None, image_size: int = 64) -> tuple[str, Dataset, Dataset]:
+    if spec is None:
+        spec = "flower"
+    path = Path(spec)
+    if spec in BUILTIN_DATASETS and not path.exists():
+        if spec not in ("flower", "moons", "circles"):
+            raise InputError(
+                f"--data: the demo runs on a 2-D built-in set (flower, moons, circles) or a "
+                f"folder with train/test data, not '{spec}'")
+        train, test = load_train_test(spec)
+        return spec, train, test
+    if not path.is_dir():
+        raise InputError(
+            f"--data: '{spec}' is not a folder; give a folder holding train*.h5 and test*.h5 "
+            "(like ../shared/data/catvnoncat) or train/ and test/ picture folders, or "
+            "a built-in 2-D set (flower, moons, circles)")
+    h5 = [p for p in path.iterdir() if p.suffix.lower() in (".h5", ".hdf5")]
+    trains = sorted(p for p in h5 if "train" in p.name.lower())
+    tests = sorted(p for p in h5 if "test" in p.name.lower())
+    if len(trains) == 1 and len(tests) == 1:
+        train_spec, test_spec = trains[0], tests[0]
+    elif (path / "train").is_dir() and (path / "test").is_dir():
+        train_spec, test_spec = path / "train", path / "test"
+    else:
+        raise InputError(
+            f"--data: '{spec}' holds neither one train*.h5 and one test*.h5 file nor train/ "
+            "and test/ picture folders")
+    train, test = load_train_test(str(train_spec), str(test_spec), image_size=image_size)
+    return str(path), train, test
+
+
+def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
+         image_size: int = 64) -> dict:
+    """``nnscratch demo``: train the seeds' three models on one data set and compare them.
+
+    Returns
+    -------
+    dict
+        ``{"data", "n_train", "n_test", "models": [...], "pictures": {...}}``.
+    """
+    from .plotting import plot_cost_curves, plot_decision_boundaries, plot_mislabeled, save_png
+
+    out = Path(output_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--output-dir: '{out}' is a file, not a folder")
+    label, train_set, test_set = _demo_data(data, image_size)
+    _check_classes(train_set, label)
+    out.mkdir(parents=True, exist_ok=True)
+    say(f"demo on {label}: {train_set.n_samples} training and {test_set.n_samples} test "
+        f"samples, {train_set.n_features} features")
+    rows = []
+    fitted = []
+    for stem, title, est in _demo_models(train_set.kind):
+        say(f"training {title}")
+        seconds = fit(est, train_set.X, train_set.y)
+        result = _train_result(est, train_set, test_set, seconds)
+        model_path = out / f"{stem}.npz"
+        save(est, model_path, preprocessor=train_set.preprocessor,
+             class_names=[train_set.class_names[int(c)] for c in est.classes_],
+             training={"data": label if label in BUILTIN_DATASETS else str(label),
+                       "n_samples": train_set.n_samples, "seconds": round(seconds, 3),
+                       "train_accuracy": result["train_accuracy"],
+                       "test_accuracy": result["test_accuracy"]})
+        rows.append({"model": title, "file": str(model_path), **result})
+        fitted.append((title, est))
+        say(f"  {title}: train {100 * result['train_accuracy']:.2f} %, "
+            f"test {100 * result['test_accuracy']:.2f} %, {seconds:.2f} s")
+    pictures = {}
+    curves = {title: (est.costs_, int(est.get_params().get("cost_every", 100) or 100))
+              for title, est in fitted}
+    pictures["costs"] = out / "costs.png"
+    save_png(plot_cost_curves(curves, title=f"Cost curves on {Path(label).name}"),
+             pictures["costs"])
+    names = train_set.class_names
+    if train_set.kind == "tabular" and train_set.n_features == 2:
+        prep = train_set.preprocessor
+
+        def predictor(est) -> Callable[[np.ndarray], np.ndarray]:
+            return lambda points: _codes_of(est, est.predict(prep.transform(points)))
+
+        panels = {
+            f"{title}\ntest {100 * row['test_accuracy']:.1f} %": predictor(est)
+            for (title, est), row in zip(fitted, rows)
+        }
+        pictures["boundary"] = out / "boundary.png"
+        save_png(plot_decision_boundaries(panels, test_set.raw, test_set.y, names,
+                                          title=f"Decision boundaries on {label} "
+                                                "(test points)"),
+                 pictures["boundary"])
+    elif train_set.kind == "image":
+        title, est = fitted[-1]
+        pred = _codes_of(est, est.predict(test_set.X))
+        pictures["mislabeled"] = out / "mislabeled.png"
+        save_png(plot_mislabeled(test_set.raw, test_set.y, pred, names, names=test_set.names,
+                                 title=f"Test pictures mislabeled by the {title} network"),
+                 pictures["mislabeled"])
+    say("wrote " + ", ".join(str(p) for p in pictures.values())
+        + f" and the model files in {out}")
+    return {"data": label, "n_train": train_set.n_samples, "n_test": test_set.n_samples,
+            "models": rows, "pictures": {k: str(v) for k, v in pictures.items()}}
+
+
+def format_demo(result: dict) -> str:
+    """The results table ``nnscratch demo`` prints."""
+    rows = result["models"]
+    width = max(len(r["model"]) for r in rows)
+    lines = [f"{'model':<{width}}  {'train acc':>9}  {'test acc':>9}  {'time':>8}"]
+    for r in rows:
+        lines.append(f"{r['model']:<{width}}  {100 * r['train_accuracy']:>8.2f}%  "
+                     f"{100 * r['test_accuracy']:>8.2f}%  {r['seconds']:>7.2f}s")
+    return "\n".join(lines)
