@@ -156,3 +156,34 @@ def test_float32_input_trains_and_predicts_in_float32(moons):
     clf.fit(X.astype(np.float32), y)
     assert all(v.dtype == np.float32 for v in clf.params_.values())
     assert clf.predict_proba(X.astype(np.float32)).dtype == np.float32
+
+
+# --------------------------------------------------------------------------- fitted state
+
+
+def test_fitted_state_is_arrays_and_json_and_comes_back(moons):
+    import json
+
+    X, y = moons
+    clf = NeuralNetworkClassifier((5, 3), activation=("tanh", "relu"), max_iter=30,
+                                  class_weight={0: 2.0}, random_state=0).fit(X, y)
+    state = clf._get_fitted_state()
+    assert json.loads(json.dumps(state["settings"])) == state["settings"]
+    assert all(isinstance(a, np.ndarray) for a in state["arrays"].values())
+    assert state["settings"]["class_weight_by_class"] == [2.0, None]
+    back = NeuralNetworkClassifier()._set_fitted_state(state)
+    assert back.get_params() == clf.get_params()
+    np.testing.assert_array_equal(back.predict_proba(X), clf.predict_proba(X))
+    assert back.loss_curve_ == clf.loss_curve_ and back.n_iter_ == 30
+
+
+def test_set_fitted_state_checks_everything_before_setting_anything(moons):
+    X, y = moons
+    state = LogisticRegression(max_iter=5).fit(X, y)._get_fitted_state()
+    state["arrays"]["W1"] = state["arrays"]["W1"].T
+    fresh = LogisticRegression()
+    with pytest.raises(ValueError, match="W1 has shape"):
+        fresh._set_fitted_state(state)
+    assert not hasattr(fresh, "params_")
+    with pytest.raises(ValueError, match="not fitted"):
+        LogisticRegression()._get_fitted_state()

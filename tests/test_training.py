@@ -280,3 +280,18 @@ def test_bad_training_settings_get_a_clear_error(moons, params, message):
     X, y = moons
     with pytest.raises(ValueError, match=message):
         NeuralNetworkClassifier((3,), max_iter=2, **params).fit(X, y)
+
+
+def test_interruption_is_reported_through_the_estimator(moons):
+    X, y = moons
+
+    class Interrupt(Callback):
+        def on_iteration_end(self, estimator, iteration, logs):
+            if iteration == 2:
+                raise KeyboardInterrupt
+
+    clf = NeuralNetworkClassifier((5,), max_iter=10, random_state=0, callbacks=[Interrupt()])
+    with pytest.warns(UserWarning):
+        clf.fit(X, y)
+    assert clf.interrupted_ is True and clf.n_iter_ == 3
+    assert clf.set_params(callbacks=None).fit(X, y).interrupted_ is False

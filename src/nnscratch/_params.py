@@ -45,9 +45,13 @@ from typing import Any
 
 import numpy as np
 
+from .activations import ACTIVATIONS
+from .callbacks import Callback
 from .exceptions import InvalidParameterError
+from .initializers import INITIALIZERS, check_random_state
 
-__all__ = ["PARAMETERS", "InvalidParameterError", "Param", "check", "choices", "requirement"]
+__all__ = ["PARAMETERS", "InvalidParameterError", "Param", "check", "choices", "register_choices",
+           "requirement"]
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,9 @@ class Param:
     low, high : float, optional
         Bounds of a ``"real"`` or ``"int"``; ``low_open`` / ``high_open`` exclude them.
     options : callable, optional
-        Returns the valid names of a ``"choice"`` (a function, so that the tables it
-        reads, e.g. :data:`nnscratch.optimizers.OPTIMIZERS`, are looked up when needed).
+        Returns the valid names of a ``"choice"``, read from the library's own tables
+        (:data:`nnscratch.activations.ACTIVATIONS`, the initializers, and the solvers
+        and schedules that :mod:`nnscratch.optimizers` registers).
     none : bool
         None is accepted too (e.g. ``batch_size=None``: full batch).
     per_layer : bool
@@ -87,27 +92,26 @@ class Param:
     help: str = ""
 
 
-def _solvers() -> tuple[str, ...]:
-    from .optimizers import OPTIMIZERS
+#: The names of the choices that other modules own, registered by them
+#: (:func:`register_choices`): ``"solver"`` and ``"learning_rate_schedule"`` by
+#: :mod:`nnscratch.optimizers`, so that this table never imports the modules that read it.
+_REGISTERED: dict[str, tuple[str, ...]] = {}
 
-    return tuple(OPTIMIZERS)
+
+def register_choices(name: str, names: Sequence[str]) -> None:
+    """Declare the valid names of the choice ``name`` (called by the module that owns them)."""
+    _REGISTERED[name] = tuple(names)
 
 
-def _schedules() -> tuple[str, ...]:
-    from .optimizers import SCHEDULES
-
-    return tuple(SCHEDULES)
+def _registered(name: str) -> Callable[[], tuple[str, ...]]:
+    return lambda: _REGISTERED.get(name, ())
 
 
 def _activations() -> tuple[str, ...]:
-    from .activations import ACTIVATIONS
-
     return tuple(ACTIVATIONS)
 
 
 def _inits() -> tuple[str, ...]:
-    from .initializers import INITIALIZERS
-
     return tuple(INITIALIZERS)
 
 
@@ -133,11 +137,11 @@ PARAMETERS: dict[str, Param] = {
         "real", **_UNIT, per_layer=True,
         help="Fraction of the hidden units dropped during training, in [0, 1)."),
     "solver": Param(
-        "choice", options=_solvers, help="Update rule; gd is the seeds' gradient descent."),
+        "choice", options=_registered("solver"), help="Update rule; gd is the seeds' gradient descent."),
     "learning_rate": Param(
         "real", low=0.0, low_open=True, help="Gradient-descent step size, > 0."),
     "learning_rate_schedule": Param(
-        "choice", options=_schedules, help="How the learning rate decays with the epoch."),
+        "choice", options=_registered("learning_rate_schedule"), help="How the learning rate decays with the epoch."),
     "decay_rate": Param("real", low=0.0, help="Decay of the learning-rate schedule, >= 0."),
     "decay_interval": Param(
         "int", low=1, help="Epochs between two drops of the 'step' schedule, >= 1."),
@@ -287,15 +291,11 @@ def check(name: str, value: Any, *, owner: str | None = None, shown: str | None 
             _fail(name, value, requirement(name), owner, shown)
         return value
     if p.kind == "callbacks":
-        from .callbacks import Callback
-
         if isinstance(value, (str, bytes)) or not all(
                 isinstance(c, Callback) for c in _iterable(value)):
             _fail(name, value, requirement(name), owner, shown)
         return value
     if p.kind == "random_state":
-        from .initializers import check_random_state
-
         check_random_state(value)  # its own clear ValueError
         return value
     raise AssertionError(f"unknown kind {p.kind!r} of {name!r}")  # pragma: no cover

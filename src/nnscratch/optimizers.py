@@ -41,7 +41,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ._params import check
+from ._params import check, register_choices
 from .exceptions import InvalidParameterError
 
 __all__ = [
@@ -435,6 +435,7 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
     "rmsprop": RMSProp,
     "adam": Adam,
 }
+register_choices("solver", OPTIMIZERS)  # the estimators' ``solver``, in the parameter table
 
 
 def make_optimizer(
@@ -572,6 +573,7 @@ SCHEDULES: dict[str, type] = {
     "inverse_time": InverseTimeSchedule,
     "step": StepSchedule,
 }
+register_choices("learning_rate_schedule", SCHEDULES)
 
 
 def make_schedule(name: str, decay_rate: float = 1.0, time_interval: int = 1000) -> Schedule:

@@ -1,0 +1,78 @@
+"""The commands' work without click, the group's error handling, and registering a command."""
+
+import json
+
+import click
+import numpy as np
+import pytest
+
+from nnscratch import _commands, load
+from nnscratch._commands import InputError, RunError
+from nnscratch.cli import cli, emit, json_option, param_option, run
+from nnscratch.datasets import DatasetError
+from nnscratch.exceptions import NonFiniteWeightsError
+from nnscratch.persistence import ModelFileError
+
+
+def test_train_evaluate_summarize_without_click(tmp_path, capsys):
+    path = tmp_path / "m.npz"
+    result = _commands.train("moons", path, hidden=(4,),
+                             params={"max_iter": 200, "learning_rate": 0.5, "activation": None})
+    assert result["model"] == str(path) and result["n_train"] == 300
+    assert result["final_cost"] == pytest.approx(load(path).loss_curve_[-1])
+    scores = _commands.evaluate(str(path), "moons")
+    assert scores["accuracy"] == pytest.approx(result["test_accuracy"])
+    info = _commands.summarize(str(path))
+    assert info["layers"][0]["W_shape"] == [4, 2]
+    assert "accuracy:" in _commands.format_evaluation(scores)
+    out, err = capsys.readouterr()
+    assert out == "" and "saved the model" in err
+
+
+def test_build_estimator_names_the_option(tmp_path):
+    with pytest.raises(InputError, match="--init applies to a network; add --hidden"):
+        _commands.build_estimator(None, {"init": "lecun"}, {"init": "--init"})
+    with pytest.raises(InputError, match="does not exist"):
+        _commands.train("moons", tmp_path / "nowhere" / "m.npz")
+
+
+def test_interruption_is_read_from_the_estimator(monkeypatch):
+    from nnscratch import NeuralNetworkClassifier
+
+    def fit(self, X, y):
+        self.n_iter_, self.interrupted_ = 3, True
+        return self
+
+    monkeypatch.setattr(NeuralNetworkClassifier, "fit", fit)
+    with pytest.raises(RunError, match="interrupted after 3 iterations"):
+        _commands.fit(NeuralNetworkClassifier(), np.zeros((2, 1)), np.array([0, 1]))
+
+
+@pytest.mark.parametrize("error, code", [
+    (DatasetError("data.csv: no column 'x'"), 2),
+    (ModelFileError("m.npz: not a model file"), 2),
+    (InputError("bad input"), 2),
+    (RunError("it failed"), 1),
+    (NonFiniteWeightsError("weights are NaN"), 1),
+    (KeyboardInterrupt(), 1),
+    (RuntimeError("boom"), 1),
+])
+def test_a_registered_command_gets_the_groups_error_handling(capsys, error, code):
+    @click.command("raise-it")
+    @param_option("--learning-rate", "learning_rate")
+    @json_option()
+    def raise_it(learning_rate, as_json):
+        emit({"learning_rate": learning_rate}, as_json, str)
+        raise error
+
+    cli.add_command(raise_it)
+    try:
+        assert run(["raise-it", "--learning-rate", "0.5", "--json"]) == code
+        out, err = capsys.readouterr()
+        assert json.loads(out) == {"learning_rate": 0.5}
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("nnscratch: error: ")
+        assert run(["raise-it", "--learning-rate", "nan"]) == 2
+        assert "'nan' is not a positive finite number" in capsys.readouterr().err
+    finally:
+        cli.commands.pop("raise-it")
