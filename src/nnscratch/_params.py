@@ -73,7 +73,8 @@ class Param:
     none : bool
         None is accepted too (e.g. ``batch_size=None``: full batch).
     per_layer : bool
-        The estimators also take one value per layer (a tuple); :func:`check` checks one.
+        The estimators take one value per layer (a tuple; for all but
+        ``hidden_layer_sizes`` one value stands for all); :func:`check` checks one.
     stored : bool
         Saved in model files (False for objects such as callbacks).
     help : str
@@ -124,7 +125,7 @@ _UNIT = {"low": 0.0, "high": 1.0, "high_open": True}  # [0, 1)
 #: Every hyper-parameter of the estimators, by name.
 PARAMETERS: dict[str, Param] = {
     "hidden_layer_sizes": Param(
-        "int", low=1, help="Units in each hidden layer, e.g. 20,7,5."),
+        "int", low=1, per_layer=True, help="Units in each hidden layer, e.g. 20,7,5."),
     "activation": Param(
         "choice", options=_activations, per_layer=True,
         help="Hidden-layer activation."),

@@ -91,9 +91,8 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
         InvalidParameterError
             A ``ValueError`` naming the parameter, its value and what it accepts.
         """
-        per_layer = {"hidden_layer_sizes", "activation", "init", "dropout"}
         for name, value in self.get_params(deep=False).items():
-            if name not in per_layer:
+            if not PARAMETERS[name].per_layer:  # those are checked layer by layer below
                 check(name, value)
         for size in self._hidden_sizes():
             check("hidden_layer_sizes", size, shown="each of hidden_layer_sizes")

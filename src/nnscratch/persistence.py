@@ -96,9 +96,8 @@ def _estimator_table() -> dict[str, type]:
 
 
 def _settings_vocabulary() -> set[str]:
-    from .estimators import _BaseNetwork
-
-    return _FILE_SETTINGS | set(_BaseNetwork._STATE_SETTINGS)
+    """The file's own settings and those the estimators' state holds."""
+    return _FILE_SETTINGS.union(*(cls._STATE_SETTINGS for cls in _estimator_table().values()))
 
 
 @dataclass
