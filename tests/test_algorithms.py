@@ -72,6 +72,7 @@ def test_warm_start_with_momentum_continues_the_velocity(wide):
     assert_same_fit(warm, full)
 
 
+@pytest.mark.slow
 def test_the_cat_model_on_both_paths(cat_data):
     X_train, y_train, _, _ = cat_data
     settings = {"hidden_layer_sizes": (20, 7, 5), "init": "lecun", "learning_rate": 0.0075,

@@ -19,6 +19,12 @@ from PIL import Image
 
 from nnscratch import load
 
+# Every test here starts the command as a program (a new Python process that imports
+# NumPy, SciPy and scikit-learn: a second or more each, with training on top for many);
+# the quick run (-m "not slow") checks the command line in-process instead
+# (tests/test_commands.py, tests/test_params.py).
+pytestmark = pytest.mark.slow
+
 SRC = Path(__file__).resolve().parents[1] / "src"
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 CAT_TRAIN = DATA / "catvnoncat" / "train_catvnoncat.h5"

@@ -8,6 +8,9 @@ import pytest
 
 from nnscratch import LogisticRegression, NeuralNetworkClassifier
 
+# Every test here trains the course's cat models in full (2000-2500 iterations on 12288 features).
+pytestmark = pytest.mark.slow
+
 
 def accuracy_percent(clf, X, y):
     return 100.0 * clf.score(X, y)

@@ -18,6 +18,9 @@ from sklearn.preprocessing import StandardScaler
 from conftest import shared_file
 from nnscratch import NeuralNetworkClassifier
 
+# Every test here trains the second course's recipes in full (5000-30000 iterations).
+pytestmark = pytest.mark.slow
+
 
 def test_he_initialisation_on_circles():
     """Week 1, "Initialization": He initialisation, 15000 iterations."""
