@@ -34,6 +34,7 @@ def assert_same_fit(a, b, rtol=1e-9):
     {"learning_rate_schedule": "inverse_time", "decay_rate": 0.01},
 ])
 @pytest.mark.parametrize("workspace_min_size", [0, training.WORKSPACE_MIN_SIZE])
+@pytest.mark.slow
 def test_rowspace_equals_plain(wide, settings, workspace_min_size, monkeypatch):
     monkeypatch.setattr(training, "WORKSPACE_MIN_SIZE", workspace_min_size)
     X, y = wide

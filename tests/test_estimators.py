@@ -113,6 +113,7 @@ def test_wrong_number_of_features_at_predict_time(moons):
         clf.predict(np.zeros((4, 3)))
 
 
+@pytest.mark.slow
 def test_raw_pixels_train_without_warnings_and_with_finite_costs(cat_raw):
     X, y = cat_raw
     with warnings.catch_warnings():

@@ -436,6 +436,7 @@ def test_saved_files_get_the_usual_permissions(tmp_path, nn_model):
     ],
     ids=["adam-l2", "minibatch-momentum", "per-layer", "early-stopping", "balanced", "schedule"],
 )
+@pytest.mark.slow
 def test_later_hyperparameters_round_trip(tmp_path, flower, kwargs):
     train, test = flower
     vocabulary = NeuralNetworkClassifier().get_params()
@@ -453,6 +454,7 @@ def test_later_hyperparameters_round_trip(tmp_path, flower, kwargs):
             assert getattr(back, key) == getattr(est, key)
 
 
+@pytest.mark.slow
 def test_callbacks_are_not_stored_and_dict_class_weights_are_by_class(tmp_path, flower):
     callbacks = pytest.importorskip("nnscratch.callbacks")
     train, test = flower
@@ -484,6 +486,7 @@ def test_dict_class_weights_of_string_classes_with_one_missing(tmp_path):
     assert load(tmp_path / "m.npz").class_weight == {"dog": 3.0}
 
 
+@pytest.mark.slow
 def test_multiclass_round_trip(tmp_path):
     train, test = load_train_test("digits")
     est = NeuralNetworkClassifier((16,), learning_rate=0.5, max_iter=30, random_state=0)

@@ -24,6 +24,7 @@ def _png(path):
 
 
 @pytest.mark.parametrize("cost_every, label", [(100, "per hundred"), (50, "per 50")])
+@pytest.mark.slow
 def test_cost_curve_axes_follow_cost_every(tmp_path, cost_every, label):
     costs = [0.69, 0.5, 0.41, 0.36, 0.33]
     fig = plot_costs(costs, cost_every, title="lr 0.005")
@@ -49,6 +50,7 @@ def test_cost_curve_needs_costs():
         plot_costs([])
 
 
+@pytest.mark.slow
 def test_several_cost_curves(tmp_path):
     fig = plot_cost_curves({"a": ([0.7, 0.6], 100), "b": ([0.7, 0.3, 0.2], 10)}, title="t")
     assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
@@ -64,6 +66,7 @@ def _two_blobs():
     return points, codes
 
 
+@pytest.mark.slow
 def test_decision_boundary_colours_both_regions(tmp_path):
     points, codes = _two_blobs()
     seen = []
@@ -89,6 +92,7 @@ def test_decision_boundary_needs_2d_points():
         plot_decision_boundary(lambda g: np.zeros(len(g)), np.zeros((5, 3)), np.zeros(5))
 
 
+@pytest.mark.slow
 def test_decision_boundaries_side_by_side(tmp_path):
     points, codes = _two_blobs()
     fig = plot_decision_boundaries(
@@ -100,6 +104,7 @@ def test_decision_boundaries_side_by_side(tmp_path):
     _png(tmp_path / "b.png")
 
 
+@pytest.mark.slow
 def test_mislabeled_grid_shows_only_the_wrong_pictures(tmp_path):
     rng = np.random.default_rng(0)
     images = rng.integers(0, 256, (12, 8, 8, 3), dtype=np.uint8)

@@ -248,6 +248,7 @@ def test_rowspace_training_equals_plain_training_float32(hidden, kwargs):
     "hidden, lr, kwargs",
     [((20, 7, 5), 0.0075, {}), ((), 0.005, {}), ((20, 7, 5), 0.0075, {"alpha": 0.7})],
 )
+@pytest.mark.slow
 def test_rowspace_equals_plain_on_the_cat_data(cat_data, hidden, lr, kwargs):
     X, Y = cat_data
     plain = train(X, Y, hidden, rowspace=False, lr=lr, n_iter=40, **kwargs)
@@ -257,6 +258,7 @@ def test_rowspace_equals_plain_on_the_cat_data(cat_data, hidden, lr, kwargs):
     assert_same_training(plain, fast, rtol=1e-9)
 
 
+@pytest.mark.slow
 def test_rowspace_reproduces_the_course_cat_model(cat_data):
     """2500 iterations of the (20, 7, 5) model: the course's published costs."""
     X, Y = cat_data
