@@ -18,6 +18,7 @@ ESTIMATORS = [
 
 
 @parametrize_with_checks(ESTIMATORS)
+@pytest.mark.slow
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
 
@@ -28,6 +29,7 @@ def binary_data():
 
 
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
+@pytest.mark.slow
 def test_pipeline_grid_search_and_cross_validation(estimator, binary_data):
     X, y = binary_data
     pipe = make_pipeline(StandardScaler(), clone(estimator))

@@ -39,6 +39,7 @@ def assert_same_params(a, b, **tolerance):
 
 @pytest.mark.parametrize("solver, learning_rate",
                          [("gd", 0.3), ("momentum", 0.3), ("rmsprop", 0.01), ("adam", 0.01)])
+@pytest.mark.slow
 def test_every_solver_learns(moons, solver, learning_rate):
     X, y = moons
     clf = NeuralNetworkClassifier((10,), solver=solver, learning_rate=learning_rate,
@@ -72,6 +73,7 @@ def test_learning_rate_schedule_is_applied_per_epoch(moons):
     np.testing.assert_allclose(rates, [0.1 / (1 + 0.5 * e) for e in range(4)])
 
 
+@pytest.mark.slow
 def test_l2_shrinks_the_weights_and_is_in_the_cost(moons):
     X, y = moons
     plain = NeuralNetworkClassifier((20,), learning_rate=0.3, max_iter=500, random_state=0)
@@ -82,6 +84,7 @@ def test_l2_shrinks_the_weights_and_is_in_the_cost(moons):
     assert ridge.costs_[0] > plain.costs_[0]  # same initial weights, plus the penalty
 
 
+@pytest.mark.slow
 def test_dropout_trains_and_prediction_is_deterministic(moons):
     X, y = moons
     clf = NeuralNetworkClassifier((32, 16), dropout=(0.3, 0.1), solver="adam", learning_rate=0.01,
@@ -96,6 +99,7 @@ def test_dropout_trains_and_prediction_is_deterministic(moons):
         clone(clf).set_params(dropout=(0.1, 0.2, 0.3)).fit(X, y)
 
 
+@pytest.mark.slow
 def test_per_layer_activations_and_leaky_slope(moons):
     X, y = moons
     clf = NeuralNetworkClassifier((8, 8), activation=("tanh", "leaky_relu"), learning_rate=0.1,
@@ -108,6 +112,7 @@ def test_per_layer_activations_and_leaky_slope(moons):
 
 
 @pytest.mark.parametrize("Estimator", [LogisticRegression, NeuralNetworkClassifier])
+@pytest.mark.slow
 def test_multiclass_softmax(Estimator):
     X, y = load_iris(return_X_y=True)
     labels = np.array(["setosa", "versicolor", "virginica"])[y]
@@ -123,6 +128,7 @@ def test_multiclass_softmax(Estimator):
     assert clf.costs_[0] == pytest.approx(np.log(3), rel=0.2)
 
 
+@pytest.mark.slow
 def test_early_stopping_restores_the_best_weights():
     X, y = make_blobs(n_samples=400, centers=2, cluster_std=4.0, random_state=0)
     watch, kept = snapshots()
