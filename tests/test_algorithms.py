@@ -83,6 +83,7 @@ def test_the_cat_model_on_both_paths(cat_data):
     assert_same_fit(rowspace, plain)
 
 
+@pytest.mark.slow
 def test_auto_picks_rowspace_only_where_it_is_exact_and_faster(wide, monkeypatch):
     X, y = wide
     built = []

@@ -153,6 +153,7 @@ def test_early_stopping_restores_the_best_weights():
     {"solver": "gd"},
     {"solver": "adam", "batch_size": 32, "dropout": 0.2},
 ])
+@pytest.mark.slow
 def test_warm_start_50_plus_50_equals_100(moons, settings):
     X, y = moons
     full = NeuralNetworkClassifier((6,), learning_rate=0.05, max_iter=100, random_state=2,
@@ -218,6 +219,7 @@ def peak_memory_of_fit(clf, X, y) -> int:
         tracemalloc.stop()
 
 
+@pytest.mark.slow
 def test_float32_stays_float32_without_copying_the_data():
     rng = np.random.RandomState(0)
     X = rng.randn(20000, 200).astype(np.float32)
@@ -230,6 +232,7 @@ def test_float32_stays_float32_without_copying_the_data():
     assert clf.predict_proba(X[:10]).dtype == np.float32
 
 
+@pytest.mark.slow
 def test_early_stopping_with_minibatches_does_not_copy_the_training_data():
     rng = np.random.RandomState(0)
     X = rng.rand(20000, 100).astype(np.float32)
