@@ -648,8 +648,8 @@ def _settings_line(model_type: str, hyper: dict) -> str:
 def format_summary(info: dict) -> str:
     """The text ``nnscratch summary`` prints for :func:`summarize`'s facts."""
     lines = [
-        f"model:        {info['model_type']} (file format {info['format_version']}, "
-        f"nnscratch {info['library_version']})",
+        (f"model:        {info['model_type']} (file format {info['format_version']}, "
+         f"nnscratch {info['library_version']})"),
         f"inputs:       {info['n_features_in']} features",
     ]
     if info["preprocessing"]:

@@ -50,7 +50,7 @@ from typing import Any
 import click
 
 from . import _commands
-from ._commands import CommandError, say
+from ._commands import CommandError
 from ._params import PARAMETERS, check, choices, requirement
 from ._version import __version__
 from .exceptions import InvalidParameterError, NonFiniteWeightsError
@@ -229,7 +229,7 @@ def _defaults(name: str) -> str:
     return " (default " + ", ".join(f"{v} for {k}" for k, v in found.items()) + ")"
 
 
-def param_option(flag: str, name: str, *, help: str | None = None,  # noqa: A002
+def param_option(flag: str, name: str, *, help: str | None = None,
                  **attrs: Any) -> Callable:
     """A click option that sets the estimator parameter ``name``, from the table.
 
@@ -252,7 +252,7 @@ def param_option(flag: str, name: str, *, help: str | None = None,  # noqa: A002
     return click.option(flag, name, help=text, **attrs)
 
 
-def json_option(help: str = "Print the result as one JSON object on stdout.") -> Callable:  # noqa: A002
+def json_option(help: str = "Print the result as one JSON object on stdout.") -> Callable:
     """The shared ``--json`` flag (the value arrives as ``as_json``)."""
     return click.option("--json", "as_json", is_flag=True, help=help)
 
