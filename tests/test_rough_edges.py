@@ -19,14 +19,12 @@ from nnscratch.datasets import (
     DatasetError,
     Preprocessor,
     load_csv,
-    load_dataset,
     load_hdf5,
     load_image_folder,
     prediction_inputs,
     read_csv_features,
     read_image,
 )
-
 
 # --------------------------------------------------------------------------- helpers
 

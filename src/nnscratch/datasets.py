@@ -68,6 +68,9 @@ IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".
 #: Largest image side accepted for ``size`` (the course uses 64).
 MAX_IMAGE_SIZE = 1024
 
+#: Class codes in an HDF5 file must be below this (names are made for codes without any).
+MAX_CLASSES = 10_000
+
 #: The built-in data sets, name -> one-line description.
 BUILTIN_DATASETS = {
     "flower": "the course's planar 'flower' set: 400 2-D points, 2 classes (red/blue)",
@@ -657,6 +660,11 @@ def load_hdf5(
         np.issubdtype(y.dtype, np.floating) and np.all(np.isfinite(y)) and np.all(y == np.round(y))
     ):
         raise DatasetError(f"{path}: labels must be integer class codes")
+    if np.abs(y).max() >= MAX_CLASSES:  # before the cast: 1e308 has no int64
+        raise DatasetError(
+            f"{path}: labels must be class codes from 0 to {MAX_CLASSES - 1}, found "
+            f"{y.max() if y.max() >= MAX_CLASSES else y.min():g}"
+        )
     y = y.astype(np.int64)
     if y.min() < 0:
         raise DatasetError(f"{path}: labels must be non-negative class codes")
@@ -1111,6 +1119,11 @@ def load_dataset(
     """
     spec_str = str(spec)
     path = Path(spec)
+    if not spec_str.strip():
+        raise DatasetError(
+            "no data given (an empty name); give a .h5/.hdf5 file, a .csv file, a folder "
+            f"of class sub-folders or a built-in set ({', '.join(BUILTIN_DATASETS)})"
+        )
     if _is_builtin(spec_str):
         return load_builtin(spec_str, preprocessor=preprocessor)
     suffix = path.suffix.lower()
