@@ -80,6 +80,7 @@ def models(tmp_path_factory) -> dict[str, Path]:
     (root / "table.csv").write_text(GOOD_CSV)
     runs = {
         "flower": ["train", "flower", "--hidden", "3", "--iterations", "30", "-o", "flower.npz"],
+        "deep": ["train", "flower", "--hidden", "4,3", "--iterations", "5", "-o", "deep.npz"],
         "image": ["train", "pics", "--image-size", "8", "--iterations", "5", "-o", "image.npz"],
         "csv": ["train", "table.csv", "--iterations", "20", "-o", "csv.npz"],
     }
@@ -369,6 +370,13 @@ def option_cases() -> list[Case]:
 SETTINGS_BUGS = {
     "hyper-not-object": "persistence._check_arrays calls settings['hyperparameters'].get() "
                         "before _build checks that it is a JSON object (AttributeError, exit 1)",
+    "training-accuracy-10**400": "persistence accepts JSON integers beyond float range; "
+                                 "summary's f'{100 * t[key]:.2f}' raises OverflowError",
+    "classes-2**63": "persistence accepts integer classes beyond int64; np.array(classes) "
+                     "raises OverflowError (exit 1, unexpected failure)",
+    "hidden-scalar-on-deep-model": "persistence checks hidden_layer_sizes against the "
+                                   "weights only when it is a list; a scalar 4 on a (4, 3) "
+                                   "model loads, then evaluate fails (exit 1)",
 }
 
 
@@ -505,9 +513,26 @@ def model_file_cases() -> list[Case]:
         "class-names-numbers": lambda s: s.update(class_names=[1, 2]),
         "training-a-list": lambda s: s.update(training=[1]),
         "best-score-text": lambda s: s.update(best_validation_score="high"),
+        "prep-std-10**400": lambda s: s["preprocessing"].update(std=[1, 10**400]),
+        "learning-rate-10**400": lambda s: s["hyperparameters"].update(learning_rate=10**400),
+        "training-accuracy-10**400": lambda s: s["training"].update(train_accuracy=10**400),
+        "classes-2**63": lambda s: s.update(classes=[0, 2**63]),
     }
     for name, change in settings_changes.items():
         m(f"settings-{name}", [settings_edit(change)], "m.npz", bug=SETTINGS_BUGS.get(name, ""))
+
+    def deep_edit(change) -> Setup:
+        def step(tmp: Path, models: dict) -> None:
+            arrays = model_arrays(models["deep"])
+            settings = model_settings(arrays)
+            change(settings)
+            write_npz(tmp / "m.npz", {**arrays, "settings": settings_array(settings)})
+
+        return step
+
+    m("settings-hidden-scalar-on-deep-model",
+      [deep_edit(lambda s: s["hyperparameters"].update(hidden_layer_sizes=4))], "m.npz",
+      command=("evaluate", "m.npz", "flower"), bug=SETTINGS_BUGS["hidden-scalar-on-deep-model"])
 
     # ---- zip-level tricks
     def members(change) -> Setup:

@@ -282,3 +282,17 @@ def test_item3_read_image_on_a_class_folder_says_what_to_give(tmp_path):
         read_image(root, 64)
     text = str(info.value)
     assert "class sub-folders (a/, b/)" in text and "evaluate" in text
+
+
+# --------------------------------------------------------------------------- found by the fuzzer
+
+
+@pytest.mark.parametrize("value", [10**400, -(10**309)])
+def test_preprocessing_statistics_beyond_float_range_are_refused_not_overflowed(value):
+    data = {"kind": "tabular", "columns": ["a", "b"], "mean": [0, 0], "std": [1, 1]}
+    data["std"][1] = value
+    with pytest.raises(DatasetError, match="'std' must be 2 finite numbers"):
+        Preprocessor.from_dict(data)
+    data["std"][1], data["mean"][0] = 1, value
+    with pytest.raises(DatasetError, match="'mean' must be 2 finite numbers"):
+        Preprocessor.from_dict(data)
