@@ -53,6 +53,7 @@ KNOWN_BUGS = {
     "Python int too large to convert to C long": "integer classes beyond int64",
     "entries for 2 hidden layers; give one name": "scalar hidden_layer_sizes not checked against weights",
     "object has no attribute 'get'": "settings 'hyperparameters' not a JSON object",
+    "unhashable type": "settings 'classes_kind' a list or an object",
 }
 
 

@@ -374,6 +374,8 @@ SETTINGS_BUGS = {
                                  "summary's f'{100 * t[key]:.2f}' raises OverflowError",
     "classes-2**63": "persistence accepts integer classes beyond int64; np.array(classes) "
                      "raises OverflowError (exit 1, unexpected failure)",
+    "classes-kind-a-list": "persistence looks a list-valued classes_kind up in a table "
+                           "(TypeError: unhashable type, exit 1)",
     "hidden-scalar-on-deep-model": "persistence checks hidden_layer_sizes against the "
                                    "weights only when it is a list; a scalar 4 on a (4, 3) "
                                    "model loads, then evaluate fails (exit 1)",
@@ -517,6 +519,7 @@ def model_file_cases() -> list[Case]:
         "learning-rate-10**400": lambda s: s["hyperparameters"].update(learning_rate=10**400),
         "training-accuracy-10**400": lambda s: s["training"].update(train_accuracy=10**400),
         "classes-2**63": lambda s: s.update(classes=[0, 2**63]),
+        "classes-kind-a-list": lambda s: s.update(classes_kind=["int"]),
     }
     for name, change in settings_changes.items():
         m(f"settings-{name}", [settings_edit(change)], "m.npz", bug=SETTINGS_BUGS.get(name, ""))
