@@ -450,7 +450,8 @@ def _folder_is_not_an_input(path: Path, suffixes: Sequence[str], what: str) -> s
         subdirs = sorted(p.name for p in _visible(path) if p.is_dir())
         shown = ", ".join(f"{n}/" for n in subdirs[:3]) + (", ..." if len(subdirs) > 3 else "")
         return (
-            f"{path}: is a folder of class sub-folders ({shown}), not one of the {what}; "
+            f"{path}: is a folder of {'class ' if kind == 'image' else ''}sub-folders "
+            f"({shown}), not one of the {what}; "
             f"give the {what} or the sub-folders (e.g. {path / subdirs[0]}), or score the "
             "labelled folder with 'nnscratch evaluate MODEL FOLDER'"
         )
@@ -475,8 +476,8 @@ def prediction_inputs(inputs: Sequence[str], kind: str) -> list[str]:
     directly inside it; a folder with none directly inside, such as a labelled folder
     of class sub-folders (``cat/``, ``non-cat/``), stands for those in its sub-folders
     (one level down, sub-folder by sub-folder, each sorted by name). A folder holding
-    none at all is kept as it is, so that reading it reports it
-    (":func:`read_image`: holds no pictures"). Other inputs are kept as given.
+    none at all is kept as it is, so that reading it reports it (:func:`read_image` and
+    :func:`read_csv_features` say that it holds none). Other inputs are kept as given.
 
     Parameters
     ----------
