@@ -25,8 +25,12 @@ Examples
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
+import re
+import sys
+import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -51,6 +55,7 @@ __all__ = [
     "load_hdf5",
     "load_image_folder",
     "load_train_test",
+    "prediction_inputs",
     "read_csv_features",
     "read_image",
     "train_test_split",
@@ -58,6 +63,9 @@ __all__ = [
 
 #: File name endings read as pictures in an image folder or given to ``predict``.
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+
+#: Class codes in an HDF5 file must be below this (names are made for codes without any).
+MAX_CLASSES = 10_000
 
 #: The built-in data sets, name -> one-line description.
 BUILTIN_DATASETS = {
@@ -207,15 +215,96 @@ def read_image(path: str | os.PathLike, size: int) -> np.ndarray:
     except FileNotFoundError:
         raise DatasetError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise DatasetError(f"{path}: is a folder, not a picture") from None
-    except (UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
+        raise DatasetError(_folder_is_not_an_input(path, IMAGE_EXTENSIONS, "pictures")) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise DatasetError(_too_large_message(path, exc)) from None
+    except UnidentifiedImageError:
         raise DatasetError(f"{path}: not a picture that can be read (PNG, JPEG, ...)") from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise DatasetError(f"{path}: cannot read the picture ({_one_line(exc)})") from None
     if rgb.size != (size, size):
         rgb = rgb.resize((size, size), Image.Resampling.LANCZOS)
     return np.asarray(rgb, dtype=np.uint8).reshape(size, size, 3)
+
+
+def _too_large_message(path: Path, exc: BaseException) -> str:
+    """Pillow refuses pictures over ``MAX_IMAGE_PIXELS``: say so, with the size and limit."""
+    from PIL import Image
+
+    limit = Image.MAX_IMAGE_PIXELS or 0
+    found = re.search(r"\((\d+) pixels\)", str(exc))  # Pillow: "Image size (N pixels) ..."
+    size = f" ({int(found.group(1)) / 1e6:.0f} megapixels)" if found else ""
+    return (
+        f"{path}: the picture is too large{size}; pictures over {limit / 1e6:.0f} megapixels "
+        "are refused (Pillow's guard against decompression bombs): shrink it first"
+    )
+
+
+def _folder_is_not_an_input(path: Path, suffixes: Sequence[str], what: str) -> str:
+    """What to say when a folder is given where one picture (or one CSV file) is read."""
+    kind = "image" if what == "pictures" else "tabular"
+    if prediction_inputs([str(path)], kind) != [str(path)]:
+        subdirs = sorted(p.name for p in _visible(path) if p.is_dir())
+        shown = ", ".join(f"{n}/" for n in subdirs[:3]) + (", ..." if len(subdirs) > 3 else "")
+        return (
+            f"{path}: is a folder of {'class ' if kind == 'image' else ''}sub-folders "
+            f"({shown}), not one of the {what}; "
+            f"give the {what} or the sub-folders (e.g. {path / subdirs[0]}), or score the "
+            "labelled folder with 'nnscratch evaluate MODEL FOLDER'"
+        )
+    return (
+        f"{path}: is a folder that holds no {what} ({', '.join(suffixes)}), neither directly "
+        f"nor in sub-folders; give {what} or a folder of them"
+    )
+
+
+def _visible(folder: Path) -> list[Path]:
+    """The entries of ``folder`` whose names do not start with a dot (none if unreadable)."""
+    try:
+        return [p for p in folder.iterdir() if not p.name.startswith(".")]
+    except OSError:
+        return []
+
+
+def prediction_inputs(inputs: Sequence[str], kind: str) -> list[str]:
+    """The files that ``nnscratch predict INPUT...`` reads, folders expanded.
+
+    A folder stands for the pictures (``kind="image"``) or CSV files (``"tabular"``)
+    directly inside it; a folder with none directly inside, such as a labelled folder
+    of class sub-folders (``cat/``, ``non-cat/``), stands for those in its sub-folders
+    (one level down, sub-folder by sub-folder, each sorted by name). A folder holding
+    none at all is kept as it is, so that reading it reports it (:func:`read_image` and
+    :func:`read_csv_features` say that it holds none). Other inputs are kept as given.
+
+    Parameters
+    ----------
+    inputs : sequence of str
+        Paths as given on the command line.
+    kind : {"image", "tabular"}
+        The kind of data the model takes.
+
+    Returns
+    -------
+    list of str
+    """
+    suffixes = IMAGE_EXTENSIONS if kind == "image" else (".csv",)
+
+    def files_in(folder: Path) -> list[str]:
+        return sorted(str(p) for p in _visible(folder)
+                      if p.suffix.lower() in suffixes and p.is_file())
+
+    out: list[str] = []
+    for item in inputs:
+        path = Path(item)
+        if not path.is_dir():
+            out.append(item)
+            continue
+        found = files_in(path)
+        if not found:
+            for sub in sorted(p for p in _visible(path) if p.is_dir()):
+                found.extend(files_in(sub))
+        out.extend(found or [item])
+    return out
 
 
 def _to_rgb(img):
@@ -253,10 +342,7 @@ def _array_to_images(x: np.ndarray, size: int, source: str) -> np.ndarray:
             f"{source}: pictures must have shape (n, height, width[, 1|3|4]), got {x.shape}"
         )
     if x.dtype != np.uint8:
-        if not np.issubdtype(x.dtype, np.number) or np.isnan(x).any() or x.min() < 0 \
-                or x.max() > 255:
-            raise DatasetError(f"{source}: pixel values must be integers from 0 to 255")
-        x = x.astype(np.uint8)
+        x = _pixels_to_uint8(x, source)
     if x.shape[3] == 1:
         x = np.repeat(x, 3, axis=3)
     elif x.shape[3] == 4:
@@ -268,6 +354,49 @@ def _array_to_images(x: np.ndarray, size: int, source: str) -> np.ndarray:
     for i, img in enumerate(x):
         out[i] = np.asarray(Image.fromarray(img).resize((size, size), Image.Resampling.LANCZOS))
     return out
+
+
+def _pixels_to_uint8(x: np.ndarray, source: str) -> np.ndarray:
+    """Pixels of another type -> uint8 0-255, saying (a warning) what was done.
+
+    Integers must be 0-255. Floats all in [0, 1] are taken as already scaled (as
+    after the course's ``/ 255``): they are multiplied by 255 and rounded, so that the
+    model's ``/ 255`` does not divide them a second time. Floats up to 255 are rounded
+    (a warning says so when some had fractions).
+    """
+    if x.dtype == np.bool_ or not (np.issubdtype(x.dtype, np.integer)
+                                   or np.issubdtype(x.dtype, np.floating)):
+        raise DatasetError(
+            f"{source}: pixel values must be numbers (integers 0-255 or floats 0-1), "
+            f"found {x.dtype}"
+        )
+    if x.size == 0:
+        return x.astype(np.uint8)
+    with np.errstate(all="ignore"):
+        xf = x.astype(np.float64)
+    finite = bool(np.isfinite(xf).all())
+    lo, hi = (float(xf.min()), float(xf.max())) if finite else (0.0, 0.0)
+    if not finite or lo < 0 or hi > 255:
+        found = "NaN or infinite values" if not finite else f"values from {lo:g} to {hi:g}"
+        raise DatasetError(
+            f"{source}: pixel values must be from 0 to 255 (or floats from 0 to 1), "
+            f"found {found}"
+        )
+    if np.issubdtype(x.dtype, np.floating):
+        if hi <= 1.0:
+            warnings.warn(
+                f"{source}: float pixels in [0, 1]: taken as already scaled (multiplied by "
+                "255 and rounded to 8-bit pixels, then divided by 255 like all pictures)",
+                UserWarning, stacklevel=3,
+            )
+            xf = xf * 255.0
+        elif not np.array_equal(xf, np.rint(xf)):
+            warnings.warn(
+                f"{source}: float pixels from 0 to 255 with fractions: rounded to whole "
+                "8-bit values",
+                UserWarning, stacklevel=3,
+            )
+    return np.rint(xf).astype(np.uint8)
 
 
 def load_hdf5(
@@ -334,6 +463,11 @@ def load_hdf5(
         np.issubdtype(y.dtype, np.floating) and np.all(np.isfinite(y)) and np.all(y == np.round(y))
     ):
         raise DatasetError(f"{path}: labels must be integer class codes")
+    if np.abs(y).max() >= MAX_CLASSES:  # before the cast: 1e308 has no int64
+        raise DatasetError(
+            f"{path}: labels must be class codes from 0 to {MAX_CLASSES - 1}, found "
+            f"{y.max() if y.max() >= MAX_CLASSES else y.min():g}"
+        )
     y = y.astype(np.int64)
     if y.min() < 0:
         raise DatasetError(f"{path}: labels must be non-negative class codes")
@@ -366,6 +500,55 @@ def _image_files(folder: Path) -> list[Path]:
         if p.is_file() and not p.name.startswith(".")
         and p.suffix.lower() in IMAGE_EXTENSIONS
     )
+
+
+#: Seconds a load runs before its progress is shown: on a terminal, and in a log
+#: (stderr not a terminal), where plain lines are written every ``_PROGRESS_EVERY_LOG``.
+_PROGRESS_DELAY_TERMINAL = 0.5
+_PROGRESS_DELAY_LOG = 3.0
+_PROGRESS_EVERY_LOG = 10.0
+
+
+def _progress(items: Sequence, desc: str, unit: str):
+    """Iterate over ``items``, showing progress on stderr when the load is long.
+
+    On a terminal, a tqdm bar appears once the load has run
+    ``_PROGRESS_DELAY_TERMINAL`` seconds. When stderr is not a terminal (a log file, a
+    pipe), nothing is written for a short load; a long one writes a plain line
+    (``reading pictures: 500/2000``) after ``_PROGRESS_DELAY_LOG`` seconds, then every
+    ``_PROGRESS_EVERY_LOG`` seconds, and one at the end. Nothing goes to stdout.
+    """
+    stream = sys.stderr
+    try:
+        terminal = bool(stream.isatty())
+    except (AttributeError, ValueError):
+        terminal = False
+    if terminal:
+        from tqdm import tqdm
+
+        yield from tqdm(items, desc=desc, unit=unit, file=stream,
+                        delay=_PROGRESS_DELAY_TERMINAL, dynamic_ncols=True)
+        return
+    total = len(items)
+    start = time.monotonic()
+    next_line = start + _PROGRESS_DELAY_LOG
+    shown = False
+    for done, item in enumerate(items):
+        now = time.monotonic()
+        if now >= next_line:
+            _log_line(stream, f"{desc}: {done}/{total}")
+            shown, next_line = True, now + _PROGRESS_EVERY_LOG
+        yield item
+    if shown or time.monotonic() >= next_line:
+        _log_line(stream, f"{desc}: {total}/{total} in {time.monotonic() - start:.1f} s")
+
+
+def _log_line(stream, text: str) -> None:
+    try:
+        stream.write(text + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def load_image_folder(
@@ -407,7 +590,8 @@ def load_image_folder(
         files.extend(found)
         labels.extend([sub.name] * len(found))
     codes, names = _codes_for(labels, class_names, str(path))
-    images = np.stack([read_image(f, image_size) for f in files])
+    images = np.stack([read_image(f, image_size)
+                       for f in _progress(files, "reading pictures", "picture")])
     prep = preprocessor or Preprocessor.image(image_size)
     sample_names = [str(f.relative_to(path)) for f in files]
     return _make_dataset(images, codes, names, prep, path, sample_names)
@@ -416,12 +600,44 @@ def load_image_folder(
 # --------------------------------------------------------------------------- CSV
 
 
-def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+#: Largest magnitude of a CSV value: the squares of larger ones, summed for the standard
+#: deviation over up to ten million rows, can overflow float64 (1.8e308).
+MAX_CSV_VALUE = 1e150
+
+_CSV_DELIMITERS = ",;\t|"
+_DECIMAL_COMMA = re.compile(r"\s*[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?\s*")
+
+
+def _sniff_delimiter(sample: str) -> str:
+    """The column separator of a CSV text (``csv.Sniffer``; a comma when unsure)."""
+    lines = [line for line in sample.splitlines() if line.strip()][:50]
+    if not lines:
+        return ","
+    try:
+        delimiter = csv.Sniffer().sniff("\n".join(lines), delimiters=_CSV_DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+    return delimiter if delimiter in _CSV_DELIMITERS else ","
+
+
+def _delimiter_name(delimiter: str) -> str:
+    return "tab" if delimiter == "\t" else delimiter
+
+
+def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]], str]:
+    """Header, rows (blank lines dropped) and the detected column separator."""
+    if path.is_dir():
+        raise DatasetError(_folder_is_not_an_input(path, (".csv",), "CSV files"))
     if not path.is_file():
         raise DatasetError(f"{path}: no such file")
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
-            rows = [row for row in csv.reader(f) if any(cell.strip() for cell in row)]
+            text = f.read()
+        if "\x00" in text:
+            raise DatasetError(f"{path}: not a text CSV file (it holds NUL bytes)")
+        delimiter = _sniff_delimiter(text[:65536])
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows = [row for row in reader if any(cell.strip() for cell in row)]
     except UnicodeDecodeError:
         raise DatasetError(f"{path}: not a text CSV file (UTF-8)") from None
     except (OSError, csv.Error) as exc:
@@ -434,29 +650,63 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     for i, row in enumerate(rows[1:], start=1):
         if len(row) != len(header):
             raise DatasetError(
-                f"{path}: row {i} has {len(row)} values but the header has {len(header)}"
+                f"{path}: row {i} has {len(row)} values but the header has {len(header)} "
+                f"(columns separated by '{_delimiter_name(delimiter)}'); give every row "
+                "one value per column"
             )
-    return header, rows[1:]
+    return header, rows[1:], delimiter
 
 
-def _parse_numbers(path: Path, header, rows, columns) -> np.ndarray:
+def _parse_numbers(path: Path, header, rows, columns, delimiter: str = ",") -> np.ndarray:
+    """The named columns as float64, refusing text, NaN, infinities and huge values.
+
+    With a separator other than the comma, decimal commas (``1,5``) are read as
+    decimal points; a warning says how the file was read.
+    """
     idx = [header.index(c) for c in columns]
     out = np.empty((len(rows), len(idx)), dtype=np.float64)
+    commas = 0
     for i, row in enumerate(rows):
         for j, k in enumerate(idx):
+            cell = row[k]
+            where = f"{path}: row {i + 1}, column '{header[k]}': {cell.strip()!r}"
             try:
-                v = float(row[k])
+                v = float(cell)
             except ValueError:
-                raise DatasetError(
-                    f"{path}: row {i + 1}, column '{header[k]}': {row[k].strip()!r} is not a "
-                    "number; features must be numeric (choose the label with --label-column)"
-                ) from None
+                if _DECIMAL_COMMA.fullmatch(cell):
+                    if delimiter == ",":
+                        raise DatasetError(
+                            f"{where} has a decimal comma; write a decimal point "
+                            f"({cell.strip().replace(',', '.')}) or separate the columns "
+                            "with ';'"
+                        ) from None
+                    v = float(cell.replace(",", "."))
+                    commas += 1
+                else:
+                    hint = ""
+                    other = [d for d in _CSV_DELIMITERS if d != delimiter and d in cell]
+                    if other:
+                        hint = (f"; it holds '{_delimiter_name(other[0])}' but the columns "
+                                f"are separated by '{_delimiter_name(delimiter)}': use one "
+                                "separator throughout")
+                    raise DatasetError(
+                        f"{where} is not a number; features must be numeric (choose the "
+                        f"label with --label-column){hint}"
+                    ) from None
             if not math.isfinite(v):
+                raise DatasetError(f"{where} is not a finite number")
+            if abs(v) > MAX_CSV_VALUE:
                 raise DatasetError(
-                    f"{path}: row {i + 1}, column '{header[k]}': {row[k].strip()!r} is not a "
-                    "finite number"
+                    f"{where} is too large: values beyond {MAX_CSV_VALUE:.0e} in magnitude "
+                    "overflow the column's statistics (mean and standard deviation); "
+                    "rescale the column (other units) or remove the row"
                 )
             out[i, j] = v
+    if delimiter != "," or commas:
+        how = f"separated by '{_delimiter_name(delimiter)}'"
+        if commas:
+            how += f" with decimal commas ({commas} values such as 1,5 read as 1.5)"
+        warnings.warn(f"{path}: read as a CSV file {how}", UserWarning, stacklevel=3)
     return out
 
 
@@ -488,7 +738,7 @@ def load_csv(
     path = Path(path)
     if preprocessor is not None and preprocessor.kind != "tabular":
         raise DatasetError(f"{path}: is a table, but the model was trained on pictures")
-    header, rows = _read_csv_rows(path)
+    header, rows, delimiter = _read_csv_rows(path)
     if not rows:
         raise DatasetError(f"{path}: has a header but no rows")
     if label_column is None:
@@ -512,7 +762,7 @@ def load_csv(
         columns = [c for c in header if c != label_column]
         if not columns:
             raise DatasetError(f"{path}: has no feature columns besides '{label_column}'")
-    raw = _parse_numbers(path, header, rows, columns)
+    raw = _parse_numbers(path, header, rows, columns, delimiter)
     k = header.index(label_column)
     labels = [row[k].strip() for row in rows]
     if any(v == "" for v in labels):
@@ -535,7 +785,7 @@ def read_csv_features(path: str | os.PathLike, preprocessor: Preprocessor):
     path = Path(path)
     if preprocessor.kind != "tabular":
         raise DatasetError(f"{path}: is a table, but the model was trained on pictures")
-    header, rows = _read_csv_rows(path)
+    header, rows, delimiter = _read_csv_rows(path)
     if not rows:
         raise DatasetError(f"{path}: has a header but no rows")
     missing = [c for c in preprocessor.columns if c not in header]
@@ -543,7 +793,7 @@ def read_csv_features(path: str | os.PathLike, preprocessor: Preprocessor):
         raise DatasetError(
             f"{path}: lacks the model's feature columns {missing}; it has {', '.join(header)}"
         )
-    raw = _parse_numbers(path, header, rows, list(preprocessor.columns))
+    raw = _parse_numbers(path, header, rows, list(preprocessor.columns), delimiter)
     return raw, [f"{path}:row {i}" for i in range(1, len(rows) + 1)]
 
 
@@ -672,6 +922,11 @@ def load_dataset(
     """
     spec_str = str(spec)
     path = Path(spec)
+    if not spec_str.strip():
+        raise DatasetError(
+            "no data given (an empty name); give a .h5/.hdf5 file, a .csv file, a folder "
+            f"of class sub-folders or a built-in set ({', '.join(BUILTIN_DATASETS)})"
+        )
     if _is_builtin(spec_str):
         return load_builtin(spec_str, preprocessor=preprocessor)
     suffix = path.suffix.lower()

@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -215,7 +216,12 @@ class Preprocessor:
 
 
 def _is_finite_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    """A JSON number that is a finite float (a JSON integer beyond 1.8e308 is not)."""
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return False
+    if isinstance(v, int):
+        return abs(v) <= sys.float_info.max  # math.isfinite(10**400) raises OverflowError
+    return math.isfinite(v)
 
 
 def _check_image_size(size: Any) -> None:
