@@ -270,7 +270,10 @@ def check(name: str, value: Any, *, owner: str | None = None, shown: str | None 
         if p.kind == "real" and (isinstance(value, (bool, np.bool_))
                                  or not isinstance(value, numbers.Real)):
             _fail(name, value, requirement(name, kind_only=True), owner, shown)
-        number = int(value) if p.kind == "int" else float(value)
+        try:
+            number = int(value) if p.kind == "int" else float(value)
+        except OverflowError:  # an integer beyond float range (10**400): not finite
+            _fail(name, value, requirement(name), owner, shown)
         ok = p.kind == "int" or math.isfinite(number)
         if ok and p.low is not None:
             ok = number > p.low if p.low_open else number >= p.low
