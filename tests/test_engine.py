@@ -190,3 +190,16 @@ def test_live_weights_compute_w1_only_when_read():
     live.changed()
     live["W1"]
     assert Form.calls == 2
+
+
+@pytest.mark.parametrize("name", [
+    "linear_forward", "linear_activation_forward", "L_model_forward", "compute_cost",
+    "linear_backward", "linear_activation_backward", "L_model_backward", "update_parameters",
+])
+def test_the_course_functions_take_the_course_arguments_only(name):
+    import inspect
+
+    arguments = set(inspect.signature(getattr(network, name)).parameters)
+    speed = {"workspace", "out", "overwrite", "WA_prev", "W1X", "dW1", "scale",
+             "need_dA_prev", "layer"}
+    assert not arguments & speed

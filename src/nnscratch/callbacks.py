@@ -36,7 +36,7 @@ A training loop drives them like this (``callbacks`` is a :class:`CallbackList`)
 The estimators' training loop (:func:`nnscratch.training.train`) needs no estimator: it
 fires the events on ``callbacks.bind(estimator)`` (a :class:`BoundCallbacks`), which
 passes the estimator on. Its ``params_`` is then a view of the live weights that
-computes any weight kept in another form (the row-space first layer) when it is read,
+computes any weight kept in another form (a faster form of the first layer) when it is read,
 so a callback that never reads the weights costs nothing.
 
 Callbacks survive ``copy.deepcopy`` (hence ``sklearn.base.clone`` of an estimator that

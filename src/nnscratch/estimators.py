@@ -490,6 +490,9 @@ _ATTRIBUTES = """\
     best_validation_score_ : float or None
     n_iter_ : int
         Epochs run (across ``warm_start`` and ``partial_fit`` calls).
+    interrupted_ : bool
+        Whether the last call of ``fit`` or ``partial_fit`` was stopped by Ctrl-C
+        (``KeyboardInterrupt``); the weights so far are kept.
     classes_ : ndarray of shape (n_classes,)
     n_features_in_ : int
     optimizer_ : nnscratch.optimizers.Optimizer

@@ -104,8 +104,8 @@ class LinearRule:
 
     Gradient descent is ``momentum = dampening = 0``; the course's momentum is
     ``momentum = dampening = beta``. A rule of this form keeps every update of a
-    layer in the span of its gradients, which the row-space form of the first layer
-    (:mod:`nnscratch._rowspace`) relies on.
+    layer in the span of its gradients, which the training loop's fastest form of the
+    first layer relies on (see :func:`nnscratch._engine.first_layer`).
 
     Attributes
     ----------

@@ -217,8 +217,9 @@ def train(
     first_iteration : int, default=0
         The number of epochs already run (``warm_start``, ``partial_fit``): it
         numbers the iterations given to the callbacks and to the schedule.
-    algorithm : {"plain", "auto", "rowspace"}, default="plain"
-        The first layer's form (:func:`nnscratch._engine.first_layer`).
+    algorithm : str, default="plain"
+        The estimators' ``algorithm``: which form of the first layer to train, as
+        :func:`nnscratch._engine.first_layer` picks it.
     fixed_weights : bool, default=True
         False when callbacks may change the weights (then no form that keeps ``W1``
         elsewhere is picked by "auto").
