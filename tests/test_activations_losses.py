@@ -7,10 +7,9 @@ import pytest
 from scipy.special import expit
 from sklearn.metrics import log_loss
 
+from nnscratch._engine import IN_PLACE, in_place
 from nnscratch.activations import (
     ACTIVATIONS,
-    IN_PLACE,
-    in_place,
     leaky_relu,
     relu,
     sigmoid,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from nnscratch import LogisticRegression, NeuralNetworkClassifier, training
+from nnscratch import LogisticRegression, NeuralNetworkClassifier, _engine, _rowspace, training
 from nnscratch.callbacks import LambdaCallback
 
 
@@ -33,10 +33,10 @@ def assert_same_fit(a, b, rtol=1e-9):
     {"dropout": 0.2, "class_weight": "balanced"},
     {"learning_rate_schedule": "inverse_time", "decay_rate": 0.01},
 ])
-@pytest.mark.parametrize("workspace_min_size", [0, training.WORKSPACE_MIN_SIZE])
+@pytest.mark.parametrize("workspace_min_size", [0, _engine.WORKSPACE_MIN_SIZE])
 @pytest.mark.slow
 def test_rowspace_equals_plain(wide, settings, workspace_min_size, monkeypatch):
-    monkeypatch.setattr(training, "WORKSPACE_MIN_SIZE", workspace_min_size)
+    monkeypatch.setattr(_engine, "WORKSPACE_MIN_SIZE", workspace_min_size)
     X, y = wide
     plain = NeuralNetworkClassifier((8, 4), init="lecun", learning_rate=0.05, max_iter=200,
                                     random_state=1, algorithm="plain", **settings).fit(X, y)
@@ -87,8 +87,8 @@ def test_the_cat_model_on_both_paths(cat_data):
 def test_auto_picks_rowspace_only_where_it_is_exact_and_faster(wide, monkeypatch):
     X, y = wide
     built = []
-    real = training.RowSpaceLinear
-    monkeypatch.setattr(training, "RowSpaceLinear", lambda *a: built.append(1) or real(*a))
+    real = _rowspace.RowSpaceLinear
+    monkeypatch.setattr(_rowspace, "RowSpaceLinear", lambda *a: built.append(1) or real(*a))
     NeuralNetworkClassifier((8,), max_iter=200, random_state=0).fit(X, y)
     NeuralNetworkClassifier((8,), max_iter=200, early_stopping=True, validation_fraction=0.2,
                             random_state=0).fit(X, y)  # early stopping only reads W1
@@ -120,38 +120,31 @@ def test_rowspace_with_early_stopping_equals_plain(wide, settings):
     assert_same_fit(rowspace, plain)
 
 
-def test_rowspace_keeps_w1_up_to_date_only_for_callbacks_that_read_it(wide, monkeypatch):
-    from nnscratch.callbacks import Callback, CallbackList, EarlyStopping, History
-
+def test_rowspace_computes_w1_only_for_callbacks_that_read_it(wide, monkeypatch):
     X, y = wide
     materialized = []
-    real = training.RowSpaceLinear.weights
-    monkeypatch.setattr(training.RowSpaceLinear, "weights",
+    real = _rowspace.RowSpaceLinear.weights
+    monkeypatch.setattr(_rowspace.RowSpaceLinear, "weights",
                         lambda self: materialized.append(1) or real(self))
     NeuralNetworkClassifier((8,), max_iter=50, random_state=0, algorithm="rowspace",
                             verbose=True).fit(X, y)
     assert len(materialized) == 1  # at the end only: History and the printer read logs
-    from types import SimpleNamespace
-
-    Fitted = SimpleNamespace(params_={"W1": np.zeros((2, 3))})
-    stopper = EarlyStopping("val_score", n_iter_no_change=5)
-    stopper.on_train_begin(Fitted, {})
-    assert stopper.needs_weights(0, {"val_score": 0.5})  # improves: it keeps the weights
-    stopper.on_iteration_end(Fitted, 0, {"val_score": 0.5})
-    assert not stopper.needs_weights(1, {"val_score": 0.4})  # no better: it only counts
-    assert stopper.needs_weights(1, {"val_score": 0.6})
-    assert stopper.needs_weights(1, {"cost": 0.6})  # on_iteration_end will say what is wrong
-    stopper.restore_best_weights = False
-    assert not stopper.needs_weights(1, {"val_score": 0.6})
-    assert not History().needs_weights(0, {"cost": 1.0})
-    assert Callback().needs_weights(0, {})  # the safe answer
-    assert CallbackList([History(), Callback()]).needs_weights(0, {})
-    assert not CallbackList([History()]).needs_weights(0, {})
+    materialized.clear()
+    clf = NeuralNetworkClassifier((8,), learning_rate=0.05, max_iter=300, early_stopping=True,
+                                  validation_fraction=0.25, n_iter_no_change=20,
+                                  random_state=1, algorithm="rowspace").fit(X, y)
+    best, improvements = -np.inf, 0
+    for score in clf.validation_scores_:
+        if score > best + clf.tol:
+            best, improvements = score, improvements + 1
+    # early stopping reads the weights when it keeps them (each improvement), then the end
+    assert 1 < improvements < clf.n_iter_
+    assert len(materialized) == improvements + 1
 
 
 def test_rowspace_product_and_forward_logits_from_it(wide):
     from nnscratch._rowspace import RowSpaceLinear
-    from nnscratch.network import forward_logits
+    from nnscratch._engine import forward_logits
 
     X, _ = wide
     rng = np.random.RandomState(4)
@@ -190,10 +183,10 @@ def seeds_minibatch_fit(X, y, hidden, *, learning_rate, epochs, batch_size, seed
     return params
 
 
-@pytest.mark.parametrize("workspace_min_size", [0, training.WORKSPACE_MIN_SIZE])
+@pytest.mark.parametrize("workspace_min_size", [0, _engine.WORKSPACE_MIN_SIZE])
 @pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-10), (np.float32, 2e-4)])
 def test_minibatch_fit_equals_the_seeds_loop(dtype, rtol, workspace_min_size, monkeypatch):
-    monkeypatch.setattr(training, "WORKSPACE_MIN_SIZE", workspace_min_size)
+    monkeypatch.setattr(_engine, "WORKSPACE_MIN_SIZE", workspace_min_size)
     rng = np.random.RandomState(0)
     X = rng.rand(500, 30).astype(dtype)
     y = (X[:, :15].sum(axis=1) > X[:, 15:].sum(axis=1)).astype(int)
@@ -206,77 +199,17 @@ def test_minibatch_fit_equals_the_seeds_loop(dtype, rtol, workspace_min_size, mo
         np.testing.assert_allclose(clf.params_[key], value, rtol=rtol, atol=rtol * 1e-2)
 
 
-@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "leaky_relu"])
-def test_workspace_gives_the_same_results_with_dropout_and_weights(activation):
-    from nnscratch.initializers import initialize_parameters
-    from nnscratch.network import L_model_backward, L_model_forward, Workspace
-
-    rng = np.random.RandomState(2)
-    params = initialize_parameters([6, 5, 4, 1], "he", 0)
-    X, Y = rng.randn(13, 6).T, (rng.rand(1, 13) > 0.5).astype(float)
-    w = rng.rand(13) + 0.5
-    runs = []
-    for ws in (None, Workspace()):
-        AL, caches = L_model_forward(X, params, activation, keep_probs=[0.7, 0.8],
-                                     rng=np.random.RandomState(5), workspace=ws)
-        runs.append((AL.copy(), L_model_backward(AL, Y, caches, activation, alpha=0.2,
-                                                 sample_weight=w, workspace=ws)))
-    (AL, grads), (AL_ws, grads_ws) = runs
-    np.testing.assert_allclose(AL_ws, AL, rtol=1e-13)
-    for key, value in grads.items():
-        np.testing.assert_allclose(grads_ws[key], value, rtol=1e-12, atol=1e-15)
-
-
-def test_workspace_gives_the_same_results_and_reuses_its_arrays():
-    from nnscratch.initializers import initialize_parameters
-    from nnscratch.network import L_model_backward, L_model_forward, Workspace
-
-    rng = np.random.RandomState(1)
-    params = initialize_parameters([7, 5, 4, 3], "he", 0)
-    X, Y = rng.randn(11, 7).T, np.eye(3)[rng.randint(0, 3, 11)].T  # X: a view of rows
-    ws = Workspace()
-    AL, caches = L_model_forward(X, params, "tanh", "softmax")
-    grads = L_model_backward(AL, Y, caches, "tanh", alpha=0.3)
-    for _ in range(2):  # the second step reuses the first step's arrays
-        AL_ws, caches_ws = L_model_forward(X, params, "tanh", "softmax", workspace=ws)
-        grads_ws = L_model_backward(AL_ws, Y, caches_ws, "tanh", alpha=0.3, scale=0.5,
-                                    workspace=ws)
-        np.testing.assert_allclose(AL_ws, AL, rtol=1e-13)
-        for key in grads:
-            np.testing.assert_allclose(grads_ws[key], 0.5 * grads[key], rtol=1e-12)
-        if _ == 0:
-            first = {key: id(value) for key, value in grads_ws.items()}
-    assert {key: id(value) for key, value in grads_ws.items()} == first
-    assert caches_ws[0][1].Z.flags.f_contiguous  # laid out like the examples
-    _, caches_c = L_model_forward(np.ascontiguousarray(X), params, "tanh", workspace=ws)
-    assert caches_c[0][1].Z.flags.c_contiguous
-
-
-def test_batches_are_gathered_into_one_array_equal_to_fancy_indexing():
-    X = np.arange(60.0).reshape(12, 5)  # (m, n_x) rows, as the estimators get them
-    ws = training.Workspace()
-    idx = np.array([1, 4, 7, 11])
-    got = training._columns(X.T, idx, ws)
-    np.testing.assert_array_equal(got, X.T[:, idx])
-    assert got is training._columns(X.T, idx[::-1].copy(), ws)  # the same buffer
-    strided = np.asfortranarray(X).T  # not a view of row-major data: plain indexing
-    np.testing.assert_array_equal(training._columns(strided, idx, ws), X.T[:, idx])
-    np.testing.assert_array_equal(training._columns(X.T, idx, None), X.T[:, idx])
-    assert training._columns(X.T, slice(2, 5), ws).base is not None  # a view, no copy
-
-
 @pytest.mark.parametrize("batch_size", [16, None])
-@pytest.mark.parametrize("workspace_min_size", [0, training.WORKSPACE_MIN_SIZE])
+@pytest.mark.parametrize("workspace_min_size", [0, _engine.WORKSPACE_MIN_SIZE])
 def test_training_on_some_rows_equals_training_on_their_copy(
     batch_size, workspace_min_size, monkeypatch
 ):
     """Early stopping's training set is a list of rows of the data, never a copy."""
-    from nnscratch.callbacks import CallbackList
     from nnscratch.initializers import initialize_parameters
     from nnscratch.network import hidden_activations
     from nnscratch.optimizers import GradientDescent, make_schedule
 
-    monkeypatch.setattr(training, "WORKSPACE_MIN_SIZE", workspace_min_size)
+    monkeypatch.setattr(_engine, "WORKSPACE_MIN_SIZE", workspace_min_size)
     rng = np.random.RandomState(0)
     X = rng.rand(90, 12)  # (m, n_x) rows, as the estimators get them
     rows = np.sort(rng.choice(90, 70, replace=False))
@@ -289,10 +222,9 @@ def test_training_on_some_rows_equals_training_on_their_copy(
                          activations=hidden_activations("relu", 1)),
     ]:
         params = initialize_parameters([12, 8, 1], "he", 0)
-        training.train(None, problem, params, GradientDescent(0.1), max_iter=4,
+        training.train(problem, params, GradientDescent(0.1), max_iter=4,
                        batch_size=batch_size, shuffle=True, rng=np.random.RandomState(1),
-                       schedule=make_schedule("constant"), learning_rate_init=0.1,
-                       callbacks=CallbackList(None))
+                       schedule=make_schedule("constant"), learning_rate_init=0.1)
         fits.append(params)
     for key, value in fits[0].items():
         np.testing.assert_array_equal(value, fits[1][key])

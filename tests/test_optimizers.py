@@ -473,3 +473,40 @@ def test_other_optimizers_take_unscaled_gradients_either_way(cls):
     opt_a.update(a, grads)
     opt_b.update(b, grads, scaled=True)
     np.testing.assert_array_equal(a["W1"], b["W1"])
+
+
+# ---------------------------------------------- what the training loop's first layer asks
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_update_more_joins_the_step_that_update_began(name):
+    """Updating W1 after the others (update_more) equals one update of all of them."""
+    rng = np.random.RandomState(0)
+    params = {"W1": rng.randn(2, 3), "b1": rng.randn(2, 1), "W2": rng.randn(1, 2)}
+    together = {k: v.copy() for k, v in params.items()}
+    opt_a, opt_b = make_optimizer(name, 0.1), make_optimizer(name, 0.1)
+    for _ in range(3):
+        grads = {"d" + k: rng.randn(*v.shape) for k, v in params.items()}
+        opt_a.update(together, grads)
+        opt_b.update({k: v for k, v in params.items() if k != "W1"}, grads)
+        opt_b.update_more({"W1": params["W1"]}, grads)
+    for key, value in together.items():
+        np.testing.assert_array_equal(params[key], value)
+    assert getattr(opt_b, "t", 3) == 3  # Adam counts steps, not calls
+
+
+def test_linear_rules_and_their_velocity():
+    assert GradientDescent(0.1).linear_rule.momentum == 0.0
+    rule = Momentum(0.1, beta=0.8).linear_rule
+    assert (rule.momentum, rule.dampening, rule.velocity) == (0.8, 0.8, True)
+    assert RMSProp(0.1).linear_rule is None and Adam(0.1).linear_rule is None
+    assert [make_optimizer(name, 0.1).name for name in OPTIMIZERS] == list(OPTIMIZERS)
+    opt = Momentum(0.1)
+    assert opt.velocity("W1") is None
+    opt.update({"W1": np.ones((1, 2))}, {"dW1": np.ones((1, 2))})
+    np.testing.assert_allclose(opt.velocity("W1"), [[0.1, 0.1]])
+    opt.set_velocity("W1", np.zeros((1, 2)))
+    assert opt.v["dW1"].sum() == 0
+    assert GradientDescent(0.1).velocity("W1") is None
+    with pytest.raises(ValueError, match="keeps no velocity"):
+        GradientDescent(0.1).set_velocity("W1", np.zeros((1, 2)))

@@ -27,7 +27,9 @@ whenever it is needed (``weights()``). The squared norm that the L2 cost needs i
 Element-wise, non-linear updates (Adam, RMSProp, AdaGrad) leave the row space: they
 must use the plain path. So must dropout on the input layer (it changes ``X``).
 
-This module is private; the training loop picks it with :func:`rowspace_is_faster`.
+This module is private. :func:`use_rowspace` decides whether to use it (called from
+one place, :func:`nnscratch._engine.first_layer`), and :class:`RowSpaceFirstLayer` is
+the training loop's first layer (:class:`nnscratch._engine.FirstLayer`) in this form.
 How a loop uses it, per iteration (the caller keeps ``b1`` and the other layers)::
 
     layer = RowSpaceLinear(params["W1"], X)            # once: G = X.T X, P0 = W1_0 X
@@ -38,16 +40,24 @@ How a loop uses it, per iteration (the caller keeps ``b1`` and the other layers)
     params["W1"] = layer.weights()                      # at the end
 
 The training loop (:func:`nnscratch.training.train`) does this when no user callback
-may change ``W1`` during training; it writes ``W1`` into the parameters only when a
-callback needs to read it (early stopping keeping the best weights), and computes the
-validation set's ``W1 X_val`` in the same form (:meth:`RowSpaceLinear.product`).
+may change ``W1`` during training; ``W1`` is computed into the parameters when a
+callback reads it (early stopping keeping the best weights: the loop's weights are a
+lazy view), and the validation set's ``W1 X_val`` is computed in the same form
+(:meth:`RowSpaceLinear.product`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["MAX_SAMPLES", "ROWSPACE_SOLVERS", "RowSpaceLinear", "rowspace_is_faster"]
+__all__ = [
+    "MAX_SAMPLES",
+    "ROWSPACE_SOLVERS",
+    "RowSpaceFirstLayer",
+    "RowSpaceLinear",
+    "rowspace_is_faster",
+    "use_rowspace",
+]
 
 #: Largest number of training examples for which the row-space form is used: the Gram
 #: matrix G is (m, m), 512 MiB in float64 at m = 8192.
@@ -437,3 +447,117 @@ class RowSpaceLinear:
             + 2.0 * s * float(np.vdot(self.P0, self.C))
             + float(np.vdot(self._CG, self.C))
         )
+
+
+# ------------------------------------------------------------ the training loop's side
+
+
+def use_rowspace(
+    algorithm: str,
+    n_x: int,
+    m: int,
+    n_1: int,
+    optimizer,
+    *,
+    n_iter: int,
+    batch_size: int | None,
+    fixed_weights: bool,
+) -> bool:
+    """Whether to train the first layer in its exact row-space form.
+
+    It is exact for update rules linear in the gradient (the optimizer's
+    ``linear_rule``), when no user code may change the weights during training (early
+    stopping only reads them), and faster when there are fewer examples than features
+    (:func:`rowspace_is_faster`).
+
+    Parameters
+    ----------
+    algorithm : {"auto", "plain", "rowspace"}
+        "plain": never; "rowspace": always (an error where it cannot be used);
+        "auto": where it is exact and expected to be faster.
+    n_x, m, n_1 : int
+        Features, training examples, units of the first layer.
+    optimizer : nnscratch.optimizers.Optimizer
+    n_iter : int
+        Epochs to run.
+    batch_size : int or None
+    fixed_weights : bool
+        False when user callbacks may change the weights while training.
+
+    Raises
+    ------
+    ValueError
+        For ``algorithm="rowspace"`` where the form cannot be used, naming why.
+    """
+    if algorithm == "plain":
+        return False
+    reasons = []
+    if optimizer.linear_rule is None:
+        reasons.append(f"solver={optimizer.name!r} is not linear in the gradient")
+    if not fixed_weights:
+        reasons.append("user callbacks may change the weights while training")
+    if optimizer.velocity("W1") is not None:
+        reasons.append("the momentum of a previous fit continues")
+    if m > MAX_SAMPLES:
+        reasons.append(f"{m} examples is more than {MAX_SAMPLES}")
+    if algorithm == "rowspace":
+        if reasons:
+            raise ValueError(f"algorithm='rowspace' cannot be used here: {'; '.join(reasons)}.")
+        return True
+    return not reasons and rowspace_is_faster(n_x, m, n_1, n_iter, batch_size)
+
+
+class RowSpaceFirstLayer:
+    """The training loop's first layer (:class:`nnscratch._engine.FirstLayer`) held
+    as ``W1 = s·W1_0 + C·Xᵀ`` (a :class:`RowSpaceLinear`).
+
+    It steps with the optimizer's linear rule (gradient descent, momentum; see
+    :attr:`nnscratch.optimizers.Optimizer.linear_rule`) and keeps the momentum of
+    ``W1`` in coefficient form, giving ``W1`` and the velocity back at :meth:`finish`.
+
+    Parameters
+    ----------
+    W1 : ndarray of shape (n_1, n_x)
+        The initial weights; :meth:`finish` writes the final ones into this array.
+    X : ndarray of shape (n_x, m)
+        The training examples (batches index their columns).
+    optimizer : nnscratch.optimizers.Optimizer
+        Gives the learning rate and the rule's coefficients.
+    """
+
+    folds_learning_rate = False
+
+    def __init__(self, W1: np.ndarray, X: np.ndarray, optimizer) -> None:
+        self.W1 = W1
+        self.layer = RowSpaceLinear(W1, X)
+        self.optimizer = optimizer
+        self.rule = optimizer.linear_rule
+
+    @staticmethod
+    def _part(batch):
+        """None for the full batch (``slice(None)``), else the batch's columns."""
+        return None if isinstance(batch, slice) and batch == slice(None) else batch
+
+    def forward(self, batch) -> np.ndarray:
+        return self.layer.forward(self._part(batch))
+
+    def sq_norm(self) -> float:
+        return self.layer.sq_norm()
+
+    def step(self, dZ1, batch, alpha, m, scale) -> None:
+        # dZ1 is ∂J/∂Z1 (its 1/m included: m=1.0 below), not scaled (scale is 1.0).
+        rule = self.rule
+        self.layer.step(dZ1, self.optimizer.learning_rate, self._part(batch),
+                        weight_decay=alpha / m, momentum=rule.momentum,
+                        dampening=rule.dampening, m=1.0)
+
+    def weights(self) -> np.ndarray:
+        return self.layer.weights()
+
+    def product(self, X_other):
+        return self.layer.product(X_other)
+
+    def finish(self) -> None:
+        np.copyto(self.W1, self.layer.weights())
+        if self.rule.velocity:
+            self.optimizer.set_velocity("W1", self.layer.velocity())

@@ -23,9 +23,7 @@ from scipy.special import expit
 
 __all__ = [
     "ACTIVATIONS",
-    "IN_PLACE",
     "Activation",
-    "in_place",
     "leaky_relu",
     "leaky_relu_backward",
     "relu",
@@ -182,30 +180,3 @@ ACTIVATIONS: dict[str, Activation] = {
     "tanh": Activation(tanh, tanh_backward),
     "sigmoid": Activation(sigmoid, sigmoid_backward),
 }
-
-#: The built-in activations in forms that overwrite their first argument, for the
-#: training loop's reused arrays and for prediction: ``forward(Z)`` turns ``Z`` into
-#: ``A``, and ``backward(dA, Z, A)`` turns ``dA`` into ``dZ``. Each built-in backward
-#: pass needs only ``A``, or the sign of ``Z``, which ``A`` keeps (``A > 0`` exactly
-#: where ``Z > 0``), so a cache that holds ``A`` in place of ``Z`` gives the same
-#: gradients. Keyed by the ``(forward, backward)`` pair of :data:`ACTIVATIONS`.
-IN_PLACE: dict[Activation, Activation] = {
-    ACTIVATIONS["relu"]: Activation(
-        lambda Z: np.maximum(Z, 0, out=Z),
-        lambda dA, Z, A: np.multiply(dA, Z > 0, out=dA),
-    ),
-    ACTIVATIONS["tanh"]: Activation(
-        lambda Z: np.tanh(Z, out=Z),
-        lambda dA, Z, A: np.multiply(dA, 1.0 - A * A, out=dA),
-    ),
-    ACTIVATIONS["sigmoid"]: Activation(
-        lambda Z: expit(Z, out=Z),
-        lambda dA, Z, A: np.multiply(dA, A * (1.0 - A), out=dA),
-    ),
-}
-
-
-def in_place(activation: Activation) -> Activation:
-    """The in-place form of ``activation`` from :data:`IN_PLACE`, or ``activation``
-    itself (any other pair, which then allocates its results as usual)."""
-    return next((form for pair, form in IN_PLACE.items() if pair == activation), activation)

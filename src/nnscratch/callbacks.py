@@ -33,6 +33,12 @@ A training loop drives them like this (``callbacks`` is a :class:`CallbackList`)
         callbacks.on_train_end(est, {"n_iter": n_iter, "stopped_early": stopped_early,
                                      "interrupted": interrupted})
 
+The estimators' training loop (:func:`nnscratch.training.train`) needs no estimator: it
+fires the events on ``callbacks.bind(estimator)`` (a :class:`BoundCallbacks`), which
+passes the estimator on. Its ``params_`` is then a view of the live weights that
+computes any weight kept in another form (a faster form of the first layer) when it is read,
+so a callback that never reads the weights costs nothing.
+
 Callbacks survive ``copy.deepcopy`` (hence ``sklearn.base.clone`` of an estimator that
 holds them in a parameter) and ``pickle``; each resets its state at ``on_train_begin``.
 """
@@ -49,6 +55,7 @@ import numpy as np
 from tqdm import tqdm
 
 __all__ = [
+    "BoundCallbacks",
     "Callback",
     "CallbackList",
     "EarlyStopping",
@@ -74,7 +81,7 @@ class Callback:
         Parameters
         ----------
         estimator : object
-            The estimator being fitted; its ``params_`` dict holds the weights.
+            The estimator being fitted; its ``params_`` mapping holds the weights.
         logs : dict
             ``"max_iter"`` (int) and ``"n_samples"`` (int).
         """
@@ -109,16 +116,6 @@ class Callback:
         logs : dict
             ``"n_iter"`` (int), ``"stopped_early"`` and ``"interrupted"`` (bool).
         """
-
-    def needs_weights(self, iteration: int, logs: Logs) -> bool:
-        """Whether :meth:`on_iteration_end` will read ``estimator.params_`` this time.
-
-        Asked just before :meth:`on_iteration_end`, with the same arguments. True here,
-        the safe answer. The training loop's row-space form of the first layer
-        (:mod:`nnscratch._rowspace`) keeps ``W1`` in another form and writes it into
-        ``params_`` only when some callback answers True.
-        """
-        return True
 
     def __repr__(self) -> str:
         # Like scikit-learn: the constructor's arguments, read back from the attributes
@@ -172,10 +169,6 @@ class CallbackList(Callback):
                 stop = True
         return stop
 
-    def needs_weights(self, iteration: int, logs: Logs) -> bool:
-        """True if any callback needs the weights."""
-        return any(cb.needs_weights(iteration, logs) for cb in self.callbacks)
-
     def on_train_end(self, estimator: Any, logs: Logs) -> None:
         """Call every callback, even if one raises; the first error is re-raised after."""
         error: BaseException | None = None
@@ -192,6 +185,40 @@ class CallbackList(Callback):
 
     def __iter__(self):
         return iter(self.callbacks)
+
+    def bind(self, estimator: Any) -> BoundCallbacks:
+        """These callbacks with the estimator they receive: what a training loop fires.
+
+        The loop then needs no estimator: it calls ``on_train_begin(logs)``,
+        ``on_iteration_end(iteration, logs)`` and ``on_train_end(logs)``.
+        """
+        return BoundCallbacks(self, estimator)
+
+
+class BoundCallbacks:
+    """A :class:`CallbackList` bound to the estimator it passes to each callback.
+
+    Parameters
+    ----------
+    callbacks : CallbackList or None
+        None: no callbacks (every event does nothing).
+    estimator : object
+        Passed first to every callback (its ``params_`` holds the live weights).
+    """
+
+    def __init__(self, callbacks: CallbackList | None, estimator: Any) -> None:
+        self.callbacks = callbacks if callbacks is not None else CallbackList()
+        self.estimator = estimator
+
+    def on_train_begin(self, logs: Logs) -> None:
+        self.callbacks.on_train_begin(self.estimator, logs)
+
+    def on_iteration_end(self, iteration: int, logs: Logs) -> bool:
+        """True if a callback asked to stop."""
+        return self.callbacks.on_iteration_end(self.estimator, iteration, logs)
+
+    def on_train_end(self, logs: Logs) -> None:
+        self.callbacks.on_train_end(self.estimator, logs)
 
 
 class History(Callback):
@@ -233,9 +260,6 @@ class History(Callback):
 
     def on_train_begin(self, estimator: Any, logs: Logs) -> None:
         self._clear()
-
-    def needs_weights(self, iteration: int, logs: Logs) -> bool:
-        return False  # it reads only the logs
 
     def on_iteration_end(self, estimator: Any, iteration: int, logs: Logs) -> None:
         cost = float(logs["cost"])
@@ -294,9 +318,6 @@ class ProgressBar(Callback):
             mininterval=self.mininterval,
             dynamic_ncols=True,
         )
-
-    def needs_weights(self, iteration: int, logs: Logs) -> bool:
-        return False  # it reads only the logs
 
     def on_iteration_end(self, estimator: Any, iteration: int, logs: Logs) -> None:
         bar = self._bar
@@ -423,12 +444,6 @@ class EarlyStopping(Callback):
         if self.mode_ == "max":
             return value > self.best_score_ + self.tol
         return value < self.best_score_ - self.tol
-
-    def needs_weights(self, iteration: int, logs: Logs) -> bool:
-        """Only to keep them, when the monitored value improves."""
-        if self.monitor not in logs:
-            return True  # on_iteration_end says what is wrong
-        return self.restore_best_weights and self._improves(float(logs[self.monitor]))
 
     def on_iteration_end(self, estimator: Any, iteration: int, logs: Logs) -> bool:
         if self.monitor not in logs:

@@ -23,15 +23,15 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from ._engine import FLOAT_DTYPES, arrange_weights, forward_logits
 from ._params import PARAMETERS, check
-from ._rowspace import MAX_SAMPLES, ROWSPACE_SOLVERS, rowspace_is_faster
 from .activations import softmax
 from .callbacks import Callback, CallbackList, EarlyStopping, History, ProgressBar
 from .exceptions import InvalidParameterError
 from .initializers import check_random_state, initialize_parameters
-from .network import forward_logits, hidden_activations, n_layers
+from .network import hidden_activations, n_layers
 from .optimizers import make_optimizer, make_schedule
-from .training import Problem, train
+from .training import LiveWeights, Problem, train
 
 __all__ = ["LogisticRegression", "NeuralNetworkClassifier"]
 
@@ -198,7 +198,7 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight, max_iter, *, continue_, validation, classes=None):
         self._validate_hyperparameters()
-        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], reset=not continue_)
+        X, y = validate_data(self, X, y, dtype=list(FLOAT_DTYPES), reset=not continue_)
         if continue_:
             X = X.astype(self.params_["W1"].dtype, copy=False)
         y_index = self._encode_labels(y, self.classes_ if continue_ or classes is not None
@@ -229,12 +229,7 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
             rng = check_random_state(self.random_state)
             layer_dims = [X.shape[1], *self._hidden_sizes(), 1 if K == 2 else K]
             params = initialize_parameters(layer_dims, self._init_names(), rng, X.dtype)
-            if self.batch_size is not None and self.batch_size < X.shape[0]:
-                # Mini-batches are gathered example-major (Fortran order); with
-                # column-major weights the products W A and dZ A_prevᵀ on them are ~6%
-                # faster (benchmarks/README.md). With a full batch X (n_x, m) the
-                # products favour row-major weights: the initializers' order.
-                params = {name: np.asfortranarray(value) for name, value in params.items()}
+            params = arrange_weights(params, self.batch_size, X.shape[0])
             optimizer = self._make_optimizer()
             self.n_iter_ = 0
             self.loss_curve_, self.costs_ = [], []
@@ -262,18 +257,24 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
             Y_val=Y_val,
         )
         history, stopper, callbacks = self._callbacks()
-        rowspace = self._use_rowspace(problem, params, optimizer, max_iter)
-        self.params_, self.optimizer_, self._rng = params, optimizer, rng
-        result = train(
-            self, problem, params, optimizer, max_iter=max_iter, batch_size=self.batch_size,
-            shuffle=self.shuffle, rng=rng,
-            schedule=make_schedule(self.learning_rate_schedule, self.decay_rate,
-                                   self.decay_interval),
-            learning_rate_init=self.learning_rate, callbacks=callbacks,
-            first_iteration=self.n_iter_, rowspace=rowspace,
-        )
-        self.n_iter_ += result.n_iter
+        # While training, params_ is a view that the callbacks read the live weights
+        # through; afterwards the plain dict of the same arrays.
+        live = LiveWeights(params)
+        self.params_, self.optimizer_, self._rng = live, optimizer, rng
+        try:
+            result = train(
+                problem, live, optimizer, max_iter=max_iter, batch_size=self.batch_size,
+                shuffle=self.shuffle, rng=rng,
+                schedule=make_schedule(self.learning_rate_schedule, self.decay_rate,
+                                       self.decay_interval),
+                learning_rate_init=self.learning_rate, callbacks=callbacks.bind(self),
+                first_iteration=self.n_iter_, algorithm=self.algorithm,
+                fixed_weights=not self.callbacks,
+            )
+        finally:
+            self.params_ = params
         self.interrupted_ = result.interrupted
+        self.n_iter_ += result.n_iter
         self.loss_curve_ += history.loss_curve
         self.costs_ += history.costs
         self.validation_scores_ += history.validation_scores
@@ -285,34 +286,6 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
     def _make_optimizer(self):
         return make_optimizer(self.solver, self.learning_rate, momentum=self.momentum,
                               beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
-
-    def _use_rowspace(self, problem, params, optimizer, max_iter) -> bool:
-        """Whether to train the first layer in its exact row-space form.
-
-        It is exact for update rules linear in the gradient, when no user callback
-        may change the weights during training (early stopping only reads them), and
-        faster when there are fewer examples than features
-        (:func:`nnscratch._rowspace.rowspace_is_faster`).
-        """
-        if self.algorithm == "plain":
-            return False
-        n_x, m = problem.X.shape[0], problem.n_samples
-        reasons = []
-        if self.solver not in ROWSPACE_SOLVERS:
-            reasons.append(f"solver={self.solver!r} is not linear in the gradient")
-        if self.callbacks:
-            reasons.append("user callbacks may change the weights while training")
-        if getattr(optimizer, "v", {}).get("dW1") is not None:
-            reasons.append("the momentum of a previous fit continues")
-        if m > MAX_SAMPLES:
-            reasons.append(f"{m} examples is more than {MAX_SAMPLES}")
-        if self.algorithm == "rowspace":
-            if reasons:
-                raise ValueError(f"algorithm='rowspace' cannot be used here: {'; '.join(reasons)}.")
-            return True
-        return not reasons and rowspace_is_faster(
-            n_x, m, params["W1"].shape[0], max_iter, self.batch_size, self.solver
-        )
 
     def _validation_split(self, y_index, rng):
         try:
@@ -486,7 +459,7 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
 
     def _logits(self, X) -> np.ndarray:
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        X = validate_data(self, X, reset=False, dtype=list(FLOAT_DTYPES))
         return forward_logits(X.T, self.params_, self._activations(self.params_))
 
     def decision_function(self, X) -> np.ndarray:
@@ -675,9 +648,6 @@ class _CostPrinter(Callback):
     def __init__(self, every: int) -> None:
         self.every = every
 
-    def needs_weights(self, iteration, logs) -> bool:
-        return False
-
     def on_iteration_end(self, estimator, iteration, logs) -> None:
         if iteration % self.every == 0:
             print(f"Cost after iteration {iteration}: {logs['cost']:.6f}", file=sys.stderr)
@@ -759,6 +729,9 @@ _ATTRIBUTES = """\
     best_validation_score_ : float or None
     n_iter_ : int
         Epochs run (across ``warm_start`` and ``partial_fit`` calls).
+    interrupted_ : bool
+        Whether the last call of ``fit`` or ``partial_fit`` was stopped by Ctrl-C
+        (``KeyboardInterrupt``); the weights so far are kept.
     classes_ : ndarray of shape (n_classes,)
     n_features_in_ : int
     optimizer_ : nnscratch.optimizers.Optimizer

@@ -18,6 +18,11 @@ Forward and backward sit side by side (:func:`linear_forward` /
 :func:`linear_backward`, :func:`linear_activation_forward` /
 :func:`linear_activation_backward`, :func:`L_model_forward` / :func:`L_model_backward`),
 and each forward step returns the named cache its backward step needs.
+
+This module is the reference a learner reads next to the course: each function takes
+the course's arguments only, and allocates its results. The training loop runs the
+same computations through :mod:`nnscratch._engine` (reused arrays, activations in
+place, the learning rate folded into ``dZ_L``), which is tested against this module.
 """
 
 from __future__ import annotations
@@ -27,9 +32,8 @@ from functools import partial
 from typing import NamedTuple
 
 import numpy as np
-from numpy.typing import DTypeLike
 
-from .activations import ACTIVATIONS, Activation, in_place, leaky_relu, leaky_relu_backward
+from .activations import ACTIVATIONS, Activation, leaky_relu, leaky_relu_backward
 from .losses import OUTPUTS, l2_penalty
 
 __all__ = [
@@ -37,10 +41,8 @@ __all__ = [
     "L_model_backward",
     "L_model_forward",
     "LinearCache",
-    "Workspace",
     "activation_backward",
     "compute_cost",
-    "forward_logits",
     "hidden_activations",
     "linear_activation_backward",
     "linear_activation_forward",
@@ -68,64 +70,6 @@ class ActivationCache(NamedTuple):
 
 
 Cache = tuple[LinearCache, ActivationCache]
-
-
-class Workspace:
-    """Arrays that a training loop reuses from one step to the next.
-
-    Given to :func:`L_model_forward` and :func:`L_model_backward`, it holds every
-    layer's ``Z``, ``dZ``, ``dA``, ``dW`` and ``db``, so that a step writes into the
-    same memory each time instead of allocating (and the memory stays in the
-    processor's cache). The results are the same as without one.
-
-    The arrays have the seeds' shapes, ``(n_l, m)``, laid out like the examples they
-    come from: when ``X`` is the transposed view of the ``(m, n_x)`` rows the
-    estimators receive (each example's column contiguous: Fortran order), so is every
-    ``Z`` and ``dA``, and the products ``W A`` and ``dZ A_prevᵀ`` run fastest that
-    way; ``dW`` has ``W``'s order, so that the update ``W -= dW`` is one contiguous
-    pass. An array taken from a workspace is overwritten by the next step: a step's
-    caches and gradients are valid until the next one.
-
-    Examples
-    --------
-    >>> ws = Workspace()
-    >>> Z = ws("Z1", (3, 5), np.float32)
-    >>> Z is ws("Z1", (3, 5), np.float32), Z.flags.f_contiguous
-    (True, True)
-    """
-
-    def __init__(self) -> None:
-        self._arrays: dict[tuple, np.ndarray] = {}
-
-    def __call__(
-        self, name: str, shape: tuple[int, ...], dtype: DTypeLike, order: str = "F"
-    ) -> np.ndarray:
-        """The array called ``name`` of this shape, dtype and order (uninitialised at
-        first)."""
-        key = (name, shape, dtype, order)
-        arr = self._arrays.get(key)
-        if arr is None:
-            arr = self._arrays[key] = np.empty(shape, dtype, order=order)
-        return arr
-
-    def ones(self, m: int, dtype: DTypeLike) -> np.ndarray:
-        """A column of m ones: ``dZ @ ones`` is the row sums ``Σ_i dZ[:, i]`` as one
-        matrix-vector product (several times faster than ``dZ.sum(axis=1)``)."""
-        key = ("ones", m, dtype)
-        arr = self._arrays.get(key)
-        if arr is None:
-            arr = self._arrays[key] = np.ones((m, 1), dtype)
-        return arr
-
-
-def _order(a: np.ndarray) -> str:
-    """``a``'s memory order, "F" or "C" (for a new array laid out like ``a``)."""
-    return "F" if a.flags.f_contiguous and not a.flags.c_contiguous else "C"
-
-
-def _dtype(a: np.ndarray, b: np.ndarray) -> np.dtype:
-    """The dtype of a product of ``a`` and ``b`` (``np.result_type``, fast when equal)."""
-    return a.dtype if a.dtype == b.dtype else np.result_type(a, b)
 
 
 def n_layers(params: dict[str, np.ndarray]) -> int:
@@ -182,24 +126,17 @@ def hidden_activations(
 
 
 def linear_forward(
-    A_prev: np.ndarray,
-    W: np.ndarray,
-    b: np.ndarray,
-    WA_prev: np.ndarray | None = None,
-    out: np.ndarray | None = None,
+    A_prev: np.ndarray, W: np.ndarray, b: np.ndarray
 ) -> tuple[np.ndarray, LinearCache]:
     """The linear step of one layer, ``Z = W A_prev + b``.
 
     Parameters
     ----------
     A_prev : ndarray of shape (n_{l-1}, m)
+        The previous layer's activations (``X`` for the first layer).
     W : ndarray of shape (n_l, n_{l-1})
     b : ndarray of shape (n_l, 1)
-    WA_prev : ndarray of shape (n_l, m), optional
-        The product ``W A_prev`` when the caller has it already (it is then
-        updated in place to become ``Z``).
-    out : ndarray of shape (n_l, m), optional
-        Where to write ``Z`` (a :class:`Workspace` array); a new array without it.
+        Broadcast over the m columns.
 
     Returns
     -------
@@ -213,8 +150,7 @@ def linear_forward(
     >>> Z
     array([[3.5, 3.5]])
     """
-    Z = np.matmul(W, A_prev, out=out) if WA_prev is None else WA_prev
-    Z += b
+    Z = W @ A_prev + b
     return Z, LinearCache(A_prev, W, b)
 
 
@@ -226,9 +162,6 @@ def linear_activation_forward(
     keep_prob: float = 1.0,
     rng=None,
     mask: np.ndarray | None = None,
-    WA_prev: np.ndarray | None = None,
-    out: np.ndarray | None = None,
-    overwrite: bool = False,
 ) -> tuple[np.ndarray, Cache]:
     """One hidden layer, ``A = g(W A_prev + b)``, with optional inverted dropout.
 
@@ -246,19 +179,14 @@ def linear_activation_forward(
         Draws the dropout mask when ``keep_prob < 1`` and no ``mask`` is given.
     mask : ndarray of shape (n_l, m), optional
         A fixed dropout mask of 0s and 1s (used by gradient checks).
-    WA_prev, out : ndarray of shape (n_l, m), optional
-        See :func:`linear_forward`.
-    overwrite : bool, default=False
-        Compute a built-in ``A`` in ``Z``'s memory (:func:`nnscratch.activations.in_place`):
-        the cache then holds ``A`` as ``Z``, which the built-in backward passes accept.
 
     Returns
     -------
     A : ndarray of shape (n_l, m)
     cache : (LinearCache, ActivationCache)
     """
-    Z, linear_cache = linear_forward(A_prev, W, b, WA_prev, out)
-    A = (in_place(activation) if overwrite else activation).forward(Z)
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    A = activation.forward(Z)
     if mask is None and keep_prob >= 1.0:
         return A, (linear_cache, ActivationCache(Z, A))
     if mask is None:
@@ -275,10 +203,8 @@ def L_model_forward(
     keep_probs: Sequence[float] | None = None,
     rng=None,
     masks: Sequence[np.ndarray] | None = None,
-    W1X: np.ndarray | None = None,
-    workspace: Workspace | None = None,
 ) -> tuple[np.ndarray, list[Cache]]:
-    """Forward propagation through all L layers, keeping the caches.
+    """Forward propagation, ``[LINEAR -> ACTIVATION] × (L-1) -> LINEAR -> OUTPUT``.
 
     Parameters
     ----------
@@ -295,14 +221,6 @@ def L_model_forward(
         Draws the dropout masks.
     masks : sequence of ndarray, optional
         Fixed dropout masks, one ``(n_l, m)`` array per hidden layer.
-    W1X : ndarray of shape (n_1, m), optional
-        The product ``W1 X``, already computed some other way (the training loop's
-        row-space form of the first layer, :mod:`nnscratch._rowspace`); then
-        ``params["W1"]`` and ``X`` are not used.
-    workspace : Workspace, optional
-        Write each layer's ``Z`` into the workspace's arrays (a training loop's
-        reused memory) instead of new ones, and compute the built-in activations in
-        place (``overwrite`` of :func:`linear_activation_forward`).
 
     Returns
     -------
@@ -323,86 +241,21 @@ def L_model_forward(
     acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
     caches: list[Cache] = []
     A = X
-    m = (X if W1X is None else W1X).shape[1]
-
-    def Z_out(l: int, A_prev: np.ndarray) -> np.ndarray | None:  # where Z_l goes
-        if workspace is None or (l == 1 and W1X is not None):
-            return None
-        W = params[f"W{l}"]
-        return workspace(f"Z{l}", (W.shape[0], m), _dtype(W, A_prev), _order(A_prev))
-
     for l in range(1, L):
         A, cache = linear_activation_forward(
             A,
-            params.get(f"W{l}"),
+            params[f"W{l}"],
             params[f"b{l}"],
             acts[l - 1],
             keep_prob=1.0 if keep_probs is None else keep_probs[l - 1],
             rng=rng,
             mask=None if masks is None else masks[l - 1],
-            WA_prev=W1X if l == 1 else None,
-            out=Z_out(l, A),
-            overwrite=workspace is not None,
         )
         caches.append(cache)
-    ZL, linear_cache = linear_forward(
-        A, params.get(f"W{L}"), params[f"b{L}"], WA_prev=W1X if L == 1 else None,
-        out=Z_out(L, A),
-    )
+    ZL, linear_cache = linear_forward(A, params[f"W{L}"], params[f"b{L}"])
     AL = OUTPUTS[output].activation(ZL)
     caches.append((linear_cache, ActivationCache(ZL, AL)))
     return AL, caches
-
-
-def forward_logits(
-    X: np.ndarray,
-    params: dict[str, np.ndarray],
-    activations: Sequence[Activation] | str = "relu",
-    chunk_size: int = 4096,
-    W1X: np.ndarray | None = None,
-) -> np.ndarray:
-    """The output layer's logits ``Z_L`` for prediction: no caches, no dropout.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_x, m)
-    params : dict
-    activations : str or sequence of Activation
-    chunk_size : int, default=4096
-        Examples are processed this many columns at a time, so that each layer's
-        ``Z`` and ``A`` stay in the processor's cache; the results are the same.
-    W1X : ndarray of shape (n_1, m), optional
-        The product ``W1 X``, already computed some other way (the row-space form of
-        the first layer); then ``params["W1"]`` and ``X`` are not used.
-
-    Returns
-    -------
-    ZL : ndarray of shape (n_L, m)
-    """
-    L = n_layers(params)
-    acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
-    forwards = [in_place(act).forward for act in acts]  # Z is not kept
-    columns = X if W1X is None else W1X  # what the chunks are taken from
-    m = columns.shape[1]
-    WL = params[f"W{L}"]
-    ZL = np.empty((WL.shape[0], m), dtype=np.result_type(columns.dtype, WL.dtype))
-    # Each layer's Z goes into the same Fortran-ordered (example-major) array for
-    # every chunk; a chunk of X's columns has that layout when X is the transposed
-    # view of row-major data.
-    workspace = Workspace()
-    for start in range(0, m, chunk_size):
-        A = columns[:, start:start + chunk_size]
-        for l in range(1, L + 1):
-            if l == 1 and W1X is not None:
-                Z = A.copy()  # Z1 = W1 X + b1, without changing W1X
-            else:
-                W = params[f"W{l}"]
-                Z = workspace(f"Z{l}", (W.shape[0], min(chunk_size, m)), ZL.dtype)
-                Z = np.matmul(W, A, out=Z[:, :A.shape[1]])
-            Z += params[f"b{l}"]
-            A = forwards[l - 1](Z) if l < L else Z
-        ZL[:, start:start + chunk_size] = A
-    return ZL
 
 
 def compute_cost(
@@ -441,13 +294,8 @@ def compute_cost(
 
 
 def linear_backward(
-    dZ: np.ndarray,
-    cache: LinearCache,
-    l2: float = 0.0,
-    need_dA_prev: bool = True,
-    workspace: Workspace | None = None,
-    layer: int = 0,
-) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    dZ: np.ndarray, cache: LinearCache, l2: float = 0.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The gradients of one linear step ``Z = W A_prev + b``.
 
     Parameters
@@ -459,53 +307,49 @@ def linear_backward(
     cache : LinearCache
     l2 : float, default=0.0
         ``alpha / m`` for an L2 penalty ``(alpha / 2m) Σ‖W‖²``; adds ``l2 · W`` to ``dW``.
-    need_dA_prev : bool, default=True
-        False for the first layer, whose ``dA_prev`` (the gradient with respect to
-        the input) nothing uses.
-    workspace : Workspace, optional
-        Write ``dA_prev``, ``dW`` and ``db`` into the workspace's arrays for this
-        ``layer`` (its number l) instead of new ones.
-    layer : int, default=0
-        The layer's number l, which names its arrays in ``workspace``.
 
     Returns
     -------
-    dA_prev : ndarray of shape (n_{l-1}, m), or None
+    dA_prev : ndarray of shape (n_{l-1}, m)
         ``Wᵀ dZ``.
     dW : ndarray of shape (n_l, n_{l-1})
         ``dZ A_prevᵀ (+ l2 · W)``: the seeds' ``(1/m) dZ A_prevᵀ``.
     db : ndarray of shape (n_l, 1)
         ``Σ_i dZ[:, i]``: the seeds' ``(1/m) np.sum(dZ, axis=1, keepdims=True)``.
     """
-    A_prev, W = cache.A_prev, cache.W
-    if workspace is None:
-        dW = dZ @ A_prev.T
-        db = dZ.sum(axis=1, keepdims=True)
-    else:  # the same into reused arrays (dW in W's order, for a fast W -= dW), and
-        # Σ_i dZ[:, i] as the matrix-vector product dZ @ ones
-        order = "C" if W.flags.c_contiguous else "F"
-        dW = np.matmul(dZ, A_prev.T, out=workspace(f"dW{layer}", W.shape, _dtype(dZ, A_prev),
-                                                   order))
-        db = np.matmul(dZ, workspace.ones(dZ.shape[1], dZ.dtype),
-                       out=workspace(f"db{layer}", (dZ.shape[0], 1), dZ.dtype))
+    A_prev, W, b = cache
+    dW = dZ @ A_prev.T
     if l2:
         dW += l2 * W
-    if not need_dA_prev:
-        dA_prev = None
-    else:
-        out = None if workspace is None else workspace(
-            f"dA{layer - 1}", A_prev.shape, _dtype(W, dZ), _order(A_prev))
-        if W.shape[0] == 1:  # one unit: Wᵀ dZ is an outer product, no sums (3x faster)
-            dA_prev = np.multiply(W.T, dZ, out=out)
-        else:
-            dA_prev = np.matmul(W.T, dZ, out=out)
+    db = np.sum(dZ, axis=1, keepdims=True)
+    dA_prev = W.T @ dZ
     return dA_prev, dW, db
 
 
+def activation_backward(
+    dA: np.ndarray, cache: ActivationCache, activation: Activation
+) -> np.ndarray:
+    """``dZ = (dA · D) * g'(Z)``: back through inverted dropout (if any) and ``g``.
+
+    Parameters
+    ----------
+    dA : ndarray of shape (n_l, m)
+    cache : ActivationCache
+    activation : Activation
+
+    Returns
+    -------
+    dZ : ndarray of shape (n_l, m)
+    """
+    Z, A, D = cache
+    if D is not None:
+        dA = dA * D
+    return activation.backward(dA, Z, A)
+
+
 def linear_activation_backward(
-    dA: np.ndarray, cache: Cache, activation: Activation, l2: float = 0.0,
-    need_dA_prev: bool = True,
-) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    dA: np.ndarray, cache: Cache, activation: Activation, l2: float = 0.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The gradients of one hidden layer ``A = g(W A_prev + b)`` (dropout included).
 
     Parameters
@@ -513,7 +357,7 @@ def linear_activation_backward(
     dA : ndarray of shape (n_l, m)
     cache : (LinearCache, ActivationCache)
     activation : Activation
-    l2, need_dA_prev
+    l2 : float, default=0.0
         As in :func:`linear_backward`.
 
     Returns
@@ -523,31 +367,7 @@ def linear_activation_backward(
     """
     linear_cache, activation_cache = cache
     dZ = activation_backward(dA, activation_cache, activation)
-    return linear_backward(dZ, linear_cache, l2, need_dA_prev)
-
-
-def activation_backward(
-    dA: np.ndarray, cache: ActivationCache, activation: Activation, overwrite: bool = False
-) -> np.ndarray:
-    """``dZ = (dA · D) * g'(Z)``: back through inverted dropout (if any) and ``g``.
-
-    Parameters
-    ----------
-    dA : ndarray of shape (n_l, m)
-    cache : ActivationCache
-    activation : Activation
-    overwrite : bool, default=False
-        Compute a built-in ``dZ`` in ``dA``'s memory
-        (:func:`nnscratch.activations.in_place`).
-
-    Returns
-    -------
-    dZ : ndarray of shape (n_l, m)
-    """
-    Z, A, D = cache
-    if D is not None:
-        dA = dA * D
-    return (in_place(activation) if overwrite else activation).backward(dA, Z, A)
+    return linear_backward(dZ, linear_cache, l2)
 
 
 def L_model_backward(
@@ -557,9 +377,6 @@ def L_model_backward(
     activations: Sequence[Activation] | str = "relu",
     alpha: float = 0.0,
     sample_weight: np.ndarray | None = None,
-    dW1: bool = True,
-    scale: float = 1.0,
-    workspace: Workspace | None = None,
 ) -> dict[str, np.ndarray]:
     """Backward propagation through all L layers.
 
@@ -577,25 +394,12 @@ def L_model_backward(
         L2 strength.
     sample_weight : ndarray of shape (m,), optional
         Weights of the examples.
-    dW1 : bool, default=True
-        False leaves out ``"dW1"`` (the most expensive product when there are many
-        features) and returns ``"dZ1"`` (``∂J/∂Z1``) instead, for the row-space form of
-        the first layer (:mod:`nnscratch._rowspace`), which updates ``W1`` from it.
-    scale : float, default=1.0
-        Multiply every gradient by this positive factor. Gradient descent passes its
-        learning rate, so that its update is the single pass ``W -= dW`` (see Notes).
-    workspace : Workspace, optional
-        Write the gradients into the workspace's arrays instead of new ones, and run
-        the built-in activations' backward passes in place (``overwrite`` of
-        :func:`activation_backward`). ``caches`` may hold arrays of the same
-        workspace (``L_model_forward(..., workspace=workspace)``): the gradients go
-        into other ones.
 
     Returns
     -------
     grads : dict
-        ``"dW1"``, ``"db1"``, ..., ``"dWL"``, ``"dbL"``, each of its parameter's shape.
-        The input layer's ``dA0`` is not computed: nothing needs it.
+        ``"dA0"``, ..., ``"dA{L-1}"``, and ``"dW1"``, ``"db1"``, ..., ``"dWL"``,
+        ``"dbL"``, each of its array's shape (the seeds' ``grads``).
 
     Notes
     -----
@@ -604,33 +408,23 @@ def L_model_backward(
     softmax with categorical cross-entropy); it never divides by ``a`` or ``1 - a``.
     The cost J is the mean of the m losses, so ``dZ_L = (A_L - Y) / m``. Backward
     propagation is linear in ``dZ_L``, so this one division gives every layer the
-    seeds' ``dW = (1/m) dZ A_prevᵀ`` and ``db = (1/m) Σ dZ`` without a division each,
-    and the same one multiplication gives every gradient a ``scale``.
+    seeds' ``dW = (1/m) dZ A_prevᵀ`` and ``db = (1/m) Σ dZ`` without a division each.
     """
     L = len(caches)
     acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
-    dZ = AL - Y if workspace is None else np.subtract(
-        AL, Y, out=workspace(f"dZ{L}", AL.shape, AL.dtype, _order(AL)))
     if sample_weight is None:
         m = float(Y.shape[1])
-        dZ /= m / scale
+        dZ = (AL - Y) / m
     else:
         m = float(np.sum(sample_weight))
-        dZ *= sample_weight / (m / scale)
-    l2 = scale * alpha / m
+        dZ = (AL - Y) * (sample_weight / m)
+    l2 = alpha / m
     grads: dict[str, np.ndarray] = {}
-    dA = None  # dA_l, set by layer l + 1 for each hidden layer l
-    for l in reversed(range(1, L + 1)):
-        linear_cache, activation_cache = caches[l - 1]
-        if l < L:  # a hidden layer: back through its activation (and dropout) first
-            dZ = activation_backward(dA, activation_cache, acts[l - 1],
-                                     overwrite=workspace is not None)
-        if l == 1 and not dW1:
-            grads["dZ1"] = dZ
-            grads["db1"] = dZ.sum(axis=1, keepdims=True)
-            break
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_backward(
-            dZ, linear_cache, l2, need_dA_prev=l > 1, workspace=workspace, layer=l
+    linear_cache, _ = caches[L - 1]
+    grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(dZ, linear_cache, l2)
+    for l in reversed(range(1, L)):
+        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(
+            grads[f"dA{l}"], caches[l - 1], acts[l - 1], l2
         )
     return grads
 

@@ -9,6 +9,12 @@ Neural Networks" (course 2, week 2), written out in each class's docstring:
 - ``"rmsprop"``, :class:`RMSProp`: ``s = beta*s + (1-beta)*dW**2;  W -= lr*dW/(sqrt(s)+eps)``
 - ``"adam"``, :class:`Adam`: momentum and RMSProp together, with bias correction
 
+The training loop's fast first layer (:mod:`nnscratch._engine`) asks an optimizer what
+it needs through :attr:`Optimizer.linear_rule` (is the update linear in the gradient,
+with which momentum), :meth:`Optimizer.velocity` / :meth:`Optimizer.set_velocity` (the
+state of such a rule) and :meth:`Optimizer.update_more` (a parameter whose gradient
+comes after the others').
+
 A schedule is a callable ``schedule(learning_rate_init, epoch) -> float``; the training
 loop sets ``opt.learning_rate`` from it at the start of every epoch.
 
@@ -51,6 +57,7 @@ __all__ = [
     "ConstantSchedule",
     "GradientDescent",
     "InverseTimeSchedule",
+    "LinearRule",
     "Momentum",
     "Optimizer",
     "RMSProp",
@@ -87,6 +94,28 @@ def _check_positive(name: str, value: Any, owner: str) -> float:
 
 
 # ----------------------------------------------------------------------- optimizers
+
+
+@dataclass(frozen=True)
+class LinearRule:
+    """An update rule linear in the gradient: ``v = momentum*v + (1-dampening)*dW;
+    W -= lr*v`` (``v`` starting at zeros).
+
+    Gradient descent is ``momentum = dampening = 0``; the course's momentum is
+    ``momentum = dampening = beta``. A rule of this form keeps every update of a
+    layer in the span of its gradients, which the training loop's fastest form of the
+    first layer relies on (see :func:`nnscratch._engine.first_layer`).
+
+    Attributes
+    ----------
+    momentum, dampening : float
+    velocity : bool
+        Whether the optimizer keeps ``v`` (:meth:`Optimizer.velocity`).
+    """
+
+    momentum: float = 0.0
+    dampening: float = 0.0
+    velocity: bool = False
 
 
 class Optimizer(ABC):
@@ -130,7 +159,7 @@ class Optimizer(ABC):
 
         1.0 here. An optimizer whose step is ``W -= s*dW`` gives ``s``
         (:class:`GradientDescent`: its learning rate), so that a backward pass that
-        produces ``s*dW`` directly (``L_model_backward(scale=s)``: one multiplication
+        produces ``s*dW`` directly (``_engine.backward(scale=s)``: one multiplication
         of ``dZ_L``) makes the step a single pass, ``W -= dW``.
         """
         return 1.0
@@ -159,16 +188,55 @@ class Optimizer(ABC):
             the state was built for a network of other shapes (call :meth:`reset`).
         """
         pairs = [(name, W, self._grad_for(name, W, grads)) for name, W in params.items()]
+        if not (scaled and self.gradient_scale != 1.0):
+            self._begin_step()  # only once every gradient is known good: no half step
+        self._apply(pairs, scaled)
+
+    def update_more(
+        self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray], scaled: bool = False
+    ) -> None:
+        """More parameters of the step the last :meth:`update` took.
+
+        The same step (Adam's step count ``t`` is not advanced), for a parameter whose
+        gradient is known only after the others' were applied: the training loop's
+        first layer. Arguments as for :meth:`update`.
+        """
+        self._apply([(name, W, self._grad_for(name, W, grads)) for name, W in params.items()],
+                    scaled)
+
+    def _apply(self, pairs: list[tuple[str, np.ndarray, np.ndarray]], scaled: bool) -> None:
         if scaled and self.gradient_scale != 1.0:  # the step is W -= s*dW, s*dW given
             for _, W, scaled_dW in pairs:
                 W -= scaled_dW
             return
-        self._begin_step()  # only once every gradient is known good: no half step
         for name, W, dW in pairs:
             tmp = self._scratch.get(name)
             if tmp is None or tmp.shape != W.shape or tmp.dtype != W.dtype:
                 tmp = self._scratch[name] = np.empty_like(W)
             self._step("d" + name, W, dW, tmp)
+
+    @property
+    def name(self) -> str:
+        """The name of this rule in :data:`OPTIMIZERS` (the estimators' ``solver``)."""
+        return next((k for k, cls in OPTIMIZERS.items() if type(self) is cls),
+                    type(self).__name__)
+
+    @property
+    def linear_rule(self) -> LinearRule | None:
+        """The update as a :class:`LinearRule`, or None when it is not linear in the
+        gradient (RMSProp, Adam: element-wise divisions)."""
+        return None
+
+    def velocity(self, name: str) -> np.ndarray | None:
+        """The velocity ``v`` of parameter ``name`` (``"W1"``) of a :attr:`linear_rule`
+        with momentum, or None (no such state, or no step taken yet)."""
+        return None
+
+    def set_velocity(self, name: str, v: np.ndarray) -> None:
+        """Set the velocity of parameter ``name`` (a first layer that kept it in
+        another form gives it back). Only for rules whose :attr:`linear_rule` keeps
+        one."""
+        raise ValueError(f"{type(self).__name__} keeps no velocity")
 
     def _grad_for(self, name: str, W: np.ndarray, grads: dict[str, np.ndarray]) -> np.ndarray:
         dW = grads.get("d" + name)
@@ -235,6 +303,10 @@ class GradientDescent(Optimizer):
     def gradient_scale(self) -> float:
         return self._learning_rate
 
+    @property
+    def linear_rule(self) -> LinearRule:
+        return LinearRule()
+
     def _step(self, key: str, W: np.ndarray, dW: np.ndarray, tmp: np.ndarray) -> None:
         np.multiply(dW, self._learning_rate, out=tmp)
         W -= tmp
@@ -276,6 +348,16 @@ class Momentum(Optimizer):
     def reset(self) -> None:
         super().reset()
         self.v: dict[str, np.ndarray] = {}
+
+    @property
+    def linear_rule(self) -> LinearRule:
+        return LinearRule(self.beta, self.beta, velocity=True)
+
+    def velocity(self, name: str) -> np.ndarray | None:
+        return self.v.get("d" + name)
+
+    def set_velocity(self, name: str, v: np.ndarray) -> None:
+        self.v["d" + name] = v
 
     def _step(self, key: str, W: np.ndarray, dW: np.ndarray, tmp: np.ndarray) -> None:
         v = self._state(self.v, key, W)

@@ -12,42 +12,29 @@ mini-batch. Each step is the seeds' cycle::
 Everything else — the cost history, progress, early stopping, user code — listens
 to the events fired by :func:`train` (see :mod:`nnscratch.callbacks`).
 
-When there are fewer examples than features and the update is linear in the
-gradient (gradient descent, momentum), the first layer can be trained in its exact
-row-space form (:mod:`nnscratch._rowspace`): ``W1 = s·W1_0 + C·Xᵀ``, so that an
-iteration costs ``O(n_1 m²)`` for that layer instead of ``O(n_1 n_x m)``. The steps
-are the same; only how ``W1 X`` and the update of ``W1`` are computed changes, and
-``W1`` is recovered when training ends.
+The loop runs these steps through :mod:`nnscratch._engine`, the same computations
+made fast (reused arrays, activations in place, the learning rate folded into
+``dZ_L``), and the first layer through a :class:`~nnscratch._engine.FirstLayer`, whose
+form (``W1`` as an array, or a faster exact form) the engine picks. The weights
+callbacks read are a :class:`LiveWeights` view, which computes ``W1`` from that form
+only when it is read.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._rowspace import RowSpaceLinear
+from . import _engine
 from .activations import Activation
-from .callbacks import CallbackList
+from .callbacks import BoundCallbacks
 from .exceptions import NonFiniteWeightsError
-from .network import (
-    L_model_backward,
-    L_model_forward,
-    Workspace,
-    compute_cost,
-    forward_logits,
-)
-from .optimizers import Momentum, Optimizer
+from .optimizers import Optimizer
 
-__all__ = ["Problem", "TrainingResult", "minibatches", "train"]
-
-#: The smallest batch (its width times the widest layer, in values) for which the
-#: training loop reuses its arrays (a :class:`~nnscratch.network.Workspace`): that
-#: saves allocating and touching fresh memory every step, but for small arrays (the
-#: cat model's 20 x 209) allocating is cheaper than the bookkeeping.
-WORKSPACE_MIN_SIZE = 16384
+__all__ = ["LiveWeights", "Problem", "TrainingResult", "minibatches", "train"]
 
 
 @dataclass
@@ -131,35 +118,69 @@ def minibatches(m: int, batch_size: int | None, shuffle: bool, rng) -> Iterator[
         yield slice(start, stop) if order is None else np.sort(order[start:stop])
 
 
-def _columns(
-    X: np.ndarray, batch: slice | np.ndarray, workspace: Workspace | None
-) -> np.ndarray:
-    """``X[:, batch]``, the batch's examples, gathered into a reused array.
-
-    When ``X`` is the transposed view of row-major ``(m, n_x)`` data (what the
-    estimators pass), the examples are rows of that array: ``np.take`` copies them
-    into the workspace's Fortran-ordered ``(n_x, m_B)`` array, whose columns are
-    exactly those rows. (``mode="clip"`` skips the bounds check, which would make
-    ``np.take`` buffer its output; the indices come from a permutation.)
-    """
-    rows = X.T
-    if isinstance(batch, slice) or workspace is None or not rows.flags.c_contiguous:
-        return X[:, batch]
-    out = workspace("X", (X.shape[0], len(batch)), X.dtype)
-    np.take(rows, batch, axis=0, out=out.T, mode="clip")
-    return out
-
-
 def _accuracy(ZL: np.ndarray, Y: np.ndarray) -> float:
     if ZL.shape[0] == 1:
         return float(np.mean((ZL[0] > 0) == (Y[0] > 0.5)))
     return float(np.mean(ZL.argmax(axis=0) == Y.argmax(axis=0)))
 
 
+class LiveWeights(MutableMapping):
+    """The network's parameters while it trains, as callbacks see them.
+
+    A mapping over a plain ``params`` dict (``"W1"``, ``"b1"``, ...; the same
+    arrays). While a first layer that does not hold ``W1`` as an array is training
+    (:mod:`nnscratch._engine`'s :class:`~nnscratch._engine.FirstLayer`), reading
+    ``"W1"`` computes it into ``params["W1"]`` first, once per step at most: only the
+    callbacks that read the weights pay for them. What is written into ``W1`` during
+    training is not seen by such a first layer (the estimators do not use one when
+    user callbacks are given).
+
+    Parameters
+    ----------
+    params : dict
+    """
+
+    def __init__(self, params: dict[str, np.ndarray]) -> None:
+        self.params = params
+        self._first: _engine.FirstLayer | None = None
+        self._stale = False
+
+    def track(self, first: _engine.FirstLayer | None) -> None:
+        """Read ``W1`` from ``first`` from now on (None: stop)."""
+        self._first, self._stale = first, False
+
+    def changed(self) -> None:
+        """The first layer took a step: ``W1`` is computed again when next read."""
+        self._stale = self._first is not None
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        if self._stale and key == "W1":
+            W1 = self._first.weights()
+            if W1 is not self.params["W1"]:
+                np.copyto(self.params["W1"], W1)
+            self._stale = False
+        return self.params[key]
+
+    def __setitem__(self, key: str, value: np.ndarray) -> None:
+        self.params[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.params[key]
+
+    def __iter__(self):
+        return iter(self.params)
+
+    def __len__(self) -> int:
+        return len(self.params)
+
+    def copy(self) -> dict[str, np.ndarray]:
+        """A plain dict of the same arrays (``W1`` up to date)."""
+        return dict(self.items())
+
+
 def train(
-    estimator,
     problem: Problem,
-    params: dict[str, np.ndarray],
+    params: dict[str, np.ndarray] | LiveWeights,
     optimizer: Optimizer,
     *,
     max_iter: int,
@@ -168,20 +189,20 @@ def train(
     rng,
     schedule: Callable[[float, int], float],
     learning_rate_init: float,
-    callbacks: CallbackList,
+    callbacks: BoundCallbacks | None = None,
     first_iteration: int = 0,
-    rowspace: bool = False,
+    algorithm: str = "plain",
+    fixed_weights: bool = True,
 ) -> TrainingResult:
     """Run ``max_iter`` epochs, updating ``params`` in place and firing the events.
 
     Parameters
     ----------
-    estimator : object
-        Passed to the callbacks; its ``params_`` must be ``params`` (the live
-        weights), so that callbacks can read and restore them.
     problem : Problem
-    params : dict
-        ``"W1"``, ``"b1"``, ... updated in place.
+    params : dict or LiveWeights
+        ``"W1"``, ``"b1"``, ... updated in place. Give a :class:`LiveWeights` view
+        that the callbacks also read (the estimators' ``params_``) to have ``W1``
+        computed for them when they read it.
     optimizer : Optimizer
         Applies the gradients; its ``learning_rate`` is set every epoch from
         ``schedule(learning_rate_init, epoch)``.
@@ -191,16 +212,17 @@ def train(
         See :func:`minibatches`; ``rng`` also draws the dropout masks.
     schedule : callable
     learning_rate_init : float
-    callbacks : CallbackList
+    callbacks : BoundCallbacks, optional
+        The events' listeners (:meth:`nnscratch.callbacks.CallbackList.bind`).
     first_iteration : int, default=0
         The number of epochs already run (``warm_start``, ``partial_fit``): it
         numbers the iterations given to the callbacks and to the schedule.
-    rowspace : bool, default=False
-        Train the first layer in row-space form (gradient descent or momentum
-        only). ``params["W1"]`` is then brought up to date when training ends, and
-        before an iteration's callbacks when one of them needs the weights
-        (:meth:`~nnscratch.callbacks.Callback.needs_weights`); what a callback writes
-        into it is not seen by the training.
+    algorithm : str, default="plain"
+        The estimators' ``algorithm``: which form of the first layer to train, as
+        :func:`nnscratch._engine.first_layer` picks it.
+    fixed_weights : bool, default=True
+        False when callbacks may change the weights (then no form that keeps ``W1``
+        elsewhere is picked by "auto").
 
     Returns
     -------
@@ -210,48 +232,39 @@ def train(
     ------
     NonFiniteWeightsError
         When a cost is not finite: the weights have diverged.
+    ValueError
+        When ``algorithm`` cannot be used here (before anything is trained).
     """
-    X, Y, w, rows = problem.X, problem.Y, problem.sample_weight, problem.rows
+    live = params if isinstance(params, LiveWeights) else LiveWeights(params)
+    params = live.params
+    Y, w, acts = problem.Y, problem.sample_weight, problem.activations
     m = problem.n_samples
-    if rows is not None and (rowspace or batch_size is None or batch_size >= m):
-        X, rows = X[:, rows], None  # every step reads all of them: gather them once
-    first = RowSpaceLinear(params["W1"], X) if rowspace else None
-    val_W1X = None if first is None or problem.X_val is None else first.product(problem.X_val)
-    updated = params if first is None else {k: v for k, v in params.items() if k != "W1"}
-    # Gradient descent's step is linear in the gradient: the backward pass then
-    # returns lr*dW (one multiplication of dZ_L) and the step is W -= lr*dW in one pass.
-    scaled = first is None
-    widest = max(params[f"b{l}"].shape[0] for l in range(1, len(params) // 2 + 1))
-    width = m if batch_size is None else min(batch_size, m)
-    workspace = Workspace() if widest * width >= WORKSPACE_MIN_SIZE else None
-    callbacks.on_train_begin(estimator, {"max_iter": max_iter, "n_samples": m})
+    workspace = _engine.make_workspace(params, m, batch_size)
+    first = _engine.first_layer(
+        params, problem.X, problem.rows, optimizer, algorithm=algorithm, n_iter=max_iter,
+        batch_size=batch_size, fixed_weights=fixed_weights, workspace=workspace,
+    )
+    val_W1X = None if problem.X_val is None else first.product(problem.X_val)
+    rest = {k: v for k, v in params.items() if k != "W1"}  # the optimizer's; W1 is first's
+    events = callbacks if callbacks is not None else BoundCallbacks(None, None)
+    live.track(first)
+    events.on_train_begin({"max_iter": max_iter, "n_samples": m})
     n_iter, stopped_early, interrupted = 0, False, False
     try:
         for epoch in range(first_iteration, first_iteration + max_iter):
             optimizer.learning_rate = schedule(learning_rate_init, epoch)
+            # Gradient descent's step is linear in the gradient: the backward pass then
+            # returns lr*dW (one multiplication of dZ_L) and the step is W -= lr*dW.
+            scaled = first.folds_learning_rate
             total, weight_total = 0.0, 0.0
             for batch in minibatches(m, batch_size, shuffle, rng):
                 w_b = None if w is None else w[batch]
                 Y_b = Y[:, batch]
                 m_b = Y_b.shape[1] if w_b is None else float(np.sum(w_b))
-                if first is None:
-                    AL, caches = L_model_forward(
-                        _columns(X, batch if rows is None else rows[batch], workspace),
-                        params, problem.activations,
-                        problem.output, problem.keep_probs, rng, workspace=workspace,
-                    )
-                else:
-                    full = isinstance(batch, slice) and batch == slice(None)
-                    part = None if full else batch
-                    AL, caches = L_model_forward(
-                        None, params, problem.activations, problem.output, problem.keep_probs,
-                        rng, W1X=first.forward(part), workspace=workspace,
-                    )
-                cost = compute_cost(
-                    caches[-1][1].Z, Y_b, problem.output, updated, problem.alpha, w_b
-                )
-                if first is not None and problem.alpha:
-                    cost += problem.alpha / (2.0 * m_b) * first.sq_norm()
+                AL, caches = _engine.forward(first.forward(batch), params, acts, problem.output,
+                                             problem.keep_probs, rng, workspace)
+                cost = _engine.cost(caches[-1][1].Z, Y_b, problem.output, params, problem.alpha,
+                                    w_b, first.sq_norm)
                 if not np.isfinite(cost):
                     raise NonFiniteWeightsError(
                         f"training diverged at iteration {epoch} (cost {cost}): the weights "
@@ -259,29 +272,23 @@ def train(
                         f"{optimizer.learning_rate:g}) or scale the input features (divide "
                         "pixel values by 255, standardise tabular data)."
                     )
-                grads = L_model_backward(
-                    AL, Y_b, caches, problem.activations, problem.alpha, w_b,
-                    dW1=first is None, scale=optimizer.gradient_scale if scaled else 1.0,
-                    workspace=workspace,
-                )
-                if first is not None:
-                    beta = optimizer.beta if isinstance(optimizer, Momentum) else 0.0
-                    first.step(grads.pop("dZ1"), optimizer.learning_rate, part,  # dZ1 is ∂J/∂Z1
-                               weight_decay=problem.alpha / m_b, momentum=beta,
-                               dampening=beta, m=1.0)
-                optimizer.update(updated, grads, scaled=scaled)
+                scale = optimizer.gradient_scale if scaled else 1.0
+                grads = _engine.backward(AL, Y_b, caches, acts, problem.alpha, w_b, scale,
+                                         workspace)
+                optimizer.update(rest, grads, scaled=scaled)
+                first.step(grads["dZ1"], batch, problem.alpha, m_b, scale)  # same step
+                live.changed()
                 total += cost * m_b
                 weight_total += m_b
             logs = {"cost": total / weight_total, "learning_rate": optimizer.learning_rate}
             if problem.X_val is not None:
-                ZL = forward_logits(problem.X_val, params, problem.activations,
-                                    W1X=None if val_W1X is None else val_W1X())
-                logs["val_loss"] = compute_cost(ZL, problem.Y_val, problem.output)
+                ZL = _engine.forward_logits(problem.X_val, params, acts,
+                                            W1X=None if val_W1X is None else val_W1X())
+                logs["val_loss"] = _engine.cost(ZL, problem.Y_val, problem.output, params, 0.0,
+                                                None, first.sq_norm)
                 logs["val_score"] = _accuracy(ZL, problem.Y_val)
             n_iter += 1
-            if first is not None and callbacks.needs_weights(epoch, logs):
-                np.copyto(params["W1"], first.weights())  # W1 = s·W1_0 + C·Xᵀ, for them
-            if callbacks.on_iteration_end(estimator, epoch, logs):
+            if events.on_iteration_end(epoch, logs):
                 stopped_early = True
                 break
     except KeyboardInterrupt:
@@ -292,12 +299,9 @@ def train(
             stacklevel=3,
         )
     finally:
-        if first is not None:  # W1 = s·W1_0 + C·Xᵀ, into the caller's array
-            np.copyto(params["W1"], first.weights())
-            if isinstance(optimizer, Momentum):
-                optimizer.v["dW1"] = first.velocity()
-        callbacks.on_train_end(
-            estimator,
-            {"n_iter": n_iter, "stopped_early": stopped_early, "interrupted": interrupted},
+        first.finish()  # W1 (and its optimizer state) back in place
+        live.track(None)
+        events.on_train_end(
+            {"n_iter": n_iter, "stopped_early": stopped_early, "interrupted": interrupted}
         )
     return TrainingResult(n_iter, stopped_early, interrupted)

@@ -1,0 +1,602 @@
+"""The fast forms of the network's computations: what training and prediction run.
+
+:mod:`nnscratch.network` is the course's reference, written to be read next to the
+seeds: every function takes the course's arguments and allocates its results. This
+private module computes the same things the way the training loop needs them fast,
+as scikit-learn splits ``_forward_pass`` from ``_forward_pass_fast``; every function
+here is tested against :mod:`nnscratch.network` (``tests/test_engine.py``, 1e-12 in
+float64):
+
+=========================  ======================================================
+:class:`Workspace`         the arrays a step reuses (``Z``, ``dA``, ``dW``, ``db``, the
+                           gathered batch), in the memory order BLAS is fastest with
+:data:`IN_PLACE`           the built-in activations computed in their input's memory
+:func:`forward`            :func:`~nnscratch.network.L_model_forward` from ``W1 X``
+:func:`backward`           :func:`~nnscratch.network.L_model_backward` down to
+                           ``dZ1``, the learning rate optionally folded into ``dZ_L``
+:func:`cost`               :func:`~nnscratch.network.compute_cost`, ``‖W1‖²`` given
+:func:`forward_logits`     prediction: ``Z_L`` in chunks, no caches, no dropout
+:class:`FirstLayer`        the first layer's fast form: ``W1 X``, ``‖W1‖²``, the step,
+                           ``W1`` itself; :class:`DenseFirstLayer` holds ``W1`` as an
+                           array, :mod:`nnscratch._rowspace` in its row-space form
+:func:`first_layer`        the one place that picks the first layer's form
+=========================  ======================================================
+
+float32 data stay float32: every array here takes the dtype of the data and weights
+it is computed from (:data:`FLOAT_DTYPES` are the two the estimators accept).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import DTypeLike
+from scipy.special import expit
+
+from . import _rowspace
+from .activations import ACTIVATIONS, Activation
+from .losses import OUTPUTS
+from .network import ActivationCache, Cache, LinearCache, hidden_activations, n_layers
+
+__all__ = [
+    "FLOAT_DTYPES",
+    "IN_PLACE",
+    "WORKSPACE_MIN_SIZE",
+    "DenseFirstLayer",
+    "FirstLayer",
+    "Workspace",
+    "arrange_weights",
+    "backward",
+    "cost",
+    "first_layer",
+    "forward",
+    "forward_logits",
+    "gather_columns",
+    "in_place",
+    "make_workspace",
+]
+
+#: The dtypes training and prediction run in: float32 data stay float32 (no copy),
+#: anything else becomes float64.
+FLOAT_DTYPES = (np.float64, np.float32)
+
+#: The smallest batch (its width times the widest layer, in values) for which the
+#: training loop reuses its arrays (a :class:`Workspace`): that saves allocating and
+#: touching fresh memory every step, but for small arrays (the cat model's 20 x 209)
+#: allocating is cheaper than the bookkeeping.
+WORKSPACE_MIN_SIZE = 16384
+
+
+# ------------------------------------------------------------------ memory and layout
+
+
+class Workspace:
+    """Arrays that a training loop reuses from one step to the next.
+
+    It holds every layer's ``Z``, ``dZ``, ``dA``, ``dW`` and ``db``, so that a step
+    writes into the same memory each time instead of allocating (and the memory stays
+    in the processor's cache). The results are the same as without one.
+
+    The arrays have the seeds' shapes, ``(n_l, m)``, laid out like the examples they
+    come from: when ``X`` is the transposed view of the ``(m, n_x)`` rows the
+    estimators receive (each example's column contiguous: Fortran order), so is every
+    ``Z`` and ``dA``, and the products ``W A`` and ``dZ A_prevᵀ`` run fastest that
+    way; ``dW`` has ``W``'s order, so that the update ``W -= dW`` is one contiguous
+    pass. An array taken from a workspace is overwritten by the next step: a step's
+    caches and gradients are valid until the next one.
+
+    Examples
+    --------
+    >>> ws = Workspace()
+    >>> Z = ws("Z1", (3, 5), np.float32)
+    >>> Z is ws("Z1", (3, 5), np.float32), Z.flags.f_contiguous
+    (True, True)
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[tuple, np.ndarray] = {}
+
+    def __call__(
+        self, name: str, shape: tuple[int, ...], dtype: DTypeLike, order: str = "F"
+    ) -> np.ndarray:
+        """The array called ``name`` of this shape, dtype and order (uninitialised at
+        first)."""
+        key = (name, shape, dtype, order)
+        arr = self._arrays.get(key)
+        if arr is None:
+            arr = self._arrays[key] = np.empty(shape, dtype, order=order)
+        return arr
+
+    def ones(self, m: int, dtype: DTypeLike) -> np.ndarray:
+        """A column of m ones: ``dZ @ ones`` is the row sums ``Σ_i dZ[:, i]`` as one
+        matrix-vector product (several times faster than ``dZ.sum(axis=1)``)."""
+        key = ("ones", m, dtype)
+        arr = self._arrays.get(key)
+        if arr is None:
+            arr = self._arrays[key] = np.ones((m, 1), dtype)
+        return arr
+
+
+def make_workspace(
+    params: dict[str, np.ndarray], m: int, batch_size: int | None
+) -> Workspace | None:
+    """A :class:`Workspace` when the batches are large enough to gain from one.
+
+    Parameters
+    ----------
+    params : dict
+        The network (its widest layer counts).
+    m : int
+        The number of training examples.
+    batch_size : int or None
+        None for full batches.
+    """
+    widest = max(params[f"b{l}"].shape[0] for l in range(1, n_layers(params) + 1))
+    width = m if batch_size is None else min(batch_size, m)
+    return Workspace() if widest * width >= WORKSPACE_MIN_SIZE else None
+
+
+def arrange_weights(
+    params: dict[str, np.ndarray], batch_size: int | None, m: int
+) -> dict[str, np.ndarray]:
+    """The initial weights in the memory order the training loop is fastest with.
+
+    Mini-batches are gathered example-major (Fortran order); with column-major
+    weights the products ``W A`` and ``dZ A_prevᵀ`` on them are ~6% faster
+    (benchmarks/README.md). With a full batch ``X`` (n_x, m) the products favour
+    row-major weights: the initializers' order, returned unchanged.
+    """
+    if batch_size is not None and batch_size < m:
+        return {name: np.asfortranarray(value) for name, value in params.items()}
+    return params
+
+
+def _order(a: np.ndarray) -> str:
+    """``a``'s memory order, "F" or "C" (for a new array laid out like ``a``)."""
+    return "F" if a.flags.f_contiguous and not a.flags.c_contiguous else "C"
+
+
+def _dtype(a: np.ndarray, b: np.ndarray) -> np.dtype:
+    """The dtype of a product of ``a`` and ``b`` (``np.result_type``, fast when equal)."""
+    return a.dtype if a.dtype == b.dtype else np.result_type(a, b)
+
+
+def gather_columns(
+    X: np.ndarray, batch: slice | np.ndarray, workspace: Workspace | None
+) -> np.ndarray:
+    """``X[:, batch]``, the batch's examples, gathered into a reused array.
+
+    When ``X`` is the transposed view of row-major ``(m, n_x)`` data (what the
+    estimators pass), the examples are rows of that array: ``np.take`` copies them
+    into the workspace's Fortran-ordered ``(n_x, m_B)`` array, whose columns are
+    exactly those rows. (``mode="clip"`` skips the bounds check, which would make
+    ``np.take`` buffer its output; the indices come from a permutation.)
+    """
+    rows = X.T
+    if isinstance(batch, slice) or workspace is None or not rows.flags.c_contiguous:
+        return X[:, batch]
+    out = workspace("X", (X.shape[0], len(batch)), X.dtype)
+    np.take(rows, batch, axis=0, out=out.T, mode="clip")
+    return out
+
+
+# ------------------------------------------------------------------ in-place activations
+
+#: The built-in activations in forms that overwrite their first argument, for the
+#: training loop's reused arrays and for prediction: ``forward(Z)`` turns ``Z`` into
+#: ``A``, and ``backward(dA, Z, A)`` turns ``dA`` into ``dZ``. Each built-in backward
+#: pass needs only ``A``, or the sign of ``Z``, which ``A`` keeps (``A > 0`` exactly
+#: where ``Z > 0``), so a cache that holds ``A`` in place of ``Z`` gives the same
+#: gradients. Keyed by the ``(forward, backward)`` pair of
+#: :data:`nnscratch.activations.ACTIVATIONS`.
+IN_PLACE: dict[Activation, Activation] = {
+    ACTIVATIONS["relu"]: Activation(
+        lambda Z: np.maximum(Z, 0, out=Z),
+        lambda dA, Z, A: np.multiply(dA, Z > 0, out=dA),
+    ),
+    ACTIVATIONS["tanh"]: Activation(
+        lambda Z: np.tanh(Z, out=Z),
+        lambda dA, Z, A: np.multiply(dA, 1.0 - A * A, out=dA),
+    ),
+    ACTIVATIONS["sigmoid"]: Activation(
+        lambda Z: expit(Z, out=Z),
+        lambda dA, Z, A: np.multiply(dA, A * (1.0 - A), out=dA),
+    ),
+}
+
+
+def in_place(activation: Activation) -> Activation:
+    """The in-place form of ``activation`` from :data:`IN_PLACE`, or ``activation``
+    itself (any other pair, which then allocates its results as usual)."""
+    return next((form for pair, form in IN_PLACE.items() if pair == activation), activation)
+
+
+def _resolve(activations: Sequence[Activation] | str, n_hidden: int) -> Sequence[Activation]:
+    return hidden_activations(activations, n_hidden) if isinstance(activations, str) else activations
+
+
+# ------------------------------------------------------------------ training: one step
+
+
+def forward(
+    W1X: np.ndarray,
+    params: dict[str, np.ndarray],
+    activations: Sequence[Activation] | str = "relu",
+    output: str = "sigmoid",
+    keep_probs: Sequence[float] | None = None,
+    rng=None,
+    workspace: Workspace | None = None,
+) -> tuple[np.ndarray, list[Cache]]:
+    """:func:`nnscratch.network.L_model_forward`, from the first layer's ``W1 X``.
+
+    Parameters
+    ----------
+    W1X : ndarray of shape (n_1, m)
+        ``W1 X`` for the batch, from the :class:`FirstLayer`; it becomes ``Z1`` (``b1``
+        is added in place). ``params["W1"]`` is not read.
+    params : dict
+    activations : str or sequence of Activation
+    output : {"sigmoid", "softmax"}
+    keep_probs : sequence of float, optional
+        Dropout keep probabilities of the hidden layers; the masks are drawn from
+        ``rng`` in the order :func:`~nnscratch.network.L_model_forward` draws them.
+    rng : RandomState or Generator, optional
+    workspace : Workspace, optional
+        Write each layer's ``Z`` into the workspace's arrays, laid out like the
+        layer's input, and compute the built-in activations in place (the cache then
+        holds ``A`` as ``Z``, which their backward passes accept).
+
+    Returns
+    -------
+    AL : ndarray of shape (n_L, m)
+    caches : list of (LinearCache, ActivationCache)
+        As :func:`~nnscratch.network.L_model_forward`'s, except that the first
+        layer's ``A_prev`` (the input) is None: :func:`backward` stops at ``dZ1``.
+    """
+    L = n_layers(params)
+    acts = _resolve(activations, L - 1)
+    m = W1X.shape[1]
+    caches: list[Cache] = []
+    A = None
+    for l in range(1, L + 1):
+        b = params[f"b{l}"]
+        if l == 1:
+            Z = W1X
+        else:
+            W = params[f"W{l}"]
+            out = None if workspace is None else workspace(
+                f"Z{l}", (W.shape[0], m), _dtype(W, A), _order(A))
+            Z = np.matmul(W, A, out=out)
+        Z += b
+        linear_cache = LinearCache(A, params.get(f"W{l}"), b)
+        if l == L:
+            break
+        activation = acts[l - 1]
+        A = (activation if workspace is None else in_place(activation)).forward(Z)
+        keep_prob = 1.0 if keep_probs is None else keep_probs[l - 1]
+        if keep_prob >= 1.0:
+            caches.append((linear_cache, ActivationCache(Z, A)))
+            continue
+        mask = rng.random(A.shape) < keep_prob
+        D = np.asarray(mask, dtype=A.dtype) / A.dtype.type(keep_prob)
+        caches.append((linear_cache, ActivationCache(Z, A, D)))
+        A = A * D
+    AL = OUTPUTS[output].activation(Z)
+    caches.append((linear_cache, ActivationCache(Z, AL)))
+    return AL, caches
+
+
+def cost(
+    ZL: np.ndarray,
+    Y: np.ndarray,
+    output: str,
+    params: dict[str, np.ndarray],
+    alpha: float,
+    sample_weight: np.ndarray | None,
+    first_sq_norm: Callable[[], float],
+) -> float:
+    """:func:`nnscratch.network.compute_cost`, with ``‖W1‖²`` from the first layer.
+
+    Parameters
+    ----------
+    ZL, Y, output, alpha, sample_weight
+        As for :func:`~nnscratch.network.compute_cost`.
+    params : dict
+        Its ``"W1"`` is not read.
+    first_sq_norm : callable
+        ``‖W1‖²`` (:meth:`FirstLayer.sq_norm`), called only when ``alpha > 0``.
+    """
+    J = OUTPUTS[output].cost(ZL, Y, sample_weight)
+    if alpha:
+        m = Y.shape[1] if sample_weight is None else float(np.sum(sample_weight))
+        total = sum([first_sq_norm()] + [float(np.vdot(W, W)) for key, W in params.items()
+                                         if key[0] == "W" and key != "W1"])
+        J += alpha / (2.0 * m) * total
+    return J
+
+
+def _row_sums(dZ: np.ndarray, workspace: Workspace | None, l: int) -> np.ndarray:
+    """``db = Σ_i dZ[:, i]``: with a workspace, the product ``dZ @ ones``."""
+    if workspace is None:
+        return dZ.sum(axis=1, keepdims=True)
+    return np.matmul(dZ, workspace.ones(dZ.shape[1], dZ.dtype),
+                     out=workspace(f"db{l}", (dZ.shape[0], 1), dZ.dtype))
+
+
+def weight_gradient(
+    dZ: np.ndarray, A_prev: np.ndarray, W: np.ndarray, l2: float,
+    workspace: Workspace | None, l: int,
+) -> np.ndarray:
+    """``dW = dZ A_prevᵀ (+ l2 · W)``, with a workspace into an array of ``W``'s order
+    (so that the update ``W -= dW`` is one contiguous pass)."""
+    if workspace is None:
+        dW = dZ @ A_prev.T
+    else:
+        order = "C" if W.flags.c_contiguous else "F"
+        dW = np.matmul(dZ, A_prev.T, out=workspace(f"dW{l}", W.shape, _dtype(dZ, A_prev), order))
+    if l2:
+        dW += l2 * W
+    return dW
+
+
+def backward(
+    AL: np.ndarray,
+    Y: np.ndarray,
+    caches: list[Cache],
+    activations: Sequence[Activation] | str = "relu",
+    alpha: float = 0.0,
+    sample_weight: np.ndarray | None = None,
+    scale: float = 1.0,
+    workspace: Workspace | None = None,
+) -> dict[str, np.ndarray]:
+    """:func:`nnscratch.network.L_model_backward` down to the first layer's ``dZ1``.
+
+    Parameters
+    ----------
+    AL, Y, activations, alpha, sample_weight
+        As for :func:`~nnscratch.network.L_model_backward`.
+    caches : list of (LinearCache, ActivationCache)
+        From :func:`forward` (with the same ``workspace``: the gradients go into other
+        arrays of it).
+    scale : float, default=1.0
+        Multiply every gradient by this positive factor: gradient descent passes its
+        learning rate, so that its update is the single pass ``W -= dW``. Backward
+        propagation is linear in ``dZ_L``, so this is one multiplication, folded into
+        the division of ``dZ_L`` by m.
+    workspace : Workspace, optional
+        Write the gradients into the workspace's arrays, and run the built-in
+        activations' backward passes in place.
+
+    Returns
+    -------
+    grads : dict
+        ``"dZ1"`` (``∂J/∂Z1``, from which the :class:`FirstLayer` makes ``dW1``),
+        ``"db1"``, ``"dW2"``, ``"db2"``, ..., ``"dWL"``, ``"dbL"``, all times ``scale``.
+        No ``dA0``: nothing needs it.
+    """
+    L = len(caches)
+    acts = _resolve(activations, L - 1)
+    dZ = AL - Y if workspace is None else np.subtract(
+        AL, Y, out=workspace(f"dZ{L}", AL.shape, AL.dtype, _order(AL)))
+    if sample_weight is None:
+        m = float(Y.shape[1])
+        dZ /= m / scale
+    else:
+        m = float(np.sum(sample_weight))
+        dZ *= sample_weight / (m / scale)
+    l2 = scale * alpha / m
+    grads: dict[str, np.ndarray] = {}
+    dA = None  # dA_l, set by layer l + 1 for each hidden layer l
+    for l in reversed(range(1, L + 1)):
+        linear_cache, activation_cache = caches[l - 1]
+        if l < L:  # a hidden layer: back through dropout (if any) and its activation
+            Z, A, D = activation_cache
+            if D is not None:
+                dA = dA * D
+            activation = acts[l - 1]
+            dZ = (activation if workspace is None else in_place(activation)).backward(dA, Z, A)
+        grads[f"db{l}"] = _row_sums(dZ, workspace, l)
+        if l == 1:
+            grads["dZ1"] = dZ
+            break
+        A_prev, W, _ = linear_cache
+        grads[f"dW{l}"] = weight_gradient(dZ, A_prev, W, l2, workspace, l)
+        out = None if workspace is None else workspace(
+            f"dA{l - 1}", A_prev.shape, _dtype(W, dZ), _order(A_prev))
+        if W.shape[0] == 1:  # one unit: Wᵀ dZ is an outer product, no sums (3x faster)
+            dA = np.multiply(W.T, dZ, out=out)
+        else:
+            dA = np.matmul(W.T, dZ, out=out)
+    return grads
+
+
+# ------------------------------------------------------------------ prediction
+
+
+def forward_logits(
+    X: np.ndarray,
+    params: dict[str, np.ndarray],
+    activations: Sequence[Activation] | str = "relu",
+    chunk_size: int = 4096,
+    W1X: np.ndarray | None = None,
+) -> np.ndarray:
+    """The output layer's logits ``Z_L`` for prediction: no caches, no dropout.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_x, m)
+    params : dict
+    activations : str or sequence of Activation
+    chunk_size : int, default=4096
+        Examples are processed this many columns at a time, so that each layer's
+        ``Z`` and ``A`` stay in the processor's cache; the results are the same.
+    W1X : ndarray of shape (n_1, m), optional
+        The product ``W1 X``, already computed some other way (the row-space form of
+        the first layer); then ``params["W1"]`` and ``X`` are not used.
+
+    Returns
+    -------
+    ZL : ndarray of shape (n_L, m)
+    """
+    L = n_layers(params)
+    forwards = [in_place(act).forward for act in _resolve(activations, L - 1)]  # Z not kept
+    columns = X if W1X is None else W1X  # what the chunks are taken from
+    m = columns.shape[1]
+    WL = params[f"W{L}"]
+    ZL = np.empty((WL.shape[0], m), dtype=np.result_type(columns.dtype, WL.dtype))
+    # Each layer's Z goes into the same Fortran-ordered (example-major) array for
+    # every chunk; a chunk of X's columns has that layout when X is the transposed
+    # view of row-major data.
+    workspace = Workspace()
+    for start in range(0, m, chunk_size):
+        A = columns[:, start:start + chunk_size]
+        for l in range(1, L + 1):
+            if l == 1 and W1X is not None:
+                Z = A.copy()  # Z1 = W1 X + b1, without changing W1X
+            else:
+                W = params[f"W{l}"]
+                Z = workspace(f"Z{l}", (W.shape[0], min(chunk_size, m)), ZL.dtype)
+                Z = np.matmul(W, A, out=Z[:, :A.shape[1]])
+            Z += params[f"b{l}"]
+            A = forwards[l - 1](Z) if l < L else Z
+        ZL[:, start:start + chunk_size] = A
+    return ZL
+
+
+# ------------------------------------------------------------------ the first layer
+
+
+class FirstLayer(Protocol):
+    """The first layer's weights ``W1`` during training, in whatever form is fastest.
+
+    The first layer is the one that touches the data (``n_x`` may be 12288 pixels),
+    so its form decides the cost of an iteration. :class:`DenseFirstLayer` holds ``W1``
+    as the array it is; :class:`nnscratch._rowspace.RowSpaceFirstLayer` holds it as
+    ``s·W1_0 + C·Xᵀ``. Each owns its optimizer state (the row-space form keeps its
+    momentum in coefficient form and gives it back at :meth:`finish`).
+    """
+
+    #: Whether :meth:`step` takes gradients already multiplied by the optimizer's
+    #: ``gradient_scale`` (gradient descent's learning rate folded into ``dZ_L``).
+    folds_learning_rate: bool
+
+    def forward(self, batch: slice | np.ndarray) -> np.ndarray:
+        """``W1 X[:, batch]`` (n_1, m_B), without ``b1``, for the batch's columns."""
+
+    def sq_norm(self) -> float:
+        """``‖W1‖²`` (for the L2 penalty)."""
+
+    def step(self, dZ1: np.ndarray, batch: slice | np.ndarray, alpha: float, m: float,
+             scale: float) -> None:
+        """Update ``W1`` from ``dZ1`` (the :meth:`forward` batch's ``∂J/∂Z1`` times
+        ``scale``): ``dW1 = dZ1 X_Bᵀ + scale (alpha / m) W1``, by the optimizer's rule,
+        as part of the step the optimizer's last ``update`` began."""
+
+    def weights(self) -> np.ndarray:
+        """``W1`` (n_1, n_x), computed if it is not held as an array."""
+
+    def product(self, X_other: np.ndarray) -> Callable[[], np.ndarray] | None:
+        """A function giving ``W1 X_other`` for other examples (a validation set), or
+        None when :func:`forward_logits` should multiply ``W1`` itself."""
+
+    def finish(self) -> None:
+        """Write ``W1`` and its optimizer state back when training ends."""
+
+
+class DenseFirstLayer:
+    """The first layer as the seeds hold it: ``W1`` an array, ``Z1 = W1 X_B``.
+
+    Parameters
+    ----------
+    W1 : ndarray of shape (n_1, n_x)
+        Updated in place.
+    X : ndarray of shape (n_x, m_X)
+        The data, one column per example (usually a transposed view).
+    rows : ndarray of int or None
+        The columns of ``X`` that are the training examples (batches index into it).
+    optimizer : nnscratch.optimizers.Optimizer
+    workspace : Workspace or None
+        Gathers the batches and holds ``Z1`` and ``dW1``.
+    """
+
+    folds_learning_rate = True
+
+    def __init__(self, W1, X, rows, optimizer, workspace) -> None:
+        self.W1, self.X, self.rows = W1, X, rows
+        self.optimizer, self.workspace = optimizer, workspace
+        self._X_B: np.ndarray | None = None  # the last forward's batch
+
+    def forward(self, batch):
+        ws, W1 = self.workspace, self.W1
+        X_B = gather_columns(self.X, batch if self.rows is None else self.rows[batch], ws)
+        self._X_B = X_B
+        out = None if ws is None else ws(
+            "Z1", (W1.shape[0], X_B.shape[1]), _dtype(W1, X_B), _order(X_B))
+        return np.matmul(W1, X_B, out=out)
+
+    def sq_norm(self) -> float:
+        return float(np.vdot(self.W1, self.W1))
+
+    def step(self, dZ1, batch, alpha, m, scale) -> None:
+        dW1 = weight_gradient(dZ1, self._X_B, self.W1, scale * alpha / m, self.workspace, 1)
+        self.optimizer.update_more({"W1": self.W1}, {"dW1": dW1}, scaled=True)
+
+    def weights(self) -> np.ndarray:
+        return self.W1
+
+    def product(self, X_other):
+        return None
+
+    def finish(self) -> None:
+        pass
+
+
+def first_layer(
+    params: dict[str, np.ndarray],
+    X: np.ndarray,
+    rows: np.ndarray | None,
+    optimizer,
+    *,
+    algorithm: str,
+    n_iter: int,
+    batch_size: int | None,
+    fixed_weights: bool,
+    workspace: Workspace | None,
+) -> FirstLayer:
+    """The first layer's form for this training: the one place that chooses it.
+
+    Parameters
+    ----------
+    params : dict
+        ``params["W1"]`` is the first layer's weights (updated in place, or written at
+        :meth:`FirstLayer.finish`).
+    X : ndarray of shape (n_x, m_X)
+    rows : ndarray of int or None
+        The columns of ``X`` that are the training examples (None: all of them).
+    optimizer : nnscratch.optimizers.Optimizer
+    algorithm : {"auto", "plain", "rowspace"}
+        The estimators' ``algorithm``; see :func:`nnscratch._rowspace.use_rowspace`.
+    n_iter, batch_size
+        Epochs to run and examples per step.
+    fixed_weights : bool
+        False when user code may change the weights during training.
+    workspace : Workspace or None
+
+    Raises
+    ------
+    ValueError
+        When ``algorithm`` asks for a form that cannot be used here.
+    """
+    m = X.shape[1] if rows is None else len(rows)
+    W1 = params["W1"]
+    rowspace = _rowspace.use_rowspace(
+        algorithm, X.shape[0], m, W1.shape[0], optimizer, n_iter=n_iter,
+        batch_size=batch_size, fixed_weights=fixed_weights,
+    )
+    if rows is not None and (rowspace or batch_size is None or batch_size >= m):
+        X, rows = X[:, rows], None  # every step reads all of them: gather them once
+    if rowspace:
+        return _rowspace.RowSpaceFirstLayer(W1, X, optimizer)
+    return DenseFirstLayer(W1, X, rows, optimizer, workspace)
