@@ -152,8 +152,8 @@ def fit(est, X: np.ndarray, y: np.ndarray) -> float:
 
     The bar is the estimators' own (``verbose=True`` draws nnscratch's
     :class:`~nnscratch.callbacks.ProgressBar`); it is asked for only when stderr is a
-    terminal, and it is not a user callback, so the fast row-space algorithm stays
-    available.
+    terminal, and it is not a user callback, so every fast path of
+    ``algorithm="auto"`` stays available.
 
     Raises
     ------
