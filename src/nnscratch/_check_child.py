@@ -60,7 +60,7 @@ def _encode(value, out, depth=0):
     if isinstance(value, np.ndarray):
         if value.dtype.kind in "biuf":
             key = f"a{len(out)}"
-            out[key] = np.ascontiguousarray(value)
+            out[key] = np.array(value)  # a copy; 0-d stays 0-d
             return {"t": "arr", "k": key}
         return {"t": "other", "type": f"ndarray of dtype {value.dtype}",
                 "shape": list(value.shape), "repr": repr(value)[:_MAX_REPR]}

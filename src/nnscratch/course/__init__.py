@@ -31,6 +31,8 @@ Examples
 array([[3., 3.]])
 """
 
+from .._checker import CheckError, CheckReport, FunctionResult, check
 from . import deep, logistic, shallow
 
-__all__ = ["deep", "logistic", "shallow"]
+__all__ = ["CheckError", "CheckReport", "FunctionResult", "check", "deep", "logistic",
+           "shallow"]
