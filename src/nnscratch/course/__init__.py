@@ -32,7 +32,8 @@ array([[3., 3.]])
 """
 
 from .._checker import CheckError, CheckReport, FunctionResult, check
+from .._trace import Trace, trace
 from . import deep, logistic, shallow
 
-__all__ = ["CheckError", "CheckReport", "FunctionResult", "check", "deep", "logistic",
-           "shallow"]
+__all__ = ["CheckError", "CheckReport", "FunctionResult", "Trace", "check", "deep", "logistic",
+           "shallow", "trace"]
