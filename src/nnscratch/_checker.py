@@ -796,7 +796,10 @@ def _blame_earlier(result, spec, specs, results, path, assignment, course_names,
     left = deadline - time.monotonic()
     if left <= 0:
         return
-    rerun = _run_child(path, assignment, spec, course_names, failed, min(timeout, left))
+    # importing the reference (the library and its dependencies) takes the child a few
+    # seconds more on a busy machine
+    rerun = _run_child(path, assignment, spec, course_names, failed,
+                       min(max(timeout, 60.0), left))
     which = " and ".join(failed)
     if rerun.import_error is None and _judge(spec, reference, rerun).status == "pass":
         result.status = "fail"

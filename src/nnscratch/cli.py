@@ -1080,3 +1080,87 @@ def main(argv: Sequence[str] | None = None) -> None:
     except (BrokenPipeError, OSError, ValueError):
         code = code or 1
     sys.exit(code)
+
+
+# ---------------------------------------------------------------- check and trace
+# The course's glass box: one self-contained block (its work lives in
+# nnscratch.course, nnscratch._checker and nnscratch._trace, which do not import click).
+
+
+@cli.command(
+    name="check",
+    epilog=_EXIT_CODES_AFTER(
+        "Examples:\n\n"
+        "\b\n"
+        "  nnscratch check my_solution.py\n"
+        "  nnscratch check week4.py --assignment deep --json"
+    ),
+)
+@click.argument("file", metavar="FILE")
+@click.option("--assignment", type=click.Choice(["logistic", "shallow", "deep"]),
+              help="Which assignment FILE implements (default: detected from its function "
+                   "names).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0,
+              show_default=True, metavar="SECONDS", help="Time limit for each function.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object: assignment, functions (name, status, array, "
+                   "expected_shape, actual_shape, max_abs_diff, hint, message), passed, failed.")
+def check_command(file, assignment, timeout, as_json):
+    """Check your own implementation of the course's functions in FILE.
+
+    Each course function FILE defines runs (in a separate process, with a time limit)
+    on the course's own test inputs and on seeded ones, and is compared with the
+    library's reference: pass, fail (the first array that differs, its shapes, the
+    size of the difference and a hint for the known mistakes), error (your exception
+    and the lines of your file) or missing. Exit code 0 when everything defined
+    passes, 1 when something fails, 2 for bad usage.
+    """
+    from .course import CheckError, check
+
+    try:
+        report = check(file, assignment, timeout=timeout)
+    except CheckError as exc:
+        raise InputError(str(exc)) from None
+    if as_json:
+        _emit_json(report.to_dict())
+    else:
+        click.echo(str(report))
+    return 0 if report.ok else 1
+
+
+@cli.command(
+    name="trace",
+    epilog=_EXIT_CODES_AFTER(
+        "Examples:\n\n"
+        "\b\n"
+        "  nnscratch trace cat.npz train_catvnoncat.h5\n"
+        "  nnscratch trace flower.npz flower --json"
+    ),
+)
+@click.argument("model", type=click.Path(dir_okay=False))
+@click.argument("data", metavar="DATA")
+@click.option("--label-column", metavar="NAME",
+              help="CSV only: the column holding the labels (default: the last column).")
+@click.option("--no-gradient-check", "no_gradient_check", is_flag=True,
+              help="Leave out the gradient check.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the trace as one JSON object (one entry per layer).")
+def trace_command(model, data, label_column, no_gradient_check, as_json):
+    """Trace one training step of MODEL on DATA, layer by layer, in the course's notation.
+
+    Forward then backward, each layer's equations, the shape and summary values of
+    every array (W, b, Z, A, dA, dZ, dW, db), dead ReLU and saturated sigmoid/tanh
+    units, ‖dW‖/‖W‖ with a flag where gradients vanish or explode, and the gradient
+    check of the step. DATA is prepared with the model's stored preprocessing.
+    """
+    from .course import trace
+
+    bundle = _load_model(model)
+    est = bundle.estimator
+    dataset = _data_for_model(bundle, data, label_column)
+    labels = np.asarray(est.classes_)[dataset.y]
+    result = trace(est, dataset.X, labels, gradient_check=not no_gradient_check)
+    if as_json:
+        _emit_json(result.to_dict())
+    else:
+        click.echo(str(result))
