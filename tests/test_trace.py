@@ -100,25 +100,30 @@ def test_non_finite_becomes_null():
 @pytest.mark.slow
 def test_cat_model_trace(cat_data):
     X_train, y_train, _, _ = cat_data
-    clf = NeuralNetworkClassifier(hidden_layer_sizes=(20, 7, 5), init="lecun",
-                                  learning_rate=0.0075, max_iter=1, random_state=1)
-    clf.fit(X_train, y_train)
-    d = trace(clf, X_train, y_train).to_dict()
     dims = [12288, 20, 7, 5, 1]
-    assert len(d["layers"]) == 4
-    for layer in d["layers"]:
+    params = initialize_parameters(dims, init="lecun", random_state=1)  # the course's model
+    d = trace(params, X_train.T, y_train).to_dict()
+    assert d["cost"] == pytest.approx(0.771749, abs=5e-7)  # the course's cost at iteration 0
+    assert len(d["layers"]) == 4 and d["input"]["X"]["shape"] == [12288, 209]
+    for layer in d["layers"]:  # the course's table of shapes
         l = layer["l"]
         shapes = {k: v["shape"] for k, v in layer["arrays"].items()}
-        assert shapes[f"W[{l}]"] == [dims[l], dims[l - 1]]
-        assert shapes[f"b[{l}]"] == [dims[l], 1]
+        assert shapes[f"W[{l}]"] == shapes[f"dW[{l}]"] == [dims[l], dims[l - 1]]
+        assert shapes[f"b[{l}]"] == shapes[f"db[{l}]"] == [dims[l], 1]
         for name in ("Z", "A", "dZ"):
             assert shapes[f"{name}[{l}]"] == [dims[l], 209]
-        assert shapes[f"dW[{l}]"] == [dims[l], dims[l - 1]]
+        assert layer["flag"] is None
     assert d["gradient_check"]["verdict"] == "fine"
-    assert d["cost"] == pytest.approx(0.771749, abs=5e-7)  # the course's cost at iteration 0?
-    # a learning rate of 10 explodes
-    d10 = trace(clf, X_train, y_train, learning_rate=10.0, gradient_check=False).to_dict()
+    assert "coordinates" in d["gradient_check"]["coordinates"]  # a subset, said so
+    # a learning rate of 10 explodes: the trace says so before the step...
+    d10 = trace(params, X_train.T, y_train, learning_rate=10.0, gradient_check=False).to_dict()
     assert d10["layers"][0]["flag"] == "exploding"
+    # ...and after one step the first layer's ReLUs are dead
+    clf = NeuralNetworkClassifier(hidden_layer_sizes=(20, 7, 5), init="lecun",
+                                  learning_rate=10.0, max_iter=1, random_state=1)
+    clf.fit(X_train, y_train)
+    after = trace(clf, X_train, y_train, gradient_check=False).to_dict()
+    assert after["layers"][0]["flag"] == "dead"
 
 
 def test_cli_trace_and_check(tmp_path):

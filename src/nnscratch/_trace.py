@@ -253,8 +253,12 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
 
     ratios = {}
     for l in range(1, L + 1):
-        w_norm = float(np.linalg.norm(params[f"W{l}"]))
-        ratios[l] = float(np.linalg.norm(grads[f"dW{l}"])) / w_norm if w_norm > 0 else None
+        W, dW = params[f"W{l}"], grads[f"dW{l}"]
+        if not (np.isfinite(W).all() and np.isfinite(dW).all()):
+            ratios[l] = math.nan
+        else:
+            w_norm = float(np.linalg.norm(W))
+            ratios[l] = float(np.linalg.norm(dW)) / w_norm if w_norm > 0 else None
     finite = [r for r in ratios.values() if r is not None and math.isfinite(r)]
     largest = max(finite) if finite else None
 
@@ -309,7 +313,9 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
 
 
 def _judge(ratio, largest, lr, dead) -> tuple[str | None, str]:
-    if ratio is None or not math.isfinite(ratio):
+    if ratio is None:
+        return None, "W is all zeros, so ‖dW‖/‖W‖ is undefined (zero initialisation)"
+    if not math.isfinite(ratio):
         return "exploding", "gradients are not finite: the weights or the step have blown up"
     if lr is not None and lr * ratio > EXPLODING_STEP:
         return "exploding", (f"gradients explode: one step of α = {lr:g} would change W by "
@@ -317,12 +323,13 @@ def _judge(ratio, largest, lr, dead) -> tuple[str | None, str]:
     if lr is None and ratio > EXPLODING_RATIO:
         return "exploding", (f"gradients explode: ‖dW‖ is {ratio:.3g} times ‖W‖; lower the "
                              "learning rate or the weights' scale")
+    if dead is not None and dead >= DEAD_FLAG:
+        return "dead", (f"{100 * dead:.0f} % of the ReLU units are never positive on this "
+                        "batch and get no gradient (often after too large a step: lower the "
+                        "learning rate)")
     if ratio < VANISHING_RATIO and largest is not None and ratio < largest * 1e-3:
         return "vanishing", (f"gradients vanish: ‖dW‖/‖W‖ = {ratio:.2g}, so this layer "
                              "barely learns; use ReLU, fewer layers or a better initialisation")
-    if dead is not None and dead >= DEAD_FLAG:
-        return "dead", (f"{100 * dead:.0f} % of the ReLU units are never positive on this "
-                        "batch and get no gradient")
     return None, "gradients are healthy"
 
 
