@@ -800,13 +800,20 @@ def _blame_earlier(result, spec, specs, results, path, assignment, course_names,
     # seconds more on a busy machine
     rerun = _run_child(path, assignment, spec, course_names, failed,
                        min(max(timeout, 60.0), left))
-    which = " and ".join(failed)
-    if rerun.import_error is None and _judge(spec, reference, rerun).status == "pass":
+    which = ", ".join(failed[:-1]) + (" and " if len(failed) > 1 else "") + failed[-1]
+    verb = "fails" if len(failed) == 1 else "fail"
+    own = _judge(spec, reference, rerun) if rerun.import_error is None else None
+    if own is not None and own.status == "pass":
         result.status = "fail"
         result.hint = result.hint_id = None
-        result.message = (f"fails only because {which} "
-                          f"{'fails' if len(failed) == 1 else 'fail'}: with a correct {which} "
+        result.lines = []
+        result.message = (f"fails only because {which} {verb}: with a correct {which} "
                           f"it passes; fix {which} first")
-    else:
-        note = f"({which} also {'fails' if len(failed) == 1 else 'fail'})"
-        result.message = f"{result.message} {note}" if result.message else note
+        return
+    if own is not None and own.status in ("fail", "error") and rerun.problem is None:
+        # its own mistake, seen with correct versions of the functions it calls
+        for key, value in vars(own).items():
+            setattr(result, key, value)
+    note = f"(seen with a correct {which}, which {verb} too)" if own is not None and \
+        rerun.problem is None else f"({which} also {verb})"
+    result.message = f"{result.message} {note}" if result.message else note
