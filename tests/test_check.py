@@ -234,3 +234,24 @@ def test_html_and_text_never_show_reference_code(tmp_path):
     for text in (str(report), report._repr_html_()):
         assert "L_model_forward" not in text and "network." not in text
     assert "times m = 3" in str(report)
+
+
+def test_cli_check_exit_codes_and_json(tmp_path, capsys):
+    from nnscratch.cli import run
+
+    good = tmp_path / "good.py"
+    good.write_text("import numpy as np\n\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n")
+    assert run(["check", str(good), "--assignment", "logistic", "--json"]) == 0
+    out = capsys.readouterr()
+    d = json.loads(out.out)
+    assert d["assignment"] == "logistic" and d["passed"] == 1 and d["failed"] == 0
+    assert [f["status"] for f in d["functions"]][:2] == ["pass", "missing"]
+    bad = tmp_path / "bad.py"
+    bad.write_text("import numpy as np\n\ndef sigmoid(z):\n    return 1 / (1 + np.exp(z))\n")
+    assert run(["check", str(bad), "--assignment", "logistic"]) == 1
+    out = capsys.readouterr()
+    assert "FAIL     sigmoid" in out.out and "Traceback" not in out.err
+    assert run(["check", str(tmp_path / "missing.py")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("nnscratch: error: no such file") and err.count("\n") == 1
+    assert run(["check", str(good), "--assignment", "nope"]) == 2
