@@ -822,3 +822,28 @@ def format_demo(result: dict) -> str:
         lines.append(f"{r['model']:<{width}}  {100 * r['train_accuracy']:>8.2f}%  "
                      f"{100 * r['test_accuracy']:>8.2f}%  {r['seconds']:>7.2f}s")
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- check, trace
+
+
+def check_solution(file: str, assignment: str | None = None, timeout: float = 20.0):
+    """Run :func:`nnscratch.course.check` on a learner's FILE (bad usage: InputError)."""
+    from .course import CheckError, check
+
+    try:
+        return check(file, assignment, timeout=timeout)
+    except CheckError as exc:
+        raise InputError(str(exc)) from None
+
+
+def trace_model(model: str, data: str, label_column: str | None = None,
+                gradient_check: bool = True):
+    """One training step of a saved model on labelled data (:func:`nnscratch.course.trace`)."""
+    from .course import trace
+
+    bundle = load_bundle(model)
+    est = bundle.estimator
+    dataset = _data_for_model(bundle, data, label_column)
+    labels = np.asarray(est.classes_)[dataset.y]
+    return trace(est, dataset.X, labels, gradient_check=gradient_check)

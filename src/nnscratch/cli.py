@@ -523,3 +523,56 @@ def main(argv: Sequence[str] | None = None) -> None:
 # --------------------------------------------------------------------------- more commands
 # Further commands go below this line as self-contained blocks (see "Adding a command"
 # in the module's docstring).
+
+
+# ---------------------------------------------------------------- check and trace
+# The course's glass box: its work lives in nnscratch.course (which does not import click).
+
+
+@cli.command(name="check", epilog=examples(
+    "nnscratch check my_solution.py",
+    "nnscratch check week4.py --assignment deep --json",
+))
+@click.argument("file", metavar="FILE")
+@click.option("--assignment", type=click.Choice(["logistic", "shallow", "deep"]),
+              help="Which assignment FILE implements (default: detected from its function "
+                   "names).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0,
+              show_default=True, metavar="SECONDS", help="Time limit for each function.")
+@json_option("Print one JSON object: assignment, functions (name, status, array, "
+             "expected_shape, actual_shape, max_abs_diff, hint, message), passed, failed.")
+def check_command(file, assignment, timeout, as_json):
+    """Check your own implementation of the course's functions in FILE.
+
+    Each course function FILE defines runs (in a separate process, with a time limit)
+    on the course's own test inputs and on seeded ones, and is compared with the
+    library's reference: pass, fail (the first array that differs, its shapes, the
+    size of the difference and a hint for the known mistakes), error (your exception
+    and the lines of your file) or missing. Exit code 0 when everything defined
+    passes, 1 when something fails, 2 for bad usage.
+    """
+    report = _commands.check_solution(file, assignment, timeout)
+    emit(report.to_dict() if as_json else report, as_json, str)
+    return 0 if report.ok else 1
+
+
+@cli.command(name="trace", epilog=examples(
+    "nnscratch trace cat.npz train_catvnoncat.h5",
+    "nnscratch trace flower.npz flower --json",
+))
+@click.argument("model", type=click.Path(dir_okay=False))
+@click.argument("data", metavar="DATA")
+@_LABEL_COLUMN
+@click.option("--no-gradient-check", "no_gradient_check", is_flag=True,
+              help="Leave out the gradient check.")
+@json_option("Print the trace as one JSON object (one entry per layer).")
+def trace_command(model, data, label_column, no_gradient_check, as_json):
+    """Trace one training step of MODEL on DATA, layer by layer, in the course's notation.
+
+    Forward then backward, each layer's equations, the shape and summary values of
+    every array (W, b, Z, A, dA, dZ, dW, db), dead ReLU and saturated sigmoid/tanh
+    units, ‖dW‖/‖W‖ with a flag where gradients vanish or explode, and the gradient
+    check of the step. DATA is prepared with the model's stored preprocessing.
+    """
+    result = _commands.trace_model(model, data, label_column, not no_gradient_check)
+    emit(result.to_dict() if as_json else result, as_json, str)

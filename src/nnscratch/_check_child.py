@@ -1,0 +1,155 @@
+"""The checker's child process: imports a learner's file and runs one of its functions.
+
+Run as a script by :mod:`nnscratch._checker`, never imported by the library::
+
+    python _check_child.py WORKDIR
+
+``WORKDIR/spec.json`` names the learner's file, the function, its cases (arguments
+encoded as JSON that points into ``WORKDIR/cases.npz``) and the course functions to
+replace by the reference before running (``patch``). The answer is data only:
+``WORKDIR/result.json`` and ``WORKDIR/result.npz`` (read back with
+``allow_pickle=False``), rewritten after every case so that a time-out keeps the
+cases done so far. The learner's prints go to this process's stderr, which the
+checker discards.
+"""
+
+import importlib
+import importlib.util
+import json
+import os
+import sys
+import traceback
+
+import numpy as np
+
+_MAX_REPR = 200
+
+
+def _decode(node, arrays):
+    kind = node["t"]
+    if kind == "arr":
+        return arrays[node["k"]].copy()
+    if kind in ("num", "str", "bool", "none"):
+        return node.get("v")
+    if kind == "int":
+        return int(node["v"])
+    if kind == "tuple":
+        return tuple(_decode(v, arrays) for v in node["v"])
+    if kind == "list":
+        return [_decode(v, arrays) for v in node["v"]]
+    if kind == "dict":
+        return {k: _decode(v, arrays) for k, v in node["v"]}
+    raise ValueError(f"unknown node {kind!r}")
+
+
+def _encode(value, out, depth=0):
+    """JSON for ``value``; its arrays go into ``out`` (numbers and strings only)."""
+    if depth > 20:
+        return {"t": "other", "type": type(value).__name__, "repr": "(nested too deeply)"}
+    if isinstance(value, (bool, np.bool_)):
+        return {"t": "bool", "v": bool(value)}
+    if isinstance(value, (int, np.integer)):
+        return {"t": "int", "v": int(value)}
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        return {"t": "num", "v": v if np.isfinite(v) else repr(v)}
+    if value is None:
+        return {"t": "none"}
+    if isinstance(value, str):
+        return {"t": "str", "v": value[:_MAX_REPR]}
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "biuf":
+            key = f"a{len(out)}"
+            out[key] = np.array(value)  # a copy; 0-d stays 0-d
+            return {"t": "arr", "k": key}
+        return {"t": "other", "type": f"ndarray of dtype {value.dtype}",
+                "shape": list(value.shape), "repr": repr(value)[:_MAX_REPR]}
+    if isinstance(value, tuple):
+        return {"t": "tuple", "v": [_encode(v, out, depth + 1) for v in value]}
+    if isinstance(value, list):
+        return {"t": "list", "v": [_encode(v, out, depth + 1) for v in value]}
+    if isinstance(value, dict):
+        return {"t": "dict", "v": [[str(k), _encode(v, out, depth + 1)] for k, v in value.items()]}
+    try:
+        text = repr(value)[:_MAX_REPR]
+    except Exception:  # noqa: BLE001 - a learner's object whose repr fails
+        text = "?"
+    return {"t": "other", "type": type(value).__name__, "repr": text}
+
+
+def _their_lines(exc, path):
+    """The traceback's frames that lie in the learner's file, as (line, function, code)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    mine = [f for f in frames if os.path.realpath(f.filename) == path]
+    return [[f.lineno, f.name, (f.line or "").strip()] for f in mine]
+
+
+def _describe(exc, path):
+    if isinstance(exc, SystemExit):
+        text = f"your code called sys.exit({exc.code!r})" if exc.code is not None \
+            else "your code called sys.exit()"
+        return {"type": "SystemExit", "message": text, "lines": _their_lines(exc, path)}
+    if isinstance(exc, KeyboardInterrupt):
+        return {"type": "KeyboardInterrupt", "message": "interrupted",
+                "lines": _their_lines(exc, path)}
+    message = " ".join(str(exc).split())[:500]
+    return {"type": type(exc).__name__, "message": message, "lines": _their_lines(exc, path)}
+
+
+def _write(workdir, result, arrays):
+    tmp = os.path.join(workdir, "result.tmp.npz")
+    np.savez(tmp, **arrays)
+    os.replace(tmp, os.path.join(workdir, "result.npz"))
+    tmp = os.path.join(workdir, "result.tmp.json")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(result, f)
+    os.replace(tmp, os.path.join(workdir, "result.json"))
+
+
+def main(workdir):
+    with open(os.path.join(workdir, "spec.json"), encoding="utf-8") as f:
+        spec = json.load(f)
+    path = os.path.realpath(spec["file"])
+    result = {"import_error": None, "defined": [], "cases": []}
+    out_arrays = {}
+    real_stdout = sys.stdout
+    sys.stdout = sys.stderr  # the learner's prints are not our answer
+    try:
+        module_spec = importlib.util.spec_from_file_location("learner_solution", path)
+        module = importlib.util.module_from_spec(module_spec)
+        sys.modules["learner_solution"] = module
+        sys.path.insert(0, os.path.dirname(path))
+        module_spec.loader.exec_module(module)
+    except BaseException as exc:  # noqa: BLE001 - everything the learner's file can do
+        result["import_error"] = _describe(exc, path)
+        _write(workdir, result, out_arrays)
+        return
+    result["defined"] = sorted(n for n in spec["names"] if callable(getattr(module, n, None)))
+    if spec.get("function") is None:
+        _write(workdir, result, out_arrays)
+        return
+    if spec.get("patch"):
+        reference = importlib.import_module("nnscratch.course." + spec["assignment"])
+        for name in spec["patch"]:
+            setattr(module, name, getattr(reference, name))
+    fn = getattr(module, spec["function"])
+    with np.load(os.path.join(workdir, "cases.npz"), allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    for case in spec["cases"]:
+        args = _decode(case["args"], arrays)
+        kwargs = _decode(case["kwargs"], arrays)
+        if case.get("seed") is not None:
+            np.random.seed(case["seed"])
+        try:
+            value = fn(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001
+            result["cases"].append({"error": _describe(exc, path)})
+            _write(workdir, result, out_arrays)
+            return
+        result["cases"].append({"value": _encode(value, out_arrays)})
+        _write(workdir, result, out_arrays)
+    sys.stdout = real_stdout
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

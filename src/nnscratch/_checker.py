@@ -1,0 +1,819 @@
+"""The checker behind :func:`nnscratch.course.check` and ``nnscratch check``.
+
+A learner's file runs in a child process (:mod:`nnscratch._check_child`), one per
+function, with a time limit per function and for the whole check, so that an
+endless loop, a crash, ``sys.exit`` or a failed import is reported and never hangs
+or ends the checker. The child answers with data only (JSON and ``.npz`` arrays read
+with ``allow_pickle=False``). The reference is :mod:`nnscratch.course`; its code is
+never shown. A failure names the first returned array or dictionary entry that
+differs and tests the known mistakes numerically (:func:`_hints`).
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import html
+import inspect
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import _course_cases as cases_module
+from ._course_cases import FUNCTION_NAMES, Case, FunctionSpec
+
+__all__ = ["CheckError", "CheckReport", "FunctionResult", "check"]
+
+_CHILD = Path(__file__).with_name("_check_child.py")
+_RTOL, _ATOL = 1e-6, 1e-9
+
+#: The known mistakes: hint id -> what the learner reads.
+HINTS = {
+    "times_m": "equals the expected value times m = {m}: the 1/m of the mean is missing",
+    "divided_by_m": "equals the expected value divided by m = {m}: it is divided by m twice "
+                    "(1/m belongs in one place only)",
+    "transposed": "equals the expected array transposed: check the order of the product "
+                  "and its .T (W A_prev, dZ A_prevᵀ, X (A − Y)ᵀ)",
+    "rank_1": "has shape {actual} where {expected} was meant: a rank-1 array; keep the "
+              "column with keepdims=True or .reshape({n}, 1)",
+    "shifted": "the layers' gradients are shifted by one: your {actual_key} is the expected "
+               "{expected_key}; check the layer index l in the backward loop "
+               "(caches[l - 1] is layer l; grads['dA' + str(l - 1)])",
+    "derivative_at_A": "the activation's derivative is computed from A where Z was meant: "
+                       "g'(Z) needs Z (σ'(Z) = σ(Z)(1 − σ(Z)))",
+    "derivative_of_Z": "the derivative is written for A (like A(1 − A) or 1 − A²) but given Z: "
+                       "use A = g(Z) there",
+    "bias_left_out": "matches the computation with the bias left out: add b (Z = W A + b)",
+    "bias_not_updated": "b is not updated: b := b − α db as well as W",
+    "sign_flipped": "the sign is flipped: the cost is −(1/m) Σ (y log a + (1 − y) log(1 − a))",
+    "not_squeezed": "has shape {actual} where a number was meant: np.squeeze(cost) "
+                    "(or float(cost))",
+}
+
+
+class CheckError(ValueError):
+    """Bad input to the checker: no such file, not Python, no course function in it."""
+
+
+@dataclass
+class FunctionResult:
+    """One function's verdict."""
+
+    name: str
+    status: str  # "pass" | "fail" | "error" | "missing"
+    array: str | None = None
+    expected_shape: list[int] | None = None
+    actual_shape: list[int] | None = None
+    max_abs_diff: float | None = None
+    max_rel_diff: float | None = None
+    hint: str | None = None
+    hint_id: str | None = None
+    case: str | None = None
+    message: str | None = None
+    lines: list[list] = field(default_factory=list)  # [line, function, code] in their file
+
+
+@dataclass
+class CheckReport:
+    """What :func:`check` found: one :class:`FunctionResult` per course function."""
+
+    assignment: str
+    file: str
+    functions: list[FunctionResult]
+    detected: bool = False
+
+    @property
+    def passed(self) -> int:
+        return sum(r.status == "pass" for r in self.functions)
+
+    @property
+    def failed(self) -> int:
+        return sum(r.status in ("fail", "error") for r in self.functions)
+
+    @property
+    def ok(self) -> bool:
+        """True when every function the file defines passes."""
+        return self.failed == 0
+
+    def __getitem__(self, name: str) -> FunctionResult:
+        return next(r for r in self.functions if r.name == name)
+
+    def to_dict(self) -> dict:
+        """``{"assignment", "functions": [...], "passed", "failed"}`` (JSON-able)."""
+        functions = []
+        for r in self.functions:
+            d = asdict(r)
+            for key in ("max_abs_diff", "max_rel_diff"):
+                if d[key] is not None and not np.isfinite(d[key]):
+                    d[key] = None
+            functions.append(d)
+        return {"assignment": self.assignment, "file": self.file, "functions": functions,
+                "passed": self.passed, "failed": self.failed,
+                "missing": sum(r.status == "missing" for r in self.functions)}
+
+    def __str__(self) -> str:
+        how = " (detected from its function names)" if self.detected else ""
+        lines = [f"{self.file}: the {self.assignment} assignment{how}"]
+        for r in self.functions:
+            lines.append(f"  {r.status.upper() if r.status != 'pass' else 'pass':8} {r.name}")
+            for text in _detail_lines(r):
+                lines.append(f"           {text}")
+        missing = sum(r.status == "missing" for r in self.functions)
+        errors = sum(r.status == "error" for r in self.functions)
+        lines.append(f"{self.passed} passed, {self.failed - errors} failed, {errors} errors, "
+                     f"{missing} not defined")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        colours = {"pass": "#1a7f37", "fail": "#cf222e", "error": "#cf222e",
+                   "missing": "#6e7781"}
+        rows = []
+        for r in self.functions:
+            detail = "<br>".join(html.escape(t) for t in _detail_lines(r))
+            rows.append(f"<tr><td><code>{html.escape(r.name)}</code></td>"
+                        f"<td style='color:{colours[r.status]};font-weight:bold'>{r.status}</td>"
+                        f"<td style='text-align:left'>{detail}</td></tr>")
+        return (f"<p><b>{html.escape(self.file)}</b>: the {self.assignment} assignment — "
+                f"{self.passed} passed, {self.failed} failed</p>"
+                "<table><tr><th>function</th><th>status</th><th>details</th></tr>"
+                + "".join(rows) + "</table>")
+
+
+def _detail_lines(r: FunctionResult) -> list[str]:
+    out = []
+    if r.status == "fail" and r.array is not None:
+        out.append(f"{r.array} differs ({r.case})")
+        out.append(f"expected shape {_shape_text(r.expected_shape)}, "
+                   f"got {_shape_text(r.actual_shape)}"
+                   + (f"; largest difference {r.max_abs_diff:.3g} (relative "
+                      f"{r.max_rel_diff:.3g})" if r.max_abs_diff is not None
+                      and np.isfinite(r.max_abs_diff) else ""))
+    if r.hint:
+        out.append(f"hint: {r.hint}")
+    if r.message and r.status != "pass":
+        out.append(r.message)
+    for line, fn, code in r.lines:
+        out.append(f"line {line}, in {fn}: {code}")
+    return out
+
+
+def _shape_text(shape) -> str:
+    if shape is None:
+        return "(not an array)"
+    return "a number" if shape == [] else "(" + ", ".join(map(str, shape)) + (",)" if len(shape) == 1 else ")")
+
+
+# ------------------------------------------------------------------- encoding for the child
+
+def _encode(value: Any, arrays: dict) -> dict:
+    if isinstance(value, (bool, np.bool_)):
+        return {"t": "bool", "v": bool(value)}
+    if isinstance(value, (int, np.integer)):
+        return {"t": "int", "v": int(value)}
+    if isinstance(value, (float, np.floating)):
+        return {"t": "num", "v": float(value)}
+    if value is None:
+        return {"t": "none"}
+    if isinstance(value, str):
+        return {"t": "str", "v": value}
+    if isinstance(value, np.ndarray):
+        key = f"a{len(arrays)}"
+        arrays[key] = value
+        return {"t": "arr", "k": key}
+    if isinstance(value, tuple):
+        return {"t": "tuple", "v": [_encode(v, arrays) for v in value]}
+    if isinstance(value, list):
+        return {"t": "list", "v": [_encode(v, arrays) for v in value]}
+    if isinstance(value, dict):
+        return {"t": "dict", "v": [[k, _encode(v, arrays)] for k, v in value.items()]}
+    raise TypeError(type(value))
+
+
+class _Other:
+    """A returned value that is not numbers (an object, a string...)."""
+
+    def __init__(self, node: dict) -> None:
+        self.type = node.get("type", "object")
+        self.repr = node.get("repr", "")
+
+
+def _decode(node: dict, arrays) -> Any:
+    kind = node["t"]
+    if kind == "arr":
+        return arrays[node["k"]]
+    if kind == "num":
+        v = node["v"]
+        return float(v) if not isinstance(v, str) else float(v)  # 'nan', 'inf'
+    if kind in ("str", "bool", "none"):
+        return node.get("v")
+    if kind == "int":
+        return int(node["v"])
+    if kind == "tuple":
+        return tuple(_decode(v, arrays) for v in node["v"])
+    if kind == "list":
+        return [_decode(v, arrays) for v in node["v"]]
+    if kind == "dict":
+        return {k: _decode(v, arrays) for k, v in node["v"]}
+    return _Other(node)
+
+
+# ------------------------------------------------------------------------ the child runs
+
+@dataclass
+class _Run:
+    """What one child process answered."""
+
+    import_error: dict | None = None
+    defined: list[str] = field(default_factory=list)
+    outputs: list[Any] = field(default_factory=list)  # one per finished case
+    error: dict | None = None  # their code raised in the next case
+    problem: str | None = None  # timed out / ended without an answer
+
+
+def _child_env() -> dict:
+    env = dict(os.environ)
+    package_root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = package_root + os.pathsep + env.get("PYTHONPATH", "")
+    env.setdefault("OMP_NUM_THREADS", "1")
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def _run_child(path: Path, assignment: str, spec: FunctionSpec | None, names, patch,
+               timeout: float) -> _Run:
+    with tempfile.TemporaryDirectory(prefix="nnscratch-check-") as workdir:
+        arrays: dict[str, np.ndarray] = {}
+        encoded = []
+        for case in (spec.cases if spec else []):
+            encoded.append({"args": _encode(case.args, arrays),
+                            "kwargs": _encode(case.kwargs, arrays), "seed": case.seed})
+        np.savez(os.path.join(workdir, "cases.npz"), **arrays)
+        with open(os.path.join(workdir, "spec.json"), "w", encoding="utf-8") as f:
+            json.dump({"file": str(path), "assignment": assignment,
+                       "function": spec.name if spec else None, "names": sorted(names),
+                       "patch": sorted(patch), "cases": encoded}, f)
+        run = _Run()
+        try:
+            proc = subprocess.run(
+                [sys.executable, str(_CHILD), workdir], cwd=str(path.parent),
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                timeout=timeout, env=_child_env())
+            returncode = proc.returncode
+        except subprocess.TimeoutExpired:
+            returncode = None
+        result_json = os.path.join(workdir, "result.json")
+        if os.path.exists(result_json):
+            with open(result_json, encoding="utf-8") as f:
+                result = json.load(f)
+            with np.load(os.path.join(workdir, "result.npz"), allow_pickle=False) as data:
+                out = {k: data[k] for k in data.files}
+            run.import_error = result["import_error"]
+            run.defined = result["defined"]
+            for item in result["cases"]:
+                if "error" in item:
+                    run.error = item["error"]
+                else:
+                    run.outputs.append(_decode(item["value"], out))
+        n_cases = len(spec.cases) if spec else 0
+        finished = run.import_error is not None or run.error is not None or (
+            os.path.exists(result_json) and len(run.outputs) == n_cases)
+        if not finished:
+            if returncode is None:
+                run.problem = (f"did not finish within {timeout:g} s (an endless loop, or far "
+                               "too slow)")
+            else:
+                run.problem = (f"the process running your file ended without an answer "
+                               f"(exit code {returncode}: os._exit, a crash, or killed)")
+        return run
+
+
+def _error_text(err: dict) -> str:
+    return f"{err['type']}: {err['message']}" if err["type"] != "SystemExit" else err["message"]
+
+
+# ----------------------------------------------------------------------------- comparing
+
+@dataclass
+class _Diff:
+    path: str
+    keys: tuple  # how to reach it from the return value
+    expected: Any
+    actual: Any
+    reason: str | None = None  # a structural difference, in words
+
+
+def _is_leaf(value: Any) -> bool:
+    if isinstance(value, (np.ndarray, float, int, bool, np.number, np.bool_)):
+        return True
+    if isinstance(value, list) and all(isinstance(v, (float, int, np.number)) for v in value):
+        return True
+    return False
+
+
+def _compare(expected: Any, actual: Any, path: str, keys: tuple = ()) -> _Diff | None:
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return _Diff(path, keys, expected, actual,
+                         f"is {_type_name(actual)} where a dict was expected")
+        for k, v in expected.items():
+            if k not in actual:
+                return _Diff(f"{path}['{k}']", keys + (k,), v, None,
+                             f"has no key '{k}' (it has {', '.join(map(repr, actual)) or 'none'})")
+            d = _compare(v, actual[k], f"{path}['{k}']", keys + (k,))
+            if d:
+                return d
+        return None
+    if isinstance(expected, (tuple, list)) and not _is_leaf(expected):
+        if not isinstance(actual, (tuple, list)):
+            return _Diff(path, keys, expected, actual,
+                         f"is {_type_name(actual)} where a {type(expected).__name__} of "
+                         f"{len(expected)} was expected")
+        if len(actual) != len(expected):
+            return _Diff(path, keys, expected, actual,
+                         f"has {len(actual)} items where {len(expected)} were expected")
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            d = _compare(e, a, f"{path}[{i}]", keys + (i,))
+            if d:
+                return d
+        return None
+    if isinstance(expected, str):
+        return None if actual == expected else _Diff(path, keys, expected, actual,
+                                                      f"is {actual!r}, expected {expected!r}")
+    a = _as_array(actual)
+    e = np.asarray(expected, dtype=float)
+    if a is None:
+        return _Diff(path, keys, expected, actual,
+                     f"is {_type_name(actual)} where numbers were expected")
+    if a.shape != e.shape or not _close(a, e):
+        return _Diff(path, keys, e, a)
+    return None
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, _Other):
+        return f"a {value.type} ({value.repr})"
+    if value is None:
+        return "None"
+    return f"a {type(value).__name__}"
+
+
+def _as_array(value: Any) -> np.ndarray | None:
+    if isinstance(value, _Other) or value is None or isinstance(value, (str, dict)):
+        return None
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return arr
+
+
+def _close(a: np.ndarray, e: np.ndarray) -> bool:
+    return a.shape == e.shape and bool(np.allclose(a, e, rtol=_RTOL, atol=_ATOL, equal_nan=False))
+
+
+def _differences(a: np.ndarray, e: np.ndarray) -> tuple[float | None, float | None]:
+    if a.shape != e.shape:
+        try:
+            a, e = np.broadcast_arrays(a.ravel(), e.ravel())
+        except ValueError:
+            return None, None
+    diff = np.abs(a - e)
+    if diff.size == 0:
+        return 0.0, 0.0
+    scale = np.maximum(np.abs(e), 1e-12)
+    return float(np.max(diff)), float(np.max(diff / scale))
+
+
+def _get(value: Any, keys: tuple) -> Any:
+    for k in keys:
+        try:
+            value = value[k]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
+
+
+# ------------------------------------------------------------------------------- hints
+
+def _hints(spec: FunctionSpec, case: Case, reference, diff: _Diff, actual_output: Any,
+           expected_output: Any) -> tuple[str, str] | None:
+    """The known mistake that explains ``diff``, tested numerically, or None."""
+    m = case.m
+    a, e = diff.actual, diff.expected
+    # the layers shifted by one (a dict of grads with numbered keys)
+    shifted = _shifted(expected_output, actual_output, diff)
+    if shifted:
+        return "shifted", HINTS["shifted"].format(**shifted)
+    if diff.reason is None and isinstance(a, np.ndarray):
+        e = np.asarray(e, dtype=float)
+        if e.shape == () and a.size == 1 and a.ndim >= 1 and _close(a.reshape(()), e):
+            return "not_squeezed", HINTS["not_squeezed"].format(actual=_shape_text(list(a.shape)))
+        if a.ndim == 1 and e.ndim == 2 and e.shape == (a.size, 1) and _close(a, e.ravel()):
+            return "rank_1", HINTS["rank_1"].format(actual=_shape_text(list(a.shape)),
+                                                    expected=_shape_text(list(e.shape)), n=a.size)
+        if e.ndim == 2 and a.shape == e.T.shape and _close(a, e.T) and not _close(e, e.T):
+            return "transposed", HINTS["transposed"]
+        nonzero = bool(np.any(np.abs(e) > _ATOL))
+        if m and m > 1 and nonzero:
+            if _close(a, e * m):
+                return "times_m", HINTS["times_m"].format(m=m)
+            if _close(a, e / m):
+                return "divided_by_m", HINTS["divided_by_m"].format(m=m)
+        if nonzero and _close(a, -e):
+            return "sign_flipped", HINTS["sign_flipped"]
+    # the function-specific hypotheses: the reference run on changed inputs or a
+    # changed formula, compared at the same place
+    for hint_id, alternative in _alternatives(spec, case, reference):
+        try:
+            alt = alternative()
+        except Exception:  # noqa: BLE001 - a hypothesis that does not apply here
+            continue
+        alt_value = _get(alt, diff.keys)
+        if alt_value is None or isinstance(a, _Other) or a is None:
+            continue
+        alt_arr, act_arr = _as_array(alt_value), _as_array(a)
+        if alt_arr is None or act_arr is None or _close(alt_arr, np.asarray(e, dtype=float)):
+            continue
+        if _close(act_arr, alt_arr):
+            return hint_id, HINTS[hint_id]
+    return None
+
+
+_NUMBERED = __import__("re").compile(r"^(dA|dW|db|W|b)(\d+)$")
+
+
+def _shifted(expected: Any, actual: Any, diff: _Diff) -> dict | None:
+    """The differing entry's value found one layer away: the expected ``grads['dW1']``
+    under the learner's ``'dW2'`` or ``'dW0'``, or theirs ``'dW1'`` being the expected
+    ``'dW2'``."""
+    if not (isinstance(expected, dict) and isinstance(actual, dict) and diff.keys):
+        return None
+    key = str(diff.keys[-1])
+    match = _NUMBERED.match(key)
+    if not match:
+        return None
+    for shift in (1, -1):
+        other = f"{match.group(1)}{int(match.group(2)) + shift}"
+        if other in actual and key in expected:
+            arr = _as_array(actual[other])
+            if arr is not None and _close(arr, np.asarray(expected[key], dtype=float)):
+                return {"actual_key": f"grads['{other}']", "expected_key": f"grads['{key}']"}
+        if key in actual and other in expected:
+            arr = _as_array(actual[key])
+            if arr is not None and _close(arr, np.asarray(expected[other], dtype=float)):
+                return {"actual_key": f"grads['{key}']", "expected_key": f"grads['{other}']"}
+    return None
+
+
+def _alternatives(spec: FunctionSpec, case: Case, reference):
+    """(hint id, a function computing the reference under the hypothesis)."""
+    fn = getattr(reference, spec.name)
+    args, kwargs = case.args, case.kwargs
+    names = spec.arg_names
+
+    def no_bias():
+        new = []
+        for name, value in zip(names, args):
+            if name == "b":
+                value = np.zeros_like(value) if isinstance(value, np.ndarray) else 0.0
+            elif name == "parameters" and isinstance(value, dict):
+                value = {k: (np.zeros_like(v) if k.startswith("b") else v)
+                         for k, v in value.items()}
+            new.append(value)
+        return fn(*new, **kwargs)
+
+    if spec.name == "update_parameters":
+        def b_not_updated():
+            grads = {k: (np.zeros_like(v) if k.startswith("db") else v)
+                     for k, v in args[1].items()}
+            return fn(args[0], grads, *args[2:], **kwargs)
+        yield "bias_not_updated", b_not_updated
+    elif "b" in names or "parameters" in names:
+        yield "bias_left_out", no_bias
+    name = spec.name
+    if name == "linear_activation_backward":
+        dA, (linear, Z), activation = args
+        g = reference._activation(activation).forward
+        yield "derivative_at_A", lambda: fn(dA, (linear, g(Z)), activation)
+        if activation == "sigmoid":
+            yield "derivative_of_Z", lambda: reference.linear_backward(dA * Z * (1 - Z), linear)
+    elif name == "L_model_backward":
+        AL, Y, caches = args
+        yield "derivative_at_A", lambda: _deep_backward(reference, AL, Y, caches, "at_A")
+        yield "derivative_of_Z", lambda: _deep_backward(reference, AL, Y, caches, "Z_as_A")
+    elif name == "backward_propagation":
+        parameters, cache, X, Y = args
+        yield "derivative_of_Z", lambda: fn(parameters, dict(cache, A1=cache["Z1"]), X, Y)
+        yield "derivative_at_A", lambda: fn(parameters, dict(cache, A1=np.tanh(cache["A1"])), X, Y)
+
+
+def _deep_backward(reference, AL, Y, caches, mode):
+    """L_model_backward with the sigmoid's derivative taken at the wrong array."""
+    L = len(caches)
+    dAL = -(Y / AL - (1 - Y) / (1 - AL))
+    grads = {}
+    linear, Z = caches[-1]
+    if mode == "at_A":
+        dA, dW, db = reference.linear_activation_backward(dAL, (linear, reference._activation(
+            "sigmoid").forward(Z)), "sigmoid")
+    else:
+        dA, dW, db = reference.linear_backward(dAL * Z * (1 - Z), linear)
+    grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = dA, dW, db
+    for l in reversed(range(1, L)):
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = reference.linear_activation_backward(
+            dA, caches[l - 1], "relu")
+        grads[f"dA{l - 1}"] = dA
+    return grads
+
+
+# ------------------------------------------------------------------------------ checking
+
+def _normalise(spec: FunctionSpec, expected: Any, actual: Any) -> Any:
+    # The course's older L_layer_model returns the parameters alone.
+    if spec.name == "L_layer_model" and isinstance(actual, dict):
+        return (actual, expected[1])
+    return actual
+
+
+def _judge(spec: FunctionSpec, reference, run: _Run) -> FunctionResult:
+    result = FunctionResult(spec.name, "pass")
+    for i, case in enumerate(spec.cases):
+        if i >= len(run.outputs):
+            result.status = "error"
+            result.case = case.label
+            if run.error is not None:
+                text = _error_text(run.error)
+                result.message = (f"{text} ({case.label})" if run.error["type"] == "SystemExit"
+                                  else f"your code raised {text} ({case.label})")
+                result.lines = run.error["lines"]
+            else:
+                result.message = f"{run.problem} ({case.label})"
+            return result
+        if case.seed is not None:
+            np.random.seed(case.seed)  # noqa: NPY002 - as the learner's call had it
+        with contextlib.redirect_stdout(io.StringIO()):  # deep.predict prints its accuracy
+            expected = getattr(reference, spec.name)(*_copy(case.args), **case.kwargs)
+        actual = _normalise(spec, expected, run.outputs[i])
+        top = spec.returns
+        if isinstance(top, tuple):
+            if not isinstance(actual, (tuple, list)) or len(actual) != len(top):
+                result.status = "fail"
+                result.case = case.label
+                result.array = ", ".join(top)
+                result.message = (f"returns {_type_name(actual)} where {len(top)} values "
+                                  f"({', '.join(top)}) were expected")
+                return result
+            diff = None
+            for name, e, a in zip(top, expected, actual):
+                diff = _compare(e, a, name)
+                if diff:
+                    diff.keys = (top.index(name),) + diff.keys
+                    break
+        else:
+            diff = _compare(expected, actual, top)
+        if diff is None:
+            continue
+        result.status = "fail"
+        result.case = case.label
+        result.array = diff.path
+        if diff.reason:
+            result.message = f"{diff.path} {diff.reason}"
+        a_arr = diff.actual if isinstance(diff.actual, np.ndarray) else None
+        e_arr = np.asarray(diff.expected, dtype=float) if _is_leaf(diff.expected) else None
+        if e_arr is not None:
+            result.expected_shape = list(e_arr.shape)
+        if a_arr is not None:
+            result.actual_shape = list(a_arr.shape)
+        if a_arr is not None and e_arr is not None:
+            result.max_abs_diff, result.max_rel_diff = _differences(a_arr, e_arr)
+        hint = _hints(spec, case, reference, diff, actual, expected)
+        if hint:
+            result.hint_id, result.hint = hint
+        return result
+    return result
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, tuple):
+        return tuple(_copy(v) for v in value)
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return value
+
+
+def _top_level_names(path: Path) -> set[str]:
+    try:
+        source = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise CheckError(f"{path} is not a text file; give a Python file (.py)") from None
+    try:
+        tree = ast.parse(source, filename=str(path))
+    except SyntaxError as exc:
+        raise CheckError(f"{path} is not valid Python (line {exc.lineno}: {exc.msg}); "
+                         "fix it or give a .py file") from None
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return names
+
+
+def _source_of(namespace: Any) -> str:
+    """A file's text for functions defined in a notebook (no file): numpy's import and
+    the source of every function of the namespace."""
+    items = vars(namespace).items() if not isinstance(namespace, dict) else namespace.items()
+    parts = ["import numpy as np", "import math", "import copy", ""]
+    for name, value in items:
+        if inspect.isfunction(value) and not name.startswith("__"):
+            try:
+                parts.append(textwrap.dedent(inspect.getsource(value)))
+            except (OSError, TypeError):
+                continue
+    return "\n".join(parts)
+
+
+def check(module_or_path, assignment: str | None = None, *, timeout: float = 20.0,
+          total_timeout: float = 300.0, functions=None) -> CheckReport:
+    """Run a learner's own course functions against the course's contract.
+
+    Parameters
+    ----------
+    module_or_path : str, Path, module or dict
+        The learner's ``.py`` file, a module imported from one, or (in a notebook,
+        where functions have no file) a module or dict of functions, whose source is
+        then written to a temporary file.
+    assignment : {"logistic", "shallow", "deep"}, optional
+        Detected from the function names when absent.
+    timeout : float, default=20
+        Seconds for each function (all its cases, in one child process).
+    total_timeout : float, default=300
+        Seconds for the whole check; the functions not reached are reported as errors.
+    functions : sequence of str, optional
+        Check only these functions.
+
+    Returns
+    -------
+    CheckReport
+
+    Raises
+    ------
+    CheckError
+        No such file, not Python, no course function in it, or an unknown assignment.
+    """
+    if assignment is not None and assignment not in FUNCTION_NAMES:
+        raise CheckError(f"unknown assignment {assignment!r}; choose logistic, shallow or deep")
+    tmp = None
+    try:
+        path = _resolve(module_or_path)
+        if path is None:
+            tmp = tempfile.NamedTemporaryFile("w", suffix=".py", prefix="notebook_",
+                                              delete=False, encoding="utf-8")
+            tmp.write(_source_of(module_or_path))
+            tmp.close()
+            path = Path(tmp.name)
+        return _check_file(path, assignment, timeout, total_timeout, functions,
+                           shown=str(module_or_path) if tmp is None else "(notebook functions)")
+    finally:
+        if tmp is not None:
+            os.unlink(tmp.name)
+
+
+def _resolve(module_or_path) -> Path | None:
+    if isinstance(module_or_path, (str, os.PathLike)):
+        path = Path(module_or_path)
+        if not path.exists():
+            raise CheckError(f"no such file: {path}; give the path of your .py file")
+        if path.is_dir():
+            raise CheckError(f"{path} is a folder; give the path of your .py file")
+        return path.resolve()
+    file = getattr(module_or_path, "__file__", None)
+    if file and str(file).endswith(".py") and getattr(module_or_path, "__name__", "") != "__main__":
+        return Path(file).resolve()
+    if isinstance(module_or_path, dict) or hasattr(module_or_path, "__dict__"):
+        return None
+    raise CheckError(f"cannot check {type(module_or_path).__name__}; give a .py file's path "
+                     "or a module")
+
+
+def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> CheckReport:
+    names = _top_level_names(path)
+    every = set().union(*map(set, FUNCTION_NAMES.values()))
+    if not names & every:
+        raise CheckError(f"{shown} defines none of the course's functions (e.g. propagate, "
+                         "forward_propagation, L_model_forward); check the file name")
+    detected = assignment is None
+    if detected:
+        assignment, scores = cases_module.detect(names)
+        if assignment is None:
+            raise CheckError(f"{shown} defines only functions that several assignments share "
+                             f"({', '.join(sorted(names & every))}); "
+                             "say which with --assignment logistic|shallow|deep")
+    reference = __import__(f"nnscratch.course.{assignment}", fromlist=["x"])
+    specs = cases_module.specs(assignment)
+    if only is not None:
+        unknown = set(only) - {s.name for s in specs}
+        if unknown:
+            raise CheckError(f"{', '.join(sorted(unknown))} is not a function of the "
+                             f"{assignment} assignment")
+        specs = [s for s in specs if s.name in set(only)]
+    course_names = set(FUNCTION_NAMES[assignment])
+    deadline = time.monotonic() + total_timeout
+    results: dict[str, FunctionResult] = {}
+    import_failure: FunctionResult | None = None
+    for spec in specs:
+        if spec.name not in names:
+            results[spec.name] = FunctionResult(spec.name, "missing",
+                                                message="not defined in your file")
+            continue
+        if import_failure is not None:
+            results[spec.name] = FunctionResult(spec.name, "error", message=import_failure.message,
+                                                lines=import_failure.lines)
+            continue
+        left = deadline - time.monotonic()
+        if left <= 0:
+            results[spec.name] = FunctionResult(
+                spec.name, "error", message=f"not run: the whole check's {total_timeout:g} s "
+                "were used up")
+            continue
+        run = _run_child(path, assignment, spec, course_names, (), min(timeout, left))
+        if run.import_error is not None:
+            err = run.import_error
+            import_failure = FunctionResult(
+                spec.name, "error", lines=err["lines"],
+                message=f"your file could not be loaded: {_error_text(err)}")
+            results[spec.name] = import_failure
+            continue
+        if spec.name not in run.defined and run.problem is None:
+            results[spec.name] = FunctionResult(spec.name, "missing",
+                                                message="not a function once your file has run")
+            continue
+        result = _judge(spec, reference, run)
+        if result.status in ("fail", "error"):
+            _blame_earlier(result, spec, specs, results, path, assignment, course_names,
+                           reference, names, timeout, deadline)
+        results[spec.name] = result
+    ordered = [results[s.name] for s in specs]
+    return CheckReport(assignment, shown, ordered, detected)
+
+
+def _calls(spec: FunctionSpec, specs: list[FunctionSpec]) -> list[str]:
+    by_name = {s.name: s for s in specs}
+    seen: list[str] = []
+    stack = list(spec.calls)
+    while stack:
+        name = stack.pop()
+        if name in seen or name not in by_name:
+            continue
+        seen.append(name)
+        stack.extend(by_name[name].calls)
+    return seen
+
+
+def _blame_earlier(result, spec, specs, results, path, assignment, course_names, reference,
+                   names, timeout, deadline) -> None:
+    """If a function it calls failed, rerun it with the reference's version of those:
+    passing then means it fails only because of them."""
+    failed = [n for n in _calls(spec, specs)
+              if n in results and results[n].status in ("fail", "error")]
+    if not failed:
+        return
+    left = deadline - time.monotonic()
+    if left <= 0:
+        return
+    # importing the reference (the library and its dependencies) takes the child a few
+    # seconds more on a busy machine
+    rerun = _run_child(path, assignment, spec, course_names, failed,
+                       min(max(timeout, 60.0), left))
+    which = ", ".join(failed[:-1]) + (" and " if len(failed) > 1 else "") + failed[-1]
+    verb = "fails" if len(failed) == 1 else "fail"
+    own = _judge(spec, reference, rerun) if rerun.import_error is None else None
+    if own is not None and own.status == "pass":
+        result.status = "fail"
+        result.hint = result.hint_id = None
+        result.lines = []
+        result.message = (f"fails only because {which} {verb}: with a correct {which} "
+                          f"it passes; fix {which} first")
+        return
+    if own is not None and own.status in ("fail", "error") and rerun.problem is None:
+        # its own mistake, seen with correct versions of the functions it calls
+        for key, value in vars(own).items():
+            setattr(result, key, value)
+    note = f"(seen with a correct {which}, which {verb} too)" if own is not None and \
+        rerun.problem is None else f"({which} also {verb})"
+    result.message = f"{result.message} {note}" if result.message else note

@@ -1,0 +1,403 @@
+"""One training step in the course's notation, layer by layer: :func:`trace`.
+
+Forward then backward, every array's shape and summary values, dead ReLU units,
+saturated sigmoid / tanh units, ``‖dW[l]‖ / ‖W[l]‖`` with a flag where gradients
+vanish or explode, and the gradient check of the step on a seeded subset of
+coordinates. ``Trace.to_dict()`` follows the schema agreed with the playground
+(``TRACE_SCHEMA.md``): non-finite numbers become ``None``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+import numpy as np
+
+from . import network
+from .activations import ACTIVATIONS
+from .network import LinearCache, hidden_activations, n_layers
+
+__all__ = ["Trace", "trace"]
+
+THRESHOLD_FINE, THRESHOLD_BUG = 1e-7, 1e-3
+#: ‖dW‖/‖W‖ below this (and 1000 times below the largest layer's) reads as vanishing.
+VANISHING_RATIO = 1e-6
+#: A step that changes W by more than this fraction of W reads as exploding.
+EXPLODING_STEP = 1.0
+#: ‖dW‖/‖W‖ above this reads as exploding when no learning rate is known.
+EXPLODING_RATIO = 10.0
+DEAD_FLAG = 0.5
+SATURATION = 0.99  # |tanh| or |2σ − 1| above this counts as saturated
+
+_PRIME = {"relu": "relu'", "leaky_relu": "leaky_relu'", "tanh": "tanh'", "sigmoid": "σ'"}
+_NAME = {"relu": "relu", "leaky_relu": "leaky_relu", "tanh": "tanh", "sigmoid": "σ"}
+
+
+def _summary(a: np.ndarray) -> dict:
+    a = np.asarray(a, dtype=float)
+    out = {"shape": list(a.shape)}
+    with np.errstate(all="ignore"):
+        values = {"mean": np.mean(a), "std": np.std(a), "min": np.min(a), "max": np.max(a),
+                  "norm": np.linalg.norm(a)}
+    for key, value in values.items():
+        value = float(value)
+        out[key] = value if math.isfinite(value) else None
+    return out
+
+
+def _finite(x: float | None) -> float | None:
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+class Trace:
+    """The trace of one training step; see :func:`trace`.
+
+    ``to_dict()`` gives the JSON-able form, ``str()`` a terminal table and
+    ``_repr_html_()`` a table for Jupyter.
+    """
+
+    def __init__(self, data: dict) -> None:
+        self._data = data
+
+    def to_dict(self) -> dict:
+        """The trace as plain data (no NaN: non-finite numbers are None)."""
+        return self._data
+
+    @property
+    def layers(self) -> list[dict]:
+        return self._data["layers"]
+
+    @property
+    def gradient_check(self) -> dict | None:
+        return self._data["gradient_check"]
+
+    def __str__(self) -> str:
+        d = self._data
+        lr = "" if d["learning_rate"] is None else f", learning rate {d['learning_rate']:g}"
+        cost = "n/a" if d["cost"] is None else f"{d['cost']:.6f}"
+        lines = [f"One training step on m = {d['m']} examples of n_x = {d['n_x']} features "
+                 f"({d['output']} output{lr}); cost J = {cost}", ""]
+        header = f"{'array':8} {'shape':>14} {'mean':>10} {'std':>10} {'min':>10} " \
+                 f"{'max':>10} {'norm':>10}"
+        lines += [header, _row("X = A[0]", d["input"]["X"])]
+        for layer in d["layers"]:
+            lines.append("")
+            lines.append(f"layer {layer['l']}: {layer['units']} {layer['activation']} units")
+            for eq in layer["forward"]:
+                lines.append(f"  forward   {eq['equation']}")
+            for eq in layer["backward"]:
+                lines.append(f"  backward  {eq['equation']}")
+            for name, s in layer["arrays"].items():
+                lines.append(_row(name, s))
+            extras = []
+            if layer["dead_fraction"] is not None:
+                extras.append(f"dead units {100 * layer['dead_fraction']:.0f} %")
+            if layer["saturated_fraction"] is not None:
+                extras.append(f"saturated {100 * layer['saturated_fraction']:.0f} %")
+            ratio = "n/a" if layer["grad_ratio"] is None else f"{layer['grad_ratio']:.3g}"
+            extras.append(f"‖dW‖/‖W‖ = {ratio}")
+            flag = f"[{layer['flag'].upper()}] " if layer["flag"] else ""
+            lines.append(f"  {', '.join(extras)}: {flag}{layer['message']}")
+        gc = d["gradient_check"]
+        lines.append("")
+        if gc is None:
+            lines.append("gradient check: not run")
+        else:
+            diff = "n/a" if gc["difference"] is None else f"{gc['difference']:.2e}"
+            lines.append(f"gradient check: difference {diff} -> {gc['verdict']} "
+                         f"(fine below {gc['threshold_fine']:g}, a bug above "
+                         f"{gc['threshold_bug']:g}; {gc['coordinates']})")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        d = self._data
+        rows = [_html_row("X = A[0]", d["input"]["X"])]
+        for layer in d["layers"]:
+            eqs = "<br>".join(html.escape(e["equation"]) for e in layer["forward"] + layer["backward"])
+            colour = "#cf222e" if layer["flag"] else "#1a7f37"
+            rows.append(f"<tr><th colspan='7' style='text-align:left'>layer {layer['l']}: "
+                        f"{layer['units']} {html.escape(layer['activation'])} units — "
+                        f"<span style='color:{colour}'>{html.escape(layer['message'])}</span>"
+                        f"<br><small>{eqs}</small></th></tr>")
+            rows += [_html_row(name, s) for name, s in layer["arrays"].items()]
+        gc = d["gradient_check"]
+        check = "not run" if gc is None else (
+            f"difference {gc['difference']:.2e}: <b>{gc['verdict']}</b>"
+            if gc["difference"] is not None else gc["verdict"])
+        return ("<table><tr><th>array</th><th>shape</th><th>mean</th><th>std</th><th>min</th>"
+                "<th>max</th><th>norm</th></tr>" + "".join(rows) + "</table>"
+                f"<p>cost J = {d['cost']}; gradient check: {check}</p>")
+
+    def __repr__(self) -> str:
+        return f"<Trace of one step: {len(self.layers)} layers, m = {self._data['m']}>"
+
+
+def _fmt(v) -> str:
+    return "n/a" if v is None else f"{v:.3g}"
+
+
+def _row(name: str, s: dict) -> str:
+    shape = "(" + ", ".join(map(str, s["shape"])) + ")"
+    return (f"{name:8} {shape:>14} " + " ".join(f"{_fmt(s[k]):>10}" for k in
+                                                ("mean", "std", "min", "max", "norm")))
+
+
+def _html_row(name: str, s: dict) -> str:
+    shape = "(" + ", ".join(map(str, s["shape"])) + ")"
+    return (f"<tr><td><code>{html.escape(name)}</code></td><td>{shape}</td>"
+            + "".join(f"<td>{_fmt(s[k])}</td>" for k in ("mean", "std", "min", "max", "norm"))
+            + "</tr>")
+
+
+def _from_estimator(est, X, y):
+    params = getattr(est, "params_", None)
+    if params is None:
+        raise ValueError("the estimator is not fitted; call fit first or pass a parameters dict")
+    classes = np.asarray(est.classes_)
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != params["W1"].shape[1]:
+        raise ValueError(f"X has shape {X.shape}; the model takes (n_samples, "
+                         f"{params['W1'].shape[1]})")
+    y = np.asarray(y).ravel()
+    if len(classes) == 2:
+        Y = (y == classes[1]).astype(float)[None, :]
+        output = "sigmoid"
+    else:
+        Y = (y[None, :] == classes[:, None]).astype(float)
+        output = "softmax"
+    activation = getattr(est, "activation", "relu")
+    slope = getattr(est, "leaky_relu_slope", 0.01)
+    return ({k: np.array(v, dtype=float) for k, v in params.items()}, X.T, Y, activation,
+            output, getattr(est, "learning_rate", None), slope)
+
+
+def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None = None,
+          learning_rate: float | None = None, gradient_check: bool = True,
+          coordinates: int = 20, random_state: int = 0, epsilon: float = 1e-5) -> Trace:
+    """Trace one training step (forward, backward, gradient check) layer by layer.
+
+    Parameters
+    ----------
+    estimator_or_parameters : fitted estimator or dict
+        A fitted ``NeuralNetworkClassifier`` / ``LogisticRegression`` (its ``params_``,
+        ``activation``, ``learning_rate`` and ``classes_``), or a parameters dict
+        ``"W1"``, ``"b1"``, ... in the course's shapes.
+    X : ndarray
+        ``(n_samples, n_features)`` with an estimator; ``(n_x, m)`` with a dict.
+    y : ndarray
+        Labels ``(n_samples,)`` with an estimator; ``(1, m)`` or ``(m,)`` 0/1 with a dict.
+    activations : str or sequence of str, optional
+        The hidden layers' activations (default: the estimator's, or "relu").
+    output : {"sigmoid", "softmax"}, optional
+    learning_rate : float, optional
+        α, for the exploding-gradient flag (default: the estimator's).
+    gradient_check : bool, default=True
+        Compare the backward pass with central differences.
+    coordinates : int, default=20
+        How many coordinates of each parameter array the gradient check perturbs: half
+        with the largest gradients, half a seeded random choice (all of them when the
+        array is smaller). A 12288-feature model has too many for all of them.
+    random_state : int, default=0
+        Seeds the choice of coordinates.
+    epsilon : float, default=1e-5
+        The central differences' step (larger than the course's 1e-7: the subset's
+        differences are then far above float64's rounding of the cost).
+
+    Returns
+    -------
+    Trace
+    """
+    if isinstance(estimator_or_parameters, dict):
+        params = {k: np.array(v, dtype=float) for k, v in estimator_or_parameters.items()}
+        X = np.asarray(X, dtype=float)
+        Y = np.asarray(y, dtype=float)
+        Y = Y.reshape(1, -1) if Y.ndim == 1 else Y
+        activation, out, lr, slope = "relu", "sigmoid", None, 0.01
+    else:
+        params, X, Y, activation, out, lr, slope = _from_estimator(
+            estimator_or_parameters, X, y)
+    activation = activations if activations is not None else activation
+    out = output or out
+    lr = learning_rate if learning_rate is not None else lr
+    L = n_layers(params)
+    if X.shape[0] != params["W1"].shape[1]:
+        raise ValueError(f"X has {X.shape[0]} rows; W1 takes {params['W1'].shape[1]} (X is "
+                         "(n_x, m) with a parameters dict)")
+    names = [activation] * (L - 1) if isinstance(activation, str) else list(activation)
+    acts = hidden_activations(names, L - 1, slope)
+    m = X.shape[1]
+
+    with np.errstate(all="ignore"):
+        AL, caches = network.L_model_forward(X, params, acts, out)
+        cost = float(network.compute_cost(caches[-1][1].Z, Y, out))
+        # backward in the course's convention: dZ[L] = A[L] - Y, dW = (1/m) dZ A_prevᵀ
+        backward: dict[int, dict[str, np.ndarray]] = {}
+        dZ = AL - Y
+        dA_L = -(Y / AL - (1 - Y) / (1 - AL)) if out == "sigmoid" else None
+        for l in reversed(range(1, L + 1)):
+            linear, act_cache = caches[l - 1]
+            arrays = {}
+            if l < L:
+                arrays["dA"] = dA
+                dZ = acts[l - 1].backward(dA, act_cache.Z, act_cache.A)
+            elif dA_L is not None:
+                arrays["dA"] = dA_L
+            dA_prev, dW, db = network.linear_backward(dZ, LinearCache(*linear))
+            arrays.update(dZ=dZ, dW=dW / m, db=db / m)
+            backward[l] = arrays
+            dA = dA_prev
+    grads = {f"dW{l}": backward[l]["dW"] for l in backward} | {
+        f"db{l}": backward[l]["db"] for l in backward}
+
+    ratios = {}
+    for l in range(1, L + 1):
+        W, dW = params[f"W{l}"], grads[f"dW{l}"]
+        if not (np.isfinite(W).all() and np.isfinite(dW).all()):
+            ratios[l] = math.nan
+        else:
+            w_norm = float(np.linalg.norm(W))
+            ratios[l] = float(np.linalg.norm(dW)) / w_norm if w_norm > 0 else None
+    finite = [r for r in ratios.values() if r is not None and math.isfinite(r)]
+    largest = max(finite) if finite else None
+
+    layers = []
+    for l in range(1, L + 1):
+        linear, act_cache = caches[l - 1]
+        is_out = l == L
+        name = out if is_out else (names[l - 1] if isinstance(names[l - 1], str) else "custom")
+        g = _NAME.get(name, name)
+        forward = [
+            {"equation": f"Z[{l}] = W[{l}] A[{l - 1}] + b[{l}]", "shape": list(act_cache.Z.shape)},
+            {"equation": f"A[{l}] = {g}(Z[{l}])", "shape": list(act_cache.A.shape)},
+        ]
+        if is_out:
+            back = [{"equation": f"dZ[{l}] = A[{l}] − Y", "shape": list(act_cache.Z.shape)}]
+        else:
+            back = [{"equation": f"dA[{l}] = W[{l + 1}]ᵀ dZ[{l + 1}]",
+                     "shape": list(act_cache.A.shape)},
+                    {"equation": f"dZ[{l}] = dA[{l}] * {_PRIME.get(name, name + chr(39))}(Z[{l}])",
+                     "shape": list(act_cache.Z.shape)}]
+        back += [{"equation": f"dW[{l}] = (1/m) dZ[{l}] A[{l - 1}]ᵀ",
+                  "shape": list(params[f"W{l}"].shape)},
+                 {"equation": f"db[{l}] = (1/m) Σ dZ[{l}]", "shape": list(params[f"b{l}"].shape)}]
+        arrays = {f"W[{l}]": _summary(params[f"W{l}"]), f"b[{l}]": _summary(params[f"b{l}"]),
+                  f"Z[{l}]": _summary(act_cache.Z), f"A[{l}]": _summary(act_cache.A)}
+        if "dA" in backward[l]:
+            arrays[f"dA[{l}]"] = _summary(backward[l]["dA"])
+        arrays.update({f"dZ[{l}]": _summary(backward[l]["dZ"]),
+                       f"dW[{l}]": _summary(backward[l]["dW"]),
+                       f"db[{l}]": _summary(backward[l]["db"])})
+        A = act_cache.A
+        dead = saturated = None
+        if name in ("relu", "leaky_relu"):
+            dead = float(np.mean(np.all(act_cache.Z <= 0, axis=1)))
+        elif name in ("sigmoid", "tanh"):
+            centred = A if name == "tanh" else 2 * A - 1
+            saturated = float(np.mean(np.abs(centred) > SATURATION))
+        flag, message = _judge(ratios[l], largest, lr, dead)
+        layers.append({"l": l, "units": int(params[f"W{l}"].shape[0]), "activation": name,
+                       "forward": forward, "backward": back, "arrays": arrays,
+                       "dead_fraction": dead, "saturated_fraction": saturated,
+                       "grad_ratio": _finite(ratios[l]), "flag": flag, "message": message})
+
+    check = None
+    if gradient_check:
+        check = _gradient_check(params, X, Y, acts, out, grads, coordinates, random_state,
+                                epsilon, caches, [n in ("relu", "leaky_relu") for n in names])
+    data = {"m": int(m), "n_x": int(X.shape[0]), "output": out, "cost": _finite(cost),
+            "learning_rate": None if lr is None else float(lr), "layers": layers,
+            "input": {"X": _summary(X)}, "gradient_check": check}
+    return Trace(data)
+
+
+def _judge(ratio, largest, lr, dead) -> tuple[str | None, str]:
+    if ratio is None:
+        return None, "W is all zeros, so ‖dW‖/‖W‖ is undefined (zero initialisation)"
+    if not math.isfinite(ratio):
+        return "exploding", "gradients are not finite: the weights or the step have blown up"
+    if lr is not None and lr * ratio > EXPLODING_STEP:
+        return "exploding", (f"gradients explode: one step of α = {lr:g} would change W by "
+                             f"{lr * ratio:.3g} times its own size; lower the learning rate")
+    if lr is None and ratio > EXPLODING_RATIO:
+        return "exploding", (f"gradients explode: ‖dW‖ is {ratio:.3g} times ‖W‖; lower the "
+                             "learning rate or the weights' scale")
+    if dead is not None and dead >= DEAD_FLAG:
+        return "dead", (f"{100 * dead:.0f} % of the ReLU units are never positive on this "
+                        "batch and get no gradient (often after too large a step: lower the "
+                        "learning rate)")
+    if ratio < VANISHING_RATIO and largest is not None and ratio < largest * 1e-3:
+        return "vanishing", (f"gradients vanish: ‖dW‖/‖W‖ = {ratio:.2g}, so this layer "
+                             "barely learns; use ReLU, fewer layers or a better initialisation")
+    return None, "gradients are healthy"
+
+
+def _gradient_check(params, X, Y, acts, out, grads, coordinates, random_state, epsilon,
+                    caches, kinked):
+    """Central differences on a subset of each array's coordinates: the half with the
+    largest backprop gradients and a seeded random half (all of them for small arrays).
+
+    Perturbing ``W[l][i, j]`` or ``b[l][i]`` changes only row i of ``Z[l]``, so the cost
+    is recomputed from layer l's cached ``Z`` onwards: no product with ``X`` again."""
+    rng = np.random.RandomState(random_state)
+    L = n_layers(params)
+    Zs = [cache[1].Z for cache in caches]
+    A_prevs = [cache[0].A_prev for cache in caches]
+
+    def cost_from(l: int, Z: np.ndarray) -> tuple[float, list]:
+        signs = []
+        for k in range(l, L + 1):
+            if k > l:
+                Z = params[f"W{k}"] @ A + params[f"b{k}"]
+            if k < L:
+                if kinked[k - 1]:
+                    signs.append(Z > 0)
+                A = acts[k - 1].forward(Z)
+        return float(network.compute_cost(Z, Y, out)), signs
+
+    backprop, approx, n_checked, n_total, kinks = [], [], 0, 0, 0
+    with np.errstate(all="ignore"):
+        for l in range(1, L + 1):
+            for kind in ("W", "b"):
+                theta = params[f"{kind}{l}"]
+                g = grads[f"d{kind}{l}"].reshape(-1)
+                n_total += g.size
+                if g.size <= coordinates:
+                    chosen = np.arange(g.size)
+                else:
+                    top = np.argsort(-np.abs(g), kind="stable")[: coordinates // 2]
+                    rest = np.setdiff1d(np.arange(g.size), top)
+                    chosen = np.concatenate([top, rng.choice(rest, coordinates - top.size,
+                                                             replace=False)])
+                for flat in chosen:
+                    i, j = np.unravel_index(flat, theta.shape)
+                    row = A_prevs[l - 1][j] if kind == "W" else 1.0
+                    Z = Zs[l - 1].copy()
+                    Z[i] = Zs[l - 1][i] + epsilon * row
+                    plus, signs_plus = cost_from(l, Z)
+                    Z[i] = Zs[l - 1][i] - epsilon * row
+                    minus, signs_minus = cost_from(l, Z)
+                    if any(np.any(a != b) for a, b in zip(signs_plus, signs_minus)):
+                        kinks += 1  # a ReLU crossed 0: the difference is not its derivative
+                        continue
+                    approx.append((plus - minus) / (2 * epsilon))
+                    backprop.append(g[flat])
+                    n_checked += 1
+    g, a = np.array(backprop), np.array(approx)
+    denominator = np.linalg.norm(g) + np.linalg.norm(a)
+    difference = float(np.linalg.norm(g - a) / denominator) if denominator else 0.0
+    if not math.isfinite(difference):
+        verdict, difference = "bug", None
+    else:
+        verdict = ("fine" if difference < THRESHOLD_FINE else
+                   "bug" if difference > THRESHOLD_BUG else "check")
+    what = ("every coordinate" if n_checked == n_total else
+            f"{n_checked} of {n_total} coordinates: in each array the {coordinates // 2} "
+            f"largest gradients and {coordinates - coordinates // 2} chosen at random "
+            f"(seed {random_state})")
+    if kinks:
+        what += f"; {kinks} left out where a ReLU crossed 0 (a kink, no derivative there)"
+    return {"difference": difference, "verdict": verdict, "threshold_fine": THRESHOLD_FINE,
+            "threshold_bug": THRESHOLD_BUG, "coordinates": what, "n_checked": n_checked,
+            "n_parameters": n_total, "n_kinks": kinks, "epsilon": epsilon}

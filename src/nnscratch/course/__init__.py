@@ -1,0 +1,39 @@
+"""The course's function contract, the checker and the one-step trace.
+
+Three modules hold the functions a learner writes in the course, with its names,
+signatures, return values and caches, built on the library's core
+(:mod:`nnscratch.network`):
+
+- :mod:`nnscratch.course.logistic`: ``sigmoid``, ``initialize_with_zeros``,
+  ``propagate``, ``optimize``, ``predict``, ``model``;
+- :mod:`nnscratch.course.shallow`: ``layer_sizes``, ``initialize_parameters``,
+  ``forward_propagation``, ``compute_cost``, ``backward_propagation``,
+  ``update_parameters``, ``nn_model``, ``predict``;
+- :mod:`nnscratch.course.deep`: ``initialize_parameters``,
+  ``initialize_parameters_deep``, ``linear_forward``, ``linear_activation_forward``,
+  ``L_model_forward``, ``compute_cost``, ``linear_backward``,
+  ``linear_activation_backward``, ``L_model_backward``, ``update_parameters``,
+  ``L_layer_model``, ``predict``.
+
+Beside them:
+
+- :func:`check` runs a learner's own file against the contract (in a separate
+  process) and says, per function, ``pass``, ``fail`` (with the first array that
+  differs and a hint), ``error`` or ``missing``;
+- :func:`trace` shows one training step layer by layer in the course's notation.
+
+Examples
+--------
+>>> from nnscratch.course import deep
+>>> import numpy as np
+>>> Z, cache = deep.linear_forward(np.ones((3, 2)), np.ones((1, 3)), np.zeros((1, 1)))
+>>> Z
+array([[3., 3.]])
+"""
+
+from .._checker import CheckError, CheckReport, FunctionResult, check
+from .._trace import Trace, trace
+from . import deep, logistic, shallow
+
+__all__ = ["CheckError", "CheckReport", "FunctionResult", "Trace", "check", "deep", "logistic",
+           "shallow", "trace"]

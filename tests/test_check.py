@@ -1,0 +1,257 @@
+"""The checker: correct solutions pass; every known mistake, planted in a copy of a
+correct solution, is named by function, array and hint; a learner's file that loops,
+raises, exits or fails to import gets a per-function status in time."""
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nnscratch.course import CheckError, check
+
+SOLUTIONS = Path(__file__).parent / "learner_solutions"
+
+
+def planted(tmp_path, assignment, old, new, count=1):
+    """A copy of the correct solution with one text substitution (which must apply)."""
+    text = (SOLUTIONS / f"{assignment}.py").read_text()
+    assert text.count(old) == count, f"{old!r} appears {text.count(old)} times"
+    path = tmp_path / "my_solution.py"
+    path.write_text(text.replace(old, new))
+    return path
+
+
+# (assignment, old text, new text, function, array, hint id, the functions to run)
+MISTAKES = [
+    pytest.param("logistic", "dw = 1 / m * np.dot(X, (A - Y).T)", "dw = np.dot(X, (A - Y).T)",
+                 "propagate", "grads['dw']", "times_m", id="logistic-times-m"),
+    pytest.param("logistic", "cost = -1 / m * np.sum(", "cost = 1 / m * np.sum(",
+                 "propagate", "cost", "sign_flipped", id="logistic-cost-sign"),
+    pytest.param("logistic", "A = sigmoid(np.dot(w.T, X) + b)\n    cost",
+                 "A = sigmoid(np.dot(w.T, X))\n    cost", "propagate", "grads['dw']",
+                 "bias_left_out", id="logistic-bias-left-out"),
+    pytest.param("shallow", "db1 = np.sum(dZ1, axis=1, keepdims=True) / m",
+                 "db1 = np.sum(dZ1, axis=1) / m", "backward_propagation", "grads['db1']",
+                 "rank_1", id="shallow-rank-1"),
+    pytest.param("shallow", "(1 - np.power(A1, 2))", "(1 - np.power(cache['Z1'], 2))",
+                 "backward_propagation", "grads['dW1']", "derivative_of_Z",
+                 id="shallow-derivative-of-Z"),
+    pytest.param("shallow", "    b2 = parameters[\"b2\"] - learning_rate * grads[\"db2\"]",
+                 "    b2 = parameters[\"b2\"]", "update_parameters", "parameters['b2']",
+                 "bias_not_updated", id="shallow-b-not-updated"),
+    pytest.param("deep", "Z = np.dot(W, A) + b", "Z = np.dot(W, A)", "linear_forward", "Z",
+                 "bias_left_out", id="deep-bias-left-out"),
+    pytest.param("deep", "dW = np.dot(dZ, A_prev.T) / m", "dW = np.dot(dZ, A_prev.T) / m / m",
+                 "linear_backward", "dW", "divided_by_m", id="deep-divided-by-m-twice"),
+    pytest.param("deep", "dW = np.dot(dZ, A_prev.T) / m", "dW = np.dot(A_prev, dZ.T) / m",
+                 "linear_backward", "dW", "transposed", id="deep-transposed"),
+    pytest.param("deep", "    s = sigmoid(Z)\n", "    s = sigmoid(sigmoid(Z))\n",
+                 "linear_activation_backward", "dA_prev", "derivative_at_A",
+                 id="deep-derivative-at-A"),
+    pytest.param("deep", 'grads["dW" + str(l + 1)] = dW_temp\n        grads["db" + str(l + 1)]',
+                 'grads["dW" + str(l)] = dW_temp\n        grads["db" + str(l)]',
+                 "L_model_backward", "grads['dW1']", "shifted", id="deep-layers-shifted"),
+    pytest.param("deep", "    cost = np.squeeze(cost)\n", "\n", "compute_cost", "cost",
+                 "not_squeezed", id="deep-cost-not-squeezed"),
+    pytest.param("deep", "cost = -(np.dot(Y,", "cost = (np.dot(Y,", "compute_cost", "cost",
+                 "sign_flipped", id="deep-cost-sign"),
+]
+QUICK = {"logistic-times-m"}
+
+
+def _run_mistake(tmp_path, assignment, old, new, function, array, hint, everything):
+    path = planted(tmp_path, assignment, old, new)
+    report = check(path, functions=None if everything else [function])
+    result = report[function]
+    assert result.status == "fail", str(report)
+    assert result.hint_id == hint, str(report)
+    if array is not None:
+        assert result.array == array, str(report)
+    else:
+        assert result.array.startswith("grads[")
+    if everything:  # the first failure in the course's order is the planted one
+        first = next(r for r in report.functions if r.status != "pass")
+        assert first.name == function, str(report)
+        assert not report.ok
+    return report
+
+
+@pytest.mark.parametrize("assignment, old, new, function, array, hint", [
+    p for p in MISTAKES if p.id in QUICK])
+def test_planted_mistake_named_quick(tmp_path, assignment, old, new, function, array, hint):
+    _run_mistake(tmp_path, assignment, old, new, function, array, hint, everything=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment, old, new, function, array, hint", MISTAKES)
+def test_planted_mistake_named_in_full_check(tmp_path, assignment, old, new, function, array,
+                                             hint):
+    _run_mistake(tmp_path, assignment, old, new, function, array, hint, everything=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", ["logistic", "shallow", "deep"])
+def test_correct_solutions_pass(assignment):
+    report = check(SOLUTIONS / f"{assignment}.py")
+    assert report.assignment == assignment and report.detected
+    assert report.ok and report.failed == 0, str(report)
+    assert report.passed == len(report.functions)
+
+
+def test_correct_propagate_passes_and_reports_shape():
+    report = check(SOLUTIONS / "logistic.py", functions=["propagate", "predict"])
+    assert [r.status for r in report.functions] == ["pass", "pass"]
+    d = report.to_dict()
+    assert d["assignment"] == "logistic" and d["passed"] == 2 and d["failed"] == 0
+    assert set(d["functions"][0]) >= {"name", "status", "array", "expected_shape",
+                                      "actual_shape", "max_abs_diff", "hint", "message"}
+    json.dumps(d, allow_nan=False)
+
+
+@pytest.mark.slow
+def test_a_failure_caused_by_an_earlier_function_says_so(tmp_path):
+    path = planted(tmp_path, "deep", "Z = np.dot(W, A) + b", "Z = np.dot(W, A)")
+    report = check(path, functions=["linear_forward", "linear_activation_forward"])
+    assert report["linear_forward"].hint_id == "bias_left_out"
+    later = report["linear_activation_forward"]
+    assert later.status == "fail"
+    assert "fails only because linear_forward fails" in later.message
+
+
+@pytest.mark.slow
+def test_shapes_and_sizes_of_a_difference(tmp_path):
+    path = planted(tmp_path, "deep", "dW = np.dot(dZ, A_prev.T) / m",
+                   "dW = np.dot(A_prev, dZ.T) / m")
+    result = check(path, functions=["linear_backward"])["linear_backward"]
+    assert result.expected_shape == [1, 3] and result.actual_shape == [3, 1]
+    assert result.case.startswith("the course's test case")
+
+
+@pytest.mark.slow
+def test_rank_1_reports_both_shapes(tmp_path):
+    path = planted(tmp_path, "shallow", "db1 = np.sum(dZ1, axis=1, keepdims=True) / m",
+                   "db1 = np.sum(dZ1, axis=1) / m")
+    result = check(path, functions=["backward_propagation"])["backward_propagation"]
+    assert result.expected_shape == [4, 1] and result.actual_shape == [4]
+    assert "(4,)" in result.hint and "(4, 1)" in result.hint
+
+
+BROKEN = {
+    "loop": ("def propagate(w, b, X, Y):\n    while True:\n        pass\n", "did not finish"),
+    "raise": ("def propagate(w, b, X, Y):\n    return np.dot(w, X)\n", "ValueError"),
+    "exit": ("def propagate(w, b, X, Y):\n    sys.exit(1)\n", "sys.exit(1)"),
+    "os_exit": ("def propagate(w, b, X, Y):\n    os._exit(3)\n", "exit code 3"),
+}
+
+
+@pytest.mark.parametrize("kind", [
+    pytest.param(k, marks=[] if k == "raise" else [pytest.mark.slow]) for k in BROKEN])
+def test_a_broken_function_is_reported_per_function(tmp_path, kind):
+    body, words = BROKEN[kind]
+    path = tmp_path / "broken.py"
+    path.write_text("import os, sys\nimport numpy as np\n\ndef sigmoid(z):\n"
+                    "    return 1 / (1 + np.exp(-z))\n\n" + body)
+    report = check(path, timeout=3, functions=["sigmoid", "propagate"])
+    assert report["sigmoid"].status == "pass"
+    result = report["propagate"]
+    assert result.status == "error" and words in result.message, str(report)
+    if kind in ("raise", "exit"):
+        assert result.lines and result.lines[-1][1] == "propagate"
+        assert result.lines[-1][0] == 8  # the line in their file
+
+
+@pytest.mark.slow
+def test_a_missing_import_is_an_error_for_each_function(tmp_path):
+    path = tmp_path / "imports.py"
+    path.write_text("import numpy as np\nimport no_such_module_here\n\n"
+                    "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n"
+                    "def propagate(w, b, X, Y):\n    return None\n")
+    report = check(path)
+    assert [r.status for r in report.functions] == ["pass"] * 0 + [
+        "error", "missing", "error", "missing", "missing", "missing"]
+    assert all("no_such_module_here" in r.message for r in report.functions
+               if r.status == "error")
+    assert report["propagate"].lines[0][0] == 2
+
+
+@pytest.mark.slow
+def test_the_traceback_shows_only_their_lines(tmp_path):
+    path = tmp_path / "mine.py"
+    path.write_text("import numpy as np\n\ndef helper(w, X):\n    return np.dot(w, X)\n\n"
+                    "def propagate(w, b, X, Y):\n    return helper(w, X)\n")
+    result = check(path, assignment="logistic", functions=["propagate"])["propagate"]
+    assert [line[1] for line in result.lines] == ["propagate", "helper"]
+    text = str(check(path, assignment="logistic", functions=["propagate"]))
+    assert "nnscratch" not in text.replace("nnscratch-check", "") or "site-packages" not in text
+    assert "Traceback" not in text
+
+
+@pytest.mark.parametrize("source, words", [
+    ("def f(:\n", "not valid Python"),
+    ("x = 1\n", "defines none of the course's functions"),
+    ("def compute_cost(AL, Y):\n    return 0\n", "--assignment"),
+])
+def test_bad_input_raises_check_error(tmp_path, source, words):
+    path = tmp_path / "bad.py"
+    path.write_text(source)
+    with pytest.raises(CheckError, match=words.replace("(", r"\(")):
+        check(path)
+
+
+def test_no_such_file():
+    with pytest.raises(CheckError, match="no such file"):
+        check("does/not/exist.py")
+
+
+@pytest.mark.slow
+def test_assignment_given_explicitly_for_shared_names(tmp_path):
+    path = tmp_path / "cost.py"
+    path.write_text((SOLUTIONS / "deep.py").read_text().split("def linear_backward")[0])
+    report = check(path, assignment="deep", functions=["compute_cost", "linear_backward"])
+    assert [r.status for r in report.functions] == ["pass", "missing"]
+    assert report.ok
+
+
+def test_notebook_functions_without_a_file():
+    namespace = {}
+    exec(compile("import numpy as np\n", "<nb>", "exec"), namespace)
+
+    def sigmoid(z):
+        return 1 / (1 + np.exp(-z))
+
+    report = check({"sigmoid": sigmoid}, assignment="logistic", functions=["sigmoid"])
+    assert report["sigmoid"].status == "pass"
+
+
+@pytest.mark.slow
+def test_html_and_text_never_show_reference_code(tmp_path):
+    path = planted(tmp_path, "logistic", "dw = 1 / m * np.dot(X, (A - Y).T)",
+                   "dw = np.dot(X, (A - Y).T)")
+    report = check(path, functions=["propagate"])
+    for text in (str(report), report._repr_html_()):
+        assert "L_model_forward" not in text and "network." not in text
+    assert "times m = 3" in str(report)
+
+
+def test_cli_check_exit_codes_and_json(tmp_path, capsys):
+    from nnscratch.cli import run
+
+    good = tmp_path / "good.py"
+    good.write_text("import numpy as np\n\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n")
+    assert run(["check", str(good), "--assignment", "logistic", "--json"]) == 0
+    out = capsys.readouterr()
+    d = json.loads(out.out)
+    assert d["assignment"] == "logistic" and d["passed"] == 1 and d["failed"] == 0
+    assert [f["status"] for f in d["functions"]][:2] == ["pass", "missing"]
+    bad = tmp_path / "bad.py"
+    bad.write_text("import numpy as np\n\ndef sigmoid(z):\n    return 1 / (1 + np.exp(z))\n")
+    assert run(["check", str(bad), "--assignment", "logistic"]) == 1
+    out = capsys.readouterr()
+    assert "FAIL     sigmoid" in out.out and "Traceback" not in out.err
+    assert run(["check", str(tmp_path / "missing.py")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("nnscratch: error: no such file") and err.count("\n") == 1
+    assert run(["check", str(good), "--assignment", "nope"]) == 2

@@ -1,0 +1,141 @@
+"""nnscratch.course.trace: shapes in the course's table, the gradient check, flags."""
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from nnscratch import NeuralNetworkClassifier
+from nnscratch.course import trace
+from nnscratch.datasets import load_flower
+from nnscratch.initializers import initialize_parameters
+
+
+@pytest.fixture(scope="module")
+def flower_model():
+    X, y = load_flower()
+    clf = NeuralNetworkClassifier(hidden_layer_sizes=(4,), activation="tanh", init="small",
+                                  learning_rate=1.2, max_iter=300, random_state=2).fit(X, y)
+    return clf, X, y
+
+
+def test_flower_trace_shapes_and_check(flower_model):
+    clf, X, y = flower_model
+    d = trace(clf, X, y).to_dict()
+    json.dumps(d, allow_nan=False)
+    assert d["m"] == 400 and d["n_x"] == 2 and d["input"]["X"]["shape"] == [2, 400]
+    assert len(d["layers"]) == 2
+    l1, l2 = d["layers"]
+    assert {k: v["shape"] for k, v in l1["arrays"].items()} == {
+        "W[1]": [4, 2], "b[1]": [4, 1], "Z[1]": [4, 400], "A[1]": [4, 400], "dA[1]": [4, 400],
+        "dZ[1]": [4, 400], "dW[1]": [4, 2], "db[1]": [4, 1]}
+    assert l2["arrays"]["W[2]"]["shape"] == [1, 4] and l2["arrays"]["dZ[2]"]["shape"] == [1, 400]
+    assert l1["forward"][0]["equation"] == "Z[1] = W[1] A[0] + b[1]"
+    assert l1["forward"][1]["equation"] == "A[1] = tanh(Z[1])"
+    assert l2["backward"][0]["equation"] == "dZ[2] = A[2] − Y"
+    assert l1["saturated_fraction"] is not None and l1["dead_fraction"] is None
+    assert l1["flag"] is None and l2["flag"] is None
+    gc = d["gradient_check"]
+    assert gc["verdict"] == "fine" and gc["difference"] < 1e-7
+    assert gc["threshold_fine"] == 1e-7 and gc["threshold_bug"] == 1e-3
+
+
+def test_trace_dW_is_the_library_gradient(flower_model):
+    from nnscratch import network
+
+    clf, X, y = flower_model
+    d = trace(clf, X, y, gradient_check=False).to_dict()
+    acts = network.hidden_activations("tanh", 1)
+    AL, caches = network.L_model_forward(X.T, clf.params_, acts)
+    grads = network.L_model_backward(AL, y[None, :].astype(float), caches, acts)
+    assert d["layers"][0]["arrays"]["dW[1]"]["norm"] == pytest.approx(
+        np.linalg.norm(grads["dW1"]), rel=1e-10)
+    assert d["gradient_check"] is None
+
+
+def test_text_and_html(flower_model):
+    clf, X, y = flower_model
+    t = trace(clf, X, y)
+    text = str(t)
+    assert "dZ[1] = dA[1] * tanh'(Z[1])" in text and "gradient check" in text
+    assert "<table>" in t._repr_html_()
+
+
+def test_vanishing_deep_sigmoid_network():
+    X, y = load_flower()
+    params = initialize_parameters([2] + [10] * 10 + [1], init="small", random_state=0)
+    d = trace(params, X.T, y, activations="sigmoid", gradient_check=False).to_dict()
+    assert len(d["layers"]) == 11
+    assert d["layers"][0]["flag"] == "vanishing"
+    assert "vanish" in d["layers"][0]["message"]
+    assert d["layers"][-1]["flag"] is None
+
+
+def test_exploding_learning_rate(flower_model):
+    clf, X, y = flower_model
+    d = trace(clf, X, y, learning_rate=1000.0, gradient_check=False).to_dict()
+    assert any(layer["flag"] == "exploding" for layer in d["layers"])
+    assert d["learning_rate"] == 1000.0
+
+
+def test_exploding_weights_scaled_up():
+    X, y = load_flower()
+    params = initialize_parameters([2, 10, 10, 10, 10, 1], init="he", random_state=0)
+    healthy = trace(params, X.T, y, learning_rate=0.1, gradient_check=False).to_dict()
+    assert [layer["flag"] for layer in healthy["layers"]] == [None] * 5
+    params = {k: v * 10 for k, v in params.items()}  # each ReLU layer multiplies by 10
+    d = trace(params, X.T, y, learning_rate=0.1, gradient_check=False).to_dict()
+    assert [layer["flag"] for layer in d["layers"]] == ["exploding"] * 5
+    assert "lower the learning rate" in d["layers"][0]["message"]
+
+
+def test_non_finite_becomes_null():
+    params = {"W1": np.array([[np.inf, 1.0]]), "b1": np.zeros((1, 1))}
+    d = trace(params, np.ones((2, 3)), np.array([1, 0, 1])).to_dict()
+    json.dumps(d, allow_nan=False)
+    assert d["layers"][0]["flag"] == "exploding"
+
+
+@pytest.mark.slow
+def test_cat_model_trace(cat_data):
+    X_train, y_train, _, _ = cat_data
+    dims = [12288, 20, 7, 5, 1]
+    params = initialize_parameters(dims, init="lecun", random_state=1)  # the course's model
+    d = trace(params, X_train.T, y_train).to_dict()
+    assert d["cost"] == pytest.approx(0.771749, abs=5e-7)  # the course's cost at iteration 0
+    assert len(d["layers"]) == 4 and d["input"]["X"]["shape"] == [12288, 209]
+    for layer in d["layers"]:  # the course's table of shapes
+        l = layer["l"]
+        shapes = {k: v["shape"] for k, v in layer["arrays"].items()}
+        assert shapes[f"W[{l}]"] == shapes[f"dW[{l}]"] == [dims[l], dims[l - 1]]
+        assert shapes[f"b[{l}]"] == shapes[f"db[{l}]"] == [dims[l], 1]
+        for name in ("Z", "A", "dZ"):
+            assert shapes[f"{name}[{l}]"] == [dims[l], 209]
+        assert layer["flag"] is None
+    assert d["gradient_check"]["verdict"] == "fine"
+    assert "coordinates" in d["gradient_check"]["coordinates"]  # a subset, said so
+    # a learning rate of 10 explodes: the trace says so before the step...
+    d10 = trace(params, X_train.T, y_train, learning_rate=10.0, gradient_check=False).to_dict()
+    assert d10["layers"][0]["flag"] == "exploding"
+    # ...and after one step the first layer's ReLUs are dead
+    clf = NeuralNetworkClassifier(hidden_layer_sizes=(20, 7, 5), init="lecun",
+                                  learning_rate=10.0, max_iter=1, random_state=1)
+    clf.fit(X_train, y_train)
+    after = trace(clf, X_train, y_train, gradient_check=False).to_dict()
+    assert after["layers"][0]["flag"] == "dead"
+
+
+def test_cli_trace_and_check(tmp_path):
+    from nnscratch.cli import cli
+
+    runner = CliRunner()
+    model = tmp_path / "flower.npz"
+    result = runner.invoke(cli, ["train", "flower", "--hidden", "4", "--activation", "tanh",
+                                 "--init", "small", "--learning-rate", "1.2", "--iterations",
+                                 "50", "--seed", "2", "--output", str(model)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["trace", str(model), "flower", "--json"])
+    assert result.exit_code == 0
+    d = json.loads(result.stdout)
+    assert len(d["layers"]) == 2 and d["gradient_check"]["verdict"] == "fine"
