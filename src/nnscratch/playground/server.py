@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import importlib
 import io
 import ipaddress
 import json
@@ -283,6 +284,7 @@ async def options(request: Request) -> Response:
         "features": list(FEATURES), "activations": list(ACTIVATIONS), "inits": list(INITS),
         "solvers": list(SOLVERS), "limits": LIMITS, "defaults": DEFAULTS, "file": file_info,
         "max_upload_bytes": MAX_UPLOAD_BYTES,
+        "glass_box": None if _trace_function() is not None else NO_GLASS_BOX,
     })
 
 
@@ -486,18 +488,27 @@ async def csv_part(request: Request) -> Response:
         "Content-Disposition": f'attachment; filename="playground-{part}.csv"'})
 
 
+NO_GLASS_BOX = ("the glass box needs nnscratch.course.trace, which this version of nnscratch "
+                "does not have")
+
+
+def _trace_function():
+    """``nnscratch.course.trace``, imported when first asked for; None when absent."""
+    try:
+        return importlib.import_module("nnscratch.course").trace
+    except (ImportError, AttributeError):
+        return None
+
+
 @_api
 async def trace(request: Request) -> Response:
     _, run = _run(request)
     gradient_check = request.query_params.get("gradient_check", "0")
     if gradient_check not in ("0", "1"):
         raise HTTPException(422, "gradient_check must be 0 or 1")
-    try:
-        from .. import course
-        trace_fn = course.trace
-    except (ImportError, AttributeError):
-        return _error(501, "the glass box needs nnscratch.course.trace, which this version of "
-                           "nnscratch does not have")
+    trace_fn = _trace_function()
+    if trace_fn is None:
+        return _error(501, NO_GLASS_BOX)
     check = gradient_check == "1"
     if check:
         params = run.estimator.params_
