@@ -63,7 +63,7 @@ from .data import DATASETS, DEFAULT_NOISE, FEATURES, MULTICLASS, from_dataset, p
 from .export import data_csv, model_file, snippet
 from .sessions import ConflictError, Session, Sessions, TooManySessions
 
-__all__ = ["FileData", "create_app", "load_file", "serve"]
+__all__ = ["BackgroundServer", "FileData", "create_app", "load_file", "serve"]
 
 #: Largest JSON body accepted.
 MAX_JSON_BYTES = 64 * 1024
@@ -681,3 +681,45 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
     if ready is not None:
         ready.set()
     server.run(sockets=[sock])
+
+
+class BackgroundServer:
+    """A playground server running in a thread of this process (tests, benchmarks).
+
+    Parameters
+    ----------
+    app : Starlette
+        From :func:`create_app`.
+    host : str
+    port : int
+        0 picks a free port.
+
+    Attributes
+    ----------
+    url : str
+        ``http://host:port`` (no trailing slash).
+    app : Starlette
+    """
+
+    def __init__(self, app: Starlette, host: str = "127.0.0.1", port: int = 0) -> None:
+        import uvicorn
+
+        self.app = app
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind((host, port))
+        self.url = f"http://{host}:{sock.getsockname()[1]}"
+        self._server = uvicorn.Server(uvicorn.Config(
+            app, log_level="warning", access_log=False, lifespan="on",
+            timeout_graceful_shutdown=1))
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        name="playground-server", daemon=True)
+        self._thread.start()
+        while not self._server.started:
+            if not self._thread.is_alive():
+                raise RuntimeError("the playground server did not start")
+            self._thread.join(0.02)
+
+    def stop(self) -> None:
+        """Shut the server down (its sessions are closed) and wait for its thread."""
+        self._server.should_exit = True
+        self._thread.join(10)

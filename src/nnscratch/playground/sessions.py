@@ -125,7 +125,7 @@ class _Driver(Callback):
         self.run = run
 
     def on_train_begin(self, estimator, logs) -> None:
-        self.run._boundary()
+        self.run._boundary(begin=True)
 
     def on_iteration_end(self, estimator, iteration, logs) -> bool:
         self.run.costs.append(float(logs["cost"]))
@@ -193,7 +193,8 @@ class Run:
 
     def _train(self) -> None:
         try:
-            self.estimator.fit(self.data.X_train, self.data.y_train)
+            with np.errstate(all="ignore"):  # a diverging run ends in one message below
+                self.estimator.fit(self.data.X_train, self.data.y_train)
         except NonFiniteWeightsError as error:
             self._fail(str(error))
         except MemoryError:
@@ -222,12 +223,18 @@ class Run:
         for job in jobs:
             job()
 
-    def _boundary(self) -> bool:
-        """Between two iterations: publish, pause, serve jobs. True stops training."""
+    def _boundary(self, begin: bool = False) -> bool:
+        """Between two iterations: publish, pause, serve jobs. True stops training.
+
+        ``begin``: before the first iteration (no step is used up there).
+        """
         if self._jobs:
             self._serve_jobs()
         n = self.iteration
-        if self.mode == "stepping":
+        if begin:
+            if self.mode != "paused":
+                self._publish()
+        elif self.mode == "stepping":
             with self._cond:
                 self.steps -= 1
                 if self.steps <= 0:
