@@ -249,13 +249,19 @@ class Run:
             self._publish()
             return True
         while self.mode == "paused" and not self.closed:
-            if self.frame_iteration != n:
+            if not self._paused_frame_shown():
                 self._publish()
             with self._cond:
                 while self.mode == "paused" and not self.closed and not self._jobs:
                     self._cond.wait()
             self._serve_jobs()
         return self.closed
+
+    def _paused_frame_shown(self) -> bool:
+        """Whether the last frame shows this iteration, paused."""
+        frame = self.frame
+        return (frame is not None and self.frame_iteration == self.iteration
+                and frame.get("state") == "paused")
 
     def _publish_paced(self) -> None:
         """While playing: wait for the page to take the last frame, then publish."""
@@ -389,7 +395,7 @@ class Run:
         deadline = time.monotonic() + timeout
         with self._cond:
             while not self.finished and not self.closed and not (
-                    self.mode == "paused" and self.frame_iteration == self.iteration):
+                    self.mode == "paused" and self._paused_frame_shown()):
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False

@@ -29,6 +29,8 @@ const state = {
   upload: null,       // {name, plane, n_features} once a CSV was uploaded
   traceTimer: null,
   pictureKey: "",
+  configSeq: 0,
+  pending: Promise.resolve(),
 };
 
 // ------------------------------------------------------------------ messages
@@ -227,10 +229,19 @@ async function startSession(cfg) {
   openStream();
 }
 
-async function applyConfig(cfg) {
+function applyConfig(cfg) {
+  // Controls sent meanwhile wait for it (a value typed, then Play clicked: the change
+  // event comes first, and the new run must be the one that plays).
+  state.pending = sendConfig(cfg);
+  return state.pending;
+}
+
+async function sendConfig(cfg) {
   clearMessage();
+  const seq = ++state.configSeq;
   try {
     const described = await postJSON(`/api/sessions/${state.session}/config`, cfg);
+    if (seq !== state.configSeq) return;  // a newer request is on its way: it wins
     adopt(described);
   } catch (error) {
     showMessage(error.message);  // the form keeps the bad value, marked invalid
@@ -320,6 +331,7 @@ function setPlaying(playing) {
 }
 
 async function control(body) {
+  await state.pending;
   clearMessage();
   try {
     return await postJSON(`/api/sessions/${state.session}/control`, body);
@@ -901,6 +913,7 @@ function setupForm(options) {
         return;
       }
       const layers = readLayers();
+      if (layers.length === n) return;  // nothing changed (a second change event on blur)
       while (layers.length < n) layers.push({units: layers.length ? layers[layers.length - 1].units : 4, activation: layers.length ? layers[layers.length - 1].activation : "tanh"});
       layers.length = n;
       buildLayerRows(layers);
@@ -918,6 +931,7 @@ function setupForm(options) {
     if (file) uploadFile(file);
   });
   $("play").addEventListener("click", async () => {
+    await state.pending;
     const playing = !state.playing;
     setPlaying(playing);
     const result = await control({action: playing ? "play" : "pause", iterations_per_frame: Number($("ipf").value)});
