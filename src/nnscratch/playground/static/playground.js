@@ -216,6 +216,7 @@ function hashToConfig(hash) {
 function updateLink() {
   if (!state.config) return;
   const hash = configToHash(state.config);
+  state.lastHash = hash;
   history.replaceState(null, "", hash);
   $("link").value = location.href;
 }
@@ -558,9 +559,9 @@ function buildNetwork() {
   const nCols = columns.length;
   const xOf = (c) => 60 + (c / Math.max(1, nCols - 1)) * (width - 110);
   const nodes = columns.map((col, c) => col.map((node, j) => {
-    const step = Math.min(44, (height - 30) / Math.max(1, col.length));
-    const y = height / 2 + (j - (col.length - 1) / 2) * step;
-    return {...node, x: xOf(c), y};
+    const step = Math.min(44, (height - 40) / Math.max(1, col.length));
+    const y = 8 + height / 2 + (j - (col.length - 1) / 2) * step;
+    return {...node, x: xOf(c), y, size: Math.max(12, Math.min(34, step - 4))};
   }));
   state.net = {svg, nodes, links: [], units: []};
   for (let c = 1; c < nCols; c++) {
@@ -568,8 +569,8 @@ function buildNetwork() {
     for (const b of nodes[c]) {
       for (const a of nodes[c - 1]) {
         const path = document.createElementNS(svgNS, "line");
-        path.setAttribute("x1", a.x + 17); path.setAttribute("y1", a.y);
-        path.setAttribute("x2", b.x - 17); path.setAttribute("y2", b.y);
+        path.setAttribute("x1", a.x + a.size / 2); path.setAttribute("y1", a.y);
+        path.setAttribute("x2", b.x - b.size / 2); path.setAttribute("y2", b.y);
         path.setAttribute("stroke", "#bbb"); path.setAttribute("stroke-width", "1");
         svg.appendChild(path);
         links.push({path, from: nodes[c - 1].indexOf(a), to: nodes[c].indexOf(b)});
@@ -584,8 +585,9 @@ function buildNetwork() {
         const canvas = document.createElement("canvas");
         canvas.width = 50; canvas.height = 50;
         canvas.className = "unit";
-        canvas.style.left = `${node.x - 17}px`;
-        canvas.style.top = `${node.y - 17}px`;
+        canvas.style.width = canvas.style.height = `${node.size}px`;
+        canvas.style.left = `${node.x - node.size / 2}px`;
+        canvas.style.top = `${node.y - node.size / 2}px`;
         canvas.tabIndex = 0;
         if (c === 0) {
           canvas.setAttribute("aria-label", `input ${node.label}`);
@@ -601,7 +603,7 @@ function buildNetwork() {
         box.appendChild(canvas);
       } else {
         const circle = document.createElementNS(svgNS, "circle");
-        circle.setAttribute("cx", node.x); circle.setAttribute("cy", node.y); circle.setAttribute("r", 12);
+        circle.setAttribute("cx", node.x); circle.setAttribute("cy", node.y); circle.setAttribute("r", Math.max(5, node.size / 2 - 3));
         circle.setAttribute("fill", isOutput ? "#f0f3f7" : "#fff");
         circle.setAttribute("stroke", "#8893a3");
         circle.classList.add("node");
@@ -618,8 +620,9 @@ function buildNetwork() {
         const text = document.createElement("span");
         text.className = "label";
         text.textContent = node.label;
-        text.style.left = `${node.x - 40}px`;
+        text.style.left = `${node.x - node.size / 2 - 4}px`;
         text.style.top = `${node.y - 8}px`;
+        text.style.transform = "translateX(-100%)";
         box.appendChild(text);
       }
     });
@@ -957,6 +960,12 @@ function setupForm(options) {
   });
   $("trace-refresh").addEventListener("click", () => loadTrace(false));
   $("gradcheck").addEventListener("click", () => loadTrace(true));
+  window.addEventListener("hashchange", () => {  // a link pasted into this tab
+    if (location.hash === state.lastHash || !state.session) return;
+    const cfg = {...options.defaults, ...(hashToConfig(location.hash) || {})};
+    writeConfig(cfg);
+    applyConfig(cfg).then(() => control({iterations_per_frame: Number($("ipf").value)}));
+  });
   window.addEventListener("pagehide", () => {
     if (state.session) navigator.sendBeacon(`/api/sessions/${state.session}/close`);
   });
