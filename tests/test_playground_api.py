@@ -237,7 +237,8 @@ def test_a_paused_session_uses_no_cpu(client):
     assert run._thread.is_alive()
 
 
-@pytest.mark.parametrize("config", [{}, SPIRAL], ids=["flower", "spiral-adam-minibatch"])
+@pytest.mark.parametrize("config", [
+    {}, pytest.param(SPIRAL, marks=pytest.mark.slow)], ids=["flower", "spiral-adam-minibatch"])
 def test_the_snippet_and_the_model_file_reproduce_the_run_exactly(client, config, tmp_path):
     sid = new_session(client, config)["session"]
     state = train_a_while(client, sid, until=25, ipf=7)
@@ -297,6 +298,7 @@ def test_the_iteration_limit_bounds_a_run():
                               409, "press reset")
 
 
+@pytest.mark.slow
 def test_a_diverging_run_says_so_and_is_not_stuck(client):
     sid = new_session(client, {"learning_rate": 50, "init": "he", "solver": "momentum",
                                "features": ["x1", "x2", "x1^2", "x2^2", "x1*x2"],
@@ -356,7 +358,8 @@ def test_an_uploaded_csv_trains_and_its_snippet_names_it(client, tmp_path):
     ("data.csv", b"a,b,c\n1,oops,x\n" * 20, "text/csv", 422, "not a number"),
     ("data.csv", b"a,b,c\n" + b"1,2,x\n" * 20, "text/csv", 422, "one class"),
     ("../../etc/passwd.csv", b"a,b,c\n1,2,x\n", "text/csv", 422, None),
-])
+], ids=["too-big", "a-picture", "binary", "wrong-type", "not-numbers", "one-class",
+        "a-path"])
 def test_bad_uploads_are_refused(client, name, body, ctype, status, fragment):
     sid = new_session(client)["session"]
     r = client.post(f"/api/sessions/{sid}/upload", params={"name": name}, content=body,
@@ -450,6 +453,7 @@ def _events(lines, count):
     return out
 
 
+@pytest.mark.slow
 def test_the_stream_sends_every_cost_and_boundary_frames():
     httpx = pytest.importorskip("httpx")
     server = BackgroundServer(create_app())
@@ -524,6 +528,7 @@ def test_two_tabs_train_independently(client):
 # --------------------------------------------------------------------------- --data
 
 
+@pytest.mark.slow
 def test_the_cat_pictures_from_data_give_curves_scores_and_mislabeled_pictures():
     train = shared_file("catvnoncat/train_catvnoncat.h5")
     shared_file("catvnoncat/test_catvnoncat.h5")

@@ -167,6 +167,8 @@ function updateFormState() {
   if (name === "file") plane = state.options.file && state.options.file.plane;
   if (name === "upload") plane = state.upload && state.upload.plane;
   for (const el of document.querySelectorAll("#features input")) el.disabled = !plane;
+  // a --data file with its own test file needs no test part
+  $("test_fraction").disabled = name === "file" && state.options.file && state.options.file.has_test;
 }
 
 // ------------------------------------------------------------------ the URL
@@ -634,12 +636,12 @@ function buildNetwork() {
     title.style.left = `${xOf(c) - 20}px`;
     title.style.top = "0px";
     box.appendChild(title);
-    if (col.more) {
+    if (columns[c].more) {
       const more = document.createElement("span");
       more.className = "label";
-      more.textContent = `+${col.more} more`;
+      more.textContent = `+${columns[c].more} more`;
       more.style.left = `${xOf(c) - 20}px`;
-      more.style.top = `${height - 14}px`;
+      more.style.top = `${height + 2}px`;
       box.appendChild(more);
     }
   });
