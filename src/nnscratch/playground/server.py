@@ -50,7 +50,6 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
@@ -555,6 +554,43 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return _error(500, f"internal error ({type(exc).__name__})")
 
 
+class _HostCheck:
+    """Answer only requests naming an allowed host (no DNS rebinding): 400 otherwise."""
+
+    def __init__(self, app, allowed_hosts: list[str]) -> None:
+        self.app = app
+        self.allowed = {h.lower() for h in allowed_hosts}
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] in ("http", "websocket"):
+            host = ""
+            for key, value in scope.get("headers", []):
+                if key == b"host":
+                    host = value.decode("latin-1").lower()
+            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            if name not in self.allowed:
+                response = _error(400, f"this server answers to {sorted(self.allowed)[0]} only, "
+                                       "not to the host name this request names")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class _Server:
+    """``uvicorn.Server`` that ends the event streams as soon as it is told to stop."""
+
+    @staticmethod
+    def make(app: Starlette, config):
+        import uvicorn
+
+        class Server(uvicorn.Server):
+            def handle_exit(self, sig, frame):
+                app.state.sessions.end_streams()
+                super().handle_exit(sig, frame)
+
+        return Server(config)
+
+
 # --------------------------------------------------------------------------- the app
 
 
@@ -617,7 +653,7 @@ def create_app(file_data: FileData | None = None, *, max_sessions: int = 8,
     ]
     middleware = []
     if allowed_hosts:
-        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts))
+        middleware.append(Middleware(_HostCheck, allowed_hosts=allowed_hosts))
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={HTTPException: _not_found, Exception: _server_error})
     app.state.sessions = sessions
@@ -673,14 +709,18 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
     app = create_app(file_data, allowed_hosts=allowed)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
                             timeout_graceful_shutdown=1)
-    server = uvicorn.Server(config)
+    server = _Server.make(app, config)
     print(url, flush=True)
     print(f"nnscratch playground: serving {url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
     if open_browser:
         threading.Timer(0.5, webbrowser.open, [url]).start()
     if ready is not None:
         ready.set()
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it shut down on: done
+        pass
+    print("nnscratch playground: stopped", file=sys.stderr, flush=True)
 
 
 class BackgroundServer:
@@ -721,5 +761,6 @@ class BackgroundServer:
 
     def stop(self) -> None:
         """Shut the server down (its sessions are closed) and wait for its thread."""
+        self.app.state.sessions.end_streams()
         self._server.should_exit = True
         self._thread.join(10)

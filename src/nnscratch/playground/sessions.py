@@ -609,6 +609,14 @@ class Sessions:
             self.close(session_id)
         return stale
 
+    def end_streams(self) -> None:
+        """End every event stream now (the server is stopping: let its responses finish)."""
+        for session in list(self._sessions.values()):
+            listener = session._listener
+            if listener is not None:
+                listener.stale = True
+                listener.wake()
+
     def close_all(self) -> None:
         for session_id in list(self._sessions):
             self.close(session_id)
