@@ -231,6 +231,7 @@ def test_a_paused_session_uses_no_cpu(client):
     sid = described["session"]
     train_a_while(client, sid, until=50)
     run = client.app.state.sessions.get(sid).run
+    time.sleep(0.1)  # let it reach its wait
     before = _cpu_ticks(run._thread)
     time.sleep(0.5)
     assert _cpu_ticks(run._thread) == before
