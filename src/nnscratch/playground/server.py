@@ -312,7 +312,8 @@ def _state(run) -> dict:
     frame = run.frame or {}
     return {"run": run.generation, "iteration": run.iteration,
             "state": "over" if run.finished else run.mode,
-            "iterations_per_frame": run.iterations_per_frame, "error": run.error,
+            "iterations_per_frame": run.iterations_per_frame, "control": run.control_seq,
+            "error": run.error,
             "message": run.message, "train_accuracy": frame.get("train_accuracy"),
             "test_accuracy": frame.get("test_accuracy"), "test_cost": frame.get("test_cost"),
             "frame_iteration": frame.get("iteration")}

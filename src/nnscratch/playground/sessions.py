@@ -161,6 +161,7 @@ class Run:
         self._cond = threading.Condition()
         self.mode = "paused"          # "paused" | "playing" | "stepping"
         self.steps = 0
+        self.control_seq = 0          # numbers the control requests (frames carry it)
         self.iterations_per_frame = 10
         self.closed = False
         self.finished = False
@@ -328,6 +329,7 @@ class Run:
         frame: dict[str, Any] = {
             "iteration": n,
             "state": self.mode,
+            "control": self.control_seq,
             "train_cost": _finite(self.costs[-1]) if n else None,
             "train_accuracy": train_acc,
             "test_accuracy": test_acc,
@@ -372,6 +374,7 @@ class Run:
     def control(self, action: str | None, iterations_per_frame: int | None) -> None:
         """Play, pause or step once; change the iterations per frame."""
         with self._cond:
+            self.control_seq += 1
             if iterations_per_frame is not None:
                 self.iterations_per_frame = iterations_per_frame
             if action in ("play", "step"):

@@ -31,6 +31,8 @@ const state = {
   pictureKey: "",
   configSeq: 0,
   pending: Promise.resolve(),
+  awaitingControl: 0,
+  controlSeq: 0,
 };
 
 // ------------------------------------------------------------------ messages
@@ -262,6 +264,7 @@ function markInvalid(message) {
 
 function resetCurves(run) {
   state.run = run;
+  state.controlSeq = 0;
   state.costs = [];
   state.metrics = [];
   state.frame = null;
@@ -316,7 +319,9 @@ function onMessage(msg) {
     state.frame = frame;
     if (frame.error) { showMessage(frame.error); setPlaying(false); }
     else if (frame.message) { showMessage(frame.message); setPlaying(false); }
-    if (frame.state === "paused" && state.playing) setPlaying(false);
+    // a frame drawn before our last Play/Pause must not flip the button back
+    const current = !state.awaitingControl && (frame.control ?? 0) >= state.controlSeq;
+    if (current && frame.state === "paused" && state.playing) setPlaying(false);
     if (frame.state === "paused") scheduleTrace(false);
   }
   scheduleDraw();
@@ -336,12 +341,20 @@ function setPlaying(playing) {
 async function control(body) {
   await state.pending;
   clearMessage();
+  state.awaitingControl += 1;
   try {
-    return await postJSON(`/api/sessions/${state.session}/control`, body);
+    const result = await postJSON(`/api/sessions/${state.session}/control`, body);
+    if (result.run === state.run) {
+      state.controlSeq = Math.max(state.controlSeq, result.control);
+      if (body.action) setPlaying(result.state === "playing");
+    }
+    return result;
   } catch (error) {
     showMessage(error.message);
     setPlaying(false);
     return null;
+  } finally {
+    state.awaitingControl -= 1;
   }
 }
 
