@@ -576,3 +576,45 @@ def trace_command(model, data, label_column, no_gradient_check, as_json):
     """
     result = _commands.trace_model(model, data, label_column, not no_gradient_check)
     emit(result.to_dict() if as_json else result, as_json, str)
+
+
+
+# --------------------------------------------------------------------------- playground
+# One self-contained block: it parses the options and calls nnscratch.playground.
+
+
+@cli.command(epilog=examples(
+    "nnscratch playground",
+    "nnscratch playground --port 0 --no-browser",
+    "nnscratch playground --data ../shared/data/catvnoncat/train_catvnoncat.h5",
+))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback lets other machines use "
+                   "the playground (a warning says so).")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--no-browser", is_flag=True, help="Print the URL but do not open a browser.")
+@click.option("--data", "data_file", metavar="FILE", type=click.Path(dir_okay=False),
+              help="A CSV file (label in the last column) or the course's HDF5 file "
+                   "(train_catvnoncat.h5; test_catvnoncat.h5 beside it is the test set), "
+                   "read once at start and offered as the data set 'file'.")
+def playground(host, port, no_browser, data_file):
+    """Train the course's networks live in the browser.
+
+    Starts a local web server and opens its page: pick a data set (the course's flower,
+    moons, circles, xor, blobs, spiral, a CSV file or --data), features, layers,
+    activations and the training settings, and watch the cost, the decision boundary
+    and every hidden unit change as the library's own estimator trains. The page
+    exports the model file (for 'nnscratch predict') and Python code that reproduces
+    the run exactly; its URL holds the whole setup. Ctrl-C stops the server.
+    """
+    try:
+        from .playground.server import serve
+    except ImportError as exc:
+        raise click.ClickException(
+            f"the playground needs Starlette and uvicorn ({exc.name or exc} is missing): "
+            "pip install 'nnscratch[playground]'") from None
+    try:
+        serve(host=host, port=port, open_browser=not no_browser, data=data_file)
+    except OSError as exc:
+        raise click.ClickException(str(exc)) from None

@@ -1,0 +1,220 @@
+"""The playground's settings: what the page may send, checked on the server.
+
+Every value the page sends goes through :func:`check_config` (or :func:`check_control`)
+before anything is built: unknown keys, wrong types and values out of range are refused
+with a :class:`ConfigError` whose message names the setting and the allowed values. The
+limits (:data:`LIMITS`) also bound the memory a session can take.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+from .data import DATASETS, DEFAULT_NOISE, FEATURES, MULTICLASS
+
+__all__ = ["ACTIVATIONS", "DEFAULTS", "INITS", "LIMITS", "SOLVERS", "ConfigError",
+           "check_config", "check_control", "estimator_params"]
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu")
+INITS = ("zeros", "small", "lecun", "he", "glorot")
+SOLVERS = ("gd", "momentum", "rmsprop", "adam")
+
+#: Bounds of the settings (and so of a session's memory).
+LIMITS = {
+    "n_samples": (20, 5000),
+    "noise": (0.0, 3.0),
+    "classes": (2, 6),
+    "test_fraction": (0.1, 0.9),
+    "seed": (0, 2**31 - 1),
+    "hidden_layers": 8,
+    "units": (1, 256),
+    "parameters": 4_000_000,
+    "learning_rate": (1e-6, 100.0),
+    "batch_size": (1, 100_000),
+    "alpha": (0.0, 100.0),
+    "dropout": (0.0, 0.9),
+    "iterations_per_frame": (1, 10_000),
+    "max_iterations": 500_000,
+}
+
+#: What a new page starts with: the course's flower with a (4,) tanh network.
+DEFAULTS: dict[str, Any] = {
+    "dataset": "flower",
+    "n_samples": 400,
+    "noise": 0.2,
+    "classes": 2,
+    "test_fraction": 0.5,
+    "data_seed": 1,
+    "features": ["x1", "x2"],
+    "hidden": [{"units": 4, "activation": "tanh"}],
+    "init": "lecun",
+    "learning_rate": 1.2,
+    "solver": "gd",
+    "batch_size": None,
+    "alpha": 0.0,
+    "dropout": 0.0,
+    "seed": 1,
+}
+
+
+class ConfigError(ValueError):
+    """A setting the page sent is not acceptable; the message says which and why."""
+
+
+def _number(cfg: dict, key: str, low: float, high: float) -> float:
+    value = cfg[key]
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ConfigError(f"{key} must be a number, got {value!r}")
+    if not low <= value <= high:
+        raise ConfigError(f"{key} must be between {low:g} and {high:g}, got {value:g}")
+    return float(value)
+
+
+def _integer(value: Any, key: str, low: int, high: int) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ConfigError(f"{key} must be a whole number, got {value!r}")
+    if not low <= value <= high:
+        raise ConfigError(f"{key} must be between {low:,} and {high:,}, got {value:,}")
+    return int(value)
+
+
+def _choice(value: Any, key: str, choices) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise ConfigError(f"{key} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def check_config(raw: Any, datasets: dict[str, int]) -> dict[str, Any]:
+    """Check the page's settings and fill in the defaults.
+
+    Parameters
+    ----------
+    raw : object
+        The decoded JSON body.
+    datasets : dict
+        The data sets this session may use beyond the built-in ones ("file" for
+        ``--data``, "upload" once a CSV was uploaded), name -> number of features.
+
+    Returns
+    -------
+    dict
+        The settings, every key present, values of the right types.
+
+    Raises
+    ------
+    ConfigError
+    """
+    if not isinstance(raw, dict):
+        raise ConfigError("the settings must be a JSON object")
+    unknown = sorted(set(raw) - set(DEFAULTS))
+    if unknown:
+        raise ConfigError(f"unknown setting {unknown[0]!r}; the settings are "
+                          f"{', '.join(DEFAULTS)}")
+    cfg = {**DEFAULTS, **raw}
+    out: dict[str, Any] = {}
+    out["dataset"] = _choice(cfg["dataset"], "dataset", [*DATASETS, *datasets])
+    out["n_samples"] = _integer(cfg["n_samples"], "n_samples", *LIMITS["n_samples"])
+    if cfg["noise"] is None:
+        cfg["noise"] = DEFAULT_NOISE.get(out["dataset"], 0.2)
+    out["noise"] = _number(cfg, "noise", *LIMITS["noise"])
+    out["classes"] = _integer(cfg["classes"], "classes", *LIMITS["classes"])
+    if out["dataset"] not in MULTICLASS:
+        out["classes"] = 2 if out["dataset"] in DATASETS else out["classes"]
+    out["test_fraction"] = _number(cfg, "test_fraction", *LIMITS["test_fraction"])
+    out["data_seed"] = _integer(cfg["data_seed"], "data_seed", *LIMITS["seed"])
+    features = cfg["features"]
+    if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
+        raise ConfigError("features must be a list of feature names")
+    for name in features:
+        _choice(name, "each feature", list(FEATURES))
+    if not features:
+        raise ConfigError("choose at least one feature")
+    if len(set(features)) != len(features):
+        raise ConfigError("a feature is named twice in features")
+    out["features"] = [f for f in FEATURES if f in features]  # the page's column order
+    hidden = cfg["hidden"]
+    if not isinstance(hidden, list):
+        raise ConfigError("hidden must be a list of layers")
+    if len(hidden) > LIMITS["hidden_layers"]:
+        raise ConfigError(f"at most {LIMITS['hidden_layers']} hidden layers, got {len(hidden)}")
+    layers = []
+    for i, layer in enumerate(hidden, start=1):
+        if not isinstance(layer, dict) or set(layer) != {"units", "activation"}:
+            raise ConfigError(f"hidden layer {i} must be an object with units and activation")
+        layers.append({
+            "units": _integer(layer["units"], f"the units of hidden layer {i}", *LIMITS["units"]),
+            "activation": _choice(layer["activation"], f"the activation of hidden layer {i}",
+                                  ACTIVATIONS),
+        })
+    out["hidden"] = layers
+    out["init"] = _choice(cfg["init"], "init", INITS)
+    out["learning_rate"] = _number(cfg, "learning_rate", *LIMITS["learning_rate"])
+    out["solver"] = _choice(cfg["solver"], "solver", SOLVERS)
+    if cfg["batch_size"] is None or cfg["batch_size"] == "":
+        out["batch_size"] = None
+    else:
+        out["batch_size"] = _integer(cfg["batch_size"], "batch_size", *LIMITS["batch_size"])
+    out["alpha"] = _number(cfg, "alpha", *LIMITS["alpha"])
+    out["dropout"] = _number(cfg, "dropout", *LIMITS["dropout"])
+    out["seed"] = _integer(cfg["seed"], "seed", *LIMITS["seed"])
+    n_in = datasets.get(out["dataset"]) or len(out["features"])
+    sizes = [n_in, *(layer["units"] for layer in layers), max(1, out["classes"])]
+    n_params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+    if n_params > LIMITS["parameters"]:
+        raise ConfigError(f"the network would have {n_params:,} parameters; the playground "
+                          f"takes at most {LIMITS['parameters']:,}: use fewer units")
+    return out
+
+
+def check_control(raw: Any) -> dict[str, Any]:
+    """Check a control request: ``{"action": ..., "iterations_per_frame": n}``.
+
+    Returns
+    -------
+    dict
+        ``action`` (one of "play", "pause", "step", or None) and
+        ``iterations_per_frame`` (int or None).
+    """
+    if not isinstance(raw, dict):
+        raise ConfigError("a control request must be a JSON object")
+    unknown = sorted(set(raw) - {"action", "iterations_per_frame"})
+    if unknown:
+        raise ConfigError(f"unknown control {unknown[0]!r}; use action and "
+                          "iterations_per_frame")
+    action = raw.get("action")
+    if action is not None:
+        _choice(action, "action", ["play", "pause", "step"])
+    ipf = raw.get("iterations_per_frame")
+    if ipf is not None:
+        ipf = _integer(ipf, "iterations_per_frame", *LIMITS["iterations_per_frame"])
+    return {"action": action, "iterations_per_frame": ipf}
+
+
+def estimator_params(cfg: dict[str, Any]) -> dict[str, Any]:
+    """The ``NeuralNetworkClassifier`` arguments of the settings (without ``max_iter``).
+
+    ``algorithm="plain"`` computes the first layer as the seeds' ``W1 @ X`` in every
+    case, so that a run paused at any iteration is exactly a fresh ``fit`` with that
+    ``max_iter``.
+    """
+    hidden = cfg["hidden"]
+    activations = [layer["activation"] for layer in hidden]
+    activation: Any = "relu"
+    if activations:
+        activation = activations[0] if len(set(activations)) == 1 else tuple(activations)
+    return {
+        "hidden_layer_sizes": tuple(layer["units"] for layer in hidden),
+        "activation": activation,
+        "init": cfg["init"],
+        "dropout": cfg["dropout"],
+        "solver": cfg["solver"],
+        "learning_rate": cfg["learning_rate"],
+        "batch_size": cfg["batch_size"],
+        "alpha": cfg["alpha"],
+        "random_state": cfg["seed"],
+        "algorithm": "plain",
+    }

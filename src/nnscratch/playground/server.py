@@ -1,0 +1,767 @@
+"""The playground's web server: Starlette routes, a server-sent event stream, uvicorn.
+
+``create_app`` builds the application; ``serve`` runs it (``nnscratch playground``).
+Every request is answered with JSON; a bad one gets a 4xx status and one line
+``{"error": "..."}``, never a traceback. The server reads no path that a request
+names: the only file it reads is the ``--data`` file, once, at start.
+
+Routes (``SID`` is a session's token)::
+
+    GET  /                              the page
+    GET  /static/...                    its script, style and vendored files
+    GET  /api/options                   data sets, features, limits, defaults
+    POST /api/sessions                  a new session (body: settings) -> its description
+    POST /api/sessions/SID/config       new settings: a new run
+    POST /api/sessions/SID/control      {"action": "play"|"pause"|"step", "iterations_per_frame": n}
+    POST /api/sessions/SID/upload       a CSV file (body), ?name=file.csv
+    POST /api/sessions/SID/close        free the session now
+    GET  /api/sessions/SID/stream       server-sent events: costs and frames
+    GET  /api/sessions/SID/state        iteration, state, the last frame's scores
+    GET  /api/sessions/SID/costs        every iteration's train cost
+    GET  /api/sessions/SID/model        the model file (nnscratch predict reads it)
+    GET  /api/sessions/SID/snippet      Python code reproducing the run
+    GET  /api/sessions/SID/data.csv     ?part=train|test, the model's feature columns
+    GET  /api/sessions/SID/trace        the glass box (nnscratch.course.trace)
+    GET  /api/sessions/SID/pictures/PART/I   a picture of the data (image data)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import importlib
+import io
+import ipaddress
+import json
+import re
+import socket
+import sys
+import tempfile
+import threading
+import webbrowser
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..datasets import Dataset, DatasetError, load_train_test
+from .config import (ACTIVATIONS, DEFAULTS, INITS, LIMITS, SOLVERS, ConfigError,
+                     check_config, check_control)
+from .data import DATASETS, DEFAULT_NOISE, FEATURES, MULTICLASS, from_dataset, playground_data
+from .export import data_csv, model_file, snippet
+from .sessions import ConflictError, Session, Sessions, TooManySessions
+
+__all__ = ["BackgroundServer", "FileData", "create_app", "load_file", "serve"]
+
+#: Largest JSON body accepted.
+MAX_JSON_BYTES = 64 * 1024
+#: Largest CSV upload, and its most rows and columns.
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_UPLOAD_ROWS = 20_000
+MAX_UPLOAD_COLUMNS = 200
+#: Largest network (in parameters) offered a gradient check in the glass box.
+MAX_GRADIENT_CHECK_PARAMETERS = 20_000
+#: Seconds between keep-alive comments on an idle stream.
+KEEPALIVE = 5.0
+
+STATIC = resources.files("nnscratch.playground") / "static"
+_UPLOAD_TYPES = ("text/csv", "text/plain", "application/csv", "application/vnd.ms-excel",
+                 "application/octet-stream")
+
+
+@dataclass
+class FileData:
+    """The data of ``--data``, read once when the server starts."""
+
+    train: Dataset
+    test: Dataset | None
+    path: str
+    test_path: str | None
+
+    @property
+    def plane(self) -> bool:
+        return self.train.kind == "tabular" and self.train.raw.shape[1] == 2
+
+
+def load_file(path: str) -> FileData:
+    """Read ``--data``: a CSV file, or the course's HDF5 file (with its test file).
+
+    Given ``train_x.h5``, a ``test_x.h5`` beside it is the test set; otherwise part of
+    the data is held out.
+
+    Raises
+    ------
+    DatasetError
+    """
+    file = Path(path)
+    suffix = file.suffix.lower()
+    if suffix not in (".csv", ".h5", ".hdf5"):
+        raise DatasetError(f"{path}: the playground reads a .csv file or the course's .h5 "
+                           "file (e.g. train_catvnoncat.h5)")
+    test_path = None
+    if suffix != ".csv" and file.name.lower().startswith("train"):
+        candidate = file.with_name("test" + file.name[len("train"):])
+        if candidate.is_file():
+            test_path = str(candidate.resolve())
+    train, test = load_train_test(str(file), test_path)
+    if len(np.unique(train.y)) < 2:
+        raise DatasetError(f"{path}: holds only one class; a classifier needs two or more")
+    return FileData(train, test, str(file.resolve()), test_path)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": " ".join(str(message).split())}, status_code=status)
+
+
+def _api(endpoint):
+    """Turn the playground's errors into one-line JSON answers with a 4xx status."""
+    @functools.wraps(endpoint)
+    async def wrapper(request: Request):
+        try:
+            return await endpoint(request)
+        except (ConfigError, DatasetError) as error:
+            return _error(422, str(error))
+        except ConflictError as error:
+            return _error(409, str(error))
+        except TooManySessions as error:
+            return _error(429, str(error))
+        except HTTPException as error:
+            return _error(error.status_code, error.detail)
+        except MemoryError:
+            return _error(503, "out of memory: use fewer units or less data")
+        except Exception as error:  # noqa: BLE001 - one line, never a traceback
+            return _error(500, f"internal error ({type(error).__name__}: {error})")
+    return wrapper
+
+
+async def _json_body(request: Request) -> Any:
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > MAX_JSON_BYTES):
+        raise HTTPException(413, f"the request body is larger than {MAX_JSON_BYTES} bytes")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_JSON_BYTES:
+            raise HTTPException(413, f"the request body is larger than {MAX_JSON_BYTES} bytes")
+    if not body:
+        return {}
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise HTTPException(400, f"the request body is not valid JSON ({error})") from None
+
+
+def _session(request: Request) -> Session:
+    session = request.app.state.sessions.get(request.path_params["sid"])
+    if session is None:
+        raise HTTPException(404, "no such session (it was closed, or the server restarted); "
+                                 "reload the page")
+    return session
+
+
+def _run(request: Request):
+    session = _session(request)
+    if session.run is None:
+        raise HTTPException(409, "this session has no run yet; send its settings first")
+    return session, session.run
+
+
+def _extra_datasets(app, session: Session | None) -> dict[str, int]:
+    out = {}
+    file_data: FileData | None = app.state.file_data
+    if file_data is not None:
+        out["file"] = 0 if file_data.plane else file_data.train.n_features
+    if session is not None and session.upload is not None:
+        out["upload"] = 0 if session.upload.raw.shape[1] == 2 else session.upload.n_features
+    return out
+
+
+def _build_data(app, session: Session, cfg: dict):
+    name = cfg["dataset"]
+    if name in DATASETS:
+        return playground_data(name, n_samples=cfg["n_samples"], noise=cfg["noise"],
+                               classes=cfg["classes"], seed=cfg["data_seed"],
+                               test_fraction=cfg["test_fraction"], features=cfg["features"])
+    if name == "file":
+        file_data: FileData = app.state.file_data
+        return from_dataset(file_data.train, file_data.test, test_fraction=cfg["test_fraction"],
+                            seed=cfg["data_seed"], features=cfg["features"])
+    return from_dataset(session.upload, test_fraction=cfg["test_fraction"],
+                        seed=cfg["data_seed"], features=cfg["features"])
+
+
+def _source(app, session: Session, cfg: dict) -> dict:
+    if cfg["dataset"] in DATASETS:
+        return {"kind": "builtin"}
+    if cfg["dataset"] == "file":
+        file_data: FileData = app.state.file_data
+        return {"kind": "file", "path": file_data.path, "test_path": file_data.test_path}
+    return {"kind": "file", "path": session.upload_name,
+            "note": f"{session.upload_name}: the CSV file you uploaded (give its path)"}
+
+
+def _describe(session: Session) -> dict:
+    run = session.run
+    data = run.data
+    kind = "plane" if data.plane else ("images" if data.raw_train.ndim == 4 else "table")
+    n_out = 1 if len(data.class_names) == 2 else len(data.class_names)
+    described: dict[str, Any] = {
+        "session": session.id,
+        "run": run.generation,
+        "config": run.config,
+        "iterations_per_frame": run.iterations_per_frame,
+        "max_iterations": run.max_iterations,
+        "data": {
+            "kind": kind,
+            "class_names": data.class_names,
+            "feature_names": data.feature_names[:24],
+            "n_features": len(data.feature_names),
+            "n_train": int(len(data.y_train)),
+            "n_test": int(len(data.y_test)),
+        },
+        "network": {
+            "sizes": [len(data.feature_names), *(l["units"] for l in run.config["hidden"]),
+                      n_out],
+            "activations": run.activations,
+            "output": "sigmoid" if n_out == 1 else "softmax",
+        },
+    }
+    if data.plane:
+        described["data"]["extent"] = run._grid["extent"]
+        described["data"]["train"] = [[round(float(a), 5), round(float(b), 5), int(c)]
+                                      for (a, b), c in zip(data.raw_train, data.y_train)]
+        described["data"]["test"] = [[round(float(a), 5), round(float(b), 5), int(c)]
+                                     for (a, b), c in zip(data.raw_test, data.y_test)]
+    return described
+
+
+def _start_run(request: Request, session: Session, raw: Any) -> dict:
+    app = request.app
+    cfg = check_config(raw, _extra_datasets(app, session))
+    if cfg["dataset"] == "file" and app.state.file_data is None:
+        raise ConfigError("no --data file was given to the server")
+    ipf = session.run.iterations_per_frame if session.run is not None else None
+    data = _build_data(app, session, cfg)
+    run = session.start(cfg, data, max_iterations=app.state.max_iterations)
+    if ipf is not None:
+        run.iterations_per_frame = ipf
+    run.source = _source(app, session, cfg)
+    return _describe(session)
+
+
+# --------------------------------------------------------------------------- endpoints
+
+
+async def index(request: Request) -> Response:
+    return FileResponse(str(STATIC / "index.html"), media_type="text/html")
+
+
+@_api
+async def options(request: Request) -> Response:
+    file_data: FileData | None = request.app.state.file_data
+    file_info = None
+    if file_data is not None:
+        file_info = {"name": Path(file_data.path).name, "plane": file_data.plane,
+                     "kind": file_data.train.kind, "n_samples": file_data.train.n_samples,
+                     "has_test": file_data.test is not None}
+    return JSONResponse({
+        "datasets": DATASETS, "multiclass": list(MULTICLASS), "default_noise": DEFAULT_NOISE,
+        "features": list(FEATURES), "activations": list(ACTIVATIONS), "inits": list(INITS),
+        "solvers": list(SOLVERS), "limits": LIMITS, "defaults": DEFAULTS, "file": file_info,
+        "max_upload_bytes": MAX_UPLOAD_BYTES,
+        "glass_box": None if _trace_function() is not None else NO_GLASS_BOX,
+    })
+
+
+@_api
+async def create_session(request: Request) -> Response:
+    raw = await _json_body(request)
+    sessions: Sessions = request.app.state.sessions
+    check_config(raw, _extra_datasets(request.app, None))  # refuse before taking a slot
+    session = sessions.new()
+    try:
+        described = await run_in_threadpool(_start_run, request, session, raw)
+    except BaseException:
+        sessions.close(session.id)
+        raise
+    return JSONResponse(described, status_code=201)
+
+
+@_api
+async def configure(request: Request) -> Response:
+    session = _session(request)
+    raw = await _json_body(request)
+    return JSONResponse(await run_in_threadpool(_start_run, request, session, raw))
+
+
+def _state(run) -> dict:
+    frame = run.frame or {}
+    return {"run": run.generation, "iteration": run.iteration,
+            "state": "over" if run.finished else run.mode,
+            "iterations_per_frame": run.iterations_per_frame, "control": run.control_seq,
+            "error": run.error,
+            "message": run.message, "train_accuracy": frame.get("train_accuracy"),
+            "test_accuracy": frame.get("test_accuracy"), "test_cost": frame.get("test_cost"),
+            "frame_iteration": frame.get("iteration")}
+
+
+@_api
+async def control(request: Request) -> Response:
+    _, run = _run(request)
+    cmd = check_control(await _json_body(request))
+    run.control(cmd["action"], cmd["iterations_per_frame"])
+    if cmd["action"] in ("step", "pause"):
+        await run_in_threadpool(run.wait_paused, 30.0)
+    return JSONResponse(_state(run))
+
+
+@_api
+async def state(request: Request) -> Response:
+    _, run = _run(request)
+    return JSONResponse(_state(run))
+
+
+@_api
+async def costs(request: Request) -> Response:
+    _, run = _run(request)
+    values = run.costs.tolist()
+    return JSONResponse({"run": run.generation, "iteration": len(values), "costs": values})
+
+
+@_api
+async def close(request: Request) -> Response:
+    closed = await run_in_threadpool(request.app.state.sessions.close, request.path_params["sid"])
+    return JSONResponse({"closed": closed})
+
+
+@_api
+async def upload(request: Request) -> Response:
+    session = _session(request)
+    name = Path(request.query_params.get("name", "upload.csv")).name
+    if not re.fullmatch(r"[\w. ()+-]{1,100}", name) or not name.lower().endswith(".csv"):
+        raise HTTPException(415, "upload a .csv file (a name of letters, digits, ._-)")
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype and ctype not in _UPLOAD_TYPES:
+        raise HTTPException(415, f"upload a CSV file (text/csv), not {ctype}")
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > MAX_UPLOAD_BYTES):
+        raise HTTPException(413, f"the file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_UPLOAD_BYTES:
+            raise HTTPException(413, f"the file is larger than "
+                                     f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB")
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise HTTPException(415, "the file is not a text CSV file (UTF-8)") from None
+    if "\x00" in text or not text.strip():
+        raise HTTPException(415, "the file is not a text CSV file")
+    lines = text.count("\n") + 1
+    if lines > MAX_UPLOAD_ROWS + 2:
+        raise HTTPException(413, f"the file has more than {MAX_UPLOAD_ROWS:,} rows")
+    first = text.lstrip().split("\n", 1)[0]
+    if first.count(",") + 1 > MAX_UPLOAD_COLUMNS:
+        raise HTTPException(413, f"the file has more than {MAX_UPLOAD_COLUMNS} columns")
+    data = await run_in_threadpool(_read_upload, text, name)
+    n_classes = len(np.unique(data.y))
+    if n_classes < 2:
+        raise DatasetError(f"{name}: holds only one class; a classifier needs two or more")
+    if data.n_samples < 10:
+        raise DatasetError(f"{name}: has {data.n_samples} rows; give at least 10")
+    session.upload, session.upload_name = data, name
+    return JSONResponse({"dataset": "upload", "name": name, "n_samples": data.n_samples,
+                         "n_features": int(data.raw.shape[1]), "class_names": data.class_names,
+                         "plane": bool(data.raw.shape[1] == 2)})
+
+
+def _read_upload(text: str, name: str) -> Dataset:
+    from ..datasets import load_dataset
+
+    with tempfile.TemporaryDirectory(prefix="nnscratch-upload-") as folder:
+        path = Path(folder) / "upload.csv"
+        path.write_text(text, encoding="utf-8")
+        try:
+            return load_dataset(path)
+        except DatasetError as error:
+            raise DatasetError(str(error).replace(str(path), name)) from None
+
+
+async def stream(request: Request) -> Response:
+    try:
+        session = _session(request)
+    except HTTPException as error:
+        return _error(error.status_code, error.detail)
+    listener = _Listener(asyncio.get_running_loop())
+    session.attach(listener)
+
+    async def events():
+        generation, sent_cost, sent_frame = None, 0, 0
+        try:
+            yield "retry: 1000\n\n"
+            while not listener.stale:
+                try:
+                    await asyncio.wait_for(listener.event.wait(), KEEPALIVE)
+                except asyncio.TimeoutError:
+                    yield ": keep-alive\n\n"
+                    continue
+                listener.event.clear()
+                run = session.run
+                if run is None or listener.stale:
+                    continue
+                first = run.generation != generation
+                if first:
+                    generation, sent_cost, sent_frame = run.generation, 0, 0
+                message, sent_cost, sent_frame = run.take(sent_cost, sent_frame)
+                if first:
+                    message["metrics"] = list(run.metrics)
+                yield f"data: {json.dumps(message, allow_nan=False)}\n\n"
+        finally:
+            session.detach(listener)
+
+    return StreamingResponse(events(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+class _Listener:
+    """A stream's wake-up call, safe to ring from the training thread."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.event = asyncio.Event()
+        self.stale = False
+
+    def wake(self) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody listens
+            self.loop.call_soon_threadsafe(self.event.set)
+
+
+@_api
+async def model(request: Request) -> Response:
+    session, run = _run(request)
+    est = await run_in_threadpool(run.snapshot)
+    frame = run.frame or {}
+    training = {"source": "nnscratch playground", "data": run.config["dataset"],
+                "n_samples": int(len(run.data.y_train)), "iterations": int(est.n_iter_),
+                "train_accuracy": frame.get("train_accuracy"),
+                "test_accuracy": frame.get("test_accuracy")}
+    blob = await run_in_threadpool(model_file, est, run.data, training)
+    filename = f"playground-{run.config['dataset']}-{est.n_iter_}.npz"
+    return Response(blob, media_type="application/octet-stream",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@_api
+async def code(request: Request) -> Response:
+    _, run = _run(request)
+    n = run.iteration
+    if n == 0:
+        raise ConflictError("train at least one iteration first")
+    return Response(snippet(run.config, run.source, n), media_type="text/x-python")
+
+
+@_api
+async def csv_part(request: Request) -> Response:
+    _, run = _run(request)
+    part = request.query_params.get("part", "test")
+    if part not in ("train", "test"):
+        raise HTTPException(422, "part must be train or test")
+    if run.data.raw_train.ndim == 4:
+        raise ConflictError("these data are pictures: nnscratch predict takes the picture files")
+    text = await run_in_threadpool(data_csv, run.data, part)
+    return Response(text, media_type="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="playground-{part}.csv"'})
+
+
+NO_GLASS_BOX = ("the glass box needs nnscratch.course.trace, which this version of nnscratch "
+                "does not have")
+
+
+def _trace_function():
+    """``nnscratch.course.trace``, imported when first asked for; None when absent."""
+    try:
+        return importlib.import_module("nnscratch.course").trace
+    except (ImportError, AttributeError):
+        return None
+
+
+@_api
+async def trace(request: Request) -> Response:
+    _, run = _run(request)
+    gradient_check = request.query_params.get("gradient_check", "0")
+    if gradient_check not in ("0", "1"):
+        raise HTTPException(422, "gradient_check must be 0 or 1")
+    trace_fn = _trace_function()
+    if trace_fn is None:
+        return _error(501, NO_GLASS_BOX)
+    check = gradient_check == "1"
+    if check:
+        params = run.estimator.params_
+        n_params = sum(v.size for v in params.values())
+        if n_params > MAX_GRADIENT_CHECK_PARAMETERS:
+            raise ConflictError(f"the gradient check is offered for networks of at most "
+                                f"{MAX_GRADIENT_CHECK_PARAMETERS:,} parameters; this one has "
+                                f"{n_params:,}")
+    data = run.data
+
+    def compute():
+        return trace_fn(run.estimator, data.X_train, data.y_train,
+                        gradient_check=check).to_dict()
+
+    result = await run_in_threadpool(run.call, compute)
+    result = {"iteration": run.iteration, **result}
+    return Response(json.dumps(result, allow_nan=False), media_type="application/json")
+
+
+@_api
+async def picture(request: Request) -> Response:
+    _, run = _run(request)
+    part = request.path_params["part"]
+    if part not in ("train", "test"):
+        raise HTTPException(404, "part must be train or test")
+    raw = run.data.raw_train if part == "train" else run.data.raw_test
+    if raw.ndim != 4:
+        raise HTTPException(404, "these data have no pictures")
+    index = request.path_params["index"]
+    if not 0 <= index < len(raw):
+        raise HTTPException(404, f"no picture {index}: there are {len(raw)}")
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(raw[index])).save(out, format="PNG")
+    return Response(out.getvalue(), media_type="image/png")
+
+
+async def _not_found(request: Request, exc: HTTPException) -> Response:
+    return _error(exc.status_code, exc.detail)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    return _error(500, f"internal error ({type(exc).__name__})")
+
+
+class _HostCheck:
+    """Answer only requests naming an allowed host (no DNS rebinding): 400 otherwise."""
+
+    def __init__(self, app, allowed_hosts: list[str]) -> None:
+        self.app = app
+        self.allowed = {h.lower() for h in allowed_hosts}
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] in ("http", "websocket"):
+            host = ""
+            for key, value in scope.get("headers", []):
+                if key == b"host":
+                    host = value.decode("latin-1").lower()
+            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            if name not in self.allowed:
+                response = _error(400, f"this server answers to {sorted(self.allowed)[0]} only, "
+                                       "not to the host name this request names")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class _Server:
+    """``uvicorn.Server`` that ends the event streams as soon as it is told to stop."""
+
+    @staticmethod
+    def make(app: Starlette, config):
+        import uvicorn
+
+        class Server(uvicorn.Server):
+            def handle_exit(self, sig, frame):
+                app.state.sessions.end_streams()
+                super().handle_exit(sig, frame)
+
+        return Server(config)
+
+
+# --------------------------------------------------------------------------- the app
+
+
+def create_app(file_data: FileData | None = None, *, max_sessions: int = 8,
+               grace: float = 10.0, max_iterations: int = LIMITS["max_iterations"],
+               allowed_hosts: list[str] | None = None) -> Starlette:
+    """The playground's ASGI application.
+
+    Parameters
+    ----------
+    file_data : FileData, optional
+        The ``--data`` file, already read.
+    max_sessions : int
+        Sessions (tabs) served at once.
+    grace : float
+        Seconds a session lives on without its event stream (a closed tab).
+    max_iterations : int
+        Iterations of one run, at most (bounds a session's memory).
+    allowed_hosts : list of str, optional
+        Host names the server answers to (refuses DNS-rebinding pages).
+
+    Returns
+    -------
+    Starlette
+    """
+    sessions = Sessions(max_sessions=max_sessions, grace=grace)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        async def reaper():
+            while True:
+                await asyncio.sleep(min(1.0, grace / 2))
+                await run_in_threadpool(sessions.reap)
+
+        task = asyncio.create_task(reaper())
+        try:
+            yield
+        finally:
+            task.cancel()
+            await run_in_threadpool(sessions.close_all)
+
+    sid = "/api/sessions/{sid}"
+    routes = [
+        Route("/", index),
+        Route("/api/options", options),
+        Route("/api/sessions", create_session, methods=["POST"]),
+        Route(f"{sid}/config", configure, methods=["POST"]),
+        Route(f"{sid}/control", control, methods=["POST"]),
+        Route(f"{sid}/upload", upload, methods=["POST"]),
+        Route(f"{sid}/close", close, methods=["POST"]),
+        Route(f"{sid}/stream", stream),
+        Route(f"{sid}/state", state),
+        Route(f"{sid}/costs", costs),
+        Route(f"{sid}/model", model),
+        Route(f"{sid}/snippet", code),
+        Route(f"{sid}/data.csv", csv_part),
+        Route(f"{sid}/trace", trace),
+        Route(sid + "/pictures/{part}/{index:int}", picture),
+        Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
+    ]
+    middleware = []
+    if allowed_hosts:
+        middleware.append(Middleware(_HostCheck, allowed_hosts=allowed_hosts))
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers={HTTPException: _not_found, Exception: _server_error})
+    app.state.sessions = sessions
+    app.state.file_data = file_data
+    app.state.max_iterations = max_iterations
+    return app
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = True,
+          data: str | None = None, ready: threading.Event | None = None) -> None:
+    """Run the playground until Ctrl-C: ``nnscratch playground``.
+
+    Prints the URL on stdout and what it does on stderr.
+
+    Raises
+    ------
+    DatasetError
+        ``data`` cannot be read.
+    OSError
+        The address cannot be listened on (message in one line).
+    """
+    import uvicorn
+
+    file_data = load_file(data) if data else None
+    loopback = is_loopback(host)
+    if not loopback:
+        print(f"nnscratch playground: warning: listening on {host}, not on loopback: anyone "
+              "who can reach this port can use the playground and its CPU (it has no "
+              "login); leave out --host to listen on 127.0.0.1 only", file=sys.stderr)
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as error:
+        sock.close()
+        raise OSError(f"cannot listen on {host}:{port} ({error.strerror or error}); "
+                      "choose another --port (0 picks a free one)") from None
+    port = sock.getsockname()[1]
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/"
+    allowed = ["127.0.0.1", "localhost", "::1", "[::1]", host] if loopback else None
+    app = create_app(file_data, allowed_hosts=allowed)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
+                            timeout_graceful_shutdown=1)
+    server = _Server.make(app, config)
+    print(url, flush=True)
+    print(f"nnscratch playground: serving {url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    if open_browser:
+        threading.Timer(0.5, webbrowser.open, [url]).start()
+    if ready is not None:
+        ready.set()
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it shut down on: done
+        pass
+    print("nnscratch playground: stopped", file=sys.stderr, flush=True)
+
+
+class BackgroundServer:
+    """A playground server running in a thread of this process (tests, benchmarks).
+
+    Parameters
+    ----------
+    app : Starlette
+        From :func:`create_app`.
+    host : str
+    port : int
+        0 picks a free port.
+
+    Attributes
+    ----------
+    url : str
+        ``http://host:port`` (no trailing slash).
+    app : Starlette
+    """
+
+    def __init__(self, app: Starlette, host: str = "127.0.0.1", port: int = 0) -> None:
+        import uvicorn
+
+        self.app = app
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind((host, port))
+        self.url = f"http://{host}:{sock.getsockname()[1]}"
+        self._server = uvicorn.Server(uvicorn.Config(
+            app, log_level="warning", access_log=False, lifespan="on",
+            timeout_graceful_shutdown=1))
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        name="playground-server", daemon=True)
+        self._thread.start()
+        while not self._server.started:
+            if not self._thread.is_alive():
+                raise RuntimeError("the playground server did not start")
+            self._thread.join(0.02)
+
+    def stop(self) -> None:
+        """Shut the server down (its sessions are closed) and wait for its thread."""
+        self.app.state.sessions.end_streams()
+        self._server.should_exit = True
+        self._thread.join(10)

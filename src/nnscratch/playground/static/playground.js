@@ -1,0 +1,1015 @@
+// The nnscratch playground's page: settings in, frames out. The training runs on the
+// server (the library's own estimator); this script only draws what it streams.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const COLORS = ["#d9534f", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"];
+const FEATURE_LABELS = {
+  "x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1*x2": "x₁x₂",
+  "sin(x1)": "sin x₁", "sin(x2)": "sin x₂",
+};
+const FEATURE_FN = {
+  "x1": (a, b) => a, "x2": (a, b) => b, "x1^2": (a, b) => a * a, "x2^2": (a, b) => b * b,
+  "x1*x2": (a, b) => a * b, "sin(x1)": (a, b) => Math.sin(a), "sin(x2)": (a, b) => Math.sin(b),
+};
+const ACTIVATIONS = ["relu", "tanh", "sigmoid", "leaky_relu"];
+
+const state = {
+  options: null,
+  session: null,
+  run: 0,
+  described: null,
+  config: null,
+  costs: [],          // train cost of every iteration
+  metrics: [],        // [iteration, train acc, test acc, test cost]
+  frame: null,
+  drawPending: false,
+  playing: false,
+  source: null,
+  upload: null,       // {name, plane, n_features} once a CSV was uploaded
+  traceTimer: null,
+  pictureKey: "",
+  configSeq: 0,
+  pending: Promise.resolve(),
+  awaitingControl: 0,
+  controlSeq: 0,
+};
+
+// ------------------------------------------------------------------ messages
+
+function showMessage(text) {
+  const box = $("message");
+  box.textContent = text;
+  box.hidden = false;
+}
+
+function clearMessage() {
+  $("message").hidden = true;
+  $("message").textContent = "";
+  for (const el of document.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+}
+
+async function api(path, options = {}) {
+  const response = await fetch(path, options);
+  const type = response.headers.get("content-type") || "";
+  if (!response.ok) {
+    let message = `the server answered ${response.status}`;
+    if (type.includes("json")) {
+      try { message = (await response.json()).error || message; } catch (e) { /* keep */ }
+    }
+    const error = new Error(message);
+    error.status = response.status;
+    throw error;
+  }
+  return response;
+}
+
+async function postJSON(path, body) {
+  const response = await api(path, {
+    method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body),
+  });
+  return response.json();
+}
+
+// ------------------------------------------------------------------ the form
+
+function numberOrRaw(el) {
+  if (el.value === "") return null;
+  const v = Number(el.value);
+  return Number.isFinite(v) ? v : el.value;
+}
+
+function buildLayerRows(layers) {
+  const box = $("layers");
+  box.textContent = "";
+  layers.forEach((layer, i) => {
+    const row = document.createElement("div");
+    row.className = "layer-row";
+    const name = document.createElement("span");
+    name.textContent = `Layer ${i + 1}`;
+    const units = document.createElement("input");
+    units.type = "number"; units.min = "1"; units.max = "256"; units.step = "1";
+    units.id = `units-${i}`; units.value = layer.units;
+    units.setAttribute("aria-label", `Units in hidden layer ${i + 1}`);
+    units.dataset.layer = i;
+    const act = document.createElement("select");
+    act.id = `activation-${i}`;
+    act.setAttribute("aria-label", `Activation of hidden layer ${i + 1}`);
+    for (const a of ACTIVATIONS) {
+      const opt = document.createElement("option");
+      opt.value = a; opt.textContent = a;
+      act.appendChild(opt);
+    }
+    act.value = layer.activation;
+    row.append(name, units, act);
+    box.appendChild(row);
+  });
+}
+
+function readLayers() {
+  const rows = $("layers").querySelectorAll(".layer-row");
+  return Array.from(rows, (row) => {
+    const units = row.querySelector("input");
+    return {units: numberOrRaw(units), activation: row.querySelector("select").value};
+  });
+}
+
+function readConfig() {
+  const features = Array.from(document.querySelectorAll("#features input:checked"),
+                              (el) => el.value);
+  const test = numberOrRaw($("test_fraction"));
+  return {
+    dataset: $("dataset").value,
+    n_samples: numberOrRaw($("n_samples")),
+    noise: numberOrRaw($("noise")),
+    classes: numberOrRaw($("classes")),
+    test_fraction: typeof test === "number" ? Math.round(test) / 100 : test,
+    data_seed: numberOrRaw($("data_seed")),
+    features,
+    hidden: readLayers(),
+    init: $("init").value,
+    learning_rate: numberOrRaw($("learning_rate")),
+    solver: $("solver").value,
+    batch_size: numberOrRaw($("batch_size")),
+    alpha: numberOrRaw($("alpha")),
+    dropout: numberOrRaw($("dropout")),
+    seed: numberOrRaw($("seed")),
+  };
+}
+
+function writeConfig(cfg) {
+  $("dataset").value = cfg.dataset;
+  $("n_samples").value = cfg.n_samples;
+  $("noise").value = cfg.noise;
+  $("classes").value = cfg.classes;
+  $("test_fraction").value = Math.round(cfg.test_fraction * 100);
+  $("data_seed").value = cfg.data_seed;
+  for (const el of document.querySelectorAll("#features input")) {
+    el.checked = cfg.features.includes(el.value);
+  }
+  $("n_layers").value = cfg.hidden.length;
+  buildLayerRows(cfg.hidden);
+  $("init").value = cfg.init;
+  $("learning_rate").value = cfg.learning_rate;
+  $("solver").value = cfg.solver;
+  $("batch_size").value = cfg.batch_size === null ? "" : cfg.batch_size;
+  $("alpha").value = cfg.alpha;
+  $("dropout").value = cfg.dropout;
+  $("seed").value = cfg.seed;
+  updateFormState();
+}
+
+function updateFormState() {
+  const name = $("dataset").value;
+  const multi = state.options && state.options.multiclass.includes(name);
+  $("classes").disabled = !multi;
+  const builtin = state.options && name in state.options.datasets;
+  for (const id of ["noise", "n_samples"]) $(id).disabled = !builtin;
+  let plane = builtin;
+  if (name === "file") plane = state.options.file && state.options.file.plane;
+  if (name === "upload") plane = state.upload && state.upload.plane;
+  for (const el of document.querySelectorAll("#features input")) el.disabled = !plane;
+  // a --data file with its own test file needs no test part
+  $("test_fraction").disabled = name === "file" && state.options.file && state.options.file.has_test;
+}
+
+// ------------------------------------------------------------------ the URL
+
+const URL_KEYS = {
+  dataset: "data", n_samples: "n", noise: "noise", classes: "classes",
+  test_fraction: "test", data_seed: "dseed", init: "init", learning_rate: "lr",
+  solver: "solver", batch_size: "batch", alpha: "l2", dropout: "dropout", seed: "seed",
+};
+
+function configToHash(cfg) {
+  const p = new URLSearchParams();
+  for (const [key, short] of Object.entries(URL_KEYS)) {
+    if (cfg[key] !== null && cfg[key] !== undefined) p.set(short, cfg[key]);
+  }
+  p.set("features", cfg.features.join(","));
+  p.set("layers", cfg.hidden.map((l) => `${l.units}:${l.activation}`).join(","));
+  p.set("ipf", $("ipf").value);
+  return "#" + p.toString();
+}
+
+function hashToConfig(hash) {
+  const p = new URLSearchParams(hash.replace(/^#/, ""));
+  if (![...p.keys()].length) return null;
+  const cfg = {};
+  for (const [key, short] of Object.entries(URL_KEYS)) {
+    if (!p.has(short)) continue;
+    const raw = p.get(short);
+    const textual = ["dataset", "init", "solver"].includes(key);
+    cfg[key] = textual ? raw : (raw === "" ? null : (Number.isFinite(Number(raw)) ? Number(raw) : raw));
+  }
+  if (p.has("features")) cfg.features = p.get("features").split(",").filter((s) => s);
+  if (p.has("layers")) {
+    cfg.hidden = p.get("layers").split(",").filter((s) => s).map((s) => {
+      const [units, activation] = s.split(":");
+      return {units: Number.isFinite(Number(units)) ? Number(units) : units,
+              activation: activation || "relu"};
+    });
+  }
+  if (p.has("ipf")) {
+    const ipf = p.get("ipf");
+    if ([...$("ipf").options].some((o) => o.value === ipf)) $("ipf").value = ipf;
+  }
+  return cfg;
+}
+
+function updateLink() {
+  if (!state.config) return;
+  const hash = configToHash(state.config);
+  state.lastHash = hash;
+  history.replaceState(null, "", hash);
+  $("link").value = location.href;
+}
+
+// ------------------------------------------------------------------ sessions
+
+async function startSession(cfg) {
+  const described = await postJSON("/api/sessions", cfg);
+  state.session = described.session;
+  adopt(described);
+  openStream();
+}
+
+function applyConfig(cfg) {
+  // Controls sent meanwhile wait for it (a value typed, then Play clicked: the change
+  // event comes first, and the new run must be the one that plays).
+  state.pending = sendConfig(cfg);
+  return state.pending;
+}
+
+async function sendConfig(cfg) {
+  clearMessage();
+  const seq = ++state.configSeq;
+  try {
+    const described = await postJSON(`/api/sessions/${state.session}/config`, cfg);
+    if (seq !== state.configSeq) return;  // a newer request is on its way: it wins
+    adopt(described);
+  } catch (error) {
+    showMessage(error.message);  // the form keeps the bad value, marked invalid
+    markInvalid(error.message);
+  }
+}
+
+function markInvalid(message) {
+  const map = [["learning_rate", "learning_rate"], ["batch_size", "batch_size"],
+               ["alpha", "alpha"], ["dropout", "dropout"], ["noise", "noise"],
+               ["n_samples", "n_samples"], ["test_fraction", "test_fraction"],
+               ["data_seed", "data_seed"], ["classes", "classes"]];
+  for (const [key, id] of map) if (message.startsWith(key)) $(id).setAttribute("aria-invalid", "true");
+}
+
+function resetCurves(run) {
+  state.run = run;
+  state.controlSeq = 0;
+  state.costs = [];
+  state.metrics = [];
+  state.frame = null;
+  state.pictureKey = "";
+}
+
+function adopt(described) {
+  if (described.run > state.run) resetCurves(described.run);
+  state.described = described;
+  state.config = described.config;
+  writeConfig(described.config);
+  $("ipf").value = String(described.iterations_per_frame);
+  const net = described.network;
+  $("output-note").textContent = net.output === "sigmoid"
+    ? "Output: one sigmoid unit (two classes)"
+    : `Output: softmax over ${net.sizes[net.sizes.length - 1]} classes`;
+  const kind = described.data.kind;
+  $("plane-view").hidden = kind !== "plane";
+  $("pictures-view").hidden = kind !== "images";
+  $("download-csv").disabled = kind === "images";
+  setPlaying(false);
+  buildNetwork();
+  updateLink();
+  scheduleDraw();
+  scheduleTrace(false);
+}
+
+function openStream() {
+  if (state.stream) state.stream.close();
+  const source = new EventSource(`/api/sessions/${state.session}/stream`);
+  source.onmessage = (event) => onMessage(JSON.parse(event.data));
+  source.onerror = () => { /* EventSource reconnects by itself */ };
+  state.stream = source;
+}
+
+function onMessage(msg) {
+  if (msg.run < state.run) return;
+  if (msg.run > state.run) resetCurves(msg.run);
+  if (msg.metrics) state.metrics = msg.metrics.slice();
+  if (msg.costs_from <= state.costs.length) {
+    const skip = state.costs.length - msg.costs_from;
+    for (let i = skip; i < msg.costs.length; i++) state.costs.push(msg.costs[i]);
+  }
+  const frame = msg.frame;
+  if (frame) {
+    if (!msg.metrics && frame.train_accuracy !== undefined) {
+      const last = state.metrics[state.metrics.length - 1];
+      if (!last || last[0] !== frame.iteration) {
+        state.metrics.push([frame.iteration, frame.train_accuracy, frame.test_accuracy, frame.test_cost]);
+      }
+    }
+    state.frame = frame;
+    if (frame.error) { showMessage(frame.error); setPlaying(false); }
+    else if (frame.message) { showMessage(frame.message); setPlaying(false); }
+    // a frame drawn before our last Play/Pause must not flip the button back
+    const current = !state.awaitingControl && (frame.control ?? 0) >= state.controlSeq;
+    if (current && frame.state === "paused" && state.playing) setPlaying(false);
+    if (frame.state === "paused") scheduleTrace(false);
+  }
+  scheduleDraw();
+}
+
+// ------------------------------------------------------------------ transport
+
+function setPlaying(playing) {
+  state.playing = playing;
+  const button = $("play");
+  button.textContent = playing ? "Pause" : "Play";
+  button.setAttribute("aria-pressed", String(playing));
+  button.classList.toggle("playing", playing);
+  $("run-state").textContent = playing ? "training" : "paused";
+}
+
+async function control(body) {
+  await state.pending;
+  clearMessage();
+  state.awaitingControl += 1;
+  try {
+    const result = await postJSON(`/api/sessions/${state.session}/control`, body);
+    if (result.run === state.run) {
+      state.controlSeq = Math.max(state.controlSeq, result.control);
+      if (body.action) setPlaying(result.state === "playing");
+    }
+    return result;
+  } catch (error) {
+    showMessage(error.message);
+    setPlaying(false);
+    return null;
+  } finally {
+    state.awaitingControl -= 1;
+  }
+}
+
+// ------------------------------------------------------------------ drawing
+
+function scheduleDraw() {
+  if (state.drawPending) return;
+  state.drawPending = true;
+  requestAnimationFrame(() => { state.drawPending = false; draw(); });
+}
+
+function formatNumber(v, digits = 4) {
+  return v === null || v === undefined ? "–" : Number(v).toFixed(digits);
+}
+
+function draw() {
+  const frame = state.frame;
+  const iteration = frame ? frame.iteration : 0;
+  $("iteration").textContent = `iteration ${iteration.toLocaleString("en-US")}`;
+  if (frame) {
+    $("train-cost").textContent = formatNumber(frame.train_cost);
+    $("test-cost").textContent = formatNumber(frame.test_cost);
+    $("train-accuracy").textContent = frame.train_accuracy === undefined ? "–" : `${(100 * frame.train_accuracy).toFixed(1)} %`;
+    $("test-accuracy").textContent = frame.test_accuracy === undefined ? "–" : `${(100 * frame.test_accuracy).toFixed(1)} %`;
+  }
+  drawBoundary();
+  drawCharts();
+  updateNetwork();
+  drawPictures();
+}
+
+function b64bytes(text) {
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function hexRGB(hex) {
+  return [parseInt(hex.slice(1, 3), 16), parseInt(hex.slice(3, 5), 16), parseInt(hex.slice(5, 7), 16)];
+}
+
+function fitCanvas(canvas) {
+  const ratio = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth || canvas.width, h = canvas.clientHeight || canvas.height;
+  if (canvas.width !== Math.round(w * ratio) || canvas.height !== Math.round(h * ratio)) {
+    canvas.width = Math.round(w * ratio);
+    canvas.height = Math.round(h * ratio);
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return [ctx, w, h];
+}
+
+const boundaryImage = document.createElement("canvas");
+boundaryImage.width = 100; boundaryImage.height = 100;
+
+function drawBoundary() {
+  const described = state.described;
+  if (!described || described.data.kind !== "plane") return;
+  const canvas = $("boundary");
+  const [ctx, w, h] = fitCanvas(canvas);
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, w, h);
+  const frame = state.frame;
+  const discrete = $("discretize").checked;
+  if (frame && frame.boundary) {
+    const img = boundaryImage.getContext("2d").createImageData(100, 100);
+    const px = img.data;
+    if (frame.boundary.p) {
+      const p = b64bytes(frame.boundary.p);
+      const c0 = hexRGB(COLORS[0]), c1 = hexRGB(COLORS[1]);
+      for (let i = 0; i < p.length; i++) {
+        let t = p[i] / 255;
+        if (discrete) t = t > 0.5 ? 1 : 0;
+        const c = t >= 0.5 ? c1 : c0;
+        const strength = Math.abs(t - 0.5) * 2 * 0.55;
+        for (let k = 0; k < 3; k++) px[4 * i + k] = Math.round(255 + (c[k] - 255) * strength);
+        px[4 * i + 3] = 255;
+      }
+    } else {
+      const cls = b64bytes(frame.boundary.class), conf = b64bytes(frame.boundary.confidence);
+      const k0 = described.data.class_names.length;
+      for (let i = 0; i < cls.length; i++) {
+        const c = hexRGB(COLORS[cls[i] % COLORS.length]);
+        let strength = discrete ? 0.45 : Math.max(0, (conf[i] / 255 - 1 / k0) / (1 - 1 / k0)) * 0.6;
+        for (let k = 0; k < 3; k++) px[4 * i + k] = Math.round(255 + (c[k] - 255) * strength);
+        px[4 * i + 3] = 255;
+      }
+    }
+    boundaryImage.getContext("2d").putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = !discrete;
+    ctx.drawImage(boundaryImage, 0, 0, w, h);
+  }
+  const [x0, x1, y0, y1] = described.data.extent;
+  const sx = (x) => (x - x0) / (x1 - x0) * w;
+  const sy = (y) => (y1 - y) / (y1 - y0) * h;
+  const point = (p, hollow) => {
+    ctx.beginPath();
+    ctx.arc(sx(p[0]), sy(p[1]), 3.2, 0, 2 * Math.PI);
+    if (hollow) {
+      ctx.fillStyle = "#fff"; ctx.fill();
+      ctx.lineWidth = 2; ctx.strokeStyle = COLORS[p[2] % COLORS.length]; ctx.stroke();
+    } else {
+      ctx.fillStyle = COLORS[p[2] % COLORS.length]; ctx.fill();
+      ctx.lineWidth = 1; ctx.strokeStyle = "#fff"; ctx.stroke();
+    }
+  };
+  for (const p of described.data.train) point(p, false);
+  if ($("show-test").checked) for (const p of described.data.test) point(p, true);
+  ctx.fillStyle = "#333";
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.fillText(`x₁ ${x0.toFixed(1)} … ${x1.toFixed(1)}`, 6, h - 6);
+  ctx.save();
+  ctx.translate(12, h - 80);
+  ctx.rotate(-Math.PI / 2);
+  ctx.fillText(`x₂ ${y0.toFixed(1)} … ${y1.toFixed(1)}`, 0, 0);
+  ctx.restore();
+  const names = described.data.class_names;
+  names.slice(0, 6).forEach((name, i) => {
+    ctx.fillStyle = COLORS[i % COLORS.length];
+    ctx.fillRect(w - 90, 8 + i * 15, 10, 10);
+    ctx.fillStyle = "#333";
+    ctx.fillText(String(name).slice(0, 12), w - 76, 17 + i * 15);
+  });
+}
+
+function drawChart(canvas, series, {yMax = null, yMin = 0, label = ""} = {}) {
+  const [ctx, w, h] = fitCanvas(canvas);
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, w, h);
+  const left = 44, right = 8, top = 16, bottom = 18;
+  const xs = series.flatMap((s) => s.points.length ? [s.points[s.points.length - 1][0]] : []);
+  const xMax = Math.max(1, ...xs);
+  let hi = yMax;
+  if (hi === null) {
+    hi = 0;
+    for (const s of series) for (const p of s.points) if (Number.isFinite(p[1])) hi = Math.max(hi, p[1]);
+    hi = hi > 0 ? hi * 1.05 : 1;
+  }
+  const X = (x) => left + (x / xMax) * (w - left - right);
+  const Y = (y) => top + (1 - (y - yMin) / (hi - yMin)) * (h - top - bottom);
+  ctx.strokeStyle = "#ccd2da"; ctx.lineWidth = 1;
+  ctx.beginPath(); ctx.moveTo(left, top); ctx.lineTo(left, h - bottom); ctx.lineTo(w - right, h - bottom); ctx.stroke();
+  ctx.fillStyle = "#555"; ctx.font = "10px system-ui, sans-serif";
+  ctx.fillText(hi.toFixed(hi < 10 ? 2 : 0), 4, top + 4);
+  ctx.fillText(yMin.toFixed(2), 4, h - bottom);
+  ctx.fillText(`${xMax.toLocaleString("en-US")}`, w - right - 40, h - 4);
+  ctx.fillText(label, left + 4, 11);
+  let lx = left + 4 + ctx.measureText(label).width + 12;
+  for (const s of series) {
+    ctx.strokeStyle = s.color; ctx.lineWidth = 1.6;
+    ctx.beginPath();
+    let started = false;
+    for (const [x, y] of s.points) {
+      if (!Number.isFinite(y)) continue;
+      const py = Math.max(top, Math.min(h - bottom, Y(y)));
+      if (!started) { ctx.moveTo(X(x), py); started = true; } else ctx.lineTo(X(x), py);
+    }
+    ctx.stroke();
+    ctx.fillStyle = s.color;
+    ctx.fillRect(lx, 4, 10, 8);
+    ctx.fillStyle = "#333";
+    ctx.fillText(s.name, lx + 13, 11);
+    lx += ctx.measureText(s.name).width + 26;
+  }
+}
+
+function sampled(values, most = 600) {
+  const n = values.length, step = Math.max(1, Math.floor(n / most)), out = [];
+  for (let i = 0; i < n; i += step) out.push([i, values[i]]);
+  if (n && out[out.length - 1][0] !== n - 1) out.push([n - 1, values[n - 1]]);
+  return out;
+}
+
+function drawCharts() {
+  const metrics = state.metrics;
+  const test = metrics.filter((m) => m[3] !== null).map((m) => [m[0], m[3]]);
+  drawChart($("cost-chart"), [
+    {name: "train", color: "#1f5fbf", points: sampled(state.costs)},
+    {name: "test", color: "#e8772e", points: test},
+  ], {label: "cost"});
+  drawChart($("accuracy-chart"), [
+    {name: "train", color: "#1f5fbf", points: metrics.map((m) => [m[0], m[1]])},
+    {name: "test", color: "#e8772e", points: metrics.map((m) => [m[0], m[2]])},
+  ], {label: "accuracy", yMax: 1, yMin: 0});
+}
+
+// -- the network
+
+function buildNetwork() {
+  const box = $("network");
+  box.textContent = "";
+  const described = state.described;
+  const net = described.network;
+  const width = box.clientWidth || 420, height = box.clientHeight || 380;
+  const svgNS = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(svgNS, "svg");
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("aria-hidden", "true");
+  box.appendChild(svg);
+  const plane = described.data.kind === "plane";
+  const columns = [];
+  const inputs = net.sizes[0];
+  const names = described.data.feature_names;
+  const wideInput = inputs > 16;
+  columns.push(wideInput ? [{label: `${inputs.toLocaleString("en-US")} inputs`}]
+    : names.slice(0, inputs).map((n) => ({label: FEATURE_LABELS[n] || n, feature: described.config.features.includes(n) && plane ? n : null})));
+  for (let l = 1; l < net.sizes.length; l++) {
+    const n = net.sizes[l];
+    const shown = Math.min(n, 16);
+    const col = [];
+    for (let j = 0; j < shown; j++) col.push({layer: l, unit: j});
+    if (n > shown) col.more = n - shown;
+    columns.push(col);
+  }
+  const nCols = columns.length;
+  const xOf = (c) => 60 + (c / Math.max(1, nCols - 1)) * (width - 110);
+  const nodes = columns.map((col, c) => col.map((node, j) => {
+    const step = Math.min(44, (height - 40) / Math.max(1, col.length));
+    const y = 8 + height / 2 + (j - (col.length - 1) / 2) * step;
+    return {...node, x: xOf(c), y, size: Math.max(12, Math.min(34, step - 4))};
+  }));
+  state.net = {svg, nodes, links: [], units: []};
+  for (let c = 1; c < nCols; c++) {
+    const links = [];
+    for (const b of nodes[c]) {
+      for (const a of nodes[c - 1]) {
+        const path = document.createElementNS(svgNS, "line");
+        path.setAttribute("x1", a.x + a.size / 2); path.setAttribute("y1", a.y);
+        path.setAttribute("x2", b.x - b.size / 2); path.setAttribute("y2", b.y);
+        path.setAttribute("stroke", "#bbb"); path.setAttribute("stroke-width", "1");
+        svg.appendChild(path);
+        links.push({path, from: nodes[c - 1].indexOf(a), to: nodes[c].indexOf(b)});
+      }
+    }
+    state.net.links.push(links);
+  }
+  nodes.forEach((col, c) => {
+    col.forEach((node) => {
+      const isOutput = c === nCols - 1;
+      if (c === 0 || (c > 0 && !isOutput && plane)) {
+        const canvas = document.createElement("canvas");
+        canvas.width = 50; canvas.height = 50;
+        canvas.className = "unit";
+        canvas.style.width = canvas.style.height = `${node.size}px`;
+        canvas.style.left = `${node.x - node.size / 2}px`;
+        canvas.style.top = `${node.y - node.size / 2}px`;
+        canvas.tabIndex = 0;
+        if (c === 0) {
+          canvas.setAttribute("aria-label", `input ${node.label}`);
+          canvas.title = node.label;
+          if (node.feature) drawFeature(canvas, node.feature);
+        } else {
+          canvas.setAttribute("aria-label", `hidden layer ${node.layer}, unit ${node.unit + 1}`);
+          canvas.title = `layer ${node.layer}, unit ${node.unit + 1}`;
+          canvas.dataset.layer = node.layer;
+          canvas.dataset.unit = node.unit;
+          state.net.units.push(canvas);
+        }
+        box.appendChild(canvas);
+      } else {
+        const circle = document.createElementNS(svgNS, "circle");
+        circle.setAttribute("cx", node.x); circle.setAttribute("cy", node.y); circle.setAttribute("r", Math.max(5, node.size / 2 - 3));
+        circle.setAttribute("fill", isOutput ? "#f0f3f7" : "#fff");
+        circle.setAttribute("stroke", "#8893a3");
+        circle.classList.add("node");
+        svg.appendChild(circle);
+      }
+      if (c === 0 && (!node.feature)) {
+        const text = document.createElement("span");
+        text.className = "label";
+        text.textContent = node.label;
+        text.style.left = `${node.x - 17}px`;
+        text.style.top = `${node.y + 18}px`;
+        box.appendChild(text);
+      } else if (c === 0) {
+        const text = document.createElement("span");
+        text.className = "label";
+        text.textContent = node.label;
+        text.style.left = `${node.x - node.size / 2 - 4}px`;
+        text.style.top = `${node.y - 8}px`;
+        text.style.transform = "translateX(-100%)";
+        box.appendChild(text);
+      }
+    });
+    const title = document.createElement("span");
+    title.className = "label layer-title";
+    const n = described.network.sizes[c];
+    title.textContent = c === 0 ? "input" : (c === nCols - 1 ? described.network.output
+      : `${n} ${described.network.activations[c - 1]}`);
+    title.style.left = `${xOf(c) - 20}px`;
+    title.style.top = "0px";
+    box.appendChild(title);
+    if (columns[c].more) {
+      const more = document.createElement("span");
+      more.className = "label";
+      more.textContent = `+${columns[c].more} more`;
+      more.style.left = `${xOf(c) - 20}px`;
+      more.style.top = `${height + 2}px`;
+      box.appendChild(more);
+    }
+  });
+  $("network").setAttribute("aria-label",
+    `Network: ${net.sizes.join(" → ")} units; hidden activations ${net.activations.join(", ") || "none"}; ${net.output} output`);
+}
+
+function diverging(v, out, i) {
+  // v in [-1, 1]: orange (negative) - white - blue (positive)
+  const c = v < 0 ? hexRGB("#e8772e") : hexRGB("#1f77b4");
+  const s = Math.min(1, Math.abs(v));
+  out[4 * i] = Math.round(255 + (c[0] - 255) * s);
+  out[4 * i + 1] = Math.round(255 + (c[1] - 255) * s);
+  out[4 * i + 2] = Math.round(255 + (c[2] - 255) * s);
+  out[4 * i + 3] = 255;
+}
+
+function drawFeature(canvas, feature) {
+  const [x0, x1, y0, y1] = state.described.data.extent;
+  const n = 50, values = new Float64Array(n * n);
+  let m = 0;
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      const v = FEATURE_FN[feature](x0 + (x1 - x0) * c / (n - 1), y1 - (y1 - y0) * r / (n - 1));
+      values[r * n + c] = v;
+      m = Math.max(m, Math.abs(v));
+    }
+  }
+  const ctx = canvas.getContext("2d");
+  const img = ctx.createImageData(n, n);
+  for (let i = 0; i < n * n; i++) diverging(m ? values[i] / m : 0, img.data, i);
+  ctx.putImageData(img, 0, 0);
+}
+
+function updateNetwork() {
+  const frame = state.frame;
+  if (!frame || !state.net || !frame.weights) return;
+  state.net.links.forEach((links, l) => {
+    const entry = frame.weights[l];
+    if (!entry) return;
+    let max = 0;
+    const value = (link) => entry.W ? (entry.W[link.to] || [])[link.from] : (link.from === 0 ? (entry.norms || [])[link.to] : undefined);
+    for (const link of links) { const v = value(link); if (v !== undefined) max = Math.max(max, Math.abs(v)); }
+    for (const link of links) {
+      const v = value(link);
+      if (v === undefined) continue;
+      const s = max > 0 ? Math.abs(v) / max : 0;
+      link.path.setAttribute("stroke-width", (0.4 + 4.5 * s).toFixed(2));
+      link.path.setAttribute("stroke", v < 0 ? "#e8772e" : "#1f77b4");
+      link.path.setAttribute("stroke-opacity", (0.25 + 0.75 * s).toFixed(2));
+    }
+  });
+  if (frame.units) {
+    for (const canvas of state.net.units) {
+      const layer = frame.units[canvas.dataset.layer - 1];
+      const data = layer && layer[canvas.dataset.unit];
+      if (!data) continue;
+      const bytes = b64bytes(data);
+      const ctx = canvas.getContext("2d");
+      const img = ctx.createImageData(50, 50);
+      for (let i = 0; i < bytes.length; i++) diverging(bytes[i] / 127.5 - 1, img.data, i);
+      ctx.putImageData(img, 0, 0);
+    }
+  }
+}
+
+function drawPictures() {
+  const frame = state.frame;
+  if (!frame || !frame.mislabeled || !state.described) return;
+  const key = `${state.run}:${frame.mislabeled.map((m) => m.join("-")).join(",")}`;
+  if (key === state.pictureKey) return;
+  state.pictureKey = key;
+  const names = state.described.data.class_names;
+  const box = $("pictures");
+  box.textContent = "";
+  if (!frame.mislabeled.length) {
+    box.textContent = "none: every test picture is labelled right";
+    return;
+  }
+  for (const [index, predicted] of frame.mislabeled) {
+    const fig = document.createElement("figure");
+    const img = document.createElement("img");
+    img.src = `/api/sessions/${state.session}/pictures/test/${index}`;
+    img.alt = `test picture ${index}, predicted ${names[predicted]}`;
+    const cap = document.createElement("figcaption");
+    cap.textContent = `#${index}: said ${names[predicted]}`;
+    fig.append(img, cap);
+    box.appendChild(fig);
+  }
+  if (frame.n_mislabeled > frame.mislabeled.length) {
+    const more = document.createElement("p");
+    more.textContent = `and ${frame.n_mislabeled - frame.mislabeled.length} more`;
+    box.appendChild(more);
+  }
+}
+
+// ------------------------------------------------------------------ the glass box
+
+function scheduleTrace(gradientCheck) {
+  clearTimeout(state.traceTimer);
+  state.traceTimer = setTimeout(() => loadTrace(gradientCheck), 150);
+}
+
+function fmt(v) {
+  if (v === null || v === undefined) return "–";
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e4)) return v.toExponential(2);
+  return v.toFixed(4);
+}
+
+async function loadTrace(gradientCheck) {
+  if (!state.session) return;
+  const box = $("trace");
+  if (state.options.glass_box) {  // the server has no trace: say so without asking
+    box.textContent = "";
+    const p = document.createElement("p");
+    p.className = "error";
+    p.textContent = state.options.glass_box;
+    box.appendChild(p);
+    return;
+  }
+  try {
+    const response = await api(`/api/sessions/${state.session}/trace?gradient_check=${gradientCheck ? 1 : 0}`);
+    renderTrace(await response.json());
+  } catch (error) {
+    box.textContent = "";
+    const p = document.createElement("p");
+    p.className = "error";
+    p.textContent = error.message;
+    box.appendChild(p);
+  }
+}
+
+function renderTrace(trace) {
+  const box = $("trace");
+  box.textContent = "";
+  const head = document.createElement("p");
+  head.textContent = `iteration ${Number(trace.iteration || 0).toLocaleString("en-US")}: cost ${fmt(trace.cost)} on m = ${trace.m} examples, ${trace.output} output, learning rate ${trace.learning_rate ?? "–"}`;
+  box.appendChild(head);
+  for (const layer of trace.layers || []) {
+    const details = document.createElement("details");
+    details.open = true;
+    const summary = document.createElement("summary");
+    summary.textContent = `Layer ${layer.l}: ${layer.units} ${layer.activation} units`;
+    const flag = document.createElement("span");
+    flag.className = `flag ${layer.flag ? (layer.flag === "exploding" ? "bad" : "warn") : "ok"}`;
+    flag.textContent = layer.flag || "healthy";
+    summary.appendChild(flag);
+    details.appendChild(summary);
+    const eqs = document.createElement("div");
+    for (const eq of [...(layer.forward || []), ...(layer.backward || [])]) {
+      const code = document.createElement("code");
+      code.textContent = eq.equation;
+      eqs.appendChild(code);
+    }
+    details.appendChild(eqs);
+    const table = document.createElement("table");
+    const header = table.insertRow();
+    for (const h of ["array", "shape", "mean", "std", "min", "max", "norm"]) {
+      const th = document.createElement("th"); th.textContent = h; header.appendChild(th);
+    }
+    for (const [name, stats] of Object.entries(layer.arrays || {})) {
+      const row = table.insertRow();
+      row.insertCell().textContent = name;
+      row.insertCell().textContent = (stats.shape || []).join(" × ");
+      for (const k of ["mean", "std", "min", "max", "norm"]) row.insertCell().textContent = fmt(stats[k]);
+    }
+    details.appendChild(table);
+    const facts = document.createElement("p");
+    const parts = [`‖dW‖/‖W‖ = ${fmt(layer.grad_ratio)}`];
+    if (layer.dead_fraction !== null && layer.dead_fraction !== undefined) parts.push(`dead units ${(100 * layer.dead_fraction).toFixed(0)} %`);
+    if (layer.saturated_fraction !== null && layer.saturated_fraction !== undefined) parts.push(`saturated ${(100 * layer.saturated_fraction).toFixed(0)} %`);
+    if (layer.message) parts.push(layer.message);
+    facts.textContent = parts.join(" · ");
+    details.appendChild(facts);
+    box.appendChild(details);
+  }
+  const check = trace.gradient_check;
+  if (check) {
+    const p = document.createElement("p");
+    const flag = document.createElement("span");
+    flag.className = `flag ${check.verdict === "fine" ? "ok" : (check.verdict === "bug" ? "bad" : "warn")}`;
+    flag.textContent = check.verdict;
+    p.textContent = `Gradient check: relative difference ${fmt(check.difference)} (fine below ${fmt(check.threshold_fine)}, a bug above ${fmt(check.threshold_bug)})`;
+    p.appendChild(flag);
+    p.id = "gradcheck-result";
+    box.appendChild(p);
+  }
+}
+
+// ------------------------------------------------------------------ reproduce
+
+async function download(path, fallbackName) {
+  clearMessage();
+  try {
+    const response = await api(path);
+    const blob = await response.blob();
+    const disposition = response.headers.get("content-disposition") || "";
+    const match = disposition.match(/filename="([^"]+)"/);
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = match ? match[1] : fallbackName;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  } catch (error) {
+    showMessage(error.message);
+  }
+}
+
+async function showSnippet() {
+  clearMessage();
+  try {
+    const response = await api(`/api/sessions/${state.session}/snippet`);
+    const pre = $("snippet");
+    pre.textContent = await response.text();
+    pre.hidden = false;
+  } catch (error) {
+    showMessage(error.message);
+  }
+}
+
+// ------------------------------------------------------------------ wiring
+
+async function uploadFile(file) {
+  clearMessage();
+  try {
+    const info = await (await api(`/api/sessions/${state.session}/upload?name=${encodeURIComponent(file.name)}`, {
+      method: "POST", headers: {"Content-Type": file.type || "text/csv"}, body: file,
+    })).json();
+    state.upload = info;
+    let opt = [...$("dataset").options].find((o) => o.value === "upload");
+    if (!opt) {
+      opt = document.createElement("option");
+      opt.value = "upload";
+      $("dataset").appendChild(opt);
+    }
+    opt.textContent = `uploaded: ${info.name}`;
+    $("dataset").value = "upload";
+    updateFormState();
+    await applyConfig(readConfig());
+  } catch (error) {
+    showMessage(error.message);
+  }
+}
+
+function setupForm(options) {
+  const select = $("dataset");
+  for (const [name, text] of Object.entries(options.datasets)) {
+    const opt = document.createElement("option");
+    opt.value = name; opt.textContent = name; opt.title = text;
+    select.appendChild(opt);
+  }
+  if (options.file) {
+    const opt = document.createElement("option");
+    opt.value = "file"; opt.textContent = `file: ${options.file.name}`;
+    select.appendChild(opt);
+  }
+  const box = $("features");
+  for (const name of options.features) {
+    const label = document.createElement("label");
+    const input = document.createElement("input");
+    input.type = "checkbox"; input.value = name; input.id = `feature-${name}`;
+    label.append(input, document.createTextNode(FEATURE_LABELS[name] || name));
+    box.appendChild(label);
+  }
+  $("settings").addEventListener("change", (event) => {
+    if (event.target.id === "upload") return;
+    if (event.target.id === "n_layers") {
+      const n = Number($("n_layers").value);
+      if (!Number.isInteger(n) || n < 0 || n > options.limits.hidden_layers) {
+        showMessage(`hidden layers must be a whole number between 0 and ${options.limits.hidden_layers}`);
+        $("n_layers").setAttribute("aria-invalid", "true");
+        return;
+      }
+      const layers = readLayers();
+      if (layers.length === n) return;  // nothing changed (a second change event on blur)
+      while (layers.length < n) layers.push({units: layers.length ? layers[layers.length - 1].units : 4, activation: layers.length ? layers[layers.length - 1].activation : "tanh"});
+      layers.length = n;
+      buildLayerRows(layers);
+    }
+    if (event.target.id === "dataset") {
+      const name = $("dataset").value;
+      if (options.default_noise[name] !== undefined) $("noise").value = options.default_noise[name];
+      updateFormState();
+    }
+    applyConfig(readConfig());
+  });
+  $("settings").addEventListener("submit", (event) => event.preventDefault());
+  $("upload").addEventListener("change", () => {
+    const file = $("upload").files[0];
+    if (file) uploadFile(file);
+  });
+  $("play").addEventListener("click", async () => {
+    await state.pending;
+    const playing = !state.playing;
+    setPlaying(playing);
+    const result = await control({action: playing ? "play" : "pause", iterations_per_frame: Number($("ipf").value)});
+    if (!result) setPlaying(false);
+  });
+  $("step").addEventListener("click", async () => {
+    setPlaying(false);
+    await control({action: "step"});
+  });
+  $("reset").addEventListener("click", () => applyConfig(state.config || readConfig()));
+  $("ipf").addEventListener("change", () => {
+    control({iterations_per_frame: Number($("ipf").value)});
+    updateLink();
+  });
+  $("show-test").addEventListener("change", scheduleDraw);
+  $("discretize").addEventListener("change", scheduleDraw);
+  $("download-model").addEventListener("click", () => download(`/api/sessions/${state.session}/model`, "playground.npz"));
+  $("download-csv").addEventListener("click", () => download(`/api/sessions/${state.session}/data.csv?part=test`, "playground-test.csv"));
+  $("show-snippet").addEventListener("click", showSnippet);
+  $("copy-link").addEventListener("click", async () => {
+    $("link").select();
+    try { await navigator.clipboard.writeText($("link").value); } catch (e) { /* selected: copy by hand */ }
+  });
+  $("trace-refresh").addEventListener("click", () => loadTrace(false));
+  $("gradcheck").addEventListener("click", () => loadTrace(true));
+  window.addEventListener("hashchange", () => {  // a link pasted into this tab
+    if (location.hash === state.lastHash || !state.session) return;
+    const cfg = {...options.defaults, ...(hashToConfig(location.hash) || {})};
+    writeConfig(cfg);
+    applyConfig(cfg).then(() => control({iterations_per_frame: Number($("ipf").value)}));
+  });
+  window.addEventListener("pagehide", () => {
+    if (state.session) navigator.sendBeacon(`/api/sessions/${state.session}/close`);
+  });
+}
+
+async function main() {
+  try {
+    state.options = await (await api("/api/options")).json();
+  } catch (error) {
+    showMessage(`cannot reach the playground's server: ${error.message}`);
+    return;
+  }
+  setupForm(state.options);
+  const defaults = state.options.defaults;
+  const fromUrl = hashToConfig(location.hash);
+  const cfg = {...defaults, ...(fromUrl || {})};
+  writeConfig(cfg);
+  try {
+    await startSession(cfg);
+  } catch (error) {
+    showMessage(error.message);
+    if (fromUrl && error.status === 422) {
+      writeConfig(defaults);
+      try { await startSession(defaults); } catch (e) { showMessage(e.message); }
+    }
+  }
+  if (fromUrl && state.session) {
+    await control({iterations_per_frame: Number($("ipf").value)});
+  }
+}
+
+main();

@@ -1,0 +1,276 @@
+"""The playground in a real browser: headless Chromium driven by Playwright.
+
+Chromium comes from the operating system (Debian's ``chromium`` package) and is
+launched with ``executable_path``; Playwright comes from PyPI. Never ``playwright
+install``: it downloads browsers from a host these machines cannot reach. Without
+either, the tests are skipped with a message naming what is missing.
+
+One server (in a thread of this process) and one browser serve the whole module; each
+test opens its own page (its own session).
+"""
+
+import base64
+import hashlib
+import json
+import re
+import shutil
+import sys
+import types
+
+import numpy as np
+import pytest
+
+pytest.importorskip("starlette", reason="the playground needs starlette "
+                    "(pip install 'nnscratch[playground]')")
+pytest.importorskip("uvicorn", reason="the playground needs uvicorn "
+                    "(pip install 'nnscratch[playground]')")
+sync_api = pytest.importorskip("playwright.sync_api",
+                               reason="the browser tests need Playwright (pip install playwright)")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None:
+    pytest.skip("the browser tests need Chromium: apt-get install -y chromium",
+                allow_module_level=True)
+
+from nnscratch.cli import run as cli_run  # noqa: E402
+from nnscratch.playground.server import BackgroundServer, create_app  # noqa: E402
+
+from test_playground_api import CANNED_TRACE  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def server():
+    app = create_app(max_sessions=16)
+    background = BackgroundServer(app)
+    yield background
+    background.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM,
+                                              args=["--no-sandbox", "--disable-gpu"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page on the playground, loaded, its console watched for errors."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                  accept_downloads=True)
+    tab = context.new_page()
+    tab.console_errors = []
+    tab.on("console", lambda m: tab.console_errors.append(m.text)
+           if m.type in ("error", "warning") else None)
+    tab.on("pageerror", lambda e: tab.console_errors.append(str(e)))
+    tab.set_default_timeout(20_000)
+    tab.goto(server.url + "/")
+    tab.wait_for_selector("#network canvas.unit")
+    tab.wait_for_function("document.getElementById('iteration').textContent === 'iteration 0'")
+    yield tab
+    context.close()
+
+
+def session_of(page):
+    return page.evaluate("state.session")
+
+
+def run_of(server, page):
+    return server.app.state.sessions.get(session_of(page)).run
+
+
+def iteration(page):
+    return int(page.inner_text("#iteration").removeprefix("iteration ").replace(",", ""))
+
+
+def boundary_digest(page):
+    data = page.evaluate("document.getElementById('boundary').toDataURL()")
+    return hashlib.sha256(base64.b64decode(data.split(",", 1)[1])).hexdigest()
+
+
+def play_until(page, n):
+    page.click("#play")
+    page.wait_for_function(
+        f"Number(document.getElementById('iteration').textContent"
+        f".replace(/[^0-9]/g, '')) >= {n}")
+    page.click("#play")  # pause
+    page.wait_for_function("document.getElementById('run-state').textContent === 'paused'")
+    page.wait_for_function("state.frame && state.frame.state === 'paused'")
+
+
+def test_the_page_loads_without_console_errors(page):
+    assert page.inner_text("#iteration") == "iteration 0"
+    assert page.get_attribute("#play", "aria-pressed") == "false"
+    # every form control has a label
+    unlabelled = page.evaluate("""
+        [...document.querySelectorAll('input, select')].filter(el =>
+            !(el.labels && el.labels.length) && !el.getAttribute('aria-label')).map(el => el.id)
+    """)
+    assert unlabelled == []
+    assert page.console_errors == []
+
+
+def test_play_makes_the_cost_fall_and_the_boundary_change(page):
+    page.wait_for_function("state.frame && state.frame.boundary")
+    before = boundary_digest(page)
+    page.select_option("#ipf", "20")
+    play_until(page, 300)
+    costs = page.evaluate("state.costs")
+    assert len(costs) == iteration(page) >= 300
+    assert costs[-1] < 0.8 * costs[0]
+    assert float(page.inner_text("#train-cost")) < costs[0]
+    assert boundary_digest(page) != before
+    assert page.console_errors == []
+
+
+def test_one_step_advances_the_iteration_by_exactly_one(page, server):
+    page.click("#step")
+    page.wait_for_function("document.getElementById('iteration').textContent === 'iteration 1'")
+    page.click("#step")
+    page.wait_for_function("document.getElementById('iteration').textContent === 'iteration 2'")
+    assert run_of(server, page).iteration == 2
+    assert len(page.evaluate("state.costs")) == 2
+
+
+def test_changing_the_layers_redraws_the_network(page):
+    assert page.locator("#network canvas.unit[data-layer]").count() == 4
+    page.fill("#n_layers", "2")
+    page.dispatch_event("#n_layers", "change")
+    page.wait_for_function("state.described.network.sizes.length === 4")
+    assert page.locator("#network canvas.unit[data-layer]").count() == 8
+    page.fill("#units-1", "3")
+    page.dispatch_event("#units-1", "change")
+    page.wait_for_function("state.described.network.sizes.join() === '2,4,3,1'")
+    assert page.locator("#network canvas.unit[data-layer='2']").count() == 3
+    assert "layers=4%3Atanh%2C3%3Atanh" in page.url  # the link follows
+    assert page.console_errors == []
+
+
+def test_a_bad_value_shows_the_message(page, server):
+    page.fill("#units-0", "1000000")
+    page.dispatch_event("#units-0", "change")
+    page.wait_for_selector("#message:not([hidden])")
+    assert "between 1 and 256" in page.inner_text("#message")
+    # the run is untouched and still usable
+    assert page.evaluate("state.described.network.sizes.join()") == "2,4,1"
+    page.fill("#units-0", "5")
+    page.dispatch_event("#units-0", "change")
+    page.wait_for_function("state.described.network.sizes.join() === '2,5,1'")
+    assert page.is_hidden("#message")
+    page.fill("#learning_rate", "-3")
+    page.dispatch_event("#learning_rate", "change")
+    page.wait_for_function("document.getElementById('message').textContent"
+                           ".includes('learning_rate must be between')")
+    assert page.get_attribute("#learning_rate", "aria-invalid") == "true"
+    page.click("#step")
+    page.wait_for_function("document.getElementById('iteration').textContent === 'iteration 1'")
+
+
+def test_the_exported_model_predicts_the_same_labels_through_nnscratch_predict(
+        page, server, tmp_path, capsys):
+    play_until(page, 60)
+    with page.expect_download() as model_download:
+        page.click("#download-model")
+    model = tmp_path / model_download.value.suggested_filename
+    model_download.value.save_as(model)
+    with page.expect_download() as csv_download:
+        page.click("#download-csv")
+    test_csv = tmp_path / "test.csv"
+    csv_download.value.save_as(test_csv)
+    capsys.readouterr()
+    assert cli_run(["predict", str(model), str(test_csv), "--json"]) == 0
+    labels = [row["label"] for row in json.loads(capsys.readouterr().out)]
+    run = run_of(server, page)
+    codes = run.estimator.predict(run.data.X_test)  # paused: the live network
+    assert labels == [run.data.class_names[c] for c in codes]
+    truth = [line.rsplit(",", 1)[1] for line in test_csv.read_text().splitlines()[1:]]
+    accuracy = np.mean(np.array(labels) == np.array(truth))
+    assert page.inner_text("#test-accuracy") == f"{100 * accuracy:.1f} %"
+
+
+def test_the_snippet_run_gives_the_same_costs(page):
+    page.select_option("#solver", "adam")
+    page.wait_for_function("state.config.solver === 'adam'")
+    page.fill("#learning_rate", "0.05")
+    page.dispatch_event("#learning_rate", "change")
+    page.wait_for_function("state.config.learning_rate === 0.05")
+    play_until(page, 40)
+    page.click("#show-snippet")
+    page.wait_for_selector("#snippet:not([hidden])")
+    code = page.inner_text("#snippet")
+    namespace = {}
+    exec(compile(code, "snippet.py", "exec"), namespace)
+    assert namespace["clf"].loss_curve_ == page.evaluate("state.costs")
+
+
+def test_the_link_reproduces_the_setup(page, server):
+    page.select_option("#dataset", "spiral")
+    page.wait_for_function("state.config.dataset === 'spiral'")
+    page.fill("#classes", "3")
+    page.dispatch_event("#classes", "change")
+    page.check("#feature-sin\\(x1\\)")
+    page.wait_for_function("state.config.features.includes('sin(x1)') && state.config.classes === 3")
+    link = page.input_value("#link")
+    config = page.evaluate("state.config")
+    other = page.context.new_page()
+    other.goto(link)
+    other.wait_for_function("state.described && state.described.config.dataset === 'spiral'")
+    assert other.evaluate("state.config") == config
+    assert other.input_value("#classes") == "3"
+    assert other.is_checked("#feature-sin\\(x1\\)")
+    assert other.evaluate("state.described.network.output") == "softmax"
+    other.close()
+
+
+def test_the_glass_box_panel_shows_the_trace_and_the_gradient_check(browser, server,
+                                                                    monkeypatch):
+    calls = []
+
+    class Trace:
+        def __init__(self, check):
+            self.check = check
+
+        def to_dict(self):
+            out = json.loads(json.dumps(CANNED_TRACE))
+            if self.check:
+                out["gradient_check"] = {"difference": 2.1e-9, "verdict": "fine",
+                                         "threshold_fine": 1e-7, "threshold_bug": 1e-3}
+            return out
+
+    def trace(estimator, X, y, *, gradient_check=True, **kwargs):
+        calls.append(gradient_check)
+        return Trace(gradient_check)
+
+    module = types.ModuleType("nnscratch.course")
+    module.trace = trace
+    monkeypatch.setitem(sys.modules, "nnscratch.course", module)
+    context = browser.new_context()
+    tab = context.new_page()
+    errors = []
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.goto(server.url + "/")
+    tab.wait_for_selector("#trace details")
+    text = tab.inner_text("#trace")
+    assert "Z[1] = W[1] A[0] + b[1]" in text and "vanishing" in text
+    assert "gradients are vanishing" in text and "4 × 2" in text
+    tab.click("#gradcheck")
+    tab.wait_for_selector("#gradcheck-result")
+    assert "fine" in tab.inner_text("#gradcheck-result")
+    assert calls[-1] is True and errors == []
+    context.close()
+
+
+def test_without_the_course_module_the_panel_says_so(browser, server, monkeypatch):
+    monkeypatch.setitem(sys.modules, "nnscratch.course", None)  # import fails
+    context = browser.new_context()
+    tab = context.new_page()
+    errors = []
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.goto(server.url + "/")
+    tab.wait_for_function("document.getElementById('trace').textContent.length > 0")
+    assert re.search(r"nnscratch\.course\.trace", tab.inner_text("#trace"))
+    assert errors == []
+    context.close()
