@@ -440,6 +440,20 @@ def test_the_glass_box_serves_the_trace_of_the_live_network(client, canned_trace
     assert_one_line_error(client.get(f"/api/sessions/{sid}/trace?gradient_check=yes"), 422)
 
 
+def test_the_glass_box_serves_the_real_trace_of_the_live_network(client):
+    """With the glass box itself (nnscratch.course): one entry per layer, the check fine."""
+    pytest.importorskip("nnscratch.course")
+    sid = new_session(client)["session"]
+    control(client, sid, action="step")
+    r = client.get(f"/api/sessions/{sid}/trace?gradient_check=1")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["iteration"] == 1
+    assert [layer["l"] for layer in body["layers"]] == list(range(1, len(body["layers"]) + 1))
+    assert body["layers"][-1]["arrays"][f"W[{len(body['layers'])}]"]["shape"][0] == 1
+    assert body["gradient_check"]["verdict"] == "fine"
+
+
 # --------------------------------------------------------------------------- the stream
 
 
