@@ -24,6 +24,7 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT / "src"))  # the checkout's code, installed or not
+sys.path.insert(0, str(DOCS / "_ext"))  # the gallery's scraper for nnscratch.plotting
 
 import nnscratch  # noqa: E402
 
@@ -45,7 +46,7 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "_inventories", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints"]
+exclude_patterns = ["_build", "_ext", "_inventories", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints"]
 templates_path = ["_templates"]
 default_role = "py:obj"  # `name` in a docstring links to the object when it exists
 
@@ -114,6 +115,13 @@ intersphinx_mapping = {
 }
 
 # -------------------------------------------------------------------------- the gallery
+# The examples run with one BLAS thread (NNSCRATCH_DOCS_BLAS_THREADS to change it): on
+# a machine shared with other jobs, as CI's are, oversubscribed BLAS threads can make
+# a run many times slower, and one thread makes the build's time predictable.
+from threadpoolctl import threadpool_limits  # noqa: E402 (a scikit-learn dependency)
+
+_BLAS_LIMITS = threadpool_limits(limits=int(os.environ.get("NNSCRATCH_DOCS_BLAS_THREADS", "1")),
+                                 user_api="blas")
 _RUN_GALLERY = os.environ.get("NNSCRATCH_DOCS_GALLERY", "1") not in ("0", "")
 sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
@@ -125,7 +133,7 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "show_memory": False,
     "matplotlib_animations": False,
-    "image_scrapers": ("matplotlib",),
+    "image_scrapers": ("nnscratch_gallery.figure_scraper", "matplotlib"),  # in this order
     "reset_modules": ("matplotlib",),
     "abort_on_example_error": True,
     "capture_repr": ("_repr_html_", "__repr__"),

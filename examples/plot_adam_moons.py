@@ -12,7 +12,6 @@ The course trains for 10000 epochs (94 % against 72 %, checked at 5000 epochs in
 ``tests/test_course2.py``); 1000 epochs show the same gap here.
 """
 
-import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import make_moons
 
@@ -30,10 +29,8 @@ for solver in ("gd", "adam"):
 
 fig = plot_cost_curves({name: (clf.costs_, clf.cost_every) for name, clf in models.items()},
                        title="Cost per epoch (mini-batches of 64, learning rate 0.0007)")
-plt.show()
 
 # %%
 fig = plot_decision_boundaries(
     {f"{name}: {clf.score(X, y):.1%}": clf.predict for name, clf in models.items()},
     X, y, ["class 0", "class 1"], title="Mini-batch gradient descent and Adam on moons")
-plt.show()

@@ -21,17 +21,16 @@ every other digit, shown as pictures.
 # as the course does (flattened and divided by 255); ``raw`` keeps the pictures.
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from nnscratch import NeuralNetworkClassifier
 from nnscratch.datasets import load_builtin, load_hdf5
 from nnscratch.plotting import plot_costs, plot_mislabeled
 
-try:
-    REPO = Path(__file__).resolve().parents[1]
-except NameError:  # pasted into an interactive session: run from the checkout's root
-    REPO = Path.cwd()
+# The checkout's root: the first folder above this script (or above the working
+# folder, when the code is pasted into a session) that holds pyproject.toml.
+HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
+REPO = next((p for p in (HERE, *HERE.parents) if (p / "pyproject.toml").is_file()), HERE)
 CAT = REPO.parent / "shared" / "data" / "catvnoncat"
 
 if (CAT / "train_catvnoncat.h5").is_file() and (CAT / "test_catvnoncat.h5").is_file():
@@ -68,7 +67,6 @@ print(f"train accuracy {clf.score(X_train, y_train):.2%}, "
 
 fig = plot_costs(clf.costs_, clf.cost_every, label="(20, 7, 5)",
                  title=f"Cost of the deep network ({data})")
-plt.show()
 
 # %%
 # The test pictures it gets wrong
@@ -79,5 +77,4 @@ plt.show()
 predicted = clf.predict(X_test)
 wrong = np.flatnonzero(predicted != y_test)
 fig = plot_mislabeled(pictures[wrong], y_test[wrong], predicted[wrong], class_names,
-                      title=f"{len(wrong)} of {len(y_test)} test pictures labelled wrongly")
-plt.show()
+                      title=f"The test pictures the deep network labels wrongly ({data})")

@@ -12,7 +12,6 @@ units cannot bend the boundary enough, three to five fit the petals, and more un
 fit the noise without helping (the course: "the larger models ... overfit").
 """
 
-import matplotlib.pyplot as plt
 
 from nnscratch import NeuralNetworkClassifier
 from nnscratch.datasets import load_flower
@@ -32,4 +31,3 @@ for n_h in (1, 2, 3, 4, 5, 20, 50):
 
 fig = plot_decision_boundaries(panels, X, y, ["red", "blue"],
                                title="The flower, one hidden layer of 1 to 50 tanh units")
-plt.show()

@@ -16,7 +16,6 @@ learning rate is 0.1 for 2000 iterations, which tells the same story in a tenth 
 the time.
 """
 
-import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import make_circles
 
@@ -39,7 +38,6 @@ for init in ("zeros", "small", "he"):
 # move from it; He falls quickly.
 fig = plot_cost_curves({init: (clf.costs_, clf.cost_every) for init, clf in models.items()},
                        title="Cost with three initialisations, (10, 5) ReLU network")
-plt.show()
 
 # %%
 # The boundaries on the test circles.
@@ -47,4 +45,3 @@ fig = plot_decision_boundaries(
     {f"{init}: test {clf.score(X_test, y_test):.0%}": clf.predict
      for init, clf in models.items()},
     X_test, y_test, ["outer", "inner"], title="Decision boundaries on the test circles")
-plt.show()

@@ -20,7 +20,6 @@ Where the file is absent the script says so and uses noisy moons instead.
 
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 from scipy.io import loadmat
 from sklearn.datasets import make_moons
@@ -28,10 +27,10 @@ from sklearn.datasets import make_moons
 from nnscratch import NeuralNetworkClassifier
 from nnscratch.plotting import plot_decision_boundaries
 
-try:
-    REPO = Path(__file__).resolve().parents[1]
-except NameError:  # pasted into an interactive session: run from the checkout's root
-    REPO = Path.cwd()
+# The checkout's root: the first folder above this script (or above the working
+# folder, when the code is pasted into a session) that holds pyproject.toml.
+HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
+REPO = next((p for p in (HERE, *HERE.parents) if (p / "pyproject.toml").is_file()), HERE)
 FOOTBALL = REPO.parent / "shared" / "data" / "football" / "data.mat"
 
 if FOOTBALL.is_file():
@@ -57,4 +56,3 @@ for name, extra in settings.items():
 
 fig = plot_decision_boundaries(panels, X, y, class_names,
                                title=f"Regularisation on {data} (training points)")
-plt.show()

@@ -16,7 +16,8 @@ The estimators choose this form themselves (``algorithm="auto"``); here
 ``algorithm="plain"`` and ``algorithm="rowspace"`` force one or the other on
 random data with m = 100 examples and a growing number of features, each fit timed
 twice and the faster time kept. The times are measured where this page was built,
-on whatever else that machine was doing.
+with one BLAS thread and
+whatever else that machine was doing.
 """
 
 import time
