@@ -16,7 +16,7 @@ import numpy as np
 from sklearn.datasets import make_moons
 
 from nnscratch import NeuralNetworkClassifier
-from nnscratch.plotting import plot_cost_curves, plot_decision_boundaries
+from nnscratch.plotting import plot_costs, plot_decision_boundaries
 
 X, y = make_moons(n_samples=300, noise=0.2, random_state=np.random.RandomState(3))
 
@@ -27,8 +27,11 @@ for solver in ("gd", "adam"):
         batch_size=64, max_iter=1000, random_state=3, cost_every=10).fit(X, y)
     print(f"{solver:>4}: accuracy {models[solver].score(X, y):.1%}")
 
-fig = plot_cost_curves({name: (clf.costs_, clf.cost_every) for name, clf in models.items()},
-                       title="Cost per epoch (mini-batches of 64, learning rate 0.0007)")
+# Both cost curves on one axes (the second call draws into the first one's axes).
+fig = None
+for name, clf in models.items():
+    fig = plot_costs(clf.costs_, clf.cost_every, label=name, ax=fig.axes[0] if fig else None,
+                     title="Cost, mini-batches of 64, learning rate 0.0007")
 
 # %%
 fig = plot_decision_boundaries(

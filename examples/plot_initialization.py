@@ -20,7 +20,7 @@ import numpy as np
 from sklearn.datasets import make_circles
 
 from nnscratch import NeuralNetworkClassifier
-from nnscratch.plotting import plot_cost_curves, plot_decision_boundaries
+from nnscratch.plotting import plot_costs, plot_decision_boundaries
 
 X_train, y_train = make_circles(n_samples=300, noise=0.05, random_state=np.random.RandomState(1))
 X_test, y_test = make_circles(n_samples=100, noise=0.05, random_state=np.random.RandomState(2))
@@ -36,8 +36,11 @@ for init in ("zeros", "small", "he"):
 # %%
 # The zeros stay at the cost of a coin toss, log 2 ≈ 0.693; small weights hardly
 # move from it; He falls quickly.
-fig = plot_cost_curves({init: (clf.costs_, clf.cost_every) for init, clf in models.items()},
-                       title="Cost with three initialisations, (10, 5) ReLU network")
+fig = None
+for init, clf in models.items():
+    fig = plot_costs(clf.costs_, clf.cost_every, label=f"init={init!r}",
+                     ax=fig.axes[0] if fig else None,
+                     title="Cost with three initialisations, (10, 5) ReLU network")
 
 # %%
 # The boundaries on the test circles.

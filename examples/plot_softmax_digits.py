@@ -42,13 +42,15 @@ plt.show()
 # The test pictures it gets wrong, with the probability it gave its answer
 predicted = clf.predict(digits.X[test])
 wrong = np.flatnonzero(predicted != digits.y[test])
-fig, axes = plt.subplots(1, max(len(wrong), 1), figsize=(1.6 * max(len(wrong), 1), 2.2),
+columns = 7
+rows = max(1, -(-len(wrong) // columns))  # enough rows of seven for every mistake
+fig, axes = plt.subplots(rows, columns, figsize=(1.5 * columns, 1.9 * rows),
                          layout="constrained", squeeze=False)
-for ax, i in zip(axes[0], wrong):
+for ax, i in zip(axes.flat, wrong):
     ax.imshow(digits.raw[test[i]].reshape(8, 8), cmap="gray_r")
     ax.set_title(f"true {digits.y[test[i]]}\nsaid {predicted[i]} ({proba[i].max():.0%})",
                  fontsize=9)
-for ax in axes[0]:
+for ax in axes.flat:
     ax.axis("off")
 fig.suptitle(f"The {len(wrong)} test digits labelled wrongly")
 plt.show()
