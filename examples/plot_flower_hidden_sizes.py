@@ -33,7 +33,7 @@ for ax, n_h in zip(axes.flat, COURSE):
                                   random_state=2).fit(X, y)
     accuracy = clf.score(X, y)
     print(f"{n_h:2d} hidden units: accuracy {accuracy:.2%} (the course: {COURSE[n_h]} %)")
-    rows.append([str(n_h), f"{accuracy:.2%}", f"{COURSE[n_h]} %"])
+    rows.append([str(n_h), f"{100 * accuracy:.2f} %", f"{COURSE[n_h]:.2f} %"])
     plot_decision_boundary(clf.predict, X, y, ["red", "blue"], ax=ax,
                            title=f"{n_h} hidden unit{'s' if n_h > 1 else ''}: {accuracy:.2%}")
 

@@ -24,7 +24,6 @@ import time
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 from nnscratch import NeuralNetworkClassifier
 
@@ -58,12 +57,9 @@ for n_x in feature_counts:
 fig, ax = plt.subplots(figsize=(6.5, 4), layout="constrained")
 for algorithm, label in (("plain", "plain: W1 · X"), ("rowspace", "row space: C · (Xᵀ X)")):
     ax.plot(feature_counts, np.array(times[algorithm]) * 1e3, "o-", label=label)
-ax.set_xscale("log")
-ax.set_yscale("log")
-ax.yaxis.set_major_formatter(ScalarFormatter())
-ax.yaxis.set_minor_formatter(NullFormatter())
 ax.set_xlabel("number of features n_x (m = 100 examples)")
 ax.set_ylabel(f"time of {iterations} iterations (ms)")
 ax.set_title("(20, 7, 5) network, full-batch gradient descent")
+ax.set_ylim(bottom=0)
 ax.legend()
 plt.show()
