@@ -10,7 +10,8 @@ resolve through the small inventories in ``docs/_inventories`` (made by
 network is reachable to use the projects' full published inventories instead.
 
 ``NNSCRATCH_DOCS_GALLERY=0`` skips running the gallery's scripts (their pages are
-built without outputs), for a quick look at text changes.
+built without outputs), for a quick look at text changes; ``NNSCRATCH_DOCS_RERUN=1``
+runs every script, changed or not.
 """
 
 from __future__ import annotations
@@ -123,11 +124,16 @@ from threadpoolctl import threadpool_limits  # noqa: E402 (a scikit-learn depend
 _BLAS_LIMITS = threadpool_limits(limits=int(os.environ.get("NNSCRATCH_DOCS_BLAS_THREADS", "1")),
                                  user_api="blas")
 _RUN_GALLERY = os.environ.get("NNSCRATCH_DOCS_GALLERY", "1") not in ("0", "")
+# By default an example runs again only when its file changed; NNSCRATCH_DOCS_RERUN=1
+# runs every one (the test suite's build does, so that a library change that breaks
+# an example fails it).
+_RERUN = os.environ.get("NNSCRATCH_DOCS_RERUN", "") not in ("", "0")
 sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": "auto_examples",  # generated, git-ignored
     "filename_pattern": r"/plot_",
     "plot_gallery": "True" if _RUN_GALLERY else "False",
+    "run_stale_examples": _RERUN,
     "within_subsection_order": "FileNameSortKey",
     "download_all_examples": False,
     "remove_config_comments": True,
