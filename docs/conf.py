@@ -57,6 +57,9 @@ autosummary_ignore_module_all = False  # a module's public names are its __all__
 autosummary_imported_members = False
 autodoc_default_options = {"member-order": "bysource"}
 autodoc_typehints = "none"  # numpydoc's Parameters sections are the reference
+# Optional dependencies a documented module imports at its top (e.g. "dask") and that
+# the docs extra does not install: autodoc imports the module with these mocked.
+autodoc_mock_imports: list[str] = []
 # The top-level namespace re-exports names defined in the modules: its page links each
 # one to the page of the module that defines it (see _templates/autosummary/package.rst).
 
