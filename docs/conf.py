@@ -27,11 +27,11 @@ ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT / "src"))  # the checkout's code, installed or not
 sys.path.insert(0, str(DOCS / "_ext"))  # the gallery's scraper for nnscratch.plotting
 
-import nnscratch  # noqa: E402
+import nnscratch
 
 project = "nnscratch"
 author = "the nnscratch developers"
-copyright = "the nnscratch developers"  # noqa: A001 (Sphinx's name)
+copyright = "the nnscratch developers"
 version = release = nnscratch.__version__
 
 extensions = [
@@ -122,7 +122,7 @@ intersphinx_mapping = {
 # The examples run with one BLAS thread (NNSCRATCH_DOCS_BLAS_THREADS to change it): on
 # a machine shared with other jobs, as CI's are, oversubscribed BLAS threads can make
 # a run many times slower, and one thread makes the build's time predictable.
-from threadpoolctl import threadpool_limits  # noqa: E402 (a scikit-learn dependency)
+from threadpoolctl import threadpool_limits  # a scikit-learn dependency
 
 _BLAS_LIMITS = threadpool_limits(limits=int(os.environ.get("NNSCRATCH_DOCS_BLAS_THREADS", "1")),
                                  user_api="blas")

@@ -35,7 +35,7 @@ for n_x in feature_counts:
     X = rng.rand(m, n_x)
     y = (X[:, :10].sum(axis=1) > 5).astype(int)
     weights = {}
-    for algorithm in times:
+    for algorithm, spent in times.items():
         clf = NeuralNetworkClassifier(hidden_layer_sizes=(20, 7, 5), init="lecun",
                                       learning_rate=0.0075, max_iter=iterations,
                                       random_state=1, algorithm=algorithm)
@@ -44,7 +44,7 @@ for n_x in feature_counts:
             start = time.perf_counter()
             clf.fit(X, y)
             seconds.append(time.perf_counter() - start)
-        times[algorithm].append(min(seconds))
+        spent.append(min(seconds))
         weights[algorithm] = clf.params_["W1"]
     gap = np.max(np.abs(weights["plain"] - weights["rowspace"]))
     print(f"n_x = {n_x:5d}: plain {times['plain'][-1] * 1e3:6.0f} ms, "
