@@ -48,6 +48,8 @@ def main() -> None:
             if "flower" in wanted:
                 play(page, 3000, "100")
                 page.check("#show-test")
+                page.click("#gradcheck")  # the glass box: this step's trace and its check
+                page.wait_for_selector("#gradcheck-result", timeout=120_000)
                 page.screenshot(path=str(IMAGES / "playground-flower.png"), full_page=True)
             if "spiral" in wanted:
                 page.goto(server.url + "/#data=spiral&n=600&noise=0.2&classes=3&test=0.3&dseed=2"

@@ -1,13 +1,13 @@
 """Output layers and their costs, computed from the logits.
 
-The seeds define the cross-entropy cost of a sigmoid output ``A = σ(Z)`` as
+The seeds define the cross-entropy cost of a sigmoid output ``A = σ(Z)`` as::
 
     J = -(1/m) Σ_i [ y_i log a_i + (1 - y_i) log(1 - a_i) ]
 
 which is :func:`binary_cross_entropy`. Evaluated literally it breaks as soon as
 ``a_i`` rounds to exactly 0 or 1 (``log 0 = -inf``, ``0 · log 0 = NaN``). Since
 ``log σ(z) = -softplus(-z)`` and ``log(1 - σ(z)) = -softplus(z)``, the same cost
-written with the logits ``z`` is
+written with the logits ``z`` is::
 
     L(z, y) = max(z, 0) - y z + log(1 + e^{-|z|})
 

@@ -1,0 +1,104 @@
+"""The documentation: every public module in the API reference, the docstrings'
+examples as doctests, and the site's build with warnings as errors."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import importlib.util
+import os
+import pkgutil
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nnscratch
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+#: What the documentation build needs beyond the package: the "docs" extra.
+DOCS_EXTRA = ("sphinx", "numpydoc", "pydata_sphinx_theme", "myst_parser", "sphinx_gallery")
+
+
+def _modules(public_only: bool) -> list[str]:
+    """nnscratch's modules, found on disk (a new module is picked up by itself)."""
+    return sorted(f"nnscratch.{info.name}" for info in pkgutil.iter_modules(nnscratch.__path__)
+                  if info.name != "__main__" and not (public_only and info.name.startswith("_")))
+
+
+def test_the_api_reference_lists_every_public_module():
+    """docs/api.rst is the one list of documented modules; a public module missing
+    from it would have no reference pages."""
+    listed = set(re.findall(r"^\s+(nnscratch(?:\.\w+)*)\s*$", (DOCS / "api.rst").read_text(),
+                            flags=re.MULTILINE))
+    missing = [name for name in _modules(public_only=True) if name not in listed]
+    assert not missing, (f"add {', '.join(missing)} to the module list in docs/api.rst "
+                         "(one line each) so that the API reference documents them")
+    stale = [name for name in listed
+             if name != "nnscratch" and name not in _modules(public_only=True)]
+    assert not stale, f"docs/api.rst lists modules that do not exist: {', '.join(stale)}"
+
+
+def test_every_public_name_is_in_a_modules_all():
+    """What ``import nnscratch`` exports is documented on the page of a module that
+    lists it in its ``__all__`` (docs/conf.py links each export to that page)."""
+    listed = set()
+    for name in _modules(public_only=True):
+        listed.update(getattr(importlib.import_module(name), "__all__", ()))
+    exports = [name for name in nnscratch.__all__ if not name.startswith("_")]
+    assert [name for name in exports if name not in listed] == []
+
+
+def _modules_with_examples() -> list[str]:
+    """The modules whose source holds a docstring example (a ``>>>`` line)."""
+    return [name for name in _modules(public_only=False)
+            if ">>>" in Path(importlib.util.find_spec(name).origin).read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("module_name", _modules_with_examples())
+def test_docstring_examples(module_name):
+    """The examples in the docstrings run and print what they show."""
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:  # a module whose optional dependency is absent
+        if exc.name and not exc.name.startswith("nnscratch"):
+            pytest.skip(f"{module_name} needs {exc.name}, which is not installed")
+        raise
+    finder = doctest.DocTestFinder(exclude_empty=True)
+    runner = doctest.DocTestRunner(
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, verbose=False)
+    tests = finder.find(module, module_name)
+    assert any(test.examples for test in tests), f"no docstring example found in {module_name}"
+    report: list[str] = []
+    for test in tests:
+        runner.run(test, out=report.append)
+    results = runner.summarize(verbose=False)
+    assert results.failed == 0, "".join(report)
+
+
+@pytest.mark.slow
+def test_the_site_builds_without_warnings(tmp_path):
+    """The README's documentation command, into a temporary folder: warnings are
+    errors, and every gallery example runs (changed or not) and shows its figures."""
+    missing = [name for name in DOCS_EXTRA if importlib.util.find_spec(name) is None]
+    if missing:
+        pytest.skip(f"the docs build needs {', '.join(missing)}: "
+                    "pip install -e '.[docs]'")
+    path = [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    env = {**os.environ, "NNSCRATCH_DOCS_RERUN": "1", "NNSCRATCH_DOCS_GALLERY": "1",
+           "PYTHONPATH": os.pathsep.join(path)}
+    run = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
+         "-d", str(tmp_path / "doctrees"), str(DOCS), str(tmp_path / "html")],
+        check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800,
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-8000:]
+    html = tmp_path / "html"
+    assert (html / "index.html").is_file()
+    assert (html / "generated" / "nnscratch.estimators.NeuralNetworkClassifier.html").is_file()
+    pictures = list((html / "_images").glob("sphx_glr_plot_*.png"))
+    assert len({p.name.rsplit("_", 1)[0] for p in pictures}) >= 12, sorted(p.name for p in pictures)
