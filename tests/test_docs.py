@@ -26,8 +26,9 @@ DOCS_EXTRA = ("sphinx", "numpydoc", "pydata_sphinx_theme", "myst_parser", "sphin
 
 def _modules(public_only: bool) -> list[str]:
     """nnscratch's modules, found on disk (a new module is picked up by itself)."""
-    return sorted(f"nnscratch.{info.name}" for info in pkgutil.iter_modules(nnscratch.__path__)
-                  if info.name != "__main__" and not (public_only and info.name.startswith("_")))
+    names = (info.name for info in pkgutil.walk_packages(nnscratch.__path__, "nnscratch."))
+    return sorted(name for name in names if not name.endswith(".__main__") and not (
+        public_only and any(part.startswith("_") for part in name.split("."))))
 
 
 def test_the_api_reference_lists_every_public_module():
