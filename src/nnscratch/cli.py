@@ -1080,3 +1080,186 @@ def main(argv: Sequence[str] | None = None) -> None:
     except (BrokenPipeError, OSError, ValueError):
         code = code or 1
     sys.exit(code)
+
+
+# --------------------------------------------------------------------------- search
+# One self-contained block: the work is in nnscratch.search (no click there).
+
+
+@cli.command(
+    epilog=_EXIT_CODES_AFTER(
+        "Examples:\n\n"
+        "\b\n"
+        "  # 8 candidates x 3 folds on the local cores\n"
+        "  nnscratch search train_catvnoncat.h5 --param 'hidden=7;20,7,5' \\\n"
+        "      --param 'learning_rate=0.0075;0.01' --param 'iterations=1000;2500' \\\n"
+        "      --init lecun --cv 3 --output best.npz\n"
+        "  # the same on a Dask cluster, 20 random candidates, JSON on stdout\n"
+        "  nnscratch search train_catvnoncat.h5 --param 'hidden=7;20,7,5;16,8' \\\n"
+        "      --param 'alpha=0;0.1;1' --param 'learning_rate=0.001;0.0075;0.01' \\\n"
+        "      --random 20 --scheduler tcp://10.0.0.5:8786 --json --output best.npz"
+    ),
+)
+@click.argument("data", metavar="DATA")
+@click.option("--param", "params", multiple=True, required=True, metavar="NAME=V1;V2",
+              help="A searched parameter and its values, separated by ';' (a layer list by "
+                   "','), e.g. 'hidden=8;16,8'. Names: hidden, learning_rate, iterations, "
+                   "batch_size, alpha, dropout, activation, init, solver, seed, class_weight. "
+                   "Repeat for each parameter.")
+@click.option("--cv", default=5, show_default=True, type=click.IntRange(min=2),
+              help="Stratified cross-validation folds.")
+@click.option("--random", "n_random", type=click.IntRange(min=1), metavar="N",
+              help="Random search: N candidates drawn from the values (seeded by --seed). "
+                   "Default: every combination (grid search).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run the fits on the Dask cluster at ADDRESS (e.g. tcp://127.0.0.1:8786; "
+                   "needs pip install 'nnscratch[dask]'). Default: the local cores.")
+@click.option("--n-jobs", default=-1, show_default=True, type=int,
+              help="Local parallel fits (-1: every core); ignored with --scheduler.")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False),
+              help="Save the best candidate, refitted on all DATA, to this model file; its "
+                   "results CSV and score plot go beside it (NAME.csv, NAME.png) unless "
+                   "--results / --plot say otherwise.")
+@click.option("--results", "results_path", type=click.Path(dir_okay=False),
+              help="The results CSV, rewritten (atomically) as candidates finish.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False),
+              help="PNG of the mean score against each searched parameter.")
+@click.option("--hidden", metavar="SIZES",
+              help="Fixed hidden layer sizes (a network) when 'hidden' is not searched.")
+@click.option("--activation", type=click.Choice(["relu", "tanh", "sigmoid", "leaky_relu"]),
+              help="Fixed hidden-layer activation (network only).")
+@click.option("--init", type=click.Choice(["zeros", "small", "lecun", "he", "glorot"]),
+              help="Fixed weight initialisation (network only).")
+@click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True), metavar="RATE",
+              help="Fixed learning rate.")
+@click.option("--iterations", type=click.IntRange(min=1), metavar="N",
+              help="Fixed number of iterations (epochs).")
+@click.option("--seed", type=click.IntRange(min=0, max=2**32 - 1), default=1,
+              show_default=True, help="Random seed of every candidate's weights (and of "
+                                      "--random's draw).")
+@click.option("--image-size", default=64, show_default=True, type=click.IntRange(1, 1024),
+              help="Pictures are resized to SIZE x SIZE RGB.")
+@click.option("--label-column", metavar="NAME",
+              help="CSV only: the column holding the labels (default: the last column).")
+@click.option("--solver", type=click.Choice(_solver_names()), help="Fixed update rule.")
+@click.option("--batch-size", type=click.IntRange(min=1), metavar="N",
+              help="Fixed mini-batch size (default: full batch).")
+@click.option("--alpha", type=click.FloatRange(min=0), metavar="A",
+              help="Fixed L2 regularisation strength.")
+@click.option("--dropout", type=click.FloatRange(min=0, max=1, max_open=True), metavar="RATE",
+              help="Fixed dropout rate (network only).")
+@click.option("--early-stopping", is_flag=True, default=None,
+              help="Every candidate stops early on 10 % of its training folds.")
+@click.option("--class-weight", type=click.Choice(["balanced"]),
+              help="Weigh the classes inversely to their frequencies.")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print only {"best_params", "best_score", "candidates": [{"params", '
+                   '"mean_score", "std_score", "fit_time"}]}.')
+def search(data, params, cv, n_random, scheduler, n_jobs, output, results_path, plot_path,
+           hidden, activation, init, learning_rate, iterations, seed, image_size,
+           label_column, solver, batch_size, alpha, dropout, early_stopping, class_weight,
+           as_json):
+    """Search hyper-parameters of a classifier on DATA with cross-validation.
+
+    Every combination of the --param values (or --random N of them) is a candidate,
+    scored by its mean accuracy over --cv stratified folds; every other option is fixed
+    for all candidates. The fits run on the local cores, or on a Dask cluster with
+    --scheduler (a worker that dies has its fits re-run on the others). Prints a table
+    of the candidates (mean and spread of the scores, fit time); the results CSV is
+    rewritten as candidates finish, so a search that cannot finish keeps them. The best
+    candidate is refitted on all DATA and saved with --output.
+    """
+    from .search import (
+        MissingExtraError,
+        SearchError,
+        SearchFailed,
+        check_output_paths,
+        estimator_grid,
+        format_table,
+        format_value,
+        parse_params,
+        plot_scores,
+        run_search,
+        search_json,
+    )
+    from .plotting import save_png
+
+    try:
+        grid = parse_params(params)
+        out = Path(output) if output else None
+        results = Path(results_path) if results_path else (
+            out.with_suffix(".csv") if out else None)
+        picture = Path(plot_path) if plot_path else (out.with_suffix(".png") if out else None)
+        if picture is not None and picture.suffix.lower() != ".png":
+            raise click.BadParameter("the plot is a PNG; give a name ending in .png",
+                                     param_hint="--plot")
+        check_output_paths(out, results, picture)
+        if scheduler is not None:
+            from .streaming import require_dask
+
+            require_dask("distributed")
+    except SearchError as exc:
+        raise InputError(str(exc)) from None
+    except MissingExtraError as exc:
+        raise InputError(f"--scheduler: {exc}") from None
+    sizes = _parse_hidden(hidden)
+    if sizes is None and "hidden" in grid:
+        sizes = grid["hidden"][0]  # a network; the grid sets its layers
+    est = _build_estimator(sizes, {
+        "--activation": ("activation", activation),
+        "--init": ("init", init),
+        "--learning-rate": ("learning_rate", learning_rate),
+        "--iterations": ("max_iter", iterations),
+        "--seed": ("random_state", seed),
+        "--solver": ("solver", solver),
+        "--batch-size": ("batch_size", batch_size),
+        "--alpha": ("alpha", alpha),
+        "--dropout": ("dropout", dropout),
+        "--early-stopping": ("early_stopping", early_stopping),
+        "--class-weight": ("class_weight", class_weight),
+    })
+    try:
+        estimator_grid(grid, est)  # a network-only parameter without a network, ...
+    except SearchError as exc:
+        raise InputError(str(exc)) from None
+    train_set, _ = load_train_test(data, None, image_size=image_size,
+                                   label_column=label_column)
+    _check_classes(train_set, data)
+    n = int(np.prod([len(v) for v in grid.values()]))
+    n = min(n, n_random) if n_random else n
+    _say(f"searching {n} candidates x {cv} folds of {_describe(est)} on "
+         f"{train_set.n_samples} samples ({_dataset_label(data)}), "
+         f"{'on the Dask cluster at ' + scheduler if scheduler else 'on the local cores'}")
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            outcome = run_search(est, train_set.X, train_set.y, grid, cv=cv,
+                                 n_candidates=n_random, seed=seed, scheduler=scheduler,
+                                 n_jobs=n_jobs, results_path=results, progress=_say)
+    except SearchError as exc:
+        raise InputError(str(exc)) from None
+    except SearchFailed as exc:
+        raise RunError(str(exc)) from None
+    if outcome.failed_fits:
+        _say(f"{PROG}: warning: {outcome.failed_fits} fits failed (e.g. diverged); their "
+             "scores are missing and those candidates rank last")
+    best = outcome.search.best_estimator_
+    if out is not None:
+        save(best, out, preprocessor=train_set.preprocessor,
+             class_names=[train_set.class_names[int(c)] for c in best.classes_],
+             training={"data": _dataset_label(data), "n_samples": train_set.n_samples,
+                       "search_cv": cv, "search_best_score": outcome.best_score,
+                       "seconds": round(outcome.seconds, 3)})
+    if picture is not None:
+        save_png(plot_scores(outcome.rows, title=f"Search on {Path(str(data)).name}: "
+                                                 f"{len(outcome.rows)} candidates x {cv} folds"),
+                 picture)
+    if as_json:
+        _emit_json(search_json(outcome))
+    else:
+        click.echo(format_table(outcome.rows))
+        click.echo("best: " + ", ".join(f"{k}={format_value(v)}"
+                                        for k, v in outcome.best_params.items())
+                   + f" (mean accuracy {outcome.best_score:.4f})")
+    written = [str(p) for p in (out, results, picture) if p is not None]
+    _say(f"{outcome.where}: {outcome.seconds:.1f} s"
+         + (f"; wrote {', '.join(written)}" if written else ""))

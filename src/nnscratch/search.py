@@ -49,6 +49,7 @@ __all__ = [
     "SearchOutcome",
     "candidate_rows",
     "format_table",
+    "format_value",
     "parse_param",
     "parse_params",
     "plot_scores",
@@ -212,7 +213,8 @@ def _plain(value):
     return value
 
 
-def _text(value) -> str:
+def format_value(value) -> str:
+    """A parameter value as the command line writes it: 16,8 for layers, none for None."""
     if isinstance(value, (list, tuple)):
         return ",".join(str(v) for v in value)
     return "none" if value is None else str(value)
@@ -293,7 +295,7 @@ def write_results_csv(rows: list[dict], path: str | Path) -> None:
     writer.writerow(["candidate", *names, "mean_score", "std_score", "fit_time", "rank",
                      *(f"score_fold{k}" for k in range(n_splits))])
     for i, row in enumerate(rows):
-        writer.writerow([i, *(_text(row["params"][n]) for n in names),
+        writer.writerow([i, *(format_value(row["params"][n]) for n in names),
                          _num(row["mean_score"]), _num(row["std_score"]),
                          f"{row['fit_time']:.4f}", row["rank"],
                          *(_num(s) for s in row["scores"])])
@@ -440,7 +442,7 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
             best = max(scored, key=lambda r: r["mean_score"]) if scored else None
             best_text = "no score yet" if best is None else (
                 f"best so far {best['mean_score']:.4f} with "
-                + ", ".join(f"{k}={_text(v)}" for k, v in best["params"].items()))
+                + ", ".join(f"{k}={format_value(v)}" for k, v in best["params"].items()))
             progress(f"{len(finished)}/{total} candidates done ({best_text}), "
                      f"{time.perf_counter() - start:.1f} s")
 
@@ -499,7 +501,7 @@ def format_table(rows: list[dict]) -> str:
     header = ["rank", *names, "mean score", "std", "fit time"]
     body = []
     for r in sorted(rows, key=lambda r: r["rank"]):
-        body.append([str(r["rank"]), *(_text(r["params"][n]) for n in names),
+        body.append([str(r["rank"]), *(format_value(r["params"][n]) for n in names),
                      "-" if r["mean_score"] is None else f"{r['mean_score']:.4f}",
                      "-" if r["std_score"] is None else f"{r['std_score']:.4f}",
                      f"{r['fit_time']:.2f} s"])
@@ -526,7 +528,7 @@ def plot_scores(rows: list[dict], *, title: str = "Search", scoring: str = "accu
         ax = fig.add_subplot(1, len(names), k + 1)
         values = []
         for r in rows:
-            text = _text(r["params"][name])
+            text = format_value(r["params"][name])
             if text not in values:
                 values.append(text)
         numeric = all(_is_number(v) for v in values)
@@ -539,7 +541,7 @@ def plot_scores(rows: list[dict], *, title: str = "Search", scoring: str = "accu
         for r in rows:
             if r["mean_score"] is None:
                 continue
-            x = position[_text(r["params"][name])]
+            x = position[format_value(r["params"][name])]
             k_at = seen.get(x, 0)
             seen[x] = k_at + 1
             shift = 0.0 if per_value == 1 else 0.3 * (k_at / (per_value - 1) - 0.5)
