@@ -81,6 +81,7 @@ __all__ = [
     "open_chunks",
     "predict_dask",
     "predict_streaming",
+    "read_dask",
     "require_dask",
     "write_predictions",
 ]
@@ -882,6 +883,74 @@ def predict_dask(estimator, X, method: str = "predict"):
     if width is None:
         return X.map_blocks(fn, drop_axis=1, dtype=np.float64)
     return X.map_blocks(fn, chunks=(X.chunks[0], (width,)), dtype=np.float64)
+
+
+def _read_rows(path: str, name: str, start: int, stop: int, image_size) -> np.ndarray:
+    """Rows ``start:stop`` of dataset ``name`` of an HDF5 file (one Dask block)."""
+    import h5py
+
+    with h5py.File(path, "r") as f:
+        raw = f[name][start:stop]
+    if image_size is None:
+        return raw
+    return Preprocessor.image(image_size).transform_images(raw)
+
+
+def read_dask(path, *, chunk_rows: int | None = None, batch_size: int | None = None):
+    """The features and labels of an HDF5 file or Zarr store as Dask arrays.
+
+    Each block is read where it is computed (a Dask worker opens the file by its path,
+    so the workers must see it), in either layout of the module's notes; the course's
+    pictures are flattened and divided by 255 block by block.
+
+    Parameters
+    ----------
+    path : path-like
+        ``.h5``/``.hdf5`` file or Zarr store.
+    chunk_rows, batch_size : int, optional
+        Rows per block, as for :class:`ChunkFeeder` (default: 64 MiB of features).
+
+    Returns
+    -------
+    X : dask.array.Array of shape (n_samples, n_features)
+    y : dask.array.Array of shape (n_samples,)
+    """
+    require_dask("dask.array")
+    import dask
+    import dask.array as da
+
+    with open_chunks(path, chunk_rows=chunk_rows, batch_size=batch_size) as feeder:
+        bounds, n_features, dtype = feeder.boundaries, feeder.n_features, feeder.dtype
+        course = feeder.preprocessor is not None
+        size = feeder.preprocessor.size if course else None
+        x_name = feeder.X.name.lstrip("/") if hasattr(feeder.X, "name") else "X"
+        y_name = feeder.y.name.lstrip("/") if hasattr(feeder.y, "name") else "y"
+        y_row = feeder._y_row
+        y_dtype = np.dtype(feeder.y.dtype)
+    rows = [b - a for a, b in zip(bounds, bounds[1:])]
+    if Path(path).suffix.lower() in (".h5", ".hdf5"):
+        read = dask.delayed(_read_rows, pure=True)
+        blocks = [da.from_delayed(read(str(path), x_name, a, b, size),
+                                  shape=(b - a, n_features),
+                                  dtype=np.float64 if course else dtype)
+                  for a, b in zip(bounds, bounds[1:])]
+        X = da.concatenate(blocks, axis=0)
+        labels = [da.from_delayed(read(str(path), y_name, a, b, None), shape=(b - a,),
+                                  dtype=y_dtype) for a, b in zip(bounds, bounds[1:])]
+        if y_row:
+            raise DatasetError(f"{path}: read_dask needs labels of shape (n_samples,)")
+        y = da.concatenate(labels)
+    else:
+        X = da.from_zarr(str(path), component=x_name).rechunk({0: tuple(rows)})
+        y = da.from_zarr(str(path), component=y_name)
+        y = (y[0] if y_row else y).rechunk((tuple(rows),))
+        if course:
+            X = X.map_blocks(lambda b: Preprocessor.image(size).transform_images(b),
+                             chunks=(tuple(rows), (n_features,)), drop_axis=[2, 3],
+                             dtype=np.float64)
+        elif dtype != X.dtype:
+            X = X.astype(dtype)
+    return X, y
 
 
 def _fmt_bytes(n: int) -> str:
