@@ -356,3 +356,30 @@ def test_training_from_a_2gb_file_stays_under_500mb_and_matches_in_memory(tmp_pa
         assert report["accuracy"] == pytest.approx(float(np.mean(ref.predict(X) == y)))
     finally:
         path.unlink(missing_ok=True)
+
+
+def test_a_streamed_model_file_evaluates_like_the_command(tmp_path, capsys):
+    """What `train --stream` and `evaluate --stream` will do, against `evaluate --json`."""
+    from nnscratch import save
+    from nnscratch.cli import run
+    from nnscratch.persistence import load_bundle
+
+    path = tmp_path / "train_course.h5"
+    _course_file(path, n=80)
+    est = NeuralNetworkClassifier((5,), learning_rate=0.05, batch_size=16, max_iter=3,
+                                  random_state=0)
+    with open_chunks(path, batch_size=16) as feeder:
+        fit_streaming(est, feeder)
+        save(est, tmp_path / "m.npz", **feeder.save_kwargs(est))
+    bundle = load_bundle(tmp_path / "m.npz")
+    assert bundle.class_names == ["non-cat", "cat"]
+    with open_chunks(path, chunk_rows=32, preprocessor=bundle.preprocessor,
+                     class_names=bundle.class_names) as feeder:
+        streamed = evaluate_streaming(bundle.estimator, feeder,
+                                      class_names=bundle.class_names)
+    assert run(["evaluate", str(tmp_path / "m.npz"), str(path), "--json"]) == 0
+    command = json.loads(capsys.readouterr().out)
+    for key in ("accuracy", "precision", "recall", "f1", "log_loss"):
+        assert streamed[key] == pytest.approx(command[key], rel=1e-9), key
+    for key in ("confusion_matrix", "n_samples", "classes", "positive_class", "average"):
+        assert streamed[key] == command[key], key

@@ -340,6 +340,28 @@ class ChunkFeeder:
         classes = np.array(sorted(counts))
         return classes, np.array([counts[c] for c in classes.tolist()], dtype=np.int64)
 
+    def model_preprocessor(self) -> Preprocessor:
+        """The preprocessing to store in a model file trained on these chunks.
+
+        The feeder's own (the course's pictures), or for the ``X``/``y`` layout the
+        identity on columns ``x0, x1, ...`` (features used as stored).
+        """
+        if self.preprocessor is not None:
+            return self.preprocessor
+        n = self.n_features
+        return Preprocessor(kind="tabular", columns=tuple(f"x{i}" for i in range(n)),
+                            mean=(0.0,) * n, std=(1.0,) * n)
+
+    def save_kwargs(self, estimator) -> dict[str, Any]:
+        """``preprocessor`` and ``class_names`` for :func:`nnscratch.save` of a model
+        trained on these chunks: ``save(est, path, **feeder.save_kwargs(est))``."""
+        classes = np.asarray(estimator.classes_).tolist()
+        if self.class_names is not None:
+            names = [self.class_names[int(c)] for c in classes]
+        else:
+            names = [str(c) for c in classes]
+        return {"preprocessor": self.model_preprocessor(), "class_names": names}
+
     # ---------------------------------------------------------------- the end
 
     def close(self) -> None:
