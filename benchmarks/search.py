@@ -80,8 +80,8 @@ def main(argv=None) -> int:
         label = f"Dask, {args.workers} workers"
         results[label] = timed(label, client=client)
     base = results["one process"][0]
-    print(f"| run | wall time | speed-up over one process |")
-    print(f"|---|---|---|")
+    print("| run | wall time | speed-up over one process |")
+    print("|---|---|---|")
     for label, (seconds, _) in results.items():
         print(f"| {label} | {seconds:.1f} s | {base / seconds:.2f}x |")
     same = len({str(best) for _, best in results.values()}) == 1

@@ -32,10 +32,9 @@ distributed = pytest.importorskip("distributed")
 da = pytest.importorskip("dask.array")
 zarr = pytest.importorskip("zarr")
 
-from conftest import shared_file  # noqa: E402
-
-from nnscratch.cli import run  # noqa: E402
-from nnscratch.streaming import (  # noqa: E402
+from conftest import shared_file
+from nnscratch.cli import run
+from nnscratch.streaming import (
     epoch_rows,
     fit_streaming,
     open_chunks,
@@ -201,6 +200,10 @@ def local_result(cat_train):
         code = run(["search", cat_train, *CAT_SEARCH, "--n-jobs", "1", "--json"])
     assert code == 0
     return json.loads(out.getvalue())
+
+
+def _json_of(capsys):
+    return json.loads(capsys.readouterr().out)
 
 
 def test_search_on_the_cat_data_locally_and_on_the_cluster(cluster, cat_train, local_result,

@@ -22,7 +22,6 @@ from nnscratch.search import (
     parse_param,
     parse_params,
     run_search,
-    search_json,
 )
 
 

@@ -1169,6 +1169,7 @@ def search(data, params, cv, n_random, scheduler, n_jobs, output, results_path, 
     rewritten as candidates finish, so a search that cannot finish keeps them. The best
     candidate is refitted on all DATA and saved with --output.
     """
+    from .plotting import save_png
     from .search import (
         MissingExtraError,
         SearchError,
@@ -1182,7 +1183,6 @@ def search(data, params, cv, n_random, scheduler, n_jobs, output, results_path, 
         run_search,
         search_json,
     )
-    from .plotting import save_png
 
     try:
         grid = parse_params(params)

@@ -34,8 +34,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.model_selection import GridSearchCV, ParameterGrid, ParameterSampler, \
-    RandomizedSearchCV
+from sklearn.model_selection import (
+    GridSearchCV,
+    ParameterGrid,
+    ParameterSampler,
+    RandomizedSearchCV,
+)
 
 from .persistence import atomic_write
 from .streaming import DASK_HINT, MissingExtraError, require_dask
@@ -192,7 +196,7 @@ def estimator_grid(grid: dict[str, list], estimator) -> dict[str, list]:
     vocabulary = estimator.get_params()
     out = {}
     for name, values in grid.items():
-        key, _, network_only = SEARCH_PARAMETERS[name]
+        key = SEARCH_PARAMETERS[name][0]
         if key not in vocabulary:
             raise SearchError(f"--param {name} applies to a network; add --hidden SIZES or "
                               f"--param hidden=... (now: logistic regression)")
@@ -420,8 +424,8 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
         slots = max(1, effective_n_jobs(n_jobs))
         where = f"local ({slots} jobs)"
         config = parallel_config(n_jobs=n_jobs)
-    common = dict(scoring=scoring, cv=cv, refit=True, error_score=np.nan, n_jobs=-1
-                  if client is not None else n_jobs)
+    common = {"scoring": scoring, "cv": cv, "refit": True, "error_score": np.nan,
+              "n_jobs": -1 if client is not None else n_jobs}
     if n_candidates is None:
         search = CheckpointedGridSearchCV(estimator, key_grid, **common)
         total = len(ParameterGrid(key_grid))
@@ -456,7 +460,7 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
             raise SearchFailed(f"every fit failed ({_first_line(exc)}); check the settings, "
                                "e.g. a smaller learning_rate") from None
         raise
-    except Exception as exc:  # noqa: BLE001 - a lost worker surfaces as many kinds
+    except Exception as exc:
         if not _is_lost_worker(exc):
             raise
         kept = (f"the {len(finished)} finished candidates are in {results_path}"

@@ -60,8 +60,9 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Self, TextIO
 
 import numpy as np
 
@@ -206,7 +207,7 @@ class ChunkFeeder:
             boundaries = self._default_boundaries(chunk_rows, batch_size)
         boundaries = [int(b) for b in boundaries]
         if boundaries[0] != 0 or boundaries[-1] != self.n_samples or any(
-                b <= a for a, b in zip(boundaries, boundaries[1:])):
+                b <= a for a, b in pairwise(boundaries)):
             raise DatasetError(f"{source}: chunk boundaries must rise from 0 to {self.n_samples}")
         self.boundaries = boundaries
         self.file_class_names = None if file_class_names is None else list(file_class_names)
@@ -265,7 +266,7 @@ class ChunkFeeder:
     @property
     def chunk_slices(self) -> list[slice]:
         """The rows of each chunk, in storage order."""
-        return [slice(a, b) for a, b in zip(self.boundaries, self.boundaries[1:])]
+        return [slice(a, b) for a, b in pairwise(self.boundaries)]
 
     @property
     def nbytes(self) -> int:
@@ -370,7 +371,7 @@ class ChunkFeeder:
             self._closer()
             self._closer = None
 
-    def __enter__(self) -> ChunkFeeder:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -949,16 +950,16 @@ def read_dask(path, *, chunk_rows: int | None = None, batch_size: int | None = N
         y_name = feeder.y.name.lstrip("/") if hasattr(feeder.y, "name") else "y"
         y_row = feeder._y_row
         y_dtype = np.dtype(feeder.y.dtype)
-    rows = [b - a for a, b in zip(bounds, bounds[1:])]
+    rows = [b - a for a, b in pairwise(bounds)]
     if Path(path).suffix.lower() in (".h5", ".hdf5"):
         read = dask.delayed(_read_rows, pure=True)
         blocks = [da.from_delayed(read(str(path), x_name, a, b, size),
                                   shape=(b - a, n_features),
                                   dtype=np.float64 if course else dtype)
-                  for a, b in zip(bounds, bounds[1:])]
+                  for a, b in pairwise(bounds)]
         X = da.concatenate(blocks, axis=0)
         labels = [da.from_delayed(read(str(path), y_name, a, b, None), shape=(b - a,),
-                                  dtype=y_dtype) for a, b in zip(bounds, bounds[1:])]
+                                  dtype=y_dtype) for a, b in pairwise(bounds)]
         if y_row:
             raise DatasetError(f"{path}: read_dask needs labels of shape (n_samples,)")
         y = da.concatenate(labels)
