@@ -278,8 +278,9 @@ def test_missing_dask_packages_name_the_install_line(monkeypatch, tmp_path):
     assert "\n" not in message and DASK_HINT in message and "distributed" in message
     monkeypatch.setitem(sys.modules, "zarr", None)
     (tmp_path / "d.zarr").mkdir()
-    with pytest.raises(MissingExtraError, match=r"pip install 'nnscratch\[dask\]'"):
+    with pytest.raises(MissingExtraError, match=r"pip install 'nnscratch\[dask\]'") as info:
         open_chunks(tmp_path / "d.zarr")
+    assert isinstance(info.value, DatasetError)  # the command line: one line, exit code 2
 
 
 # --------------------------------------------------------------------------- 2 GB
@@ -384,3 +385,16 @@ def test_a_streamed_model_file_evaluates_like_the_command(tmp_path, capsys):
         assert streamed[key] == pytest.approx(command[key], rel=1e-9), key
     for key in ("confusion_matrix", "n_samples", "classes", "positive_class", "average"):
         assert streamed[key] == command[key], key
+
+
+def test_data_without_labels_can_be_predicted_not_trained_on(tmp_path):
+    X, _ = _data(n=100)
+    path = tmp_path / "unlabelled.h5"
+    with h5py.File(path, "w") as f:
+        f["X"] = X
+    est = LogisticRegression(max_iter=5).fit(X, X[:, 0] > 0)
+    with open_chunks(path, chunk_rows=30) as feeder:
+        labels = np.concatenate([lab for _, lab, _ in predict_streaming(est, feeder)])
+        np.testing.assert_array_equal(labels, est.predict(X))
+        with pytest.raises(DatasetError, match="holds no labels"):
+            fit_streaming(LogisticRegression(), feeder)

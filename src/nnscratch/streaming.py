@@ -94,8 +94,12 @@ DEFAULT_CHUNK_BYTES = 64 * 2**20
 DASK_HINT = "pip install 'nnscratch[dask]'"
 
 
-class MissingExtraError(ImportError):
-    """An optional dependency is missing; the message names the ``pip install`` line."""
+class MissingExtraError(DatasetError, ImportError):
+    """An optional dependency is missing; the message names the ``pip install`` line.
+
+    A :class:`~nnscratch.datasets.DatasetError` too, so that the command line shows it
+    as one line with exit code 2, like any data it cannot read.
+    """
 
 
 def require_dask(*modules: str) -> None:
@@ -193,6 +197,7 @@ class ChunkFeeder:
             self.n_features = shape[1]
         else:
             raise DatasetError(f"{source}: X must be 2-D (examples x features), got {shape}")
+        self._y_row = False
         if y is not None:
             y_shape = tuple(int(s) for s in y.shape)
             n_y = y_shape[-1] if len(y_shape) == 2 and y_shape[0] == 1 else (
@@ -382,15 +387,19 @@ class ChunkFeeder:
                 f"features, {self.n_chunks} chunks)")
 
 
-def _layout(keys: list[str], source: str) -> tuple[str, str, str | None]:
-    """(X name, y name, class-names name or None) of a group's keys."""
+def _layout(keys: list[str], source: str) -> tuple[str, str | None, str | None]:
+    """(X name, y name or None, class-names name or None) of a group's keys.
+
+    Without labels (``X`` alone, or one ``*_set_x`` alone) the data can be predicted,
+    not trained on or evaluated.
+    """
     xs = [k for k in keys if k.endswith("_set_x")]
     ys = [k for k in keys if k.endswith("_set_y")]
     names = next((k for k in ("class_names", "list_classes") if k in keys), None)
-    if "X" in keys and "y" in keys:
-        return "X", "y", names
-    if len(xs) == 1 and len(ys) == 1:
-        return xs[0], ys[0], names
+    if "X" in keys:
+        return "X", "y" if "y" in keys else None, names
+    if len(xs) == 1 and len(ys) <= 1:
+        return xs[0], ys[0] if ys else None, names
     raise DatasetError(
         f"{source}: expected datasets 'X' (examples x features) and 'y', or one '*_set_x' "
         f"and one '*_set_y' (the course's layout); found {sorted(keys)}")
@@ -469,7 +478,7 @@ def open_chunks(source, y=None, *, chunk_rows: int | None = None,
     try:
         keys = list(group.keys())
         x_name, y_name, names_key = _layout(keys, str(path))
-        X, labels = group[x_name], group[y_name]
+        X, labels = group[x_name], (None if y_name is None else group[y_name])
         file_names = _names(group[names_key]) if names_key else None
         course = x_name != "X"
         if course and preprocessor is None:
@@ -936,7 +945,8 @@ def read_dask(path, *, chunk_rows: int | None = None, batch_size: int | None = N
     Returns
     -------
     X : dask.array.Array of shape (n_samples, n_features)
-    y : dask.array.Array of shape (n_samples,)
+    y : dask.array.Array of shape (n_samples,), or None
+        None when the data hold no labels.
     """
     require_dask("dask.array")
     import dask
@@ -947,9 +957,10 @@ def read_dask(path, *, chunk_rows: int | None = None, batch_size: int | None = N
         course = feeder.preprocessor is not None
         size = feeder.preprocessor.size if course else None
         x_name = feeder.X.name.lstrip("/") if hasattr(feeder.X, "name") else "X"
+        has_y = feeder.y is not None
         y_name = feeder.y.name.lstrip("/") if hasattr(feeder.y, "name") else "y"
         y_row = feeder._y_row
-        y_dtype = np.dtype(feeder.y.dtype)
+        y_dtype = np.dtype(feeder.y.dtype) if has_y else None
     rows = [b - a for a, b in pairwise(bounds)]
     if Path(path).suffix.lower() in (".h5", ".hdf5"):
         read = dask.delayed(_read_rows, pure=True)
@@ -958,6 +969,8 @@ def read_dask(path, *, chunk_rows: int | None = None, batch_size: int | None = N
                                   dtype=np.float64 if course else dtype)
                   for a, b in pairwise(bounds)]
         X = da.concatenate(blocks, axis=0)
+        if not has_y:
+            return X, None
         labels = [da.from_delayed(read(str(path), y_name, a, b, None), shape=(b - a,),
                                   dtype=y_dtype) for a, b in pairwise(bounds)]
         if y_row:
@@ -965,8 +978,8 @@ def read_dask(path, *, chunk_rows: int | None = None, batch_size: int | None = N
         y = da.concatenate(labels)
     else:
         X = da.from_zarr(str(path), component=x_name).rechunk({0: tuple(rows)})
-        y = da.from_zarr(str(path), component=y_name)
-        y = (y[0] if y_row else y).rechunk((tuple(rows),))
+        y = da.from_zarr(str(path), component=y_name) if has_y else None
+        y = None if y is None else (y[0] if y_row else y).rechunk((tuple(rows),))
         if course:
             X = X.map_blocks(lambda b: Preprocessor.image(size).transform_images(b),
                              chunks=(tuple(rows), (n_features,)), drop_axis=[2, 3],
