@@ -38,7 +38,7 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cv", type=int, default=3)
     parser.add_argument("--quick", action="store_true",
-                        help="iterations 50;100 instead of 300;1000")
+                        help="iterations 50;100 instead of 150;400")
     args = parser.parse_args(argv)
 
     from nnscratch import NeuralNetworkClassifier
@@ -53,8 +53,8 @@ def main(argv=None) -> int:
         print(f"search.py: no data at {args.data}; give --data", file=sys.stderr)
         return 2
     data = load_dataset(args.data)
-    iterations = "50;100" if args.quick else "300;1000"
-    grid = parse_params(["hidden=7;20,7,5", "learning_rate=0.0075;0.02",
+    iterations = "50;100" if args.quick else "150;400"
+    grid = parse_params(["hidden=7;16", "learning_rate=0.01;0.05",
                          f"iterations={iterations}"])
     estimator = NeuralNetworkClassifier((7,), init="lecun", random_state=1)
     print(f"search: 8 candidates x {args.cv} folds on {data.n_samples} x {data.n_features} "

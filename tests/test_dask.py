@@ -180,7 +180,7 @@ def test_recipe3_grid_search_and_cross_validate_on_the_cluster(cluster, data):
 # --------------------------------------------------------------------------- search
 
 
-CAT_SEARCH = ["--param", "hidden=7;5,3", "--param", "learning_rate=0.0075;0.03",
+CAT_SEARCH = ["--param", "hidden=7;16", "--param", "learning_rate=0.01;0.05",
               "--param", "iterations=150;400", "--init", "lecun", "--cv", "3"]
 
 
