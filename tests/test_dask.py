@@ -239,19 +239,24 @@ def _rows(path):
 
 
 def _kill_a_worker_after_the_first_results(client, process, results):
-    deadline = time.monotonic() + 300
-    while not _rows(results):
+    """SIGKILL a worker that is running a fit, once a candidate has finished."""
+    deadline = time.monotonic() + 400
+    while True:
         assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    pid = next(iter(client.run(os.getpid).values()))
-    os.kill(pid, signal.SIGKILL)
-    return len(_rows(results))
+        assert time.monotonic() < deadline, "no candidate finished, or no fit running"
+        if _rows(results):
+            busy = [w for w, tasks in client.processing().items() if tasks]
+            if busy:
+                pid = client.run(os.getpid, workers=busy[:1])[busy[0]]
+                os.kill(pid, signal.SIGKILL)
+                return len(_rows(results))
+        time.sleep(0.02)
 
 
 def test_a_killed_worker_has_its_fits_rerun_on_the_others(cluster, cat_train, local_result,
                                                           tmp_path):
     local = local_result
+    cluster[1].wait_for_workers(2, timeout=120)
     process = _search_process(cat_train, cluster[0].scheduler_address, tmp_path)
     done_at_kill = _kill_a_worker_after_the_first_results(cluster[1], process,
                                                           tmp_path / "best.csv")
@@ -267,12 +272,13 @@ def test_a_search_that_cannot_finish_keeps_the_finished_candidates(cat_train, tm
     fragile = _start_cluster(**{"distributed.scheduler.allowed-failures": 0})
     client = distributed.Client(fragile)
     try:
+        client.wait_for_workers(2, timeout=120)
         process = _search_process(cat_train, fragile.scheduler_address, tmp_path)
         _kill_a_worker_after_the_first_results(client, process, tmp_path / "best.csv")
         out, err = process.communicate(timeout=600)
     finally:
-        client.close()
-        fragile.close()
+        client.close(timeout=30)
+        fragile.close(timeout=30)
     assert process.returncode == 1
     assert out == ""
     lines = err.strip().splitlines()

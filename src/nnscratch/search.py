@@ -419,7 +419,9 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     if client is not None:
         slots = max(1, sum(client.nthreads().values()))
         where = f"Dask cluster at {client.scheduler.address} ({len(client.nthreads())} workers)"
-        config = parallel_config(backend="dask", n_jobs=-1, client=client)
+        # the data on every worker (joblib's own scatter puts it on one, whose death
+        # would lose it): a killed worker's fits can then re-run on the others
+        config = parallel_config(backend="dask", n_jobs=-1, client=client, scatter=[X, y])
     else:
         slots = max(1, effective_n_jobs(n_jobs))
         where = f"local ({slots} jobs)"
