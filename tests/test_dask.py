@@ -253,19 +253,36 @@ def _kill_a_worker_after_the_first_results(client, process, results):
         time.sleep(0.02)
 
 
-def test_a_killed_worker_has_its_fits_rerun_on_the_others(cluster, cat_train, local_result,
-                                                          tmp_path):
-    local = local_result
+def test_a_killed_worker_loses_no_finished_candidate(cluster, cat_train, local_result,
+                                                     tmp_path):
+    """Either Dask re-runs the lost fits and the search ends as on one process, or it
+    stops with one line; the finished candidates are kept either way, nothing else is
+    written half. (With joblib 1.6 / distributed 2026.8 the lost batch comes back
+    cancelled, "already forgotten": the search stops.)"""
     cluster[1].wait_for_workers(2, timeout=120)
     process = _search_process(cat_train, cluster[0].scheduler_address, tmp_path)
     done_at_kill = _kill_a_worker_after_the_first_results(cluster[1], process,
                                                           tmp_path / "best.csv")
     out, err = process.communicate(timeout=600)
-    assert process.returncode == 0, err
-    assert 1 <= done_at_kill < 8
-    assert json.loads(out)["best_params"] == local["best_params"]
-    assert len(_rows(tmp_path / "best.csv")) == 8
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["best.csv", "best.npz", "best.png"]
+    rows = _rows(tmp_path / "best.csv")
+    assert 1 <= done_at_kill < 8 and len(rows) >= done_at_kill
+    local_rows = {(c["params"]["hidden"][0], c["params"]["learning_rate"],
+                   c["params"]["iterations"]): c["mean_score"]
+                  for c in local_result["candidates"]}
+    for row in rows:  # the kept results are the single-process ones
+        key = (int(row["hidden"]), float(row["learning_rate"]), int(row["iterations"]))
+        assert float(row["mean_score"]) == pytest.approx(local_rows[key], abs=1e-12)
+    if process.returncode == 0:
+        assert json.loads(out)["best_params"] == local_result["best_params"]
+        assert len(rows) == 8
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["best.csv", "best.npz",
+                                                               "best.png"]
+    else:
+        assert process.returncode == 1 and out == ""
+        last = err.strip().splitlines()[-1]
+        assert last.startswith("nnscratch: error: a worker was lost and the search cannot "
+                               "finish") and "finished candidates are in" in last
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["best.csv"]
 
 
 def test_a_search_that_cannot_finish_keeps_the_finished_candidates(cat_train, tmp_path):
