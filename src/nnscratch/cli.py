@@ -1164,7 +1164,7 @@ def search(data, params, cv, n_random, scheduler, n_jobs, output, results_path, 
     Every combination of the --param values (or --random N of them) is a candidate,
     scored by its mean accuracy over --cv stratified folds; every other option is fixed
     for all candidates. The fits run on the local cores, or on a Dask cluster with
-    --scheduler (a worker that dies has its fits re-run on the others). Prints a table
+    --scheduler (a worker that dies stops the search with one line). Prints a table
     of the candidates (mean and spread of the scores, fit time); the results CSV is
     rewritten as candidates finish, so a search that cannot finish keeps them. The best
     candidate is refitted on all DATA and saved with --output.

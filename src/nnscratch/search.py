@@ -10,8 +10,9 @@ The work behind ``nnscratch search``:
   search classes of scikit-learn evaluating the candidates a few at a time: after each
   group, every finished candidate is written to the results CSV (atomically: a temporary
   file renamed), so a worker that dies does not lose finished results; on a Dask cluster
-  (``scheduler=ADDRESS``) the fits are spread through joblib's Dask backend, and Dask
-  re-runs the fits of a lost worker on the others;
+  (``scheduler=ADDRESS``) the fits are spread through joblib's Dask backend, the data
+  sent to every worker; a lost worker stops the search with :class:`SearchFailed`
+  (joblib returns its batch cancelled), the finished candidates kept;
 - :func:`search_json`, :func:`format_table`, :func:`plot_scores` give the output.
 
 Examples
