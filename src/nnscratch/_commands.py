@@ -847,3 +847,120 @@ def trace_model(model: str, data: str, label_column: str | None = None,
     dataset = _data_for_model(bundle, data, label_column)
     labels = np.asarray(est.classes_)[dataset.y]
     return trace(est, dataset.X, labels, gradient_check=gradient_check)
+
+
+# --------------------------------------------------------------------------- search
+
+
+def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None = None,
+           scheduler: str | None = None, n_jobs: int = -1, output: str | Path | None = None,
+           results_path: str | Path | None = None, plot_path: str | Path | None = None,
+           hidden: tuple[int, ...] | None = None, params: dict[str, Any] | None = None,
+           image_size: int = 64, label_column: str | None = None,
+           flags: dict[str, str] | None = None) -> dict:
+    """``nnscratch search``: cross-validated grid (or random) search over ``specs``.
+
+    Parameters
+    ----------
+    data : str
+        A data specification (see :func:`nnscratch.datasets.load_dataset`).
+    specs : sequence of str
+        ``"NAME=V1;V2"`` texts (:func:`nnscratch.search.parse_params`).
+    cv, n_random, scheduler, n_jobs
+        See :func:`nnscratch.search.run_search`.
+    output, results_path, plot_path : path-like, optional
+        The best model (refitted on all the data), the results CSV (rewritten as
+        candidates finish) and the plot of the score against each parameter; the CSV and
+        the plot default to ``output`` with ``.csv`` and ``.png``.
+    hidden, params, flags
+        The fixed settings, as for :func:`train`.
+
+    Returns
+    -------
+    dict
+        ``{"best_params", "best_score", "candidates": [{"params", "mean_score",
+        "std_score", "fit_time"}]}``, the parameters named as the command's options.
+    """
+    from .plotting import save_png
+    from .search import (
+        SearchError,
+        SearchFailed,
+        check_output_paths,
+        estimator_grid,
+        parse_params,
+        plot_scores,
+        run_search,
+        search_json,
+    )
+    from .streaming import MissingExtraError, require_dask
+
+    try:
+        grid = parse_params(specs)
+        out = Path(output) if output else None
+        results = Path(results_path) if results_path else (
+            out.with_suffix(".csv") if out else None)
+        picture = Path(plot_path) if plot_path else (out.with_suffix(".png") if out else None)
+        if picture is not None and picture.suffix.lower() != ".png":
+            raise InputError("--plot: the plot is a PNG; give a name ending in .png")
+        check_output_paths(out, results, picture)
+        if scheduler is not None:
+            require_dask("distributed")
+    except SearchError as exc:
+        raise InputError(str(exc)) from None
+    except MissingExtraError as exc:
+        raise InputError(f"--scheduler: {exc}") from None
+    if hidden is None and "hidden" in grid:
+        hidden = grid["hidden"][0]  # a network; the grid sets its layers
+    est = build_estimator(hidden, params or {}, flags)
+    try:
+        estimator_grid(grid, est)  # a network-only parameter without a network, ...
+    except SearchError as exc:
+        raise InputError(str(exc)) from None
+    train_set, _ = load_train_test(data, None, image_size=image_size,
+                                   label_column=label_column)
+    _check_classes(train_set, data)
+    n = int(np.prod([len(v) for v in grid.values()]))
+    n = min(n, n_random) if n_random else n
+    say(f"searching {n} candidates x {cv} folds of {_describe(est)} on "
+        f"{train_set.n_samples} samples ({_dataset_label(data)}), "
+        f"{'on the Dask cluster at ' + scheduler if scheduler else 'on the local cores'}")
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            outcome = run_search(est, train_set.X, train_set.y, grid, cv=cv,
+                                 n_candidates=n_random, seed=(params or {}).get("random_state") or 0,
+                                 scheduler=scheduler, n_jobs=n_jobs, results_path=results,
+                                 progress=say)
+    except SearchError as exc:
+        raise InputError(str(exc)) from None
+    except SearchFailed as exc:
+        raise RunError(str(exc)) from None
+    if outcome.failed_fits:
+        say(f"nnscratch: warning: {outcome.failed_fits} fits failed (e.g. diverged); their "
+            "scores are missing and those candidates rank last")
+    best = outcome.search.best_estimator_
+    if out is not None:
+        save(best, out, preprocessor=train_set.preprocessor,
+             class_names=[train_set.class_names[int(c)] for c in best.classes_],
+             training={"data": _dataset_label(data), "n_samples": train_set.n_samples,
+                       "search_cv": cv, "search_best_score": outcome.best_score,
+                       "seconds": round(outcome.seconds, 3)})
+    if picture is not None:
+        save_png(plot_scores(outcome.rows, title=f"Search on {Path(str(data)).name}: "
+                                                 f"{len(outcome.rows)} candidates x {cv} folds"),
+                 picture)
+    written = [str(p) for p in (out, results, picture) if p is not None]
+    say(f"{outcome.where}: {outcome.seconds:.1f} s"
+        + (f"; wrote {', '.join(written)}" if written else ""))
+    return search_json(outcome)
+
+
+def format_search(result: dict) -> str:
+    """The text ``nnscratch search`` prints: the candidates, best first, and the best."""
+    from .search import format_table, format_value
+
+    scores = [c["mean_score"] for c in result["candidates"]]
+    ranked = sorted((s for s in scores if s is not None), reverse=True)
+    rows = [{**c, "rank": (ranked.index(c["mean_score"]) + 1 if c["mean_score"] is not None
+                           else len(ranked) + 1)} for c in result["candidates"]]
+    best = ", ".join(f"{k}={format_value(v)}" for k, v in result["best_params"].items())
+    return (format_table(rows) + f"\nbest: {best} (mean accuracy {result['best_score']:.4f})")

@@ -284,6 +284,26 @@ def _flags(ctx: click.Context) -> dict[str, str]:
     return {p.name: p.opts[0] for p in ctx.command.params if p.opts}
 
 
+def estimator_options(command: Callable) -> Callable:
+    """The options that set the estimator's parameters, shared by ``train`` and
+    ``search`` (each from the table, by :func:`param_option`)."""
+    for option in reversed((
+        param_option("--activation", "activation"),
+        param_option("--init", "init"),
+        param_option("--learning-rate", "learning_rate", metavar="RATE"),
+        param_option("--iterations", "max_iter", metavar="N"),
+        param_option("--seed", "random_state", metavar="SEED", default=1, show_default=True),
+        param_option("--solver", "solver"),
+        param_option("--batch-size", "batch_size", metavar="N"),
+        param_option("--alpha", "alpha", metavar="A"),
+        param_option("--dropout", "dropout", metavar="RATE"),
+        param_option("--early-stopping", "early_stopping"),
+        param_option("--class-weight", "class_weight", type=click.Choice(["balanced"])),
+    )):
+        command = option(command)
+    return command
+
+
 # --------------------------------------------------------------------------- the group
 
 
@@ -339,23 +359,13 @@ _LABEL_COLUMN = click.option(
 @click.option("--hidden", type=LayerSizes(), metavar="SIZES",
               help="Hidden layer sizes, e.g. 20,7,5 (a network). Without it: logistic "
                    "regression.")
-@param_option("--activation", "activation")
-@param_option("--init", "init")
-@param_option("--learning-rate", "learning_rate", metavar="RATE")
-@param_option("--iterations", "max_iter", metavar="N")
-@param_option("--seed", "random_state", metavar="SEED", default=1, show_default=True)
+@estimator_options
 @_IMAGE_SIZE
 @_LABEL_COLUMN
 @click.option("--test", "test_data", metavar="DATA",
               help="Test data, prepared like the training data; its accuracy is printed. "
                    "Built-in sets hold out 25 % when --test is not given.")
 @param_option("--cost-every", "cost_every", metavar="N")
-@param_option("--solver", "solver")
-@param_option("--batch-size", "batch_size", metavar="N")
-@param_option("--alpha", "alpha", metavar="A")
-@param_option("--dropout", "dropout", metavar="RATE")
-@param_option("--early-stopping", "early_stopping")
-@param_option("--class-weight", "class_weight", type=click.Choice(["balanced"]))
 @json_option()
 @click.pass_context
 def train(ctx, data, output, hidden, image_size, label_column, test_data, as_json, **params):
@@ -618,3 +628,68 @@ def playground(host, port, no_browser, data_file):
         serve(host=host, port=port, open_browser=not no_browser, data=data_file)
     except OSError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+# --------------------------------------------------------------------------- search
+# Its work is _commands.search (and nnscratch.search, which does not import click).
+
+
+@cli.command(epilog=examples(
+    "# 8 candidates x 3 folds on the local cores",
+    "nnscratch search train_catvnoncat.h5 --param 'hidden=7;20,7,5' \\",
+    "    --param 'learning_rate=0.0075;0.01' --param 'iterations=1000;2500' \\",
+    "    --init lecun --cv 3 --output best.npz",
+    "# the same on a Dask cluster, 20 random candidates, JSON on stdout",
+    "nnscratch search train_catvnoncat.h5 --param 'hidden=7;20,7,5;16,8' \\",
+    "    --param 'alpha=0;0.1;1' --param 'learning_rate=0.001;0.0075;0.01' \\",
+    "    --random 20 --scheduler tcp://127.0.0.1:8786 --json --output best.npz",
+))
+@click.argument("data", metavar="DATA")
+@click.option("--param", "specs", multiple=True, required=True, metavar="NAME=V1;V2",
+              help="A searched parameter and its values, separated by ';' (a layer list by "
+                   "','), e.g. 'hidden=8;16,8'. Names: hidden, learning_rate, iterations, "
+                   "batch_size, alpha, dropout, activation, init, solver, seed, class_weight. "
+                   "Repeat for each parameter.")
+@click.option("--cv", default=5, show_default=True, type=click.IntRange(min=2),
+              help="Stratified cross-validation folds.")
+@click.option("--random", "n_random", type=click.IntRange(min=1), metavar="N",
+              help="Random search: N candidates drawn from the values (seeded by --seed). "
+                   "Default: every combination (grid search).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run the fits on the Dask cluster at ADDRESS (e.g. tcp://127.0.0.1:8786; "
+                   "needs pip install 'nnscratch[dask]'). Default: the local cores.")
+@click.option("--n-jobs", default=-1, show_default=True, type=int,
+              help="Local parallel fits (-1: every core); ignored with --scheduler.")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False),
+              help="Save the best candidate, refitted on all DATA, to this model file; its "
+                   "results CSV and score plot go beside it (NAME.csv, NAME.png) unless "
+                   "--results / --plot say otherwise.")
+@click.option("--results", "results_path", type=click.Path(dir_okay=False),
+              help="The results CSV, rewritten (atomically) as candidates finish.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False),
+              help="PNG of the mean score against each searched parameter.")
+@click.option("--hidden", type=LayerSizes(), metavar="SIZES",
+              help="Fixed hidden layer sizes (a network) when 'hidden' is not searched.")
+@estimator_options
+@_IMAGE_SIZE
+@_LABEL_COLUMN
+@json_option('Print only {"best_params", "best_score", "candidates": [{"params", '
+             '"mean_score", "std_score", "fit_time"}]}.')
+@click.pass_context
+def search(ctx, data, specs, cv, n_random, scheduler, n_jobs, output, results_path,
+           plot_path, hidden, image_size, label_column, as_json, **params):
+    """Search hyper-parameters of a classifier on DATA with cross-validation.
+
+    Every combination of the --param values (or --random N of them) is a candidate,
+    scored by its mean accuracy over --cv stratified folds; every other option is fixed
+    for all candidates. The fits run on the local cores, or on a Dask cluster with
+    --scheduler (a worker that dies stops the search with one line). Prints a table
+    of the candidates (mean and spread of the scores, fit time); the results CSV is
+    rewritten as candidates finish, so a search that cannot finish keeps them. The best
+    candidate is refitted on all DATA and saved with --output.
+    """
+    result = _commands.search(
+        data, specs, cv=cv, n_random=n_random, scheduler=scheduler, n_jobs=n_jobs,
+        output=output, results_path=results_path, plot_path=plot_path, hidden=hidden,
+        params=params, image_size=image_size, label_column=label_column, flags=_flags(ctx))
+    emit(result, as_json, _commands.format_search)

@@ -1,0 +1,578 @@
+"""Hyper-parameter searches: scikit-learn's grid and random search over our estimators,
+on the local cores or on a Dask cluster, with results kept as candidates finish.
+
+The work behind ``nnscratch search``:
+
+- :func:`parse_params` turns ``--param`` texts such as ``"hidden=8;16,8"`` (values of one
+  parameter separated by ``;``, a layer list by ``,``) into a grid keyed by the command's
+  option names (:data:`SEARCH_PARAMETERS`);
+- :func:`run_search` runs :class:`CheckpointedGridSearchCV` (or the random variant), the
+  search classes of scikit-learn evaluating the candidates a few at a time: after each
+  group, every finished candidate is written to the results CSV (atomically: a temporary
+  file renamed), so a worker that dies does not lose finished results; on a Dask cluster
+  (``scheduler=ADDRESS``) the fits are spread through joblib's Dask backend, the data
+  sent to every worker; a lost worker stops the search with :class:`SearchFailed`
+  (joblib returns its batch cancelled), the finished candidates kept;
+- :func:`search_json`, :func:`format_table`, :func:`plot_scores` give the output.
+
+Examples
+--------
+>>> from nnscratch.search import parse_params
+>>> parse_params(["hidden=8;16,8", "learning_rate=0.1;0.01"])
+{'hidden': [(8,), (16, 8)], 'learning_rate': [0.1, 0.01]}
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.model_selection import (
+    GridSearchCV,
+    ParameterGrid,
+    ParameterSampler,
+    RandomizedSearchCV,
+)
+
+from ._files import atomic_write
+from ._params import PARAMETERS, check, requirement
+from .streaming import DASK_HINT, MissingExtraError, require_dask
+
+__all__ = [
+    "SEARCH_PARAMETERS",
+    "CheckpointedGridSearchCV",
+    "CheckpointedRandomizedSearchCV",
+    "SearchError",
+    "SearchFailed",
+    "SearchOutcome",
+    "candidate_rows",
+    "format_table",
+    "format_value",
+    "parse_param",
+    "parse_params",
+    "plot_scores",
+    "run_search",
+    "search_json",
+    "write_results_csv",
+]
+
+
+class SearchError(ValueError):
+    """A bad search specification (the message says what to write instead)."""
+
+
+class SearchFailed(RuntimeError):
+    """The search could not finish; the message says what was kept."""
+
+
+# --------------------------------------------------------------------------- specs
+
+
+def _layers(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(p.strip()) for p in text.split(","))
+        for size in sizes:
+            check("hidden_layer_sizes", size)
+    except ValueError:  # InvalidParameterError is a ValueError
+        raise ValueError("a list of positive layer sizes, e.g. 16,8") from None
+    return sizes
+
+
+def _table(name: str, none: tuple[str, ...] = (), words: str | None = None):
+    """A parser of one value of the estimator parameter ``name``, checked by the table of
+    hyper-parameters (:mod:`nnscratch._params`): its type, range and choices."""
+    kind = PARAMETERS[name].kind
+
+    def parse(text: str):
+        if text.lower() in none:
+            return None
+        try:
+            if kind in ("int", "random_state"):
+                value = int(text)
+            elif kind == "real":
+                value = float(text)
+            else:
+                value = text
+            return check(name, value)
+        except ValueError:  # InvalidParameterError is a ValueError
+            need = words or requirement(name)
+            need = f"a value {need}" if need.startswith("in ") else need
+            alternative = f" or {'/'.join(none)}" if none else ""
+            raise ValueError(f"{need}{alternative}") from None
+    return parse
+
+
+#: The parameters a search can vary: option name -> (estimator parameter, parser of one
+#: value, whether only a network has it). The option names are ``nnscratch train``'s
+#: (``--learning-rate`` is ``learning_rate`` here; ``learning-rate`` is accepted too);
+#: the values are checked by the table of hyper-parameters, as the estimators check them.
+SEARCH_PARAMETERS: dict[str, tuple[str, Callable[[str], Any], bool]] = {
+    "hidden": ("hidden_layer_sizes", _layers, True),
+    "learning_rate": ("learning_rate", _table("learning_rate"), False),
+    "iterations": ("max_iter", _table("max_iter"), False),
+    "batch_size": ("batch_size", _table("batch_size", none=("full", "none")), False),
+    "alpha": ("alpha", _table("alpha"), False),
+    "dropout": ("dropout", _table("dropout"), True),
+    "activation": ("activation", _table("activation"), True),
+    "init": ("init", _table("init"), True),
+    "solver": ("solver", _table("solver"), False),
+    "seed": ("random_state", _table("random_state", words="an integer from 0 to 4294967295"), False),
+    "class_weight": ("class_weight", _table("class_weight", none=("none",), words="balanced"), False),
+}
+
+
+def parse_param(text: str) -> tuple[str, list]:
+    """``"hidden=8;16,8"`` -> ``("hidden", [(8,), (16, 8)])``.
+
+    Raises
+    ------
+    SearchError
+        No ``=``, an unknown name, an empty or bad value, a repeated value.
+    """
+    if "=" not in text:
+        raise SearchError(f"--param '{text}' has no '='; write NAME=VALUE;VALUE, e.g. "
+                          "'learning_rate=0.1;0.01'")
+    name, _, values = text.partition("=")
+    name = name.strip().lower().replace("-", "_")
+    if name not in SEARCH_PARAMETERS:
+        raise SearchError(f"--param '{text}': unknown parameter '{name}'; choose from "
+                          f"{', '.join(SEARCH_PARAMETERS)}")
+    parse = SEARCH_PARAMETERS[name][1]
+    parsed = []
+    for item in values.split(";"):
+        item = item.strip()
+        if not item:
+            raise SearchError(f"--param '{text}': an empty value; separate the values with "
+                              "';' and the layers of one value with ','")
+        try:
+            value = parse(item)
+        except ValueError as exc:
+            raise SearchError(f"--param '{text}': '{item}' is not valid for {name}; give "
+                              f"{exc}") from None
+        if value in parsed:
+            raise SearchError(f"--param '{text}': the value '{item}' is given twice")
+        parsed.append(value)
+    return name, parsed
+
+
+def parse_params(texts: Sequence[str]) -> dict[str, list]:
+    """Several ``--param`` texts -> ``{option name: [values]}`` (each name once)."""
+    grid: dict[str, list] = {}
+    for text in texts:
+        name, values = parse_param(text)
+        if name in grid:
+            raise SearchError(f"--param {name} is given twice; list all its values in one, "
+                              f"separated by ';'")
+        grid[name] = values
+    if not grid:
+        raise SearchError("give at least one --param NAME=VALUE;VALUE")
+    return grid
+
+
+def estimator_grid(grid: dict[str, list], estimator) -> dict[str, list]:
+    """The grid keyed by the estimator's parameter names, checked against it."""
+    vocabulary = estimator.get_params()
+    out = {}
+    for name, values in grid.items():
+        key = SEARCH_PARAMETERS[name][0]
+        if key not in vocabulary:
+            raise SearchError(f"--param {name} applies to a network; add --hidden SIZES or "
+                              f"--param hidden=... (now: logistic regression)")
+        out[key] = list(values)
+    return out
+
+
+def _option_names(params: dict) -> dict:
+    back = {key: name for name, (key, _, _) in SEARCH_PARAMETERS.items()}
+    return {back.get(k, k): _plain(v) for k, v in params.items()}
+
+
+def _plain(value):
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def format_value(value) -> str:
+    """A parameter value as the command line writes it: 16,8 for layers, none for None."""
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    return "none" if value is None else str(value)
+
+
+# --------------------------------------------------------------------------- the search
+
+
+class _Checkpointed:
+    """Evaluate the candidates in groups, calling ``on_results`` after each group.
+
+    ``on_results(results)`` gets scikit-learn's ``cv_results_`` of every candidate
+    finished so far. The candidates are those of the parent class, in its order.
+    """
+
+    group_size: int | None = None
+    on_results: Callable[[dict], None] | None = None
+
+    def _candidates(self) -> list[dict]:
+        raise NotImplementedError
+
+    def _run_search(self, evaluate_candidates):
+        candidates = self._candidates()
+        step = max(1, int(self.group_size or len(candidates)))
+        for start in range(0, len(candidates), step):
+            results = evaluate_candidates(candidates[start:start + step])
+            if self.on_results is not None:
+                self.on_results(results)
+
+
+class CheckpointedGridSearchCV(_Checkpointed, GridSearchCV):
+    """:class:`~sklearn.model_selection.GridSearchCV` that reports finished candidates.
+
+    Set ``group_size`` (candidates evaluated in parallel before a report) and
+    ``on_results`` as attributes after construction; results are identical to
+    GridSearchCV's.
+    """
+
+    def _candidates(self):
+        return list(ParameterGrid(self.param_grid))
+
+
+class CheckpointedRandomizedSearchCV(_Checkpointed, RandomizedSearchCV):
+    """:class:`~sklearn.model_selection.RandomizedSearchCV` that reports finished
+    candidates (see :class:`CheckpointedGridSearchCV`)."""
+
+    def _candidates(self):
+        return list(ParameterSampler(self.param_distributions, self.n_iter,
+                                     random_state=self.random_state))
+
+
+def candidate_rows(results: dict, grid_names: Sequence[str] | None = None) -> list[dict]:
+    """One dict per candidate from ``cv_results_``: ``params`` (option names),
+    ``mean_score``, ``std_score``, ``fit_time`` (mean seconds per fit), ``scores``
+    (per fold), ``rank``."""
+    n_splits = sum(1 for k in results if k.startswith("split") and k.endswith("_test_score"))
+    rows = []
+    for i, params in enumerate(results["params"]):
+        mean = float(results["mean_test_score"][i])
+        rows.append({
+            "params": _option_names(params),
+            "mean_score": None if math.isnan(mean) else mean,
+            "std_score": None if math.isnan(mean) else float(results["std_test_score"][i]),
+            "fit_time": float(results["mean_fit_time"][i]),
+            "scores": [None if math.isnan(s) else float(s) for s in
+                       (results[f"split{k}_test_score"][i] for k in range(n_splits))],
+            "rank": int(results["rank_test_score"][i]),
+        })
+    return rows
+
+
+def write_results_csv(rows: list[dict], path: str | Path) -> None:
+    """The candidates as CSV, written atomically (a temporary file, then renamed)."""
+    names = list(rows[0]["params"]) if rows else []
+    n_splits = len(rows[0]["scores"]) if rows else 0
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["candidate", *names, "mean_score", "std_score", "fit_time", "rank",
+                     *(f"score_fold{k}" for k in range(n_splits))])
+    for i, row in enumerate(rows):
+        writer.writerow([i, *(format_value(row["params"][n]) for n in names),
+                         _num(row["mean_score"]), _num(row["std_score"]),
+                         f"{row['fit_time']:.4f}", row["rank"],
+                         *(_num(s) for s in row["scores"])])
+
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
+            f.write(buffer.getvalue())
+
+    atomic_write(path, write)
+
+
+def _num(value) -> str:
+    return "" if value is None else repr(float(value))
+
+
+@dataclass
+class SearchOutcome:
+    """What :func:`run_search` found.
+
+    Attributes
+    ----------
+    search : the fitted search object (``best_estimator_`` refitted on all the data)
+    rows : list of dict
+        :func:`candidate_rows`, every candidate.
+    best_params : dict
+        Option names -> values.
+    best_score : float
+    seconds : float
+    where : str
+        "local (N jobs)" or "Dask cluster at ADDRESS (N workers)".
+    failed_fits : int
+        Fits that raised (scored NaN), e.g. diverged.
+    """
+
+    search: Any
+    rows: list[dict]
+    best_params: dict
+    best_score: float
+    seconds: float
+    where: str
+    failed_fits: int = 0
+
+
+def _connect(scheduler: str):
+    require_dask("distributed")
+    from distributed import Client
+
+    try:
+        return Client(scheduler, timeout=10, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SearchFailed(f"cannot reach the Dask scheduler at {scheduler} "
+                           f"({' '.join(str(exc).split()) or type(exc).__name__}); check the "
+                           "address, e.g. tcp://127.0.0.1:8786") from None
+
+
+def _is_lost_worker(exc: BaseException) -> bool:
+    name = type(exc).__name__
+    module = type(exc).__module__ or ""
+    return (name in ("KilledWorker", "TerminatedWorkerError", "CommClosedError",
+                     "FutureCancelledError", "CancelledError")
+            or module.startswith(("distributed", "joblib.externals.loky")))
+
+
+def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
+               n_candidates: int | None = None, seed: int = 0, scoring: str = "accuracy",
+               scheduler: str | None = None, client=None, n_jobs: int | None = -1,
+               results_path: str | Path | None = None,
+               progress: Callable[[str], None] | None = None) -> SearchOutcome:
+    """Search ``grid`` with cross-validation and refit the best on all the data.
+
+    Parameters
+    ----------
+    estimator : LogisticRegression or NeuralNetworkClassifier
+        The fixed settings of every candidate.
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    grid : dict
+        :func:`parse_params`'s output (option names -> values).
+    cv : int
+        Stratified folds (scikit-learn's default splitter: no shuffling, so the same
+        folds everywhere).
+    n_candidates : int, optional
+        Random search of that many candidates drawn from the grid (seeded by ``seed``);
+        default: the whole grid.
+    scheduler : str, optional
+        A Dask scheduler's address: the fits run on its workers through joblib's Dask
+        backend. Default: the local cores (``n_jobs``).
+    client : distributed.Client, optional
+        An open client to use instead of ``scheduler``.
+    n_jobs : int or None
+        Local parallel fits (-1: every core); on Dask every worker thread is used.
+    results_path : path, optional
+        The results CSV, rewritten atomically after every group of candidates.
+    progress : callable, optional
+        Receives one line per group of finished candidates.
+
+    Returns
+    -------
+    SearchOutcome
+
+    Raises
+    ------
+    SearchError
+        A parameter that the estimator does not have.
+    SearchFailed
+        The Dask scheduler cannot be reached, or a worker died and the search cannot
+        finish (the finished candidates stay in ``results_path``).
+    MissingExtraError
+        ``scheduler`` given without the Dask packages.
+    """
+    from joblib import effective_n_jobs, parallel_config
+
+    key_grid = estimator_grid(grid, estimator)
+    own_client = None
+    if scheduler is not None and client is None:
+        client = own_client = _connect(scheduler)
+    if client is not None:
+        slots = max(1, sum(client.nthreads().values()))
+        where = f"Dask cluster at {client.scheduler.address} ({len(client.nthreads())} workers)"
+        # the data on every worker (joblib's own scatter puts it on one, whose death
+        # would lose it): a killed worker's fits can then re-run on the others
+        config = parallel_config(backend="dask", n_jobs=-1, client=client, scatter=[X, y])
+    else:
+        slots = max(1, effective_n_jobs(n_jobs))
+        where = f"local ({slots} jobs)"
+        config = parallel_config(n_jobs=n_jobs)
+    common = {"scoring": scoring, "cv": cv, "refit": True, "error_score": np.nan,
+              "n_jobs": -1 if client is not None else n_jobs}
+    if n_candidates is None:
+        search = CheckpointedGridSearchCV(estimator, key_grid, **common)
+        total = len(ParameterGrid(key_grid))
+    else:
+        search = CheckpointedRandomizedSearchCV(estimator, key_grid, n_iter=n_candidates,
+                                                random_state=seed, **common)
+        total = min(n_candidates, len(ParameterGrid(key_grid)))
+    search.group_size = slots
+    finished: list[dict] = []
+    start = time.perf_counter()
+
+    def on_results(results: dict) -> None:
+        finished[:] = candidate_rows(results)
+        if results_path is not None:
+            write_results_csv(finished, results_path)
+        if progress is not None:
+            scored = [r for r in finished if r["mean_score"] is not None]
+            best = max(scored, key=lambda r: r["mean_score"]) if scored else None
+            best_text = "no score yet" if best is None else (
+                f"best so far {best['mean_score']:.4f} with "
+                + ", ".join(f"{k}={format_value(v)}" for k, v in best["params"].items()))
+            progress(f"{len(finished)}/{total} candidates done ({best_text}), "
+                     f"{time.perf_counter() - start:.1f} s")
+
+    search.on_results = on_results
+    try:
+        with warnings.catch_warnings(record=True) as caught, config:
+            warnings.simplefilter("always")
+            search.fit(X, y)
+    except ValueError as exc:
+        if "fits failed" in str(exc):
+            raise SearchFailed(f"every fit failed ({_first_line(exc)}); check the settings, "
+                               "e.g. a smaller learning_rate") from None
+        raise
+    except Exception as exc:
+        if not _is_lost_worker(exc):
+            raise
+        kept = (f"the {len(finished)} finished candidates are in {results_path}"
+                if results_path is not None and finished else
+                "no candidate had finished" if not finished else
+                f"{len(finished)} candidates had finished (give --results to keep them)")
+        raise SearchFailed(f"a worker was lost and the search cannot finish "
+                           f"({type(exc).__name__}: {_first_line(exc)}); {kept}") from None
+    finally:
+        if own_client is not None:
+            own_client.close()
+    del caught  # FitFailedWarning's long text: the count below says it in one line
+    rows = candidate_rows(search.cv_results_)
+    failed_fits = sum(s is None for r in rows for s in r["scores"])
+    return SearchOutcome(search, rows, _option_names(search.best_params_),
+                         float(search.best_score_), time.perf_counter() - start, where,
+                         failed_fits)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return (text[:200] + "...") if len(text) > 200 else (text or type(exc).__name__)
+
+
+# --------------------------------------------------------------------------- output
+
+
+def search_json(outcome: SearchOutcome) -> dict:
+    """``{"best_params", "best_score", "candidates": [{"params", "mean_score",
+    "std_score", "fit_time"}]}`` with the parameters named as the command's options."""
+    return {
+        "best_params": outcome.best_params,
+        "best_score": outcome.best_score,
+        "candidates": [{k: r[k] for k in ("params", "mean_score", "std_score", "fit_time")}
+                       for r in outcome.rows],
+    }
+
+
+def format_table(rows: list[dict]) -> str:
+    """The candidates as a text table, best first."""
+    names = list(rows[0]["params"]) if rows else []
+    header = ["rank", *names, "mean score", "std", "fit time"]
+    body = []
+    for r in sorted(rows, key=lambda r: r["rank"]):
+        body.append([str(r["rank"]), *(format_value(r["params"][n]) for n in names),
+                     "-" if r["mean_score"] is None else f"{r['mean_score']:.4f}",
+                     "-" if r["std_score"] is None else f"{r['std_score']:.4f}",
+                     f"{r['fit_time']:.2f} s"])
+    widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h)
+              for i, h in enumerate(header)]
+    lines = ["  ".join(h.rjust(w) for h, w in zip(header, widths))]
+    lines += ["  ".join(c.rjust(w) for c, w in zip(b, widths)) for b in body]
+    return "\n".join(lines)
+
+
+def plot_scores(rows: list[dict], *, title: str = "Search", scoring: str = "accuracy"):
+    """One panel per searched parameter: every candidate's mean score (error bar: the
+    spread over the folds) at its value, the best score per value joined by a line.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from .plotting import _new_figure
+
+    names = list(rows[0]["params"]) if rows else []
+    fig = _new_figure(4.2 * max(1, len(names)), 3.6)
+    for k, name in enumerate(names):
+        ax = fig.add_subplot(1, len(names), k + 1)
+        values = []
+        for r in rows:
+            text = format_value(r["params"][name])
+            if text not in values:
+                values.append(text)
+        numeric = all(_is_number(v) for v in values)
+        if numeric:
+            values.sort(key=float)
+        position = {v: i for i, v in enumerate(values)}
+        best: dict[int, float] = {}
+        seen: dict[int, int] = {}
+        per_value = max(1, len(rows) // max(1, len(values)))
+        for r in rows:
+            if r["mean_score"] is None:
+                continue
+            x = position[format_value(r["params"][name])]
+            k_at = seen.get(x, 0)
+            seen[x] = k_at + 1
+            shift = 0.0 if per_value == 1 else 0.3 * (k_at / (per_value - 1) - 0.5)
+            ax.errorbar(x + shift, r["mean_score"], yerr=r["std_score"], fmt="o", color="tab:blue",
+                        alpha=0.6, capsize=3)
+            best[x] = max(best.get(x, -np.inf), r["mean_score"])
+        xs = sorted(best)
+        ax.plot(xs, [best[x] for x in xs], "-", color="tab:orange", label="best")
+        ax.set_xticks(range(len(values)), values)
+        ax.set_xlabel(name)
+        if k == 0:
+            ax.set_ylabel(f"mean {scoring} (cross-validation)")
+            ax.legend(loc="best", fontsize=8)
+        ax.grid(alpha=0.3)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def check_output_paths(*paths: str | Path | None) -> None:
+    """Refuse output paths whose folder is missing or that are folders (before any work)."""
+    for path in paths:
+        if path is None:
+            continue
+        path = Path(path)
+        folder = path.parent if str(path.parent) else Path(".")
+        if not folder.is_dir():
+            raise SearchError(f"{path}: the folder '{folder}' does not exist; create it first")
+        if path.is_dir():
+            raise SearchError(f"{path}: is a folder; give a file name")
+
+
+# keep the hint importable from here for the command line
+__all__ += ["DASK_HINT", "MissingExtraError", "check_output_paths", "estimator_grid"]

@@ -1,0 +1,1006 @@
+"""Training, evaluating and predicting on data larger than memory, chunk by chunk.
+
+A :class:`ChunkFeeder` reads the rows of a data set in chunks from an HDF5 file, a Zarr
+store or a Dask array; :func:`fit_streaming` runs mini-batch epochs over the chunks, in
+a shuffled chunk order, through the estimators' public ``partial_fit``; and
+:func:`evaluate_streaming` and :func:`predict_streaming` score and predict chunk by
+chunk. Memory stays bounded by one chunk (plus its converted copy) and the model.
+
+The layouts read (HDF5 files and Zarr groups alike):
+
+- **the course's layout**: one dataset whose name ends in ``_set_x`` (pictures
+  ``(n, height, width, 3)``, uint8), one ending in ``_set_y`` (integer labels ``(n,)``
+  or ``(1, n)``) and optionally ``list_classes`` (the class names), like
+  ``train_catvnoncat.h5``. Pictures are flattened and divided by 255, as
+  :mod:`nnscratch.datasets` does;
+- **the examples x features layout**: a dataset ``X`` of shape
+  ``(n_samples, n_features)`` (any real dtype; float32 stays float32, the rest becomes
+  float64) and a dataset ``y`` of shape ``(n_samples,)`` (integer codes, or strings),
+  optionally with ``class_names`` (or ``list_classes``) naming the integer codes. The
+  features are used as stored: scale them before writing them.
+
+Equivalence with in-memory training
+-----------------------------------
+One streaming epoch visits the chunks in that epoch's order (:func:`chunk_orders`) and
+calls ``estimator.partial_fit`` once on each chunk; ``partial_fit`` makes one pass of
+mini-batches of ``batch_size`` over the chunk. When every chunk but the last holds a
+whole number of mini-batches (``open_chunks(..., batch_size=...)`` rounds the chunk
+size down to one), ``shuffle=False``, and the learning rate follows the schedule per
+epoch (done here), the sequence of mini-batch steps is exactly that of the in-memory
+fit of the same estimator on the rows in the order the epoch visits them
+(:func:`epoch_rows`), one ``warm_start`` epoch at a time::
+
+    ref = clone(est).set_params(warm_start=True, max_iter=1)
+    for order in result.chunk_orders:
+        ref.fit(X[epoch_rows(feeder, order)], y[epoch_rows(feeder, order)])
+
+and gives bit-for-bit the same weights (``tests/test_streaming.py`` checks it, with
+dropout, Adam and a decaying learning rate too). With the chunk order not shuffled this
+is one plain ``fit(X, y)`` with ``max_iter=epochs``. With ``shuffle=True`` the rows are
+shuffled within each chunk by the estimator's own generator (``random_state``), so the
+batches differ from an in-memory shuffle of all rows, but a run is reproducible from
+its seed.
+
+Examples
+--------
+>>> from nnscratch import NeuralNetworkClassifier
+>>> from nnscratch.streaming import open_chunks, fit_streaming   # doctest: +SKIP
+>>> est = NeuralNetworkClassifier((16,), solver="adam", learning_rate=1e-3,
+...                               batch_size=256, max_iter=5, random_state=0)
+>>> with open_chunks("big.h5", batch_size=256) as feeder:      # doctest: +SKIP
+...     result = fit_streaming(est, feeder, progress=True)
+...     print(evaluate_streaming(est, feeder)["accuracy"])
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, Self, TextIO
+
+import numpy as np
+
+from .datasets import DatasetError, Preprocessor
+
+__all__ = [
+    "DASK_HINT",
+    "DEFAULT_CHUNK_BYTES",
+    "ChunkFeeder",
+    "MissingExtraError",
+    "StreamFit",
+    "chunk_orders",
+    "epoch_rows",
+    "evaluate_streaming",
+    "fit_streaming",
+    "needs_streaming",
+    "open_chunks",
+    "predict_dask",
+    "predict_streaming",
+    "read_dask",
+    "require_dask",
+    "write_predictions",
+]
+
+#: The size of one chunk of features, in bytes, when no row count is given (64 MiB).
+DEFAULT_CHUNK_BYTES = 64 * 2**20
+
+#: What to run when the optional Dask packages are missing.
+DASK_HINT = "pip install 'nnscratch[dask]'"
+
+
+class MissingExtraError(DatasetError, ImportError):
+    """An optional dependency is missing; the message names the ``pip install`` line.
+
+    A :class:`~nnscratch.datasets.DatasetError` too, so that the command line shows it
+    as one line with exit code 2, like any data it cannot read.
+    """
+
+
+def require_dask(*modules: str) -> None:
+    """Import the Dask packages a feature needs, or raise a one-line install hint.
+
+    Parameters
+    ----------
+    *modules : str
+        Module names, default ``("dask.array", "distributed")``.
+
+    Raises
+    ------
+    MissingExtraError
+        ``"<feature> needs dask and distributed (missing: ...); run: pip install
+        'nnscratch[dask]'"``.
+    """
+    import importlib
+
+    missing = []
+    for name in modules or ("dask.array", "distributed"):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name.split(".")[0])
+    if missing:
+        raise MissingExtraError(
+            f"this needs the optional Dask packages (missing: {', '.join(sorted(set(missing)))}); "
+            f"install them with: {DASK_HINT}"
+        )
+
+
+# --------------------------------------------------------------------------- the feeder
+
+
+def _decode(values: np.ndarray) -> np.ndarray:
+    """Byte strings -> str; anything else as it is."""
+    values = np.asarray(values)
+    if values.dtype.kind == "S" or (values.dtype == object and values.size
+                                    and isinstance(values.flat[0], bytes)):
+        return np.array([v.decode("utf-8") for v in values.ravel()], dtype=object).astype(str)
+    if values.dtype == object:
+        return values.astype(str)
+    return values
+
+
+def _names(values) -> list[str]:
+    return [str(v) for v in _decode(np.asarray(values[()])).ravel()]
+
+
+class ChunkFeeder:
+    """Rows of a data set read chunk by chunk.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, ...)
+        Anything sliced along its first axis into NumPy arrays: an ``h5py.Dataset``, a
+        ``zarr.Array``, a ``dask.array.Array``, a memory-mapped or plain NumPy array.
+        Pictures ``(n, h, w, 3)`` need ``preprocessor`` (kind ``"image"``).
+    y : array-like of shape (n_samples,) or (1, n_samples), optional
+        The labels (needed to train and evaluate, not to predict).
+    boundaries : sequence of int, optional
+        The chunks' first rows and the end, e.g. ``[0, 1000, 2000, 2500]``; default:
+        chunks of ``chunk_rows`` rows.
+    chunk_rows : int, optional
+        Rows per chunk (the last may be smaller). Default: as many as fit in
+        :data:`DEFAULT_CHUNK_BYTES` of features, a multiple of ``batch_size``.
+    batch_size : int, optional
+        Round ``chunk_rows`` down to a multiple of it (so that chunks hold whole
+        mini-batches; see the module's notes on equivalence).
+    preprocessor : Preprocessor, optional
+        Applied to each chunk (pictures: flatten, divide by 255; tabular: standardise).
+    file_class_names : list of str, optional
+        The names of the integer codes in ``y``, as stored with the data.
+    class_names : list of str, optional
+        A trained model's class names: codes are mapped onto them by name.
+    source : str
+        A name for messages.
+    closer : callable, optional
+        Called by :meth:`close` (closes the file).
+    """
+
+    def __init__(self, X, y=None, *, boundaries=None, chunk_rows=None, batch_size=None,
+                 preprocessor: Preprocessor | None = None, file_class_names=None,
+                 class_names=None, source: str = "array", closer=None) -> None:
+        self.X, self.y, self.source = X, y, source
+        self.preprocessor = preprocessor
+        self._closer = closer
+        shape = tuple(int(s) for s in X.shape)
+        if len(shape) < 2 or shape[0] == 0:
+            raise DatasetError(f"{source}: X must have rows and features, got shape {shape}")
+        self.n_samples = shape[0]
+        if preprocessor is not None:
+            self.n_features = preprocessor.n_features
+        elif len(shape) == 2:
+            self.n_features = shape[1]
+        else:
+            raise DatasetError(f"{source}: X must be 2-D (examples x features), got {shape}")
+        self._y_row = False
+        if y is not None:
+            y_shape = tuple(int(s) for s in y.shape)
+            n_y = y_shape[-1] if len(y_shape) == 2 and y_shape[0] == 1 else (
+                y_shape[0] if len(y_shape) == 1 else -1)
+            if n_y != self.n_samples:
+                raise DatasetError(
+                    f"{source}: {self.n_samples} examples in X but labels of shape {y_shape}; "
+                    "y must be (n_samples,) or (1, n_samples)")
+            self._y_row = len(y_shape) == 2
+        self.dtype = self._work_dtype()
+        if boundaries is None:
+            boundaries = self._default_boundaries(chunk_rows, batch_size)
+        boundaries = [int(b) for b in boundaries]
+        if boundaries[0] != 0 or boundaries[-1] != self.n_samples or any(
+                b <= a for a, b in pairwise(boundaries)):
+            raise DatasetError(f"{source}: chunk boundaries must rise from 0 to {self.n_samples}")
+        self.boundaries = boundaries
+        self.file_class_names = None if file_class_names is None else list(file_class_names)
+        self._code_map = None
+        self.class_names = self.file_class_names
+        if class_names is not None:
+            self._map_onto(list(class_names))
+
+    # ---------------------------------------------------------------- set-up
+
+    def _work_dtype(self) -> np.dtype:
+        if self.preprocessor is not None:
+            identity = (self.preprocessor.kind == "tabular"
+                        and all(v == 0.0 for v in self.preprocessor.mean)
+                        and all(v == 1.0 for v in self.preprocessor.std))
+            if not identity:
+                return np.dtype(np.float64)
+        dtype = np.dtype(self.X.dtype)
+        if dtype.kind not in "biuf":
+            raise DatasetError(f"{self.source}: X holds {dtype}, not numbers")
+        return dtype if dtype == np.float32 else np.dtype(np.float64)
+
+    def _default_boundaries(self, chunk_rows, batch_size) -> list[int]:
+        if chunk_rows is None:
+            row_bytes = self.n_features * self.dtype.itemsize
+            chunk_rows = max(1, DEFAULT_CHUNK_BYTES // row_bytes)
+        chunk_rows = int(chunk_rows)
+        if chunk_rows < 1:
+            raise DatasetError(f"chunk_rows must be >= 1, got {chunk_rows}")
+        if batch_size is not None and batch_size < chunk_rows:
+            chunk_rows -= chunk_rows % int(batch_size)
+        elif batch_size is not None:
+            chunk_rows = int(batch_size)
+        return list(range(0, self.n_samples, chunk_rows)) + [self.n_samples]
+
+    def _map_onto(self, class_names: list[str]) -> None:
+        """Map the file's integer codes onto a trained model's class names."""
+        if self.file_class_names is None or self.file_class_names == class_names:
+            self.class_names = class_names
+            return
+        unknown = [n for n in self.file_class_names if n not in class_names]
+        if unknown:
+            raise DatasetError(
+                f"{self.source}: its classes {unknown} are not classes of the model "
+                f"({class_names}); use data with the model's classes")
+        self._code_map = np.array([class_names.index(n) for n in self.file_class_names])
+        self.class_names = class_names
+
+    # ---------------------------------------------------------------- reading
+
+    @property
+    def n_chunks(self) -> int:
+        """The number of chunks."""
+        return len(self.boundaries) - 1
+
+    @property
+    def chunk_slices(self) -> list[slice]:
+        """The rows of each chunk, in storage order."""
+        return [slice(a, b) for a, b in pairwise(self.boundaries)]
+
+    @property
+    def nbytes(self) -> int:
+        """The size of all the features in the working dtype, in bytes."""
+        return self.n_samples * self.n_features * self.dtype.itemsize
+
+    def _features(self, rows: slice) -> np.ndarray:
+        raw = self.X[rows]
+        if hasattr(raw, "compute"):  # a Dask array
+            raw = raw.compute()
+        raw = np.asarray(raw)
+        prep = self.preprocessor
+        if prep is None:
+            return raw.astype(self.dtype, copy=False)
+        if prep.kind == "image":
+            if raw.shape[1:3] != (prep.size, prep.size):
+                from .datasets import _array_to_images
+
+                raw = _array_to_images(raw, prep.size, self.source)
+            return prep.transform_images(raw)
+        if self.dtype != np.float64:  # identity standardisation: keep the stored dtype
+            if raw.ndim != 2 or raw.shape[1] != len(prep.columns):
+                raise DatasetError(f"{self.source}: expected {len(prep.columns)} feature "
+                                   f"columns, got shape {raw.shape}")
+            return raw.astype(self.dtype, copy=False)
+        return prep.transform_tabular(raw)
+
+    def labels(self, rows: slice) -> np.ndarray:
+        """The labels of ``rows`` (codes mapped onto ``class_names`` when given)."""
+        if self.y is None:
+            raise DatasetError(f"{self.source}: holds no labels (y)")
+        raw = self.y[:, rows] if self._y_row else self.y[rows]
+        if hasattr(raw, "compute"):
+            raw = raw.compute()
+        y = _decode(np.asarray(raw).ravel())
+        if self.file_class_names is not None:
+            if y.dtype.kind not in "iub" and not (
+                    y.dtype.kind == "f" and np.all(y == np.round(y))):
+                raise DatasetError(f"{self.source}: labels must be integer class codes")
+            y = y.astype(np.int64)
+            if y.size and (y.min() < 0 or y.max() >= len(self.file_class_names)):
+                raise DatasetError(
+                    f"{self.source}: label codes must be 0 to {len(self.file_class_names) - 1}"
+                    f" (the class names {self.file_class_names})")
+            if self._code_map is not None:
+                y = self._code_map[y]
+        return y
+
+    def read(self, i: int, *, labels: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+        """Chunk ``i``: features ``(rows, n_features)`` and labels ``(rows,)``."""
+        rows = self.chunk_slices[i]
+        X = self._features(rows)
+        if X.shape[1] != self.n_features:
+            raise DatasetError(f"{self.source}: chunk {i} has {X.shape[1]} features, "
+                               f"expected {self.n_features}")
+        return X, (self.labels(rows) if labels else None)
+
+    def chunks(self, order: Sequence[int] | None = None, *, labels: bool = True
+               ) -> Iterator[tuple[int, np.ndarray, np.ndarray | None]]:
+        """``(chunk index, X, y)`` for each chunk of ``order`` (default: storage order)."""
+        for i in range(self.n_chunks) if order is None else order:
+            X, y = self.read(int(i), labels=labels)
+            yield int(i), X, y
+
+    def class_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """The classes present in ``y`` and their counts, reading the labels chunk by chunk."""
+        counts: dict[Any, int] = {}
+        for rows in self.chunk_slices:
+            values, n = np.unique(self.labels(rows), return_counts=True)
+            for v, k in zip(values.tolist(), n.tolist()):
+                counts[v] = counts.get(v, 0) + k
+        classes = np.array(sorted(counts))
+        return classes, np.array([counts[c] for c in classes.tolist()], dtype=np.int64)
+
+    def model_preprocessor(self) -> Preprocessor:
+        """The preprocessing to store in a model file trained on these chunks.
+
+        The feeder's own (the course's pictures), or for the ``X``/``y`` layout the
+        identity on columns ``x0, x1, ...`` (features used as stored).
+        """
+        if self.preprocessor is not None:
+            return self.preprocessor
+        n = self.n_features
+        return Preprocessor(kind="tabular", columns=tuple(f"x{i}" for i in range(n)),
+                            mean=(0.0,) * n, std=(1.0,) * n)
+
+    def save_kwargs(self, estimator) -> dict[str, Any]:
+        """``preprocessor`` and ``class_names`` for :func:`nnscratch.save` of a model
+        trained on these chunks: ``save(est, path, **feeder.save_kwargs(est))``."""
+        classes = np.asarray(estimator.classes_).tolist()
+        if self.class_names is not None:
+            names = [self.class_names[int(c)] for c in classes]
+        else:
+            names = [str(c) for c in classes]
+        return {"preprocessor": self.model_preprocessor(), "class_names": names}
+
+    # ---------------------------------------------------------------- the end
+
+    def close(self) -> None:
+        """Close the file (if the feeder opened one)."""
+        if self._closer is not None:
+            self._closer()
+            self._closer = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (f"ChunkFeeder({self.source!r}, {self.n_samples} rows x {self.n_features} "
+                f"features, {self.n_chunks} chunks)")
+
+
+def _layout(keys: list[str], source: str) -> tuple[str, str | None, str | None]:
+    """(X name, y name or None, class-names name or None) of a group's keys.
+
+    Without labels (``X`` alone, or one ``*_set_x`` alone) the data can be predicted,
+    not trained on or evaluated.
+    """
+    xs = [k for k in keys if k.endswith("_set_x")]
+    ys = [k for k in keys if k.endswith("_set_y")]
+    names = next((k for k in ("class_names", "list_classes") if k in keys), None)
+    if "X" in keys:
+        return "X", "y" if "y" in keys else None, names
+    if len(xs) == 1 and len(ys) <= 1:
+        return xs[0], ys[0] if ys else None, names
+    raise DatasetError(
+        f"{source}: expected datasets 'X' (examples x features) and 'y', or one '*_set_x' "
+        f"and one '*_set_y' (the course's layout); found {sorted(keys)}")
+
+
+def open_chunks(source, y=None, *, chunk_rows: int | None = None,
+                batch_size: int | None = None, preprocessor: Preprocessor | None = None,
+                class_names: Sequence[str] | None = None) -> ChunkFeeder:
+    """A :class:`ChunkFeeder` over an HDF5 file, a Zarr store or an array.
+
+    Parameters
+    ----------
+    source : path-like or array
+        An ``.h5``/``.hdf5`` file or a Zarr store (a folder, e.g. ``data.zarr``), in the
+        course's layout or the ``X``/``y`` layout (see the module's notes); or an array
+        of shape (n_samples, n_features) (Dask, Zarr, h5py, NumPy) with ``y``. A Dask
+        array's row blocks are the chunks unless ``chunk_rows`` is given.
+    y : array-like, optional
+        The labels, when ``source`` is an array.
+    chunk_rows, batch_size : int, optional
+        See :class:`ChunkFeeder`.
+    preprocessor : Preprocessor, optional
+        A trained model's preprocessing (default: the course's picture preprocessing
+        for the course's layout; none for the ``X``/``y`` layout).
+    class_names : sequence of str, optional
+        A trained model's class names, onto which the file's codes are mapped.
+
+    Returns
+    -------
+    ChunkFeeder
+        Close it (or use it in a ``with`` block) to close the file.
+
+    Raises
+    ------
+    DatasetError
+        Missing file, unknown layout, inconsistent shapes.
+    MissingExtraError
+        A Zarr store without the ``zarr`` package.
+    """
+    if not isinstance(source, (str, os.PathLike)):
+        boundaries = None
+        chunks = getattr(source, "chunks", None)
+        if chunk_rows is None and batch_size is None and hasattr(source, "compute") \
+                and isinstance(chunks, tuple) and chunks and isinstance(chunks[0], tuple):
+            boundaries = np.concatenate([[0], np.cumsum(chunks[0])]).tolist()
+        if y is not None and not hasattr(y, "shape"):
+            y = np.asarray(y)
+        return ChunkFeeder(source, y, boundaries=boundaries, chunk_rows=chunk_rows,
+                           batch_size=batch_size, preprocessor=preprocessor,
+                           class_names=class_names, source=type(source).__name__)
+    path = Path(source)
+    if not path.exists():
+        raise DatasetError(f"{path}: no such file or folder")
+    if path.suffix.lower() in (".h5", ".hdf5"):
+        import h5py
+
+        try:
+            f = h5py.File(path, "r")
+        except OSError as exc:
+            raise DatasetError(f"{path}: not a readable HDF5 file ({exc})") from None
+        group, closer = f, f.close
+    elif path.is_dir() or path.suffix.lower() == ".zarr":
+        try:
+            import zarr
+        except ImportError:
+            raise MissingExtraError(
+                f"{path}: reading Zarr needs the zarr package; install it with: {DASK_HINT}"
+            ) from None
+        try:
+            group = zarr.open_group(str(path), mode="r")
+        except Exception as exc:  # noqa: BLE001 - zarr raises many kinds
+            raise DatasetError(f"{path}: not a readable Zarr group ({exc})") from None
+        closer = None
+    else:
+        raise DatasetError(f"{path}: streaming reads .h5/.hdf5 files and Zarr folders")
+    try:
+        keys = list(group.keys())
+        x_name, y_name, names_key = _layout(keys, str(path))
+        X, labels = group[x_name], (None if y_name is None else group[y_name])
+        file_names = _names(group[names_key]) if names_key else None
+        course = x_name != "X"
+        if course and preprocessor is None:
+            if len(X.shape) != 4 or X.shape[1] != X.shape[2] or X.shape[3] != 3:
+                raise DatasetError(f"{path}: pictures must have shape (n, size, size, 3), "
+                                   f"got {X.shape}")
+            preprocessor = Preprocessor.image(int(X.shape[1]))
+        feeder = ChunkFeeder(X, labels, chunk_rows=chunk_rows, batch_size=batch_size,
+                             preprocessor=preprocessor, file_class_names=file_names,
+                             class_names=class_names, source=str(path), closer=closer)
+    except BaseException:
+        if closer is not None:
+            closer()
+        raise
+    return feeder
+
+
+def needs_streaming(feeder: ChunkFeeder, fraction: float = 0.5) -> bool:
+    """Whether the features would take more than ``fraction`` of the available memory.
+
+    Reads the available memory from ``os.sysconf`` (Linux, macOS); where it cannot,
+    answers False.
+    """
+    try:
+        available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return False
+    return feeder.nbytes > fraction * available
+
+
+# --------------------------------------------------------------------------- training
+
+
+def chunk_orders(n_chunks: int, epochs: int, *, shuffle: bool = True,
+                 seed: int | np.random.Generator | None = None) -> list[np.ndarray]:
+    """The order of the chunks in each epoch.
+
+    Parameters
+    ----------
+    n_chunks, epochs : int
+    shuffle : bool
+        A fresh permutation every epoch, drawn from ``np.random.default_rng(seed)``;
+        False: storage order every epoch.
+    seed : int, Generator or None
+
+    Returns
+    -------
+    list of ndarray of shape (n_chunks,)
+    """
+    if not shuffle:
+        return [np.arange(n_chunks) for _ in range(epochs)]
+    rng = np.random.default_rng(seed)
+    return [rng.permutation(n_chunks) for _ in range(epochs)]
+
+
+def epoch_rows(feeder: ChunkFeeder, order: Sequence[int]) -> np.ndarray:
+    """The row indices in the order an epoch with chunk ``order`` visits them."""
+    slices = feeder.chunk_slices
+    return np.concatenate([np.arange(slices[i].start, slices[i].stop) for i in order])
+
+
+@dataclass
+class StreamFit:
+    """What :func:`fit_streaming` did.
+
+    Attributes
+    ----------
+    estimator : the fitted estimator
+    epoch_losses : list of float
+        The cost of each epoch: the mean of its mini-batch costs weighted by their
+        rows, as ``loss_curve_`` of an in-memory fit.
+    chunk_orders : list of ndarray
+        The chunk order of each epoch.
+    n_rows : int
+        Rows trained on, all epochs together.
+    seconds : float
+    """
+
+    estimator: Any
+    epoch_losses: list[float]
+    chunk_orders: list[np.ndarray]
+    n_rows: int
+    seconds: float
+    interrupted: bool = False
+    classes: np.ndarray = field(default_factory=lambda: np.array([]))
+
+    @property
+    def rows_per_second(self) -> float:
+        """Training throughput."""
+        return self.n_rows / self.seconds if self.seconds > 0 else float("inf")
+
+
+class _Progress:
+    """Progress on stderr: a tqdm bar on a terminal, else one line per epoch."""
+
+    def __init__(self, mode, total_rows: int, what: str, stream: TextIO | None = None):
+        self.stream = stream or sys.stderr
+        terminal = False
+        try:
+            terminal = self.stream.isatty()
+        except (AttributeError, ValueError):
+            pass
+        self.lines = bool(mode) and not (mode == "auto" and terminal)
+        self.bar = None
+        if mode and terminal and mode != "lines":
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=total_rows, unit="rows", unit_scale=True, desc=what,
+                            file=self.stream, leave=False, dynamic_ncols=True)
+            self.lines = False
+        self.start = time.perf_counter()
+
+    def rows(self, n: int, **postfix) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+            if postfix:
+                self.bar.set_postfix(postfix, refresh=False)
+
+    def line(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.write(text, file=self.stream)
+        elif self.lines:
+            print(text, file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _rate(rows: int, seconds: float) -> str:
+    return f"{rows / seconds:,.0f} rows/s" if seconds > 0 else "- rows/s"
+
+
+def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
+                  shuffle_chunks: bool = True, seed: int | None = None,
+                  classes: Sequence | None = None, progress: bool | str = False) -> StreamFit:
+    """Train ``estimator`` on the chunks of ``feeder``: mini-batch epochs via ``partial_fit``.
+
+    Every epoch visits the chunks in a fresh shuffled order (:func:`chunk_orders`) and
+    calls ``estimator.partial_fit(X_chunk, y_chunk, classes=...)`` on each: one pass of
+    mini-batches of ``batch_size`` over the chunk (``batch_size=None``: one step per
+    chunk). The learning rate follows ``learning_rate_schedule`` per epoch, as in
+    ``fit``; ``class_weight="balanced"`` uses the class counts of the whole data. When
+    it ends, ``loss_curve_``, ``costs_`` and ``n_iter_`` count epochs, as after ``fit``.
+    See the module's notes for when this equals an in-memory fit exactly.
+
+    Parameters
+    ----------
+    estimator : LogisticRegression or NeuralNetworkClassifier
+        Continued if already fitted (``partial_fit``'s rules), else initialised from its
+        ``random_state`` on the first chunk.
+    feeder : ChunkFeeder
+    epochs : int, optional
+        Default: the estimator's ``max_iter``.
+    shuffle_chunks : bool, default True
+    seed : int, optional
+        The seed of the chunk order; default: the estimator's ``random_state`` when it
+        is an int, else fresh entropy.
+    classes : sequence, optional
+        Every class; default: the classes found in the labels (one pass over ``y``).
+    progress : bool or "auto" or "lines"
+        Progress on stderr with rows per second: False (default) nothing; True or
+        "auto" a tqdm bar on a terminal and one line per epoch otherwise; "lines" one
+        line per epoch always.
+
+    Returns
+    -------
+    StreamFit
+
+    Raises
+    ------
+    ValueError
+        Early stopping asked for (it needs a held-out set: evaluate with
+        :func:`evaluate_streaming` instead), or labels the classes do not cover.
+    NonFiniteWeightsError
+        Training diverged.
+    """
+    from .optimizers import make_schedule
+
+    params = estimator.get_params()
+    if params.get("early_stopping"):
+        raise ValueError("early stopping is not available when streaming; drop it and "
+                         "evaluate on held-out data with evaluate_streaming")
+    epochs = int(params["max_iter"] if epochs is None else epochs)
+    if epochs < 1:
+        raise ValueError(f"epochs must be >= 1, got {epochs}")
+    if seed is None and isinstance(params.get("random_state"), (int, np.integer)):
+        seed = int(params["random_state"])
+    balanced = params.get("class_weight") == "balanced"
+    if classes is None or balanced:
+        found, counts = feeder.class_counts()
+        if classes is None:
+            classes = getattr(estimator, "classes_", None)
+            classes = found if classes is None else classes
+    classes = np.asarray(classes)
+    restore = {k: params[k] for k in ("learning_rate", "learning_rate_schedule",
+                                      "class_weight", "verbose") if k in params}
+    schedule = make_schedule(params["learning_rate_schedule"], params["decay_rate"],
+                             params["decay_interval"])
+    temporary: dict[str, Any] = {"learning_rate_schedule": "constant", "verbose": False}
+    if balanced:  # scikit-learn's formula with the whole data's counts
+        n = counts.sum()
+        temporary["class_weight"] = {c: n / (len(found) * k)
+                                     for c, k in zip(found.tolist(), counts.tolist())}
+    fitted = hasattr(estimator, "params_")
+    history = {name: list(getattr(estimator, name, [])) if fitted else []
+               for name in ("loss_curve_", "costs_")}
+    first_epoch = int(getattr(estimator, "n_iter_", 0)) if fitted else 0
+    orders = chunk_orders(feeder.n_chunks, epochs, shuffle=shuffle_chunks, seed=seed)
+    bar = _Progress(progress, feeder.n_samples * epochs, "training")
+    losses: list[float] = []
+    n_rows, interrupted = 0, False
+    start = time.perf_counter()
+    estimator.set_params(**temporary)
+    try:
+        for e, order in enumerate(orders):
+            estimator.set_params(learning_rate=schedule(restore["learning_rate"],
+                                                        first_epoch + e))
+            epoch_start, total, rows = time.perf_counter(), 0.0, 0
+            for _, X, y in feeder.chunks(order):
+                estimator.partial_fit(X, y, classes=classes)
+                total += float(estimator.loss_curve_[-1]) * len(y)
+                rows += len(y)
+                bar.rows(len(y), cost=f"{total / rows:.4f}")
+                del X, y
+            losses.append(total / rows)
+            n_rows += rows
+            seconds = time.perf_counter() - epoch_start
+            bar.line(f"epoch {first_epoch + e + 1}/{first_epoch + epochs}: cost "
+                     f"{losses[-1]:.6f}, {rows:,} rows in {seconds:.1f} s "
+                     f"({_rate(rows, seconds)})")
+    except KeyboardInterrupt:
+        interrupted = True
+        bar.line(f"interrupted after {len(losses)} epochs; keeping the weights so far")
+    finally:
+        bar.close()
+        estimator.set_params(**restore)
+        if hasattr(estimator, "params_"):
+            every = int(params.get("cost_every") or 100)
+            estimator.loss_curve_ = history["loss_curve_"] + losses
+            estimator.costs_ = history["costs_"] + [
+                c for k, c in enumerate(losses) if (first_epoch + k) % every == 0]
+            estimator.n_iter_ = first_epoch + len(losses)
+    return StreamFit(estimator, losses, orders[:len(losses)], n_rows,
+                     time.perf_counter() - start, interrupted, classes)
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def predict_streaming(estimator, feeder: ChunkFeeder, *, progress: bool | str = False
+                      ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """Predictions chunk by chunk, in storage order.
+
+    Yields
+    ------
+    start : int
+        The chunk's first row.
+    labels : ndarray of shape (rows,)
+        ``estimator.predict`` of the chunk.
+    proba : ndarray of shape (rows, n_classes)
+        ``estimator.predict_proba`` of the chunk.
+    """
+    bar = _Progress(progress, feeder.n_samples, "predicting")
+    start = time.perf_counter()
+    try:
+        for i, X, _ in feeder.chunks(labels=False):
+            proba = estimator.predict_proba(X)
+            labels = np.asarray(estimator.classes_)[np.argmax(proba, axis=1)]
+            bar.rows(len(X))
+            yield feeder.boundaries[i], labels, proba
+    finally:
+        bar.close()
+        seconds = time.perf_counter() - start
+        bar.line(f"predicted {feeder.n_samples:,} rows in {seconds:.1f} s "
+                 f"({_rate(feeder.n_samples, seconds)})")
+
+
+def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str = "table",
+                      class_names: Sequence[str] | None = None, name: str | None = None,
+                      progress: bool | str = False) -> int:
+    """Write one prediction per row to ``out`` as the rows are predicted.
+
+    Parameters
+    ----------
+    fmt : {"table", "json", "csv"}
+        ``"table"``: ``input  label  probability`` columns as ``nnscratch predict``
+        prints them; ``"json"``: one JSON list of ``{"input", "label", "probability",
+        "probabilities"}`` (written element by element); ``"csv"``: a header, then
+        ``input,label,probability`` rows.
+    class_names : sequence of str, optional
+        Display names of ``estimator.classes_``.
+    name : str, optional
+        The row names are ``name[i]`` (default: the feeder's source).
+
+    Returns
+    -------
+    int
+        The number of rows written.
+    """
+    if fmt not in ("table", "json", "csv"):
+        raise ValueError(f"fmt={fmt!r}: choose 'table', 'json' or 'csv'")
+    classes = np.asarray(estimator.classes_)
+    names = [str(c) for c in classes.tolist()] if class_names is None else list(class_names)
+    index = {c: k for k, c in enumerate(classes.tolist())}
+    stem = name if name is not None else Path(str(feeder.source)).name
+    width = len(f"{stem}[{feeder.n_samples - 1}]")
+    n = 0
+    if fmt == "json":
+        out.write("[")
+    elif fmt == "csv":
+        out.write("input,label,probability\n")
+    else:
+        out.write(f"{'input':<{width}}  {'label':<12}  probability\n")
+    for start, labels, proba in predict_streaming(estimator, feeder, progress=progress):
+        lines = []
+        for k, (label, p) in enumerate(zip(labels.tolist(), proba)):
+            code = index[label]
+            row = f"{stem}[{start + k}]"
+            if fmt == "json":
+                item = {"input": row, "label": names[code], "probability": float(p[code]),
+                        "probabilities": {nm: float(v) for nm, v in zip(names, p)}}
+                lines.append(("," if n + k else "") + "\n" + json.dumps(item))
+            elif fmt == "csv":
+                lines.append(f"{row},{names[code]},{float(p[code])!r}\n")
+            else:
+                lines.append(f"{row:<{width}}  {names[code]:<12}  {float(p[code]):.4f}\n")
+        out.write("".join(lines))
+        n += len(labels)
+    if fmt == "json":
+        out.write("\n]\n")
+    return n
+
+
+def evaluate_streaming(estimator, feeder: ChunkFeeder, *,
+                       class_names: Sequence[str] | None = None,
+                       progress: bool | str = False) -> dict:
+    """Score ``estimator`` on labelled chunks: the result of ``nnscratch evaluate --json``.
+
+    Accumulates the confusion matrix and the summed log-loss chunk by chunk, so the
+    figures equal scikit-learn's metrics on all the rows at once (up to the order of
+    the floating-point sums of the log-loss).
+
+    Returns
+    -------
+    dict
+        ``accuracy``, ``precision``, ``recall``, ``f1`` (of the positive class, the
+        second, for two classes; macro-averaged for more, with zero_division=0),
+        ``log_loss``, ``confusion_matrix`` (rows: true, columns: predicted),
+        ``n_samples``, ``classes``, ``positive_class``, ``average``, ``seconds``.
+    """
+    from sklearn.metrics import confusion_matrix, log_loss
+
+    classes = np.asarray(estimator.classes_)
+    K = len(classes)
+    names = [str(c) for c in classes.tolist()] if class_names is None else list(class_names)
+    cm = np.zeros((K, K), dtype=np.int64)
+    loss_sum, n = 0.0, 0
+    bar = _Progress(progress, feeder.n_samples, "evaluating")
+    start = time.perf_counter()
+    try:
+        for _, X, y in feeder.chunks():
+            unseen = np.setdiff1d(y, classes)
+            if unseen.size:
+                raise DatasetError(f"{feeder.source}: labels {unseen.tolist()[:5]} are not "
+                                   f"classes of the model ({classes.tolist()})")
+            proba = estimator.predict_proba(X)
+            pred = classes[np.argmax(proba, axis=1)]
+            cm += confusion_matrix(y, pred, labels=classes)
+            loss_sum += log_loss(y, proba, labels=classes, normalize=False)
+            n += len(y)
+            bar.rows(len(y))
+    finally:
+        bar.close()
+    seconds = time.perf_counter() - start
+    bar.line(f"evaluated {n:,} rows in {seconds:.1f} s ({_rate(n, seconds)})")
+    tp = np.diag(cm).astype(np.float64)
+    pred_totals, true_totals = cm.sum(axis=0), cm.sum(axis=1)
+    precision = np.divide(tp, pred_totals, out=np.zeros(K), where=pred_totals > 0)
+    recall = np.divide(tp, true_totals, out=np.zeros(K), where=true_totals > 0)
+    both = precision + recall
+    f1 = np.divide(2 * precision * recall, both, out=np.zeros(K), where=both > 0)
+    binary = K == 2
+    pick = (lambda v: float(v[1])) if binary else (lambda v: float(np.mean(v)))
+    return {
+        "accuracy": float(tp.sum() / n),
+        "precision": pick(precision),
+        "recall": pick(recall),
+        "f1": pick(f1),
+        "log_loss": float(loss_sum / n),
+        "confusion_matrix": cm.tolist(),
+        "n_samples": int(n),
+        "classes": names,
+        "positive_class": names[1] if binary else None,
+        "average": "binary" if binary else "macro",
+        "seconds": round(seconds, 3),
+    }
+
+
+# --------------------------------------------------------------------------- Dask
+
+
+def predict_dask(estimator, X, method: str = "predict"):
+    """Predict on a Dask array block by block, in parallel; returns a Dask array.
+
+    Parameters
+    ----------
+    estimator : fitted estimator
+    X : dask.array.Array of shape (n_samples, n_features)
+        Rechunked to one block across the features if needed.
+    method : {"predict", "predict_proba", "decision_function"}
+
+    Returns
+    -------
+    dask.array.Array
+        ``(n_samples,)`` labels, or ``(n_samples, n_classes)`` probabilities, lazily:
+        ``.compute()`` runs the blocks on the current scheduler (a Dask cluster when a
+        ``distributed.Client`` is active).
+    """
+    require_dask("dask.array")
+    if method not in ("predict", "predict_proba", "decision_function"):
+        raise ValueError(f"method={method!r}: choose predict, predict_proba or "
+                         "decision_function")
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (examples x features), got {X.ndim}-D")
+    if len(X.chunks[1]) > 1:
+        X = X.rechunk({1: -1})
+    fn = getattr(estimator, method)
+    classes = np.asarray(estimator.classes_)
+    if method == "predict":
+        return X.map_blocks(fn, drop_axis=1, dtype=classes.dtype, meta=np.array((), classes.dtype))
+    K = len(classes)
+    width = K if method == "predict_proba" or K > 2 else None
+    if width is None:
+        return X.map_blocks(fn, drop_axis=1, dtype=np.float64)
+    return X.map_blocks(fn, chunks=(X.chunks[0], (width,)), dtype=np.float64)
+
+
+def _read_rows(path: str, name: str, start: int, stop: int, image_size) -> np.ndarray:
+    """Rows ``start:stop`` of dataset ``name`` of an HDF5 file (one Dask block)."""
+    import h5py
+
+    with h5py.File(path, "r") as f:
+        raw = f[name][start:stop]
+    if image_size is None:
+        return raw
+    return Preprocessor.image(image_size).transform_images(raw)
+
+
+def read_dask(path, *, chunk_rows: int | None = None, batch_size: int | None = None):
+    """The features and labels of an HDF5 file or Zarr store as Dask arrays.
+
+    Each block is read where it is computed (a Dask worker opens the file by its path,
+    so the workers must see it), in either layout of the module's notes; the course's
+    pictures are flattened and divided by 255 block by block.
+
+    Parameters
+    ----------
+    path : path-like
+        ``.h5``/``.hdf5`` file or Zarr store.
+    chunk_rows, batch_size : int, optional
+        Rows per block, as for :class:`ChunkFeeder` (default: 64 MiB of features).
+
+    Returns
+    -------
+    X : dask.array.Array of shape (n_samples, n_features)
+    y : dask.array.Array of shape (n_samples,), or None
+        None when the data hold no labels.
+    """
+    require_dask("dask.array")
+    import dask
+    import dask.array as da
+
+    with open_chunks(path, chunk_rows=chunk_rows, batch_size=batch_size) as feeder:
+        bounds, n_features, dtype = feeder.boundaries, feeder.n_features, feeder.dtype
+        course = feeder.preprocessor is not None
+        size = feeder.preprocessor.size if course else None
+        x_name = feeder.X.name.lstrip("/") if hasattr(feeder.X, "name") else "X"
+        has_y = feeder.y is not None
+        y_name = feeder.y.name.lstrip("/") if hasattr(feeder.y, "name") else "y"
+        y_row = feeder._y_row
+        y_dtype = np.dtype(feeder.y.dtype) if has_y else None
+    rows = [b - a for a, b in pairwise(bounds)]
+    if Path(path).suffix.lower() in (".h5", ".hdf5"):
+        read = dask.delayed(_read_rows, pure=True)
+        blocks = [da.from_delayed(read(str(path), x_name, a, b, size),
+                                  shape=(b - a, n_features),
+                                  dtype=np.float64 if course else dtype)
+                  for a, b in pairwise(bounds)]
+        X = da.concatenate(blocks, axis=0)
+        if not has_y:
+            return X, None
+        labels = [da.from_delayed(read(str(path), y_name, a, b, None), shape=(b - a,),
+                                  dtype=y_dtype) for a, b in pairwise(bounds)]
+        if y_row:
+            raise DatasetError(f"{path}: read_dask needs labels of shape (n_samples,)")
+        y = da.concatenate(labels)
+    else:
+        X = da.from_zarr(str(path), component=x_name).rechunk({0: tuple(rows)})
+        y = da.from_zarr(str(path), component=y_name) if has_y else None
+        y = None if y is None else (y[0] if y_row else y).rechunk((tuple(rows),))
+        if course:
+            X = X.map_blocks(lambda b: Preprocessor.image(size).transform_images(b),
+                             chunks=(tuple(rows), (n_features,)), drop_axis=[2, 3],
+                             dtype=np.float64)
+        elif dtype != X.dtype:
+            X = X.astype(dtype)
+    return X, y
+
+
+def _fmt_bytes(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"  # pragma: no cover
+
+
+def describe(feeder: ChunkFeeder) -> str:
+    """One line: rows, features, chunks and sizes (for messages)."""
+    rows = feeder.boundaries[1] - feeder.boundaries[0]
+    return (f"{feeder.n_samples:,} rows x {feeder.n_features:,} features "
+            f"({_fmt_bytes(feeder.nbytes)} as {feeder.dtype}), {feeder.n_chunks} chunks of "
+            f"{rows:,} rows ({_fmt_bytes(rows * feeder.n_features * feeder.dtype.itemsize)})")
+

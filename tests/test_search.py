@@ -1,0 +1,181 @@
+"""The search: --param specs, the checkpointed scikit-learn searches, the command.
+
+The runs on a Dask cluster (and with a worker killed) are in tests/test_dask.py.
+"""
+
+import csv
+import json
+import sys
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_moons
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+
+from nnscratch import NeuralNetworkClassifier, load
+from nnscratch.cli import run
+from nnscratch.search import (
+    CheckpointedGridSearchCV,
+    CheckpointedRandomizedSearchCV,
+    SearchError,
+    SearchFailed,
+    parse_param,
+    parse_params,
+    run_search,
+)
+
+
+def test_param_specs_parse_into_values():
+    assert parse_params(["hidden=8;16,8", "learning-rate=0.1; 0.01", "batch_size=32;full",
+                         "activation=relu;tanh", "class_weight=none;balanced"]) == {
+        "hidden": [(8,), (16, 8)], "learning_rate": [0.1, 0.01], "batch_size": [32, None],
+        "activation": ["relu", "tanh"], "class_weight": [None, "balanced"]}
+    assert parse_param("iterations=100") == ("iterations", [100])
+
+
+@pytest.mark.parametrize("text, message", [
+    ("hidden", "has no '='"),
+    ("layers=8", "unknown parameter 'layers'; choose from hidden"),
+    ("hidden=8;;4", "an empty value"),
+    ("hidden=8;0", "'0' is not valid for hidden"),
+    ("learning_rate=0.1;-1", "'-1' is not valid for learning_rate; give a number > 0"),
+    ("dropout=1", "'1' is not valid for dropout"),
+    ("activation=softplus", "one of relu, tanh"),
+    ("learning_rate=0.1;0.1", "given twice"),
+])
+def test_bad_param_specs_are_refused_in_one_line(text, message):
+    with pytest.raises(SearchError, match=message) as info:
+        parse_param(text)
+    assert "\n" not in str(info.value)
+
+
+def test_a_parameter_given_twice_is_refused():
+    with pytest.raises(SearchError, match="given twice"):
+        parse_params(["alpha=0;1", "alpha=2"])
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return make_moons(120, noise=0.2, random_state=0)
+
+
+def _estimator():
+    return NeuralNetworkClassifier((4,), learning_rate=0.5, max_iter=15, random_state=1)
+
+
+def test_checkpointed_searches_equal_scikit_learns(moons):
+    X, y = moons
+    grid = {"hidden_layer_sizes": [(3,), (6,)], "learning_rate": [0.1, 0.5, 1.0]}
+    seen = []
+    ours = CheckpointedGridSearchCV(_estimator(), grid, cv=3)
+    ours.group_size = 2
+    ours.on_results = lambda results: seen.append(len(results["params"]))
+    ours.fit(X, y)
+    theirs = GridSearchCV(_estimator(), grid, cv=3).fit(X, y)
+    assert seen == [2, 4, 6]  # reported as each group finished
+    assert ours.cv_results_["params"] == theirs.cv_results_["params"]
+    np.testing.assert_array_equal(ours.cv_results_["mean_test_score"],
+                                  theirs.cv_results_["mean_test_score"])
+    assert ours.best_params_ == theirs.best_params_
+    rand = CheckpointedRandomizedSearchCV(_estimator(), grid, n_iter=4, cv=3, random_state=5)
+    rand.group_size = 3
+    rand.fit(X, y)
+    ref = RandomizedSearchCV(_estimator(), grid, n_iter=4, cv=3, random_state=5).fit(X, y)
+    assert rand.cv_results_["params"] == ref.cv_results_["params"]
+
+
+def test_results_are_written_as_candidates_finish(moons, tmp_path):
+    X, y = moons
+    path = tmp_path / "results.csv"
+    snapshots = []
+
+    def progress(line):
+        with open(path) as f:
+            snapshots.append(len(list(csv.DictReader(f))))
+
+    outcome = run_search(_estimator(), X, y, parse_params(["hidden=3;6", "alpha=0;0.1;1"]),
+                         cv=3, n_jobs=1, results_path=path, progress=progress)
+    assert snapshots == [1, 2, 3, 4, 5, 6]  # one job: one candidate per group
+    with open(path) as f:
+        rows = list(csv.DictReader(f))
+    assert [r["hidden"] for r in rows] == ["3", "6", "3", "6", "3", "6"]  # sorted by name: alpha first
+    assert float(rows[0]["mean_score"]) == pytest.approx(outcome.rows[0]["mean_score"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.csv"]  # no temporary
+
+
+def test_a_lost_worker_keeps_the_finished_candidates(moons, tmp_path):
+    """The path taken when Dask loses a worker for good (the cluster run is in test_dask)."""
+    X, y = moons
+    path = tmp_path / "results.csv"
+
+    class KilledWorker(Exception):  # what distributed raises, by name
+        pass
+
+    def progress(line):
+        if line.startswith("2/"):
+            raise KilledWorker("attempted to run task on 2 different workers")
+
+    with pytest.raises(SearchFailed) as info:
+        run_search(_estimator(), X, y, parse_params(["hidden=3;6", "alpha=0;1"]), cv=2,
+                   n_jobs=1, results_path=path, progress=progress)
+    message = str(info.value)
+    assert "\n" not in message
+    assert "cannot finish" in message and f"2 finished candidates are in {path}" in message
+    with open(path) as f:
+        assert len(list(csv.DictReader(f))) == 2
+
+
+def test_search_command_json_and_files(tmp_path, capsys):
+    out = tmp_path / "best.npz"
+    code = run(["search", "moons", "--param", "hidden=3;6", "--param",
+                "learning_rate=0.5;1.0", "--iterations", "15", "--cv", "3", "--n-jobs", "1",
+                "--output", str(out), "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    result = json.loads(captured.out)  # stdout holds only the JSON
+    assert set(result) == {"best_params", "best_score", "candidates"}
+    assert len(result["candidates"]) == 4
+    assert set(result["candidates"][0]) == {"params", "mean_score", "std_score", "fit_time"}
+    assert set(result["best_params"]) == {"hidden", "learning_rate"}
+    assert isinstance(result["best_params"]["hidden"], list)
+    best = max(result["candidates"], key=lambda c: c["mean_score"])
+    assert result["best_score"] == best["mean_score"]
+    model = load(out)
+    assert model.get_params()["hidden_layer_sizes"] == tuple(result["best_params"]["hidden"])
+    assert model.get_params()["max_iter"] == 15  # the fixed option
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["best.csv", "best.npz", "best.png"]
+    with open(tmp_path / "best.csv") as f:
+        assert len(list(csv.DictReader(f))) == 4
+
+
+def test_search_command_prints_a_table(capsys):
+    code = run(["search", "moons", "--param", "alpha=0;0.5", "--hidden", "3",
+                "--iterations", "20", "--cv", "2", "--n-jobs", "1"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    lines = captured.out.splitlines()
+    assert lines[0].split() == ["rank", "alpha", "mean", "score", "std", "fit", "time"]
+    assert lines[-1].startswith("best: alpha=")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--param", "layers=3"], "unknown parameter 'layers'"),
+    (["--param", "dropout=0.1;0.2"], "--param dropout applies to a network"),
+    (["--param", "alpha=0;1", "--output", "missing/best.npz"], "does not exist"),
+    (["--param", "alpha=0;1", "--plot", "scores.jpg"], "ends in .png"),
+])
+def test_search_command_refuses_bad_input_in_one_line(argv, message, capsys):
+    code = run(["search", "moons", *argv])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("nnscratch: error:")
+    assert message.replace("ends in", "ending in") in err or message in err
+
+
+def test_scheduler_without_the_dask_packages_says_how_to_install(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
+    code = run(["search", "moons", "--param", "alpha=0;1", "--scheduler",
+                "tcp://127.0.0.1:8786"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "pip install 'nnscratch[dask]'" in err

@@ -1,0 +1,400 @@
+"""Streaming: chunked reading of HDF5 / Zarr / Dask data, training through partial_fit.
+
+The equivalence tested exactly (bit for bit): with chunks holding whole mini-batches and
+``shuffle=False``, an epoch of :func:`fit_streaming` equals one ``warm_start`` epoch of the
+in-memory ``fit`` on the rows in the order the epoch visits them (:func:`epoch_rows`).
+"""
+
+import io
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import tracemalloc
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+from sklearn import metrics
+from sklearn.base import clone
+
+from nnscratch import LogisticRegression, NeuralNetworkClassifier
+from nnscratch.datasets import DatasetError, load_hdf5
+from nnscratch.streaming import (
+    DASK_HINT,
+    MissingExtraError,
+    chunk_orders,
+    epoch_rows,
+    evaluate_streaming,
+    fit_streaming,
+    open_chunks,
+    predict_streaming,
+    require_dask,
+    write_predictions,
+)
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+
+def _data(n=1000, d=20, dtype=np.float32, seed=0, classes=2):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)).astype(dtype)
+    score = X[:, 0] + X[:, 1] ** 2
+    y = np.digitize(score, np.quantile(score, np.linspace(0, 1, classes + 1)[1:-1]))
+    return X, y.astype(np.int64)
+
+
+@pytest.fixture
+def xy_file(tmp_path):
+    X, y = _data()
+    path = tmp_path / "data.h5"
+    with h5py.File(path, "w") as f:
+        f["X"], f["y"] = X, y
+    return path, X, y
+
+
+def _reference(est, feeder, orders, X, y):
+    """The in-memory fit over the same batches: one warm-start epoch per chunk order."""
+    ref = clone(est).set_params(warm_start=True, max_iter=1)
+    for order in orders:
+        rows = epoch_rows(feeder, order)
+        ref.fit(X[rows], y[rows])
+    return ref
+
+
+def _assert_same_fit(a, b):
+    assert a.params_.keys() == b.params_.keys()
+    for key in a.params_:
+        np.testing.assert_array_equal(a.params_[key], b.params_[key], err_msg=key)
+    assert a.n_iter_ == b.n_iter_
+    np.testing.assert_allclose(a.loss_curve_, b.loss_curve_, rtol=1e-6)
+    np.testing.assert_allclose(a.costs_, b.costs_, rtol=1e-6)
+
+
+@pytest.mark.parametrize("settings", [
+    {"solver": "gd", "learning_rate": 0.05},
+    {"solver": "adam", "learning_rate": 0.01, "dropout": 0.2,
+     "learning_rate_schedule": "inverse_time", "decay_rate": 0.5},
+    {"solver": "momentum", "learning_rate": 0.05, "class_weight": "balanced", "alpha": 0.1},
+], ids=["gd", "adam-dropout-decay", "momentum-balanced-l2"])
+def test_streaming_equals_in_memory_minibatch_fit_bit_for_bit(xy_file, settings):
+    path, X, y = xy_file
+    est = NeuralNetworkClassifier((8, 4), batch_size=50, shuffle=False, max_iter=4,
+                                  random_state=3, cost_every=2, **settings)
+    with open_chunks(path, chunk_rows=230, batch_size=50) as feeder:
+        assert feeder.boundaries == [0, 200, 400, 600, 800, 1000]  # whole mini-batches
+        result = fit_streaming(est, feeder)
+        ref = _reference(est, feeder, result.chunk_orders, X, y)
+    assert len({tuple(o) for o in result.chunk_orders}) > 1  # the order really changes
+    _assert_same_fit(est, ref)
+    np.testing.assert_allclose(result.epoch_losses, ref.loss_curve_, rtol=1e-6)
+    assert est.get_params()["learning_rate_schedule"] == settings.get(
+        "learning_rate_schedule", "constant")  # settings restored
+    assert est.get_params()["class_weight"] == settings.get("class_weight")
+
+
+def test_unshuffled_chunk_order_is_one_plain_fit(xy_file):
+    path, X, y = xy_file
+    est = NeuralNetworkClassifier((6,), batch_size=100, shuffle=False, max_iter=3,
+                                  learning_rate=0.1, random_state=0)
+    with open_chunks(path, chunk_rows=300, batch_size=100) as feeder:
+        fit_streaming(est, feeder, shuffle_chunks=False)
+    _assert_same_fit(est, clone(est).fit(X, y))
+
+
+def test_chunk_order_comes_from_the_seed(xy_file):
+    path = xy_file[0]
+    runs = []
+    for _ in range(2):
+        est = LogisticRegression(batch_size=100, learning_rate=0.1, max_iter=3,
+                                 random_state=7)
+        with open_chunks(path, chunk_rows=200) as feeder:
+            runs.append(fit_streaming(est, feeder))
+    assert all(np.array_equal(a, b) for a, b in zip(runs[0].chunk_orders,
+                                                     runs[1].chunk_orders))
+    np.testing.assert_array_equal(runs[0].estimator.params_["W1"],
+                                  runs[1].estimator.params_["W1"])
+    assert [o.tolist() for o in chunk_orders(5, 3, shuffle=False)] == [list(range(5))] * 3
+
+
+def test_continuing_a_streamed_fit_counts_epochs(xy_file):
+    path = xy_file[0]
+    est = NeuralNetworkClassifier((4,), batch_size=100, max_iter=2, random_state=0,
+                                  cost_every=1)
+    with open_chunks(path, chunk_rows=250) as feeder:
+        fit_streaming(est, feeder)
+        fit_streaming(est, feeder, epochs=3)
+    assert est.n_iter_ == 5 and len(est.loss_curve_) == 5 and len(est.costs_) == 5
+
+
+def _course_file(path, n=60, size=8, names=(b"non-cat", b"cat"), seed=0):
+    rng = np.random.default_rng(seed)
+    images = rng.integers(0, 256, size=(n, size, size, 3), dtype=np.uint8)
+    labels = (images[:, 0, 0, 0] > 127).astype(np.int64)
+    with h5py.File(path, "w") as f:
+        f["train_set_x"] = images
+        f["train_set_y"] = labels
+        f["list_classes"] = np.array(names)
+    return images, labels
+
+
+def test_course_layout_is_read_as_the_loader_reads_it(tmp_path):
+    path = tmp_path / "train_course.h5"
+    _course_file(path)
+    data = load_hdf5(path, image_size=8)
+    with open_chunks(path, chunk_rows=16) as feeder:
+        assert feeder.class_names == ["non-cat", "cat"]
+        assert feeder.n_features == 8 * 8 * 3 and feeder.n_chunks == 4
+        X = np.concatenate([X for _, X, _ in feeder.chunks()])
+        y = np.concatenate([y for _, _, y in feeder.chunks()])
+    np.testing.assert_array_equal(X, data.X)
+    np.testing.assert_array_equal(y, data.y)
+    # a model whose classes are in the other order gets the codes mapped by name
+    with open_chunks(path, chunk_rows=16, class_names=["cat", "non-cat"]) as feeder:
+        y_model = np.concatenate([y for _, _, y in feeder.chunks()])
+    np.testing.assert_array_equal(y_model, 1 - data.y)
+    with pytest.raises(DatasetError, match="not classes of the model"):
+        open_chunks(path, class_names=["dog", "cat"])
+
+
+def test_evaluate_streaming_equals_scikit_learn_on_all_rows(xy_file):
+    path, X, y = xy_file
+    est = NeuralNetworkClassifier((8,), learning_rate=0.1, max_iter=50,
+                                  random_state=0).fit(X, y)
+    with open_chunks(path, chunk_rows=128) as feeder:
+        result = evaluate_streaming(est, feeder)
+    pred, proba = est.predict(X), est.predict_proba(X)
+    assert result["accuracy"] == metrics.accuracy_score(y, pred)
+    assert result["precision"] == pytest.approx(metrics.precision_score(y, pred), abs=1e-12)
+    assert result["recall"] == pytest.approx(metrics.recall_score(y, pred), abs=1e-12)
+    assert result["f1"] == pytest.approx(metrics.f1_score(y, pred), abs=1e-12)
+    assert result["log_loss"] == pytest.approx(metrics.log_loss(y, proba), rel=1e-6)
+    assert result["confusion_matrix"] == metrics.confusion_matrix(y, pred).tolist()
+    assert result["n_samples"] == 1000
+
+
+def test_evaluate_streaming_multiclass_is_macro_averaged(tmp_path):
+    X, y = _data(n=600, classes=3)
+    path = tmp_path / "three.h5"
+    with h5py.File(path, "w") as f:
+        f["X"], f["y"] = X, np.array([b"a", b"b", b"c"])[y]  # string labels
+    est = NeuralNetworkClassifier((8,), learning_rate=0.1, max_iter=30,
+                                  random_state=0).fit(X, np.array(["a", "b", "c"])[y])
+    with open_chunks(path, chunk_rows=100) as feeder:
+        result = evaluate_streaming(est, feeder)
+    labels = np.array(["a", "b", "c"])[y]
+    pred = est.predict(X)
+    assert result["average"] == "macro" and result["positive_class"] is None
+    assert result["f1"] == pytest.approx(metrics.f1_score(labels, pred, average="macro"))
+
+
+def test_predict_streaming_and_written_predictions(xy_file):
+    path, X, y = xy_file
+    est = LogisticRegression(learning_rate=0.1, max_iter=20).fit(X, y)
+    with open_chunks(path, chunk_rows=300) as feeder:
+        labels = np.concatenate([lab for _, lab, _ in predict_streaming(est, feeder)])
+        out = io.StringIO()
+        n = write_predictions(est, feeder, out, fmt="json", class_names=["no", "yes"])
+        csv = io.StringIO()
+        write_predictions(est, feeder, csv, fmt="csv")
+    np.testing.assert_array_equal(labels, est.predict(X))
+    rows = json.loads(out.getvalue())
+    assert n == len(rows) == 1000
+    assert rows[3]["input"] == "data.h5[3]"
+    assert rows[3]["label"] == ["no", "yes"][int(est.predict(X[3:4])[0])]
+    assert rows[3]["probability"] == pytest.approx(est.predict_proba(X[3:4]).max())
+    lines = csv.getvalue().splitlines()
+    assert lines[0] == "input,label,probability" and len(lines) == 1001
+
+
+@pytest.mark.slow  # importing dask and zarr takes seconds
+def test_zarr_and_dask_sources_feed_the_same_rows(xy_file, tmp_path):
+    zarr = pytest.importorskip("zarr")
+    da = pytest.importorskip("dask.array")
+    path, X, y = xy_file
+    store = tmp_path / "data.zarr"
+    group = zarr.open_group(str(store), mode="w")
+    group.create_array("X", data=X, chunks=(100, 20))
+    group.create_array("y", data=y, chunks=(100,))
+    fits = []
+    for source, extra in ((path, {}), (store, {}),
+                          (da.from_array(X, chunks=(200, 20)),
+                           {"y": da.from_array(y, chunks=200)})):
+        est = NeuralNetworkClassifier((5,), batch_size=100, max_iter=2, random_state=1)
+        with open_chunks(source, chunk_rows=None if extra else 200, **extra) as feeder:
+            assert feeder.boundaries == [0, 200, 400, 600, 800, 1000]
+            fit_streaming(est, feeder)
+        fits.append(est)
+    for other in fits[1:]:
+        _assert_same_fit(fits[0], other)
+
+
+def test_memory_stays_within_a_few_chunks(tmp_path):
+    """8 MB of features in chunks of 0.4 MB: the traced peak stays under 4 chunks."""
+    X, y = _data(n=20_000, d=100)
+    path = tmp_path / "big.h5"
+    with h5py.File(path, "w") as f:
+        f["X"], f["y"] = X, y
+    del X
+    est = NeuralNetworkClassifier((16,), batch_size=500, max_iter=1, random_state=0)
+    with open_chunks(path, chunk_rows=1000, batch_size=500) as feeder:
+        chunk_bytes = 1000 * 100 * 4
+        tracemalloc.start()
+        try:
+            fit_streaming(est, feeder)
+            evaluate_streaming(est, feeder)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert feeder.nbytes == 8_000_000
+    assert peak < 4 * chunk_bytes, peak
+
+
+def test_bad_data_and_settings_get_clear_errors(tmp_path, xy_file):
+    path, X, y = xy_file
+    odd = tmp_path / "odd.h5"
+    with h5py.File(odd, "w") as f:
+        f["features"] = X
+    with pytest.raises(DatasetError, match="expected datasets 'X'"):
+        open_chunks(odd)
+    short = tmp_path / "short.h5"
+    with h5py.File(short, "w") as f:
+        f["X"], f["y"] = X, y[:10]
+    with pytest.raises(DatasetError, match="1000 examples in X but labels of shape"):
+        open_chunks(short)
+    with pytest.raises(DatasetError, match="no such file"):
+        open_chunks(tmp_path / "missing.h5")
+    with open_chunks(path) as feeder, pytest.raises(ValueError, match="early stopping"):
+        fit_streaming(NeuralNetworkClassifier(early_stopping=True), feeder)
+
+
+def test_missing_dask_packages_name_the_install_line(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
+    with pytest.raises(MissingExtraError) as info:
+        require_dask()
+    message = str(info.value)
+    assert "\n" not in message and DASK_HINT in message and "distributed" in message
+    monkeypatch.setitem(sys.modules, "zarr", None)
+    (tmp_path / "d.zarr").mkdir()
+    with pytest.raises(MissingExtraError, match=r"pip install 'nnscratch\[dask\]'") as info:
+        open_chunks(tmp_path / "d.zarr")
+    assert isinstance(info.value, DatasetError)  # the command line: one line, exit code 2
+
+
+# --------------------------------------------------------------------------- 2 GB
+
+
+_CHILD = textwrap.dedent("""
+    import json, sys, time
+    import numpy as np
+    from nnscratch import NeuralNetworkClassifier, save
+    from nnscratch.streaming import open_chunks, fit_streaming, evaluate_streaming
+    path, model = sys.argv[1], sys.argv[2]
+    est = NeuralNetworkClassifier((8,), solver="adam", learning_rate=1e-3, batch_size=512,
+                                  shuffle=False, max_iter=1, random_state=0)
+    start = time.perf_counter()
+    with open_chunks(path, batch_size=512) as feeder:
+        result = fit_streaming(est, feeder, progress="lines")
+        scores = evaluate_streaming(est, feeder, progress="lines")
+    save(est, model)
+    # VmHWM: this process's peak RSS (ru_maxrss would include the parent's at the
+    # fork, which Linux carries across exec)
+    status = open("/proc/self/status").read().split("VmHWM:")[1].split()[0]
+    print(json.dumps({"peak_kib": int(status),
+                      "orders": [o.tolist() for o in result.chunk_orders],
+                      "boundaries": feeder.boundaries, "accuracy": scores["accuracy"],
+                      "seconds": time.perf_counter() - start}))
+""")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmHWM (Linux)")
+def test_training_from_a_2gb_file_stays_under_500mb_and_matches_in_memory(tmp_path):
+    n, d = 40_960, 12_288  # 40960 x 12288 float32 = 2.01 GB (the cat pictures' width)
+    path = tmp_path / "big.h5"
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=d).astype(np.float32) / np.sqrt(d)
+    block = rng.standard_normal((2048, d), dtype=np.float32)  # 20 copies: quick to write
+    labels = (block @ w > 0).astype(np.int64)
+    with h5py.File(path, "w") as f:
+        X_ds = f.create_dataset("X", shape=(n, d), dtype=np.float32)
+        y_ds = f.create_dataset("y", shape=(n,), dtype=np.int64)
+        for start in range(0, n, 2048):
+            X_ds[start:start + 2048], y_ds[start:start + 2048] = block, labels
+    del block
+    try:
+        assert path.stat().st_size > 2e9
+        model = tmp_path / "model.npz"
+        env = {**os.environ, "PYTHONPATH": SRC}
+        run = subprocess.run([sys.executable, "-c", _CHILD, str(path), str(model)],
+                             check=False, capture_output=True, text=True, env=env,
+                             timeout=600)
+        assert run.returncode == 0, run.stderr
+        report = json.loads(run.stdout)
+        peak_mb = report["peak_kib"] * 1024 / 1e6
+        print(f"peak RSS of the streaming run: {peak_mb:.0f} MB, {report['seconds']:.1f} s")
+        assert peak_mb < 500, peak_mb
+        assert "rows/s" in run.stderr
+        # the same seed and chunk order in memory: the same weights, bit for bit
+        from nnscratch import load
+
+        streamed = load(model)
+        bounds, order = report["boundaries"], report["orders"][0]
+        X = np.empty((n, d), dtype=np.float32)  # the rows in the epoch's chunk order
+        y = np.empty(n, dtype=np.int64)
+        with h5py.File(path, "r") as f:
+            at = 0
+            for i in order:
+                rows = slice(bounds[i], bounds[i + 1])
+                X[at:at + rows.stop - rows.start] = f["X"][rows]
+                y[at:at + rows.stop - rows.start] = f["y"][rows]
+                at += rows.stop - rows.start
+        ref = clone(streamed).set_params(max_iter=1)
+        ref.fit(X, y)
+        for key in ref.params_:
+            np.testing.assert_array_equal(streamed.params_[key], ref.params_[key])
+        assert report["accuracy"] == pytest.approx(float(np.mean(ref.predict(X) == y)))
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def test_a_streamed_model_file_evaluates_like_the_command(tmp_path, capsys):
+    """What `train --stream` and `evaluate --stream` will do, against `evaluate --json`."""
+    from nnscratch import save
+    from nnscratch.cli import run
+    from nnscratch.persistence import load_bundle
+
+    path = tmp_path / "train_course.h5"
+    _course_file(path, n=80)
+    est = NeuralNetworkClassifier((5,), learning_rate=0.05, batch_size=16, max_iter=3,
+                                  random_state=0)
+    with open_chunks(path, batch_size=16) as feeder:
+        fit_streaming(est, feeder)
+        save(est, tmp_path / "m.npz", **feeder.save_kwargs(est))
+    bundle = load_bundle(tmp_path / "m.npz")
+    assert bundle.class_names == ["non-cat", "cat"]
+    with open_chunks(path, chunk_rows=32, preprocessor=bundle.preprocessor,
+                     class_names=bundle.class_names) as feeder:
+        streamed = evaluate_streaming(bundle.estimator, feeder,
+                                      class_names=bundle.class_names)
+    assert run(["evaluate", str(tmp_path / "m.npz"), str(path), "--json"]) == 0
+    command = json.loads(capsys.readouterr().out)
+    for key in ("accuracy", "precision", "recall", "f1", "log_loss"):
+        assert streamed[key] == pytest.approx(command[key], rel=1e-9), key
+    for key in ("confusion_matrix", "n_samples", "classes", "positive_class", "average"):
+        assert streamed[key] == command[key], key
+
+
+def test_data_without_labels_can_be_predicted_not_trained_on(tmp_path):
+    X, _ = _data(n=100)
+    path = tmp_path / "unlabelled.h5"
+    with h5py.File(path, "w") as f:
+        f["X"] = X
+    est = LogisticRegression(max_iter=5).fit(X, X[:, 0] > 0)
+    with open_chunks(path, chunk_rows=30) as feeder:
+        labels = np.concatenate([lab for _, lab, _ in predict_streaming(est, feeder)])
+        np.testing.assert_array_equal(labels, est.predict(X))
+        with pytest.raises(DatasetError, match="holds no labels"):
+            fit_streaming(LogisticRegression(), feeder)
