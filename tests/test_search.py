@@ -38,9 +38,9 @@ def test_param_specs_parse_into_values():
     ("layers=8", "unknown parameter 'layers'; choose from hidden"),
     ("hidden=8;;4", "an empty value"),
     ("hidden=8;0", "'0' is not valid for hidden"),
-    ("learning_rate=0.1;-1", "'-1' is not valid for learning_rate; give a number > 0"),
+    ("learning_rate=0.1;-1", "'-1' is not valid for learning_rate; give a positive finite"),
     ("dropout=1", "'1' is not valid for dropout"),
-    ("activation=softplus", "one of relu, tanh"),
+    ("activation=softplus", "one of 'relu', 'leaky_relu', 'tanh'"),
     ("learning_rate=0.1;0.1", "given twice"),
 ])
 def test_bad_param_specs_are_refused_in_one_line(text, message):

@@ -921,15 +921,15 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
     _check_classes(train_set, data)
     n = int(np.prod([len(v) for v in grid.values()]))
     n = min(n, n_random) if n_random else n
+    seed = (params or {}).get("random_state") or 0  # --seed draws --random's candidates too
     say(f"searching {n} candidates x {cv} folds of {_describe(est)} on "
         f"{train_set.n_samples} samples ({_dataset_label(data)}), "
         f"{'on the Dask cluster at ' + scheduler if scheduler else 'on the local cores'}")
     try:
         with np.errstate(over="ignore", invalid="ignore"):
             outcome = run_search(est, train_set.X, train_set.y, grid, cv=cv,
-                                 n_candidates=n_random, seed=(params or {}).get("random_state") or 0,
-                                 scheduler=scheduler, n_jobs=n_jobs, results_path=results,
-                                 progress=say)
+                                 n_candidates=n_random, seed=seed, scheduler=scheduler,
+                                 n_jobs=n_jobs, results_path=results, progress=say)
     except SearchError as exc:
         raise InputError(str(exc)) from None
     except SearchFailed as exc:
