@@ -21,7 +21,13 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_array,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from ._engine import FLOAT_DTYPES, arrange_weights, forward_logits
 from ._params import PARAMETERS, check
@@ -149,7 +155,7 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
         callbacks.extend(self.callbacks or [])
         return history, stopper, CallbackList(callbacks)
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, X_val=None, y_val=None):
         """Train the network.
 
         Parameters
@@ -162,13 +168,30 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
         sample_weight : array-like of shape (n_samples,), optional
             Weight of each example in the cost (integer weights are equivalent to
             repeating rows). Multiplies the weights of ``class_weight``.
+        X_val : array-like of shape (n_val, n_features), optional
+            A validation set of one's own (as scikit-learn's
+            ``HistGradientBoostingClassifier`` takes it): its cross-entropy and
+            accuracy are recorded after every epoch in ``validation_losses_`` and
+            ``validation_scores_``, and ``early_stopping`` monitors its accuracy
+            instead of setting aside ``validation_fraction`` of ``X`` (the weights of
+            the best epoch are restored). Requires ``y_val``.
+        y_val : array-like of shape (n_val,), optional
+            Its labels, all among the classes of ``y``.
 
         Returns
         -------
         self
+
+        Raises
+        ------
+        ValueError
+            ``X_val`` without ``y_val`` (or the other way round), ``X_val`` with another
+            number of features than ``X``, lengths that differ, or labels in ``y_val``
+            that ``y`` does not have.
         """
         warm = self.warm_start and hasattr(self, "params_")
-        return self._fit(X, y, sample_weight, self.max_iter, continue_=warm, validation=True)
+        return self._fit(X, y, sample_weight, self.max_iter, continue_=warm, validation=True,
+                         X_val=X_val, y_val=y_val)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """One pass (one epoch) over the given data, continuing from the current state.
@@ -196,8 +219,14 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
                              classes=self.classes_)
         return self._fit(X, y, sample_weight, 1, continue_=True, validation=False)
 
-    def _fit(self, X, y, sample_weight, max_iter, *, continue_, validation, classes=None):
+    def _fit(self, X, y, sample_weight, max_iter, *, continue_, validation, classes=None,
+             X_val=None, y_val=None):
         self._validate_hyperparameters()
+        if (X_val is None) != (y_val is None):
+            raise ValueError(
+                "X_val and y_val go together: pass both (a validation set and its labels) "
+                "or neither."
+            )
         X, y = validate_data(self, X, y, dtype=list(FLOAT_DTYPES), reset=not continue_)
         if continue_:
             X = X.astype(self.params_["W1"].dtype, copy=False)
@@ -236,9 +265,11 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
             self.validation_scores_, self.validation_losses_ = [], []
             self.best_validation_score_ = None
 
-        X_val = Y_val = None
+        Y_val = None
         train_index = slice(None)
-        if validation and self.early_stopping:
+        if X_val is not None:
+            X_val, Y_val = self._validation_data(X_val, y_val, X.dtype)
+        elif validation and self.early_stopping:
             train_index, val_index = self._validation_split(y_index, rng)
             X_val = X[val_index].T
             Y_val = self._targets(y_index[val_index], X.dtype)
@@ -282,6 +313,35 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
         if stopper is not None and stopper.best_iteration_ is not None:
             self.best_validation_score_ = stopper.best_score_
         return self
+
+    def _validation_data(self, X_val, y_val, dtype) -> tuple[np.ndarray, np.ndarray]:
+        """``X_val`` in the seeds' layout (a view) and ``Y_val`` as the targets.
+
+        Raises
+        ------
+        ValueError
+            One line naming what does not fit the training data.
+        """
+        X_val = check_array(X_val, dtype=list(FLOAT_DTYPES), input_name="X_val")
+        if X_val.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X_val has {X_val.shape[1]} features but X has {self.n_features_in_}: "
+                "the validation set must have the training data's columns."
+            )
+        y_val = column_or_1d(y_val, warn=True)
+        if len(y_val) != X_val.shape[0]:
+            raise ValueError(
+                f"X_val has {X_val.shape[0]} rows but y_val has {len(y_val)} labels; "
+                "give one label per validation example."
+            )
+        unseen = np.setdiff1d(y_val, self.classes_)
+        if len(unseen):
+            raise ValueError(
+                f"y_val contains labels {unseen[:5].tolist()} that are not among the classes "
+                f"of y {self.classes_.tolist()}; the model cannot predict them."
+            )
+        Y_val = self._targets(np.searchsorted(self.classes_, y_val), dtype)
+        return X_val.astype(dtype, copy=False).T, Y_val
 
     def _make_optimizer(self):
         return make_optimizer(self.solver, self.learning_rate, momentum=self.momentum,
@@ -681,8 +741,9 @@ _SHARED_PARAMETERS = """\
         Set aside a stratified ``validation_fraction`` of the training data, score
         it after every epoch (``validation_scores_``), stop after
         ``n_iter_no_change`` epochs without an improvement of more than ``tol``, and
-        restore the weights of the best epoch. Without it, training runs all
-        ``max_iter`` epochs, as in the seeds.
+        restore the weights of the best epoch. With ``fit(X, y, X_val=, y_val=)``
+        that validation set is scored instead and all of ``X`` trains. Without it,
+        training runs all ``max_iter`` epochs, as in the seeds.
     validation_fraction : float, default=0.1
     n_iter_no_change : int, default=10
     tol : float, default=1e-4
@@ -725,7 +786,7 @@ _ATTRIBUTES = """\
         The cost of every epoch.
     validation_scores_, validation_losses_ : list of float
         Accuracy and cross-entropy on the validation set, every epoch
-        (``early_stopping`` only).
+        (``early_stopping``, or ``fit``'s ``X_val``/``y_val``).
     best_validation_score_ : float or None
     n_iter_ : int
         Epochs run (across ``warm_start`` and ``partial_fit`` calls).

@@ -1,0 +1,150 @@
+"""scikit-learn integration (issue 11): a validation set of one's own, scikit-learn's
+callback protocol, hidden layers' activations for new data."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_blobs, make_classification
+
+from nnscratch import LogisticRegression, NeuralNetworkClassifier
+from nnscratch.callbacks import LambdaCallback
+from nnscratch.network import L_model_forward, compute_cost
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    X, y = make_blobs(n_samples=300, centers=2, cluster_std=3.0, random_state=0)
+    return X[:200], y[:200], X[200:], y[200:]
+
+
+@pytest.fixture(scope="module")
+def wide():
+    """Fewer examples than features: where the row-space path pays."""
+    X, y = make_classification(n_samples=120, n_features=300, n_informative=10,
+                               random_state=0)
+    return X[:80], y[:80], X[80:], y[80:]
+
+
+def _targets(clf, y):
+    index = np.searchsorted(clf.classes_, y)
+    if len(clf.classes_) == 2:
+        return index.reshape(1, -1).astype(float)
+    Y = np.zeros((len(clf.classes_), len(y)))
+    Y[index, np.arange(len(y))] = 1
+    return Y
+
+
+def _by_hand(X_val, y_val):
+    """A callback scoring the model on (X_val, y_val) after every epoch with the
+    course's public functions and the estimator's public ``score``."""
+    losses, scores = [], []
+
+    def score(est, iteration, logs):
+        params = dict(est.params_)
+        output = "sigmoid" if len(est.classes_) == 2 else "softmax"
+        _, caches = L_model_forward(X_val.T, params, est._activations(params), output)
+        ZL = caches[-1][1].Z
+        losses.append(compute_cost(ZL, _targets(est, y_val), output))
+        scores.append(est.score(X_val, y_val))
+
+    return LambdaCallback(on_iteration_end=score), losses, scores
+
+
+# ------------------------------------------------------------- validation set
+
+
+@pytest.mark.parametrize("make", [
+    lambda: NeuralNetworkClassifier((8, 4), learning_rate=0.1, max_iter=40, random_state=0),
+    lambda: NeuralNetworkClassifier((6,), solver="adam", learning_rate=0.01, batch_size=32,
+                                    max_iter=10, random_state=1),
+    lambda: LogisticRegression(learning_rate=0.05, max_iter=30),
+])
+def test_validation_history_equals_scoring_by_hand(blobs, make):
+    X, y, X_val, y_val = blobs
+    watch, losses, scores = _by_hand(X_val, y_val)
+    clf = make().set_params(callbacks=[watch]).fit(X, y, X_val=X_val, y_val=y_val)
+    assert len(clf.validation_losses_) == len(clf.validation_scores_) == clf.n_iter_
+    np.testing.assert_allclose(clf.validation_losses_, losses, rtol=1e-10)
+    np.testing.assert_allclose(clf.validation_scores_, scores, rtol=0, atol=0)
+
+
+def test_validation_history_for_three_classes():
+    X, y = make_blobs(n_samples=240, centers=3, cluster_std=2.5, random_state=3)
+    X, y, X_val, y_val = X[:160], y[:160], X[160:], y[160:]
+    watch, losses, scores = _by_hand(X_val, y_val)
+    clf = NeuralNetworkClassifier((5,), learning_rate=0.1, max_iter=25, random_state=0,
+                                  callbacks=[watch]).fit(X, y, X_val=X_val, y_val=y_val)
+    np.testing.assert_allclose(clf.validation_losses_, losses, rtol=1e-10)
+    np.testing.assert_allclose(clf.validation_scores_, scores, rtol=0, atol=0)
+
+
+def test_a_validation_set_keeps_the_row_space_path(wide):
+    """X_val does not force the plain path: algorithm="rowspace" (which refuses where
+    it cannot be used) trains with it, and its history is the plain path's."""
+    X, y, X_val, y_val = wide
+    kwargs = dict(hidden_layer_sizes=(10,), learning_rate=0.05, max_iter=30, random_state=0)
+    fast = NeuralNetworkClassifier(algorithm="rowspace", **kwargs).fit(X, y, X_val=X_val,
+                                                                       y_val=y_val)
+    plain = NeuralNetworkClassifier(algorithm="plain", **kwargs).fit(X, y, X_val=X_val,
+                                                                     y_val=y_val)
+    assert len(fast.validation_losses_) == 30
+    np.testing.assert_allclose(fast.validation_losses_, plain.validation_losses_, rtol=1e-9)
+    np.testing.assert_allclose(fast.validation_scores_, plain.validation_scores_)
+    np.testing.assert_allclose(fast.params_["W1"], plain.params_["W1"], rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("algorithm", ["plain", "rowspace"])
+def test_early_stopping_on_the_validation_set_restores_the_best_epoch(wide, algorithm):
+    X, y, X_val, y_val = wide
+    kwargs = dict(hidden_layer_sizes=(16,), learning_rate=0.2, random_state=0,
+                  algorithm=algorithm)
+    clf = NeuralNetworkClassifier(max_iter=400, early_stopping=True, n_iter_no_change=5,
+                                  tol=0.0, **kwargs).fit(X, y, X_val=X_val, y_val=y_val)
+    scores = clf.validation_scores_
+    assert clf.n_iter_ < 400 and len(scores) == clf.n_iter_
+    best, best_i = -np.inf, None
+    for i, score in enumerate(scores):
+        if score > best:
+            best, best_i = score, i
+    assert clf.best_validation_score_ == best
+    assert clf.n_iter_ == best_i + 5 + 1
+    # The validation set is X_val, not a split of X: all of X trained, as a refit for
+    # exactly the best epoch's number of iterations shows.
+    refit = NeuralNetworkClassifier(max_iter=best_i + 1, **kwargs).fit(X, y)
+    for key in clf.params_:
+        np.testing.assert_allclose(clf.params_[key], refit.params_[key], rtol=1e-9,
+                                   atol=1e-12)
+    assert clf.score(X_val, y_val) == best
+
+
+def test_without_x_val_early_stopping_still_splits(blobs):
+    X, y, _, _ = blobs
+    clf = NeuralNetworkClassifier((4,), learning_rate=0.1, max_iter=20, early_stopping=True,
+                                  validation_fraction=0.2, n_iter_no_change=50,
+                                  random_state=0).fit(X, y)
+    assert len(clf.validation_scores_) == 20
+    assert all(round(s * 40) == s * 40 for s in clf.validation_scores_)  # 40 held out
+
+
+def test_string_labels_in_y_val(blobs):
+    X, y, X_val, y_val = blobs
+    names = np.array(["ham", "spam"])
+    clf = LogisticRegression(learning_rate=0.05, max_iter=5).fit(
+        X, names[y], X_val=X_val, y_val=names[y_val])
+    assert clf.validation_scores_[-1] == clf.score(X_val, names[y_val])
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"X_val": "X_val"}, "X_val and y_val go together"),
+    ({"y_val": "y_val"}, "X_val and y_val go together"),
+    ({"X_val": "narrow", "y_val": "y_val"}, "X_val has 1 features but X has 2"),
+    ({"X_val": "X_val", "y_val": "short"}, "X_val has 100 rows but y_val has 99 labels"),
+    ({"X_val": "X_val", "y_val": "unseen"}, r"y_val contains labels \[7\] that are not"),
+])
+def test_bad_validation_sets_get_one_clear_error(blobs, kwargs, match):
+    X, y, X_val, y_val = blobs
+    values = {"X_val": X_val, "y_val": y_val, "narrow": X_val[:, :1], "short": y_val[:-1],
+              "unseen": np.where(np.arange(len(y_val)) == 3, 7, y_val)}
+    clf = NeuralNetworkClassifier((4,), max_iter=3)
+    with pytest.raises(ValueError, match=match) as info:
+        clf.fit(X, y, **{k: values[v] for k, v in kwargs.items()})
+    assert "\n" not in str(info.value)
