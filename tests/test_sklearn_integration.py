@@ -148,3 +148,139 @@ def test_bad_validation_sets_get_one_clear_error(blobs, kwargs, match):
     with pytest.raises(ValueError, match=match) as info:
         clf.fit(X, y, **{k: values[v] for k, v in kwargs.items()})
     assert "\n" not in str(info.value)
+
+
+# ------------------------------------------------- scikit-learn's callback protocol
+
+sk_callback = pytest.importorskip("sklearn.callback", reason="scikit-learn < 1.9")
+
+
+def _estimators():
+    return [
+        NeuralNetworkClassifier((6,), learning_rate=0.2, max_iter=12, random_state=0),
+        LogisticRegression(learning_rate=0.05, max_iter=12),
+    ]
+
+
+def _epoch_rows(log):
+    return [row for row in log.data if row["task_name"] == "epoch"]
+
+
+class _StopAt:
+    """A scikit-learn FitCallback asking to stop at the end of one epoch."""
+
+    def __init__(self, task_id):
+        self.task_id = task_id
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context):
+        pass
+
+    def on_fit_task_end(self, estimator, context):
+        return context.task_name == "epoch" and context.task_id == self.task_id
+
+
+@pytest.mark.parametrize("clf", _estimators(), ids=lambda c: type(c).__name__)
+def test_progress_bar_and_scoring_monitor_on_the_estimator(blobs, clf):
+    pytest.importorskip("rich")
+    X, y, _, _ = blobs
+    by_hand = []
+    monitor = sk_callback.ScoringMonitor(scoring=["accuracy", "neg_log_loss"])
+    clf.set_params(callbacks=[LambdaCallback(
+        on_iteration_end=lambda est, i, logs: by_hand.append(est.score(X, y)))])
+    clf.set_callbacks(sk_callback.ProgressBar(), monitor).fit(X, y)
+    log = monitor.get_logs()
+    assert log.estimator_name == type(clf).__name__
+    epochs = _epoch_rows(log)
+    assert [row["task_id"] for row in epochs] == list(range(12))
+    # The monitor scores the model after each epoch's update: the accuracy the
+    # library's own callback sees then, and the cost the next epoch starts from.
+    np.testing.assert_array_equal([row["accuracy"] for row in epochs], by_hand)
+    np.testing.assert_allclose([-row["neg_log_loss"] for row in epochs[:-1]],
+                               clf.loss_curve_[1:], rtol=1e-9)
+    root = [row for row in log.data if row["task_name"] == "fit"]
+    assert len(root) == 1 and root[0]["accuracy"] == clf.score(X, y)
+
+
+@pytest.mark.parametrize("clf", _estimators(), ids=lambda c: type(c).__name__)
+def test_callbacks_propagate_inside_grid_search(blobs, clf):
+    pytest.importorskip("rich")
+    from sklearn.model_selection import GridSearchCV
+
+    X, y, _, _ = blobs
+    monitor = sk_callback.ScoringMonitor(scoring="accuracy")
+    search = GridSearchCV(clf.set_callbacks(monitor), {"learning_rate": [0.01, 0.1]}, cv=2)
+    search.set_callbacks(sk_callback.ProgressBar()).fit(X, y)
+    log = monitor.get_logs()
+    assert log.estimator_name == "GridSearchCV"
+    fits = [row for row in log.data if row["task_name"] == "fit"]
+    assert len(fits) == 2 * 2 + 1  # 2 candidates x 2 folds, and the refit
+    assert all(row["estimator_name"] == type(clf).__name__ for row in log.data)
+    assert len(_epoch_rows(log)) == 5 * 12
+    assert np.isclose(fits[0]["accuracy"], search.best_estimator_.score(X, y))
+
+
+def test_a_scikit_learn_callback_can_stop_training(blobs):
+    X, y, _, _ = blobs
+    clf = NeuralNetworkClassifier((4,), max_iter=50, random_state=0)
+    clf.set_callbacks(_StopAt(3)).fit(X, y)
+    assert clf.n_iter_ == 4 and len(clf.loss_curve_) == 4
+
+
+def test_with_early_stopping_and_the_row_space_path(wide):
+    """scikit-learn's callbacks leave the fast path on (algorithm="rowspace" refuses
+    where it cannot be used) and see every epoch that early stopping lets run."""
+    X, y, X_val, y_val = wide
+    monitor = sk_callback.ScoringMonitor(scoring="accuracy")
+    clf = NeuralNetworkClassifier((16,), learning_rate=0.2, max_iter=400, random_state=0,
+                                  early_stopping=True, n_iter_no_change=5, tol=0.0,
+                                  algorithm="rowspace")
+    clf.set_callbacks(monitor).fit(X, y, X_val=X_val, y_val=y_val)
+    assert clf.n_iter_ < 400
+    log = monitor.get_logs()
+    epochs = _epoch_rows(log)
+    assert len(epochs) == clf.n_iter_
+    assert [row["task_name"] for row in log.data].count("fit") == 1
+
+
+def test_set_callbacks_rejects_what_is_not_a_callback():
+    with pytest.raises(TypeError, match="FitCallback protocol"):
+        LogisticRegression().set_callbacks(object())
+
+
+def test_without_sklearn_callback_everything_else_works(tmp_path):
+    """Where scikit-learn has no sklearn.callback, fit works and set_callbacks says so."""
+    import subprocess
+    import sys
+
+    script = (
+        # scikit-learn 1.9 itself imports sklearn.callback: load it all first, then
+        # make the module unimportable for nnscratch as in an older scikit-learn.
+        "import sys, sklearn.linear_model, sklearn.model_selection, sklearn.pipeline\n"
+        "sys.modules['sklearn.callback'] = None\n"
+        "import numpy as np\n"
+        "from nnscratch import LogisticRegression\n"
+        "X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0, 0, 1, 1])\n"
+        "clf = LogisticRegression(learning_rate=0.5, max_iter=50).fit(X, y)\n"
+        "assert clf.score(X, y) == 1.0\n"
+        "try:\n"
+        "    clf.set_callbacks()\n"
+        "except ImportError as e:\n"
+        "    print(e)\n"
+    )
+    import os
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(__import__("pathlib").Path(__file__).parents[1] / "src"),
+         os.environ.get("PYTHONPATH", "")])}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    message = out.stdout.strip()
+    assert message.count("\n") == 0
+    assert "scikit-learn 1.9" in message and "set_callbacks" in message

@@ -37,6 +37,7 @@ from .exceptions import InvalidParameterError
 from .initializers import check_random_state, initialize_parameters
 from .network import hidden_activations, n_layers
 from .optimizers import make_optimizer, make_schedule
+from ._sklearn_callbacks import CallbackSupportMixin, EpochTasks, has_callbacks, with_callbacks
 from .training import LiveWeights, Problem, train
 
 __all__ = ["LogisticRegression", "NeuralNetworkClassifier"]
@@ -52,8 +53,11 @@ def _draw_seed(rng) -> int:
     return int(rng.randint(2**31 - 1))
 
 
-class _BaseNetwork(ClassifierMixin, BaseEstimator):
+class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     """The machinery shared by the network classifiers.
+
+    With scikit-learn >= 1.9 (tested with 1.9.1) they support its callback protocol
+    (``set_callbacks``; see :mod:`nnscratch._sklearn_callbacks`).
 
     Subclasses store their constructor arguments and say which hidden layers to
     build (:meth:`_hidden_sizes`), how to initialise them (:meth:`_init_names`),
@@ -219,6 +223,7 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
                              classes=self.classes_)
         return self._fit(X, y, sample_weight, 1, continue_=True, validation=False)
 
+    @with_callbacks
     def _fit(self, X, y, sample_weight, max_iter, *, continue_, validation, classes=None,
              X_val=None, y_val=None):
         self._validate_hyperparameters()
@@ -288,6 +293,12 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
             Y_val=Y_val,
         )
         history, stopper, callbacks = self._callbacks()
+        context = None
+        if has_callbacks(self):  # scikit-learn's: one task, one subtask per epoch
+            context = self._init_callback_context(max_subtasks=max_iter)
+            metadata = None if sample_weight is None else {"sample_weight": sample_weight}
+            context.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+            callbacks.callbacks.append(EpochTasks(context, X, y, metadata))
         # While training, params_ is a view that the callbacks read the live weights
         # through; afterwards the plain dict of the same arrays.
         live = LiveWeights(params)
@@ -312,6 +323,9 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
         self.validation_losses_ += history.validation_losses
         if stopper is not None and stopper.best_iteration_ is not None:
             self.best_validation_score_ = stopper.best_score_
+        if context is not None:
+            context.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata,
+                                         reconstruction_attributes={})
         return self
 
     def _validation_data(self, X_val, y_val, dtype) -> tuple[np.ndarray, np.ndarray]:
