@@ -81,7 +81,8 @@ def test_a_validation_set_keeps_the_row_space_path(wide):
     """X_val does not force the plain path: algorithm="rowspace" (which refuses where
     it cannot be used) trains with it, and its history is the plain path's."""
     X, y, X_val, y_val = wide
-    kwargs = dict(hidden_layer_sizes=(10,), learning_rate=0.05, max_iter=30, random_state=0)
+    kwargs = {"hidden_layer_sizes": (10,), "learning_rate": 0.05, "max_iter": 30,
+              "random_state": 0}
     fast = NeuralNetworkClassifier(algorithm="rowspace", **kwargs).fit(X, y, X_val=X_val,
                                                                        y_val=y_val)
     plain = NeuralNetworkClassifier(algorithm="plain", **kwargs).fit(X, y, X_val=X_val,
@@ -95,8 +96,8 @@ def test_a_validation_set_keeps_the_row_space_path(wide):
 @pytest.mark.parametrize("algorithm", ["plain", "rowspace"])
 def test_early_stopping_on_the_validation_set_restores_the_best_epoch(wide, algorithm):
     X, y, X_val, y_val = wide
-    kwargs = dict(hidden_layer_sizes=(16,), learning_rate=0.2, random_state=0,
-                  algorithm=algorithm)
+    kwargs = {"hidden_layer_sizes": (16,), "learning_rate": 0.2, "random_state": 0,
+              "algorithm": algorithm}
     clf = NeuralNetworkClassifier(max_iter=400, early_stopping=True, n_iter_no_change=5,
                                   tol=0.0, **kwargs).fit(X, y, X_val=X_val, y_val=y_val)
     scores = clf.validation_scores_
@@ -279,8 +280,99 @@ def test_without_sklearn_callback_everything_else_works(tmp_path):
         [str(__import__("pathlib").Path(__file__).parents[1] / "src"),
          os.environ.get("PYTHONPATH", "")])}
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         env=env, timeout=120)
+                         env=env, timeout=120, check=False)
     assert out.returncode == 0, out.stderr
     message = out.stdout.strip()
     assert message.count("\n") == 0
     assert "scikit-learn 1.9" in message and "set_callbacks" in message
+
+
+# ------------------------------------------------------------ hidden layers
+
+
+@pytest.fixture(scope="module")
+def moons_net():
+    from sklearn.datasets import make_moons
+
+    X, y = make_moons(300, noise=0.15, random_state=0)
+    net = NeuralNetworkClassifier((8, 5), activation=("tanh", "relu"), learning_rate=0.3,
+                                  max_iter=400, random_state=0).fit(X, y)
+    return X, y, net
+
+
+def test_hidden_layer_activations_are_the_course_forward_pass(moons_net):
+    X, _, net = moons_net
+    p = net.params_
+    A1 = np.tanh(p["W1"] @ X.T + p["b1"])
+    A2 = np.maximum(0, p["W2"] @ A1 + p["b2"])
+    np.testing.assert_allclose(net.hidden_layer_activations(X, 1), A1.T, rtol=1e-12)
+    np.testing.assert_allclose(net.hidden_layer_activations(X, 2), A2.T, rtol=1e-12)
+    np.testing.assert_allclose(net.hidden_layer_activations(X), A2.T, rtol=1e-12)
+    np.testing.assert_allclose(net.hidden_layer_activations(X, -2), A1.T, rtol=1e-12)
+    every = net.hidden_layer_activations(X, None)
+    assert [a.shape for a in every] == [(300, 8), (300, 5)]
+    # The output layer reads the last one: its logits follow from it.
+    np.testing.assert_allclose(every[-1] @ p["W3"].T + p["b3"].T,
+                               net.decision_function(X)[:, None], rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("layer", [0, 3, -3, 1.0, True, "1"])
+def test_hidden_layer_out_of_range_is_one_clear_error(moons_net, layer):
+    X, _, net = moons_net
+    with pytest.raises(ValueError, match="is not a hidden layer of this network: give 1 to 2"):
+        net.hidden_layer_activations(X, layer)
+
+
+def test_logistic_regression_has_no_hidden_layer(blobs):
+    X, y, _, _ = blobs
+    clf = LogisticRegression(max_iter=3).fit(X, y)
+    with pytest.raises(ValueError, match="has no hidden layer"):
+        clf.hidden_layer_activations(X)
+    assert not hasattr(clf, "transform") and not hasattr(NeuralNetworkClassifier(), "transform")
+
+
+def test_hidden_layer_features_in_a_pipeline(moons_net):
+    from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+    from sklearn.model_selection import cross_val_score
+    from sklearn.pipeline import make_pipeline
+
+    from nnscratch import HiddenLayerTransformer
+
+    X, y, net = moons_net
+    pipe = make_pipeline(HiddenLayerTransformer(net, layer=-1), SkLogisticRegression())
+    pipe.fit(X, y)
+    hidden = pipe[0]
+    np.testing.assert_allclose(hidden.transform(X), net.hidden_layer_activations(X))
+    assert hidden.get_feature_names_out().tolist() == [
+        f"hiddenlayertransformer{i}" for i in range(5)]
+    assert pipe.score(X, y) > 0.95  # the learned features separate the moons linearly
+    assert min(cross_val_score(pipe, X, y, cv=3)) > 0.9
+    # A trained network as is (nothing refitted): the same features.
+    prefit = HiddenLayerTransformer(net, layer=1, prefit=True).fit(X)
+    np.testing.assert_array_equal(prefit.transform(X), net.hidden_layer_activations(X, 1))
+    assert prefit.get_feature_names_out().shape == (8,)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"estimator": LogisticRegression()}, ValueError, "has no hidden layer"),
+    ({"layer": 5}, ValueError, "layer=5 is not a hidden layer"),
+    ({"layer": None}, ValueError, "needs one layer"),
+    ({"estimator": "net"}, TypeError, "needs an nnscratch network"),
+])
+def test_hidden_layer_transformer_errors(blobs, kwargs, error, match):
+    from nnscratch import HiddenLayerTransformer
+
+    X, y, _, _ = blobs
+    params = {"estimator": NeuralNetworkClassifier((3,), max_iter=2), **kwargs}
+    with pytest.raises(error, match=match):
+        HiddenLayerTransformer(**params).fit(X, y)
+
+
+@pytest.mark.slow
+def test_hidden_layer_transformer_passes_check_estimator():
+    from sklearn.utils.estimator_checks import check_estimator
+
+    from nnscratch import HiddenLayerTransformer
+
+    check_estimator(HiddenLayerTransformer(NeuralNetworkClassifier(
+        (4,), learning_rate=0.1, max_iter=20, random_state=0)))

@@ -17,7 +17,13 @@ from typing import Any
 
 import numpy as np
 from scipy.special import expit
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    clone,
+)
 from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
@@ -31,16 +37,16 @@ from sklearn.utils.validation import (
 
 from ._engine import FLOAT_DTYPES, arrange_weights, forward_logits
 from ._params import PARAMETERS, check
+from ._sklearn_callbacks import CallbackSupportMixin, EpochTasks, has_callbacks, with_callbacks
 from .activations import softmax
 from .callbacks import Callback, CallbackList, EarlyStopping, History, ProgressBar
 from .exceptions import InvalidParameterError
 from .initializers import check_random_state, initialize_parameters
-from .network import hidden_activations, n_layers
+from .network import hidden_activations, linear_activation_forward, n_layers
 from .optimizers import make_optimizer, make_schedule
-from ._sklearn_callbacks import CallbackSupportMixin, EpochTasks, has_callbacks, with_callbacks
 from .training import LiveWeights, Problem, train
 
-__all__ = ["LogisticRegression", "NeuralNetworkClassifier"]
+__all__ = ["HiddenLayerTransformer", "LogisticRegression", "NeuralNetworkClassifier"]
 
 def _fail(name, value, requirement):
     raise InvalidParameterError(f"{name}={value!r} is not valid: {requirement}.")
@@ -536,6 +542,55 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         X = validate_data(self, X, reset=False, dtype=list(FLOAT_DTYPES))
         return forward_logits(X.T, self.params_, self._activations(self.params_))
 
+    def hidden_layer_activations(self, X, layer: int | None = -1):
+        """The activations of a hidden layer for new data: what the network learned.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        layer : int or None, default=-1
+            Which hidden layer, in the course's numbering: ``1`` is the first hidden
+            layer's ``A[1]``, up to ``L - 1``; negative values count from the last
+            hidden layer (``-1`` is ``A[L-1]``, the features the output unit reads).
+            None gives every hidden layer.
+
+        Returns
+        -------
+        A : ndarray of shape (n_samples, n_l), or a list of them (``layer=None``)
+            ``A[l]ᵀ``, computed as in prediction (no dropout).
+
+        Raises
+        ------
+        ValueError
+            A model without hidden layers (logistic regression), or a ``layer`` out of
+            range.
+        """
+        check_is_fitted(self)
+        n_hidden = n_layers(self.params_) - 1
+        if n_hidden == 0:
+            raise ValueError(
+                f"{type(self).__name__} has no hidden layer (it is a logistic "
+                "regression): use decision_function(X) for its output."
+            )
+        wanted = range(1, n_hidden + 1) if layer is None else [layer]
+        for l in wanted:
+            if isinstance(l, bool) or not isinstance(l, numbers.Integral) or not (
+                    1 <= l <= n_hidden or -n_hidden <= l <= -1):
+                raise ValueError(
+                    f"layer={l!r} is not a hidden layer of this network: give 1 to "
+                    f"{n_hidden} (the course's A[l]), -1 to -{n_hidden} from the last, or "
+                    "None for all."
+                )
+        last = n_hidden if layer is None else (layer if layer > 0 else n_hidden + 1 + layer)
+        X = validate_data(self, X, reset=False, dtype=list(FLOAT_DTYPES))
+        acts = self._activations(self.params_)
+        A, outputs = X.T, []
+        for l in range(1, last + 1):
+            A, _ = linear_activation_forward(A, self.params_[f"W{l}"], self.params_[f"b{l}"],
+                                             acts[l - 1])
+            outputs.append(A.T)
+        return outputs if layer is None else outputs[-1]
+
     def decision_function(self, X) -> np.ndarray:
         """The output layer's logits.
 
@@ -1029,3 +1084,107 @@ LogisticRegression.__doc__ %= {
     "shared": _SHARED_PARAMETERS % {"learning_rate": 0.005, "max_iter": 2000},
     "attributes": _ATTRIBUTES,
 }
+
+
+class HiddenLayerTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """A network's hidden layer as features: a transformer for a ``Pipeline``.
+
+    ``fit`` trains a clone of ``estimator`` (or, with ``prefit=True``, takes it as
+    trained); ``transform`` gives its :meth:`~NeuralNetworkClassifier.hidden_layer_activations`.
+    The classifiers themselves have no ``transform`` (scikit-learn would take them for
+    transformers).
+
+    Parameters
+    ----------
+    estimator : NeuralNetworkClassifier
+        A network with at least one hidden layer.
+    layer : int, default=-1
+        The hidden layer, in the course's numbering (``1`` .. ``L-1``; ``-1`` the last).
+    prefit : bool, default=False
+        ``estimator`` is already trained: ``fit`` keeps it (a deep copy) and trains
+        nothing.
+
+    Attributes
+    ----------
+    estimator_ : NeuralNetworkClassifier
+        The trained network.
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_moons
+    >>> from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+    >>> from sklearn.pipeline import make_pipeline
+    >>> X, y = make_moons(200, noise=0.1, random_state=0)
+    >>> net = NeuralNetworkClassifier((8,), learning_rate=0.5, max_iter=1000,
+    ...                               random_state=1)
+    >>> pipe = make_pipeline(HiddenLayerTransformer(net), SkLogisticRegression()).fit(X, y)
+    >>> pipe[0].transform(X).shape
+    (200, 8)
+    """
+
+    def __init__(self, estimator, layer=-1, prefit=False):
+        self.estimator = estimator
+        self.layer = layer
+        self.prefit = prefit
+
+    def fit(self, X, y=None, **fit_params):
+        """Train the network on ``(X, y)`` (unless ``prefit``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            Required unless ``prefit``.
+        **fit_params
+            Passed to the network's ``fit`` (``sample_weight``, ``X_val``, ``y_val``).
+
+        Returns
+        -------
+        self
+        """
+        if not isinstance(self.estimator, _BaseNetwork):
+            raise TypeError(
+                f"HiddenLayerTransformer needs an nnscratch network, got "
+                f"{type(self.estimator).__name__}."
+            )
+        if self.prefit:
+            import copy
+
+            check_is_fitted(self.estimator)
+            self.estimator_ = copy.deepcopy(self.estimator)
+        else:
+            if y is None:
+                raise ValueError("HiddenLayerTransformer.fit needs y to train the network "
+                                 "(or prefit=True with a trained one).")
+            self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
+        self.n_features_in_ = self.estimator_.n_features_in_
+        if hasattr(self.estimator_, "feature_names_in_"):
+            self.feature_names_in_ = self.estimator_.feature_names_in_
+        self._n_features_out = self._check_layer().shape[0]
+        return self
+
+    def _check_layer(self) -> np.ndarray:
+        """The chosen layer's weights (checks that it exists, before any data)."""
+        if self.layer is None:
+            raise ValueError("HiddenLayerTransformer needs one layer (an int, -1 for the "
+                             "last hidden layer), not None.")
+        self.estimator_.hidden_layer_activations(
+            np.zeros((1, self.estimator_.n_features_in_)), self.layer)
+        n_hidden = n_layers(self.estimator_.params_) - 1
+        index = self.layer if self.layer > 0 else n_hidden + 1 + self.layer
+        return self.estimator_.params_[f"W{index}"]
+
+    def transform(self, X) -> np.ndarray:
+        """The hidden layer's activations.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        A : ndarray of shape (n_samples, n_units)
+        """
+        check_is_fitted(self)
+        return self.estimator_.hidden_layer_activations(X, self.layer)
