@@ -226,6 +226,20 @@ def test_callbacks_propagate_inside_grid_search(blobs, clf):
     assert np.isclose(fits[0]["accuracy"], search.best_estimator_.score(X, y))
 
 
+def test_a_search_with_callbacks_of_its_own_only(blobs):
+    """Callbacks on the search that are not propagated: the networks join its task tree
+    (one fit task each) and train without epoch subtasks."""
+    from sklearn.model_selection import GridSearchCV
+
+    X, y, _, _ = blobs
+    monitor = sk_callback.ScoringMonitor(scoring="accuracy")
+    search = GridSearchCV(NeuralNetworkClassifier((3,), max_iter=5, random_state=0),
+                          {"learning_rate": [0.01, 0.1]}, cv=2).set_callbacks(monitor)
+    search.fit(X, y)
+    assert search.best_estimator_.n_iter_ == 5
+    assert not hasattr(search.best_estimator_, "_skl_callbacks")
+
+
 def test_a_scikit_learn_callback_can_stop_training(blobs):
     X, y, _, _ = blobs
     clf = NeuralNetworkClassifier((4,), max_iter=50, random_state=0)
@@ -254,7 +268,8 @@ def test_set_callbacks_rejects_what_is_not_a_callback():
         LogisticRegression().set_callbacks(object())
 
 
-def test_without_sklearn_callback_everything_else_works(tmp_path):
+@pytest.mark.slow
+def test_without_sklearn_callback_everything_else_works():
     """Where scikit-learn has no sklearn.callback, fit works and set_callbacks says so."""
     import subprocess
     import sys

@@ -119,6 +119,33 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             check("activation", name)
         self._keep_probs()
 
+    def set_callbacks(self, *callbacks):
+        """Set scikit-learn callbacks (``sklearn.callback``), such as ``ProgressBar``
+        and ``ScoringMonitor``.
+
+        scikit-learn's callback protocol is experimental; this was tested with
+        scikit-learn 1.9.1. A fit is one task with one subtask per epoch
+        (``max_subtasks=max_iter``); ``ScoringMonitor`` scores the weights at the end
+        of each epoch, and a callback's ``on_fit_task_end`` returning True stops
+        training. Meta-estimators such as ``GridSearchCV`` propagate their callbacks.
+        The library's own ``callbacks`` parameter works beside them.
+
+        Parameters
+        ----------
+        *callbacks : objects following ``sklearn.callback.FitCallback``
+            None (no argument) clears them.
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        ImportError
+            Where scikit-learn has no ``sklearn.callback`` (before 1.9).
+        """
+        return super().set_callbacks(*callbacks)
+
     # ------------------------------------------------------------------- fitting
 
     def _encode_labels(self, y, classes=None) -> np.ndarray:
@@ -304,7 +331,8 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             context = self._init_callback_context(max_subtasks=max_iter)
             metadata = None if sample_weight is None else {"sample_weight": sample_weight}
             context.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
-            callbacks.callbacks.append(EpochTasks(context, X, y, metadata))
+            if getattr(self, "_skl_callbacks", None):  # else only a meta-estimator's tree
+                callbacks.callbacks.append(EpochTasks(context, X, y, metadata))
         # While training, params_ is a view that the callbacks read the live weights
         # through; afterwards the plain dict of the same arrays.
         live = LiveWeights(params)
