@@ -4,6 +4,7 @@ callback protocol, hidden layers' activations for new data."""
 import numpy as np
 import pytest
 from sklearn.datasets import make_blobs, make_classification
+from sklearn.exceptions import NotFittedError
 
 from nnscratch import LogisticRegression, NeuralNetworkClassifier
 from nnscratch.callbacks import LambdaCallback
@@ -149,6 +150,8 @@ def test_bad_validation_sets_get_one_clear_error(blobs, kwargs, match):
     with pytest.raises(ValueError, match=match) as info:
         clf.fit(X, y, **{k: values[v] for k, v in kwargs.items()})
     assert "\n" not in str(info.value)
+    with pytest.raises(NotFittedError):  # refused before training: no half-fitted model
+        clf.predict(X)
 
 
 # ------------------------------------------------- scikit-learn's callback protocol

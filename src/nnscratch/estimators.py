@@ -119,6 +119,10 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             check("activation", name)
         self._keep_probs()
 
+    def __sklearn_is_fitted__(self) -> bool:
+        """Fitted once it has weights (a ``fit`` refused half-way leaves none)."""
+        return hasattr(self, "params_")
+
     def set_callbacks(self, *callbacks):
         """Set scikit-learn callbacks (``sklearn.callback``), such as ``ProgressBar``
         and ``ScoringMonitor``.
