@@ -7,7 +7,7 @@ scikit-learn estimators.
 
 from ._version import __version__
 from .callbacks import Callback, EarlyStopping, History, LambdaCallback, ProgressBar
-from .estimators import LogisticRegression, NeuralNetworkClassifier
+from .estimators import HiddenLayerTransformer, LogisticRegression, NeuralNetworkClassifier
 from .exceptions import ConvergenceWarning, NonFiniteWeightsError
 from .gradcheck import gradient_check
 from .optimizers import Adam, GradientDescent, Momentum, RMSProp
@@ -19,6 +19,7 @@ __all__ = [
     "ConvergenceWarning",
     "EarlyStopping",
     "GradientDescent",
+    "HiddenLayerTransformer",
     "History",
     "LambdaCallback",
     "LogisticRegression",

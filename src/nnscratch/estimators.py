@@ -17,23 +17,36 @@ from typing import Any
 
 import numpy as np
 from scipy.special import expit
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    clone,
+)
 from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_array,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from ._engine import FLOAT_DTYPES, arrange_weights, forward_logits
 from ._params import PARAMETERS, check
+from ._sklearn_callbacks import CallbackSupportMixin, EpochTasks, has_callbacks, with_callbacks
 from .activations import softmax
 from .callbacks import Callback, CallbackList, EarlyStopping, History, ProgressBar
 from .exceptions import InvalidParameterError
 from .initializers import check_random_state, initialize_parameters
-from .network import hidden_activations, n_layers
+from .network import hidden_activations, linear_activation_forward, n_layers
 from .optimizers import make_optimizer, make_schedule
 from .training import LiveWeights, Problem, train
 
-__all__ = ["LogisticRegression", "NeuralNetworkClassifier"]
+__all__ = ["HiddenLayerTransformer", "LogisticRegression", "NeuralNetworkClassifier"]
 
 def _fail(name, value, requirement):
     raise InvalidParameterError(f"{name}={value!r} is not valid: {requirement}.")
@@ -46,8 +59,11 @@ def _draw_seed(rng) -> int:
     return int(rng.randint(2**31 - 1))
 
 
-class _BaseNetwork(ClassifierMixin, BaseEstimator):
+class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     """The machinery shared by the network classifiers.
+
+    With scikit-learn >= 1.9 (tested with 1.9.1) they support its callback protocol
+    (``set_callbacks``; see :mod:`nnscratch._sklearn_callbacks`).
 
     Subclasses store their constructor arguments and say which hidden layers to
     build (:meth:`_hidden_sizes`), how to initialise them (:meth:`_init_names`),
@@ -103,6 +119,37 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
             check("activation", name)
         self._keep_probs()
 
+    def __sklearn_is_fitted__(self) -> bool:
+        """Fitted once it has weights (a ``fit`` refused half-way leaves none)."""
+        return hasattr(self, "params_")
+
+    def set_callbacks(self, *callbacks):
+        """Set scikit-learn callbacks (``sklearn.callback``), such as ``ProgressBar``
+        and ``ScoringMonitor``.
+
+        scikit-learn's callback protocol is experimental; this was tested with
+        scikit-learn 1.9.1. A fit is one task with one subtask per epoch
+        (``max_subtasks=max_iter``); ``ScoringMonitor`` scores the weights at the end
+        of each epoch, and a callback's ``on_fit_task_end`` returning True stops
+        training. Meta-estimators such as ``GridSearchCV`` propagate their callbacks.
+        The library's own ``callbacks`` parameter works beside them.
+
+        Parameters
+        ----------
+        *callbacks : objects following ``sklearn.callback.FitCallback``
+            None (no argument) clears them.
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        ImportError
+            Where scikit-learn has no ``sklearn.callback`` (before 1.9).
+        """
+        return super().set_callbacks(*callbacks)
+
     # ------------------------------------------------------------------- fitting
 
     def _encode_labels(self, y, classes=None) -> np.ndarray:
@@ -149,7 +196,7 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
         callbacks.extend(self.callbacks or [])
         return history, stopper, CallbackList(callbacks)
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, X_val=None, y_val=None):
         """Train the network.
 
         Parameters
@@ -162,13 +209,30 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
         sample_weight : array-like of shape (n_samples,), optional
             Weight of each example in the cost (integer weights are equivalent to
             repeating rows). Multiplies the weights of ``class_weight``.
+        X_val : array-like of shape (n_val, n_features), optional
+            A validation set of one's own (as scikit-learn's
+            ``HistGradientBoostingClassifier`` takes it): its cross-entropy and
+            accuracy are recorded after every epoch in ``validation_losses_`` and
+            ``validation_scores_``, and ``early_stopping`` monitors its accuracy
+            instead of setting aside ``validation_fraction`` of ``X`` (the weights of
+            the best epoch are restored). Requires ``y_val``.
+        y_val : array-like of shape (n_val,), optional
+            Its labels, all among the classes of ``y``.
 
         Returns
         -------
         self
+
+        Raises
+        ------
+        ValueError
+            ``X_val`` without ``y_val`` (or the other way round), ``X_val`` with another
+            number of features than ``X``, lengths that differ, or labels in ``y_val``
+            that ``y`` does not have.
         """
         warm = self.warm_start and hasattr(self, "params_")
-        return self._fit(X, y, sample_weight, self.max_iter, continue_=warm, validation=True)
+        return self._fit(X, y, sample_weight, self.max_iter, continue_=warm, validation=True,
+                         X_val=X_val, y_val=y_val)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """One pass (one epoch) over the given data, continuing from the current state.
@@ -196,8 +260,15 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
                              classes=self.classes_)
         return self._fit(X, y, sample_weight, 1, continue_=True, validation=False)
 
-    def _fit(self, X, y, sample_weight, max_iter, *, continue_, validation, classes=None):
+    @with_callbacks
+    def _fit(self, X, y, sample_weight, max_iter, *, continue_, validation, classes=None,
+             X_val=None, y_val=None):
         self._validate_hyperparameters()
+        if (X_val is None) != (y_val is None):
+            raise ValueError(
+                "X_val and y_val go together: pass both (a validation set and its labels) "
+                "or neither."
+            )
         X, y = validate_data(self, X, y, dtype=list(FLOAT_DTYPES), reset=not continue_)
         if continue_:
             X = X.astype(self.params_["W1"].dtype, copy=False)
@@ -236,9 +307,11 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
             self.validation_scores_, self.validation_losses_ = [], []
             self.best_validation_score_ = None
 
-        X_val = Y_val = None
+        Y_val = None
         train_index = slice(None)
-        if validation and self.early_stopping:
+        if X_val is not None:
+            X_val, Y_val = self._validation_data(X_val, y_val, X.dtype)
+        elif validation and self.early_stopping:
             train_index, val_index = self._validation_split(y_index, rng)
             X_val = X[val_index].T
             Y_val = self._targets(y_index[val_index], X.dtype)
@@ -257,6 +330,13 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
             Y_val=Y_val,
         )
         history, stopper, callbacks = self._callbacks()
+        context = None
+        if has_callbacks(self):  # scikit-learn's: one task, one subtask per epoch
+            context = self._init_callback_context(max_subtasks=max_iter)
+            metadata = None if sample_weight is None else {"sample_weight": sample_weight}
+            context.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+            if getattr(self, "_skl_callbacks", None):  # else only a meta-estimator's tree
+                callbacks.callbacks.append(EpochTasks(context, X, y, metadata))
         # While training, params_ is a view that the callbacks read the live weights
         # through; afterwards the plain dict of the same arrays.
         live = LiveWeights(params)
@@ -281,7 +361,39 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
         self.validation_losses_ += history.validation_losses
         if stopper is not None and stopper.best_iteration_ is not None:
             self.best_validation_score_ = stopper.best_score_
+        if context is not None:
+            context.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata,
+                                         reconstruction_attributes={})
         return self
+
+    def _validation_data(self, X_val, y_val, dtype) -> tuple[np.ndarray, np.ndarray]:
+        """``X_val`` in the seeds' layout (a view) and ``Y_val`` as the targets.
+
+        Raises
+        ------
+        ValueError
+            One line naming what does not fit the training data.
+        """
+        X_val = check_array(X_val, dtype=list(FLOAT_DTYPES), input_name="X_val")
+        if X_val.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X_val has {X_val.shape[1]} features but X has {self.n_features_in_}: "
+                "the validation set must have the training data's columns."
+            )
+        y_val = column_or_1d(y_val, warn=True)
+        if len(y_val) != X_val.shape[0]:
+            raise ValueError(
+                f"X_val has {X_val.shape[0]} rows but y_val has {len(y_val)} labels; "
+                "give one label per validation example."
+            )
+        unseen = np.setdiff1d(y_val, self.classes_)
+        if len(unseen):
+            raise ValueError(
+                f"y_val contains labels {unseen[:5].tolist()} that are not among the classes "
+                f"of y {self.classes_.tolist()}; the model cannot predict them."
+            )
+        Y_val = self._targets(np.searchsorted(self.classes_, y_val), dtype)
+        return X_val.astype(dtype, copy=False).T, Y_val
 
     def _make_optimizer(self):
         return make_optimizer(self.solver, self.learning_rate, momentum=self.momentum,
@@ -461,6 +573,55 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=list(FLOAT_DTYPES))
         return forward_logits(X.T, self.params_, self._activations(self.params_))
+
+    def hidden_layer_activations(self, X, layer: int | None = -1):
+        """The activations of a hidden layer for new data: what the network learned.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        layer : int or None, default=-1
+            Which hidden layer, in the course's numbering: ``1`` is the first hidden
+            layer's ``A[1]``, up to ``L - 1``; negative values count from the last
+            hidden layer (``-1`` is ``A[L-1]``, the features the output unit reads).
+            None gives every hidden layer.
+
+        Returns
+        -------
+        A : ndarray of shape (n_samples, n_l), or a list of them (``layer=None``)
+            ``A[l]ᵀ``, computed as in prediction (no dropout).
+
+        Raises
+        ------
+        ValueError
+            A model without hidden layers (logistic regression), or a ``layer`` out of
+            range.
+        """
+        check_is_fitted(self)
+        n_hidden = n_layers(self.params_) - 1
+        if n_hidden == 0:
+            raise ValueError(
+                f"{type(self).__name__} has no hidden layer (it is a logistic "
+                "regression): use decision_function(X) for its output."
+            )
+        wanted = range(1, n_hidden + 1) if layer is None else [layer]
+        for l in wanted:
+            if isinstance(l, bool) or not isinstance(l, numbers.Integral) or not (
+                    1 <= l <= n_hidden or -n_hidden <= l <= -1):
+                raise ValueError(
+                    f"layer={l!r} is not a hidden layer of this network: give 1 to "
+                    f"{n_hidden} (the course's A[l]), -1 to -{n_hidden} from the last, or "
+                    "None for all."
+                )
+        last = n_hidden if layer is None else (layer if layer > 0 else n_hidden + 1 + layer)
+        X = validate_data(self, X, reset=False, dtype=list(FLOAT_DTYPES))
+        acts = self._activations(self.params_)
+        A, outputs = X.T, []
+        for l in range(1, last + 1):
+            A, _ = linear_activation_forward(A, self.params_[f"W{l}"], self.params_[f"b{l}"],
+                                             acts[l - 1])
+            outputs.append(A.T)
+        return outputs if layer is None else outputs[-1]
 
     def decision_function(self, X) -> np.ndarray:
         """The output layer's logits.
@@ -681,8 +842,9 @@ _SHARED_PARAMETERS = """\
         Set aside a stratified ``validation_fraction`` of the training data, score
         it after every epoch (``validation_scores_``), stop after
         ``n_iter_no_change`` epochs without an improvement of more than ``tol``, and
-        restore the weights of the best epoch. Without it, training runs all
-        ``max_iter`` epochs, as in the seeds.
+        restore the weights of the best epoch. With ``fit(X, y, X_val=, y_val=)``
+        that validation set is scored instead and all of ``X`` trains. Without it,
+        training runs all ``max_iter`` epochs, as in the seeds.
     validation_fraction : float, default=0.1
     n_iter_no_change : int, default=10
     tol : float, default=1e-4
@@ -725,7 +887,7 @@ _ATTRIBUTES = """\
         The cost of every epoch.
     validation_scores_, validation_losses_ : list of float
         Accuracy and cross-entropy on the validation set, every epoch
-        (``early_stopping`` only).
+        (``early_stopping``, or ``fit``'s ``X_val``/``y_val``).
     best_validation_score_ : float or None
     n_iter_ : int
         Epochs run (across ``warm_start`` and ``partial_fit`` calls).
@@ -954,3 +1116,107 @@ LogisticRegression.__doc__ %= {
     "shared": _SHARED_PARAMETERS % {"learning_rate": 0.005, "max_iter": 2000},
     "attributes": _ATTRIBUTES,
 }
+
+
+class HiddenLayerTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """A network's hidden layer as features: a transformer for a ``Pipeline``.
+
+    ``fit`` trains a clone of ``estimator`` (or, with ``prefit=True``, takes it as
+    trained); ``transform`` gives its :meth:`~NeuralNetworkClassifier.hidden_layer_activations`.
+    The classifiers themselves have no ``transform`` (scikit-learn would take them for
+    transformers).
+
+    Parameters
+    ----------
+    estimator : NeuralNetworkClassifier
+        A network with at least one hidden layer.
+    layer : int, default=-1
+        The hidden layer, in the course's numbering (``1`` .. ``L-1``; ``-1`` the last).
+    prefit : bool, default=False
+        ``estimator`` is already trained: ``fit`` keeps it (a deep copy) and trains
+        nothing.
+
+    Attributes
+    ----------
+    estimator_ : NeuralNetworkClassifier
+        The trained network.
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_moons
+    >>> from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+    >>> from sklearn.pipeline import make_pipeline
+    >>> X, y = make_moons(200, noise=0.1, random_state=0)
+    >>> net = NeuralNetworkClassifier((8,), learning_rate=0.5, max_iter=1000,
+    ...                               random_state=1)
+    >>> pipe = make_pipeline(HiddenLayerTransformer(net), SkLogisticRegression()).fit(X, y)
+    >>> pipe[0].transform(X).shape
+    (200, 8)
+    """
+
+    def __init__(self, estimator, layer=-1, prefit=False):
+        self.estimator = estimator
+        self.layer = layer
+        self.prefit = prefit
+
+    def fit(self, X, y=None, **fit_params):
+        """Train the network on ``(X, y)`` (unless ``prefit``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            Required unless ``prefit``.
+        **fit_params
+            Passed to the network's ``fit`` (``sample_weight``, ``X_val``, ``y_val``).
+
+        Returns
+        -------
+        self
+        """
+        if not isinstance(self.estimator, _BaseNetwork):
+            raise TypeError(
+                f"HiddenLayerTransformer needs an nnscratch network, got "
+                f"{type(self.estimator).__name__}."
+            )
+        if self.prefit:
+            import copy
+
+            check_is_fitted(self.estimator)
+            self.estimator_ = copy.deepcopy(self.estimator)
+        else:
+            if y is None:
+                raise ValueError("HiddenLayerTransformer.fit needs y to train the network "
+                                 "(or prefit=True with a trained one).")
+            self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
+        self.n_features_in_ = self.estimator_.n_features_in_
+        if hasattr(self.estimator_, "feature_names_in_"):
+            self.feature_names_in_ = self.estimator_.feature_names_in_
+        self._n_features_out = self._check_layer().shape[0]
+        return self
+
+    def _check_layer(self) -> np.ndarray:
+        """The chosen layer's weights (checks that it exists, before any data)."""
+        if self.layer is None:
+            raise ValueError("HiddenLayerTransformer needs one layer (an int, -1 for the "
+                             "last hidden layer), not None.")
+        self.estimator_.hidden_layer_activations(
+            np.zeros((1, self.estimator_.n_features_in_)), self.layer)
+        n_hidden = n_layers(self.estimator_.params_) - 1
+        index = self.layer if self.layer > 0 else n_hidden + 1 + self.layer
+        return self.estimator_.params_[f"W{index}"]
+
+    def transform(self, X) -> np.ndarray:
+        """The hidden layer's activations.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        A : ndarray of shape (n_samples, n_units)
+        """
+        check_is_fitted(self)
+        return self.estimator_.hidden_layer_activations(X, self.layer)
