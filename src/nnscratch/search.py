@@ -48,8 +48,6 @@ from .streaming import DASK_HINT, MissingExtraError, require_dask
 
 __all__ = [
     "SEARCH_PARAMETERS",
-    "CheckpointedGridSearchCV",
-    "CheckpointedRandomizedSearchCV",
     "SearchError",
     "SearchFailed",
     "SearchOutcome",
@@ -576,3 +574,5 @@ def check_output_paths(*paths: str | Path | None) -> None:
 
 # keep the hint importable from here for the command line
 __all__ += ["DASK_HINT", "MissingExtraError", "check_output_paths", "estimator_grid"]
+# CheckpointedGridSearchCV and CheckpointedRandomizedSearchCV are scikit-learn's search
+# classes evaluating in groups (run_search's machinery): importable, documented there.
