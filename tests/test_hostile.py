@@ -358,10 +358,10 @@ def option_cases() -> list[Case]:
     o("unknown-option", ["--bogus"], "--bogus")
     o("output-missing-folder", [], "does not exist", output="no/such/out.npz")
     o("output-is-a-folder", [], "is a directory", output="outdir", setup=[folder("outdir")])
-    o("output-without-npz", [], ".npz", output="model", item=6)
-    o("output-unwritable-folder", [], "ro", output="ro/out.npz", item=1, root_skip=True,
+    o("output-without-npz", [], ".npz", output="model")
+    o("output-unwritable-folder", [], "ro", output="ro/out.npz", root_skip=True,
       setup=[folder("ro"), lambda tmp, m: os.chmod(tmp / "ro", 0o555)])
-    o("output-in-proc", [], "/proc", output="/proc/nnscratch-out.npz", item=1)
+    o("output-in-proc", [], "/proc", output="/proc/nnscratch-out.npz")
     cases.append(Case("train-no-data", ["train", "-o", "out.npz"], [], fragment="DATA"))
     return cases
 
@@ -622,6 +622,11 @@ def command_cases() -> list[Case]:
       "is a directory")
     c("plot-output-missing-folder", ["plot", "m.npz", "-o", "no/out.png"], [model("flower")],
       "does not exist")
+    c("plot-output-in-proc", ["plot", "m.npz", "-o", "/proc/nnscratch-out.png"],
+      [model("flower")], "cannot write into the folder '/proc'")
+    c("plot-output-unwritable-folder", ["plot", "m.npz", "-o", "ro/out.png"],
+      [model("flower"), folder("ro"), lambda tmp, m: os.chmod(tmp / "ro", 0o555)],
+      "cannot write into the folder 'ro'", root_skip=True)
     c("plot-kind-unknown", ["plot", "m.npz", "-o", "out.png", "--kind", "pie"],
       [model("flower")], "--kind")
     c("plot-mislabeled-table", ["plot", "m.npz", "-o", "out.png", "--kind", "mislabeled",
@@ -652,6 +657,11 @@ def command_cases() -> list[Case]:
       "holds neither")
     c("demo-data-digits", ["demo", "--data", "digits", "--output-dir", "d"], [], "2-D built-in")
     c("demo-output-dir-is-a-file", ["demo", "--output-dir", "out.npz"], [], "is a file")
+    c("demo-output-dir-in-proc", ["demo", "--output-dir", "/proc/nnscratch-demo/d"], [],
+      "cannot write into the folder '/proc'")
+    c("demo-output-dir-unwritable", ["demo", "--output-dir", "ro"],
+      [folder("ro"), lambda tmp, m: os.chmod(tmp / "ro", 0o555)],
+      "cannot write into the folder 'ro'", root_skip=True)
     c("demo-image-size-zero", ["demo", "--image-size", "0"], [], "--image-size")
     c("demo-bad-h5", ["demo", "--data", "e", "--output-dir", "d"],
       [put("e/train.h5", random_bytes(900, 10)), h5("e/test.h5")], "not a readable HDF5")

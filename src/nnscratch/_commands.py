@@ -101,6 +101,25 @@ def check_output_path(path: Path, option: str = "--output") -> None:
         raise InputError(f"{option}: the folder '{folder}' does not exist; create it first")
     if path.is_dir():
         raise InputError(f"{option}: '{path}' is a folder; give a file name")
+    check_writable_folder(folder, option)
+
+
+def check_writable_folder(folder: Path, option: str) -> None:
+    """Refuse, before any work, a folder in which no file can be created.
+
+    The test creates (and removes) a temporary file: the only test that root, read-only
+    mounts and pseudo file systems such as ``/proc`` cannot fool (``os.access`` lets
+    root through).
+    """
+    import tempfile
+
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".nnscratch-", suffix=".probe"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(f"{option}: cannot write into the folder '{folder}' ({reason}); "
+                         "choose another folder or make it writable") from None
 
 
 def _estimators():
@@ -272,6 +291,9 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
         ``final_cost``, ``n_iter``, ``seconds``, ``model``.
     """
     output_path = Path(output)
+    if output_path.suffix.lower() != ".npz":
+        raise InputError(f"--output: a model file's name ends in .npz; give e.g. "
+                         f"'{output_path.name}.npz'")
     check_output_path(output_path)
     est = build_estimator(hidden, params or {}, flags)
     train_set, test_set = load_train_test(
@@ -756,6 +778,12 @@ def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
     out = Path(output_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"--output-dir: '{out}' is a file, not a folder")
+    existing = out  # the folder, or the nearest folder above it that exists
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(f"--output-dir: '{existing}' is a file, not a folder")
+    check_writable_folder(existing, "--output-dir")
     label, train_set, test_set = _demo_data(data, image_size)
     _check_classes(train_set, label)
     out.mkdir(parents=True, exist_ok=True)
