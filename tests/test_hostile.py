@@ -630,15 +630,16 @@ def command_cases() -> list[Case]:
     c("plot-kind-unknown", ["plot", "m.npz", "-o", "out.png", "--kind", "pie"],
       [model("flower")], "--kind")
     c("plot-mislabeled-table", ["plot", "m.npz", "-o", "out.png", "--kind", "mislabeled",
-                                "--data", "flower"], [model("flower")], "shows pictures",
-      item=8)
+                                "--data", "flower"], [model("flower")], "shows pictures")
+    c("plot-mislabeled-table-without-data", ["plot", "m.npz", "-o", "out.png", "--kind",
+                                             "mislabeled"], [model("csv")], "shows pictures")
     c("plot-mislabeled-without-data", ["plot", "m.npz", "-o", "out.png", "--kind",
                                        "mislabeled"], [model("image")], "needs --data")
     c("plot-boundary-image-model-with-data", ["plot", "m.npz", "-o", "out.png", "--kind",
                                               "boundary", "--data", "p"],
       [model("image"), pics("p")], "2-D data")
     c("plot-boundary-image-model", ["plot", "m.npz", "-o", "out.png", "--kind", "boundary"],
-      [model("image")], "2-D data", item=8)
+      [model("image")], "2-D data")
     c("plot-boundary-bad-data", ["plot", "m.npz", "-o", "out.png", "--kind", "boundary",
                                  "--data", "t.csv"],
       [model("flower"), put("t.csv", "x1,x2,label\n1,inf,red\n")], "not a finite number")

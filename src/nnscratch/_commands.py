@@ -552,6 +552,7 @@ def plot(model: str, output: str | Path, kind: str = "costs", data: str | None =
         every = int(est.get_params().get("cost_every", 100) or 100)
         fig = plot_costs(est.costs_, every, title=title)
     else:
+        _check_plot_kind(bundle, kind)  # before asking for --data
         if data is None:
             source = bundle.training.get("data")
             if kind == "boundary" and isinstance(source, str) and source in BUILTIN_DATASETS:
@@ -585,6 +586,20 @@ def plot(model: str, output: str | Path, kind: str = "costs", data: str | None =
     save_png(fig, output_path)
     say(f"wrote {output_path}")
     return output_path
+
+
+def _check_plot_kind(bundle: SavedModel, kind: str) -> None:
+    """Refuse a ``--kind`` that the model cannot draw, from the model file alone."""
+    prep = bundle.preprocessor
+    n_features = int(bundle.estimator.n_features_in_)
+    if kind == "boundary" and (n_features != 2 or (prep is not None and prep.kind != "tabular")):
+        raise InputError(
+            f"a decision boundary needs a model trained on 2-D data; this one takes "
+            f"{n_features} features (use --kind costs or mislabeled)")
+    if kind == "mislabeled" and prep is not None and prep.kind != "image":
+        raise InputError(
+            "--kind mislabeled shows pictures; this model was trained on a table "
+            "(use --kind costs or boundary)")
 
 
 # --------------------------------------------------------------------------- summary
