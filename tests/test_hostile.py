@@ -726,7 +726,6 @@ def test_item3_predict_on_an_empty_folder_says_it_holds_no_pictures(models, tmp_
     assert "not a picture" not in line
 
 
-@fixed_later(3, " (cli.predict uses datasets.prediction_inputs)")
 def test_item3_predict_on_a_folder_of_class_sub_folders_predicts_their_pictures(models, tmp_path):
     shutil.copyfile(models["image"], tmp_path / "m.npz")
     picture_folder(tmp_path / "labelled", n=2)

@@ -31,6 +31,7 @@ from .datasets import (
     Dataset,
     load_dataset,
     load_train_test,
+    prediction_inputs,
     read_csv_features,
     read_image,
     train_test_split,
@@ -461,7 +462,7 @@ def predict(model: str, inputs: Sequence[str]) -> tuple[list[dict], int]:
     results: list[dict] = []
     pending: list[tuple[int, np.ndarray]] = []  # (result index, raw rows)
     failed = 0
-    for item in _expand_folders(inputs, prep.kind):
+    for item in prediction_inputs(inputs, prep.kind):
         try:
             if prep.kind == "image":
                 if Path(item).suffix.lower() == ".csv":
@@ -502,23 +503,6 @@ def format_predictions(results: list[dict]) -> str:
     lines = [f"{'input':<{width}}  {'label':<12}  probability"]
     lines += [f"{r['input']:<{width}}  {r['label']:<12}  {r['probability']:.4f}" for r in ok]
     return "\n".join(lines)
-
-
-def _expand_folders(inputs: Sequence[str], kind: str) -> list[str]:
-    """A folder given to ``predict`` stands for its pictures (or CSV files), sorted."""
-    suffixes = IMAGE_EXTENSIONS if kind == "image" else (".csv",)
-    out: list[str] = []
-    for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            found = sorted(
-                str(p) for p in path.iterdir()
-                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in suffixes
-            )
-            out.extend(found or [item])  # an empty folder is reported as an error
-        else:
-            out.append(item)
-    return out
 
 
 def plot(model: str, output: str | Path, kind: str = "costs", data: str | None = None,
