@@ -784,7 +784,6 @@ def test_item13_semicolon_csv_with_decimal_commas_trains_saying_how_it_was_read(
                        "commas (4 values such as 1,5 read as 1.5)")]
 
 
-@fixed_later(9)
 @pytest.mark.parametrize("estimator", ["LogisticRegression", "NeuralNetworkClassifier"])
 def test_item9_course_layout_data_gets_a_message_saying_it_looks_transposed(estimator):
     import nnscratch

@@ -198,6 +198,7 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight, max_iter, *, continue_, validation, classes=None):
         self._validate_hyperparameters()
+        _refuse_course_layout(X, y)
         X, y = validate_data(self, X, y, dtype=list(FLOAT_DTYPES), reset=not continue_)
         if continue_:
             X = X.astype(self.params_["W1"].dtype, copy=False)
@@ -954,3 +955,44 @@ LogisticRegression.__doc__ %= {
     "shared": _SHARED_PARAMETERS % {"learning_rate": 0.005, "max_iter": 2000},
     "attributes": _ATTRIBUTES,
 }
+
+
+def _shape(a) -> tuple[int, ...] | None:
+    shape = getattr(a, "shape", None)
+    if shape is None:
+        try:
+            shape = np.shape(a)
+        except (ValueError, TypeError):  # ragged lists: validate_data says what is wrong
+            return None
+    try:
+        return tuple(int(n) for n in shape)
+    except (TypeError, ValueError):
+        return None
+
+
+def _refuse_course_layout(X, y) -> None:
+    """Say so when ``X``, ``y`` look like the course's ``(n_x, m)`` and ``(1, m)``.
+
+    Raises
+    ------
+    ValueError
+        ``X`` of shape ``(n_x, m)`` with ``y`` of shape ``(1, m)`` or ``(m,)`` (``m``
+        differing from ``n_x``), or a proper ``X`` with ``y`` of shape ``(1, m)``.
+    """
+    sx, sy = _shape(X), _shape(y)
+    if sx is None or sy is None or len(sx) != 2 or sx[0] == sx[1]:
+        return
+    expected = ("the estimators take X of shape (n_samples, n_features) and y of shape "
+                "(n_samples,)")
+    if len(sy) == 2 and sy[0] == 1 and sy[1] == sx[1]:
+        raise ValueError(
+            f"X has shape {sx} and y {sy}: this looks like the course's layout, X (n_x, m) "
+            f"and Y (1, m); {expected}: transpose X and flatten Y, fit(X.T, Y.ravel())")
+    if len(sy) == 1 and sy[0] == sx[1]:
+        raise ValueError(
+            f"X has shape {sx} and y {sy}: X looks transposed (the course's (n_x, m)); "
+            f"{expected}: transpose X, fit(X.T, y)")
+    if len(sy) == 2 and sy[0] == 1 and sy[1] == sx[0] > 1:
+        raise ValueError(
+            f"y has shape {sy}: this looks like the course's Y (1, m); {expected}: "
+            "transpose or flatten it, fit(X, Y.ravel())")
