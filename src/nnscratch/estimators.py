@@ -406,6 +406,12 @@ class _BaseNetwork(ClassifierMixin, BaseEstimator):
                                      and not isinstance(best, bool) and math.isfinite(best)):
             raise ValueError("best_validation_score must be a finite number or null")
 
+        if hasattr(self, "_hidden_sizes"):  # a scalar or absent hidden_layer_sizes too
+            hidden = list(type(self)(**params)._hidden_sizes())
+            sizes = [arrays[f"W{l}"].shape[0] for l in range(1, settings["n_layers"])]
+            if hidden != sizes:
+                raise ValueError(f"hidden_layer_sizes {hidden} do not match the weights {sizes}")
+
         self.set_params(**params)
         n_layers = settings["n_layers"]
         self.params_ = {}
@@ -576,7 +582,7 @@ def _classes_to_json(classes: np.ndarray) -> tuple[str, list]:
 def _classes_from_json(settings: dict) -> np.ndarray:
     kind, classes = settings["classes_kind"], settings["classes"]
     checks = {
-        "int": _is_int,
+        "int": lambda v: _is_int(v) and -(2**63) <= v < 2**63,
         "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
         and math.isfinite(v),
         "bool": lambda v: isinstance(v, bool),
@@ -585,7 +591,8 @@ def _classes_from_json(settings: dict) -> np.ndarray:
     if not isinstance(kind, str) or kind not in checks:
         raise ValueError(f"unknown classes_kind {kind!r}")
     if not isinstance(classes, list) or len(classes) < 2 or not all(map(checks[kind], classes)):
-        raise ValueError(f"classes must be a list of at least two {kind} values")
+        raise ValueError(f"classes must be a list of at least two {kind} values"
+                         + (" (64-bit integers)" if kind == "int" else ""))
     if len(set(classes)) != len(classes):
         raise ValueError("classes must be distinct")
     dtype = {"int": np.int64, "float": np.float64, "bool": bool, "str": str}[kind]
