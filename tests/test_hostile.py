@@ -816,7 +816,6 @@ def test_item10_an_array_larger_than_its_declared_shape_is_refused_before_inflat
     assert_refused(run_cli(["summary", "m.npz"], tmp_path), 2, "m.npz")
 
 
-@fixed_later(11)
 def test_item11_diverging_training_says_so_without_runtime_warnings():
     import nnscratch
     from nnscratch.exceptions import NonFiniteWeightsError
