@@ -885,7 +885,6 @@ def _importing_numpy(pid: int) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux's /proc")
-@fixed_later(2)
 def test_item2_ctrl_c_while_importing_is_one_line(tmp_path):
     # SIGINT once NumPy is being loaded (then come SciPy and scikit-learn): after the
     # interpreter's own start-up, which no program can guard, and before the command runs
@@ -896,7 +895,6 @@ def test_item2_ctrl_c_while_importing_is_one_line(tmp_path):
 
 
 @pytest.mark.slow
-@fixed_later(2)
 def test_item2_ctrl_c_during_demo_does_not_claim_nothing_was_written(tmp_path):
     proc = nnscratch_process("demo", "--output-dir", "d", cwd=tmp_path)
     written = lambda: len(list((tmp_path / "d").glob("*.npz"))) >= 2

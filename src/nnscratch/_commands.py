@@ -42,6 +42,7 @@ from .persistence import SavedModel, load_bundle, save
 __all__ = [
     "CommandError",
     "InputError",
+    "Interrupted",
     "RunError",
     "build_estimator",
     "demo",
@@ -78,6 +79,10 @@ class RunError(CommandError):
     """A failure while running (exit code 1)."""
 
     exit_code = 1
+
+
+class Interrupted(RunError):
+    """Training was interrupted (Ctrl-C); nothing of it was written (exit code 1)."""
 
 
 def say(message: str) -> None:
@@ -193,7 +198,7 @@ def fit(est, X: np.ndarray, y: np.ndarray) -> float:
             warnings.simplefilter("always")
             est.fit(X, y)
         if est.interrupted_:  # the estimator keeps the weights so far; nothing is written
-            raise RunError(f"interrupted after {est.n_iter_} iterations; nothing was written")
+            raise Interrupted(f"interrupted after {est.n_iter_} iterations; nothing was written")
         for w in caught:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     except NonFiniteWeightsError:
@@ -771,9 +776,12 @@ def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
     -------
     dict
         ``{"data", "n_train", "n_test", "models": [...], "pictures": {...}}``.
-    """
-    from .plotting import plot_cost_curves, plot_decision_boundaries, plot_mislabeled, save_png
 
+    Raises
+    ------
+    Interrupted
+        Ctrl-C; its message names the files already written (complete ones).
+    """
     out = Path(output_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"--output-dir: '{out}' is a file, not a folder")
@@ -788,6 +796,22 @@ def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
     out.mkdir(parents=True, exist_ok=True)
     say(f"demo on {label}: {train_set.n_samples} training and {test_set.n_samples} test "
         f"samples, {train_set.n_features} features")
+    written: list[Path] = []
+    try:
+        return _demo_run(label, train_set, test_set, out, written)
+    except (Interrupted, KeyboardInterrupt):
+        if not written:
+            raise
+        raise Interrupted(
+            f"interrupted; already wrote {', '.join(p.name for p in written)} in {out} "
+            "(complete files); the rest was not written") from None
+
+
+def _demo_run(label: str, train_set: Dataset, test_set: Dataset, out: Path,
+              written: list[Path]) -> dict:
+    """The demo's training and pictures; appends each file to ``written`` once written."""
+    from .plotting import plot_cost_curves, plot_decision_boundaries, plot_mislabeled, save_png
+
     rows = []
     fitted = []
     for stem, title, est in _demo_models(train_set.kind):
@@ -801,6 +825,7 @@ def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
                        "n_samples": train_set.n_samples, "seconds": round(seconds, 3),
                        "train_accuracy": result["train_accuracy"],
                        "test_accuracy": result["test_accuracy"]})
+        written.append(model_path)
         rows.append({"model": title, "file": str(model_path), **result})
         fitted.append((title, est))
         say(f"  {title}: train {100 * result['train_accuracy']:.2f} %, "
@@ -811,6 +836,7 @@ def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
     pictures["costs"] = out / "costs.png"
     save_png(plot_cost_curves(curves, title=f"Cost curves on {Path(label).name}"),
              pictures["costs"])
+    written.append(pictures["costs"])
     names = train_set.class_names
     if train_set.kind == "tabular" and train_set.n_features == 2:
         prep = train_set.preprocessor
@@ -827,6 +853,7 @@ def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
                                           title=f"Decision boundaries on {label} "
                                                 "(test points)"),
                  pictures["boundary"])
+        written.append(pictures["boundary"])
     elif train_set.kind == "image":
         title, est = fitted[-1]
         pred = _codes_of(est, est.predict(test_set.X))
@@ -834,6 +861,7 @@ def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
         save_png(plot_mislabeled(test_set.raw, test_set.y, pred, names, names=test_set.names,
                                  title=f"Test pictures mislabeled by the {title} network"),
                  pictures["mislabeled"])
+        written.append(pictures["mislabeled"])
     say("wrote " + ", ".join(str(p) for p in pictures.values())
         + f" and the model files in {out}")
     return {"data": label, "n_train": train_set.n_samples, "n_test": test_set.n_samples,
