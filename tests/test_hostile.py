@@ -10,9 +10,10 @@ process (``nnscratch.cli.run``) and asserts
 - nothing on stdout;
 - nothing written, changed or removed in the folder (the existing outputs untouched).
 
-Cases of issue 15's items that are fixed after the redesign merge (in ``cli.py``,
-``persistence.py``, ``estimators.py``, ``training.py``) are strict xfails: they flip to
-failures when fixed, telling whoever fixed them to remove the mark. A few cases run the
+A case can be marked as a known, not yet fixed problem (``item=N`` for an issue-15 item,
+``bug=`` or :data:`SETTINGS_BUGS` for a bug this suite found): a strict xfail, which
+flips to a failure when fixed, telling whoever fixed it to remove the mark. None is
+marked now: every item and bug found is fixed. A few cases run the
 real ``nnscratch`` process (``TestSubprocess``); Ctrl-C cases send a real SIGINT.
 """
 

@@ -253,7 +253,7 @@ def load_bundle(path: str | os.PathLike) -> SavedModel:
             if len(infos) > _MAX_MEMBERS or sum(i.file_size for i in infos) > _MAX_TOTAL_BYTES:
                 raise ModelFileError(f"{path}: too large to be an nnscratch model file")
             names = [i.filename for i in infos]
-            stems = [n[:-4] if n.endswith(".npy") else n for n in names]
+            stems = [n.removesuffix(".npy") for n in names]
             if len(set(stems)) != len(stems):
                 raise ModelFileError(f"{path}: the archive names an entry twice")
             for info in infos:
