@@ -800,6 +800,21 @@ def test_item9_course_layout_data_gets_a_message_saying_it_looks_transposed(esti
     assert "(n_samples, n_features)" in text and "transpose" in text
 
 
+@pytest.mark.parametrize("layout, fragment", [
+    ("X transposed, y flat", "X looks transposed"),
+    ("y a row", "looks like the course's Y (1, m)"),
+])
+def test_item9_half_course_layout_says_which_array_to_change(layout, fragment):
+    import nnscratch
+
+    X = np.random.default_rng(1).normal(size=(50, 3))
+    y = (X[:, 0] > 0).astype(int)
+    X, y = (X.T, y) if layout.startswith("X") else (X, y[None])
+    with pytest.raises(ValueError, match="n_samples, n_features") as info:
+        nnscratch.NeuralNetworkClassifier(hidden_layer_sizes=(2,), max_iter=2).fit(X, y)
+    assert fragment in str(info.value)
+
+
 def test_item10_a_settings_entry_larger_than_any_model_needs_is_refused(models, tmp_path):
     arrays = model_arrays(models["flower"])
     settings = model_settings(arrays)
