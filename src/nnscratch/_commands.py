@@ -31,6 +31,7 @@ from .datasets import (
     Dataset,
     load_dataset,
     load_train_test,
+    prediction_inputs,
     read_csv_features,
     read_image,
     train_test_split,
@@ -41,6 +42,7 @@ from .persistence import SavedModel, load_bundle, save
 __all__ = [
     "CommandError",
     "InputError",
+    "Interrupted",
     "RunError",
     "build_estimator",
     "demo",
@@ -79,6 +81,10 @@ class RunError(CommandError):
     exit_code = 1
 
 
+class Interrupted(RunError):
+    """Training was interrupted (Ctrl-C); nothing of it was written (exit code 1)."""
+
+
 def say(message: str) -> None:
     """A message for the person, on stderr."""
     print(message, file=sys.stderr, flush=True)
@@ -101,6 +107,25 @@ def check_output_path(path: Path, option: str = "--output") -> None:
         raise InputError(f"{option}: the folder '{folder}' does not exist; create it first")
     if path.is_dir():
         raise InputError(f"{option}: '{path}' is a folder; give a file name")
+    check_writable_folder(folder, option)
+
+
+def check_writable_folder(folder: Path, option: str) -> None:
+    """Refuse, before any work, a folder in which no file can be created.
+
+    The test creates (and removes) a temporary file: the only test that root, read-only
+    mounts and pseudo file systems such as ``/proc`` cannot fool (``os.access`` lets
+    root through).
+    """
+    import tempfile
+
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".nnscratch-", suffix=".probe"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(f"{option}: cannot write into the folder '{folder}' ({reason}); "
+                         "choose another folder or make it writable") from None
 
 
 def _estimators():
@@ -173,7 +198,7 @@ def fit(est, X: np.ndarray, y: np.ndarray) -> float:
             warnings.simplefilter("always")
             est.fit(X, y)
         if est.interrupted_:  # the estimator keeps the weights so far; nothing is written
-            raise RunError(f"interrupted after {est.n_iter_} iterations; nothing was written")
+            raise Interrupted(f"interrupted after {est.n_iter_} iterations; nothing was written")
         for w in caught:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     except NonFiniteWeightsError:
@@ -272,6 +297,9 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
         ``final_cost``, ``n_iter``, ``seconds``, ``model``.
     """
     output_path = Path(output)
+    if output_path.suffix.lower() != ".npz":
+        raise InputError(f"--output: a model file's name ends in .npz; give e.g. "
+                         f"'{output_path.name}.npz'")
     check_output_path(output_path)
     est = build_estimator(hidden, params or {}, flags)
     train_set, test_set = load_train_test(
@@ -439,7 +467,7 @@ def predict(model: str, inputs: Sequence[str]) -> tuple[list[dict], int]:
     results: list[dict] = []
     pending: list[tuple[int, np.ndarray]] = []  # (result index, raw rows)
     failed = 0
-    for item in _expand_folders(inputs, prep.kind):
+    for item in prediction_inputs(inputs, prep.kind):
         try:
             if prep.kind == "image":
                 if Path(item).suffix.lower() == ".csv":
@@ -482,23 +510,6 @@ def format_predictions(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def _expand_folders(inputs: Sequence[str], kind: str) -> list[str]:
-    """A folder given to ``predict`` stands for its pictures (or CSV files), sorted."""
-    suffixes = IMAGE_EXTENSIONS if kind == "image" else (".csv",)
-    out: list[str] = []
-    for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            found = sorted(
-                str(p) for p in path.iterdir()
-                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in suffixes
-            )
-            out.extend(found or [item])  # an empty folder is reported as an error
-        else:
-            out.append(item)
-    return out
-
-
 def plot(model: str, output: str | Path, kind: str = "costs", data: str | None = None,
          label_column: str | None = None) -> Path:
     """``nnscratch plot``: a PNG picture of the model file ``model``.
@@ -530,6 +541,7 @@ def plot(model: str, output: str | Path, kind: str = "costs", data: str | None =
         every = int(est.get_params().get("cost_every", 100) or 100)
         fig = plot_costs(est.costs_, every, title=title)
     else:
+        _check_plot_kind(bundle, kind)  # before asking for --data
         if data is None:
             source = bundle.training.get("data")
             if kind == "boundary" and isinstance(source, str) and source in BUILTIN_DATASETS:
@@ -563,6 +575,20 @@ def plot(model: str, output: str | Path, kind: str = "costs", data: str | None =
     save_png(fig, output_path)
     say(f"wrote {output_path}")
     return output_path
+
+
+def _check_plot_kind(bundle: SavedModel, kind: str) -> None:
+    """Refuse a ``--kind`` that the model cannot draw, from the model file alone."""
+    prep = bundle.preprocessor
+    n_features = int(bundle.estimator.n_features_in_)
+    if kind == "boundary" and (n_features != 2 or (prep is not None and prep.kind != "tabular")):
+        raise InputError(
+            f"a decision boundary needs a model trained on 2-D data; this one takes "
+            f"{n_features} features (use --kind costs or mislabeled)")
+    if kind == "mislabeled" and prep is not None and prep.kind != "image":
+        raise InputError(
+            "--kind mislabeled shows pictures; this model was trained on a table "
+            "(use --kind costs or boundary)")
 
 
 # --------------------------------------------------------------------------- summary
@@ -750,17 +776,42 @@ def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
     -------
     dict
         ``{"data", "n_train", "n_test", "models": [...], "pictures": {...}}``.
-    """
-    from .plotting import plot_cost_curves, plot_decision_boundaries, plot_mislabeled, save_png
 
+    Raises
+    ------
+    Interrupted
+        Ctrl-C; its message names the files already written (complete ones).
+    """
     out = Path(output_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"--output-dir: '{out}' is a file, not a folder")
+    existing = out  # the folder, or the nearest folder above it that exists
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(f"--output-dir: '{existing}' is a file, not a folder")
+    check_writable_folder(existing, "--output-dir")
     label, train_set, test_set = _demo_data(data, image_size)
     _check_classes(train_set, label)
     out.mkdir(parents=True, exist_ok=True)
     say(f"demo on {label}: {train_set.n_samples} training and {test_set.n_samples} test "
         f"samples, {train_set.n_features} features")
+    written: list[Path] = []
+    try:
+        return _demo_run(label, train_set, test_set, out, written)
+    except (Interrupted, KeyboardInterrupt):
+        if not written:
+            raise
+        raise Interrupted(
+            f"interrupted; already wrote {', '.join(p.name for p in written)} in {out} "
+            "(complete files); the rest was not written") from None
+
+
+def _demo_run(label: str, train_set: Dataset, test_set: Dataset, out: Path,
+              written: list[Path]) -> dict:
+    """The demo's training and pictures; appends each file to ``written`` once written."""
+    from .plotting import plot_cost_curves, plot_decision_boundaries, plot_mislabeled, save_png
+
     rows = []
     fitted = []
     for stem, title, est in _demo_models(train_set.kind):
@@ -774,6 +825,7 @@ def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
                        "n_samples": train_set.n_samples, "seconds": round(seconds, 3),
                        "train_accuracy": result["train_accuracy"],
                        "test_accuracy": result["test_accuracy"]})
+        written.append(model_path)
         rows.append({"model": title, "file": str(model_path), **result})
         fitted.append((title, est))
         say(f"  {title}: train {100 * result['train_accuracy']:.2f} %, "
@@ -784,6 +836,7 @@ def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
     pictures["costs"] = out / "costs.png"
     save_png(plot_cost_curves(curves, title=f"Cost curves on {Path(label).name}"),
              pictures["costs"])
+    written.append(pictures["costs"])
     names = train_set.class_names
     if train_set.kind == "tabular" and train_set.n_features == 2:
         prep = train_set.preprocessor
@@ -800,6 +853,7 @@ def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
                                           title=f"Decision boundaries on {label} "
                                                 "(test points)"),
                  pictures["boundary"])
+        written.append(pictures["boundary"])
     elif train_set.kind == "image":
         title, est = fitted[-1]
         pred = _codes_of(est, est.predict(test_set.X))
@@ -807,6 +861,7 @@ def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
         save_png(plot_mislabeled(test_set.raw, test_set.y, pred, names, names=test_set.names,
                                  title=f"Test pictures mislabeled by the {title} network"),
                  pictures["mislabeled"])
+        written.append(pictures["mislabeled"])
     say("wrote " + ", ".join(str(p) for p in pictures.values())
         + f" and the model files in {out}")
     return {"data": label, "n_train": train_set.n_samples, "n_test": test_set.n_samples,

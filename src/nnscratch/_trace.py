@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Any
 
 import numpy as np
 
 from . import network
-from .activations import ACTIVATIONS
 from .network import LinearCache, hidden_activations, n_layers
 
 __all__ = ["Trace", "trace"]
@@ -236,6 +234,7 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
         backward: dict[int, dict[str, np.ndarray]] = {}
         dZ = AL - Y
         dA_L = -(Y / AL - (1 - Y) / (1 - AL)) if out == "sigmoid" else None
+        dA = None  # dA[l], set by layer l + 1 for each hidden layer l
         for l in reversed(range(1, L + 1)):
             linear, act_cache = caches[l - 1]
             arrays = {}
@@ -346,7 +345,7 @@ def _gradient_check(params, X, Y, acts, out, grads, coordinates, random_state, e
     A_prevs = [cache[0].A_prev for cache in caches]
 
     def cost_from(l: int, Z: np.ndarray) -> tuple[float, list]:
-        signs = []
+        signs, A = [], None  # A: A[k-1], from the layer before
         for k in range(l, L + 1):
             if k > l:
                 Z = params[f"W{k}"] @ A + params[f"b{k}"]

@@ -430,8 +430,9 @@ def predict(model, inputs, as_json):
     grayscale, RGBA and palette pictures are converted to RGB and resized like the
     training pictures). For a model trained on a table, each INPUT is a CSV file with a
     header holding the model's feature columns (the label column may be absent); every
-    row gets a prediction. A folder stands for the pictures (or CSV files) directly
-    inside it.
+    row gets a prediction. A folder stands for the pictures (or CSV files) inside it;
+    a labelled folder with one sub-folder per class (as for 'nnscratch train') stands
+    for the pictures in its sub-folders.
 
     An INPUT that cannot be read gets a one-line message on stderr (and an "error" entry
     with --json); the other inputs are still predicted, and the exit code is 2.

@@ -264,6 +264,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     def _fit(self, X, y, sample_weight, max_iter, *, continue_, validation, classes=None,
              X_val=None, y_val=None):
         self._validate_hyperparameters()
+        _refuse_course_layout(X, y)
         if (X_val is None) != (y_val is None):
             raise ValueError(
                 "X_val and y_val go together: pass both (a validation set and its labels) "
@@ -517,6 +518,12 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                                      and not isinstance(best, bool) and math.isfinite(best)):
             raise ValueError("best_validation_score must be a finite number or null")
 
+        if hasattr(self, "_hidden_sizes"):  # a scalar or absent hidden_layer_sizes too
+            hidden = list(type(self)(**params)._hidden_sizes())
+            sizes = [arrays[f"W{l}"].shape[0] for l in range(1, settings["n_layers"])]
+            if hidden != sizes:
+                raise ValueError(f"hidden_layer_sizes {hidden} do not match the weights {sizes}")
+
         self.set_params(**params)
         n_layers = settings["n_layers"]
         self.params_ = {}
@@ -736,7 +743,7 @@ def _classes_to_json(classes: np.ndarray) -> tuple[str, list]:
 def _classes_from_json(settings: dict) -> np.ndarray:
     kind, classes = settings["classes_kind"], settings["classes"]
     checks = {
-        "int": _is_int,
+        "int": lambda v: _is_int(v) and -(2**63) <= v < 2**63,
         "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
         and math.isfinite(v),
         "bool": lambda v: isinstance(v, bool),
@@ -745,7 +752,8 @@ def _classes_from_json(settings: dict) -> np.ndarray:
     if not isinstance(kind, str) or kind not in checks:
         raise ValueError(f"unknown classes_kind {kind!r}")
     if not isinstance(classes, list) or len(classes) < 2 or not all(map(checks[kind], classes)):
-        raise ValueError(f"classes must be a list of at least two {kind} values")
+        raise ValueError(f"classes must be a list of at least two {kind} values"
+                         + (" (64-bit integers)" if kind == "int" else ""))
     if len(set(classes)) != len(classes):
         raise ValueError("classes must be distinct")
     dtype = {"int": np.int64, "float": np.float64, "bool": bool, "str": str}[kind]
@@ -1220,3 +1228,44 @@ class HiddenLayerTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
         """
         check_is_fitted(self)
         return self.estimator_.hidden_layer_activations(X, self.layer)
+
+
+def _shape(a) -> tuple[int, ...] | None:
+    shape = getattr(a, "shape", None)
+    if shape is None:
+        try:
+            shape = np.shape(a)
+        except (ValueError, TypeError):  # ragged lists: validate_data says what is wrong
+            return None
+    try:
+        return tuple(int(n) for n in shape)
+    except (TypeError, ValueError):
+        return None
+
+
+def _refuse_course_layout(X, y) -> None:
+    """Say so when ``X``, ``y`` look like the course's ``(n_x, m)`` and ``(1, m)``.
+
+    Raises
+    ------
+    ValueError
+        ``X`` of shape ``(n_x, m)`` with ``y`` of shape ``(1, m)`` or ``(m,)`` (``m``
+        differing from ``n_x``), or a proper ``X`` with ``y`` of shape ``(1, m)``.
+    """
+    sx, sy = _shape(X), _shape(y)
+    if sx is None or sy is None or len(sx) != 2 or sx[0] == sx[1]:
+        return
+    expected = ("the estimators take X of shape (n_samples, n_features) and y of shape "
+                "(n_samples,)")
+    if len(sy) == 2 and sy[0] == 1 and sy[1] == sx[1]:
+        raise ValueError(
+            f"X has shape {sx} and y {sy}: this looks like the course's layout, X (n_x, m) "
+            f"and Y (1, m); {expected}: transpose X and flatten Y, fit(X.T, Y.ravel())")
+    if len(sy) == 1 and sy[0] == sx[1]:
+        raise ValueError(
+            f"X has shape {sx} and y {sy}: X looks transposed (the course's (n_x, m)); "
+            f"{expected}: transpose X, fit(X.T, y)")
+    if len(sy) == 2 and sy[0] == 1 and sy[1] == sx[0] > 1:
+        raise ValueError(
+            f"y has shape {sy}: this looks like the course's Y (1, m); {expected}: "
+            "transpose or flatten it, fit(X, Y.ravel())")

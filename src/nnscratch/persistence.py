@@ -67,7 +67,8 @@ FORMAT_VERSION = 1
 
 _MAX_MEMBERS = 256
 _MAX_TOTAL_BYTES = 2 * 1024**3  # uncompressed: refuse zip bombs
-_MAX_SETTINGS_BYTES = 16 * 1024**2
+_MAX_SETTINGS_BYTES = 1024**2  # a real model's settings take a few kilobytes
+_MAX_NPY_HEADER = 10_000
 
 #: The settings of the file itself; the estimator's state adds its own
 #: (``_STATE_SETTINGS``: hyper-parameters, classes, layer sizes, ...).
@@ -252,6 +253,11 @@ def load_bundle(path: str | os.PathLike) -> SavedModel:
             if len(infos) > _MAX_MEMBERS or sum(i.file_size for i in infos) > _MAX_TOTAL_BYTES:
                 raise ModelFileError(f"{path}: too large to be an nnscratch model file")
             names = [i.filename for i in infos]
+            stems = [n.removesuffix(".npy") for n in names]
+            if len(set(stems)) != len(stems):
+                raise ModelFileError(f"{path}: the archive names an entry twice")
+            for info in infos:
+                _check_member_size(zf, info, path)
         with np.load(path, allow_pickle=False) as npz:
             keys = list(npz.keys())
             _check_keys(keys, names, path)
@@ -274,6 +280,42 @@ def load_bundle(path: str | os.PathLike) -> SavedModel:
         raise
     except DatasetError as exc:
         raise ModelFileError(f"{path}: bad preprocessing: {exc}") from None
+
+
+def _check_member_size(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> None:
+    """Refuse a member whose declared size does not fit its ``.npy`` header, unread.
+
+    Only the member's header is inflated: its magic string and its header (shape,
+    dtype). An object dtype (pickled Python objects) is refused, so is a settings entry
+    larger than :data:`_MAX_SETTINGS_BYTES` and a member whose size, as the archive
+    declares it (``zipfile`` never inflates more than that), differs from the header's
+    size plus shape x itemsize.
+    """
+    if not info.filename.endswith(".npy"):  # np.load would hand back its raw bytes
+        raise ModelFileError(f"{path}: entry '{info.filename}' is not a NumPy array (.npy)")
+    key = info.filename[:-4]
+    with zf.open(info) as f:
+        version = np.lib.format.read_magic(f)
+        if version == (1, 0):
+            shape, _, dtype = np.lib.format.read_array_header_1_0(
+                f, max_header_size=_MAX_NPY_HEADER)
+        elif version == (2, 0):
+            shape, _, dtype = np.lib.format.read_array_header_2_0(
+                f, max_header_size=_MAX_NPY_HEADER)
+        else:
+            raise _fail(path, f"entry '{key}' has an unknown .npy version {version}")
+        header_bytes = f.tell()
+    if dtype.hasobject:
+        raise ModelFileError(
+            f"{path}: corrupted or not an nnscratch model file (entry '{key}' holds "
+            "pickled Python objects, which are never loaded)")
+    declared = int(np.prod(shape, dtype=np.float64)) * dtype.itemsize
+    if key == "settings" and declared > _MAX_SETTINGS_BYTES:
+        raise _fail(path, f"the settings entry is larger than any model needs ({declared} "
+                          f"bytes; at most {_MAX_SETTINGS_BYTES})")
+    if info.file_size != header_bytes + declared:
+        raise _fail(path, f"entry '{key}' holds {info.file_size - header_bytes} bytes of data "
+                          f"but its header declares {declared} ({shape}, {dtype})")
 
 
 def _check_keys(keys: list[str], names: list[str], path: Path) -> None:
@@ -300,7 +342,11 @@ def _build(arrays: dict[str, np.ndarray], path: Path) -> SavedModel:
         settings = json.loads(
             arrays["settings"].tobytes().decode("utf-8"),
             parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)),
+            parse_int=_bounded_int,
+            parse_float=_finite_float,
         )
+    except _OutOfRange as exc:
+        raise _fail(path, f"the settings entry holds {exc}") from None
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise _fail(path, "the settings entry is not valid JSON") from None
     if not isinstance(settings, dict):
@@ -356,16 +402,39 @@ def _build(arrays: dict[str, np.ndarray], path: Path) -> SavedModel:
     return SavedModel(estimator, preprocessor, class_names, training, settings)
 
 
+class _OutOfRange(ValueError):
+    """A JSON number of the settings that no model holds."""
+
+
+def _bounded_int(text: str) -> int:
+    """A JSON integer of the settings: within int64 (classes, counts, sizes)."""
+    shown = text if len(text) <= 24 else f"{text[:12]}...({len(text)} digits)"
+    if len(text) > 20 or not -(2**63) <= int(text) < 2**63:  # len first: no huge int()
+        raise _OutOfRange(f"the integer {shown}, beyond the 64-bit range")
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    """A JSON real of the settings: finite (``1e400`` would read as infinity)."""
+    value = float(text)
+    if not np.isfinite(value):
+        raise _OutOfRange(f"the number {text[:24]}, beyond the floating-point range")
+    return value
+
+
 def _check_entries(arrays: dict[str, np.ndarray], path: Path) -> None:
     """Each entry's dtype, number of dimensions, finiteness and size, before any use.
 
-    ``settings``: 1-D uint8 of at most 16 MiB; ``W<l>``, ``b<l>``: 2-D float32/float64,
+    ``settings``: 1-D uint8 of at most 1 MiB; ``W<l>``, ``b<l>``: 2-D float32/float64,
     finite; the histories: 1-D float, finite. How the layers' shapes fit together is the
     estimator's to check (``_set_fitted_state``).
     """
     blob = arrays["settings"]
-    if blob.dtype != np.uint8 or blob.ndim != 1 or blob.size > _MAX_SETTINGS_BYTES:
+    if blob.dtype != np.uint8 or blob.ndim != 1:
         raise _fail(path, "the settings entry must be UTF-8 JSON bytes")
+    if blob.size > _MAX_SETTINGS_BYTES:
+        raise _fail(path, f"the settings entry is larger than any model needs ({blob.size} "
+                          f"bytes; at most {_MAX_SETTINGS_BYTES})")
     params = sorted((k for k in arrays if k[:1] in ("W", "b")), key=lambda k: (int(k[1:]), k))
     for key in params:
         arr = arrays[key]

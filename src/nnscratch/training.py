@@ -178,6 +178,9 @@ class LiveWeights(MutableMapping):
         return dict(self.items())
 
 
+# Overflow on the way to divergence is reported once, by the cost check that raises
+# NonFiniteWeightsError, not as RuntimeWarnings before it.
+@np.errstate(over="ignore", invalid="ignore", divide="ignore")
 def train(
     problem: Problem,
     params: dict[str, np.ndarray] | LiveWeights,

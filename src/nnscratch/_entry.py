@@ -1,0 +1,25 @@
+"""The ``nnscratch`` console script: a Ctrl-C while the libraries load is one line too.
+
+NumPy, SciPy and scikit-learn take a second or more to import; this module imports
+nothing but the standard library's ``sys`` before :func:`main` imports the command line
+inside ``try``, so an interrupt then ends with ``nnscratch: error: interrupted`` (exit
+code 1), like one while a command runs, instead of a traceback. The package's
+``__init__`` is lazy (PEP 562) for the same reason: ``python -m nnscratch`` imports
+the package before this module.
+"""
+
+import sys
+
+
+def main() -> None:
+    """Import :mod:`nnscratch.cli` and run it; Ctrl-C while importing is one line."""
+    try:
+        from .cli import main as cli_main
+    except KeyboardInterrupt:
+        try:
+            sys.stderr.write("nnscratch: error: interrupted\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        raise SystemExit(1) from None
+    cli_main()
