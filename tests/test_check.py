@@ -3,8 +3,6 @@ correct solution, is named by function, array and hint; a learner's file that lo
 raises, exits or fails to import gets a per-function status in time."""
 
 import json
-import shutil
-import sys
 from pathlib import Path
 
 import numpy as np

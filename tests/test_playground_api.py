@@ -6,7 +6,6 @@ httpx against a server running in a thread (:class:`BackgroundServer`). The glas
 (``TRACE_SCHEMA.md``): the real one is tested where it lives.
 """
 
-import io
 import json
 import sys
 import time
