@@ -553,6 +553,10 @@ class DenseFirstLayer:
         pass
 
 
+#: The values of the estimators' ``algorithm``: how the first layer is computed.
+ALGORITHMS = ("auto", "plain", "rowspace")
+
+
 def first_layer(
     params: dict[str, np.ndarray],
     X: np.ndarray,

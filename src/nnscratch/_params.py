@@ -117,7 +117,9 @@ def _inits() -> tuple[str, ...]:
 
 
 def _algorithms() -> tuple[str, ...]:
-    return ("auto", "plain", "rowspace")
+    from ._engine import ALGORITHMS  # the engine knows the first layer's forms
+
+    return ALGORITHMS
 
 
 _UNIT = {"low": 0.0, "high": 1.0, "high_open": True}  # [0, 1)
@@ -181,7 +183,7 @@ PARAMETERS: dict[str, Param] = {
                        help="Objects called on the training loop's events."),
     "algorithm": Param(
         "choice", options=_algorithms,
-        help="How the first layer is computed (auto: the exact row-space form where faster)."),
+        help="How the first layer is computed (auto: an exact faster form where one applies)."),
 }
 
 
