@@ -798,7 +798,7 @@ function renderTrace(trace) {
     const details = document.createElement("details");
     details.open = true;
     const summary = document.createElement("summary");
-    summary.textContent = `Layer ${layer.l}: ${layer.units} ${layer.activation} units`;
+    summary.textContent = `Layer ${layer.l}: ${layer.units} ${layer.activation} unit${layer.units === 1 ? "" : "s"}`;
     const flag = document.createElement("span");
     flag.className = `flag ${layer.flag ? (layer.flag === "exploding" ? "bad" : "warn") : "ok"}`;
     flag.textContent = layer.flag || "healthy";
