@@ -169,3 +169,24 @@ html_show_sourcelink = False
 
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
+
+
+# --------------------------------------------------------------------------- inherited docs
+# Methods our estimators inherit from scikit-learn (``set_output``, ...) keep its
+# docstrings, whose :ref: roles point at labels of scikit-learn's own site; they are
+# shown as plain text here (the API reference links to scikit-learn's pages otherwise).
+import re as _re  # noqa: E402
+
+_SKLEARN_REF = _re.compile(r":ref:`([^`<]+?)\s*<[^`>]+>`|:ref:`([^`]+)`")
+
+
+def _plain_sklearn_refs(app, what, name, obj, options, lines):
+    module = getattr(obj, "__module__", "") or ""
+    if not module.startswith("sklearn"):
+        return
+    for i, line in enumerate(lines):
+        lines[i] = _SKLEARN_REF.sub(lambda m: (m.group(1) or m.group(2)).strip(), line)
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _plain_sklearn_refs)
