@@ -213,7 +213,7 @@ def _decode(node: dict, arrays) -> Any:
         return arrays[node["k"]]
     if kind == "num":
         v = node["v"]
-        return float(v) if not isinstance(v, str) else float(v)  # 'nan', 'inf'
+        return float(v)  # a number, or 'nan' / 'inf' / '-inf' as text
     if kind in ("str", "bool", "none"):
         return node.get("v")
     if kind == "int":

@@ -148,15 +148,23 @@ def _api(endpoint):
     return wrapper
 
 
-async def _json_body(request: Request) -> Any:
+async def _bounded_body(request: Request, limit: int, too_large: str) -> bytes:
+    """The request's body, refused (413, ``too_large``) as soon as it passes ``limit``
+    bytes: by its declared length before reading, or while it streams in."""
     length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > MAX_JSON_BYTES):
-        raise HTTPException(413, f"the request body is larger than {MAX_JSON_BYTES} bytes")
-    body = b""
+    if length is not None and (not length.isdigit() or int(length) > limit):
+        raise HTTPException(413, too_large)
+    body = bytearray()
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_JSON_BYTES:
-            raise HTTPException(413, f"the request body is larger than {MAX_JSON_BYTES} bytes")
+        if len(body) > limit:
+            raise HTTPException(413, too_large)
+    return bytes(body)
+
+
+async def _json_body(request: Request) -> Any:
+    body = await _bounded_body(request, MAX_JSON_BYTES,
+                               f"the request body is larger than {MAX_JSON_BYTES} bytes")
     if not body:
         return {}
     try:
@@ -357,15 +365,8 @@ async def upload(request: Request) -> Response:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype and ctype not in _UPLOAD_TYPES:
         raise HTTPException(415, f"upload a CSV file (text/csv), not {ctype}")
-    length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > MAX_UPLOAD_BYTES):
-        raise HTTPException(413, f"the file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB")
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_UPLOAD_BYTES:
-            raise HTTPException(413, f"the file is larger than "
-                                     f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB")
+    body = await _bounded_body(request, MAX_UPLOAD_BYTES,
+                               f"the file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB")
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
