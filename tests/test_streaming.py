@@ -337,7 +337,12 @@ def test_training_from_a_2gb_file_stays_under_500mb_and_matches_in_memory(tmp_pa
         print(f"peak RSS of the streaming run: {peak_mb:.0f} MB, {report['seconds']:.1f} s")
         assert peak_mb < 500, peak_mb
         assert "rows/s" in run.stderr
-        # the same seed and chunk order in memory: the same weights, bit for bit
+        # the same seed and chunk order in memory: the same weights, to float32 rounding.
+        # Bit for bit here, but not on every CPU: OpenBLAS picks its kernels by CPU, and
+        # some sum a product's terms in an order that depends on the buffers' alignment,
+        # which differs between the chunk buffers and one in-memory array. The tolerance
+        # is 1 % of one Adam step (learning rate 1e-3); a wrong row order or a skipped
+        # batch moves the weights by whole steps.
         from nnscratch import load
 
         streamed = load(model)
@@ -354,8 +359,10 @@ def test_training_from_a_2gb_file_stays_under_500mb_and_matches_in_memory(tmp_pa
         ref = clone(streamed).set_params(max_iter=1)
         ref.fit(X, y)
         for key in ref.params_:
-            np.testing.assert_array_equal(streamed.params_[key], ref.params_[key])
-        assert report["accuracy"] == pytest.approx(float(np.mean(ref.predict(X) == y)))
+            np.testing.assert_allclose(streamed.params_[key], ref.params_[key],
+                                       rtol=0, atol=1e-5, err_msg=key)
+        assert report["accuracy"] == pytest.approx(float(np.mean(ref.predict(X) == y)),
+                                                   abs=1e-3)
     finally:
         path.unlink(missing_ok=True)
 
