@@ -55,6 +55,7 @@ __all__ = [
     "format_training",
     "plot",
     "predict",
+    "predict_stream",
     "say",
     "summarize",
     "train",
@@ -272,8 +273,15 @@ def _train_result(est, train_set: Dataset, test_set: Dataset | None, seconds: fl
 def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = None,
           params: dict[str, Any] | None = None, image_size: int = 64,
           label_column: str | None = None, test_data: str | None = None,
-          flags: dict[str, str] | None = None) -> dict:
+          flags: dict[str, str] | None = None, stream: bool = False,
+          chunk_rows: int | None = None) -> dict:
     """``nnscratch train``: fit on ``data``, save the model to ``output``.
+
+    An HDF5 file or a Zarr store is read chunk by chunk (:mod:`nnscratch.streaming`)
+    when ``stream`` or ``chunk_rows`` is given, when its features would take more than
+    half the available memory, or when only the chunked reader knows its layout (the
+    ``X``/``y`` layout, Zarr): mini-batch epochs over the chunks in a shuffled chunk
+    order (see :func:`_train_streaming`).
 
     Parameters
     ----------
@@ -289,12 +297,18 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
         As for :func:`nnscratch.datasets.load_train_test`.
     flags : dict, optional
         The command-line option of each parameter, for the messages.
+    stream : bool, default False
+        Read ``data`` (an HDF5 file or a Zarr store) in chunks even when it fits in
+        memory.
+    chunk_rows : int, optional
+        Rows per chunk when streaming (implies ``stream``); default: 64 MiB of features.
 
     Returns
     -------
     dict
         ``model_type``, ``train_accuracy``, ``test_accuracy``, ``n_train``, ``n_test``,
-        ``final_cost``, ``n_iter``, ``seconds``, ``model``.
+        ``final_cost``, ``n_iter``, ``seconds``, ``model``; when streamed also
+        ``streamed`` (True), ``chunks`` and ``rows_per_second``.
     """
     output_path = Path(output)
     if output_path.suffix.lower() != ".npz":
@@ -302,6 +316,12 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
                          f"'{output_path.name}.npz'")
     check_output_path(output_path)
     est = build_estimator(hidden, params or {}, flags)
+    feeder = _stream_source(data, stream=stream, chunk_rows=chunk_rows,
+                            batch_size=est.get_params()["batch_size"] or STREAM_BATCH_SIZE)
+    if feeder is not None:
+        with feeder:
+            return _train_streaming(est, feeder, data, output_path, params or {},
+                                    test_data=test_data, chunk_rows=chunk_rows, flags=flags)
     train_set, test_set = load_train_test(
         data, test_data, image_size=image_size, label_column=label_column
     )
@@ -327,6 +347,139 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
     result["model"] = str(output_path)
     say(f"saved the model to {output_path}")
     return result
+
+
+# --------------------------------------------------------------------------- streaming
+
+#: The mini-batch size when streaming and ``--batch-size`` is not given.
+STREAM_BATCH_SIZE = 256
+#: The number of epochs when streaming and ``--iterations`` is not given.
+STREAM_EPOCHS = 10
+
+
+def is_array_store(spec: str) -> bool:
+    """Whether ``spec`` names an HDF5 file or a Zarr store (read by
+    :func:`nnscratch.streaming.open_chunks`)."""
+    path = Path(spec)
+    if path.suffix.lower() in (".h5", ".hdf5", ".zarr"):
+        return True
+    return path.is_dir() and any((path / n).exists() for n in (".zgroup", "zarr.json"))
+
+
+def _stream_source(spec: str, *, stream: bool, chunk_rows: int | None,
+                   batch_size: int | None = None, preprocessor=None, class_names=None):
+    """An open :class:`~nnscratch.streaming.ChunkFeeder` when ``spec`` is to be read in
+    chunks, else None (the in-memory readers of :mod:`nnscratch.datasets` read it).
+
+    Chunks when asked (``stream``, ``chunk_rows``), when the features would take more
+    than half the available memory, and for the layouts only the chunked reader knows
+    (``X``/``y``, Zarr); a course-layout HDF5 file that fits is read whole.
+    """
+    if not is_array_store(spec):
+        if stream or chunk_rows is not None:
+            raise InputError(f"{spec}: --stream and --chunk-rows read .h5/.hdf5 files and "
+                             "Zarr stores; read this data without them")
+        return None
+    from .streaming import describe, needs_streaming, open_chunks
+
+    feeder = open_chunks(spec, chunk_rows=chunk_rows, batch_size=batch_size,
+                         preprocessor=preprocessor, class_names=class_names)
+    course_h5 = (Path(spec).suffix.lower() in (".h5", ".hdf5")
+                 and feeder.file_class_names is not None
+                 and feeder.preprocessor is not None and feeder.preprocessor.kind == "image")
+    large = needs_streaming(feeder)
+    if course_h5 and not (stream or chunk_rows is not None or large):
+        feeder.close()
+        return None
+    if large and not (stream or chunk_rows is not None):
+        say(f"{spec}: its features take more than half the available memory; reading it "
+            "in chunks (--stream)")
+    say(f"reading {describe(feeder)}")
+    return feeder
+
+
+def _stream_progress() -> str:
+    return "auto" if _stderr_is_terminal() else "lines"
+
+
+def _train_streaming(est, feeder, data: str, output_path: Path, params: dict[str, Any], *,
+                     test_data: str | None, chunk_rows: int | None,
+                     flags: dict[str, str] | None) -> dict:
+    """``nnscratch train`` on chunks: :func:`~nnscratch.streaming.fit_streaming`, then
+    one more pass for the train accuracy (and one over ``test_data``)."""
+    from .streaming import evaluate_streaming, fit_streaming
+
+    flags = flags or {}
+    if est.get_params().get("early_stopping"):
+        raise InputError(f"{flags.get('early_stopping', '--early-stopping')} needs a held-out "
+                         "part of the data in memory, which streaming does not keep; drop it "
+                         "and give --test DATA to see the held-out accuracy")
+    if test_data is not None and not is_array_store(test_data):
+        raise InputError(f"--test: when streaming, the test data is read in chunks too; give "
+                         f"an .h5/.hdf5 file or a Zarr store, not '{test_data}'")
+    if params.get("batch_size") is None:
+        est.set_params(batch_size=STREAM_BATCH_SIZE)
+        say(f"streaming: mini-batches of {STREAM_BATCH_SIZE} rows "
+            f"({flags.get('batch_size', '--batch-size')} to change)")
+    if params.get("max_iter") is None:
+        est.set_params(max_iter=STREAM_EPOCHS)
+        say(f"streaming: {STREAM_EPOCHS} epochs ({flags.get('max_iter', '--iterations')} "
+            "counts epochs here)")
+    found, _ = feeder.class_counts()
+    if found.size < 2:
+        only = found.tolist()[0] if found.size else "none"
+        raise InputError(f"{data}: the training data has only one class ('{only}'); "
+                         "a classifier needs examples of at least two classes")
+    say(f"training {_describe(est)} on {feeder.n_samples} samples, {feeder.n_features} "
+        f"features ({_dataset_label(data)}), {feeder.n_chunks} chunks")
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            result = fit_streaming(est, feeder, classes=found, progress=_stream_progress())
+    except NonFiniteWeightsError:
+        raise RunError(
+            f"training diverged: the weights are no longer finite; try a smaller "
+            f"--learning-rate (now {est.get_params()['learning_rate']}) or check that the "
+            "features are scaled") from None
+    except DatasetError:
+        raise
+    except ValueError as exc:
+        raise InputError(f"cannot train on this data: {one_line(exc)}") from None
+    if result.interrupted:
+        raise Interrupted(f"interrupted after {len(result.epoch_losses)} epochs; "
+                          "nothing was written")
+    kwargs = feeder.save_kwargs(est)
+    train_scores = evaluate_streaming(est, feeder, progress=_stream_progress())
+    test_scores = None
+    if test_data is not None:
+        from .streaming import open_chunks
+
+        with open_chunks(test_data, chunk_rows=chunk_rows, preprocessor=kwargs["preprocessor"],
+                         class_names=kwargs["class_names"]) as test_feeder:
+            test_scores = evaluate_streaming(est, test_feeder, progress=_stream_progress())
+    out = {
+        "model_type": type(est).__name__,
+        "train_accuracy": train_scores["accuracy"],
+        "test_accuracy": None if test_scores is None else test_scores["accuracy"],
+        "n_train": feeder.n_samples,
+        "n_test": None if test_scores is None else test_scores["n_samples"],
+        "final_cost": _final_cost(est),
+        "n_iter": int(getattr(est, "n_iter_", 0)),
+        "seconds": round(result.seconds, 3),
+        "streamed": True,
+        "chunks": feeder.n_chunks,
+        "rows_per_second": round(result.rows_per_second, 1),
+    }
+    save(est, output_path, **kwargs, training={
+        "data": _dataset_label(data),
+        "test_data": None if test_data is None else _dataset_label(test_data),
+        "n_samples": feeder.n_samples,
+        "seconds": out["seconds"],
+        "train_accuracy": out["train_accuracy"],
+        "test_accuracy": out["test_accuracy"],
+    })
+    out["model"] = str(output_path)
+    say(f"saved the model to {output_path}")
+    return out
 
 
 def format_training(result: dict) -> str:
@@ -384,8 +537,14 @@ def _data_for_model(bundle: SavedModel, spec: str, label_column: str | None) -> 
     )
 
 
-def evaluate(model: str, data: str, label_column: str | None = None) -> dict:
+def evaluate(model: str, data: str, label_column: str | None = None, *,
+             stream: bool = False, chunk_rows: int | None = None) -> dict:
     """``nnscratch evaluate``: scores of the model file ``model`` on labelled ``data``.
+
+    An HDF5 file or a Zarr store is scored chunk by chunk under the same conditions as
+    :func:`train` reads it so (``stream``, ``chunk_rows``, too large, or a layout only
+    the chunked reader knows), with the same figures
+    (:func:`nnscratch.streaming.evaluate_streaming`).
 
     Returns
     -------
@@ -398,6 +557,18 @@ def evaluate(model: str, data: str, label_column: str | None = None) -> dict:
 
     bundle = load_bundle(model)
     est = bundle.estimator
+    if bundle.preprocessor is not None:
+        feeder = _stream_source(data, stream=stream, chunk_rows=chunk_rows,
+                                preprocessor=bundle.preprocessor,
+                                class_names=_class_names(bundle))
+        if feeder is not None:
+            from .streaming import evaluate_streaming
+
+            with feeder:
+                result = evaluate_streaming(est, feeder, class_names=_class_names(bundle),
+                                            progress=_stream_progress())
+            result.pop("seconds", None)
+            return result
     dataset = _data_for_model(bundle, data, label_column)
     names = _class_names(bundle)
     classes = np.asarray(est.classes_)
@@ -497,6 +668,32 @@ def predict(model: str, inputs: Sequence[str]) -> tuple[list[dict], int]:
                 "probabilities": {n: float(v) for n, v in zip(names, p)},
             })
     return results, failed
+
+
+def predict_stream(model: str, spec: str, out, *, as_json: bool = False,
+                   chunk_rows: int | None = None) -> int:
+    """``nnscratch predict`` on an HDF5 file or a Zarr store: one prediction per row,
+    written to ``out`` chunk by chunk as the rows are predicted
+    (:func:`nnscratch.streaming.write_predictions`); returns the number of rows.
+
+    The rows are named ``FILE[i]``; ``as_json`` writes the list that ``--json`` prints
+    for other inputs (``{"input", "label", "probability", "probabilities"}`` each).
+    """
+    from .streaming import open_chunks, write_predictions
+
+    bundle = load_bundle(model)
+    if bundle.preprocessor is None:
+        raise InputError(
+            "this model file has no preprocessing (saved from Python without "
+            "preprocessor=...); predict with it from Python instead")
+    names = _class_names(bundle)
+    with open_chunks(spec, chunk_rows=chunk_rows, preprocessor=bundle.preprocessor) as feeder:
+        if feeder.n_features != bundle.estimator.n_features_in_:
+            raise InputError(f"{spec}: has {feeder.n_features} features; the model takes "
+                             f"{bundle.estimator.n_features_in_}")
+        return write_predictions(bundle.estimator, feeder, out,
+                                 fmt="json" if as_json else "table", class_names=names,
+                                 progress=_stream_progress())
 
 
 def format_predictions(results: list[dict]) -> str:
@@ -899,6 +1096,18 @@ def trace_model(model: str, data: str, label_column: str | None = None,
 
     bundle = load_bundle(model)
     est = bundle.estimator
+    if bundle.preprocessor is not None:
+        feeder = _stream_source(data, stream=stream, chunk_rows=chunk_rows,
+                                preprocessor=bundle.preprocessor,
+                                class_names=_class_names(bundle))
+        if feeder is not None:
+            from .streaming import evaluate_streaming
+
+            with feeder:
+                result = evaluate_streaming(est, feeder, class_names=_class_names(bundle),
+                                            progress=_stream_progress())
+            result.pop("seconds", None)
+            return result
     dataset = _data_for_model(bundle, data, label_column)
     labels = np.asarray(est.classes_)[dataset.y]
     return trace(est, dataset.X, labels, gradient_check=gradient_check)

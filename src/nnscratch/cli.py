@@ -334,6 +334,14 @@ _IMAGE_SIZE = click.option(
     "--image-size", default=64, show_default=True, type=click.IntRange(1, MAX_IMAGE_SIZE),
     help="Pictures are resized to SIZE x SIZE RGB (pictures already that size keep their "
          "pixels).")
+_STREAM = click.option(
+    "--stream", is_flag=True,
+    help="Read an .h5/.hdf5 file or a Zarr store in chunks, even if it fits in memory "
+         "(automatic when it does not).")
+_CHUNK_ROWS = click.option(
+    "--chunk-rows", type=click.IntRange(min=1), metavar="N",
+    help="Rows per chunk when reading in chunks (implies --stream; default: 64 MiB of "
+         "features).")
 _LABEL_COLUMN = click.option(
     "--label-column", metavar="NAME",
     help="CSV only: the column holding the labels (default: the last column).")
@@ -366,9 +374,12 @@ _LABEL_COLUMN = click.option(
               help="Test data, prepared like the training data; its accuracy is printed. "
                    "Built-in sets hold out 25 % when --test is not given.")
 @param_option("--cost-every", "cost_every", metavar="N")
+@_STREAM
+@_CHUNK_ROWS
 @json_option()
 @click.pass_context
-def train(ctx, data, output, hidden, image_size, label_column, test_data, as_json, **params):
+def train(ctx, data, output, hidden, image_size, label_column, test_data, stream, chunk_rows,
+          as_json, **params):
     """Train a classifier on DATA and save it to a model file.
 
     DATA is a .h5/.hdf5 file in the course's layout (*_set_x, *_set_y, list_classes),
@@ -384,10 +395,16 @@ def train(ctx, data, output, hidden, image_size, label_column, test_data, as_jso
     Pictures are flattened and divided by 255; CSV columns are standardised with the
     training set's mean and standard deviation. This preprocessing is stored in the
     model file, so 'nnscratch predict' works on raw pictures and raw CSV rows.
+
+    An HDF5 file or a Zarr store is read in chunks when --stream or --chunk-rows is
+    given, when its features would take more than half the available memory, or when
+    it is in the X/y layout (datasets 'X', examples x features, and 'y'): mini-batch
+    epochs (--batch-size, default 256; --iterations counts epochs, default 10) over the
+    chunks in a shuffled order, with memory bounded by a few chunks and the model.
     """
     result = _commands.train(data, output, hidden=hidden, params=params, image_size=image_size,
                              label_column=label_column, test_data=test_data,
-                             flags=_flags(ctx))
+                             flags=_flags(ctx), stream=stream, chunk_rows=chunk_rows)
     emit(result, as_json, _commands.format_training)
 
 
@@ -399,9 +416,11 @@ def train(ctx, data, output, hidden, image_size, label_column, test_data, as_jso
 @click.argument("model", type=click.Path(dir_okay=False))
 @click.argument("data", metavar="DATA")
 @_LABEL_COLUMN
+@_STREAM
+@_CHUNK_ROWS
 @json_option("Print one JSON object with the keys accuracy, precision, recall, f1, log_loss, "
              "confusion_matrix, n_samples (and classes, positive_class, average).")
-def evaluate(model, data, label_column, as_json):
+def evaluate(model, data, label_column, stream, chunk_rows, as_json):
     """Score MODEL on labelled DATA (a .h5 file, a picture folder, a .csv file or a
     built-in set, as for 'nnscratch train').
 
@@ -409,9 +428,11 @@ def evaluate(model, data, label_column, as_json):
     two classes; macro-averaged for more), the log-loss and the confusion matrix (rows:
     true class, columns: predicted class). DATA is prepared with the model's stored
     preprocessing. For a built-in set that the model was trained on, the held-out test
-    part is used.
+    part is used. An .h5 file or a Zarr store is scored in chunks as 'nnscratch train'
+    reads it (--stream, --chunk-rows, too large for memory, or the X/y layout).
     """
-    emit(_commands.evaluate(model, data, label_column), as_json, _commands.format_evaluation)
+    emit(_commands.evaluate(model, data, label_column, stream=stream, chunk_rows=chunk_rows),
+         as_json, _commands.format_evaluation)
 
 
 @cli.command(epilog=examples(
@@ -421,9 +442,10 @@ def evaluate(model, data, label_column, as_json):
 ))
 @click.argument("model", type=click.Path(dir_okay=False))
 @click.argument("inputs", metavar="INPUT...", nargs=-1, required=True)
+@_CHUNK_ROWS
 @json_option('Print a JSON list: {"input", "label", "probability", "probabilities"} per '
              'input (or {"input", "error"} for one that cannot be read).')
-def predict(model, inputs, as_json):
+def predict(model, inputs, chunk_rows, as_json):
     """Predict the class of each INPUT with MODEL.
 
     For a model trained on pictures, each INPUT is a picture (PNG, JPEG, ... of any size;
@@ -436,7 +458,21 @@ def predict(model, inputs, as_json):
 
     An INPUT that cannot be read gets a one-line message on stderr (and an "error" entry
     with --json); the other inputs are still predicted, and the exit code is 2.
+
+    An .h5/.hdf5 file or a Zarr store (the only INPUT then) is read in chunks: one
+    prediction per row, named FILE[i], printed as each chunk is predicted.
     """
+    stores = [i for i in inputs if _commands.is_array_store(i)]
+    if stores:
+        if len(inputs) > 1:
+            raise _commands.InputError(f"{stores[0]}: an .h5 file or a Zarr store is predicted "
+                                       "row by row on its own; give it as the only INPUT")
+        _commands.predict_stream(model, stores[0], click.get_text_stream("stdout"),
+                                 as_json=as_json, chunk_rows=chunk_rows)
+        return
+    if chunk_rows is not None:
+        raise _commands.InputError("--chunk-rows applies to an .h5 file or a Zarr store; "
+                                   "drop it for pictures and CSV files")
     results, failed = _commands.predict(model, inputs)
     emit(results, as_json, _commands.format_predictions)
     if failed:
