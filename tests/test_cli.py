@@ -1,10 +1,19 @@
-"""End-to-end tests of the ``nnscratch`` command, run as a real subprocess.
+"""End-to-end tests of the ``nnscratch`` command.
+
+The commands run in this process through the group's own entry point
+(:func:`nnscratch.cli.run`, exactly what the console script calls, with stdout and
+stderr captured), so each test costs its work and not a new interpreter importing
+NumPy, SciPy and scikit-learn. ``test_the_console_script_runs_as_a_program`` and
+tests/test_hostile.py start the real program (``python -m nnscratch``) where a process
+matters (start-up, Ctrl-C, exit codes seen by a shell).
 
 The cat models are trained once per module (module-scoped fixtures) and their model
 files reused: the 2-layer course model from the HDF5 file (test accuracy 72 %) and
 logistic regression from picture folders written from the same pixels (70 %).
 """
 
+import contextlib
+import io
 import json
 import os
 import pickle
@@ -18,11 +27,10 @@ import pytest
 from PIL import Image
 
 from nnscratch import load
+from nnscratch.cli import run
 
-# Every test here starts the command as a program (a new Python process that imports
-# NumPy, SciPy and scikit-learn: a second or more each, with training on top for many);
-# the quick run (-m "not slow") checks the command line in-process instead
-# (tests/test_commands.py, tests/test_params.py).
+# Most tests here train a model or run a whole command; the quick run (-m "not slow")
+# checks the command line on smaller cases (tests/test_commands.py, tests/test_params.py).
 pytestmark = pytest.mark.slow
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -32,7 +40,28 @@ CAT_TEST = DATA / "catvnoncat" / "test_catvnoncat.h5"
 COMMANDS = ["train", "evaluate", "predict", "plot", "summary", "demo"]
 
 
-def nnscratch(*args, cwd=None, timeout=300):
+def _stream() -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+
+
+def nnscratch(*args, cwd=None, timeout=None):
+    """Run ``nnscratch ARGS`` in this process; a CompletedProcess with its exit code,
+    stdout and stderr. (``timeout`` is accepted for the program form and unused.)"""
+    out, err = _stream(), _stream()
+    old = Path.cwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = run([str(a) for a in args])
+    finally:
+        os.chdir(old)
+    text = [s.buffer.getvalue().decode("utf-8") for s in (out, err)]
+    return subprocess.CompletedProcess(["nnscratch", *map(str, args)], code, *text)
+
+
+def nnscratch_program(*args, cwd=None, timeout=300):
+    """Run ``python -m nnscratch ARGS`` as a program."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(SRC), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     env.pop("COLUMNS", None)
@@ -165,6 +194,19 @@ def test_help_is_complete_with_an_example(command):
 def test_version():
     proc = nnscratch("--version")
     assert proc.returncode == 0 and "nnscratch" in proc.stdout
+
+
+def test_the_console_script_runs_as_a_program(tmp_path):
+    """The program itself: start-up, a whole command, output and exit codes as a shell
+    sees them (the rest of this file runs the same entry point in-process)."""
+    proc = nnscratch_program("--version")
+    assert proc.returncode == 0 and "nnscratch" in proc.stdout
+    proc = nnscratch_program("train", "flower", "--hidden", "3", "--iterations", "50",
+                             "--output", tmp_path / "f.npz", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["n_iter"] == 50
+    proc = nnscratch_program("predict", tmp_path / "f.npz", tmp_path / "missing.png")
+    assert_one_line_error(proc, 2, "missing.png")
 
 
 # --------------------------------------------------------------------------- cat: HDF5
