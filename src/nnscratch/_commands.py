@@ -15,6 +15,7 @@ stderr through :func:`say`; nothing here writes to stdout.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import warnings
@@ -382,20 +383,51 @@ def _stream_source(spec: str, *, stream: bool, chunk_rows: int | None,
         return None
     from .streaming import describe, needs_streaming, open_chunks
 
+    asked = stream or chunk_rows is not None
+    if not asked and Path(spec).suffix.lower() in (".h5", ".hdf5") and not _xy_layout(spec):
+        # the course's layout (or a file the in-memory reader will explain): read whole
+        # unless its pictures would not fit
+        if _course_bytes(spec) <= _available_memory() / 2:
+            return None
     feeder = open_chunks(spec, chunk_rows=chunk_rows, batch_size=batch_size,
                          preprocessor=preprocessor, class_names=class_names)
-    course_h5 = (Path(spec).suffix.lower() in (".h5", ".hdf5")
-                 and feeder.file_class_names is not None
-                 and feeder.preprocessor is not None and feeder.preprocessor.kind == "image")
-    large = needs_streaming(feeder)
-    if course_h5 and not (stream or chunk_rows is not None or large):
-        feeder.close()
-        return None
-    if large and not (stream or chunk_rows is not None):
+    if not asked and needs_streaming(feeder):
         say(f"{spec}: its features take more than half the available memory; reading it "
             "in chunks (--stream)")
     say(f"reading {describe(feeder)}")
     return feeder
+
+
+def _xy_layout(path: str) -> bool:
+    """Whether the HDF5 file ``path`` holds a dataset ``X`` (False if it cannot be read:
+    the in-memory reader then says why)."""
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as f:
+            return "X" in f
+    except (OSError, ValueError):
+        return False
+
+
+def _course_bytes(path: str) -> float:
+    """The size, as float64 features, of the ``*_set_x`` pictures of the HDF5 file
+    ``path`` (0 when there are none or it cannot be read)."""
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as f:
+            shapes = [f[k].shape for k in f if k.endswith("_set_x") and hasattr(f[k], "shape")]
+    except (OSError, ValueError):
+        return 0
+    return max((8.0 * float(np.prod(shape)) for shape in shapes), default=0)
+
+
+def _available_memory() -> float:
+    try:
+        return float(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return float("inf")
 
 
 def _stream_progress() -> str:
@@ -1096,18 +1128,6 @@ def trace_model(model: str, data: str, label_column: str | None = None,
 
     bundle = load_bundle(model)
     est = bundle.estimator
-    if bundle.preprocessor is not None:
-        feeder = _stream_source(data, stream=stream, chunk_rows=chunk_rows,
-                                preprocessor=bundle.preprocessor,
-                                class_names=_class_names(bundle))
-        if feeder is not None:
-            from .streaming import evaluate_streaming
-
-            with feeder:
-                result = evaluate_streaming(est, feeder, class_names=_class_names(bundle),
-                                            progress=_stream_progress())
-            result.pop("seconds", None)
-            return result
     dataset = _data_for_model(bundle, data, label_column)
     labels = np.asarray(est.classes_)[dataset.y]
     return trace(est, dataset.X, labels, gradient_check=gradient_check)
