@@ -125,15 +125,19 @@ def test_auto_picks_rowspace_on_sparse_data_only_where_it_pays(monkeypatch):
 
     picked = _record_first_layer(monkeypatch)
     # Few examples, many features, many steps: the dense update of W1 dominates.
-    X, y = _sparse_problem(m=80, n=20000, density=0.002)
-    NeuralNetworkClassifier((4,), max_iter=3, random_state=0).fit(X, y)
-    # adam leaves the row space; plain sparse products then.
-    NeuralNetworkClassifier((4,), solver="adam", max_iter=3, random_state=0).fit(X, y)
-    assert picked == ["RowSpaceFirstLayer", "SparseFirstLayer"]
-    # Many examples with few non-zeros each: the plain sparse path.
-    assert not rowspace_is_faster(200000, 20000, 16, 10, nnz=2_000_000)
-    assert not rowspace_is_faster(2000, 1000, 16, 100, nnz=20_000)
-    assert rowspace_is_faster(200000, 500, 16, 100, nnz=50_000)
+    X, y = _sparse_problem(m=150, n=30000, density=0.001)
+    NeuralNetworkClassifier((4,), max_iter=20, random_state=0).fit(X, y)
+    # adam leaves the row space; plain sparse products then; and so do a few epochs.
+    NeuralNetworkClassifier((4,), solver="adam", max_iter=20, random_state=0).fit(X, y)
+    NeuralNetworkClassifier((4,), max_iter=2, random_state=0).fit(X, y)
+    assert picked == ["RowSpaceFirstLayer", "SparseFirstLayer", "SparseFirstLayer"]
+    # The measured cases of docs/sparse.md: (n_x, m, n_1, epochs, batch, nnz).
+    assert rowspace_is_faster(200000, 500, 16, 50, None, nnz=50_000)
+    assert rowspace_is_faster(200000, 500, 16, 5, 50, nnz=50_000)
+    assert rowspace_is_faster(100000, 1000, 32, 6, None, nnz=100_000)
+    assert not rowspace_is_faster(100000, 1000, 32, 3, None, nnz=100_000)
+    assert not rowspace_is_faster(5000, 3000, 16, 20, None, nnz=150_000)
+    assert not rowspace_is_faster(200000, 20000, 16, 10, nnz=2_000_000)  # m > MAX_SAMPLES
 
 
 def test_explicit_rowspace_refused_with_one_line_where_it_cannot_run(binary):
@@ -267,3 +271,27 @@ def test_fit_never_allocates_a_dense_copy_of_the_data():
         finally:
             tracemalloc.stop()
         assert peak < dense_bytes / 10, (kwargs, peak)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kwargs", [{"max_iter": 3}, {"max_iter": 1, "batch_size": 2000}],
+                         ids=["full", "mini"])
+def test_memory_grows_with_the_non_zeros(kwargs):
+    """The issue's acceptance: a 20000 x 200000 CSR matrix of density 0.0005 (2e6
+    non-zeros, 24 MB; dense it would be 32 GB) trains with a peak of extra memory under
+    3x the matrix's bytes plus the weights'."""
+    import tracemalloc
+
+    X = random_csr(20000, 200000, 0.0005)
+    y = np.arange(X.shape[0]) % 2
+    matrix_bytes = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+    est = NeuralNetworkClassifier((16,), random_state=0, **kwargs)
+    tracemalloc.start()
+    try:
+        est.fit(X, y)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    weight_bytes = sum(W.nbytes for W in est.params_.values())
+    assert peak < 3 * matrix_bytes + weight_bytes, (peak, matrix_bytes, weight_bytes)
+    assert np.isfinite(est.loss_curve_).all()
