@@ -295,3 +295,16 @@ def test_memory_grows_with_the_non_zeros(kwargs):
     weight_bytes = sum(W.nbytes for W in est.params_.values())
     assert peak < 3 * matrix_bytes + weight_bytes, (peak, matrix_bytes, weight_bytes)
     assert np.isfinite(est.loss_curve_).all()
+
+
+def test_standardising_sparse_data_is_refused_in_one_line(binary):
+    from nnscratch.exceptions import DatasetError
+    from nnscratch.preprocessing import Preprocessor
+
+    X, _ = binary
+    with pytest.raises(DatasetError, match=r"^tabular standardisation would make this sparse "
+                                           r"matrix dense[^\n]*MaxAbsScaler$"):
+        Preprocessor.fit_tabular(X, [f"c{i}" for i in range(X.shape[1])])
+    pre = Preprocessor.fit_tabular(np.zeros((2, X.shape[1])), [f"c{i}" for i in range(X.shape[1])])
+    with pytest.raises(DatasetError, match="sparse"):
+        pre.transform(X)
