@@ -308,3 +308,45 @@ def test_standardising_sparse_data_is_refused_in_one_line(binary):
     pre = Preprocessor.fit_tabular(np.zeros((2, X.shape[1])), [f"c{i}" for i in range(X.shape[1])])
     with pytest.raises(DatasetError, match="sparse"):
         pre.transform(X)
+
+
+@pytest.mark.parametrize("val", ["sparse", "dense", "split"])
+def test_rowspace_path_with_validation_data(monkeypatch, val):
+    X, y = _sparse_problem(m=80, n=400, density=0.05, seed=6)
+    Xv, yv = _sparse_problem(m=30, n=400, density=0.05, seed=7)
+    picked = _record_first_layer(monkeypatch)
+    kwargs = dict(hidden_layer_sizes=(4,), learning_rate=0.2, max_iter=8, random_state=5,
+                  solver="momentum", early_stopping=True, n_iter_no_change=20)
+    fit = {} if val == "split" else {"X_val": Xv if val == "sparse" else Xv.toarray(),
+                                     "y_val": yv}
+    a = NeuralNetworkClassifier(**kwargs, algorithm="rowspace").fit(X, y, **fit)
+    b = NeuralNetworkClassifier(**kwargs, algorithm="plain").fit(
+        X.toarray(), y, **{k: (v.toarray() if sp.issparse(v) else v) for k, v in fit.items()})
+    assert picked[0] == "RowSpaceFirstLayer"
+    _assert_same_weights(a, b)
+    assert a.validation_losses_ == pytest.approx(b.validation_losses_, rel=1e-10)
+
+
+def test_float32_rowspace_path_stays_float32():
+    X, y = _sparse_problem(m=60, n=400, density=0.05, dtype=np.float32)
+    est = NeuralNetworkClassifier((4,), algorithm="rowspace", max_iter=4, random_state=0)
+    est.fit(X, y)
+    assert all(W.dtype == np.float32 for W in est.params_.values())
+    ref = NeuralNetworkClassifier((4,), algorithm="plain", max_iter=4, random_state=0)
+    np.testing.assert_allclose(est.params_["W1"], ref.fit(X, y).params_["W1"], rtol=1e-4,
+                               atol=1e-6)
+
+
+def test_scikit_learn_callbacks_and_grid_search_on_sparse_data(binary):
+    sk_callback = pytest.importorskip("sklearn.callback", reason="scikit-learn < 1.9")
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = binary
+    monitor = sk_callback.ScoringMonitor(scoring=["accuracy"])
+    clf = NeuralNetworkClassifier((4,), max_iter=3, random_state=0).set_callbacks(monitor)
+    clf.fit(X, y)
+    rows = [row for row in monitor.get_logs().data if row["task_name"] == "fit"]
+    assert rows[0]["accuracy"] == clf.score(X, y)
+    search = GridSearchCV(LogisticRegression(max_iter=5), {"learning_rate": [0.01, 0.5]},
+                          cv=2).fit(X, y)
+    assert search.best_estimator_.predict(X[:5]).shape == (5,)
