@@ -350,3 +350,33 @@ def test_scikit_learn_callbacks_and_grid_search_on_sparse_data(binary):
     search = GridSearchCV(LogisticRegression(max_iter=5), {"learning_rate": [0.01, 0.5]},
                           cv=2).fit(X, y)
     assert search.best_estimator_.predict(X[:5]).shape == (5,)
+
+
+@pytest.mark.parametrize("cls", [NeuralNetworkClassifier, LogisticRegression],
+                         ids=["network", "logistic"])
+def test_gradient_descent_updates_only_the_batch_features_exactly(monkeypatch, cls):
+    """Plain gradient descent without L2 steps only W1's columns of the features in
+    the batch (no dense dW1): the same weights as the dense path."""
+    from nnscratch.optimizers import GradientDescent
+
+    X, y = _sparse_problem(m=100, n=30000, density=0.0001, seed=8)  # 3 non-zeros a row
+    kwargs = dict(batch_size=10, learning_rate=0.3, max_iter=4, random_state=9,
+                  algorithm="plain", learning_rate_schedule="inverse_time", decay_rate=0.5)
+    if cls is NeuralNetworkClassifier:
+        kwargs["hidden_layer_sizes"] = (5,)
+    dense_steps = []
+    original = GradientDescent.update_more
+
+    def spy(self, params, grads, scaled=False):
+        dense_steps.append(sorted(params))
+        return original(self, params, grads, scaled)
+
+    monkeypatch.setattr(GradientDescent, "update_more", spy)
+    a = cls(**kwargs).fit(X, y)
+    assert dense_steps == []  # every step of W1 was the columns of the batch's features
+    b = cls(**kwargs).fit(X.toarray(), y)
+    assert dense_steps and all(names == ["W1"] for names in dense_steps)
+    _assert_same_weights(a, b)
+    c = cls(**{**kwargs, "alpha": 0.5}).fit(X, y)  # L2 shrinks every column: dense steps
+    assert len(dense_steps) == 2 * a.n_iter_ * 10
+    _assert_same_weights(c, cls(**{**kwargs, "alpha": 0.5}).fit(X.toarray(), y))
