@@ -380,3 +380,29 @@ def test_gradient_descent_updates_only_the_batch_features_exactly(monkeypatch, c
     c = cls(**{**kwargs, "alpha": 0.5}).fit(X, y)  # L2 shrinks every column: dense steps
     assert len(dense_steps) == 2 * a.n_iter_ * 10
     _assert_same_weights(c, cls(**{**kwargs, "alpha": 0.5}).fit(X.toarray(), y))
+
+
+def test_duplicates_unsorted_indices_and_row_major_weights():
+    """A CSR matrix with repeated and unsorted column indices means the sum of its
+    entries, as toarray() does; a W1 in C order (a model read from a file) is trained
+    in a Fortran copy and written back."""
+    rng = np.random.default_rng(11)
+    m, n = 50, 40
+    indptr = np.arange(0, 4 * m + 1, 4)
+    indices = rng.integers(0, n, size=4 * m)
+    indices[1::4] = indices[::4]  # each row repeats a column
+    X = sp.csr_matrix((rng.uniform(-1, 1, 4 * m), indices, indptr), shape=(m, n))
+    assert not X.has_canonical_format
+    y = np.arange(m) % 2
+    for batch_size in (None, 8):
+        kwargs = dict(hidden_layer_sizes=(3,), max_iter=3, random_state=0, warm_start=True,
+                      batch_size=batch_size, algorithm="plain")
+        a, b = _pair(NeuralNetworkClassifier, X, y, **kwargs)
+        _assert_same_weights(a, b)
+        for est in (a, b):
+            est.params_["W1"] = np.ascontiguousarray(est.params_["W1"])
+        W1 = a.params_["W1"]
+        a.fit(X, y)
+        b.fit(X.toarray(), y)
+        assert a.params_["W1"] is W1 and W1.flags.c_contiguous
+        _assert_same_weights(a, b)
