@@ -106,13 +106,18 @@ def _record_first_layer(monkeypatch):
 
 @pytest.mark.parametrize("solver", ["gd", "momentum"])
 @pytest.mark.parametrize("batch_size", [None, 16], ids=["full", "mini"])
-def test_rowspace_path_on_sparse_data_gives_the_dense_weights(monkeypatch, solver, batch_size):
+@pytest.mark.parametrize("cls", [NeuralNetworkClassifier, LogisticRegression],
+                         ids=["network", "logistic"])
+def test_rowspace_path_on_sparse_data_gives_the_dense_weights(monkeypatch, solver, batch_size,
+                                                               cls):
     X, y = _sparse_problem(m=60, n=400, density=0.05)
     picked = _record_first_layer(monkeypatch)
-    kwargs = dict(hidden_layer_sizes=(5,), solver=solver, batch_size=batch_size,
-                  learning_rate=0.1, max_iter=8, random_state=2, alpha=0.2)
-    a = NeuralNetworkClassifier(**kwargs, algorithm="rowspace").fit(X, y)
-    b = NeuralNetworkClassifier(**kwargs, algorithm="plain").fit(X.toarray(), y)
+    kwargs = dict(solver=solver, batch_size=batch_size, learning_rate=0.1, max_iter=8,
+                  random_state=2, alpha=0.2)
+    if cls is NeuralNetworkClassifier:
+        kwargs["hidden_layer_sizes"] = (5,)
+    a = cls(**kwargs, algorithm="rowspace").fit(X, y)
+    b = cls(**kwargs, algorithm="plain").fit(X.toarray(), y)
     assert picked == ["RowSpaceFirstLayer", "DenseFirstLayer"]
     _assert_same_weights(a, b)
     if solver == "momentum":  # the velocity comes back from coefficient form
