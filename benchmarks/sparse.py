@@ -35,7 +35,7 @@ def random_csr(m: int, n: int, density: float, seed: int = 0) -> sp.csr_matrix:
     """A text-like (m, n) CSR matrix: about ``density * n`` non-zeros per row, the
     features drawn from a Zipf-like law (a few frequent, many rare), values in (0, 1]."""
     rng = np.random.default_rng(seed)
-    k = int(round(density * m * n))
+    k = round(density * m * n)
     rows = np.sort(rng.integers(0, m, size=k))
     cols = np.minimum((rng.pareto(1.0, size=k) * n / 50).astype(np.int64), n - 1)
     cols = rng.permutation(n)[cols]  # frequent features spread over the columns

@@ -6,14 +6,14 @@ import scipy.sparse as sp
 
 from nnscratch import LogisticRegression, NeuralNetworkClassifier
 
-TOL = dict(rtol=1e-10, atol=1e-12)
+TOL = {"rtol": 1e-10, "atol": 1e-12}
 
 
 def random_csr(m, n, density, seed=0, dtype=np.float64):
     """A random (m, n) CSR matrix with about ``density * m * n`` non-zeros in [-2, 2)
     (``scipy.sparse.random`` draws without replacement over m·n cells: seconds)."""
     rng = np.random.default_rng(seed)
-    k = int(round(density * m * n))
+    k = round(density * m * n)
     rows = np.sort(rng.integers(0, m, size=k))
     cols = rng.integers(0, n, size=k)
     values = rng.uniform(-2.0, 2.0, size=k).astype(dtype)
@@ -79,8 +79,8 @@ def _pair(cls, X, y, fit_kwargs=None, **kwargs):
                          ids=["network", "logistic"])
 def test_every_solver_gives_the_dense_weights(binary, solver, batch_size, cls):
     X, y = binary
-    kwargs = dict(solver=solver, batch_size=batch_size, learning_rate=0.05, max_iter=6,
-                  random_state=1, algorithm="plain", alpha=0.3)
+    kwargs = {"solver": solver, "batch_size": batch_size, "learning_rate": 0.05, "max_iter": 6,
+                  "random_state": 1, "algorithm": "plain", "alpha": 0.3}
     if cls is NeuralNetworkClassifier:
         kwargs["hidden_layer_sizes"] = (7, 4)
     a, b = _pair(cls, X, y, **kwargs)
@@ -112,8 +112,8 @@ def test_rowspace_path_on_sparse_data_gives_the_dense_weights(monkeypatch, solve
                                                                cls):
     X, y = _sparse_problem(m=60, n=400, density=0.05)
     picked = _record_first_layer(monkeypatch)
-    kwargs = dict(solver=solver, batch_size=batch_size, learning_rate=0.1, max_iter=8,
-                  random_state=2, alpha=0.2)
+    kwargs = {"solver": solver, "batch_size": batch_size, "learning_rate": 0.1, "max_iter": 8,
+                  "random_state": 2, "alpha": 0.2}
     if cls is NeuralNetworkClassifier:
         kwargs["hidden_layer_sizes"] = (5,)
     a = cls(**kwargs, algorithm="rowspace").fit(X, y)
@@ -173,7 +173,7 @@ def test_other_sparse_formats_are_trained_as_csr(binary, fmt):
     X, y = binary
     other = (sp.csr_array(X) if fmt == "csr_array" else
              sp.csc_array(X) if fmt == "csc_array" else X.asformat(fmt))
-    kwargs = dict(hidden_layer_sizes=(4,), max_iter=4, random_state=0, learning_rate=0.3)
+    kwargs = {"hidden_layer_sizes": (4,), "max_iter": 4, "random_state": 0, "learning_rate": 0.3}
     a = NeuralNetworkClassifier(**kwargs).fit(other, y)
     b = NeuralNetworkClassifier(**kwargs).fit(X, y)
     _assert_same_weights(a, b)
@@ -193,9 +193,9 @@ def test_multiclass_dropout_weights_and_validation_set(monkeypatch):
     Xv, yv = _sparse_problem(m=40, n=250, n_classes=3, seed=4)
     yv = np.where(np.isin(yv, y), yv, y[0])
     w = np.random.default_rng(0).uniform(0.5, 2.0, len(y))
-    kwargs = dict(hidden_layer_sizes=(6, 5), dropout=0.2, class_weight={0: 2.0},
-                  batch_size=50, learning_rate=0.1, max_iter=5, random_state=3,
-                  algorithm="plain", solver="adam", alpha=0.1)
+    kwargs = {"hidden_layer_sizes": (6, 5), "dropout": 0.2, "class_weight": {0: 2.0},
+                  "batch_size": 50, "learning_rate": 0.1, "max_iter": 5, "random_state": 3,
+                  "algorithm": "plain", "solver": "adam", "alpha": 0.1}
     a, b = _pair(NeuralNetworkClassifier, X, y,
                  fit_kwargs={"sample_weight": w, "X_val": Xv, "y_val": yv}, **kwargs)
     _assert_same_weights(a, b)
@@ -211,8 +211,8 @@ def test_multiclass_dropout_weights_and_validation_set(monkeypatch):
 @pytest.mark.parametrize("algorithm", ["plain", "auto"])
 def test_early_stopping_splits_sparse_data(algorithm):
     X, y = _sparse_problem(m=200, n=300, seed=5)
-    kwargs = dict(hidden_layer_sizes=(5,), early_stopping=True, n_iter_no_change=3,
-                  learning_rate=0.2, max_iter=12, random_state=4, algorithm=algorithm)
+    kwargs = {"hidden_layer_sizes": (5,), "early_stopping": True, "n_iter_no_change": 3,
+                  "learning_rate": 0.2, "max_iter": 12, "random_state": 4, "algorithm": algorithm}
     for batch_size in (None, 40):
         a, b = _pair(NeuralNetworkClassifier, X, y, batch_size=batch_size, **kwargs)
         _assert_same_weights(a, b)
@@ -221,8 +221,8 @@ def test_early_stopping_splits_sparse_data(algorithm):
 
 def test_warm_start_and_partial_fit_on_sparse_data(binary):
     X, y = binary
-    kwargs = dict(hidden_layer_sizes=(5,), learning_rate=0.2, max_iter=3, random_state=0,
-                  solver="momentum", warm_start=True)
+    kwargs = {"hidden_layer_sizes": (5,), "learning_rate": 0.2, "max_iter": 3, "random_state": 0,
+                  "solver": "momentum", "warm_start": True}
     a, b = _pair(NeuralNetworkClassifier, X, y, **kwargs)
     a.fit(X, y)
     b.fit(X.toarray(), y)
@@ -320,8 +320,8 @@ def test_rowspace_path_with_validation_data(monkeypatch, val):
     X, y = _sparse_problem(m=80, n=400, density=0.05, seed=6)
     Xv, yv = _sparse_problem(m=30, n=400, density=0.05, seed=7)
     picked = _record_first_layer(monkeypatch)
-    kwargs = dict(hidden_layer_sizes=(4,), learning_rate=0.2, max_iter=8, random_state=5,
-                  solver="momentum", early_stopping=True, n_iter_no_change=20)
+    kwargs = {"hidden_layer_sizes": (4,), "learning_rate": 0.2, "max_iter": 8, "random_state": 5,
+                  "solver": "momentum", "early_stopping": True, "n_iter_no_change": 20}
     fit = {} if val == "split" else {"X_val": Xv if val == "sparse" else Xv.toarray(),
                                      "y_val": yv}
     a = NeuralNetworkClassifier(**kwargs, algorithm="rowspace").fit(X, y, **fit)
@@ -365,8 +365,8 @@ def test_gradient_descent_updates_only_the_batch_features_exactly(monkeypatch, c
     from nnscratch.optimizers import GradientDescent
 
     X, y = _sparse_problem(m=100, n=30000, density=0.0001, seed=8)  # 3 non-zeros a row
-    kwargs = dict(batch_size=10, learning_rate=0.3, max_iter=4, random_state=9,
-                  algorithm="plain", learning_rate_schedule="inverse_time", decay_rate=0.5)
+    kwargs = {"batch_size": 10, "learning_rate": 0.3, "max_iter": 4, "random_state": 9,
+                  "algorithm": "plain", "learning_rate_schedule": "inverse_time", "decay_rate": 0.5}
     if cls is NeuralNetworkClassifier:
         kwargs["hidden_layer_sizes"] = (5,)
     dense_steps = []
@@ -400,8 +400,8 @@ def test_duplicates_unsorted_indices_and_row_major_weights():
     assert not X.has_canonical_format
     y = np.arange(m) % 2
     for batch_size in (None, 8):
-        kwargs = dict(hidden_layer_sizes=(3,), max_iter=3, random_state=0, warm_start=True,
-                      batch_size=batch_size, algorithm="plain")
+        kwargs = {"hidden_layer_sizes": (3,), "max_iter": 3, "random_state": 0, "warm_start": True,
+                      "batch_size": batch_size, "algorithm": "plain"}
         a, b = _pair(NeuralNetworkClassifier, X, y, **kwargs)
         _assert_same_weights(a, b)
         for est in (a, b):

@@ -19,9 +19,10 @@ so an epoch costs ``4 n_1 nnz`` for the products, plus the update of ``W1`` itse
 L2, as for dense data (the weights are dense); plain gradient descent without L2,
 when the batch is very sparse (:data:`COMPACT_STEP_RATIO`), updates only the columns
 of ``W1`` whose features occur in the batch (the others' gradient is 0), ``n_1
-nnz(X_B)`` per step. No array of shape ``(n_x, m)`` is ever made. ``W1`` is kept in Fortran order, so that ``W1ᵀ`` (the
-right operand of the forward product) and the gradient ``(X_B @ dZ1ᵀ)ᵀ`` are
-contiguous: scipy's kernels then read and write them without a copy.
+nnz(X_B)`` per step. No array of shape ``(n_x, m)`` is ever made. ``W1`` is kept in
+Fortran order, so that ``W1ᵀ`` (the right operand of the forward product) and the
+gradient ``(X_B @ dZ1ᵀ)ᵀ`` are contiguous: scipy's kernels then read and write them
+without a copy.
 
 :func:`dot` is the one product helper: ``A @ B`` as a dense array when either side
 is sparse (the row-space form's Gram matrix and its products use it too).
@@ -108,7 +109,7 @@ class SparseFirstLayer:
     def __init__(self, W1: np.ndarray, X, rows, optimizer) -> None:
         self.W1 = W1
         self.W = W1 if W1.flags.f_contiguous else np.asfortranarray(W1)
-        self.examples = sp.csr_matrix(X.T) if not X.T.format == "csr" else X.T  # (m_X, n_x)
+        self.examples = X.T if X.T.format == "csr" else sp.csr_matrix(X.T)  # (m_X, n_x)
         self.rows = rows
         self.optimizer = optimizer
         self._X_B = None  # the last forward's batch, (m_B, n_x) CSR

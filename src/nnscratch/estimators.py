@@ -37,9 +37,9 @@ from sklearn.utils.validation import (
 )
 
 from ._engine import FLOAT_DTYPES, arrange_weights, forward_logits
-from ._sparse import left_product
 from ._params import PARAMETERS, check
 from ._sklearn_callbacks import CallbackSupportMixin, EpochTasks, has_callbacks, with_callbacks
+from ._sparse import left_product
 from .activations import softmax
 from .callbacks import Callback, CallbackList, EarlyStopping, History, ProgressBar
 from .exceptions import InvalidParameterError
