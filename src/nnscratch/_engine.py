@@ -614,10 +614,10 @@ def first_layer(
     nnz = gram_nnz = None
     if sparse:
         X = X if X.format == "csc" else X.tocsc()  # one column (example) per indptr entry
-        if rows is not None and (batch_size is None or batch_size >= m or algorithm != "plain"):
-            X, rows = X[:, rows], None  # the examples' columns, gathered once
-        nnz = int(X.nnz)  # (with rows left, "plain": not read)
+        nnz = int(X.nnz if rows is None else np.diff(X.indptr)[rows].sum())
         if algorithm == "auto":  # the multiply-adds of G = XᵀX: Σ_j nnz(feature j)²
+            # (counted over every column of X: with early stopping's held-out columns,
+            # a slight overestimate, enough for the choice)
             counts = np.bincount(X.indices, minlength=X.shape[0]).astype(np.float64)
             gram_nnz = float(np.dot(counts, counts))
     rowspace = _rowspace.use_rowspace(
