@@ -35,7 +35,7 @@ import numpy as np
 from numpy.typing import DTypeLike
 from scipy.special import expit
 
-from . import _rowspace
+from . import _rowspace, _sparse
 from .activations import ACTIVATIONS, Activation
 from .losses import OUTPUTS
 from .network import ActivationCache, Cache, LinearCache, hidden_activations, n_layers
@@ -139,17 +139,21 @@ def make_workspace(
 
 
 def arrange_weights(
-    params: dict[str, np.ndarray], batch_size: int | None, m: int
+    params: dict[str, np.ndarray], batch_size: int | None, m: int, sparse: bool = False
 ) -> dict[str, np.ndarray]:
     """The initial weights in the memory order the training loop is fastest with.
 
     Mini-batches are gathered example-major (Fortran order); with column-major
     weights the products ``W A`` and ``dZ A_prevᵀ`` on them are ~6% faster
     (benchmarks/README.md). With a full batch ``X`` (n_x, m) the products favour
-    row-major weights: the initializers' order, returned unchanged.
+    row-major weights: the initializers' order, returned unchanged. On sparse data
+    (``sparse=True``) ``W1`` is column-major whatever the batches: scipy's products
+    read ``W1ᵀ`` and write ``dW1ᵀ`` contiguously then (:mod:`nnscratch._sparse`).
     """
     if batch_size is not None and batch_size < m:
         return {name: np.asfortranarray(value) for name, value in params.items()}
+    if sparse:
+        return {**params, "W1": np.asfortranarray(params["W1"])}
     return params
 
 
@@ -426,7 +430,9 @@ def forward_logits(
 
     Parameters
     ----------
-    X : ndarray of shape (n_x, m)
+    X : ndarray or sparse matrix of shape (n_x, m)
+        A sparse ``X`` (the CSC transpose of CSR rows) is multiplied as sparse
+        (:func:`nnscratch._sparse.left_product`), never made dense.
     params : dict
     activations : str or sequence of Activation
     chunk_size : int, default=4096
@@ -455,6 +461,8 @@ def forward_logits(
         for l in range(1, L + 1):
             if l == 1 and W1X is not None:
                 Z = A.copy()  # Z1 = W1 X + b1, without changing W1X
+            elif l == 1 and _sparse.issparse(A):
+                Z = _sparse.left_product(params["W1"], A)  # sparse rows times W1ᵀ
             else:
                 W = params[f"W{l}"]
                 Z = workspace(f"Z{l}", (W.shape[0], min(chunk_size, m)), ZL.dtype)
@@ -576,7 +584,11 @@ def first_layer(
     params : dict
         ``params["W1"]`` is the first layer's weights (updated in place, or written at
         :meth:`FirstLayer.finish`).
-    X : ndarray of shape (n_x, m_X)
+    X : ndarray or sparse matrix of shape (n_x, m_X)
+        Sparse data (the CSC transpose of the estimators' CSR rows) is trained by
+        :class:`nnscratch._sparse.SparseFirstLayer`, or in the row-space form where
+        that is expected to be faster (:func:`nnscratch._rowspace.rowspace_is_faster`
+        given the non-zeros); never made dense.
     rows : ndarray of int or None
         The columns of ``X`` that are the training examples (None: all of them).
     optimizer : nnscratch.optimizers.Optimizer
@@ -595,12 +607,24 @@ def first_layer(
     """
     m = X.shape[1] if rows is None else len(rows)
     W1 = params["W1"]
+    sparse = _sparse.issparse(X)
+    nnz = gram_nnz = None
+    if sparse:
+        X = X if X.format == "csc" else X.tocsc()  # one column (example) per indptr entry
+        if rows is not None and (batch_size is None or batch_size >= m or algorithm != "plain"):
+            X, rows = X[:, rows], None  # the examples' columns, gathered once
+        nnz = int(X.nnz)  # (with rows left, "plain": not read)
+        if algorithm == "auto":  # the multiply-adds of G = XᵀX: Σ_j nnz(feature j)²
+            counts = np.bincount(X.indices, minlength=X.shape[0]).astype(np.float64)
+            gram_nnz = float(np.dot(counts, counts))
     rowspace = _rowspace.use_rowspace(
         algorithm, X.shape[0], m, W1.shape[0], optimizer, n_iter=n_iter,
-        batch_size=batch_size, fixed_weights=fixed_weights,
+        batch_size=batch_size, fixed_weights=fixed_weights, nnz=nnz, gram_nnz=gram_nnz,
     )
     if rows is not None and (rowspace or batch_size is None or batch_size >= m):
         X, rows = X[:, rows], None  # every step reads all of them: gather them once
     if rowspace:
         return _rowspace.RowSpaceFirstLayer(W1, X, optimizer)
+    if sparse:
+        return _sparse.SparseFirstLayer(W1, X, rows, optimizer)
     return DenseFirstLayer(W1, X, rows, optimizer, workspace)

@@ -50,6 +50,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _sparse
+
 __all__ = [
     "MAX_SAMPLES",
     "ROWSPACE_SOLVERS",
@@ -70,6 +72,10 @@ ROWSPACE_SOLVERS = frozenset({"gd", "sgd", "momentum"})
 # operation (memory-bound; roughly GEMM flop rate / element-wise rate on 2 cores).
 _ELEMENTWISE_FLOPS = 16.0
 
+# Cost, in GEMM flops, of one multiply-add of a sparse product (scipy's CSR/CSC
+# kernels: one thread, indirect reads); measured in docs/sparse.md.
+_SPARSE_FLOPS = 8.0
+
 
 def rowspace_is_faster(
     n_x: int,
@@ -78,6 +84,8 @@ def rowspace_is_faster(
     n_iter: int,
     batch_size: int | None = None,
     solver: str = "gd",
+    nnz: int | None = None,
+    gram_nnz: float | None = None,
 ) -> bool:
     """Whether training the first layer in row-space form is expected to be faster.
 
@@ -97,14 +105,21 @@ def rowspace_is_faster(
     solver : str
         Update rule. Only rules linear in the gradient (:data:`ROWSPACE_SOLVERS`) stay
         in the row space; anything else (``"adam"``, ``"rmsprop"``, ...) returns False.
+    nnz : int or None
+        For sparse data, its number of non-zeros (None: dense data).
+    gram_nnz : float or None
+        For sparse data, the multiply-adds of the sparse product ``Xᵀ X``
+        (``Σ_j c_j²``, ``c_j`` the examples in which feature ``j`` is non-zero);
+        None: ``nnz² / n_x``, its value for features spread evenly.
 
     Returns
     -------
     bool
         True when the row-space form is exact for this solver, fits in memory
-        (``m <= MAX_SAMPLES``, and ``2 m <= n_x`` so that ``G`` takes at most half the
-        memory of the training data) and its estimated cost, one-off set-up included,
-        is below 80 % of the plain path's.
+        (``m <= MAX_SAMPLES``; for dense data ``2 m <= n_x``, so that ``G`` takes at
+        most half the memory of the training data; for sparse data ``m² <= nnz + n_1
+        n_x``, no more values than the data and the weights together) and its
+        estimated cost, one-off set-up included, is below 80 % of the plain path's.
 
     Notes
     -----
@@ -117,6 +132,16 @@ def rowspace_is_faster(
       (``P0`` and the final recovery of ``W1``) ``+ n_iter * (2 n_1 m^2 + k * e n_1 m
       + [k > 1] * e m^2)`` (the product ``C @ G``, the update of ``C``, and the
       gather of ``G``'s rows for shuffled mini-batches).
+
+    On sparse data a product with ``X`` costs ``_SPARSE_FLOPS`` per non-zero and unit
+    instead of ``n_x m`` GEMM flops (measured: ``docs/sparse.md``):
+
+    - plain: ``n_iter * (4 s n_1 nnz + k * e n_1 n_x)``;
+    - row space: ``s gram_nnz + e m^2`` (``G``, made dense) ``+ 4 s n_1 nnz + n_iter *
+      (2 n_1 m^2 + k * e n_1 m + [k > 1] * e m^2)``.
+
+    The dense update of ``W1`` (``n_1 n_x`` per step) is what the row-space form saves
+    on sparse data: it pays with many features, few examples and many steps.
 
     Examples
     --------
@@ -131,13 +156,23 @@ def rowspace_is_faster(
         return False
     if m < 1 or n_x < 1 or n_1 < 1 or n_iter < 1:
         return False
-    if m > MAX_SAMPLES or 2 * m > n_x:
-        return False  # G (m x m) must fit, and stay within half the size of X (m x n_x)
+    if m > MAX_SAMPLES:
+        return False  # G (m x m) must fit
+    if nnz is None and 2 * m > n_x:
+        return False  # G must stay within half the size of X (m x n_x)
+    if nnz is not None and float(m) * m > nnz + float(n_1) * n_x:
+        return False  # G no larger than the data and the weights
     steps = 1 if batch_size is None or batch_size >= m else -(-m // batch_size)
     e = _ELEMENTWISE_FLOPS
-    plain = n_iter * (4.0 * n_1 * n_x * m + steps * e * n_1 * n_x)
-    setup = float(m) * m * n_x + 4.0 * n_1 * n_x * m
     per_pass = 2.0 * n_1 * m * m + steps * e * n_1 * m + (e * m * m if steps > 1 else 0.0)
+    if nnz is None:
+        plain = n_iter * (4.0 * n_1 * n_x * m + steps * e * n_1 * n_x)
+        setup = float(m) * m * n_x + 4.0 * n_1 * n_x * m
+    else:
+        s = _SPARSE_FLOPS
+        gram = float(nnz) * nnz / n_x if gram_nnz is None else float(gram_nnz)
+        plain = n_iter * (4.0 * s * n_1 * nnz + steps * e * n_1 * n_x)
+        setup = s * gram + e * m * m + 4.0 * s * n_1 * nnz
     return setup + n_iter * per_pass < 0.8 * plain
 
 
@@ -152,9 +187,11 @@ class RowSpaceLinear:
     ----------
     W1_0 : ndarray of shape (n_1, n_x)
         Initial weights of the first layer (copied).
-    X : ndarray of shape (n_x, m)
+    X : ndarray or sparse matrix of shape (n_x, m)
         Training inputs, one column per example (the seeds' layout). A transposed view
-        of a row-major ``(m, n_x)`` array is fine and is not copied.
+        of a row-major ``(m, n_x)`` array is fine and is not copied. A sparse ``X``
+        (the CSC transpose of CSR rows) is never made dense: ``G``, ``P0`` and the
+        recovery of ``W1`` are sparse products.
     dtype : numpy dtype or None
         float32 or float64; defaults to ``X.dtype`` (float64 if ``X`` is not floating).
 
@@ -189,7 +226,9 @@ class RowSpaceLinear:
     """
 
     def __init__(self, W1_0: np.ndarray, X: np.ndarray, dtype=None) -> None:
-        X = np.asarray(X)
+        sparse = _sparse.issparse(X)
+        if not sparse:
+            X = np.asarray(X)
         if X.ndim != 2:
             raise ValueError(f"X must be 2-D (n_x, m), got shape {X.shape}")
         if dtype is None:
@@ -210,8 +249,9 @@ class RowSpaceLinear:
         self.W1_0 = W1_0
         # X.T @ X with the same buffer on both sides: NumPy calls the symmetric rank-k
         # BLAS routine (syrk), half the flops of a general product.
-        self.G = X.T @ X
-        self.P0 = W1_0 @ X
+        # Sparse X: G is a sparse product, made dense (it is (m, m), not (n_x, m)).
+        self.G = _sparse.dot(X.T, X) if sparse else X.T @ X
+        self.P0 = _sparse.dot(W1_0, X)
         self.w0_sq = float(np.vdot(W1_0, W1_0))
         self.s = 1.0
         self.C = np.zeros((n_1, m), dtype=dtype)
@@ -292,9 +332,10 @@ class RowSpaceLinear:
         callable
             ``W1X()``, a new ndarray of shape (n_1, m_other) at each call.
         """
-        X_other = np.asarray(X_other, dtype=self.dtype)
-        P0 = self.W1_0 @ X_other
-        G = self.X.T @ X_other
+        X_other = (X_other.astype(self.dtype, copy=False) if _sparse.issparse(X_other)
+                   else np.asarray(X_other, dtype=self.dtype))
+        P0 = _sparse.dot(self.W1_0, X_other)
+        G = _sparse.dot(self.X.T, X_other)
 
         def W1X() -> np.ndarray:
             out = self.C @ G
@@ -406,7 +447,7 @@ class RowSpaceLinear:
         W1 : ndarray of shape (n_1, n_x)
             A new array (costs ``2 * n_1 * m * n_x`` flops).
         """
-        W1 = self.C @ self.X.T
+        W1 = _sparse.dot(self.C, self.X.T)
         if self.s == 1.0:
             W1 += self.W1_0
         else:
@@ -423,7 +464,7 @@ class RowSpaceLinear:
         """
         if self._v_C is None:
             return np.zeros_like(self.W1_0)
-        v = self._v_C @ self.X.T
+        v = _sparse.dot(self._v_C, self.X.T)
         v += self._v_s * self.W1_0
         return v
 
@@ -462,6 +503,8 @@ def use_rowspace(
     n_iter: int,
     batch_size: int | None,
     fixed_weights: bool,
+    nnz: int | None = None,
+    gram_nnz: float | None = None,
 ) -> bool:
     """Whether to train the first layer in its exact row-space form.
 
@@ -483,6 +526,9 @@ def use_rowspace(
     batch_size : int or None
     fixed_weights : bool
         False when user callbacks may change the weights while training.
+    nnz, gram_nnz : int or float or None
+        Sparse training data's non-zeros and the multiply-adds of its Gram matrix
+        (:func:`rowspace_is_faster`); None for dense data.
 
     Raises
     ------
@@ -504,7 +550,8 @@ def use_rowspace(
         if reasons:
             raise ValueError(f"algorithm='rowspace' cannot be used here: {'; '.join(reasons)}.")
         return True
-    return not reasons and rowspace_is_faster(n_x, m, n_1, n_iter, batch_size)
+    return not reasons and rowspace_is_faster(n_x, m, n_1, n_iter, batch_size, nnz=nnz,
+                                                  gram_nnz=gram_nnz)
 
 
 class RowSpaceFirstLayer:

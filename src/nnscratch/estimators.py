@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.base import (
     BaseEstimator,
@@ -36,6 +37,7 @@ from sklearn.utils.validation import (
 )
 
 from ._engine import FLOAT_DTYPES, arrange_weights, forward_logits
+from ._sparse import left_product
 from ._params import PARAMETERS, check
 from ._sklearn_callbacks import CallbackSupportMixin, EpochTasks, has_callbacks, with_callbacks
 from .activations import softmax
@@ -122,6 +124,11 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     def __sklearn_is_fitted__(self) -> bool:
         """Fitted once it has weights (a ``fit`` refused half-way leaves none)."""
         return hasattr(self, "params_")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True  # scipy.sparse X: sparse products (docs/sparse.md)
+        return tags
 
     def set_callbacks(self, *callbacks):
         """Set scikit-learn callbacks (``sklearn.callback``), such as ``ProgressBar``
@@ -270,7 +277,8 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 "X_val and y_val go together: pass both (a validation set and its labels) "
                 "or neither."
             )
-        X, y = validate_data(self, X, y, dtype=list(FLOAT_DTYPES), reset=not continue_)
+        X, y = validate_data(self, X, y, dtype=list(FLOAT_DTYPES), reset=not continue_,
+                             accept_sparse="csr")  # any sparse format: CSR, not dense
         if continue_:
             X = X.astype(self.params_["W1"].dtype, copy=False)
         y_index = self._encode_labels(y, self.classes_ if continue_ or classes is not None
@@ -301,7 +309,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             rng = check_random_state(self.random_state)
             layer_dims = [X.shape[1], *self._hidden_sizes(), 1 if K == 2 else K]
             params = initialize_parameters(layer_dims, self._init_names(), rng, X.dtype)
-            params = arrange_weights(params, self.batch_size, X.shape[0])
+            params = arrange_weights(params, self.batch_size, X.shape[0], sp.issparse(X))
             optimizer = self._make_optimizer()
             self.n_iter_ = 0
             self.loss_curve_, self.costs_ = [], []
@@ -375,7 +383,8 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         ValueError
             One line naming what does not fit the training data.
         """
-        X_val = check_array(X_val, dtype=list(FLOAT_DTYPES), input_name="X_val")
+        X_val = check_array(X_val, dtype=list(FLOAT_DTYPES), input_name="X_val",
+                            accept_sparse="csr")
         if X_val.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"X_val has {X_val.shape[1]} features but X has {self.n_features_in_}: "
@@ -578,7 +587,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
     def _logits(self, X) -> np.ndarray:
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=list(FLOAT_DTYPES))
+        X = validate_data(self, X, reset=False, dtype=list(FLOAT_DTYPES), accept_sparse="csr")
         return forward_logits(X.T, self.params_, self._activations(self.params_))
 
     def hidden_layer_activations(self, X, layer: int | None = -1):
@@ -621,12 +630,15 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                     "None for all."
                 )
         last = n_hidden if layer is None else (layer if layer > 0 else n_hidden + 1 + layer)
-        X = validate_data(self, X, reset=False, dtype=list(FLOAT_DTYPES))
+        X = validate_data(self, X, reset=False, dtype=list(FLOAT_DTYPES), accept_sparse="csr")
         acts = self._activations(self.params_)
         A, outputs = X.T, []
         for l in range(1, last + 1):
-            A, _ = linear_activation_forward(A, self.params_[f"W{l}"], self.params_[f"b{l}"],
-                                             acts[l - 1])
+            W, b = self.params_[f"W{l}"], self.params_[f"b{l}"]
+            if sp.issparse(A):  # the first layer on sparse rows: a sparse product
+                A = acts[0].forward(left_product(W, A) + b)
+            else:
+                A, _ = linear_activation_forward(A, W, b, acts[l - 1])
             outputs.append(A.T)
         return outputs if layer is None else outputs[-1]
 
@@ -1167,6 +1179,11 @@ class HiddenLayerTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
         self.estimator = estimator
         self.layer = layer
         self.prefit = prefit
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True  # as the networks it wraps
+        return tags
 
     def fit(self, X, y=None, **fit_params):
         """Train the network on ``(X, y)`` (unless ``prefit``).
