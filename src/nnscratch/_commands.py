@@ -28,12 +28,16 @@ import numpy as np
 from .datasets import (
     BUILTIN_DATASETS,
     IMAGE_EXTENSIONS,
+    SVMLIGHT_EXTENSIONS,
+    TEXT_EXTENSIONS,
     Dataset,
+    folder_kind,
     load_dataset,
     load_train_test,
     prediction_inputs,
     read_csv_features,
     read_image,
+    read_svmlight_features,
     train_test_split,
 )
 from .exceptions import DatasetError, NonFiniteWeightsError
@@ -272,7 +276,7 @@ def _train_result(est, train_set: Dataset, test_set: Dataset | None, seconds: fl
 def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = None,
           params: dict[str, Any] | None = None, image_size: int = 64,
           label_column: str | None = None, test_data: str | None = None,
-          flags: dict[str, str] | None = None) -> dict:
+          flags: dict[str, str] | None = None, text: dict[str, Any] | None = None) -> dict:
     """``nnscratch train``: fit on ``data``, save the model to ``output``.
 
     Parameters
@@ -289,6 +293,9 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
         As for :func:`nnscratch.datasets.load_train_test`.
     flags : dict, optional
         The command-line option of each parameter, for the messages.
+    text : dict, optional
+        Text data only: the vectorizer's settings by name (``vectorizer``,
+        ``ngram_range``, ``max_features``, ``min_df``; None values: the defaults).
 
     Returns
     -------
@@ -302,8 +309,9 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
                          f"'{output_path.name}.npz'")
     check_output_path(output_path)
     est = build_estimator(hidden, params or {}, flags)
+    text = text_settings(data, text, flags)
     train_set, test_set = load_train_test(
-        data, test_data, image_size=image_size, label_column=label_column
+        data, test_data, image_size=image_size, label_column=label_column, text=text
     )
     _check_classes(train_set, data)
     say(f"training {_describe(est)} on {train_set.n_samples} samples, "
@@ -327,6 +335,28 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
     result["model"] = str(output_path)
     say(f"saved the model to {output_path}")
     return result
+
+
+def text_settings(data: str, text: dict[str, Any] | None,
+                  flags: dict[str, str] | None = None) -> dict[str, Any] | None:
+    """The vectorizer settings given (None values dropped), refused for data that is
+    not a folder of text files.
+
+    Raises
+    ------
+    InputError
+        A vectorizer setting given for other data.
+    """
+    given = {k: v for k, v in (text or {}).items() if v is not None}
+    if not given:
+        return None
+    path = Path(data)
+    if not (path.is_dir() and folder_kind(path) == "text"):
+        flag = (flags or {}).get(next(iter(given)), next(iter(given)))
+        raise InputError(
+            f"{flag} applies to text data (a folder with one sub-folder of .txt files per "
+            f"class); '{data}' is not one: drop {flag}")
+    return given
 
 
 def format_training(result: dict) -> str:
@@ -469,15 +499,7 @@ def predict(model: str, inputs: Sequence[str]) -> tuple[list[dict], int]:
     failed = 0
     for item in prediction_inputs(inputs, prep.kind):
         try:
-            if prep.kind == "image":
-                if Path(item).suffix.lower() == ".csv":
-                    raise DatasetError(f"{item}: is a table, but the model takes pictures")
-                raw = read_image(item, prep.size)[None]
-                row_names = [item]
-            else:
-                if Path(item).suffix.lower() in IMAGE_EXTENSIONS:
-                    raise DatasetError(f"{item}: is a picture, but the model takes CSV rows")
-                raw, row_names = read_csv_features(item, prep)
+            raw, row_names = _prediction_rows(item, prep)
         except DatasetError as exc:
             failed += 1
             say(f"{PROG}: error: {exc}")
@@ -487,7 +509,7 @@ def predict(model: str, inputs: Sequence[str]) -> tuple[list[dict], int]:
             results.append({"input": row_name})
             pending.append((len(results) - 1, raw[k]))
     if pending:
-        X = prep.transform(np.stack([r for _, r in pending]))
+        X = _prediction_matrix(prep, [r for _, r in pending])
         proba = est.predict_proba(X)
         codes = _codes_of(est, est.predict(X))
         for (i, _), code, p in zip(pending, codes, proba):
@@ -497,6 +519,45 @@ def predict(model: str, inputs: Sequence[str]) -> tuple[list[dict], int]:
                 "probabilities": {n: float(v) for n, v in zip(names, p)},
             })
     return results, failed
+
+
+#: What each kind of model takes, in words, and the file endings it refuses at once.
+_TAKES = {"image": ("pictures", (".csv", *TEXT_EXTENSIONS, *SVMLIGHT_EXTENSIONS)),
+          "tabular": ("CSV rows", (*IMAGE_EXTENSIONS, *TEXT_EXTENSIONS, *SVMLIGHT_EXTENSIONS)),
+          "text": ("text files", (*IMAGE_EXTENSIONS, ".csv", *SVMLIGHT_EXTENSIONS)),
+          "svmlight": ("svmlight rows", (*IMAGE_EXTENSIONS, ".csv", *TEXT_EXTENSIONS))}
+_WHAT_SUFFIX = {**{e: "a picture" for e in IMAGE_EXTENSIONS}, ".csv": "a table",
+                **{e: "a text file" for e in TEXT_EXTENSIONS},
+                **{e: "an svmlight file" for e in SVMLIGHT_EXTENSIONS}}
+
+
+def _prediction_rows(item: str, prep) -> tuple[Any, list[str]]:
+    """The raw rows of one input of ``predict`` and their names (DatasetError if bad)."""
+    from .text import read_text
+
+    takes, refused = _TAKES[prep.kind]
+    suffix = Path(item).suffix.lower()
+    if suffix in refused:
+        raise DatasetError(f"{item}: is {_WHAT_SUFFIX[suffix]}, but the model takes {takes}")
+    if prep.kind == "image":
+        return read_image(item, prep.size)[None], [item]
+    if prep.kind == "text":
+        return [read_text(item)], [item]
+    if prep.kind == "svmlight":
+        X, names = read_svmlight_features(item, prep)
+        return [X[k] for k in range(X.shape[0])], names
+    return read_csv_features(item, prep)
+
+
+def _prediction_matrix(prep, rows: list):
+    """The rows of every input as one feature matrix (sparse for text and svmlight)."""
+    if prep.kind == "text":
+        return prep.transform(rows)
+    if prep.kind == "svmlight":
+        import scipy.sparse as sp
+
+        return prep.transform(sp.vstack(rows, format="csr"))
+    return prep.transform(np.stack(rows))
 
 
 def format_predictions(results: list[dict]) -> str:
@@ -585,6 +646,11 @@ def _check_plot_kind(bundle: SavedModel, kind: str) -> None:
         raise InputError(
             f"a decision boundary needs a model trained on 2-D data; this one takes "
             f"{n_features} features (use --kind costs or mislabeled)")
+    if kind == "mislabeled" and prep is not None and prep.kind in ("text", "svmlight"):
+        raise InputError(
+            f"--kind mislabeled shows pictures; this model was trained on "
+            f"{_TAKES[prep.kind][0]} (use --kind costs, or 'nnscratch evaluate' for its "
+            "mistakes)")
     if kind == "mislabeled" and prep is not None and prep.kind != "image":
         raise InputError(
             "--kind mislabeled shows pictures; this model was trained on a table "
@@ -624,6 +690,13 @@ def _prep_summary(bundle: SavedModel) -> dict:
     if prep.kind == "image":
         return {"kind": "image", "size": prep.size,
                 "steps": f"RGB, resize to {prep.size}x{prep.size}, flatten, divide by 255"}
+    if prep.kind == "text":
+        return {**prep.to_dict(), "steps": prep.vectorizer.describe()}
+    if prep.kind == "svmlight":
+        base = 0 if prep.zero_based else 1
+        return {**prep.to_dict(),
+                "steps": f"svmlight rows of {prep.n_inputs} features (numbered from {base}), "
+                         "sparse, as they are"}
     return {"kind": "tabular", "columns": list(prep.columns),
             "steps": "standardise with the training set's mean and standard deviation"}
 

@@ -315,10 +315,14 @@ class TextVectorizer:
         ngram_range = check_text_setting("ngram_range", ngram_range)
         max_features = check_text_setting("max_features", max_features)
         min_df = check_text_setting("min_df", min_df)
+        texts = list(texts)
+        if min_df > len(texts):
+            raise DatasetError(f"min_df={min_df} is more than the {len(texts)} training texts: "
+                               "no term can be in that many; choose a smaller --min-df")
         sk = _sklearn_vectorizer(vectorizer, ngram_range, max_features=max_features,
                                  min_df=min_df)
         try:
-            sk.fit(list(texts))
+            sk.fit(texts)
         except ValueError as exc:  # "empty vocabulary", "max_df corresponds to < min_df"
             raise DatasetError(
                 f"no terms to learn from ({' '.join(str(exc).split())}); the texts need "
