@@ -853,7 +853,8 @@ def load_csv(
     """
     path = Path(path)
     if preprocessor is not None and preprocessor.kind != "tabular":
-        raise DatasetError(f"{path}: is a table, but the model was trained on pictures")
+        raise DatasetError(f"{path}: is a table, but the model was trained on "
+                           f"{_INPUT_WORDS[preprocessor.kind].replace(' files', '')}")
     header, rows, delimiter = _read_csv_rows(path)
     if not rows:
         raise DatasetError(f"{path}: has a header but no rows")
@@ -900,7 +901,8 @@ def read_csv_features(path: str | os.PathLike, preprocessor: Preprocessor):
     """
     path = Path(path)
     if preprocessor.kind != "tabular":
-        raise DatasetError(f"{path}: is a table, but the model was trained on pictures")
+        raise DatasetError(f"{path}: is a table, but the model was trained on "
+                           f"{_INPUT_WORDS[preprocessor.kind].replace(' files', '')}")
     header, rows, delimiter = _read_csv_rows(path)
     if not rows:
         raise DatasetError(f"{path}: has a header but no rows")
@@ -1170,8 +1172,8 @@ def load_dataset(
         return load_builtin(spec_str, preprocessor=preprocessor)
     suffix = path.suffix.lower()
     if path.is_dir():
-        kind = preprocessor.kind if preprocessor is not None else folder_kind(path)
-        if kind == "text":
+        kind = folder_kind(path)  # text files: "text" (a model of another kind says so)
+        if kind == "text" or (preprocessor is not None and preprocessor.kind == "text"):
             return load_text_folder(path, text=text, preprocessor=preprocessor,
                                     class_names=class_names)
         return load_image_folder(
