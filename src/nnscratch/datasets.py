@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from .exceptions import DatasetError
-from .preprocessing import MAX_SVMLIGHT_FEATURES, Preprocessor, _check_image_size
+from .preprocessing import _KIND_WORDS, MAX_SVMLIGHT_FEATURES, Preprocessor, _check_image_size
 from .text import TEXT_EXTENSIONS, make_spam_corpus, read_texts
 
 __all__ = [
@@ -164,7 +164,7 @@ def _picture_size(path: Path, image_size: Any, preprocessor: Preprocessor | None
     if preprocessor is not None:
         if preprocessor.kind != "image":
             raise DatasetError(f"{path}: holds pictures, but the model was trained on "
-                               f"{_INPUT_WORDS[preprocessor.kind].replace(' files', '')}")
+                               f"{_KIND_WORDS[preprocessor.kind]}")
         image_size = preprocessor.size
     _check_image_size(image_size)
     return image_size
@@ -686,7 +686,7 @@ def load_text_folder(
     path = Path(path)
     if preprocessor is not None and preprocessor.kind != "text":
         raise DatasetError(f"{path}: holds text files, but the model was trained on "
-                           f"{_INPUT_WORDS[preprocessor.kind].replace(' files', '')}")
+                           f"{_KIND_WORDS[preprocessor.kind]}")
     if not path.is_dir():
         raise DatasetError(f"{path}: no such folder")
     subdirs = sorted(p for p in _visible(path) if p.is_dir())
@@ -854,7 +854,7 @@ def load_csv(
     path = Path(path)
     if preprocessor is not None and preprocessor.kind != "tabular":
         raise DatasetError(f"{path}: is a table, but the model was trained on "
-                           f"{_INPUT_WORDS[preprocessor.kind].replace(' files', '')}")
+                           f"{_KIND_WORDS[preprocessor.kind]}")
     header, rows, delimiter = _read_csv_rows(path)
     if not rows:
         raise DatasetError(f"{path}: has a header but no rows")
@@ -902,7 +902,7 @@ def read_csv_features(path: str | os.PathLike, preprocessor: Preprocessor):
     path = Path(path)
     if preprocessor.kind != "tabular":
         raise DatasetError(f"{path}: is a table, but the model was trained on "
-                           f"{_INPUT_WORDS[preprocessor.kind].replace(' files', '')}")
+                           f"{_KIND_WORDS[preprocessor.kind]}")
     header, rows, delimiter = _read_csv_rows(path)
     if not rows:
         raise DatasetError(f"{path}: has a header but no rows")
@@ -997,7 +997,7 @@ def load_svmlight(
     path = Path(path)
     if preprocessor is not None and preprocessor.kind != "svmlight":
         raise DatasetError(f"{path}: is an svmlight file, but the model was trained on "
-                           f"{_INPUT_WORDS[preprocessor.kind].replace(' files', '')}")
+                           f"{_KIND_WORDS[preprocessor.kind]}")
     if preprocessor is None:
         X, y = _read_svmlight(path, None, True)
         zero_based = bool(X.nnz) and int(X.indices.min()) == 0
@@ -1029,7 +1029,7 @@ def read_svmlight_features(path: str | os.PathLike, preprocessor: Preprocessor):
     path = Path(path)
     if preprocessor.kind != "svmlight":
         raise DatasetError(f"{path}: is an svmlight file, but the model was trained on "
-                           f"{_INPUT_WORDS[preprocessor.kind].replace(' files', '')}")
+                           f"{_KIND_WORDS[preprocessor.kind]}")
     X, _ = _read_svmlight(path, preprocessor.n_inputs, preprocessor.zero_based)
     return X, [f"{path}:row {i}" for i in range(1, X.shape[0] + 1)]
 
