@@ -503,7 +503,8 @@ def make_spam_corpus(folder: str | os.PathLike, n_messages: int = 200, *,
     Examples
     --------
     >>> import tempfile
-    >>> make_spam_corpus(tempfile.mkdtemp(), 20, random_state=1)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     make_spam_corpus(folder, 20, random_state=1)
     {'spam': 8, 'ham': 12}
     """
     if isinstance(n_messages, bool) or not isinstance(n_messages, (int, np.integer)) \
