@@ -575,3 +575,26 @@ def test_a_vocabulary_of_another_size_than_the_weights_is_refused(text_model, tm
         save(bundle.estimator, tmp_path / "x.npz",
              preprocessor=Preprocessor(kind="text", vectorizer=short))
     assert not (tmp_path / "x.npz").exists()
+
+
+def test_trace_summary_and_the_cost_plot_work_on_a_text_model(corpus, text_model, tmp_path):
+    shutil.copyfile(text_model, tmp_path / "spam.npz")
+    shutil.copytree(corpus / "test", tmp_path / "test")
+    result = run_cli(["trace", "spam.npz", "test", "--json"], tmp_path)
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)
+    assert run_cli(["plot", "spam.npz", "-o", "c.png"], tmp_path).code == 0
+    summary = run_cli(["summary", "spam.npz"], tmp_path)
+    assert "TF-IDF (rows of unit length)" in summary.stdout
+    assert "1- to 2-word n-grams" in summary.stdout
+
+
+def test_search_takes_the_text_options(corpus, tmp_path):
+    shutil.copytree(corpus / "train", tmp_path / "train")
+    result = run_cli(["search", "train", "--param", "learning_rate=0.5;1", "--iterations",
+                      "20", "--cv", "2", "--n-jobs", "1", "--max-features", "30", "-o",
+                      "best.npz", "--json"], tmp_path)
+    assert result.code == 0, result.stderr
+    assert load_bundle(tmp_path / "best.npz").estimator.n_features_in_ == 30
+    assert_refused(run_cli(["search", "flower", "--param", "learning_rate=0.5;1",
+                            "--min-df", "2"], tmp_path), 2, "--min-df applies to text")

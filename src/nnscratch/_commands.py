@@ -974,7 +974,19 @@ def trace_model(model: str, data: str, label_column: str | None = None,
     est = bundle.estimator
     dataset = _data_for_model(bundle, data, label_column)
     labels = np.asarray(est.classes_)[dataset.y]
-    return trace(est, dataset.X, labels, gradient_check=gradient_check)
+    X = dataset.X
+    if hasattr(X, "toarray"):  # text or svmlight: the trace shows dense arrays, layer by layer
+        if X.shape[0] * X.shape[1] > _MAX_TRACE_VALUES:
+            raise InputError(
+                f"the trace shows every array densely, and these {X.shape[0]} samples of "
+                f"{X.shape[1]} features would take {X.shape[0] * X.shape[1]:,} values (at "
+                f"most {_MAX_TRACE_VALUES:,}); trace a smaller DATA")
+        X = X.toarray()
+    return trace(est, X, labels, gradient_check=gradient_check)
+
+
+#: The most values a traced (dense) input may hold.
+_MAX_TRACE_VALUES = 20_000_000
 
 
 # --------------------------------------------------------------------------- search
@@ -985,7 +997,7 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
            results_path: str | Path | None = None, plot_path: str | Path | None = None,
            hidden: tuple[int, ...] | None = None, params: dict[str, Any] | None = None,
            image_size: int = 64, label_column: str | None = None,
-           flags: dict[str, str] | None = None) -> dict:
+           flags: dict[str, str] | None = None, text: dict[str, Any] | None = None) -> dict:
     """``nnscratch search``: cross-validated grid (or random) search over ``specs``.
 
     Parameters
@@ -1000,8 +1012,9 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
         The best model (refitted on all the data), the results CSV (rewritten as
         candidates finish) and the plot of the score against each parameter; the CSV and
         the plot default to ``output`` with ``.csv`` and ``.png``.
-    hidden, params, flags
-        The fixed settings, as for :func:`train`.
+    hidden, params, flags, text
+        The fixed settings, as for :func:`train` (the vectorizer of text data is fitted
+        once, on all of ``data``).
 
     Returns
     -------
@@ -1044,8 +1057,9 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
         estimator_grid(grid, est)  # a network-only parameter without a network, ...
     except SearchError as exc:
         raise InputError(str(exc)) from None
+    text = text_settings(data, text, flags)
     train_set, _ = load_train_test(data, None, image_size=image_size,
-                                   label_column=label_column)
+                                   label_column=label_column, text=text)
     _check_classes(train_set, data)
     n = int(np.prod([len(v) for v in grid.values()]))
     n = min(n, n_random) if n_random else n

@@ -741,11 +741,13 @@ def playground(host, port, no_browser, data_file):
 @estimator_options
 @_IMAGE_SIZE
 @_LABEL_COLUMN
+@text_options
 @json_option('Print only {"best_params", "best_score", "candidates": [{"params", '
              '"mean_score", "std_score", "fit_time"}]}.')
 @click.pass_context
 def search(ctx, data, specs, cv, n_random, scheduler, n_jobs, output, results_path,
-           plot_path, hidden, image_size, label_column, as_json, **params):
+           plot_path, hidden, image_size, label_column, as_json, vectorizer, ngram_range,
+           max_features, min_df, **params):
     """Search hyper-parameters of a classifier on DATA with cross-validation.
 
     Every combination of the --param values (or --random N of them) is a candidate,
@@ -759,5 +761,7 @@ def search(ctx, data, specs, cv, n_random, scheduler, n_jobs, output, results_pa
     result = _commands.search(
         data, specs, cv=cv, n_random=n_random, scheduler=scheduler, n_jobs=n_jobs,
         output=output, results_path=results_path, plot_path=plot_path, hidden=hidden,
-        params=params, image_size=image_size, label_column=label_column, flags=_flags(ctx))
+        params=params, image_size=image_size, label_column=label_column, flags=_flags(ctx),
+        text={"vectorizer": vectorizer, "ngram_range": ngram_range,
+              "max_features": max_features, "min_df": min_df})
     emit(result, as_json, _commands.format_search)
