@@ -598,3 +598,10 @@ def test_search_takes_the_text_options(corpus, tmp_path):
     assert load_bundle(tmp_path / "best.npz").estimator.n_features_in_ == 30
     assert_refused(run_cli(["search", "flower", "--param", "learning_rate=0.5;1",
                             "--min-df", "2"], tmp_path), 2, "--min-df applies to text")
+
+
+def test_predict_names_a_folder_without_text_files(text_model, tmp_path):
+    shutil.copyfile(text_model, tmp_path / "spam.npz")
+    (tmp_path / "inbox" / "sub").mkdir(parents=True)
+    assert_refused(run_cli(["predict", "spam.npz", "inbox"], tmp_path), 2,
+                   "inbox: is a folder that holds no text files")

@@ -522,8 +522,8 @@ def predict(model: str, inputs: Sequence[str]) -> tuple[list[dict], int]:
 
 
 #: What each kind of model takes, in words, and the file endings it refuses at once.
-_TAKES = {"image": ("pictures", (".csv", *TEXT_EXTENSIONS, *SVMLIGHT_EXTENSIONS)),
-          "tabular": ("CSV rows", (*IMAGE_EXTENSIONS, *TEXT_EXTENSIONS, *SVMLIGHT_EXTENSIONS)),
+_TAKES = {"image": ("pictures", (".csv",)),
+          "tabular": ("CSV rows", IMAGE_EXTENSIONS),
           "text": ("text files", (*IMAGE_EXTENSIONS, ".csv", *SVMLIGHT_EXTENSIONS)),
           "svmlight": ("svmlight rows", (*IMAGE_EXTENSIONS, ".csv", *TEXT_EXTENSIONS))}
 _WHAT_SUFFIX = {**{e: "a picture" for e in IMAGE_EXTENSIONS}, ".csv": "a table",
@@ -542,6 +542,11 @@ def _prediction_rows(item: str, prep) -> tuple[Any, list[str]]:
     if prep.kind == "image":
         return read_image(item, prep.size)[None], [item]
     if prep.kind == "text":
+        if Path(item).is_dir():  # one that holds no text files (prediction_inputs kept it)
+            from .datasets import _folder_is_not_an_input
+
+            raise DatasetError(_folder_is_not_an_input(Path(item), TEXT_EXTENSIONS,
+                                                       "text files"))
         return [read_text(item)], [item]
     if prep.kind == "svmlight":
         X, names = read_svmlight_features(item, prep)
