@@ -495,7 +495,8 @@ def predict(model: str, inputs: Sequence[str]) -> tuple[list[dict], int]:
         )
     names = _class_names(bundle)
     results: list[dict] = []
-    pending: list[tuple[int, np.ndarray]] = []  # (result index, raw rows)
+    pending: list[int] = []  # the result index of each row
+    blocks: list = []  # the raw rows of each input that could be read
     failed = 0
     for item in prediction_inputs(inputs, prep.kind):
         try:
@@ -505,14 +506,15 @@ def predict(model: str, inputs: Sequence[str]) -> tuple[list[dict], int]:
             say(f"{PROG}: error: {exc}")
             results.append({"input": item, "error": str(exc)})
             continue
-        for k, row_name in enumerate(row_names):
+        blocks.append(raw)
+        for row_name in row_names:
             results.append({"input": row_name})
-            pending.append((len(results) - 1, raw[k]))
+            pending.append(len(results) - 1)
     if pending:
-        X = _prediction_matrix(prep, [r for _, r in pending])
+        X = _prediction_matrix(prep, blocks)
         proba = est.predict_proba(X)
         codes = _codes_of(est, est.predict(X))
-        for (i, _), code, p in zip(pending, codes, proba):
+        for i, code, p in zip(pending, codes, proba):
             results[i].update({
                 "label": names[code],
                 "probability": float(p[code]),
@@ -532,7 +534,9 @@ _WHAT_SUFFIX = {**{e: "a picture" for e in IMAGE_EXTENSIONS}, ".csv": "a table",
 
 
 def _prediction_rows(item: str, prep) -> tuple[Any, list[str]]:
-    """The raw rows of one input of ``predict`` and their names (DatasetError if bad)."""
+    """The raw rows of one input of ``predict`` and their names (DatasetError if bad):
+    pictures ``(1, size, size, 3)``, CSV rows ``(n, n_features)``, a list of one text,
+    or svmlight rows (CSR ``(n, n_features)``)."""
     from .text import read_text
 
     takes, refused = _TAKES[prep.kind]
@@ -549,20 +553,19 @@ def _prediction_rows(item: str, prep) -> tuple[Any, list[str]]:
                                                        "text files"))
         return [read_text(item)], [item]
     if prep.kind == "svmlight":
-        X, names = read_svmlight_features(item, prep)
-        return [X[k] for k in range(X.shape[0])], names
+        return read_svmlight_features(item, prep)
     return read_csv_features(item, prep)
 
 
-def _prediction_matrix(prep, rows: list):
+def _prediction_matrix(prep, blocks: list):
     """The rows of every input as one feature matrix (sparse for text and svmlight)."""
     if prep.kind == "text":
-        return prep.transform(rows)
+        return prep.transform([text for block in blocks for text in block])
     if prep.kind == "svmlight":
         import scipy.sparse as sp
 
-        return prep.transform(sp.vstack(rows, format="csr"))
-    return prep.transform(np.stack(rows))
+        return prep.transform(sp.vstack(blocks, format="csr"))
+    return prep.transform(np.concatenate(blocks))
 
 
 def format_predictions(results: list[dict]) -> str:
