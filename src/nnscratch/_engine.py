@@ -456,13 +456,16 @@ def forward_logits(
     # every chunk; a chunk of X's columns has that layout when X is the transposed
     # view of row-major data.
     workspace = Workspace()
+    # Sparse X: W1ᵀ made contiguous once (scipy would copy it for every chunk otherwise).
+    W1T = (np.ascontiguousarray(params["W1"].T)
+           if W1X is None and _sparse.issparse(X) else None)
     for start in range(0, m, chunk_size):
         A = columns[:, start:start + chunk_size]
         for l in range(1, L + 1):
             if l == 1 and W1X is not None:
                 Z = A.copy()  # Z1 = W1 X + b1, without changing W1X
-            elif l == 1 and _sparse.issparse(A):
-                Z = _sparse.left_product(params["W1"], A)  # sparse rows times W1ᵀ
+            elif l == 1 and W1T is not None:
+                Z = np.asarray(A.T @ W1T).T  # Z1 = (X_chunkᵀ W1ᵀ)ᵀ: sparse rows times W1ᵀ
             else:
                 W = params[f"W{l}"]
                 Z = workspace(f"Z{l}", (W.shape[0], min(chunk_size, m)), ZL.dtype)
@@ -611,10 +614,10 @@ def first_layer(
     nnz = gram_nnz = None
     if sparse:
         X = X if X.format == "csc" else X.tocsc()  # one column (example) per indptr entry
-        if rows is not None and (batch_size is None or batch_size >= m or algorithm != "plain"):
-            X, rows = X[:, rows], None  # the examples' columns, gathered once
-        nnz = int(X.nnz)  # (with rows left, "plain": not read)
+        nnz = int(X.nnz if rows is None else np.diff(X.indptr)[rows].sum())
         if algorithm == "auto":  # the multiply-adds of G = XᵀX: Σ_j nnz(feature j)²
+            # (counted over every column of X: with early stopping's held-out columns,
+            # a slight overestimate, enough for the choice)
             counts = np.bincount(X.indices, minlength=X.shape[0]).astype(np.float64)
             gram_nnz = float(np.dot(counts, counts))
     rowspace = _rowspace.use_rowspace(

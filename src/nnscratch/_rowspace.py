@@ -72,9 +72,11 @@ ROWSPACE_SOLVERS = frozenset({"gd", "sgd", "momentum"})
 # operation (memory-bound; roughly GEMM flop rate / element-wise rate on 2 cores).
 _ELEMENTWISE_FLOPS = 16.0
 
-# Cost, in GEMM flops, of one multiply-add of a sparse product (scipy's CSR/CSC
-# kernels: one thread, indirect reads); measured in docs/sparse.md.
-_SPARSE_FLOPS = 8.0
+# Cost, in GEMM flops, of one multiply-add of a sparse-times-dense product (scipy's
+# CSR/CSC kernels: one thread, indirect reads), and of one multiply-add of the
+# sparse-times-sparse Gram matrix XᵀX (scipy's SpGEMM); measured in docs/sparse.md.
+_SPARSE_FLOPS = 30.0
+_GRAM_FLOPS = 400.0
 
 
 def rowspace_is_faster(
@@ -137,7 +139,9 @@ def rowspace_is_faster(
     instead of ``n_x m`` GEMM flops (measured: ``docs/sparse.md``):
 
     - plain: ``n_iter * (4 s n_1 nnz + k * e n_1 n_x)``;
-    - row space: ``s gram_nnz + e m^2`` (``G``, made dense) ``+ 4 s n_1 nnz + n_iter *
+    - row space: ``g gram_nnz + e m^2`` (``G``, made dense; ``g = _GRAM_FLOPS``)
+      ``+ 4 s n_1 nnz + 10 e n_1 n_x`` (``P0``, the recovery of ``W1`` and its copies)
+      ``+ n_iter *
       (2 n_1 m^2 + k * e n_1 m + [k > 1] * e m^2)``.
 
     The dense update of ``W1`` (``n_1 n_x`` per step) is what the row-space form saves
@@ -172,7 +176,7 @@ def rowspace_is_faster(
         s = _SPARSE_FLOPS
         gram = float(nnz) * nnz / n_x if gram_nnz is None else float(gram_nnz)
         plain = n_iter * (4.0 * s * n_1 * nnz + steps * e * n_1 * n_x)
-        setup = s * gram + e * m * m + 4.0 * s * n_1 * nnz
+        setup = _GRAM_FLOPS * gram + e * m * m + 4.0 * s * n_1 * nnz + 10.0 * e * n_1 * n_x
     return setup + n_iter * per_pass < 0.8 * plain
 
 

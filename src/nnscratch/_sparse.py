@@ -14,11 +14,15 @@ seeds                  computed as                                  cost
 ``X_B``                the batch's CSR rows (``X[rows]``)           ``nnz(X_B)``
 =====================  ===========================================  ==================
 
-so an epoch costs ``4 n_1 nnz`` for the products, plus the update of ``W1`` itself
-(``n_1 n_x`` per step, as for dense data: the weights are dense). No array of shape
-``(n_x, m)`` is ever made. ``W1`` is kept in Fortran order, so that ``W1ᵀ`` (the
-right operand of the forward product) and the gradient ``(X_B @ dZ1ᵀ)ᵀ`` are
-contiguous: scipy's kernels then read and write them without a copy.
+so an epoch costs ``4 n_1 nnz`` for the products, plus the update of ``W1`` itself:
+``n_1 n_x`` per step for the optimizers with a state (momentum, RMSProp, Adam) and with
+L2, as for dense data (the weights are dense); plain gradient descent without L2,
+when the batch is very sparse (:data:`COMPACT_STEP_RATIO`), updates only the columns
+of ``W1`` whose features occur in the batch (the others' gradient is 0), ``n_1
+nnz(X_B)`` per step. No array of shape ``(n_x, m)`` is ever made. ``W1`` is kept in
+Fortran order, so that ``W1ᵀ`` (the right operand of the forward product) and the
+gradient ``(X_B @ dZ1ᵀ)ᵀ`` are contiguous: scipy's kernels then read and write them
+without a copy.
 
 :func:`dot` is the one product helper: ``A @ B`` as a dense array when either side
 is sparse (the row-space form's Gram matrix and its products use it too).
@@ -29,7 +33,13 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["SparseFirstLayer", "dot", "issparse", "left_product"]
+__all__ = ["COMPACT_STEP_RATIO", "SparseFirstLayer", "dot", "issparse", "left_product"]
+
+#: Plain gradient descent steps only the columns of ``W1`` whose features occur in the
+#: batch when ``W1`` has more than this many times as many values as the batch has
+#: non-zeros (measured: even at 160x, 3x faster at 3200x; below, the one dense pass
+#: over ``W1`` beats the gather and scatter of its columns).
+COMPACT_STEP_RATIO = 256
 
 issparse = sp.issparse
 
@@ -99,10 +109,13 @@ class SparseFirstLayer:
     def __init__(self, W1: np.ndarray, X, rows, optimizer) -> None:
         self.W1 = W1
         self.W = W1 if W1.flags.f_contiguous else np.asfortranarray(W1)
-        self.examples = sp.csr_matrix(X.T) if not X.T.format == "csr" else X.T  # (m_X, n_x)
+        self.examples = X.T if X.T.format == "csr" else sp.csr_matrix(X.T)  # (m_X, n_x)
         self.rows = rows
         self.optimizer = optimizer
         self._X_B = None  # the last forward's batch, (m_B, n_x) CSR
+        # Plain gradient descent (no momentum, no state): W1 -= lr * dW1, lr folded in.
+        rule = optimizer.linear_rule
+        self._plain_descent = rule is not None and rule.momentum == 0.0 and not rule.velocity
 
     def _batch(self, batch):
         if self.rows is not None:
@@ -119,11 +132,34 @@ class SparseFirstLayer:
         return float(np.vdot(self.W, self.W))
 
     def step(self, dZ1, batch, alpha, m, scale) -> None:
-        dW1 = np.asarray(self._X_B.T @ dZ1.T).T  # dZ1 X_Bᵀ, Fortran order like W
+        X_B = self._X_B
         l2 = scale * alpha / m
+        if not l2 and self._plain_descent and X_B.nnz * COMPACT_STEP_RATIO < self.W.size:
+            self._compact_step(X_B, dZ1)
+            return
+        dW1 = np.asarray(X_B.T @ dZ1.T).T  # dZ1 X_Bᵀ, Fortran order like W
         if l2:
             dW1 += l2 * self.W
         self.optimizer.update_more({"W1": self.W}, {"dW1": dW1}, scaled=True)
+
+    def _compact_step(self, X_B, dZ1) -> None:
+        """``W1 -= dZ1 X_Bᵀ`` on the columns of the features that occur in the batch.
+
+        Gradient descent without L2 leaves the other columns of ``W1`` as they are
+        (their gradient is 0), so the step costs ``n_1 · nnz(X_B)`` and two passes over
+        ``n_x`` flags instead of ``n_1 · n_x``; ``dZ1`` comes multiplied by the learning
+        rate. The sums are the full product's, in the same order.
+        """
+        n_x = X_B.shape[1]
+        seen = np.zeros(n_x, dtype=bool)
+        seen[X_B.indices] = True
+        cols = np.flatnonzero(seen)
+        position = np.empty(n_x, dtype=X_B.indices.dtype)
+        position[cols] = np.arange(len(cols), dtype=position.dtype)
+        compact = sp.csr_matrix((X_B.data, position[X_B.indices], X_B.indptr),
+                                shape=(X_B.shape[0], len(cols)))
+        rows = self.W.T  # (n_x, n_1), C order: W1's columns are its rows
+        rows[cols] -= np.asarray(compact.T @ dZ1.T)
 
     def weights(self) -> np.ndarray:
         return self.W

@@ -37,9 +37,9 @@ from sklearn.utils.validation import (
 )
 
 from ._engine import FLOAT_DTYPES, arrange_weights, forward_logits
-from ._sparse import left_product
 from ._params import PARAMETERS, check
 from ._sklearn_callbacks import CallbackSupportMixin, EpochTasks, has_callbacks, with_callbacks
+from ._sparse import left_product
 from .activations import softmax
 from .callbacks import Callback, CallbackList, EarlyStopping, History, ProgressBar
 from .exceptions import InvalidParameterError
@@ -208,15 +208,17 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data. float32 data is trained in float32 without a copy;
-            anything else is converted to float64.
+            anything else is converted to float64. A ``scipy.sparse`` matrix or array
+            (any format; CSR is used as it is, others are converted to CSR) is never
+            made dense: the first layer's products are sparse (docs/sparse.md).
         y : array-like of shape (n_samples,)
             Class labels (numbers or strings), two classes or more.
         sample_weight : array-like of shape (n_samples,), optional
             Weight of each example in the cost (integer weights are equivalent to
             repeating rows). Multiplies the weights of ``class_weight``.
-        X_val : array-like of shape (n_val, n_features), optional
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), optional
             A validation set of one's own (as scikit-learn's
             ``HistGradientBoostingClassifier`` takes it): its cross-entropy and
             accuracy are recorded after every epoch in ``validation_losses_`` and
@@ -246,7 +248,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
         classes : array-like, optional
             All the classes that will ever be seen; required on the first call
@@ -595,7 +597,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
         layer : int or None, default=-1
             Which hidden layer, in the course's numbering: ``1`` is the first hidden
             layer's ``A[1]``, up to ``L - 1``; negative values count from the last
@@ -647,7 +649,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
 
         Returns
         -------
@@ -664,7 +666,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
 
         Returns
         -------
@@ -689,7 +691,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
 
         Returns
         -------
@@ -891,7 +893,9 @@ _SHARED_PARAMETERS = """\
         so an iteration no longer costs in proportion to the number of features
         (exact for "gd" and "momentum", without callbacks or early stopping).
         "auto" picks "rowspace" where it is exact and faster: fewer examples than
-        features, as with the course's cat pictures.
+        features, as with the course's cat pictures. On sparse ``X`` "plain" is
+        sparse products (never a dense ``X``) and "rowspace" a sparse Gram matrix;
+        "auto" weighs the non-zeros (docs/sparse.md).
 """
 
 _ATTRIBUTES = """\
@@ -1190,7 +1194,7 @@ class HiddenLayerTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
             Required unless ``prefit``.
         **fit_params
@@ -1237,7 +1241,7 @@ class HiddenLayerTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
 
         Returns
         -------

@@ -101,6 +101,7 @@ class Preprocessor:
             False keeps the values as they are (mean 0, std 1): used for the 2-D
             built-in sets, which the course feeds to its models unscaled.
         """
+        _refuse_sparse(raw)
         raw = np.asarray(raw, dtype=np.float64)
         if standardise:
             mean = raw.mean(axis=0)
@@ -182,6 +183,7 @@ class Preprocessor:
         if self.kind != "tabular":
             raise DatasetError(f"this model was trained on {_KIND_WORDS[self.kind]}, not "
                                "a table")
+        _refuse_sparse(raw)
         raw = np.asarray(raw, dtype=np.float64)
         if raw.ndim != 2 or raw.shape[1] != len(self.columns):
             raise DatasetError(
@@ -348,3 +350,12 @@ def _check_image_size(size: Any) -> None:
         raise DatasetError(
             f"image size must be an integer from 1 to {MAX_IMAGE_SIZE}, got {size!r}"
         )
+
+
+def _refuse_sparse(raw: Any) -> None:
+    """Standardising centres the columns, which would make sparse data dense."""
+    if hasattr(raw, "tocsr") and hasattr(raw, "nnz"):  # scipy.sparse, without importing it
+        raise DatasetError(
+            "tabular standardisation would make this sparse matrix dense (it centres every "
+            "column); train on it without standardising, or scale it with scikit-learn's "
+            "MaxAbsScaler")
