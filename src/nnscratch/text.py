@@ -35,7 +35,6 @@ True
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -446,28 +445,33 @@ def _sklearn_vectorizer(vectorizer: str, ngram_range: tuple[int, int], **kwargs)
 
 # --------------------------------------------------------------------------- the spam corpus
 
-_COMMON = (
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+_COMMON = _words(
     "the a to and of in for on is it this that with you your we our i me my be are was "
     "have has will can just about from at by as if so all any get know let us please "
     "here there today time day week new now good one two more some would could should "
     "been see like also back next make need want look take give email message note "
-    "hi hello thanks regards best").split()
-_SPAM = (
+    "hi hello thanks regards best")
+_SPAM = _words(
     "free winner win won prize cash money offer click buy cheap discount deal guaranteed "
     "credit loan bonus urgent limited exclusive act claim congratulations selected "
     "million dollars € investment profit income risk-free subscribe unsubscribe order "
     "pills pharmacy weight viagra casino lottery reward gift card password verify "
     "account suspended bank transfer wire crypto bitcoin earn home opportunity "
-    "amazing incredible lowest price save percent trial instantly").split()
-_HAM = (
+    "amazing incredible lowest price save percent trial instantly")
+_HAM = _words(
     "meeting project report schedule lunch dinner family weekend attached review "
     "tomorrow agenda notes slides draft deadline team colleague office call conference "
     "budget plan minutes invoice quarterly analysis code release bug fix test deploy "
     "kids school birthday party trip holiday flight hotel café coffee garden football "
-    "book movie photos mum dad sister brother friend thursday friday monday").split()
+    "book movie photos mum dad sister brother friend thursday friday monday")
 #: Words both kinds of message use (an offer of help, a bank holiday, a free afternoon).
-_SHARED = ("account offer free call money bank order save time deal card gift home "
-           "price test code").split()
+_SHARED = _words("account offer free call money bank order save time deal card gift home "
+                 "price test code")
 
 
 def make_spam_corpus(folder: str | os.PathLike, n_messages: int = 200, *,
@@ -516,7 +520,7 @@ def make_spam_corpus(folder: str | os.PathLike, n_messages: int = 200, *,
         raise ValueError(f"hard_fraction must be in [0, 0.5), got {hard_fraction!r}")
     rng = np.random.default_rng(random_state)
     root = Path(folder)
-    n_spam = min(max(int(round(n_messages * spam_fraction)), 2), n_messages - 2)
+    n_spam = min(max(round(n_messages * spam_fraction), 2), n_messages - 2)
     counts = {"spam": n_spam, "ham": int(n_messages) - n_spam}
     for kind in counts:
         (root / kind).mkdir(parents=True, exist_ok=True)
