@@ -438,6 +438,10 @@ def test_svmlight_trains_sparse_and_remembers_its_features(tmp_path):
     assert X.shape == (2, 8) and X[0, 1] == 1.5  # feature 2 of a one-based file
     assert rows[0]["label"] == bundle.class_names[int(
         np.argmax(bundle.estimator.predict_proba(X)[0]))]
+    result = run_cli(["evaluate", "s.npz", "train.svm", "--json"], tmp_path)
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["accuracy"] == pytest.approx(
+        bundle.training["train_accuracy"])
 
 
 def test_a_zero_based_svmlight_file_keeps_its_base(tmp_path):
