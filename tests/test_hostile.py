@@ -675,7 +675,51 @@ def command_cases() -> list[Case]:
     return cases
 
 
-CASES = train_cases() + option_cases() + model_file_cases() + command_cases()
+def text_cases() -> list[Case]:
+    """Text folders and svmlight files (issue 11): bad files refused before training."""
+    cases: list[Case] = []
+
+    def mail(tmp: Path, models: dict) -> None:
+        for kind in ("spam", "ham"):
+            (tmp / "m" / kind).mkdir(parents=True, exist_ok=True)
+            for i in range(3):
+                (tmp / "m" / kind / f"{i}.txt").write_text(f"{kind} message number {i}\n")
+
+    def x(id, setup, fragment, args=("m",), **kw):
+        cases.append(Case(f"text-{id}", ["train", *args, *TRAIN], [mail, *setup],
+                          fragment=fragment, **kw))
+
+    x("empty-file", [put("m/ham/bad.txt", b"")], "bad.txt: is empty")
+    x("blank-file", [put("m/ham/bad.txt", "\n \n")], "bad.txt: is empty")
+    x("nul-bytes", [put("m/spam/bad.txt", b"free\x00money")], "binary file")
+    x("png-named-txt", [put("m/spam/bad.txt", png_bytes())], "binary file")
+    x("latin-1", [put("m/ham/bad.txt", "r\xe9sum\xe9".encode("latin-1"))], "not UTF-8")
+    x("utf-16", [put("m/ham/bad.txt", "hello".encode("utf-16"))], "bad.txt")
+    x("random-bytes", [put("m/ham/bad.txt", random_bytes(500, 7))], "bad.txt")
+    x("mixed-with-pictures", [put("m/ham/a.png", png_bytes())], "mixes pictures")
+    x("class-without-text", [put("m/other/readme.md", "no text files")], "holds no text files")
+    x("one-class", [lambda tmp, m: shutil.rmtree(tmp / "m" / "ham")], "only one class")
+    x("no-words", [lambda tmp, m: [p.write_text("! ?") for p in (tmp / "m").glob("*/*.txt")]],
+      "no terms")
+    x("min-df-too-high", [], "--min-df", args=("m", "--min-df", "100"))
+    x("ngrams-reversed", [], "--ngrams", args=("m", "--ngrams", "3,1"))
+    x("ngrams-on-csv", [put("t.csv", GOOD_CSV)], "--ngrams applies to text",
+      args=("t.csv", "--ngrams", "1,2"))
+    for name, data, fragment in (
+        ("empty", "", "is empty"),
+        ("nan", "1 1:nan\n-1 2:1\n", "NaN"),
+        ("unsorted", "1 3:1 2:1\n-1 1:1\n", "not a readable svmlight"),
+        ("text-label", "spam 1:1\nham 2:1\n", "not a readable svmlight"),
+        ("nul", "1 1:1\x00\n", "binary file"),
+        ("index-beyond-the-limit", "1 1:1\n-1 100000000:1\n", "100000000 features"),
+        ("index-beyond-int32", "1 1:1\n-1 99999999999:1\n", "not a readable svmlight"),
+    ):
+        cases.append(Case(f"svmlight-{name}", ["train", "d.svm", *TRAIN], [put("d.svm", data)],
+                          fragment=fragment))
+    return cases
+
+
+CASES = train_cases() + option_cases() + model_file_cases() + command_cases() + text_cases()
 
 
 def _params():

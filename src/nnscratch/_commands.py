@@ -29,12 +29,16 @@ import numpy as np
 from .datasets import (
     BUILTIN_DATASETS,
     IMAGE_EXTENSIONS,
+    SVMLIGHT_EXTENSIONS,
+    TEXT_EXTENSIONS,
     Dataset,
+    folder_kind,
     load_dataset,
     load_train_test,
     prediction_inputs,
     read_csv_features,
     read_image,
+    read_svmlight_features,
     train_test_split,
 )
 from .exceptions import DatasetError, NonFiniteWeightsError
@@ -275,7 +279,7 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
           params: dict[str, Any] | None = None, image_size: int = 64,
           label_column: str | None = None, test_data: str | None = None,
           flags: dict[str, str] | None = None, stream: bool = False,
-          chunk_rows: int | None = None) -> dict:
+          chunk_rows: int | None = None, text: dict[str, Any] | None = None) -> dict:
     """``nnscratch train``: fit on ``data``, save the model to ``output``.
 
     An HDF5 file or a Zarr store is read chunk by chunk (:mod:`nnscratch.streaming`)
@@ -303,6 +307,9 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
         memory.
     chunk_rows : int, optional
         Rows per chunk when streaming (implies ``stream``); default: 64 MiB of features.
+    text : dict, optional
+        Text data only: the vectorizer's settings by name (``vectorizer``,
+        ``ngram_range``, ``max_features``, ``min_df``; None values: the defaults).
 
     Returns
     -------
@@ -317,6 +324,7 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
                          f"'{output_path.name}.npz'")
     check_output_path(output_path)
     est = build_estimator(hidden, params or {}, flags)
+    text = text_settings(data, text, flags)
     feeder = _stream_source(data, stream=stream, chunk_rows=chunk_rows,
                             batch_size=est.get_params()["batch_size"] or STREAM_BATCH_SIZE)
     if feeder is not None:
@@ -324,7 +332,7 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
             return _train_streaming(est, feeder, data, output_path, params or {},
                                     test_data=test_data, chunk_rows=chunk_rows, flags=flags)
     train_set, test_set = load_train_test(
-        data, test_data, image_size=image_size, label_column=label_column
+        data, test_data, image_size=image_size, label_column=label_column, text=text
     )
     _check_classes(train_set, data)
     say(f"training {_describe(est)} on {train_set.n_samples} samples, "
@@ -512,6 +520,26 @@ def _train_streaming(est, feeder, data: str, output_path: Path, params: dict[str
     out["model"] = str(output_path)
     say(f"saved the model to {output_path}")
     return out
+def text_settings(data: str, text: dict[str, Any] | None,
+                  flags: dict[str, str] | None = None) -> dict[str, Any] | None:
+    """The vectorizer settings given (None values dropped), refused for data that is
+    not a folder of text files.
+
+    Raises
+    ------
+    InputError
+        A vectorizer setting given for other data.
+    """
+    given = {k: v for k, v in (text or {}).items() if v is not None}
+    if not given:
+        return None
+    path = Path(data)
+    if not (path.is_dir() and folder_kind(path) == "text"):
+        flag = (flags or {}).get(next(iter(given)), next(iter(given)))
+        raise InputError(
+            f"{flag} applies to text data (a folder with one sub-folder of .txt files per "
+            f"class); '{data}' is not one: drop {flag}")
+    return given
 
 
 def format_training(result: dict) -> str:
@@ -668,32 +696,26 @@ def predict(model: str, inputs: Sequence[str]) -> tuple[list[dict], int]:
         )
     names = _class_names(bundle)
     results: list[dict] = []
-    pending: list[tuple[int, np.ndarray]] = []  # (result index, raw rows)
+    pending: list[int] = []  # the result index of each row
+    blocks: list = []  # the raw rows of each input that could be read
     failed = 0
     for item in prediction_inputs(inputs, prep.kind):
         try:
-            if prep.kind == "image":
-                if Path(item).suffix.lower() == ".csv":
-                    raise DatasetError(f"{item}: is a table, but the model takes pictures")
-                raw = read_image(item, prep.size)[None]
-                row_names = [item]
-            else:
-                if Path(item).suffix.lower() in IMAGE_EXTENSIONS:
-                    raise DatasetError(f"{item}: is a picture, but the model takes CSV rows")
-                raw, row_names = read_csv_features(item, prep)
+            raw, row_names = _prediction_rows(item, prep)
         except DatasetError as exc:
             failed += 1
             say(f"{PROG}: error: {exc}")
             results.append({"input": item, "error": str(exc)})
             continue
-        for k, row_name in enumerate(row_names):
+        blocks.append(raw)
+        for row_name in row_names:
             results.append({"input": row_name})
-            pending.append((len(results) - 1, raw[k]))
+            pending.append(len(results) - 1)
     if pending:
-        X = prep.transform(np.stack([r for _, r in pending]))
+        X = _prediction_matrix(prep, blocks)
         proba = est.predict_proba(X)
         codes = _codes_of(est, est.predict(X))
-        for (i, _), code, p in zip(pending, codes, proba):
+        for i, code, p in zip(pending, codes, proba):
             results[i].update({
                 "label": names[code],
                 "probability": float(p[code]),
@@ -726,6 +748,49 @@ def predict_stream(model: str, spec: str, out, *, as_json: bool = False,
         return write_predictions(bundle.estimator, feeder, out,
                                  fmt="json" if as_json else "table", class_names=names,
                                  progress=_stream_progress())
+#: What each kind of model takes, in words, and the file endings it refuses at once.
+_TAKES = {"image": ("pictures", (".csv",)),
+          "tabular": ("CSV rows", IMAGE_EXTENSIONS),
+          "text": ("text files", (*IMAGE_EXTENSIONS, ".csv", *SVMLIGHT_EXTENSIONS)),
+          "svmlight": ("svmlight rows", (*IMAGE_EXTENSIONS, ".csv", *TEXT_EXTENSIONS))}
+_WHAT_SUFFIX = {**{e: "a picture" for e in IMAGE_EXTENSIONS}, ".csv": "a table",
+                **{e: "a text file" for e in TEXT_EXTENSIONS},
+                **{e: "an svmlight file" for e in SVMLIGHT_EXTENSIONS}}
+
+
+def _prediction_rows(item: str, prep) -> tuple[Any, list[str]]:
+    """The raw rows of one input of ``predict`` and their names (DatasetError if bad):
+    pictures ``(1, size, size, 3)``, CSV rows ``(n, n_features)``, a list of one text,
+    or svmlight rows (CSR ``(n, n_features)``)."""
+    from .text import read_text
+
+    takes, refused = _TAKES[prep.kind]
+    suffix = Path(item).suffix.lower()
+    if suffix in refused:
+        raise DatasetError(f"{item}: is {_WHAT_SUFFIX[suffix]}, but the model takes {takes}")
+    if prep.kind == "image":
+        return read_image(item, prep.size)[None], [item]
+    if prep.kind == "text":
+        if Path(item).is_dir():  # one that holds no text files (prediction_inputs kept it)
+            from .datasets import _folder_is_not_an_input
+
+            raise DatasetError(_folder_is_not_an_input(Path(item), TEXT_EXTENSIONS,
+                                                       "text files"))
+        return [read_text(item)], [item]
+    if prep.kind == "svmlight":
+        return read_svmlight_features(item, prep)
+    return read_csv_features(item, prep)
+
+
+def _prediction_matrix(prep, blocks: list):
+    """The rows of every input as one feature matrix (sparse for text and svmlight)."""
+    if prep.kind == "text":
+        return prep.transform([text for block in blocks for text in block])
+    if prep.kind == "svmlight":
+        import scipy.sparse as sp
+
+        return prep.transform(sp.vstack(blocks, format="csr"))
+    return prep.transform(np.concatenate(blocks))
 
 
 def format_predictions(results: list[dict]) -> str:
@@ -814,6 +879,11 @@ def _check_plot_kind(bundle: SavedModel, kind: str) -> None:
         raise InputError(
             f"a decision boundary needs a model trained on 2-D data; this one takes "
             f"{n_features} features (use --kind costs or mislabeled)")
+    if kind == "mislabeled" and prep is not None and prep.kind in ("text", "svmlight"):
+        raise InputError(
+            f"--kind mislabeled shows pictures; this model was trained on "
+            f"{_TAKES[prep.kind][0]} (use --kind costs, or 'nnscratch evaluate' for its "
+            "mistakes)")
     if kind == "mislabeled" and prep is not None and prep.kind != "image":
         raise InputError(
             "--kind mislabeled shows pictures; this model was trained on a table "
@@ -853,6 +923,13 @@ def _prep_summary(bundle: SavedModel) -> dict:
     if prep.kind == "image":
         return {"kind": "image", "size": prep.size,
                 "steps": f"RGB, resize to {prep.size}x{prep.size}, flatten, divide by 255"}
+    if prep.kind == "text":
+        return {**prep.to_dict(), "steps": prep.vectorizer.describe()}
+    if prep.kind == "svmlight":
+        base = 0 if prep.zero_based else 1
+        return {**prep.to_dict(),
+                "steps": f"svmlight rows of {prep.n_inputs} features (numbered from {base}), "
+                         "sparse, as they are"}
     return {"kind": "tabular", "columns": list(prep.columns),
             "steps": "standardise with the training set's mean and standard deviation"}
 
@@ -1130,7 +1207,19 @@ def trace_model(model: str, data: str, label_column: str | None = None,
     est = bundle.estimator
     dataset = _data_for_model(bundle, data, label_column)
     labels = np.asarray(est.classes_)[dataset.y]
-    return trace(est, dataset.X, labels, gradient_check=gradient_check)
+    X = dataset.X
+    if hasattr(X, "toarray"):  # text or svmlight: the trace shows dense arrays, layer by layer
+        if X.shape[0] * X.shape[1] > _MAX_TRACE_VALUES:
+            raise InputError(
+                f"the trace shows every array densely, and these {X.shape[0]} samples of "
+                f"{X.shape[1]} features would take {X.shape[0] * X.shape[1]:,} values (at "
+                f"most {_MAX_TRACE_VALUES:,}); trace a smaller DATA")
+        X = X.toarray()
+    return trace(est, X, labels, gradient_check=gradient_check)
+
+
+#: The most values a traced (dense) input may hold.
+_MAX_TRACE_VALUES = 20_000_000
 
 
 # --------------------------------------------------------------------------- search
@@ -1141,7 +1230,7 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
            results_path: str | Path | None = None, plot_path: str | Path | None = None,
            hidden: tuple[int, ...] | None = None, params: dict[str, Any] | None = None,
            image_size: int = 64, label_column: str | None = None,
-           flags: dict[str, str] | None = None) -> dict:
+           flags: dict[str, str] | None = None, text: dict[str, Any] | None = None) -> dict:
     """``nnscratch search``: cross-validated grid (or random) search over ``specs``.
 
     Parameters
@@ -1156,8 +1245,9 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
         The best model (refitted on all the data), the results CSV (rewritten as
         candidates finish) and the plot of the score against each parameter; the CSV and
         the plot default to ``output`` with ``.csv`` and ``.png``.
-    hidden, params, flags
-        The fixed settings, as for :func:`train`.
+    hidden, params, flags, text
+        The fixed settings, as for :func:`train` (the vectorizer of text data is fitted
+        once, on all of ``data``).
 
     Returns
     -------
@@ -1200,8 +1290,9 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
         estimator_grid(grid, est)  # a network-only parameter without a network, ...
     except SearchError as exc:
         raise InputError(str(exc)) from None
+    text = text_settings(data, text, flags)
     train_set, _ = load_train_test(data, None, image_size=image_size,
-                                   label_column=label_column)
+                                   label_column=label_column, text=text)
     _check_classes(train_set, data)
     n = int(np.prod([len(v) for v in grid.values()]))
     n = min(n, n_random) if n_random else n

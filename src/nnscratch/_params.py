@@ -187,9 +187,10 @@ PARAMETERS: dict[str, Param] = {
 }
 
 
-def choices(name: str) -> tuple[str, ...]:
-    """The valid names of the ``"choice"`` parameter ``name``."""
-    options = PARAMETERS[name].options
+def choices(name: str, *, table: dict[str, Param] | None = None) -> tuple[str, ...]:
+    """The valid names of the ``"choice"`` parameter ``name`` (of ``table``, by default
+    :data:`PARAMETERS`)."""
+    options = (PARAMETERS if table is None else table)[name].options
     return tuple(options()) if options is not None else ()
 
 
@@ -197,14 +198,16 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
 
 
-def requirement(name: str, kind_only: bool = False) -> str:
+def requirement(name: str, kind_only: bool = False, *,
+                table: dict[str, Param] | None = None) -> str:
     """What ``name`` accepts, in words (``"a positive finite number"``, ``"in [0, 1)"``).
 
-    With ``kind_only``, only the type (``"a number"``, ``"an integer"``).
+    With ``kind_only``, only the type (``"a number"``, ``"an integer"``). ``table``: another
+    table of :class:`Param`-s (the text vectorizer's settings), by default :data:`PARAMETERS`.
     """
-    p = PARAMETERS[name]
+    p = (PARAMETERS if table is None else table)[name]
     if p.kind == "choice":
-        return "one of " + ", ".join(map(repr, choices(name)))
+        return "one of " + ", ".join(map(repr, choices(name, table=table)))
     if p.kind == "bool":
         return "True or False"
     if p.kind == "class_weight":
@@ -236,7 +239,8 @@ def _fail(name: str, value: Any, need: str, owner: str | None, shown: str | None
     raise InvalidParameterError(f"{owner}: {shown or name} must be {need}, got {value!r}")
 
 
-def check(name: str, value: Any, *, owner: str | None = None, shown: str | None = None) -> Any:
+def check(name: str, value: Any, *, owner: str | None = None, shown: str | None = None,
+          table: dict[str, Param] | None = None) -> Any:
     """Check one value of the hyper-parameter ``name`` against :data:`PARAMETERS`.
 
     Parameters
@@ -251,6 +255,9 @@ def check(name: str, value: Any, *, owner: str | None = None, shown: str | None 
         ``"momentum=1.0 is not valid: it must be in [0, 1)."``.
     shown : str, optional
         The name to show (the owner's argument name, e.g. ``"beta"``).
+    table : dict, optional
+        Another table of :class:`Param`-s with the same kinds (the text vectorizer's
+        settings, :data:`nnscratch.text.TEXT_SETTINGS`); by default :data:`PARAMETERS`.
 
     Returns
     -------
@@ -262,44 +269,44 @@ def check(name: str, value: Any, *, owner: str | None = None, shown: str | None 
     InvalidParameterError
         A ``ValueError`` (and ``TypeError``) naming the parameter and what it accepts.
     """
-    p = PARAMETERS[name]
+    p = (PARAMETERS if table is None else table)[name]
     if value is None and p.none:
         return None
     if p.kind in ("real", "int"):
         integral = isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
         if p.kind == "int" and not integral:
-            _fail(name, value, requirement(name, kind_only=True), owner, shown)
+            _fail(name, value, requirement(name, kind_only=True, table=table), owner, shown)
         if p.kind == "real" and (isinstance(value, (bool, np.bool_))
                                  or not isinstance(value, numbers.Real)):
-            _fail(name, value, requirement(name, kind_only=True), owner, shown)
+            _fail(name, value, requirement(name, kind_only=True, table=table), owner, shown)
         try:
             number = int(value) if p.kind == "int" else float(value)
         except OverflowError:  # an integer beyond float range (10**400): not finite
-            _fail(name, value, requirement(name), owner, shown)
+            _fail(name, value, requirement(name, table=table), owner, shown)
         ok = p.kind == "int" or math.isfinite(number)
         if ok and p.low is not None:
             ok = number > p.low if p.low_open else number >= p.low
         if ok and p.high is not None:
             ok = number < p.high if p.high_open else number <= p.high
         if not ok:
-            _fail(name, value, requirement(name), owner, shown)
+            _fail(name, value, requirement(name, table=table), owner, shown)
         return number
     if p.kind == "choice":
-        if not isinstance(value, str) or value not in choices(name):
-            _fail(name, value, requirement(name), owner, shown)
+        if not isinstance(value, str) or value not in choices(name, table=table):
+            _fail(name, value, requirement(name, table=table), owner, shown)
         return value
     if p.kind == "bool":
         if not isinstance(value, (bool, np.bool_)):
-            _fail(name, value, requirement(name), owner, shown)
+            _fail(name, value, requirement(name, table=table), owner, shown)
         return value
     if p.kind == "class_weight":
         if not (value == "balanced" if isinstance(value, str) else isinstance(value, dict)):
-            _fail(name, value, requirement(name), owner, shown)
+            _fail(name, value, requirement(name, table=table), owner, shown)
         return value
     if p.kind == "callbacks":
         if isinstance(value, (str, bytes)) or not all(
                 isinstance(c, Callback) for c in _iterable(value)):
-            _fail(name, value, requirement(name), owner, shown)
+            _fail(name, value, requirement(name, table=table), owner, shown)
         return value
     if p.kind == "random_state":
         check_random_state(value)  # its own clear ValueError

@@ -159,11 +159,13 @@ class NnscratchGroup(click.Group):
 
 
 class TableValue(click.ParamType):
-    """A number checked against the table of hyper-parameters (NaN and inf refused)."""
+    """A number checked against the table of hyper-parameters (NaN and inf refused);
+    ``table``: another table of the same kind (the text vectorizer's settings)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, table: dict | None = None) -> None:
         self.param = name
-        self.kind = PARAMETERS[name].kind
+        self.table = table
+        self.kind = (PARAMETERS if table is None else table)[name].kind
         self.name = "integer" if self.kind in ("int", "random_state") else "float"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
@@ -177,9 +179,10 @@ class TableValue(click.ParamType):
         try:
             if self.kind == "random_state":
                 return _seed(number)
-            return check(self.param, number)
+            return check(self.param, number, table=self.table)
         except InvalidParameterError:
-            self.fail(f"'{value}' is not {requirement(self.param)}", param, ctx)
+            self.fail(f"'{value}' is not {requirement(self.param, table=self.table)}",
+                      param, ctx)
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return "N" if self.name == "integer" else "X"
@@ -208,6 +211,49 @@ class LayerSizes(click.ParamType):
             self.fail(f"'{value}' is not a list of positive layer sizes; write e.g. 20,7,5",
                       param, ctx)
         return sizes
+
+
+class NgramRange(click.ParamType):
+    """``--ngrams``: the shortest and longest word n-grams, ``1,2``."""
+
+    name = "range"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        from .text import check_text_setting, text_requirement
+
+        if isinstance(value, tuple):
+            return value
+        try:
+            parts = str(value).split(",")
+            if len(parts) != 2:
+                raise ValueError
+            return check_text_setting("ngram_range", tuple(int(p) for p in parts))
+        except ValueError:
+            self.fail(f"'{value}' is not a range of n-gram lengths; write "
+                      f"{text_requirement('ngram_range')}, e.g. 1,2", param, ctx)
+
+
+def text_options(command: Callable) -> Callable:
+    """The options of the text vectorizer (:data:`nnscratch.text.TEXT_SETTINGS`); their
+    values arrive under the settings' names (None when not given)."""
+    from .text import TEXT_DEFAULTS, TEXT_SETTINGS, VECTORIZERS
+
+    def help_of(name: str, default: str) -> str:
+        return f"Text data: {TEXT_SETTINGS[name].help.rstrip('.')} (default {default})."
+
+    for option in reversed((
+        click.option("--vectorizer", "vectorizer", type=click.Choice(VECTORIZERS),
+                     help=help_of("vectorizer", TEXT_DEFAULTS["vectorizer"])),
+        click.option("--ngrams", "ngram_range", type=NgramRange(), metavar="MIN,MAX",
+                     help=help_of("ngram_range", "1,1: single words")),
+        click.option("--max-features", "max_features", metavar="N",
+                     type=TableValue("max_features", TEXT_SETTINGS),
+                     help=help_of("max_features", "every term")),
+        click.option("--min-df", "min_df", metavar="N", type=TableValue("min_df", TEXT_SETTINGS),
+                     help=help_of("min_df", str(TEXT_DEFAULTS["min_df"]))),
+    )):
+        command = option(command)
+    return command
 
 
 def _defaults(name: str) -> str:
@@ -360,6 +406,11 @@ _LABEL_COLUMN = click.option(
     "# a built-in set (a fixed 25 % test split is held out)",
     "nnscratch train flower --hidden 4 --activation tanh --init small \\",
     "    --learning-rate 1.2 --iterations 10000 --output flower.npz",
+    "# text: spam/*.txt and ham/*.txt, TF-IDF of words and pairs of words",
+    "nnscratch train mail/train --ngrams 1,2 --learning-rate 1 --iterations 300 \\",
+    "    --test mail/test --output spam.npz",
+    "# an svmlight/libsvm file",
+    "nnscratch train news.svm --hidden 16 --solver adam --learning-rate 0.01 -o news.npz",
 ))
 @click.argument("data", metavar="DATA")
 @click.option("--output", "-o", "output", required=True, type=click.Path(dir_okay=False),
@@ -374,17 +425,20 @@ _LABEL_COLUMN = click.option(
               help="Test data, prepared like the training data; its accuracy is printed. "
                    "Built-in sets hold out 25 % when --test is not given.")
 @param_option("--cost-every", "cost_every", metavar="N")
+@text_options
 @_STREAM
 @_CHUNK_ROWS
 @json_option()
 @click.pass_context
 def train(ctx, data, output, hidden, image_size, label_column, test_data, stream, chunk_rows,
-          as_json, **params):
+          as_json, vectorizer, ngram_range, max_features, min_df, **params):
     """Train a classifier on DATA and save it to a model file.
 
     DATA is a .h5/.hdf5 file in the course's layout (*_set_x, *_set_y, list_classes),
-    a folder with one sub-folder of pictures per class (PNG, JPEG, ...), a .csv file
-    with a header, or a built-in set: flower, moons, circles, breast-cancer, digits.
+    a folder with one sub-folder of pictures per class (PNG, JPEG, ...), a folder with
+    one sub-folder of text files per class (.txt, .text, .eml: spam/, ham/), a .csv
+    file with a header, an svmlight/libsvm file (.svm, .svmlight, .libsvm), or a
+    built-in set: flower, moons, circles, breast-cancer, digits.
 
     Without --hidden it trains logistic regression (one sigmoid neuron, zero
     initialisation), the seeds' first model; with --hidden a deep network with those
@@ -393,8 +447,13 @@ def train(ctx, data, output, hidden, image_size, label_column, test_data, stream
     train accuracy and, with test data, the test accuracy.
 
     Pictures are flattened and divided by 255; CSV columns are standardised with the
-    training set's mean and standard deviation. This preprocessing is stored in the
-    model file, so 'nnscratch predict' works on raw pictures and raw CSV rows.
+    training set's mean and standard deviation; text becomes TF-IDF weights of its
+    words (scikit-learn's vectorizer, a sparse matrix; --vectorizer, --ngrams,
+    --max-features, --min-df); svmlight rows are taken as they are (sparse). This
+    preprocessing is stored in the model file (a text model's vocabulary as arrays),
+    so 'nnscratch predict' works on raw pictures, raw CSV rows and raw text files.
+    Every text file must be UTF-8, not empty and not binary: a bad one is refused,
+    by name, before training starts.
 
     An HDF5 file or a Zarr store is read in chunks when --stream or --chunk-rows is
     given, when its features would take more than half the available memory, or when
@@ -402,15 +461,19 @@ def train(ctx, data, output, hidden, image_size, label_column, test_data, stream
     epochs (--batch-size, default 256; --iterations counts epochs, default 10) over the
     chunks in a shuffled order, with memory bounded by a few chunks and the model.
     """
+    text = {"vectorizer": vectorizer, "ngram_range": ngram_range,
+            "max_features": max_features, "min_df": min_df}
     result = _commands.train(data, output, hidden=hidden, params=params, image_size=image_size,
                              label_column=label_column, test_data=test_data,
-                             flags=_flags(ctx), stream=stream, chunk_rows=chunk_rows)
+                             flags=_flags(ctx), stream=stream, chunk_rows=chunk_rows,
+                             text=text)
     emit(result, as_json, _commands.format_training)
 
 
 @cli.command(epilog=examples(
     "nnscratch evaluate cat.npz test_catvnoncat.h5",
     "nnscratch evaluate cat.npz pictures/test --json",
+    "nnscratch evaluate spam.npz mail/test",
     "nnscratch evaluate iris.npz iris_test.csv --label-column species",
 ))
 @click.argument("model", type=click.Path(dir_okay=False))
@@ -421,8 +484,8 @@ def train(ctx, data, output, hidden, image_size, label_column, test_data, stream
 @json_option("Print one JSON object with the keys accuracy, precision, recall, f1, log_loss, "
              "confusion_matrix, n_samples (and classes, positive_class, average).")
 def evaluate(model, data, label_column, stream, chunk_rows, as_json):
-    """Score MODEL on labelled DATA (a .h5 file, a picture folder, a .csv file or a
-    built-in set, as for 'nnscratch train').
+    """Score MODEL on labelled DATA (a .h5 file, a folder of pictures or text files, a
+    .csv file, an svmlight file or a built-in set, as for 'nnscratch train').
 
     Prints accuracy, precision, recall, F1 (of the positive class, the second class, for
     two classes; macro-averaged for more), the log-loss and the confusion matrix (rows:
@@ -439,6 +502,7 @@ def evaluate(model, data, label_column, stream, chunk_rows, as_json):
     "nnscratch predict cat.npz my_cat.jpg other.png",
     "nnscratch predict cat.npz photos/ --json",
     "nnscratch predict iris.npz new_rows.csv",
+    "nnscratch predict spam.npz message.txt inbox/",
 ))
 @click.argument("model", type=click.Path(dir_okay=False))
 @click.argument("inputs", metavar="INPUT...", nargs=-1, required=True)
@@ -452,9 +516,12 @@ def predict(model, inputs, chunk_rows, as_json):
     grayscale, RGBA and palette pictures are converted to RGB and resized like the
     training pictures). For a model trained on a table, each INPUT is a CSV file with a
     header holding the model's feature columns (the label column may be absent); every
-    row gets a prediction. A folder stands for the pictures (or CSV files) inside it;
-    a labelled folder with one sub-folder per class (as for 'nnscratch train') stands
-    for the pictures in its sub-folders.
+    row gets a prediction. For a model trained on text, each INPUT is a raw text file
+    (.txt, .text, .eml; UTF-8). For an svmlight model, each INPUT is an svmlight file
+    (its labels are ignored); every row gets a prediction. A folder stands for the
+    pictures (or CSV, text, svmlight files) inside it; a labelled folder with one
+    sub-folder per class (as for 'nnscratch train') stands for the files in its
+    sub-folders.
 
     An INPUT that cannot be read gets a one-line message on stderr (and an "error" entry
     with --json); the other inputs are still predicted, and the exit code is 2.
@@ -710,11 +777,13 @@ def playground(host, port, no_browser, data_file):
 @estimator_options
 @_IMAGE_SIZE
 @_LABEL_COLUMN
+@text_options
 @json_option('Print only {"best_params", "best_score", "candidates": [{"params", '
              '"mean_score", "std_score", "fit_time"}]}.')
 @click.pass_context
 def search(ctx, data, specs, cv, n_random, scheduler, n_jobs, output, results_path,
-           plot_path, hidden, image_size, label_column, as_json, **params):
+           plot_path, hidden, image_size, label_column, as_json, vectorizer, ngram_range,
+           max_features, min_df, **params):
     """Search hyper-parameters of a classifier on DATA with cross-validation.
 
     Every combination of the --param values (or --random N of them) is a candidate,
@@ -728,5 +797,7 @@ def search(ctx, data, specs, cv, n_random, scheduler, n_jobs, output, results_pa
     result = _commands.search(
         data, specs, cv=cv, n_random=n_random, scheduler=scheduler, n_jobs=n_jobs,
         output=output, results_path=results_path, plot_path=plot_path, hidden=hidden,
-        params=params, image_size=image_size, label_column=label_column, flags=_flags(ctx))
+        params=params, image_size=image_size, label_column=label_column, flags=_flags(ctx),
+        text={"vectorizer": vectorizer, "ngram_range": ngram_range,
+              "max_features": max_features, "min_df": min_df})
     emit(result, as_json, _commands.format_search)

@@ -1,7 +1,9 @@
-"""Loading data for nnscratch: the course's HDF5 files, image folders, CSV files, built-in sets.
+"""Loading data for nnscratch: the course's HDF5 files, image folders, CSV files, text
+folders, svmlight/libsvm files, built-in sets.
 
 Every loader returns a :class:`Dataset`: the features ``X`` in scikit-learn's layout
-``(n_samples, n_features)`` (float64), integer class codes ``y`` ``(n_samples,)`` that
+``(n_samples, n_features)`` (float64; a scipy.sparse CSR matrix for text and svmlight
+data), integer class codes ``y`` ``(n_samples,)`` that
 index ``class_names``, and the :class:`Preprocessor` that turned the raw input into
 features. The preprocessor is plain data (:meth:`Preprocessor.to_dict`): it is stored in
 the model file, so that a raw picture or a raw CSV row given to ``nnscratch predict``
@@ -40,29 +42,46 @@ from typing import Any
 import numpy as np
 
 from .exceptions import DatasetError
-from .preprocessing import Preprocessor, _check_image_size
+from .preprocessing import _KIND_WORDS, MAX_SVMLIGHT_FEATURES, Preprocessor, _check_image_size
+from .text import TEXT_EXTENSIONS, make_spam_corpus, read_texts
 
 __all__ = [
     "BUILTIN_DATASETS",
     "IMAGE_EXTENSIONS",
+    "SVMLIGHT_EXTENSIONS",
+    "TEXT_EXTENSIONS",
     "Dataset",
     "DatasetError",
     "Preprocessor",
+    "folder_kind",
     "load_builtin",
     "load_csv",
     "load_dataset",
     "load_flower",
     "load_hdf5",
     "load_image_folder",
+    "load_svmlight",
+    "load_text_folder",
     "load_train_test",
+    "make_spam_corpus",
     "prediction_inputs",
     "read_csv_features",
     "read_image",
+    "read_svmlight_features",
     "train_test_split",
 ]
 
 #: File name endings read as pictures in an image folder or given to ``predict``.
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+
+#: File name endings read as svmlight/libsvm files (``label index:value ...`` per line).
+SVMLIGHT_EXTENSIONS = (".svm", ".svmlight", ".libsvm")
+
+#: The endings of the files ``nnscratch predict`` takes from a folder, by the model's kind.
+_INPUT_EXTENSIONS = {"image": IMAGE_EXTENSIONS, "tabular": (".csv",),
+                     "text": TEXT_EXTENSIONS, "svmlight": SVMLIGHT_EXTENSIONS}
+_INPUT_WORDS = {"image": "pictures", "tabular": "CSV files", "text": "text files",
+                "svmlight": "svmlight files"}
 
 #: Class codes in an HDF5 file must be below this (names are made for codes without any).
 MAX_CLASSES = 10_000
@@ -89,17 +108,18 @@ class Dataset:
 
     Attributes
     ----------
-    X : ndarray of shape (n_samples, n_features), float64
-        The preprocessed features.
+    X : ndarray or scipy.sparse.csr_matrix of shape (n_samples, n_features), float64
+        The preprocessed features (sparse for text and svmlight data).
     y : ndarray of shape (n_samples,), int64
         Class codes: ``y[i]`` indexes ``class_names``.
     class_names : list of str
         Human-readable name of each class code.
     preprocessor : Preprocessor
         How the raw input became ``X``.
-    raw : ndarray
+    raw : ndarray or scipy.sparse.csr_matrix
         The raw input: uint8 pictures ``(n_samples, size, size, 3)`` for images, the
-        unscaled values ``(n_samples, n_features)`` for tabular data.
+        unscaled values ``(n_samples, n_features)`` for tabular data, the texts
+        ``(n_samples,)`` (an object array of str) for text, the sparse rows for svmlight.
     source : str
         Where the data came from (a path or a built-in name).
     names : list of str
@@ -116,7 +136,7 @@ class Dataset:
 
     @property
     def kind(self) -> str:
-        """``"image"`` or ``"tabular"``."""
+        """``"image"``, ``"tabular"``, ``"text"`` or ``"svmlight"``."""
         return self.preprocessor.kind
 
     @property
@@ -143,7 +163,8 @@ def _picture_size(path: Path, image_size: Any, preprocessor: Preprocessor | None
     """The side length to read pictures at: a trained model's, else ``image_size``."""
     if preprocessor is not None:
         if preprocessor.kind != "image":
-            raise DatasetError(f"{path}: holds pictures, but the model was trained on a table")
+            raise DatasetError(f"{path}: holds pictures, but the model was trained on "
+                               f"{_KIND_WORDS[preprocessor.kind]}")
         image_size = preprocessor.size
     _check_image_size(image_size)
     return image_size
@@ -241,13 +262,13 @@ def _too_large_message(path: Path, exc: BaseException) -> str:
 
 
 def _folder_is_not_an_input(path: Path, suffixes: Sequence[str], what: str) -> str:
-    """What to say when a folder is given where one picture (or one CSV file) is read."""
-    kind = "image" if what == "pictures" else "tabular"
+    """What to say when a folder is given where one picture (or one CSV file, ...) is read."""
+    kind = next(k for k, w in _INPUT_WORDS.items() if w == what)
     if prediction_inputs([str(path)], kind) != [str(path)]:
         subdirs = sorted(p.name for p in _visible(path) if p.is_dir())
         shown = ", ".join(f"{n}/" for n in subdirs[:3]) + (", ..." if len(subdirs) > 3 else "")
         return (
-            f"{path}: is a folder of {'class ' if kind == 'image' else ''}sub-folders "
+            f"{path}: is a folder of {'class ' if kind in ('image', 'text') else ''}sub-folders "
             f"({shown}), not one of the {what}; "
             f"give the {what} or the sub-folders (e.g. {path / subdirs[0]}), or score the "
             "labelled folder with 'nnscratch evaluate MODEL FOLDER'"
@@ -280,14 +301,15 @@ def prediction_inputs(inputs: Sequence[str], kind: str) -> list[str]:
     ----------
     inputs : sequence of str
         Paths as given on the command line.
-    kind : {"image", "tabular"}
-        The kind of data the model takes.
+    kind : {"image", "tabular", "text", "svmlight"}
+        The kind of data the model takes (text: ``.txt``, ``.text``, ``.eml`` files;
+        svmlight: ``.svm``, ``.svmlight``, ``.libsvm`` files).
 
     Returns
     -------
     list of str
     """
-    suffixes = IMAGE_EXTENSIONS if kind == "image" else (".csv",)
+    suffixes = _INPUT_EXTENSIONS[kind]
 
     def files_in(folder: Path) -> list[str]:
         return sorted(str(p) for p in _visible(folder)
@@ -597,6 +619,100 @@ def load_image_folder(
     return _make_dataset(images, codes, names, prep, path, sample_names)
 
 
+# --------------------------------------------------------------------------- text folders
+
+
+def _class_files(folder: Path, suffixes: Sequence[str]) -> list[Path]:
+    return sorted(p for p in _visible(folder)
+                  if p.is_file() and p.suffix.lower() in suffixes)
+
+
+def folder_kind(path: str | os.PathLike) -> str:
+    """Whether a folder of class sub-folders holds pictures (``"image"``) or text
+    (``"text"``), by its files' name endings (pictures when it holds neither).
+
+    Raises
+    ------
+    DatasetError
+        The folder mixes pictures and text files.
+    """
+    path = Path(path)
+    picture = text = None
+    for sub in sorted(p for p in _visible(path) if p.is_dir()):
+        for f in sorted(_visible(sub)):
+            suffix = f.suffix.lower()
+            if picture is None and suffix in IMAGE_EXTENSIONS:
+                picture = f
+            elif text is None and suffix in TEXT_EXTENSIONS:
+                text = f
+        if picture is not None and text is not None:
+            raise DatasetError(
+                f"{path}: mixes pictures ({picture.relative_to(path)}) and text files "
+                f"({text.relative_to(path)}); keep one kind of data in a training folder")
+    return "text" if text is not None else "image"
+
+
+def load_text_folder(
+    path: str | os.PathLike,
+    *,
+    text: dict[str, Any] | None = None,
+    preprocessor: Preprocessor | None = None,
+    class_names: Sequence[str] | None = None,
+) -> Dataset:
+    """Read a folder with one sub-folder of text files per class.
+
+    ``path/spam/*.txt``, ``path/ham/*.txt`` (also ``.text`` and ``.eml``; other files are
+    ignored): the sub-folder names are the class names (sorted, unless a trained
+    model's ``class_names`` are given). Every file must be UTF-8 text, not empty and not
+    binary (:func:`nnscratch.text.read_text`); a bad file refuses the whole folder,
+    before any training, naming the file.
+
+    Parameters
+    ----------
+    path : path-like
+    text : dict, optional
+        The vectorizer's settings (``vectorizer``, ``ngram_range``, ``max_features``,
+        ``min_df``; :data:`nnscratch.text.TEXT_SETTINGS`), fitted on these texts.
+    preprocessor : Preprocessor, optional
+        A trained text model's preprocessing (its fitted vectorizer is used).
+    class_names : sequence of str, optional
+        A trained model's class names.
+
+    Returns
+    -------
+    Dataset
+        ``X`` a CSR matrix ``(n_files, n_terms)``; ``raw`` the texts.
+    """
+    path = Path(path)
+    if preprocessor is not None and preprocessor.kind != "text":
+        raise DatasetError(f"{path}: holds text files, but the model was trained on "
+                           f"{_KIND_WORDS[preprocessor.kind]}")
+    if not path.is_dir():
+        raise DatasetError(f"{path}: no such folder")
+    subdirs = sorted(p for p in _visible(path) if p.is_dir())
+    if not subdirs:
+        raise DatasetError(
+            f"{path}: has no sub-folders; put the text files of each class in its own "
+            "sub-folder (e.g. spam/, ham/)")
+    labels: list[str] = []
+    files: list[Path] = []
+    for sub in subdirs:
+        found = _class_files(sub, TEXT_EXTENSIONS)
+        if not found:
+            raise DatasetError(
+                f"{sub}: holds no text files ({', '.join(TEXT_EXTENSIONS)}); "
+                "remove the folder or add messages")
+        files.extend(found)
+        labels.extend([sub.name] * len(found))
+    codes, names = _codes_for(labels, class_names, str(path))
+    texts = read_texts(list(_progress(files, "reading text files", "file")))
+    raw = np.empty(len(texts), dtype=object)
+    raw[:] = texts
+    prep = preprocessor or Preprocessor.fit_text(raw, **(text or {}))
+    sample_names = [str(f.relative_to(path)) for f in files]
+    return _make_dataset(raw, codes, names, prep, path, sample_names)
+
+
 # --------------------------------------------------------------------------- CSV
 
 
@@ -737,7 +853,8 @@ def load_csv(
     """
     path = Path(path)
     if preprocessor is not None and preprocessor.kind != "tabular":
-        raise DatasetError(f"{path}: is a table, but the model was trained on pictures")
+        raise DatasetError(f"{path}: is a table, but the model was trained on "
+                           f"{_KIND_WORDS[preprocessor.kind]}")
     header, rows, delimiter = _read_csv_rows(path)
     if not rows:
         raise DatasetError(f"{path}: has a header but no rows")
@@ -784,7 +901,8 @@ def read_csv_features(path: str | os.PathLike, preprocessor: Preprocessor):
     """
     path = Path(path)
     if preprocessor.kind != "tabular":
-        raise DatasetError(f"{path}: is a table, but the model was trained on pictures")
+        raise DatasetError(f"{path}: is a table, but the model was trained on "
+                           f"{_KIND_WORDS[preprocessor.kind]}")
     header, rows, delimiter = _read_csv_rows(path)
     if not rows:
         raise DatasetError(f"{path}: has a header but no rows")
@@ -795,6 +913,125 @@ def read_csv_features(path: str | os.PathLike, preprocessor: Preprocessor):
         )
     raw = _parse_numbers(path, header, rows, list(preprocessor.columns), delimiter)
     return raw, [f"{path}:row {i}" for i in range(1, len(rows) + 1)]
+
+
+# --------------------------------------------------------------------------- svmlight
+
+
+def _read_svmlight(path: Path, n_features: int | None, zero_based: bool | str):
+    """``load_svmlight_file`` on one file, every failure one line naming it."""
+    from sklearn.datasets import load_svmlight_file
+
+    if path.is_dir():
+        raise DatasetError(_folder_is_not_an_input(path, SVMLIGHT_EXTENSIONS, "svmlight files"))
+    if not path.is_file():
+        raise DatasetError(f"{path}: no such file")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(65536)
+            if not head.strip():
+                raise DatasetError(f"{path}: is empty; an svmlight file holds one "
+                                   "'label index:value ...' line per sample")
+            if b"\x00" in head:
+                raise DatasetError(f"{path}: is a binary file (it holds NUL bytes), not an "
+                                   "svmlight/libsvm text file")
+            f.seek(0)
+            X, y = load_svmlight_file(f, n_features=n_features, dtype=np.float64,
+                                      zero_based=zero_based)
+    except DatasetError:
+        raise
+    except OSError as exc:
+        raise DatasetError(f"{path}: cannot be read ({exc.strerror or _one_line(exc)})") \
+            from None
+    except (ValueError, TypeError, UnicodeDecodeError, OverflowError) as exc:
+        message = _one_line(exc)
+        if n_features is not None and "n_features was set" in message:
+            raise DatasetError(
+                f"{path}: numbers features beyond the model's {n_features}; give rows with "
+                "the training file's features") from None
+        raise DatasetError(f"{path}: not a readable svmlight/libsvm file ({message}); each "
+                           "line must be 'label index:value ...' with increasing indices") \
+            from None
+    if X.shape[0] == 0:
+        raise DatasetError(f"{path}: holds no rows")
+    if not np.all(np.isfinite(X.data)) or not np.all(np.isfinite(y)):
+        raise DatasetError(f"{path}: holds NaN or infinite values")
+    if X.data.size and np.abs(X.data).max() > MAX_CSV_VALUE:
+        raise DatasetError(f"{path}: holds values beyond {MAX_CSV_VALUE:.0e} in magnitude; "
+                           "rescale the features")
+    return X.tocsr(), y
+
+
+def _svmlight_label(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def load_svmlight(
+    path: str | os.PathLike,
+    *,
+    preprocessor: Preprocessor | None = None,
+    class_names: Sequence[str] | None = None,
+) -> Dataset:
+    """Read an svmlight/libsvm file (``.svm``, ``.svmlight``, ``.libsvm``), sparse.
+
+    Each line is ``label index:value index:value ...`` (scikit-learn's
+    ``load_svmlight_file``); the matrix stays a CSR matrix, never densified. Indices
+    number from 1 (libsvm's convention) unless the file holds an index 0. The labels are
+    the classes (``-1`` and ``1``, or ``0`` to ``9``, ...; named by their values). The
+    model keeps the number of features and the index base, so that files given to
+    ``predict`` and ``evaluate`` are read with the same columns.
+
+    Parameters
+    ----------
+    path : path-like
+    preprocessor : Preprocessor, optional
+        A trained svmlight model's preprocessing (its number of features and index base).
+    class_names : sequence of str, optional
+        A trained model's class names.
+
+    Returns
+    -------
+    Dataset
+        ``X`` and ``raw``: the same CSR matrix ``(n_rows, n_features)``.
+    """
+    path = Path(path)
+    if preprocessor is not None and preprocessor.kind != "svmlight":
+        raise DatasetError(f"{path}: is an svmlight file, but the model was trained on "
+                           f"{_KIND_WORDS[preprocessor.kind]}")
+    if preprocessor is None:
+        X, y = _read_svmlight(path, None, True)
+        zero_based = bool(X.nnz) and int(X.indices.min()) == 0
+        if not zero_based:
+            X = X[:, 1:].tocsr()  # libsvm numbers features from 1: column 0 is empty
+        if X.shape[1] == 0:
+            raise DatasetError(f"{path}: holds no features (every row is empty)")
+        if X.shape[1] > MAX_SVMLIGHT_FEATURES:
+            raise DatasetError(f"{path}: numbers {X.shape[1]} features, more than "
+                               f"{MAX_SVMLIGHT_FEATURES}; renumber the features from 1")
+        prep = Preprocessor.svmlight(X.shape[1], zero_based)
+    else:
+        prep = preprocessor
+        X, y = _read_svmlight(path, prep.n_inputs, prep.zero_based)
+    codes, names = _codes_for([_svmlight_label(v) for v in y], class_names, str(path))
+    sample_names = [f"{path.name}:row {i}" for i in range(1, X.shape[0] + 1)]
+    return _make_dataset(X, codes, names, prep, path, sample_names)
+
+
+def read_svmlight_features(path: str | os.PathLike, preprocessor: Preprocessor):
+    """Rows of an svmlight file for prediction (their labels are read and ignored).
+
+    Returns
+    -------
+    X : scipy.sparse.csr_matrix of shape (n_rows, n_features)
+    names : list of str
+        ``"file.svm:row N"`` for each row (N from 1).
+    """
+    path = Path(path)
+    if preprocessor.kind != "svmlight":
+        raise DatasetError(f"{path}: is an svmlight file, but the model was trained on "
+                           f"{_KIND_WORDS[preprocessor.kind]}")
+    X, _ = _read_svmlight(path, preprocessor.n_inputs, preprocessor.zero_based)
+    return X, [f"{path}:row {i}" for i in range(1, X.shape[0] + 1)]
 
 
 # --------------------------------------------------------------------------- built-in sets
@@ -894,6 +1131,7 @@ def load_dataset(
     label_column: str | None = None,
     preprocessor: Preprocessor | None = None,
     class_names: Sequence[str] | None = None,
+    text: dict[str, Any] | None = None,
 ) -> Dataset:
     """Load data from a path or a built-in name.
 
@@ -901,8 +1139,9 @@ def load_dataset(
     ----------
     spec : str or path-like
         A ``.h5``/``.hdf5`` file (the course's layout), a folder with one sub-folder
-        per class, a ``.csv`` file with a header, or a built-in name
-        (:data:`BUILTIN_DATASETS`).
+        per class (of pictures, or of text files: ``.txt``, ``.text``, ``.eml``), a
+        ``.csv`` file with a header, an svmlight/libsvm file (``.svm``, ``.svmlight``,
+        ``.libsvm``), or a built-in name (:data:`BUILTIN_DATASETS`).
     image_size : int
         Picture side for image data (default 64).
     label_column : str, optional
@@ -910,6 +1149,8 @@ def load_dataset(
     preprocessor, class_names : optional
         A trained model's preprocessing and class names, to load evaluation data
         the same way as the training data.
+    text : dict, optional
+        Text only: the vectorizer's settings (:func:`load_text_folder`).
 
     Returns
     -------
@@ -931,9 +1172,15 @@ def load_dataset(
         return load_builtin(spec_str, preprocessor=preprocessor)
     suffix = path.suffix.lower()
     if path.is_dir():
+        kind = folder_kind(path)  # text files: "text" (a model of another kind says so)
+        if kind == "text" or (preprocessor is not None and preprocessor.kind == "text"):
+            return load_text_folder(path, text=text, preprocessor=preprocessor,
+                                    class_names=class_names)
         return load_image_folder(
             path, image_size=image_size, preprocessor=preprocessor, class_names=class_names
         )
+    if suffix in SVMLIGHT_EXTENSIONS:
+        return load_svmlight(path, preprocessor=preprocessor, class_names=class_names)
     if suffix in (".h5", ".hdf5"):
         return load_hdf5(
             path, image_size=image_size, preprocessor=preprocessor, class_names=class_names
@@ -948,8 +1195,9 @@ def load_dataset(
             f"({', '.join(BUILTIN_DATASETS)})"
         )
     raise DatasetError(
-        f"{spec_str}: unknown data format; give a .h5/.hdf5 file, a .csv file, or a folder "
-        "with one sub-folder of pictures per class"
+        f"{spec_str}: unknown data format; give a .h5/.hdf5 file, a .csv file, an svmlight "
+        "file (.svm, .svmlight, .libsvm), or a folder with one sub-folder of pictures or "
+        "text files per class"
     )
 
 
@@ -995,16 +1243,18 @@ def load_train_test(
     *,
     image_size: int = 64,
     label_column: str | None = None,
+    text: dict[str, Any] | None = None,
 ) -> tuple[Dataset, Dataset | None]:
     """Training data and, when available, test data prepared the same way.
 
     With ``test_spec`` the test data is loaded with the training data's preprocessing
     and class names. Without it, a built-in set is split with :func:`train_test_split`
-    (fixed seed, stratified) and any other data has no test part (``None``).
+    (fixed seed, stratified) and any other data has no test part (``None``). ``text``:
+    the vectorizer's settings for a folder of text files (:func:`load_text_folder`).
     """
     if test_spec is None and _is_builtin(str(spec)):
         return train_test_split(load_builtin(str(spec)))
-    train = load_dataset(spec, image_size=image_size, label_column=label_column)
+    train = load_dataset(spec, image_size=image_size, label_column=label_column, text=text)
     if test_spec is None:
         return train, None
     test = load_dataset(

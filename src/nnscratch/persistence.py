@@ -7,6 +7,10 @@ Layout of a model file (a NumPy ``.npz``, i.e. a zip of ``.npy`` arrays):
 - ``costs``: the cost every ``cost_every`` iterations; ``loss_curve``: the cost of every
   iteration; ``validation_scores``, ``validation_losses``: the validation accuracy and
   loss of every iteration when early stopping held out a validation set (float64, 1-D);
+- ``vocabulary``, ``vocabulary_offsets``, ``idf``: a text model's vocabulary (one UTF-8
+  blob, uint8, and the int64 offsets of its terms) and the terms' inverse document
+  frequencies (float64), checked by :meth:`nnscratch.text.TextVectorizer.from_dict`
+  (see :mod:`nnscratch.text`);
 - ``settings``: UTF-8 JSON bytes (uint8, 1-D) holding the format name and version, the
   library version, the estimator's name (one of two, looked up in a fixed table), its
   hyper-parameters (the vocabulary of ``type(est)().get_params()``; only JSON scalars,
@@ -50,6 +54,7 @@ from ._files import atomic_write
 from ._version import __version__
 from .exceptions import DatasetError
 from .preprocessing import Preprocessor
+from .text import TEXT_ARRAYS
 
 __all__ = [
     "FORMAT",
@@ -175,10 +180,17 @@ def save(
         )
     state = estimator._get_fitted_state()
     arrays = dict(state["arrays"])
+    prep_arrays: dict[str, np.ndarray] = {}
     if isinstance(preprocessor, Preprocessor):
+        prep_arrays = preprocessor.arrays()
         preprocessor = preprocessor.to_dict()
     if preprocessor is not None:
-        Preprocessor.from_dict(preprocessor)  # refuse to write what load() would refuse
+        # refuse to write what load() would refuse
+        prep = Preprocessor.from_dict(preprocessor, prep_arrays)
+        if prep.n_features != state["settings"]["n_features_in"]:
+            raise ValueError(f"the preprocessing makes {prep.n_features} features but the "
+                             f"estimator takes {state['settings']['n_features_in']}")
+    arrays.update(prep_arrays)
     n_classes = len(state["settings"]["classes"])
     if class_names is not None:
         class_names = [str(c) for c in class_names]
@@ -323,7 +335,7 @@ def _check_keys(keys: list[str], names: list[str], path: Path) -> None:
         raise ModelFileError(f"{path}: the archive names an entry twice")
     if "settings" not in keys:
         raise ModelFileError(f"{path}: not an nnscratch model file (no settings entry)")
-    allowed_fixed = {"settings", *_HISTORY_KEYS}
+    allowed_fixed = {"settings", *_HISTORY_KEYS, *TEXT_ARRAYS}
     for k in keys:
         if k in allowed_fixed:
             continue
@@ -373,7 +385,8 @@ def _build(arrays: dict[str, np.ndarray], path: Path) -> SavedModel:
         raise _fail(path, f"unknown estimator {name!r} (expected one of {sorted(table)})")
 
     state = {
-        "arrays": {k: v for k, v in arrays.items() if k != "settings"},
+        "arrays": {k: v for k, v in arrays.items()
+                   if k != "settings" and k not in TEXT_ARRAYS},
         "settings": {k: v for k, v in settings.items() if k not in _FILE_SETTINGS},
     }
     try:
@@ -382,7 +395,11 @@ def _build(arrays: dict[str, np.ndarray], path: Path) -> SavedModel:
         raise _fail(path, " ".join(str(exc).split())) from None
 
     prep = settings.get("preprocessing")
-    preprocessor = None if prep is None else Preprocessor.from_dict(prep)
+    prep_arrays = {k: v for k, v in arrays.items() if k in TEXT_ARRAYS}
+    if prep is None and prep_arrays:
+        raise _fail(path, f"the entries {sorted(prep_arrays)} belong to a text model, but the "
+                          "file has no text preprocessing")
+    preprocessor = None if prep is None else Preprocessor.from_dict(prep, prep_arrays)
     if preprocessor is not None and preprocessor.n_features != settings["n_features_in"]:
         raise _fail(
             path,

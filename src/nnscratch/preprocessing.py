@@ -9,7 +9,12 @@ through exactly the same steps as the training data. As in the seeds:
   (row, column, channel) order and divided by 255 (resizing and reading happen in
   :mod:`nnscratch.datasets`; this module takes the ``(n, size, size, 3)`` pixels);
 - tabular data is standardised with the training set's mean and standard deviation
-  (a constant column gets a standard deviation of 1).
+  (a constant column gets a standard deviation of 1);
+- text is turned into a sparse matrix of TF-IDF weights (or counts) of its words by a
+  fitted vectorizer kept as data (:class:`nnscratch.text.TextVectorizer`: its settings
+  in the JSON, its vocabulary and weights as arrays, :meth:`Preprocessor.arrays`);
+- svmlight/libsvm rows are taken as they are (sparse), with the training file's number
+  of features and index base.
 
 Examples
 --------
@@ -32,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from .exceptions import DatasetError
+from .text import TextVectorizer
 
 __all__ = ["MAX_IMAGE_SIZE", "Preprocessor"]
 
@@ -45,15 +51,23 @@ class Preprocessor:
 
     Parameters
     ----------
-    kind : {"image", "tabular"}
+    kind : {"image", "tabular", "text", "svmlight"}
         ``"image"``: RGB pictures resized to ``size`` x ``size``, flattened, divided by 255.
         ``"tabular"``: the named ``columns``, standardised ``(x - mean) / std``.
+        ``"text"``: texts through the fitted ``vectorizer`` (a sparse matrix).
+        ``"svmlight"``: sparse rows of ``n_inputs`` features, as they are.
     size : int, optional
         Side of the square pictures (image kind only).
     columns : tuple of str, optional
         Names of the feature columns, in order (tabular kind only).
     mean, std : tuple of float, optional
         Per-column statistics of the training set (tabular kind only); ``std`` > 0.
+    vectorizer : TextVectorizer, optional
+        The fitted vectorizer (text kind only).
+    n_inputs : int, optional
+        Number of features of the training file (svmlight kind only).
+    zero_based : bool, optional
+        Whether the training file numbered its features from 0 (svmlight kind only).
     """
 
     kind: str
@@ -61,6 +75,9 @@ class Preprocessor:
     columns: tuple[str, ...] | None = None
     mean: tuple[float, ...] | None = None
     std: tuple[float, ...] | None = None
+    vectorizer: TextVectorizer | None = None
+    n_inputs: int | None = None
+    zero_based: bool | None = None
 
     # ---- construction
     @classmethod
@@ -100,12 +117,33 @@ class Preprocessor:
             std=tuple(float(v) for v in std),
         )
 
+    @classmethod
+    def fit_text(cls, texts, **settings: Any) -> Preprocessor:
+        """A vectorizer fitted on the training texts (:meth:`TextVectorizer.fit`; the
+        settings are ``vectorizer``, ``ngram_range``, ``max_features``, ``min_df``)."""
+        return cls(kind="text", vectorizer=TextVectorizer.fit(texts, **settings))
+
+    @classmethod
+    def svmlight(cls, n_inputs: int, zero_based: bool) -> Preprocessor:
+        """Sparse svmlight/libsvm rows of ``n_inputs`` features, taken as they are."""
+        _check_n_inputs(n_inputs)
+        return cls(kind="svmlight", n_inputs=int(n_inputs), zero_based=bool(zero_based))
+
     @property
     def n_features(self) -> int:
         """Number of features this preprocessing produces."""
         if self.kind == "image":
             return 3 * self.size * self.size
+        if self.kind == "text":
+            return self.vectorizer.n_features
+        if self.kind == "svmlight":
+            return self.n_inputs
         return len(self.columns)
+
+    @property
+    def sparse(self) -> bool:
+        """Whether :meth:`transform` gives a scipy.sparse CSR matrix."""
+        return self.kind in ("text", "svmlight")
 
     # ---- use
     def transform_images(self, images: np.ndarray) -> np.ndarray:
@@ -120,7 +158,8 @@ class Preprocessor:
         X : ndarray of shape (n_samples, size * size * 3), float64 in [0, 1]
         """
         if self.kind != "image":
-            raise DatasetError("this model was trained on tabular data; give it a CSV file")
+            raise DatasetError(f"this model was trained on {_KIND_WORDS[self.kind]}, not "
+                               "pictures")
         images = np.asarray(images)
         expected = (self.size, self.size, 3)
         if images.ndim != 4 or images.shape[1:] != expected:
@@ -142,7 +181,8 @@ class Preprocessor:
         X : ndarray of shape (n_samples, n_features), float64
         """
         if self.kind != "tabular":
-            raise DatasetError("this model was trained on pictures; give it image files")
+            raise DatasetError(f"this model was trained on {_KIND_WORDS[self.kind]}, not "
+                               "a table")
         _refuse_sparse(raw)
         raw = np.asarray(raw, dtype=np.float64)
         if raw.ndim != 2 or raw.shape[1] != len(self.columns):
@@ -151,10 +191,47 @@ class Preprocessor:
             )
         return (raw - np.asarray(self.mean)) / np.asarray(self.std)
 
-    def transform(self, raw: np.ndarray) -> np.ndarray:
-        """Apply :meth:`transform_images` or :meth:`transform_tabular`, by ``kind``."""
+    def transform_texts(self, texts: Sequence[str]):
+        """TF-IDF weights (or counts) of the texts' words.
+
+        Parameters
+        ----------
+        texts : sequence of str, length n_samples
+
+        Returns
+        -------
+        X : scipy.sparse.csr_matrix of shape (n_samples, n_features), float64
+        """
+        if self.kind != "text":
+            raise DatasetError(f"this model was trained on {_KIND_WORDS[self.kind]}, not text")
+        return self.vectorizer.transform([str(t) for t in texts])
+
+    def transform_sparse(self, raw):
+        """svmlight rows, checked: ``(n_samples, n_inputs)``, float64 CSR.
+
+        Returns
+        -------
+        X : scipy.sparse.csr_matrix of shape (n_samples, n_features), float64
+        """
+        import scipy.sparse as sp
+
+        if self.kind != "svmlight":
+            raise DatasetError(
+                f"this model was trained on {_KIND_WORDS[self.kind]}, not svmlight rows")
+        if not sp.issparse(raw) or raw.ndim != 2 or raw.shape[1] != self.n_inputs:
+            raise DatasetError(f"expected sparse rows of {self.n_inputs} features, got "
+                               f"{getattr(raw, 'shape', type(raw).__name__)}")
+        return sp.csr_matrix(raw, dtype=np.float64)
+
+    def transform(self, raw):
+        """Apply :meth:`transform_images`, :meth:`transform_tabular`,
+        :meth:`transform_texts` or :meth:`transform_sparse`, by ``kind``."""
         if self.kind == "image":
             return self.transform_images(raw)
+        if self.kind == "text":
+            return self.transform_texts(raw)
+        if self.kind == "svmlight":
+            return self.transform_sparse(raw)
         return self.transform_tabular(raw)
 
     # ---- plain data
@@ -162,6 +239,11 @@ class Preprocessor:
         """JSON-ready description, e.g. ``{"kind": "image", "size": 64}``."""
         if self.kind == "image":
             return {"kind": "image", "size": self.size}
+        if self.kind == "text":
+            return {"kind": "text", **self.vectorizer.to_dict()}
+        if self.kind == "svmlight":
+            return {"kind": "svmlight", "n_features": self.n_inputs,
+                    "zero_based": self.zero_based}
         return {
             "kind": "tabular",
             "columns": list(self.columns),
@@ -169,18 +251,40 @@ class Preprocessor:
             "std": list(self.std),
         }
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays a model file keeps beside :meth:`to_dict` (a text model's
+        vocabulary and weights, :meth:`TextVectorizer.to_arrays`; none for the others)."""
+        return self.vectorizer.to_arrays() if self.kind == "text" else {}
+
     @classmethod
-    def from_dict(cls, data: Any) -> Preprocessor:
-        """Rebuild from :meth:`to_dict`'s output, checking every key and value.
+    def from_dict(cls, data: Any, arrays: dict[str, np.ndarray] | None = None) -> Preprocessor:
+        """Rebuild from :meth:`to_dict`'s output (and :meth:`arrays`), checking every key
+        and value.
 
         Raises
         ------
         DatasetError
-            Unknown kind or keys, wrong types, non-finite or non-positive statistics.
+            Unknown kind or keys, wrong types, non-finite or non-positive statistics,
+            a text vocabulary of the wrong type or size, arrays given to a kind that
+            has none.
         """
         if not isinstance(data, dict):
             raise DatasetError("preprocessing must be a JSON object")
         kind = data.get("kind")
+        if kind == "text":
+            settings = {k: v for k, v in data.items() if k != "kind"}
+            return cls(kind="text", vectorizer=TextVectorizer.from_dict(settings, arrays))
+        if arrays:
+            raise DatasetError(f"the entries {sorted(arrays)} belong to a text model, not to "
+                               f"{kind!r} preprocessing")
+        if kind == "svmlight":
+            if set(data) != {"kind", "n_features", "zero_based"}:
+                raise DatasetError(f"unexpected svmlight preprocessing keys {sorted(data)}")
+            if not isinstance(data["zero_based"], bool):
+                raise DatasetError("svmlight preprocessing 'zero_based' must be true or false")
+            _check_n_inputs(data["n_features"])
+            return cls(kind="svmlight", n_inputs=data["n_features"],
+                       zero_based=data["zero_based"])
         if kind == "image":
             if set(data) != {"kind", "size"}:
                 raise DatasetError(f"unexpected image preprocessing keys {sorted(data)}")
@@ -214,7 +318,8 @@ class Preprocessor:
                 mean=tuple(float(v) for v in mean),
                 std=tuple(float(v) for v in std),
             )
-        raise DatasetError(f"unknown preprocessing kind {kind!r} (expected 'image' or 'tabular')")
+        raise DatasetError(f"unknown preprocessing kind {kind!r} (expected 'image', 'tabular', "
+                           "'text' or 'svmlight')")
 
 
 def _is_finite_number(v: Any) -> bool:
@@ -224,6 +329,20 @@ def _is_finite_number(v: Any) -> bool:
     if isinstance(v, int):
         return abs(v) <= sys.float_info.max  # math.isfinite(10**400) raises OverflowError
     return math.isfinite(v)
+
+
+#: Most features an svmlight/libsvm file may number.
+MAX_SVMLIGHT_FEATURES = 2**26
+
+_KIND_WORDS = {"image": "pictures", "tabular": "a table", "text": "text",
+               "svmlight": "svmlight/libsvm rows"}
+
+
+def _check_n_inputs(n: Any) -> None:
+    if (isinstance(n, bool) or not isinstance(n, (int, np.integer))
+            or not 1 <= n <= MAX_SVMLIGHT_FEATURES):
+        raise DatasetError(f"the number of svmlight features must be an integer from 1 to "
+                           f"{MAX_SVMLIGHT_FEATURES}, got {n!r}")
 
 
 def _check_image_size(size: Any) -> None:

@@ -1,0 +1,557 @@
+"""Text data: reading text files, scikit-learn's vectorizers as plain data, a spam corpus.
+
+A model trained on text keeps its fitted vectorizer in the model file as data, never as
+a pickle: the settings (:data:`TEXT_SETTINGS`, the command line's own choices, from a
+fixed vocabulary) in the JSON settings, and the vocabulary and the inverse document
+frequencies as arrays (:meth:`TextVectorizer.to_arrays`):
+
+- ``vocabulary``: the terms in column order, UTF-8, one blob (uint8, 1-D);
+- ``vocabulary_offsets``: where each term starts and ends in the blob (int64,
+  ``n_terms + 1`` values, from 0 to the blob's length, increasing);
+- ``idf``: the weight of each term (float64, ``n_terms`` values, finite, >= 1), for
+  TF-IDF only.
+
+:meth:`TextVectorizer.from_dict` checks every one of them (types, sizes, offsets,
+UTF-8, duplicates, term lengths, idf values) before rebuilding scikit-learn's
+vectorizer with ``vocabulary=`` and ``idf_``. The tokenizer is scikit-learn's default
+(words of two or more letters or digits, lowercased); no pattern is ever read from a
+file.
+
+:func:`read_text` reads one text file and refuses, in one line naming the file, an
+empty file, a binary file (NUL bytes) and a file that is not UTF-8.
+:func:`make_spam_corpus` writes a small spam/ham corpus of generated messages.
+
+Examples
+--------
+>>> vec = TextVectorizer.fit(["free money now", "lunch meeting at noon", "free lunch"])
+>>> vec.n_features, vec.terms[:3]
+(7, ('at', 'free', 'lunch'))
+>>> X = vec.transform(["free lunch today"])
+>>> X.shape, X.nnz
+((1, 7), 2)
+>>> TextVectorizer.from_dict(vec.to_dict(), vec.to_arrays()) == vec
+True
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._params import Param, check, requirement
+from .exceptions import DatasetError, InvalidParameterError
+
+__all__ = [
+    "MAX_TEXT_BYTES",
+    "TEXT_ARRAYS",
+    "TEXT_EXTENSIONS",
+    "TEXT_SETTINGS",
+    "VECTORIZERS",
+    "TextVectorizer",
+    "check_text_setting",
+    "decode_terms",
+    "encode_terms",
+    "make_spam_corpus",
+    "read_text",
+]
+
+#: File name endings read as text (a folder of class sub-folders holding them is text data).
+TEXT_EXTENSIONS = (".txt", ".text", ".eml")
+
+#: The vectorizers: TF-IDF (scikit-learn's ``TfidfVectorizer``: counts weighted by the
+#: smoothed inverse document frequency, each row scaled to unit length), raw counts and
+#: 0/1 presence (``CountVectorizer``, ``binary=True``).
+VECTORIZERS = ("tfidf", "count", "binary")
+
+#: Largest text file read (a message, not a book).
+MAX_TEXT_BYTES = 16 * 1024**2
+#: Longest n-grams.
+MAX_NGRAM = 5
+#: Most terms a vocabulary may hold.
+MAX_TERMS = 5_000_000
+#: Longest term, in UTF-8 bytes (an n-gram of long words).
+MAX_TERM_BYTES = 4096
+
+#: The arrays a text model file holds beside its parameters.
+TEXT_ARRAYS = ("vocabulary", "vocabulary_offsets", "idf")
+
+#: The settings of the vectorizer, each declared once (as :data:`nnscratch._params.PARAMETERS`
+#: declares the estimators'); :func:`check_text_setting` tests a value against it, for the
+#: command line and for model files alike.
+TEXT_SETTINGS: dict[str, Param] = {
+    "vectorizer": Param(
+        "choice", options=lambda: VECTORIZERS,
+        help="How words become features: tfidf (counts weighted by rarity, rows of unit "
+             "length), count (raw counts) or binary (0/1 presence)."),
+    "ngram_range": Param(
+        "int", low=1, high=MAX_NGRAM,
+        help=f"Word n-grams from MIN to MAX words, e.g. 1,2 for words and pairs of words "
+             f"(at most {MAX_NGRAM})."),
+    "max_features": Param(
+        "int", low=1, high=MAX_TERMS, none=True,
+        help="Keep only the N most frequent terms (default: every term)."),
+    "min_df": Param(
+        "int", low=1, high=2**31 - 1,
+        help="Drop terms found in fewer than N training files."),
+}
+
+#: The defaults of :data:`TEXT_SETTINGS`.
+TEXT_DEFAULTS: dict[str, Any] = {"vectorizer": "tfidf", "ngram_range": (1, 1),
+                                 "max_features": None, "min_df": 1}
+
+
+def check_text_setting(name: str, value: Any) -> Any:
+    """Check one vectorizer setting against :data:`TEXT_SETTINGS`; returns it.
+
+    ``ngram_range`` is a pair ``(min, max)`` of integers with
+    ``1 <= min <= max <= MAX_NGRAM``.
+
+    Raises
+    ------
+    InvalidParameterError
+        A ``ValueError`` naming the setting and what it accepts.
+    """
+    if name == "ngram_range":
+        if (not isinstance(value, (tuple, list)) or len(value) != 2
+                or any(isinstance(v, bool) or not isinstance(v, (int, np.integer))
+                       for v in value)):
+            raise InvalidParameterError(
+                f"ngram_range={value!r} is not valid: it must be two integers (min, max)")
+        low, high = (check(name, int(v), table=TEXT_SETTINGS) for v in value)
+        if low > high:
+            raise InvalidParameterError(
+                f"ngram_range={tuple(value)!r} is not valid: min must not exceed max")
+        return (low, high)
+    return check(name, value, table=TEXT_SETTINGS)
+
+
+def text_requirement(name: str) -> str:
+    """What the setting ``name`` accepts, in words."""
+    if name == "ngram_range":
+        return f"MIN,MAX with 1 <= MIN <= MAX <= {MAX_NGRAM}"
+    return requirement(name, table=TEXT_SETTINGS)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """One text file's content, checked.
+
+    The file must be UTF-8 (a byte-order mark is dropped), hold some text, and no NUL
+    bytes (a binary file); at most :data:`MAX_TEXT_BYTES`.
+
+    Raises
+    ------
+    DatasetError
+        One line naming the file, what is wrong and what to do.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise DatasetError(f"{path}: is a folder, not a text file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise DatasetError(
+                f"{path}: is too large for a text message ({size / 1024**2:.0f} MiB; at most "
+                f"{MAX_TEXT_BYTES // 1024**2} MiB); split it or remove it")
+        with open(path, "rb") as f:
+            data = f.read(MAX_TEXT_BYTES + 1)
+    except FileNotFoundError:
+        raise DatasetError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise DatasetError(f"{path}: cannot be read ({exc.strerror or type(exc).__name__})") \
+            from None
+    if len(data) > MAX_TEXT_BYTES:
+        raise DatasetError(f"{path}: is too large for a text message (more than "
+                           f"{MAX_TEXT_BYTES // 1024**2} MiB); split it or remove it")
+    if b"\x00" in data:
+        raise DatasetError(
+            f"{path}: is a binary file (it holds NUL bytes), not text; remove it or "
+            "replace it with its text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DatasetError(
+            f"{path}: is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "convert it to UTF-8 (e.g. iconv -f latin1 -t utf-8) or remove it") from None
+    if not text.strip():
+        raise DatasetError(
+            f"{path}: is empty (it holds no text); remove it or put the message in it")
+    return text
+
+
+def read_texts(paths: Sequence[str | os.PathLike]) -> list[str]:
+    """:func:`read_text` for every file; a bad one refuses them all.
+
+    Raises
+    ------
+    DatasetError
+        The first bad file's message, with the number of other bad files.
+    """
+    texts: list[str] = []
+    errors: list[str] = []
+    for p in paths:
+        try:
+            texts.append(read_text(p))
+        except DatasetError as exc:
+            errors.append(str(exc))
+    if errors:
+        more = f" (and {len(errors) - 1} more bad files)" if len(errors) > 1 else ""
+        raise DatasetError(f"{errors[0]}{more}")
+    return texts
+
+
+# --------------------------------------------------------------------------- terms as arrays
+
+
+def encode_terms(terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Terms as one UTF-8 blob and the offsets where each starts and ends.
+
+    Returns
+    -------
+    blob : ndarray of shape (n_bytes,), uint8
+    offsets : ndarray of shape (n_terms + 1,), int64
+        Term ``i`` is ``blob[offsets[i]:offsets[i + 1]]``.
+    """
+    encoded = [t.encode("utf-8") for t in terms]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    blob = np.frombuffer(b"".join(encoded), dtype=np.uint8).copy()
+    return blob, offsets
+
+
+def decode_terms(blob: Any, offsets: Any, n_terms: int) -> tuple[str, ...]:
+    """The terms :func:`encode_terms` stored, every value checked first.
+
+    Raises
+    ------
+    ValueError
+        Wrong types or shapes, offsets that do not start at 0, decrease or leave the
+        blob, an empty or overlong term, invalid UTF-8, a term given twice.
+    """
+    if not isinstance(blob, np.ndarray) or blob.dtype != np.uint8 or blob.ndim != 1:
+        raise ValueError("the vocabulary must be UTF-8 bytes (a 1-D uint8 array)")
+    if (not isinstance(offsets, np.ndarray) or offsets.dtype != np.int64
+            or offsets.ndim != 1):
+        raise ValueError("the vocabulary offsets must be a 1-D int64 array")
+    if offsets.size != n_terms + 1:
+        raise ValueError(f"the vocabulary offsets hold {offsets.size} values for "
+                         f"{n_terms} terms (expected {n_terms + 1})")
+    if offsets[0] != 0 or offsets[-1] != blob.size:
+        raise ValueError(f"the vocabulary offsets must run from 0 to the vocabulary's "
+                         f"{blob.size} bytes")
+    lengths = np.diff(offsets)
+    if lengths.size and lengths.min() <= 0:
+        raise ValueError("the vocabulary offsets must increase (every term non-empty)")
+    if lengths.size and lengths.max() > MAX_TERM_BYTES:
+        raise ValueError(f"a vocabulary term is longer than {MAX_TERM_BYTES} bytes")
+    data = blob.tobytes()
+    # each term must be valid UTF-8 on its own (the offsets cut between characters)
+    starts = offsets[:-1].tolist()
+    ends = offsets[1:].tolist()
+    try:
+        terms = tuple(data[a:b].decode("utf-8") for a, b in zip(starts, ends))
+    except UnicodeDecodeError:
+        raise ValueError("the vocabulary is not valid UTF-8 (or its offsets cut a "
+                         "character in two)") from None
+    if len(set(terms)) != len(terms):
+        seen: set[str] = set()
+        twice = next(t for t in terms if t in seen or seen.add(t))
+        raise ValueError(f"the vocabulary holds the term {twice[:40]!r} twice")
+    return terms
+
+
+# --------------------------------------------------------------------------- the vectorizer
+
+
+@dataclass(frozen=True)
+class TextVectorizer:
+    """A fitted scikit-learn vectorizer as plain data: its settings, terms and weights.
+
+    Parameters
+    ----------
+    vectorizer : {"tfidf", "count", "binary"}
+    ngram_range : tuple of int
+        ``(min, max)`` words per term.
+    max_features, min_df : int or None
+        The training settings (kept to describe the model; they do not change
+        :meth:`transform`).
+    terms : tuple of str, length n_features
+        The vocabulary, in column order.
+    idf : tuple of float or None, length n_features
+        The inverse document frequencies (``tfidf`` only).
+    """
+
+    vectorizer: str
+    ngram_range: tuple[int, int]
+    max_features: int | None
+    min_df: int
+    terms: tuple[str, ...] = field(repr=False)
+    idf: tuple[float, ...] | None = field(default=None, repr=False)
+
+    # ---- construction
+    @classmethod
+    def fit(cls, texts: Iterable[str], *, vectorizer: str = "tfidf",
+            ngram_range: tuple[int, int] = (1, 1), max_features: int | None = None,
+            min_df: int = 1) -> TextVectorizer:
+        """Fit scikit-learn's vectorizer on the training texts.
+
+        Raises
+        ------
+        InvalidParameterError
+            A setting outside :data:`TEXT_SETTINGS`.
+        DatasetError
+            No term left (the texts hold no words, or ``min_df`` drops them all).
+        """
+        vectorizer = check_text_setting("vectorizer", vectorizer)
+        ngram_range = check_text_setting("ngram_range", ngram_range)
+        max_features = check_text_setting("max_features", max_features)
+        min_df = check_text_setting("min_df", min_df)
+        texts = list(texts)
+        if min_df > len(texts):
+            raise DatasetError(f"min_df={min_df} is more than the {len(texts)} training texts: "
+                               "no term can be in that many; choose a smaller --min-df")
+        sk = _sklearn_vectorizer(vectorizer, ngram_range, max_features=max_features,
+                                 min_df=min_df)
+        try:
+            sk.fit(texts)
+        except ValueError as exc:  # "empty vocabulary", "max_df corresponds to < min_df"
+            raise DatasetError(
+                f"no terms to learn from ({' '.join(str(exc).split())}); the texts need "
+                "words of two or more letters"
+                + (f", and --min-df {min_df} may be too high" if min_df > 1 else "")) from None
+        terms = tuple(str(t) for t in sk.get_feature_names_out())
+        idf = tuple(float(v) for v in sk.idf_) if vectorizer == "tfidf" else None
+        return cls(vectorizer, ngram_range, max_features, min_df, terms, idf)
+
+    @property
+    def n_features(self) -> int:
+        """Number of features (terms)."""
+        return len(self.terms)
+
+    @cached_property
+    def _sklearn(self):
+        sk = _sklearn_vectorizer(self.vectorizer, self.ngram_range,
+                                 vocabulary={t: i for i, t in enumerate(self.terms)})
+        if self.idf is not None:
+            sk.idf_ = np.asarray(self.idf, dtype=np.float64)
+        return sk
+
+    def transform(self, texts: Iterable[str]):
+        """The features of ``texts``.
+
+        Returns
+        -------
+        X : scipy.sparse.csr_matrix of shape (n_texts, n_features), float64
+        """
+        X = self._sklearn.transform(list(texts))
+        return X.tocsr().astype(np.float64, copy=False)
+
+    # ---- plain data
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON settings (the arrays are :meth:`to_arrays`)."""
+        return {"vectorizer": self.vectorizer, "ngram_range": list(self.ngram_range),
+                "max_features": self.max_features, "min_df": self.min_df,
+                "n_terms": self.n_features}
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """``vocabulary`` and ``vocabulary_offsets`` (:func:`encode_terms`), and ``idf``."""
+        blob, offsets = encode_terms(self.terms)
+        arrays = {"vocabulary": blob, "vocabulary_offsets": offsets}
+        if self.idf is not None:
+            arrays["idf"] = np.asarray(self.idf, dtype=np.float64)
+        return arrays
+
+    @classmethod
+    def from_dict(cls, data: Any, arrays: dict[str, np.ndarray] | None) -> TextVectorizer:
+        """Rebuild from :meth:`to_dict` and :meth:`to_arrays`, checking everything first.
+
+        Raises
+        ------
+        DatasetError
+            One line saying what is wrong.
+        """
+        keys = {"vectorizer", "ngram_range", "max_features", "min_df", "n_terms"}
+        if not isinstance(data, dict) or set(data) != keys:
+            found = sorted(data) if isinstance(data, dict) else type(data).__name__
+            raise DatasetError(f"text preprocessing must have the keys {sorted(keys)}, "
+                               f"found {found}")
+        try:
+            settings = {name: check_text_setting(name, data[name])
+                        for name in ("vectorizer", "ngram_range", "max_features", "min_df")}
+        except InvalidParameterError as exc:
+            raise DatasetError(f"text preprocessing: {exc}") from None
+        n_terms = data["n_terms"]
+        if (not isinstance(n_terms, int) or isinstance(n_terms, bool)
+                or not 1 <= n_terms <= MAX_TERMS):
+            raise DatasetError(f"text preprocessing: n_terms must be an integer from 1 to "
+                               f"{MAX_TERMS}, got {n_terms!r}")
+        arrays = arrays or {}
+        tfidf = settings["vectorizer"] == "tfidf"
+        expected = {"vocabulary", "vocabulary_offsets"} | ({"idf"} if tfidf else set())
+        missing = expected - set(arrays)
+        if missing:
+            raise DatasetError(f"text preprocessing: the model file lacks the entries "
+                               f"{sorted(missing)}")
+        extra = set(arrays) - expected
+        if extra:
+            raise DatasetError(f"text preprocessing: the entries {sorted(extra)} do not "
+                               f"belong to a {settings['vectorizer']} vectorizer")
+        try:
+            terms = decode_terms(arrays["vocabulary"], arrays["vocabulary_offsets"], n_terms)
+        except ValueError as exc:
+            raise DatasetError(f"text preprocessing: {exc}") from None
+        idf = None
+        if tfidf:
+            values = arrays["idf"]
+            if (not isinstance(values, np.ndarray) or values.dtype != np.float64
+                    or values.ndim != 1):
+                raise DatasetError("text preprocessing: idf must be a 1-D float64 array")
+            if values.size != n_terms:
+                raise DatasetError(f"text preprocessing: idf holds {values.size} values for "
+                                   f"{n_terms} terms")
+            if not np.all(np.isfinite(values)) or values.min() < 1.0:
+                raise DatasetError("text preprocessing: idf must be finite numbers >= 1")
+            idf = tuple(float(v) for v in values)
+        return cls(settings["vectorizer"], settings["ngram_range"], settings["max_features"],
+                   settings["min_df"], terms, idf)
+
+    def describe(self) -> str:
+        """One line: what the vectorizer does."""
+        words = ("words" if self.ngram_range == (1, 1)
+                 else f"{self.ngram_range[0]}- to {self.ngram_range[1]}-word n-grams")
+        how = {"tfidf": "TF-IDF (rows of unit length)", "count": "counts",
+               "binary": "0/1 presence"}[self.vectorizer]
+        return f"text: {how} of {self.n_features} {words}, lowercased"
+
+
+def _sklearn_vectorizer(vectorizer: str, ngram_range: tuple[int, int], **kwargs):
+    """scikit-learn's vectorizer with the library's fixed analyzer settings."""
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    common = {"ngram_range": tuple(ngram_range), "lowercase": True, "analyzer": "word",
+              "dtype": np.float64, **kwargs}
+    if vectorizer == "tfidf":
+        return TfidfVectorizer(**common)
+    return CountVectorizer(binary=vectorizer == "binary", **common)
+
+
+# --------------------------------------------------------------------------- the spam corpus
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+_COMMON = _words(
+    "the a to and of in for on is it this that with you your we our i me my be are was "
+    "have has will can just about from at by as if so all any get know let us please "
+    "here there today time day week new now good one two more some would could should "
+    "been see like also back next make need want look take give email message note "
+    "hi hello thanks regards best")
+_SPAM = _words(
+    "free winner win won prize cash money offer click buy cheap discount deal guaranteed "
+    "credit loan bonus urgent limited exclusive act claim congratulations selected "
+    "million dollars € investment profit income risk-free subscribe unsubscribe order "
+    "pills pharmacy weight viagra casino lottery reward gift card password verify "
+    "account suspended bank transfer wire crypto bitcoin earn home opportunity "
+    "amazing incredible lowest price save percent trial instantly")
+_HAM = _words(
+    "meeting project report schedule lunch dinner family weekend attached review "
+    "tomorrow agenda notes slides draft deadline team colleague office call conference "
+    "budget plan minutes invoice quarterly analysis code release bug fix test deploy "
+    "kids school birthday party trip holiday flight hotel café coffee garden football "
+    "book movie photos mum dad sister brother friend thursday friday monday")
+#: Words both kinds of message use (an offer of help, a bank holiday, a free afternoon).
+_SHARED = _words("account offer free call money bank order save time deal card gift home "
+                 "price test code")
+
+
+def make_spam_corpus(folder: str | os.PathLike, n_messages: int = 200, *,
+                     spam_fraction: float = 0.4, hard_fraction: float = 0.06,
+                     random_state: int = 0) -> dict[str, int]:
+    """Write a small corpus of generated e-mails: ``folder/spam/*.txt``, ``folder/ham/*.txt``.
+
+    Each message is a subject line and a body of 15 to 60 words drawn from common
+    words, words of its own kind, words both kinds use and, less often, words of the
+    other kind. A fraction ``hard_fraction`` of the messages are written like the other
+    kind (phishing that reads like a colleague's note, a friend's note full of offers),
+    so that a good classifier is accurate but not perfect. Deterministic given
+    ``random_state`` (its own generator; never the global state); no download.
+
+    Parameters
+    ----------
+    folder : path-like
+        Created if needed; its ``spam/`` and ``ham/`` sub-folders must not hold
+        ``.txt`` files already.
+    n_messages : int
+        Number of messages, >= 4.
+    spam_fraction : float
+        Fraction of spam, in (0, 1).
+    hard_fraction : float
+        Fraction of messages written like the other kind, in [0, 0.5).
+    random_state : int
+
+    Returns
+    -------
+    dict
+        ``{"spam": n_spam, "ham": n_ham}``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     make_spam_corpus(folder, 20, random_state=1)
+    {'spam': 8, 'ham': 12}
+    """
+    if isinstance(n_messages, bool) or not isinstance(n_messages, (int, np.integer)) \
+            or n_messages < 4:
+        raise ValueError(f"n_messages must be an integer >= 4, got {n_messages!r}")
+    if not 0 < spam_fraction < 1:
+        raise ValueError(f"spam_fraction must be in (0, 1), got {spam_fraction!r}")
+    if not 0 <= hard_fraction < 0.5:
+        raise ValueError(f"hard_fraction must be in [0, 0.5), got {hard_fraction!r}")
+    rng = np.random.default_rng(random_state)
+    root = Path(folder)
+    n_spam = min(max(round(n_messages * spam_fraction), 2), n_messages - 2)
+    counts = {"spam": n_spam, "ham": int(n_messages) - n_spam}
+    for kind in counts:
+        (root / kind).mkdir(parents=True, exist_ok=True)
+        if any((root / kind).glob("*.txt")):
+            raise ValueError(f"{root / kind}: already holds .txt files; give an empty folder")
+    width = len(str(n_messages))
+    for kind, n in counts.items():
+        for i in range(n):
+            hard = rng.random() < hard_fraction
+            looks = kind if not hard else ("ham" if kind == "spam" else "spam")
+            text = _message(rng, looks)
+            (root / kind / f"{i:0{width}d}.txt").write_text(text, encoding="utf-8")
+    return counts
+
+
+def _message(rng: np.random.Generator, kind: str) -> str:
+    own, other = (_SPAM, _HAM) if kind == "spam" else (_HAM, _SPAM)
+    pools = (_COMMON, own, _SHARED, other)
+    weights = np.array([0.55, 0.30, 0.11, 0.04])
+
+    def words(n: int) -> list[str]:
+        which = rng.choice(len(pools), size=n, p=weights)
+        return [str(pools[k][rng.integers(len(pools[k]))]) for k in which]
+
+    subject = " ".join(words(int(rng.integers(2, 7)))).capitalize()
+    body = words(int(rng.integers(15, 61)))
+    sentences, start = [], 0
+    while start < len(body):
+        stop = start + int(rng.integers(5, 13))
+        sentences.append(" ".join(body[start:stop]).capitalize() + ".")
+        start = stop
+    if kind == "spam" and rng.random() < 0.5:
+        sentences[-1] = sentences[-1][:-1] + "!!!"
+    return f"Subject: {subject}\n\n" + " ".join(sentences) + "\n"
