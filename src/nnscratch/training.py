@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _engine
+from . import _engine, _threads
 from .activations import Activation
 from .callbacks import BoundCallbacks
 from .exceptions import NonFiniteWeightsError
@@ -251,8 +251,12 @@ def train(
     rest = {k: v for k, v in params.items() if k != "W1"}  # the optimizer's; W1 is first's
     events = callbacks if callbacks is not None else BoundCallbacks(None, None)
     live.track(first)
+    # The run's BLAS threads, from its shapes and the machine's load (nnscratch._threads);
+    # the user's numbers are restored when the run ends.
+    threads = _threads.for_network(params, m if batch_size is None else min(batch_size, m))
     events.on_train_begin({"max_iter": max_iter, "n_samples": m})
     n_iter, stopped_early, interrupted = 0, False, False
+    blas = threads.__enter__()
     try:
         for epoch in range(first_iteration, first_iteration + max_iter):
             optimizer.learning_rate = schedule(learning_rate_init, epoch)
@@ -261,6 +265,7 @@ def train(
             scaled = first.folds_learning_rate
             total, weight_total = 0.0, 0.0
             for batch in minibatches(m, batch_size, shuffle, rng):
+                blas.refresh()
                 w_b = None if w is None else w[batch]
                 Y_b = Y[:, batch]
                 m_b = Y_b.shape[1] if w_b is None else float(np.sum(w_b))
@@ -302,6 +307,7 @@ def train(
             stacklevel=3,
         )
     finally:
+        threads.__exit__(None, None, None)
         first.finish()  # W1 (and its optimizer state) back in place
         live.track(None)
         events.on_train_end(

@@ -1,0 +1,200 @@
+"""How many BLAS threads the library's products run with: chosen here, never raised.
+
+NumPy's OpenBLAS runs every product on all the machine's cores by default, and its
+threads spin-wait for each other. For a small product two threads gain nothing, and
+beside a busy neighbour (another process, a notebook beside a browser,
+``GridSearchCV(n_jobs=2)``) a thread that waits for a descheduled partner turns a
+0.4 ms product into 20 ms: the course's cat model took 31-43 s instead of 0.9 s on
+a 2-core machine with one other busy process. So the library picks the threads of
+each training run and each prediction itself (``benchmarks/README.md`` has the
+measurements behind the rule):
+
+- **one thread** unless the run's largest product is big enough to gain from more:
+  at least :data:`MIN_FLOPS` floating-point operations and both dimensions of its
+  result at least :data:`MIN_DIM` (a thin product such as the cat model's
+  ``W1 X``, 20 x 12288 x 209, is split badly by OpenBLAS and gains nothing);
+- otherwise as many threads as there are **free CPUs**: the CPUs this process may
+  run on, less the threads of other processes that are running right now (read from
+  ``/proc/loadavg``, less this process's own running threads); one when none is free.
+  Training looks again every :data:`RECHECK_S` seconds, so a neighbour that starts
+  or stops in the middle of a long fit is noticed.
+
+The choice only ever lowers the number of threads: a limit the user set
+(``OPENBLAS_NUM_THREADS``, ``threadpoolctl.threadpool_limits`` around the call) is
+an upper bound, and the previous numbers are restored when the run ends, error or
+Ctrl-C included. ``NNSCRATCH_BLAS_THREADS=auto`` (the default) uses this rule;
+an integer fixes the threads of every run (still never above the user's limit).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Iterator
+
+__all__ = ["MIN_DIM", "MIN_FLOPS", "RECHECK_S", "BlasThreads", "blas_threads", "free_cpus",
+           "gains_from_threads", "n_cpus"]
+
+#: Products below this many floating-point operations (2 M K N) run on one thread.
+MIN_FLOPS = 50e6
+#: Products whose result has a dimension below this run on one thread.
+MIN_DIM = 128
+#: Seconds between two looks at the machine's load during a training run.
+RECHECK_S = 0.5
+
+_CONTROLLER = None
+
+
+def _controller():
+    """The one ``threadpoolctl.ThreadpoolController`` of the process's BLAS libraries."""
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER = ThreadpoolController().select(user_api="blas")
+    return _CONTROLLER
+
+
+def n_cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def _own_running() -> int:
+    """This process's threads that are running or runnable now (Linux)."""
+    running = 0
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/stat", "rb") as f:
+                data = f.read()
+        except OSError:  # the thread ended meanwhile
+            continue
+        if data[data.rindex(b")") + 2:data.rindex(b")") + 3] == b"R":
+            running += 1
+    return running
+
+
+def free_cpus() -> int:
+    """The CPUs not used by other processes right now (at least 1).
+
+    ``/proc/loadavg``'s count of running threads, less this process's own; where
+    that cannot be read (not Linux), the one-minute load average less one.
+    """
+    cpus = n_cpus()
+    try:
+        with open("/proc/loadavg", "rb") as f:
+            running = int(f.read().split()[3].split(b"/")[0])
+        others = running - _own_running()
+    except (OSError, ValueError, IndexError):
+        try:
+            others = os.getloadavg()[0] - 1.0
+        except (AttributeError, OSError):
+            return cpus
+    return max(1, min(cpus, int(cpus - max(0.0, others))))
+
+
+def gains_from_threads(M: int, K: int, N: int) -> bool:
+    """Whether the product of an (M, K) and a (K, N) matrix gains from more than one thread."""
+    return 2.0 * M * K * N >= MIN_FLOPS and min(M, N) >= MIN_DIM
+
+
+def _fixed() -> int | None:
+    value = os.environ.get("NNSCRATCH_BLAS_THREADS", "auto").strip().lower()
+    if value in ("", "auto"):
+        return None
+    try:
+        return max(1, int(value))
+    except ValueError:
+        return None
+
+
+class BlasThreads:
+    """The BLAS threads of one run: set on entry, looked at again by :meth:`refresh`,
+    the user's numbers restored on exit.
+
+    Parameters
+    ----------
+    products : iterable of (M, K, N)
+        The shapes of the run's matrix products.
+    """
+
+    def __init__(self, products: Iterable[tuple[int, int, int]]) -> None:
+        self.big = any(gains_from_threads(*p) for p in products)
+        self._libs: list = []
+        self._limits: list[int] = []  # the numbers found on entry: upper bounds, restored
+        self._now: list[int] = []
+        self.threads = 1
+        self._next = 0.0
+
+    def _want(self) -> int:
+        fixed = _fixed()
+        if fixed is not None:
+            return fixed
+        return free_cpus() if self.big else 1
+
+    def _apply(self, threads: int) -> None:
+        for i, (lib, limit) in enumerate(zip(self._libs, self._limits)):
+            n = max(1, min(limit, threads))
+            if self._now[i] != n:
+                lib.set_num_threads(n)
+                self._now[i] = n
+        self.threads = min([threads, *self._limits])
+
+    def __enter__(self) -> BlasThreads:
+        try:
+            libs = list(_controller().lib_controllers)
+        except Exception:  # noqa: BLE001 - no threadpoolctl view of BLAS: leave it alone
+            libs = []
+        self._libs = libs
+        self._limits = [lib.get_num_threads() or 1 for lib in libs]
+        self._now = list(self._limits)
+        self._apply(self._want())
+        self._next = time.perf_counter() + RECHECK_S
+        return self
+
+    def refresh(self) -> None:
+        """Look at the machine again (at most every :data:`RECHECK_S` s; cheap otherwise)."""
+        if self.big and time.perf_counter() >= self._next:
+            self._apply(self._want())
+            self._next = time.perf_counter() + RECHECK_S
+
+    def __exit__(self, *exc) -> None:
+        for i, (lib, limit) in enumerate(zip(self._libs, self._limits)):
+            if self._now[i] != limit:
+                lib.set_num_threads(limit)
+                self._now[i] = limit
+        return None
+
+
+def blas_threads(products: Iterable[tuple[int, int, int]]) -> BlasThreads:
+    """A context manager giving the run whose products have these shapes its BLAS threads.
+
+    Examples
+    --------
+    >>> with blas_threads([(20, 12288, 209)]) as threads:  # the cat model's W1 X
+    ...     threads.threads
+    1
+    """
+    return BlasThreads(products)
+
+
+def network_products(layer_dims: Iterable[int], m: int) -> Iterator[tuple[int, int, int]]:
+    """The forward products ``W[l] A[l-1]`` of a network on ``m`` examples."""
+    dims = list(layer_dims)
+    for l in range(1, len(dims)):
+        yield (dims[l], dims[l - 1], m)
+
+
+def for_network(params: dict, m: int) -> BlasThreads:
+    """:func:`blas_threads` for a network with weights ``params`` on ``m`` examples at a time."""
+    dims, l = [], 1
+    while f"W{l}" in params:
+        W = params[f"W{l}"]
+        if l == 1:
+            dims.append(W.shape[1])
+        dims.append(W.shape[0])
+        l += 1
+    return BlasThreads(network_products(dims, m))
