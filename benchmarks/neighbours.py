@@ -14,6 +14,7 @@ then SIGKILL) when the ``with`` block ends, error or interrupt included.
 from __future__ import annotations
 
 import contextlib
+import signal
 import subprocess
 import sys
 import time
@@ -59,11 +60,12 @@ def busy(n: int = 2, warmup_s: float = 1.5):
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the neighbours too
     procs = start(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
     try:
         while True:
             time.sleep(1)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         stop(procs)

@@ -242,6 +242,22 @@ def train(
     params = live.params
     Y, w, acts = problem.Y, problem.sample_weight, problem.activations
     m = problem.n_samples
+    # The run's BLAS threads, from its shapes and the machine's load (nnscratch._threads);
+    # the user's numbers are restored when the run ends.
+    blas = _threads.for_network(params, m if batch_size is None else min(batch_size, m))
+    with blas:
+        return _train(problem, live, params, optimizer, blas, max_iter=max_iter,
+                      batch_size=batch_size, shuffle=shuffle, rng=rng, schedule=schedule,
+                      learning_rate_init=learning_rate_init, callbacks=callbacks,
+                      first_iteration=first_iteration, algorithm=algorithm,
+                      fixed_weights=fixed_weights)
+
+
+def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuffle, rng,
+           schedule, learning_rate_init, callbacks, first_iteration, algorithm,
+           fixed_weights) -> TrainingResult:
+    Y, w, acts = problem.Y, problem.sample_weight, problem.activations
+    m = problem.n_samples
     workspace = _engine.make_workspace(params, m, batch_size)
     first = _engine.first_layer(
         params, problem.X, problem.rows, optimizer, algorithm=algorithm, n_iter=max_iter,
@@ -251,12 +267,8 @@ def train(
     rest = {k: v for k, v in params.items() if k != "W1"}  # the optimizer's; W1 is first's
     events = callbacks if callbacks is not None else BoundCallbacks(None, None)
     live.track(first)
-    # The run's BLAS threads, from its shapes and the machine's load (nnscratch._threads);
-    # the user's numbers are restored when the run ends.
-    threads = _threads.for_network(params, m if batch_size is None else min(batch_size, m))
     events.on_train_begin({"max_iter": max_iter, "n_samples": m})
     n_iter, stopped_early, interrupted = 0, False, False
-    blas = threads.__enter__()
     try:
         for epoch in range(first_iteration, first_iteration + max_iter):
             optimizer.learning_rate = schedule(learning_rate_init, epoch)
@@ -304,10 +316,9 @@ def train(
         warnings.warn(
             f"training interrupted after {n_iter} iterations; keeping the weights so far.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,  # train, then the caller of train
         )
     finally:
-        threads.__exit__(None, None, None)
         first.finish()  # W1 (and its optimizer state) back in place
         live.track(None)
         events.on_train_end(
