@@ -7,13 +7,14 @@
 
 Each neighbour is a fresh ``python3`` process multiplying two 600 x 600 float64
 matrices in a loop with NumPy's default BLAS threads (as a notebook, a
-``GridSearchCV(n_jobs=2)`` or a CI job beside it would). They are stopped (SIGTERM,
+``GridSearchCV(n_jobs=2)`` or a CI job beside it would), or with ``threads``. They are stopped (SIGTERM,
 then SIGKILL) when the ``with`` block ends, error or interrupt included.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -28,10 +29,13 @@ LOOP = (
 )
 
 
-def start(n: int) -> list[subprocess.Popen]:
-    """Start ``n`` neighbour processes; returns them."""
+def start(n: int, threads: int | None = None) -> list[subprocess.Popen]:
+    """Start ``n`` neighbour processes (``threads`` BLAS threads each, default NumPy's)."""
+    env = dict(os.environ)
+    if threads is not None:
+        env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = str(threads)
     return [subprocess.Popen([sys.executable, "-c", LOOP], stdin=subprocess.DEVNULL,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
             for _ in range(n)]
 
 
@@ -49,9 +53,9 @@ def stop(procs: list[subprocess.Popen]) -> None:
 
 
 @contextlib.contextmanager
-def busy(n: int = 2, warmup_s: float = 1.5):
+def busy(n: int = 2, warmup_s: float = 1.5, threads: int | None = None):
     """Run the ``with`` block beside ``n`` neighbours (started ``warmup_s`` before it)."""
-    procs = start(n)
+    procs = start(n, threads)
     try:
         time.sleep(warmup_s)  # NumPy imported, loops running
         yield procs
