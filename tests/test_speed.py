@@ -218,3 +218,23 @@ def test_finite_x_whose_first_products_overflow_is_predicted():
     huge = np.full((3, X.shape[1]), 3e38, dtype=np.float32)  # W1 X overflows float32
     proba = clf.predict_proba(huge)
     assert proba.shape == (3, 2)
+
+
+def test_nested_and_overlapping_runs_give_the_users_numbers_back(monkeypatch):
+    monkeypatch.setattr(_threads, "free_cpus", lambda: 2)
+    with threadpool_limits(limits=2, user_api="blas"):
+        outer = _threads.blas_threads([(20, 12288, 209)])  # small: one thread
+        inner = _threads.blas_threads([(4096, 784, 256)])  # big: the free CPUs
+        with outer:
+            assert set(blas_threads_now()) == {1}
+            with inner:
+                assert set(blas_threads_now()) == {2}
+            assert set(blas_threads_now()) == {1}  # the enclosing run's
+        assert set(blas_threads_now()) == {2}
+        a, b = _threads.blas_threads([(64, 64, 64)]), _threads.blas_threads([(64, 64, 64)])
+        a.__enter__()
+        b.__enter__()
+        a.__exit__(None, None, None)  # overlapping, not nested: a ends first
+        assert set(blas_threads_now()) == {1}
+        b.__exit__(None, None, None)
+        assert set(blas_threads_now()) == {2}

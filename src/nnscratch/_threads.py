@@ -29,6 +29,7 @@ an integer fixes the threads of every run (still never above the user's limit).
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterable, Iterator
 
@@ -115,6 +116,11 @@ class BlasThreads:
     """The BLAS threads of one run: set on entry, looked at again by :meth:`refresh`,
     the user's numbers restored on exit.
 
+    Runs may nest (a prediction in a callback during a fit) or overlap (fits in
+    several threads of one process): the numbers found when the first run starts are
+    the upper bounds, an inner run's exit gives the enclosing run its threads back,
+    and the last run to end restores the user's numbers.
+
     Parameters
     ----------
     products : iterable of (M, K, N)
@@ -123,9 +129,6 @@ class BlasThreads:
 
     def __init__(self, products: Iterable[tuple[int, int, int]]) -> None:
         self.big = any(gains_from_threads(*p) for p in products)
-        self._libs: list = []
-        self._limits: list[int] = []  # the numbers found on entry: upper bounds, restored
-        self._now: list[int] = []
         self.threads = 1
         self._next = 0.0
 
@@ -136,22 +139,28 @@ class BlasThreads:
         return free_cpus() if self.big else 1
 
     def _apply(self, threads: int) -> None:
-        for i, (lib, limit) in enumerate(zip(self._libs, self._limits)):
-            n = max(1, min(limit, threads))
-            if self._now[i] != n:
-                lib.set_num_threads(n)
-                self._now[i] = n
-        self.threads = min([threads, *self._limits])
+        with _LOCK:
+            for lib, limit in zip(_ACTIVE.libs, _ACTIVE.limits):
+                n = max(1, min(limit, threads))
+                if lib.get_num_threads() != n:
+                    lib.set_num_threads(n)
+            self.threads = min([threads, *_ACTIVE.limits])
 
     def __enter__(self) -> BlasThreads:
+        with _LOCK:
+            if not _ACTIVE.runs:
+                try:
+                    libs = list(_controller().lib_controllers)
+                except Exception:  # noqa: BLE001 - no threadpoolctl view of BLAS: leave it
+                    libs = []
+                _ACTIVE.libs = libs
+                _ACTIVE.limits = [lib.get_num_threads() or 1 for lib in libs]
+            _ACTIVE.runs.append(self)
         try:
-            libs = list(_controller().lib_controllers)
-        except Exception:  # noqa: BLE001 - no threadpoolctl view of BLAS: leave it alone
-            libs = []
-        self._libs = libs
-        self._limits = [lib.get_num_threads() or 1 for lib in libs]
-        self._now = list(self._limits)
-        self._apply(self._want())
+            self._apply(self._want())
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
         self._next = time.perf_counter() + RECHECK_S
         return self
 
@@ -162,11 +171,31 @@ class BlasThreads:
             self._next = time.perf_counter() + RECHECK_S
 
     def __exit__(self, *exc) -> None:
-        for i, (lib, limit) in enumerate(zip(self._libs, self._limits)):
-            if self._now[i] != limit:
-                lib.set_num_threads(limit)
-                self._now[i] = limit
+        with _LOCK:
+            if self in _ACTIVE.runs:
+                _ACTIVE.runs.remove(self)
+            if _ACTIVE.runs:  # the enclosing (or another) run gets its threads back
+                back = _ACTIVE.runs[-1].threads
+                targets = [max(1, min(limit, back)) for limit in _ACTIVE.limits]
+            else:  # the last run: the user's numbers
+                targets = list(_ACTIVE.limits)
+            for lib, n in zip(_ACTIVE.libs, targets):
+                if lib.get_num_threads() != n:
+                    lib.set_num_threads(n)
         return None
+
+
+class _Active:
+    """The runs under way in this process and the user's numbers found before them."""
+
+    def __init__(self) -> None:
+        self.runs: list[BlasThreads] = []
+        self.libs: list = []
+        self.limits: list[int] = []
+
+
+_ACTIVE = _Active()
+_LOCK = threading.RLock()
 
 
 def blas_threads(products: Iterable[tuple[int, int, int]]) -> BlasThreads:
