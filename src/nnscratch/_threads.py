@@ -140,10 +140,7 @@ class BlasThreads:
 
     def _apply(self, threads: int) -> None:
         with _LOCK:
-            for lib, limit in zip(_ACTIVE.libs, _ACTIVE.limits):
-                n = max(1, min(limit, threads))
-                if lib.get_num_threads() != n:
-                    lib.set_num_threads(n)
+            _ACTIVE.set([max(1, min(limit, threads)) for limit in _ACTIVE.limits])
             self.threads = min([threads, *_ACTIVE.limits])
 
     def __enter__(self) -> BlasThreads:
@@ -155,6 +152,7 @@ class BlasThreads:
                     libs = []
                 _ACTIVE.libs = libs
                 _ACTIVE.limits = [lib.get_num_threads() or 1 for lib in libs]
+                _ACTIVE.now = list(_ACTIVE.limits)
             _ACTIVE.runs.append(self)
         try:
             self._apply(self._want())
@@ -179,9 +177,7 @@ class BlasThreads:
                 targets = [max(1, min(limit, back)) for limit in _ACTIVE.limits]
             else:  # the last run: the user's numbers
                 targets = list(_ACTIVE.limits)
-            for lib, n in zip(_ACTIVE.libs, targets):
-                if lib.get_num_threads() != n:
-                    lib.set_num_threads(n)
+            _ACTIVE.set(targets)
         return None
 
 
@@ -192,6 +188,13 @@ class _Active:
         self.runs: list[BlasThreads] = []
         self.libs: list = []
         self.limits: list[int] = []
+        self.now: list[int] = []  # what each library is set to while runs are under way
+
+    def set(self, numbers: list[int]) -> None:
+        for i, (lib, n) in enumerate(zip(self.libs, numbers)):
+            if self.now[i] != n:
+                lib.set_num_threads(n)
+                self.now[i] = n
 
 
 _ACTIVE = _Active()
