@@ -29,7 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-import neighbours  # noqa: E402
+import neighbours
 
 DATA = ROOT.parent / "shared" / "data" / "catvnoncat"
 

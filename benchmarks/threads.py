@@ -24,7 +24,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import neighbours  # noqa: E402
+import neighbours
 
 #: (label, M, K, N): C (M x N) = A (M x K) @ B (K x N), float32 unless said.
 SHAPES = [

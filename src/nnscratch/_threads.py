@@ -178,7 +178,6 @@ class BlasThreads:
             else:  # the last run: the user's numbers
                 targets = list(_ACTIVE.limits)
             _ACTIVE.set(targets)
-        return None
 
 
 class _Active:

@@ -35,8 +35,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._engine import FLOAT_DTYPES, arrange_weights, forward_logits
 from . import _threads
+from ._engine import FLOAT_DTYPES, arrange_weights, forward_logits
 from ._params import PARAMETERS, check
 from ._sklearn_callbacks import CallbackSupportMixin, EpochTasks, has_callbacks, with_callbacks
 from .activations import softmax

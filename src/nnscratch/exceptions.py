@@ -1,6 +1,7 @@
 """Exceptions and warnings raised by nnscratch."""
 
-__all__ = ["ConvergenceWarning", "DatasetError", "InvalidParameterError", "NonFiniteWeightsError"]
+__all__ = ["ConvergenceWarning",  # noqa: F822 (module __getattr__)
+           "DatasetError", "InvalidParameterError", "NonFiniteWeightsError"]
 
 
 class NonFiniteWeightsError(FloatingPointError, ValueError):

@@ -240,7 +240,6 @@ def train(
     """
     live = params if isinstance(params, LiveWeights) else LiveWeights(params)
     params = live.params
-    Y, w, acts = problem.Y, problem.sample_weight, problem.activations
     m = problem.n_samples
     # The run's BLAS threads, from its shapes and the machine's load (nnscratch._threads);
     # the user's numbers are restored when the run ends.
