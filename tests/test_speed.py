@@ -41,7 +41,11 @@ def data(m=300, n=20, seed=0, dtype=np.float64):
 
 # ---------------------------------------------------------------- BLAS threads
 
+needs_blas = pytest.mark.skipif(not blas_threads_now(),
+                                reason="threadpoolctl sees no BLAS library in this NumPy")
 
+
+@needs_blas
 def test_small_products_train_on_one_thread_and_the_threads_are_given_back():
     X, y = data()
     record = RecordThreads()
@@ -62,6 +66,7 @@ def test_small_products_train_on_one_thread_and_the_threads_are_given_back():
     assert seen_predict and set(seen_predict[0]) == {1}
 
 
+@needs_blas
 def test_big_products_use_the_free_cpus_but_never_more_than_the_users_limit(monkeypatch):
     X, y = data()
     monkeypatch.setattr(_threads, "MIN_FLOPS", 0.0)  # every product counts as big
@@ -76,6 +81,7 @@ def test_big_products_use_the_free_cpus_but_never_more_than_the_users_limit(monk
         assert all(set(s) == {outer} for s in record.seen)  # 2 when free, never above 1
 
 
+@needs_blas
 def test_a_busy_machine_gets_one_thread_even_for_big_products(monkeypatch):
     X, y = data()
     monkeypatch.setattr(_threads, "MIN_FLOPS", 0.0)
@@ -87,6 +93,7 @@ def test_a_busy_machine_gets_one_thread_even_for_big_products(monkeypatch):
     assert all(set(s) == {1} for s in record.seen)
 
 
+@needs_blas
 def test_threads_are_given_back_after_an_error_and_an_interrupt():
     X, y = data()
 
@@ -220,6 +227,7 @@ def test_finite_x_whose_first_products_overflow_is_predicted():
     assert proba.shape == (3, 2)
 
 
+@needs_blas
 def test_nested_and_overlapping_runs_give_the_users_numbers_back(monkeypatch):
     monkeypatch.setattr(_threads, "free_cpus", lambda: 2)
     with threadpool_limits(limits=2, user_api="blas"):
