@@ -53,6 +53,7 @@ __all__ = ["HiddenLayerTransformer", "LogisticRegression", "NeuralNetworkClassif
 #: (benchmarks/README.md: 4096 rows of 60000 x 784 float32, 126 ms against 132 ms whole).
 _PREDICT_CHUNK = 4096
 
+
 def _fail(name, value, requirement):
     raise InvalidParameterError(f"{name}={value!r} is not valid: {requirement}.")
 
