@@ -425,6 +425,7 @@ def forward_logits(
     activations: Sequence[Activation] | str = "relu",
     chunk_size: int = 4096,
     W1X: np.ndarray | None = None,
+    check_input: Callable[[np.ndarray], None] | None = None,
 ) -> np.ndarray:
     """The output layer's logits ``Z_L`` for prediction: no caches, no dropout.
 
@@ -441,6 +442,11 @@ def forward_logits(
     W1X : ndarray of shape (n_1, m), optional
         The product ``W1 X``, already computed some other way (the row-space form of
         the first layer); then ``params["W1"]`` and ``X`` are not used.
+    check_input : callable, optional
+        Checks a chunk of ``X`` (shape ``(n_x, chunk)``), raising for values it refuses
+        (NaN, infinity). It is called only where the chunk's ``W1 X`` is not finite: a
+        NaN or infinity in ``X`` always makes ``W1 X`` non-finite, so ``X`` itself is
+        read only then (it may also be finite data whose product overflowed).
 
     Returns
     -------
@@ -470,6 +476,8 @@ def forward_logits(
                 W = params[f"W{l}"]
                 Z = workspace(f"Z{l}", (W.shape[0], min(chunk_size, m)), ZL.dtype)
                 Z = np.matmul(W, A, out=Z[:, :A.shape[1]])
+                if l == 1 and check_input is not None and not np.isfinite(Z).all():
+                    check_input(A)
             Z += params[f"b{l}"]
             A = forwards[l - 1](Z) if l < L else Z
         ZL[:, start:start + chunk_size] = A

@@ -43,14 +43,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-from .activations import ACTIVATIONS
-from .callbacks import Callback
 from .exceptions import InvalidParameterError
-from .initializers import INITIALIZERS, check_random_state
 
-__all__ = ["PARAMETERS", "InvalidParameterError", "Param", "check", "choices", "register_choices",
+# This module imports neither NumPy nor the tables it names (activations, initializers,
+# callbacks): the command line builds its options and its --help from it without them.
+
+__all__ = ["BUILTIN_CHOICES", "ESTIMATOR_DEFAULTS", "PARAMETERS", "InvalidParameterError", "Param", "check", "choices", "register_choices",
            "requirement"]
 
 
@@ -109,10 +107,14 @@ def _registered(name: str) -> Callable[[], tuple[str, ...]]:
 
 
 def _activations() -> tuple[str, ...]:
+    from .activations import ACTIVATIONS
+
     return tuple(ACTIVATIONS)
 
 
 def _inits() -> tuple[str, ...]:
+    from .initializers import INITIALIZERS
+
     return tuple(INITIALIZERS)
 
 
@@ -194,6 +196,43 @@ def choices(name: str, *, table: dict[str, Param] | None = None) -> tuple[str, .
     return tuple(options()) if options is not None else ()
 
 
+#: The names of each choice that the library ships, for the command line: its options
+#: and ``--help`` are built without importing NumPy and the tables (which
+#: :func:`choices` reads); ``tests/test_params.py`` checks that they are the tables'.
+BUILTIN_CHOICES: dict[str, tuple[str, ...]] = {
+    "activation": ("relu", "leaky_relu", "tanh", "sigmoid"),
+    "init": ("zeros", "small", "lecun", "he", "glorot"),
+    "solver": ("gd", "momentum", "rmsprop", "adam"),
+    "learning_rate_schedule": ("constant", "inverse_time", "step"),
+    "algorithm": ("auto", "plain", "rowspace"),
+}
+
+#: The estimators' defaults, by class name, for the command line's help (which does
+#: not import the estimators); ``tests/test_params.py`` checks them against their
+#: signatures.
+ESTIMATOR_DEFAULTS: dict[str, dict[str, Any]] = {
+    "LogisticRegression": {
+        "solver": "gd", "learning_rate": 0.005, "learning_rate_schedule": "constant",
+        "decay_rate": 1.0, "decay_interval": 1000, "momentum": 0.9, "beta_1": 0.9,
+        "beta_2": 0.999, "epsilon": 1e-08, "batch_size": None, "shuffle": True,
+        "alpha": 0.0, "max_iter": 2000, "early_stopping": False,
+        "validation_fraction": 0.1, "n_iter_no_change": 10, "tol": 0.0001,
+        "class_weight": None, "warm_start": False, "random_state": None,
+        "cost_every": 100, "verbose": False, "callbacks": None, "algorithm": "auto",
+    },
+    "NeuralNetworkClassifier": {
+        "hidden_layer_sizes": (100,), "activation": "relu", "leaky_relu_slope": 0.01,
+        "init": "he", "dropout": 0.0, "solver": "gd", "learning_rate": 0.0075,
+        "learning_rate_schedule": "constant", "decay_rate": 1.0, "decay_interval": 1000,
+        "momentum": 0.9, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-08,
+        "batch_size": None, "shuffle": True, "alpha": 0.0, "max_iter": 2500,
+        "early_stopping": False, "validation_fraction": 0.1, "n_iter_no_change": 10,
+        "tol": 0.0001, "class_weight": None, "warm_start": False, "random_state": None,
+        "cost_every": 100, "verbose": False, "callbacks": None, "algorithm": "auto",
+    },
+}
+
+
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
 
@@ -269,6 +308,8 @@ def check(name: str, value: Any, *, owner: str | None = None, shown: str | None 
     InvalidParameterError
         A ``ValueError`` (and ``TypeError``) naming the parameter and what it accepts.
     """
+    import numpy as np  # here, not at the top: the command line's --help needs no NumPy
+
     p = (PARAMETERS if table is None else table)[name]
     if value is None and p.none:
         return None
@@ -304,11 +345,15 @@ def check(name: str, value: Any, *, owner: str | None = None, shown: str | None 
             _fail(name, value, requirement(name, table=table), owner, shown)
         return value
     if p.kind == "callbacks":
+        from .callbacks import Callback
+
         if isinstance(value, (str, bytes)) or not all(
                 isinstance(c, Callback) for c in _iterable(value)):
             _fail(name, value, requirement(name, table=table), owner, shown)
         return value
     if p.kind == "random_state":
+        from .initializers import check_random_state
+
         check_random_state(value)  # its own clear ValueError
         return value
     raise AssertionError(f"unknown kind {p.kind!r} of {name!r}")  # pragma: no cover

@@ -40,7 +40,6 @@ text, and the group handles every error.
 
 from __future__ import annotations
 
-import inspect
 import json
 import sys
 import warnings
@@ -49,12 +48,33 @@ from typing import Any
 
 import click
 
-from . import _commands
-from ._commands import CommandError
-from ._params import PARAMETERS, check, choices, requirement
+from ._limits import MAX_IMAGE_SIZE
+from ._params import BUILTIN_CHOICES, ESTIMATOR_DEFAULTS, PARAMETERS, check, requirement
 from ._version import __version__
 from .exceptions import InvalidParameterError, NonFiniteWeightsError
-from .preprocessing import MAX_IMAGE_SIZE
+
+
+def _lazy_module(name: str):
+    """The module ``name``, executed when one of its attributes is first read.
+
+    ``--help`` and ``--version`` start without NumPy, scikit-learn and the commands'
+    modules (:mod:`nnscratch._commands` imports them); a command loads them as it runs.
+    """
+    import importlib.util
+
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
+
+
+_COMMANDS = f"{__package__}._commands"
+_commands = _lazy_module(_COMMANDS)
 
 __all__ = ["NnscratchGroup", "cli", "emit", "examples", "json_option", "main",
            "param_option", "register", "run"]
@@ -89,14 +109,20 @@ def _message(exc: BaseException) -> str:
         return "interrupted"
     if isinstance(exc, MemoryError):
         return "out of memory; use smaller data, a smaller --image-size or fewer units"
-    if isinstance(exc, (CommandError, ValueError)):
+    if isinstance(exc, ValueError) or _is_command_error(exc):
         return _commands.one_line(exc)
     return (f"unexpected failure ({type(exc).__name__}: {_commands.one_line(exc)}); "
             "please report it with the command you ran")
 
 
+def _is_command_error(exc: BaseException) -> bool:
+    # isinstance(exc, _commands.CommandError) without loading _commands for a usage error
+    return any(cls.__name__ == "CommandError" and cls.__module__ == _COMMANDS
+               for cls in type(exc).__mro__)
+
+
 def _exit_code(exc: BaseException) -> int:
-    if isinstance(exc, (click.ClickException, CommandError)):
+    if isinstance(exc, click.ClickException) or _is_command_error(exc):
         return exc.exit_code if exc.exit_code in (1, 2) else 1
     if isinstance(exc, click.exceptions.Abort):
         return 1
@@ -109,6 +135,10 @@ def _error(message: str) -> None:
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
+
+
+def _show_warning(*args: Any, **kwargs: Any) -> None:
+    _commands.show_warning(*args, **kwargs)  # loads _commands only when a warning comes
 
 
 class NnscratchGroup(click.Group):
@@ -128,7 +158,7 @@ class NnscratchGroup(click.Group):
         """Run the command line ``args``; exit with its code (return it when not
         ``standalone_mode``)."""
         old_showwarning = warnings.showwarning
-        warnings.showwarning = _commands.show_warning
+        warnings.showwarning = _show_warning
         try:
             rv = super().main(args=list(args) if args is not None else None,
                               prog_name=prog_name or PROG, complete_var=complete_var,
@@ -219,7 +249,7 @@ class NgramRange(click.ParamType):
     name = "range"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
-        from .text import check_text_setting, text_requirement
+        from ._text_settings import check_text_setting, text_requirement
 
         if isinstance(value, tuple):
             return value
@@ -236,7 +266,7 @@ class NgramRange(click.ParamType):
 def text_options(command: Callable) -> Callable:
     """The options of the text vectorizer (:data:`nnscratch.text.TEXT_SETTINGS`); their
     values arrive under the settings' names (None when not given)."""
-    from .text import TEXT_DEFAULTS, TEXT_SETTINGS, VECTORIZERS
+    from ._text_settings import TEXT_DEFAULTS, TEXT_SETTINGS, VECTORIZERS
 
     def help_of(name: str, default: str) -> str:
         return f"Text data: {TEXT_SETTINGS[name].help.rstrip('.')} (default {default})."
@@ -257,14 +287,13 @@ def text_options(command: Callable) -> Callable:
 
 
 def _defaults(name: str) -> str:
-    """The estimators' defaults of ``name``, read from their signatures, in words."""
-    LogisticRegression, NeuralNetworkClassifier = _commands._estimators()
+    """The estimators' defaults of ``name`` (:data:`nnscratch._params.ESTIMATOR_DEFAULTS`,
+    their signatures' values), in words."""
     found = {}
-    for label, cls in (("logistic regression", LogisticRegression),
-                       ("a network", NeuralNetworkClassifier)):
-        parameter = inspect.signature(cls).parameters.get(name)
-        if parameter is not None:
-            found[label] = parameter.default
+    for label, cls in (("logistic regression", "LogisticRegression"),
+                       ("a network", "NeuralNetworkClassifier")):
+        if name in ESTIMATOR_DEFAULTS[cls]:
+            found[label] = ESTIMATOR_DEFAULTS[cls][name]
     values = list(found.values())
     if not found or values[0] is None or isinstance(values[0], bool):
         return ""  # the table's help says what None (or a flag's absence) means
@@ -289,7 +318,7 @@ def param_option(flag: str, name: str, *, help: str | None = None,
     text = (help or p.help).rstrip(".")
     text += ("" if "default" in attrs else _defaults(name)) + "."
     if p.kind == "choice":
-        attrs.setdefault("type", click.Choice(choices(name)))
+        attrs.setdefault("type", click.Choice(BUILTIN_CHOICES[name]))
     elif p.kind == "bool":
         attrs.setdefault("is_flag", True)
         attrs.setdefault("default", None)

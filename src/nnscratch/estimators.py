@@ -36,6 +36,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from . import _threads
 from ._engine import FLOAT_DTYPES, arrange_weights, forward_logits
 from ._params import PARAMETERS, check
 from ._sklearn_callbacks import CallbackSupportMixin, EpochTasks, has_callbacks, with_callbacks
@@ -49,6 +50,11 @@ from .optimizers import make_optimizer, make_schedule
 from .training import LiveWeights, Problem, train
 
 __all__ = ["HiddenLayerTransformer", "LogisticRegression", "NeuralNetworkClassifier"]
+
+#: Rows of X per chunk in prediction: each layer's Z of a chunk stays in the cache
+#: (benchmarks/README.md: 4096 rows of 60000 x 784 float32, 126 ms against 132 ms whole).
+_PREDICT_CHUNK = 4096
+
 
 def _fail(name, value, requirement):
     raise InvalidParameterError(f"{name}={value!r} is not valid: {requirement}.")
@@ -589,8 +595,19 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
     def _logits(self, X) -> np.ndarray:
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=list(FLOAT_DTYPES), accept_sparse="csr")
-        return forward_logits(X.T, self.params_, self._activations(self.params_))
+        # No pass over dense X besides the products: float32/float64 X is used as it is
+        # (no copy), and its finiteness is checked on W1 X, chunk by chunk
+        # (_check_input). Sparse X: scikit-learn checks its stored values (cheap).
+        X = validate_data(self, X, reset=False, dtype=list(FLOAT_DTYPES), accept_sparse="csr",
+                          ensure_all_finite=sp.issparse(X))
+        with _threads.for_network(self.params_, min(X.shape[0], _PREDICT_CHUNK)):
+            return forward_logits(X.T, self.params_, self._activations(self.params_),
+                                  chunk_size=_PREDICT_CHUNK, check_input=self._check_input)
+
+    def _check_input(self, X_chunk: np.ndarray) -> None:
+        """scikit-learn's error for a NaN or infinity in ``X`` (a chunk, ``(n_x, m)``)."""
+        check_array(X_chunk.T, dtype=None, ensure_all_finite=True, input_name="X",
+                    estimator=self)
 
     def hidden_layer_activations(self, X, layer: int | None = -1):
         """The activations of a hidden layer for new data: what the network learned.

@@ -1,8 +1,7 @@
 """Exceptions and warnings raised by nnscratch."""
 
-from sklearn.exceptions import ConvergenceWarning
-
-__all__ = ["ConvergenceWarning", "DatasetError", "InvalidParameterError", "NonFiniteWeightsError"]
+__all__ = ["ConvergenceWarning",  # noqa: F822 (module __getattr__)
+           "DatasetError", "InvalidParameterError", "NonFiniteWeightsError"]
 
 
 class NonFiniteWeightsError(FloatingPointError, ValueError):
@@ -25,3 +24,15 @@ class InvalidParameterError(ValueError, TypeError):
     command line); also a ``TypeError``, as scikit-learn's error of the same name, so
     that code that caught a wrong type as ``TypeError`` keeps working.
     """
+
+
+def __getattr__(name: str):
+    # scikit-learn's ConvergenceWarning (the same class, so that filters on either catch
+    # both), imported on first use: the command line's --help and --version do not
+    # import scikit-learn (PEP 562).
+    if name == "ConvergenceWarning":
+        from sklearn.exceptions import ConvergenceWarning
+
+        globals()[name] = ConvergenceWarning
+        return ConvergenceWarning
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -36,13 +36,12 @@ from typing import Any
 
 import numpy as np
 
+from ._limits import MAX_IMAGE_SIZE
 from .exceptions import DatasetError
 from .text import TextVectorizer
 
 __all__ = ["MAX_IMAGE_SIZE", "Preprocessor"]
 
-#: Largest image side accepted for ``size`` (the course uses 64).
-MAX_IMAGE_SIZE = 1024
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _engine
+from . import _engine, _threads
 from .activations import Activation
 from .callbacks import BoundCallbacks
 from .exceptions import NonFiniteWeightsError
@@ -240,6 +240,21 @@ def train(
     """
     live = params if isinstance(params, LiveWeights) else LiveWeights(params)
     params = live.params
+    m = problem.n_samples
+    # The run's BLAS threads, from its shapes and the machine's load (nnscratch._threads);
+    # the user's numbers are restored when the run ends.
+    blas = _threads.for_network(params, m if batch_size is None else min(batch_size, m))
+    with blas:
+        return _train(problem, live, params, optimizer, blas, max_iter=max_iter,
+                      batch_size=batch_size, shuffle=shuffle, rng=rng, schedule=schedule,
+                      learning_rate_init=learning_rate_init, callbacks=callbacks,
+                      first_iteration=first_iteration, algorithm=algorithm,
+                      fixed_weights=fixed_weights)
+
+
+def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuffle, rng,
+           schedule, learning_rate_init, callbacks, first_iteration, algorithm,
+           fixed_weights) -> TrainingResult:
     Y, w, acts = problem.Y, problem.sample_weight, problem.activations
     m = problem.n_samples
     workspace = _engine.make_workspace(params, m, batch_size)
@@ -261,6 +276,7 @@ def train(
             scaled = first.folds_learning_rate
             total, weight_total = 0.0, 0.0
             for batch in minibatches(m, batch_size, shuffle, rng):
+                blas.refresh()
                 w_b = None if w is None else w[batch]
                 Y_b = Y[:, batch]
                 m_b = Y_b.shape[1] if w_b is None else float(np.sum(w_b))
@@ -299,7 +315,7 @@ def train(
         warnings.warn(
             f"training interrupted after {n_iter} iterations; keeping the weights so far.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,  # train, then the caller of train
         )
     finally:
         first.finish()  # W1 (and its optimizer state) back in place

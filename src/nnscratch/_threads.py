@@ -1,0 +1,231 @@
+"""How many BLAS threads the library's products run with: chosen here, never raised.
+
+NumPy's OpenBLAS runs every product on all the machine's cores by default, and its
+threads spin-wait for each other. For a small product two threads gain nothing, and
+beside a busy neighbour (another process, a notebook beside a browser,
+``GridSearchCV(n_jobs=2)``) a thread that waits for a descheduled partner turns a
+0.4 ms product into 20 ms: the course's cat model took 31-43 s instead of 0.9 s on
+a 2-core machine with one other busy process. So the library picks the threads of
+each training run and each prediction itself (``benchmarks/README.md`` has the
+measurements behind the rule):
+
+- **one thread** unless the run's largest product is big enough to gain from more:
+  at least :data:`MIN_FLOPS` floating-point operations and both dimensions of its
+  result at least :data:`MIN_DIM` (a thin product such as the cat model's
+  ``W1 X``, 20 x 12288 x 209, is split badly by OpenBLAS and gains nothing);
+- otherwise as many threads as there are **free CPUs**: the CPUs this process may
+  run on, less the threads of other processes that are running right now (read from
+  ``/proc/loadavg``, less this process's own running threads); one when none is free.
+  Training looks again every :data:`RECHECK_S` seconds, so a neighbour that starts
+  or stops in the middle of a long fit is noticed.
+
+The choice only ever lowers the number of threads: a limit the user set
+(``OPENBLAS_NUM_THREADS``, ``threadpoolctl.threadpool_limits`` around the call) is
+an upper bound, and the previous numbers are restored when the run ends, error or
+Ctrl-C included. ``NNSCRATCH_BLAS_THREADS=auto`` (the default) uses this rule;
+an integer fixes the threads of every run (still never above the user's limit).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterable, Iterator
+
+__all__ = ["MIN_DIM", "MIN_FLOPS", "RECHECK_S", "BlasThreads", "blas_threads", "free_cpus",
+           "gains_from_threads", "n_cpus"]
+
+#: Products below this many floating-point operations (2 M K N) run on one thread.
+MIN_FLOPS = 50e6
+#: Products whose result has a dimension below this run on one thread.
+MIN_DIM = 128
+#: Seconds between two looks at the machine's load during a training run.
+RECHECK_S = 0.5
+
+_CONTROLLER = None
+
+
+def _controller():
+    """The one ``threadpoolctl.ThreadpoolController`` of the process's BLAS libraries."""
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER = ThreadpoolController().select(user_api="blas")
+    return _CONTROLLER
+
+
+def n_cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def _own_running() -> int:
+    """This process's threads that are running or runnable now (Linux)."""
+    running = 0
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/stat", "rb") as f:
+                data = f.read()
+        except OSError:  # the thread ended meanwhile
+            continue
+        if data[data.rindex(b")") + 2:data.rindex(b")") + 3] == b"R":
+            running += 1
+    return running
+
+
+def free_cpus() -> int:
+    """The CPUs not used by other processes right now (at least 1).
+
+    ``/proc/loadavg``'s count of running threads, less this process's own; where
+    that cannot be read (not Linux), the one-minute load average less one.
+    """
+    cpus = n_cpus()
+    try:
+        with open("/proc/loadavg", "rb") as f:
+            running = int(f.read().split()[3].split(b"/")[0])
+        others = running - _own_running()
+    except (OSError, ValueError, IndexError):
+        try:
+            others = os.getloadavg()[0] - 1.0
+        except (AttributeError, OSError):
+            return cpus
+    return max(1, min(cpus, int(cpus - max(0.0, others))))
+
+
+def gains_from_threads(M: int, K: int, N: int) -> bool:
+    """Whether the product of an (M, K) and a (K, N) matrix gains from more than one thread."""
+    return 2.0 * M * K * N >= MIN_FLOPS and min(M, N) >= MIN_DIM
+
+
+def _fixed() -> int | None:
+    value = os.environ.get("NNSCRATCH_BLAS_THREADS", "auto").strip().lower()
+    if value in ("", "auto"):
+        return None
+    try:
+        return max(1, int(value))
+    except ValueError:
+        return None
+
+
+class BlasThreads:
+    """The BLAS threads of one run: set on entry, looked at again by :meth:`refresh`,
+    the user's numbers restored on exit.
+
+    Runs may nest (a prediction in a callback during a fit) or overlap (fits in
+    several threads of one process): the numbers found when the first run starts are
+    the upper bounds, an inner run's exit gives the enclosing run its threads back,
+    and the last run to end restores the user's numbers.
+
+    Parameters
+    ----------
+    products : iterable of (M, K, N)
+        The shapes of the run's matrix products.
+    """
+
+    def __init__(self, products: Iterable[tuple[int, int, int]]) -> None:
+        self.big = any(gains_from_threads(*p) for p in products)
+        self.threads = 1
+        self._next = 0.0
+
+    def _want(self) -> int:
+        fixed = _fixed()
+        if fixed is not None:
+            return fixed
+        return free_cpus() if self.big else 1
+
+    def _apply(self, threads: int) -> None:
+        with _LOCK:
+            _ACTIVE.set([max(1, min(limit, threads)) for limit in _ACTIVE.limits])
+            self.threads = min([threads, *_ACTIVE.limits])
+
+    def __enter__(self) -> BlasThreads:
+        with _LOCK:
+            if not _ACTIVE.runs:
+                try:
+                    libs = list(_controller().lib_controllers)
+                except Exception:  # noqa: BLE001 - no threadpoolctl view of BLAS: leave it
+                    libs = []
+                _ACTIVE.libs = libs
+                _ACTIVE.limits = [lib.get_num_threads() or 1 for lib in libs]
+                _ACTIVE.now = list(_ACTIVE.limits)
+            _ACTIVE.runs.append(self)
+        try:
+            self._apply(self._want())
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        self._next = time.perf_counter() + RECHECK_S
+        return self
+
+    def refresh(self) -> None:
+        """Look at the machine again (at most every :data:`RECHECK_S` s; cheap otherwise)."""
+        if self.big and time.perf_counter() >= self._next:
+            self._apply(self._want())
+            self._next = time.perf_counter() + RECHECK_S
+
+    def __exit__(self, *exc) -> None:
+        with _LOCK:
+            if self in _ACTIVE.runs:
+                _ACTIVE.runs.remove(self)
+            if _ACTIVE.runs:  # the enclosing (or another) run gets its threads back
+                back = _ACTIVE.runs[-1].threads
+                targets = [max(1, min(limit, back)) for limit in _ACTIVE.limits]
+            else:  # the last run: the user's numbers
+                targets = list(_ACTIVE.limits)
+            _ACTIVE.set(targets)
+
+
+class _Active:
+    """The runs under way in this process and the user's numbers found before them."""
+
+    def __init__(self) -> None:
+        self.runs: list[BlasThreads] = []
+        self.libs: list = []
+        self.limits: list[int] = []
+        self.now: list[int] = []  # what each library is set to while runs are under way
+
+    def set(self, numbers: list[int]) -> None:
+        for i, (lib, n) in enumerate(zip(self.libs, numbers)):
+            if self.now[i] != n:
+                lib.set_num_threads(n)
+                self.now[i] = n
+
+
+_ACTIVE = _Active()
+_LOCK = threading.RLock()
+
+
+def blas_threads(products: Iterable[tuple[int, int, int]]) -> BlasThreads:
+    """A context manager giving the run whose products have these shapes its BLAS threads.
+
+    Examples
+    --------
+    >>> with blas_threads([(20, 12288, 209)]) as threads:  # the cat model's W1 X
+    ...     threads.threads
+    1
+    """
+    return BlasThreads(products)
+
+
+def network_products(layer_dims: Iterable[int], m: int) -> Iterator[tuple[int, int, int]]:
+    """The forward products ``W[l] A[l-1]`` of a network on ``m`` examples."""
+    dims = list(layer_dims)
+    for l in range(1, len(dims)):
+        yield (dims[l], dims[l - 1], m)
+
+
+def for_network(params: dict, m: int) -> BlasThreads:
+    """:func:`blas_threads` for a network with weights ``params`` on ``m`` examples at a time."""
+    dims, l = [], 1
+    while f"W{l}" in params:
+        W = params[f"W{l}"]
+        if l == 1:
+            dims.append(W.shape[1])
+        dims.append(W.shape[0])
+        l += 1
+    return BlasThreads(network_products(dims, m))

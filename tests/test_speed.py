@@ -1,0 +1,248 @@
+"""Speed a user feels (issue 14), as behaviour: the BLAS threads the library picks and
+gives back, a command line that starts without the heavy libraries, and a prediction
+path that reads X only through its products."""
+
+import inspect
+import subprocess
+import sys
+import tracemalloc
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
+
+from nnscratch import LogisticRegression, NeuralNetworkClassifier, _threads
+from nnscratch import estimators as estimators_module
+from nnscratch._params import BUILTIN_CHOICES, ESTIMATOR_DEFAULTS, choices
+from nnscratch.callbacks import Callback
+
+HEAVY = ("numpy", "scipy", "sklearn", "matplotlib", "h5py", "PIL", "tqdm", "threadpoolctl")
+
+
+def blas_threads_now() -> list[int]:
+    return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+
+class RecordThreads(Callback):
+    """Records the BLAS threads while training runs."""
+
+    def __init__(self):
+        self.seen = []
+
+    def on_iteration_end(self, estimator, iteration, logs):
+        self.seen.append(blas_threads_now())
+
+
+def data(m=300, n=20, seed=0, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((m, n)).astype(dtype)
+    return X, (X[:, 0] + 0.3 * X[:, 1] > 0).astype(int)
+
+
+# ---------------------------------------------------------------- BLAS threads
+
+needs_blas = pytest.mark.skipif(not blas_threads_now(),
+                                reason="threadpoolctl sees no BLAS library in this NumPy")
+
+
+@needs_blas
+def test_small_products_train_on_one_thread_and_the_threads_are_given_back():
+    X, y = data()
+    record = RecordThreads()
+    with threadpool_limits(limits=2, user_api="blas"):
+        clf = NeuralNetworkClassifier((8,), max_iter=3, batch_size=64, callbacks=[record],
+                                      random_state=0).fit(X, y)
+        assert blas_threads_now() == [2] * len(blas_threads_now())  # restored
+        seen_predict = []
+        real = estimators_module.forward_logits
+        estimators_module.forward_logits = lambda *a, **k: (seen_predict.append(
+            blas_threads_now()), real(*a, **k))[1]
+        try:
+            clf.predict_proba(X)
+        finally:
+            estimators_module.forward_logits = real
+        assert blas_threads_now() == [2] * len(blas_threads_now())
+    assert record.seen and all(set(s) == {1} for s in record.seen)
+    assert seen_predict and set(seen_predict[0]) == {1}
+
+
+@needs_blas
+def test_big_products_use_the_free_cpus_but_never_more_than_the_users_limit(monkeypatch):
+    X, y = data()
+    monkeypatch.setattr(_threads, "MIN_FLOPS", 0.0)  # every product counts as big
+    monkeypatch.setattr(_threads, "MIN_DIM", 1)
+    monkeypatch.setattr(_threads, "free_cpus", lambda: 2)
+    monkeypatch.delenv("NNSCRATCH_BLAS_THREADS", raising=False)
+    for outer in (2, 1):
+        record = RecordThreads()
+        with threadpool_limits(limits=outer, user_api="blas"):
+            LogisticRegression(max_iter=2, callbacks=[record]).fit(X, y)
+            assert set(blas_threads_now()) == {outer}
+        assert all(set(s) == {outer} for s in record.seen)  # 2 when free, never above 1
+
+
+@needs_blas
+def test_a_busy_machine_gets_one_thread_even_for_big_products(monkeypatch):
+    X, y = data()
+    monkeypatch.setattr(_threads, "MIN_FLOPS", 0.0)
+    monkeypatch.setattr(_threads, "MIN_DIM", 1)
+    monkeypatch.setattr(_threads, "free_cpus", lambda: 1)
+    record = RecordThreads()
+    with threadpool_limits(limits=2, user_api="blas"):
+        LogisticRegression(max_iter=2, callbacks=[record]).fit(X, y)
+    assert all(set(s) == {1} for s in record.seen)
+
+
+@needs_blas
+def test_threads_are_given_back_after_an_error_and_an_interrupt():
+    X, y = data()
+
+    class Boom(Callback):
+        def __init__(self, exc):
+            self.exc = exc
+
+        def on_iteration_end(self, estimator, iteration, logs):
+            raise self.exc
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        with pytest.raises(RuntimeError):
+            LogisticRegression(max_iter=3, callbacks=[Boom(RuntimeError("x"))]).fit(X, y)
+        assert set(blas_threads_now()) == {2}
+        with pytest.warns(UserWarning, match="interrupted"):
+            LogisticRegression(max_iter=3, callbacks=[Boom(KeyboardInterrupt())]).fit(X, y)
+        assert set(blas_threads_now()) == {2}
+
+
+def test_results_are_the_same_with_and_without_the_choice(monkeypatch):
+    X, y = data(seed=3)
+    params = dict(hidden_layer_sizes=(16, 8), max_iter=5, batch_size=50, random_state=1)
+    with threadpool_limits(limits=2, user_api="blas"):
+        chosen = NeuralNetworkClassifier(**params).fit(X, y)
+        p_chosen = chosen.predict_proba(X)
+        monkeypatch.setenv("NNSCRATCH_BLAS_THREADS", "2")  # the old way: every thread
+        plain = NeuralNetworkClassifier(**params).fit(X, y)
+        p_plain = plain.predict_proba(X)
+    for key in chosen.params_:
+        np.testing.assert_array_equal(chosen.params_[key], plain.params_[key])
+    np.testing.assert_array_equal(p_chosen, p_plain)
+
+
+def test_the_rule_by_shape():
+    assert not _threads.gains_from_threads(20, 12288, 209)  # the cat model's W1 X: thin
+    assert not _threads.gains_from_threads(64, 64, 64)
+    assert _threads.gains_from_threads(4096, 784, 256)  # a prediction chunk
+    with _threads.blas_threads([(20, 12288, 209)]) as threads:
+        assert threads.threads == 1
+
+
+# ---------------------------------------------------------------- an instant start
+
+
+def test_version_and_every_help_import_none_of_the_heavy_libraries():
+    code = (
+        "import sys\n"
+        "from nnscratch.cli import cli, run\n"
+        "codes = [run(['--version']), run(['--help'])]\n"
+        "codes += [run([name, '--help']) for name in sorted(cli.commands)]\n"
+        "loaded = [m for m in %r if m in sys.modules]\n"
+        "lazy = type(sys.modules['nnscratch._commands']).__name__\n"
+        "import nnscratch.exceptions as e\n"
+        "print(codes, loaded, lazy, e.NonFiniteWeightsError.__mro__[1].__name__, "
+        "[m for m in ('sklearn',) if m in sys.modules], file=sys.stderr)\n"
+    ) % (HEAVY,)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=False)
+    line = out.stderr.strip().splitlines()[-1]
+    assert line.endswith("FloatingPointError []"), line
+    assert "[] _LazyModule" in line, line  # nothing heavy; the commands' module not run
+    assert line.startswith("[0, 0"), line
+    assert "Usage: nnscratch train" in out.stdout
+
+
+def test_python_m_nnscratch_version_imports_no_heavy_module():
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "nnscratch", "--version"],
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert out.returncode == 0 and "nnscratch" in out.stdout
+    imported = {line.split("|")[-1].strip() for line in out.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert not imported & set(HEAVY), sorted(imported & set(HEAVY))
+
+
+def test_convergence_warning_is_scikit_learns():
+    from sklearn.exceptions import ConvergenceWarning
+
+    import nnscratch
+    from nnscratch.exceptions import ConvergenceWarning as ours
+
+    assert ours is ConvergenceWarning is nnscratch.ConvergenceWarning
+
+
+def test_the_command_lines_names_and_defaults_are_the_librarys():
+    import nnscratch.optimizers  # noqa: F401  registers the solvers and schedules
+
+    for name, names in BUILTIN_CHOICES.items():
+        assert names == choices(name), name
+    for cls in (LogisticRegression, NeuralNetworkClassifier):
+        signature = {k: p.default for k, p in inspect.signature(cls).parameters.items()}
+        assert ESTIMATOR_DEFAULTS[cls.__name__] == signature, cls.__name__
+
+
+# ---------------------------------------------------------------- prediction reads X once
+
+
+@pytest.mark.parametrize("dtype,order", [(np.float32, "C"), (np.float64, "F")])
+def test_predict_proba_makes_no_copy_of_x(dtype, order):
+    X, y = data(m=400, n=30, dtype=dtype)
+    clf = NeuralNetworkClassifier((8,), max_iter=2, random_state=0).fit(X, y)
+    big = np.asarray(np.tile(X, (100, 1)), order=order)  # 40000 x 30
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        proba = clf.predict_proba(big)
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    assert proba.shape == (40000, 2)
+    assert peak < big.nbytes / 2, (peak, big.nbytes)  # the result and one chunk's layers
+
+
+@pytest.mark.parametrize("bad,word", [(np.nan, "NaN"), (np.inf, "infinity"),
+                                      (-np.inf, "infinity")])
+def test_a_non_finite_x_is_refused_by_name_wherever_it_is(bad, word):
+    X, y = data()
+    clf = NeuralNetworkClassifier((4,), activation="tanh", max_iter=2, random_state=0).fit(X, y)
+    big = np.tile(X, (20, 1))  # 6000 rows: more than one chunk
+    big[5000, 3] = bad  # in the second chunk
+    with pytest.raises(ValueError, match=f"Input X contains {word}"):
+        clf.predict_proba(big)
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered")
+def test_finite_x_whose_first_products_overflow_is_predicted():
+    X, y = data(dtype=np.float32)
+    clf = NeuralNetworkClassifier((4,), max_iter=2, random_state=0).fit(X, y)
+    huge = np.full((3, X.shape[1]), 3e38, dtype=np.float32)  # W1 X overflows float32
+    proba = clf.predict_proba(huge)
+    assert proba.shape == (3, 2)
+
+
+@needs_blas
+def test_nested_and_overlapping_runs_give_the_users_numbers_back(monkeypatch):
+    monkeypatch.setattr(_threads, "free_cpus", lambda: 2)
+    with threadpool_limits(limits=2, user_api="blas"):
+        outer = _threads.blas_threads([(20, 12288, 209)])  # small: one thread
+        inner = _threads.blas_threads([(4096, 784, 256)])  # big: the free CPUs
+        with outer:
+            assert set(blas_threads_now()) == {1}
+            with inner:
+                assert set(blas_threads_now()) == {2}
+            assert set(blas_threads_now()) == {1}  # the enclosing run's
+        assert set(blas_threads_now()) == {2}
+        a, b = _threads.blas_threads([(64, 64, 64)]), _threads.blas_threads([(64, 64, 64)])
+        a.__enter__()
+        b.__enter__()
+        a.__exit__(None, None, None)  # overlapping, not nested: a ends first
+        assert set(blas_threads_now()) == {1}
+        b.__exit__(None, None, None)
+        assert set(blas_threads_now()) == {2}
