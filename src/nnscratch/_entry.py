@@ -21,5 +21,7 @@ def main() -> None:
             sys.stderr.flush()
         except (OSError, ValueError):
             pass
-        raise SystemExit(1) from None
+        import os
+
+        os._exit(1)  # not SystemExit: see nnscratch.cli._exit_now
     cli_main()

@@ -159,6 +159,7 @@ class NnscratchGroup(click.Group):
         ``standalone_mode``)."""
         old_showwarning = warnings.showwarning
         warnings.showwarning = _show_warning
+        interrupted = False
         try:
             rv = super().main(args=list(args) if args is not None else None,
                               prog_name=prog_name or PROG, complete_var=complete_var,
@@ -172,6 +173,7 @@ class NnscratchGroup(click.Group):
         except BrokenPipeError:
             code = 1
         except (Exception, KeyboardInterrupt, click.exceptions.Abort) as exc:  # noqa: BLE001
+            interrupted = isinstance(exc, KeyboardInterrupt)
             _error(_message(exc))
             code = _exit_code(exc)
         finally:
@@ -182,7 +184,28 @@ class NnscratchGroup(click.Group):
             sys.stdout.flush()
         except (BrokenPipeError, OSError, ValueError):
             code = code or 1
+        if interrupted:
+            _exit_now(code)
         sys.exit(code)
+
+
+def _exit_now(code: int) -> None:
+    """End the process with ``code`` after a Ctrl-C, skipping the interpreter's exit.
+
+    CPython remembers a KeyboardInterrupt that ended code it ran through
+    ``PyRun_String`` (as some extension modules do while they load) and, at exit, kills
+    itself with SIGINT (exit code -2) even when the program caught the interrupt. The
+    command has already cleaned up (its files are written atomically, temporary ones
+    removed as the interrupt unwound) and reported it in one line.
+    """
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 # --------------------------------------------------------------------------- options
