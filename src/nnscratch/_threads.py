@@ -78,6 +78,21 @@ def _own_running() -> int:
     return running
 
 
+#: Looks at the machine per decision: the fewest other running threads seen counts, so
+#: that a kernel thread or one of this process's own BLAS threads caught between two
+#: reads does not take a CPU away (a busy neighbour runs at every look).
+SAMPLES = 3
+
+
+def _others_running() -> int:
+    """Threads of other processes running now: ``/proc/loadavg``'s count less this
+    process's own, counted before and after (the larger: they may stop in between)."""
+    before = _own_running()
+    with open("/proc/loadavg", "rb") as f:
+        running = int(f.read().split()[3].split(b"/")[0])
+    return running - max(before, _own_running())
+
+
 def free_cpus() -> int:
     """The CPUs not used by other processes right now (at least 1).
 
@@ -86,9 +101,7 @@ def free_cpus() -> int:
     """
     cpus = n_cpus()
     try:
-        with open("/proc/loadavg", "rb") as f:
-            running = int(f.read().split()[3].split(b"/")[0])
-        others = running - _own_running()
+        others = min(_others_running() for _ in range(SAMPLES))
     except (OSError, ValueError, IndexError):
         try:
             others = os.getloadavg()[0] - 1.0
