@@ -9,9 +9,9 @@ over nnscratch's: above 1, nnscratch is faster).
 
 Run on demand, never by the tests::
 
-    PYTHONPATH=src python3 benchmarks/sparse.py                 # ~1 minute
-    PYTHONPATH=src python3 benchmarks/sparse.py --quick         # a few seconds
-    PYTHONPATH=src python3 benchmarks/sparse.py --memory        # the memory case
+    PYTHONPATH=src python3 benchmarks/sparse_input.py                 # ~1 minute
+    PYTHONPATH=src python3 benchmarks/sparse_input.py --quick         # a few seconds
+    PYTHONPATH=src python3 benchmarks/sparse_input.py --memory        # the memory case
 
 ``--memory`` fits the issue's 20000 x 200000 matrix of density 0.0005 and prints the
 peak of the memory allocated during ``fit`` (tracemalloc: NumPy's and SciPy's arrays)
