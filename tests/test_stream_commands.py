@@ -195,3 +195,21 @@ def test_a_saved_streaming_model_equals_the_command_on_the_same_chunks(xy_files,
     assert a.class_names == b.class_names and a.preprocessor == b.preprocessor
     for key in a.estimator.params_:
         np.testing.assert_array_equal(a.estimator.params_[key], b.estimator.params_[key])
+
+
+def test_a_text_model_refuses_an_array_store_before_writing_anything(xy_files, tmp_path,
+                                                                     capsys):
+    from nnscratch.text import make_spam_corpus
+
+    train, *_ = xy_files
+    make_spam_corpus(tmp_path / "mail", 40, random_state=0)
+    model = tmp_path / "spam.npz"
+    assert run(["train", str(tmp_path / "mail"), "--iterations", "5", "-o", str(model)]) == 0
+    capsys.readouterr()
+    for argv in (["predict", str(model), str(train)], ["evaluate", str(model), str(train)]):
+        assert run(argv) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        errors = [line for line in captured.err.splitlines() if line.strip()]
+        assert errors == [f"nnscratch: error: {train}: an .h5 file or a Zarr store holds "
+                          "pictures or a table, but this model was trained on text data"]

@@ -609,3 +609,17 @@ def test_predict_names_a_folder_without_text_files(text_model, tmp_path):
     (tmp_path / "inbox" / "sub").mkdir(parents=True)
     assert_refused(run_cli(["predict", "spam.npz", "inbox"], tmp_path), 2,
                    "inbox: is a folder that holds no text files")
+
+
+def test_a_table_model_refuses_a_text_file_by_its_kind(tmp_path, capsys):
+    from nnscratch.cli import run
+
+    (tmp_path / "t.csv").write_text("a,b,label\n1,2,x\n2,1,y\n3,3,x\n0,1,y\n")
+    (tmp_path / "note.txt").write_text("Hi Anna, the slides are attached.\n")
+    model = tmp_path / "t.npz"
+    assert run(["train", str(tmp_path / "t.csv"), "--iterations", "5", "-o", str(model)]) == 0
+    capsys.readouterr()
+    assert run(["predict", str(model), str(tmp_path / "note.txt")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"nnscratch: error: {tmp_path / 'note.txt'}: is a text file, but the "
+                   "model takes CSV rows"]

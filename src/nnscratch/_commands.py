@@ -391,6 +391,9 @@ def _stream_source(spec: str, *, stream: bool, chunk_rows: int | None,
         return None
     from .streaming import describe, needs_streaming, open_chunks
 
+    if preprocessor is not None and preprocessor.kind not in ("image", "tabular"):
+        raise InputError(f"{spec}: an .h5 file or a Zarr store holds pictures or a table, "
+                         f"but this model was trained on {preprocessor.kind} data")
     asked = stream or chunk_rows is not None
     if not asked and Path(spec).suffix.lower() in (".h5", ".hdf5") and not _xy_layout(spec):
         # the course's layout (or a file the in-memory reader will explain): read whole
@@ -740,6 +743,9 @@ def predict_stream(model: str, spec: str, out, *, as_json: bool = False,
         raise InputError(
             "this model file has no preprocessing (saved from Python without "
             "preprocessor=...); predict with it from Python instead")
+    if bundle.preprocessor.kind not in ("image", "tabular"):
+        raise InputError(f"{spec}: an .h5 file or a Zarr store holds pictures or a table, "
+                         f"but this model was trained on {bundle.preprocessor.kind} data")
     names = _class_names(bundle)
     with open_chunks(spec, chunk_rows=chunk_rows, preprocessor=bundle.preprocessor) as feeder:
         if feeder.n_features != bundle.estimator.n_features_in_:
@@ -750,7 +756,7 @@ def predict_stream(model: str, spec: str, out, *, as_json: bool = False,
                                  progress=_stream_progress())
 #: What each kind of model takes, in words, and the file endings it refuses at once.
 _TAKES = {"image": ("pictures", (".csv",)),
-          "tabular": ("CSV rows", IMAGE_EXTENSIONS),
+          "tabular": ("CSV rows", (*IMAGE_EXTENSIONS, *TEXT_EXTENSIONS, *SVMLIGHT_EXTENSIONS)),
           "text": ("text files", (*IMAGE_EXTENSIONS, ".csv", *SVMLIGHT_EXTENSIONS)),
           "svmlight": ("svmlight rows", (*IMAGE_EXTENSIONS, ".csv", *TEXT_EXTENSIONS))}
 _WHAT_SUFFIX = {**{e: "a picture" for e in IMAGE_EXTENSIONS}, ".csv": "a table",

@@ -752,9 +752,9 @@ def predict_streaming(estimator, feeder: ChunkFeeder, *, progress: bool | str = 
             yield feeder.boundaries[i], labels, proba
     finally:
         bar.close()
-        seconds = time.perf_counter() - start
-        bar.line(f"predicted {feeder.n_samples:,} rows in {seconds:.1f} s "
-                 f"({_rate(feeder.n_samples, seconds)})")
+    seconds = time.perf_counter() - start  # only when every row was predicted
+    bar.line(f"predicted {feeder.n_samples:,} rows in {seconds:.1f} s "
+             f"({_rate(feeder.n_samples, seconds)})")
 
 
 def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str = "table",
