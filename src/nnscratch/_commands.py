@@ -15,11 +15,11 @@ stderr through :func:`say`; nothing here writes to stdout.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -198,8 +198,7 @@ def fit(est, X: np.ndarray, y: np.ndarray) -> float:
     est.set_params(verbose=_stderr_is_terminal())
     start = time.perf_counter()
     try:
-        # overflow warnings would only precede the divergence error below
-        with np.errstate(over="ignore", invalid="ignore"), \
+        with _training_errors(params["learning_rate"]), \
                 warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             est.fit(X, y)
@@ -207,18 +206,30 @@ def fit(est, X: np.ndarray, y: np.ndarray) -> float:
             raise Interrupted(f"interrupted after {est.n_iter_} iterations; nothing was written")
         for w in caught:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
-    except NonFiniteWeightsError:
-        raise RunError(
-            f"training diverged: the weights are no longer finite; try a smaller "
-            f"--learning-rate (now {params['learning_rate']}) or check that the features "
-            "are scaled"
-        ) from None
-    except ValueError as exc:
-        raise InputError(f"cannot train on this data: {one_line(exc)}") from None
     finally:
         elapsed = time.perf_counter() - start
         est.set_params(**restore)
     return elapsed
+
+
+@contextmanager
+def _training_errors(learning_rate: float) -> Iterator[None]:
+    """Training's failures as the commands report them: divergence is a
+    :class:`RunError`, data or settings the estimator refuses an :class:`InputError`
+    (a :class:`~nnscratch.exceptions.DatasetError` keeps its own message). Overflow
+    warnings are silenced: they would only precede the divergence error."""
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            yield
+    except NonFiniteWeightsError:
+        raise RunError(
+            f"training diverged: the weights are no longer finite; try a smaller "
+            f"--learning-rate (now {learning_rate}) or check that the features are scaled"
+        ) from None
+    except DatasetError:
+        raise
+    except ValueError as exc:
+        raise InputError(f"cannot train on this data: {one_line(exc)}") from None
 
 
 def _stderr_is_terminal() -> bool:
@@ -389,17 +400,15 @@ def _stream_source(spec: str, *, stream: bool, chunk_rows: int | None,
             raise InputError(f"{spec}: --stream and --chunk-rows read .h5/.hdf5 files and "
                              "Zarr stores; read this data without them")
         return None
-    from .streaming import describe, needs_streaming, open_chunks
+    from .streaming import available_memory, describe, needs_streaming, open_chunks
 
-    if preprocessor is not None and preprocessor.kind not in ("image", "tabular"):
-        raise InputError(f"{spec}: an .h5 file or a Zarr store holds pictures or a table, "
-                         f"but this model was trained on {preprocessor.kind} data")
+    _check_store_model(spec, preprocessor)
     asked = stream or chunk_rows is not None
-    if not asked and Path(spec).suffix.lower() in (".h5", ".hdf5") and not _xy_layout(spec):
-        # the course's layout (or a file the in-memory reader will explain): read whole
-        # unless its pictures would not fit
-        if _course_bytes(spec) <= _available_memory() / 2:
-            return None
+    # the course's layout (or a file the in-memory reader will explain): read whole
+    # unless its pictures would not fit
+    if (not asked and Path(spec).suffix.lower() in (".h5", ".hdf5") and not _xy_layout(spec)
+            and _course_bytes(spec) <= available_memory() / 2):
+        return None
     feeder = open_chunks(spec, chunk_rows=chunk_rows, batch_size=batch_size,
                          preprocessor=preprocessor, class_names=class_names)
     if not asked and needs_streaming(feeder):
@@ -407,6 +416,13 @@ def _stream_source(spec: str, *, stream: bool, chunk_rows: int | None,
             "in chunks (--stream)")
     say(f"reading {describe(feeder)}")
     return feeder
+
+
+def _check_store_model(spec: str, preprocessor) -> None:
+    """Refuse an HDF5 file or a Zarr store for a model that reads other data (text)."""
+    if preprocessor is not None and preprocessor.kind not in ("image", "tabular"):
+        raise InputError(f"{spec}: an .h5 file or a Zarr store holds pictures or a table, "
+                         f"but this model was trained on {preprocessor.kind} data")
 
 
 def _xy_layout(path: str) -> bool:
@@ -432,13 +448,6 @@ def _course_bytes(path: str) -> float:
     except (OSError, ValueError):
         return 0
     return max((8.0 * float(np.prod(shape)) for shape in shapes), default=0)
-
-
-def _available_memory() -> float:
-    try:
-        return float(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
-    except (ValueError, OSError, AttributeError):
-        return float("inf")
 
 
 def _stream_progress() -> str:
@@ -475,18 +484,8 @@ def _train_streaming(est, feeder, data: str, output_path: Path, params: dict[str
                          "a classifier needs examples of at least two classes")
     say(f"training {_describe(est)} on {feeder.n_samples} samples, {feeder.n_features} "
         f"features ({_dataset_label(data)}), {feeder.n_chunks} chunks")
-    try:
-        with np.errstate(over="ignore", invalid="ignore"):
-            result = fit_streaming(est, feeder, classes=found, progress=_stream_progress())
-    except NonFiniteWeightsError:
-        raise RunError(
-            f"training diverged: the weights are no longer finite; try a smaller "
-            f"--learning-rate (now {est.get_params()['learning_rate']}) or check that the "
-            "features are scaled") from None
-    except DatasetError:
-        raise
-    except ValueError as exc:
-        raise InputError(f"cannot train on this data: {one_line(exc)}") from None
+    with _training_errors(est.get_params()["learning_rate"]):
+        result = fit_streaming(est, feeder, classes=found, progress=_stream_progress())
     if result.interrupted:
         raise Interrupted(f"interrupted after {len(result.epoch_losses)} epochs; "
                           "nothing was written")
@@ -743,9 +742,7 @@ def predict_stream(model: str, spec: str, out, *, as_json: bool = False,
         raise InputError(
             "this model file has no preprocessing (saved from Python without "
             "preprocessor=...); predict with it from Python instead")
-    if bundle.preprocessor.kind not in ("image", "tabular"):
-        raise InputError(f"{spec}: an .h5 file or a Zarr store holds pictures or a table, "
-                         f"but this model was trained on {bundle.preprocessor.kind} data")
+    _check_store_model(spec, bundle.preprocessor)
     names = _class_names(bundle)
     with open_chunks(spec, chunk_rows=chunk_rows, preprocessor=bundle.preprocessor) as feeder:
         if feeder.n_features != bundle.estimator.n_features_in_:

@@ -74,6 +74,7 @@ __all__ = [
     "ChunkFeeder",
     "MissingExtraError",
     "StreamFit",
+    "available_memory",
     "chunk_orders",
     "epoch_rows",
     "evaluate_streaming",
@@ -496,17 +497,19 @@ def open_chunks(source, y=None, *, chunk_rows: int | None = None,
     return feeder
 
 
-def needs_streaming(feeder: ChunkFeeder, fraction: float = 0.5) -> bool:
-    """Whether the features would take more than ``fraction`` of the available memory.
-
-    Reads the available memory from ``os.sysconf`` (Linux, macOS); where it cannot,
-    answers False.
-    """
+def available_memory() -> float:
+    """The memory available now, in bytes, from ``os.sysconf`` (Linux, macOS); infinite
+    where it cannot be read."""
     try:
-        available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        return float(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
     except (ValueError, OSError, AttributeError):
-        return False
-    return feeder.nbytes > fraction * available
+        return float("inf")
+
+
+def needs_streaming(feeder: ChunkFeeder, fraction: float = 0.5) -> bool:
+    """Whether the features would take more than ``fraction`` of the available memory
+    (:func:`available_memory`; False where it cannot be read)."""
+    return feeder.nbytes > fraction * available_memory()
 
 
 # --------------------------------------------------------------------------- training
