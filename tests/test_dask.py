@@ -285,6 +285,43 @@ def test_a_killed_worker_loses_no_finished_candidate(cluster, cat_train, local_r
         assert sorted(p.name for p in tmp_path.iterdir()) == ["best.csv"]
 
 
+def test_a_batch_that_the_scheduler_gives_up_raises_instead_of_waiting():
+    """A worker that dies running a batch, with no retry allowed: the scheduler marks the
+    batch failed (KilledWorker). joblib's own Dask backend (1.6) never reports that to
+    Parallel, which then waits for ever; the search's backend raises it."""
+    import threading
+
+    from joblib import Parallel, delayed, parallel_config
+
+    from nnscratch.search import _register_dask_backend
+
+    fragile = _start_cluster(**{"distributed.scheduler.allowed-failures": 0})
+    client = distributed.Client(fragile)
+    outcome = {}
+
+    def search():
+        try:
+            with parallel_config(backend=_register_dask_backend(), client=client):
+                outcome["result"] = Parallel(n_jobs=-1)(
+                    delayed(os._exit)(1) if i == 3 else delayed(abs)(-i) for i in range(8))
+        except Exception as exc:
+            outcome["error"] = exc
+
+    try:
+        client.wait_for_workers(2, timeout=120)
+        thread = threading.Thread(target=search, daemon=True)
+        thread.start()
+        thread.join(timeout=120)
+        assert not thread.is_alive(), "Parallel still waits for the failed batch"
+        assert type(outcome.get("error")).__name__ == "KilledWorker", outcome
+        # and the backend still works for the next search on the restarted worker
+        with parallel_config(backend=_register_dask_backend(), client=client):
+            assert Parallel(n_jobs=-1)(delayed(abs)(-i) for i in range(8)) == list(range(8))
+    finally:
+        client.close(timeout=30)
+        fragile.close(timeout=30)
+
+
 def test_a_search_that_cannot_finish_keeps_the_finished_candidates(cat_train, tmp_path):
     fragile = _start_cluster(**{"distributed.scheduler.allowed-failures": 0})
     client = distributed.Client(fragile)

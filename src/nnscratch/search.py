@@ -12,7 +12,8 @@ The work behind ``nnscratch search``:
   file renamed), so a worker that dies does not lose finished results; on a Dask cluster
   (``scheduler=ADDRESS``) the fits are spread through joblib's Dask backend, the data
   sent to every worker; a lost worker stops the search with :class:`SearchFailed`
-  (joblib returns its batch cancelled), the finished candidates kept;
+  (joblib returns its batch cancelled, or the scheduler marks it failed), the finished
+  candidates kept;
 - :func:`search_json`, :func:`format_table`, :func:`plot_scores` give the output.
 
 Examples
@@ -339,6 +340,49 @@ def _connect(scheduler: str):
                            "address, e.g. tcp://127.0.0.1:8786") from None
 
 
+class _ErredBatch:
+    """The error of a batch whose Dask future erred rather than returned."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+
+_DASK_BACKEND = "nnscratch-dask"
+
+
+def _register_dask_backend() -> str:
+    """Register (once) joblib's Dask backend with erred batches reported, and name it.
+
+    A fit's own exception comes back from a Dask worker as a value; a batch errs only
+    when the scheduler gives it up, e.g. ``KilledWorker`` when the worker running it
+    died more often than ``distributed.scheduler.allowed-failures`` allows. joblib's
+    backend (1.6) then sets the exception on its own future but never calls the batch's
+    completion callback, so ``Parallel`` waits for ever. This subclass passes the error
+    to the callback, and ``Parallel`` raises it.
+    """
+    from joblib import register_parallel_backend
+    from joblib._dask import DaskDistributedBackend
+
+    class ReportingDaskBackend(DaskDistributedBackend):
+        def submit(self, func, callback=None):
+            job = super().submit(func, callback)
+            if callback is not None:
+                def report(job):
+                    if not job.cancelled() and job.exception() is not None:
+                        callback(_ErredBatch(job.exception()))
+
+                job.add_done_callback(report)
+            return job
+
+        def retrieve_result_callback(self, out):
+            if isinstance(out, _ErredBatch):
+                raise out.exc
+            return super().retrieve_result_callback(out)
+
+    register_parallel_backend(_DASK_BACKEND, ReportingDaskBackend)
+    return _DASK_BACKEND
+
+
 def _is_lost_worker(exc: BaseException) -> bool:
     name = type(exc).__name__
     module = type(exc).__module__ or ""
@@ -405,7 +449,8 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
         where = f"Dask cluster at {client.scheduler.address} ({len(client.nthreads())} workers)"
         # the data on every worker (joblib's own scatter puts it on one, whose death
         # would lose it): a killed worker's fits can then re-run on the others
-        config = parallel_config(backend="dask", n_jobs=-1, client=client, scatter=[X, y])
+        config = parallel_config(backend=_register_dask_backend(), n_jobs=-1, client=client,
+                                 scatter=[X, y])
     else:
         slots = max(1, effective_n_jobs(n_jobs))
         where = f"local ({slots} jobs)"
