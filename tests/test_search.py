@@ -156,6 +156,15 @@ def test_search_command_prints_a_table(capsys):
     lines = captured.out.splitlines()
     assert lines[0].split() == ["rank", "alpha", "mean", "score", "std", "fit", "time"]
     assert lines[-1].startswith("best: alpha=")
+    assert captured.err.startswith("searching 2 candidates x 2 folds of network (3)")
+
+
+def test_one_candidate_is_said_in_the_singular(capsys):
+    code = run(["search", "moons", "--param", "alpha=0", "--hidden", "3",
+                "--iterations", "5", "--cv", "2", "--n-jobs", "1"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert captured.err.startswith("searching 1 candidate x 2 folds of "), captured.err
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -1300,7 +1300,7 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
     n = int(np.prod([len(v) for v in grid.values()]))
     n = min(n, n_random) if n_random else n
     seed = (params or {}).get("random_state") or 0  # --seed draws --random's candidates too
-    say(f"searching {n} candidates x {cv} folds of {_describe(est)} on "
+    say(f"searching {n} candidate{'s' * (n != 1)} x {cv} folds of {_describe(est)} on "
         f"{train_set.n_samples} samples ({_dataset_label(data)}), "
         f"{'on the Dask cluster at ' + scheduler if scheduler else 'on the local cores'}")
     try:
@@ -1324,7 +1324,9 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
                        "seconds": round(outcome.seconds, 3)})
     if picture is not None:
         save_png(plot_scores(outcome.rows, title=f"Search on {Path(str(data)).name}: "
-                                                 f"{len(outcome.rows)} candidates x {cv} folds"),
+                                                 f"{len(outcome.rows)} candidate"
+                                                 f"{'s' * (len(outcome.rows) != 1)} x {cv} "
+                                                 "folds"),
                  picture)
     written = [str(p) for p in (out, results, picture) if p is not None]
     say(f"{outcome.where}: {outcome.seconds:.1f} s"
