@@ -97,6 +97,9 @@ def test_evaluate_and_predict_stream_the_rows(xy_files, tmp_path, capsys):
     assert run(["predict", str(model), str(test)]) == 0
     table = capsys.readouterr().out.splitlines()
     assert table[0].split() == ["input", "label", "probability"] and len(table) == 151
+    # --stream is accepted as for train and evaluate (a store is always read in chunks)
+    assert run(["predict", str(model), str(test), "--stream"]) == 0
+    assert capsys.readouterr().out.splitlines() == table
 
 
 def test_course_file_is_read_whole_unless_asked(tmp_path, capsys):
@@ -164,6 +167,7 @@ def test_zarr_store_trains_and_predicts(tmp_path, capsys):
     (["train", "{train}", "--chunk-rows", "0", "-o", "{out}"], "--chunk-rows"),
     (["predict", "{model}", "{train}", "{train}"], "give it as the only INPUT"),
     (["predict", "{model}", "{csv}", "--chunk-rows", "5"], "--chunk-rows applies"),
+    (["predict", "{model}", "{csv}", "--stream"], "--stream applies"),
 ])
 def test_bad_streaming_usage_is_one_line(xy_files, tmp_path, capsys, args, fragment):
     train, *_ = xy_files
@@ -179,6 +183,19 @@ def test_bad_streaming_usage_is_one_line(xy_files, tmp_path, capsys, args, fragm
            if line.startswith("nnscratch: error:")]
     assert len(err) == 1 and fragment in err[0], err
     assert not (tmp_path / "o.npz").exists()
+
+
+def test_the_chunk_size_says_when_it_was_rounded_to_whole_batches(xy_files, tmp_path,
+                                                                   capsys):
+    train, *_ = xy_files
+    assert run(["train", str(train), *TRAIN, "--chunk-rows", "100", "-o",
+                str(tmp_path / "m.npz")]) == 0
+    err = capsys.readouterr().err
+    assert "5 chunks of 90 rows" in err, err  # 450 rows; 100 rounded down to 3 x 30
+    assert "--chunk-rows 100 rounded down to whole mini-batches of 30 rows" in err
+    assert run(["evaluate", str(tmp_path / "m.npz"), str(train), "--stream"]) == 0
+    assert "450 rows x 6 features (10.5 KiB as float32), 1 chunk of 450 rows" in \
+        capsys.readouterr().err
 
 
 def test_a_saved_streaming_model_equals_the_command_on_the_same_chunks(xy_files, tmp_path,

@@ -415,6 +415,10 @@ def _stream_source(spec: str, *, stream: bool, chunk_rows: int | None,
         say(f"{spec}: its features take more than half the available memory; reading it "
             "in chunks (--stream)")
     say(f"reading {describe(feeder)}")
+    rows = feeder.boundaries[1] - feeder.boundaries[0]
+    if chunk_rows is not None and rows < min(chunk_rows, feeder.n_samples):
+        say(f"(--chunk-rows {chunk_rows} rounded down to whole mini-batches of {batch_size} "
+            "rows, so that the streamed fit equals the in-memory one)")
     return feeder
 
 

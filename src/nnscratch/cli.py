@@ -558,10 +558,13 @@ def evaluate(model, data, label_column, stream, chunk_rows, as_json):
 ))
 @click.argument("model", type=click.Path(dir_okay=False))
 @click.argument("inputs", metavar="INPUT...", nargs=-1, required=True)
+@click.option("--stream", is_flag=True,
+              help="Read an .h5/.hdf5 file or a Zarr store in chunks (it always is: "
+                   "accepted as for train and evaluate).")
 @_CHUNK_ROWS
 @json_option('Print a JSON list: {"input", "label", "probability", "probabilities"} per '
              'input (or {"input", "error"} for one that cannot be read).')
-def predict(model, inputs, chunk_rows, as_json):
+def predict(model, inputs, stream, chunk_rows, as_json):
     """Predict the class of each INPUT with MODEL.
 
     For a model trained on pictures, each INPUT is a picture (PNG, JPEG, ... of any size;
@@ -589,9 +592,10 @@ def predict(model, inputs, chunk_rows, as_json):
         _commands.predict_stream(model, stores[0], click.get_text_stream("stdout"),
                                  as_json=as_json, chunk_rows=chunk_rows)
         return
-    if chunk_rows is not None:
-        raise _commands.InputError("--chunk-rows applies to an .h5 file or a Zarr store; "
-                                   "drop it for pictures and CSV files")
+    if chunk_rows is not None or stream:
+        raise _commands.InputError(f"{'--chunk-rows' if chunk_rows is not None else '--stream'}"
+                                   " applies to an .h5 file or a Zarr store; drop it for "
+                                   "pictures, CSV, text and svmlight files")
     results, failed = _commands.predict(model, inputs)
     emit(results, as_json, _commands.format_predictions)
     if failed:

@@ -1004,6 +1004,7 @@ def describe(feeder: ChunkFeeder) -> str:
     """One line: rows, features, chunks and sizes (for messages)."""
     rows = feeder.boundaries[1] - feeder.boundaries[0]
     return (f"{feeder.n_samples:,} rows x {feeder.n_features:,} features "
-            f"({_fmt_bytes(feeder.nbytes)} as {feeder.dtype}), {feeder.n_chunks} chunks of "
+            f"({_fmt_bytes(feeder.nbytes)} as {feeder.dtype}), {feeder.n_chunks} "
+            f"chunk{'s' * (feeder.n_chunks != 1)} of "
             f"{rows:,} rows ({_fmt_bytes(rows * feeder.n_features * feeder.dtype.itemsize)})")
 
