@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.datasets import make_moons
 
 from nnscratch import LogisticRegression, NeuralNetworkClassifier, NonFiniteWeightsError
@@ -82,6 +83,32 @@ def test_bad_training_data_gets_a_clear_error(X, y, message):
     for clf in (LogisticRegression(), NeuralNetworkClassifier((3,))):
         with pytest.raises(ValueError, match=message):
             clf.fit(np.asarray(X, dtype=object) if message.startswith("convert") else X, y)
+
+
+@pytest.mark.parametrize(
+    "X, message",
+    [
+        (np.ones((6, 3), dtype=complex), "Complex data not supported: give real numbers"),
+        (np.ones(6), "Expected 2D array, got 1D array instead. Reshape your data"),
+        (np.r_[np.ones((5, 3)), [[np.nan] * 3]], "Input X"),  # "X_val" for X_val
+        (sp.random(6, 3, density=0.5, format="csr", random_state=0).astype(np.complex64),
+         "Complex data not supported"),
+    ],
+)
+def test_scikit_learns_input_errors_come_in_one_line(X, message):
+    """scikit-learn appends the array's repr to some input errors (many lines, a whole
+    picture's pixels): the estimators give them in one line, its wording kept."""
+    y = np.arange(6) % 2
+    fitted = LogisticRegression(max_iter=2).fit(np.ones((6, 3)), y)
+    for call in (lambda: NeuralNetworkClassifier((3,), max_iter=2).fit(X, y),
+                 lambda: LogisticRegression(max_iter=2).fit(X, y),
+                 lambda: fitted.predict_proba(X),
+                 lambda: NeuralNetworkClassifier((3,), max_iter=2).fit(
+                     np.ones((6, 3)), y, X_val=X, y_val=y)):
+        with pytest.raises(ValueError) as info:
+            call()
+        text = str(info.value)
+        assert text.startswith(message) and "\n" not in text and "[" not in text, text
 
 
 @pytest.mark.parametrize(

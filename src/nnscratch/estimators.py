@@ -10,6 +10,7 @@ three or more give a softmax output layer with the categorical cross-entropy.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import sys
@@ -30,11 +31,11 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
-    check_array,
     check_is_fitted,
     column_or_1d,
-    validate_data,
 )
+from sklearn.utils.validation import check_array as _check_array
+from sklearn.utils.validation import validate_data as _validate_data
 
 from . import _threads
 from ._engine import FLOAT_DTYPES, arrange_weights, forward_logits
@@ -54,6 +55,39 @@ __all__ = ["HiddenLayerTransformer", "LogisticRegression", "NeuralNetworkClassif
 #: Rows of X per chunk in prediction: each layer's Z of a chunk stays in the cache
 #: (benchmarks/README.md: 4096 rows of 60000 x 784 float32, 126 ms against 132 ms whole).
 _PREDICT_CHUNK = 4096
+
+
+def _one_line(text: str) -> str:
+    """scikit-learn's multi-line input errors in one line: the repr of the array they
+    append dropped, the rest joined (its wording, which its estimator checks match,
+    kept)."""
+    if text.startswith("Complex data not supported"):
+        return ("Complex data not supported: give real numbers (the real part X.real, or "
+                "the magnitude np.abs(X)).")
+    lines = [line.strip() for line in text.strip().splitlines()]
+    return " ".join(line[:-1] + "." if line.endswith(":") else line for line in lines
+                    if line and not line.startswith(("array=", "[", "<")))
+
+
+def _in_one_line(check):
+    """``check`` (scikit-learn's ``validate_data`` or ``check_array``) raising its
+    ValueErrors in one line (:func:`_one_line`)."""
+
+    @functools.wraps(check)
+    def checked(*args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except ValueError as exc:
+            text = str(exc)
+            if type(exc) is not ValueError or "\n" not in text.strip():
+                raise
+            raise ValueError(_one_line(text)) from None
+
+    return checked
+
+
+validate_data = _in_one_line(_validate_data)
+check_array = _in_one_line(_check_array)
 
 
 def _fail(name, value, requirement):
