@@ -621,5 +621,5 @@ def test_a_table_model_refuses_a_text_file_by_its_kind(tmp_path, capsys):
     capsys.readouterr()
     assert run(["predict", str(model), str(tmp_path / "note.txt")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"nnscratch: error: {tmp_path / 'note.txt'}: is a text file, but the "
-                   "model takes CSV rows"]
+    assert err == [(f"nnscratch: error: {tmp_path / 'note.txt'}: is a text file, but the "
+                    "model takes CSV rows")]
