@@ -146,9 +146,9 @@ def bench_under_load(quick: bool, repeat: int = 3, old_threads: bool = False,
                 busy[label].update({name: [fn()] for name, fn in old.items()})
                 res["load"].append(os.getloadavg()[0])
     res["neighbours"] = list(busy)
-    for name in quiet:
-        q = statistics.median(quiet[name])
-        row = [name, q, min(quiet[name])]
+    for name, times in quiet.items():
+        q = statistics.median(times)
+        row = [name, q, min(times)]
         for label in busy:
             b = statistics.median(busy[label][name])
             row += [b, min(busy[label][name]), b / q]
@@ -183,8 +183,8 @@ def report_under_load(res: dict) -> str:
                         for i in range(0, len(busy), 3))
         out.append(f"| {name} | {fmt_t(q)} ({fmt_t(qmin)}) |" + cells)
     loads = ", ".join(f"{x:.2f}" for x in res["load"])
-    out += ["", f"Load average (1 minute) after the quiet runs and during each busy part: "
-            f"{loads}; medians of {res['repeat']} runs (one for 'before')."]
+    out += ["", (f"Load average (1 minute) after the quiet runs and during each busy part: "
+                 f"{loads}; medians of {res['repeat']} runs (one for 'before').")]
     return "\n".join(out)
 
 

@@ -794,17 +794,17 @@ def felt_sections(startup, load) -> str:
     out = []
     if startup:
         out += ["", "## 5. Start-up of the command line", "",
-                "Fresh processes, interleaved, `PYTHONPATH=src`; the ratio is to the median "
-                "of `python3 -c \"import numpy\"`.", "", felt.report_startup(startup)]
+                ("Fresh processes, interleaved, `PYTHONPATH=src`; the ratio is to the median "
+                 "of `python3 -c \"import numpy\"`."), "", felt.report_startup(startup)]
     if load:
         out += ["", "## 6. Beside busy neighbours", "",
-                "The README's cat command (`nnscratch train` on the course's cat file, a fresh "
-                f"process, {load['n_iter']} iterations) and a mini-batch fit (one epoch, "
-                "(256, 128), batch 256, float32), first as the machine is, then beside two "
-                "processes that multiply 600 x 600 matrices in a loop "
-                "(`benchmarks/neighbours.py`), with NumPy's default BLAS threads and with one "
-                "each. The library picks its BLAS threads itself (`nnscratch._threads`, "
-                "`benchmarks/README.md`).", "", felt.report_under_load(load)]
+                ("The README's cat command (`nnscratch train` on the course's cat file, a fresh "
+                 f"process, {load['n_iter']} iterations) and a mini-batch fit (one epoch, "
+                 "(256, 128), batch 256, float32), first as the machine is, then beside two "
+                 "processes that multiply 600 x 600 matrices in a loop "
+                 "(`benchmarks/neighbours.py`), with NumPy's default BLAS threads and with one "
+                 "each. The library picks its BLAS threads itself (`nnscratch._threads`, "
+                 "`benchmarks/README.md`)."), "", felt.report_under_load(load)]
     return "\n".join(out) + "\n" if out else ""
 
 

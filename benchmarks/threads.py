@@ -73,8 +73,8 @@ def measure(reps: int, budget: float) -> list[tuple]:
 
 
 def table(rows, n_cpu) -> str:
-    out = [f"| product | MFLOP | 1 thread min / median (us) | {n_cpu} threads min / median (us) "
-           f"| median 1 / {n_cpu} |", "| --- | ---: | ---: | ---: | ---: |"]
+    out = [(f"| product | MFLOP | 1 thread min / median (us) | {n_cpu} threads min / median (us) "
+            f"| median 1 / {n_cpu} |"), "| --- | ---: | ---: | ---: | ---: |"]
     for label, flops, o_min, o_med, m_min, m_med in rows:
         out.append(f"| {label} | {flops / 1e6:.1f} | {o_min * 1e6:.0f} / {o_med * 1e6:.0f} | "
                    f"{m_min * 1e6:.0f} / {m_med * 1e6:.0f} | {o_med / m_med:.2f} |")

@@ -143,8 +143,8 @@ def test_rowspace_computes_w1_only_for_callbacks_that_read_it(wide, monkeypatch)
 
 
 def test_rowspace_product_and_forward_logits_from_it(wide):
-    from nnscratch._rowspace import RowSpaceLinear
     from nnscratch._engine import forward_logits
+    from nnscratch._rowspace import RowSpaceLinear
 
     X, _ = wide
     rng = np.random.RandomState(4)

@@ -215,7 +215,7 @@ def test_assignment_given_explicitly_for_shared_names(tmp_path):
 
 def test_notebook_functions_without_a_file():
     namespace = {}
-    exec(compile("import numpy as np\n", "<nb>", "exec"), namespace)
+    exec(compile("import numpy as np\n", "<nb>", "exec"), namespace)  # noqa: S102 - a notebook cell
 
     def sigmoid(z):
         return 1 / (1 + np.exp(-z))

@@ -58,7 +58,7 @@ def test_shallow_published_cases():
     close(p["W1"], W1_SHALLOW)
     close(p["W2"], W2_SHALLOW)
     X, b1 = randn(1, (2, 3), (4, 1))
-    A2, cache = shallow.forward_propagation(
+    _A2, cache = shallow.forward_propagation(
         X, {"W1": W1_SHALLOW, "b1": b1, "W2": W2_SHALLOW, "b2": np.array([[-1.3]])})
     close([np.mean(cache[k]) for k in ("Z1", "A1", "Z2", "A2")],
           [0.262818640198, 0.091999045227, -1.30766601287, 0.212877681719], 11)

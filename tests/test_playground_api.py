@@ -24,15 +24,13 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from conftest import shared_file
 from nnscratch import NeuralNetworkClassifier, load
 from nnscratch.cli import run as cli_run
-from nnscratch.datasets import load_flower, load_dataset
+from nnscratch.datasets import load_dataset, load_flower
 from nnscratch.playground.config import DEFAULTS, ConfigError, check_config
-from nnscratch.playground.data import (DATASETS, expand, from_dataset, make_points,
-                                       playground_data)
+from nnscratch.playground.data import DATASETS, expand, from_dataset, make_points, playground_data
 from nnscratch.playground.server import BackgroundServer, create_app, is_loopback, load_file
-
-from conftest import shared_file
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -247,7 +245,7 @@ def test_the_snippet_and_the_model_file_reproduce_the_run_exactly(client, config
     assert len(costs) == n >= 25
     code = client.get(f"/api/sessions/{sid}/snippet").text
     namespace = {}
-    exec(compile(code, "snippet.py", "exec"), namespace)
+    exec(compile(code, "snippet.py", "exec"), namespace)  # noqa: S102 - the snippet, as a user runs it
     clf = namespace["clf"]
     assert clf.loss_curve_ == costs  # exactly, number for number
     path = tmp_path / "model.npz"
@@ -279,7 +277,7 @@ def test_too_many_sessions_are_refused():
         new_session(c)
         new_session(c)
         assert_one_line_error(c.post("/api/sessions", json={}), 429, "2 sessions")
-        first = list(c.app.state.sessions._sessions)[0]
+        first = next(iter(c.app.state.sessions._sessions))
         assert c.post(f"/api/sessions/{first}/close").json() == {"closed": True}
         new_session(c)
 
@@ -344,7 +342,7 @@ def test_an_uploaded_csv_trains_and_its_snippet_names_it(client, tmp_path):
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
-        exec(compile(code, "snippet.py", "exec"), namespace)
+        exec(compile(code, "snippet.py", "exec"), namespace)  # noqa: S102 - as a user would
     finally:
         os.chdir(cwd)
     assert namespace["clf"].loss_curve_ == client.get(f"/api/sessions/{sid}/costs").json()["costs"]

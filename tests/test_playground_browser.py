@@ -31,10 +31,9 @@ if CHROMIUM is None:
     pytest.skip("the browser tests need Chromium: apt-get install -y chromium",
                 allow_module_level=True)
 
-from nnscratch.cli import run as cli_run  # noqa: E402
-from nnscratch.playground.server import BackgroundServer, create_app  # noqa: E402
-
-from test_playground_api import CANNED_TRACE  # noqa: E402
+from nnscratch.cli import run as cli_run
+from nnscratch.playground.server import BackgroundServer, create_app
+from test_playground_api import CANNED_TRACE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -202,7 +201,7 @@ def test_the_snippet_run_gives_the_same_costs(page):
     page.wait_for_selector("#snippet:not([hidden])")
     code = page.inner_text("#snippet")
     namespace = {}
-    exec(compile(code, "snippet.py", "exec"), namespace)
+    exec(compile(code, "snippet.py", "exec"), namespace)  # noqa: S102 - the snippet, as a user runs it
     assert namespace["clf"].loss_curve_ == page.evaluate("state.costs")
 
 

@@ -115,7 +115,7 @@ def test_threads_are_given_back_after_an_error_and_an_interrupt():
 
 def test_results_are_the_same_with_and_without_the_choice(monkeypatch):
     X, y = data(seed=3)
-    params = dict(hidden_layer_sizes=(16, 8), max_iter=5, batch_size=50, random_state=1)
+    params = {"hidden_layer_sizes": (16, 8), "max_iter": 5, "batch_size": 50, "random_state": 1}
     with threadpool_limits(limits=2, user_api="blas"):
         chosen = NeuralNetworkClassifier(**params).fit(X, y)
         p_chosen = chosen.predict_proba(X)
@@ -144,12 +144,12 @@ def test_version_and_every_help_import_none_of_the_heavy_libraries():
         "from nnscratch.cli import cli, run\n"
         "codes = [run(['--version']), run(['--help'])]\n"
         "codes += [run([name, '--help']) for name in sorted(cli.commands)]\n"
-        "loaded = [m for m in %r if m in sys.modules]\n"
+        f"loaded = [m for m in {HEAVY!r} if m in sys.modules]\n"
         "lazy = type(sys.modules['nnscratch._commands']).__name__\n"
         "import nnscratch.exceptions as e\n"
         "print(codes, loaded, lazy, e.NonFiniteWeightsError.__mro__[1].__name__, "
         "[m for m in ('sklearn',) if m in sys.modules], file=sys.stderr)\n"
-    ) % (HEAVY,)
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, check=False)
     line = out.stderr.strip().splitlines()[-1]

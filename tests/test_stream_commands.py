@@ -130,7 +130,7 @@ def test_course_file_is_read_whole_unless_asked(tmp_path, capsys):
 
 def test_data_larger_than_memory_streams_without_being_asked(xy_files, tmp_path, capsys,
                                                             monkeypatch):
-    import nnscratch.streaming as streaming
+    from nnscratch import streaming
 
     train, *_ = xy_files
     monkeypatch.setattr(streaming, "needs_streaming", lambda feeder, fraction=0.5: True)
@@ -228,5 +228,5 @@ def test_a_text_model_refuses_an_array_store_before_writing_anything(xy_files, t
         captured = capsys.readouterr()
         assert captured.out == ""
         errors = [line for line in captured.err.splitlines() if line.strip()]
-        assert errors == [f"nnscratch: error: {train}: an .h5 file or a Zarr store holds "
-                          "pictures or a table, but this model was trained on text data"]
+        assert errors == [(f"nnscratch: error: {train}: an .h5 file or a Zarr store holds "
+                           "pictures or a table, but this model was trained on text data")]

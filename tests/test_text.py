@@ -7,6 +7,7 @@ no download); the command line runs in this process (``nnscratch.cli.run``).
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -407,6 +408,92 @@ def test_a_text_model_refuses_pictures_and_tables_and_vice_versa(corpus, text_mo
                    "trained on pictures")
 
 
+# --------------------------------------------------------------------------- the demo
+
+DEMO_TITLES = ["logistic regression", "one hidden layer (4, tanh)", "deep (20, 7, 5, tanh)"]
+DEMO_ROW = re.compile(r"(\S.*?)\s+(\d+\.\d\d)%\s+(\d+\.\d\d)%\s+(\d+\.\d\d)s")
+
+
+def _small_mail(root: Path) -> Path:
+    """mail/train (24 messages) and mail/test (12): the demo trains 10000 iterations."""
+    make_spam_corpus(root / "mail" / "train", 24, random_state=0)
+    make_spam_corpus(root / "mail" / "test", 12, random_state=1)
+    return root / "mail"
+
+
+@pytest.mark.slow
+def test_demo_on_text_folders_trains_three_models_that_read_raw_text(tmp_path):
+    _small_mail(tmp_path)
+    result = run_cli(["demo", "--data", "mail", "--output-dir", "out"], tmp_path)
+    assert result.code == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    # stdout: the table, one row per model, accuracies in percent
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["model", "train", "acc", "test", "acc", "time"]
+    rows = [DEMO_ROW.fullmatch(line) for line in lines[1:]]
+    assert len(rows) == 3 and all(rows), lines
+    assert [r[1] for r in rows] == DEMO_TITLES
+    train_acc = [float(r[2]) for r in rows]
+    test_acc = [float(r[3]) for r in rows]
+    assert min(train_acc) >= 90 and min(test_acc) >= 75, lines  # 12 test messages
+    # stderr: what was read, each model's accuracies as in the table, what was written
+    err = result.lines
+    assert re.fullmatch(r"demo on mail: 24 training and 12 test samples, \d+ features",
+                        err[0]), err
+    for title, train, test in zip(DEMO_TITLES, train_acc, test_acc):
+        assert f"training {title}" in err
+        assert any(line.startswith(f"  {title}: train {train:.2f} %, test {test:.2f} %, ")
+                   for line in err), err
+    assert err[-1] == f"wrote {Path('out', 'costs.png')} and the model files in out"
+    # the files: the cost curves (no boundary or mislabeled picture for text), three models
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "costs.png", "deep.npz", "logistic.npz", "one-hidden-layer.npz"]
+    assert (out / "costs.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # each model file keeps the vectorizer: it scores raw text folders and files
+    for stem, test in zip(["logistic", "one-hidden-layer", "deep"], test_acc):
+        bundle = load_bundle(out / f"{stem}.npz")
+        assert bundle.preprocessor.kind == "text"
+        assert bundle.class_names == ["ham", "spam"]
+        scores = run_cli(["evaluate", f"out/{stem}.npz", "mail/test", "--json"], tmp_path)
+        assert scores.code == 0, scores.stderr
+        assert 100 * json.loads(scores.stdout)["accuracy"] == pytest.approx(test, abs=0.005)
+    (tmp_path / "note.txt").write_text("Hi Anna, the slides are attached. Thanks, Tom\n")
+    predicted = run_cli(["predict", "out/deep.npz", "note.txt", "--json"], tmp_path)
+    assert predicted.code == 0, predicted.stderr
+    assert json.loads(predicted.stdout)[0]["label"] in ("ham", "spam")
+
+
+@pytest.mark.parametrize("setup, fragment", [
+    ("one-class", "only one class ('spam')"),
+    ("empty-file", "is empty"),
+    ("binary-file", "binary file"),
+    ("no-split", "neither one train*.h5 and one test*.h5 file nor train/ and test/ folders"),
+])
+def test_demo_refuses_a_bad_text_folder_in_one_line_and_writes_nothing(tmp_path, setup,
+                                                                        fragment):
+    mail = _small_mail(tmp_path)
+    data = "mail"
+    if setup == "one-class":
+        for split in ("train", "test"):
+            shutil.rmtree(mail / split / "ham")
+    elif setup == "empty-file":
+        (mail / "train" / "ham" / "empty.txt").write_bytes(b"")
+    elif setup == "binary-file":
+        (mail / "test" / "spam" / "x.txt").write_bytes(b"GIF89a\x00\x01binary")
+    else:  # one labelled folder, as `nnscratch train` takes, but no train/ and test/
+        data = "mail/train"
+    before = snapshot(tmp_path)
+    result = run_cli(["demo", "--data", data, "--output-dir", "out"], tmp_path)
+    line = assert_refused(result, 2, fragment)
+    if setup == "empty-file":
+        assert str(Path("mail", "train", "ham", "empty.txt")) in line
+    if setup == "binary-file":
+        assert str(Path("mail", "test", "spam", "x.txt")) in line
+    assert result.stdout == ""  # and stderr is that line alone: refused before any training
+    assert snapshot(tmp_path) == before  # not even the output folder
+
+
 # --------------------------------------------------------------------------- svmlight
 
 
@@ -621,5 +708,5 @@ def test_a_table_model_refuses_a_text_file_by_its_kind(tmp_path, capsys):
     capsys.readouterr()
     assert run(["predict", str(model), str(tmp_path / "note.txt")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"nnscratch: error: {tmp_path / 'note.txt'}: is a text file, but the "
-                   "model takes CSV rows"]
+    assert err == [(f"nnscratch: error: {tmp_path / 'note.txt'}: is a text file, but the "
+                    "model takes CSV rows")]

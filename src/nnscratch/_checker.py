@@ -267,7 +267,7 @@ def _run_child(path: Path, assignment: str, spec: FunctionSpec | None, names, pa
             proc = subprocess.run(
                 [sys.executable, str(_CHILD), workdir], cwd=str(path.parent),
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                timeout=timeout, env=_child_env())
+                timeout=timeout, env=_child_env(), check=False)
             returncode = proc.returncode
         except subprocess.TimeoutExpired:
             returncode = None
@@ -315,9 +315,8 @@ class _Diff:
 def _is_leaf(value: Any) -> bool:
     if isinstance(value, (np.ndarray, float, int, bool, np.number, np.bool_)):
         return True
-    if isinstance(value, list) and all(isinstance(v, (float, int, np.number)) for v in value):
-        return True
-    return False
+    return isinstance(value, list) and all(isinstance(v, (float, int, np.number))
+                                           for v in value)
 
 
 def _compare(expected: Any, actual: Any, path: str, keys: tuple = ()) -> _Diff | None:
@@ -436,7 +435,7 @@ def _hints(spec: FunctionSpec, case: Case, reference, diff: _Diff, actual_output
     for hint_id, alternative in _alternatives(spec, case, reference):
         try:
             alt = alternative()
-        except Exception:  # noqa: BLE001 - a hypothesis that does not apply here
+        except Exception:  # noqa: BLE001, S112 - a hypothesis that does not apply here
             continue
         alt_value = _get(alt, diff.keys)
         if alt_value is None or isinstance(a, _Other) or a is None:
@@ -560,7 +559,7 @@ def _judge(spec: FunctionSpec, reference, run: _Run) -> FunctionResult:
                 result.message = f"{run.problem} ({case.label})"
             return result
         if case.seed is not None:
-            np.random.seed(case.seed)  # noqa: NPY002 - as the learner's call had it
+            np.random.seed(case.seed)  # the course's global seed, as the learner's call had it
         with contextlib.redirect_stdout(io.StringIO()):  # deep.predict prints its accuracy
             expected = getattr(reference, spec.name)(*_copy(case.args), **case.kwargs)
         actual = _normalise(spec, expected, run.outputs[i])
@@ -678,20 +677,21 @@ def check(module_or_path, assignment: str | None = None, *, timeout: float = 20.
     """
     if assignment is not None and assignment not in FUNCTION_NAMES:
         raise CheckError(f"unknown assignment {assignment!r}; choose logistic, shallow or deep")
-    tmp = None
+    tmp_name = None
     try:
         path = _resolve(module_or_path)
         if path is None:
-            tmp = tempfile.NamedTemporaryFile("w", suffix=".py", prefix="notebook_",
-                                              delete=False, encoding="utf-8")
-            tmp.write(_source_of(module_or_path))
-            tmp.close()
-            path = Path(tmp.name)
+            with tempfile.NamedTemporaryFile("w", suffix=".py", prefix="notebook_",
+                                             delete=False, encoding="utf-8") as tmp:
+                tmp_name = tmp.name
+                tmp.write(_source_of(module_or_path))
+            path = Path(tmp_name)
         return _check_file(path, assignment, timeout, total_timeout, functions,
-                           shown=str(module_or_path) if tmp is None else "(notebook functions)")
+                           shown=(str(module_or_path) if tmp_name is None
+                                  else "(notebook functions)"))
     finally:
-        if tmp is not None:
-            os.unlink(tmp.name)
+        if tmp_name is not None:
+            os.unlink(tmp_name)
 
 
 def _resolve(module_or_path) -> Path | None:
@@ -719,7 +719,7 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
                          "forward_propagation, L_model_forward); check the file name")
     detected = assignment is None
     if detected:
-        assignment, scores = cases_module.detect(names)
+        assignment, _scores = cases_module.detect(names)
         if assignment is None:
             raise CheckError(f"{shown} defines only functions that several assignments share "
                              f"({', '.join(sorted(names & every))}); "

@@ -1064,7 +1064,8 @@ def _demo_data(spec: str | None, image_size: int = 64) -> tuple[str, Dataset, Da
     if not path.is_dir():
         raise InputError(
             f"--data: '{spec}' is not a folder; give a folder holding train*.h5 and test*.h5 "
-            "(like ../shared/data/catvnoncat) or train/ and test/ picture folders, or "
+            "(like ../shared/data/catvnoncat) or train/ and test/ folders of class "
+            "sub-folders (of pictures or of text files), or "
             "a built-in 2-D set (flower, moons, circles)")
     h5 = [p for p in path.iterdir() if p.suffix.lower() in (".h5", ".hdf5")]
     trains = sorted(p for p in h5 if "train" in p.name.lower())
@@ -1076,7 +1077,7 @@ def _demo_data(spec: str | None, image_size: int = 64) -> tuple[str, Dataset, Da
     else:
         raise InputError(
             f"--data: '{spec}' holds neither one train*.h5 and one test*.h5 file nor train/ "
-            "and test/ picture folders")
+            "and test/ folders of class sub-folders (of pictures or of text files)")
     train, test = load_train_test(str(train_spec), str(test_spec), image_size=image_size)
     return str(path), train, test
 

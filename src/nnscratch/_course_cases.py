@@ -11,6 +11,7 @@ gives ``np.random.seed`` just before calling an initialising or training functio
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 import numpy as np
 
 

@@ -32,6 +32,7 @@ import os
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from typing import Self
 
 __all__ = ["MIN_DIM", "MIN_FLOPS", "RECHECK_S", "BlasThreads", "blas_threads", "free_cpus",
            "gains_from_threads", "n_cpus"]
@@ -156,7 +157,7 @@ class BlasThreads:
             _ACTIVE.set([max(1, min(limit, threads)) for limit in _ACTIVE.limits])
             self.threads = min([threads, *_ACTIVE.limits])
 
-    def __enter__(self) -> BlasThreads:
+    def __enter__(self) -> Self:
         with _LOCK:
             if not _ACTIVE.runs:
                 try:

@@ -75,10 +75,10 @@ class Trace:
         d = self._data
         lr = "" if d["learning_rate"] is None else f", learning rate {d['learning_rate']:g}"
         cost = "n/a" if d["cost"] is None else f"{d['cost']:.6f}"
-        lines = [f"One training step on m = {d['m']} examples of n_x = {d['n_x']} features "
-                 f"({d['output']} output{lr}); cost J = {cost}", ""]
-        header = f"{'array':8} {'shape':>14} {'mean':>10} {'std':>10} {'min':>10} " \
-                 f"{'max':>10} {'norm':>10}"
+        lines = [(f"One training step on m = {d['m']} examples of n_x = {d['n_x']} features "
+                  f"({d['output']} output{lr}); cost J = {cost}"), ""]
+        header = (f"{'array':8} {'shape':>14} {'mean':>10} {'std':>10} {'min':>10} "
+                  f"{'max':>10} {'norm':>10}")
         lines += [header, _row("X = A[0]", d["input"]["X"])]
         for layer in d["layers"]:
             lines.append("")

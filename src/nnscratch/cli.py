@@ -648,7 +648,8 @@ def summary(model, as_json):
 ))
 @click.option("--data", metavar="DIR|NAME",
               help="A folder holding train*.h5 and test*.h5 (e.g. the course's "
-                   "catvnoncat files) or train/ and test/ picture folders; or a 2-D "
+                   "catvnoncat files) or train/ and test/ folders of class sub-folders "
+                   "(pictures or text files); or a 2-D "
                    "built-in set (flower, moons, circles). Default: flower.")
 @click.option("--output-dir", default="nnscratch-demo", show_default=True,
               type=click.Path(file_okay=False),

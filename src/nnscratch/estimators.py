@@ -592,7 +592,8 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     def _hyperparameters_from_json(self, hyper: Any) -> dict[str, Any]:
         """The stored hyper-parameters as constructor arguments, checked by the table."""
         if not isinstance(hyper, dict):
-            raise ValueError("hyperparameters must be a JSON object")
+            # a model file's content: load() turns a ValueError into its one-line refusal
+            raise ValueError("hyperparameters must be a JSON object")  # noqa: TRY004
         vocabulary = self.get_params(deep=False)
         name = type(self).__name__
         kwargs = {}

@@ -317,7 +317,7 @@ def linear_backward(
     db : ndarray of shape (n_l, 1)
         ``Σ_i dZ[:, i]``: the seeds' ``(1/m) np.sum(dZ, axis=1, keepdims=True)``.
     """
-    A_prev, W, b = cache
+    A_prev, W, b = cache  # noqa: RUF059 - the seeds' unpacking of the linear cache
     dW = dZ @ A_prev.T
     if l2:
         dW += l2 * W

@@ -81,7 +81,7 @@ def compute_cost(AL, Y):
 
 
 def linear_backward(dZ, cache):
-    A_prev, W, b = cache
+    A_prev, W, _b = cache
     m = A_prev.shape[1]
     dW = np.dot(dZ, A_prev.T) / m
     db = np.sum(dZ, axis=1, keepdims=True) / m
@@ -132,7 +132,7 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000,
                   print_cost=False):
     costs = []
     parameters = initialize_parameters_deep(layers_dims)
-    for i in range(0, num_iterations):
+    for i in range(num_iterations):
         AL, caches = L_model_forward(X, parameters)
         cost = compute_cost(AL, Y)
         grads = L_model_backward(AL, Y, caches)
@@ -140,15 +140,15 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000,
         if i % 100 == 0:
             costs.append(cost)
             if print_cost:
-                print("Cost after iteration %i: %f" % (i, cost))
+                print(f"Cost after iteration {i}: {cost:f}")
     return parameters, costs
 
 
 def predict(X, y, parameters):
     m = X.shape[1]
     p = np.zeros((1, m))
-    probas, caches = L_model_forward(X, parameters)
-    for i in range(0, probas.shape[1]):
+    probas, _caches = L_model_forward(X, parameters)
+    for i in range(probas.shape[1]):
         if probas[0, i] > 0.5:
             p[0, i] = 1
         else:

@@ -36,7 +36,7 @@ def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=Fal
         if i % 100 == 0:
             costs.append(cost)
             if print_cost:
-                print("Cost after iteration %i: %f" % (i, cost))
+                print(f"Cost after iteration {i}: {cost:f}")
     params = {"w": w, "b": b}
     grads = {"dw": dw, "db": db}
     return params, grads, costs
@@ -58,7 +58,7 @@ def predict(w, b, X):
 def model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0.5,
           print_cost=False):
     w, b = initialize_with_zeros(X_train.shape[0])
-    parameters, grads, costs = optimize(w, b, X_train, Y_train, num_iterations,
+    parameters, _grads, costs = optimize(w, b, X_train, Y_train, num_iterations,
                                         learning_rate, print_cost)
     w = parameters["w"]
     b = parameters["b"]

@@ -71,17 +71,17 @@ def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False):
     n_x = layer_sizes(X, Y)[0]
     n_y = layer_sizes(X, Y)[2]
     parameters = initialize_parameters(n_x, n_h, n_y)
-    for i in range(0, num_iterations):
+    for i in range(num_iterations):
         A2, cache = forward_propagation(X, parameters)
         cost = compute_cost(A2, Y, parameters)
         grads = backward_propagation(parameters, cache, X, Y)
         parameters = update_parameters(parameters, grads)
         if print_cost and i % 1000 == 0:
-            print("Cost after iteration %i: %f" % (i, cost))
+            print(f"Cost after iteration {i}: {cost:f}")
     return parameters
 
 
 def predict(parameters, X):
-    A2, cache = forward_propagation(X, parameters)
+    A2, _cache = forward_propagation(X, parameters)
     predictions = A2 > 0.5
     return predictions

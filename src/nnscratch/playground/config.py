@@ -8,6 +8,7 @@ limits (:data:`LIMITS`) also bound the memory a session can take.
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 from typing import Any
@@ -163,7 +164,7 @@ def check_config(raw: Any, datasets: dict[str, int]) -> dict[str, Any]:
     out["seed"] = _integer(cfg["seed"], "seed", *LIMITS["seed"])
     n_in = datasets.get(out["dataset"]) or len(out["features"])
     sizes = [n_in, *(layer["units"] for layer in layers), max(1, out["classes"])]
-    n_params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+    n_params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
     if n_params > LIMITS["parameters"]:
         raise ConfigError(f"the network would have {n_params:,} parameters; the playground "
                           f"takes at most {LIMITS['parameters']:,}: use fewer units")

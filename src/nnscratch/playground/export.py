@@ -30,9 +30,9 @@ def _data_call(config: dict, source: dict) -> tuple[list[str], str]:
     split = f"test_fraction={config['test_fraction']!r}, seed={config['data_seed']!r}"
     if source["kind"] == "builtin":
         return (["from nnscratch.playground.data import playground_data"],
-                f"playground_data(\n    {config['dataset']!r}, n_samples={config['n_samples']!r}, "
-                f"noise={config['noise']!r}, classes={config['classes']!r},\n    {split}, "
-                f"features={features},\n)")
+                (f"playground_data(\n    {config['dataset']!r}, n_samples={config['n_samples']!r}, "
+                 f"noise={config['noise']!r}, classes={config['classes']!r},\n    {split}, "
+                 f"features={features},\n)"))
     imports = ["from nnscratch.playground.data import from_dataset"]
     if source.get("test_path"):
         imports.append("from nnscratch.datasets import load_train_test")

@@ -56,8 +56,16 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..datasets import Dataset, DatasetError, load_train_test
-from .config import (ACTIVATIONS, DEFAULTS, INITS, LIMITS, SOLVERS, ConfigError,
-                     check_config, check_control)
+from .config import (
+    ACTIVATIONS,
+    DEFAULTS,
+    INITS,
+    LIMITS,
+    SOLVERS,
+    ConfigError,
+    check_config,
+    check_control,
+)
 from .data import DATASETS, DEFAULT_NOISE, FEATURES, MULTICLASS, from_dataset, playground_data
 from .export import data_csv, model_file, snippet
 from .sessions import ConflictError, Session, Sessions, TooManySessions
@@ -238,8 +246,8 @@ def _describe(session: Session) -> dict:
             "class_names": data.class_names,
             "feature_names": data.feature_names[:24],
             "n_features": len(data.feature_names),
-            "n_train": int(len(data.y_train)),
-            "n_test": int(len(data.y_test)),
+            "n_train": len(data.y_train),
+            "n_test": len(data.y_test),
         },
         "network": {
             "sizes": [len(data.feature_names), *(l["units"] for l in run.config["hidden"]),
@@ -418,7 +426,7 @@ async def stream(request: Request) -> Response:
             while not listener.stale:
                 try:
                     await asyncio.wait_for(listener.event.wait(), KEEPALIVE)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     yield ": keep-alive\n\n"
                     continue
                 listener.event.clear()
@@ -454,11 +462,11 @@ class _Listener:
 
 @_api
 async def model(request: Request) -> Response:
-    session, run = _run(request)
+    _session, run = _run(request)
     est = await run_in_threadpool(run.snapshot)
     frame = run.frame or {}
     training = {"source": "nnscratch playground", "data": run.config["dataset"],
-                "n_samples": int(len(run.data.y_train)), "iterations": int(est.n_iter_),
+                "n_samples": len(run.data.y_train), "iterations": int(est.n_iter_),
                 "train_accuracy": frame.get("train_accuracy"),
                 "test_accuracy": frame.get("test_accuracy")}
     blob = await run_in_threadpool(model_file, est, run.data, training)
@@ -571,7 +579,7 @@ class _HostCheck:
                     host = value.decode("latin-1").lower()
             name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
             if name not in self.allowed:
-                response = _error(400, f"this server answers to {sorted(self.allowed)[0]} only, "
+                response = _error(400, f"this server answers to {min(self.allowed)} only, "
                                        "not to the host name this request names")
                 await response(scope, receive, send)
                 return

@@ -36,7 +36,7 @@ from ..exceptions import NonFiniteWeightsError
 from .config import LIMITS, estimator_params
 from .data import PlaygroundData
 
-__all__ = ["ConflictError", "MAX_FPS", "Run", "Session", "Sessions", "TooManySessions"]
+__all__ = ["MAX_FPS", "ConflictError", "Run", "Session", "Sessions", "TooManySessions"]
 
 #: Frames a second, at most, while playing.
 MAX_FPS = 60
@@ -357,7 +357,7 @@ class Run:
         if data.raw_test.ndim == 4:  # pictures
             wrong = np.flatnonzero(test_pred != data.y_test)
             frame["mislabeled"] = [[int(i), int(test_pred[i])] for i in wrong[:MAX_MISLABELED]]
-            frame["n_mislabeled"] = int(len(wrong))
+            frame["n_mislabeled"] = len(wrong)
         weights = []
         for l in range(1, len(params) // 2 + 1):
             W = params[f"W{l}"][:MAX_DRAWN_UNITS]
