@@ -304,7 +304,7 @@ def test_a_batch_that_the_scheduler_gives_up_raises_instead_of_waiting():
             with parallel_config(backend=_register_dask_backend(), client=client):
                 outcome["result"] = Parallel(n_jobs=-1)(
                     delayed(os._exit)(1) if i == 3 else delayed(abs)(-i) for i in range(8))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - the thread hands any error to the test
             outcome["error"] = exc
 
     try:

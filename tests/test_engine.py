@@ -152,8 +152,8 @@ def test_the_first_layer_form_is_chosen_in_one_place():
     params = initialize_parameters([500, 4, 1], "he", 0)
 
     def choose(algorithm, optimizer, **kw):
-        settings = dict(algorithm=algorithm, n_iter=100, batch_size=None, fixed_weights=True,
-                        workspace=None)
+        settings = {"algorithm": algorithm, "n_iter": 100, "batch_size": None,
+                    "fixed_weights": True, "workspace": None}
         settings.update(kw)
         return type(_engine.first_layer(params, X, None, optimizer, **settings)).__name__
 
