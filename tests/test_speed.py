@@ -41,6 +41,20 @@ def data(m=300, n=20, seed=0, dtype=np.float64):
 
 # ---------------------------------------------------------------- BLAS threads
 
+
+@pytest.fixture(autouse=True)
+def no_run_of_another_test():
+    """These tests read the process's BLAS threads, which a training run of an earlier
+    test still ending in another thread (a playground session closing, under load)
+    would hold: wait for such runs to end, and name a run that never does."""
+    import time
+
+    deadline = time.monotonic() + 30
+    while _threads._ACTIVE.runs and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _threads._ACTIVE.runs, ("a training run of an earlier test never ended: "
+                                       f"{_threads._ACTIVE.runs}")
+
 needs_blas = pytest.mark.skipif(not blas_threads_now(),
                                 reason="threadpoolctl sees no BLAS library in this NumPy")
 
