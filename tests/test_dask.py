@@ -322,6 +322,51 @@ def test_a_batch_that_the_scheduler_gives_up_raises_instead_of_waiting():
         fragile.close(timeout=30)
 
 
+def test_a_batch_whose_data_cannot_be_sent_raises_instead_of_waiting(cluster):
+    """joblib scatters a batch's large arguments to one worker from the client's event
+    loop; when that fails (the worker just lost), joblib's own backend never reports the
+    batch and Parallel waits for ever. The search's backend raises DataNotSent."""
+    import threading
+
+    from joblib import Parallel, delayed, parallel_config
+
+    from nnscratch.search import DataNotSent, _is_lost_worker, _register_dask_backend
+
+    client = distributed.Client(cluster[0].scheduler_address)
+    real = client.scatter
+
+    def scatter(data, *args, **kwargs):
+        if not kwargs.get("asynchronous"):
+            return real(data, *args, **kwargs)
+
+        async def fail():
+            raise OSError("Timed out trying to connect to tcp://127.0.0.1:1 after 10 s")
+
+        return fail()
+
+    client.scatter = scatter
+    outcome = {}
+
+    def search():
+        try:
+            with parallel_config(backend=_register_dask_backend(), client=client):
+                outcome["result"] = Parallel(n_jobs=-1)(
+                    delayed(np.sum)(np.full(1000, i)) for i in range(4))  # 8 kB: scattered
+        except Exception as exc:  # noqa: BLE001 - the thread hands any error to the test
+            outcome["error"] = exc
+
+    try:
+        thread = threading.Thread(target=search, daemon=True)
+        thread.start()
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "Parallel still waits for the unsent batch"
+        error = outcome.get("error")
+        assert isinstance(error, DataNotSent) and _is_lost_worker(error), outcome
+        assert "could not be sent to the cluster (OSError: Timed out" in str(error)
+    finally:
+        client.close(timeout=30)
+
+
 def test_a_search_that_cannot_finish_keeps_the_finished_candidates(cat_train, tmp_path):
     fragile = _start_cluster(**{"distributed.scheduler.allowed-failures": 0})
     client = distributed.Client(fragile)

@@ -347,6 +347,21 @@ class _ErredBatch:
         self.exc = exc
 
 
+class DataNotSent(RuntimeError):
+    """A batch's arguments could not be sent to the cluster (a worker lost meanwhile)."""
+
+
+class _NoBatch:
+    """What joblib submits in place of a batch whose arguments could not be sent: the
+    batch's error has already been reported, and this returns nothing."""
+
+    def __call__(self, tasks=None) -> list:
+        return []
+
+    def __repr__(self) -> str:
+        return "unsent_batch"
+
+
 _DASK_BACKEND = "nnscratch-dask"
 
 
@@ -358,13 +373,18 @@ def _register_dask_backend() -> str:
     died more often than ``distributed.scheduler.allowed-failures`` allows. joblib's
     backend (1.6) then sets the exception on its own future but never calls the batch's
     completion callback, so ``Parallel`` waits for ever. This subclass passes the error
-    to the callback, and ``Parallel`` raises it.
+    to the callback, and ``Parallel`` raises it. The same for a batch whose arguments
+    cannot be sent to the cluster (joblib scatters the large ones to one worker, which
+    may be the one just lost): joblib's submission fails inside the client's event loop
+    and its batch is never reported; here ``Parallel`` raises :class:`DataNotSent`.
     """
     from joblib import register_parallel_backend
     from joblib._dask import DaskDistributedBackend
 
     class ReportingDaskBackend(DaskDistributedBackend):
         def submit(self, func, callback=None):
+            if callback is not None:  # before joblib schedules the sending of func
+                self.__dict__.setdefault("_reporting", {})[id(func)] = callback
             job = super().submit(func, callback)
             if callback is not None:
                 def report(job):
@@ -373,6 +393,18 @@ def _register_dask_backend() -> str:
 
                 job.add_done_callback(report)
             return job
+
+        async def _to_func_args(self, func):
+            callback = self.__dict__.get("_reporting", {}).pop(id(func), None)
+            try:
+                return await super()._to_func_args(func)
+            except Exception as exc:
+                if callback is None:
+                    raise
+                callback(_ErredBatch(DataNotSent(
+                    f"a batch's data could not be sent to the cluster "
+                    f"({type(exc).__name__}: {_first_line(exc)})")))
+                return _NoBatch(), []
 
         def retrieve_result_callback(self, out):
             if isinstance(out, _ErredBatch):
@@ -384,6 +416,8 @@ def _register_dask_backend() -> str:
 
 
 def _is_lost_worker(exc: BaseException) -> bool:
+    if isinstance(exc, DataNotSent):
+        return True
     name = type(exc).__name__
     module = type(exc).__module__ or ""
     return (name in ("KilledWorker", "TerminatedWorkerError", "CommClosedError",
