@@ -398,7 +398,7 @@ def _register_dask_backend() -> str:
             callback = self.__dict__.get("_reporting", {}).pop(id(func), None)
             try:
                 return await super()._to_func_args(func)
-            except Exception as exc:
+            except Exception as exc:  # any failure here: report the batch, never hang
                 if callback is None:
                     raise
                 callback(_ErredBatch(DataNotSent(
