@@ -121,6 +121,8 @@ def test_a_lost_worker_keeps_the_finished_candidates(moons, tmp_path):
     message = str(info.value)
     assert "\n" not in message
     assert "cannot finish" in message and f"2 finished candidates are in {path}" in message
+    assert ("(KilledWorker: the worker running a batch of fits died, and the cluster's "
+            "distributed.scheduler.allowed-failures allows no more retries)") in message
     with open(path) as f:
         assert len(list(csv.DictReader(f))) == 2
 

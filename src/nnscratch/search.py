@@ -532,8 +532,11 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
                 if results_path is not None and finished else
                 "no candidate had finished" if not finished else
                 f"{len(finished)} candidates had finished (give --results to keep them)")
+        why = ("the worker running a batch of fits died, and the cluster's "
+               "distributed.scheduler.allowed-failures allows no more retries"
+               if type(exc).__name__ == "KilledWorker" else _first_line(exc))
         raise SearchFailed(f"a worker was lost and the search cannot finish "
-                           f"({type(exc).__name__}: {_first_line(exc)}); {kept}") from None
+                           f"({type(exc).__name__}: {why}); {kept}") from None
     finally:
         if own_client is not None:
             own_client.close()
