@@ -41,6 +41,7 @@ from sklearn.model_selection import (
     ParameterGrid,
     ParameterSampler,
     RandomizedSearchCV,
+    check_cv,
 )
 
 from ._files import atomic_write
@@ -478,18 +479,22 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     own_client = None
     if scheduler is not None and client is None:
         client = own_client = _connect(scheduler)
+    folds = cv
     if client is not None:
         slots = max(1, sum(client.nthreads().values()))
         where = f"Dask cluster at {client.scheduler.address} ({len(client.nthreads())} workers)"
-        # the data on every worker (joblib's own scatter puts it on one, whose death
-        # would lose it): a killed worker's fits can then re-run on the others
+        # The data and the folds' row indices on every worker: joblib's own scatter puts
+        # each on one worker, whose death would lose them and cancel every fit that needs
+        # them. The folds are scikit-learn's own (check_cv: stratified, not shuffled),
+        # listed once so that every candidate gets these same index arrays.
+        folds = list(check_cv(cv, y, classifier=True).split(X, y))
         config = parallel_config(backend=_register_dask_backend(), n_jobs=-1, client=client,
-                                 scatter=[X, y])
+                                 scatter=[X, y, *(rows for fold in folds for rows in fold)])
     else:
         slots = max(1, effective_n_jobs(n_jobs))
         where = f"local ({slots} jobs)"
         config = parallel_config(n_jobs=n_jobs)
-    common = {"scoring": scoring, "cv": cv, "refit": True, "error_score": np.nan,
+    common = {"scoring": scoring, "cv": folds, "refit": True, "error_score": np.nan,
               "n_jobs": -1 if client is not None else n_jobs}
     if n_candidates is None:
         search = CheckpointedGridSearchCV(estimator, key_grid, **common)
