@@ -169,6 +169,23 @@ def test_a_bad_value_shows_the_message(page, server):
     page.wait_for_function("document.getElementById('iteration').textContent === 'iteration 1'")
 
 
+def test_a_value_typed_while_an_earlier_change_is_answered_is_kept(page):
+    """A slow answer to one change must not overwrite the field being typed in."""
+    page.evaluate("""() => { const real = window.fetch; window.fetch = async (...a) => {
+        const answer = await real(...a);
+        if (String(a[0]).endsWith('/config')) await new Promise((ok) => setTimeout(ok, 600));
+        return answer; }; }""")
+    page.select_option("#solver", "adam")  # its answer comes 0.6 s later
+    page.click("#learning_rate")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0.01")
+    page.wait_for_function("state.config.solver === 'adam'")  # the answer has arrived
+    assert page.input_value("#learning_rate") == "0.01"
+    page.keyboard.press("Tab")
+    page.wait_for_function("state.config.learning_rate === 0.01")
+    assert page.input_value("#learning_rate") == "0.01"
+
+
 def test_the_exported_model_predicts_the_same_labels_through_nnscratch_predict(
         page, server, tmp_path, capsys):
     play_until(page, 60)
