@@ -90,6 +90,17 @@ def test_exploding_weights_scaled_up():
     assert "lower the learning rate" in d["layers"][0]["message"]
 
 
+def test_zero_initialisation_is_flagged_symmetric_not_healthy():
+    X, y = load_flower()
+    params = initialize_parameters([2, 4, 3, 1], init="zeros", random_state=0)
+    layers = trace(params, X.T, y, activations="tanh", gradient_check=False).layers
+    assert [layer["flag"] for layer in layers] == ["symmetric", "symmetric", None]
+    assert layers[0]["message"].startswith("all 4 units have the same weights (the rows of "
+                                           "W[1] and b[1] are equal)")
+    one_unit = initialize_parameters([2, 1, 1], init="zeros", random_state=0)
+    assert trace(one_unit, X.T, y, gradient_check=False).layers[0]["flag"] is None
+
+
 _P = initialize_parameters([2, 4, 1], init="small", random_state=0)
 
 

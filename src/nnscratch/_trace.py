@@ -332,7 +332,13 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
         elif name in ("sigmoid", "tanh"):
             centred = A if name == "tanh" else 2 * A - 1
             saturated = float(np.mean(np.abs(centred) > SATURATION))
-        flag, message = _judge(ratios[l], largest, lr, dead)
+        W, b = params[f"W{l}"], params[f"b{l}"]
+        # every unit with the same weights and bias computes the same function and gets
+        # the same gradient, for ever: the symmetry the seeds warn zero initialisation of
+        symmetric = (not is_out and W.shape[0] > 1 and bool(np.all(W == W[:1]))
+                     and bool(np.all(b == b[:1])))
+        flag, message = _judge(ratios[l], largest, lr, dead, W.shape[0] if symmetric else None,
+                               l)
         layers.append({"l": l, "units": int(params[f"W{l}"].shape[0]), "activation": name,
                        "forward": forward, "backward": back, "arrays": arrays,
                        "dead_fraction": dead, "saturated_fraction": saturated,
@@ -348,7 +354,11 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
     return Trace(data)
 
 
-def _judge(ratio, largest, lr, dead) -> tuple[str | None, str]:
+def _judge(ratio, largest, lr, dead, symmetric=None, l=None) -> tuple[str | None, str]:
+    if symmetric and (ratio is None or math.isfinite(ratio)):
+        return "symmetric", (f"all {symmetric} units have the same weights (the rows of "
+                             f"W[{l}] and b[{l}] are equal), so they compute the same function, "
+                             "get the same gradient and stay equal; initialise W randomly")
     if ratio is None:
         return None, "W is all zeros, so ‖dW‖/‖W‖ is undefined (zero initialisation)"
     if not math.isfinite(ratio):
