@@ -169,6 +169,22 @@ def test_a_bad_value_shows_the_message(page, server):
     page.wait_for_function("document.getElementById('iteration').textContent === 'iteration 1'")
 
 
+def test_every_choice_in_the_settings_fits_its_select(page):
+    """'gradient descent' and 'zeros (symmetry!)' were cut off at the default width."""
+    cut = page.evaluate("""() => {
+        const ctx = document.createElement('canvas').getContext('2d'); const cut = [];
+        for (const el of document.querySelectorAll('#settings select')) {
+            const style = getComputedStyle(el);
+            ctx.font = `${style.fontSize} ${style.fontFamily}`;
+            for (const o of el.options) {  // 20 px: the arrow and the padding
+                const need = ctx.measureText(o.textContent).width + 20;
+                if (need > el.clientWidth) cut.push(`${el.id}: ${o.textContent}`);
+            }
+        }
+        return cut; }""")
+    assert cut == []
+
+
 def test_a_value_typed_while_an_earlier_change_is_answered_is_kept(page):
     """A slow answer to one change must not overwrite the field being typed in."""
     page.evaluate("""() => { const real = window.fetch; window.fetch = async (...a) => {
