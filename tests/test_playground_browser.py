@@ -169,6 +169,22 @@ def test_a_bad_value_shows_the_message(page, server):
     page.wait_for_function("document.getElementById('iteration').textContent === 'iteration 1'")
 
 
+def test_while_training_the_glass_box_says_its_step_is_an_old_one(page):
+    page.wait_for_function("state.traceIteration === 0")
+    assert page.is_hidden("#trace-stale")
+    page.click("#play")
+    page.wait_for_function("state.frame && state.frame.iteration >= 50")
+    assert "the step of iteration 0; the network is at iteration" in page.inner_text(
+        "#trace-stale")
+    assert "stale" in page.get_attribute("#trace", "class")
+    page.click("#play")  # pause: the current step is traced
+    page.wait_for_function("state.frame && state.frame.state === 'paused'")
+    page.wait_for_function("state.traceIteration === state.frame.iteration")
+    page.wait_for_selector("#trace-stale", state="hidden")
+    iteration = page.evaluate("state.frame.iteration")
+    assert page.inner_text("#trace p").startswith(f"iteration {iteration:,}:")
+
+
 def test_every_choice_in_the_settings_fits_its_select(page):
     """'gradient descent' and 'zeros (symmetry!)' were cut off at the default width."""
     cut = page.evaluate("""() => {

@@ -333,7 +333,23 @@ function onMessage(msg) {
     if (current && frame.state === "paused" && state.playing) setPlaying(false);
     if (frame.state === "paused") scheduleTrace(false);
   }
+  markStaleTrace();
   scheduleDraw();
+}
+
+function markStaleTrace() {
+  // While training, the glass box still shows the step it last traced: say which,
+  // rather than let an old cost pass for the current one.
+  const shown = state.traceIteration;
+  const now = state.frame ? state.frame.iteration : 0;
+  const stale = shown !== undefined && shown !== null && now !== shown;
+  $("trace").classList.toggle("stale", stale);
+  $("trace-stale").hidden = !stale;
+  if (stale) {
+    $("trace-stale").textContent = `Below: the step of iteration ${shown.toLocaleString("en-US")}; ` +
+      `the network is at iteration ${now.toLocaleString("en-US")}. Pause, press One step or ` +
+      "Show this step to trace the current one.";
+  }
 }
 
 // ------------------------------------------------------------------ transport
@@ -800,6 +816,8 @@ async function loadTrace(gradientCheck) {
 function renderTrace(trace) {
   const box = $("trace");
   box.textContent = "";
+  state.traceIteration = Number(trace.iteration || 0);
+  markStaleTrace();
   const head = document.createElement("p");
   head.textContent = `iteration ${Number(trace.iteration || 0).toLocaleString("en-US")}: cost ${fmt(trace.cost)} on m = ${trace.m} examples, ${trace.output} output, learning rate ${trace.learning_rate ?? "–"}`;
   box.appendChild(head);
