@@ -236,6 +236,14 @@ def test_a_missing_import_is_an_error_for_each_function(tmp_path):
     assert all("no_such_module_here" in r.message for r in report.functions
                if r.status == "error")
     assert report["propagate"].lines[0][0] == 2
+    assert 'under if __name__ == "__main__":' in report["propagate"].message
+
+
+def test_top_level_code_under_the_main_guard_is_not_run(tmp_path):
+    path = tmp_path / "exported.py"
+    path.write_text("import numpy as np\n\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n"
+                    "if __name__ == '__main__':\n    from lr_utils import load_dataset\n")
+    assert check(path, assignment="logistic", functions=["sigmoid"])["sigmoid"].status == "pass"
 
 
 @pytest.mark.slow

@@ -799,7 +799,9 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
             err = run.import_error
             import_failure = FunctionResult(
                 spec.name, "error", lines=err["lines"],
-                message=f"your file could not be loaded: {_error_text(err)}")
+                message=f"your file could not be loaded: {_error_text(err)} (the checker imports "
+                        "your file, which runs its top-level code: put the code that loads "
+                        "data or trains under if __name__ == \"__main__\":)")
             results[spec.name] = import_failure
             continue
         if spec.name not in run.defined and run.problem is None:
