@@ -295,6 +295,15 @@ def test_notebook_functions_without_a_file():
     assert report["sigmoid"].status == "pass"
 
 
+def test_functions_without_source_are_refused_by_name():
+    namespace = {}
+    exec(compile("import numpy as np\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n",
+                 "<stdin>", "exec"), namespace)
+    with pytest.raises(CheckError, match=r"cannot read the source of sigmoid \(functions "
+                       r"typed at a python prompt"):
+        check({"sigmoid": namespace["sigmoid"]}, assignment="logistic")
+
+
 @pytest.mark.slow
 def test_html_and_text_never_show_reference_code(tmp_path):
     path = planted(tmp_path, "logistic", "dw = 1 / m * np.dot(X, (A - Y).T)",

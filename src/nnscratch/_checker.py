@@ -680,12 +680,19 @@ def _source_of(namespace: Any) -> str:
     the source of every function of the namespace."""
     items = vars(namespace).items() if not isinstance(namespace, dict) else namespace.items()
     parts = ["import numpy as np", "import math", "import copy", ""]
+    unreadable = []
+    course = set().union(*map(set, FUNCTION_NAMES.values()), *map(set, HELPERS.values()))
     for name, value in items:
         if inspect.isfunction(value) and not name.startswith("__"):
             try:
                 parts.append(textwrap.dedent(inspect.getsource(value)))
             except (OSError, TypeError):
-                continue
+                if name in course:
+                    unreadable.append(name)
+    if unreadable:
+        raise CheckError(f"cannot read the source of {', '.join(unreadable)} (functions typed "
+                         "at a python prompt or made by exec keep none; Jupyter's do): save "
+                         "them in a .py file and check that file")
     return "\n".join(parts)
 
 
