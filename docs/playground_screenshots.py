@@ -30,6 +30,8 @@ def play(page, until: int, ipf: str = "50") -> None:
                            f".replace(/[^0-9]/g, '')) >= {until}", timeout=900_000)
     page.click("#play")
     page.wait_for_function("state.frame && state.frame.state === 'paused'")
+    # the glass box traces the step it was paused at (not an earlier one)
+    page.wait_for_function("state.traceIteration === state.frame.iteration", timeout=60_000)
 
 
 def main() -> None:

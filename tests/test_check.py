@@ -47,8 +47,9 @@ MISTAKES = [
     pytest.param("deep", "dW = np.dot(dZ, A_prev.T) / m", "dW = np.dot(A_prev, dZ.T) / m",
                  "linear_backward", "dW", "transposed", id="deep-transposed"),
     pytest.param("deep", "    s = sigmoid(Z)\n", "    s = sigmoid(sigmoid(Z))\n",
-                 "linear_activation_backward", "dA_prev", "derivative_at_A",
-                 id="deep-derivative-at-A"),
+                 "sigmoid_backward", "dZ", "derivative_at_A", id="deep-derivative-at-A"),
+    pytest.param("deep", "dZ = dA * s * (1 - s)", "dZ = dA * s", "sigmoid_backward", "dZ",
+                 "factor_missing", id="deep-sigmoid-backward-factor-missing"),
     pytest.param("deep", 'grads["dW" + str(l + 1)] = dW_temp\n        grads["db" + str(l + 1)]',
                  'grads["dW" + str(l)] = dW_temp\n        grads["db" + str(l)]',
                  "L_model_backward", "grads['dW1']", "shifted", id="deep-layers-shifted"),
@@ -57,7 +58,7 @@ MISTAKES = [
     pytest.param("deep", "cost = -(np.dot(Y,", "cost = (np.dot(Y,", "compute_cost", "cost",
                  "sign_flipped", id="deep-cost-sign"),
 ]
-QUICK = {"logistic-times-m"}
+QUICK = {"logistic-times-m", "deep-sigmoid-backward-factor-missing"}
 
 
 def _run_mistake(tmp_path, assignment, old, new, function, array, hint, everything):
@@ -107,6 +108,68 @@ def test_correct_propagate_passes_and_reports_shape():
     assert set(d["functions"][0]) >= {"name", "status", "array", "expected_shape",
                                       "actual_shape", "max_abs_diff", "hint", "message"}
     json.dumps(d, allow_nan=False)
+
+
+def test_a_difference_says_where_with_both_values(tmp_path):
+    path = planted(tmp_path, "logistic", "dw = 1 / m * np.dot(X, (A - Y).T)",
+                   "dw = np.dot(X, (A - Y).T)")
+    result = check(path, functions=["propagate"])["propagate"]
+    assert result.where == [1, 0]
+    assert result.actual_value == pytest.approx(3 * result.expected_value)
+    text = str(check(path, functions=["propagate"]))
+    assert ("shape (2, 1) as expected; largest difference at grads['dw'][1, 0]: expected "
+            "2.39507, got 7.18522 (difference 4.79, relative 2)") in text
+
+
+def test_a_number_that_differs_is_shown_with_both_values(tmp_path):
+    path = planted(tmp_path, "deep", "cost = -(np.dot(Y,", "cost = (np.dot(Y,")
+    report = check(path, functions=["compute_cost"])
+    assert report["compute_cost"].where == []
+    assert "expected 0.279777, got -0.279777 (difference 0.56, relative 2)" in str(report)
+    assert "shape a number" not in str(report)
+
+
+@pytest.mark.slow
+def test_a_wrong_helper_is_named_before_the_functions_that_call_it(tmp_path):
+    path = planted(tmp_path, "deep", "dZ = dA * s * (1 - s)", "dZ = dA * s")
+    report = check(path, functions=["sigmoid_backward", "relu_backward",
+                                    "linear_activation_backward"])
+    assert [r.status for r in report.functions] == ["fail", "pass", "fail"], str(report)
+    assert "(1 − s) is missing" in report["sigmoid_backward"].hint
+    assert ("fails only because sigmoid_backward fails"
+            in report["linear_activation_backward"].message)
+
+
+def test_helpers_a_file_does_not_define_are_not_reported(tmp_path):
+    path = tmp_path / "mine.py"
+    path.write_text((SOLUTIONS / "deep.py").read_text().split("def initialize_parameters(")[0]
+                    .split("def sigmoid_backward")[0] + "\n\ndef compute_cost(AL, Y):\n"
+                    "    return float(-np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))\n")
+    report = check(path, assignment="deep")
+    names = [r.name for r in report.functions]
+    assert "sigmoid_backward" not in names and "relu_backward" not in names
+    assert report["compute_cost"].status == "pass"
+
+
+def test_a_missing_key_names_the_dictionary_and_its_keys(tmp_path):
+    path = tmp_path / "keys.py"
+    path.write_text("import numpy as np\n\ndef propagate(w, b, X, Y):\n"
+                    "    return {'dW': w, 'db': 0.0}, 0.5\n")
+    result = check(path, assignment="logistic", functions=["propagate"])["propagate"]
+    assert result.message == "grads['dw'] is not there (grads has the keys 'dW', 'db')"
+
+
+def test_the_seeds_signature_is_told_apart_from_a_crash(tmp_path):
+    path = tmp_path / "seed.py"
+    path.write_text("import numpy as np\n\ndef optimize(w, b, X, Y, alpha, n_iters):\n"
+                    "    return {}, {}, []\n")
+    result = check(path, assignment="logistic", functions=["optimize"])["optimize"]
+    assert result.status == "error"
+    assert result.message == (
+        "your optimize(w, b, X, Y, alpha, n_iters) is not the course's optimize(w, b, X, Y, "
+        "num_iterations, learning_rate, print_cost) (the checker passes num_iterations, "
+        "learning_rate and print_cost by name); give it the course's parameters, in this "
+        "order")
 
 
 @pytest.mark.slow
@@ -173,6 +236,14 @@ def test_a_missing_import_is_an_error_for_each_function(tmp_path):
     assert all("no_such_module_here" in r.message for r in report.functions
                if r.status == "error")
     assert report["propagate"].lines[0][0] == 2
+    assert 'under if __name__ == "__main__":' in report["propagate"].message
+
+
+def test_top_level_code_under_the_main_guard_is_not_run(tmp_path):
+    path = tmp_path / "exported.py"
+    path.write_text("import numpy as np\n\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n"
+                    "if __name__ == '__main__':\n    from lr_utils import load_dataset\n")
+    assert check(path, assignment="logistic", functions=["sigmoid"])["sigmoid"].status == "pass"
 
 
 @pytest.mark.slow
@@ -222,6 +293,15 @@ def test_notebook_functions_without_a_file():
 
     report = check({"sigmoid": sigmoid}, assignment="logistic", functions=["sigmoid"])
     assert report["sigmoid"].status == "pass"
+
+
+def test_functions_without_source_are_refused_by_name():
+    namespace = {}
+    exec(compile("import numpy as np\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n",
+                 "<stdin>", "exec"), namespace)
+    with pytest.raises(CheckError, match=r"cannot read the source of sigmoid \(functions "
+                       r"typed at a python prompt"):
+        check({"sigmoid": namespace["sigmoid"]}, assignment="logistic")
 
 
 @pytest.mark.slow

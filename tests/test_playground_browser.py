@@ -168,6 +168,55 @@ def test_a_bad_value_shows_the_message(page, server):
     page.wait_for_function("document.getElementById('iteration').textContent === 'iteration 1'")
 
 
+def test_while_training_the_glass_box_says_its_step_is_an_old_one(page):
+    page.wait_for_function("state.traceIteration === 0")
+    assert page.is_hidden("#trace-stale")
+    page.click("#play")
+    page.wait_for_function("state.frame && state.frame.iteration >= 50")
+    assert "the step of iteration 0; the network is at iteration" in page.inner_text(
+        "#trace-stale")
+    assert "stale" in page.get_attribute("#trace", "class")
+    page.click("#play")  # pause: the current step is traced
+    page.wait_for_function("state.frame && state.frame.state === 'paused'")
+    page.wait_for_function("state.traceIteration === state.frame.iteration")
+    page.wait_for_selector("#trace-stale", state="hidden")
+    iteration = page.evaluate("state.frame.iteration")
+    assert page.inner_text("#trace p").startswith(f"iteration {iteration:,}:")
+
+
+def test_every_choice_in_the_settings_fits_its_select(page):
+    """'gradient descent' and 'zeros (symmetry!)' were cut off at the default width."""
+    cut = page.evaluate("""() => {
+        const ctx = document.createElement('canvas').getContext('2d'); const cut = [];
+        for (const el of document.querySelectorAll('#settings select')) {
+            const style = getComputedStyle(el);
+            ctx.font = `${style.fontSize} ${style.fontFamily}`;
+            for (const o of el.options) {  // 20 px: the arrow and the padding
+                const need = ctx.measureText(o.textContent).width + 20;
+                if (need > el.clientWidth) cut.push(`${el.id}: ${o.textContent}`);
+            }
+        }
+        return cut; }""")
+    assert cut == []
+
+
+def test_a_value_typed_while_an_earlier_change_is_answered_is_kept(page):
+    """A slow answer to one change must not overwrite the field being typed in."""
+    page.evaluate("""() => { const real = window.fetch; window.fetch = async (...a) => {
+        const answer = await real(...a);
+        if (String(a[0]).endsWith('/config')) await new Promise((ok) => setTimeout(ok, 600));
+        return answer; }; }""")
+    page.select_option("#solver", "adam")  # its answer comes 0.6 s later
+    page.click("#learning_rate")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0.01")
+    page.wait_for_function("state.config.solver === 'adam'")  # the answer has arrived
+    assert page.input_value("#learning_rate") == "0.01"
+    page.keyboard.press("Tab")
+    page.wait_for_function("state.config.learning_rate === 0.01")
+    assert page.input_value("#learning_rate") == "0.01"
+
+
 def test_the_exported_model_predicts_the_same_labels_through_nnscratch_predict(
         page, server, tmp_path, capsys):
     play_until(page, 60)

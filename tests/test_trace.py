@@ -90,6 +90,38 @@ def test_exploding_weights_scaled_up():
     assert "lower the learning rate" in d["layers"][0]["message"]
 
 
+def test_zero_initialisation_is_flagged_symmetric_not_healthy():
+    X, y = load_flower()
+    params = initialize_parameters([2, 4, 3, 1], init="zeros", random_state=0)
+    layers = trace(params, X.T, y, activations="tanh", gradient_check=False).layers
+    assert [layer["flag"] for layer in layers] == ["symmetric", "symmetric", None]
+    assert layers[0]["message"].startswith("all 4 units have the same weights (the rows of "
+                                           "W[1] and b[1] are equal)")
+    one_unit = initialize_parameters([2, 1, 1], init="zeros", random_state=0)
+    assert trace(one_unit, X.T, y, gradient_check=False).layers[0]["flag"] is None
+
+
+_P = initialize_parameters([2, 4, 1], init="small", random_state=0)
+
+
+@pytest.mark.parametrize("params, X_shape, m_y, words", [
+    ({"W1": _P["W1"]}, (2, 6), 6, "it has 'W1': b1 missing"),
+    ({k: v for k, v in _P.items() if k != "b2"}, (2, 6), 6, "b2 missing"),
+    (dict(_P, costs=np.zeros(3)), (2, 6), 6, "costs not expected"),
+    (dict(_P, b2=np.zeros(1)), (2, 6), 6, "b2 has shape (1,); b[2] is (n_2, 1) = (1, 1)"),
+    (dict(_P, W2=np.zeros((1, 5))), (2, 6), 6,
+     "W2 has shape (1, 5) but layer 1 has 4 units: W[2] is (n_2, n_1) = (1, 4)"),
+    (_P, (6, 2), 6, "X has 6 rows; W1 takes 2"),
+    (_P, (2, 6), 5, "Y has shape (1, 5) and X (2, 6): Y is (1, m) (or (m,)) with X's m = 6"),
+], ids=["one-key", "b-missing", "extra-key", "b-rank-1", "W-mismatch", "X-transposed",
+        "Y-length"])
+def test_bad_parameters_X_or_Y_get_one_clear_error(params, X_shape, m_y, words):
+    rng = np.random.RandomState(0)
+    with pytest.raises(ValueError) as info:
+        trace(params, rng.randn(*X_shape), (rng.rand(m_y) > 0.5).astype(float))
+    assert words in str(info.value) and "\n" not in str(info.value)
+
+
 def test_non_finite_becomes_null():
     params = {"W1": np.array([[np.inf, 1.0]]), "b1": np.zeros((1, 1))}
     d = trace(params, np.ones((2, 3)), np.array([1, 0, 1])).to_dict()

@@ -15,6 +15,7 @@ checker discards.
 
 import importlib
 import importlib.util
+import inspect
 import json
 import os
 import sys
@@ -140,6 +141,16 @@ def main(workdir):
         kwargs = _decode(case["kwargs"], arrays)
         if case.get("seed") is not None:
             np.random.seed(case["seed"])
+        try:
+            signature = inspect.signature(fn)
+            signature.bind(*args, **kwargs)
+        except TypeError:  # their parameters are not the course's: say so, not "raised"
+            result["cases"].append({"error": {"type": "Signature", "message": str(signature),
+                                              "lines": []}})
+            _write(workdir, result, out_arrays)
+            return
+        except ValueError:  # no signature to read (a builtin): just call it
+            pass
         try:
             value = fn(*args, **kwargs)
         except BaseException as exc:  # noqa: BLE001

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from . import _course_cases as cases_module
-from ._course_cases import FUNCTION_NAMES, Case, FunctionSpec
+from ._course_cases import FUNCTION_NAMES, HELPERS, Case, FunctionSpec
 
 __all__ = ["CheckError", "CheckReport", "FunctionResult", "check"]
 
@@ -56,6 +56,8 @@ HINTS = {
     "bias_left_out": "matches the computation with the bias left out: add b (Z = W A + b)",
     "bias_not_updated": "b is not updated: b := b − α db as well as W",
     "sign_flipped": "the sign is flipped: the cost is −(1/m) Σ (y log a + (1 − y) log(1 − a))",
+    "factor_missing": "the factor {factor} is missing: dZ = dA * s * (1 − s) with s = σ(Z) "
+                      "(dA times σ'(Z) = s (1 − s))",
     "not_squeezed": "has shape {actual} where a number was meant: np.squeeze(cost) "
                     "(or float(cost))",
 }
@@ -79,6 +81,9 @@ class FunctionResult:
     hint: str | None = None
     hint_id: str | None = None
     case: str | None = None
+    where: list[int] | None = None  # the index of the largest difference (same shapes)
+    expected_value: float | None = None  # the values there
+    actual_value: float | None = None
     message: str | None = None
     lines: list[list] = field(default_factory=list)  # [line, function, code] in their file
 
@@ -113,7 +118,7 @@ class CheckReport:
         functions = []
         for r in self.functions:
             d = asdict(r)
-            for key in ("max_abs_diff", "max_rel_diff"):
+            for key in ("max_abs_diff", "max_rel_diff", "expected_value", "actual_value"):
                 if d[key] is not None and not np.isfinite(d[key]):
                     d[key] = None
             functions.append(d)
@@ -153,11 +158,18 @@ def _detail_lines(r: FunctionResult) -> list[str]:
     out = []
     if r.status == "fail" and r.array is not None:
         out.append(f"{r.array} differs ({r.case})")
-        out.append(f"expected shape {_shape_text(r.expected_shape)}, "
-                   f"got {_shape_text(r.actual_shape)}"
-                   + (f"; largest difference {r.max_abs_diff:.3g} (relative "
-                      f"{r.max_rel_diff:.3g})" if r.max_abs_diff is not None
-                      and np.isfinite(r.max_abs_diff) else ""))
+        finite = r.max_abs_diff is not None and np.isfinite(r.max_abs_diff)
+        if r.where is not None and r.expected_shape == r.actual_shape:
+            at = ("" if not r.where else f"shape {_shape_text(r.expected_shape)} as "
+                  f"expected; largest difference at {r.array}[{', '.join(map(str, r.where))}]: ")
+            out.append(f"{at}expected {r.expected_value:.6g}, got {r.actual_value:.6g}"
+                       + (f" (difference {r.max_abs_diff:.3g}, relative "
+                          f"{r.max_rel_diff:.3g})" if finite else ""))
+        else:
+            out.append(f"expected {_shape_text(r.expected_shape, True)}, "
+                       f"got {_shape_text(r.actual_shape, True)}"
+                       + (f"; largest difference {r.max_abs_diff:.3g} (relative "
+                          f"{r.max_rel_diff:.3g})" if finite else ""))
     if r.hint:
         out.append(f"hint: {r.hint}")
     if r.message and r.status != "pass":
@@ -167,10 +179,13 @@ def _detail_lines(r: FunctionResult) -> list[str]:
     return out
 
 
-def _shape_text(shape) -> str:
+def _shape_text(shape, with_word: bool = False) -> str:
     if shape is None:
         return "(not an array)"
-    return "a number" if shape == [] else "(" + ", ".join(map(str, shape)) + (",)" if len(shape) == 1 else ")")
+    if shape == []:
+        return "a number"
+    text = "(" + ", ".join(map(str, shape)) + (",)" if len(shape) == 1 else ")")
+    return f"shape {text}" if with_word else text
 
 
 # ------------------------------------------------------------------- encoding for the child
@@ -327,7 +342,8 @@ def _compare(expected: Any, actual: Any, path: str, keys: tuple = ()) -> _Diff |
         for k, v in expected.items():
             if k not in actual:
                 return _Diff(f"{path}['{k}']", keys + (k,), v, None,
-                             f"has no key '{k}' (it has {', '.join(map(repr, actual)) or 'none'})")
+                             f"is not there ({path} has the keys "
+                             f"{', '.join(map(repr, actual)) or 'none'})")
             d = _compare(v, actual[k], f"{path}['{k}']", keys + (k,))
             if d:
                 return d
@@ -432,7 +448,7 @@ def _hints(spec: FunctionSpec, case: Case, reference, diff: _Diff, actual_output
             return "sign_flipped", HINTS["sign_flipped"]
     # the function-specific hypotheses: the reference run on changed inputs or a
     # changed formula, compared at the same place
-    for hint_id, alternative in _alternatives(spec, case, reference):
+    for hint_id, alternative, *fields in _alternatives(spec, case, reference):
         try:
             alt = alternative()
         except Exception:  # noqa: BLE001, S112 - a hypothesis that does not apply here
@@ -444,7 +460,7 @@ def _hints(spec: FunctionSpec, case: Case, reference, diff: _Diff, actual_output
         if alt_arr is None or act_arr is None or _close(alt_arr, np.asarray(e, dtype=float)):
             continue
         if _close(act_arr, alt_arr):
-            return hint_id, HINTS[hint_id]
+            return hint_id, HINTS[hint_id].format(**fields[0]) if fields else HINTS[hint_id]
     return None
 
 
@@ -475,7 +491,8 @@ def _shifted(expected: Any, actual: Any, diff: _Diff) -> dict | None:
 
 
 def _alternatives(spec: FunctionSpec, case: Case, reference):
-    """(hint id, a function computing the reference under the hypothesis)."""
+    """(hint id, a function computing the reference under the hypothesis[, the hint's
+    fields])."""
     fn = getattr(reference, spec.name)
     args, kwargs = case.args, case.kwargs
     names = spec.arg_names
@@ -500,7 +517,15 @@ def _alternatives(spec: FunctionSpec, case: Case, reference):
     elif "b" in names or "parameters" in names:
         yield "bias_left_out", no_bias
     name = spec.name
-    if name == "linear_activation_backward":
+    if name == "sigmoid_backward":
+        dA, Z = args
+        s = reference.sigmoid(Z)[0]
+        yield "derivative_at_A", lambda: fn(dA, s)
+        yield "derivative_of_Z", lambda: dA * Z * (1 - Z)
+        yield "factor_missing", lambda: dA * s, {"factor": "(1 − s)"}
+        yield "factor_missing", lambda: dA * (1 - s), {"factor": "s"}
+        yield "factor_missing", lambda: s * (1 - s), {"factor": "dA"}
+    elif name == "linear_activation_backward":
         dA, (linear, Z), activation = args
         g = reference._activation(activation).forward
         yield "derivative_at_A", lambda: fn(dA, (linear, g(Z)), activation)
@@ -550,7 +575,15 @@ def _judge(spec: FunctionSpec, reference, run: _Run) -> FunctionResult:
         if i >= len(run.outputs):
             result.status = "error"
             result.case = case.label
-            if run.error is not None:
+            if run.error is not None and run.error["type"] == "Signature":
+                named = list(case.kwargs)
+                by_name = (f" (the checker passes {', '.join(named[:-1])}"
+                           f"{' and ' if len(named) > 1 else ''}{named[-1]} by name)"
+                           if named else "")
+                result.message = (f"your {spec.name}{run.error['message']} is not the course's "
+                                  f"{spec.name}({', '.join(spec.arg_names)}){by_name}; give "
+                                  "it the course's parameters, in this order")
+            elif run.error is not None:
                 text = _error_text(run.error)
                 result.message = (f"{text} ({case.label})" if run.error["type"] == "SystemExit"
                                   else f"your code raised {text} ({case.label})")
@@ -595,6 +628,14 @@ def _judge(spec: FunctionSpec, reference, run: _Run) -> FunctionResult:
             result.actual_shape = list(a_arr.shape)
         if a_arr is not None and e_arr is not None:
             result.max_abs_diff, result.max_rel_diff = _differences(a_arr, e_arr)
+            if a_arr.shape == e_arr.shape and a_arr.size:
+                with np.errstate(invalid="ignore"):
+                    gap = np.abs(a_arr - e_arr)
+                gap = np.where(np.isnan(gap), np.inf, gap)  # a NaN is the worst place
+                where = np.unravel_index(int(np.argmax(gap)), gap.shape)
+                result.where = [int(i) for i in where]
+                result.expected_value = float(e_arr[where])
+                result.actual_value = float(a_arr[where])
         hint = _hints(spec, case, reference, diff, actual, expected)
         if hint:
             result.hint_id, result.hint = hint
@@ -638,12 +679,19 @@ def _source_of(namespace: Any) -> str:
     the source of every function of the namespace."""
     items = vars(namespace).items() if not isinstance(namespace, dict) else namespace.items()
     parts = ["import numpy as np", "import math", "import copy", ""]
+    unreadable = []
+    course = set().union(*map(set, FUNCTION_NAMES.values()), *map(set, HELPERS.values()))
     for name, value in items:
         if inspect.isfunction(value) and not name.startswith("__"):
             try:
                 parts.append(textwrap.dedent(inspect.getsource(value)))
             except (OSError, TypeError):
-                continue
+                if name in course:
+                    unreadable.append(name)
+    if unreadable:
+        raise CheckError(f"cannot read the source of {', '.join(unreadable)} (functions typed "
+                         "at a python prompt or made by exec keep none; Jupyter's do): save "
+                         "them in a .py file and check that file")
     return "\n".join(parts)
 
 
@@ -732,10 +780,12 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
             raise CheckError(f"{', '.join(sorted(unknown))} is not a function of the "
                              f"{assignment} assignment")
         specs = [s for s in specs if s.name in set(only)]
-    course_names = set(FUNCTION_NAMES[assignment])
+    helpers = set(HELPERS[assignment])
+    course_names = set(FUNCTION_NAMES[assignment]) | helpers
     deadline = time.monotonic() + total_timeout
     results: dict[str, FunctionResult] = {}
     import_failure: FunctionResult | None = None
+    specs = [s for s in specs if s.name not in helpers or s.name in names]
     for spec in specs:
         if spec.name not in names:
             results[spec.name] = FunctionResult(spec.name, "missing",
@@ -756,7 +806,9 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
             err = run.import_error
             import_failure = FunctionResult(
                 spec.name, "error", lines=err["lines"],
-                message=f"your file could not be loaded: {_error_text(err)}")
+                message=f"your file could not be loaded: {_error_text(err)} (the checker imports "
+                        "your file, which runs its top-level code: put the code that loads "
+                        "data or trains under if __name__ == \"__main__\":)")
             results[spec.name] = import_failure
             continue
         if spec.name not in run.defined and run.problem is None:
@@ -764,7 +816,8 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
                                                 message="not a function once your file has run")
             continue
         result = _judge(spec, reference, run)
-        if result.status in ("fail", "error"):
+        signature = run.error is not None and run.error["type"] == "Signature"
+        if result.status in ("fail", "error") and not signature:
             _blame_earlier(result, spec, specs, results, path, assignment, course_names,
                            reference, names, timeout, deadline)
         results[spec.name] = result

@@ -229,6 +229,8 @@ def _deep() -> list[FunctionSpec]:
     Z_r = W_r @ A_r + b_r
     dA_r = rng.randn(4, 11)
     X_t, Y_t = rng.randn(5, 16), _labels(rng, 16)
+    helpers = np.random.RandomState(4)  # apart, so that the cases above stay as they were
+    dA_h, Z_h, dA_h2, Z_h2 = (helpers.randn(*s) * 2 for s in [(4, 11), (4, 11), (3, 5), (3, 5)])
     return [
         FunctionSpec("initialize_parameters", ("n_x", "n_h", "n_y"), "parameters", [
             Case("the course's test case (3, 2, 1) after np.random.seed(1)", (3, 2, 1), seed=1),
@@ -264,6 +266,15 @@ def _deep() -> list[FunctionSpec]:
             Case("the course's test case (three units)", (dZ_n, (A_n, W_n, b_n)), m=4),
             Case("a random case (n_l = 4, n_{l-1} = 6, m = 11)", (dZ_r, (A_r, W_r, b_r)), m=11),
         ]),
+        # the course's helpers (given with the assignment; checked when a file defines them)
+        FunctionSpec("sigmoid_backward", ("dA", "cache"), "dZ", [
+            Case("a random case (n_l = 4, m = 11)", (dA_h, Z_h)),
+            Case("a random case (n_l = 3, m = 5)", (dA_h2, Z_h2)),
+        ]),
+        FunctionSpec("relu_backward", ("dA", "cache"), "dZ", [
+            Case("a random case (n_l = 4, m = 11)", (dA_h, Z_h)),
+            Case("a random case (n_l = 3, m = 5)", (dA_h2, Z_h2)),
+        ]),
         FunctionSpec("linear_activation_backward", ("dA", "cache", "activation"),
                      ("dA_prev", "dW", "db"), [
             Case("the course's test case, sigmoid", (dA_b, ((A_b, W_b, b_b), Z_b), "sigmoid"),
@@ -273,7 +284,7 @@ def _deep() -> list[FunctionSpec]:
                  (dA_r, ((A_r, W_r, b_r), Z_r), "sigmoid"), m=11),
             Case("a random case, relu (n_l = 4, m = 11)",
                  (dA_r, ((A_r, W_r, b_r), Z_r), "relu"), m=11),
-        ], calls=("linear_backward",)),
+        ], calls=("linear_backward", "sigmoid_backward", "relu_backward")),
         FunctionSpec("L_model_backward", ("AL", "Y", "caches"), "grads", [
             Case("the course's test case", (AL_m, np.array([[1.0, 0.0]]), caches_m), m=2),
             Case("a random small case (layers [4, 5, 3, 1], m = 9)", (AL_s, Y_s, caches_s), m=9),
@@ -316,6 +327,14 @@ FUNCTION_NAMES: dict[str, tuple[str, ...]] = {
              "linear_activation_backward", "L_model_backward", "update_parameters",
              "L_layer_model", "predict"),
 }
+
+
+#: The helpers the course gives with an assignment (its ``dnn_utils``): checked when a
+#: file defines them, never reported as not defined, and not used to detect the
+#: assignment (a learner's forward helpers vary: ``sigmoid`` returns ``A`` or
+#: ``(A, Z)``; the backward ones all take ``(dA, Z)``).
+HELPERS: dict[str, tuple[str, ...]] = {"logistic": (), "shallow": (),
+                                       "deep": ("sigmoid_backward", "relu_backward")}
 
 
 def specs(assignment: str) -> list[FunctionSpec]:

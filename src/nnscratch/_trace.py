@@ -171,6 +171,41 @@ def _from_estimator(est, X, y):
             output, getattr(est, "learning_rate", None), slope)
 
 
+def _check_parameters(params: dict, X: np.ndarray, Y: np.ndarray) -> None:
+    """One clear error, in the course's notation, for a parameters dict, X or Y that
+    one step cannot run on."""
+    numbers = [int(k[1:]) for k in params if k[:1] in "Wb" and k[1:].isdigit()]
+    L = max(numbers + [len(params) // 2, 1])
+    expected = [f"{k}{l}" for l in range(1, L + 1) for k in ("W", "b")]
+    if sorted(params) != sorted(expected):
+        lacking = [k for k in expected if k not in params]
+        extra = [k for k in params if k not in expected]
+        raise ValueError("parameters must hold W1, b1, ..., WL, bL (the course's keys); it "
+                         f"has {', '.join(map(repr, params)) or 'none'}: "
+                         + "; ".join(([f"{', '.join(lacking)} missing"] if lacking else [])
+                                     + ([f"{', '.join(extra)} not expected"] if extra else [])))
+    n_prev = None
+    for l in range(1, L + 1):
+        W, b = params[f"W{l}"], params[f"b{l}"]
+        if W.ndim != 2:
+            raise ValueError(f"W{l} has shape {W.shape}; W[{l}] is (n_{l}, n_{l - 1}), 2-D")
+        if n_prev is not None and W.shape[1] != n_prev:
+            raise ValueError(f"W{l} has shape {W.shape} but layer {l - 1} has {n_prev} units: "
+                             f"W[{l}] is (n_{l}, n_{l - 1}) = ({W.shape[0]}, {n_prev})")
+        if b.shape != (W.shape[0], 1):
+            raise ValueError(f"b{l} has shape {b.shape}; b[{l}] is (n_{l}, 1) = "
+                             f"({W.shape[0]}, 1)")
+        n_prev = W.shape[0]
+    if X.ndim != 2:
+        raise ValueError(f"X has shape {X.shape}; X is (n_x, m), one column per example")
+    if X.shape[0] != params["W1"].shape[1]:
+        raise ValueError(f"X has {X.shape[0]} rows; W1 takes {params['W1'].shape[1]} (X is "
+                         "(n_x, m) with a parameters dict)")
+    if Y.ndim != 2 or Y.shape[1] != X.shape[1]:
+        raise ValueError(f"Y has shape {Y.shape} and X {X.shape}: Y is (1, m) (or (m,)) with "
+                         f"X's m = {X.shape[1]}")
+
+
 def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None = None,
           learning_rate: float | None = None, gradient_check: bool = True,
           coordinates: int = 20, random_state: int = 0, epsilon: float = 1e-5) -> Trace:
@@ -219,6 +254,8 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
     activation = activations if activations is not None else activation
     out = output or out
     lr = learning_rate if learning_rate is not None else lr
+    if isinstance(estimator_or_parameters, dict):
+        _check_parameters(params, X, Y)
     L = n_layers(params)
     if X.shape[0] != params["W1"].shape[1]:
         raise ValueError(f"X has {X.shape[0]} rows; W1 takes {params['W1'].shape[1]} (X is "
@@ -295,7 +332,13 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
         elif name in ("sigmoid", "tanh"):
             centred = A if name == "tanh" else 2 * A - 1
             saturated = float(np.mean(np.abs(centred) > SATURATION))
-        flag, message = _judge(ratios[l], largest, lr, dead)
+        W, b = params[f"W{l}"], params[f"b{l}"]
+        # every unit with the same weights and bias computes the same function and gets
+        # the same gradient, for ever: the symmetry the seeds warn zero initialisation of
+        symmetric = (not is_out and W.shape[0] > 1 and bool(np.all(W == W[:1]))
+                     and bool(np.all(b == b[:1])))
+        flag, message = _judge(ratios[l], largest, lr, dead, W.shape[0] if symmetric else None,
+                               l)
         layers.append({"l": l, "units": int(params[f"W{l}"].shape[0]), "activation": name,
                        "forward": forward, "backward": back, "arrays": arrays,
                        "dead_fraction": dead, "saturated_fraction": saturated,
@@ -311,7 +354,11 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
     return Trace(data)
 
 
-def _judge(ratio, largest, lr, dead) -> tuple[str | None, str]:
+def _judge(ratio, largest, lr, dead, symmetric=None, l=None) -> tuple[str | None, str]:
+    if symmetric and (ratio is None or math.isfinite(ratio)):
+        return "symmetric", (f"all {symmetric} units have the same weights (the rows of "
+                             f"W[{l}] and b[{l}] are equal), so they compute the same function, "
+                             "get the same gradient and stay equal; initialise W randomly")
     if ratio is None:
         return None, "W is all zeros, so ‖dW‖/‖W‖ is undefined (zero initialisation)"
     if not math.isfinite(ratio):

@@ -711,16 +711,17 @@ def main(argv: Sequence[str] | None = None) -> None:
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0,
               show_default=True, metavar="SECONDS", help="Time limit for each function.")
 @json_option("Print one JSON object: assignment, functions (name, status, array, "
-             "expected_shape, actual_shape, max_abs_diff, hint, message), passed, failed.")
+             "expected_shape, actual_shape, max_abs_diff, where, expected_value, "
+             "actual_value, hint, message), passed, failed.")
 def check_command(file, assignment, timeout, as_json):
     """Check your own implementation of the course's functions in FILE.
 
     Each course function FILE defines runs (in a separate process, with a time limit)
     on the course's own test inputs and on seeded ones, and is compared with the
-    library's reference: pass, fail (the first array that differs, its shapes, the
-    size of the difference and a hint for the known mistakes), error (your exception
-    and the lines of your file) or missing. Exit code 0 when everything defined
-    passes, 1 when something fails, 2 for bad usage.
+    library's reference: pass, fail (the first array that differs, its shapes, where
+    the largest difference lies with both values, and a hint for the known mistakes),
+    error (your exception and the lines of your file) or missing. Exit code 0 when
+    everything defined passes, 1 when something fails, 2 for bad usage.
     """
     report = _commands.check_solution(file, assignment, timeout)
     emit(report.to_dict() if as_json else report, as_json, str)

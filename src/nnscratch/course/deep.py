@@ -26,13 +26,71 @@ from ..network import ActivationCache, LinearCache
 __all__ = ["L_layer_model", "L_model_backward", "L_model_forward", "compute_cost",
            "initialize_parameters", "initialize_parameters_deep", "linear_activation_backward",
            "linear_activation_forward", "linear_backward", "linear_forward", "predict",
-           "update_parameters"]
+           "relu", "relu_backward", "sigmoid", "sigmoid_backward", "update_parameters"]
 
 
 def _activation(name: str):
     if name not in ("relu", "sigmoid", "tanh"):
         raise ValueError(f"activation must be 'relu' or 'sigmoid', not {name!r}")
     return ACTIVATIONS[name]
+
+
+def sigmoid(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The course's helper: ``A = σ(Z)``, with ``Z`` as the activation cache.
+
+    Returns
+    -------
+    A : ndarray of shape (n_l, m)
+    cache : ndarray of shape (n_l, m)
+        ``Z``, for :func:`sigmoid_backward`.
+    """
+    return _activation("sigmoid").forward(Z), Z
+
+
+def relu(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The course's helper: ``A = max(0, Z)``, with ``Z`` as the activation cache.
+
+    Returns
+    -------
+    A : ndarray of shape (n_l, m)
+    cache : ndarray of shape (n_l, m)
+        ``Z``, for :func:`relu_backward`.
+    """
+    return _activation("relu").forward(Z), Z
+
+
+def sigmoid_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
+    """The course's helper: ``dZ = dA * σ'(Z)``, ``σ'(Z) = σ(Z) (1 − σ(Z))``.
+
+    Parameters
+    ----------
+    dA : ndarray of shape (n_l, m)
+    cache : ndarray of shape (n_l, m)
+        ``Z``, as :func:`sigmoid` returned it.
+
+    Returns
+    -------
+    dZ : ndarray of shape (n_l, m)
+    """
+    act = _activation("sigmoid")
+    return act.backward(dA, cache, act.forward(cache))
+
+
+def relu_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
+    """The course's helper: ``dZ = dA`` where ``Z > 0``, 0 elsewhere.
+
+    Parameters
+    ----------
+    dA : ndarray of shape (n_l, m)
+    cache : ndarray of shape (n_l, m)
+        ``Z``, as :func:`relu` returned it.
+
+    Returns
+    -------
+    dZ : ndarray of shape (n_l, m)
+    """
+    act = _activation("relu")
+    return act.backward(dA, cache, act.forward(cache))
 
 
 def initialize_parameters(n_x: int, n_h: int, n_y: int, *, seed: int = 1) -> dict:

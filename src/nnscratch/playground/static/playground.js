@@ -137,25 +137,34 @@ function readConfig() {
   };
 }
 
+function setField(id, value) {
+  // The field being typed in keeps what is typed: an answer to an earlier change can
+  // arrive meanwhile, and its value would silently replace the typing (and, the field
+  // no longer edited, no change event would send it). Its change event sends it.
+  const el = $(id);
+  if (el === document.activeElement && el.value !== String(value)) return;
+  el.value = value;
+}
+
 function writeConfig(cfg) {
-  $("dataset").value = cfg.dataset;
-  $("n_samples").value = cfg.n_samples;
-  $("noise").value = cfg.noise;
-  $("classes").value = cfg.classes;
-  $("test_fraction").value = Math.round(cfg.test_fraction * 100);
-  $("data_seed").value = cfg.data_seed;
+  setField("dataset", cfg.dataset);
+  setField("n_samples", cfg.n_samples);
+  setField("noise", cfg.noise);
+  setField("classes", cfg.classes);
+  setField("test_fraction", Math.round(cfg.test_fraction * 100));
+  setField("data_seed", cfg.data_seed);
   for (const el of document.querySelectorAll("#features input")) {
     el.checked = cfg.features.includes(el.value);
   }
-  $("n_layers").value = cfg.hidden.length;
-  buildLayerRows(cfg.hidden);
-  $("init").value = cfg.init;
-  $("learning_rate").value = cfg.learning_rate;
-  $("solver").value = cfg.solver;
-  $("batch_size").value = cfg.batch_size === null ? "" : cfg.batch_size;
-  $("alpha").value = cfg.alpha;
-  $("dropout").value = cfg.dropout;
-  $("seed").value = cfg.seed;
+  setField("n_layers", cfg.hidden.length);
+  if (!$("layers").contains(document.activeElement)) buildLayerRows(cfg.hidden);
+  setField("init", cfg.init);
+  setField("learning_rate", cfg.learning_rate);
+  setField("solver", cfg.solver);
+  setField("batch_size", cfg.batch_size === null ? "" : cfg.batch_size);
+  setField("alpha", cfg.alpha);
+  setField("dropout", cfg.dropout);
+  setField("seed", cfg.seed);
   updateFormState();
 }
 
@@ -324,7 +333,23 @@ function onMessage(msg) {
     if (current && frame.state === "paused" && state.playing) setPlaying(false);
     if (frame.state === "paused") scheduleTrace(false);
   }
+  markStaleTrace();
   scheduleDraw();
+}
+
+function markStaleTrace() {
+  // While training, the glass box still shows the step it last traced: say which,
+  // rather than let an old cost pass for the current one.
+  const shown = state.traceIteration;
+  const now = state.frame ? state.frame.iteration : 0;
+  const stale = shown !== undefined && shown !== null && now !== shown;
+  $("trace").classList.toggle("stale", stale);
+  $("trace-stale").hidden = !stale;
+  if (stale) {
+    $("trace-stale").textContent = `Below: the step of iteration ${shown.toLocaleString("en-US")}; ` +
+      `the network is at iteration ${now.toLocaleString("en-US")}. Pause, press One step or ` +
+      "Show this step to trace the current one.";
+  }
 }
 
 // ------------------------------------------------------------------ transport
@@ -791,6 +816,8 @@ async function loadTrace(gradientCheck) {
 function renderTrace(trace) {
   const box = $("trace");
   box.textContent = "";
+  state.traceIteration = Number(trace.iteration || 0);
+  markStaleTrace();
   const head = document.createElement("p");
   head.textContent = `iteration ${Number(trace.iteration || 0).toLocaleString("en-US")}: cost ${fmt(trace.cost)} on m = ${trace.m} examples, ${trace.output} output, learning rate ${trace.learning_rate ?? "–"}`;
   box.appendChild(head);
