@@ -297,7 +297,7 @@ def test_notebook_functions_without_a_file():
 
 def test_functions_without_source_are_refused_by_name():
     namespace = {}
-    exec(compile("import numpy as np\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n",
+    exec(compile(  # noqa: S102 - a function with no source file, as a prompt makes"import numpy as np\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n",
                  "<stdin>", "exec"), namespace)
     with pytest.raises(CheckError, match=r"cannot read the source of sigmoid \(functions "
                        r"typed at a python prompt"):
