@@ -297,8 +297,8 @@ def test_notebook_functions_without_a_file():
 
 def test_functions_without_source_are_refused_by_name():
     namespace = {}
-    exec(compile(  # noqa: S102 - a function with no source file, as a prompt makes"import numpy as np\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n",
-                 "<stdin>", "exec"), namespace)
+    source = "import numpy as np\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n"
+    exec(compile(source, "<stdin>", "exec"), namespace)  # noqa: S102 - no source file, on purpose
     with pytest.raises(CheckError, match=r"cannot read the source of sigmoid \(functions "
                        r"typed at a python prompt"):
         check({"sigmoid": namespace["sigmoid"]}, assignment="logistic")
