@@ -75,7 +75,7 @@ def main(argv=None) -> int:
         [str(ROOT / "src"), *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
                               if p]])
     with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1,
-                                  processes=True, dashboard_address=None) as cluster, \
+                                  processes=True, dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as client:
         label = f"Dask, {args.workers} workers"
         results[label] = timed(label, client=client)

@@ -52,7 +52,7 @@ def _start_cluster(**config):
         [SRC, *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]])
     with dask.config.set(config):
         cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                           dashboard_address=None)
+                                           dashboard_address=":0")  # no fixed port
     return cluster
 
 
