@@ -81,6 +81,35 @@ def test_docstring_examples(module_name):
     assert results.failed == 0, "".join(report)
 
 
+def _guides_with_examples() -> list[str]:
+    return sorted(p.name for p in [ROOT / "README.md", *DOCS.glob("*.md")]
+                  if re.search(r"^\s*>>> ", p.read_text(encoding="utf-8"), re.M))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", _guides_with_examples())
+def test_the_guides_examples_print_what_they_show(name, monkeypatch):
+    """The ``>>>`` examples of the guides (docs/*.md, the README), run from the checkout
+    as a reader would, print what the page shows (a code fence's closing line is not
+    part of the output)."""
+    path = ROOT / name if name == "README.md" else DOCS / name
+    text = path.read_text(encoding="utf-8")
+    if "../shared/data/" in text:
+        from conftest import SHARED_DATA
+
+        if not SHARED_DATA.is_dir():
+            pytest.skip("missing ../shared/data")
+    text = re.sub(r"^\s*```.*$", "", text, flags=re.M)
+    monkeypatch.chdir(ROOT)
+    test = doctest.DocTestParser().get_doctest(text, {"__name__": "__guide__"}, name,
+                                               str(path), 0)
+    runner = doctest.DocTestRunner(
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, verbose=False)
+    report: list[str] = []
+    runner.run(test, out=report.append)
+    assert test.examples and runner.summarize(verbose=False).failed == 0, "".join(report)
+
+
 @pytest.mark.slow
 def test_the_site_builds_without_warnings(tmp_path):
     """The README's documentation command, into a temporary folder: warnings are
