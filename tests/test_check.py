@@ -160,8 +160,8 @@ def test_a_missing_key_names_the_dictionary_and_its_keys(tmp_path):
 
 
 @pytest.mark.parametrize("value, found", [
-    ("{'dW': w, 'db': 0.0}", "got nothing: the key 'dw' is missing (grads has the keys "
-                             "'dW', 'db')"),
+    ("{'dW': w, 'db': 0.0}", ("got nothing: the key 'dw' is missing (grads has the keys "
+                              "'dW', 'db')")),
     ("{'dw': None, 'db': 0.0}", "got None"),
     ("{'dw': {'w': w}, 'db': 0.0}", "got a dict"),
 ])
