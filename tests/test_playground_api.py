@@ -216,6 +216,30 @@ def test_one_step_is_exactly_one_iteration(client):
     assert costs == reference.fit(data.X_train, data.y_train).loss_curve_
 
 
+def _paused_state(client, sid, iteration):
+    for _ in range(500):
+        state = client.get(f"/api/sessions/{sid}/state").json()
+        if state["frame_iteration"] == iteration:
+            return state
+        time.sleep(0.01)
+    raise AssertionError(f"no paused frame at iteration {iteration}: {state}")
+
+
+def test_train_and_test_costs_are_both_shown_from_iteration_zero(client):
+    """Both costs are those of the weights shown (the train cost with its L2 term), so
+    iteration 0 has both, and the train cost shown is the curve's next point."""
+    sid = new_session(client, {"alpha": 0.7})["session"]
+    shown = [_paused_state(client, sid, 0)]
+    for n in (1, 2):
+        control(client, sid, action="step")
+        shown.append(_paused_state(client, sid, n))
+    for state in shown:
+        assert state["train_cost"] is not None and state["test_cost"] is not None
+    costs = client.get(f"/api/sessions/{sid}/costs").json()["costs"]
+    np.testing.assert_allclose([s["train_cost"] for s in shown[:2]], costs, rtol=1e-10)
+    assert shown[2]["train_cost"] < shown[0]["train_cost"]
+
+
 def _cpu_ticks(thread):
     stat = Path(f"/proc/self/task/{thread.native_id}/stat").read_text()
     fields = stat.rsplit(")", 1)[1].split()

@@ -331,7 +331,8 @@ def _state(run) -> dict:
             "iterations_per_frame": run.iterations_per_frame, "control": run.control_seq,
             "error": run.error,
             "message": run.message, "train_accuracy": frame.get("train_accuracy"),
-            "test_accuracy": frame.get("test_accuracy"), "test_cost": frame.get("test_cost"),
+            "test_accuracy": frame.get("test_accuracy"), "train_cost": frame.get("train_cost"),
+            "test_cost": frame.get("test_cost"),
             "frame_iteration": frame.get("iteration")}
 
 
