@@ -188,6 +188,25 @@ def test_bad_settings_get_a_4xx_and_one_line_of_json(client, body, status, fragm
     assert control(client, sid, action="step")["iteration"] == 1
 
 
+@pytest.mark.parametrize("body, answer", [
+    ({"learning_rate": -3}, {"error": "learning_rate must be between 1e-06 and 100, got -3",
+                             "field": "learning_rate",
+                             "problem": "must be between 1e-06 and 100, got -3"}),
+    ({"hidden": [{"units": 4, "activation": "tanh"}, {"units": 10 ** 6, "activation": "relu"}]},
+     {"error": "the units of hidden layer 2 must be between 1 and 256, got 1,000,000",
+      "field": "hidden[1].units", "problem": "must be between 1 and 256, got 1,000,000"}),
+    ({"features": []}, {"error": "choose at least one feature", "field": "features"}),
+    ({"path": "/etc"}, {"error": "unknown setting 'path'; the settings are "
+                                 + ", ".join(DEFAULTS)}),
+])
+def test_a_refused_setting_is_named_for_the_page_too(client, body, answer):
+    """The error stays the API's message; "field" and "problem" let the page put its
+    form's label in front ("Learning rate must be ...")."""
+    response = client.post("/api/sessions", json=body)
+    assert_one_line_error(response, 422)
+    assert response.json() == answer
+
+
 def test_malformed_requests_get_a_4xx_and_one_line_of_json(client):
     assert_one_line_error(client.post("/api/sessions", content=b"{not json"), 400, "JSON")
     assert_one_line_error(client.post("/api/sessions", content=b"[" * 70000), 413, "larger")
