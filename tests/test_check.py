@@ -159,6 +159,24 @@ def test_a_missing_key_names_the_dictionary_and_its_keys(tmp_path):
     assert result.message == "grads['dw'] is not there (grads has the keys 'dW', 'db')"
 
 
+@pytest.mark.parametrize("value, found", [
+    ("{'dW': w, 'db': 0.0}", ("got nothing: the key 'dw' is missing (grads has the keys "
+                              "'dW', 'db')")),
+    ("{'dw': None, 'db': 0.0}", "got None"),
+    ("{'dw': {'w': w}, 'db': 0.0}", "got a dict"),
+])
+def test_what_stands_where_an_array_was_expected_is_said(tmp_path, value, found):
+    path = tmp_path / "found.py"
+    path.write_text(f"import numpy as np\n\ndef propagate(w, b, X, Y):\n"
+                    f"    return {value}, 0.5\n")
+    report = check(path, assignment="logistic", functions=["propagate"])
+    text = str(report)
+    assert f"expected shape (2, 1), {found}\n" in text, text
+    assert "not an array" not in text
+    assert report["propagate"].found == found.removeprefix("got ")
+    assert text.count("grads['dw']") == 1  # "... differs"; the message is not repeated
+
+
 def test_the_seeds_signature_is_told_apart_from_a_crash(tmp_path):
     path = tmp_path / "seed.py"
     path.write_text("import numpy as np\n\ndef optimize(w, b, X, Y, alpha, n_iters):\n"
@@ -180,6 +198,26 @@ def test_a_failure_caused_by_an_earlier_function_says_so(tmp_path):
     later = report["linear_activation_forward"]
     assert later.status == "fail"
     assert "fails only because linear_forward fails" in later.message
+
+
+def test_the_blame_names_only_functions_that_reach_the_failing_output(tmp_path):
+    """nn_model returns the parameters: compute_cost's value is only printed, so a wrong
+    compute_cost cannot be why they differ (backward_propagation can)."""
+    text = (SOLUTIONS / "shallow.py").read_text()
+    for old, new in [("cost = -np.sum(logprobs) / m", "cost = np.sum(logprobs) / m"),
+                     ("db1 = np.sum(dZ1, axis=1, keepdims=True) / m",
+                      "db1 = 2 * np.sum(dZ1, axis=1, keepdims=True) / m")]:
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    path = tmp_path / "two_mistakes.py"
+    path.write_text(text)
+    report = check(path, functions=["compute_cost", "backward_propagation", "nn_model"])
+    assert report["compute_cost"].hint_id == "sign_flipped"
+    assert report["backward_propagation"].status == "fail"
+    later = report["nn_model"]
+    assert later.status == "fail" and later.array.startswith("parameters[")
+    assert later.message == ("fails only because backward_propagation fails: with a correct "
+                             "backward_propagation it passes; fix backward_propagation first")
 
 
 @pytest.mark.slow

@@ -652,6 +652,21 @@ def test_demo_on_picture_folders(tmp_path):
         assert_png(picture)
 
 
+def test_demo_names_a_test_class_folder_that_train_lacks(tmp_path):
+    """No model exists yet in the demo: the error speaks of its folders, not of a model."""
+    for split, classes in (("train", ("dark", "light")), ("test", ("dark", "light", "other"))):
+        for cls in classes:
+            (tmp_path / "data" / split / cls).mkdir(parents=True)
+            pixels = np.zeros((8, 8, 3), dtype=np.uint8)
+            Image.fromarray(pixels).save(tmp_path / "data" / split / cls / "0.png")
+    proc = nnscratch("demo", "--data", "data", "--output-dir", "out", cwd=tmp_path)
+    assert_one_line_error(proc, 2, "the class folder data/test/other/ has no counterpart in "
+                                   "data/train/ (which has dark, light)")
+    assert "add data/train/other/ with examples of other" in proc.stderr
+    assert "model" not in proc.stderr.replace("the models learn", "")
+    assert proc.stdout == "" and not (tmp_path / "out").exists()
+
+
 def test_demo_reproduces_the_course_cat_results(tmp_path):
     _need_cat()
     proc = nnscratch("demo", "--data", CAT_TRAIN.parent, "--output-dir", tmp_path / "cat",

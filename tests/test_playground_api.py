@@ -188,6 +188,25 @@ def test_bad_settings_get_a_4xx_and_one_line_of_json(client, body, status, fragm
     assert control(client, sid, action="step")["iteration"] == 1
 
 
+@pytest.mark.parametrize("body, answer", [
+    ({"learning_rate": -3}, {"error": "learning_rate must be between 1e-06 and 100, got -3",
+                             "field": "learning_rate",
+                             "problem": "must be between 1e-06 and 100, got -3"}),
+    ({"hidden": [{"units": 4, "activation": "tanh"}, {"units": 10 ** 6, "activation": "relu"}]},
+     {"error": "the units of hidden layer 2 must be between 1 and 256, got 1,000,000",
+      "field": "hidden[1].units", "problem": "must be between 1 and 256, got 1,000,000"}),
+    ({"features": []}, {"error": "choose at least one feature", "field": "features"}),
+    ({"path": "/etc"}, {"error": "unknown setting 'path'; the settings are "
+                                 + ", ".join(DEFAULTS)}),
+])
+def test_a_refused_setting_is_named_for_the_page_too(client, body, answer):
+    """The error stays the API's message; "field" and "problem" let the page put its
+    form's label in front ("Learning rate must be ...")."""
+    response = client.post("/api/sessions", json=body)
+    assert_one_line_error(response, 422)
+    assert response.json() == answer
+
+
 def test_malformed_requests_get_a_4xx_and_one_line_of_json(client):
     assert_one_line_error(client.post("/api/sessions", content=b"{not json"), 400, "JSON")
     assert_one_line_error(client.post("/api/sessions", content=b"[" * 70000), 413, "larger")
@@ -214,6 +233,30 @@ def test_one_step_is_exactly_one_iteration(client):
                                         max_iter=3)
     data = playground_data("flower", features=["x1", "x2"])
     assert costs == reference.fit(data.X_train, data.y_train).loss_curve_
+
+
+def _paused_state(client, sid, iteration):
+    for _ in range(500):
+        state = client.get(f"/api/sessions/{sid}/state").json()
+        if state["frame_iteration"] == iteration:
+            return state
+        time.sleep(0.01)
+    raise AssertionError(f"no paused frame at iteration {iteration}: {state}")
+
+
+def test_train_and_test_costs_are_both_shown_from_iteration_zero(client):
+    """Both costs are those of the weights shown (the train cost with its L2 term), so
+    iteration 0 has both, and the train cost shown is the curve's next point."""
+    sid = new_session(client, {"alpha": 0.7})["session"]
+    shown = [_paused_state(client, sid, 0)]
+    for n in (1, 2):
+        control(client, sid, action="step")
+        shown.append(_paused_state(client, sid, n))
+    for state in shown:
+        assert state["train_cost"] is not None and state["test_cost"] is not None
+    costs = client.get(f"/api/sessions/{sid}/costs").json()["costs"]
+    np.testing.assert_allclose([s["train_cost"] for s in shown[:2]], costs, rtol=1e-10)
+    assert shown[2]["train_cost"] < shown[0]["train_cost"]
 
 
 def _cpu_ticks(thread):

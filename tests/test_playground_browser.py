@@ -32,7 +32,7 @@ if CHROMIUM is None:
                 allow_module_level=True)
 
 from nnscratch.cli import run as cli_run
-from nnscratch.playground.server import BackgroundServer, create_app
+from nnscratch.playground.server import BackgroundServer, create_app, load_file
 from test_playground_api import CANNED_TRACE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -102,6 +102,10 @@ def play_until(page, n):
 
 def test_the_page_loads_without_console_errors(page):
     assert page.inner_text("#iteration") == "iteration 0"
+    # iteration 0 has both costs (the untrained network's), as it has both accuracies
+    page.wait_for_function("state.frame && state.frame.iteration === 0")
+    for cost in ("#train-cost", "#test-cost"):
+        assert 0.3 < float(page.inner_text(cost)) < 3, page.inner_text(cost)
     assert page.get_attribute("#play", "aria-pressed") == "false"
     # every form control has a label
     unlabelled = page.evaluate("""
@@ -152,7 +156,9 @@ def test_a_bad_value_shows_the_message(page, server):
     page.fill("#units-0", "1000000")
     page.dispatch_event("#units-0", "change")
     page.wait_for_selector("#message:not([hidden])")
-    assert "between 1 and 256" in page.inner_text("#message")
+    assert page.inner_text("#message") == ("Units in hidden layer 1 must be between 1 and "
+                                           "256, got 1,000,000")
+    assert page.get_attribute("#units-0", "aria-invalid") == "true"
     # the run is untouched and still usable
     assert page.evaluate("state.described.network.sizes.join()") == "2,4,1"
     page.fill("#units-0", "5")
@@ -162,8 +168,22 @@ def test_a_bad_value_shows_the_message(page, server):
     page.fill("#learning_rate", "-3")
     page.dispatch_event("#learning_rate", "change")
     page.wait_for_function("document.getElementById('message').textContent"
-                           ".includes('learning_rate must be between')")
+                           ".includes('must be between')")
+    # the form's label, not the setting's name in the API
+    assert page.inner_text("#message") == "Learning rate must be between 1e-06 and 100, got -3"
     assert page.get_attribute("#learning_rate", "aria-invalid") == "true"
+    page.fill("#learning_rate", "")
+    page.dispatch_event("#learning_rate", "change")
+    page.wait_for_function("document.getElementById('message').textContent"
+                           ".includes('empty')")
+    assert page.inner_text("#message") == "Learning rate must be a number (the field is empty)"
+    page.fill("#learning_rate", "1.2")
+    page.fill("#test_fraction", "95")  # typed in %, sent as a fraction: told in %
+    page.dispatch_event("#test_fraction", "change")
+    page.wait_for_function("document.getElementById('message').textContent"
+                           ".includes('Test part')")
+    assert page.inner_text("#message") == "Test part (%) must be between 10 and 90, got 95"
+    assert page.get_attribute("#test_fraction", "aria-invalid") == "true"
     page.click("#step")
     page.wait_for_function("document.getElementById('iteration').textContent === 'iteration 1'")
 
@@ -198,6 +218,45 @@ def test_every_choice_in_the_settings_fits_its_select(page):
         }
         return cut; }""")
     assert cut == []
+
+
+LONG_NAME = "train_catvnoncat_points_of_the_second_week_exported_from_the_notebook.csv"
+
+
+def test_a_long_data_file_name_is_shortened_to_fit_and_readable_whole(browser, tmp_path):
+    """'file: train_catvnonc' was cut off by the select: now it is shortened in the
+    middle (its ending kept), and whole in the tooltip and in a note under the list."""
+    rng = np.random.default_rng(0)
+    (tmp_path / LONG_NAME).write_text("u,v,label\n" + "".join(
+        f"{a:.4f},{b:.4f},{'yes' if a * b > 0 else 'no'}\n" for a, b in rng.normal(size=(60, 2))))
+    server = BackgroundServer(create_app(load_file(str(tmp_path / LONG_NAME))))
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        tab = context.new_page()
+        tab.goto(server.url + "/")
+        tab.wait_for_selector("#network canvas.unit")
+        option = tab.locator("#dataset option[value='file']")
+        text = option.inner_text()
+        assert text.startswith("file: train_") and text.endswith(".csv") and "…" in text
+        assert option.get_attribute("title") == LONG_NAME
+        fits = tab.evaluate("""() => {
+            const el = document.getElementById('dataset'), style = getComputedStyle(el);
+            const ctx = document.createElement('canvas').getContext('2d');
+            ctx.font = `${style.fontSize} ${style.fontFamily}`;
+            const o = el.querySelector('option[value=file]');
+            return ctx.measureText(o.textContent).width + 20 <= el.clientWidth; }""")
+        assert fits
+        assert tab.is_hidden("#dataset-note")  # the flower: no file to name
+        tab.select_option("#dataset", "file")
+        tab.wait_for_function("state.config && state.config.dataset === 'file'")
+        assert tab.inner_text("#dataset-note") == f"File: {LONG_NAME}"
+        assert tab.get_attribute("#dataset", "title") == LONG_NAME
+        box = tab.locator("#dataset-note").bounding_box()
+        panel = tab.locator("#settings").bounding_box()
+        assert box["x"] + box["width"] <= panel["x"] + panel["width"]  # wrapped inside
+    finally:
+        context.close()
+        server.stop()
 
 
 def test_a_value_typed_while_an_earlier_change_is_answered_is_kept(page):

@@ -18,6 +18,7 @@ import inspect
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -84,6 +85,7 @@ class FunctionResult:
     where: list[int] | None = None  # the index of the largest difference (same shapes)
     expected_value: float | None = None  # the values there
     actual_value: float | None = None
+    found: str | None = None  # what stood where an array was expected ("None", "a dict", ...)
     message: str | None = None
     lines: list[list] = field(default_factory=list)  # [line, function, code] in their file
 
@@ -165,23 +167,27 @@ def _detail_lines(r: FunctionResult) -> list[str]:
             out.append(f"{at}expected {r.expected_value:.6g}, got {r.actual_value:.6g}"
                        + (f" (difference {r.max_abs_diff:.3g}, relative "
                           f"{r.max_rel_diff:.3g})" if finite else ""))
-        else:
+        elif r.expected_shape is not None and r.actual_shape is None:
+            out.append(f"expected {_shape_text(r.expected_shape, True)}, got {r.found}")
+        elif r.expected_shape is not None:
             out.append(f"expected {_shape_text(r.expected_shape, True)}, "
                        f"got {_shape_text(r.actual_shape, True)}"
                        + (f"; largest difference {r.max_abs_diff:.3g} (relative "
                           f"{r.max_rel_diff:.3g})" if finite else ""))
     if r.hint:
         out.append(f"hint: {r.hint}")
-    if r.message and r.status != "pass":
-        out.append(r.message)
+    message = r.message
+    said = getattr(r, "_said", None)  # the line above said it: keep what follows
+    if message and said and r.actual_shape is None and message.startswith(said):
+        message = message[len(said):].strip()
+    if message and r.status != "pass":
+        out.append(message)
     for line, fn, code in r.lines:
         out.append(f"line {line}, in {fn}: {code}")
     return out
 
 
 def _shape_text(shape, with_word: bool = False) -> str:
-    if shape is None:
-        return "(not an array)"
     if shape == []:
         return "a number"
     text = "(" + ", ".join(map(str, shape)) + (",)" if len(shape) == 1 else ")")
@@ -325,6 +331,7 @@ class _Diff:
     expected: Any
     actual: Any
     reason: str | None = None  # a structural difference, in words
+    found: str | None = None  # what stood there, when not an array (default: its type)
 
 
 def _is_leaf(value: Any) -> bool:
@@ -341,9 +348,10 @@ def _compare(expected: Any, actual: Any, path: str, keys: tuple = ()) -> _Diff |
                          f"is {_type_name(actual)} where a dict was expected")
         for k, v in expected.items():
             if k not in actual:
-                return _Diff(f"{path}['{k}']", keys + (k,), v, None,
-                             f"is not there ({path} has the keys "
-                             f"{', '.join(map(repr, actual)) or 'none'})")
+                has = f"{path} has the keys {', '.join(map(repr, actual))}" if actual else \
+                    f"{path} is an empty dict"
+                return _Diff(f"{path}['{k}']", keys + (k,), v, None, f"is not there ({has})",
+                             found=f"nothing: the key {k!r} is missing ({has})")
             d = _compare(v, actual[k], f"{path}['{k}']", keys + (k,))
             if d:
                 return d
@@ -626,6 +634,9 @@ def _judge(spec: FunctionSpec, reference, run: _Run) -> FunctionResult:
             result.expected_shape = list(e_arr.shape)
         if a_arr is not None:
             result.actual_shape = list(a_arr.shape)
+        elif e_arr is not None:
+            result.found = diff.found or _type_name(diff.actual)
+            result._said = result.message  # shown as "got ...": not repeated in the text
         if a_arr is not None and e_arr is not None:
             result.max_abs_diff, result.max_rel_diff = _differences(a_arr, e_arr)
             if a_arr.shape == e_arr.shape and a_arr.size:
@@ -838,12 +849,25 @@ def _calls(spec: FunctionSpec, specs: list[FunctionSpec]) -> list[str]:
     return seen
 
 
+def _can_change(spec: FunctionSpec, called: str, result: FunctionResult) -> bool:
+    """Whether ``called`` can be the cause of ``result``: its value reaches the output
+    that differs (a crash, or a wrong number of outputs, may come from any of them)."""
+    if called not in spec.feeds or result.status != "fail" or not result.array:
+        return True
+    output = re.match(r"\w+", result.array)
+    names = spec.returns if isinstance(spec.returns, tuple) else (spec.returns,)
+    if output is None or output.group() not in names or "," in result.array:
+        return True
+    return output.group() in spec.feeds[called]
+
+
 def _blame_earlier(result, spec, specs, results, path, assignment, course_names, reference,
                    names, timeout, deadline) -> None:
     """If a function it calls failed, rerun it with the reference's version of those:
     passing then means it fails only because of them."""
     failed = [n for n in _calls(spec, specs)
-              if n in results and results[n].status in ("fail", "error")]
+              if n in results and results[n].status in ("fail", "error")
+              and _can_change(spec, n, result)]
     if not failed:
         return
     left = deadline - time.monotonic()

@@ -1074,12 +1074,35 @@ def _demo_data(spec: str | None, image_size: int = 64) -> tuple[str, Dataset, Da
         train_spec, test_spec = trains[0], tests[0]
     elif (path / "train").is_dir() and (path / "test").is_dir():
         train_spec, test_spec = path / "train", path / "test"
+        _check_class_folders(train_spec, test_spec)
     else:
         raise InputError(
             f"--data: '{spec}' holds neither one train*.h5 and one test*.h5 file nor train/ "
             "and test/ folders of class sub-folders (of pictures or of text files)")
     train, test = load_train_test(str(train_spec), str(test_spec), image_size=image_size)
     return str(path), train, test
+
+
+def _check_class_folders(train: Path, test: Path) -> None:
+    """Refuse a test/ class folder that train/ lacks, before any file is read."""
+    def classes(folder: Path) -> set[str]:
+        return {p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")}
+
+    extra = sorted(classes(test) - classes(train))
+    if len(extra) == 1:
+        name = extra[0]
+        raise InputError(
+            f"--data: the class folder {test / name}/ has no counterpart in {train}/ (which "
+            f"has {', '.join(sorted(classes(train))) or 'none'}), and the models learn only "
+            f"the classes of train/: add {train / name}/ with examples of {name}, or move "
+            f"{test / name}/ out of {test}/")
+    if extra:
+        raise InputError(
+            f"--data: the class folders {', '.join(n + '/' for n in extra)} of {test}/ have "
+            f"no counterpart in {train}/ (which has "
+            f"{', '.join(sorted(classes(train))) or 'none'}), and the models learn only the "
+            f"classes of train/: add them to {train}/ with examples, or move them out of "
+            f"{test}/")
 
 
 def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",

@@ -33,6 +33,10 @@ class FunctionSpec:
     returns: tuple[str, ...] | str
     cases: list[Case]
     calls: tuple[str, ...] = ()  # course functions it usually calls
+    #: The called functions whose results reach only some of its outputs: name -> those
+    #: outputs (the course's training loops print compute_cost's value, or keep it in
+    #: costs, and never step with it). A function not named here can change every output.
+    feeds: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _labels(rng, m):
@@ -186,7 +190,8 @@ def _shallow() -> list[FunctionSpec]:
                  "np.random.seed(2)", (X_nn, Y_nn, 4), {"num_iterations": 100,
                                                         "print_cost": False}, seed=2, m=30),
         ], calls=("layer_sizes", "initialize_parameters", "forward_propagation",
-                  "compute_cost", "backward_propagation", "update_parameters")),
+                  "compute_cost", "backward_propagation", "update_parameters"),
+           feeds={"compute_cost": ()}),  # the cost is only printed
         FunctionSpec("predict", ("parameters", "X"), "predictions", [
             Case("a random case (n_x = 6, n_h = 4, m = 150)", (p_l, X_l)),
         ], calls=("forward_propagation",)),
@@ -307,7 +312,8 @@ def _deep() -> list[FunctionSpec]:
                  {"learning_rate": 0.1, "num_iterations": 150, "print_cost": False},
                  seed=3, m=16),
         ], calls=("initialize_parameters_deep", "L_model_forward", "compute_cost",
-                  "L_model_backward", "update_parameters")),
+                  "L_model_backward", "update_parameters"),
+           feeds={"compute_cost": ("costs",)}),  # the cost is kept, never stepped with
         FunctionSpec("predict", ("X", "y", "parameters"), "p", [
             Case("a random case (layers [20, 8, 6, 4, 1], m = 150)", (X_l, Y_l, p_l)),
         ], calls=("L_model_forward",)),

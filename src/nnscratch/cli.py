@@ -712,7 +712,7 @@ def main(argv: Sequence[str] | None = None) -> None:
               show_default=True, metavar="SECONDS", help="Time limit for each function.")
 @json_option("Print one JSON object: assignment, functions (name, status, array, "
              "expected_shape, actual_shape, max_abs_diff, where, expected_value, "
-             "actual_value, hint, message), passed, failed.")
+             "actual_value, found, hint, message), passed, failed.")
 def check_command(file, assignment, timeout, as_json):
     """Check your own implementation of the course's functions in FILE.
 

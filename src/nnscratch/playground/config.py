@@ -61,31 +61,51 @@ DEFAULTS: dict[str, Any] = {
 
 
 class ConfigError(ValueError):
-    """A setting the page sent is not acceptable; the message says which and why."""
+    """A setting the page sent is not acceptable; the message says which and why.
+
+    Attributes
+    ----------
+    field : str or None
+        The setting, as the settings name it (``"learning_rate"``,
+        ``"hidden[0].units"``), when the error is about one.
+    problem : str or None
+        The message without the setting's name (``"must be between 1e-06 and 100, got
+        -3"``): the page puts its form's label in front.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None,
+                 problem: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.problem = problem
+
+
+def _refuse(key: str, problem: str, field: str) -> ConfigError:
+    return ConfigError(f"{key} {problem}", field=field, problem=problem)
 
 
 def _number(cfg: dict, key: str, low: float, high: float) -> float:
     value = cfg[key]
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ConfigError(f"{key} must be a number, got {value!r}")
+        raise _refuse(key, f"must be a number, got {value!r}", key)
     if not low <= value <= high:
-        raise ConfigError(f"{key} must be between {low:g} and {high:g}, got {value:g}")
+        raise _refuse(key, f"must be between {low:g} and {high:g}, got {value:g}", key)
     return float(value)
 
 
-def _integer(value: Any, key: str, low: int, high: int) -> int:
+def _integer(value: Any, key: str, low: int, high: int, field: str | None = None) -> int:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ConfigError(f"{key} must be a whole number, got {value!r}")
+        raise _refuse(key, f"must be a whole number, got {value!r}", field or key)
     if not low <= value <= high:
-        raise ConfigError(f"{key} must be between {low:,} and {high:,}, got {value:,}")
+        raise _refuse(key, f"must be between {low:,} and {high:,}, got {value:,}", field or key)
     return int(value)
 
 
-def _choice(value: Any, key: str, choices) -> str:
+def _choice(value: Any, key: str, choices, field: str | None = None) -> str:
     if not isinstance(value, str) or value not in choices:
-        raise ConfigError(f"{key} must be one of {', '.join(choices)}, got {value!r}")
+        raise _refuse(key, f"must be one of {', '.join(choices)}, got {value!r}", field or key)
     return value
 
 
@@ -129,27 +149,30 @@ def check_config(raw: Any, datasets: dict[str, int]) -> dict[str, Any]:
     out["data_seed"] = _integer(cfg["data_seed"], "data_seed", *LIMITS["seed"])
     features = cfg["features"]
     if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
-        raise ConfigError("features must be a list of feature names")
+        raise _refuse("features", "must be a list of feature names", "features")
     for name in features:
-        _choice(name, "each feature", list(FEATURES))
+        _choice(name, "each feature", list(FEATURES), "features")
     if not features:
-        raise ConfigError("choose at least one feature")
+        raise ConfigError("choose at least one feature", field="features")
     if len(set(features)) != len(features):
-        raise ConfigError("a feature is named twice in features")
+        raise ConfigError("a feature is named twice in features", field="features")
     out["features"] = [f for f in FEATURES if f in features]  # the page's column order
     hidden = cfg["hidden"]
     if not isinstance(hidden, list):
-        raise ConfigError("hidden must be a list of layers")
+        raise _refuse("hidden", "must be a list of layers", "hidden")
     if len(hidden) > LIMITS["hidden_layers"]:
-        raise ConfigError(f"at most {LIMITS['hidden_layers']} hidden layers, got {len(hidden)}")
+        raise ConfigError(f"at most {LIMITS['hidden_layers']} hidden layers, got {len(hidden)}",
+                          field="hidden")
     layers = []
     for i, layer in enumerate(hidden, start=1):
         if not isinstance(layer, dict) or set(layer) != {"units", "activation"}:
-            raise ConfigError(f"hidden layer {i} must be an object with units and activation")
+            raise ConfigError(f"hidden layer {i} must be an object with units and activation",
+                              field=f"hidden[{i - 1}]")
         layers.append({
-            "units": _integer(layer["units"], f"the units of hidden layer {i}", *LIMITS["units"]),
+            "units": _integer(layer["units"], f"the units of hidden layer {i}", *LIMITS["units"],
+                              field=f"hidden[{i - 1}].units"),
             "activation": _choice(layer["activation"], f"the activation of hidden layer {i}",
-                                  ACTIVATIONS),
+                                  ACTIVATIONS, f"hidden[{i - 1}].activation"),
         })
     out["hidden"] = layers
     out["init"] = _choice(cfg["init"], "init", INITS)

@@ -135,13 +135,26 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": " ".join(str(message).split())}, status_code=status)
 
 
+def _refused_setting(error: ConfigError) -> JSONResponse:
+    """422 with ``error``, and the setting's ``field`` and ``problem`` when it is about
+    one (the page shows the problem under its form's label)."""
+    body = {"error": " ".join(str(error).split())}
+    if error.field is not None:
+        body["field"] = error.field
+    if error.problem is not None:
+        body["problem"] = " ".join(error.problem.split())
+    return JSONResponse(body, status_code=422)
+
+
 def _api(endpoint):
     """Turn the playground's errors into one-line JSON answers with a 4xx status."""
     @functools.wraps(endpoint)
     async def wrapper(request: Request):
         try:
             return await endpoint(request)
-        except (ConfigError, DatasetError) as error:
+        except ConfigError as error:
+            return _refused_setting(error)
+        except DatasetError as error:
             return _error(422, str(error))
         except ConflictError as error:
             return _error(409, str(error))
@@ -269,7 +282,7 @@ def _start_run(request: Request, session: Session, raw: Any) -> dict:
     app = request.app
     cfg = check_config(raw, _extra_datasets(app, session))
     if cfg["dataset"] == "file" and app.state.file_data is None:
-        raise ConfigError("no --data file was given to the server")
+        raise ConfigError("no --data file was given to the server", field="dataset")
     ipf = session.run.iterations_per_frame if session.run is not None else None
     data = _build_data(app, session, cfg)
     run = session.start(cfg, data, max_iterations=app.state.max_iterations)
@@ -331,7 +344,8 @@ def _state(run) -> dict:
             "iterations_per_frame": run.iterations_per_frame, "control": run.control_seq,
             "error": run.error,
             "message": run.message, "train_accuracy": frame.get("train_accuracy"),
-            "test_accuracy": frame.get("test_accuracy"), "test_cost": frame.get("test_cost"),
+            "test_accuracy": frame.get("test_accuracy"), "train_cost": frame.get("train_cost"),
+            "test_cost": frame.get("test_cost"),
             "frame_iteration": frame.get("iteration")}
 
 

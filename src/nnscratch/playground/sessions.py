@@ -33,6 +33,7 @@ from scipy.special import expit, logsumexp, softmax
 from .. import NeuralNetworkClassifier
 from ..callbacks import Callback
 from ..exceptions import NonFiniteWeightsError
+from ..losses import l2_penalty
 from .config import LIMITS, estimator_params
 from .data import PlaygroundData
 
@@ -324,13 +325,18 @@ class Run:
         n = self.iteration
         _, ZL_train = forward(params, self.activations, data.X_train.T)
         _, ZL_test = forward(params, self.activations, data.X_test.T)
-        train_acc, _, _ = _scores(ZL_train, data.y_train)
+        train_acc, train_cost, _ = _scores(ZL_train, data.y_train)
         test_acc, test_cost, test_pred = _scores(ZL_test, data.y_test)
+        # The train cost of the weights shown, as the test cost is, from iteration 0 on:
+        # the course's cost with its L2 term (what costs[n] will be, without dropout or
+        # mini-batches; the curve's last point is the cost before the last step).
+        with np.errstate(all="ignore"):
+            train_cost += l2_penalty(params, self.config["alpha"], len(data.y_train))
         frame: dict[str, Any] = {
             "iteration": n,
             "state": self.mode,
             "control": self.control_seq,
-            "train_cost": _finite(self.costs[-1]) if n else None,
+            "train_cost": _finite(train_cost),
             "train_accuracy": train_acc,
             "test_accuracy": test_acc,
             "test_cost": _finite(test_cost),

@@ -54,11 +54,14 @@ async function api(path, options = {}) {
   const type = response.headers.get("content-type") || "";
   if (!response.ok) {
     let message = `the server answered ${response.status}`;
+    let body = {};
     if (type.includes("json")) {
-      try { message = (await response.json()).error || message; } catch (e) { /* keep */ }
+      try { body = await response.json(); message = body.error || message; } catch (e) { /* keep */ }
     }
     const error = new Error(message);
     error.status = response.status;
+    error.field = body.field;      // a refused setting: its name in the settings,
+    error.problem = body.problem;  // and the message without that name
     throw error;
   }
   return response;
@@ -168,8 +171,42 @@ function writeConfig(cfg) {
   updateFormState();
 }
 
+function fitted(select, prefix, name) {
+  // ``prefix + name``, shortened in the middle (its start and its ending, the file
+  // type, kept) until it fits the select's width (20 px: the arrow and the padding).
+  const style = getComputedStyle(select);
+  const ctx = document.createElement("canvas").getContext("2d");
+  ctx.font = `${style.fontSize} ${style.fontFamily}`;
+  const room = select.clientWidth - 20;
+  const fits = (text) => room <= 0 || ctx.measureText(text).width <= room;
+  if (fits(prefix + name)) return prefix + name;
+  for (let keep = name.length - 1; keep > 2; keep--) {
+    const tail = Math.floor(keep / 2);
+    const text = `${prefix}${name.slice(0, keep - tail)}…${name.slice(name.length - tail)}`;
+    if (fits(text)) return text;
+  }
+  return `${prefix}…`;
+}
+
+function nameOption(opt, prefix, name) {
+  // A file's name in the data set list: shortened to fit, whole in its tooltip and in
+  // the note under the list (updateFormState).
+  opt.textContent = fitted($("dataset"), prefix, name);
+  opt.title = name;
+  opt.dataset.name = name;
+}
+
 function updateFormState() {
   const name = $("dataset").value;
+  const chosen = $("dataset").selectedOptions[0];
+  const file = chosen && chosen.dataset.name;
+  const note = $("dataset-note");
+  note.hidden = !file;
+  note.textContent = file ? `${name === "upload" ? "Uploaded" : "File"}: ` : "";
+  for (const part of (file || "").split(/(?<=[_\-.])/)) {  // a line may break after _ - .
+    note.append(part, document.createElement("wbr"));
+  }
+  $("dataset").title = file || (chosen && chosen.title) || "";
   const multi = state.options && state.options.multiclass.includes(name);
   $("classes").disabled = !multi;
   const builtin = state.options && name in state.options.datasets;
@@ -258,17 +295,44 @@ async function sendConfig(cfg) {
     if (seq !== state.configSeq) return;  // a newer request is on its way: it wins
     adopt(described);
   } catch (error) {
-    showMessage(error.message);  // the form keeps the bad value, marked invalid
-    markInvalid(error.message);
+    showMessage(settingMessage(error));  // the form keeps the bad value, marked invalid
+    const el = fieldElement(error.field);
+    if (el) el.setAttribute("aria-invalid", "true");
   }
 }
 
-function markInvalid(message) {
-  const map = [["learning_rate", "learning_rate"], ["batch_size", "batch_size"],
-               ["alpha", "alpha"], ["dropout", "dropout"], ["noise", "noise"],
-               ["n_samples", "n_samples"], ["test_fraction", "test_fraction"],
-               ["data_seed", "data_seed"], ["classes", "classes"]];
-  for (const [key, id] of map) if (message.startsWith(key)) $(id).setAttribute("aria-invalid", "true");
+function fieldElement(field) {
+  // The form's element of a setting the server names ("learning_rate", "hidden[0].units").
+  if (!field) return null;
+  const layer = /^hidden\[(\d+)\](?:\.(units|activation))?$/.exec(field);
+  if (layer) return $(`${layer[2] || "units"}-${layer[1]}`);
+  if (field === "hidden") return $("n_layers");
+  const el = document.getElementById(field);
+  return el && $("settings").contains(el) ? el : null;
+}
+
+function labelOf(el) {
+  if (el.labels && el.labels.length) return el.labels[0].textContent.trim();
+  if (el.getAttribute("aria-label")) return el.getAttribute("aria-label");
+  const legend = el.tagName === "FIELDSET" && el.querySelector("legend");
+  return legend ? legend.textContent.trim() : null;
+}
+
+function settingMessage(error) {
+  // What the learner reads: the form's label, not the setting's name in the settings
+  // ("Learning rate must be between …", not "learning_rate must be between …").
+  const el = fieldElement(error.field);
+  const label = el && labelOf(el);
+  if (!label || !error.problem) return error.message;
+  let problem = error.problem;
+  const scale = Number(el.dataset.scale || 1);  // the test part is typed in %
+  const limits = state.options && state.options.limits[error.field];
+  if (scale !== 1 && Array.isArray(limits) && problem.startsWith("must be between")) {
+    const shown = (v) => Number((v * scale).toPrecision(12));
+    problem = `must be between ${shown(limits[0])} and ${shown(limits[1])}, got ${el.value}`;
+  }
+  if (el.value === "") problem = `${problem.replace(/, got .*$/, "")} (the field is empty)`;
+  return `${label} ${problem}`;
 }
 
 function resetCurves(run) {
@@ -919,7 +983,7 @@ async function uploadFile(file) {
       opt.value = "upload";
       $("dataset").appendChild(opt);
     }
-    opt.textContent = `uploaded: ${info.name}`;
+    nameOption(opt, "uploaded: ", info.name);
     $("dataset").value = "upload";
     updateFormState();
     await applyConfig(readConfig());
@@ -937,8 +1001,9 @@ function setupForm(options) {
   }
   if (options.file) {
     const opt = document.createElement("option");
-    opt.value = "file"; opt.textContent = `file: ${options.file.name}`;
+    opt.value = "file";
     select.appendChild(opt);
+    nameOption(opt, "file: ", options.file.name);
   }
   const box = $("features");
   for (const name of options.features) {
@@ -953,7 +1018,7 @@ function setupForm(options) {
     if (event.target.id === "n_layers") {
       const n = Number($("n_layers").value);
       if (!Number.isInteger(n) || n < 0 || n > options.limits.hidden_layers) {
-        showMessage(`hidden layers must be a whole number between 0 and ${options.limits.hidden_layers}`);
+        showMessage(`Hidden layers must be a whole number between 0 and ${options.limits.hidden_layers}`);
         $("n_layers").setAttribute("aria-invalid", "true");
         return;
       }
@@ -1028,7 +1093,7 @@ async function main() {
   try {
     await startSession(cfg);
   } catch (error) {
-    showMessage(error.message);
+    showMessage(settingMessage(error));
     if (fromUrl && error.status === 422) {
       writeConfig(defaults);
       try { await startSession(defaults); } catch (e) { showMessage(e.message); }
