@@ -83,7 +83,7 @@ def test_docstring_examples(module_name):
 
 def _guides_with_examples() -> list[str]:
     return sorted(p.name for p in [ROOT / "README.md", *DOCS.glob("*.md")]
-                  if re.search(r"^\s*>>> ", p.read_text(encoding="utf-8"), re.M))
+                  if re.search(r"^\s*>>> ", p.read_text(encoding="utf-8"), re.MULTILINE))
 
 
 @pytest.mark.slow
@@ -99,7 +99,7 @@ def test_the_guides_examples_print_what_they_show(name, monkeypatch):
 
         if not SHARED_DATA.is_dir():
             pytest.skip("missing ../shared/data")
-    text = re.sub(r"^\s*```.*$", "", text, flags=re.M)
+    text = re.sub(r"^\s*```.*$", "", text, flags=re.MULTILINE)
     monkeypatch.chdir(ROOT)
     test = doctest.DocTestParser().get_doctest(text, {"__name__": "__guide__"}, name,
                                                str(path), 0)
