@@ -364,6 +364,7 @@ class _NoBatch:
 
 
 _DASK_BACKEND = "nnscratch-dask"
+_REGISTERED = False
 
 
 def _register_dask_backend() -> str:
@@ -379,13 +380,20 @@ def _register_dask_backend() -> str:
     may be the one just lost): joblib's submission fails inside the client's event loop
     and its batch is never reported; here ``Parallel`` raises :class:`DataNotSent`.
     """
+    global _REGISTERED
+    if _REGISTERED:
+        return _DASK_BACKEND
     from joblib import register_parallel_backend
     from joblib._dask import DaskDistributedBackend
 
     class ReportingDaskBackend(DaskDistributedBackend):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._reporting: dict[int, Callable] = {}  # id(batch) -> its callback
+
         def submit(self, func, callback=None):
             if callback is not None:  # before joblib schedules the sending of func
-                self.__dict__.setdefault("_reporting", {})[id(func)] = callback
+                self._reporting[id(func)] = callback
             job = super().submit(func, callback)
             if callback is not None:
                 def report(job):
@@ -396,7 +404,7 @@ def _register_dask_backend() -> str:
             return job
 
         async def _to_func_args(self, func):
-            callback = self.__dict__.get("_reporting", {}).pop(id(func), None)
+            callback = self._reporting.pop(id(func), None)
             try:
                 return await super()._to_func_args(func)
             except Exception as exc:  # any failure here: report the batch, never hang
@@ -413,6 +421,7 @@ def _register_dask_backend() -> str:
             return super().retrieve_result_callback(out)
 
     register_parallel_backend(_DASK_BACKEND, ReportingDaskBackend)
+    _REGISTERED = True
     return _DASK_BACKEND
 
 
