@@ -384,7 +384,11 @@ def _register_dask_backend() -> str:
     if _REGISTERED:
         return _DASK_BACKEND
     from joblib import register_parallel_backend
-    from joblib._dask import DaskDistributedBackend
+
+    try:
+        from joblib._dask import DaskDistributedBackend  # a private module of joblib's
+    except ImportError:  # another joblib: its own backend, as it is
+        return "dask"
 
     class ReportingDaskBackend(DaskDistributedBackend):
         def __init__(self, *args, **kwargs) -> None:
