@@ -259,6 +259,61 @@ def test_a_long_data_file_name_is_shortened_to_fit_and_readable_whole(browser, t
         server.stop()
 
 
+def input_labels_and_boxes(tab):
+    """Each input's label and box on the page, as (text, label box, unit box)."""
+    labels = tab.locator("#network .label").all()
+    boxes = tab.locator("#network canvas.unit").all()
+    by_name = {box.get_attribute("aria-label").removeprefix("input "): box.bounding_box()
+               for box in boxes if box.get_attribute("aria-label").startswith("input ")}
+    return [(label.inner_text(), label.bounding_box(), by_name[label.inner_text()])
+            for label in labels if label.inner_text() in by_name]
+
+
+def overlaps(a, b):
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+def assert_input_labels_readable(tab, names):
+    """Every input label is whole, inside the Network panel, and under no input box."""
+    found = input_labels_and_boxes(tab)
+    assert [text for text, _, _ in found] == names
+    panel = tab.locator(".panel.middle").bounding_box()
+    all_boxes = [box for _, _, box in found]
+    for text, label, _ in found:
+        assert not any(overlaps(label, box) for box in all_boxes), text
+        assert label["x"] >= panel["x"], text
+    whole = tab.evaluate("""[...document.querySelectorAll('#network .label')]
+        .every(el => el.scrollWidth <= el.clientWidth)""")
+    assert whole
+
+
+def test_the_input_labels_are_not_hidden_behind_the_input_boxes(browser, tmp_path):
+    """A CSV column's name was drawn under its box, where the next box covered it: now
+    each input's label sits to the left of its box, the drawing's margin sized to fit."""
+    rng = np.random.default_rng(0)
+    data = tmp_path / "measures.csv"
+    data.write_text("u,petal_width_cm,sepal length,label\n" + "".join(
+        f"{a:.4f},{b:.4f},{c:.4f},{'yes' if a * b > 0 else 'no'}\n"
+        for a, b, c in rng.normal(size=(60, 3))))
+    server = BackgroundServer(create_app(load_file(str(data))))
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        tab = context.new_page()
+        tab.goto(server.url + "/#data=flower&features=x1%2Cx2%2Csin(x1)%2Csin(x2)")
+        tab.wait_for_selector("#network canvas.unit")
+        tab.wait_for_function("document.querySelectorAll('#network canvas.unit').length >= 4")
+        assert_input_labels_readable(tab, ["x₁", "x₂", "sin x₁", "sin x₂"])
+        tab.select_option("#dataset", "file")
+        tab.wait_for_function("state.config && state.config.dataset === 'file'")
+        tab.wait_for_function("document.querySelector('#network canvas.unit')"
+                              ".getAttribute('aria-label') === 'input u'")
+        assert_input_labels_readable(tab, ["u", "petal_width_cm", "sepal length"])
+    finally:
+        context.close()
+        server.stop()
+
+
 def test_a_value_typed_while_an_earlier_change_is_answered_is_kept(page):
     """A slow answer to one change must not overwrite the field being typed in."""
     page.evaluate("""() => { const real = window.fetch; window.fetch = async (...a) => {

@@ -661,7 +661,22 @@ function buildNetwork() {
     columns.push(col);
   }
   const nCols = columns.length;
-  const xOf = (c) => 60 + (c / Math.max(1, nCols - 1)) * (width - 110);
+  // The input labels sit right-aligned to the left of their boxes: the drawing's left
+  // margin grows to the longest one (a CSV column name), up to a third of the width;
+  // a longer name is cut with an ellipsis and whole in its tooltip.
+  const inputLabels = wideInput ? [] : columns[0].map((node) => {
+    const text = document.createElement("span");
+    text.className = "label input-label";
+    text.textContent = node.label;
+    text.title = node.label;
+    text.style.maxWidth = `${Math.round(width / 3)}px`;
+    box.appendChild(text);
+    return text;
+  });
+  const inputBox = Math.max(12, Math.min(34, Math.min(44, (height - 40) / Math.max(1, columns[0].length)) - 4));
+  const longest = Math.max(0, ...inputLabels.map((t) => t.getBoundingClientRect().width));
+  const left = Math.max(60, Math.ceil(longest + inputBox / 2 + 8));
+  const xOf = (c) => left + (c / Math.max(1, nCols - 1)) * (width - left - 50);
   const nodes = columns.map((col, c) => col.map((node, j) => {
     const step = Math.min(44, (height - 40) / Math.max(1, col.length));
     const y = 8 + height / 2 + (j - (col.length - 1) / 2) * step;
@@ -683,7 +698,7 @@ function buildNetwork() {
     state.net.links.push(links);
   }
   nodes.forEach((col, c) => {
-    col.forEach((node) => {
+    col.forEach((node, j) => {
       const isOutput = c === nCols - 1;
       if (c === 0 || (c > 0 && !isOutput && plane)) {
         const canvas = document.createElement("canvas");
@@ -713,21 +728,19 @@ function buildNetwork() {
         circle.classList.add("node");
         svg.appendChild(circle);
       }
-      if (c === 0 && (!node.feature)) {
+      if (c === 0 && wideInput) {  // one box for all the pixels: its label under it
         const text = document.createElement("span");
         text.className = "label";
         text.textContent = node.label;
         text.style.left = `${node.x - 17}px`;
-        text.style.top = `${node.y + 18}px`;
+        text.style.top = `${node.y + node.size / 2 + 1}px`;
         box.appendChild(text);
       } else if (c === 0) {
-        const text = document.createElement("span");
-        text.className = "label";
-        text.textContent = node.label;
+        const text = inputLabels[j];
         text.style.left = `${node.x - node.size / 2 - 4}px`;
         text.style.top = `${node.y - 8}px`;
         text.style.transform = "translateX(-100%)";
-        box.appendChild(text);
+        box.appendChild(text);  // after the boxes: never under one
       }
     });
     const title = document.createElement("span");
