@@ -170,7 +170,15 @@ def test_a_bad_value_shows_the_message(page, server):
     page.wait_for_function("document.getElementById('message').textContent"
                            ".includes('must be between')")
     # the form's label, not the setting's name in the API
-    assert page.inner_text("#message") == "Learning rate must be between 1e-06 and 100, got -3"
+    # its bounds as a learner reads them, not as Python's :g writes them ("1e-06")
+    assert page.inner_text("#message") == ("Learning rate must be between 0.000001 and 100, "
+                                           "got -3")
+    page.fill("#learning_rate", "0.0000001")
+    page.dispatch_event("#learning_rate", "change")
+    page.wait_for_function("document.getElementById('message').textContent"
+                           ".includes('got 0.0000001')")
+    assert page.inner_text("#message") == ("Learning rate must be between 0.000001 and 100, "
+                                           "got 0.0000001")
     assert page.get_attribute("#learning_rate", "aria-invalid") == "true"
     page.fill("#learning_rate", "")
     page.dispatch_event("#learning_rate", "change")

@@ -332,7 +332,14 @@ function settingMessage(error) {
     problem = `must be between ${shown(limits[0])} and ${shown(limits[1])}, got ${el.value}`;
   }
   if (el.value === "") problem = `${problem.replace(/, got .*$/, "")} (the field is empty)`;
-  return `${label} ${problem}`;
+  return `${label} ${plainNumbers(problem)}`;
+}
+
+function plainNumbers(text) {
+  // The server writes its bounds as Python's :g does ("1e-06"): the page writes them as a
+  // learner reads them ("between 0.000001 and 100"), with the thousands grouped.
+  return text.replace(/(^|[^\w.])(-?\d+(?:\.\d+)?e[+-]?\d+)(?![\w.])/gi, (_, before, number) =>
+    before + Number(number).toLocaleString("en-US", {maximumSignificantDigits: 15}));
 }
 
 function resetCurves(run) {
