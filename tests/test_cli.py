@@ -667,6 +667,47 @@ def test_demo_names_a_test_class_folder_that_train_lacks(tmp_path):
     assert proc.stdout == "" and not (tmp_path / "out").exists()
 
 
+def _write_course_h5(path, split, classes, labels):
+    """A small file in the course's layout (``{split}_set_x``, ``_set_y``, list_classes)."""
+    with h5py.File(path, "w") as f:
+        f.create_dataset(f"{split}_set_x", data=np.zeros((len(labels), 8, 8, 3), np.uint8))
+        f.create_dataset(f"{split}_set_y", data=np.array(labels, dtype=np.int64))
+        f.create_dataset("list_classes", data=np.array([c.encode() for c in classes]))
+
+
+def test_demo_names_a_test_class_that_the_train_file_lacks(tmp_path):
+    """Like the folders': the .h5 pair's error speaks of its files, not of a model."""
+    (tmp_path / "data").mkdir()
+    _write_course_h5(tmp_path / "data" / "train_pets.h5", "train", ["cat", "dog"], [0, 1, 0, 1])
+    _write_course_h5(tmp_path / "data" / "test_pets.h5", "test", ["cat", "dog", "fox"],
+                     [0, 1, 2, 2])
+    proc = nnscratch("demo", "--data", "data", "--output-dir", "out", cwd=tmp_path)
+    error = assert_one_line_error(proc, 2, "the class fox of data/test_pets.h5 has no "
+                                           "counterpart in data/train_pets.h5 (which has cat, "
+                                           "dog)")
+    assert "add examples of fox to data/train_pets.h5" in error
+    assert "model" not in error.replace("the models learn", "")
+    assert proc.stdout == "" and not (tmp_path / "out").exists()
+    # two classes missing: both named
+    _write_course_h5(tmp_path / "data" / "test_pets.h5", "test", ["cat", "emu", "fox"],
+                     [0, 1, 2, 2])
+    proc = nnscratch("demo", "--data", "data", "--output-dir", "out", cwd=tmp_path)
+    error = assert_one_line_error(proc, 2, "the classes emu, fox of data/test_pets.h5 have no "
+                                           "counterpart in data/train_pets.h5 (which has cat, "
+                                           "dog)")
+    assert "model" not in error.replace("the models learn", "")
+    assert not (tmp_path / "out").exists()
+    # the same classes listed in another order are fine (the test file's codes are mapped)
+    _write_course_h5(tmp_path / "data" / "test_pets.h5", "test", ["dog", "cat"], [0, 1])
+    assert _check_h5_classes_ok(tmp_path)
+
+
+def _check_h5_classes_ok(tmp_path):
+    from nnscratch._commands import _demo_data
+    _, train, test = _demo_data(str(tmp_path / "data"), image_size=8)
+    return list(train.class_names) == list(test.class_names) == ["cat", "dog"]
+
+
 def test_demo_reproduces_the_course_cat_results(tmp_path):
     _need_cat()
     proc = nnscratch("demo", "--data", CAT_TRAIN.parent, "--output-dir", tmp_path / "cat",

@@ -1072,6 +1072,7 @@ def _demo_data(spec: str | None, image_size: int = 64) -> tuple[str, Dataset, Da
     tests = sorted(p for p in h5 if "test" in p.name.lower())
     if len(trains) == 1 and len(tests) == 1:
         train_spec, test_spec = trains[0], tests[0]
+        _check_class_files(train_spec, test_spec)
     elif (path / "train").is_dir() and (path / "test").is_dir():
         train_spec, test_spec = path / "train", path / "test"
         _check_class_folders(train_spec, test_spec)
@@ -1103,6 +1104,56 @@ def _check_class_folders(train: Path, test: Path) -> None:
             f"{', '.join(sorted(classes(train))) or 'none'}), and the models learn only the "
             f"classes of train/: add them to {train}/ with examples, or move them out of "
             f"{test}/")
+
+
+def _h5_classes(path: Path) -> tuple[list[str], list[str]] | None:
+    """(class list, classes its labels use) of a course-layout HDF5 file, pixels unread;
+    None when the file is not readable so (the loader then says what is wrong)."""
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as f:
+            ys = [k for k in f if k.endswith("_set_y")]
+            if len(ys) != 1:
+                return None
+            codes = np.unique(np.asarray(f[ys[0]][()]).ravel())
+            names = None
+            if "list_classes" in f:
+                names = [v.decode("utf-8") if isinstance(v, bytes) else str(v)
+                         for v in np.asarray(f["list_classes"][()]).ravel()]
+    except (OSError, KeyError, ValueError, TypeError, UnicodeDecodeError):
+        return None
+    if codes.size == 0 or not np.all(np.isfinite(codes)) or np.any(codes != np.round(codes)) \
+            or codes.min() < 0 or codes.max() >= 10_000:
+        return None
+    codes = codes.astype(np.int64)
+    if names is None:
+        names = [str(i) for i in range(int(codes.max()) + 1)]
+    if codes.max() >= len(names):
+        return None
+    return names, [names[int(c)] for c in codes]
+
+
+def _check_class_files(train: Path, test: Path) -> None:
+    """Refuse a class of the test .h5 file that the train .h5 file lacks, before the
+    pictures are read (the folders' counterpart of :func:`_check_class_folders`)."""
+    train_classes, test_classes = _h5_classes(train), _h5_classes(test)
+    if train_classes is None or test_classes is None:
+        return
+    known = train_classes[0]
+    extra = [name for name in test_classes[1] if name not in known]
+    which = ", ".join(known) or "none"
+    if len(extra) == 1:
+        name = extra[0]
+        raise InputError(
+            f"--data: the class {name} of {test} has no counterpart in {train} (which has "
+            f"{which}), and the models learn only the classes of the train file: add examples "
+            f"of {name} to {train}, or take its examples out of {test}")
+    if extra:
+        raise InputError(
+            f"--data: the classes {', '.join(extra)} of {test} have no counterpart in {train} "
+            f"(which has {which}), and the models learn only the classes of the train file: "
+            f"add examples of them to {train}, or take their examples out of {test}")
 
 
 def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
