@@ -23,6 +23,18 @@ CAT = (Path(__file__).resolve().parents[2] / "shared" / "data" / "catvnoncat"
        / "train_catvnoncat.h5")
 
 
+def shot(page, name: str) -> None:
+    """A full-page screenshot, quantised to 256 colours (a third of the size; the
+    page's flat colours and the boundary's shades survive it)."""
+    from PIL import Image
+
+    path = IMAGES / name
+    page.screenshot(path=str(path), full_page=True)
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
+
+
 def play(page, until: int, ipf: str = "50") -> None:
     page.select_option("#ipf", ipf)
     page.click("#play")
@@ -52,7 +64,7 @@ def main() -> None:
                 page.check("#show-test")
                 page.click("#gradcheck")  # the glass box: this step's trace and its check
                 page.wait_for_selector("#gradcheck-result", timeout=120_000)
-                page.screenshot(path=str(IMAGES / "playground-flower.png"), full_page=True)
+                shot(page, "playground-flower.png")
             if "spiral" in wanted:
                 page.goto(server.url + "/#data=spiral&n=600&noise=0.2&classes=3&test=0.3&dseed=2"
                           "&init=he&lr=0.01&solver=adam&batch=64&l2=0&dropout=0&seed=1"
@@ -61,14 +73,14 @@ def main() -> None:
                 page.wait_for_function(
                     "state.described && state.described.config.dataset === 'spiral'")
                 play(page, 600, "20")
-                page.screenshot(path=str(IMAGES / "playground-spiral.png"), full_page=True)
+                shot(page, "playground-spiral.png")
             if "cat" in wanted and file_data is not None:
                 page.goto(server.url + "/#data=file&test=0.5&dseed=1&init=lecun&lr=0.0075"
                           "&solver=gd&l2=0&dropout=0&seed=1&features=x1%2Cx2"
                           "&layers=20%3Arelu%2C7%3Arelu%2C5%3Arelu&ipf=50")
                 page.wait_for_function("state.described && state.described.data.kind === 'images'")
                 play(page, 100, "10")
-                page.screenshot(path=str(IMAGES / "playground-cat.png"), full_page=True)
+                shot(page, "playground-cat.png")
             browser.close()
     finally:
         server.stop()
