@@ -1106,42 +1106,16 @@ def _check_class_folders(train: Path, test: Path) -> None:
             f"{test}/")
 
 
-def _h5_classes(path: Path) -> tuple[list[str], list[str]] | None:
-    """(class list, classes its labels use) of a course-layout HDF5 file, pixels unread;
-    None when the file is not readable so (the loader then says what is wrong)."""
-    import h5py
-
-    try:
-        with h5py.File(path, "r") as f:
-            ys = [k for k in f if k.endswith("_set_y")]
-            if len(ys) != 1:
-                return None
-            codes = np.unique(np.asarray(f[ys[0]][()]).ravel())
-            names = None
-            if "list_classes" in f:
-                names = [v.decode("utf-8") if isinstance(v, bytes) else str(v)
-                         for v in np.asarray(f["list_classes"][()]).ravel()]
-    except (OSError, KeyError, ValueError, TypeError, UnicodeDecodeError):
-        return None
-    if codes.size == 0 or not np.all(np.isfinite(codes)) or np.any(codes != np.round(codes)) \
-            or codes.min() < 0 or codes.max() >= 10_000:
-        return None
-    codes = codes.astype(np.int64)
-    if names is None:
-        names = [str(i) for i in range(int(codes.max()) + 1)]
-    if codes.max() >= len(names):
-        return None
-    return names, [names[int(c)] for c in codes]
-
-
 def _check_class_files(train: Path, test: Path) -> None:
     """Refuse a class of the test .h5 file that the train .h5 file lacks, before the
     pictures are read (the folders' counterpart of :func:`_check_class_folders`)."""
-    train_classes, test_classes = _h5_classes(train), _h5_classes(test)
-    if train_classes is None or test_classes is None:
+    from .datasets import hdf5_classes
+
+    try:
+        (known, _), (_, used) = hdf5_classes(train), hdf5_classes(test)
+    except DatasetError:  # the loader says what is wrong with the file
         return
-    known = train_classes[0]
-    extra = [name for name in test_classes[1] if name not in known]
+    extra = [name for name in used if name not in known]
     which = ", ".join(known) or "none"
     if len(extra) == 1:
         name = extra[0]

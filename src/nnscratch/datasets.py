@@ -421,6 +421,72 @@ def _pixels_to_uint8(x: np.ndarray, source: str) -> np.ndarray:
     return np.rint(xf).astype(np.uint8)
 
 
+def _read_course_labels(f, y_key: str) -> tuple[np.ndarray, list[str] | None]:
+    """The labels (flattened) and the ``list_classes`` names (or None) of an open
+    course-layout HDF5 file."""
+    y = np.asarray(f[y_key][()]).ravel()
+    names = None
+    if "list_classes" in f:
+        names = [
+            v.decode("utf-8") if isinstance(v, bytes) else str(v)
+            for v in np.asarray(f["list_classes"][()]).ravel()
+        ]
+    return y, names
+
+
+def _check_course_labels(path: Path, y: np.ndarray,
+                         names: list[str] | None) -> tuple[np.ndarray, list[str]]:
+    """The labels as int64 class codes and the class names (codes when unnamed), or a
+    DatasetError saying what is wrong."""
+    if not np.issubdtype(y.dtype, np.integer) and not (
+        np.issubdtype(y.dtype, np.floating) and np.all(np.isfinite(y)) and np.all(y == np.round(y))
+    ):
+        raise DatasetError(f"{path}: labels must be integer class codes")
+    if np.abs(y).max() >= MAX_CLASSES:  # before the cast: 1e308 has no int64
+        raise DatasetError(
+            f"{path}: labels must be class codes from 0 to {MAX_CLASSES - 1}, found "
+            f"{y.max() if y.max() >= MAX_CLASSES else y.min():g}"
+        )
+    y = y.astype(np.int64)
+    if y.min() < 0:
+        raise DatasetError(f"{path}: labels must be non-negative class codes")
+    if names is None:
+        names = [str(i) for i in range(int(y.max()) + 1)]
+    if int(y.max()) >= len(names):
+        raise DatasetError(
+            f"{path}: label {int(y.max())} has no name in list_classes ({names})"
+        )
+    return y, names
+
+
+def hdf5_classes(path: str | os.PathLike) -> tuple[list[str], list[str]]:
+    """The class names of a course-layout HDF5 file and those its labels use, read
+    without its pictures and checked as :func:`load_hdf5` checks them.
+
+    Raises
+    ------
+    DatasetError
+        The file is not such a file, or its labels are not class codes with names.
+    """
+    import h5py
+
+    path = Path(path)
+    try:
+        with h5py.File(path, "r") as f:
+            ys = [k for k in f if k.endswith("_set_y")]
+            if len(ys) != 1:
+                raise DatasetError(f"{path}: expected one '*_set_y' dataset, found {list(f)}")
+            y, names = _read_course_labels(f, ys[0])
+    except DatasetError:
+        raise
+    except (OSError, KeyError, ValueError, TypeError) as exc:
+        raise DatasetError(f"{path}: not a readable HDF5 file ({_one_line(exc)})") from None
+    if y.size == 0:
+        raise DatasetError(f"{path}: holds no pictures")
+    y, names = _check_course_labels(path, y, names)
+    return names, [names[int(c)] for c in np.unique(y)]
+
+
 def load_hdf5(
     path: str | os.PathLike,
     *,
@@ -465,40 +531,16 @@ def load_hdf5(
                     f"{path}: expected one '*_set_x' and one '*_set_y' dataset, found {keys}"
                 )
             x = np.asarray(f[xs[0]][()])
-            y = np.asarray(f[ys[0]][()])
-            names = None
-            if "list_classes" in keys:
-                names = [
-                    v.decode("utf-8") if isinstance(v, bytes) else str(v)
-                    for v in np.asarray(f["list_classes"][()]).ravel()
-                ]
+            y, names = _read_course_labels(f, ys[0])
     except DatasetError:
         raise
     except (OSError, KeyError, ValueError, TypeError) as exc:
         raise DatasetError(f"{path}: not a readable HDF5 file ({_one_line(exc)})") from None
-    y = y.ravel()
     if x.shape[0] != y.shape[0]:
         raise DatasetError(f"{path}: {x.shape[0]} pictures but {y.shape[0]} labels")
     if x.shape[0] == 0:
         raise DatasetError(f"{path}: holds no pictures")
-    if not np.issubdtype(y.dtype, np.integer) and not (
-        np.issubdtype(y.dtype, np.floating) and np.all(np.isfinite(y)) and np.all(y == np.round(y))
-    ):
-        raise DatasetError(f"{path}: labels must be integer class codes")
-    if np.abs(y).max() >= MAX_CLASSES:  # before the cast: 1e308 has no int64
-        raise DatasetError(
-            f"{path}: labels must be class codes from 0 to {MAX_CLASSES - 1}, found "
-            f"{y.max() if y.max() >= MAX_CLASSES else y.min():g}"
-        )
-    y = y.astype(np.int64)
-    if y.min() < 0:
-        raise DatasetError(f"{path}: labels must be non-negative class codes")
-    if names is None:
-        names = [str(i) for i in range(int(y.max()) + 1)]
-    if int(y.max()) >= len(names):
-        raise DatasetError(
-            f"{path}: label {int(y.max())} has no name in list_classes ({names})"
-        )
+    y, names = _check_course_labels(path, y, names)
     if class_names is not None and list(names) != list(class_names):
         # the same classes, maybe in another order: map the file's codes by name
         unknown = [n for n in sorted({names[int(c)] for c in np.unique(y)})
