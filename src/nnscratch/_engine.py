@@ -355,7 +355,6 @@ def backward(
     sample_weight: np.ndarray | None = None,
     scale: float = 1.0,
     workspace: Workspace | None = None,
-    m: float | None = None,
 ) -> dict[str, np.ndarray]:
     """:func:`nnscratch.network.L_model_backward` down to the first layer's ``dZ1``.
 
@@ -374,10 +373,6 @@ def backward(
     workspace : Workspace, optional
         Write the gradients into the workspace's arrays, and run the built-in
         activations' backward passes in place.
-    m : float, optional
-        The batch's size (its weight with ``sample_weight``) that the cost averages
-        over, when ``Y`` is only part of the batch (:mod:`nnscratch._split`): the
-        parts' gradients then add up to the batch's. By default ``Y``'s own.
 
     Returns
     -------
@@ -391,10 +386,10 @@ def backward(
     dZ = AL - Y if workspace is None else np.subtract(
         AL, Y, out=workspace(f"dZ{L}", AL.shape, AL.dtype, _order(AL)))
     if sample_weight is None:
-        m = float(Y.shape[1]) if m is None else m
+        m = float(Y.shape[1])
         dZ /= m / scale
     else:
-        m = float(np.sum(sample_weight)) if m is None else m
+        m = float(np.sum(sample_weight))
         dZ *= sample_weight / (m / scale)
     l2 = scale * alpha / m
     grads: dict[str, np.ndarray] = {}
@@ -565,11 +560,7 @@ class DenseFirstLayer:
         return float(np.vdot(self.W1, self.W1))
 
     def step(self, dZ1, batch, alpha, m, scale) -> None:
-        self.apply(weight_gradient(dZ1, self._X_B, self.W1, scale * alpha / m, self.workspace, 1))
-
-    def apply(self, dW1: np.ndarray) -> None:
-        """The step's update of ``W1`` from ``dW1`` (already times the optimizer's
-        :attr:`~nnscratch.optimizers.Optimizer.gradient_scale`, as :meth:`step` makes it)."""
+        dW1 = weight_gradient(dZ1, self._X_B, self.W1, scale * alpha / m, self.workspace, 1)
         self.optimizer.update_more({"W1": self.W1}, {"dW1": dW1}, scaled=True)
 
     def weights(self) -> np.ndarray:

@@ -18,12 +18,6 @@ measurements behind the rule):
   ``/proc/loadavg``, less this process's own running threads); one when none is free.
   Training looks again every :data:`RECHECK_S` seconds, so a neighbour that starts
   or stops in the middle of a long fit is noticed.
-- and when that leaves **one thread on a machine of several CPUs** (other processes
-  are busy), a training run whose products are big runs each step as two halves of
-  its batch on two threads of its own, each with one BLAS thread
-  (:attr:`BlasThreads.split`, :mod:`nnscratch._split`). Those threads wait for each
-  other by sleeping, not spinning, so beside busy neighbours the run gets the share of
-  the CPUs that two threads get, where one thread would get about half of it.
 
 The choice only ever lowers the number of threads: a limit the user set
 (``OPENBLAS_NUM_THREADS``, ``threadpoolctl.threadpool_limits`` around the call) is
@@ -150,9 +144,6 @@ class BlasThreads:
     def __init__(self, products: Iterable[tuple[int, int, int]]) -> None:
         self.big = any(gains_from_threads(*p) for p in products)
         self.threads = 1
-        #: Whether the run's steps should be split into two halves on two threads of
-        #: the library's own (see the module's docstring); set with :attr:`threads`.
-        self.split = False
         self._next = 0.0
 
     def _want(self) -> int:
@@ -165,10 +156,6 @@ class BlasThreads:
         with _LOCK:
             _ACTIVE.set([max(1, min(limit, threads)) for limit in _ACTIVE.limits])
             self.threads = min([threads, *_ACTIVE.limits])
-            # Busy: one thread where the run's products gain from more, the user's limits
-            # allow two, and the threads are not fixed by NNSCRATCH_BLAS_THREADS.
-            self.split = (self.big and self.threads == 1 and _fixed() is None
-                          and n_cpus() >= 2 and min(_ACTIVE.limits, default=1) >= 2)
 
     def __enter__(self) -> Self:
         with _LOCK:

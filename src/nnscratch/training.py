@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _engine, _split, _threads
+from . import _engine, _threads
 from .activations import Activation
 from .callbacks import BoundCallbacks
 from .exceptions import NonFiniteWeightsError
@@ -244,19 +244,15 @@ def train(
     # The run's BLAS threads, from its shapes and the machine's load (nnscratch._threads);
     # the user's numbers are restored when the run ends.
     blas = _threads.for_network(params, m if batch_size is None else min(batch_size, m))
-    halves = _split.Halves()  # the steps' two halves on a busy machine (nnscratch._split)
-    try:
-        with blas:
-            return _train(problem, live, params, optimizer, blas, halves, max_iter=max_iter,
-                          batch_size=batch_size, shuffle=shuffle, rng=rng, schedule=schedule,
-                          learning_rate_init=learning_rate_init, callbacks=callbacks,
-                          first_iteration=first_iteration, algorithm=algorithm,
-                          fixed_weights=fixed_weights)
-    finally:
-        halves.close()
+    with blas:
+        return _train(problem, live, params, optimizer, blas, max_iter=max_iter,
+                      batch_size=batch_size, shuffle=shuffle, rng=rng, schedule=schedule,
+                      learning_rate_init=learning_rate_init, callbacks=callbacks,
+                      first_iteration=first_iteration, algorithm=algorithm,
+                      fixed_weights=fixed_weights)
 
 
-def _train(problem, live, params, optimizer, blas, halves, *, max_iter, batch_size, shuffle, rng,
+def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuffle, rng,
            schedule, learning_rate_init, callbacks, first_iteration, algorithm,
            fixed_weights) -> TrainingResult:
     Y, w, acts = problem.Y, problem.sample_weight, problem.activations
@@ -267,8 +263,6 @@ def _train(problem, live, params, optimizer, blas, halves, *, max_iter, batch_si
         batch_size=batch_size, fixed_weights=fixed_weights, workspace=workspace,
     )
     val_W1X = None if problem.X_val is None else first.product(problem.X_val)
-    splittable = workspace is not None and _split.can_split(
-        first, problem.keep_probs, m if batch_size is None else min(batch_size, m))
     rest = {k: v for k, v in params.items() if k != "W1"}  # the optimizer's; W1 is first's
     events = callbacks if callbacks is not None else BoundCallbacks(None, None)
     live.track(first)
@@ -286,18 +280,10 @@ def _train(problem, live, params, optimizer, blas, halves, *, max_iter, batch_si
                 w_b = None if w is None else w[batch]
                 Y_b = Y[:, batch]
                 m_b = Y_b.shape[1] if w_b is None else float(np.sum(w_b))
-                scale = optimizer.gradient_scale if scaled else 1.0
-                split = (splittable and blas.split
-                         and Y_b.shape[1] >= 2 * _split.MIN_HALF)
-                if split:  # forward and backward on two threads (nnscratch._split)
-                    ZL, grads = halves.step(first, batch, problem, params, Y_b, w_b, m_b, scale)
-                else:
-                    AL, caches = _engine.forward(first.forward(batch), params, acts,
-                                                 problem.output, problem.keep_probs, rng,
-                                                 workspace)
-                    ZL = caches[-1][1].Z
-                cost = _engine.cost(ZL, Y_b, problem.output, params, problem.alpha, w_b,
-                                    first.sq_norm)
+                AL, caches = _engine.forward(first.forward(batch), params, acts, problem.output,
+                                             problem.keep_probs, rng, workspace)
+                cost = _engine.cost(caches[-1][1].Z, Y_b, problem.output, params, problem.alpha,
+                                    w_b, first.sq_norm)
                 if not np.isfinite(cost):
                     raise NonFiniteWeightsError(
                         f"training diverged at iteration {epoch} (cost {cost}): the weights "
@@ -305,14 +291,11 @@ def _train(problem, live, params, optimizer, blas, halves, *, max_iter, batch_si
                         f"{optimizer.learning_rate:g}) or scale the input features (divide "
                         "pixel values by 255, standardise tabular data)."
                     )
-                if split:
-                    optimizer.update(rest, grads, scaled=scaled)
-                    first.apply(grads["dW1"])  # same step
-                else:
-                    grads = _engine.backward(AL, Y_b, caches, acts, problem.alpha, w_b, scale,
-                                             workspace)
-                    optimizer.update(rest, grads, scaled=scaled)
-                    first.step(grads["dZ1"], batch, problem.alpha, m_b, scale)  # same step
+                scale = optimizer.gradient_scale if scaled else 1.0
+                grads = _engine.backward(AL, Y_b, caches, acts, problem.alpha, w_b, scale,
+                                         workspace)
+                optimizer.update(rest, grads, scaled=scaled)
+                first.step(grads["dZ1"], batch, problem.alpha, m_b, scale)  # same step
                 live.changed()
                 total += cost * m_b
                 weight_total += m_b
