@@ -203,3 +203,22 @@ def test_the_course_functions_take_the_course_arguments_only(name):
     speed = {"workspace", "out", "overwrite", "WA_prev", "W1X", "dW1", "scale",
              "need_dA_prev", "layer"}
     assert not arguments & speed
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_the_in_place_relu_equals_the_courses_and_its_zeros_are_shared_and_read_only(dtype,
+                                                                                   order):
+    rng = np.random.default_rng(0)
+    Z = np.asarray(rng.standard_normal((7, 11)), dtype=dtype, order=order)
+    Z[0, :6] = [np.nan, np.inf, -np.inf, -0.0, 0.0, -1e-30]
+    expected = np.maximum(0, Z)
+    out = _engine.IN_PLACE[ACTIVATIONS["relu"]].forward(Z)
+    assert out is Z  # in place
+    np.testing.assert_array_equal(Z, expected)  # NaN stays NaN, -inf becomes 0
+    zeros = _engine.zeros_like(Z)
+    assert zeros.shape == Z.shape and zeros.dtype == Z.dtype and not zeros.any()
+    assert zeros.flags.f_contiguous if order == "F" else zeros.flags.c_contiguous
+    assert not zeros.flags.writeable
+    small = _engine.zeros_like(Z[:2, :3].copy(order=order))  # a view of the same buffer
+    assert np.shares_memory(small, _engine.zeros_like(Z))
