@@ -8,6 +8,8 @@ Used by ``run.py`` (its sections 5 and 6); runnable alone:
 - :func:`bench_startup`: ``nnscratch --version``, ``nnscratch --help`` and
   ``nnscratch train --help`` against ``python3 -c "import numpy"``, fresh processes,
   interleaved, median of several;
+- :func:`bench_documented`: the commands whose times ``docs/cli.md`` quotes
+  (``nnscratch demo``, ``nnscratch train --hidden 7`` on the cat data);
 - :func:`bench_under_load`: the README's cat command (``nnscratch train`` on the
   course's cat HDF5 file, a fresh process) and a mini-batch fit (in this process),
   each on the machine as it is and then beside two neighbour processes that multiply
@@ -156,6 +158,57 @@ def bench_under_load(quick: bool, repeat: int = 3, old_threads: bool = False,
     return res
 
 
+def bench_documented(repeat: int = 3) -> dict:
+    """The commands whose times the documentation quotes, each a fresh process, run
+    ``repeat`` times (the run with the median wall time is reported): ``nnscratch demo``
+    on the flower data and ``docs/cli.md``'s one-hidden-layer cat network
+    (``nnscratch train --hidden 7``), with ``--json`` for the training times they print."""
+    import json
+
+    env = _env()
+    runs: dict[str, list] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        cmds = {"nnscratch demo": [sys.executable, "-m", "nnscratch", "demo", "--json",
+                                   "--output-dir", str(Path(tmp) / "demo")]}
+        train, test = DATA / "train_catvnoncat.h5", DATA / "test_catvnoncat.h5"
+        if train.exists():
+            cmds["nnscratch train --hidden 7 (cat)"] = [
+                sys.executable, "-m", "nnscratch", "train", str(train), "--hidden", "7",
+                "--init", "small", "--learning-rate", "0.0075", "--iterations", "2500",
+                "--seed", "1", "--test", str(test), "--output", str(Path(tmp) / "cat7.npz"),
+                "--json"]
+        for _ in range(repeat):
+            for name, cmd in cmds.items():
+                t0 = time.perf_counter()
+                out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+                runs.setdefault(name, []).append((time.perf_counter() - t0,
+                                                  json.loads(out.stdout)))
+    res = {}
+    for name, pairs in runs.items():
+        pairs.sort(key=lambda p: p[0])
+        wall, doc = pairs[len(pairs) // 2]
+        models = doc.get("models", [doc])
+        res[name] = {"wall": wall, "runs": len(pairs), "models": [
+            (m["model"] if "file" in m else "network (7)", m["train_accuracy"],
+             m["test_accuracy"], m["seconds"]) for m in models]}
+    return res
+
+
+def report_documented(res: dict) -> str:
+    out = ["| command | model | train / test accuracy | training (printed) | whole command |",
+           "|---|---|---:|---:|---:|"]
+    for name, r in res.items():
+        for i, (model, tr, te, sec) in enumerate(r["models"]):
+            whole = fmt_t(r["wall"]) if i == 0 else ""
+            out.append(f"| `{name}` | {model} | {100 * tr:.2f} / {100 * te:.2f} % | "
+                       f"{sec:.2f} s | {whole} |")
+    runs = max((r["runs"] for r in res.values()), default=0)
+    out += ["", ("Each command a fresh process, run once." if runs == 1 else
+                 f"Each command a fresh process, run {runs} times interleaved; the run with "
+                 "the median wall time is shown.")]
+    return "\n".join(out)
+
+
 def fmt_t(t: float) -> str:
     if t == float("inf"):
         return "> timeout"
@@ -197,6 +250,8 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     print(f"load average {os.getloadavg()[0]:.2f}\n", flush=True)
     print("## Start-up\n\n" + report_startup(bench_startup(3 if args.quick else 7)), flush=True)
+    print("\n## The documented commands\n\n" + report_documented(
+        bench_documented(1 if args.quick else 3)), flush=True)
     print("\n## Beside busy neighbours\n\n" + report_under_load(
         bench_under_load(args.quick, args.repeat, args.old_threads)), flush=True)
     return 0

@@ -16,7 +16,10 @@ Progress goes to stderr, the table to stdout; ``--output`` writes the Markdown r
 4. Fraction of the machine's GEMM peak reached by training; peak extra memory of fit.
 5. The command line's start-up against ``python3 -c "import numpy"`` (``felt.py``).
 6. The cat command and a mini-batch fit quiet and beside two busy neighbour processes
-   (``felt.py``, ``neighbours.py``); then the acceptance tables of issues 5 and 14.
+   (``felt.py``, ``neighbours.py``).
+7. The commands whose times the documentation quotes (``nnscratch demo``, ``docs/cli.md``'s
+   ``nnscratch train --hidden 7``), fresh processes; then the acceptance tables of
+   issues 5 and 14.
 """
 
 from __future__ import annotations
@@ -789,8 +792,9 @@ def closing_note(cat, mb) -> str:
     return "\n".join(out) + "\n"
 
 
-def felt_sections(startup, load) -> str:
-    """Sections 5 and 6: the start-up and the runs beside busy neighbours (issue 14)."""
+def felt_sections(startup, load, documented=None) -> str:
+    """Sections 5 to 7: the start-up, the runs beside busy neighbours and the documented
+    commands (issue 14)."""
     out = []
     if startup:
         out += ["", "## 5. Start-up of the command line", "",
@@ -805,6 +809,12 @@ def felt_sections(startup, load) -> str:
                  "(`benchmarks/neighbours.py`), with NumPy's default BLAS threads and with one "
                  "each. The library picks its BLAS threads itself (`nnscratch._threads`, "
                  "`benchmarks/README.md`)."), "", felt.report_under_load(load)]
+    if documented:
+        out += ["", "## 7. The documented commands", "",
+                ("The commands whose times `docs/cli.md` and the README quote, on the machine "
+                 "as it is: `nnscratch demo` on the built-in flower data and the one-hidden-"
+                 "layer cat network of `docs/cli.md` (2500 iterations), with `--json`."), "",
+                felt.report_documented(documented)]
     return "\n".join(out) + "\n" if out else ""
 
 
@@ -859,7 +869,7 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="reduced sizes, for development")
     ap.add_argument("--output", help="write the Markdown report to this file")
     ap.add_argument("--repeat", type=int, default=3, help="best of this many runs (default 3)")
-    ap.add_argument("--only", choices=["cat", "minibatch", "startup", "load"],
+    ap.add_argument("--only", choices=["cat", "minibatch", "startup", "load", "documented"],
                     help="run one benchmark")
     ap.add_argument("--old-threads", action="store_true",
                     help="benchmark 6: also the cat command with every BLAS thread, as before "
@@ -906,6 +916,10 @@ def main(argv=None) -> int:
     if args.only in (None, "load"):
         log("[6] the cat command and a mini-batch fit, quiet and beside busy neighbours ...")
         load = felt.bench_under_load(args.quick, 2 if args.quick else 3, args.old_threads)
+    documented = None
+    if args.only in (None, "documented"):
+        log("[7] the documented commands (nnscratch demo, nnscratch train --hidden 7) ...")
+        documented = felt.bench_documented(1 if args.quick else 3)
     log("[4] GEMM peak again (the best of both measurements is kept) ...")
     peaks = {
         "f32": max(peaks["f32"], gemm_peak(2048, np.float32)),
@@ -913,7 +927,7 @@ def main(argv=None) -> int:
     }
     if load_start is not None:
         info["load"] = (load_start[0], os.getloadavg()[0])
-    report = (build_report(args, info, peaks, cat, mb) + felt_sections(startup, load)
+    report = (build_report(args, info, peaks, cat, mb) + felt_sections(startup, load, documented)
               + closing_note(cat, mb) + acceptance_14(cat, mb, startup, load))
     print(report)
     if args.output:
