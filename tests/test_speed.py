@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from nnscratch import LogisticRegression, NeuralNetworkClassifier, _threads
+from nnscratch import LogisticRegression, NeuralNetworkClassifier, _engine, _threads
 from nnscratch import estimators as estimators_module
 from nnscratch._params import BUILTIN_CHOICES, ESTIMATOR_DEFAULTS, choices
 from nnscratch.callbacks import Callback
@@ -260,3 +260,37 @@ def test_nested_and_overlapping_runs_give_the_users_numbers_back(monkeypatch):
         assert set(blas_threads_now()) == {1}
         b.__exit__(None, None, None)
         assert set(blas_threads_now()) == {2}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_finiteness_of_z1_read_through_its_column_sums(dtype):
+    ws = _engine.Workspace()
+    Z = np.asfortranarray(np.ones((256, 50), dtype))
+    assert _engine._finite_columns(Z, ws)
+    for bad in ([np.nan], [np.inf], [-np.inf], [np.inf, -np.inf]):  # inf - inf is NaN
+        W = Z.copy(order="F")
+        W[:len(bad), 17] = bad
+        assert not _engine._finite_columns(W, ws), bad
+    huge = np.full_like(Z, np.finfo(dtype).max / 2)  # every entry finite, sums overflow
+    assert np.isfinite(huge).all() and not _engine._finite_columns(huge, ws)
+
+
+def test_minus_infinity_that_relu_would_swallow_is_still_refused():
+    # W1's first column is positive, so X[0] = -inf gives Z1 = -inf in every unit, which
+    # ReLU turns into 0: only a check before the activation sees it.
+    rng = np.random.default_rng(0)
+    params = {"W1": np.abs(rng.standard_normal((5, 3))), "b1": np.zeros((5, 1)),
+              "W2": rng.standard_normal((1, 5)), "b2": np.zeros((1, 1))}
+    X = rng.standard_normal((3, 10))
+    X[0, 7] = -np.inf
+    seen = []
+
+    def check(A):
+        seen.append(A.shape)
+        raise ValueError("Input X contains infinity")
+
+    with pytest.raises(ValueError, match="infinity"):
+        _engine.forward_logits(X, params, "relu", chunk_size=4, check_input=check)
+    assert seen == [(3, 4)]  # only the chunk that holds it was read
+    X[0, 7] = 1.0
+    assert np.isfinite(_engine.forward_logits(X, params, "relu", check_input=check)).all()

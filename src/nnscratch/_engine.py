@@ -497,12 +497,26 @@ def forward_logits(
                 W = params[f"W{l}"]
                 Z = workspace(f"Z{l}", (W.shape[0], min(chunk_size, m)), ZL.dtype)
                 Z = np.matmul(W, A, out=Z[:, :A.shape[1]])
-                if l == 1 and check_input is not None and not np.isfinite(Z).all():
+                if l == 1 and check_input is not None and not _finite_columns(Z, workspace):
                     check_input(A)
             Z += params[f"b{l}"]
             A = forwards[l - 1](Z) if l < L else Z
         ZL[:, start:start + chunk_size] = A
     return ZL
+
+
+def _finite_columns(Z: np.ndarray, workspace: Workspace) -> bool:
+    """Whether every entry of ``Z`` is finite, read through one product ``1ᵀ Z``.
+
+    A sum is NaN or infinite whenever one of its terms is, so the column sums are all
+    finite only if ``Z`` is; BLAS reads ``Z`` faster than :func:`numpy.isfinite` does
+    (about 2 % of ``predict_proba`` on 60000 x 784). A sum can also overflow where
+    every term is finite; then the answer is ``False`` and the caller's exact check
+    of ``X`` decides.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):  # inf - inf, or a sum overflowing
+        sums = workspace.ones(Z.shape[0], Z.dtype).T @ Z
+    return bool(np.isfinite(sums).all())
 
 
 # ------------------------------------------------------------------ the first layer
