@@ -17,9 +17,9 @@ Progress goes to stderr, the table to stdout; ``--output`` writes the Markdown r
 5. The command line's start-up against ``python3 -c "import numpy"`` (``felt.py``).
 6. The cat command and a mini-batch fit quiet and beside two busy neighbour processes
    (``felt.py``, ``neighbours.py``).
-7. The commands whose times the documentation quotes (``nnscratch demo``, ``docs/cli.md``'s
-   ``nnscratch train --hidden 7``), fresh processes; then the acceptance tables of
-   issues 5 and 14.
+7. The commands whose times the documentation quotes (``nnscratch demo`` on the flower
+   data and on the cat pictures, ``docs/cli.md``'s ``nnscratch train --hidden 7``), fresh
+   processes; then the acceptance tables of issues 5 and 14.
 """
 
 from __future__ import annotations
@@ -812,8 +812,9 @@ def felt_sections(startup, load, documented=None) -> str:
     if documented:
         out += ["", "## 7. The documented commands", "",
                 ("The commands whose times `docs/cli.md` and the README quote, on the machine "
-                 "as it is: `nnscratch demo` on the built-in flower data and the one-hidden-"
-                 "layer cat network of `docs/cli.md` (2500 iterations), with `--json`."), "",
+                 "as it is: `nnscratch demo` on the built-in flower data and on the course's cat "
+                 "pictures, and the one-hidden-layer cat network of `docs/cli.md` (2500 "
+                 "iterations), with `--json`."), "",
                 felt.report_documented(documented)]
     return "\n".join(out) + "\n" if out else ""
 
@@ -918,7 +919,7 @@ def main(argv=None) -> int:
         load = felt.bench_under_load(args.quick, 2 if args.quick else 3, args.old_threads)
     documented = None
     if args.only in (None, "documented"):
-        log("[7] the documented commands (nnscratch demo, nnscratch train --hidden 7) ...")
+        log("[7] the documented commands (nnscratch demo, demo --data, train --hidden 7) ...")
         documented = felt.bench_documented(1 if args.quick else 3)
     log("[4] GEMM peak again (the best of both measurements is kept) ...")
     peaks = {
