@@ -510,7 +510,7 @@ def _finite_columns(Z: np.ndarray, workspace: Workspace) -> bool:
 
     A sum is NaN or infinite whenever one of its terms is, so the column sums are all
     finite only if ``Z`` is; BLAS reads ``Z`` faster than :func:`numpy.isfinite` does
-    (about 2 % of ``predict_proba`` on 60000 x 784). A sum can also overflow where
+    (about 1.5 % of ``predict_proba`` on 60000 x 784). A sum can also overflow where
     every term is finite; then the answer is ``False`` and the caller's exact check
     of ``X`` decides.
     """
