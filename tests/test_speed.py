@@ -266,13 +266,13 @@ def test_nested_and_overlapping_runs_give_the_users_numbers_back(monkeypatch):
 def test_the_finiteness_of_z1_read_through_its_column_sums(dtype):
     ws = _engine.Workspace()
     Z = np.asfortranarray(np.ones((256, 50), dtype))
-    assert _engine._finite_columns(Z, ws)
+    assert _engine._all_finite(Z, ws)
     for bad in ([np.nan], [np.inf], [-np.inf], [np.inf, -np.inf]):  # inf - inf is NaN
-        W = Z.copy(order="F")
-        W[:len(bad), 17] = bad
-        assert not _engine._finite_columns(W, ws), bad
+        Z_bad = Z.copy(order="F")
+        Z_bad[:len(bad), 17] = bad
+        assert not _engine._all_finite(Z_bad, ws), bad
     huge = np.full_like(Z, np.finfo(dtype).max / 2)  # every entry finite, sums overflow
-    assert np.isfinite(huge).all() and not _engine._finite_columns(huge, ws)
+    assert np.isfinite(huge).all() and not _engine._all_finite(huge, ws)
 
 
 def test_minus_infinity_that_relu_would_swallow_is_still_refused():

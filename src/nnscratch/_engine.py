@@ -467,7 +467,8 @@ def forward_logits(
         Checks a chunk of ``X`` (shape ``(n_x, chunk)``), raising for values it refuses
         (NaN, infinity). It is called only where the chunk's ``W1 X`` is not finite: a
         NaN or infinity in ``X`` always makes ``W1 X`` non-finite, so ``X`` itself is
-        read only then (it may also be finite data whose product overflowed).
+        read only then (it may also be finite data whose product, or the column sums
+        of ``W1 X`` that :func:`_all_finite` reads, overflowed).
 
     Returns
     -------
@@ -497,7 +498,7 @@ def forward_logits(
                 W = params[f"W{l}"]
                 Z = workspace(f"Z{l}", (W.shape[0], min(chunk_size, m)), ZL.dtype)
                 Z = np.matmul(W, A, out=Z[:, :A.shape[1]])
-                if l == 1 and check_input is not None and not _finite_columns(Z, workspace):
+                if l == 1 and check_input is not None and not _all_finite(Z, workspace):
                     check_input(A)
             Z += params[f"b{l}"]
             A = forwards[l - 1](Z) if l < L else Z
@@ -505,7 +506,7 @@ def forward_logits(
     return ZL
 
 
-def _finite_columns(Z: np.ndarray, workspace: Workspace) -> bool:
+def _all_finite(Z: np.ndarray, workspace: Workspace) -> bool:
     """Whether every entry of ``Z`` is finite, read through one product ``1ᵀ Z``.
 
     A sum is NaN or infinite whenever one of its terms is, so the column sums are all
