@@ -95,6 +95,24 @@ def test_forward_logits_equals_the_course_forward_pass(dtype):
     np.testing.assert_allclose(ZL, caches[-1][1].Z, rtol=rtol, atol=rtol)
 
 
+@pytest.mark.parametrize("hidden", [["relu", "relu"], ["tanh", "sigmoid"],
+                                    ["leaky_relu", "relu"]])
+@pytest.mark.parametrize("block_values", [8, 10, 10**9])
+def test_forward_logits_by_blocks_of_columns_equals_the_course_forward_pass(
+        hidden, block_values, monkeypatch):
+    # Blocks of 1 or 2 columns inside chunks of 5 (and one block per chunk); the
+    # leaky ReLU has no in-place form and takes the whole chunk at once.
+    monkeypatch.setattr(_engine, "BLOCK_VALUES", block_values)
+    params, X, _, _ = problem()
+    rng = np.random.RandomState(0)
+    for l in (1, 2, 3):  # biases that differ by unit (initialised to zeros)
+        params[f"b{l}"] = rng.randn(*params[f"b{l}"].shape)
+    acts = network.hidden_activations(hidden, 2)
+    _, caches = network.L_model_forward(X, params, acts, "sigmoid")
+    ZL = _engine.forward_logits(X, params, acts, chunk_size=5)
+    np.testing.assert_allclose(ZL, caches[-1][1].Z, rtol=1e-12, atol=1e-15)
+
+
 def test_batches_are_gathered_into_one_array_equal_to_fancy_indexing():
     X = np.arange(60.0).reshape(12, 5)  # (m, n_x) rows, as the estimators get them
     ws = _engine.Workspace()

@@ -232,10 +232,16 @@ IN_PLACE: dict[Activation, Activation] = {
 }
 
 
+_IN_PLACE_FORMS = tuple(IN_PLACE.values())
+
+
 def in_place(activation: Activation) -> Activation:
     """The in-place form of ``activation`` from :data:`IN_PLACE`, or ``activation``
     itself (any other pair, which then allocates its results as usual)."""
-    return next((form for pair, form in IN_PLACE.items() if pair == activation), activation)
+    try:
+        return IN_PLACE.get(activation, activation)  # one hash: it runs every step
+    except TypeError:  # a pair holding an unhashable callable
+        return activation
 
 
 def _resolve(activations: Sequence[Activation] | str, n_hidden: int) -> Sequence[Activation]:
@@ -475,7 +481,8 @@ def forward_logits(
     ZL : ndarray of shape (n_L, m)
     """
     L = n_layers(params)
-    forwards = [in_place(act).forward for act in _resolve(activations, L - 1)]  # Z not kept
+    # Z not kept: the activations overwrite it (the built-in ones block by block).
+    forwards = [in_place(act) for act in _resolve(activations, L - 1)]
     columns = X if W1X is None else W1X  # what the chunks are taken from
     m = columns.shape[1]
     WL = params[f"W{L}"]
@@ -500,10 +507,36 @@ def forward_logits(
                 Z = np.matmul(W, A, out=Z[:, :A.shape[1]])
                 if l == 1 and check_input is not None and not _all_finite(Z, workspace):
                     check_input(A)
-            Z += params[f"b{l}"]
-            A = forwards[l - 1](Z) if l < L else Z
+            if l == L:
+                Z += params[f"b{l}"]
+            elif forwards[l - 1] in _IN_PLACE_FORMS:
+                _add_bias_activate(Z, params[f"b{l}"], forwards[l - 1].forward)
+            else:  # an activation that allocates its result
+                Z += params[f"b{l}"]
+                Z = forwards[l - 1].forward(Z)
+            A = Z
         ZL[:, start:start + chunk_size] = A
     return ZL
+
+
+#: Values (float32: 4 bytes each) of one block of :func:`_add_bias_activate`: 512 KiB
+#: stay in the processor's L2 cache (2 MiB per core on the benchmark machines).
+BLOCK_VALUES = 131072
+
+
+def _add_bias_activate(Z: np.ndarray, b: np.ndarray, forward: Callable) -> None:
+    """``Z = g(Z + b)`` in place, by blocks of columns small enough for the L2 cache.
+
+    The two passes over a chunk's ``Z`` (the bias, then the activation) each read it
+    from memory when done over the whole chunk (``256 x 4096`` float32 is 4 MiB); by
+    blocks the second finds the block in the cache. ``predict_proba`` on 60000 x 784
+    gains 1-2 ms of about 115 (``benchmarks/README.md``). The results are the same.
+    """
+    cols = max(1, BLOCK_VALUES // max(Z.shape[0], 1))
+    for j in range(0, Z.shape[1], cols):
+        block = Z[:, j:j + cols]
+        block += b
+        forward(block)
 
 
 def _all_finite(Z: np.ndarray, workspace: Workspace) -> bool:
