@@ -456,6 +456,11 @@ def forward_logits(
 ) -> np.ndarray:
     """The output layer's logits ``Z_L`` for prediction: no caches, no dropout.
 
+    Each ReLU layer is one pass over its ``Z``: its bias is carried into the next
+    layer's (:func:`_carried_biases`); the other built-in activations add the bias and
+    apply the activation by cache-sized blocks (:func:`_add_bias_activate`). The logits
+    equal :func:`nnscratch.network.L_model_forward`'s to rounding.
+
     Parameters
     ----------
     X : ndarray or sparse matrix of shape (n_x, m)
@@ -487,6 +492,8 @@ def forward_logits(
     m = columns.shape[1]
     WL = params[f"W{L}"]
     ZL = np.empty((WL.shape[0], m), dtype=np.result_type(columns.dtype, WL.dtype))
+    biases, shifted = _carried_biases(params, forwards, ZL.dtype)
+    floors: dict[int, np.ndarray] = {}  # per shifted layer: -c_l by blocks, like its Z
     # Each layer's Z goes into the same Fortran-ordered (example-major) array for
     # every chunk; a chunk of X's columns has that layout when X is the transposed
     # view of row-major data.
@@ -508,20 +515,74 @@ def forward_logits(
                 if l == 1 and check_input is not None and not _all_finite(Z, workspace):
                     check_input(A)
             if l == L:
-                Z += params[f"b{l}"]
+                Z += biases[l]
+            elif shifted[l]:  # A_l - c_l = max(Z_l - c_l, -c_l): one pass
+                if l not in floors:
+                    floors[l] = _block_of(-biases[l], min(chunk_size, m), Z)
+                _maximum_by_blocks(Z, floors[l])
             elif forwards[l - 1] in _IN_PLACE_FORMS:
-                _add_bias_activate(Z, params[f"b{l}"], forwards[l - 1].forward)
+                _add_bias_activate(Z, biases[l], forwards[l - 1].forward)
             else:  # an activation that allocates its result
-                Z += params[f"b{l}"]
+                Z += biases[l]
                 Z = forwards[l - 1].forward(Z)
             A = Z
         ZL[:, start:start + chunk_size] = A
     return ZL
 
 
-#: Values (float32: 4 bytes each) of one block of :func:`_add_bias_activate`: 512 KiB
-#: stay in the processor's L2 cache (2 MiB per core on the benchmark machines).
+#: Values (float32: 4 bytes each) of one block of :func:`_add_bias_activate` and
+#: :func:`_maximum_by_blocks`: 512 KiB stay in the processor's L2 cache (2 MiB per
+#: core on the benchmark machines).
 BLOCK_VALUES = 131072
+
+
+def _carried_biases(
+    params: dict[str, np.ndarray], forwards: Sequence[Activation], dtype: DTypeLike
+) -> tuple[dict[int, np.ndarray], dict[int, bool]]:
+    """Each layer's bias for prediction, with the ReLU layers' biases carried forward.
+
+    For a ReLU layer ``A_l = max(Z_l + c_l, 0) = max(Z_l, -c_l) + c_l``, so
+    prediction keeps ``M_l = max(Z_l, -c_l)`` (one pass over ``Z_l``, where adding the
+    bias and then taking the maximum are two) and moves ``c_l`` into the next layer,
+    which is linear in its input: ``W M + (W c_l + b)``. ``c_1 = b_1``; after a ReLU
+    layer ``c_(l+1) = b_(l+1) + W_(l+1) c_l``, otherwise ``b_(l+1)``. The logits are
+    the same to rounding (the sums are grouped differently).
+
+    Returns
+    -------
+    biases : dict
+        ``c_l`` for every layer, shape ``(n_l, 1)``, in ``dtype``.
+    shifted : dict
+        Whether hidden layer ``l`` is computed as ``M_l``.
+    """
+    relu = IN_PLACE[ACTIVATIONS["relu"]]
+    biases: dict[int, np.ndarray] = {}
+    shifted: dict[int, bool] = {}
+    carried = None  # c_(l-1) of a shifted layer
+    for l in range(1, n_layers(params) + 1):
+        b = params[f"b{l}"].astype(dtype, copy=False)
+        biases[l] = b if carried is None else b + params[f"W{l}"].astype(dtype) @ carried
+        shifted[l] = l <= len(forwards) and forwards[l - 1] == relu
+        carried = biases[l] if shifted[l] else None
+    return biases, shifted
+
+
+def _block_of(column: np.ndarray, width: int, like: np.ndarray) -> np.ndarray:
+    """``column`` repeated over the columns of one block (at most ``width``), laid out
+    like ``like``: NumPy takes the maximum of two arrays of one layout in its
+    vectorised loop (``zeros_like``)."""
+    cols = min(width, max(1, BLOCK_VALUES // max(column.shape[0], 1)))
+    block = np.empty((column.shape[0], cols), column.dtype, order=_order(like))
+    block[...] = column
+    return block
+
+
+def _maximum_by_blocks(Z: np.ndarray, floor: np.ndarray) -> None:
+    """``Z = max(Z, floor)`` in place, by blocks of ``floor``'s width (L2-sized)."""
+    cols = floor.shape[1]
+    for j in range(0, Z.shape[1], cols):
+        block = Z[:, j:j + cols]
+        np.maximum(block, floor[:, :block.shape[1]], out=block)
 
 
 def _add_bias_activate(Z: np.ndarray, b: np.ndarray, forward: Callable) -> None:
@@ -529,8 +590,9 @@ def _add_bias_activate(Z: np.ndarray, b: np.ndarray, forward: Callable) -> None:
 
     The two passes over a chunk's ``Z`` (the bias, then the activation) each read it
     from memory when done over the whole chunk (``256 x 4096`` float32 is 4 MiB); by
-    blocks the second finds the block in the cache. ``predict_proba`` on 60000 x 784
-    gains 1-2 ms of about 115 (``benchmarks/README.md``). The results are the same.
+    blocks the second finds the block in the cache: 1-2 ms of about 115 for
+    ``predict_proba`` on 60000 x 784 with ReLU layers, before they carried their bias
+    instead (``benchmarks/README.md``). The results are the same.
     """
     cols = max(1, BLOCK_VALUES // max(Z.shape[0], 1))
     for j in range(0, Z.shape[1], cols):
