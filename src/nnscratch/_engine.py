@@ -561,7 +561,7 @@ def _carried_biases(
     carried = None  # c_(l-1) of a shifted layer
     for l in range(1, n_layers(params) + 1):
         b = params[f"b{l}"].astype(dtype, copy=False)
-        biases[l] = b if carried is None else b + params[f"W{l}"].astype(dtype) @ carried
+        biases[l] = b if carried is None else b + params[f"W{l}"].astype(dtype, copy=False) @ carried
         shifted[l] = l <= len(forwards) and forwards[l - 1] == relu
         carried = biases[l] if shifted[l] else None
     return biases, shifted
