@@ -111,6 +111,34 @@ def test_scikit_learns_input_errors_come_in_one_line(X, message):
         assert text.startswith(message) and "\n" not in text and "[" not in text, text
 
 
+def test_missing_values_are_named_with_what_to_do_in_one_short_line():
+    """scikit-learn's NaN error recommends other estimators over 500 characters; ours
+    keeps its first words (which its estimator checks match) and says what to do."""
+    y = np.arange(6) % 2
+    X = np.ones((6, 3))
+    holes = X.copy()
+    holes[4, 1] = np.nan
+    fitted = NeuralNetworkClassifier((3,), max_iter=2).fit(X, y)
+    calls = {
+        "Input X contains NaN: NeuralNetworkClassifier needs": lambda: fitted.predict(holes),
+        "Input X contains NaN: LogisticRegression needs":
+            lambda: LogisticRegression(max_iter=2).fit(holes, y),
+        "Input X_val contains NaN: the network needs":
+            lambda: NeuralNetworkClassifier((3,), max_iter=2).fit(X, y, X_val=holes, y_val=y),
+        "Input y contains NaN: every example needs a label":
+            lambda: NeuralNetworkClassifier((3,), max_iter=2).fit(X, np.r_[y[:5], np.nan]),
+    }
+    for start, call in calls.items():
+        with pytest.raises(ValueError) as info:
+            call()
+        text = str(info.value)
+        assert text.startswith(start) and "\n" not in text and len(text) < 200, text
+        assert ("drop" in text) and ("HistGradientBoosting" not in text), text
+    sp_holes = sp.csr_matrix(holes)
+    with pytest.raises(ValueError, match=r"^Input X contains NaN: NeuralNetworkClassifier "):
+        fitted.predict_proba(sp_holes)
+
+
 @pytest.mark.parametrize(
     "params, message",
     [

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import re
 import sys
 from typing import Any
 
@@ -69,9 +70,30 @@ def _one_line(text: str) -> str:
                     if line and not line.startswith(("array=", "[", "<")))
 
 
+#: scikit-learn's error for NaN in X: its first sentence and the estimator's name, before
+#: a paragraph recommending other estimators and two links.
+_NAN_ERROR = re.compile(r"Input (\w+) contains NaN\.\s+(\w+) does not accept missing values")
+
+
+def _short(text: str) -> str:
+    """scikit-learn's input error ``text`` as one short line: multi-line errors joined
+    (:func:`_one_line`), the NaN error cut to what to do about it."""
+    if "\n" in text.strip():
+        text = _one_line(text)
+    if text == "Input y contains NaN.":
+        return "Input y contains NaN: every example needs a label; drop the unlabelled rows."
+    nan = _NAN_ERROR.match(text) or re.fullmatch(r"Input (X\w*) contains NaN\.", text)
+    if nan:
+        who = nan[2] if nan.re is _NAN_ERROR else "the network"
+        return (f"Input {nan[1]} contains NaN: {who} needs a number in every cell; fill "
+                "in the missing values (sklearn.impute.SimpleImputer, in a Pipeline) or "
+                "drop those rows.")
+    return text
+
+
 def _in_one_line(check):
     """``check`` (scikit-learn's ``validate_data`` or ``check_array``) raising its
-    ValueErrors in one line (:func:`_one_line`)."""
+    ValueErrors in one short line (:func:`_short`)."""
 
     @functools.wraps(check)
     def checked(*args, **kwargs):
@@ -79,9 +101,10 @@ def _in_one_line(check):
             return check(*args, **kwargs)
         except ValueError as exc:
             text = str(exc)
-            if type(exc) is not ValueError or "\n" not in text.strip():
+            short = _short(text)
+            if type(exc) is not ValueError or short == text:
                 raise
-            raise ValueError(_one_line(text)) from None
+            raise ValueError(short) from None
 
     return checked
 
