@@ -570,6 +570,40 @@ def test_a_closed_tab_stops_its_training_and_frees_its_session():
         server.stop()
 
 
+def test_a_closed_session_starts_no_run_not_even_one_made_while_it_closed(monkeypatch):
+    """A request that starts a run races the tab's closing (or the server stopping):
+    the run made meanwhile is stopped, never left paused for ever in its thread."""
+    from nnscratch.playground import sessions as sessions_module
+
+    cfg, data = check_config({}, {}), playground_data("flower")
+    session = sessions_module.Session()
+    first = session.start(cfg, data)
+    made = []
+
+    class ClosedMeanwhile(sessions_module.Run):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+            session.close()  # the tab closes while this run is being made
+
+    monkeypatch.setattr(sessions_module, "Run", ClosedMeanwhile)
+    with pytest.raises(sessions_module.ConflictError, match="session was closed"):
+        session.start(cfg, data)
+    for run in (first, *made):
+        run._thread.join(10)
+        assert not run._thread.is_alive()
+    assert session.run is first  # the late run was never installed
+    with pytest.raises(sessions_module.ConflictError, match="reload the page"):
+        session.start(cfg, data)  # and a closed session starts nothing more
+    assert len(made) == 1
+    store = sessions_module.Sessions()
+    store.new()
+    store.close_all()  # the server stops: a request still in flight gets no new session
+    assert len(store) == 0
+    with pytest.raises(sessions_module.ConflictError, match="playground is stopping"):
+        store.new()
+
+
 def test_two_tabs_train_independently(client):
     a = new_session(client)["session"]
     b = new_session(client, {"dataset": "xor"})["session"]

@@ -62,6 +62,9 @@ class ConflictError(RuntimeError):
     """The request cannot be served in the run's current state."""
 
 
+_CLOSED = "this session was closed (its tab gone, or the server stopping); reload the page"
+
+
 def _b64(values: np.ndarray) -> str:
     return base64.b64encode(np.ascontiguousarray(values, dtype=np.uint8).tobytes()).decode()
 
@@ -511,6 +514,7 @@ class Session:
         self.last_seen = time.monotonic()
         self._listener = None
         self._lock = threading.Lock()
+        self.closed = False
 
     # -- the stream
     def attach(self, listener) -> None:
@@ -546,26 +550,45 @@ class Session:
 
     # -- runs
     def start(self, config: dict, data: PlaygroundData, **kwargs) -> Run:
-        """Stop the current run and start a new one with ``config``."""
-        if self.run is not None:
-            self.run.close()
+        """Stop the current run and start a new one with ``config``.
+
+        Raises
+        ------
+        ConflictError
+            The session was closed (its tab gone, or the server stopping), also while
+            the new run was being made: that run is stopped, never left waiting.
+        """
+        with self._lock:
+            closed, old = self.closed, self.run
+        if closed:
+            raise ConflictError(_CLOSED)
+        if old is not None:
+            old.close()
         self.generation += 1
         run = Run(config, data, self.generation, self._wake, **kwargs)
         with self._lock:
-            self.run = run
-            listening = self._listener is not None
+            closed = self.closed
+            if not closed:
+                self.run = run
+                listening = self._listener is not None
+        if closed:  # close() ran meanwhile and could not see this run
+            run.close()
+            raise ConflictError(_CLOSED)
         run.set_listening(listening)
         self._wake()
         return run
 
     def close(self) -> None:
+        """End the stream and stop the run, for good: a later :meth:`start` is refused."""
         with self._lock:
+            self.closed = True
             listener, self._listener = self._listener, None
+            run = self.run
         if listener is not None:
             listener.stale = True
             listener.wake()
-        if self.run is not None:
-            self.run.close()
+        if run is not None:
+            run.close()
 
 
 class Sessions:
@@ -583,12 +606,16 @@ class Sessions:
         self.grace = grace
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
+        self._stopping = False  # close_all ran: the server is stopping
 
     def __len__(self) -> int:
         return len(self._sessions)
 
     def new(self) -> Session:
         with self._lock:
+            if self._stopping:
+                raise ConflictError("the playground is stopping; start it again and reload "
+                                    "the page")
             if len(self._sessions) >= self.max_sessions:
                 raise TooManySessions(
                     f"the playground already runs {self.max_sessions} sessions (one per tab); "
@@ -627,5 +654,9 @@ class Sessions:
                 listener.wake()
 
     def close_all(self) -> None:
-        for session_id in list(self._sessions):
+        """Close every session, and refuse new ones from now on (the server stops)."""
+        with self._lock:
+            self._stopping = True
+            ids = list(self._sessions)
+        for session_id in ids:
             self.close(session_id)
