@@ -49,11 +49,19 @@ def no_run_of_another_test():
     would hold: wait for such runs to end, and name a run that never does."""
     import time
 
+    stuck = _threads._ACTIVE.runs
+    if stuck and stuck[0] is _STUCK.get("run"):  # waited for already: fail at once
+        pytest.fail(f"a training run of an earlier test never ended: {stuck}")
     deadline = time.monotonic() + 30
     while _threads._ACTIVE.runs and time.monotonic() < deadline:
         time.sleep(0.05)
+    if _threads._ACTIVE.runs:
+        _STUCK["run"] = _threads._ACTIVE.runs[0]
     assert not _threads._ACTIVE.runs, ("a training run of an earlier test never ended: "
                                        f"{_threads._ACTIVE.runs}")
+
+
+_STUCK: dict = {}  # the run a test waited 30 s for: the next tests do not wait again
 
 needs_blas = pytest.mark.skipif(not blas_threads_now(),
                                 reason="threadpoolctl sees no BLAS library in this NumPy")
