@@ -42,6 +42,9 @@ def data(m=300, n=20, seed=0, dtype=np.float64):
 # ---------------------------------------------------------------- BLAS threads
 
 
+_STUCK: dict = {}  # the run a test waited 30 s for: the next tests do not wait again
+
+
 @pytest.fixture(autouse=True)
 def no_run_of_another_test():
     """These tests read the process's BLAS threads, which a training run of an earlier
@@ -59,9 +62,6 @@ def no_run_of_another_test():
         _STUCK["run"] = _threads._ACTIVE.runs[0]
     assert not _threads._ACTIVE.runs, ("a training run of an earlier test never ended: "
                                        f"{_threads._ACTIVE.runs}")
-
-
-_STUCK: dict = {}  # the run a test waited 30 s for: the next tests do not wait again
 
 needs_blas = pytest.mark.skipif(not blas_threads_now(),
                                 reason="threadpoolctl sees no BLAS library in this NumPy")

@@ -516,7 +516,7 @@ def forward_logits(
                     check_input(A)
             if l == L:
                 Z += biases[l]
-            elif shifted[l]:  # A_l - c_l = max(Z_l - c_l, -c_l): one pass
+            elif shifted[l]:  # Z holds Z_l - c_l, and A_l - c_l = max(Z, -c_l): one pass
                 if l not in floors:
                     floors[l] = _block_of(-biases[l], min(chunk_size, m), Z)
                 _maximum_by_blocks(Z, floors[l])
