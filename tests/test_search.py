@@ -190,3 +190,89 @@ def test_scheduler_without_the_dask_packages_says_how_to_install(monkeypatch, ca
     err = capsys.readouterr().err
     assert code == 2
     assert err.count("\n") == 1 and "pip install 'nnscratch[dask]'" in err
+
+
+# --------------------------------------------------------------------------- folds
+
+
+def _spam(tmp_path):
+    from nnscratch.datasets import load_dataset, make_spam_corpus
+
+    make_spam_corpus(tmp_path / "spam", 90, random_state=4)
+    return load_dataset(tmp_path / "spam", text={"max_features": 40})
+
+
+def _fold_scores(estimator, data, cv):
+    """Each fold scored by hand: the preprocessing learnt from its training rows only."""
+    from sklearn.base import clone
+    from sklearn.model_selection import StratifiedKFold
+
+    scores = []
+    for train, test in StratifiedKFold(cv).split(data.raw, data.y):
+        prep = data.preprocessor.refit(data.raw[train])
+        model = clone(estimator).fit(prep.transform(data.raw[train]), data.y[train])
+        scores.append(model.score(prep.transform(data.raw[test]), data.y[test]))
+    return scores
+
+
+def test_fold_preprocessing_learns_from_the_rows_it_is_fitted_on(tmp_path):
+    from nnscratch.datasets import load_train_test
+    from nnscratch.search import FoldPreprocessing
+
+    spam = _spam(tmp_path)
+    texts = np.array(["alpha beta", "beta gamma", "delta omega"], dtype=object)
+    step = FoldPreprocessing(spam.preprocessor).fit(texts[:2])
+    assert step.preprocessor_.vectorizer.terms == ("alpha", "beta", "gamma")
+    assert step.transform(texts[2:]).nnz == 0  # the held-out row's words are unknown
+    assert step.preprocessor_.vectorizer.max_features == 40  # the settings are kept
+    table, _ = load_train_test("breast-cancer")
+    rows = table.raw[:50]
+    fitted = FoldPreprocessing(table.preprocessor).fit(rows).preprocessor_
+    np.testing.assert_allclose(fitted.mean, rows.mean(axis=0))
+    np.testing.assert_allclose(fitted.transform(rows).mean(axis=0), 0, atol=1e-12)
+    moons, _ = load_train_test("moons")  # kept unscaled, as the course does: nothing learnt
+    assert not moons.preprocessor.learns
+    assert moons.preprocessor.refit(moons.raw[:5]) is moons.preprocessor
+
+
+@pytest.mark.parametrize("data", ["text", "table"])
+def test_the_search_learns_the_preprocessing_on_each_fold(data, tmp_path):
+    """A fold's score equals the one computed by hand with the preprocessing learnt from
+    the fold's training rows (before, the vocabulary and the standardisation were learnt
+    once from every row, the held-out ones included: the scores differed)."""
+    from nnscratch.datasets import load_train_test
+
+    dataset = _spam(tmp_path) if data == "text" else load_train_test("breast-cancer")[0]
+    estimator = NeuralNetworkClassifier((3,), learning_rate=0.5, max_iter=30,
+                                        random_state=2)
+    outcome = run_search(estimator, dataset.raw, dataset.y, {"alpha": [0.0, 0.3]}, cv=3,
+                         n_jobs=1, preprocessing=dataset.preprocessor)
+    for row in outcome.rows:
+        expected = _fold_scores(estimator.set_params(alpha=row["params"]["alpha"]),
+                                dataset, 3)
+        assert row["scores"] == pytest.approx(expected, abs=0)
+    assert set(outcome.best_params) == {"alpha"}  # named as the option, not model__alpha
+    assert isinstance(outcome.model, NeuralNetworkClassifier)
+    all_rows = dataset.preprocessor.transform(dataset.raw)  # the refit: every row
+    np.testing.assert_array_equal(outcome.model.predict_proba(all_rows),
+                                  outcome.search.best_estimator_.predict_proba(dataset.raw))
+
+
+def test_the_search_command_scores_text_without_the_held_out_words(tmp_path, capsys):
+    dataset = _spam(tmp_path)
+    out = tmp_path / "best.npz"
+    code = run(["search", str(tmp_path / "spam"), "--param", "learning_rate=0.5;1",
+                "--iterations", "30", "--cv", "3", "--n-jobs", "1", "--max-features", "40",
+                "--output", str(out), "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    result = json.loads(captured.out)
+    model = load(out)
+    for candidate in result["candidates"]:
+        estimator = model.__class__(**{**model.get_params(), **candidate["params"]})
+        assert candidate["mean_score"] == pytest.approx(
+            np.mean(_fold_scores(estimator, dataset, 3)), abs=1e-12)
+    # the saved model: learnt from every row, through the vocabulary of every row
+    np.testing.assert_array_equal(
+        model.predict(dataset.X),
+        model.__class__(**model.get_params()).fit(dataset.X, dataset.y).predict(dataset.X))

@@ -1302,8 +1302,9 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
         candidates finish) and the plot of the score against each parameter; the CSV and
         the plot default to ``output`` with ``.csv`` and ``.png``.
     hidden, params, flags, text
-        The fixed settings, as for :func:`train` (the vectorizer of text data is fitted
-        once, on all of ``data``).
+        The fixed settings, as for :func:`train`. A learnt preprocessing (the
+        vocabulary of text data, a table's standardisation) is learnt again on each
+        fold's training rows, so that the held-out rows score the fold unseen.
 
     Returns
     -------
@@ -1358,9 +1359,13 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
         f"{'on the Dask cluster at ' + scheduler if scheduler else 'on the local cores'}")
     try:
         with np.errstate(over="ignore", invalid="ignore"):
-            outcome = run_search(est, train_set.X, train_set.y, grid, cv=cv,
-                                 n_candidates=n_random, seed=seed, scheduler=scheduler,
-                                 n_jobs=n_jobs, results_path=results, progress=say)
+            # A learnt preprocessing (a text vocabulary, a table's standardisation) is
+            # learnt again on each fold's training rows: the held-out rows stay unseen.
+            prep = train_set.preprocessor if train_set.preprocessor.learns else None
+            outcome = run_search(est, train_set.X if prep is None else train_set.raw,
+                                 train_set.y, grid, cv=cv, n_candidates=n_random,
+                                 seed=seed, scheduler=scheduler, n_jobs=n_jobs,
+                                 results_path=results, progress=say, preprocessing=prep)
     except SearchError as exc:
         raise InputError(str(exc)) from None
     except SearchFailed as exc:
@@ -1368,7 +1373,7 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
     if outcome.failed_fits:
         say(f"nnscratch: warning: {outcome.failed_fits} fits failed (e.g. diverged); their "
             "scores are missing and those candidates rank last")
-    best = outcome.search.best_estimator_
+    best = outcome.model
     if out is not None:
         save(best, out, preprocessor=train_set.preprocessor,
              class_names=[train_set.class_names[int(c)] for c in best.classes_],

@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -67,6 +67,10 @@ class Preprocessor:
         Number of features of the training file (svmlight kind only).
     zero_based : bool, optional
         Whether the training file numbered its features from 0 (svmlight kind only).
+    standardised : bool
+        Whether ``mean`` and ``std`` were learnt from the training set (tabular kind
+        only; False for the 2-D built-in sets, kept unscaled). Not stored in model files:
+        it only tells :meth:`refit` what to learn.
     """
 
     kind: str
@@ -77,6 +81,7 @@ class Preprocessor:
     vectorizer: TextVectorizer | None = None
     n_inputs: int | None = None
     zero_based: bool | None = None
+    standardised: bool = field(default=True, compare=False, repr=False)
 
     # ---- construction
     @classmethod
@@ -114,6 +119,7 @@ class Preprocessor:
             columns=tuple(str(c) for c in columns),
             mean=tuple(float(v) for v in mean),
             std=tuple(float(v) for v in std),
+            standardised=bool(standardise),
         )
 
     @classmethod
@@ -127,6 +133,37 @@ class Preprocessor:
         """Sparse svmlight/libsvm rows of ``n_inputs`` features, taken as they are."""
         _check_n_inputs(n_inputs)
         return cls(kind="svmlight", n_inputs=int(n_inputs), zero_based=bool(zero_based))
+
+    @property
+    def learns(self) -> bool:
+        """Whether this preprocessing was learnt from its training data (a text
+        vocabulary, a table's standardisation), so that :meth:`refit` on other rows
+        gives another one. Pictures and svmlight rows are taken as they are."""
+        return self.kind == "text" or (self.kind == "tabular" and self.standardised)
+
+    def refit(self, raw) -> Preprocessor:
+        """The same preprocessing, its settings kept, learnt again from ``raw``.
+
+        Used to fit the preprocessing on each cross-validation fold's training rows
+        only, so that no statistic of the held-out rows leaks into their score.
+
+        Parameters
+        ----------
+        raw : the raw training input (as :attr:`Dataset.raw <nnscratch.datasets.Dataset>`)
+
+        Returns
+        -------
+        Preprocessor
+            ``self`` where nothing is learnt (:attr:`learns` is False).
+        """
+        if self.kind == "text":
+            v = self.vectorizer
+            return Preprocessor.fit_text(raw, vectorizer=v.vectorizer,
+                                         ngram_range=v.ngram_range,
+                                         max_features=v.max_features, min_df=v.min_df)
+        if self.learns:
+            return Preprocessor.fit_tabular(raw, self.columns)
+        return self
 
     @property
     def n_features(self) -> int:

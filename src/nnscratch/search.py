@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.model_selection import (
     GridSearchCV,
     ParameterGrid,
@@ -50,6 +51,7 @@ from .streaming import DASK_HINT, MissingExtraError, require_dask
 
 __all__ = [
     "SEARCH_PARAMETERS",
+    "FoldPreprocessing",
     "SearchError",
     "SearchFailed",
     "SearchOutcome",
@@ -192,7 +194,8 @@ def estimator_grid(grid: dict[str, list], estimator) -> dict[str, list]:
 
 def _option_names(params: dict) -> dict:
     back = {key: name for name, (key, _, _) in SEARCH_PARAMETERS.items()}
-    return {back.get(k, k): _plain(v) for k, v in params.items()}
+    names = (k.removeprefix(_MODEL + "__") for k in params)
+    return {back.get(k, k): _plain(v) for k, v in zip(names, params.values())}
 
 
 def _plain(value):
@@ -211,6 +214,42 @@ def format_value(value) -> str:
 
 
 # --------------------------------------------------------------------------- the search
+
+_MODEL = "model"  # the estimator's step in the pipeline of a search on raw data
+
+
+class FoldPreprocessing(TransformerMixin, BaseEstimator):
+    """A data set's preprocessing as a scikit-learn transformer, learnt again on each fit.
+
+    In a :class:`~sklearn.pipeline.Pipeline` before the estimator, a cross-validated
+    search fits it on each fold's training rows only: a text vocabulary and its inverse
+    document frequencies, or a table's mean and standard deviation, then never see the
+    rows that score the fold.
+
+    Parameters
+    ----------
+    preprocessor : Preprocessor
+        The preprocessing whose kind and settings are kept (e.g. the one fitted on all the
+        data); its learnt values are replaced at :meth:`fit`.
+
+    Attributes
+    ----------
+    preprocessor_ : Preprocessor
+        The preprocessing learnt from the rows given to :meth:`fit`.
+    """
+
+    def __init__(self, preprocessor=None) -> None:
+        self.preprocessor = preprocessor
+
+    def fit(self, X, y=None):
+        """Learn the preprocessing from the raw rows ``X``."""
+        self.preprocessor_ = self.preprocessor.refit(X)
+        return self
+
+    def transform(self, X):
+        """The features of the raw rows ``X``."""
+        return self.preprocessor_.transform(X)
+
 
 
 class _Checkpointed:
@@ -328,6 +367,13 @@ class SearchOutcome:
     where: str
     failed_fits: int = 0
 
+    @property
+    def model(self):
+        """The best candidate's estimator, refitted on all the data (without the
+        pipeline's preprocessing step where :func:`run_search` had one)."""
+        best = self.search.best_estimator_
+        return best.named_steps[_MODEL] if hasattr(best, "named_steps") else best
+
 
 def _connect(scheduler: str):
     require_dask("distributed")
@@ -443,14 +489,15 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
                n_candidates: int | None = None, seed: int = 0, scoring: str = "accuracy",
                scheduler: str | None = None, client=None, n_jobs: int | None = -1,
                results_path: str | Path | None = None,
-               progress: Callable[[str], None] | None = None) -> SearchOutcome:
+               progress: Callable[[str], None] | None = None,
+               preprocessing=None) -> SearchOutcome:
     """Search ``grid`` with cross-validation and refit the best on all the data.
 
     Parameters
     ----------
     estimator : LogisticRegression or NeuralNetworkClassifier
         The fixed settings of every candidate.
-    X : ndarray of shape (n_samples, n_features)
+    X : ndarray of shape (n_samples, n_features), or the raw input with ``preprocessing``
     y : ndarray of shape (n_samples,)
     grid : dict
         :func:`parse_params`'s output (option names -> values).
@@ -471,10 +518,18 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
         The results CSV, rewritten atomically after every group of candidates.
     progress : callable, optional
         Receives one line per group of finished candidates.
+    preprocessing : Preprocessor, optional
+        Learnt again on each fold's training rows (:class:`FoldPreprocessing`, in a
+        :class:`~sklearn.pipeline.Pipeline` before the estimator, whose step is named
+        ``model``); ``X`` is then the raw input (:attr:`Dataset.raw
+        <nnscratch.datasets.Dataset>`). Without it ``X`` is used as it is, and a
+        preprocessing learnt from all of it has seen the held-out rows.
 
     Returns
     -------
     SearchOutcome
+        With ``preprocessing``, ``search.best_estimator_`` is the pipeline and
+        :attr:`SearchOutcome.model` its estimator.
 
     Raises
     ------
@@ -489,6 +544,12 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     from joblib import effective_n_jobs, parallel_config
 
     key_grid = estimator_grid(grid, estimator)
+    if preprocessing is not None:
+        from sklearn.pipeline import Pipeline
+
+        estimator = Pipeline([("preprocessing", FoldPreprocessing(preprocessing)),
+                              (_MODEL, estimator)])
+        key_grid = {f"{_MODEL}__{k}": v for k, v in key_grid.items()}
     own_client = None
     if scheduler is not None and client is None:
         client = own_client = _connect(scheduler)
