@@ -222,6 +222,23 @@ def test_search_on_the_cat_data_locally_and_on_the_cluster(cluster, cat_train, l
     assert scores.count(max(scores)) == 1  # a unique best: the comparison means something
 
 
+def test_a_text_search_on_the_cluster_learns_each_folds_vocabulary_there(cluster, tmp_path,
+                                                                         capsys):
+    """The pipeline of the fold's vocabulary and the model goes to the workers with the
+    raw texts; the scores equal those of the local search."""
+    from nnscratch.datasets import make_spam_corpus
+
+    make_spam_corpus(tmp_path / "spam", 120, random_state=5)
+    argv = ["search", str(tmp_path / "spam"), "--param", "learning_rate=0.5;1",
+            "--iterations", "40", "--cv", "3", "--max-features", "50", "--json"]
+    assert run([*argv, "--n-jobs", "1"]) == 0
+    local = _json_of(capsys)
+    assert run([*argv, "--scheduler", cluster[0].scheduler_address]) == 0
+    spread = _json_of(capsys)
+    assert [c["mean_score"] for c in spread["candidates"]] == \
+        [c["mean_score"] for c in local["candidates"]]
+
+
 def _search_process(cat_train, address, folder):
     env = {**os.environ, "PYTHONPATH": SRC}
     return subprocess.Popen(
