@@ -233,6 +233,8 @@ def test_fold_preprocessing_learns_from_the_rows_it_is_fitted_on(tmp_path):
     moons, _ = load_train_test("moons")  # kept unscaled, as the course does: nothing learnt
     assert not moons.preprocessor.learns
     assert moons.preprocessor.refit(moons.raw[:5]) is moons.preprocessor
+    with pytest.raises(TypeError, match="needs preprocessor=a Preprocessor"):
+        FoldPreprocessing().fit(rows)
 
 
 @pytest.mark.parametrize("data", ["text", "table"])

@@ -243,13 +243,15 @@ class FoldPreprocessing(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Learn the preprocessing from the raw rows ``X``."""
+        if not hasattr(self.preprocessor, "refit"):
+            raise TypeError("FoldPreprocessing needs preprocessor=a Preprocessor (e.g. a "
+                            f"Dataset's .preprocessor), not {type(self.preprocessor).__name__}")
         self.preprocessor_ = self.preprocessor.refit(X)
         return self
 
     def transform(self, X):
         """The features of the raw rows ``X``."""
         return self.preprocessor_.transform(X)
-
 
 
 class _Checkpointed:
