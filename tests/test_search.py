@@ -278,3 +278,37 @@ def test_the_search_command_scores_text_without_the_held_out_words(tmp_path, cap
     np.testing.assert_array_equal(
         model.predict(dataset.X),
         model.__class__(**model.get_params()).fit(dataset.X, dataset.y).predict(dataset.X))
+
+
+class _Refusing(NeuralNetworkClassifier):
+    def fit(self, X, y, **kwargs):
+        raise ValueError("this model refuses every fit\n(a second line)")
+
+
+def test_every_fit_failing_names_the_fits_own_error(moons):
+    X, y = moons
+    with pytest.raises(SearchFailed) as caught:
+        run_search(_Refusing((3,)), X, y, parse_params(["alpha=0;1"]), cv=2, n_jobs=1)
+    message = str(caught.value)
+    assert message.startswith("every fit failed (ValueError: this model refuses every fit")
+    assert "\n" not in message and "It is very likely" not in message
+
+
+def test_folds_that_a_class_cannot_fill_are_refused_before_any_fit(tmp_path, capsys):
+    for name, n in (("a", 3), ("b", 5)):  # every word in one text but "shared", in a's 3
+        (tmp_path / "tiny" / name).mkdir(parents=True)
+        for i in range(n):
+            (tmp_path / "tiny" / name / f"{i}.txt").write_text(
+                f"{name}x{'abcde'[i]} {'shared' if name == 'a' else 'only' + 'abcde'[i]}")
+    code = run(["search", str(tmp_path / "tiny"), "--param", "learning_rate=1;2", "--cv", "4"])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.err.count("\n") == 1
+    assert captured.err == ("nnscratch: error: --cv 4: class 'a' has only 3 samples, and each "
+                            "of the 4 stratified folds needs one; choose --cv 3 or fewer, or "
+                            "add samples\n")
+    code = run(["search", str(tmp_path / "tiny"), "--param", "learning_rate=1;2", "--cv", "3",
+                "--min-df", "3"])
+    err = capsys.readouterr().err  # all 8 texts hold "shared" 3 times; a fold's 5, twice
+    assert code == 2 and err.endswith("\n") and err.splitlines()[-1].startswith(
+        "nnscratch: error: the training rows of a fold (5 of 8): no terms to learn from")
+    assert "--min-df 3 may be too high" in err

@@ -1316,6 +1316,7 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
     from .search import (
         SearchError,
         SearchFailed,
+        check_folds,
         check_output_paths,
         estimator_grid,
         parse_params,
@@ -1351,6 +1352,10 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
     train_set, _ = load_train_test(data, None, image_size=image_size,
                                    label_column=label_column, text=text)
     _check_classes(train_set, data)
+    try:
+        check_folds(cv, train_set.y, train_set.class_names)
+    except SearchError as exc:
+        raise InputError(str(exc)) from None
     n = int(np.prod([len(v) for v in grid.values()]))
     n = min(n, n_random) if n_random else n
     seed = (params or {}).get("random_state") or 0  # --seed draws --random's candidates too

@@ -56,6 +56,7 @@ __all__ = [
     "SearchFailed",
     "SearchOutcome",
     "candidate_rows",
+    "check_folds",
     "format_table",
     "format_value",
     "parse_param",
@@ -536,7 +537,9 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     Raises
     ------
     SearchError
-        A parameter that the estimator does not have.
+        A parameter that the estimator does not have, a class with fewer samples than
+        ``cv`` folds (:func:`check_folds`), or a ``preprocessing`` that a fold's
+        training rows cannot learn (checked on the first fold before any fit).
     SearchFailed
         The Dask scheduler cannot be reached, or a worker died and the search cannot
         finish (the finished candidates stay in ``results_path``).
@@ -546,8 +549,11 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     from joblib import effective_n_jobs, parallel_config
 
     key_grid = estimator_grid(grid, estimator)
+    check_folds(cv, y)
     if preprocessing is not None:
         from sklearn.pipeline import Pipeline
+
+        _check_fold_preprocessing(preprocessing, X, y, cv)
 
         estimator = Pipeline([("preprocessing", FoldPreprocessing(preprocessing)),
                               (_MODEL, estimator)])
@@ -603,7 +609,7 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
             search.fit(X, y)
     except ValueError as exc:
         if "fits failed" in str(exc):
-            raise SearchFailed(f"every fit failed ({_first_line(exc)}); check the settings, "
+            raise SearchFailed(f"every fit failed ({_fit_error(exc)}); check the settings, "
                                "e.g. a smaller learning_rate") from None
         raise
     except Exception as exc:
@@ -627,6 +633,59 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     return SearchOutcome(search, rows, _option_names(search.best_params_),
                          float(search.best_score_), time.perf_counter() - start, where,
                          failed_fits)
+
+
+def check_folds(cv, y, class_names: Sequence[str] | None = None) -> None:
+    """Refuse ``cv`` stratified folds that some class cannot fill, before any fit.
+
+    ``class_names[code]`` names the class of label ``code`` in the message.
+
+    Raises
+    ------
+    SearchError
+        ``cv`` below 2, or a class with fewer samples than folds.
+    """
+    if not isinstance(cv, (int, np.integer)) or isinstance(cv, bool):
+        return  # a splitter or a list of folds: the caller's own
+    if cv < 2:
+        raise SearchError(f"--cv {cv}: cross-validation needs at least 2 folds")
+    labels, counts = np.unique(np.asarray(y), return_counts=True)
+    fewest = int(counts.min()) if counts.size else cv
+    if fewest < cv:
+        label = _plain(labels[counts.argmin()])
+        if class_names is not None:
+            label = class_names[int(label)]
+        raise SearchError(
+            f"--cv {cv}: class {label!r} has only {fewest} sample{'s' * (fewest != 1)}, "
+            f"and each of the {cv} stratified folds needs one; choose --cv "
+            f"{max(2, fewest)} or fewer, or add samples")
+
+
+def _check_fold_preprocessing(preprocessing, X, y, cv) -> None:
+    """Learn the preprocessing on the first fold's training rows once, before the search:
+    a setting that no fold can learn from (a --min-df above a fold's texts) is refused
+    in one line instead of failing every fit."""
+    from .exceptions import DatasetError
+
+    train, _ = next(iter(check_cv(cv, y, classifier=True).split(X, y)))
+    try:
+        preprocessing.refit(X[train])
+    except DatasetError as exc:
+        raise SearchError(f"the training rows of a fold ({len(train)} of {len(y)}): "
+                          f"{exc}") from None
+
+
+def _fit_error(exc: BaseException) -> str:
+    """The first failed fit's own error, from scikit-learn's "All the N fits failed"
+    text (which holds each failure's traceback), e.g. ``"DatasetError: ..."``."""
+    lines = str(exc).splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("Traceback"):
+            for after in lines[i + 1:]:
+                if after and not after[0].isspace() and ": " in after:
+                    name, _, text = after.partition(": ")
+                    return _first_line(Exception(f"{name.rsplit('.', 1)[-1]}: {text}"))
+    return _first_line(exc)
 
 
 def _first_line(exc: BaseException) -> str:
