@@ -423,8 +423,11 @@ def cli() -> None:
     """Neural-network classifiers from scratch: train, evaluate, predict, plot.
 
     DATA is a course-style HDF5 file (.h5), a folder with one sub-folder of pictures
-    per class, a CSV file with a header, or a built-in set: flower, moons, circles,
-    breast-cancer, digits. Run 'nnscratch COMMAND --help' for each command.
+    or text files per class, a CSV file with a header, an svmlight file (.svm), a
+    Zarr store, or a built-in set. Run 'nnscratch COMMAND --help' for each command.
+
+    \b
+    Built-in sets: flower, moons, circles, breast-cancer, digits.
     """
 
 
