@@ -189,6 +189,19 @@ def test_help_is_complete_with_an_example(command):
     assert proc.stdout.startswith("Usage: nnscratch")
     assert "Example" in proc.stdout
     assert "nnscratch " + (command or "train") in proc.stdout.split("Example", 1)[1]
+    # no line broken at a word's hyphen: options, paths and names stay whole
+    broken = [line for line in proc.stdout.splitlines() if line[-2:-1].isalpha()
+              and line.endswith("-")]
+    assert not broken, broken
+
+
+def test_help_leaves_clicks_wrapper_as_it_was(capsys):
+    from click import _textwrap
+
+    wrapper = _textwrap.TextWrapper
+    assert run(["demo", "--help"]) == 0
+    assert "nnscratch-demo" in capsys.readouterr().out
+    assert _textwrap.TextWrapper is wrapper
 
 
 def test_version():

@@ -40,6 +40,7 @@ text, and the group handles every error.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import warnings
@@ -141,6 +142,51 @@ def _show_warning(*args: Any, **kwargs: Any) -> None:
     _commands.show_warning(*args, **kwargs)  # loads _commands only when a warning comes
 
 
+class _HelpFormatter(click.HelpFormatter):
+    """click's help formatter, never breaking a line at a word's hyphen: an option such
+    as ``--chunk-rows``, a default such as ``nnscratch-demo`` or a set's name such as
+    ``breast-cancer`` stays whole."""
+
+    def write_usage(self, *args: Any, **kwargs: Any) -> None:
+        with _whole_words():
+            super().write_usage(*args, **kwargs)
+
+    def write_text(self, *args: Any, **kwargs: Any) -> None:
+        with _whole_words():
+            super().write_text(*args, **kwargs)
+
+    def write_dl(self, *args: Any, **kwargs: Any) -> None:
+        with _whole_words():
+            super().write_dl(*args, **kwargs)
+
+
+@contextlib.contextmanager
+def _whole_words():
+    """click's wrapper without its hyphen breaks, while the help is being written."""
+    from click import _textwrap
+
+    wrapper = _textwrap.TextWrapper
+
+    class Whole(wrapper):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.break_on_hyphens = False
+
+    _textwrap.TextWrapper = Whole
+    try:
+        yield
+    finally:
+        _textwrap.TextWrapper = wrapper
+
+
+class _Context(click.Context):
+    formatter_class = _HelpFormatter
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+
 class NnscratchGroup(click.Group):
     """A click group whose commands end with one line and the right exit code.
 
@@ -151,6 +197,9 @@ class NnscratchGroup(click.Group):
     become one ``nnscratch: warning:`` line each. Every command registered on the group
     (``@cli.command()``, ``cli.add_command``) gets this for free.
     """
+
+    context_class = _Context
+    command_class = _Command
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
