@@ -898,7 +898,8 @@ def search(ctx, data, specs, cv, n_random, scheduler, n_jobs, output, results_pa
 
     Every combination of the --param values (or --random N of them) is a candidate,
     scored by its mean accuracy over --cv stratified folds; every other option is fixed
-    for all candidates. The fits run on the local cores, or on a Dask cluster with
+    for all candidates. A text vocabulary or a table's standardisation is learnt on
+    each fold's training rows, never on the rows that score the fold. The fits run on the local cores, or on a Dask cluster with
     --scheduler (a worker that dies stops the search with one line). Prints a table
     of the candidates (mean and spread of the scores, fit time); the results CSV is
     rewritten as candidates finish, so a search that cannot finish keeps them. The best
