@@ -254,6 +254,10 @@ def test_the_search_learns_the_preprocessing_on_each_fold(data, tmp_path):
                                 dataset, 3)
         assert row["scores"] == pytest.approx(expected, abs=0)
     assert set(outcome.best_params) == {"alpha"}  # named as the option, not model__alpha
+    if data == "text":  # the texts as a plain list: the same search
+        again = run_search(estimator, list(dataset.raw), dataset.y, {"alpha": [0.0, 0.3]},
+                           cv=3, n_jobs=1, preprocessing=dataset.preprocessor)
+        assert [r["scores"] for r in again.rows] == [r["scores"] for r in outcome.rows]
     assert isinstance(outcome.model, NeuralNetworkClassifier)
     all_rows = dataset.preprocessor.transform(dataset.raw)  # the refit: every row
     np.testing.assert_array_equal(outcome.model.predict_proba(all_rows),

@@ -669,7 +669,7 @@ def _check_fold_preprocessing(preprocessing, X, y, cv) -> None:
 
     train, _ = next(iter(check_cv(cv, y, classifier=True).split(X, y)))
     try:
-        preprocessing.refit(X[train])
+        preprocessing.refit(X[train] if hasattr(X, "shape") else [X[i] for i in train])
     except DatasetError as exc:
         raise SearchError(f"the training rows of a fold ({len(train)} of {len(y)}): "
                           f"{exc}") from None
