@@ -162,10 +162,15 @@ class _HelpFormatter(click.HelpFormatter):
 
 @contextlib.contextmanager
 def _whole_words():
-    """click's wrapper without its hyphen breaks, while the help is being written."""
-    from click import _textwrap
+    """click's wrapper without its hyphen breaks, while the help is being written
+    (click's own wrapping where a future click has no ``_textwrap.TextWrapper``)."""
+    try:
+        from click import _textwrap
 
-    wrapper = _textwrap.TextWrapper
+        wrapper = _textwrap.TextWrapper
+    except (ImportError, AttributeError):
+        yield
+        return
 
     class Whole(wrapper):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
