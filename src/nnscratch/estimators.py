@@ -117,6 +117,28 @@ def _fail(name, value, requirement):
     raise InvalidParameterError(f"{name}={value!r} is not valid: {requirement}.")
 
 
+def _names_or_values(name: str, value, n: int, one: str, per: str = "hidden layer") -> list:
+    """A per-layer hyper-parameter given as a sequence: its ``n`` entries, as a list.
+
+    Raises
+    ------
+    InvalidParameterError
+        Not a sequence (a number, a 0-d array, ...), or not ``n`` entries.
+    """
+    need = f"give {one} or {n} (one per {per}), e.g. a tuple"
+    try:
+        if isinstance(value, (str, bytes, dict)) or np.ndim(value) != 1:
+            _fail(name, value, need)
+        values = list(value)
+    except (TypeError, ValueError) as exc:  # ragged nesting, not iterable
+        if isinstance(exc, InvalidParameterError):
+            raise
+        _fail(name, value, need)
+    if len(values) != n:
+        _fail(name, value, need)
+    return values
+
+
 def _draw_seed(rng) -> int:
     """A seed for scikit-learn helpers, drawn from the estimator's own generator."""
     if isinstance(rng, np.random.Generator):
@@ -157,9 +179,10 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     def _keep_probs(self) -> list[float] | None:
         n_hidden = len(self._hidden_sizes())
         rates = getattr(self, "dropout", 0.0)
-        rates = [rates] * n_hidden if isinstance(rates, numbers.Real) else list(rates)
-        if len(rates) != n_hidden:
-            _fail("dropout", rates, f"give one rate or {n_hidden} (one per hidden layer)")
+        if isinstance(rates, numbers.Real) or np.ndim(rates) == 0:
+            rates = [check("dropout", rates)] * n_hidden  # a 0-d array: refused by name
+        else:
+            rates = _names_or_values("dropout", rates, n_hidden, "one rate")
         for rate in rates:
             check("dropout", rate)
         return None if not any(rates) else [1.0 - rate for rate in rates]
@@ -529,6 +552,14 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             ok, jv = _json_value(value)
             if ok:
                 hyper[key] = jv
+            elif not (key == "random_state" or (key == "class_weight"
+                                                and isinstance(value, dict))):
+                # a generator random_state is saved as null (documented); a dict
+                # class_weight as class_weight_by_class; nothing else is dropped
+                raise ValueError(
+                    f"cannot save {key}={value!r}: a model file holds numbers, strings, "
+                    f"booleans, None and flat lists of them; set {key} to such a value "
+                    "(e.g. a tuple of plain numbers) and fit again")
         classes_kind, classes = _classes_to_json(self.classes_)
         n_layers = len(self.params_) // 2
         arrays: dict[str, np.ndarray] = {}
@@ -781,15 +812,25 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
 
 def _json_value(value: Any) -> tuple[bool, Any]:
-    """(storable?, JSON form) of a hyper-parameter value: scalars, flat lists, None only."""
-    if value is None or isinstance(value, (bool, str)):
+    """(storable?, JSON form) of a hyper-parameter value: scalars, flat lists, None only.
+
+    NumPy scalars and arrays, ranges and tuples become their plain JSON form (an array
+    ``np.array(["tanh"])`` is the list ``["tanh"]``, a 0-d array its value), so that a
+    reloaded model holds the same values; anything else is not storable."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()  # 0-d: a Python scalar; else nested lists of scalars
+    elif isinstance(value, np.generic):
+        value = value.item()
+    if value is None or isinstance(value, bool):
         return True, value
-    if isinstance(value, (int, np.integer)):
+    if isinstance(value, str):
+        return True, str(value)
+    if isinstance(value, numbers.Integral):
         return True, int(value)
-    if isinstance(value, (float, np.floating)):
+    if isinstance(value, numbers.Real):
         v = float(value)
         return (math.isfinite(v), v)
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple, range)):
         out = []
         for v in value:
             ok, jv = _json_value(v)
@@ -1111,19 +1152,14 @@ class NeuralNetworkClassifier(_BaseNetwork):
     def _init_names(self):
         if isinstance(self.init, str):
             return self.init
-        names = list(self.init)
-        if len(names) != len(self._hidden_sizes()) + 1:
-            _fail("init", self.init, f"give one name or {len(self._hidden_sizes()) + 1}")
-        return names
+        return _names_or_values("init", self.init, len(self._hidden_sizes()) + 1, "one name",
+                                "layer")
 
     def _activation_names(self):
         n_hidden = len(self._hidden_sizes())
         if isinstance(self.activation, str):
             return [self.activation] * n_hidden
-        names = list(self.activation)
-        if len(names) != n_hidden:
-            _fail("activation", self.activation, f"give one name or {n_hidden}")
-        return names
+        return _names_or_values("activation", self.activation, n_hidden, "one name")
 
 
 class LogisticRegression(_BaseNetwork):

@@ -1,0 +1,65 @@
+"""Edges of the estimator API: hyper-parameters as NumPy values in model files, the
+validation set's columns, texts given as one string, partial_fit's classes and early
+stopping, and the one-line messages of bad input."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+
+from nnscratch import NeuralNetworkClassifier
+from nnscratch.persistence import load, load_bundle, save
+
+
+@pytest.fixture(scope="module")
+def xy():
+    return make_classification(120, 5, random_state=0)
+
+
+# ------------------------------------------------- 1. hyper-parameters in model files
+
+
+@pytest.mark.parametrize("kw, expected", [
+    ({"hidden_layer_sizes": (4,), "activation": np.array(["tanh"])}, {"activation": ["tanh"]}),
+    ({"hidden_layer_sizes": (4,), "dropout": np.array([0.2])}, {"dropout": [0.2]}),
+    ({"hidden_layer_sizes": (4,), "dropout": np.float32(0.25)}, {"dropout": 0.25}),
+    ({"hidden_layer_sizes": np.array([4, 3])}, {"hidden_layer_sizes": [4, 3]}),
+    ({"hidden_layer_sizes": range(3, 5)}, {"hidden_layer_sizes": [3, 4]}),
+    ({"hidden_layer_sizes": (4,), "init": np.array(["he", "lecun"])},
+     {"init": ["he", "lecun"]}),
+    ({"hidden_layer_sizes": (4,), "shuffle": np.bool_(False), "batch_size": np.int64(10)},
+     {"shuffle": False, "batch_size": 10}),
+], ids=["activation-array", "dropout-array", "dropout-float32", "hidden-array",
+        "hidden-range", "init-array", "numpy-bool-int"])
+def test_numpy_hyperparameters_are_saved_as_their_values(tmp_path, xy, kw, expected):
+    X, y = xy
+    est = NeuralNetworkClassifier(max_iter=3, random_state=0, **kw).fit(X, y)
+    save(est, tmp_path / "m.npz")
+    stored = load_bundle(tmp_path / "m.npz").settings["hyperparameters"]
+    again = load(tmp_path / "m.npz")
+    for key, value in expected.items():
+        assert stored[key] == value
+        got = again.get_params()[key]
+        assert (list(got) if isinstance(got, tuple) else got) == value
+    np.testing.assert_array_equal(again.predict_proba(X), est.predict_proba(X))
+
+
+def test_a_hyperparameter_json_cannot_hold_is_refused_by_name(tmp_path, xy):
+    X, y = xy
+    est = NeuralNetworkClassifier((3,), max_iter=2, random_state=0).fit(X, y)
+    est.set_params(activation=[["tanh"]])  # changed after fit: nothing JSON-flat
+    with pytest.raises(ValueError, match=r"cannot save activation=\[\['tanh'\]\]"):
+        save(est, tmp_path / "m.npz")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("kw, match", [
+    ({"dropout": np.array(0.2)}, r"dropout=array\(0.2\) is not valid: it must be a number"),
+    ({"activation": 5}, r"activation=5 is not valid: give one name or 1"),
+    ({"init": 3}, r"init=3 is not valid: give one name or 2 \(one per layer\)"),
+    ({"activation": ("tanh", ["a", "b"])}, r"give one name or 1"),
+])
+def test_per_layer_values_of_the_wrong_form_get_one_line(xy, kw, match):
+    X, y = xy
+    with pytest.raises(ValueError, match=match) as info:
+        NeuralNetworkClassifier((4,), max_iter=2, **kw).fit(X, y)
+    assert "\n" not in str(info.value)
