@@ -1,7 +1,10 @@
 """Edge cases of the glass box (checker, trace, gradient check) and the playground
 server found by QA: each test fails without its fix."""
 
+import warnings
 from pathlib import Path
+
+import pytest
 
 from nnscratch.course import check
 
@@ -26,3 +29,63 @@ def test_check_prints_nothing_when_the_reference_predict_runs(tmp_path, capfd):
     assert report["predict"].status == "fail"
     out, _err = capfd.readouterr()
     assert out == ""
+
+
+# --------------------------------------------------------------------------- playground
+
+@pytest.fixture
+def client():
+    pytest.importorskip("starlette")
+    pytest.importorskip("httpx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+        from nnscratch.playground.server import create_app
+    with TestClient(create_app(grace=300), raise_server_exceptions=False) as c:
+        yield c
+
+
+def one_line_refusal(response, status=422):
+    assert response.status_code == status, response.text
+    assert "\n" not in response.text and len(response.text) < 400, response.text
+    return response.json()
+
+
+@pytest.mark.parametrize("key", ["learning_rate", "noise", "test_fraction", "alpha", "dropout",
+                                 "n_samples", "seed", "batch_size"])
+def test_playground_refuses_huge_integers_by_name(client, key):
+    body = one_line_refusal(client.post("/api/sessions", json={key: 10**400}))
+    assert body["field"] == key and "401 digits" in body["error"]
+    raw = f'{{"{key}": {"9" * 5000}}}'.encode()  # past Python's 4300-digit limit
+    body = one_line_refusal(client.post("/api/sessions", content=raw))
+    assert body["field"] == key and "5,000 digits" in body["error"]
+
+
+def test_playground_refuses_huge_numbers_elsewhere(client):
+    body = one_line_refusal(client.post("/api/sessions", json={
+        "hidden": [{"units": 1e300, "activation": "relu"}]}))
+    assert body["field"] == "hidden[0].units"
+    sid = client.post("/api/sessions", json={}).json()["session"]
+    raw = b'{"iterations_per_frame": ' + b"9" * 5000 + b"}"
+    body = one_line_refusal(client.post(f"/api/sessions/{sid}/control", content=raw))
+    assert body["field"] == "iterations_per_frame"
+    one_line_refusal(client.get(f"/api/sessions/{sid}/pictures/train/" + "9" * 5000), 404)
+
+
+def test_playground_refuses_a_deeply_nested_body(client):
+    body = one_line_refusal(client.post("/api/sessions", content=b"[" * 30000 + b"]" * 30000),
+                            400)
+    assert "nested too deeply" in body["error"]
+
+
+def test_playground_upload_errors_stay_short(client):
+    sid = client.post("/api/sessions", json={}).json()["session"]
+    rows = b"".join(f"{i},{i},label{i}\n".encode() for i in range(3000))
+    assert client.post(f"/api/sessions/{sid}/upload", content=b"a,b,y\n" + rows).status_code \
+        == 200
+    body = one_line_refusal(client.post(f"/api/sessions/{sid}/config",
+                                        json={"dataset": "upload"}))
+    assert "single example" in body["error"]
+    csv = b"a,b,y\n" + b"9" * 5000 + b",2,0\n" + b"1,2,0\n1,2,1\n" * 10
+    one_line_refusal(client.post(f"/api/sessions/{sid}/upload", content=csv))

@@ -15,7 +15,7 @@ from typing import Any
 
 from .data import DATASETS, DEFAULT_NOISE, FEATURES, MULTICLASS
 
-__all__ = ["ACTIVATIONS", "DEFAULTS", "INITS", "LIMITS", "SOLVERS", "ConfigError",
+__all__ = ["ACTIVATIONS", "DEFAULTS", "INITS", "LIMITS", "SOLVERS", "ConfigError", "TooLong",
            "check_config", "check_control", "estimator_params"]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu")
@@ -84,28 +84,65 @@ def _refuse(key: str, problem: str, field: str) -> ConfigError:
     return ConfigError(f"{key} {problem}", field=field, problem=problem)
 
 
+class TooLong:
+    """A JSON integer of more digits than any setting takes (the server's parser gives
+    this instead of converting it: Python refuses to read more than 4300 digits)."""
+
+    def __init__(self, text: str) -> None:
+        self.digits = len(text.lstrip("-"))
+
+    def __repr__(self) -> str:
+        return f"a number of {self.digits:,} digits"
+
+
+def _shown(value: Any) -> str:
+    """A number as a message shows it: a huge one by its size, never all its digits."""
+    if isinstance(value, TooLong):
+        return repr(value)
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        if abs(value) >= 10**15:
+            return f"a number of about {int(abs(value)).bit_length() * 0.30103 + 1:.0f} digits"
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _number(cfg: dict, key: str, low: float, high: float) -> float:
     value = cfg[key]
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise _refuse(key, f"must be a number, got {value!r}", key)
-    if not low <= value <= high:
-        raise _refuse(key, f"must be between {low:g} and {high:g}, got {value:g}", key)
+    if isinstance(value, TooLong):
+        raise _refuse(key, f"must be between {low:g} and {high:g}, got {value!r}", key)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise _refuse(key, f"must be a number, got {_shown(value)}", key)
+    if isinstance(value, numbers.Integral):  # compared exactly: a huge one is no float
+        inside = low <= int(value) <= high
+    else:
+        if not math.isfinite(value):
+            raise _refuse(key, f"must be a number, got {value!r}", key)
+        inside = low <= value <= high
+    if not inside:
+        raise _refuse(key, f"must be between {low:g} and {high:g}, got {_shown(value)}", key)
     return float(value)
 
 
 def _integer(value: Any, key: str, low: int, high: int, field: str | None = None) -> int:
+    if isinstance(value, TooLong):
+        raise _refuse(key, f"must be between {low:,} and {high:,}, got {value!r}", field or key)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise _refuse(key, f"must be a whole number, got {value!r}", field or key)
+        raise _refuse(key, f"must be a whole number, got {_shown(value)}", field or key)
     if not low <= value <= high:
-        raise _refuse(key, f"must be between {low:,} and {high:,}, got {value:,}", field or key)
+        raise _refuse(key, f"must be between {low:,} and {high:,}, got {_shown(value)}",
+                      field or key)
     return int(value)
 
 
 def _choice(value: Any, key: str, choices, field: str | None = None) -> str:
     if not isinstance(value, str) or value not in choices:
-        raise _refuse(key, f"must be one of {', '.join(choices)}, got {value!r}", field or key)
+        raise _refuse(key, f"must be one of {', '.join(choices)}, got {_shown(value)}",
+                      field or key)
     return value
 
 
@@ -133,7 +170,7 @@ def check_config(raw: Any, datasets: dict[str, int]) -> dict[str, Any]:
         raise ConfigError("the settings must be a JSON object")
     unknown = sorted(set(raw) - set(DEFAULTS))
     if unknown:
-        raise ConfigError(f"unknown setting {unknown[0]!r}; the settings are "
+        raise ConfigError(f"unknown setting {_shown(unknown[0])}; the settings are "
                           f"{', '.join(DEFAULTS)}")
     cfg = {**DEFAULTS, **raw}
     out: dict[str, Any] = {}
@@ -207,7 +244,7 @@ def check_control(raw: Any) -> dict[str, Any]:
         raise ConfigError("a control request must be a JSON object")
     unknown = sorted(set(raw) - {"action", "iterations_per_frame"})
     if unknown:
-        raise ConfigError(f"unknown control {unknown[0]!r}; use action and "
+        raise ConfigError(f"unknown control {_shown(unknown[0])}; use action and "
                           "iterations_per_frame")
     action = raw.get("action")
     if action is not None:

@@ -63,6 +63,7 @@ from .config import (
     LIMITS,
     SOLVERS,
     ConfigError,
+    TooLong,
     check_config,
     check_control,
 )
@@ -189,9 +190,19 @@ async def _json_body(request: Request) -> Any:
     if not body:
         return {}
     try:
-        return json.loads(body)
+        return json.loads(body, parse_int=_parse_int)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise HTTPException(400, f"the request body is not valid JSON ({error})") from None
+    except RecursionError:
+        raise HTTPException(400, "the request body is nested too deeply (lists or objects "
+                                 "inside each other); send the settings as one flat "
+                                 "object") from None
+
+
+def _parse_int(text: str) -> int | TooLong:
+    """A JSON integer; one longer than any setting takes stays unread (Python refuses
+    more than 4300 digits), for the setting's check to refuse by name."""
+    return int(text) if len(text) <= 100 else TooLong(text)
 
 
 def _session(request: Request) -> Session:
@@ -422,7 +433,10 @@ def _read_upload(text: str, name: str) -> Dataset:
         try:
             return load_dataset(path)
         except DatasetError as error:
-            raise DatasetError(str(error).replace(str(path), name)) from None
+            message = str(error).replace(str(path), name)
+            # a quoted value of the file (a 5000-digit number) is shown by its start only
+            message = re.sub(r"'([^']{40})[^']{20,}'", r"'\1...'", message)
+            raise DatasetError(message) from None
 
 
 async def stream(request: Request) -> Response:
@@ -560,8 +574,12 @@ async def picture(request: Request) -> Response:
     raw = run.data.raw_train if part == "train" else run.data.raw_test
     if raw.ndim != 4:
         raise HTTPException(404, "these data have no pictures")
-    index = request.path_params["index"]
+    text = request.path_params["index"]  # read here: a 5000-digit index is no int
+    index = int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else -1
     if not 0 <= index < len(raw):
+        if index < 0:
+            raise HTTPException(404, f"no picture {text[:20]}: give a number from 0 to "
+                                     f"{len(raw) - 1}")
         raise HTTPException(404, f"no picture {index}: there are {len(raw)}")
     from PIL import Image
 
@@ -672,7 +690,7 @@ def create_app(file_data: FileData | None = None, *, max_sessions: int = 8,
         Route(f"{sid}/snippet", code),
         Route(f"{sid}/data.csv", csv_part),
         Route(f"{sid}/trace", trace),
-        Route(sid + "/pictures/{part}/{index:int}", picture),
+        Route(sid + "/pictures/{part}/{index}", picture),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
     middleware = []
