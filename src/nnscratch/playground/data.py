@@ -225,9 +225,17 @@ def _split(n: int, y: np.ndarray, test_fraction: float, seed: int):
         train, test = train_test_split(np.arange(n), test_size=test_fraction,
                                        random_state=seed, stratify=y)
     except ValueError as error:
+        _, counts = np.unique(y, return_counts=True)
+        single = int(np.sum(counts < 2))
+        if single:  # said in a few words: sklearn's message lists every such class
+            why = (f"{single:,} of the {len(counts):,} classes have a single example; each "
+                   "class needs at least 2")
+        else:
+            why = " ".join(str(error).split())
+            why = why if len(why) <= 160 else why[:157] + "..."
         raise DatasetError(
-            f"cannot hold out a stratified test fraction of {test_fraction} from {n} "
-            f"examples ({error}); use more points or another test fraction") from None
+            f"cannot hold out a stratified test fraction of {test_fraction:g} from {n} "
+            f"examples ({why}); use more points or another test fraction") from None
     return np.sort(train), np.sort(test)
 
 
