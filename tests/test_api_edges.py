@@ -63,3 +63,42 @@ def test_per_layer_values_of_the_wrong_form_get_one_line(xy, kw, match):
     with pytest.raises(ValueError, match=match) as info:
         NeuralNetworkClassifier((4,), max_iter=2, **kw).fit(X, y)
     assert "\n" not in str(info.value)
+
+
+# ------------------------------------------------------- 2. the validation set's columns
+
+
+@pytest.fixture(scope="module")
+def frame(xy):
+    pd = pytest.importorskip("pandas")
+    X, y = xy
+    return pd.DataFrame(X, columns=list("abcde")), y
+
+
+@pytest.mark.parametrize("columns, match", [
+    (list("edcba"), "the same names in another order"),
+    (list("zbcde"), "other names"),
+])
+def test_validation_frame_must_have_the_training_columns(frame, columns, match):
+    df, y = frame
+    X_val = df.set_axis(columns, axis=1)
+    est = NeuralNetworkClassifier((3,), max_iter=2, random_state=0)
+    with pytest.raises(ValueError, match=rf"^X_val's columns \(.*\) are not those of X "
+                                         rf"\(a, b, c, d, e\): {match}; .*X_val\[X.columns\]"):
+        est.fit(df, y, X_val=X_val, y_val=y)
+    assert not hasattr(est, "params_")  # refused: nothing half-fitted
+    est.fit(df, y, X_val=df, y_val=y)  # the same columns: accepted
+    assert len(est.validation_scores_) == 2
+
+
+def test_validation_array_beside_a_training_frame_warns_naming_x_val(frame):
+    df, y = frame
+    with pytest.warns(UserWarning, match="^X_val does not have valid feature names"):
+        NeuralNetworkClassifier((3,), max_iter=2).fit(df, y, X_val=df.to_numpy(), y_val=y)
+
+
+def test_empty_validation_set_is_named(xy):
+    X, y = xy
+    with pytest.raises(ValueError, match=r"^X_val is empty \(shape \(0, 5\)\): give at least "
+                                         "one validation example"):
+        NeuralNetworkClassifier((3,), max_iter=2).fit(X, y, X_val=X[:0], y_val=y[:0])

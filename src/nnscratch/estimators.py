@@ -31,6 +31,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
+    _check_feature_names,
     _check_sample_weight,
     check_is_fitted,
     column_or_1d,
@@ -471,6 +472,13 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         ValueError
             One line naming what does not fit the training data.
         """
+        shape = _shape(X_val)
+        if shape is not None and len(shape) == 2 and shape[0] == 0:
+            raise ValueError(
+                f"X_val is empty (shape {shape}): give at least one validation example, "
+                "or leave X_val and y_val out."
+            )
+        _check_validation_columns(self, X_val)
         X_val = check_array(X_val, dtype=list(FLOAT_DTYPES), input_name="X_val",
                             accept_sparse="csr")
         if X_val.shape[1] != self.n_features_in_:
@@ -1360,6 +1368,39 @@ class HiddenLayerTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
         """
         check_is_fitted(self)
         return self.estimator_.hidden_layer_activations(X, self.layer)
+
+
+def _check_validation_columns(estimator, X_val) -> None:
+    """scikit-learn's feature-name check of ``X_val`` against the training ``X``.
+
+    Its warnings (names on one side only) name ``X_val``; columns of other names or in
+    another order raise.
+
+    Raises
+    ------
+    ValueError
+        One line showing both lists of columns.
+    """
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            _check_feature_names(estimator, X_val, reset=False)
+        except ValueError:
+            given = [str(c) for c in getattr(X_val, "columns", [])]
+            fitted = [str(c) for c in estimator.feature_names_in_]
+            show = (lambda names: ", ".join(names[:8]) + (", ..." if len(names) > 8 else ""))
+            raise ValueError(
+                f"X_val's columns ({show(given)}) are not those of X ({show(fitted)}): "
+                + ("the same names in another order" if sorted(given) == sorted(fitted)
+                   else "other names")
+                + "; give X_val the training frame's columns in its order, e.g. "
+                "X_val[X.columns]."
+            ) from None
+    for w in caught:
+        warnings.warn_explicit(re.sub(r"^X ", "X_val ", str(w.message)), w.category,
+                               w.filename, w.lineno)
 
 
 def _shape(a) -> tuple[int, ...] | None:
