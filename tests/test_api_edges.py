@@ -102,3 +102,28 @@ def test_empty_validation_set_is_named(xy):
     with pytest.raises(ValueError, match=r"^X_val is empty \(shape \(0, 5\)\): give at least "
                                          "one validation example"):
         NeuralNetworkClassifier((3,), max_iter=2).fit(X, y, X_val=X[:0], y_val=y[:0])
+
+
+# ----------------------------------------------------------- 3. one string is not texts
+
+
+def test_one_string_is_refused_where_a_list_of_texts_is_expected():
+    from nnscratch.preprocessing import Preprocessor
+    from nnscratch.text import TextVectorizer
+
+    texts = ["cash prize now", "meeting on monday", "claim your prize"]
+    vec = TextVectorizer.fit(texts)
+    prep = Preprocessor.fit_text(texts)
+    calls = {
+        "TextVectorizer.fit": lambda: TextVectorizer.fit("cash prize now"),
+        "transform": lambda: vec.transform("cash prize"),
+        "Preprocessor.fit_text": lambda: Preprocessor.fit_text(b"cash prize now"),
+        "prep.transform": lambda: prep.transform("cash prize"),
+        "prep.transform_texts": lambda: prep.transform_texts("cash prize"),
+    }
+    for name, call in calls.items():
+        with pytest.raises(ValueError, match=r"takes a list of texts, not one (str|bytes) "
+                                             r".*pass a list of texts, e.g. \[text\]$"):
+            call()
+    assert vec.transform(["cash prize"]).shape == (1, vec.n_features)
+    assert prep.transform(["cash prize"]).shape == (1, vec.n_features)

@@ -38,7 +38,7 @@ import numpy as np
 
 from ._limits import MAX_IMAGE_SIZE
 from .exceptions import DatasetError
-from .text import TextVectorizer
+from .text import TextVectorizer, _refuse_one_text
 
 __all__ = ["MAX_IMAGE_SIZE", "Preprocessor"]
 
@@ -126,6 +126,7 @@ class Preprocessor:
     def fit_text(cls, texts, **settings: Any) -> Preprocessor:
         """A vectorizer fitted on the training texts (:meth:`TextVectorizer.fit`; the
         settings are ``vectorizer``, ``ngram_range``, ``max_features``, ``min_df``)."""
+        _refuse_one_text(texts, "Preprocessor.fit_text")
         return cls(kind="text", vectorizer=TextVectorizer.fit(texts, **settings))
 
     @classmethod
@@ -240,6 +241,7 @@ class Preprocessor:
         """
         if self.kind != "text":
             raise DatasetError(f"this model was trained on {_KIND_WORDS[self.kind]}, not text")
+        _refuse_one_text(texts, "transform")
         return self.vectorizer.transform([str(t) for t in texts])
 
     def transform_sparse(self, raw):

@@ -206,6 +206,23 @@ def decode_terms(blob: Any, offsets: Any, n_terms: int) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- the vectorizer
 
 
+def _refuse_one_text(texts: Any, what: str) -> None:
+    """A plain string (or bytes) is one text, not a list of them: iterating it would
+    give its characters.
+
+    Raises
+    ------
+    ValueError
+        One line saying to pass a list of texts (scikit-learn's vectorizers raise a
+        ValueError too).
+    """
+    if isinstance(texts, (str, bytes)):
+        raise ValueError(
+            f"{what} takes a list of texts, not one {type(texts).__name__} (it would read "
+            f"each character as a text): pass a list of texts, e.g. [text]"
+        )
+
+
 @dataclass(frozen=True)
 class TextVectorizer:
     """A fitted scikit-learn vectorizer as plain data: its settings, terms and weights.
@@ -245,6 +262,7 @@ class TextVectorizer:
         DatasetError
             No term left (the texts hold no words, or ``min_df`` drops them all).
         """
+        _refuse_one_text(texts, "TextVectorizer.fit")
         vectorizer = check_text_setting("vectorizer", vectorizer)
         ngram_range = check_text_setting("ngram_range", ngram_range)
         max_features = check_text_setting("max_features", max_features)
@@ -286,6 +304,7 @@ class TextVectorizer:
         -------
         X : scipy.sparse.csr_matrix of shape (n_texts, n_features), float64
         """
+        _refuse_one_text(texts, "transform")
         X = self._sklearn.transform(list(texts))
         return X.tocsr().astype(np.float64, copy=False)
 
