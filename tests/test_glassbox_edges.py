@@ -4,6 +4,7 @@ server found by QA: each test fails without its fix."""
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from nnscratch.course import check
@@ -89,3 +90,53 @@ def test_playground_upload_errors_stay_short(client):
     assert "single example" in body["error"]
     csv = b"a,b,y\n" + b"9" * 5000 + b",2,0\n" + b"1,2,0\n1,2,1\n" * 10
     one_line_refusal(client.post(f"/api/sessions/{sid}/upload", content=csv))
+
+
+# ------------------------------------------------------------------ gradient check, trace
+
+def _zero_network():
+    from nnscratch.playground.data import playground_data
+
+    d = playground_data("flower", n_samples=400, noise=0.2, classes=2, seed=1,
+                        test_fraction=0.5, features=["x1", "x2"])
+    assert np.mean(d.y_train) == 0.5  # balanced: even db[2] is 0
+    params = {"W1": np.zeros((4, 2)), "b1": np.zeros((4, 1)), "W2": np.zeros((1, 4)),
+              "b2": np.zeros((1, 1))}
+    return params, d.X_train.T, d.y_train
+
+
+def test_trace_gradient_check_of_all_zero_gradients_is_fine():
+    from nnscratch.course import trace
+
+    params, X, y = _zero_network()
+    check = trace(params, X, y, activations="tanh").gradient_check
+    assert check["verdict"] == "fine" and check["difference"] == 0.0
+    assert "all zero" in check["note"]
+    assert "all zero" in str(trace(params, X, y, activations="tanh"))
+    params["W2"][0, 0] = 0.5  # gradients now: no note
+    check = trace(params, X, y, activations="tanh").gradient_check
+    assert check["verdict"] == "fine" and check["note"] is None
+
+
+def test_gradcheck_of_all_zero_gradients_is_zero():
+    from nnscratch.gradcheck import gradient_check
+
+    params, X, y = _zero_network()
+    assert gradient_check(params, X, y.reshape(1, -1).astype(float), "tanh",
+                          epsilon=1e-5) == 0.0
+    with pytest.raises(ValueError, match="epsilon"):
+        gradient_check(params, X, y.reshape(1, -1).astype(float), epsilon=0)
+
+
+@pytest.mark.parametrize(("kwargs", "word"), [
+    ({"coordinates": 0}, "coordinates"), ({"coordinates": -1}, "coordinates"),
+    ({"coordinates": 2.5}, "coordinates"), ({"epsilon": 0}, "epsilon"),
+    ({"epsilon": float("nan")}, "epsilon"), ({"random_state": -1}, "random_state"),
+])
+def test_trace_refuses_gradient_check_settings_that_check_nothing(kwargs, word):
+    from nnscratch.course import trace
+
+    params, X, y = _zero_network()
+    with pytest.raises(ValueError, match=word) as info:
+        trace(params, X, y, **kwargs)
+    assert "\n" not in str(info.value)

@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from . import network
+from .gradcheck import _zero_gradients
 from .network import LinearCache, hidden_activations, n_layers
 
 __all__ = ["Trace", "trace"]
@@ -107,6 +108,8 @@ class Trace:
             lines.append(f"gradient check: difference {diff} -> {gc['verdict']} "
                          f"(fine below {gc['threshold_fine']:g}, a bug above "
                          f"{gc['threshold_bug']:g}; {gc['coordinates']})")
+            if gc.get("note"):
+                lines.append(f"  note: {gc['note']}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -123,7 +126,8 @@ class Trace:
         gc = d["gradient_check"]
         check = "not run" if gc is None else (
             f"difference {gc['difference']:.2e}: <b>{gc['verdict']}</b>"
-            if gc["difference"] is not None else gc["verdict"])
+            if gc["difference"] is not None else gc["verdict"]) + (
+            f" ({html.escape(gc['note'])})" if gc and gc.get("note") else "")
         return ("<table><tr><th>array</th><th>shape</th><th>mean</th><th>std</th><th>min</th>"
                 "<th>max</th><th>norm</th></tr>" + "".join(rows) + "</table>"
                 f"<p>cost J = {d['cost']}; gradient check: {check}</p>")
@@ -206,6 +210,23 @@ def _check_parameters(params: dict, X: np.ndarray, Y: np.ndarray) -> None:
                          f"X's m = {X.shape[1]}")
 
 
+def _check_settings(coordinates, epsilon, random_state) -> None:
+    """One line naming the argument for a gradient-check setting that cannot work."""
+    if isinstance(coordinates, bool) or not isinstance(coordinates, (int, np.integer)) or \
+            coordinates < 1:
+        raise ValueError("coordinates must be a whole number of 1 or more (how many "
+                         "coordinates of each parameter array the gradient check perturbs), "
+                         f"got {coordinates!r}")
+    if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.number)) or \
+            not math.isfinite(epsilon) or not 0 < epsilon < 1:
+        raise ValueError("epsilon must be a small positive number (the central differences' "
+                         f"step, like 1e-5), got {epsilon!r}")
+    if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)) or \
+            not 0 <= random_state < 2**32:
+        raise ValueError("random_state must be a whole number from 0 to 2**32 - 1 (it seeds "
+                         f"the gradient check's choice of coordinates), got {random_state!r}")
+
+
 def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None = None,
           learning_rate: float | None = None, gradient_check: bool = True,
           coordinates: int = 20, random_state: int = 0, epsilon: float = 1e-5) -> Trace:
@@ -242,6 +263,7 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
     -------
     Trace
     """
+    _check_settings(coordinates, epsilon, random_state)
     if isinstance(estimator_or_parameters, dict):
         params = {k: np.array(v, dtype=float) for k, v in estimator_or_parameters.items()}
         X = np.asarray(X, dtype=float)
@@ -347,7 +369,8 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
     check = None
     if gradient_check:
         check = _gradient_check(params, X, Y, acts, out, grads, coordinates, random_state,
-                                epsilon, caches, [n in ("relu", "leaky_relu") for n in names])
+                                epsilon, caches, [n in ("relu", "leaky_relu") for n in names],
+                                cost)
     data = {"m": int(m), "n_x": int(X.shape[0]), "output": out, "cost": _finite(cost),
             "learning_rate": None if lr is None else float(lr), "layers": layers,
             "input": {"X": _summary(X)}, "gradient_check": check}
@@ -380,7 +403,7 @@ def _judge(ratio, largest, lr, dead, symmetric=None, l=None) -> tuple[str | None
 
 
 def _gradient_check(params, X, Y, acts, out, grads, coordinates, random_state, epsilon,
-                    caches, kinked):
+                    caches, kinked, cost):
     """Central differences on a subset of each array's coordinates: the half with the
     largest backprop gradients and a seeded random half (all of them for small arrays).
 
@@ -433,6 +456,13 @@ def _gradient_check(params, X, Y, acts, out, grads, coordinates, random_state, e
     g, a = np.array(backprop), np.array(approx)
     denominator = np.linalg.norm(g) + np.linalg.norm(a)
     difference = float(np.linalg.norm(g - a) / denominator) if denominator else 0.0
+    note = None
+    if n_checked and _zero_gradients(g, a, cost, epsilon):
+        # 0 against the rounding of J (1e-12 or so): the relative difference would be 1
+        difference = 0.0
+        note = ("the gradients are all zero (backprop's exactly or nearly, the central "
+                "differences within the rounding of J): they agree, but nothing else was "
+                "tested; zero initialisation and balanced labels give this")
     if not math.isfinite(difference):
         verdict, difference = "bug", None
     else:
@@ -446,4 +476,4 @@ def _gradient_check(params, X, Y, acts, out, grads, coordinates, random_state, e
         what += f"; {kinks} left out where a ReLU crossed 0 (a kink, no derivative there)"
     return {"difference": difference, "verdict": verdict, "threshold_fine": THRESHOLD_FINE,
             "threshold_bug": THRESHOLD_BUG, "coordinates": what, "n_checked": n_checked,
-            "n_parameters": n_total, "n_kinks": kinks, "epsilon": epsilon}
+            "n_parameters": n_total, "n_kinks": kinks, "epsilon": epsilon, "note": note}

@@ -951,6 +951,11 @@ function renderTrace(trace) {
     flag.textContent = check.verdict;
     p.textContent = `Gradient check: relative difference ${fmt(check.difference)} (fine below ${fmt(check.threshold_fine)}, a bug above ${fmt(check.threshold_bug)})`;
     p.appendChild(flag);
+    if (check.note) {
+      const note = document.createElement("small");
+      note.textContent = ` ${check.note}`;
+      p.appendChild(note);
+    }
     p.id = "gradcheck-result";
     box.appendChild(p);
   }
