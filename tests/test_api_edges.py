@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_classification
 
-from nnscratch import NeuralNetworkClassifier
+from nnscratch import LogisticRegression, NeuralNetworkClassifier
 from nnscratch.persistence import load, load_bundle, save
 
 
@@ -127,3 +127,74 @@ def test_one_string_is_refused_where_a_list_of_texts_is_expected():
             call()
     assert vec.transform(["cash prize"]).shape == (1, vec.n_features)
     assert prep.transform(["cash prize"]).shape == (1, vec.n_features)
+
+
+# ------------------------------------------- 4, 5, 9. partial_fit, warm_start, no half-fits
+
+
+def test_partial_fit_refuses_other_classes_on_a_later_call(xy):
+    X, y = xy
+    est = NeuralNetworkClassifier((3,), random_state=0).partial_fit(X, y, classes=[0, 1])
+    W1 = est.params_["W1"].copy()
+    with pytest.raises(ValueError, match=r"^classes=\[0, 1, 2\] is not the same as on the "
+                                         r"first call to partial_fit: the model's classes_ "
+                                         r"are \[0, 1\]"):
+        est.partial_fit(X, y, classes=[0, 1, 2])
+    with pytest.raises(ValueError, match="not the same as on the first call"):
+        est.partial_fit(X, y, classes=["0", "1"])
+    np.testing.assert_array_equal(est.params_["W1"], W1)
+    assert est.n_iter_ == 1
+    est.partial_fit(X, y, classes=[1, 0])  # the same classes, in any order
+    est.partial_fit(X, y)
+    assert est.n_iter_ == 3
+
+
+@pytest.mark.parametrize("classes", [[[0, 1]], [0, None]])
+def test_partial_fit_classes_of_the_wrong_form_get_one_line(xy, classes):
+    X, y = xy
+    est = NeuralNetworkClassifier((3,))
+    with pytest.raises(ValueError, match="^classes must be a flat list of labels of one kind"):
+        est.partial_fit(X, y, classes=classes)
+    assert not hasattr(est, "classes_")
+
+
+@pytest.mark.parametrize("Estimator", [NeuralNetworkClassifier, LogisticRegression])
+def test_partial_fit_does_not_use_early_stopping(xy, Estimator):
+    X, y = xy
+    est = Estimator(early_stopping=True, random_state=0, learning_rate=0.1)
+    plain = Estimator(early_stopping=False, random_state=0, learning_rate=0.1)
+    for _ in range(3):
+        est.partial_fit(X, y, classes=[0, 1])
+        plain.partial_fit(X, y, classes=[0, 1])
+    assert est.n_iter_ == 3
+    np.testing.assert_array_equal(est.predict_proba(X), plain.predict_proba(X))
+    assert "early_stopping`` is not used by" in " ".join(Estimator.partial_fit.__doc__.split())
+
+
+def test_a_refused_fit_leaves_the_estimator_as_it_was(xy):
+    X, y = xy
+    est = NeuralNetworkClassifier((3,), max_iter=2, random_state=0).fit(X, y)
+    before = {k: v for k, v in vars(est).items()}
+    y3 = y.copy()
+    y3[:10] = 2
+    with pytest.raises(ValueError, match="X_val has 3 features but X has 5"):
+        est.fit(X, y3, X_val=X[:, :3], y_val=y)  # refused after y3 was read
+    assert vars(est).keys() == before.keys()
+    assert all(vars(est)[k] is v for k, v in before.items())
+    assert est.classes_.tolist() == [0, 1]
+    fresh = NeuralNetworkClassifier((3,), max_iter=2)
+    with pytest.raises(ValueError, match="X_val has 3 features but X has 5"):
+        fresh.fit(X, y, X_val=X[:, :3], y_val=y)
+    assert not hasattr(fresh, "classes_") and not hasattr(fresh, "n_features_in_")
+
+
+def test_warm_start_meeting_a_new_class_names_warm_start(xy):
+    X, y = xy
+    est = NeuralNetworkClassifier((3,), max_iter=2, warm_start=True, random_state=0).fit(X, y)
+    y3 = y.copy()
+    y3[:10] = 2
+    with pytest.raises(ValueError, match=r"that are not in classes_ \[0, 1\] of the model that "
+                                         r"warm_start=True continues.*set warm_start=False") as e:
+        est.fit(X, y3)
+    assert "partial_fit" not in str(e.value)
+    assert est.n_iter_ == 2

@@ -118,6 +118,24 @@ def _fail(name, value, requirement):
     raise InvalidParameterError(f"{name}={value!r} is not valid: {requirement}.")
 
 
+def _partial_fit_classes(classes) -> np.ndarray:
+    """partial_fit's ``classes``, sorted and distinct (as ``classes_``)."""
+    try:
+        classes = np.unique(column_or_1d(np.asarray(classes)))
+    except (TypeError, ValueError):
+        raise ValueError(
+            "classes must be a flat list of labels of one kind (all numbers or all "
+            f"strings), e.g. classes=[0, 1]; got {_short_repr(classes)}."
+        ) from None
+    check_classification_targets(classes)
+    return classes
+
+
+def _short_repr(value) -> str:
+    text = " ".join(repr(value).split())
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _names_or_values(name: str, value, n: int, one: str, per: str = "hidden layer") -> list:
     """A per-layer hyper-parameter given as a sequence: its ``n`` entries, as a list.
 
@@ -246,8 +264,9 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------- fitting
 
-    def _encode_labels(self, y, classes=None) -> np.ndarray:
-        """Set ``classes_`` (first fit) or map ``y`` onto it (continued training)."""
+    def _encode_labels(self, y, classes=None, continued_by="partial_fit") -> np.ndarray:
+        """Set ``classes_`` (first fit) or map ``y`` onto it (continued training by
+        ``continued_by``: ``"partial_fit"`` or ``"warm_start"``)."""
         check_classification_targets(y)
         if classes is None:
             classes, y_index = np.unique(y, return_inverse=True)
@@ -259,10 +278,17 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             self.classes_ = classes
             return y_index
         unseen = np.setdiff1d(y, classes)
+        if len(unseen) and continued_by == "warm_start":
+            raise ValueError(
+                f"y contains labels {unseen[:5].tolist()} that are not in classes_ "
+                f"{classes.tolist()} of the model that warm_start=True continues, which "
+                "cannot learn new classes; set warm_start=False to train a new model on "
+                "all of them."
+            )
         if len(unseen):
             raise ValueError(
-                f"y contains labels {list(unseen)[:5]} that are not in classes_ "
-                f"{list(classes)}; pass every class on the first call to partial_fit."
+                f"y contains labels {unseen[:5].tolist()} that are not in classes_ "
+                f"{classes.tolist()}; pass every class on the first call to partial_fit."
             )
         return np.searchsorted(classes, y)
 
@@ -275,11 +301,12 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         Y[y_index, np.arange(len(y_index))] = 1
         return Y
 
-    def _callbacks(self) -> tuple[History, EarlyStopping | None, CallbackList]:
+    def _callbacks(self, early_stopping: bool = True
+                   ) -> tuple[History, EarlyStopping | None, CallbackList]:
         history = History(self.cost_every)
         stopper = None
         callbacks: list[Callback] = [history]
-        if self.early_stopping:
+        if self.early_stopping and early_stopping:
             stopper = EarlyStopping("val_score", self.n_iter_no_change, self.tol)
             callbacks.append(stopper)
         if self.verbose:
@@ -339,26 +366,59 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         y : array-like of shape (n_samples,)
         classes : array-like, optional
             All the classes that will ever be seen; required on the first call
-            (later batches may lack some classes).
+            (later batches may lack some classes). Later calls may leave it out or
+            give the same classes; other classes are refused.
         sample_weight : array-like of shape (n_samples,), optional
 
         Returns
         -------
         self
+
+        Notes
+        -----
+        As in scikit-learn's ``MLPClassifier``, ``early_stopping`` is not used by
+        ``partial_fit``: there is no validation set to monitor (``fit`` sets one aside,
+        or takes ``X_val``); each call is one epoch of the data it is given. A call that
+        is refused (classes, shapes, labels) leaves the estimator as it was.
         """
+        if classes is not None:
+            classes = _partial_fit_classes(classes)
         if not hasattr(self, "params_"):
             if classes is None:
                 raise ValueError("classes must be passed on the first call to partial_fit.")
-            self.classes_ = np.unique(np.asarray(classes))
-            if len(self.classes_) < 2:
+            if len(classes) < 2:
                 raise ValueError("classes must hold at least 2 classes.")
             return self._fit(X, y, sample_weight, 1, continue_=False, validation=False,
-                             classes=self.classes_)
+                             classes=classes)
+        if classes is not None and not (len(classes) == len(self.classes_)
+                                        and np.array_equal(classes, self.classes_)):
+            raise ValueError(
+                f"classes={classes.tolist()} is not the same as on the first call to "
+                f"partial_fit: the model's classes_ are {self.classes_.tolist()}; pass "
+                "the same classes, or leave classes out after the first call."
+            )
         return self._fit(X, y, sample_weight, 1, continue_=True, validation=False)
 
     @with_callbacks
     def _fit(self, X, y, sample_weight, max_iter, *, continue_, validation, classes=None,
              X_val=None, y_val=None):
+        """Train; a call that raises leaves the estimator as it was before it, except
+        where it continued training (``warm_start``, ``partial_fit``) whose epochs had
+        begun: their weights are updated in place."""
+        before = dict(vars(self))
+        started: list[bool] = []
+        try:
+            return self._fit_unguarded(X, y, sample_weight, max_iter, continue_=continue_,
+                                       validation=validation, classes=classes,
+                                       X_val=X_val, y_val=y_val, started=started)
+        except Exception:
+            if not (continue_ and started):  # nothing half-fitted left behind
+                vars(self).clear()
+                vars(self).update(before)
+            raise
+
+    def _fit_unguarded(self, X, y, sample_weight, max_iter, *, continue_, validation,
+                       classes, X_val, y_val, started):
         self._validate_hyperparameters()
         _refuse_course_layout(X, y)
         if (X_val is None) != (y_val is None):
@@ -370,8 +430,11 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                              accept_sparse="csr")  # any sparse format: CSR, not dense
         if continue_:
             X = X.astype(self.params_["W1"].dtype, copy=False)
-        y_index = self._encode_labels(y, self.classes_ if continue_ or classes is not None
-                                      else None)
+        if classes is not None:  # partial_fit's first call
+            self.classes_ = classes
+        y_index = self._encode_labels(
+            y, self.classes_ if continue_ or classes is not None else None,
+            continued_by="partial_fit" if not validation else "warm_start")
         weights = None
         if sample_weight is not None or self.class_weight is not None:
             weights = np.ones(len(y)) if sample_weight is None else _check_sample_weight(
@@ -427,7 +490,9 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             X_val=X_val,
             Y_val=Y_val,
         )
-        history, stopper, callbacks = self._callbacks()
+        # early stopping needs a validation set: fit's own, not partial_fit's (as in
+        # scikit-learn, partial_fit does not use it)
+        history, stopper, callbacks = self._callbacks(early_stopping=validation)
         context = None
         if has_callbacks(self):  # scikit-learn's: one task, one subtask per epoch
             context = self._init_callback_context(max_subtasks=max_iter)
@@ -439,6 +504,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         # through; afterwards the plain dict of the same arrays.
         live = LiveWeights(params)
         self.params_, self.optimizer_, self._rng = live, optimizer, rng
+        started.append(True)
         try:
             result = train(
                 problem, live, optimizer, max_iter=max_iter, batch_size=self.batch_size,
