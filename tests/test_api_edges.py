@@ -198,3 +198,20 @@ def test_warm_start_meeting_a_new_class_names_warm_start(xy):
         est.fit(X, y3)
     assert "partial_fit" not in str(e.value)
     assert est.n_iter_ == 2
+
+
+# -------------------------------------------------- 8. HiddenLayerTransformer on a frame
+
+
+def test_hidden_layer_transformer_fits_a_frame_without_warnings(frame):
+    import warnings
+
+    from nnscratch import HiddenLayerTransformer
+
+    df, y = frame
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        hlt = HiddenLayerTransformer(NeuralNetworkClassifier((3,), max_iter=2)).fit(df, y)
+        assert hlt.transform(df).shape == (len(df), 3)
+    with pytest.raises(ValueError, match="layer=3 is not a hidden layer"):
+        HiddenLayerTransformer(NeuralNetworkClassifier((3,), max_iter=2), layer=3).fit(df, y)

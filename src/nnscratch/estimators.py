@@ -772,6 +772,32 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         check_array(X_chunk.T, dtype=None, ensure_all_finite=True, input_name="X",
                     estimator=self)
 
+    def _hidden_layer_index(self, layer: int | None) -> int:
+        """The course's number ``l`` of hidden layer ``layer`` (the last for None).
+
+        Raises
+        ------
+        ValueError
+            No hidden layer, or ``layer`` out of range.
+        """
+        check_is_fitted(self)
+        n_hidden = n_layers(self.params_) - 1
+        if n_hidden == 0:
+            raise ValueError(
+                f"{type(self).__name__} has no hidden layer (it is a logistic "
+                "regression): use decision_function(X) for its output."
+            )
+        if layer is None:
+            return n_hidden
+        if isinstance(layer, bool) or not isinstance(layer, numbers.Integral) or not (
+                1 <= layer <= n_hidden or -n_hidden <= layer <= -1):
+            raise ValueError(
+                f"layer={layer!r} is not a hidden layer of this network: give 1 to "
+                f"{n_hidden} (the course's A[l]), -1 to -{n_hidden} from the last, or "
+                "None for all."
+            )
+        return int(layer) if layer > 0 else n_hidden + 1 + int(layer)
+
     def hidden_layer_activations(self, X, layer: int | None = -1):
         """The activations of a hidden layer for new data: what the network learned.
 
@@ -795,23 +821,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             A model without hidden layers (logistic regression), or a ``layer`` out of
             range.
         """
-        check_is_fitted(self)
-        n_hidden = n_layers(self.params_) - 1
-        if n_hidden == 0:
-            raise ValueError(
-                f"{type(self).__name__} has no hidden layer (it is a logistic "
-                "regression): use decision_function(X) for its output."
-            )
-        wanted = range(1, n_hidden + 1) if layer is None else [layer]
-        for l in wanted:
-            if isinstance(l, bool) or not isinstance(l, numbers.Integral) or not (
-                    1 <= l <= n_hidden or -n_hidden <= l <= -1):
-                raise ValueError(
-                    f"layer={l!r} is not a hidden layer of this network: give 1 to "
-                    f"{n_hidden} (the course's A[l]), -1 to -{n_hidden} from the last, or "
-                    "None for all."
-                )
-        last = n_hidden if layer is None else (layer if layer > 0 else n_hidden + 1 + layer)
+        last = self._hidden_layer_index(layer)
         X = validate_data(self, X, reset=False, dtype=list(FLOAT_DTYPES), accept_sparse="csr")
         acts = self._activations(self.params_)
         A, outputs = X.T, []
@@ -1415,10 +1425,7 @@ class HiddenLayerTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
         if self.layer is None:
             raise ValueError("HiddenLayerTransformer needs one layer (an int, -1 for the "
                              "last hidden layer), not None.")
-        self.estimator_.hidden_layer_activations(
-            np.zeros((1, self.estimator_.n_features_in_)), self.layer)
-        n_hidden = n_layers(self.estimator_.params_) - 1
-        index = self.layer if self.layer > 0 else n_hidden + 1 + self.layer
+        index = self.estimator_._hidden_layer_index(self.layer)  # no data: no warnings
         return self.estimator_.params_[f"W{index}"]
 
     def transform(self, X) -> np.ndarray:
