@@ -215,3 +215,35 @@ def test_hidden_layer_transformer_fits_a_frame_without_warnings(frame):
         assert hlt.transform(df).shape == (len(df), 3)
     with pytest.raises(ValueError, match="layer=3 is not a hidden layer"):
         HiddenLayerTransformer(NeuralNetworkClassifier((3,), max_iter=2), layer=3).fit(df, y)
+
+
+# ------------------------------------------------------------- 10. one-line messages
+
+
+def test_infinity_gets_the_library_message_like_nan(xy):
+    X, y = xy
+    bad = X.copy()
+    bad[3, 1] = np.inf
+    fitted = NeuralNetworkClassifier((3,), max_iter=2, random_state=0).fit(X, y)
+    calls = {
+        "X": [lambda: fitted.predict(bad), lambda: NeuralNetworkClassifier(max_iter=2).fit(bad, y)],
+        "X_val": [lambda: NeuralNetworkClassifier((3,), max_iter=2).fit(X, y, X_val=bad, y_val=y)],
+    }
+    for name, fns in calls.items():
+        for fn in fns:
+            with pytest.raises(ValueError, match=rf"^Input {name} contains infinity or a value too "
+                                                 r"large for dtype\('float64'\): the network "
+                                                 r"needs a finite number in every cell; .*rows\.$"):
+                fn()
+
+
+def test_label_name_of_an_unknown_label_is_one_line(tmp_path, xy):
+    X, y = xy
+    est = NeuralNetworkClassifier((3,), max_iter=2, random_state=0).fit(X, y)
+    save(est, tmp_path / "m.npz", class_names=["ham", "spam"])
+    bundle = load_bundle(tmp_path / "m.npz")
+    assert bundle.label_name(np.int64(1)) == "spam"
+    with pytest.raises(ValueError, match=r"^5 is not one of the model's classes \[0, 1\]"):
+        bundle.label_name(5)
+    with pytest.raises(ValueError, match=r"^'spam' is not one of the model's classes"):
+        bundle.label_name("spam")

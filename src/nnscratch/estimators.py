@@ -89,6 +89,12 @@ def _short(text: str) -> str:
         return (f"Input {nan[1]} contains NaN: {who} needs a number in every cell; fill "
                 "in the missing values (sklearn.impute.SimpleImputer, in a Pipeline) or "
                 "drop those rows.")
+    inf = re.fullmatch(r"Input (\w+) contains infinity or a value too large for "
+                       r"(dtype\('\w+'\))\.", text)
+    if inf:
+        return (f"Input {inf[1]} contains infinity or a value too large for {inf[2]}: the "
+                "network needs a finite number in every cell; replace those values "
+                "(np.clip, np.nan_to_num) or drop those rows.")
     return text
 
 

@@ -131,11 +131,24 @@ class SavedModel:
     settings: dict = field(default_factory=dict)
 
     def label_name(self, label: Any) -> str:
-        """The display name of one of ``estimator.classes_``."""
+        """The display name of one of ``estimator.classes_``.
+
+        Raises
+        ------
+        ValueError
+            ``label`` is not one of the classes (e.g. a class name instead of a label).
+        """
         label = label.item() if isinstance(label, np.generic) else label
+        classes = self.estimator.classes_.tolist()
+        try:
+            position = classes.index(label)
+        except ValueError:
+            raise ValueError(
+                f"{label!r} is not one of the model's classes {classes[:10]}: give a label "
+                "as predict returns it (class_names holds their display names)"
+            ) from None
         if self.class_names is not None:
-            index = {c: i for i, c in enumerate(self.estimator.classes_.tolist())}
-            return self.class_names[index[label]]
+            return self.class_names[position]
         return str(label)
 
 
