@@ -140,3 +140,77 @@ def test_trace_refuses_gradient_check_settings_that_check_nothing(kwargs, word):
     with pytest.raises(ValueError, match=word) as info:
         trace(params, X, y, **kwargs)
     assert "\n" not in str(info.value)
+
+
+def test_trace_includes_the_l2_term_of_the_estimators_step():
+    """λ = alpha: the traced cost is the estimator's (J + (λ/2m) Σ‖W‖²) and dW is its
+    step over the learning rate (dW + (λ/m) W)."""
+    from nnscratch import NeuralNetworkClassifier
+    from nnscratch.course import trace
+    from nnscratch.datasets import load_flower
+
+    X, y = load_flower()
+    kw = dict(hidden_layer_sizes=(4,), activation="tanh", learning_rate=0.5, alpha=0.7,
+              random_state=1, init="lecun")
+    before = NeuralNetworkClassifier(max_iter=3, **kw).fit(X, y)
+    after = NeuralNetworkClassifier(max_iter=4, **kw).fit(X, y)
+    t = trace(before, X, y)
+    assert t.to_dict()["alpha"] == 0.7
+    assert t.to_dict()["cost"] == pytest.approx(after.loss_curve_[3], rel=1e-12)
+    for l in (1, 2):
+        step = (before.params_[f"W{l}"] - after.params_[f"W{l}"]) / 0.5
+        traced = t.layers[l - 1]["arrays"][f"dW[{l}]"]
+        for key, value in (("norm", np.linalg.norm(step)), ("max", step.max()),
+                           ("min", step.min()), ("mean", step.mean())):
+            assert traced[key] == pytest.approx(value, rel=1e-9, abs=1e-15), (l, key)
+        assert "(λ/m) W[" in t.layers[l - 1]["backward"][-2]["equation"]
+    assert t.gradient_check["verdict"] == "fine"
+    assert "λ = 0.7" in str(t)
+    # without alpha: no L2 term, and the same parameters give a smaller cost
+    plain = trace(before, X, y, alpha=0)
+    assert plain.to_dict()["cost"] < t.to_dict()["cost"]
+    assert "λ" not in plain.layers[0]["backward"][-2]["equation"]
+
+
+def _fitted():
+    from nnscratch import NeuralNetworkClassifier
+    from nnscratch.datasets import load_flower
+
+    X, y = load_flower()
+    est = NeuralNetworkClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=1)
+    return est.fit(X, y), X, y
+
+
+@pytest.mark.parametrize(("call", "words"), [
+    (lambda p, X, Y, est, y: ((p, X, Y), {"output": "tanh"}), "output must be"),
+    (lambda p, X, Y, est, y: ((p, X[:, :0], Y[:, :0]), {}), "m = 0"),
+    (lambda p, X, Y, est, y: ((est, X.T[:0], y[:0]), {}), "no rows"),
+    (lambda p, X, Y, est, y: ((est, X.T, y[:10]), {}), "one label per row"),
+    (lambda p, X, Y, est, y: ((est, X.T, np.where(y == 1, 7, 0)), {}), "not trained on (7)"),
+    (lambda p, X, Y, est, y: ((p, X, Y * 2), {}), "0 and 1 only"),
+    (lambda p, X, Y, est, y: ((p, X, Y), {"output": "softmax"}), "2 or more output units"),
+    (lambda p, X, Y, est, y: ((dict(p, W9=np.zeros((1, 1))), X, Y), {}), "W9 not expected"),
+    (lambda p, X, Y, est, y: ((p, X, Y), {"learning_rate": -1}), "learning_rate"),
+    (lambda p, X, Y, est, y: ((p, X, Y), {"alpha": -1}), "alpha"),
+])
+def test_trace_refuses_bad_arguments_in_one_line(call, words):
+    from nnscratch.course import trace
+
+    est, X, y = _fitted()
+    params = {k: v.copy() for k, v in est.params_.items()}
+    args, kwargs = call(params, X.T, y.reshape(1, -1), est, y)
+    with pytest.raises(ValueError) as info:
+        trace(*args, **kwargs)
+    message = str(info.value)
+    assert words in message and "\n" not in message
+    assert "missing" not in message  # an extra key is not reported as missing ones
+
+
+def test_playground_trace_has_the_l2_term(client):
+    sid = client.post("/api/sessions", json={"alpha": 0.5}).json()["session"]
+    assert client.post(f"/api/sessions/{sid}/control", json={"action": "step"}).status_code \
+        == 200
+    traced = client.get(f"/api/sessions/{sid}/trace?gradient_check=1").json()
+    assert traced["alpha"] == 0.5
+    assert traced["layers"][0]["backward"][-2]["equation"].endswith("(λ/m) W[1]")
+    assert traced["gradient_check"]["verdict"] == "fine"

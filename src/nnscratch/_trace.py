@@ -76,8 +76,10 @@ class Trace:
         d = self._data
         lr = "" if d["learning_rate"] is None else f", learning rate {d['learning_rate']:g}"
         cost = "n/a" if d["cost"] is None else f"{d['cost']:.6f}"
+        l2 = (f" (with the L2 term (λ/2m) Σ ‖W[l]‖², λ = {d['alpha']:g})"
+              if d.get("alpha") else "")
         lines = [(f"One training step on m = {d['m']} examples of n_x = {d['n_x']} features "
-                  f"({d['output']} output{lr}); cost J = {cost}"), ""]
+                  f"({d['output']} output{lr}); cost J = {cost}{l2}"), ""]
         header = (f"{'array':8} {'shape':>14} {'mean':>10} {'std':>10} {'min':>10} "
                   f"{'max':>10} {'norm':>10}")
         lines += [header, _row("X = A[0]", d["input"]["X"])]
@@ -162,7 +164,24 @@ def _from_estimator(est, X, y):
     if X.ndim != 2 or X.shape[1] != params["W1"].shape[1]:
         raise ValueError(f"X has shape {X.shape}; the model takes (n_samples, "
                          f"{params['W1'].shape[1]})")
-    y = np.asarray(y).ravel()
+    if X.shape[0] == 0:
+        raise ValueError("X has no rows; the trace needs at least one example")
+    y = np.asarray(y)
+    if y.ndim > 1 and y.size == max(y.shape):
+        y = y.ravel()
+    if y.ndim != 1 or len(y) != X.shape[0]:
+        raise ValueError(f"y has shape {y.shape} and X {X.shape}: give one label per row of "
+                         f"X, shape ({X.shape[0]},)")
+    try:
+        known = np.isin(y, classes)
+    except TypeError:  # labels that do not compare with the classes at all
+        known = np.zeros(len(y), dtype=bool)
+    if not known.all():
+        unseen = list(dict.fromkeys(y[~known].tolist()))
+        shown = ", ".join(map(repr, unseen[:5])) + (", ..." if len(unseen) > 5 else "")
+        raise ValueError(f"y holds labels the model was not trained on ({shown}); its "
+                         f"classes_ are {', '.join(map(repr, classes[:10].tolist()))}"
+                         f"{', ...' if len(classes) > 10 else ''}")
     if len(classes) == 2:
         Y = (y == classes[1]).astype(float)[None, :]
         output = "sigmoid"
@@ -172,14 +191,17 @@ def _from_estimator(est, X, y):
     activation = getattr(est, "activation", "relu")
     slope = getattr(est, "leaky_relu_slope", 0.01)
     return ({k: np.array(v, dtype=float) for k, v in params.items()}, X.T, Y, activation,
-            output, getattr(est, "learning_rate", None), slope)
+            output, getattr(est, "learning_rate", None), slope,
+            float(getattr(est, "alpha", 0.0) or 0.0))
 
 
-def _check_parameters(params: dict, X: np.ndarray, Y: np.ndarray) -> None:
+def _check_parameters(params: dict, X: np.ndarray, Y: np.ndarray, output: str) -> None:
     """One clear error, in the course's notation, for a parameters dict, X or Y that
     one step cannot run on."""
-    numbers = [int(k[1:]) for k in params if k[:1] in "Wb" and k[1:].isdigit()]
-    L = max(numbers + [len(params) // 2, 1])
+    L = 0
+    while f"W{L + 1}" in params or f"b{L + 1}" in params:  # the layers 1, 2, ... given
+        L += 1
+    L = max(L, 1)
     expected = [f"{k}{l}" for l in range(1, L + 1) for k in ("W", "b")]
     if sorted(params) != sorted(expected):
         lacking = [k for k in expected if k not in params]
@@ -205,9 +227,24 @@ def _check_parameters(params: dict, X: np.ndarray, Y: np.ndarray) -> None:
     if X.shape[0] != params["W1"].shape[1]:
         raise ValueError(f"X has {X.shape[0]} rows; W1 takes {params['W1'].shape[1]} (X is "
                          "(n_x, m) with a parameters dict)")
-    if Y.ndim != 2 or Y.shape[1] != X.shape[1]:
-        raise ValueError(f"Y has shape {Y.shape} and X {X.shape}: Y is (1, m) (or (m,)) with "
-                         f"X's m = {X.shape[1]}")
+    if X.shape[1] == 0:
+        raise ValueError("X has no columns (m = 0); the trace needs at least one example")
+    n_L = params[f"W{L}"].shape[0]
+    if output == "softmax" and n_L < 2:
+        raise ValueError(f"output='softmax' needs 2 or more output units; W{L} has {n_L} row: "
+                         "use output='sigmoid' for two classes")
+    if Y.ndim != 2 or Y.shape != (n_L, X.shape[1]):
+        rows = "1" if n_L == 1 else f"n_L = {n_L}"
+        raise ValueError(f"Y has shape {Y.shape} and X {X.shape}: Y is ({rows}, m) "
+                         f"{'(or (m,)) ' if n_L == 1 else '(one-hot columns) '}with X's "
+                         f"m = {X.shape[1]}")
+    if not np.all((Y == 0) | (Y == 1)):
+        bad = Y[(Y != 0) & (Y != 1)].ravel()[0]
+        raise ValueError(f"Y must hold 0 and 1 only (the labels of a {output} output), "
+                         f"got {bad:g}; map the labels to 0/1 first")
+    if output == "softmax" and not np.all(Y.sum(axis=0) == 1):
+        raise ValueError("with output='softmax' each column of Y is one-hot (a single 1); "
+                         "some column is not")
 
 
 def _check_settings(coordinates, epsilon, random_state) -> None:
@@ -229,7 +266,8 @@ def _check_settings(coordinates, epsilon, random_state) -> None:
 
 def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None = None,
           learning_rate: float | None = None, gradient_check: bool = True,
-          coordinates: int = 20, random_state: int = 0, epsilon: float = 1e-5) -> Trace:
+          coordinates: int = 20, random_state: int = 0, epsilon: float = 1e-5,
+          alpha: float | None = None) -> Trace:
     """Trace one training step (forward, backward, gradient check) layer by layer.
 
     Parameters
@@ -258,6 +296,10 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
     epsilon : float, default=1e-5
         The central differences' step (larger than the course's 1e-7: the subset's
         differences are then far above float64's rounding of the cost).
+    alpha : float, optional
+        λ, the L2 strength (the estimator's ``alpha``; default: the estimator's, or 0):
+        the cost is ``J + (λ/2m) Σ_l ‖W[l]‖²`` and ``dW[l]`` gains ``(λ/m) W[l]``, as in
+        the estimator's own step.
 
     Returns
     -------
@@ -269,15 +311,30 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
         X = np.asarray(X, dtype=float)
         Y = np.asarray(y, dtype=float)
         Y = Y.reshape(1, -1) if Y.ndim == 1 else Y
-        activation, out, lr, slope = "relu", "sigmoid", None, 0.01
+        activation, out, lr, slope, lambd = "relu", "sigmoid", None, 0.01, 0.0
     else:
-        params, X, Y, activation, out, lr, slope = _from_estimator(
+        params, X, Y, activation, out, lr, slope, lambd = _from_estimator(
             estimator_or_parameters, X, y)
     activation = activations if activations is not None else activation
+    if output is not None and output not in ("sigmoid", "softmax"):
+        raise ValueError(f"output must be 'sigmoid' or 'softmax' (the output layer), got "
+                         f"{output!r}; the hidden layers' activation is activations=")
+    if output is not None and not isinstance(estimator_or_parameters, dict) and output != out:
+        raise ValueError(f"output={output!r} but the model has a {out} output (from its "
+                         "classes_); leave output out")
     out = output or out
     lr = learning_rate if learning_rate is not None else lr
+    if lr is not None and (isinstance(lr, bool) or not isinstance(lr, (int, float, np.number))
+                           or not math.isfinite(lr) or lr <= 0):
+        raise ValueError(f"learning_rate must be a positive number, got {lr!r}")
+    lambd = alpha if alpha is not None else lambd
+    if isinstance(lambd, bool) or not isinstance(lambd, (int, float, np.number)) or \
+            not math.isfinite(lambd) or lambd < 0:
+        raise ValueError(f"alpha (λ, the L2 strength) must be a number of 0 or more, got "
+                         f"{lambd!r}")
+    lambd = float(lambd)
     if isinstance(estimator_or_parameters, dict):
-        _check_parameters(params, X, Y)
+        _check_parameters(params, X, Y, out)
     L = n_layers(params)
     if X.shape[0] != params["W1"].shape[1]:
         raise ValueError(f"X has {X.shape[0]} rows; W1 takes {params['W1'].shape[1]} (X is "
@@ -289,6 +346,9 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
     with np.errstate(all="ignore"):
         AL, caches = network.L_model_forward(X, params, acts, out)
         cost = float(network.compute_cost(caches[-1][1].Z, Y, out))
+        if lambd:  # the estimator's L2 term: J + (λ/2m) Σ ‖W[l]‖²
+            cost += lambd / (2 * m) * sum(float(np.vdot(params[f"W{l}"], params[f"W{l}"]))
+                                          for l in range(1, L + 1))
         # backward in the course's convention: dZ[L] = A[L] - Y, dW = (1/m) dZ A_prevᵀ
         backward: dict[int, dict[str, np.ndarray]] = {}
         dZ = AL - Y
@@ -303,7 +363,10 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
             elif dA_L is not None:
                 arrays["dA"] = dA_L
             dA_prev, dW, db = network.linear_backward(dZ, LinearCache(*linear))
-            arrays.update(dZ=dZ, dW=dW / m, db=db / m)
+            dW = dW / m
+            if lambd:
+                dW = dW + (lambd / m) * params[f"W{l}"]
+            arrays.update(dZ=dZ, dW=dW, db=db / m)
             backward[l] = arrays
             dA = dA_prev
     grads = {f"dW{l}": backward[l]["dW"] for l in backward} | {
@@ -337,7 +400,8 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
                      "shape": list(act_cache.A.shape)},
                     {"equation": f"dZ[{l}] = dA[{l}] * {_PRIME.get(name, name + chr(39))}(Z[{l}])",
                      "shape": list(act_cache.Z.shape)}]
-        back += [{"equation": f"dW[{l}] = (1/m) dZ[{l}] A[{l - 1}]ᵀ",
+        l2 = f" + (λ/m) W[{l}]" if lambd else ""
+        back += [{"equation": f"dW[{l}] = (1/m) dZ[{l}] A[{l - 1}]ᵀ{l2}",
                   "shape": list(params[f"W{l}"].shape)},
                  {"equation": f"db[{l}] = (1/m) Σ dZ[{l}]", "shape": list(params[f"b{l}"].shape)}]
         arrays = {f"W[{l}]": _summary(params[f"W{l}"]), f"b[{l}]": _summary(params[f"b{l}"]),
@@ -370,8 +434,9 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
     if gradient_check:
         check = _gradient_check(params, X, Y, acts, out, grads, coordinates, random_state,
                                 epsilon, caches, [n in ("relu", "leaky_relu") for n in names],
-                                cost)
+                                cost, lambd)
     data = {"m": int(m), "n_x": int(X.shape[0]), "output": out, "cost": _finite(cost),
+            "alpha": lambd,
             "learning_rate": None if lr is None else float(lr), "layers": layers,
             "input": {"X": _summary(X)}, "gradient_check": check}
     return Trace(data)
@@ -403,7 +468,7 @@ def _judge(ratio, largest, lr, dead, symmetric=None, l=None) -> tuple[str | None
 
 
 def _gradient_check(params, X, Y, acts, out, grads, coordinates, random_state, epsilon,
-                    caches, kinked, cost):
+                    caches, kinked, cost, lambd=0.0):
     """Central differences on a subset of each array's coordinates: the half with the
     largest backprop gradients and a seeded random half (all of them for small arrays).
 
@@ -411,6 +476,7 @@ def _gradient_check(params, X, Y, acts, out, grads, coordinates, random_state, e
     is recomputed from layer l's cached ``Z`` onwards: no product with ``X`` again."""
     rng = np.random.RandomState(random_state)
     L = n_layers(params)
+    m = X.shape[1]
     Zs = [cache[1].Z for cache in caches]
     A_prevs = [cache[0].A_prev for cache in caches]
 
@@ -447,6 +513,10 @@ def _gradient_check(params, X, Y, acts, out, grads, coordinates, random_state, e
                     plus, signs_plus = cost_from(l, Z)
                     Z[i] = Zs[l - 1][i] - epsilon * row
                     minus, signs_minus = cost_from(l, Z)
+                    if kind == "W" and lambd:  # the L2 term's change: (λ/2m) ((w ± ε)² − w²)
+                        w = theta[i, j]
+                        plus += lambd / (2 * m) * ((w + epsilon) ** 2 - w * w)
+                        minus += lambd / (2 * m) * ((w - epsilon) ** 2 - w * w)
                     if any(np.any(a != b) for a, b in zip(signs_plus, signs_minus)):
                         kinks += 1  # a ReLU crossed 0: the difference is not its derivative
                         continue
