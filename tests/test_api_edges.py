@@ -247,3 +247,27 @@ def test_label_name_of_an_unknown_label_is_one_line(tmp_path, xy):
         bundle.label_name(5)
     with pytest.raises(ValueError, match=r"^'spam' is not one of the model's classes"):
         bundle.label_name("spam")
+
+
+# ------------------------------------------- 6. what a model file does not hold, documented
+
+
+def test_continuing_after_load_is_exact_only_where_the_docs_say(tmp_path, xy):
+    from pathlib import Path
+
+    X, y = xy
+    results = {}
+    for solver in ("gd", "adam"):
+        est = NeuralNetworkClassifier((4,), solver=solver, learning_rate=0.05, max_iter=5,
+                                      warm_start=True, random_state=0).fit(X, y)
+        save(est, tmp_path / "m.npz")
+        again = load(tmp_path / "m.npz")
+        est.fit(X, y)
+        again.fit(X, y)
+        results[solver] = np.array_equal(est.params_["W1"], again.params_["W1"])
+    assert results == {"gd": True, "adam": False}  # Adam's moments are not in the file
+    docs = Path(__file__).parents[1] / "docs" / "model-files.md"
+    text = " ".join(docs.read_text().split())
+    assert "the optimizer's state is not saved" in text
+    assert "nor is the random generator" in text
+    assert "not the training run's state" in " ".join(save.__doc__.split())

@@ -165,6 +165,13 @@ def save(
 ) -> None:
     """Write a fitted estimator to ``path`` (an ``.npz`` archive), atomically.
 
+    The file holds the weights, the history and the hyper-parameters (NumPy values as
+    their JSON numbers and lists), not the training run's state: the optimizer's
+    moments (momentum, RMSProp, Adam) and the random generator of the shuffles and
+    dropout are not saved, so ``warm_start`` or ``partial_fit`` after :func:`load`
+    restarts them and equals continuing in memory only with ``solver="gd"`` and no
+    randomness in the epochs (docs/model-files.md, "Continuing training").
+
     Parameters
     ----------
     estimator : LogisticRegression or NeuralNetworkClassifier
@@ -183,7 +190,8 @@ def save(
     TypeError
         Not one of nnscratch's estimators.
     ValueError
-        Not fitted, or arguments that do not fit it.
+        Not fitted, arguments that do not fit it, or a hyper-parameter JSON cannot hold
+        (named).
     """
     table = _estimator_table()
     name = next((n for n, cls in table.items() if type(estimator) is cls), None)
