@@ -271,3 +271,32 @@ def test_continuing_after_load_is_exact_only_where_the_docs_say(tmp_path, xy):
     assert "the optimizer's state is not saved" in text
     assert "nor is the random generator" in text
     assert "not the training run's state" in " ".join(save.__doc__.split())
+
+
+# ---------------------------------------- 7. streaming with a short last chunk, shuffled
+
+
+def test_streaming_with_a_short_last_chunk_equals_in_memory_bit_for_bit(tmp_path):
+    h5py = pytest.importorskip("h5py")
+    from sklearn.base import clone
+
+    from nnscratch.streaming import epoch_rows, fit_streaming, open_chunks
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1030, 6)).astype(np.float32)
+    y = (X[:, 0] + X[:, 1] ** 2 > 1).astype(np.int64)
+    with h5py.File(tmp_path / "d.h5", "w") as f:
+        f["X"], f["y"] = X, y
+    est = NeuralNetworkClassifier((5,), solver="adam", learning_rate=0.01, batch_size=50,
+                                  shuffle=False, max_iter=6, random_state=1)
+    with open_chunks(tmp_path / "d.h5", chunk_rows=200, batch_size=50) as feeder:
+        assert feeder.boundaries[-2:] == [1000, 1030]  # a short last chunk of 30 rows
+        result = fit_streaming(est, feeder, shuffle_chunks=True)
+        ref = clone(est).set_params(warm_start=True, max_iter=1)
+        for order in result.chunk_orders:
+            assert order[-1] == 5  # the short chunk comes last
+            rows = epoch_rows(feeder, order)
+            ref.fit(X[rows], y[rows])
+    assert len({tuple(o) for o in result.chunk_orders}) > 1  # the order is shuffled
+    for key in est.params_:
+        np.testing.assert_array_equal(est.params_[key], ref.params_[key], err_msg=key)

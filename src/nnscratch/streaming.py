@@ -23,10 +23,13 @@ Equivalence with in-memory training
 -----------------------------------
 One streaming epoch visits the chunks in that epoch's order (:func:`chunk_orders`) and
 calls ``estimator.partial_fit`` once on each chunk; ``partial_fit`` makes one pass of
-mini-batches of ``batch_size`` over the chunk. When every chunk but the last holds a
-whole number of mini-batches (``open_chunks(..., batch_size=...)`` rounds the chunk
-size down to one), ``shuffle=False``, and the learning rate follows the schedule per
-epoch (done here), the sequence of mini-batch steps is exactly that of the in-memory
+mini-batches of ``batch_size`` over the chunk. A chunk that does not hold a whole
+number of mini-batches (the short last chunk) is visited last in every epoch, shuffled
+chunk order or not, as an in-memory epoch's short mini-batch is its last. When every
+chunk but that one holds a whole number of mini-batches (``open_chunks(...,
+batch_size=...)`` rounds the chunk size down to one), ``shuffle=False``, and the
+learning rate follows the schedule per epoch (done here), the sequence of mini-batch
+steps is exactly that of the in-memory
 fit of the same estimator on the rows in the order the epoch visits them
 (:func:`epoch_rows`), one ``warm_start`` epoch at a time::
 
@@ -537,6 +540,23 @@ def chunk_orders(n_chunks: int, epochs: int, *, shuffle: bool = True,
     return [rng.permutation(n_chunks) for _ in range(epochs)]
 
 
+def _short_chunks_last(order: np.ndarray, feeder: ChunkFeeder,
+                       batch_size: int | None) -> np.ndarray:
+    """``order`` with the chunks that do not hold a whole number of mini-batches of
+    ``batch_size`` moved to its end (their shuffled order among themselves kept).
+
+    An in-memory epoch's short mini-batch is its last; a short chunk visited before
+    others would end a mini-batch early and shift every later batch's boundaries. With
+    one short chunk (``open_chunks(..., batch_size=B)`` rounds the others to whole
+    mini-batches) the epoch then makes exactly the in-memory fit's steps.
+    """
+    if not batch_size:
+        return order
+    sizes = np.diff(feeder.boundaries)
+    short = sizes[order] % batch_size != 0
+    return np.concatenate([order[~short], order[short]])
+
+
 def epoch_rows(feeder: ChunkFeeder, order: Sequence[int]) -> np.ndarray:
     """The row indices in the order an epoch with chunk ``order`` visits them."""
     slices = feeder.chunk_slices
@@ -620,7 +640,8 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
                   classes: Sequence | None = None, progress: bool | str = False) -> StreamFit:
     """Train ``estimator`` on the chunks of ``feeder``: mini-batch epochs via ``partial_fit``.
 
-    Every epoch visits the chunks in a fresh shuffled order (:func:`chunk_orders`) and
+    Every epoch visits the chunks in a fresh shuffled order (:func:`chunk_orders`; a
+    chunk that does not hold a whole number of mini-batches comes last) and
     calls ``estimator.partial_fit(X_chunk, y_chunk, classes=...)`` on each: one pass of
     mini-batches of ``batch_size`` over the chunk (``batch_size=None``: one step per
     chunk). The learning rate follows ``learning_rate_schedule`` per epoch, as in
@@ -691,6 +712,9 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
                for name in ("loss_curve_", "costs_")}
     first_epoch = int(getattr(estimator, "n_iter_", 0)) if fitted else 0
     orders = chunk_orders(feeder.n_chunks, epochs, shuffle=shuffle_chunks, seed=seed)
+    if shuffle_chunks:  # as in memory, where the short mini-batch is an epoch's last
+        orders = [_short_chunks_last(order, feeder, params.get("batch_size"))
+                  for order in orders]
     bar = _Progress(progress, feeder.n_samples * epochs, "training")
     losses: list[float] = []
     n_rows, interrupted = 0, False
