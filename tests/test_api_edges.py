@@ -213,8 +213,14 @@ def test_hidden_layer_transformer_fits_a_frame_without_warnings(frame):
         warnings.simplefilter("error")
         hlt = HiddenLayerTransformer(NeuralNetworkClassifier((3,), max_iter=2)).fit(df, y)
         assert hlt.transform(df).shape == (len(df), 3)
+    bad = HiddenLayerTransformer(NeuralNetworkClassifier((3,), max_iter=2), layer=3)
     with pytest.raises(ValueError, match="layer=3 is not a hidden layer"):
-        HiddenLayerTransformer(NeuralNetworkClassifier((3,), max_iter=2), layer=3).fit(df, y)
+        bad.fit(df, y)
+    assert not hasattr(bad, "estimator_")  # refused: not left looking fitted
+    fitted = hlt.estimator_
+    with pytest.raises(ValueError, match="layer=2 is not a hidden layer"):
+        hlt.set_params(layer=2).fit(df, y)
+    assert hlt.estimator_ is fitted  # the old fit kept
 
 
 # ------------------------------------------------------------- 10. one-line messages

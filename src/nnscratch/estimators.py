@@ -1410,29 +1410,33 @@ class HiddenLayerTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
                 f"HiddenLayerTransformer needs an nnscratch network, got "
                 f"{type(self.estimator).__name__}."
             )
+        if self.layer is None:
+            raise ValueError("HiddenLayerTransformer needs one layer (an int, -1 for the "
+                             "last hidden layer), not None.")
         if self.prefit:
             import copy
 
             check_is_fitted(self.estimator)
-            self.estimator_ = copy.deepcopy(self.estimator)
+            estimator = copy.deepcopy(self.estimator)
         else:
             if y is None:
                 raise ValueError("HiddenLayerTransformer.fit needs y to train the network "
                                  "(or prefit=True with a trained one).")
-            self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
-        self.n_features_in_ = self.estimator_.n_features_in_
-        if hasattr(self.estimator_, "feature_names_in_"):
-            self.feature_names_in_ = self.estimator_.feature_names_in_
-        self._n_features_out = self._check_layer().shape[0]
+            estimator = clone(self.estimator).fit(X, y, **fit_params)
+        n_out = self._check_layer(estimator).shape[0]  # refused: nothing fitted here
+        for name in ("estimator_", "n_features_in_", "feature_names_in_", "_n_features_out"):
+            vars(self).pop(name, None)
+        self.estimator_ = estimator
+        self.n_features_in_ = estimator.n_features_in_
+        if hasattr(estimator, "feature_names_in_"):
+            self.feature_names_in_ = estimator.feature_names_in_
+        self._n_features_out = n_out
         return self
 
-    def _check_layer(self) -> np.ndarray:
-        """The chosen layer's weights (checks that it exists, before any data)."""
-        if self.layer is None:
-            raise ValueError("HiddenLayerTransformer needs one layer (an int, -1 for the "
-                             "last hidden layer), not None.")
-        index = self.estimator_._hidden_layer_index(self.layer)  # no data: no warnings
-        return self.estimator_.params_[f"W{index}"]
+    def _check_layer(self, estimator) -> np.ndarray:
+        """The chosen layer's weights of the fitted ``estimator`` (checks that it exists,
+        with no data: no feature-name warnings)."""
+        return estimator.params_[f"W{estimator._hidden_layer_index(self.layer)}"]
 
     def transform(self, X) -> np.ndarray:
         """The hidden layer's activations.
