@@ -1,6 +1,7 @@
 """Edge cases of the glass box (checker, trace, gradient check) and the playground
 server found by QA: each test fails without its fix."""
 
+import time
 import warnings
 from pathlib import Path
 
@@ -214,3 +215,30 @@ def test_playground_trace_has_the_l2_term(client):
     assert traced["alpha"] == 0.5
     assert traced["layers"][0]["backward"][-2]["equation"].endswith("(λ/m) W[1]")
     assert traced["gradient_check"]["verdict"] == "fine"
+
+
+def test_a_file_whose_top_level_code_hangs_is_reported_once_in_time(tmp_path):
+    path = planted(tmp_path, "logistic", "import numpy as np\n",
+                   "import numpy as np\nimport time\ntime.sleep(100)\n")
+    started = time.monotonic()
+    report = check(path, timeout=1.5)
+    assert time.monotonic() - started < 15
+    first, *rest = report.functions
+    assert first.status == "error"
+    assert "top-level code did not finish within 1.5 s" in first.message
+    assert rest and all(r.status == "error" and r.message.startswith("not run") and
+                        first.name in r.message for r in rest)
+    assert "endless loop" not in str(report)
+
+
+def test_the_rerun_with_correct_callees_keeps_to_the_timeout(tmp_path):
+    """propagate loops and sigmoid is wrong: the rerun of propagate with a correct sigmoid
+    had 60 s whatever --timeout said."""
+    path = tmp_path / "slow.py"
+    path.write_text("import numpy as np\n\ndef sigmoid(z):\n    return z\n\n"
+                    "def propagate(w, b, X, Y):\n    while True:\n        pass\n")
+    started = time.monotonic()
+    report = check(path, timeout=2, functions=["sigmoid", "propagate"])
+    assert time.monotonic() - started < 20
+    assert report["propagate"].status == "error"
+    assert "did not finish within 2 s" in report["propagate"].message

@@ -259,6 +259,7 @@ class _Run:
     outputs: list[Any] = field(default_factory=list)  # one per finished case
     error: dict | None = None  # their code raised in the next case
     problem: str | None = None  # timed out / ended without an answer
+    import_hang: bool = False  # timed out before the file's top-level code finished
 
 
 def _child_env() -> dict:
@@ -308,8 +309,15 @@ def _run_child(path: Path, assignment: str, spec: FunctionSpec | None, names, pa
         n_cases = len(spec.cases) if spec else 0
         finished = run.import_error is not None or run.error is not None or (
             os.path.exists(result_json) and len(run.outputs) == n_cases)
+        imported = os.path.exists(os.path.join(workdir, "imported"))
         if not finished:
-            if returncode is None:
+            if returncode is None and not imported and not os.path.exists(result_json):
+                run.import_hang = True
+                run.problem = (f"your file's top-level code did not finish within {timeout:g} s "
+                               "(the checker imports your file, which runs its top-level code: "
+                               "put the code that loads data or trains under "
+                               "if __name__ == \"__main__\":)")
+            elif returncode is None:
                 run.problem = (f"did not finish within {timeout:g} s (an endless loop, or far "
                                "too slow)")
             else:
@@ -799,6 +807,7 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
     deadline = time.monotonic() + total_timeout
     results: dict[str, FunctionResult] = {}
     import_failure: FunctionResult | None = None
+    hung = False
     specs = [s for s in specs if s.name not in helpers or s.name in names]
     for spec in specs:
         if spec.name not in names:
@@ -806,7 +815,11 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
                                                 message="not defined in your file")
             continue
         if import_failure is not None:
-            results[spec.name] = FunctionResult(spec.name, "error", message=import_failure.message,
+            message = import_failure.message
+            if hung:  # said once, where it was found
+                message = (f"not run: your file's top-level code did not finish (see "
+                           f"{import_failure.name})")
+            results[spec.name] = FunctionResult(spec.name, "error", message=message,
                                                 lines=import_failure.lines)
             continue
         left = deadline - time.monotonic()
@@ -824,6 +837,11 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
                         "your file, which runs its top-level code: put the code that loads "
                         "data or trains under if __name__ == \"__main__\":)")
             results[spec.name] = import_failure
+            continue
+        if run.import_hang:
+            import_failure = FunctionResult(spec.name, "error", message=run.problem)
+            results[spec.name] = import_failure
+            hung = True
             continue
         if spec.name not in run.defined and run.problem is None:
             results[spec.name] = FunctionResult(spec.name, "missing",
@@ -876,10 +894,10 @@ def _blame_earlier(result, spec, specs, results, path, assignment, course_names,
     left = deadline - time.monotonic()
     if left <= 0:
         return
-    # importing the reference (the library and its dependencies) takes the child a few
-    # seconds more on a busy machine
-    rerun = _run_child(path, assignment, spec, course_names, failed,
-                       min(max(timeout, 60.0), left))
+    # the time limit is the learner's, as for the first run (the child's import of the
+    # reference counts, like its import of numpy did); a rerun out of time only leaves
+    # the verdict less precise: "(... also fails)"
+    rerun = _run_child(path, assignment, spec, course_names, failed, min(timeout, left))
     which = ", ".join(failed[:-1]) + (" and " if len(failed) > 1 else "") + failed[-1]
     verb = "fails" if len(failed) == 1 else "fail"
     own = _judge(spec, reference, rerun) if rerun.import_error is None else None
