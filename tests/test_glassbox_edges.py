@@ -242,3 +242,21 @@ def test_the_rerun_with_correct_callees_keeps_to_the_timeout(tmp_path):
     assert time.monotonic() - started < 20
     assert report["propagate"].status == "error"
     assert "did not finish within 2 s" in report["propagate"].message
+
+
+def test_a_deep_file_begun_with_its_helpers_is_the_deep_assignment(tmp_path):
+    """sigmoid, relu, their backward helpers and linear_forward: the deep assignment,
+    not the logistic one (sigmoid is logistic's own function)."""
+    text = (SOLUTIONS / "deep.py").read_text()
+    path = tmp_path / "begun.py"
+    path.write_text(text.split("def initialize_parameters(")[0]
+                    + "def linear_forward(A, W, b):\n    return np.dot(W, A) + b, (A, W, b)\n")
+    from nnscratch._course_cases import detect
+
+    assert detect({"sigmoid", "relu", "sigmoid_backward", "relu_backward",
+                   "linear_forward"})[0] == "deep"
+    assert detect({"sigmoid", "layer_sizes"})[0] == "shallow"
+    assert detect({"sigmoid", "propagate"})[0] == "logistic"
+    report = check(path, functions=["linear_forward"])
+    assert report.assignment == "deep" and report.detected
+    assert report["linear_forward"].status == "pass"

@@ -348,13 +348,30 @@ def specs(assignment: str) -> list[FunctionSpec]:
     return ASSIGNMENTS[assignment]()
 
 
-def detect(names: set[str]) -> tuple[str | None, dict[str, int]]:
-    """The assignment whose own functions (those no other assignment has) ``names``
-    defines most of; None when no assignment's own function is defined."""
-    scores = {}
-    for assignment, own in FUNCTION_NAMES.items():
-        others = set().union(*(set(v) for k, v in FUNCTION_NAMES.items() if k != assignment))
-        scores[assignment] = len(names & (set(own) - others))
-    best = max(scores, key=scores.get)
-    return (best if scores[best] else None), scores
+#: Functions a learner's file of an assignment often holds beyond those checked: the
+#: forward helpers the course gives (``planar_utils``, ``dnn_utils``).
+_ALSO: dict[str, tuple[str, ...]] = {"logistic": (), "shallow": ("sigmoid",),
+                                     "deep": ("sigmoid", "relu")}
 
+
+def detect(names: set[str]) -> tuple[str | None, dict[str, int]]:
+    """The assignment whose functions (its own, the shared ones and its helpers) best
+    match ``names``; None when ``names`` holds no function of one assignment only.
+
+    A tie goes to the assignment with more of its own functions, then to the deep one
+    (the last the course builds: a file with its helpers and ``linear_forward`` is a
+    deep network begun, not a logistic regression).
+    """
+    def every(assignment):
+        return set(FUNCTION_NAMES[assignment]) | set(HELPERS[assignment]) | set(_ALSO[assignment])
+
+    scores, keys = {}, {}
+    for assignment in FUNCTION_NAMES:
+        others = set().union(*(set(FUNCTION_NAMES[k]) | set(HELPERS[k])
+                               for k in FUNCTION_NAMES if k != assignment))
+        own = len(names & ((set(FUNCTION_NAMES[assignment]) | set(HELPERS[assignment]))
+                           - others))
+        scores[assignment] = len(names & every(assignment)) if own else 0
+        keys[assignment] = (scores[assignment], own, assignment == "deep")
+    best = max(keys, key=keys.get)
+    return (best if scores[best] else None), scores
