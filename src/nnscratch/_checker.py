@@ -24,6 +24,7 @@ import sys
 import tempfile
 import textwrap
 import time
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -694,24 +695,177 @@ def _top_level_names(path: Path) -> set[str]:
 
 
 def _source_of(namespace: Any) -> str:
-    """A file's text for functions defined in a notebook (no file): numpy's import and
-    the source of every function of the namespace."""
-    items = vars(namespace).items() if not isinstance(namespace, dict) else namespace.items()
-    parts = ["import numpy as np", "import math", "import copy", ""]
-    unreadable = []
+    """A file's text for functions defined in a notebook (no file).
+
+    Each function of the namespace, under the name it has there (``check({"sigmoid":
+    my_sigmoid})`` checks ``my_sigmoid`` as ``sigmoid``), with what its code reads from
+    the notebook's globals: the modules it uses (imported again), numbers, strings and
+    small arrays (written out) and the other functions it calls (their source)."""
+    items = list(vars(namespace).items() if not isinstance(namespace, dict)
+                 else namespace.items())
     course = set().union(*map(set, FUNCTION_NAMES.values()), *map(set, HELPERS.values()))
     for name, value in items:
-        if inspect.isfunction(value) and not name.startswith("__"):
-            try:
-                parts.append(textwrap.dedent(inspect.getsource(value)))
-            except (OSError, TypeError):
-                if name in course:
-                    unreadable.append(name)
+        if not isinstance(name, str) or not name.isidentifier():
+            raise CheckError(f"the dict's keys are the functions' names; {name!r} is not a "
+                             "Python name")
+        if name in course and not callable(value):
+            raise CheckError(f"{name} is not a function (it is {type(value).__name__!r}); "
+                             f"give {{{name!r}: your_function}}")
+    given = [(name, value) for name, value in items
+             if inspect.isfunction(value) and not name.startswith("__")]
+    imports = ["import numpy as np", "import math", "import copy",
+               f"import sys as _sys\n_sys.path.insert(1, {os.getcwd()!r})"]
+    constants: list[str] = []
+    sources: list[str] = []
+    aliases: list[str] = []
+    written: set = set()
+    unreadable: list[str] = []
+
+    def write_function(fn, as_name: str | None) -> None:
+        if id(fn) not in written:
+            written.add(id(fn))
+            code = _function_source(fn)
+            if code is None:
+                unreadable.append(as_name or fn.__name__)
+                return
+            if fn.__name__ == "<lambda>":
+                code = f"{as_name or '_lambda_' + str(len(written))} = {code}"
+            sources.append(code)
+            for dep_name, dep in _globals_read(fn):
+                imported = _import_line(dep, dep_name)
+                if imported is not None:  # a library's function, class or ufunc
+                    if imported not in imports:
+                        imports.append(imported)
+                elif inspect.isfunction(dep):
+                    write_function(dep, dep_name)
+                    if dep.__name__ not in (dep_name, "<lambda>"):
+                        aliases.append(f"{dep_name} = {dep.__name__}")
+                elif inspect.ismodule(dep):
+                    line = (f"import {dep.__name__}" if dep_name == dep.__name__ else
+                            f"import {dep.__name__} as {dep_name}")
+                    if "." in dep.__name__ and dep_name != dep.__name__:
+                        line = f"import {dep.__name__} as {dep_name}"
+                    if line not in imports:
+                        imports.append(line)
+                else:
+                    text = _literal(dep)
+                    if text is not None and f"{dep_name} = {text}" not in constants:
+                        constants.append(f"{dep_name} = {text}")
+        if as_name and fn.__name__ not in (as_name, "<lambda>"):
+            aliases.append(f"{as_name} = {fn.__name__}")
+
+    for name, value in given:
+        write_function(value, name)
+    names_given = {name for name, _ in given}
     if unreadable:
-        raise CheckError(f"cannot read the source of {', '.join(unreadable)} (functions typed "
-                         "at a python prompt or made by exec keep none; Jupyter's do): save "
-                         "them in a .py file and check that file")
-    return "\n".join(parts)
+        course_unreadable = [n for n in dict.fromkeys(unreadable) if n in course
+                             or n in names_given]
+        if course_unreadable:
+            raise CheckError(f"cannot read the source of {', '.join(course_unreadable)} "
+                             "(functions typed at a python prompt or made by exec keep none; "
+                             "Jupyter's do): save them in a .py file and check that file")
+    # the names the dict gives win over a notebook function of the same name
+    final = [line for name, value in given
+             for line in [f"{name} = {value.__name__}"]
+             if value.__name__ not in (name, "<lambda>")]
+    return "\n\n".join(["\n".join(imports), "\n".join(constants), *sources,
+                        "\n".join(dict.fromkeys(aliases + final))]) + "\n"
+
+
+def _import_line(value: Any, as_name: str) -> str | None:
+    """``from module import name as as_name`` for an object a module (not the notebook)
+    holds under its own name, or None."""
+    module_name = getattr(value, "__module__", None)
+    name = getattr(value, "__name__", None)
+    if inspect.ismodule(value) or not isinstance(name, str) or module_name == "__main__" \
+            or isinstance(value, (int, float, str, bytes, bool, list, tuple, dict, np.ndarray)):
+        return None
+    if inspect.isfunction(value) and not _is_library(sys.modules.get(module_name)):
+        return None  # the learner's own (a module beside the notebook): its source
+
+    def holds(module) -> bool:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return getattr(module, name, None) is value
+        except Exception:  # noqa: BLE001 - a module whose attribute lookup fails
+            return False
+
+    if not (isinstance(module_name, str) and holds(sys.modules.get(module_name))):
+        # a NumPy ufunc (scipy.special.expit) names no module: the shortest that holds it
+        found = sorted((n for n, m in list(sys.modules.items())
+                        if m is not None and n != "__main__" and not n.startswith("_")
+                        and holds(m)), key=lambda n: (n.count("."), len(n)))
+        if not found:
+            return None
+        module_name = found[0]
+    return f"from {module_name} import {name}" + (f" as {as_name}" if as_name != name else "")
+
+
+def _is_library(module) -> bool:
+    """Whether a module is installed (the standard library, site-packages, nnscratch),
+    not a learner's file."""
+    file = getattr(module, "__file__", None)
+    if not file:
+        return module is not None  # a built-in module
+    import sysconfig
+
+    roots = {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    roots.add(str(Path(__file__).resolve().parent))
+    path = str(Path(file).resolve())
+    return any(path.startswith(str(Path(root).resolve()) + os.sep) for root in roots)
+
+
+def _function_source(fn) -> str | None:
+    """A function's source (dedented); a lambda's expression alone, or None."""
+    try:
+        text = textwrap.dedent(inspect.getsource(fn))
+    except (OSError, TypeError):
+        return None
+    if fn.__name__ != "<lambda>":
+        return text
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    lambdas = [node for node in ast.walk(tree) if isinstance(node, ast.Lambda)]
+    args = fn.__code__.co_varnames[:fn.__code__.co_argcount]
+    lambdas = [node for node in lambdas if tuple(a.arg for a in node.args.args) == args]
+    if len(lambdas) != 1:  # several lambdas on the line: which is it?
+        return None
+    return ast.get_source_segment(text, lambdas[0])
+
+
+def _globals_read(fn) -> list[tuple[str, Any]]:
+    """The notebook globals a function's code (and the code nested in it) reads."""
+    names: list[str] = []
+    stack = [fn.__code__]
+    while stack:
+        code = stack.pop()
+        names.extend(code.co_names)
+        stack.extend(c for c in code.co_consts if inspect.iscode(c))
+    scope = getattr(fn, "__globals__", {})
+    return [(n, scope[n]) for n in dict.fromkeys(names) if n in scope and not n.startswith("__")]
+
+
+def _literal(value: Any) -> str | None:
+    """Python source that rebuilds ``value``: numbers, strings, their lists, tuples and
+    dicts, and arrays of up to 10,000 numbers; None for anything else."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "biuf" and value.size <= 10_000:
+            return f"np.array({value.tolist()!r}, dtype={str(value.dtype)!r})"
+        return None
+    if isinstance(value, (np.integer, np.floating)):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return f"float({str(value)!r})"
+    try:
+        text = repr(value)
+        if len(text) > 100_000 or ast.literal_eval(text) != value:
+            return None
+    except (ValueError, SyntaxError, TypeError, RecursionError, MemoryError):
+        return None
+    return text
 
 
 def check(module_or_path, assignment: str | None = None, *, timeout: float = 20.0,
