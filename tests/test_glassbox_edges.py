@@ -301,3 +301,25 @@ def test_the_dict_key_wins_over_a_notebook_function_of_that_name():
     report = check({"sigmoid": right, "propagate": propagate}, assignment="logistic",
                    functions=["sigmoid", "propagate"])
     assert report.ok and report.passed == 2, str(report)
+
+
+@pytest.mark.parametrize(("assignment", "old", "new", "function", "hint_id", "words", "not_words"), [
+    pytest.param("deep", "dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))",
+                 "dAL = np.divide(Y, AL) - np.divide(1 - Y, 1 - AL)", "L_model_backward",
+                 "dAL_sign", "dAL = −(Y/AL", "the cost is", id="deep-dAL-sign"),
+    pytest.param("shallow", "dZ1 = np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))",
+                 "dZ1 = np.dot(W2.T, dZ2) * (1 - np.power(np.tanh(A1), 2))",
+                 "backward_propagation", "derivative_at_A", "tanh'(Z) = 1 − tanh(Z)²", "σ",
+                 id="shallow-tanh-derivative-at-A"),
+    pytest.param("shallow", "(1 - np.power(A1, 2))", "(1 - np.power(cache['Z1'], 2))",
+                 "backward_propagation", "derivative_of_Z", "1 − A²", "σ",
+                 id="shallow-tanh-derivative-of-Z"),
+    pytest.param("shallow", "dZ2 = A2 - Y", "dZ2 = Y - A2", "backward_propagation",
+                 "gradient_sign", "dZ2 = A2 − Y", "the cost is", id="shallow-dZ2-sign"),
+])
+def test_hints_name_the_right_formula(tmp_path, assignment, old, new, function, hint_id,
+                                      words, not_words):
+    path = planted(tmp_path, assignment, old, new)
+    result = check(path, functions=[function])[function]
+    assert result.status == "fail" and result.hint_id == hint_id, result
+    assert words in result.hint and not_words not in result.hint, result.hint

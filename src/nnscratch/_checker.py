@@ -52,12 +52,17 @@ HINTS = {
                "{expected_key}; check the layer index l in the backward loop "
                "(caches[l - 1] is layer l; grads['dA' + str(l - 1)])",
     "derivative_at_A": "the activation's derivative is computed from A where Z was meant: "
-                       "g'(Z) needs Z (σ'(Z) = σ(Z)(1 − σ(Z)))",
-    "derivative_of_Z": "the derivative is written for A (like A(1 − A) or 1 − A²) but given Z: "
-                       "use A = g(Z) there",
+                       "g'(Z) needs Z ({formula})",
+    "derivative_of_Z": "the derivative is written for A ({written}) but given Z: "
+                       "use A = {g}(Z) there",
     "bias_left_out": "matches the computation with the bias left out: add b (Z = W A + b)",
     "bias_not_updated": "b is not updated: b := b − α db as well as W",
     "sign_flipped": "the sign is flipped: the cost is −(1/m) Σ (y log a + (1 − y) log(1 − a))",
+    "dAL_sign": "every gradient has the wrong sign: dAL = −(Y/AL − (1 − Y)/(1 − AL)), the "
+                "derivative of the cost with its minus",
+    "gradient_sign": "the sign is flipped: {formula}",
+    "step_sign": "the step goes the wrong way: W := W − α dW and b := b − α db (minus: "
+                 "down the gradient)",
     "factor_missing": "the factor {factor} is missing: dZ = dA * s * (1 − s) with s = σ(Z) "
                       "(dA times σ'(Z) = s (1 − s))",
     "not_squeezed": "has shape {actual} where a number was meant: np.squeeze(cost) "
@@ -462,7 +467,7 @@ def _hints(spec: FunctionSpec, case: Case, reference, diff: _Diff, actual_output
             if _close(a, e / m):
                 return "divided_by_m", HINTS["divided_by_m"].format(m=m)
         if nonzero and _close(a, -e):
-            return "sign_flipped", HINTS["sign_flipped"]
+            return _sign_hint(spec, diff.path)
     # the function-specific hypotheses: the reference run on changed inputs or a
     # changed formula, compared at the same place
     for hint_id, alternative, *fields in _alternatives(spec, case, reference):
@@ -479,6 +484,37 @@ def _hints(spec: FunctionSpec, case: Case, reference, diff: _Diff, actual_output
         if _close(act_arr, alt_arr):
             return hint_id, HINTS[hint_id].format(**fields[0]) if fields else HINTS[hint_id]
     return None
+
+
+#: What each function's flipped gradient most likely comes from.
+_GRADIENT_SIGN = {
+    "propagate": "dw = (1/m) X (A − Y)ᵀ and db = (1/m) Σ (A − Y): A − Y, not Y − A",
+    "backward_propagation": "dZ2 = A2 − Y (not Y − A2), then dW2 = (1/m) dZ2 A1ᵀ",
+    "optimize": "w := w − α dw and b := b − α db, with dw = (1/m) X (A − Y)ᵀ",
+}
+
+
+def _sign_hint(spec: FunctionSpec, path: str) -> tuple[str, str]:
+    """The hint for a value that is the expected one negated: the cost's sign, dAL's,
+    the step's direction or A − Y, by where it lies."""
+    name = re.match(r"\w+", path).group() if re.match(r"\w+", path) else path
+    if name in ("cost", "costs", "J"):
+        return "sign_flipped", HINTS["sign_flipped"]
+    if spec.name == "L_model_backward":
+        return "dAL_sign", HINTS["dAL_sign"]
+    if spec.name == "update_parameters":
+        return "step_sign", HINTS["step_sign"]
+    formula = _GRADIENT_SIGN.get(spec.name, "the backward pass starts from dZ = A − Y "
+                                            "(not Y − A)")
+    return "gradient_sign", HINTS["gradient_sign"].format(formula=formula)
+
+
+_DERIVATIVES = {
+    "sigmoid": {"formula": "σ'(Z) = σ(Z)(1 − σ(Z)) = A(1 − A)", "written": "A(1 − A)",
+                "g": "σ"},
+    "tanh": {"formula": "tanh'(Z) = 1 − tanh(Z)² = 1 − A²", "written": "1 − A²", "g": "tanh"},
+    "relu": {"formula": "relu'(Z) = 1 where Z > 0, else 0", "written": "A > 0", "g": "relu"},
+}
 
 
 _NUMBERED = __import__("re").compile(r"^(dA|dW|db|W|b)(\d+)$")
@@ -534,28 +570,32 @@ def _alternatives(spec: FunctionSpec, case: Case, reference):
     elif "b" in names or "parameters" in names:
         yield "bias_left_out", no_bias
     name = spec.name
+    sig, tanh = _DERIVATIVES["sigmoid"], _DERIVATIVES["tanh"]
     if name == "sigmoid_backward":
         dA, Z = args
         s = reference.sigmoid(Z)[0]
-        yield "derivative_at_A", lambda: fn(dA, s)
-        yield "derivative_of_Z", lambda: dA * Z * (1 - Z)
+        yield "derivative_at_A", lambda: fn(dA, s), sig
+        yield "derivative_of_Z", lambda: dA * Z * (1 - Z), sig
         yield "factor_missing", lambda: dA * s, {"factor": "(1 − s)"}
         yield "factor_missing", lambda: dA * (1 - s), {"factor": "s"}
         yield "factor_missing", lambda: s * (1 - s), {"factor": "dA"}
     elif name == "linear_activation_backward":
         dA, (linear, Z), activation = args
         g = reference._activation(activation).forward
-        yield "derivative_at_A", lambda: fn(dA, (linear, g(Z)), activation)
+        fields = _DERIVATIVES.get(activation, sig)
+        yield "derivative_at_A", lambda: fn(dA, (linear, g(Z)), activation), fields
         if activation == "sigmoid":
-            yield "derivative_of_Z", lambda: reference.linear_backward(dA * Z * (1 - Z), linear)
+            yield "derivative_of_Z", (lambda: reference.linear_backward(dA * Z * (1 - Z),
+                                                                        linear)), sig
     elif name == "L_model_backward":
         AL, Y, caches = args
-        yield "derivative_at_A", lambda: _deep_backward(reference, AL, Y, caches, "at_A")
-        yield "derivative_of_Z", lambda: _deep_backward(reference, AL, Y, caches, "Z_as_A")
+        yield "derivative_at_A", lambda: _deep_backward(reference, AL, Y, caches, "at_A"), sig
+        yield "derivative_of_Z", lambda: _deep_backward(reference, AL, Y, caches, "Z_as_A"), sig
     elif name == "backward_propagation":
         parameters, cache, X, Y = args
-        yield "derivative_of_Z", lambda: fn(parameters, dict(cache, A1=cache["Z1"]), X, Y)
-        yield "derivative_at_A", lambda: fn(parameters, dict(cache, A1=np.tanh(cache["A1"])), X, Y)
+        yield "derivative_of_Z", lambda: fn(parameters, dict(cache, A1=cache["Z1"]), X, Y), tanh
+        yield "derivative_at_A", (lambda: fn(parameters, dict(cache, A1=np.tanh(cache["A1"])),
+                                             X, Y)), tanh
 
 
 def _deep_backward(reference, AL, Y, caches, mode):
