@@ -323,3 +323,34 @@ def test_hints_name_the_right_formula(tmp_path, assignment, old, new, function, 
     result = check(path, functions=[function])[function]
     assert result.status == "fail" and result.hint_id == hint_id, result
     assert words in result.hint and not_words not in result.hint, result.hint
+
+
+def test_arrays_of_other_shapes_are_said_to_differ_in_shape(tmp_path):
+    """A transposed dW holds the same numbers: "largest difference 0" read as a pass."""
+    path = planted(tmp_path, "deep", "dW = np.dot(dZ, A_prev.T) / m",
+                   "dW = np.dot(dZ, A_prev.T).T / m")
+    report = check(path, functions=["linear_backward"])
+    result = report["linear_backward"]
+    assert result.status == "fail" and result.max_abs_diff is None
+    text = str(report)
+    assert "the shapes differ: expected shape (1, 3), got shape (3, 1)" in text
+    assert "largest difference" not in text
+
+
+def test_a_wrong_number_of_return_values_is_counted(tmp_path):
+    path = planted(tmp_path, "logistic", "    return grads, cost\n",
+                   "    return grads, cost, 0\n")
+    result = check(path, functions=["propagate"])["propagate"]
+    assert "returns a tuple of 3 values where 2 values (grads, cost) were expected" in \
+        result.message
+
+
+def test_no_relative_difference_where_zero_was_expected(tmp_path):
+    path = tmp_path / "zero.py"
+    path.write_text("import numpy as np\n\ndef initialize_with_zeros(dim):\n"
+                    "    w = np.zeros((dim, 1))\n    w[0, 0] = 1.0\n    return w, 0.0\n")
+    report = check(path, assignment="logistic", functions=["initialize_with_zeros"])
+    result = report["initialize_with_zeros"]
+    assert result.status == "fail" and result.max_rel_diff is None
+    assert "expected 0, got 1 (difference 1)" in str(report)
+    assert "e+12" not in str(report)

@@ -170,16 +170,15 @@ def _detail_lines(r: FunctionResult) -> list[str]:
         if r.where is not None and r.expected_shape == r.actual_shape:
             at = ("" if not r.where else f"shape {_shape_text(r.expected_shape)} as "
                   f"expected; largest difference at {r.array}[{', '.join(map(str, r.where))}]: ")
+            relative = (f", relative {r.max_rel_diff:.3g}" if r.max_rel_diff is not None
+                        and np.isfinite(r.max_rel_diff) else "")
             out.append(f"{at}expected {r.expected_value:.6g}, got {r.actual_value:.6g}"
-                       + (f" (difference {r.max_abs_diff:.3g}, relative "
-                          f"{r.max_rel_diff:.3g})" if finite else ""))
+                       + (f" (difference {r.max_abs_diff:.3g}{relative})" if finite else ""))
         elif r.expected_shape is not None and r.actual_shape is None:
             out.append(f"expected {_shape_text(r.expected_shape, True)}, got {r.found}")
         elif r.expected_shape is not None:
-            out.append(f"expected {_shape_text(r.expected_shape, True)}, "
-                       f"got {_shape_text(r.actual_shape, True)}"
-                       + (f"; largest difference {r.max_abs_diff:.3g} (relative "
-                          f"{r.max_rel_diff:.3g})" if finite else ""))
+            out.append(f"the shapes differ: expected {_shape_text(r.expected_shape, True)}, "
+                       f"got {_shape_text(r.actual_shape, True)}")
     if r.hint:
         out.append(f"hint: {r.hint}")
     message = r.message
@@ -419,16 +418,14 @@ def _close(a: np.ndarray, e: np.ndarray) -> bool:
 
 
 def _differences(a: np.ndarray, e: np.ndarray) -> tuple[float | None, float | None]:
-    if a.shape != e.shape:
-        try:
-            a, e = np.broadcast_arrays(a.ravel(), e.ravel())
-        except ValueError:
-            return None, None
-    diff = np.abs(a - e)
+    """The largest difference of two arrays of one shape, and it relative to the largest
+    expected value (the caller puts the one at the largest difference's place)."""
+    with np.errstate(invalid="ignore"):
+        diff = np.abs(a - e)
     if diff.size == 0:
         return 0.0, 0.0
-    scale = np.maximum(np.abs(e), 1e-12)
-    return float(np.max(diff)), float(np.max(diff / scale))
+    largest, scale = float(np.max(diff)), float(np.max(np.abs(e)))
+    return largest, (largest / scale if scale > 1e-12 else None)
 
 
 def _get(value: Any, keys: tuple) -> Any:
@@ -659,7 +656,10 @@ def _judge(spec: FunctionSpec, reference, run: _Run) -> FunctionResult:
                 result.status = "fail"
                 result.case = case.label
                 result.array = ", ".join(top)
-                result.message = (f"returns {_type_name(actual)} where {len(top)} values "
+                what = (f"a {type(actual).__name__} of {len(actual)} value"
+                        f"{'' if len(actual) == 1 else 's'}"
+                        if isinstance(actual, (tuple, list)) else _type_name(actual))
+                result.message = (f"returns {what} where {len(top)} values "
                                   f"({', '.join(top)}) were expected")
                 return result
             diff = None
@@ -686,9 +686,10 @@ def _judge(spec: FunctionSpec, reference, run: _Run) -> FunctionResult:
         elif e_arr is not None:
             result.found = diff.found or _type_name(diff.actual)
             result._said = result.message  # shown as "got ...": not repeated in the text
-        if a_arr is not None and e_arr is not None:
+        if a_arr is not None and e_arr is not None and a_arr.shape == e_arr.shape:
+            # arrays of other shapes have no differences to show: their shapes differ
             result.max_abs_diff, result.max_rel_diff = _differences(a_arr, e_arr)
-            if a_arr.shape == e_arr.shape and a_arr.size:
+            if a_arr.size:
                 with np.errstate(invalid="ignore"):
                     gap = np.abs(a_arr - e_arr)
                 gap = np.where(np.isnan(gap), np.inf, gap)  # a NaN is the worst place
@@ -696,6 +697,11 @@ def _judge(spec: FunctionSpec, reference, run: _Run) -> FunctionResult:
                 result.where = [int(i) for i in where]
                 result.expected_value = float(e_arr[where])
                 result.actual_value = float(a_arr[where])
+                # relative to the expected value there; none where 0 was expected
+                # (1 against 0 read "relative 1e+12")
+                scale = abs(result.expected_value)
+                result.max_rel_diff = (result.max_abs_diff / scale if scale > 1e-12 and
+                                       result.max_abs_diff is not None else None)
         hint = _hints(spec, case, reference, diff, actual, expected)
         if hint:
             result.hint_id, result.hint = hint
