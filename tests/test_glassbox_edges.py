@@ -354,3 +354,11 @@ def test_no_relative_difference_where_zero_was_expected(tmp_path):
     assert result.status == "fail" and result.max_rel_diff is None
     assert "expected 0, got 1 (difference 1)" in str(report)
     assert "e+12" not in str(report)
+
+
+def test_playground_upload_errors_keep_their_words(client):
+    """Only a long quoted value is cut, never the words between two quotes."""
+    sid = client.post("/api/sessions", json={}).json()["session"]
+    csv = b"a,b,y\n" + b"1,2,0\n1,2,1\n" * 5 + b"1e308,2,0\n"
+    body = one_line_refusal(client.post(f"/api/sessions/{sid}/upload", content=csv))
+    assert "..." not in body["error"], body

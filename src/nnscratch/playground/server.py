@@ -435,7 +435,7 @@ def _read_upload(text: str, name: str) -> Dataset:
         except DatasetError as error:
             message = str(error).replace(str(path), name)
             # a quoted value of the file (a 5000-digit number) is shown by its start only
-            message = re.sub(r"'([^']{40})[^']{20,}'", r"'\1...'", message)
+            message = re.sub(r"'([^'\s]{40})[^'\s]{20,}'", r"'\1...'", message)
             raise DatasetError(message) from None
 
 
