@@ -306,3 +306,23 @@ def test_streaming_with_a_short_last_chunk_equals_in_memory_bit_for_bit(tmp_path
     assert len({tuple(o) for o in result.chunk_orders}) > 1  # the order is shuffled
     for key in est.params_:
         np.testing.assert_array_equal(est.params_[key], ref.params_[key], err_msg=key)
+
+
+@pytest.mark.parametrize("continue_by", ["warm_start", "partial_fit"])
+def test_continuing_with_other_hidden_layers_is_refused_not_ignored(continue_by):
+    X, y = make_classification(120, 5, random_state=0)
+    model = NeuralNetworkClassifier((6,), max_iter=2, random_state=0,
+                                    warm_start=continue_by == "warm_start")
+    if continue_by == "warm_start":
+        model.fit(X, y)
+    else:
+        model.partial_fit(X, y, classes=[0, 1])
+    before = {k: v.copy() for k, v in model.params_.items()}
+    model.set_params(hidden_layer_sizes=(3,))
+    go = model.fit if continue_by == "warm_start" else model.partial_fit
+    with pytest.raises(ValueError, match=r"hidden_layer_sizes=\(3,\).*hidden layers \(6,\)") as e:
+        go(X, y)
+    assert "\n" not in str(e.value) and continue_by in str(e.value)
+    assert all(np.array_equal(before[k], model.params_[k]) for k in before)
+    model.set_params(hidden_layer_sizes=6)  # the same layers written as an int continue
+    go(X, y)

@@ -423,6 +423,21 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 vars(self).update(before)
             raise
 
+    def _refuse_other_architecture(self, params, validation):
+        """Continuing training keeps the model's layers: hidden_layer_sizes changed since
+        (``set_params``) would be silently ignored, so it is refused by name."""
+        L = len(params) // 2
+        trained = tuple(int(params[f"W{l}"].shape[0]) for l in range(1, L))
+        wanted = tuple(int(n) for n in self._hidden_sizes())
+        if trained != wanted:
+            by = "warm_start=True" if validation else "partial_fit"
+            raise ValueError(
+                f"hidden_layer_sizes={wanted} but the model that {by} continues has "
+                f"hidden layers {trained}; set hidden_layer_sizes back to {trained}, or "
+                + ("set warm_start=False to train a new model."
+                   if validation else "train a new estimator.")
+            )
+
     def _fit_unguarded(self, X, y, sample_weight, max_iter, *, continue_, validation,
                        classes, X_val, y_val, started):
         self._validate_hyperparameters()
@@ -455,6 +470,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         output = "sigmoid" if K == 2 else "softmax"
         if continue_:
             params = self.params_
+            self._refuse_other_architecture(params, validation)
             # A model read from a file has weights and history but no optimizer state.
             optimizer = getattr(self, "optimizer_", None) or self._make_optimizer()
             rng = getattr(self, "_rng", None) or check_random_state(self.random_state)
