@@ -270,6 +270,11 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
           alpha: float | None = None) -> Trace:
     """Trace one training step (forward, backward, gradient check) layer by layer.
 
+    The step is the course's: plain gradient descent on all the given rows at once,
+    with L2 (``alpha``) but without dropout, class or sample weights, mini-batches or an
+    optimizer's momentum, which an estimator may train with; its gradients are those
+    such a step would take from these weights.
+
     Parameters
     ----------
     estimator_or_parameters : fitted estimator or dict
