@@ -84,6 +84,10 @@ def test_playground_refuses_a_deeply_nested_body(client):
 def test_playground_upload_errors_stay_short(client):
     sid = client.post("/api/sessions", json={}).json()["session"]
     rows = b"".join(f"{i},{i},label{i}\n".encode() for i in range(3000))
+    body = one_line_refusal(client.post(f"/api/sessions/{sid}/upload",
+                                        content=b"a,b,y\n" + rows))
+    assert "3,000 classes" in body["error"] and "at most 20" in body["error"]
+    rows = b"".join(f"{i},{i},label{i % 19 if i < 36 else 19}\n".encode() for i in range(40))
     assert client.post(f"/api/sessions/{sid}/upload", content=b"a,b,y\n" + rows).status_code \
         == 200
     body = one_line_refusal(client.post(f"/api/sessions/{sid}/config",

@@ -79,6 +79,9 @@ MAX_JSON_BYTES = 64 * 1024
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_UPLOAD_ROWS = 20_000
 MAX_UPLOAD_COLUMNS = 200
+#: The classes a file may hold: the page draws each in a colour of its own and lists
+#: them; a column of identifiers taken for labels gives thousands (refused).
+MAX_CLASSES = 20
 #: Largest network (in parameters) offered a gradient check in the glass box.
 MAX_GRADIENT_CHECK_PARAMETERS = 20_000
 #: Seconds between keep-alive comments on an idle stream.
@@ -124,8 +127,7 @@ def load_file(path: str) -> FileData:
         if candidate.is_file():
             test_path = str(candidate.resolve())
     train, test = load_train_test(str(file), test_path)
-    if len(np.unique(train.y)) < 2:
-        raise DatasetError(f"{path}: holds only one class; a classifier needs two or more")
+    _check_classes(len(np.unique(train.y)), path)
     return FileData(train, test, str(file.resolve()), test_path)
 
 
@@ -413,15 +415,23 @@ async def upload(request: Request) -> Response:
     if first.count(",") + 1 > MAX_UPLOAD_COLUMNS:
         raise HTTPException(413, f"the file has more than {MAX_UPLOAD_COLUMNS} columns")
     data = await run_in_threadpool(_read_upload, text, name)
-    n_classes = len(np.unique(data.y))
-    if n_classes < 2:
-        raise DatasetError(f"{name}: holds only one class; a classifier needs two or more")
+    _check_classes(len(np.unique(data.y)), name)
     if data.n_samples < 10:
         raise DatasetError(f"{name}: has {data.n_samples} rows; give at least 10")
     session.upload, session.upload_name = data, name
     return JSONResponse({"dataset": "upload", "name": name, "n_samples": data.n_samples,
                          "n_features": int(data.raw.shape[1]), "class_names": data.class_names,
                          "plane": bool(data.raw.shape[1] == 2)})
+
+
+def _check_classes(n_classes: int, name: str) -> None:
+    if n_classes < 2:
+        raise DatasetError(f"{name}: holds only one class; a classifier needs two or more")
+    if n_classes > MAX_CLASSES:
+        raise DatasetError(
+            f"{name}: holds {n_classes:,} classes; the playground shows at most "
+            f"{MAX_CLASSES} (is the label column an identifier?); train it with "
+            "`nnscratch train` instead")
 
 
 def _read_upload(text: str, name: str) -> Dataset:
