@@ -116,6 +116,74 @@ def check_output_path(path: Path, option: str = "--output") -> None:
     check_writable_folder(folder, option)
 
 
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: compare the path as written
+        return path.absolute()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` name one file (links and ``..`` followed)."""
+    import os
+
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return _resolved(a) == _resolved(b)
+
+
+def check_not_inputs(outputs: dict[str, Path | str | None],
+                     inputs: dict[str, str | Path | None]) -> None:
+    """Refuse, before any work, an output file that would overwrite an input or another
+    output.
+
+    Parameters
+    ----------
+    outputs : dict
+        What names each output in a message (``"--output"``) -> its path (None: none).
+    inputs : dict
+        What names each input (``"DATA"``, ``"--test"``) -> its path or built-in name.
+
+    Raises
+    ------
+    InputError
+        An output is the same file as an input or as another output, or would be
+        written into an input folder's class sub-folder (or into a Zarr store), where
+        it would be read as data.
+    """
+    outs = [(name, Path(p)) for name, p in outputs.items() if p is not None]
+    for name, out in outs:
+        for label, spec in inputs.items():
+            if spec is None or not str(spec).strip():
+                continue
+            source = Path(spec)
+            if not source.exists():
+                continue  # a built-in set, or a missing file the loader reports
+            if source.is_dir():
+                inside = _resolved(out).parent
+                top = _resolved(source)
+                zarr = is_array_store(str(source))
+                if inside != top or zarr:
+                    if top in inside.parents or (zarr and inside == top):
+                        raise InputError(
+                            f"{name} '{out}' would be written inside the data folder "
+                            f"{label} '{source}', where it would be read as data; write it "
+                            "outside that folder")
+                continue
+            if _same_file(out, source):
+                raise InputError(
+                    f"{name} '{out}' is the same file as {label} '{source}'; writing it "
+                    "would overwrite that input: choose another output name")
+    for i, (name, out) in enumerate(outs):
+        for other, path in outs[i + 1:]:
+            if _same_file(out, path):
+                raise InputError(f"{name} '{out}' and {other} '{path}' are the same file; "
+                                 "give them different names")
+
+
 def check_writable_folder(folder: Path, option: str) -> None:
     """Refuse, before any work, a folder in which no file can be created.
 
@@ -334,6 +402,7 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
         raise InputError(f"--output: a model file's name ends in .npz; give e.g. "
                          f"'{output_path.name}.npz'")
     check_output_path(output_path)
+    check_not_inputs({"--output": output_path}, {"DATA": data, "--test": test_data})
     est = build_estimator(hidden, params or {}, flags)
     text = text_settings(data, text, flags)
     feeder = _stream_source(data, stream=stream, chunk_rows=chunk_rows,
@@ -833,6 +902,7 @@ def plot(model: str, output: str | Path, kind: str = "costs", data: str | None =
     if output_path.suffix.lower() != ".png":
         raise InputError("--output: the picture is a PNG; give a name ending in .png")
     check_output_path(output_path)
+    check_not_inputs({"--output": output_path}, {"MODEL": model, "--data": data})
     bundle = load_bundle(model)
     est = bundle.estimator
     title = f"{_describe(est)}, learning rate {est.get_params().get('learning_rate')}"
@@ -1153,6 +1223,8 @@ def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
     if not existing.is_dir():
         raise InputError(f"--output-dir: '{existing}' is a file, not a folder")
     check_writable_folder(existing, "--output-dir")
+    check_not_inputs({f"--output-dir's {name}": out / name for name in _DEMO_FILES},
+                     {"--data": data})
     label, train_set, test_set = _demo_data(data, image_size)
     _check_classes(train_set, label)
     out.mkdir(parents=True, exist_ok=True)
@@ -1167,6 +1239,11 @@ def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
         raise Interrupted(
             f"interrupted; already wrote {', '.join(p.name for p in written)} in {out} "
             "(complete files); the rest was not written") from None
+
+
+#: The files the demo may write into --output-dir.
+_DEMO_FILES = ("logistic.npz", "one-hidden-layer.npz", "deep.npz", "costs.png",
+               "boundary.png", "mislabeled.png")
 
 
 def _demo_run(label: str, train_set: Dataset, test_set: Dataset, out: Path,
@@ -1335,6 +1412,12 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
         if picture is not None and picture.suffix.lower() != ".png":
             raise InputError("--plot: the plot is a PNG; give a name ending in .png")
         check_output_paths(out, results, picture)
+        check_not_inputs(
+            {"--output": out,
+             ("--results" if results_path else "the results CSV (named after --output)"):
+                 results,
+             ("--plot" if plot_path else "the score plot (named after --output)"): picture},
+            {"DATA": data})
         if scheduler is not None:
             require_dask("distributed")
     except SearchError as exc:

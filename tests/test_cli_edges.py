@@ -1,0 +1,121 @@
+"""Edge cases of the ``nnscratch`` command line: bad input refused up front, in one line.
+
+Each test runs the group's own entry point in this process (like tests/test_cli.py)
+on tiny data, so the file stays quick.
+"""
+
+import contextlib
+import io
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nnscratch.cli import run
+
+
+def _stream() -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+
+
+def nnscratch(*args, cwd=None):
+    """``nnscratch ARGS`` in this process: a CompletedProcess (code, stdout, stderr)."""
+    out, err = _stream(), _stream()
+    old = Path.cwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = run([str(a) for a in args])
+    finally:
+        os.chdir(old)
+    text = [s.buffer.getvalue().decode("utf-8") for s in (out, err)]
+    return subprocess.CompletedProcess(["nnscratch", *map(str, args)], code, *text)
+
+
+def one_error(result, *words):
+    """The run failed with exit code 2 and one error line holding ``words``."""
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("nnscratch: error: "), result.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+def write_table(path: Path, n: int = 40, seed: int = 0) -> Path:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 2))
+    lines = ["a,b,label"] + [f"{x0:.6f},{x1:.6f},{'yes' if x0 > 0 else 'no'}"
+                             for x0, x1 in X]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture
+def table(tmp_path):
+    return write_table(tmp_path / "g3.csv")
+
+
+@pytest.fixture
+def table_model(tmp_path, table):
+    model = tmp_path / "m.npz"
+    result = nnscratch("train", table, "-o", model, "--iterations", "5")
+    assert result.returncode == 0, result.stderr
+    return model
+
+
+# ------------------------------------------------------------ outputs never overwrite inputs
+
+
+def test_search_results_named_after_output_never_overwrite_the_data(tmp_path, table):
+    before = table.read_bytes()
+    result = nnscratch("search", table, "--param", "learning_rate=0.1;0.5", "--cv", "2",
+                       "-o", tmp_path / "g3.npz")
+    one_error(result, "results CSV", "g3.csv", "DATA")
+    assert table.read_bytes() == before
+    assert not (tmp_path / "g3.npz").exists()
+
+
+def test_search_results_equal_to_the_data_is_refused_through_a_link(tmp_path, table):
+    link = tmp_path / "link.csv"
+    link.symlink_to(table)
+    before = table.read_bytes()
+    result = nnscratch("search", link, "--param", "learning_rate=0.1", "--cv", "2",
+                       "--results", table)
+    one_error(result, "--results", "same file", "DATA")
+    assert table.read_bytes() == before
+
+
+def test_search_outputs_that_are_one_file_are_refused(tmp_path, table):
+    result = nnscratch("search", table, "--param", "learning_rate=0.1", "--cv", "2",
+                       "--results", tmp_path / "x.png", "--plot", tmp_path / "x.png")
+    one_error(result, "--results", "--plot", "same file")
+
+
+def test_train_output_equal_to_the_test_data_is_refused(tmp_path, table):
+    other = tmp_path / "t.npz"
+    other.write_bytes(b"keep")
+    result = nnscratch("train", table, "--test", other, "-o", other, "--iterations", "2")
+    one_error(result, "--output", "--test", "same file")
+    assert other.read_bytes() == b"keep"
+
+
+def test_plot_into_a_class_folder_of_its_data_is_refused(tmp_path, table_model):
+    (tmp_path / "pics" / "cat").mkdir(parents=True)
+    result = nnscratch("plot", table_model, "--kind", "boundary", "--data", tmp_path / "pics",
+                       "-o", tmp_path / "pics" / "cat" / "b.png")
+    one_error(result, "inside the data folder", "--data")
+    assert not (tmp_path / "pics" / "cat" / "b.png").exists()
+
+
+def test_demo_into_a_class_folder_of_its_data_is_refused(tmp_path):
+    (tmp_path / "pics" / "train" / "a").mkdir(parents=True)
+    (tmp_path / "pics" / "test").mkdir()
+    result = nnscratch("demo", "--data", tmp_path / "pics",
+                       "--output-dir", tmp_path / "pics" / "train" / "a")
+    one_error(result, "inside the data folder")
+    assert list((tmp_path / "pics" / "train" / "a").iterdir()) == []
