@@ -119,3 +119,63 @@ def test_demo_into_a_class_folder_of_its_data_is_refused(tmp_path):
                        "--output-dir", tmp_path / "pics" / "train" / "a")
     one_error(result, "inside the data folder")
     assert list((tmp_path / "pics" / "train" / "a").iterdir()) == []
+
+
+# ------------------------------------------------------------ integers beyond 64 bits
+
+
+@pytest.mark.parametrize("option, value", [
+    ("--iterations", "99999999999999999999"),
+    ("--batch-size", "99999999999999999999"),
+    ("--cost-every", "9223372036854775808"),
+    ("--iterations", "2147483648"),
+])
+def test_integer_options_are_bounded_at_parse_time(tmp_path, table, option, value):
+    result = nnscratch("train", table, "-o", tmp_path / "m.npz", option, value)
+    one_error(result, option, "at most 2147483647")
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_layer_sizes_and_search_options_are_bounded(tmp_path, table):
+    one_error(nnscratch("train", table, "-o", tmp_path / "m.npz", "--hidden", "3,99999999999"),
+              "--hidden", "at most 2147483647")
+    one_error(nnscratch("search", table, "--param", "iterations=5;99999999999"),
+              "iterations", "at most 2147483647")
+    one_error(nnscratch("search", table, "--param", "hidden=5;99999999999"),
+              "hidden", "at most 2147483647")
+    one_error(nnscratch("search", table, "--param", "learning_rate=0.1", "--cv",
+                        "99999999999"), "--cv")
+    one_error(nnscratch("search", table, "--param", "learning_rate=0.1", "--random",
+                        "99999999999"), "--random")
+
+
+def test_the_maximum_is_the_same_for_the_command_line_and_search():
+    from nnscratch import cli, search
+
+    assert cli.MAX_INTEGER == search.MAX_INTEGER == 2**31 - 1
+    assert "2147483647" in cli.cli.help
+
+
+def test_the_largest_integers_write_a_loadable_model(tmp_path, table):
+    model = tmp_path / "m.npz"
+    result = nnscratch("train", table, "-o", model, "--iterations", "2", "--batch-size",
+                       "2147483647", "--cost-every", "2147483647")
+    assert result.returncode == 0, result.stderr
+    assert nnscratch("summary", model).returncode == 0
+
+
+# ------------------------------------------------------------ search --n-jobs
+
+
+def test_search_n_jobs_zero_is_refused_before_loading_the_data(tmp_path):
+    result = nnscratch("search", tmp_path / "missing.csv", "--param", "learning_rate=0.1",
+                       "--n-jobs", "0")
+    one_error(result, "--n-jobs", "-1 for every core")
+    one_error(nnscratch("search", tmp_path / "missing.csv", "--param", "learning_rate=0.1",
+                        "--n-jobs", "99999999999"), "--n-jobs", "at most")
+
+
+def test_search_n_jobs_negative_as_joblib_takes_it(tmp_path, table):
+    result = nnscratch("search", table, "--param", "learning_rate=0.1;0.5", "--cv", "2",
+                       "--iterations", "3", "--n-jobs", "-2")
+    assert result.returncode == 0, result.stderr

@@ -84,6 +84,11 @@ PROG = "nnscratch"
 _CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 _EXIT_CODES_LINE = "Exit codes: 0 success, 1 failure while running, 2 bad usage or bad input."
 
+#: The largest value of an integer option (iterations, batch size, cost interval, layer
+#: sizes, folds, ...): 2**31 - 1, what a model file stores and every platform's C int
+#: holds. ``--seed`` has its own range, 0 to 2**32 - 1 (NumPy's seeds).
+MAX_INTEGER = 2**31 - 1
+
 
 # --------------------------------------------------------------------------- errors
 
@@ -286,10 +291,13 @@ class TableValue(click.ParamType):
         try:
             if self.kind == "random_state":
                 return _seed(number)
-            return check(self.param, number, table=self.table)
+            number = check(self.param, number, table=self.table)
         except InvalidParameterError:
             self.fail(f"'{value}' is not {requirement(self.param, table=self.table)}",
                       param, ctx)
+        if self.kind == "int" and abs(number) > MAX_INTEGER:
+            self.fail(f"'{value}' is too large: give at most {MAX_INTEGER}", param, ctx)
+        return number
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return "N" if self.name == "integer" else "X"
@@ -317,7 +325,33 @@ class LayerSizes(click.ParamType):
         except (ValueError, InvalidParameterError):
             self.fail(f"'{value}' is not a list of positive layer sizes; write e.g. 20,7,5",
                       param, ctx)
+        if max(sizes) > MAX_INTEGER:
+            self.fail(f"'{value}': a layer size is too large: give at most {MAX_INTEGER}",
+                      param, ctx)
         return sizes
+
+
+class NJobs(click.ParamType):
+    """``--n-jobs``: a number of parallel fits as joblib takes it, never 0 (N > 0: N
+    fits; -1: every core, -2: all but one, ...)."""
+
+    name = "integer"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, int):
+            number = value
+        else:
+            try:
+                number = int(value)
+            except ValueError:
+                self.fail(f"'{value}' is not an integer", param, ctx)
+        if number == 0:
+            self.fail("0 runs no fit: give a positive number of parallel fits, or -1 for "
+                      "every core", param, ctx)
+        if abs(number) > MAX_INTEGER:
+            self.fail(f"'{value}' is too large: give at most {MAX_INTEGER} (or -1 for every "
+                      "core)", param, ctx)
+        return number
 
 
 class NgramRange(click.ParamType):
@@ -482,6 +516,7 @@ def cli() -> None:
 
     \b
     Built-in sets: flower, moons, circles, breast-cancer, digits.
+    Integer options take at most 2147483647 (--seed: 0 to 4294967295).
     """
 
 
@@ -494,7 +529,7 @@ _STREAM = click.option(
     help="Read an .h5/.hdf5 file or a Zarr store in chunks, even if it fits in memory "
          "(automatic when it does not).")
 _CHUNK_ROWS = click.option(
-    "--chunk-rows", type=click.IntRange(min=1), metavar="N",
+    "--chunk-rows", type=click.IntRange(1, MAX_INTEGER), metavar="N",
     help="Rows per chunk when reading in chunks (implies --stream; default: 64 MiB of "
          "features).")
 _LABEL_COLUMN = click.option(
@@ -869,16 +904,17 @@ def playground(host, port, no_browser, data_file):
                    "','), e.g. 'hidden=8;16,8'. Names: hidden, learning_rate, iterations, "
                    "batch_size, alpha, dropout, activation, init, solver, seed, class_weight. "
                    "Repeat for each parameter.")
-@click.option("--cv", default=5, show_default=True, type=click.IntRange(min=2),
+@click.option("--cv", default=5, show_default=True, type=click.IntRange(2, MAX_INTEGER),
               help="Stratified cross-validation folds.")
-@click.option("--random", "n_random", type=click.IntRange(min=1), metavar="N",
-              help="Random search: N candidates drawn from the values (seeded by --seed). "
+@click.option("--random", "n_random", type=click.IntRange(1, MAX_INTEGER),
+              metavar="N", help="Random search: N candidates drawn from the values (seeded by --seed). "
                    "Default: every combination (grid search).")
 @click.option("--scheduler", metavar="ADDRESS",
               help="Run the fits on the Dask cluster at ADDRESS (e.g. tcp://127.0.0.1:8786; "
                    "needs pip install 'nnscratch[dask]'). Default: the local cores.")
-@click.option("--n-jobs", default=-1, show_default=True, type=int,
-              help="Local parallel fits (-1: every core); ignored with --scheduler.")
+@click.option("--n-jobs", default=-1, show_default=True, type=NJobs(), metavar="N",
+              help="Local parallel fits (-1: every core, -2: all but one, ...); ignored "
+                   "with --scheduler.")
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False),
               help="Save the best candidate, refitted on all DATA, to this model file; its "
                    "results CSV and score plot go beside it (NAME.csv, NAME.png) unless "

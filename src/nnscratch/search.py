@@ -79,13 +79,21 @@ class SearchFailed(RuntimeError):
 # --------------------------------------------------------------------------- specs
 
 
+#: The largest integer a searched value may be (as for the command line's integer
+#: options, :data:`nnscratch.cli.MAX_INTEGER`): what a model file stores.
+MAX_INTEGER = 2**31 - 1
+
+
 def _layers(text: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(p.strip()) for p in text.split(","))
         for size in sizes:
             check("hidden_layer_sizes", size)
+            if size > MAX_INTEGER:
+                raise ValueError
     except ValueError:  # InvalidParameterError is a ValueError
-        raise ValueError("a list of positive layer sizes, e.g. 16,8") from None
+        raise ValueError(f"a list of positive layer sizes (at most {MAX_INTEGER}), "
+                         "e.g. 16,8") from None
     return sizes
 
 
@@ -104,9 +112,14 @@ def _table(name: str, none: tuple[str, ...] = (), words: str | None = None):
                 value = float(text)
             else:
                 value = text
-            return check(name, value)
+            value = check(name, value)
+            if kind == "int" and value is not None and abs(value) > MAX_INTEGER:
+                raise ValueError
+            return value
         except ValueError:  # InvalidParameterError is a ValueError
             need = words or requirement(name)
+            if kind == "int":
+                need += f" (at most {MAX_INTEGER})"
             need = f"a value {need}" if need.startswith("in ") else need
             alternative = f" or {'/'.join(none)}" if none else ""
             raise ValueError(f"{need}{alternative}") from None
