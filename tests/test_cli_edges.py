@@ -179,3 +179,14 @@ def test_search_n_jobs_negative_as_joblib_takes_it(tmp_path, table):
     result = nnscratch("search", table, "--param", "learning_rate=0.1;0.5", "--cv", "2",
                        "--iterations", "3", "--n-jobs", "-2")
     assert result.returncode == 0, result.stderr
+
+
+# ------------------------------------------------------------ check --timeout
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "-1", "0"])
+def test_check_timeout_must_be_positive_and_finite(tmp_path, value):
+    solution = tmp_path / "sol.py"
+    solution.write_text("def sigmoid(z):\n    return z\n")
+    one_error(nnscratch("check", solution, "--timeout", value), "--timeout",
+              "positive finite number of seconds")

@@ -331,6 +331,24 @@ class LayerSizes(click.ParamType):
         return sizes
 
 
+class Seconds(click.ParamType):
+    """A time limit: a positive finite number of seconds (NaN and infinity refused)."""
+
+    name = "float"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        import math
+
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"'{value}' is not a number of seconds", param, ctx)
+        if not (math.isfinite(number) and number > 0):
+            self.fail(f"'{value}' is not a positive finite number of seconds; give e.g. 20",
+                      param, ctx)
+        return number
+
+
 class NJobs(click.ParamType):
     """``--n-jobs``: a number of parallel fits as joblib takes it, never 0 (N > 0: N
     fits; -1: every core, -2: all but one, ...)."""
@@ -800,7 +818,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 @click.option("--assignment", type=click.Choice(["logistic", "shallow", "deep"]),
               help="Which assignment FILE implements (default: detected from its function "
                    "names).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0,
+@click.option("--timeout", type=Seconds(), default=20.0,
               show_default=True, metavar="SECONDS", help="Time limit for each function.")
 @json_option("Print one JSON object: assignment, functions (name, status, array, "
              "expected_shape, actual_shape, max_abs_diff, where, expected_value, "
