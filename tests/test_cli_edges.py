@@ -190,3 +190,32 @@ def test_check_timeout_must_be_positive_and_finite(tmp_path, value):
     solution.write_text("def sigmoid(z):\n    return z\n")
     one_error(nnscratch("check", solution, "--timeout", value), "--timeout",
               "positive finite number of seconds")
+
+
+# ------------------------------------------------------------ CSV headers and labels
+
+
+@pytest.mark.parametrize("header, which", [(",,", "every column"), ("a,,label", "column 2"),
+                                            (",a,label", "column 1")])
+def test_a_header_with_empty_names_is_refused(tmp_path, header, which):
+    data = tmp_path / "h.csv"
+    data.write_text(f"{header}\n1,2,x\n2,3,y\n3,4,x\n4,5,y\n")
+    one_error(nnscratch("train", data, "-o", tmp_path / "m.npz"),
+              "header has empty column names", which)
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_blank_lines_before_the_header_and_between_rows_are_still_skipped(tmp_path):
+    data = tmp_path / "b.csv"
+    data.write_text("\n\na,b,label\n1,2,x\n\n2,3,y\n,,\n3,4,x\n4,5,y\n")
+    result = nnscratch("train", data, "-o", tmp_path / "m.npz", "--iterations", "2")
+    assert result.returncode == 0, result.stderr
+    assert "on 4 samples" in result.stderr
+
+
+@pytest.mark.parametrize("label, shown", [("nan", "'nan'"), ("NaN", "'NaN'"),
+                                          ("", "an empty label")])
+def test_a_missing_label_names_its_row(tmp_path, label, shown):
+    data = tmp_path / "l.csv"
+    data.write_text(f"a,b,label\n1,2,x\n2,3,y\n3,4,{label}\n4,5,y\n")
+    one_error(nnscratch("train", data, "-o", tmp_path / "m.npz"), "row 3 has no label", shown)

@@ -795,14 +795,26 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]], str]:
             raise DatasetError(f"{path}: not a text CSV file (it holds NUL bytes)")
         delimiter = _sniff_delimiter(text[:65536])
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        rows = [row for row in reader if any(cell.strip() for cell in row)]
+        rows = list(reader)
     except UnicodeDecodeError:
         raise DatasetError(f"{path}: not a text CSV file (UTF-8)") from None
     except (OSError, csv.Error) as exc:
         raise DatasetError(f"{path}: cannot read the CSV file ({_one_line(exc)})") from None
-    if not rows:
+    # the header is the first line with any text, separators included (",," is a
+    # header of empty names, not a blank line); blank rows after it are dropped
+    start = next((i for i, row in enumerate(rows)
+                  if len(row) > 1 or any(cell.strip() for cell in row)), None)
+    if start is None:
         raise DatasetError(f"{path}: is empty; a CSV file needs a header line and rows")
+    rows = [rows[start]] + [row for row in rows[start + 1:] if any(c.strip() for c in row)]
     header = [h.strip() for h in rows[0]]
+    empty = [i + 1 for i, name in enumerate(header) if not name]
+    if empty:
+        which = "every column" if len(empty) == len(header) else (
+            f"column{'s' * (len(empty) > 1)} {', '.join(map(str, empty))}")
+        raise DatasetError(
+            f"{path}: the header has empty column names ({which}); the first line must "
+            "name every column, e.g. x1,x2,label")
     if len(set(header)) != len(header):
         raise DatasetError(f"{path}: the header names a column twice ({header})")
     for i, row in enumerate(rows[1:], start=1):
@@ -924,8 +936,14 @@ def load_csv(
     raw = _parse_numbers(path, header, rows, columns, delimiter)
     k = header.index(label_column)
     labels = [row[k].strip() for row in rows]
-    if any(v == "" for v in labels):
-        raise DatasetError(f"{path}: some rows have an empty label in '{label_column}'")
+    missing = [i for i, v in enumerate(labels, start=1) if v == "" or v.lower() == "nan"]
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        value = labels[missing[0] - 1]
+        what = "an empty label" if not value else f"the label {value!r}"
+        raise DatasetError(
+            f"{path}: row {missing[0]}{more} has no label ({what} in '{label_column}'); "
+            "give every row its class, or remove the row")
     codes, names = _codes_for(labels, class_names, str(path))
     prep = preprocessor or Preprocessor.fit_tabular(raw, columns)
     sample_names = [f"{path.name}:row {i}" for i in range(1, len(rows) + 1)]
