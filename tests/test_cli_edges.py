@@ -219,3 +219,44 @@ def test_a_missing_label_names_its_row(tmp_path, label, shown):
     data = tmp_path / "l.csv"
     data.write_text(f"a,b,label\n1,2,x\n2,3,y\n3,4,{label}\n4,5,y\n")
     one_error(nnscratch("train", data, "-o", tmp_path / "m.npz"), "row 3 has no label", shown)
+
+
+# ------------------------------------------------------------ trace on the X/y layout
+
+
+@pytest.fixture
+def xy_file(tmp_path):
+    import h5py
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 2))
+    path = tmp_path / "xy.h5"
+    with h5py.File(path, "w") as f:
+        f["X"], f["y"] = X, (X[:, 0] > 0).astype(np.int64)
+        f["class_names"] = np.array([b"no", b"yes"])
+    return path
+
+
+def test_trace_reads_an_xy_table_file_as_train_and_evaluate_do(tmp_path, xy_file):
+    model = tmp_path / "xy.npz"
+    assert nnscratch("train", xy_file, "-o", model, "--iterations", "3").returncode == 0
+    assert nnscratch("evaluate", model, xy_file).returncode == 0
+    result = nnscratch("trace", model, xy_file, "--json")
+    assert result.returncode == 0, result.stderr
+    import json
+
+    trace = json.loads(result.stdout)
+    assert trace["m"] == 50 and trace["n_x"] == 2
+
+
+def test_trace_of_an_xy_file_refuses_a_label_column_and_other_models(tmp_path, xy_file):
+    model = tmp_path / "xy.npz"
+    assert nnscratch("train", xy_file, "-o", model, "--iterations", "3").returncode == 0
+    one_error(nnscratch("trace", model, xy_file, "--label-column", "q"),
+              "drop --label-column")
+    three = tmp_path / "three.csv"
+    three.write_text("a,b,c,label\n" + "".join(f"{i},{i % 3},{i % 5},{('no', 'yes')[i % 2]}\n"
+                                               for i in range(12)))
+    other = tmp_path / "three.npz"
+    assert nnscratch("train", three, "-o", other, "--iterations", "2").returncode == 0
+    one_error(nnscratch("trace", other, xy_file), "2 features", "takes 3")

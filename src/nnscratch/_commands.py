@@ -1338,6 +1338,15 @@ def trace_model(model: str, data: str, label_column: str | None = None,
 
     bundle = load_bundle(model)
     est = bundle.estimator
+    if bundle.preprocessor is not None and is_array_store(data) and (
+            Path(data).suffix.lower() not in (".h5", ".hdf5") or _xy_layout(data)):
+        # the X/y layout or a Zarr store: only the chunked reader knows it (as for
+        # 'nnscratch train' and 'evaluate'); the trace reads every row
+        if label_column is not None:
+            raise InputError(f"drop --label-column: {data} holds arrays X and y, not CSV "
+                             "columns")
+        X, labels = _store_rows(bundle, data)
+        return trace(est, X, labels, gradient_check=gradient_check)
     dataset = _data_for_model(bundle, data, label_column)
     labels = np.asarray(est.classes_)[dataset.y]
     X = dataset.X
@@ -1349,6 +1358,35 @@ def trace_model(model: str, data: str, label_column: str | None = None,
                 f"most {_MAX_TRACE_VALUES:,}); trace a smaller DATA")
         X = X.toarray()
     return trace(est, X, labels, gradient_check=gradient_check)
+
+
+def _store_rows(bundle: SavedModel, spec: str) -> tuple[np.ndarray, np.ndarray]:
+    """Every row of an HDF5 file or a Zarr store, prepared with the model's
+    preprocessing, and its labels (the model's classes)."""
+    from .streaming import open_chunks
+
+    est = bundle.estimator
+    _check_store_model(spec, bundle.preprocessor)
+    with open_chunks(spec, preprocessor=bundle.preprocessor,
+                     class_names=_class_names(bundle)) as feeder:
+        if feeder.n_features != est.n_features_in_:
+            raise InputError(f"{spec}: has {feeder.n_features} features; the model takes "
+                             f"{est.n_features_in_}")
+        values = feeder.n_samples * feeder.n_features
+        if values > _MAX_TRACE_VALUES:
+            raise InputError(
+                f"the trace shows every array, and these {feeder.n_samples} samples of "
+                f"{feeder.n_features} features would take {values:,} values (at most "
+                f"{_MAX_TRACE_VALUES:,}); trace a smaller DATA")
+        blocks = list(feeder.chunks())
+    X = np.concatenate([x for _, x, _ in blocks])
+    y = np.concatenate([labels for _, _, labels in blocks])
+    classes = np.asarray(est.classes_)  # the labels are the model's (as evaluate reads them)
+    unseen = np.setdiff1d(y, classes)
+    if unseen.size:
+        raise InputError(f"{spec}: labels {unseen.tolist()[:5]} are not classes of the model "
+                         f"({classes.tolist()})")
+    return X, y
 
 
 #: The most values a traced (dense) input may hold.
