@@ -1369,8 +1369,11 @@ def _store_rows(bundle: SavedModel, spec: str) -> tuple[np.ndarray, np.ndarray]:
     _check_store_model(spec, bundle.preprocessor)
     with open_chunks(spec, preprocessor=bundle.preprocessor,
                      class_names=_class_names(bundle)) as feeder:
-        if feeder.n_features != est.n_features_in_:
-            raise InputError(f"{spec}: has {feeder.n_features} features; the model takes "
+        shape = tuple(int(n) for n in feeder.X.shape)
+        stored = shape[1] if bundle.preprocessor.kind == "tabular" and len(shape) == 2 else (
+            feeder.n_features)
+        if stored != est.n_features_in_:
+            raise InputError(f"{spec}: has {stored} features; the model takes "
                              f"{est.n_features_in_}")
         values = feeder.n_samples * feeder.n_features
         if values > _MAX_TRACE_VALUES:
