@@ -259,4 +259,5 @@ def test_trace_of_an_xy_file_refuses_a_label_column_and_other_models(tmp_path, x
                                                for i in range(12)))
     other = tmp_path / "three.npz"
     assert nnscratch("train", three, "-o", other, "--iterations", "2").returncode == 0
-    one_error(nnscratch("trace", other, xy_file), "2 features", "takes 3")
+    for command in ("trace", "evaluate", "predict"):
+        one_error(nnscratch(command, other, xy_file), "xy.h5: has 2 features", "takes 3")

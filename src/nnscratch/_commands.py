@@ -480,6 +480,12 @@ def _stream_source(spec: str, *, stream: bool, chunk_rows: int | None,
         return None
     feeder = open_chunks(spec, chunk_rows=chunk_rows, batch_size=batch_size,
                          preprocessor=preprocessor, class_names=class_names)
+    if preprocessor is not None:
+        try:
+            _check_store_features(feeder, preprocessor, preprocessor.n_features, spec)
+        except InputError:
+            feeder.close()
+            raise
     if not asked and needs_streaming(feeder):
         say(f"{spec}: its features take more than half the available memory; reading it "
             "in chunks (--stream)")
@@ -818,9 +824,8 @@ def predict_stream(model: str, spec: str, out, *, as_json: bool = False,
     _check_store_model(spec, bundle.preprocessor)
     names = _class_names(bundle)
     with open_chunks(spec, chunk_rows=chunk_rows, preprocessor=bundle.preprocessor) as feeder:
-        if feeder.n_features != bundle.estimator.n_features_in_:
-            raise InputError(f"{spec}: has {feeder.n_features} features; the model takes "
-                             f"{bundle.estimator.n_features_in_}")
+        _check_store_features(feeder, bundle.preprocessor,
+                              int(bundle.estimator.n_features_in_), spec)
         return write_predictions(bundle.estimator, feeder, out,
                                  fmt="json" if as_json else "table", class_names=names,
                                  progress=_stream_progress())
@@ -1360,6 +1365,16 @@ def trace_model(model: str, data: str, label_column: str | None = None,
     return trace(est, X, labels, gradient_check=gradient_check)
 
 
+def _check_store_features(feeder, preprocessor, takes: int, spec: str) -> None:
+    """Refuse an HDF5 file or a Zarr store whose table has other features than the
+    model's ``takes`` (before any row is read)."""
+    shape = tuple(int(n) for n in feeder.X.shape)
+    stored = shape[1] if preprocessor.kind == "tabular" and len(shape) == 2 else (
+        feeder.n_features)
+    if stored != takes:
+        raise InputError(f"{spec}: has {stored} features; the model takes {takes}")
+
+
 def _store_rows(bundle: SavedModel, spec: str) -> tuple[np.ndarray, np.ndarray]:
     """Every row of an HDF5 file or a Zarr store, prepared with the model's
     preprocessing, and its labels (the model's classes)."""
@@ -1369,12 +1384,7 @@ def _store_rows(bundle: SavedModel, spec: str) -> tuple[np.ndarray, np.ndarray]:
     _check_store_model(spec, bundle.preprocessor)
     with open_chunks(spec, preprocessor=bundle.preprocessor,
                      class_names=_class_names(bundle)) as feeder:
-        shape = tuple(int(n) for n in feeder.X.shape)
-        stored = shape[1] if bundle.preprocessor.kind == "tabular" and len(shape) == 2 else (
-            feeder.n_features)
-        if stored != est.n_features_in_:
-            raise InputError(f"{spec}: has {stored} features; the model takes "
-                             f"{est.n_features_in_}")
+        _check_store_features(feeder, bundle.preprocessor, int(est.n_features_in_), spec)
         values = feeder.n_samples * feeder.n_features
         if values > _MAX_TRACE_VALUES:
             raise InputError(
