@@ -261,3 +261,21 @@ def test_trace_of_an_xy_file_refuses_a_label_column_and_other_models(tmp_path, x
     assert nnscratch("train", three, "-o", other, "--iterations", "2").returncode == 0
     for command in ("trace", "evaluate", "predict"):
         one_error(nnscratch(command, other, xy_file), "xy.h5: has 2 features", "takes 3")
+
+
+# ------------------------------------------------------------ plot's suggestions
+
+
+def test_plot_suggests_only_kinds_that_work_for_the_model(tmp_path, table_model, table):
+    three = tmp_path / "three.csv"
+    three.write_text("a,b,c,label\n" + "".join(f"{i},{i % 3},{i % 5},{('no', 'yes')[i % 2]}\n"
+                                               for i in range(12)))
+    model = tmp_path / "three.npz"
+    assert nnscratch("train", three, "-o", model, "--iterations", "2").returncode == 0
+    line = one_error(nnscratch("plot", model, "--kind", "boundary", "--data", three,
+                               "-o", tmp_path / "b.png"), "use --kind costs)")
+    assert "mislabeled" not in line.split("(")[-1]
+    line = one_error(nnscratch("plot", model, "--kind", "mislabeled", "--data", three,
+                               "-o", tmp_path / "b.png"), "use --kind costs)")
+    one_error(nnscratch("plot", table_model, "--kind", "mislabeled", "--data", table,
+                        "-o", tmp_path / "b.png"), "use --kind costs or boundary)")

@@ -930,7 +930,7 @@ def plot(model: str, output: str | Path, kind: str = "costs", data: str | None =
             if dataset.kind != "tabular" or dataset.n_features != 2:
                 raise InputError(
                     f"a decision boundary needs a model trained on 2-D data; this one takes "
-                    f"{est.n_features_in_} features (use --kind costs or mislabeled)"
+                    f"{est.n_features_in_} features ({_other_kinds(bundle, kind)})"
                 )
             prep = bundle.preprocessor
 
@@ -943,7 +943,7 @@ def plot(model: str, output: str | Path, kind: str = "costs", data: str | None =
             if dataset.kind != "image":
                 raise InputError(
                     "--kind mislabeled shows pictures; this model was trained on a table "
-                    "(use --kind costs or boundary)"
+                    f"({_other_kinds(bundle, kind)})"
                 )
             pred = _codes_of(est, est.predict(dataset.X))
             fig = plot_mislabeled(dataset.raw, dataset.y, pred, names, names=dataset.names,
@@ -960,16 +960,29 @@ def _check_plot_kind(bundle: SavedModel, kind: str) -> None:
     if kind == "boundary" and (n_features != 2 or (prep is not None and prep.kind != "tabular")):
         raise InputError(
             f"a decision boundary needs a model trained on 2-D data; this one takes "
-            f"{n_features} features (use --kind costs or mislabeled)")
+            f"{n_features} features ({_other_kinds(bundle, kind)})")
     if kind == "mislabeled" and prep is not None and prep.kind in ("text", "svmlight"):
         raise InputError(
             f"--kind mislabeled shows pictures; this model was trained on "
-            f"{_TAKES[prep.kind][0]} (use --kind costs, or 'nnscratch evaluate' for its "
-            "mistakes)")
+            f"{_TAKES[prep.kind][0]} ({_other_kinds(bundle, kind)}, or 'nnscratch evaluate' "
+            "for its mistakes)")
     if kind == "mislabeled" and prep is not None and prep.kind != "image":
         raise InputError(
             "--kind mislabeled shows pictures; this model was trained on a table "
-            "(use --kind costs or boundary)")
+            f"({_other_kinds(bundle, kind)})")
+
+
+def _other_kinds(bundle: SavedModel, refused: str) -> str:
+    """``use --kind ...``: the other kinds of plot that this model can draw."""
+    prep = bundle.preprocessor
+    n_features = int(bundle.estimator.n_features_in_)
+    works = ["costs"]
+    if n_features == 2 and (prep is None or prep.kind == "tabular"):
+        works.append("boundary")
+    if prep is None or prep.kind == "image":
+        works.append("mislabeled")
+    works = [k for k in works if k != refused]
+    return "use --kind " + " or ".join(works)
 
 
 # --------------------------------------------------------------------------- summary
