@@ -279,3 +279,42 @@ def test_plot_suggests_only_kinds_that_work_for_the_model(tmp_path, table_model,
                                "-o", tmp_path / "b.png"), "use --kind costs)")
     one_error(nnscratch("plot", table_model, "--kind", "mislabeled", "--data", table,
                         "-o", tmp_path / "b.png"), "use --kind costs or boundary)")
+
+
+# ------------------------------------------------------------ options for other data
+
+
+def test_label_column_for_data_without_columns_is_refused(tmp_path, table_model, xy_file):
+    (tmp_path / "pics" / "a").mkdir(parents=True)
+    (tmp_path / "pics" / "b").mkdir()
+    for data, holds in ((tmp_path / "pics", "pictures"), ("flower", "built-in"),
+                        (xy_file, "arrays X and y")):
+        one_error(nnscratch("train", data, "-o", tmp_path / "m.npz", "--label-column", "x"),
+                  "drop --label-column", holds, "no columns")
+    one_error(nnscratch("evaluate", table_model, "flower", "--label-column", "x"),
+              "drop --label-column")
+    one_error(nnscratch("trace", table_model, "flower", "--label-column", "x"),
+              "drop --label-column")
+    one_error(nnscratch("plot", table_model, "-o", tmp_path / "p.png", "--label-column", "x"),
+              "drop --label-column", "no --data")
+    one_error(nnscratch("search", "flower", "--param", "learning_rate=1", "--label-column",
+                        "x"), "drop --label-column")
+
+
+def test_image_size_for_data_without_pictures_is_refused_before_training(tmp_path, table):
+    for data in (table, "flower"):
+        result = nnscratch("train", data, "-o", tmp_path / "m.npz", "--image-size", "32")
+        one_error(result, "drop --image-size", "no size")
+        assert "training" not in result.stderr
+    result = nnscratch("search", table, "--param", "learning_rate=1", "--image-size", "8")
+    one_error(result, "drop --image-size")
+    assert "searching" not in result.stderr
+    one_error(nnscratch("demo", "--image-size", "16", "--output-dir", tmp_path / "d"),
+              "drop --image-size", "flower")
+    assert not (tmp_path / "d").exists()
+
+
+def test_the_options_stay_accepted_where_they_apply(tmp_path, table):
+    result = nnscratch("train", table, "-o", tmp_path / "m.npz", "--iterations", "2",
+                       "--label-column", "label")
+    assert result.returncode == 0, result.stderr

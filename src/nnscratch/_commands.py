@@ -355,7 +355,7 @@ def _train_result(est, train_set: Dataset, test_set: Dataset | None, seconds: fl
 
 
 def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = None,
-          params: dict[str, Any] | None = None, image_size: int = 64,
+          params: dict[str, Any] | None = None, image_size: int | None = None,
           label_column: str | None = None, test_data: str | None = None,
           flags: dict[str, str] | None = None, stream: bool = False,
           chunk_rows: int | None = None, text: dict[str, Any] | None = None) -> dict:
@@ -378,7 +378,8 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
     params : dict, optional
         Other estimator parameters by name (None values: the defaults).
     image_size, label_column
-        As for :func:`nnscratch.datasets.load_train_test`.
+        As for :func:`nnscratch.datasets.load_train_test` (``image_size`` None: 64);
+        refused for data they do not apply to (:func:`check_data_options`).
     flags : dict, optional
         The command-line option of each parameter, for the messages.
     stream : bool, default False
@@ -403,18 +404,24 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
                          f"'{output_path.name}.npz'")
     check_output_path(output_path)
     check_not_inputs({"--output": output_path}, {"DATA": data, "--test": test_data})
+    # --label-column up front; --image-size once the data is read (its own faults
+    # first, as each loader reports them), before any training
+    check_data_options({"DATA": data, "--test": test_data}, label_column=label_column)
+    size_given, image_size = image_size, (64 if image_size is None else image_size)
     est = build_estimator(hidden, params or {}, flags)
     text = text_settings(data, text, flags)
     feeder = _stream_source(data, stream=stream, chunk_rows=chunk_rows,
                             batch_size=est.get_params()["batch_size"] or STREAM_BATCH_SIZE)
     if feeder is not None:
         with feeder:
+            check_data_options({"DATA": data}, image_size=size_given)
             return _train_streaming(est, feeder, data, output_path, params or {},
                                     test_data=test_data, chunk_rows=chunk_rows, flags=flags)
     train_set, test_set = load_train_test(
         data, test_data, image_size=image_size, label_column=label_column, text=text
     )
     _check_classes(train_set, data)
+    check_data_options({"DATA": data, "--test": test_data}, image_size=size_given)
     say(f"training {_describe(est)} on {train_set.n_samples} samples, "
         f"{train_set.n_features} features ({_dataset_label(data)})")
     seconds = fit(est, train_set.X, train_set.y)
@@ -601,6 +608,68 @@ def _train_streaming(est, feeder, data: str, output_path: Path, params: dict[str
     out["model"] = str(output_path)
     say(f"saved the model to {output_path}")
     return out
+#: What a kind of data holds, in words, for the messages of :func:`check_data_options`.
+_HOLDS = {"builtin": "a built-in set's points", "image": "pictures", "text": "text files",
+          "svmlight": "svmlight rows", "arrays": "arrays X and y",
+          "zarr": "arrays (a Zarr store)"}
+
+
+def _data_kind(spec: str) -> str | None:
+    """What ``spec`` holds, without reading it: ``"builtin"``, ``"csv"``, ``"image"``
+    (a folder of pictures or a course-layout .h5 file), ``"text"``, ``"svmlight"``,
+    ``"arrays"`` (the X/y layout), ``"zarr"``; None when unknown (the loader says why)."""
+    path = Path(spec)
+    suffix = path.suffix.lower()
+    if spec in BUILTIN_DATASETS and not path.exists():
+        return "builtin"
+    if suffix in (".h5", ".hdf5"):
+        if not path.is_file():
+            return None
+        return "arrays" if _xy_layout(spec) else "image"
+    if is_array_store(spec):
+        return "zarr"
+    if path.is_dir():
+        try:
+            return folder_kind(path)
+        except DatasetError:
+            return None
+    if suffix == ".csv":
+        return "csv"
+    if suffix in SVMLIGHT_EXTENSIONS:
+        return "svmlight"
+    return None
+
+
+def check_data_options(specs: dict[str, str | None], *, label_column: str | None = None,
+                       image_size: int | None = None) -> None:
+    """Refuse, before any work, ``--label-column`` or ``--image-size`` given for data
+    they do not apply to (CSV files; pictures), as the vectorizer's options and
+    ``--stream`` are refused for other data.
+
+    Parameters
+    ----------
+    specs : dict
+        What names each data set in a message (``"DATA"``, ``"--test"``) -> its spec.
+    label_column, image_size : optional
+        The options as given (None: not given).
+    """
+    for _name, spec in specs.items():
+        if spec is None:
+            continue
+        kind = _data_kind(str(spec))
+        if kind is None:
+            continue
+        if label_column is not None and kind != "csv":
+            raise InputError(
+                f"drop --label-column: it names a column of a CSV file, and '{spec}' holds "
+                f"{_HOLDS[kind]}, which have no columns")
+        if image_size is not None and kind != "image":
+            what = "CSV rows" if kind == "csv" else _HOLDS[kind]
+            raise InputError(
+                f"drop --image-size: it resizes pictures, and '{spec}' holds {what}, "
+                "which have no size")
+
+
 def text_settings(data: str, text: dict[str, Any] | None,
                   flags: dict[str, str] | None = None) -> dict[str, Any] | None:
     """The vectorizer settings given (None values dropped), refused for data that is
@@ -696,6 +765,7 @@ def evaluate(model: str, data: str, label_column: str | None = None, *,
     """
     from sklearn import metrics
 
+    check_data_options({"DATA": data}, label_column=label_column)
     bundle = load_bundle(model)
     est = bundle.estimator
     if bundle.preprocessor is not None:
@@ -908,6 +978,10 @@ def plot(model: str, output: str | Path, kind: str = "costs", data: str | None =
         raise InputError("--output: the picture is a PNG; give a name ending in .png")
     check_output_path(output_path)
     check_not_inputs({"--output": output_path}, {"MODEL": model, "--data": data})
+    if label_column is not None and data is None:
+        raise InputError("drop --label-column: it names the label column of --data, and "
+                         "no --data is given")
+    check_data_options({"--data": data}, label_column=label_column)
     bundle = load_bundle(model)
     est = bundle.estimator
     title = f"{_describe(est)}, learning rate {est.get_params().get('learning_rate')}"
@@ -1138,11 +1212,13 @@ def _demo_models(kind: str) -> list[tuple[str, str, Any]]:
     ]
 
 
-def _demo_data(spec: str | None, image_size: int = 64) -> tuple[str, Dataset, Dataset]:
+def _demo_data(spec: str | None, image_size: int | None = None
+               ) -> tuple[str, Dataset, Dataset]:
     if spec is None:
         spec = "flower"
     path = Path(spec)
     if spec in BUILTIN_DATASETS and not path.exists():
+        check_data_options({"--data": spec}, image_size=image_size)
         if spec not in ("flower", "moons", "circles"):
             raise InputError(
                 f"--data: the demo runs on a 2-D built-in set (flower, moons, circles) or a "
@@ -1168,7 +1244,9 @@ def _demo_data(spec: str | None, image_size: int = 64) -> tuple[str, Dataset, Da
         raise InputError(
             f"--data: '{spec}' holds neither one train*.h5 and one test*.h5 file nor train/ "
             "and test/ folders of class sub-folders (of pictures or of text files)")
-    train, test = load_train_test(str(train_spec), str(test_spec), image_size=image_size)
+    check_data_options({"--data": str(train_spec)}, image_size=image_size)
+    train, test = load_train_test(str(train_spec), str(test_spec),
+                                  image_size=64 if image_size is None else image_size)
     return str(path), train, test
 
 
@@ -1219,7 +1297,7 @@ def _check_class_files(train: Path, test: Path) -> None:
 
 
 def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
-         image_size: int = 64) -> dict:
+         image_size: int | None = None) -> dict:
     """``nnscratch demo``: train the seeds' three models on one data set and compare them.
 
     Returns
@@ -1354,15 +1432,13 @@ def trace_model(model: str, data: str, label_column: str | None = None,
     """One training step of a saved model on labelled data (:func:`nnscratch.course.trace`)."""
     from .course import trace
 
+    check_data_options({"DATA": data}, label_column=label_column)
     bundle = load_bundle(model)
     est = bundle.estimator
     if bundle.preprocessor is not None and is_array_store(data) and (
             Path(data).suffix.lower() not in (".h5", ".hdf5") or _xy_layout(data)):
         # the X/y layout or a Zarr store: only the chunked reader knows it (as for
         # 'nnscratch train' and 'evaluate'); the trace reads every row
-        if label_column is not None:
-            raise InputError(f"drop --label-column: {data} holds arrays X and y, not CSV "
-                             "columns")
         X, labels = _store_rows(bundle, data)
         return trace(est, X, labels, gradient_check=gradient_check)
     dataset = _data_for_model(bundle, data, label_column)
@@ -1426,7 +1502,7 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
            scheduler: str | None = None, n_jobs: int = -1, output: str | Path | None = None,
            results_path: str | Path | None = None, plot_path: str | Path | None = None,
            hidden: tuple[int, ...] | None = None, params: dict[str, Any] | None = None,
-           image_size: int = 64, label_column: str | None = None,
+           image_size: int | None = None, label_column: str | None = None,
            flags: dict[str, str] | None = None, text: dict[str, Any] | None = None) -> dict:
     """``nnscratch search``: cross-validated grid (or random) search over ``specs``.
 
@@ -1482,6 +1558,7 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
                  results,
              ("--plot" if plot_path else "the score plot (named after --output)"): picture},
             {"DATA": data})
+        check_data_options({"DATA": data}, label_column=label_column)
         if scheduler is not None:
             require_dask("distributed")
     except SearchError as exc:
@@ -1496,9 +1573,10 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
     except SearchError as exc:
         raise InputError(str(exc)) from None
     text = text_settings(data, text, flags)
-    train_set, _ = load_train_test(data, None, image_size=image_size,
+    train_set, _ = load_train_test(data, None, image_size=image_size or 64,
                                    label_column=label_column, text=text)
     _check_classes(train_set, data)
+    check_data_options({"DATA": data}, image_size=image_size)  # after the data's own faults
     try:
         check_folds(cv, train_set.y, train_set.class_names)
     except SearchError as exc:

@@ -483,6 +483,16 @@ def register(command: click.Command) -> click.Command:
     return command
 
 
+def _given(ctx: click.Context, name: str, value: Any) -> Any:
+    """``value`` when the option ``name`` was given (command line or environment), else
+    None: an option with a shown default (``--image-size 64``) that does not apply to
+    the data is refused only when given."""
+    from click.core import ParameterSource
+
+    source = ctx.get_parameter_source(name)
+    return None if source in (None, ParameterSource.DEFAULT) else value
+
+
 def _flags(ctx: click.Context) -> dict[str, str]:
     """Each option's first spelling, by the name its value arrives under."""
     return {p.name: p.opts[0] for p in ctx.command.params if p.opts}
@@ -625,7 +635,8 @@ def train(ctx, data, output, hidden, image_size, label_column, test_data, stream
     """
     text = {"vectorizer": vectorizer, "ngram_range": ngram_range,
             "max_features": max_features, "min_df": min_df}
-    result = _commands.train(data, output, hidden=hidden, params=params, image_size=image_size,
+    result = _commands.train(data, output, hidden=hidden, params=params,
+                             image_size=_given(ctx, "image_size", image_size),
                              label_column=label_column, test_data=test_data,
                              flags=_flags(ctx), stream=stream, chunk_rows=chunk_rows,
                              text=text)
@@ -766,7 +777,8 @@ def summary(model, as_json):
               help="Folder for the pictures and the three model files (created if needed).")
 @_IMAGE_SIZE
 @json_option("Print the results table as one JSON object on stdout.")
-def demo(data, output_dir, image_size, as_json):
+@click.pass_context
+def demo(ctx, data, output_dir, image_size, as_json):
     """Train the seeds' three models and compare them: the main job.
 
     Trains logistic regression, a network with one hidden layer and a deep network
@@ -781,7 +793,8 @@ def demo(data, output_dir, image_size, as_json):
     Given the course's cat files it uses the course's settings and reproduces its
     results: 99.04/70 %, 100/72 % and 98.56/80 % train/test accuracy.
     """
-    emit(_commands.demo(data, output_dir, image_size), as_json, _commands.format_demo)
+    emit(_commands.demo(data, output_dir, _given(ctx, "image_size", image_size)), as_json,
+         _commands.format_demo)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -967,7 +980,8 @@ def search(ctx, data, specs, cv, n_random, scheduler, n_jobs, output, results_pa
     result = _commands.search(
         data, specs, cv=cv, n_random=n_random, scheduler=scheduler, n_jobs=n_jobs,
         output=output, results_path=results_path, plot_path=plot_path, hidden=hidden,
-        params=params, image_size=image_size, label_column=label_column, flags=_flags(ctx),
+        params=params, image_size=_given(ctx, "image_size", image_size),
+        label_column=label_column, flags=_flags(ctx),
         text={"vectorizer": vectorizer, "ngram_range": ngram_range,
               "max_features": max_features, "min_df": min_df})
     emit(result, as_json, _commands.format_search)
