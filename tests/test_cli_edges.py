@@ -318,3 +318,42 @@ def test_the_options_stay_accepted_where_they_apply(tmp_path, table):
     result = nnscratch("train", table, "-o", tmp_path / "m.npz", "--iterations", "2",
                        "--label-column", "label")
     assert result.returncode == 0, result.stderr
+
+
+# ------------------------------------------------------------ a reader that stops early
+
+
+class _ClosedPipe(io.RawIOBase):
+    def writable(self):
+        return True
+
+    def write(self, data):
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_streamed_predict_into_a_closed_pipe_exits_0_quietly(tmp_path, xy_file):
+    model = tmp_path / "xy.npz"
+    assert nnscratch("train", xy_file, "-o", model, "--iterations", "2").returncode == 0
+    for extra in ([], ["--json"]):
+        err = _stream()
+        out = io.TextIOWrapper(_ClosedPipe(), encoding="utf-8", write_through=True)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = run(["predict", str(model), str(xy_file), "--chunk-rows", "10", *extra])
+        assert code == 0
+        assert err.buffer.getvalue() == b""
+
+
+@pytest.mark.slow  # a fresh interpreter
+def test_streamed_predict_piped_into_head_stops_early_with_exit_code_0(tmp_path, xy_file):
+    import sys
+
+    model = tmp_path / "xy.npz"
+    assert nnscratch("train", xy_file, "-o", model, "--iterations", "2").returncode == 0
+    proc = subprocess.Popen([sys.executable, "-m", "nnscratch", "predict", str(model),
+                             str(xy_file), "--chunk-rows", "10"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().startswith(b"input")
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0, err
+    assert b"error" not in err and b"Traceback" not in err

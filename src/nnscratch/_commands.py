@@ -896,9 +896,22 @@ def predict_stream(model: str, spec: str, out, *, as_json: bool = False,
     with open_chunks(spec, chunk_rows=chunk_rows, preprocessor=bundle.preprocessor) as feeder:
         _check_store_features(feeder, bundle.preprocessor,
                               int(bundle.estimator.n_features_in_), spec)
-        return write_predictions(bundle.estimator, feeder, out,
+        return write_predictions(bundle.estimator, feeder, _Flushing(out),
                                  fmt="json" if as_json else "table", class_names=names,
                                  progress=_stream_progress())
+class _Flushing:
+    """A text stream flushed after each write: rows reach a pipe as each chunk is
+    predicted, and a reader that stops early (``| head``) stops the prediction there."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        n = self.stream.write(text)
+        self.stream.flush()
+        return n
+
+
 #: What each kind of model takes, in words, and the file endings it refuses at once.
 _TAKES = {"image": ("pictures", (".csv",)),
           "tabular": ("CSV rows", (*IMAGE_EXTENSIONS, *TEXT_EXTENSIONS, *SVMLIGHT_EXTENSIONS)),

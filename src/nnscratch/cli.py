@@ -211,6 +211,15 @@ class NnscratchGroup(click.Group):
     context_class = _Context
     command_class = _Command
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a reader that closed stdout early (``| head``) ends it
+        quietly with exit code 0 (click itself would exit with 1)."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _quiet_stdout()
+            raise click.exceptions.Exit(0) from None
+
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
              **extra: Any) -> int:
@@ -229,8 +238,9 @@ class NnscratchGroup(click.Group):
             code = 2
         except click.exceptions.Exit as exc:
             code = exc.exit_code
-        except BrokenPipeError:
-            code = 1
+        except BrokenPipeError:  # stdout closed early (| head): stop quietly, as a
+            _quiet_stdout()       # filter does; the reader has what it wanted
+            code = 0
         except (Exception, KeyboardInterrupt, click.exceptions.Abort) as exc:  # noqa: BLE001
             interrupted = isinstance(exc, KeyboardInterrupt)
             _error(_message(exc))
@@ -241,11 +251,26 @@ class NnscratchGroup(click.Group):
             return code
         try:
             sys.stdout.flush()
-        except (BrokenPipeError, OSError, ValueError):
+        except BrokenPipeError:
+            _quiet_stdout()
+        except (OSError, ValueError):
             code = code or 1
         if interrupted:
             _exit_now(code)
         sys.exit(code)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device after a broken pipe (the way Python's
+    documentation gives), so that the interpreter's last flush at exit cannot fail."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real stdout (captured in tests)
+        pass
 
 
 def _exit_now(code: int) -> None:
