@@ -357,3 +357,34 @@ def test_streamed_predict_piped_into_head_stops_early_with_exit_code_0(tmp_path,
     err = proc.stderr.read()
     assert proc.wait(timeout=60) == 0, err
     assert b"error" not in err and b"Traceback" not in err
+
+
+# ------------------------------------------------------------ messages that say the truth
+
+
+def test_an_output_under_a_file_says_the_parent_is_a_file(tmp_path, table, table_model):
+    out = tmp_path / "g3.csv" / "x.npz"
+    one_error(nnscratch("train", table, "-o", out), "is a file, not a folder")
+    one_error(nnscratch("plot", table_model, "-o", tmp_path / "g3.csv" / "a" / "x.png"),
+              "is a file, not a folder")
+    one_error(nnscratch("search", table, "--param", "learning_rate=1", "-o", out),
+              "is a file, not a folder")
+    one_error(nnscratch("train", table, "-o", tmp_path / "nowhere" / "x.npz"),
+              "does not exist")
+
+
+def test_an_empty_npz_is_said_to_hold_no_arrays(tmp_path, table):
+    empty = tmp_path / "e.npz"
+    np.savez(empty)
+    for args in (["summary", empty], ["predict", empty, table], ["evaluate", empty, table],
+                 ["plot", empty, "-o", tmp_path / "p.png"], ["trace", empty, table]):
+        line = one_error(nnscratch(*args), "empty .npz archive", "holds no arrays")
+        assert "not an .npz archive" not in line
+
+
+@pytest.mark.parametrize("host", ["999.1.1.1", "nohost.invalid"])
+def test_playground_blames_host_for_a_bad_host(host):
+    pytest.importorskip("uvicorn")
+    line = one_error(nnscratch("playground", "--host", host, "--port", "0", "--no-browser"),
+                     "--host", host)
+    assert "--port" not in line

@@ -903,6 +903,28 @@ def trace_command(model, data, label_column, no_gradient_check, as_json):
 # One self-contained block: it parses the options and calls nnscratch.playground.
 
 
+def _check_host(host: str) -> None:
+    """Refuse a ``--host`` that is no address of this machine, blaming --host (not the
+    port): a name that does not resolve, or an address nothing here can listen on."""
+    import socket
+
+    hint = "give an address of this machine, e.g. 127.0.0.1 (or 0.0.0.0 for every one)"
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise click.BadParameter(f"'{host}' is not a host name or address ({reason}); {hint}",
+                                 param_hint="'--host'") from None
+    family, kind, proto, _, address = infos[0]
+    try:
+        with socket.socket(family, kind, proto) as probe:
+            probe.bind((address[0], 0, *address[2:]))  # any free port: only the address
+    except OSError as exc:
+        raise click.BadParameter(f"cannot listen on '{host}' ({exc.strerror or exc}); {hint}",
+                                 param_hint="'--host'") from None
+
+
 @cli.command(epilog=examples(
     "nnscratch playground",
     "nnscratch playground --port 0 --no-browser",
@@ -934,6 +956,7 @@ def playground(host, port, no_browser, data_file):
         raise click.ClickException(
             f"the playground needs Starlette and uvicorn ({exc.name or exc} is missing): "
             "pip install 'nnscratch[playground]'") from None
+    _check_host(host)
     try:
         serve(host=host, port=port, open_browser=not no_browser, data=data_file)
     except OSError as exc:

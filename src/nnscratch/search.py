@@ -802,6 +802,12 @@ def check_output_paths(*paths: str | Path | None) -> None:
         path = Path(path)
         folder = path.parent if str(path.parent) else Path(".")
         if not folder.is_dir():
+            above = folder
+            while not above.exists() and above != above.parent:
+                above = above.parent
+            if above.exists() and not above.is_dir():
+                raise SearchError(f"{path}: '{above}' is a file, not a folder; choose a path "
+                                  "in a folder")
             raise SearchError(f"{path}: the folder '{folder}' does not exist; create it first")
         if path.is_dir():
             raise SearchError(f"{path}: is a folder; give a file name")
