@@ -388,3 +388,21 @@ def test_playground_blames_host_for_a_bad_host(host):
     line = one_error(nnscratch("playground", "--host", host, "--port", "0", "--no-browser"),
                      "--host", host)
     assert "--port" not in line
+
+
+# ------------------------------------------------------------ summary's preprocessing
+
+
+def test_summary_says_unscaled_columns_are_used_as_they_are(tmp_path, table_model):
+    from nnscratch import NeuralNetworkClassifier, save
+    from nnscratch.preprocessing import Preprocessor
+
+    raw = np.array([[0.0, 1.0], [2.0, 3.0], [4.0, 1.0], [1.0, 5.0]])
+    est = NeuralNetworkClassifier(hidden_layer_sizes=(2,), max_iter=2).fit(raw, [0, 1, 0, 1])
+    model = tmp_path / "plain.npz"
+    save(est, model, preprocessor=Preprocessor.fit_tabular(raw, ["x", "y"], False))
+    result = nnscratch("summary", model)
+    assert result.returncode == 0, result.stderr
+    assert "as they are (not scaled)" in result.stdout
+    assert "standardise" not in result.stdout
+    assert "standardise with the training set's mean" in nnscratch("summary", table_model).stdout

@@ -1139,8 +1139,11 @@ def _prep_summary(bundle: SavedModel) -> dict:
         return {**prep.to_dict(),
                 "steps": f"svmlight rows of {prep.n_inputs} features (numbered from {base}), "
                          "sparse, as they are"}
-    return {"kind": "tabular", "columns": list(prep.columns),
-            "steps": "standardise with the training set's mean and standard deviation"}
+    unscaled = (all(float(v) == 0.0 for v in prep.mean)
+                and all(float(v) == 1.0 for v in prep.std))
+    steps = ("the columns' values as they are (not scaled)" if unscaled else
+             "standardise with the training set's mean and standard deviation")
+    return {"kind": "tabular", "columns": list(prep.columns), "steps": steps}
 
 
 def summarize(bundle: SavedModel | str) -> dict:
