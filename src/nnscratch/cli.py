@@ -575,8 +575,8 @@ def cli() -> None:
 
 _IMAGE_SIZE = click.option(
     "--image-size", default=64, show_default=True, type=click.IntRange(1, MAX_IMAGE_SIZE),
-    help="Pictures are resized to SIZE x SIZE RGB (pictures already that size keep their "
-         "pixels).")
+    help="Pictures only: they are resized to SIZE x SIZE RGB (pictures already that size "
+         "keep their pixels).")
 _STREAM = click.option(
     "--stream", is_flag=True,
     help="Read an .h5/.hdf5 file or a Zarr store in chunks, even if it fits in memory "
