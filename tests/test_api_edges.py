@@ -326,3 +326,12 @@ def test_continuing_with_other_hidden_layers_is_refused_not_ignored(continue_by)
     assert all(np.array_equal(before[k], model.params_[k]) for k in before)
     model.set_params(hidden_layer_sizes=6)  # the same layers written as an int continue
     go(X, y)
+
+
+def test_load_bundle_says_what_an_empty_npz_archive_is(tmp_path):
+    from nnscratch.persistence import ModelFileError
+
+    path = tmp_path / "empty.npz"
+    np.savez(path)
+    with pytest.raises(ModelFileError, match=r"an empty \.npz archive \(it holds no arrays\)"):
+        load(path)

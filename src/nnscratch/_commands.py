@@ -201,20 +201,6 @@ def check_writable_folder(folder: Path, option: str) -> None:
                          "choose another folder or make it writable") from None
 
 
-def load_model(path: str | Path) -> SavedModel:
-    """:func:`nnscratch.persistence.load_bundle`, saying what an empty ``.npz`` archive
-    (one that holds no arrays, as ``np.savez(path)`` writes) is."""
-    try:
-        with open(path, "rb") as f:
-            empty = f.read(4) == b"PK\x05\x06"  # a zip archive's end record first: no entry
-    except OSError:
-        empty = False  # load_bundle says why it cannot be read
-    if empty:
-        raise InputError(f"{path}: an empty .npz archive (it holds no arrays), not an "
-                         "nnscratch model file; train one with 'nnscratch train'")
-    return load_bundle(path)
-
-
 def _check_parent(path: Path, option: str) -> None:
     """Refuse an output whose folder is missing, or is a file, saying which."""
     folder = path.parent if str(path.parent) else Path(".")
@@ -793,7 +779,7 @@ def evaluate(model: str, data: str, label_column: str | None = None, *,
     from sklearn import metrics
 
     check_data_options({"DATA": data}, label_column=label_column)
-    bundle = load_model(model)
+    bundle = load_bundle(model)
     est = bundle.estimator
     if bundle.preprocessor is not None:
         feeder = _stream_source(data, stream=stream, chunk_rows=chunk_rows,
@@ -864,7 +850,7 @@ def predict(model: str, inputs: Sequence[str]) -> tuple[list[dict], int]:
     n_failed : int
         The number of inputs that could not be read.
     """
-    bundle = load_model(model)
+    bundle = load_bundle(model)
     est = bundle.estimator
     prep = bundle.preprocessor
     if prep is None:
@@ -913,7 +899,7 @@ def predict_stream(model: str, spec: str, out, *, as_json: bool = False,
     """
     from .streaming import open_chunks, write_predictions
 
-    bundle = load_model(model)
+    bundle = load_bundle(model)
     if bundle.preprocessor is None:
         raise InputError(
             "this model file has no preprocessing (saved from Python without "
@@ -1022,7 +1008,7 @@ def plot(model: str, output: str | Path, kind: str = "costs", data: str | None =
         raise InputError("drop --label-column: it names the label column of --data, and "
                          "no --data is given")
     check_data_options({"--data": data}, label_column=label_column)
-    bundle = load_model(model)
+    bundle = load_bundle(model)
     est = bundle.estimator
     title = f"{_describe(est)}, learning rate {est.get_params().get('learning_rate')}"
     if kind == "costs":
@@ -1149,7 +1135,7 @@ def _prep_summary(bundle: SavedModel) -> dict:
 def summarize(bundle: SavedModel | str) -> dict:
     """The facts ``nnscratch summary`` prints, as plain data (a model file or its bundle)."""
     if not isinstance(bundle, SavedModel):
-        bundle = load_model(bundle)
+        bundle = load_bundle(bundle)
     est = bundle.estimator
     layers = _layer_table(est)
     return {
@@ -1476,7 +1462,7 @@ def trace_model(model: str, data: str, label_column: str | None = None,
     from .course import trace
 
     check_data_options({"DATA": data}, label_column=label_column)
-    bundle = load_model(model)
+    bundle = load_bundle(model)
     est = bundle.estimator
     if bundle.preprocessor is not None and is_array_store(data) and (
             Path(data).suffix.lower() not in (".h5", ".hdf5") or _xy_layout(data)):

@@ -275,6 +275,11 @@ def load_bundle(path: str | os.PathLike) -> SavedModel:
             magic = f.read(4)
     except OSError as exc:
         raise ModelFileError(f"{path}: cannot be read ({exc.strerror})") from None
+    if magic == b"PK\x05\x06":  # a zip archive's end record first: no entry
+        raise ModelFileError(
+            f"{path}: an empty .npz archive (it holds no arrays), not an nnscratch model "
+            "file; train one with 'nnscratch train'"
+        )
     if magic != b"PK\x03\x04":
         raise ModelFileError(
             f"{path}: not an nnscratch model file (not an .npz archive); "
