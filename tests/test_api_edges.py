@@ -335,3 +335,12 @@ def test_load_bundle_says_what_an_empty_npz_archive_is(tmp_path):
     np.savez(path)
     with pytest.raises(ModelFileError, match=r"an empty \.npz archive \(it holds no arrays\)"):
         load(path)
+
+
+def test_save_under_a_file_says_the_parent_is_a_file(tmp_path):
+    (tmp_path / "good.csv").write_text("x")
+    model = LogisticRegression(max_iter=2).fit(np.eye(4), [0, 1, 0, 1])
+    with pytest.raises(NotADirectoryError, match="good.csv: is a file, not a folder"):
+        save(model, tmp_path / "good.csv" / "m.npz")
+    with pytest.raises(FileNotFoundError, match="no such folder"):
+        save(model, tmp_path / "nowhere" / "m.npz")

@@ -27,10 +27,14 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
     ------
     FileNotFoundError
         ``path``'s folder does not exist.
+    NotADirectoryError
+        ``path``'s parent is a file.
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
+        if folder.exists():
+            raise NotADirectoryError(f"{folder}: is a file, not a folder for the output file")
         raise FileNotFoundError(f"{folder}: no such folder for the output file")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     os.close(fd)
