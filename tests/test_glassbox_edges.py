@@ -366,3 +366,43 @@ def test_playground_upload_errors_keep_their_words(client):
     csv = b"a,b,y\n" + b"1,2,0\n1,2,1\n" * 5 + b"1e308,2,0\n"
     body = one_line_refusal(client.post(f"/api/sessions/{sid}/upload", content=csv))
     assert "..." not in body["error"], body
+
+
+def test_runs_started_at_once_in_one_session_leave_none_behind():
+    """Two requests of one tab starting runs at the same time (a page restoring a
+    link): each run replaced is stopped, none left paused for ever holding threads."""
+    import threading
+
+    from nnscratch import _threads
+    from nnscratch.playground import sessions as sessions_module
+    from nnscratch.playground.config import check_config
+    from nnscratch.playground.data import playground_data
+
+    cfg, data = check_config({}, {}), playground_data("flower")
+    session = sessions_module.Session()
+    made, lock = [], threading.Lock()
+
+    class Slow(sessions_module.Run):  # a run made slowly: the starts overlap
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            with lock:
+                made.append(self)
+            barrier.wait(10)
+
+    barrier = threading.Barrier(4)
+    original, sessions_module.Run = sessions_module.Run, Slow
+    try:
+        starters = [threading.Thread(target=session.start, args=(cfg, data)) for _ in range(4)]
+        for t in starters:
+            t.start()
+        for t in starters:
+            t.join(30)
+    finally:
+        sessions_module.Run = original
+    assert len(made) == 4
+    assert [r for r in made if not r.closed] == [session.run]
+    session.close()
+    for run in made:
+        run._thread.join(10)
+        assert not run._thread.is_alive()
+    assert not _threads._ACTIVE.runs

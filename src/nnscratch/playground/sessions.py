@@ -564,16 +564,22 @@ class Session:
             raise ConflictError(_CLOSED)
         if old is not None:
             old.close()
-        self.generation += 1
-        run = Run(config, data, self.generation, self._wake, **kwargs)
         with self._lock:
-            closed = self.closed
+            self.generation += 1
+            generation = self.generation
+        run = Run(config, data, generation, self._wake, **kwargs)
+        with self._lock:
+            closed, replaced = self.closed, self.run
             if not closed:
                 self.run = run
                 listening = self._listener is not None
         if closed:  # close() ran meanwhile and could not see this run
             run.close()
             raise ConflictError(_CLOSED)
+        if replaced is not None and replaced is not old:
+            # another start() of this session (two requests at once) installed its run
+            # meanwhile: stopped here, never left paused for ever in its thread
+            replaced.close()
         run.set_listening(listening)
         self._wake()
         return run
