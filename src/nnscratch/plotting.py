@@ -14,6 +14,7 @@ Examples
 from __future__ import annotations
 
 import os
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -57,6 +58,10 @@ def plot_costs(
 ) -> Figure:
     """The cost curve, as the seeds draw it: one point every ``cost_every`` iterations.
 
+    Costs that are not finite (NaN or infinite: the run diverged) cannot be drawn; a
+    dashed red line marks where they start, with a note. When the drawn costs span more
+    than three powers of ten (a run blowing up), the cost axis is logarithmic and says so.
+
     Parameters
     ----------
     costs : sequence of float, length k
@@ -68,7 +73,8 @@ def plot_costs(
         Legend entry (e.g. the learning rate).
     title : str, optional
     ax : matplotlib Axes, optional
-        Draw into this axes instead of a new figure.
+        Draw into this axes instead of a new figure (several calls on one axes compare
+        learning rates).
 
     Returns
     -------
@@ -80,19 +86,79 @@ def plot_costs(
     fig = ax.figure if ax is not None else _new_figure(6.4, 4.2)
     ax = ax if ax is not None else fig.add_subplot()
     steps = np.arange(costs.size)
-    ax.plot(steps, costs, marker="o" if costs.size <= 30 else None, markersize=3,
+    finite = np.isfinite(costs)
+    shown = np.where(finite, costs, np.nan)
+    ax.plot(steps, shown, marker="o" if costs.size <= 30 else None, markersize=3,
             label=label)
-    ax.set_xlabel(f"iterations (per {'hundred' if cost_every == 100 else cost_every})")
-    ax.set_ylabel("cost")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+    unit = "hundred" if cost_every == 100 else cost_every
+    ax.set_xlabel(f"iterations (per {unit})")
+    if not finite.all():
+        first = int(np.flatnonzero(~finite)[0])
+        ax.axvline(first, color="#d62728", linestyle="--", linewidth=1)
+        what = "diverged" if label is None else f"{label}: diverged"
+        ax.text(first, 0.5, f" {what}: cost not finite from iteration {first * cost_every:g}",
+                transform=ax.get_xaxis_transform(), rotation=90, va="center",
+                ha="right" if first > 0 else "left", color="#d62728", fontsize="small")
+        # the axis runs to the last recorded (not drawn) cost, so the gap is seen
+        left, right = ax.get_xlim()
+        ax.set_xlim(min(left, -0.5), max(right, costs.size - 0.5))
+    if costs.size == 1 and len(ax.get_lines()) == 1:
+        # one recorded cost: no span of iterations; show the point at iteration 0 alone
+        ax.set_xlim(-1, 1)
+        ax.set_xticks([0])
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+    if ax.get_yscale() == "log" or _blows_up(ax):
+        ax.set_yscale("log")
+        ax.set_ylabel("cost (log scale)")
+    else:
+        ax.set_ylabel("cost")
     ax.grid(True, alpha=0.3)
     if title:
-        ax.set_title(title)
+        ax.set_title(_wrap(title, _chars_across(ax, 12)))
     if label:
         ax.legend()
     if fig.get_layout_engine() is None:
         fig.set_layout_engine("tight")
     return fig
+
+
+def _blows_up(ax: Any) -> bool:
+    """Whether a curve on ``ax`` climbs to ten times its first cost and the costs drawn
+    span more than three powers of ten: a linear axis would flatten all but the blow-up.
+    """
+    drawn = []
+    grows = False
+    for line in ax.get_lines():
+        y = np.asarray(line.get_ydata(), dtype=np.float64)
+        y = y[np.isfinite(y)]
+        if y.size:
+            drawn.append(y)
+            grows = grows or y.max() > 10 * abs(y[0])
+    if not grows:
+        return False
+    drawn = np.concatenate(drawn)
+    return bool(drawn.min() > 0 and drawn.max() / drawn.min() > 1e3)
+
+
+def _chars_across(ax: Any, fontsize: float) -> int:
+    """About how many characters of text at ``fontsize`` points fit across ``ax``."""
+    fig = ax.figure
+    width_in = fig.get_figwidth() * ax.get_position().width / 0.775  # axes' default share
+    return max(12, int(width_in * 72 / (0.6 * fontsize)))
+
+
+def _wrap(text: str, width: int, max_lines: int = 3) -> str:
+    """``text`` wrapped to ``width`` characters a line (its own lines kept), at most
+    ``max_lines`` lines per paragraph, the rest shortened with an ellipsis."""
+    out = []
+    for part in str(text).split("\n"):
+        lines = textwrap.wrap(part, width) or [""]
+        if len(lines) > max_lines:
+            lines = lines[:max_lines]
+            lines[-1] = lines[-1][: max(1, width - 3)] + "..."
+        out.extend(lines)
+    return "\n".join(out)
 
 
 def plot_cost_curves(
@@ -115,12 +181,20 @@ def plot_cost_curves(
     n = len(curves)
     if n == 0:
         raise ValueError("no cost curves to plot")
-    fig = _new_figure(4.2 * n, 3.8)
-    axes = fig.subplots(1, n, squeeze=False)[0]
+    cols = min(n, 3)
+    rows = -(-n // cols)
+    fig = _new_figure(4.2 * cols, 3.8 * rows)
+    # one cost scale for all the panels: they compare models on the same data
+    axes = fig.subplots(rows, cols, squeeze=False, sharey=True).ravel()
+    for ax in axes[n:]:
+        fig.delaxes(ax)
     for ax, (name, (costs, every)) in zip(axes, curves.items()):
         plot_costs(costs, every, title=name, ax=ax)
+    for ax in axes[:n]:
+        ax.yaxis.set_tick_params(labelleft=True)
+        ax.set_ylabel("cost (log scale)" if ax.get_yscale() == "log" else "cost")
     if title:
-        fig.suptitle(title)
+        fig.suptitle(_wrap(title, int(fig.get_figwidth() * 72 / (0.6 * 12))))
     fig.set_layout_engine("tight")
     return fig
 
