@@ -57,6 +57,7 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import sys
@@ -149,6 +150,23 @@ def _decode(values: np.ndarray) -> np.ndarray:
     return values
 
 
+def _is_sparse(X) -> bool:
+    import scipy.sparse as sp
+
+    return sp.issparse(X)
+
+
+def _count(name: str, value) -> int | None:
+    """``value`` as a positive row count (None stays None), or a one-line error."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise DatasetError(f"{name} must be a whole number of rows >= 1, got {value!r}")
+    if value < 1:
+        raise DatasetError(f"{name} must be >= 1, got {value}")
+    return int(value)
+
+
 def _names(values) -> list[str]:
     return [str(v) for v in _decode(np.asarray(values[()])).ravel()]
 
@@ -188,6 +206,17 @@ class ChunkFeeder:
     def __init__(self, X, y=None, *, boundaries=None, chunk_rows=None, batch_size=None,
                  preprocessor: Preprocessor | None = None, file_class_names=None,
                  class_names=None, source: str = "array", closer=None) -> None:
+        chunk_rows = _count("chunk_rows", chunk_rows)
+        batch_size = _count("batch_size", batch_size)
+        if not hasattr(X, "shape"):  # a list of rows
+            X = np.asarray(X)
+        if _is_sparse(X):
+            if preprocessor is not None:
+                raise DatasetError(f"{source}: sparse X cannot be preprocessed chunk by "
+                                   "chunk; give the features as they are to be used")
+            X = X.tocsr()  # its row slices are the chunks (CSR rows: no copy of the rest)
+        if y is not None and not hasattr(y, "shape"):
+            y = np.asarray(y)
         self.X, self.y, self.source = X, y, source
         self.preprocessor = preprocessor
         self._closer = closer
@@ -215,7 +244,7 @@ class ChunkFeeder:
         if boundaries is None:
             boundaries = self._default_boundaries(chunk_rows, batch_size)
         boundaries = [int(b) for b in boundaries]
-        if boundaries[0] != 0 or boundaries[-1] != self.n_samples or any(
+        if len(boundaries) < 2 or boundaries[0] != 0 or boundaries[-1] != self.n_samples or any(
                 b <= a for a, b in pairwise(boundaries)):
             raise DatasetError(f"{source}: chunk boundaries must rise from 0 to {self.n_samples}")
         self.boundaries = boundaries
@@ -243,9 +272,6 @@ class ChunkFeeder:
         if chunk_rows is None:
             row_bytes = self.n_features * self.dtype.itemsize
             chunk_rows = max(1, DEFAULT_CHUNK_BYTES // row_bytes)
-        chunk_rows = int(chunk_rows)
-        if chunk_rows < 1:
-            raise DatasetError(f"chunk_rows must be >= 1, got {chunk_rows}")
         if batch_size is not None and batch_size < chunk_rows:
             chunk_rows -= chunk_rows % int(batch_size)
         elif batch_size is not None:
@@ -284,6 +310,8 @@ class ChunkFeeder:
 
     def _features(self, rows: slice) -> np.ndarray:
         raw = self.X[rows]
+        if _is_sparse(raw):  # CSR rows, given to partial_fit as they are
+            return raw.astype(self.dtype, copy=False)
         if hasattr(raw, "compute"):  # a Dask array
             raw = raw.compute()
         raw = np.asarray(raw)
@@ -344,7 +372,13 @@ class ChunkFeeder:
         """The classes present in ``y`` and their counts, reading the labels chunk by chunk."""
         counts: dict[Any, int] = {}
         for rows in self.chunk_slices:
-            values, n = np.unique(self.labels(rows), return_counts=True)
+            labels = self.labels(rows)
+            if labels.dtype.kind == "f" and np.isnan(labels).any():
+                first = rows.start + int(np.flatnonzero(np.isnan(labels))[0])
+                raise DatasetError(
+                    f"{self.source}: label of row {first} is NaN (a missing label); "
+                    "drop the rows without labels or fill them in")
+            values, n = np.unique(labels, return_counts=True)
             for v, k in zip(values.tolist(), n.tolist()):
                 counts[v] = counts.get(v, 0) + k
         classes = np.array(sorted(counts))
@@ -635,6 +669,12 @@ def _rate(rows: int, seconds: float) -> str:
     return f"{rows / seconds:,.0f} rows/s" if seconds > 0 else "- rows/s"
 
 
+def _learned(estimator) -> dict[str, Any]:
+    """The estimator's learnt attributes (``params_``, ``n_iter_``, ..., its generator)."""
+    return {k: v for k, v in vars(estimator).items()
+            if (k.endswith("_") and not k.startswith("__")) or k == "_rng"}
+
+
 def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
                   shuffle_chunks: bool = True, seed: int | None = None,
                   classes: Sequence | None = None, progress: bool | str = False) -> StreamFit:
@@ -676,7 +716,12 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     ------
     ValueError
         Early stopping asked for (it needs a held-out set: evaluate with
-        :func:`evaluate_streaming` instead), or labels the classes do not cover.
+        :func:`evaluate_streaming` instead), or labels the classes do not cover
+        (refused before any training).
+
+    An error while training (e.g. a chunk holding NaN) leaves the estimator as it was
+    before the call: its learnt attributes are restored (a KeyboardInterrupt keeps the
+    epochs done, as ``interrupted`` says).
     NonFiniteWeightsError
         Training diverged.
     """
@@ -692,12 +737,18 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     if seed is None and isinstance(params.get("random_state"), (int, np.integer)):
         seed = int(params["random_state"])
     balanced = params.get("class_weight") == "balanced"
-    if classes is None or balanced:
-        found, counts = feeder.class_counts()
-        if classes is None:
-            classes = getattr(estimator, "classes_", None)
-            classes = found if classes is None else classes
+    # one pass over the labels (not the features) before any training: labels that the
+    # classes do not cover are refused now, not after the chunks before them
+    found, counts = feeder.class_counts()
+    if classes is None:
+        classes = getattr(estimator, "classes_", None)
+        classes = found if classes is None else classes
     classes = np.asarray(classes)
+    unknown = [c for c in found.tolist() if c not in set(classes.tolist())]
+    if unknown:
+        raise ValueError(f"{feeder.source}: labels {unknown[:5]} are not in classes "
+                         f"{classes.tolist()}; pass every class in classes=[...] (or "
+                         "leave it out to use the labels found)")
     restore = {k: params[k] for k in ("learning_rate", "learning_rate_schedule",
                                       "class_weight", "verbose") if k in params}
     schedule = make_schedule(params["learning_rate_schedule"], params["decay_rate"],
@@ -717,8 +768,11 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
                   for order in orders]
     bar = _Progress(progress, feeder.n_samples * epochs, "training")
     losses: list[float] = []
-    n_rows, interrupted = 0, False
+    n_rows, interrupted, failed = 0, False, False
     start = time.perf_counter()
+    # what the estimator had learnt before (the size of the model): restored if
+    # training fails, so that no half-trained model is left behind
+    before = copy.deepcopy(_learned(estimator))
     estimator.set_params(**temporary)
     try:
         for e, order in enumerate(orders):
@@ -740,10 +794,17 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     except KeyboardInterrupt:
         interrupted = True
         bar.line(f"interrupted after {len(losses)} epochs; keeping the weights so far")
+    except BaseException:
+        failed = True
+        raise
     finally:
         bar.close()
         estimator.set_params(**restore)
-        if hasattr(estimator, "params_"):
+        if failed:
+            for name in _learned(estimator):
+                delattr(estimator, name)
+            vars(estimator).update(before)
+        elif hasattr(estimator, "params_"):
             every = int(params.get("cost_every") or 100)
             estimator.loss_curve_ = history["loss_curve_"] + losses
             estimator.costs_ = history["costs_"] + [

@@ -1,0 +1,121 @@
+"""A practitioner's edges of streaming, searches and Dask prediction: bad input refused
+in one line before the work, no half-trained state left behind after an error."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from nnscratch import LogisticRegression, NeuralNetworkClassifier
+from nnscratch.exceptions import DatasetError
+from nnscratch.streaming import ChunkFeeder, evaluate_streaming, fit_streaming, open_chunks
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 5))
+    y = (X[:, 0] > 0).astype(int)
+    return X, y
+
+
+# --------------------------------------------------------------------------- feeder
+
+
+@pytest.mark.parametrize(("kwargs", "needle"), [
+    ({"chunk_rows": 50, "batch_size": 0}, "batch_size must be >= 1"),
+    ({"chunk_rows": 50, "batch_size": -3}, "batch_size must be >= 1"),
+    ({"chunk_rows": 2.5}, "chunk_rows must be a whole number"),
+    ({"chunk_rows": True}, "chunk_rows must be a whole number"),
+])
+def test_feeder_refuses_bad_row_counts(data, kwargs, needle):
+    X, y = data
+    with pytest.raises(DatasetError, match=needle) as info:
+        open_chunks(X, y, **kwargs)
+    assert "\n" not in str(info.value)
+
+
+def test_feeder_refuses_empty_boundaries(data):
+    X, y = data
+    with pytest.raises(DatasetError, match="boundaries must rise from 0 to 200"):
+        ChunkFeeder(X, y, boundaries=[])
+
+
+def test_feeder_takes_lists(data):
+    X, y = data
+    feeder = open_chunks(X.tolist(), y.tolist(), chunk_rows=50)
+    Xc, yc = feeder.read(1)
+    np.testing.assert_array_equal(Xc, X[50:100])
+    np.testing.assert_array_equal(yc, y[50:100])
+
+
+def test_streaming_sparse_rows_equals_dense(data):
+    X, y = data
+    X = np.where(np.abs(X) > 1, X, 0.0)
+    kw = {"max_iter": 3, "random_state": 0, "batch_size": 25, "solver": "adam",
+          "learning_rate": 0.01}
+    dense = NeuralNetworkClassifier((4,), **kw)
+    fit_streaming(dense, open_chunks(X, y, chunk_rows=50))
+    sparse = NeuralNetworkClassifier((4,), **kw)
+    fit_streaming(sparse, open_chunks(sp.csr_matrix(X), y, chunk_rows=50))
+    for key in dense.params_:
+        np.testing.assert_allclose(sparse.params_[key], dense.params_[key], atol=1e-12)
+    scores = evaluate_streaming(sparse, open_chunks(sp.csc_matrix(X), y, chunk_rows=64))
+    assert scores["accuracy"] == evaluate_streaming(dense, open_chunks(X, y))["accuracy"]
+
+
+def test_nan_label_refused_in_one_line(data):
+    X, y = data
+    y = y.astype(float)
+    y[7] = np.nan
+    with pytest.raises(DatasetError, match="label of row 7 is NaN"):
+        fit_streaming(LogisticRegression(max_iter=2), open_chunks(X, y, chunk_rows=50))
+
+
+# --------------------------------------------------------------------------- fit_streaming
+
+
+def test_classes_not_covering_labels_refused_before_training(data):
+    X, y = data
+    est = LogisticRegression(max_iter=2, random_state=0)
+    with pytest.raises(ValueError, match=r"labels \[1\] are not in classes \[0, 2\]"):
+        fit_streaming(est, open_chunks(X, y, chunk_rows=50), classes=[0, 2])
+    assert not hasattr(est, "params_")
+
+
+def test_failed_stream_leaves_unfitted_estimator_unfitted(data):
+    X, y = data
+    X = X.copy()
+    X[170] = np.nan  # the last chunk: three chunks are trained on before it
+    est = NeuralNetworkClassifier((4,), max_iter=3, random_state=3, batch_size=25)
+    with pytest.raises(ValueError, match="NaN"):
+        fit_streaming(est, open_chunks(X, y, chunk_rows=50), shuffle_chunks=False)
+    assert not hasattr(est, "params_")
+    assert not hasattr(est, "n_iter_")
+    assert est.get_params() == NeuralNetworkClassifier(
+        (4,), max_iter=3, random_state=3, batch_size=25).get_params()
+
+
+def test_failed_stream_restores_a_fitted_estimator(data):
+    X, y = data
+    est = NeuralNetworkClassifier((4,), max_iter=2, random_state=3, batch_size=25,
+                                  solver="adam", learning_rate=0.01)
+    fit_streaming(est, open_chunks(X, y, chunk_rows=50))
+    weights = {k: v.copy() for k, v in est.params_.items()}
+    curve, n_iter = list(est.loss_curve_), est.n_iter_
+    bad = X.copy()
+    bad[120] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        fit_streaming(est, open_chunks(bad, y, chunk_rows=50), shuffle_chunks=False)
+    for key, value in weights.items():
+        np.testing.assert_array_equal(est.params_[key], value)
+    assert est.loss_curve_ == curve and est.n_iter_ == n_iter
+    # and training again from there gives what it gives without the failed call
+    again = NeuralNetworkClassifier((4,), max_iter=2, random_state=3, batch_size=25,
+                                    solver="adam", learning_rate=0.01)
+    fit_streaming(again, open_chunks(X, y, chunk_rows=50))
+    fit_streaming(again, open_chunks(X, y, chunk_rows=50), epochs=1)
+    fit_streaming(est, open_chunks(X, y, chunk_rows=50), epochs=1)
+    for key in weights:
+        np.testing.assert_array_equal(est.params_[key], again.params_[key])
