@@ -119,3 +119,30 @@ def test_failed_stream_restores_a_fitted_estimator(data):
     fit_streaming(est, open_chunks(X, y, chunk_rows=50), epochs=1)
     for key in weights:
         np.testing.assert_array_equal(est.params_[key], again.params_[key])
+
+
+# --------------------------------------------------------------------------- search
+
+
+@pytest.mark.parametrize(("kwargs", "needle"), [
+    ({"results_path": "missing-folder/results.csv"}, "does not exist; create it first"),
+    ({"results_path": "."}, "is a folder; give a file name"),
+    ({"n_candidates": 0}, "n_candidates=0: give a whole number"),
+    ({"scoring": "acuracy"}, "'acuracy' is not a scikit-learn scorer"),
+    ({"n_jobs": 0}, "n_jobs=0: give a number of parallel fits"),
+])
+def test_search_refuses_settings_before_any_fit(data, kwargs, needle, monkeypatch, tmp_path):
+    from nnscratch import search
+
+    monkeypatch.chdir(tmp_path)
+    X, y = data
+    fits = []
+    monkeypatch.setattr(LogisticRegression, "fit",
+                        lambda self, *a, **k: fits.append(1) or self)
+    grid = search.parse_params(["learning_rate=0.1;0.01"])
+    with pytest.raises(search.SearchError, match=needle) as info:
+        search.run_search(LogisticRegression(max_iter=5), X, y, grid, cv=3,
+                          **{"n_jobs": 1, **kwargs})
+    assert "\n" not in str(info.value)
+    assert fits == []
+    assert list(tmp_path.iterdir()) == []

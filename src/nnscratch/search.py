@@ -550,7 +550,9 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     Raises
     ------
     SearchError
-        A parameter that the estimator does not have, a class with fewer samples than
+        A ``results_path`` in a missing folder or that is a folder, ``n_candidates``
+        below 1, an unknown ``scoring`` name, ``n_jobs=0``,
+        a parameter that the estimator does not have, a class with fewer samples than
         ``cv`` folds (:func:`check_folds`), or a ``preprocessing`` that a fold's
         training rows cannot learn (checked on the first fold before any fit).
     SearchFailed
@@ -561,6 +563,9 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     """
     from joblib import effective_n_jobs, parallel_config
 
+    # refused before any fit: where the results go, how many candidates, how scored
+    check_output_paths(results_path)
+    _check_search_settings(n_candidates, scoring, n_jobs)
     key_grid = estimator_grid(grid, estimator)
     check_folds(cv, y)
     if preprocessing is not None:
@@ -646,6 +651,27 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     return SearchOutcome(search, rows, _option_names(search.best_params_),
                          float(search.best_score_), time.perf_counter() - start, where,
                          failed_fits)
+
+
+def _check_search_settings(n_candidates, scoring, n_jobs) -> None:
+    """Refuse a candidate count, scorer name or job count that the search would refuse
+    (or misread) only once it starts, in one line that says what to give."""
+    if n_candidates is not None and (
+            isinstance(n_candidates, bool) or not isinstance(n_candidates, (int, np.integer))
+            or n_candidates < 1):
+        raise SearchError(f"n_candidates={n_candidates!r}: give a whole number of candidates "
+                          ">= 1, or None to search the whole grid")
+    if isinstance(scoring, str):
+        from sklearn.metrics import get_scorer_names
+
+        if scoring not in get_scorer_names():
+            raise SearchError(f"scoring={scoring!r} is not a scikit-learn scorer; e.g. "
+                              "accuracy, balanced_accuracy, f1, roc_auc, neg_log_loss "
+                              "(sklearn.metrics.get_scorer_names() lists them all)")
+    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(
+            n_jobs, (int, np.integer)) or n_jobs == 0):
+        raise SearchError(f"n_jobs={n_jobs!r}: give a number of parallel fits >= 1, or -1 "
+                          "for every core")
 
 
 def check_folds(cv, y, class_names: Sequence[str] | None = None) -> None:
