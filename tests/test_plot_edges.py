@@ -2,8 +2,15 @@
 classes, long names, tiny or odd pictures (checked through matplotlib's objects)."""
 
 import numpy as np
+import pytest
+from matplotlib.colors import rgb_to_hsv, to_hex, to_rgb
 
-from nnscratch.plotting import plot_cost_curves, plot_costs
+from nnscratch.plotting import (
+    plot_cost_curves,
+    plot_costs,
+    plot_decision_boundaries,
+    plot_decision_boundary,
+)
 
 
 def _rendered(fig):
@@ -77,3 +84,85 @@ def test_comparison_with_a_diverged_model_labels_every_log_panel():
     fig = plot_cost_curves({"ok": ([0.7, 0.5, 0.4], 100),
                             "lr 5": ([0.7, 40.0, 9e5], 100)})
     assert [ax.get_ylabel() for ax in fig.axes] == ["cost (log scale)"] * 2
+
+
+# --- decision boundaries -----------------------------------------------------------
+
+def _fan(k, n=20, seed=0):
+    """k blobs around a circle and the nearest-centre classifier of them."""
+    rng = np.random.default_rng(seed)
+    angles = 2 * np.pi * np.arange(k) / k
+    centres = np.c_[np.cos(angles), np.sin(angles)] * 4
+    points = np.concatenate([rng.normal(c, 0.5, (n, 2)) for c in centres])
+    codes = np.repeat(np.arange(k), n)
+
+    def predict(grid):
+        return np.argmin(((grid[:, None, :] - centres[None]) ** 2).sum(-1), axis=1)
+
+    return points, codes, predict, centres
+
+
+def _region_colour_at(ax, x, y):
+    """The face colour of the filled region at data point (x, y)."""
+    cs = ax.collections[0]  # the contourf
+    level = None
+    for k, path in enumerate(cs.get_paths()):
+        if path.vertices.size and path.contains_point((x, y)):
+            level = k
+    return to_hex(cs.get_facecolor()[level]) if cs.get_facecolor().shape[0] > 1 \
+        else to_hex(cs.get_facecolor()[0])
+
+
+@pytest.mark.parametrize("k", [3, 6, 12, 25])
+def test_every_class_has_its_own_colour_and_the_region_matches_its_points(k):
+    points, codes, predict, centres = _fan(k)
+    fig = plot_decision_boundary(predict, points, codes, [f"c{i}" for i in range(k)],
+                                 resolution=80)
+    ax = fig.axes[0]
+    point_colours = [to_hex(sc.get_facecolor()[0]) for sc in ax.collections[1:]]
+    assert len(point_colours) == k and len(set(point_colours)) == k
+    region_colours = [_region_colour_at(ax, *c) for c in centres]
+    assert len(set(region_colours)) == k
+    # region k is the light version of point colour k: same hue order
+    for p, r in zip(point_colours, region_colours):
+        hp, hr = rgb_to_hsv(to_rgb(p))[0], rgb_to_hsv(to_rgb(r))[0]
+        assert min(abs(hp - hr), 1 - abs(hp - hr)) < 0.05
+
+
+def test_legend_names_every_class_even_one_without_points():
+    points, codes, predict, _ = _fan(3)
+    keep = codes != 1
+    fig = plot_decision_boundary(predict, points[keep], codes[keep], ["x", "y", "z"],
+                                 resolution=40)
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert texts == ["x", "y (no points)", "z"]
+
+
+def test_long_or_many_class_names_go_beside_the_plot_inside_the_figure():
+    points, codes, predict, _ = _fan(3)
+    names = [f"a rather long class name number {i} indeed" for i in range(3)]
+    fig = plot_decision_boundary(predict, points, codes, names, resolution=40)
+    ax = fig.axes[0]
+    legend = ax.get_legend()
+    assert all(len(line) <= 24 for t in legend.get_texts() for line in t.get_text().split("\n"))
+    renderer = _rendered(fig)
+    assert legend.get_window_extent(renderer).x0 >= ax.get_window_extent(renderer).x1
+    assert _inside_figure(fig, legend)
+    # a panel of several models keeps room for it too
+    fig = plot_decision_boundaries({"a": predict, "b": predict}, points, codes, names)
+    for ax in fig.axes:
+        assert _inside_figure(fig, ax.get_legend())
+
+
+def test_two_short_classes_keep_the_legend_inside_the_plot():
+    points, codes, predict, _ = _fan(2)
+    fig = plot_decision_boundary(predict, points, codes, ["red", "blue"], resolution=40)
+    assert fig.get_figwidth() == 6.0
+    assert fig.axes[0].get_legend()._loc == 0  # "best": away from the points
+
+
+def test_one_point_dataset_draws():
+    fig = plot_decision_boundary(lambda g: np.zeros(len(g), int), np.array([[1.0, 2.0]]),
+                                 np.array([0]), resolution=10)
+    ax = fig.axes[0]
+    assert ax.get_xlim()[0] < 1.0 < ax.get_xlim()[1]

@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import ListedColormap
+from matplotlib.colors import ListedColormap, hsv_to_rgb, to_hex, to_rgb
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from ._files import atomic_write
@@ -250,32 +251,63 @@ def plot_decision_boundary(
             f"a decision boundary needs 2-D data, got {points.shape[1] if points.ndim == 2 else '?'}"
             " features"
         )
-    n_classes = max(int(codes.max()) + 1, len(class_names or []))
-    fig = ax.figure if ax is not None else _new_figure(6.0, 5.2)
+    n_classes = max(int(codes.max()) + 1 if codes.size else 1, len(class_names or []))
+    points_colours, region_colours = _class_colours(n_classes)
+    names = [str(class_names[k]) if class_names is not None else str(k)
+             for k in range(n_classes)]
+    legend_beside = _legend_beside(names)
+    fig = ax.figure if ax is not None else _new_figure(8.2 if legend_beside else 6.0, 5.2)
     ax = ax if ax is not None else fig.add_subplot()
     xx, yy = _grid(points, resolution)
     zz = np.asarray(predict(np.c_[xx.ravel(), yy.ravel()])).reshape(xx.shape)
+    # one colour per class code: level k - 0.5 .. k + 0.5 gets colour k exactly
     ax.contourf(xx, yy, zz, levels=np.arange(n_classes + 1) - 0.5,
-                cmap=ListedColormap(_REGION_COLOURS[:n_classes]))
+                cmap=ListedColormap(region_colours))
     if n_classes == 2:
         ax.contour(xx, yy, zz, levels=[0.5], colors="k", linewidths=0.8)
+    handles = []
     for k in range(n_classes):
+        name = _wrap(names[k], 24, max_lines=2)
         mask = codes == k
-        if not mask.any():
-            continue
-        name = class_names[k] if class_names is not None else str(k)
-        ax.scatter(points[mask, 0], points[mask, 1], s=14, c=_POINT_COLOURS[k % 10],
-                   edgecolors="k", linewidths=0.3, label=name)
+        if mask.any():
+            handles.append(ax.scatter(points[mask, 0], points[mask, 1], s=14,
+                                      c=points_colours[k], edgecolors="k", linewidths=0.3,
+                                      label=name))
+        else:  # a class without points still has a region colour to explain
+            handles.append(Patch(facecolor=region_colours[k], edgecolor="0.4",
+                                 label=f"{name} (no points)"))
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     ax.set_xlim(xx.min(), xx.max())
     ax.set_ylim(yy.min(), yy.max())
-    ax.legend(loc="upper right", fontsize="small", framealpha=0.8)
+    if legend_beside:
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0),
+                  fontsize="small", borderaxespad=0.0,
+                  ncols=1 if n_classes <= 16 else 2)
+    else:
+        ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.8)
     if title:
-        ax.set_title(title)
+        ax.set_title(_wrap(title, _chars_across(ax, 12)))
     if fig.get_layout_engine() is None:
         fig.set_layout_engine("tight")
     return fig
+
+
+def _legend_beside(names: Sequence[str]) -> bool:
+    """Many or long class names: the legend goes beside the plot, not over the points."""
+    return len(names) > 4 or any(len(str(name)) > 20 for name in names)
+
+
+def _class_colours(n_classes: int) -> tuple[list[str], list[str]]:
+    """``n_classes`` distinct point colours and their light region colours: the course's
+    red / blue then a qualitative map for up to 10 classes, then evenly spaced hues."""
+    if n_classes <= len(_POINT_COLOURS):
+        return _POINT_COLOURS[:n_classes], _REGION_COLOURS[:n_classes]
+    hues = np.arange(n_classes) / n_classes
+    points = [to_hex(hsv_to_rgb((h, 0.75, 0.85 if i % 2 else 0.6)))
+              for i, h in enumerate(hues)]
+    regions = [to_hex(0.35 * np.asarray(to_rgb(c)) + 0.65) for c in points]
+    return points, regions
 
 
 def plot_decision_boundaries(
@@ -300,12 +332,15 @@ def plot_decision_boundaries(
     n = len(panels)
     if n == 0:
         raise ValueError("no models to plot")
-    fig = _new_figure(4.6 * n, 4.4)
+    codes = np.asarray(codes).ravel()
+    n_classes = max(int(codes.max()) + 1 if codes.size else 1, len(class_names or []))
+    names = list(class_names) if class_names is not None else [str(k) for k in range(n_classes)]
+    fig = _new_figure((6.8 if _legend_beside(names) else 4.6) * n, 4.4)
     axes = fig.subplots(1, n, squeeze=False)[0]
     for ax, (name, predict) in zip(axes, panels.items()):
         plot_decision_boundary(predict, points, codes, class_names, title=name, ax=ax)
     if title:
-        fig.suptitle(title)
+        fig.suptitle(_wrap(title, int(fig.get_figwidth() * 72 / (0.6 * 12))))
     fig.set_layout_engine("tight")
     return fig
 
