@@ -146,3 +146,41 @@ def test_search_refuses_settings_before_any_fit(data, kwargs, needle, monkeypatc
     assert "\n" not in str(info.value)
     assert fits == []
     assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- Dask
+
+
+def test_predict_dask_takes_numpy_and_refuses_unfitted(data):
+    pytest.importorskip("dask.array")
+    from sklearn.exceptions import NotFittedError
+
+    from nnscratch.streaming import predict_dask
+
+    X, y = data
+    est = LogisticRegression(max_iter=3, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(predict_dask(est, X).compute(), est.predict(X))
+    np.testing.assert_allclose(predict_dask(est, X, "predict_proba").compute(),
+                               est.predict_proba(X))
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        predict_dask(LogisticRegression(), X)
+
+
+def test_read_dask_labels_are_str_as_the_feeder_reads_them(data, tmp_path):
+    pytest.importorskip("dask.array")
+    h5py = pytest.importorskip("h5py")
+    from nnscratch.streaming import read_dask
+
+    X, y = data
+    path = tmp_path / "words.h5"
+    with h5py.File(path, "w") as f:
+        f["X"] = X
+        f["y"] = np.where(y == 1, b"yes", b"no")
+    _, labels = read_dask(path, chunk_rows=64)
+    with open_chunks(path, chunk_rows=64) as feeder:
+        expected = feeder.labels(slice(0, len(y)))
+    got = labels.compute()
+    assert got.dtype.kind == "U"
+    np.testing.assert_array_equal(got, expected)
+    est = LogisticRegression(max_iter=3, random_state=0).fit(X, got)
+    assert est.classes_.tolist() == ["no", "yes"]

@@ -987,9 +987,18 @@ def predict_dask(estimator, X, method: str = "predict"):
         ``distributed.Client`` is active).
     """
     require_dask("dask.array")
+    import dask.array as da
+    from sklearn.utils.validation import check_is_fitted
+
     if method not in ("predict", "predict_proba", "decision_function"):
         raise ValueError(f"method={method!r}: choose predict, predict_proba or "
                          "decision_function")
+    check_is_fitted(estimator)  # one line, before any block is scheduled
+    if not hasattr(X, "map_blocks"):  # a NumPy array (or rows): one block per 64 MiB
+        X = np.asarray(X)
+        if X.ndim == 2:
+            rows = max(1, DEFAULT_CHUNK_BYTES // max(1, X.shape[1] * X.itemsize))
+            X = da.from_array(X, chunks=(rows, -1))
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D (examples x features), got {X.ndim}-D")
     if len(X.chunks[1]) > 1:
@@ -1012,7 +1021,7 @@ def _read_rows(path: str, name: str, start: int, stop: int, image_size) -> np.nd
     with h5py.File(path, "r") as f:
         raw = f[name][start:stop]
     if image_size is None:
-        return raw
+        return _decode(raw)  # labels stored as byte strings read as str, as the feeder does
     return Preprocessor.image(image_size).transform_images(raw)
 
 
@@ -1049,6 +1058,9 @@ def read_dask(path, *, chunk_rows: int | None = None, batch_size: int | None = N
         y_name = feeder.y.name.lstrip("/") if hasattr(feeder.y, "name") else "y"
         y_row = feeder._y_row
         y_dtype = np.dtype(feeder.y.dtype) if has_y else None
+        if y_dtype is not None and y_dtype.kind in "SO":  # decoded by _read_rows
+            y_dtype = np.dtype(f"U{y_dtype.itemsize}") if y_dtype.kind == "S" else (
+                np.dtype(object))
     rows = [b - a for a, b in pairwise(bounds)]
     if Path(path).suffix.lower() in (".h5", ".hdf5"):
         read = dask.delayed(_read_rows, pure=True)
