@@ -10,6 +10,7 @@ from nnscratch.plotting import (
     plot_costs,
     plot_decision_boundaries,
     plot_decision_boundary,
+    plot_mislabeled,
 )
 
 
@@ -166,3 +167,65 @@ def test_one_point_dataset_draws():
                                  np.array([0]), resolution=10)
     ax = fig.axes[0]
     assert ax.get_xlim()[0] < 1.0 < ax.get_xlim()[1]
+
+
+# --- mislabeled pictures -----------------------------------------------------------
+
+def _pictures(n, h=16, w=16, seed=0):
+    return np.random.default_rng(seed).integers(0, 256, (n, h, w, 3), dtype=np.uint8)
+
+
+def test_long_class_names_do_not_run_into_the_next_picture():
+    names = ["a really long class name for negatives", "another quite long class name here"]
+    true = np.array([0, 1, 0, 1, 0])
+    fig = plot_mislabeled(_pictures(5), true, 1 - true, names,
+                          names=[f"/a/very/long/path/to/picture_{i}_named.jpg" for i in range(5)])
+    renderer = _rendered(fig)
+    shown = [ax for ax in fig.axes if ax.images]
+    boxes = [ax.title.get_window_extent(renderer) for ax in shown]
+    for left, right in zip(boxes, boxes[1:]):
+        assert left.x1 <= right.x0 + 1, "picture labels overlap"
+    for ax in shown:
+        assert _inside_figure(fig, ax.title)
+        assert ax.get_title().startswith(("true: a really long", "true: another quite long"))
+        assert ax.get_title().count("\n") >= 3  # the long names are wrapped
+
+
+def test_one_wrong_picture_keeps_the_heading_inside_the_figure():
+    true = np.zeros(30, int)
+    pred = true.copy()
+    pred[3] = 1
+    fig = plot_mislabeled(_pictures(30), true, pred, ["non-cat", "cat"],
+                          title="Test pictures mislabeled by the deep (20, 7, 5, relu) network")
+    assert "1 of 30" in fig._suptitle.get_text()
+    assert _inside_figure(fig, fig._suptitle)
+
+
+def test_all_right_still_says_which_model_and_how_many():
+    fig = plot_mislabeled(_pictures(3), np.zeros(3, int), np.zeros(3, int), ["a", "b"],
+                          title="Mislabeled by the deep network")
+    heading = fig._suptitle.get_text()
+    assert "deep network" in heading and "0 of 3" in heading
+    assert _inside_figure(fig, fig._suptitle)
+
+
+def test_wide_pictures_leave_no_tall_empty_band():
+    true = np.array([0, 1, 0])
+    fig = plot_mislabeled(_pictures(3, h=10, w=100), true, 1 - true, ["n", "c"])
+    assert fig.get_figheight() < 2.0
+
+
+@pytest.mark.parametrize("kind", ["float255", "grey", "grey1", "rgba"])
+def test_other_picture_formats_are_shown_with_their_own_values(kind):
+    base = _pictures(2)
+    pictures = {"float255": base.astype(np.float64),
+                "grey": base[..., 0],
+                "grey1": base[..., :1],
+                "rgba": np.concatenate([base, np.full((2, 16, 16, 1), 255, np.uint8)], 3),
+                }[kind]
+    true = np.array([0, 1])
+    fig = plot_mislabeled(pictures, true, 1 - true, ["n", "c"])
+    image = [ax for ax in fig.axes if ax.images][0].images[0]
+    rgba = image.to_rgba(image.get_array(), bytes=True)
+    expected = base[0] if kind in ("float255", "rgba") else np.repeat(base[0, ..., :1], 3, 2)
+    np.testing.assert_allclose(rgba[..., :3].astype(int), expected.astype(int), atol=1)

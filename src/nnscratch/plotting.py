@@ -361,6 +361,7 @@ def plot_mislabeled(
     Parameters
     ----------
     images : ndarray of shape (n_samples, height, width, 3), uint8
+        Or RGBA (..., 4), grey (n_samples, height, width); floats in [0, 1] or 0..255.
     true_codes, pred_codes : ndarray of shape (n_samples,)
         Class codes (indices into ``class_names``).
     class_names : sequence of str
@@ -380,37 +381,67 @@ def plot_mislabeled(
     images = np.asarray(images)
     true_codes = np.asarray(true_codes).ravel()
     pred_codes = np.asarray(pred_codes).ravel()
-    if images.ndim != 4 or images.shape[3] != 3:
-        raise ValueError(f"pictures must have shape (n, h, w, 3), got {images.shape}")
+    if images.ndim == 4 and images.shape[3] == 1:
+        images = images[..., 0]
+    if not (images.ndim == 3 or (images.ndim == 4 and images.shape[3] in (3, 4))):
+        raise ValueError("pictures must have shape (n, h, w, 3) (RGB), (n, h, w, 4) (RGBA) "
+                         f"or (n, h, w) (grey), got {images.shape}")
     wrong = np.flatnonzero(true_codes != pred_codes)
     shown = wrong[:max_images]
     n_total = wrong.size
+    heading = title or "Mislabeled pictures"
     if shown.size == 0:
-        fig = _new_figure(4.0, 2.0)
+        fig = _new_figure(max(4.0, min(10.0, 0.11 * len(heading) + 0.6)), 2.0)
         ax = fig.add_subplot()
         ax.axis("off")
         ax.text(0.5, 0.5, "no mislabeled pictures:\nevery prediction is right",
                 ha="center", va="center")
+        heading += f": 0 of {true_codes.size}"
+        fig.suptitle(_wrap(heading, int(fig.get_figwidth() * 72 / (0.6 * 12))))
         return fig
     cols = min(columns, shown.size)
     rows = int(np.ceil(shown.size / cols))
-    fig = _new_figure(2.3 * cols, 2.9 * rows + 0.6)
+    cell = 2.3
+    label_chars = int(cell * 72 / (0.6 * 8))  # characters of 8-point text across a cell
+    labels = []
+    for i in shown:
+        lines = [_wrap(f"true: {class_names[true_codes[i]]}", label_chars, max_lines=2),
+                 _wrap(f"predicted: {class_names[pred_codes[i]]}", label_chars, max_lines=2)]
+        if names is not None:
+            lines.append(_short(names[i], label_chars))
+        labels.append("\n".join(lines))
+    label_height = max(text.count("\n") + 1 for text in labels) * 8 * 1.25 / 72 + 0.15
+    image_height = cell * min(1.5, images.shape[1] / images.shape[2])
+    width = max(cell * cols, 4.6)  # room for the heading over a single picture
+    heading += (f": {shown.size} of {n_total} shown" if n_total > shown.size
+                else f": {n_total} of {true_codes.size}")
+    heading = _wrap(heading, int(width * 72 / (0.6 * 12)))
+    fig = _new_figure(width, rows * (image_height + label_height) + 0.3
+                      + 0.25 * (heading.count("\n") + 1))
     axes = fig.subplots(rows, cols, squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
-    for ax, i in zip(axes.ravel(), shown):
-        ax.imshow(images[i], interpolation="nearest")
-        text = (f"true: {class_names[true_codes[i]]}\n"
-                f"predicted: {class_names[pred_codes[i]]}")
-        if names is not None:
-            text += f"\n{_short(names[i])}"
+    grey = images.ndim == 3
+    for ax, i, text in zip(axes.ravel(), shown, labels):
+        picture = _displayable(images[i])
+        ax.imshow(picture, interpolation="nearest", cmap="gray" if grey else None,
+                  vmin=0 if grey else None,
+                  vmax=(255 if picture.dtype == np.uint8 else 1) if grey else None)
         ax.set_title(text, fontsize=8)
-    heading = title or "Mislabeled pictures"
-    heading += (f": {shown.size} of {n_total} shown" if n_total > shown.size
-                else f": {n_total} of {true_codes.size}")
     fig.suptitle(heading)
     fig.set_layout_engine("tight")
     return fig
+
+
+def _displayable(picture: np.ndarray) -> np.ndarray:
+    """``picture`` as imshow draws it faithfully: uint8 kept; other numbers as floats in
+    [0, 1] (a float picture holding 0..255 values divided by 255, not clipped to white)."""
+    if picture.dtype == np.uint8:
+        return picture
+    picture = np.asarray(picture, dtype=np.float64)
+    if np.nanmax(picture, initial=0.0) > 1.0:
+        picture = picture / 255.0
+    return np.clip(picture, 0.0, 1.0)
 
 
 def _short(text: str, width: int = 24) -> str:
