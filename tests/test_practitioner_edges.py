@@ -184,3 +184,18 @@ def test_read_dask_labels_are_str_as_the_feeder_reads_them(data, tmp_path):
     np.testing.assert_array_equal(got, expected)
     est = LogisticRegression(max_iter=3, random_state=0).fit(X, got)
     assert est.classes_.tolist() == ["no", "yes"]
+
+
+# --------------------------------------------------------------------------- callbacks
+
+
+@pytest.mark.parametrize(("kwargs", "error", "needle"), [
+    ({"tol": float("inf")}, ValueError, "tol must be a number >= 0 and finite"),
+    ({"restore_best_weights": "no"}, TypeError, "restore_best_weights must be True or False"),
+    ({"restore_best_weights": None}, TypeError, "restore_best_weights must be True or False"),
+])
+def test_early_stopping_refuses_settings_that_silently_misbehave(kwargs, error, needle):
+    from nnscratch.callbacks import EarlyStopping
+
+    with pytest.raises(error, match=needle):
+        EarlyStopping(monitor="cost", **kwargs)

@@ -416,8 +416,11 @@ class EarlyStopping(Callback):
             )
         if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)):
             raise TypeError(f"EarlyStopping: tol must be a number, got {tol!r}")
-        if not tol >= 0:
-            raise ValueError(f"EarlyStopping: tol must be a number >= 0, got {tol!r}")
+        if not 0 <= tol < math.inf:  # an infinite tol: no iteration could ever improve
+            raise ValueError(f"EarlyStopping: tol must be a number >= 0 and finite, got {tol!r}")
+        if not isinstance(restore_best_weights, (bool, np.bool_)):
+            raise TypeError(f"EarlyStopping: restore_best_weights must be True or False, "
+                            f"got {restore_best_weights!r}")
         self.monitor = monitor
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
