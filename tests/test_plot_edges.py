@@ -229,3 +229,21 @@ def test_other_picture_formats_are_shown_with_their_own_values(kind):
     rgba = image.to_rgba(image.get_array(), bytes=True)
     expected = base[0] if kind in ("float255", "rgba") else np.repeat(base[0, ..., :1], 3, 2)
     np.testing.assert_allclose(rgba[..., :3].astype(int), expected.astype(int), atol=1)
+
+
+def test_one_cost_says_why_there_is_only_one_point():
+    fig = plot_costs([0.69], 100)
+    assert any("every 100 iterations" in t.get_text() for t in fig.axes[0].texts)
+
+
+def test_axes_can_be_named_after_the_features():
+    points, codes, predict, _ = _fan(2)
+    fig = plot_decision_boundary(predict, points, codes, resolution=20,
+                                 feature_names=["petal_length", "petal_width"])
+    assert (fig.axes[0].get_xlabel(), fig.axes[0].get_ylabel()) == ("petal_length",
+                                                                     "petal_width")
+    fig = plot_decision_boundaries({"a": predict}, points, codes,
+                                   feature_names=["petal_length", "petal_width"])
+    assert fig.axes[0].get_xlabel() == "petal_length"
+    assert plot_decision_boundary(predict, points, codes, resolution=20).axes[0] \
+        .get_xlabel() == "x1"

@@ -107,6 +107,10 @@ def plot_costs(
         # one recorded cost: no span of iterations; show the point at iteration 0 alone
         ax.set_xlim(-1, 1)
         ax.set_xticks([0])
+        if finite.all():
+            ax.text(0.5, 0.05, f"one recorded cost: the cost is recorded every {cost_every} "
+                    f"iterations", transform=ax.transAxes, ha="center", fontsize="small",
+                    color="0.35")
     else:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
     if ax.get_yscale() == "log" or _blows_up(ax):
@@ -221,6 +225,7 @@ def plot_decision_boundary(
     title: str | None = None,
     resolution: int = 300,
     ax: Any = None,
+    feature_names: Sequence[str] | None = None,
 ) -> Figure:
     """The regions a 2-D model predicts, with the data points on top.
 
@@ -239,6 +244,8 @@ def plot_decision_boundary(
     resolution : int
         Grid points per axis.
     ax : matplotlib Axes, optional
+    feature_names : pair of str, optional
+        The axis labels (e.g. a CSV file's two column names); default ``x1``, ``x2``.
 
     Returns
     -------
@@ -276,8 +283,9 @@ def plot_decision_boundary(
         else:  # a class without points still has a region colour to explain
             handles.append(Patch(facecolor=region_colours[k], edgecolor="0.4",
                                  label=f"{name} (no points)"))
-    ax.set_xlabel("x1")
-    ax.set_ylabel("x2")
+    x_name, y_name = feature_names if feature_names is not None else ("x1", "x2")
+    ax.set_xlabel(str(x_name))
+    ax.set_ylabel(str(y_name))
     ax.set_xlim(xx.min(), xx.max())
     ax.set_ylim(yy.min(), yy.max())
     if legend_beside:
@@ -317,13 +325,14 @@ def plot_decision_boundaries(
     class_names: Sequence[str] | None = None,
     *,
     title: str | None = None,
+    feature_names: Sequence[str] | None = None,
 ) -> Figure:
     """:func:`plot_decision_boundary` for several models, side by side.
 
     Parameters
     ----------
     panels : mapping title -> predict callable
-    points, codes, class_names : as in :func:`plot_decision_boundary`
+    points, codes, class_names, feature_names : as in :func:`plot_decision_boundary`
 
     Returns
     -------
@@ -338,7 +347,8 @@ def plot_decision_boundaries(
     fig = _new_figure((6.8 if _legend_beside(names) else 4.6) * n, 4.4)
     axes = fig.subplots(1, n, squeeze=False)[0]
     for ax, (name, predict) in zip(axes, panels.items()):
-        plot_decision_boundary(predict, points, codes, class_names, title=name, ax=ax)
+        plot_decision_boundary(predict, points, codes, class_names, title=name, ax=ax,
+                               feature_names=feature_names)
     if title:
         fig.suptitle(_wrap(title, int(fig.get_figwidth() * 72 / (0.6 * 12))))
     fig.set_layout_engine("tight")
