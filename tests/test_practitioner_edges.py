@@ -199,3 +199,58 @@ def test_early_stopping_refuses_settings_that_silently_misbehave(kwargs, error, 
 
     with pytest.raises(error, match=needle):
         EarlyStopping(monitor="cost", **kwargs)
+
+
+# --------------------------------------------------------------------------- streaming 2
+
+
+@pytest.mark.parametrize(("kwargs", "needle"), [
+    ({"epochs": 2.5}, "epochs must be a whole number >= 1, got 2.5"),
+    ({"epochs": "3"}, "epochs must be a whole number >= 1, got '3'"),
+    ({"seed": "a"}, "seed must be an integer >= 0 or None"),
+    ({"seed": -1}, "seed must be an integer >= 0 or None"),
+])
+def test_fit_streaming_refuses_bad_epochs_and_seed(data, kwargs, needle):
+    X, y = data
+    est = LogisticRegression(max_iter=2, random_state=0)
+    with pytest.raises(ValueError, match=needle):
+        fit_streaming(est, open_chunks(X, y, chunk_rows=50), **kwargs)
+    assert not hasattr(est, "params_")
+
+
+def test_fit_streaming_reproducible_from_a_random_state_instance(data):
+    X, y = data
+
+    def run():
+        est = NeuralNetworkClassifier((3,), max_iter=3, batch_size=25,
+                                      random_state=np.random.RandomState(0))
+        result = fit_streaming(est, open_chunks(X, y, chunk_rows=50))
+        return est.params_["W1"].copy(), [o.tolist() for o in result.chunk_orders]
+
+    state = np.random.get_state()[1].copy()
+    (w1, orders1), (w2, orders2) = run(), run()
+    np.testing.assert_array_equal(w1, w2)
+    assert orders1 == orders2
+    np.testing.assert_array_equal(np.random.get_state()[1], state)  # global state untouched
+
+
+def test_evaluate_and_predict_streaming_refuse_unfitted_and_bad_names(data):
+    import io
+
+    from sklearn.exceptions import NotFittedError
+
+    from nnscratch.streaming import write_predictions
+
+    X, y = data
+    out = io.StringIO()
+    with pytest.raises(NotFittedError):
+        evaluate_streaming(LogisticRegression(), open_chunks(X, y, chunk_rows=50))
+    with pytest.raises(NotFittedError):
+        write_predictions(LogisticRegression(), open_chunks(X, y, chunk_rows=50), out)
+    assert out.getvalue() == ""  # nothing half-written
+    est = LogisticRegression(max_iter=3, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="class_names has 1 names but the model has 2"):
+        evaluate_streaming(est, open_chunks(X, y, chunk_rows=50), class_names=["a"])
+    with pytest.raises(ValueError, match="class_names has 1 names but the model has 2"):
+        write_predictions(est, open_chunks(X, y, chunk_rows=50), out, class_names=["a"])
+    assert out.getvalue() == ""

@@ -731,11 +731,24 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     if params.get("early_stopping"):
         raise ValueError("early stopping is not available when streaming; drop it and "
                          "evaluate on held-out data with evaluate_streaming")
-    epochs = int(params["max_iter"] if epochs is None else epochs)
+    epochs = params["max_iter"] if epochs is None else epochs
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)):
+        raise ValueError(f"epochs must be a whole number >= 1, got {epochs!r}")
+    epochs = int(epochs)
     if epochs < 1:
         raise ValueError(f"epochs must be >= 1, got {epochs}")
-    if seed is None and isinstance(params.get("random_state"), (int, np.integer)):
-        seed = int(params["random_state"])
+    if seed is not None and (isinstance(seed, bool)
+                             or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise ValueError(f"seed must be an integer >= 0 or None, got {seed!r}")
+    state = params.get("random_state")
+    if seed is None and isinstance(state, (int, np.integer)):
+        seed = int(state)
+    elif seed is None and shuffle_chunks and isinstance(
+            state, (np.random.RandomState, np.random.Generator)):
+        # the estimator's one source of randomness orders the chunks too: a run is
+        # reproducible from the generator's state, as in scikit-learn
+        seed = int(state.integers(2**32) if isinstance(state, np.random.Generator)
+                   else state.randint(2**32, dtype=np.int64))
     balanced = params.get("class_weight") == "balanced"
     # one pass over the labels (not the features) before any training: labels that the
     # classes do not cover are refused now, not after the chunks before them
@@ -817,6 +830,25 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
 # --------------------------------------------------------------------------- evaluation
 
 
+def _check_fitted(estimator) -> None:
+    """NotFittedError (one line) before any chunk is read."""
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(estimator)
+
+
+def _class_names(classes: np.ndarray, class_names) -> list[str]:
+    """The display names of ``classes``: ``class_names``, one per class, or their text."""
+    if class_names is None:
+        return [str(c) for c in classes.tolist()]
+    names = [str(n) for n in class_names]
+    if len(names) != len(classes):
+        raise ValueError(f"class_names has {len(names)} names but the model has "
+                         f"{len(classes)} classes ({classes.tolist()}); give one name per "
+                         "class, in the order of classes_")
+    return names
+
+
 def predict_streaming(estimator, feeder: ChunkFeeder, *, progress: bool | str = False
                       ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
     """Predictions chunk by chunk, in storage order.
@@ -830,6 +862,7 @@ def predict_streaming(estimator, feeder: ChunkFeeder, *, progress: bool | str = 
     proba : ndarray of shape (rows, n_classes)
         ``estimator.predict_proba`` of the chunk.
     """
+    _check_fitted(estimator)
     bar = _Progress(progress, feeder.n_samples, "predicting")
     start = time.perf_counter()
     try:
@@ -869,8 +902,9 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
     """
     if fmt not in ("table", "json", "csv"):
         raise ValueError(f"fmt={fmt!r}: choose 'table', 'json' or 'csv'")
+    _check_fitted(estimator)
     classes = np.asarray(estimator.classes_)
-    names = [str(c) for c in classes.tolist()] if class_names is None else list(class_names)
+    names = _class_names(classes, class_names)
     index = {c: k for k, c in enumerate(classes.tolist())}
     stem = name if name is not None else Path(str(feeder.source)).name
     width = len(f"{stem}[{feeder.n_samples - 1}]")
@@ -920,9 +954,10 @@ def evaluate_streaming(estimator, feeder: ChunkFeeder, *,
     """
     from sklearn.metrics import confusion_matrix, log_loss
 
+    _check_fitted(estimator)
     classes = np.asarray(estimator.classes_)
     K = len(classes)
-    names = [str(c) for c in classes.tolist()] if class_names is None else list(class_names)
+    names = _class_names(classes, class_names)
     cm = np.zeros((K, K), dtype=np.int64)
     loss_sum, n = 0.0, 0
     bar = _Progress(progress, feeder.n_samples, "evaluating")
