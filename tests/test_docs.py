@@ -1,5 +1,6 @@
 """The documentation: every public module in the API reference, the docstrings'
-examples as doctests, and the site's build with warnings as errors."""
+examples as doctests, the guides' ``>>>`` examples and some of their ``$ nnscratch``
+transcripts, and the site's build with warnings as errors."""
 
 from __future__ import annotations
 
@@ -132,3 +133,92 @@ def test_the_site_builds_without_warnings(tmp_path):
     assert (html / "generated" / "nnscratch.estimators.NeuralNetworkClassifier.html").is_file()
     pictures = list((html / "_images").glob("sphx_glr_plot_*.png"))
     assert len({p.name.rsplit("_", 1)[0] for p in pictures}) >= 12, sorted(p.name for p in pictures)
+
+
+#: The transcripts (``$ nnscratch ...`` and what it printed) that are rerun, page by
+#: page, in the order the page gives them: commands whose output the page shows whole.
+#: Times (``0.03 s``, ``0.08s``) vary from run to run and are masked.
+TRANSCRIPTS = {
+    "text.md": ("nnscratch train mail/train", "nnscratch predict spam.npz",
+                "nnscratch evaluate spam.npz"),
+    "cli.md": ("nnscratch demo", "nnscratch train ../shared", "nnscratch evaluate cat-demo",
+               "nnscratch summary cat-demo"),
+}
+
+
+def _transcripts(text: str) -> list[tuple[str, list[str]]]:
+    """The ``$ command`` lines of a page's plain code blocks (continued with ``\\``),
+    each with the lines printed after it, up to the next ``$`` line or the fence."""
+    blocks: list[list[str]] = []
+    fence = None  # the language of the open fence, "" for a plain one
+    for line in text.splitlines():
+        if line.startswith("```"):
+            if fence is None:
+                fence = line[3:].strip()
+                blocks.append([]) if fence == "" else None
+            else:
+                fence = None
+        elif fence == "":
+            blocks[-1].append(line)
+    found: list[tuple[str, list[str]]] = []
+    for lines in blocks:
+        i = 0
+        while i < len(lines):
+            if not lines[i].startswith("$ "):
+                i += 1
+                continue
+            command = lines[i][2:]
+            while command.endswith("\\"):
+                i += 1
+                command = command[:-1] + " " + lines[i].strip()
+            i += 1
+            output = []
+            while i < len(lines) and not lines[i].startswith("$ "):
+                output.append(lines[i])
+                i += 1
+            found.append((command, output))
+    return found
+
+
+def _masked(lines) -> list[str]:
+    return sorted(re.sub(r"\b\d+\.\d+ ?s\b", "<time>", line).rstrip() for line in lines)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(TRANSCRIPTS))
+def test_the_guides_transcripts_print_what_they_show(name, tmp_path):
+    """The commands of docs/text.md (the spam demo) and docs/cli.md (the demos, the cat
+    network, evaluate and summary), rerun in a fresh folder, print what the page shows:
+    all of stdout and the lines of stderr it shows, in any order, times masked."""
+    from conftest import SHARED_DATA
+
+    text = (DOCS / name).read_text(encoding="utf-8")
+    if "../shared/data/" in text and not SHARED_DATA.is_dir():
+        pytest.skip("missing ../shared/data")
+    shared = str(SHARED_DATA) + "/"
+    if name == "text.md":  # the page's own set-up: the corpus and the two messages
+        from nnscratch.datasets import make_spam_corpus
+
+        make_spam_corpus(tmp_path / "mail" / "train", 400, random_state=0)
+        make_spam_corpus(tmp_path / "mail" / "test", 200, random_state=1)
+        for command, output in _transcripts(text):
+            if command.startswith("cat "):
+                (tmp_path / command[4:]).write_text("\n".join(output) + "\n", encoding="utf-8")
+    ran = set()
+    for command, output in _transcripts(text):
+        if not command.startswith(TRANSCRIPTS[name]):
+            continue
+        ran.update(p for p in TRANSCRIPTS[name] if command.startswith(p))
+        argv = [sys.executable, "-m", "nnscratch",
+                *[arg.replace("../shared/data/", shared) for arg in command.split()[1:]]]
+        run = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True,
+                             timeout=300, check=False)
+        expected = [line.replace("../shared/data/", shared) for line in output]
+        assert run.returncode == 0, f"$ {command}\n{run.stderr}"
+        shown, stderr = _masked(expected), set(_masked(run.stderr.splitlines()))
+        for line in _masked(run.stdout.splitlines()):  # all of stdout, some of stderr
+            assert line in shown, f"$ {command}: the page lacks {line!r}\n{run.stdout}"
+            shown.remove(line)
+        assert [line for line in shown if line not in stderr] == [], \
+            f"$ {command} did not print these lines\n{run.stdout}{run.stderr}"
+    assert ran == set(TRANSCRIPTS[name]), f"{name}: no transcript of {set(TRANSCRIPTS[name]) - ran}"
