@@ -247,3 +247,7 @@ def test_axes_can_be_named_after_the_features():
     assert fig.axes[0].get_xlabel() == "petal_length"
     assert plot_decision_boundary(predict, points, codes, resolution=20).axes[0] \
         .get_xlabel() == "x1"
+
+
+def test_a_cost_every_iteration_is_counted_in_plain_iterations():
+    assert plot_costs([0.7, 0.6, 0.5], 1).axes[0].get_xlabel() == "iterations"

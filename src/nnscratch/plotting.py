@@ -92,7 +92,7 @@ def plot_costs(
     ax.plot(steps, shown, marker="o" if costs.size <= 30 else None, markersize=3,
             label=label)
     unit = "hundred" if cost_every == 100 else cost_every
-    ax.set_xlabel(f"iterations (per {unit})")
+    ax.set_xlabel("iterations" if cost_every == 1 else f"iterations (per {unit})")
     if not finite.all():
         first = int(np.flatnonzero(~finite)[0])
         ax.axvline(first, color="#d62728", linestyle="--", linewidth=1)
