@@ -251,3 +251,15 @@ def test_axes_can_be_named_after_the_features():
 
 def test_a_cost_every_iteration_is_counted_in_plain_iterations():
     assert plot_costs([0.7, 0.6, 0.5], 1).axes[0].get_xlabel() == "iterations"
+
+
+@pytest.mark.parametrize("predict, codes, message", [
+    (lambda g: np.where(g[:, 0] > 0, "b", "a"), None, "predict gave labels"),
+    (lambda g: (g[:, 0] > 0).astype(int) * 5, None, "predict gave 5, not a class code of"),
+    (lambda g: (g[:, 0] > 0).astype(int), np.array(["a", "b"] * 10), "codes gave labels"),
+])
+def test_labels_where_codes_are_needed_are_refused_not_left_blank(predict, codes, message):
+    points = np.random.default_rng(0).normal(size=(20, 2))
+    codes = (points[:, 0] > 0).astype(int) if codes is None else codes
+    with pytest.raises(ValueError, match=message):
+        plot_decision_boundary(predict, points, codes, resolution=10)

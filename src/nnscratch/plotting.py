@@ -258,6 +258,7 @@ def plot_decision_boundary(
             f"a decision boundary needs 2-D data, got {points.shape[1] if points.ndim == 2 else '?'}"
             " features"
         )
+    _check_codes(codes, "codes", None)
     n_classes = max(int(codes.max()) + 1 if codes.size else 1, len(class_names or []))
     points_colours, region_colours = _class_colours(n_classes)
     names = [str(class_names[k]) if class_names is not None else str(k)
@@ -267,6 +268,7 @@ def plot_decision_boundary(
     ax = ax if ax is not None else fig.add_subplot()
     xx, yy = _grid(points, resolution)
     zz = np.asarray(predict(np.c_[xx.ravel(), yy.ravel()])).reshape(xx.shape)
+    _check_codes(zz, "predict", n_classes)
     # one colour per class code: level k - 0.5 .. k + 0.5 gets colour k exactly
     ax.contourf(xx, yy, zz, levels=np.arange(n_classes + 1) - 0.5,
                 cmap=ListedColormap(region_colours))
@@ -299,6 +301,22 @@ def plot_decision_boundary(
     if fig.get_layout_engine() is None:
         fig.set_layout_engine("tight")
     return fig
+
+
+def _check_codes(codes: np.ndarray, what: str, n_classes: int | None) -> None:
+    """Refuse labels where class codes 0 .. n_classes - 1 are needed: a region of an
+    unknown code would be left blank, not coloured."""
+    fix = ("class codes are needed (0 .. n_classes - 1), e.g. "
+           "np.searchsorted(clf.classes_, labels)")
+    if codes.dtype.kind not in "biuf":
+        raise ValueError(f"{what} gave labels of type {codes.dtype}; {fix}")
+    if codes.size and (not np.all(np.isfinite(codes)) or np.any(codes != np.round(codes))
+                       or codes.min() < 0
+                       or (n_classes is not None and codes.max() >= n_classes)):
+        bad = codes[(codes != np.round(codes)) | (codes < 0) | ~np.isfinite(codes)
+                    | ((codes >= n_classes) if n_classes is not None else False)]
+        raise ValueError(f"{what} gave {bad.ravel()[0].item()!r}, not a class code"
+                         + (f" of the {n_classes} classes" if n_classes else "") + f"; {fix}")
 
 
 def _legend_beside(names: Sequence[str]) -> bool:
