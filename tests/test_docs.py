@@ -225,3 +225,37 @@ def test_the_guides_transcripts_print_what_they_show(name, tmp_path):
         assert [line for line in shown if line not in stderr] == [], \
             f"$ {command} did not print these lines\n{run.stdout}{run.stderr}"
     assert ran == set(TRANSCRIPTS[name]), f"{name}: no transcript of {set(TRANSCRIPTS[name]) - ran}"
+
+
+def _timings(text: str) -> list[tuple[str, str]]:
+    """The times and ratios written in ``text``: ``('18.7', 's')``, ``('53.5', 'x')``
+    (a ratio has decimals: ``569 × 30`` is a shape)."""
+    return [(value, unit.replace("×", "x"))
+            for value, unit in re.findall(r"(\d+(?:\.\d+)?) ?(ms|s|×|x)(?!\w)", text)
+            if unit in ("ms", "s") or "." in value]
+
+
+def _measured(value: str, unit: str, benchmark: list[tuple[str, str]]) -> bool:
+    """Whether the benchmark holds ``value`` in ``unit``, to the digits quoted."""
+    digits = len(value.partition(".")[2])
+    return any(u == unit and round(float(v), digits) == float(value) for v, u in benchmark)
+
+
+def test_the_quoted_timings_are_the_benchmarks():
+    """The README's benchmark table and the times docs/cli.md quotes for its commands
+    are figures of docs/benchmarks.md (the last run of benchmarks/run.py), to the
+    digits quoted; cli.md's training total is the sum of the demo's three times."""
+    benchmark = _timings((DOCS / "benchmarks.md").read_text(encoding="utf-8"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = re.search(r"^\| benchmark \| nnscratch \|.*?\n\n", readme,
+                      flags=re.MULTILINE | re.DOTALL).group(0)
+    cli = (DOCS / "cli.md").read_text(encoding="utf-8")
+    demo_times = re.findall(r"^deep \(20, 7, 5, tanh\).*?(\d\.\d\d)s$|"
+                            r"^one hidden layer \(4, tanh\).*?(\d\.\d\d)s$|"
+                            r"^logistic regression.*?(\d\.\d\d)s$", cli, flags=re.MULTILINE)
+    total = re.search(r"\((\d\.\d\d) s\s+of training", cli).group(1)
+    flower = [float(max(groups)) for groups in demo_times[:3]]
+    assert f"{sum(flower):.2f}" == total, (flower, total)
+    quoted = [(v, u) for v, u in _timings(table) + _timings(cli) if v != total]
+    assert len(quoted) > 20
+    assert [f"{v} {u}" for v, u in quoted if not _measured(v, u, benchmark)] == []
