@@ -254,3 +254,18 @@ def test_evaluate_and_predict_streaming_refuse_unfitted_and_bad_names(data):
     with pytest.raises(ValueError, match="class_names has 1 names but the model has 2"):
         write_predictions(est, open_chunks(X, y, chunk_rows=50), out, class_names=["a"])
     assert out.getvalue() == ""
+
+
+def test_search_survives_a_group_whose_fits_all_fail(data):
+    from nnscratch import search
+
+    X, y = data
+    grid = search.parse_params(["learning_rate=1e6;0.1"])  # 1e6 diverges on every fold
+    outcome = search.run_search(NeuralNetworkClassifier((3,), max_iter=200, random_state=0),
+                                X[:60], y[:60], grid, cv=3, n_jobs=1)  # one candidate a group
+    assert outcome.best_params == {"learning_rate": 0.1}
+    assert outcome.failed_fits == 3
+    with pytest.raises(search.SearchFailed, match="every fit failed"):
+        search.run_search(NeuralNetworkClassifier((3,), max_iter=200, random_state=0),
+                          X[:60] * 1e3, y[:60], search.parse_params(["learning_rate=1e6;1e7"]),
+                          cv=3, n_jobs=1)

@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import io
 import math
@@ -268,11 +269,48 @@ class FoldPreprocessing(TransformerMixin, BaseEstimator):
         return self.preprocessor_.transform(X)
 
 
+#: The "all the fits failed" errors of the groups of a search in progress (None outside
+#: one): scikit-learn raises that error per call of ``evaluate_candidates``, which here
+#: is one group, so a group whose candidates all fail would end the whole search.
+_GROUP_FAILURES: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "nnscratch_group_failures", default=None)
+
+
+def _tolerate_failed_groups() -> None:
+    """Make scikit-learn's check of a batch of fits (``_warn_or_raise_about_fit_failures``,
+    looked up in ``sklearn.model_selection._search`` when ``evaluate_candidates`` runs)
+    record, not raise, a group whose fits all failed while :data:`_GROUP_FAILURES` is
+    set: its scores are ``error_score`` as for any failed fit, and the search raises
+    the error only if every group failed. Idempotent; elsewhere nothing changes."""
+    from sklearn.exceptions import FitFailedWarning
+    from sklearn.model_selection import _search
+
+    original = getattr(_search, "_warn_or_raise_about_fit_failures", None)
+    if original is None or getattr(original, "_nnscratch_groups", False):
+        return
+
+    def per_group(results, error_score):
+        failures = _GROUP_FAILURES.get()
+        if failures is None:
+            return original(results, error_score)
+        try:
+            return original(results, error_score)
+        except ValueError as exc:  # raised only when every fit of the group failed
+            failures.append(exc)
+            warnings.warn(str(exc), FitFailedWarning, stacklevel=2)
+            return None
+
+    per_group._nnscratch_groups = True
+    _search._warn_or_raise_about_fit_failures = per_group
+
+
 class _Checkpointed:
     """Evaluate the candidates in groups, calling ``on_results`` after each group.
 
     ``on_results(results)`` gets scikit-learn's ``cv_results_`` of every candidate
-    finished so far. The candidates are those of the parent class, in its order.
+    finished so far. The candidates are those of the parent class, in its order. A
+    group whose fits all fail gets ``error_score`` (as in one scikit-learn search of
+    all the candidates); "All the fits failed" is raised only when every group failed.
     """
 
     group_size: int | None = None
@@ -284,10 +322,20 @@ class _Checkpointed:
     def _run_search(self, evaluate_candidates):
         candidates = self._candidates()
         step = max(1, int(self.group_size or len(candidates)))
-        for start in range(0, len(candidates), step):
-            results = evaluate_candidates(candidates[start:start + step])
-            if self.on_results is not None:
-                self.on_results(results)
+        _tolerate_failed_groups()
+        failures: list[ValueError] = []
+        token = _GROUP_FAILURES.set(failures)
+        groups = 0
+        try:
+            for start in range(0, len(candidates), step):
+                groups += 1
+                results = evaluate_candidates(candidates[start:start + step])
+                if self.on_results is not None:
+                    self.on_results(results)
+        finally:
+            _GROUP_FAILURES.reset(token)
+        if failures and len(failures) == groups:
+            raise failures[0]
 
 
 class CheckpointedGridSearchCV(_Checkpointed, GridSearchCV):
