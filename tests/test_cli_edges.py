@@ -6,7 +6,6 @@ on tiny data, so the file stays quick.
 
 import contextlib
 import io
-import os
 import subprocess
 from pathlib import Path
 
@@ -14,25 +13,7 @@ import numpy as np
 import pytest
 
 from nnscratch.cli import run
-
-
-def _stream() -> io.TextIOWrapper:
-    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
-
-
-def nnscratch(*args, cwd=None):
-    """``nnscratch ARGS`` in this process: a CompletedProcess (code, stdout, stderr)."""
-    out, err = _stream(), _stream()
-    old = Path.cwd()
-    try:
-        if cwd is not None:
-            os.chdir(cwd)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = run([str(a) for a in args])
-    finally:
-        os.chdir(old)
-    text = [s.buffer.getvalue().decode("utf-8") for s in (out, err)]
-    return subprocess.CompletedProcess(["nnscratch", *map(str, args)], code, *text)
+from test_cli import _stream, nnscratch
 
 
 def one_error(result, *words):

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ._files import missing_folder
 from .datasets import (
     BUILTIN_DATASETS,
     IMAGE_EXTENSIONS,
@@ -203,16 +204,14 @@ def check_writable_folder(folder: Path, option: str) -> None:
 
 def _check_parent(path: Path, option: str) -> None:
     """Refuse an output whose folder is missing, or is a file, saying which."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if folder.is_dir():
+    missing = missing_folder(path)
+    if missing is None:
         return
-    above = folder
-    while not above.exists() and above != above.parent:
-        above = above.parent
-    if above.exists() and not above.is_dir():
-        raise InputError(f"{option}: '{above}' is a file, not a folder, so '{path}' cannot "
+    where, is_file = missing
+    if is_file:
+        raise InputError(f"{option}: '{where}' is a file, not a folder, so '{path}' cannot "
                          "be written; choose a path in a folder")
-    raise InputError(f"{option}: the folder '{folder}' does not exist; create it first")
+    raise InputError(f"{option}: the folder '{where}' does not exist; create it first")
 
 
 def _estimators():

@@ -7,7 +7,25 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["atomic_write"]
+__all__ = ["atomic_write", "missing_folder"]
+
+
+def missing_folder(path: str | os.PathLike) -> tuple[Path, bool] | None:
+    """Why ``path`` cannot be written for want of a folder, or None when its folder is.
+
+    Returns ``(above, True)`` where a file ``above`` stands where a folder of the path
+    should be, ``(folder, False)`` where the folder does not exist.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if folder.is_dir():
+        return None
+    above = folder
+    while not above.exists() and above != above.parent:
+        above = above.parent
+    if above.exists() and not above.is_dir():
+        return above, True
+    return folder, False
 
 
 def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
@@ -32,10 +50,12 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        if folder.exists():
-            raise NotADirectoryError(f"{folder}: is a file, not a folder for the output file")
-        raise FileNotFoundError(f"{folder}: no such folder for the output file")
+    missing = missing_folder(path)
+    if missing is not None:
+        where, is_file = missing
+        if is_file:
+            raise NotADirectoryError(f"{where}: is a file, not a folder for the output file")
+        raise FileNotFoundError(f"{where}: no such folder for the output file")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     os.close(fd)
     try:

@@ -46,7 +46,7 @@ from sklearn.model_selection import (
     check_cv,
 )
 
-from ._files import atomic_write
+from ._files import atomic_write, missing_folder
 from ._params import PARAMETERS, check, requirement
 from .streaming import DASK_HINT, MissingExtraError, require_dask
 
@@ -874,15 +874,13 @@ def check_output_paths(*paths: str | Path | None) -> None:
         if path is None:
             continue
         path = Path(path)
-        folder = path.parent if str(path.parent) else Path(".")
-        if not folder.is_dir():
-            above = folder
-            while not above.exists() and above != above.parent:
-                above = above.parent
-            if above.exists() and not above.is_dir():
-                raise SearchError(f"{path}: '{above}' is a file, not a folder; choose a path "
+        missing = missing_folder(path)
+        if missing is not None:
+            where, is_file = missing
+            if is_file:
+                raise SearchError(f"{path}: '{where}' is a file, not a folder; choose a path "
                                   "in a folder")
-            raise SearchError(f"{path}: the folder '{folder}' does not exist; create it first")
+            raise SearchError(f"{path}: the folder '{where}' does not exist; create it first")
         if path.is_dir():
             raise SearchError(f"{path}: is a folder; give a file name")
 
