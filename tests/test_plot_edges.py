@@ -263,3 +263,54 @@ def test_labels_where_codes_are_needed_are_refused_not_left_blank(predict, codes
     codes = (points[:, 0] > 0).astype(int) if codes is None else codes
     with pytest.raises(ValueError, match=message):
         plot_decision_boundary(predict, points, codes, resolution=10)
+
+
+# --- the commands' boundary pictures ---------------------------------------------------
+
+@pytest.fixture
+def captured_figures(monkeypatch):
+    """The figures the commands would save, by file name, instead of PNG files."""
+    import nnscratch.plotting
+
+    figures = {}
+    monkeypatch.setattr(nnscratch.plotting, "save_png",
+                        lambda fig, path: figures.__setitem__(path.name, fig))
+    return figures
+
+
+def _two_column_csv(path, names=("petal", "sepal")):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    lines = [",".join((*names, "label"))]
+    lines += [f"{a:.4f},{b:.4f},{c}" for (a, b), c in zip(X, y)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_plot_boundary_names_its_axes_after_the_columns_and_says_which_points(
+        tmp_path, captured_figures):
+    from nnscratch import _commands
+
+    data = _two_column_csv(tmp_path / "two.csv")
+    model = tmp_path / "two.npz"
+    _commands.train(str(data), hidden=(3,), params={"max_iter": 50}, output=str(model))
+    _commands.plot(str(model), output=str(tmp_path / "b.png"), kind="boundary",
+                   data=str(data))
+    ax = captured_figures["b.png"].axes[0]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("petal", "sepal")
+    assert "points: two.csv, 60 points" in ax.get_title()
+
+
+def test_plot_boundary_of_a_builtin_set_says_it_draws_the_held_out_part(
+        tmp_path, captured_figures):
+    from nnscratch import _commands
+
+    model = tmp_path / "flower.npz"
+    _commands.train("flower", hidden=(3,), params={"max_iter": 20}, output=str(model))
+    _commands.plot(str(model), output=str(tmp_path / "b.png"), kind="boundary")
+    ax = captured_figures["b.png"].axes[0]
+    assert "points: the test part of 'flower', 100 points" in ax.get_title()
+    # the flower file's columns are x1, x2: the names of the set's own columns
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x1", "x2")
+

@@ -1036,8 +1036,16 @@ def plot(model: str, output: str | Path, kind: str = "costs", data: str | None =
             def predict_codes(points):
                 return _codes_of(est, est.predict(prep.transform(points)))
 
+            if data in BUILTIN_DATASETS and not Path(data).exists():
+                part = ("the test part of " if bundle.training.get("data") == data
+                        else "all of ")
+                shown = f"{part}'{data}'"
+            else:
+                shown = Path(data).name
+            shown += f", {dataset.n_samples} points"
             fig = plot_decision_boundary(predict_codes, dataset.raw, dataset.y, names,
-                                         title=title)
+                                         title=f"{title}\npoints: {shown}",
+                                         feature_names=_feature_names(prep))
         else:
             if dataset.kind != "image":
                 raise InputError(
@@ -1050,6 +1058,12 @@ def plot(model: str, output: str | Path, kind: str = "costs", data: str | None =
     save_png(fig, output_path)
     say(f"wrote {output_path}")
     return output_path
+
+
+def _feature_names(prep) -> tuple[str, str] | None:
+    """The two column names of a tabular preprocessor, for a boundary's axes."""
+    columns = getattr(prep, "columns", None)
+    return tuple(columns) if columns is not None and len(columns) == 2 else None
 
 
 def _check_plot_kind(bundle: SavedModel, kind: str) -> None:
