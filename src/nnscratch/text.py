@@ -221,6 +221,17 @@ def _refuse_one_text(texts: Any, what: str) -> None:
             f"{what} takes a list of texts, not one {type(texts).__name__} (it would read "
             f"each character as a text): pass a list of texts, e.g. [text]"
         )
+    # A DataFrame iterates over its column names and a 2-D array over its rows: either
+    # would silently give other texts than the ones meant.
+    ndim = getattr(texts, "ndim", None)
+    if isinstance(ndim, int) and ndim != 1:
+        shape = getattr(texts, "shape", None)
+        kind = type(texts).__name__
+        hint = ("pass one column, e.g. df['text']" if ndim == 2
+                else "pass a list of texts, e.g. [text]")
+        raise ValueError(f"{what} takes a 1-D list of texts, not a {ndim}-D {kind}"
+                         + (f" of shape {tuple(shape)}" if shape is not None else "")
+                         + f": {hint}")
 
 
 @dataclass(frozen=True)
