@@ -164,6 +164,28 @@ def _names_or_values(name: str, value, n: int, one: str, per: str = "hidden laye
     return values
 
 
+def _check_callbacks(value) -> None:
+    """``callbacks``: None, one :class:`~nnscratch.callbacks.Callback` (as
+    :class:`~nnscratch.callbacks.CallbackList` takes it) or a list of them.
+
+    Raises
+    ------
+    InvalidParameterError
+        Anything else, or a one-shot iterator (a generator): checking it would use it up,
+        and every later ``fit`` would run without its callbacks.
+    """
+    if value is None or isinstance(value, Callback):
+        return
+    try:
+        one_shot = iter(value) is value
+    except TypeError:
+        one_shot = False
+    if one_shot:
+        _fail("callbacks", value, "a generator or iterator is used up by one fit; give a "
+              "list of nnscratch.callbacks.Callback objects, e.g. callbacks=[History()]")
+    check("callbacks", value)
+
+
 def _draw_seed(rng) -> int:
     """A seed for scikit-learn helpers, drawn from the estimator's own generator."""
     if isinstance(rng, np.random.Generator):
@@ -221,7 +243,9 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             A ``ValueError`` naming the parameter, its value and what it accepts.
         """
         for name, value in self.get_params(deep=False).items():
-            if not PARAMETERS[name].per_layer:  # those are checked layer by layer below
+            if name == "callbacks":
+                _check_callbacks(value)
+            elif not PARAMETERS[name].per_layer:  # those are checked layer by layer below
                 check(name, value)
         for size in self._hidden_sizes():
             check("hidden_layer_sizes", size, shown="each of hidden_layer_sizes")
@@ -320,7 +344,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 callbacks.append(ProgressBar())
             else:
                 callbacks.append(_CostPrinter(self.cost_every))
-        callbacks.extend(self.callbacks or [])
+        callbacks.extend(CallbackList(self.callbacks))  # None, one callback or a list
         return history, stopper, CallbackList(callbacks)
 
     def fit(self, X, y, sample_weight=None, X_val=None, y_val=None):
@@ -1106,8 +1130,9 @@ _SHARED_PARAMETERS = """\
     verbose : bool, default=False
         A progress bar on stderr (the cost every ``cost_every`` epochs when stderr
         is not a terminal).
-    callbacks : list of nnscratch.callbacks.Callback, optional
-        Called on the training loop's events (see :mod:`nnscratch.callbacks`).
+    callbacks : Callback or list of nnscratch.callbacks.Callback, optional
+        Called on the training loop's events (see :mod:`nnscratch.callbacks`); one
+        callback may be given alone, as ``callbacks=History()``.
     algorithm : {"auto", "plain", "rowspace"}, default="auto"
         How the first layer is computed; the result is the same up to rounding.
         "plain" is the seeds' ``W1 @ X``. "rowspace" keeps
