@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from nnscratch.exceptions import DatasetError
 from nnscratch.preprocessing import Preprocessor
 from nnscratch.text import TextVectorizer
 
@@ -44,3 +45,38 @@ def test_a_dataframe_is_told_to_pass_one_column():
     vec = TextVectorizer.fit(df["text"])
     assert vec.terms == TextVectorizer.fit(TEXTS).terms
     assert vec.transform(df["text"]).shape == (3, vec.n_features)
+
+
+# --------------------------------------------------------------------------- what a text is
+
+
+@pytest.mark.parametrize("bad, fragment", [
+    (None, r"text 1 is None \(NoneType\), not a str; fill in or drop the missing texts"),
+    (float("nan"), r"text 1 is nan \(float\), not a str; fill in or drop"),
+    (3, r"text 1 is 3 \(int\), not a str; every text must be a str"),
+    (["free", "lunch"], r"text 1 is \['free', 'lunch'\] \(list\), not a str"),
+    (b"caf\xe9", r"text 1 is bytes that are not UTF-8 \(byte 0xe9 at offset 3\)"),
+], ids=["None", "nan", "int", "list", "latin-1 bytes"])
+def test_a_text_that_is_not_a_str_is_refused_by_position(bad, fragment):
+    # they ended in scikit-learn's "'NoneType' object has no attribute 'lower'"
+    with pytest.raises(DatasetError, match=fragment) as info:
+        TextVectorizer.fit(["free money", bad, "lunch"])
+    assert "\n" not in str(info.value)
+    vec = TextVectorizer.fit(TEXTS)
+    with pytest.raises(DatasetError, match=fragment):
+        vec.transform(["free money", bad])
+
+
+@pytest.mark.parametrize("missing", [None, np.nan, pd.NA])
+def test_missing_values_of_a_series_are_named(missing):
+    series = pd.Series(["free money", missing, "free lunch"], dtype=object)
+    with pytest.raises(DatasetError, match=r"text 1 is (None|nan|<NA>) .*fillna"):
+        TextVectorizer.fit(series)
+    vec = TextVectorizer.fit(series.fillna(""))
+    assert vec.terms == ("free", "lunch", "money")
+
+
+def test_utf8_bytes_are_texts_like_their_str():
+    vec = TextVectorizer.fit(["café crème", "free lunch"])
+    from_bytes = vec.transform(["café lunch".encode(), bytearray(b"free")]).toarray()
+    np.testing.assert_array_equal(from_bytes, vec.transform(["café lunch", "free"]).toarray())
