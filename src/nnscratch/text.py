@@ -234,6 +234,40 @@ def _refuse_one_text(texts: Any, what: str) -> None:
                          + f": {hint}")
 
 
+def _text_list(texts: Any, what: str) -> list[str]:
+    """The texts as a list of str, every one checked (bytes are decoded as UTF-8).
+
+    Raises
+    ------
+    ValueError
+        One text given as a whole, or not a 1-D list (:func:`_refuse_one_text`).
+    DatasetError
+        A text that is not a str: a missing value (None, NaN), a number, a list, bytes
+        that are not UTF-8; one line naming its position.
+    """
+    _refuse_one_text(texts, what)
+    out = list(texts)
+    for i, text in enumerate(out):
+        if isinstance(text, str):
+            continue
+        if isinstance(text, (bytes, bytearray)):
+            try:
+                out[i] = bytes(text).decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise DatasetError(
+                    f"{what}: text {i} is bytes that are not UTF-8 (byte "
+                    f"0x{text[exc.start]:02x} at offset {exc.start}); decode it yourself "
+                    "or pass str") from None
+            continue
+        missing = (text is None or type(text).__name__ in ("NAType", "NaTType")
+                   or (isinstance(text, (float, np.floating)) and np.isnan(text)))
+        raise DatasetError(
+            f"{what}: text {i} is {text!r:.40} ({type(text).__name__}), not a str; "
+            + ("fill in or drop the missing texts (e.g. series.fillna(''))" if missing
+               else "every text must be a str"))
+    return out
+
+
 @dataclass(frozen=True)
 class TextVectorizer:
     """A fitted scikit-learn vectorizer as plain data: its settings, terms and weights.
@@ -270,15 +304,17 @@ class TextVectorizer:
         ------
         InvalidParameterError
             A setting outside :data:`TEXT_SETTINGS`.
+        ValueError
+            One text instead of a list of them, or a DataFrame or 2-D array.
         DatasetError
-            No term left (the texts hold no words, or ``min_df`` drops them all).
+            A text that is not a str (None, NaN, a number); no term left (the texts
+            hold no words, or ``min_df`` drops them all).
         """
-        _refuse_one_text(texts, "TextVectorizer.fit")
         vectorizer = check_text_setting("vectorizer", vectorizer)
         ngram_range = check_text_setting("ngram_range", ngram_range)
         max_features = check_text_setting("max_features", max_features)
         min_df = check_text_setting("min_df", min_df)
-        texts = list(texts)
+        texts = _text_list(texts, "TextVectorizer.fit")
         if min_df > len(texts):
             raise DatasetError(f"min_df={min_df} is more than the {len(texts)} training texts: "
                                "no term can be in that many; choose a smaller --min-df")
@@ -314,9 +350,15 @@ class TextVectorizer:
         Returns
         -------
         X : scipy.sparse.csr_matrix of shape (n_texts, n_features), float64
+
+        Raises
+        ------
+        ValueError
+            One text instead of a list of them, or a DataFrame or 2-D array.
+        DatasetError
+            A text that is not a str (None, NaN, a number), in one line naming it.
         """
-        _refuse_one_text(texts, "transform")
-        X = self._sklearn.transform(list(texts))
+        X = self._sklearn.transform(_text_list(texts, "transform"))
         return X.tocsr().astype(np.float64, copy=False)
 
     # ---- plain data
