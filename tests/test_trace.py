@@ -171,3 +171,38 @@ def test_cli_trace_and_check(tmp_path):
     assert result.exit_code == 0
     d = json.loads(result.stdout)
     assert len(d["layers"]) == 2 and d["gradient_check"]["verdict"] == "fine"
+
+
+def test_html_says_what_the_text_says(flower_model):
+    import html
+    import re
+
+    clf, X, y = flower_model
+    t = trace(clf, X, y)
+    page, text = t._repr_html_(), str(t)
+    plain = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    headline = text.splitlines()[0]
+    assert headline in plain  # m, n_x, output, learning rate, cost J to 6 decimals
+    assert re.search(r"cost J = \d+\.\d{6}\b", headline)
+    for line in text.splitlines():  # each layer's measurements and the check's line
+        if line.startswith(("  dead units", "  saturated", "gradient check")):
+            assert " ".join(line.replace("[", "").replace("]", "").split()) in \
+                " ".join(plain.replace("[", "").replace("]", "").split())
+
+
+def test_overflowing_step_is_not_called_a_bug_and_warns_nothing():
+    import warnings
+
+    X, y = load_flower()
+    clf = NeuralNetworkClassifier(hidden_layer_sizes=(3,), max_iter=10, random_state=1,
+                                  alpha=0.1).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = trace(clf, X * 1e200, y)
+        text, page = str(t), t._repr_html_()
+    gc = t.gradient_check
+    assert gc["verdict"] == "not finite" and gc["difference"] is None
+    assert "overflow" in gc["note"] and "standardise X" in gc["note"]
+    assert "-> not finite" in text and "standardise X" in page
+    assert "e+" in text.splitlines()[0]  # a huge cost in short form, not 200 digits
+    assert len(text.splitlines()[0]) < 200

@@ -72,14 +72,41 @@ class Trace:
     def gradient_check(self) -> dict | None:
         return self._data["gradient_check"]
 
-    def __str__(self) -> str:
+    def _headline(self) -> str:
         d = self._data
         lr = "" if d["learning_rate"] is None else f", learning rate {d['learning_rate']:g}"
-        cost = "n/a" if d["cost"] is None else f"{d['cost']:.6f}"
+        cost = ("n/a" if d["cost"] is None else
+                f"{d['cost']:.6f}" if abs(d["cost"]) < 1e6 else f"{d['cost']:.6g}")
         l2 = (f" (with the L2 term (λ/2m) Σ ‖W[l]‖², λ = {d['alpha']:g})"
               if d.get("alpha") else "")
-        lines = [(f"One training step on m = {d['m']} examples of n_x = {d['n_x']} features "
-                  f"({d['output']} output{lr}); cost J = {cost}{l2}"), ""]
+        return (f"One training step on m = {d['m']} examples of n_x = {d['n_x']} features "
+                f"({d['output']} output{lr}); cost J = {cost}{l2}")
+
+    @staticmethod
+    def _layer_summary(layer: dict) -> tuple[str, str | None, str]:
+        """(measurements, flag or None, message) of one layer."""
+        extras = []
+        if layer["dead_fraction"] is not None:
+            extras.append(f"dead units {100 * layer['dead_fraction']:.0f} %")
+        if layer["saturated_fraction"] is not None:
+            extras.append(f"saturated {100 * layer['saturated_fraction']:.0f} %")
+        ratio = "n/a" if layer["grad_ratio"] is None else f"{layer['grad_ratio']:.3g}"
+        extras.append(f"‖dW‖/‖W‖ = {ratio}")
+        return ", ".join(extras), layer["flag"], layer["message"]
+
+    def _check_summary(self) -> tuple[str, str | None]:
+        """(the gradient check in one line, its note or None)."""
+        gc = self._data["gradient_check"]
+        if gc is None:
+            return "gradient check: not run", None
+        diff = "n/a" if gc["difference"] is None else f"{gc['difference']:.2e}"
+        return (f"gradient check: difference {diff} -> {gc['verdict']} "
+                f"(fine below {gc['threshold_fine']:g}, a bug above "
+                f"{gc['threshold_bug']:g}; {gc['coordinates']})"), gc.get("note")
+
+    def __str__(self) -> str:
+        d = self._data
+        lines = [self._headline(), ""]
         header = (f"{'array':8} {'shape':>14} {'mean':>10} {'std':>10} {'min':>10} "
                   f"{'max':>10} {'norm':>10}")
         lines += [header, _row("X = A[0]", d["input"]["X"])]
@@ -92,47 +119,38 @@ class Trace:
                 lines.append(f"  backward  {eq['equation']}")
             for name, s in layer["arrays"].items():
                 lines.append(_row(name, s))
-            extras = []
-            if layer["dead_fraction"] is not None:
-                extras.append(f"dead units {100 * layer['dead_fraction']:.0f} %")
-            if layer["saturated_fraction"] is not None:
-                extras.append(f"saturated {100 * layer['saturated_fraction']:.0f} %")
-            ratio = "n/a" if layer["grad_ratio"] is None else f"{layer['grad_ratio']:.3g}"
-            extras.append(f"‖dW‖/‖W‖ = {ratio}")
-            flag = f"[{layer['flag'].upper()}] " if layer["flag"] else ""
-            lines.append(f"  {', '.join(extras)}: {flag}{layer['message']}")
-        gc = d["gradient_check"]
-        lines.append("")
-        if gc is None:
-            lines.append("gradient check: not run")
-        else:
-            diff = "n/a" if gc["difference"] is None else f"{gc['difference']:.2e}"
-            lines.append(f"gradient check: difference {diff} -> {gc['verdict']} "
-                         f"(fine below {gc['threshold_fine']:g}, a bug above "
-                         f"{gc['threshold_bug']:g}; {gc['coordinates']})")
-            if gc.get("note"):
-                lines.append(f"  note: {gc['note']}")
+            measured, flag, message = self._layer_summary(layer)
+            flag = f"[{flag.upper()}] " if flag else ""
+            lines.append(f"  {measured}: {flag}{message}")
+        check, note = self._check_summary()
+        lines += ["", check]
+        if note:
+            lines.append(f"  note: {note}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         d = self._data
+        esc = html.escape
         rows = [_html_row("X = A[0]", d["input"]["X"])]
         for layer in d["layers"]:
-            eqs = "<br>".join(html.escape(e["equation"]) for e in layer["forward"] + layer["backward"])
-            colour = "#cf222e" if layer["flag"] else "#1a7f37"
+            eqs = "<br>".join(esc(e["equation"]) for e in layer["forward"] + layer["backward"])
+            measured, flag, message = self._layer_summary(layer)
+            colour = "#cf222e" if flag else "#1a7f37"
+            flag = f"<b>{esc(flag.upper())}</b> " if flag else ""
             rows.append(f"<tr><th colspan='7' style='text-align:left'>layer {layer['l']}: "
-                        f"{layer['units']} {html.escape(layer['activation'])} units — "
-                        f"<span style='color:{colour}'>{html.escape(layer['message'])}</span>"
-                        f"<br><small>{eqs}</small></th></tr>")
+                        f"{layer['units']} {esc(layer['activation'])} units<br>"
+                        f"<small style='font-weight:normal'>{eqs}</small><br>"
+                        f"<span style='font-weight:normal'>{esc(measured)}: </span>"
+                        f"<span style='color:{colour}'>{flag}{esc(message)}</span></th></tr>")
             rows += [_html_row(name, s) for name, s in layer["arrays"].items()]
-        gc = d["gradient_check"]
-        check = "not run" if gc is None else (
-            f"difference {gc['difference']:.2e}: <b>{gc['verdict']}</b>"
-            if gc["difference"] is not None else gc["verdict"]) + (
-            f" ({html.escape(gc['note'])})" if gc and gc.get("note") else "")
-        return ("<table><tr><th>array</th><th>shape</th><th>mean</th><th>std</th><th>min</th>"
-                "<th>max</th><th>norm</th></tr>" + "".join(rows) + "</table>"
-                f"<p>cost J = {d['cost']}; gradient check: {check}</p>")
+        check, note = self._check_summary()
+        note = f"<br><small>note: {esc(note)}</small>" if note else ""
+        numbers = "".join(f"<th style='text-align:right;padding:0 0.5em'>{k}</th>"
+                          for k in ("mean", "std", "min", "max", "norm"))
+        return (f"<p>{esc(self._headline())}</p>"
+                "<table><tr><th style='text-align:left'>array</th>"
+                f"<th style='text-align:right;padding:0 0.5em'>shape</th>{numbers}</tr>"
+                + "".join(rows) + f"</table><p>{esc(check)}{note}</p>")
 
     def __repr__(self) -> str:
         return f"<Trace of one step: {len(self.layers)} layers, m = {self._data['m']}>"
@@ -150,8 +168,10 @@ def _row(name: str, s: dict) -> str:
 
 def _html_row(name: str, s: dict) -> str:
     shape = "(" + ", ".join(map(str, s["shape"])) + ")"
-    return (f"<tr><td><code>{html.escape(name)}</code></td><td>{shape}</td>"
-            + "".join(f"<td>{_fmt(s[k])}</td>" for k in ("mean", "std", "min", "max", "norm"))
+    right = "<td style='text-align:right;padding:0 0.5em'>"
+    return (f"<tr><td style='text-align:left'><code>{html.escape(name)}</code></td>"
+            f"{right}{shape}</td>"
+            + "".join(f"{right}{_fmt(s[k])}</td>" for k in ("mean", "std", "min", "max", "norm"))
             + "</tr>")
 
 
@@ -291,7 +311,10 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
     learning_rate : float, optional
         α, for the exploding-gradient flag (default: the estimator's).
     gradient_check : bool, default=True
-        Compare the backward pass with central differences.
+        Compare the backward pass with central differences. The verdict is ``"fine"``
+        below a relative difference of 1e-7, ``"bug"`` above 1e-3, ``"check"`` between,
+        and ``"not finite"`` where the gradients or costs overflow float64 (the note
+        says to scale the inputs).
     coordinates : int, default=20
         How many coordinates of each parameter array the gradient check perturbs: half
         with the largest gradients, half a seeded random choice (all of them when the
@@ -383,8 +406,9 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
         if not (np.isfinite(W).all() and np.isfinite(dW).all()):
             ratios[l] = math.nan
         else:
-            w_norm = float(np.linalg.norm(W))
-            ratios[l] = float(np.linalg.norm(dW)) / w_norm if w_norm > 0 else None
+            with np.errstate(all="ignore"):  # a norm past float64's range is inf
+                w_norm = float(np.linalg.norm(W))
+                ratios[l] = float(np.linalg.norm(dW)) / w_norm if w_norm > 0 else None
     finite = [r for r in ratios.values() if r is not None and math.isfinite(r)]
     largest = max(finite) if finite else None
 
@@ -529,8 +553,9 @@ def _gradient_check(params, X, Y, acts, out, grads, coordinates, random_state, e
                     backprop.append(g[flat])
                     n_checked += 1
     g, a = np.array(backprop), np.array(approx)
-    denominator = np.linalg.norm(g) + np.linalg.norm(a)
-    difference = float(np.linalg.norm(g - a) / denominator) if denominator else 0.0
+    with np.errstate(all="ignore"):  # overflowed gradients: "not finite" below
+        denominator = np.linalg.norm(g) + np.linalg.norm(a)
+        difference = float(np.linalg.norm(g - a) / denominator) if denominator else 0.0
     note = None
     if n_checked and _zero_gradients(g, a, cost, epsilon):
         # 0 against the rounding of J (1e-12 or so): the relative difference would be 1
@@ -539,7 +564,11 @@ def _gradient_check(params, X, Y, acts, out, grads, coordinates, random_state, e
                 "differences within the rounding of J): they agree, but nothing else was "
                 "tested; zero initialisation and balanced labels give this")
     if not math.isfinite(difference):
-        verdict, difference = "bug", None
+        # overflow, not a wrong formula: neither side can be compared with the other
+        verdict, difference = "not finite", None
+        note = ("the gradients or the costs overflow float64 at these values, so they "
+                "cannot be compared: scale the inputs (standardise X) or use smaller "
+                "weights, and trace again")
     else:
         verdict = ("fine" if difference < THRESHOLD_FINE else
                    "bug" if difference > THRESHOLD_BUG else "check")
