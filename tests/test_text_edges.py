@@ -80,3 +80,22 @@ def test_utf8_bytes_are_texts_like_their_str():
     vec = TextVectorizer.fit(["café crème", "free lunch"])
     from_bytes = vec.transform(["café lunch".encode(), bytearray(b"free")]).toarray()
     np.testing.assert_array_equal(from_bytes, vec.transform(["café lunch", "free"]).toarray())
+
+
+# --------------------------------------------------------------------------- no texts
+
+
+def test_fitting_no_texts_says_so_not_min_df():
+    # it said "min_df=1 is more than the 0 training texts ... choose a smaller --min-df"
+    with pytest.raises(DatasetError, match=r"^no texts to learn from") as info:
+        TextVectorizer.fit([])
+    assert "min_df" not in str(info.value)
+
+
+@pytest.mark.parametrize("vectorizer", ["tfidf", "count", "binary"])
+def test_transforming_no_texts_gives_no_rows_for_every_vectorizer(vectorizer):
+    # TF-IDF raised scikit-learn's "Found array with 0 sample(s)", counts gave (0, n)
+    vec = TextVectorizer.fit(TEXTS, vectorizer=vectorizer)
+    X = vec.transform([])
+    assert X.format == "csr" and X.dtype == np.float64
+    assert X.shape == (0, vec.n_features) and X.nnz == 0

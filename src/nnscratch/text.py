@@ -315,6 +315,9 @@ class TextVectorizer:
         max_features = check_text_setting("max_features", max_features)
         min_df = check_text_setting("min_df", min_df)
         texts = _text_list(texts, "TextVectorizer.fit")
+        if not texts:
+            raise DatasetError("no texts to learn from: the vectorizer needs at least one "
+                               "training text")
         if min_df > len(texts):
             raise DatasetError(f"min_df={min_df} is more than the {len(texts)} training texts: "
                                "no term can be in that many; choose a smaller --min-df")
@@ -358,7 +361,12 @@ class TextVectorizer:
         DatasetError
             A text that is not a str (None, NaN, a number), in one line naming it.
         """
-        X = self._sklearn.transform(_text_list(texts, "transform"))
+        texts = _text_list(texts, "transform")
+        if not texts:  # TfidfVectorizer refuses no rows, CountVectorizer gives (0, n)
+            import scipy.sparse as sp
+
+            return sp.csr_matrix((0, self.n_features), dtype=np.float64)
+        X = self._sklearn.transform(texts)
         return X.tocsr().astype(np.float64, copy=False)
 
     # ---- plain data
