@@ -41,3 +41,111 @@ def test_a_generator_of_callbacks_is_refused_not_used_up_silently():
     with pytest.raises(InvalidParameterError, match=r"callbacks=.*generator.*give a list"):
         clf.fit(X, y)
     assert count.n == 0
+
+
+# ----------------------------------------------------------------------- streaming
+
+
+def _feeder(X, y=None):
+    from nnscratch.streaming import ChunkFeeder
+
+    return ChunkFeeder(X, y, chunk_rows=16)
+
+
+@pytest.mark.parametrize("progress", ["bar", 1, "yes", None])
+def test_streaming_refuses_a_progress_that_is_not_true_false_auto_or_lines(progress):
+    import io
+
+    from nnscratch.streaming import (
+        evaluate_streaming,
+        fit_streaming,
+        predict_streaming,
+        write_predictions,
+    )
+
+    X, y = _xy()
+    est = NeuralNetworkClassifier((3,), max_iter=2, random_state=0)
+    with pytest.raises(ValueError, match=r"^progress=.* is not valid: give True, False"):
+        fit_streaming(est, _feeder(X, y), progress=progress)
+    assert not hasattr(est, "params_")
+    est.fit(X, y)
+    with pytest.raises(ValueError, match=r"^progress="):
+        predict_streaming(est, _feeder(X), progress=progress)
+    with pytest.raises(ValueError, match=r"^progress="):
+        evaluate_streaming(est, _feeder(X, y), progress=progress)
+    out = io.StringIO()
+    with pytest.raises(ValueError, match=r"^progress="):
+        write_predictions(est, _feeder(X), out, progress=progress)
+    assert out.getvalue() == ""  # refused before the header
+
+
+def test_predict_streaming_checks_at_the_call_and_works_as_it_is_pulled():
+    from sklearn.exceptions import NotFittedError
+
+    from nnscratch.streaming import predict_streaming
+
+    X, y = _xy()
+    with pytest.raises(NotFittedError):
+        predict_streaming(NeuralNetworkClassifier((3,)), _feeder(X))  # not iterated
+    est = NeuralNetworkClassifier((3,), max_iter=2, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=r"5 features per row, but the model was trained "
+                                         r"on 4"):
+        predict_streaming(est, _feeder(np.ones((20, 5))))
+    chunks = list(predict_streaming(est, _feeder(X)))
+    assert [start for start, _, _ in chunks] == [0, 16, 32, 48]
+    assert np.array_equal(np.concatenate([labels for _, labels, _ in chunks]), est.predict(X))
+
+
+def test_write_predictions_refuses_other_columns_before_writing_anything():
+    import io
+
+    from nnscratch.streaming import write_predictions
+
+    X, y = _xy()
+    est = NeuralNetworkClassifier((3,), max_iter=2, random_state=0).fit(X, y)
+    out = io.StringIO()
+    with pytest.raises(ValueError, match=r"^array: 3 features per row, but the model was "):
+        write_predictions(est, _feeder(X[:, :3]), out, fmt="json")
+    assert out.getvalue() == ""
+
+
+def test_fit_streaming_says_what_it_takes_in_one_line():
+    from sklearn.linear_model import SGDClassifier
+
+    from nnscratch.streaming import fit_streaming
+
+    X, y = _xy()
+    est = NeuralNetworkClassifier((3,), max_iter=2, random_state=0)
+    with pytest.raises(TypeError, match=r"^fit_streaming takes a LogisticRegression or "
+                                        r"NeuralNetworkClassifier of nnscratch, got "
+                                        r"SGDClassifier$"):
+        fit_streaming(SGDClassifier(), _feeder(X, y))
+    with pytest.raises(TypeError, match=r"^feeder must be a ChunkFeeder, got ndarray; wrap"):
+        fit_streaming(est, X)
+    with pytest.raises(ValueError, match=r"^shuffle_chunks='no' is not valid: give True or"):
+        fit_streaming(est, _feeder(X, y), shuffle_chunks="no")
+    with pytest.raises(ValueError, match=r"^classes must be a flat list of labels"):
+        fit_streaming(est, _feeder(X, y), classes=1)
+    assert not hasattr(est, "params_")
+
+
+def test_ctrl_c_inside_a_chunk_stops_fit_streaming_not_just_that_chunk():
+    from nnscratch.streaming import fit_streaming
+
+    class CtrlC(Callback):  # Ctrl-C while partial_fit trains a chunk
+        def __init__(self):
+            self.calls = 0
+
+        def on_iteration_end(self, estimator, iteration, logs):
+            self.calls += 1
+            raise KeyboardInterrupt
+
+    X, y = _xy()
+    ctrl_c = CtrlC()
+    est = NeuralNetworkClassifier((3,), max_iter=3, callbacks=[ctrl_c], random_state=0)
+    with pytest.warns(UserWarning, match="interrupted"):
+        result = fit_streaming(est, _feeder(X, y))
+    assert result.interrupted
+    assert ctrl_c.calls == 1  # the other chunks and epochs were not trained
+    assert result.epoch_losses == [] and est.n_iter_ == 0
+    assert hasattr(est, "params_")  # the weights so far are kept

@@ -669,6 +669,43 @@ def _rate(rows: int, seconds: float) -> str:
     return f"{rows / seconds:,.0f} rows/s" if seconds > 0 else "- rows/s"
 
 
+def _check_progress(progress) -> None:
+    """``progress``: True, False, "auto" or "lines", or a one-line error (a truthy
+    ``"bar"`` or ``1`` is not silently read as True)."""
+    if isinstance(progress, (bool, np.bool_)) or (isinstance(progress, str)
+                                                  and progress in ("auto", "lines")):
+        return
+    raise ValueError(f"progress={progress!r} is not valid: give True, False, 'auto' or "
+                     "'lines'")
+
+
+def _check_feeder(feeder) -> None:
+    """A :class:`ChunkFeeder`, or a one-line TypeError saying how to make one."""
+    if not isinstance(feeder, ChunkFeeder):
+        raise TypeError(f"feeder must be a ChunkFeeder, got {type(feeder).__name__}; wrap "
+                        "the data in ChunkFeeder(X, y) or open a file with "
+                        "open_chunks(path)")
+
+
+def _check_features(estimator, feeder: ChunkFeeder) -> None:
+    """A fitted estimator's number of features is the feeder's, or a one-line error
+    before anything is read or written."""
+    n = getattr(estimator, "n_features_in_", None)
+    if n is not None and feeder.n_features != n:
+        raise ValueError(f"{feeder.source}: {feeder.n_features} features per row, but the "
+                         f"model was trained on {n}; give data with the model's columns")
+
+
+def _check_network(estimator, what: str) -> None:
+    """One of the library's networks (``partial_fit`` with its parameters), or a one-line
+    TypeError."""
+    from .estimators import _BaseNetwork
+
+    if not isinstance(estimator, _BaseNetwork):
+        raise TypeError(f"{what} takes a LogisticRegression or NeuralNetworkClassifier "
+                        f"of nnscratch, got {type(estimator).__name__}")
+
+
 def _learned(estimator) -> dict[str, Any]:
     """The estimator's learnt attributes (``params_``, ``n_iter_``, ..., its generator)."""
     return {k: v for k, v in vars(estimator).items()
@@ -727,6 +764,13 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     """
     from .optimizers import make_schedule
 
+    _check_network(estimator, "fit_streaming")
+    _check_feeder(feeder)
+    _check_features(estimator, feeder)
+    _check_progress(progress)
+    if not isinstance(shuffle_chunks, (bool, np.bool_)):
+        raise ValueError(f"shuffle_chunks={shuffle_chunks!r} is not valid: give True or "
+                         "False")
     params = estimator.get_params()
     if params.get("early_stopping"):
         raise ValueError("early stopping is not available when streaming; drop it and "
@@ -757,6 +801,9 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
         classes = getattr(estimator, "classes_", None)
         classes = found if classes is None else classes
     classes = np.asarray(classes)
+    if classes.ndim != 1:
+        raise ValueError(f"classes must be a flat list of labels, e.g. classes=[0, 1]; got "
+                         f"{classes.tolist()!r}")
     unknown = [c for c in found.tolist() if c not in set(classes.tolist())]
     if unknown:
         raise ValueError(f"{feeder.source}: labels {unknown[:5]} are not in classes "
@@ -794,6 +841,8 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
             epoch_start, total, rows = time.perf_counter(), 0.0, 0
             for _, X, y in feeder.chunks(order):
                 estimator.partial_fit(X, y, classes=classes)
+                if getattr(estimator, "interrupted_", False):  # Ctrl-C inside partial_fit
+                    raise KeyboardInterrupt
                 total += float(estimator.loss_curve_[-1]) * len(y)
                 rows += len(y)
                 bar.rows(len(y), cost=f"{total / rows:.4f}")
@@ -861,8 +910,23 @@ def predict_streaming(estimator, feeder: ChunkFeeder, *, progress: bool | str = 
         ``estimator.predict`` of the chunk.
     proba : ndarray of shape (rows, n_classes)
         ``estimator.predict_proba`` of the chunk.
+
+    Raises
+    ------
+    NotFittedError, ValueError
+        At the call, before any chunk is read: an unfitted estimator or a bad
+        ``progress``. The chunks themselves are read and predicted as they are pulled.
     """
     _check_fitted(estimator)
+    _check_feeder(feeder)
+    _check_features(estimator, feeder)
+    _check_progress(progress)
+    return _predict_chunks(estimator, feeder, progress)
+
+
+def _predict_chunks(estimator, feeder: ChunkFeeder, progress
+                    ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """The work of :func:`predict_streaming`, once its checks passed."""
     bar = _Progress(progress, feeder.n_samples, "predicting")
     start = time.perf_counter()
     try:
@@ -903,6 +967,9 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
     if fmt not in ("table", "json", "csv"):
         raise ValueError(f"fmt={fmt!r}: choose 'table', 'json' or 'csv'")
     _check_fitted(estimator)
+    _check_feeder(feeder)
+    _check_features(estimator, feeder)
+    _check_progress(progress)  # before the header is written
     classes = np.asarray(estimator.classes_)
     names = _class_names(classes, class_names)
     index = {c: k for k, c in enumerate(classes.tolist())}
@@ -955,6 +1022,9 @@ def evaluate_streaming(estimator, feeder: ChunkFeeder, *,
     from sklearn.metrics import confusion_matrix, log_loss
 
     _check_fitted(estimator)
+    _check_feeder(feeder)
+    _check_features(estimator, feeder)
+    _check_progress(progress)
     classes = np.asarray(estimator.classes_)
     K = len(classes)
     names = _class_names(classes, class_names)
