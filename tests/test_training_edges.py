@@ -149,3 +149,29 @@ def test_ctrl_c_inside_a_chunk_stops_fit_streaming_not_just_that_chunk():
     assert ctrl_c.calls == 1  # the other chunks and epochs were not trained
     assert result.epoch_losses == [] and est.n_iter_ == 0
     assert hasattr(est, "params_")  # the weights so far are kept
+
+
+# -------------------------------------------------------------------- class weights
+
+
+@pytest.mark.parametrize("weight", [-0.5, np.nan, np.inf, "2", True])
+def test_a_class_weight_that_is_not_a_finite_number_at_least_zero_is_refused(weight):
+    X, y = _xy()
+    clf = NeuralNetworkClassifier((3,), max_iter=3, class_weight={0: weight, 1: 1.0})
+    with pytest.raises(InvalidParameterError,
+                       match=r"^class_weight=.* the weight of class 0 is .*; give each class "
+                             r"a finite number >= 0\.$"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "params_")
+
+
+def test_a_class_weight_for_a_label_y_lacks_names_that_label():
+    X, y = _xy()
+    labels = np.array(["cat", "dog"])[y]
+    clf = NeuralNetworkClassifier((3,), max_iter=3, class_weight={"cat": 2.0, "cow": 1.0})
+    with pytest.raises(InvalidParameterError, match=r"its labels \['cow'\] are not classes "
+                                                    r"of y \['cat', 'dog'\]"):
+        clf.fit(X, labels)
+    # weights for some of the classes (the others weigh 1), NumPy keys and values: fine
+    clf.set_params(class_weight={np.str_("cat"): np.float32(2.0)}).fit(X, labels)
+    assert clf.n_iter_ == 3

@@ -186,6 +186,32 @@ def _check_callbacks(value) -> None:
     check("callbacks", value)
 
 
+def _check_class_weight(class_weight, classes: np.ndarray) -> None:
+    """A dict ``class_weight``: a finite weight >= 0 for classes of ``classes`` only.
+
+    Raises
+    ------
+    InvalidParameterError
+        A key that is not a class (scikit-learn's message names the other classes), or
+        a weight that is negative (a cost that rewards errors), NaN, infinite or not a
+        number.
+    """
+    if not isinstance(class_weight, dict):
+        return
+    known = set(classes.tolist())
+    unknown = [key for key in class_weight if _py(key) not in known]
+    if unknown:
+        _fail("class_weight", class_weight,
+              f"its labels {unknown[:5]!r} are not classes of y {classes.tolist()!r}; give "
+              "weights for those classes only")
+    for key, weight in class_weight.items():
+        if (isinstance(weight, (bool, np.bool_)) or not isinstance(weight, numbers.Real)
+                or not (math.isfinite(weight) and weight >= 0)):
+            _fail("class_weight", class_weight,
+                  f"the weight of class {key!r} is {weight!r}; give each class a finite "
+                  "number >= 0")
+
+
 def _draw_seed(rng) -> int:
     """A seed for scikit-learn helpers, drawn from the estimator's own generator."""
     if isinstance(rng, np.random.Generator):
@@ -485,6 +511,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             weights = np.ones(len(y)) if sample_weight is None else _check_sample_weight(
                 sample_weight, X, ensure_non_negative=True)
             if self.class_weight is not None:
+                _check_class_weight(self.class_weight, self.classes_)
                 weights = weights * compute_sample_weight(self.class_weight, y)
             if not weights.sum() > 0:
                 raise ValueError("the sample weights sum to zero: give some examples weight.")
