@@ -77,6 +77,23 @@ def n_layers(params: dict[str, np.ndarray]) -> int:
     return len(params) // 2
 
 
+def _check_params(params: dict[str, np.ndarray]) -> None:
+    """Refuse a ``params`` dict that is not exactly ``W1, b1, ..., WL, bL``: L is
+    counted from its keys, so a missing or extra key would change the depth silently."""
+    numbers = [int(key[1:]) for key in params
+               if isinstance(key, str) and key[:1] in ("W", "b") and key[1:].isdigit()]
+    L = max(numbers, default=0)
+    expected = [f"{k}{l}" for l in range(1, L + 1) for k in "Wb"]
+    missing = [k for k in expected if k not in params]
+    extra = [k for k in params if k not in expected]
+    if L == 0 or missing or extra:
+        what = (f"{missing[0]!r} is missing" if missing else
+                f"{extra[0]!r} is not one of them" if extra else "it is empty")
+        raise ValueError(
+            f"params must hold W1, b1, ..., WL, bL, one W and one b per layer: {what}."
+        )
+
+
 def hidden_activations(
     activation: str | Activation | Sequence[str | Activation],
     n_hidden: int,
@@ -237,6 +254,7 @@ def L_model_forward(
     >>> AL.shape, len(caches)
     ((1, 5), 2)
     """
+    _check_params(params)
     L = n_layers(params)
     acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
     caches: list[Cache] = []
@@ -448,6 +466,17 @@ def update_parameters(
     params : dict
         The same dict, for convenience.
     """
+    for key, value in params.items():  # all checked before any is changed
+        if "d" + key not in grads:
+            raise ValueError(
+                f"grads has no 'd{key}' for params['{key}']: give one gradient per "
+                "parameter (dW1, db1, ...), as L_model_backward returns them."
+            )
+        if np.shape(grads["d" + key]) != np.shape(value):
+            raise ValueError(
+                f"grads['d{key}'] has shape {np.shape(grads['d' + key])} but {key} has "
+                f"shape {np.shape(value)}: each gradient must have its parameter's shape."
+            )
     for key, value in params.items():
         value -= learning_rate * grads["d" + key]
     return params
