@@ -10,7 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from nnscratch import LogisticRegression
 from nnscratch.exceptions import DatasetError
+from nnscratch.persistence import load_bundle, save
 from nnscratch.preprocessing import Preprocessor
 from nnscratch.text import TextVectorizer
 
@@ -99,3 +101,42 @@ def test_transforming_no_texts_gives_no_rows_for_every_vectorizer(vectorizer):
     X = vec.transform([])
     assert X.format == "csr" and X.dtype == np.float64
     assert X.shape == (0, vec.n_features) and X.nnz == 0
+
+
+# --------------------------------------------------------------------------- what a model file holds
+
+
+def test_a_term_too_long_for_a_model_file_is_left_out_so_the_model_saves(tmp_path):
+    # an e-mail with a 6000-letter "word" (an encoded attachment) trained, then the
+    # model file was refused at save: "a vocabulary term is longer than 4096 bytes"
+    blob = "ab" * 3000
+    texts = ["free money now", f"lunch meeting {blob}", "free lunch", "cash prize now"]
+    y = [1, 0, 0, 1]
+    for vectorizer in ("tfidf", "count"):
+        prep = Preprocessor.fit_text(texts, vectorizer=vectorizer)
+        assert blob not in prep.vectorizer.terms
+        assert prep.vectorizer.terms == TextVectorizer.fit(
+            [t.replace(blob, "") for t in texts], vectorizer=vectorizer).terms
+        X = prep.transform(texts)
+        clf = LogisticRegression(learning_rate=1, max_iter=20).fit(X, y)
+        path = tmp_path / f"{vectorizer}.npz"
+        save(clf, path, preprocessor=prep)
+        bundle = load_bundle(path)
+        new = [f"free {blob}", "lunch"]
+        np.testing.assert_array_equal(bundle.preprocessor.transform(new).toarray(),
+                                      prep.transform(new).toarray())
+
+
+def test_texts_of_only_overlong_words_have_no_terms():
+    with pytest.raises(DatasetError, match=r"^no terms to learn from: every word .* 4096"):
+        TextVectorizer.fit(["x" * 5000, "y" * 5000])
+
+
+def test_a_vocabulary_larger_than_a_model_file_holds_is_refused_at_fit(monkeypatch):
+    import nnscratch.text
+
+    monkeypatch.setattr(nnscratch.text, "MAX_TERMS", 5)
+    with pytest.raises(DatasetError, match=r"hold 7 terms, more than a model file holds "
+                                           r"\(5\); .*max_features"):
+        TextVectorizer.fit(TEXTS)
+    assert TextVectorizer.fit(TEXTS, max_features=5).n_features == 5

@@ -308,7 +308,14 @@ class TextVectorizer:
             One text instead of a list of them, or a DataFrame or 2-D array.
         DatasetError
             A text that is not a str (None, NaN, a number); no term left (the texts
-            hold no words, or ``min_df`` drops them all).
+            hold no words, or ``min_df`` drops them all); more than :data:`MAX_TERMS`
+            terms.
+
+        Notes
+        -----
+        Terms longer than :data:`MAX_TERM_BYTES` in UTF-8 (an encoded attachment, not a
+        word) are left out of the vocabulary, as a model file cannot hold them;
+        ``max_features`` counts them before they are left out.
         """
         vectorizer = check_text_setting("vectorizer", vectorizer)
         ngram_range = check_text_setting("ngram_range", ngram_range)
@@ -332,6 +339,22 @@ class TextVectorizer:
                 + (f", and --min-df {min_df} may be too high" if min_df > 1 else "")) from None
         terms = tuple(str(t) for t in sk.get_feature_names_out())
         idf = tuple(float(v) for v in sk.idf_) if vectorizer == "tfidf" else None
+        # A model file holds terms of at most MAX_TERM_BYTES (a longer "word" is an
+        # encoded attachment or a run of digits, not a word): they are left out here,
+        # so that the model can be saved and the features are those it was trained on.
+        keep = [i for i, t in enumerate(terms) if len(t.encode("utf-8")) <= MAX_TERM_BYTES]
+        if len(keep) < len(terms):
+            if not keep:
+                raise DatasetError(
+                    f"no terms to learn from: every word of the texts is longer than "
+                    f"{MAX_TERM_BYTES} bytes; the texts need words of two or more letters")
+            terms = tuple(terms[i] for i in keep)
+            idf = None if idf is None else tuple(idf[i] for i in keep)
+        if len(terms) > MAX_TERMS:
+            raise DatasetError(
+                f"the texts hold {len(terms)} terms, more than a model file holds "
+                f"({MAX_TERMS}); keep the most frequent with max_features (--max-features) "
+                "or raise min_df (--min-df)")
         return cls(vectorizer, ngram_range, max_features, min_df, terms, idf)
 
     @property
