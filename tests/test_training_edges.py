@@ -175,3 +175,25 @@ def test_a_class_weight_for_a_label_y_lacks_names_that_label():
     # weights for some of the classes (the others weigh 1), NumPy keys and values: fine
     clf.set_params(class_weight={np.str_("cat"): np.float32(2.0)}).fit(X, labels)
     assert clf.n_iter_ == 3
+
+
+# ----------------------------------------------------- warm_start and partial_fit
+
+
+def test_warm_start_uses_optimizer_settings_changed_since_and_keeps_the_state():
+    from nnscratch.optimizers import Adam, Momentum
+
+    X, y = _xy()
+    clf = NeuralNetworkClassifier((3,), solver="adam", max_iter=4, warm_start=True,
+                                  random_state=0).fit(X, y)
+    first = clf.optimizer_
+    clf.set_params(beta_1=0.5, beta_2=0.9, epsilon=1e-6).fit(X, y)
+    assert clf.optimizer_ is first and isinstance(first, Adam)
+    assert (first.beta_1, first.beta_2, first.epsilon) == (0.5, 0.9, 1e-6)
+    assert first.t == 8  # its moments and step count continued
+    clf.set_params(beta_1=0.6).partial_fit(X, y)
+    assert clf.optimizer_.beta_1 == 0.6
+    clf.set_params(solver="momentum", momentum=0.3).fit(X, y)  # another rule: its own state
+    assert isinstance(clf.optimizer_, Momentum) and clf.optimizer_.beta == 0.3
+    assert clf.n_iter_ == 13
+

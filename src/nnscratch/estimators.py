@@ -522,8 +522,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         if continue_:
             params = self.params_
             self._refuse_other_architecture(params, validation)
-            # A model read from a file has weights and history but no optimizer state.
-            optimizer = getattr(self, "optimizer_", None) or self._make_optimizer()
+            optimizer = self._continued_optimizer()
             rng = getattr(self, "_rng", None) or check_random_state(self.random_state)
             optimizer.learning_rate = self.learning_rate
             for name in ("loss_curve_", "costs_", "validation_scores_", "validation_losses_"):
@@ -639,6 +638,19 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             )
         Y_val = self._targets(np.searchsorted(self.classes_, y_val), dtype)
         return X_val.astype(dtype, copy=False).T, Y_val
+
+    def _continued_optimizer(self):
+        """The optimizer that continued training steps with: ``optimizer_`` with its state
+        and the current ``momentum``, ``beta_1``, ``beta_2``, ``epsilon`` (changed by
+        ``set_params`` since, they were silently ignored), or a new one where there is
+        none (a model read from a file) or ``solver`` has changed (no state carries over
+        from one rule to another)."""
+        optimizer = getattr(self, "optimizer_", None)
+        if optimizer is None or optimizer.name != self.solver:
+            return self._make_optimizer()
+        for arg, source in optimizer.estimator_params.items():
+            setattr(optimizer, arg, check(source, getattr(self, source)))
+        return optimizer
 
     def _make_optimizer(self):
         return make_optimizer(self.solver, self.learning_rate, momentum=self.momentum,
@@ -1147,7 +1159,9 @@ _SHARED_PARAMETERS = """\
         Weights of the classes in the cost (``"balanced"``: inversely proportional
         to their frequencies).
     warm_start : bool, default=False
-        ``fit`` continues from the current weights and optimizer state.
+        ``fit`` continues from the current weights and optimizer state; ``momentum``,
+        ``beta_1``, ``beta_2`` and ``epsilon`` changed since apply from the next step,
+        and a changed ``solver`` starts with a fresh state of its own.
     random_state : None, int, RandomState or Generator, default=None
         The estimator's one source of randomness (initial weights, then shuffling,
         dropout and the validation split). An int draws the initial weights exactly
