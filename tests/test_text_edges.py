@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from nnscratch import LogisticRegression
-from nnscratch.exceptions import DatasetError
+from nnscratch.exceptions import DatasetError, InvalidParameterError
 from nnscratch.persistence import load_bundle, save
 from nnscratch.preprocessing import Preprocessor
-from nnscratch.text import TextVectorizer
+from nnscratch.text import MAX_NGRAM, TextVectorizer, check_text_setting
 
 TEXTS = ["free money now", "lunch meeting at noon", "free lunch"]
 
@@ -140,3 +140,24 @@ def test_a_vocabulary_larger_than_a_model_file_holds_is_refused_at_fit(monkeypat
                                            r"\(5\); .*max_features"):
         TextVectorizer.fit(TEXTS)
     assert TextVectorizer.fit(TEXTS, max_features=5).n_features == 5
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@pytest.mark.parametrize("value", [(1, 6), (0, 1), [0, 9]])
+def test_an_ngram_length_out_of_range_names_the_whole_range(value):
+    # it said "ngram_range=6 is not valid: it must be in [1, 5]."
+    with pytest.raises(InvalidParameterError) as info:
+        check_text_setting("ngram_range", value)
+    assert str(info.value) == (f"ngram_range={tuple(value)!r} is not valid: min and max "
+                               f"must each be in [1, {MAX_NGRAM}]")
+
+
+def test_a_numpy_pair_is_an_ngram_range():
+    assert check_text_setting("ngram_range", np.array([1, 2])) == (1, 2)
+    assert check_text_setting("ngram_range", (np.int64(2), np.int32(3))) == (2, 3)
+    assert TextVectorizer.fit(TEXTS, ngram_range=np.array([1, 2])).ngram_range == (1, 2)
+    for bad in (np.array([[1, 2]]), np.array([1.0, 2.0]), np.array([1, 2, 3])):
+        with pytest.raises(InvalidParameterError, match="must be two integers"):
+            check_text_setting("ngram_range", bad)

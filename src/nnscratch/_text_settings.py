@@ -69,15 +69,25 @@ def check_text_setting(name: str, value: Any) -> Any:
         A ``ValueError`` naming the setting and what it accepts.
     """
     if name == "ngram_range":
-        if (not isinstance(value, (tuple, list)) or len(value) != 2
+        # a pair: a tuple, a list or a 1-D array (NumPy's, told by its ndim: no import)
+        pair = (isinstance(value, (tuple, list))
+                or (type(value).__name__ == "ndarray" and getattr(value, "ndim", 0) == 1))
+        if (not pair or len(value) != 2
                 or any(isinstance(v, bool) or not isinstance(v, numbers.Integral)
                        for v in value)):
             raise InvalidParameterError(
                 f"ngram_range={value!r} is not valid: it must be two integers (min, max)")
-        low, high = (check(name, int(v), table=TEXT_SETTINGS) for v in value)
+        low, high = (int(v) for v in value)
+        try:
+            for v in (low, high):
+                check(name, v, table=TEXT_SETTINGS)
+        except InvalidParameterError:
+            raise InvalidParameterError(
+                f"ngram_range={(low, high)!r} is not valid: min and max must each be in "
+                f"[1, {MAX_NGRAM}]") from None
         if low > high:
             raise InvalidParameterError(
-                f"ngram_range={tuple(value)!r} is not valid: min must not exceed max")
+                f"ngram_range={(low, high)!r} is not valid: min must not exceed max")
         return (low, high)
     return check(name, value, table=TEXT_SETTINGS)
 
