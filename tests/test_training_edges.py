@@ -197,3 +197,18 @@ def test_warm_start_uses_optimizer_settings_changed_since_and_keeps_the_state():
     assert isinstance(clf.optimizer_, Momentum) and clf.optimizer_.beta == 0.3
     assert clf.n_iter_ == 13
 
+
+
+# ---------------------------------------------------------------------- model files
+
+
+def test_saving_onto_a_folder_names_the_folder_not_a_temporary_file(tmp_path):
+    from nnscratch import save
+
+    X, y = _xy()
+    clf = NeuralNetworkClassifier((3,), max_iter=2, random_state=0).fit(X, y)
+    with pytest.raises(IsADirectoryError, match=r"^\S+: is a folder; give the model file's "
+                                                r"name, e.g. \S+model\.npz$") as info:
+        save(clf, tmp_path)
+    assert str(tmp_path) in str(info.value) and ".tmp" not in str(info.value)
+    assert list(tmp_path.iterdir()) == []  # no temporary file left behind

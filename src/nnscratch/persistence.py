@@ -192,7 +192,14 @@ def save(
     ValueError
         Not fitted, arguments that do not fit it, or a hyper-parameter JSON cannot hold
         (named).
+    IsADirectoryError
+        ``path`` is a folder (the rename onto it would fail naming a temporary file).
+    FileNotFoundError, NotADirectoryError
+        ``path``'s folder does not exist, or is a file.
     """
+    if Path(path).is_dir():
+        raise IsADirectoryError(f"{path}: is a folder; give the model file's name, e.g. "
+                                f"{Path(path) / 'model.npz'}")
     table = _estimator_table()
     name = next((n for n, cls in table.items() if type(estimator) is cls), None)
     if name is None:
