@@ -371,3 +371,20 @@ def test_cli_check_exit_codes_and_json(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("nnscratch: error: no such file") and err.count("\n") == 1
     assert run(["check", str(good), "--assignment", "nope"]) == 2
+
+
+def test_summary_counts_errors_and_missing_functions_alike_in_text_and_html(tmp_path):
+    path = tmp_path / "mine.py"
+    path.write_text(
+        "import numpy as np\n\n"
+        "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n"
+        "def initialize_with_zeros(dim):\n    raise RuntimeError('not yet')\n\n"
+        "def propagate(w, b, X, Y):\n    return None\n"
+    )
+    report = check(path, assignment="logistic")
+    statuses = {r.name: r.status for r in report.functions}
+    assert statuses["initialize_with_zeros"] == "error" and statuses["propagate"] == "fail"
+    n_missing = sum(s == "missing" for s in statuses.values())
+    tally = f"1 passed, 1 failed, 1 error, {n_missing} not defined"
+    assert str(report).splitlines()[-1] == tally
+    assert tally in report._repr_html_()

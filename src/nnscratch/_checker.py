@@ -141,11 +141,16 @@ class CheckReport:
             lines.append(f"  {r.status.upper() if r.status != 'pass' else 'pass':8} {r.name}")
             for text in _detail_lines(r):
                 lines.append(f"           {text}")
-        missing = sum(r.status == "missing" for r in self.functions)
-        errors = sum(r.status == "error" for r in self.functions)
-        lines.append(f"{self.passed} passed, {self.failed - errors} failed, {errors} errors, "
-                     f"{missing} not defined")
+        lines.append(self._tally())
         return "\n".join(lines)
+
+    def _tally(self) -> str:
+        """``"3 passed, 1 failed, 1 error, 0 not defined"``."""
+        count = {s: sum(r.status == s for r in self.functions)
+                 for s in ("pass", "fail", "error", "missing")}
+        errors = f"{count['error']} error{'' if count['error'] == 1 else 's'}"
+        return (f"{count['pass']} passed, {count['fail']} failed, {errors}, "
+                f"{count['missing']} not defined")
 
     def _repr_html_(self) -> str:
         colours = {"pass": "#1a7f37", "fail": "#cf222e", "error": "#cf222e",
@@ -156,8 +161,9 @@ class CheckReport:
             rows.append(f"<tr><td><code>{html.escape(r.name)}</code></td>"
                         f"<td style='color:{colours[r.status]};font-weight:bold'>{r.status}</td>"
                         f"<td style='text-align:left'>{detail}</td></tr>")
-        return (f"<p><b>{html.escape(self.file)}</b>: the {self.assignment} assignment — "
-                f"{self.passed} passed, {self.failed} failed</p>"
+        how = " (detected from its function names)" if self.detected else ""
+        return (f"<p><b>{html.escape(self.file)}</b>: the {self.assignment} assignment{how}"
+                f" — {self._tally()}</p>"
                 "<table><tr><th>function</th><th>status</th><th>details</th></tr>"
                 + "".join(rows) + "</table>")
 
