@@ -212,3 +212,16 @@ def test_saving_onto_a_folder_names_the_folder_not_a_temporary_file(tmp_path):
         save(clf, tmp_path)
     assert str(tmp_path) in str(info.value) and ".tmp" not in str(info.value)
     assert list(tmp_path.iterdir()) == []  # no temporary file left behind
+
+
+@pytest.mark.parametrize("name", ["NeuralNetworkClassifier", "LogisticRegression"])
+def test_each_fitted_attribute_is_documented_once(name):
+    import re
+
+    import nnscratch
+
+    doc = getattr(nnscratch, name).__doc__
+    attributes = doc[doc.index("Attributes\n"):doc.index("Examples\n")]
+    names = re.findall(r"^    (\w+_)(?: :|,)", attributes, flags=re.MULTILINE)
+    assert "interrupted_" in names and "optimizer_" in names
+    assert sorted(names) == sorted(set(names))

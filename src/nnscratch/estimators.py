@@ -1210,9 +1210,6 @@ _ATTRIBUTES = """\
     n_features_in_ : int
     optimizer_ : nnscratch.optimizers.Optimizer
         The optimizer with its state, which ``warm_start`` continues.
-    interrupted_ : bool
-        Whether the last ``fit`` or ``partial_fit`` was stopped by Ctrl-C (the
-        weights so far are kept).
 """
 
 
