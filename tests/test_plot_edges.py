@@ -314,3 +314,17 @@ def test_plot_boundary_of_a_builtin_set_says_it_draws_the_held_out_part(
     # the flower file's columns are x1, x2: the names of the set's own columns
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("x1", "x2")
 
+
+
+def test_saving_a_picture_onto_a_folder_is_refused_before_drawing(tmp_path):
+    from nnscratch._files import atomic_write
+    from nnscratch.plotting import save_png
+
+    calls = []
+    with pytest.raises(IsADirectoryError, match=r"^\S+: is a folder; give the output a file "
+                       r"name inside it or elsewhere$"):
+        atomic_write(tmp_path, calls.append)
+    assert calls == [] and list(tmp_path.iterdir()) == []  # nothing written, no temp file
+    with pytest.raises(IsADirectoryError, match="is a folder"):
+        save_png(plot_costs([0.7, 0.5]), tmp_path)
+    assert list(tmp_path.iterdir()) == []

@@ -47,6 +47,8 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
         ``path``'s folder does not exist.
     NotADirectoryError
         ``path``'s parent is a file.
+    IsADirectoryError
+        ``path`` is a folder (refused before ``write`` is called).
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
@@ -56,6 +58,9 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
         if is_file:
             raise NotADirectoryError(f"{where}: is a file, not a folder for the output file")
         raise FileNotFoundError(f"{where}: no such folder for the output file")
+    if path.is_dir():
+        raise IsADirectoryError(f"{path}: is a folder; give the output a file name inside "
+                                "it or elsewhere")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     os.close(fd)
     try:
