@@ -5,6 +5,7 @@ The command-level view of the same inputs (exit code, one line on stderr) is in
 """
 
 import io
+import re
 import struct
 import zlib
 from pathlib import Path
@@ -210,6 +211,15 @@ def test_item13_decimal_commas_with_semicolons_are_read(tmp_path):
     with pytest.warns(UserWarning, match="decimal commas"):
         data = load_csv(path)
     np.testing.assert_array_equal(data.raw, [[1.5, -2.0], [3.0, 4.25], [1000.0, 0.5]])
+
+
+@pytest.mark.parametrize("cells, said", [("1,5;2", "(1 value like 1,5 read as 1.5)"),
+                                         ("1,5;2,5", "(2 values like 1,5 read as 1.5)")])
+def test_decimal_comma_warning_counts_in_plain_words(tmp_path, cells, said):
+    path = tmp_path / "eu.csv"
+    path.write_text(f"a;b;label\n{cells};x\n3;4;y\n")
+    with pytest.warns(UserWarning, match=re.escape(said)):
+        load_csv(path)
 
 
 def test_item13_decimal_comma_in_a_comma_file_says_what_to_do(tmp_path):

@@ -875,7 +875,8 @@ def _parse_numbers(path: Path, header, rows, columns, delimiter: str = ",") -> n
     if delimiter != "," or commas:
         how = f"separated by '{_delimiter_name(delimiter)}'"
         if commas:
-            how += f" with decimal commas ({commas} values such as 1,5 read as 1.5)"
+            values = "1 value" if commas == 1 else f"{commas} values"
+            how += f" with decimal commas ({values} like 1,5 read as 1.5)"
         warnings.warn(f"{path}: read as a CSV file {how}", UserWarning, stacklevel=3)
     return out
 
