@@ -225,3 +225,36 @@ def test_each_fitted_attribute_is_documented_once(name):
     names = re.findall(r"^    (\w+_)(?: :|,)", attributes, flags=re.MULTILINE)
     assert "interrupted_" in names and "optimizer_" in names
     assert sorted(names) == sorted(set(names))
+
+
+def test_early_stopping_refuses_a_monitor_that_is_not_a_name():
+    from nnscratch.callbacks import EarlyStopping
+
+    with pytest.raises(TypeError, match=r"^EarlyStopping: monitor must be the name of a "
+                                        r"logged value \(val_score, .*\), got 3$"):
+        EarlyStopping(3, mode="min")
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"force": "no"}, TypeError, r"^ProgressBar: force must be True or False, got 'no'$"),
+    ({"stream": 3}, TypeError, r"^ProgressBar: stream must be a file-like object"),
+    ({"mininterval": -1}, ValueError, r"^ProgressBar: mininterval must be a number of "),
+    ({"mininterval": "1"}, ValueError, r"^ProgressBar: mininterval must be a number of "),
+])
+def test_progress_bar_refuses_bad_arguments_when_made(kwargs, error, match):
+    from nnscratch.callbacks import ProgressBar
+
+    with pytest.raises(error, match=match):
+        ProgressBar(**kwargs)
+
+
+def test_progress_bar_still_draws_on_a_given_stream():
+    import io
+
+    from nnscratch.callbacks import ProgressBar
+
+    X, y = _xy()
+    out = io.StringIO()
+    NeuralNetworkClassifier((3,), max_iter=3, random_state=0,
+                            callbacks=ProgressBar(out, force=True, mininterval=0)).fit(X, y)
+    assert "3/3" in out.getvalue()

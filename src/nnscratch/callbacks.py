@@ -302,6 +302,16 @@ class ProgressBar(Callback):
     def __init__(
         self, stream: TextIO | None = None, force: bool = False, mininterval: float = 0.1
     ) -> None:
+        if stream is not None and not callable(getattr(stream, "write", None)):
+            raise TypeError(f"ProgressBar: stream must be a file-like object with write() "
+                            f"(e.g. sys.stderr) or None, got {stream!r}")
+        if not isinstance(force, (bool, np.bool_)):
+            raise TypeError(f"ProgressBar: force must be True or False, got {force!r}")
+        if (isinstance(mininterval, bool)
+                or not isinstance(mininterval, (int, float, np.integer, np.floating))
+                or not 0 <= mininterval < math.inf):
+            raise ValueError(f"ProgressBar: mininterval must be a number of seconds >= 0, "
+                             f"got {mininterval!r}")
         self.stream = stream
         self.force = force
         self.mininterval = mininterval
@@ -396,6 +406,9 @@ class EarlyStopping(Callback):
         restore_best_weights: bool = True,
         mode: str | None = None,
     ) -> None:
+        if not isinstance(monitor, str):
+            raise TypeError(f"EarlyStopping: monitor must be the name of a logged value "
+                            f"({', '.join(self.MODES)}, ...), got {monitor!r}")
         if mode is None and monitor not in self.MODES:
             raise ValueError(
                 f"EarlyStopping: cannot tell whether higher or lower is better for "
