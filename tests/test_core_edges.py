@@ -2,11 +2,14 @@
 and values a learner following the course gets wrong, each refused in one line in the
 course's notation (or computed right), never a silently wrong number."""
 
+import warnings
+
 import numpy as np
 import pytest
 
 from nnscratch import network
-from nnscratch.course import deep
+from nnscratch.course import deep, logistic, shallow
+from nnscratch.losses import binary_cross_entropy
 
 
 def _deep_params():
@@ -44,3 +47,40 @@ def test_update_parameters_names_a_missing_or_misshapen_gradient():
         deep.update_parameters(params, {k: v for k, v in grads.items() if k != "dW1"}, 0.1)
     new = network.update_parameters(params, grads, 0.1)
     np.testing.assert_allclose(new["W1"], before["W1"] - 0.1)
+
+
+@pytest.mark.parametrize("cost", [deep.compute_cost, shallow.compute_cost,
+                                  binary_cross_entropy])
+def test_literal_cost_at_saturated_predictions_has_no_nan_and_no_warning(cost):
+    # A = 1.0 where y = 1 and A = 0.0 where y = 0 cost nothing (0 · log 0 = 0): the
+    # literal formula gave NaN with two RuntimeWarnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cost(np.array([[1.0, 0.0, 0.5]]), np.array([[1, 0, 1]])) == \
+            pytest.approx(np.log(2) / 3, rel=1e-15)
+        assert str(cost(np.array([[1.0, 0.0]]), np.array([[1, 0]]))) == "0.0"
+        assert cost(np.array([[1.0, 0.5]]), np.array([[0, 1]])) == np.inf  # a sure miss
+    # the published digits are unchanged
+    assert cost(np.array([[0.8, 0.9, 0.4]]), np.array([[1, 1, 0]])) == 0.2797765635793423
+
+
+@pytest.mark.parametrize("cost", [deep.compute_cost, shallow.compute_cost,
+                                  binary_cross_entropy])
+@pytest.mark.parametrize("Y", [np.array([1, 0, 1]), np.array([[1], [0], [1]]),
+                               np.array([[1, 0]])])
+def test_literal_cost_refuses_labels_not_shaped_like_AL(cost, Y):
+    # a column Y of shape (m, 1) broadcast against AL (1, m) into an (m, m) sum: the
+    # cost was a wrong number, silently; a 1-D Y was an IndexError
+    with pytest.raises(ValueError, match=r"must be \(1, m\), one column per example") as info:
+        cost(np.array([[0.8, 0.9, 0.4]]), Y)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("bad", [2, -1, np.nan])
+def test_costs_refuse_labels_outside_0_and_1(bad):
+    AL = np.array([[0.8, 0.9, 0.4]])
+    with pytest.raises(ValueError, match="Y must hold labels 0 or 1"):
+        deep.compute_cost(AL, np.array([[1, 0, bad]]))
+    with pytest.raises(ValueError, match="Y must hold labels 0 or 1"):
+        logistic.propagate(np.array([[1.0], [2.0]]), 2.0, np.ones((2, 3)),
+                           np.array([[1, 0, bad]]))

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import logsumexp
+from scipy.special import logsumexp, xlogy
 
 from .activations import sigmoid, softmax
 
@@ -58,21 +58,41 @@ def binary_cross_entropy(AL: np.ndarray, Y: np.ndarray) -> float:
     AL : ndarray of shape (1, m)
         Predicted probabilities ``ŷ``.
     Y : ndarray of shape (1, m)
-        True labels, 0 or 1.
+        True labels, 0 or 1 (values in between are taken as probabilities).
 
     Returns
     -------
     cost : float
-        ``-(1/m) Σ (y log ŷ + (1-y) log(1-ŷ))``; infinite or NaN when some ``ŷ`` is
-        exactly 0 or 1. Training uses :func:`binary_cross_entropy_from_logits`.
+        ``-(1/m) Σ (y log ŷ + (1-y) log(1-ŷ))``, with the course's ``0 · log 0 = 0``:
+        a ``ŷ`` of exactly 1 costs nothing where ``y = 1``. The cost is infinite where
+        a ``ŷ`` of exactly 0 or 1 is the wrong label (the probability, rounded, holds
+        no more); training uses :func:`binary_cross_entropy_from_logits`, finite for
+        every finite logit.
+
+    Raises
+    ------
+    ValueError
+        ``Y`` is not of ``AL``'s shape ``(1, m)``, or holds values outside [0, 1].
 
     Examples
     --------
     >>> round(binary_cross_entropy(np.array([[0.5, 0.5]]), np.array([[1, 0]])), 6)
     0.693147
+    >>> binary_cross_entropy(np.array([[1.0, 0.0]]), np.array([[1, 0]]))
+    0.0
     """
+    Y = np.asarray(Y, dtype=float)
+    if np.ndim(AL) != 2 or np.shape(Y) != np.shape(AL):
+        raise ValueError(
+            f"Y has shape {np.shape(Y)} and AL {np.shape(AL)}: both must be (1, m), one "
+            "column per example (Y.reshape(1, -1) turns m labels into a row)."
+        )
+    if not np.all((Y >= 0) & (Y <= 1)):
+        bad = Y[~((Y >= 0) & (Y <= 1))][0]
+        raise ValueError(f"Y must hold labels 0 or 1, not {bad:g}.")
     m = Y.shape[1]
-    return float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m)
+    cost = float(-np.sum(xlogy(Y, AL) + xlogy(1 - Y, 1 - AL)) / m)
+    return cost + 0.0  # 0.0, not -0.0, for a perfect prediction
 
 
 def binary_cross_entropy_from_logits(
