@@ -258,3 +258,12 @@ def test_progress_bar_still_draws_on_a_given_stream():
     NeuralNetworkClassifier((3,), max_iter=3, random_state=0,
                             callbacks=ProgressBar(out, force=True, mininterval=0)).fit(X, y)
     assert "3/3" in out.getvalue()
+
+
+@pytest.mark.parametrize("y_val", [1, [[0, 1], [1, 0]]])
+def test_y_val_of_the_wrong_shape_is_named_y_val(y_val):
+    X, y = _xy()
+    clf = NeuralNetworkClassifier((3,), max_iter=2)
+    with pytest.raises(ValueError, match=r"^y_val must hold one label per validation "
+                                         r"example, shape \(n_val,\); got shape \("):
+        clf.fit(X, y, X_val=X[:2], y_val=y_val)

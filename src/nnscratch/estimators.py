@@ -624,7 +624,13 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 f"X_val has {X_val.shape[1]} features but X has {self.n_features_in_}: "
                 "the validation set must have the training data's columns."
             )
-        y_val = column_or_1d(y_val, warn=True)
+        try:
+            y_val = column_or_1d(y_val, warn=True)
+        except ValueError:  # scikit-learn's message names y
+            raise ValueError(
+                f"y_val must hold one label per validation example, shape (n_val,); got "
+                f"shape {np.shape(y_val)}."
+            ) from None
         if len(y_val) != X_val.shape[0]:
             raise ValueError(
                 f"X_val has {X_val.shape[0]} rows but y_val has {len(y_val)} labels; "
