@@ -14,7 +14,7 @@ from nnscratch import LogisticRegression
 from nnscratch.exceptions import DatasetError, InvalidParameterError
 from nnscratch.persistence import load_bundle, save
 from nnscratch.preprocessing import Preprocessor
-from nnscratch.text import MAX_NGRAM, TextVectorizer, check_text_setting
+from nnscratch.text import MAX_NGRAM, TextVectorizer, check_text_setting, read_text
 
 TEXTS = ["free money now", "lunch meeting at noon", "free lunch"]
 
@@ -161,3 +161,29 @@ def test_a_numpy_pair_is_an_ngram_range():
     for bad in (np.array([[1, 2]]), np.array([1.0, 2.0]), np.array([1, 2, 3])):
         with pytest.raises(InvalidParameterError, match="must be two integers"):
             check_text_setting("ngram_range", bad)
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+@pytest.mark.parametrize("encoding, name", [
+    ("utf-16", "UTF-16"), ("utf-16-le", None), ("utf-32", "UTF-32")])
+def test_utf16_text_is_named_as_such_not_as_a_binary_file(tmp_path, encoding, name):
+    # Notepad's "Unicode" (UTF-16 with a byte-order mark) was "a binary file (it holds
+    # NUL bytes), not text"
+    path = tmp_path / "note.txt"
+    data = "Hi Anna, café at noon?".encode(encoding)
+    path.write_bytes(b"\xff\xfe" + data if encoding == "utf-16-le" else data)
+    name = name or "UTF-16"
+    with pytest.raises(DatasetError) as info:
+        read_text(path)
+    assert str(info.value) == (
+        f"{path}: is {name} text (it starts with a {name} byte-order mark), not UTF-8; "
+        f"convert it to UTF-8 (e.g. iconv -f {name.lower()} -t utf-8) or remove it")
+
+
+def test_a_binary_file_with_nul_bytes_is_still_binary(tmp_path):
+    path = tmp_path / "logo.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(DatasetError, match=r"is a binary file \(it holds NUL bytes\)"):
+        read_text(path)

@@ -80,7 +80,8 @@ def read_text(path: str | os.PathLike) -> str:
     """One text file's content, checked.
 
     The file must be UTF-8 (a byte-order mark is dropped), hold some text, and no NUL
-    bytes (a binary file); at most :data:`MAX_TEXT_BYTES`.
+    bytes (a binary file); at most :data:`MAX_TEXT_BYTES`. UTF-16 and UTF-32 text (told
+    by its byte-order mark) is refused as such, with the command that converts it.
 
     Raises
     ------
@@ -106,6 +107,13 @@ def read_text(path: str | os.PathLike) -> str:
     if len(data) > MAX_TEXT_BYTES:
         raise DatasetError(f"{path}: is too large for a text message (more than "
                            f"{MAX_TEXT_BYTES // 1024**2} MiB); split it or remove it")
+    for bom, encoding in ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+                          (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16")):
+        if data.startswith(bom):  # Notepad's "Unicode": text, though it holds NUL bytes
+            raise DatasetError(
+                f"{path}: is {encoding} text (it starts with a {encoding} byte-order mark), "
+                f"not UTF-8; convert it to UTF-8 (e.g. iconv -f {encoding.lower()} -t utf-8) "
+                "or remove it")
     if b"\x00" in data:
         raise DatasetError(
             f"{path}: is a binary file (it holds NUL bytes), not text; remove it or "
