@@ -328,3 +328,44 @@ def test_saving_a_picture_onto_a_folder_is_refused_before_drawing(tmp_path):
     with pytest.raises(IsADirectoryError, match="is a folder"):
         save_png(plot_costs([0.7, 0.5]), tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+# --- a search's scores -----------------------------------------------------------------
+
+def _search_rows(failed=()):
+    import itertools
+
+    rows = []
+    grid = itertools.product([0.001, 0.01, 0.1], ["relu", "tanh"], [10, 20, 30])
+    for i, (lr, act, n) in enumerate(grid):
+        rows.append({"rank": i + 1, "mean_score": None if i in failed else 0.5 + 0.01 * i,
+                     "std_score": None if i in failed else 0.02, "fit_time": 0.1,
+                     "params": {"learning_rate": lr, "activation": act, "max_iter": n}})
+    return rows
+
+
+def test_search_scores_join_ordered_values_only_and_say_when_not_to_scale():
+    from nnscratch.search import plot_scores
+
+    fig = plot_scores(_search_rows())
+    lr, act, n = fig.axes
+    best = {ax: next(line for line in ax.get_lines() if line.get_label() == "best")
+            for ax in fig.axes}
+    assert best[lr].get_linestyle() == "-" and best[n].get_linestyle() == "-"
+    assert best[act].get_linestyle() == "None" and best[act].get_marker() == "_"
+    assert lr.get_xlabel() == "learning_rate (evenly spaced, not to scale)"
+    assert n.get_xlabel() == "max_iter" and act.get_xlabel() == "activation"
+
+
+def test_search_scores_say_how_many_failed_candidates_are_not_drawn():
+    from nnscratch.search import plot_scores
+
+    assert "not shown" not in fig_title(plot_scores(_search_rows()))
+    fig = plot_scores(_search_rows(failed={0, 5}), title="Search")
+    assert fig_title(fig) == "Search\n(2 candidates whose fits failed not shown)"
+    everything_failed = plot_scores(_search_rows(failed=set(range(18))), title="Search")
+    assert "18 candidates" in fig_title(everything_failed)
+
+
+def fig_title(fig):
+    return fig._suptitle.get_text()

@@ -848,13 +848,24 @@ def plot_scores(rows: list[dict], *, title: str = "Search", scoring: str = "accu
                         alpha=0.6, capsize=3)
             best[x] = max(best.get(x, -np.inf), r["mean_score"])
         xs = sorted(best)
-        ax.plot(xs, [best[x] for x in xs], "-", color="tab:orange", label="best")
+        if numeric:  # an ordered axis: the best score per value as a line
+            ax.plot(xs, [best[x] for x in xs], "-", color="tab:orange", label="best")
+        else:  # categories have no order: a mark at each, no line between them
+            ax.plot(xs, [best[x] for x in xs], "_", color="tab:orange", markersize=28,
+                    markeredgewidth=2.5, linestyle="none", label="best")
         ax.set_xticks(range(len(values)), values)
-        ax.set_xlabel(name)
+        numbers = [float(v) for v in values] if numeric else []
+        steps = np.diff(numbers)
+        uneven = len(numbers) > 2 and not np.allclose(steps, steps[0], rtol=1e-6)
+        ax.set_xlabel(f"{name} (evenly spaced, not to scale)" if uneven else name)
         if k == 0:
             ax.set_ylabel(f"mean {scoring} (cross-validation)")
             ax.legend(loc="best", fontsize=8)
         ax.grid(alpha=0.3)
+    failed = sum(r["mean_score"] is None for r in rows)
+    if failed:
+        title += (f"\n({failed} candidate{'s' if failed > 1 else ''} whose fits failed "
+                  "not shown)")
     fig.suptitle(title)
     fig.tight_layout()
     return fig
