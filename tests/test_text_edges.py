@@ -14,7 +14,13 @@ from nnscratch import LogisticRegression
 from nnscratch.exceptions import DatasetError, InvalidParameterError
 from nnscratch.persistence import load_bundle, save
 from nnscratch.preprocessing import Preprocessor
-from nnscratch.text import MAX_NGRAM, TextVectorizer, check_text_setting, read_text
+from nnscratch.text import (
+    MAX_NGRAM,
+    TextVectorizer,
+    check_text_setting,
+    make_spam_corpus,
+    read_text,
+)
 
 TEXTS = ["free money now", "lunch meeting at noon", "free lunch"]
 
@@ -187,3 +193,39 @@ def test_a_binary_file_with_nul_bytes_is_still_binary(tmp_path):
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     with pytest.raises(DatasetError, match=r"is a binary file \(it holds NUL bytes\)"):
         read_text(path)
+
+
+# --------------------------------------------------------------------------- the spam corpus
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"spam_fraction": "0.4"}, "spam_fraction must be a number in (0, 1), got '0.4'"),
+    ({"spam_fraction": 1.0}, "spam_fraction must be a number in (0, 1), got 1.0"),
+    ({"hard_fraction": None}, "hard_fraction must be a number in [0, 0.5), got None"),
+    ({"hard_fraction": float("nan")}, "hard_fraction must be a number in [0, 0.5), got nan"),
+    ({"random_state": -1}, "random_state must be an integer >= 0 (or None), got -1"),
+    ({"random_state": "0"}, "random_state must be an integer >= 0 (or None), got '0'"),
+])
+def test_spam_corpus_settings_are_refused_in_one_line_naming_them(tmp_path, kwargs, message):
+    # a string fraction ended in "'<' not supported between instances of 'int' and
+    # 'str'", a negative seed in NumPy's "expected non-negative integer"
+    with pytest.raises(ValueError) as info:
+        make_spam_corpus(tmp_path / "mail", 10, **kwargs)
+    assert str(info.value) == message
+    assert not (tmp_path / "mail").exists()
+
+
+def test_spam_corpus_refuses_a_file_as_its_folder(tmp_path):
+    # it raised NotADirectoryError "[Errno 20] Not a directory: '.../spam'"
+    path = tmp_path / "mail"
+    path.write_text("not a folder")
+    with pytest.raises(ValueError, match=r"mail: is a file, not a folder; give a folder"):
+        make_spam_corpus(path, 10)
+    assert path.read_text() == "not a folder"
+
+
+def test_spam_corpus_takes_a_generator_and_hard_fraction_zero(tmp_path):
+    counts = make_spam_corpus(tmp_path / "a", 10, hard_fraction=0,
+                              random_state=np.random.default_rng(3))
+    assert counts == {"spam": 4, "ham": 6}
+    assert len(list((tmp_path / "a").glob("*/*.txt"))) == 10

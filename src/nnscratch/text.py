@@ -560,12 +560,22 @@ def make_spam_corpus(folder: str | os.PathLike, n_messages: int = 200, *,
     if isinstance(n_messages, bool) or not isinstance(n_messages, (int, np.integer)) \
             or n_messages < 4:
         raise ValueError(f"n_messages must be an integer >= 4, got {n_messages!r}")
-    if not 0 < spam_fraction < 1:
-        raise ValueError(f"spam_fraction must be in (0, 1), got {spam_fraction!r}")
-    if not 0 <= hard_fraction < 0.5:
-        raise ValueError(f"hard_fraction must be in [0, 0.5), got {hard_fraction!r}")
+    for name, value, low, high, closed in (("spam_fraction", spam_fraction, 0, 1, "(0, 1)"),
+                                           ("hard_fraction", hard_fraction, 0, 0.5,
+                                            "[0, 0.5)")):
+        if (isinstance(value, bool) or not isinstance(value, (int, float, np.integer,
+                                                               np.floating))
+                or not (low < value < high or (closed[0] == "[" and value == low))):
+            raise ValueError(f"{name} must be a number in {closed}, got {value!r}")
+    if (random_state is not None and not isinstance(random_state, np.random.Generator)
+            and (isinstance(random_state, bool)
+                 or not isinstance(random_state, (int, np.integer)) or random_state < 0)):
+        raise ValueError(f"random_state must be an integer >= 0 (or None), got "
+                         f"{random_state!r}")
     rng = np.random.default_rng(random_state)
     root = Path(folder)
+    if root.exists() and not root.is_dir():
+        raise ValueError(f"{root}: is a file, not a folder; give a folder for the corpus")
     n_spam = min(max(round(n_messages * spam_fraction), 2), n_messages - 2)
     counts = {"spam": n_spam, "ham": int(n_messages) - n_spam}
     for kind in counts:
