@@ -267,3 +267,56 @@ def test_y_val_of_the_wrong_shape_is_named_y_val(y_val):
     with pytest.raises(ValueError, match=r"^y_val must hold one label per validation "
                                          r"example, shape \(n_val,\); got shape \("):
         clf.fit(X, y, X_val=X[:2], y_val=y_val)
+
+
+def test_a_model_trained_on_a_dataframe_keeps_its_column_names_in_the_file(tmp_path):
+    pd = pytest.importorskip("pandas")
+    from nnscratch import load, save
+
+    X, y = _xy()
+    frame = pd.DataFrame(X, columns=["age", "height", "weight", "income"])
+    clf = NeuralNetworkClassifier((3,), max_iter=2, random_state=0).fit(frame, y)
+    save(clf, tmp_path / "m.npz")
+    again = load(tmp_path / "m.npz")
+    assert list(again.feature_names_in_) == ["age", "height", "weight", "income"]
+    assert np.array_equal(again.predict(frame), clf.predict(frame))
+    with pytest.raises(ValueError, match="feature names"):  # columns in another order
+        again.predict(frame[frame.columns[::-1]])
+    plain = NeuralNetworkClassifier((3,), max_iter=2, random_state=0).fit(X, y)
+    save(plain, tmp_path / "plain.npz")
+    assert not hasattr(load(tmp_path / "plain.npz"), "feature_names_in_")
+
+
+def test_a_model_file_with_bad_column_names_is_refused_in_one_line(tmp_path):
+    import json
+
+    from nnscratch import load, save
+    from nnscratch.persistence import ModelFileError
+
+    X, y = _xy()
+    save(NeuralNetworkClassifier((3,), max_iter=2).fit(X, y), tmp_path / "m.npz")
+    with np.load(tmp_path / "m.npz") as npz:
+        arrays = dict(npz)
+    settings = json.loads(arrays["settings"].tobytes())
+    settings["feature_names_in"] = ["a", "b"]  # 4 features
+    arrays["settings"] = np.frombuffer(json.dumps(settings).encode(), dtype=np.uint8)
+    np.savez(tmp_path / "bad.npz", **arrays)
+    with pytest.raises(ModelFileError, match=r"feature_names_in must be one string per "
+                                             r"feature"):
+        load(tmp_path / "bad.npz")
+
+
+@pytest.mark.parametrize("training, error, match", [
+    ([1, 2], TypeError, r"^training must be a dict of JSON values, got list$"),
+    ({"note": object()}, TypeError, r"^training cannot be saved as JSON \("),
+    ({"loss": float("nan")}, ValueError, r"^training cannot be saved as JSON \("),
+])
+def test_save_refuses_training_information_load_would_refuse(tmp_path, training, error,
+                                                               match):
+    from nnscratch import save
+
+    X, y = _xy()
+    clf = NeuralNetworkClassifier((3,), max_iter=2).fit(X, y)
+    with pytest.raises(error, match=match):
+        save(clf, tmp_path / "m.npz", training=training)
+    assert list(tmp_path.iterdir()) == []

@@ -683,7 +683,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     #: The JSON settings of :meth:`_get_fitted_state`; the first seven are always given.
     _STATE_SETTINGS = ("hyperparameters", "classes", "classes_kind", "n_iter",
                        "n_features_in", "n_layers", "best_validation_score",
-                       "class_weight_by_class")
+                       "class_weight_by_class", "feature_names_in")
 
     def _get_fitted_state(self) -> dict[str, Any]:
         """What a model file must hold to give this fitted estimator back.
@@ -699,9 +699,10 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             ``hyperparameters`` (those of :data:`nnscratch._params.PARAMETERS` marked
             ``stored`` whose value is a JSON scalar or flat list), ``classes`` and
             ``classes_kind``, ``n_iter``, ``n_features_in``, ``n_layers``,
-            ``best_validation_score`` and, for a dict ``class_weight``,
+            ``best_validation_score``, for a dict ``class_weight``,
             ``class_weight_by_class`` (one weight per class: JSON keys could not hold
-            the classes).
+            the classes) and, for a model trained on a DataFrame, ``feature_names_in``
+            (its column names, which predictions check the columns against).
 
         Raises
         ------
@@ -747,6 +748,9 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         by_class = self._class_weight_to_json()
         if by_class is not None:
             settings["class_weight_by_class"] = by_class
+        names = getattr(self, "feature_names_in_", None)
+        if names is not None:
+            settings["feature_names_in"] = [str(n) for n in names]
         return {"arrays": arrays, "settings": settings}
 
     def _set_fitted_state(self, state: dict[str, Any]) -> _BaseNetwork:
@@ -787,6 +791,11 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         if best is not None and not (isinstance(best, (int, float))
                                      and not isinstance(best, bool) and math.isfinite(best)):
             raise ValueError("best_validation_score must be a finite number or null")
+        names = settings.get("feature_names_in")
+        if names is not None and not (
+                isinstance(names, list) and len(names) == settings["n_features_in"]
+                and all(isinstance(n, str) for n in names)):
+            raise ValueError("feature_names_in must be one string per feature or null")
 
         if hasattr(self, "_hidden_sizes"):  # a scalar or absent hidden_layer_sizes too
             hidden = list(type(self)(**params)._hidden_sizes())
@@ -802,6 +811,8 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             self.params_[f"b{l}"] = arrays[f"b{l}"]
         self.classes_ = classes
         self.n_features_in_ = settings["n_features_in"]
+        if names is not None:  # as scikit-learn sets it: an object array of str
+            self.feature_names_in_ = np.asarray(names, dtype=object)
         self.n_iter_ = settings["n_iter"]
         for key in self._HISTORIES:
             setattr(self, key + "_", [float(v) for v in arrays.get(key, np.zeros(0))])

@@ -17,7 +17,8 @@ Layout of a model file (a NumPy ``.npz``, i.e. a zip of ``.npy`` arrays):
   lists and None), the classes, ``n_iter_``, ``n_features_in_``, and optionally the
   preprocessing, the class names, free-form training information, and a dict
   ``class_weight`` as one weight per class (``class_weight_by_class``; JSON keys
-  could not hold the classes).
+  could not hold the classes) and the column names of a model trained on a DataFrame
+  (``feature_names_in``).
 
 This module is a codec of arrays and JSON: the estimator says what it must hold
 (``estimator._get_fitted_state()``: arrays and JSON settings) and takes it back
@@ -183,15 +184,17 @@ def save(
     class_names : list of str, optional
         A display name for each entry of ``estimator.classes_``.
     training : dict, optional
-        JSON-serialisable information about the training run.
+        JSON-serialisable information about the training run (finite numbers,
+        strings, booleans, None, lists, dicts with string keys).
 
     Raises
     ------
     TypeError
-        Not one of nnscratch's estimators.
+        Not one of nnscratch's estimators, or ``training`` not a dict.
     ValueError
-        Not fitted, arguments that do not fit it, or a hyper-parameter JSON cannot hold
-        (named).
+        Not fitted, arguments that do not fit it, a hyper-parameter JSON cannot hold
+        (named), or ``training`` holding NaN or infinity (a TypeError for values JSON
+        cannot hold at all).
     IsADirectoryError
         ``path`` is a folder (the rename onto it would fail naming a temporary file).
     FileNotFoundError, NotADirectoryError
@@ -219,6 +222,9 @@ def save(
             raise ValueError(f"the preprocessing makes {prep.n_features} features but the "
                              f"estimator takes {state['settings']['n_features_in']}")
     arrays.update(prep_arrays)
+    if training is not None and not isinstance(training, dict):
+        raise TypeError(f"training must be a dict of JSON values, got "
+                        f"{type(training).__name__}")  # load() refuses anything else
     n_classes = len(state["settings"]["classes"])
     if class_names is not None:
         class_names = [str(c) for c in class_names]
@@ -234,7 +240,12 @@ def save(
         "class_names": class_names,
         "training": training or {},
     }
-    blob = json.dumps(settings, allow_nan=False, sort_keys=True).encode("utf-8")
+    try:
+        blob = json.dumps(settings, allow_nan=False, sort_keys=True).encode("utf-8")
+    except (TypeError, ValueError) as exc:  # only training is free-form
+        raise type(exc)(f"training cannot be saved as JSON ({exc}): give numbers, "
+                         "strings, booleans, None, lists and dicts with string keys, "
+                         "finite numbers only") from None
     arrays["settings"] = np.frombuffer(blob, dtype=np.uint8)
     _check_entries(arrays, Path("model"))  # the same checks as load()
     table[name]()._set_fitted_state(state)
