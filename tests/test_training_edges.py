@@ -320,3 +320,31 @@ def test_save_refuses_training_information_load_would_refuse(tmp_path, training,
     with pytest.raises(error, match=match):
         save(clf, tmp_path / "m.npz", training=training)
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------ sample weights
+
+
+@pytest.mark.parametrize("solver", ["gd", "adam"])
+def test_a_mini_batch_of_zero_weights_is_skipped_not_reported_as_divergence(solver):
+    X, y = _xy()
+    weights = np.ones(60)
+    weights[:10] = 0.0  # the whole first mini-batch
+    settings = dict(hidden_layer_sizes=(3,), solver=solver, batch_size=10, shuffle=False,
+                    max_iter=3, random_state=0)
+    weighted = NeuralNetworkClassifier(**settings).fit(X, y, sample_weight=weights)
+    without = NeuralNetworkClassifier(**settings).fit(X[10:], y[10:])
+    np.testing.assert_allclose(weighted.loss_curve_, without.loss_curve_, rtol=1e-12)
+    for key in without.params_:
+        np.testing.assert_allclose(weighted.params_[key], without.params_[key], rtol=1e-12)
+    if solver == "adam":
+        assert weighted.optimizer_.t == without.optimizer_.t == 15
+
+
+def test_a_class_weight_of_zero_with_mini_batches_of_that_class_trains():
+    X, y = _xy()
+    order = np.argsort(y, kind="stable")  # class 0 first: whole batches of it
+    clf = NeuralNetworkClassifier((3,), batch_size=5, shuffle=False, max_iter=2,
+                                  class_weight={0: 0.0, 1: 1.0}, random_state=0)
+    clf.fit(X[order], y[order])
+    assert np.all(np.isfinite(clf.loss_curve_))

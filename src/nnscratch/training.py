@@ -276,8 +276,13 @@ def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuf
             scaled = first.folds_learning_rate
             total, weight_total = 0.0, 0.0
             for batch in minibatches(m, batch_size, shuffle, rng):
-                blas.refresh()
                 w_b = None if w is None else w[batch]
+                if w_b is not None and not np.any(w_b):
+                    # a mini-batch whose examples all weigh zero (sample_weight,
+                    # class_weight) has no cost to lower: no step (0/0 was a NaN cost,
+                    # reported as divergence)
+                    continue
+                blas.refresh()
                 Y_b = Y[:, batch]
                 m_b = Y_b.shape[1] if w_b is None else float(np.sum(w_b))
                 AL, caches = _engine.forward(first.forward(batch), params, acts, problem.output,
