@@ -348,3 +348,21 @@ def test_a_class_weight_of_zero_with_mini_batches_of_that_class_trains():
                                   class_weight={0: 0.0, 1: 1.0}, random_state=0)
     clf.fit(X[order], y[order])
     assert np.all(np.isfinite(clf.loss_curve_))
+
+
+def test_fit_streaming_passes_over_a_chunk_whose_class_weighs_zero():
+    from nnscratch.streaming import fit_streaming
+
+    X, y = _xy()
+    order = np.argsort(y, kind="stable")
+    X, y = X[order], y[order]
+    n0 = int(np.sum(y == 0))
+    settings = dict(hidden_layer_sizes=(3,), max_iter=2, class_weight={0: 0.0, 1: 1.0},
+                    random_state=0)
+    est = NeuralNetworkClassifier(**settings)
+    result = fit_streaming(est, _feeder(X, y), shuffle_chunks=False)
+    assert est.n_iter_ == 2 and np.all(np.isfinite(result.epoch_losses))
+    with pytest.raises(ValueError, match=r"^the sample weights sum to zero: class_weight "
+                                         r"gives every class of the data weight 0"):
+        fit_streaming(NeuralNetworkClassifier(**settings), _feeder(X[:n0], y[:n0]),
+                      classes=[0, 1])

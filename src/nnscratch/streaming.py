@@ -818,6 +818,14 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
         n = counts.sum()
         temporary["class_weight"] = {c: n / (len(found) * k)
                                      for c, k in zip(found.tolist(), counts.tolist())}
+    # labels of weight zero: a chunk of only those has nothing to learn (partial_fit
+    # refuses weights that sum to zero), so it is passed over
+    weights = params.get("class_weight")
+    weightless = ({c for c, w in weights.items() if w == 0} if isinstance(weights, dict)
+                  else set())
+    if weightless and set(found.tolist()) <= weightless:
+        raise ValueError("the sample weights sum to zero: class_weight gives every class "
+                         "of the data weight 0; give some classes weight.")
     fitted = hasattr(estimator, "params_")
     history = {name: list(getattr(estimator, name, [])) if fitted else []
                for name in ("loss_curve_", "costs_")}
@@ -840,6 +848,8 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
                                                         first_epoch + e))
             epoch_start, total, rows = time.perf_counter(), 0.0, 0
             for _, X, y in feeder.chunks(order):
+                if weightless and set(np.unique(y).tolist()) <= weightless:
+                    continue
                 estimator.partial_fit(X, y, classes=classes)
                 if getattr(estimator, "interrupted_", False):  # Ctrl-C inside partial_fit
                     raise KeyboardInterrupt
