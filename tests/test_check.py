@@ -40,6 +40,13 @@ MISTAKES = [
     pytest.param("shallow", "    b2 = parameters[\"b2\"] - learning_rate * grads[\"db2\"]",
                  "    b2 = parameters[\"b2\"]", "update_parameters", "parameters['b2']",
                  "bias_not_updated", id="shallow-b-not-updated"),
+    pytest.param("shallow", '    W2 = parameters["W2"] - learning_rate * grads["dW2"]\n'
+                 '    b2 = parameters["b2"] - learning_rate * grads["db2"]',
+                 '    W2 = parameters["W2"]\n    b2 = parameters["b2"]', "update_parameters",
+                 "parameters['W2']", "last_layer_not_updated", id="shallow-W2-not-updated"),
+    pytest.param("deep", "    for l in range(L):\n", "    for l in range(L - 1):\n",
+                 "update_parameters", "parameters['W2']", "last_layer_not_updated",
+                 id="deep-loop-stops-a-layer-early"),
     pytest.param("deep", "Z = np.dot(W, A) + b", "Z = np.dot(W, A)", "linear_forward", "Z",
                  "bias_left_out", id="deep-bias-left-out"),
     pytest.param("deep", "dW = np.dot(dZ, A_prev.T) / m", "dW = np.dot(dZ, A_prev.T) / m / m",
@@ -58,7 +65,8 @@ MISTAKES = [
     pytest.param("deep", "cost = -(np.dot(Y,", "cost = (np.dot(Y,", "compute_cost", "cost",
                  "sign_flipped", id="deep-cost-sign"),
 ]
-QUICK = {"logistic-times-m", "deep-sigmoid-backward-factor-missing"}
+QUICK = {"logistic-times-m", "deep-sigmoid-backward-factor-missing",
+         "deep-loop-stops-a-layer-early"}
 
 
 def _run_mistake(tmp_path, assignment, old, new, function, array, hint, everything):

@@ -57,6 +57,10 @@ HINTS = {
                        "use A = {g}(Z) there",
     "bias_left_out": "matches the computation with the bias left out: add b (Z = W A + b)",
     "bias_not_updated": "b is not updated: b := b − α db as well as W",
+    "last_layer_not_updated": "the last layer's W{L} and b{L} are not updated: every layer "
+                              "l = 1 … L needs W[l] := W[l] − α dW[l] and b[l] := b[l] − "
+                              "α db[l] (in a loop: range(1, L + 1), with L = "
+                              "len(parameters) // 2)",
     "sign_flipped": "the sign is flipped: the cost is −(1/m) Σ (y log a + (1 − y) log(1 − a))",
     "dAL_sign": "every gradient has the wrong sign: dAL = −(Y/AL − (1 − Y)/(1 − AL)), the "
                 "derivative of the cost with its minus",
@@ -570,6 +574,16 @@ def _alternatives(spec: FunctionSpec, case: Case, reference):
                      for k, v in args[1].items()}
             return fn(args[0], grads, *args[2:], **kwargs)
         yield "bias_not_updated", b_not_updated
+
+        layers = [int(k[2:]) for k in args[1] if k.startswith("dW") and k[2:].isdigit()]
+        if len(layers) > 1:
+            last = str(max(layers))
+
+            def last_layer_not_updated():
+                grads = {k: (np.zeros_like(v) if k in ("dW" + last, "db" + last) else v)
+                         for k, v in args[1].items()}
+                return fn(args[0], grads, *args[2:], **kwargs)
+            yield "last_layer_not_updated", last_layer_not_updated, {"L": last}
     elif "b" in names or "parameters" in names:
         yield "bias_left_out", no_bias
     name = spec.name
