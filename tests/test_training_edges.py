@@ -366,3 +366,49 @@ def test_fit_streaming_passes_over_a_chunk_whose_class_weighs_zero():
                                          r"gives every class of the data weight 0"):
         fit_streaming(NeuralNetworkClassifier(**settings), _feeder(X[:n0], y[:n0]),
                       classes=[0, 1])
+
+
+# ------------------------------------------------------ scikit-learn's callbacks
+
+
+class _Lifecycle:
+    """A scikit-learn FitCallback recording its setup and teardown."""
+
+    def __init__(self):
+        self.events = []
+
+    def setup(self, estimator, context):
+        self.events.append("setup")
+
+    def teardown(self, estimator, context):
+        self.events.append("teardown")
+
+    def on_fit_task_begin(self, estimator, context):
+        pass
+
+    def on_fit_task_end(self, estimator, context):
+        return False
+
+
+@pytest.mark.parametrize("failure", ["diverges", "callback raises"])
+def test_a_failed_fit_still_tears_down_scikit_learn_callbacks(failure):
+    pytest.importorskip("sklearn.callback")
+    from nnscratch.exceptions import NonFiniteWeightsError
+
+    X, y = _xy()
+    lifecycle = _Lifecycle()
+
+    class Boom(Callback):
+        def on_iteration_end(self, estimator, iteration, logs):
+            raise RuntimeError("boom")
+
+    if failure == "diverges":
+        clf, error = NeuralNetworkClassifier((3,), max_iter=30, learning_rate=1e6), \
+            NonFiniteWeightsError
+    else:
+        clf, error = NeuralNetworkClassifier((3,), max_iter=3, callbacks=Boom()), RuntimeError
+    clf.set_callbacks(lifecycle)
+    with pytest.raises(error):
+        clf.fit(X, y)
+    assert lifecycle.events == ["setup", "teardown"]  # a ProgressBar's threads end there
+    assert not hasattr(clf, "params_") and not hasattr(clf, "_callback_fit_ctx")

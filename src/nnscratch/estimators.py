@@ -54,6 +54,10 @@ from .training import LiveWeights, Problem, train
 
 __all__ = ["HiddenLayerTransformer", "LogisticRegression", "NeuralNetworkClassifier"]
 
+#: What scikit-learn's callback support (``_init_callback_context``) sets during a fit
+#: and its ``with_callbacks`` reads when the fit ends, to call the callbacks' teardown.
+_SKLEARN_FIT_STATE = ("_callback_fit_ctx", "_skl_callbacks_to_teardown")
+
 #: Rows of X per chunk in prediction: each layer's Z of a chunk stays in the cache
 #: (benchmarks/README.md: 4096 rows of 60000 x 784 float32, 126 ms against 132 ms whole).
 _PREDICT_CHUNK = 4096
@@ -469,8 +473,12 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                                        X_val=X_val, y_val=y_val, started=started)
         except Exception:
             if not (continue_ and started):  # nothing half-fitted left behind
+                # ... but scikit-learn's callback state, which its with_callbacks reads
+                # after this to tear the callbacks down (a ProgressBar's threads)
+                keep = {k: v for k, v in vars(self).items() if k in _SKLEARN_FIT_STATE}
                 vars(self).clear()
                 vars(self).update(before)
+                vars(self).update(keep)
             raise
 
     def _refuse_other_architecture(self, params, validation):
