@@ -412,3 +412,13 @@ def test_a_failed_fit_still_tears_down_scikit_learn_callbacks(failure):
         clf.fit(X, y)
     assert lifecycle.events == ["setup", "teardown"]  # a ProgressBar's threads end there
     assert not hasattr(clf, "params_") and not hasattr(clf, "_callback_fit_ctx")
+
+
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+def test_sample_weight_of_another_length_says_so_in_words(method):
+    X, y = _xy()
+    clf = NeuralNetworkClassifier((3,), max_iter=2)
+    kwargs = {"classes": [0, 1]} if method == "partial_fit" else {}
+    with pytest.raises(ValueError, match=r"^sample_weight has 5 weights but X has 60 rows; "
+                                         r"give one weight per example\.$"):
+        getattr(clf, method)(X, y, sample_weight=np.ones(5), **kwargs)

@@ -190,6 +190,20 @@ def _check_callbacks(value) -> None:
     check("callbacks", value)
 
 
+def _weights_checked(sample_weight, X) -> np.ndarray:
+    """scikit-learn's check of ``sample_weight``, its error for another length in words."""
+    try:
+        return _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+    except ValueError:
+        shape = None if sp.issparse(sample_weight) else np.shape(sample_weight)
+        if shape and len(shape) == 1 and shape[0] != X.shape[0]:
+            raise ValueError(
+                f"sample_weight has {shape[0]} weights but X has {X.shape[0]} rows; give "
+                "one weight per example."
+            ) from None
+        raise
+
+
 def _check_class_weight(class_weight, classes: np.ndarray) -> None:
     """A dict ``class_weight``: a finite weight >= 0 for classes of ``classes`` only.
 
@@ -516,8 +530,8 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             continued_by="partial_fit" if not validation else "warm_start")
         weights = None
         if sample_weight is not None or self.class_weight is not None:
-            weights = np.ones(len(y)) if sample_weight is None else _check_sample_weight(
-                sample_weight, X, ensure_non_negative=True)
+            weights = np.ones(len(y)) if sample_weight is None else _weights_checked(
+                sample_weight, X)
             if self.class_weight is not None:
                 _check_class_weight(self.class_weight, self.classes_)
                 weights = weights * compute_sample_weight(self.class_weight, y)
