@@ -759,6 +759,11 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     An error while training (e.g. a chunk holding NaN) leaves the estimator as it was
     before the call: its learnt attributes are restored (a KeyboardInterrupt keeps the
     epochs done, as ``interrupted`` says).
+
+    The estimator's own ``callbacks`` see each chunk's ``partial_fit`` as a training run
+    of one epoch (``on_train_begin`` every chunk: a ``History`` keeps only the last
+    chunk, an ``EarlyStopping`` never waits across chunks); the epochs' costs are
+    ``epoch_losses`` and ``loss_curve_``.
     NonFiniteWeightsError
         Training diverged.
     """
