@@ -84,3 +84,31 @@ def test_costs_refuse_labels_outside_0_and_1(bad):
     with pytest.raises(ValueError, match="Y must hold labels 0 or 1"):
         logistic.propagate(np.array([[1.0], [2.0]]), 2.0, np.ones((2, 3)),
                            np.array([[1, 0, bad]]))
+
+
+def test_linear_forward_refuses_a_bias_that_would_broadcast_across_examples():
+    # b of shape (n_l,) with m = n_l added b[j] to example j's column: a wrong Z, silently
+    W, A = np.ones((3, 2)), np.ones((2, 3))
+    for b in (np.array([1.0, 2.0, 3.0]), np.array([[1.0, 2.0, 3.0]])):
+        with pytest.raises(ValueError, match=r"b must be \(n_l, 1\) = \(3, 1\), a column"):
+            network.linear_forward(A, W, b)
+        with pytest.raises(ValueError, match=r"b has shape"):
+            deep.linear_forward(A, W, b)
+    Z, _ = network.linear_forward(A, W, np.array([[1.0], [2.0], [3.0]]))
+    assert Z.tolist() == [[3, 3, 3], [4, 4, 4], [5, 5, 5]]
+
+
+def test_forward_names_a_transposed_X_in_the_course_notation():
+    p = _deep_params()
+    X = np.ones((5, 2))  # (m, n_x): the examples in rows
+    for forward in (network.L_model_forward, deep.L_model_forward, shallow.forward_propagation):
+        with pytest.raises(ValueError, match=r"A_prev has shape \(5, 2\) but W has shape "
+                                             r"\(3, 2\): A_prev must be \(n_\{l-1\}, m\) = "
+                                             r"\(2, m\).*transpose") as info:
+            forward(X, p if forward is not shallow.forward_propagation else
+                    shallow.initialize_parameters(2, 3, 1))
+        assert "\n" not in str(info.value)
+    with pytest.raises(ValueError, match=r"A_prev has shape \(5,\)"):
+        network.linear_forward(np.ones(5), np.ones((1, 1)), np.zeros((1, 1)))
+    with pytest.raises(ValueError, match=r"W has shape \(2,\): it must be \(n_l, n_\{l-1\}\)"):
+        network.linear_forward(np.ones((2, 5)), np.ones(2), np.zeros((1, 1)))

@@ -167,8 +167,28 @@ def linear_forward(
     >>> Z
     array([[3.5, 3.5]])
     """
+    _check_linear(A_prev, W, b)
     Z = W @ A_prev + b
     return Z, LinearCache(A_prev, W, b)
+
+
+def _check_linear(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> None:
+    """Refuse shapes with which ``W A_prev + b`` fails deep in NumPy or, worse,
+    broadcasts into a wrong Z (a b of shape (n_l,) adds b[j] to column j when m = n_l)."""
+    if np.ndim(W) != 2:
+        raise ValueError(f"W has shape {np.shape(W)}: it must be (n_l, n_{{l-1}}), 2-D.")
+    n_l, n_prev = np.shape(W)
+    if np.ndim(A_prev) != 2 or np.shape(A_prev)[0] != n_prev:
+        raise ValueError(
+            f"A_prev has shape {np.shape(A_prev)} but W has shape {(n_l, n_prev)}: A_prev "
+            f"must be (n_{{l-1}}, m) = ({n_prev}, m), one example per column (X is "
+            "(n_x, m): transpose an X whose rows are the examples)."
+        )
+    if np.shape(b) != (n_l, 1):
+        raise ValueError(
+            f"b has shape {np.shape(b)} but W has shape {(n_l, n_prev)}: b must be "
+            f"(n_l, 1) = ({n_l}, 1), a column (b.reshape(-1, 1))."
+        )
 
 
 def linear_activation_forward(
