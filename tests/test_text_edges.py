@@ -229,3 +229,13 @@ def test_spam_corpus_takes_a_generator_and_hard_fraction_zero(tmp_path):
                               random_state=np.random.default_rng(3))
     assert counts == {"spam": 4, "ham": 6}
     assert len(list((tmp_path / "a").glob("*/*.txt"))) == 10
+
+
+@pytest.mark.parametrize("ngram_range, words", [
+    ((1, 1), "8 words"), ((1, 2), "14 1- to 2-word n-grams"), ((2, 2), "6 2-word n-grams"),
+    ((3, 3), "4 3-word n-grams")])
+def test_describe_names_the_ngrams_plainly(ngram_range, words):
+    # (2, 2) was described as "2- to 2-word n-grams"
+    vec = TextVectorizer.fit(["aa bb cc dd", "ee ff gg hh"], ngram_range=ngram_range,
+                             vectorizer="binary")
+    assert vec.describe() == f"text: 0/1 presence of {words}, lowercased"

@@ -471,8 +471,9 @@ class TextVectorizer:
 
     def describe(self) -> str:
         """One line: what the vectorizer does."""
-        words = ("words" if self.ngram_range == (1, 1)
-                 else f"{self.ngram_range[0]}- to {self.ngram_range[1]}-word n-grams")
+        low, high = self.ngram_range
+        words = ("words" if high == 1 else f"{high}-word n-grams" if low == high
+                 else f"{low}- to {high}-word n-grams")
         how = {"tfidf": "TF-IDF (rows of unit length)", "count": "counts",
                "binary": "0/1 presence"}[self.vectorizer]
         return f"text: {how} of {self.n_features} {words}, lowercased"
