@@ -9,6 +9,7 @@ import pytest
 
 from nnscratch import network
 from nnscratch.course import deep, logistic, shallow
+from nnscratch.gradcheck import gradient_check, numerical_gradients
 from nnscratch.losses import binary_cross_entropy
 
 
@@ -112,3 +113,48 @@ def test_forward_names_a_transposed_X_in_the_course_notation():
         network.linear_forward(np.ones(5), np.ones((1, 1)), np.zeros((1, 1)))
     with pytest.raises(ValueError, match=r"W has shape \(2,\): it must be \(n_l, n_\{l-1\}\)"):
         network.linear_forward(np.ones((2, 5)), np.ones(2), np.zeros((1, 1)))
+
+
+def _check_case():
+    from nnscratch.initializers import initialize_parameters
+
+    rs = np.random.RandomState(0)
+    X, Y = rs.randn(3, 5), (rs.rand(1, 5) > 0.5).astype(float)
+    return initialize_parameters([3, 4, 1], init="he", random_state=0), X, Y
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int64])
+def test_gradient_check_passes_right_gradients_whatever_the_params_dtype(dtype):
+    # int params truncated θ ± ε to θ (numerical gradient 0, difference ~1) and float32
+    # rounded J coarser than ε: a right backprop was reported as a bug (1.0, 0.017)
+    params, X, Y = _check_case()
+    params = {k: (v * 3).round().astype(dtype) + 1 for k, v in params.items()}
+    assert gradient_check(params, X.astype(dtype), Y, "tanh") < 1e-7
+    approx = numerical_gradients(params, X, Y, "tanh")["dW1"]
+    exact = numerical_gradients({k: v.astype(float) for k, v in params.items()}, X, Y,
+                                "tanh")["dW1"]
+    assert approx.dtype == np.float64 and np.array_equal(approx, exact) and approx.any()
+    assert params["W1"].dtype == dtype  # left unchanged
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"Y": "1d"}, r"Y has shape \(5,\): it must be \(n_L, m\) = \(1, 5\)"),
+    ({"Y": "T"}, r"Y has shape \(5, 1\): it must be \(n_L, m\) = \(1, 5\)"),
+    ({"output": "sigmod"}, "output must be one of sigmoid, softmax, not 'sigmod'"),
+    ({"sample_weight": np.ones(3)}, r"sample_weight has shape \(3,\): it must be \(m,\) = "
+                                    r"\(5,\)"),
+    ({"params": "no b2"}, "'b2' is missing"),
+    ({"X": "T"}, r"A_prev has shape \(5, 3\)"),
+])
+@pytest.mark.parametrize("check", ["gradient_check", "numerical_gradients"])
+def test_gradient_check_names_a_wrong_argument_in_one_line(kwargs, message, check):
+    params, X, Y = _check_case()
+    kwargs = dict(kwargs)
+    Y = {"1d": Y.ravel(), "T": Y.T}.get(kwargs.pop("Y", None), Y)
+    X = X.T if kwargs.pop("X", None) else X
+    if kwargs.pop("params", None):
+        del params["b2"]
+    fn = gradient_check if check == "gradient_check" else numerical_gradients
+    with pytest.raises(ValueError, match=message) as info:
+        fn(params, X, Y, "tanh", **kwargs)
+    assert "\n" not in str(info.value)

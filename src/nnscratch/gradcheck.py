@@ -21,9 +21,45 @@ from collections.abc import Sequence
 import numpy as np
 
 from .activations import Activation
-from .network import L_model_backward, L_model_forward, compute_cost, hidden_activations, n_layers
+from .losses import OUTPUTS
+from .network import (
+    L_model_backward,
+    L_model_forward,
+    _check_params,
+    compute_cost,
+    hidden_activations,
+    n_layers,
+)
 
 __all__ = ["gradient_check", "numerical_gradients"]
+
+
+def _float64(params, X, Y):
+    """The check's inputs in float64: an int array cannot hold θ ± ε (the step was
+    truncated away), and float32 rounds J more coarsely than a step of 1e-6 moves it;
+    either made a right backward propagation look wrong."""
+    params = {key: np.asarray(value, dtype=np.float64) for key, value in params.items()}
+    return params, np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+
+
+def _check_inputs(params, X, Y, output, sample_weight) -> None:
+    """Refuse, in one line, what would fail deep in NumPy (or broadcast silently)."""
+    if output not in OUTPUTS:
+        raise ValueError(f"output must be one of {', '.join(OUTPUTS)}, not {output!r}.")
+    _check_params(params)
+    if X.ndim != 2 or X.shape[0] != np.shape(params["W1"])[-1]:
+        return  # linear_forward names the shape X must have
+    shape = (np.shape(params[f"W{n_layers(params)}"])[0], X.shape[1])
+    if Y.shape != shape:
+        raise ValueError(
+            f"Y has shape {Y.shape}: it must be (n_L, m) = {shape}, one column per example "
+            "like AL (Y.reshape(1, -1) turns m labels into a row)."
+        )
+    if sample_weight is not None and np.shape(sample_weight) != (X.shape[1],):
+        raise ValueError(
+            f"sample_weight has shape {np.shape(sample_weight)}: it must be (m,) = "
+            f"({X.shape[1]},), one weight per example."
+        )
 
 
 def _cost(params, X, Y, acts, output, alpha, sample_weight, masks) -> float:
@@ -49,7 +85,8 @@ def numerical_gradients(
     Parameters
     ----------
     params : dict
-        ``"W1"``, ``"b1"``, ... (float64 recommended); left unchanged.
+        ``"W1"``, ``"b1"``, ...; left unchanged. The check runs in float64 whatever
+        their dtype (and X's, Y's), so that it tests the gradients, not the rounding.
     X : ndarray of shape (n_x, m)
     Y : ndarray of shape (n_L, m)
     activations, output, alpha, sample_weight, masks
@@ -61,9 +98,11 @@ def numerical_gradients(
     Returns
     -------
     grads : dict
-        ``"dW1"``, ``"db1"``, ..., each of its parameter's shape.
+        ``"dW1"``, ``"db1"``, ..., each of its parameter's shape, float64.
     """
     _check_epsilon(epsilon)
+    params, X, Y = _float64(params, X, Y)
+    _check_inputs(params, X, Y, output, sample_weight)
     acts = hidden_activations(activations, n_layers(params) - 1, leaky_relu_slope)
     work = {key: value.copy() for key, value in params.items()}
     grads = {}
@@ -113,6 +152,8 @@ def gradient_check(
     True
     """
     _check_epsilon(epsilon)
+    params, X, Y = _float64(params, X, Y)
+    _check_inputs(params, X, Y, output, sample_weight)
     acts = hidden_activations(activations, n_layers(params) - 1, leaky_relu_slope)
     AL, caches = L_model_forward(X, params, acts, output, masks=masks)
     grads = L_model_backward(AL, Y, caches, acts, alpha, sample_weight)
