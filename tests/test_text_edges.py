@@ -239,3 +239,17 @@ def test_describe_names_the_ngrams_plainly(ngram_range, words):
     vec = TextVectorizer.fit(["aa bb cc dd", "ee ff gg hh"], ngram_range=ngram_range,
                              vectorizer="binary")
     assert vec.describe() == f"text: 0/1 presence of {words}, lowercased"
+
+
+def test_a_file_just_over_the_limit_says_by_how_much(tmp_path):
+    # it said "(16 MiB; at most 16 MiB)"
+    from nnscratch.text import MAX_TEXT_BYTES
+
+    path = tmp_path / "long.txt"
+    with open(path, "wb") as f:
+        f.truncate(MAX_TEXT_BYTES + 1)  # a sparse file: no 16 MiB written
+    with pytest.raises(DatasetError) as info:
+        read_text(path)
+    assert str(info.value) == (
+        f"{path}: is too large for a text message ({MAX_TEXT_BYTES + 1:,} bytes; at most "
+        f"{MAX_TEXT_BYTES:,} bytes, 16 MiB); split it or remove it")

@@ -95,8 +95,9 @@ def read_text(path: str | os.PathLike) -> str:
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
             raise DatasetError(
-                f"{path}: is too large for a text message ({size / 1024**2:.0f} MiB; at most "
-                f"{MAX_TEXT_BYTES // 1024**2} MiB); split it or remove it")
+                f"{path}: is too large for a text message ({size:,} bytes; at most "
+                f"{MAX_TEXT_BYTES:,} bytes, {MAX_TEXT_BYTES // 1024**2} MiB); split it or "
+                "remove it")
         with open(path, "rb") as f:
             data = f.read(MAX_TEXT_BYTES + 1)
     except FileNotFoundError:
