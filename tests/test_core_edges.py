@@ -158,3 +158,37 @@ def test_gradient_check_names_a_wrong_argument_in_one_line(kwargs, message, chec
     with pytest.raises(ValueError, match=message) as info:
         fn(params, X, Y, "tanh", **kwargs)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("layer_dims, named", [
+    ([3, 0, 1], "got 0 in"),        # "he" divided by n_{l-1} = 0: ZeroDivisionError
+    ([2, 3.0, 1], "got 3.0 in"),    # TypeError deep in NumPy
+    ([2, -3, 1], "got -3 in"),      # "negative dimensions are not allowed"
+    ([2, True, 1], "got True in"),
+])
+def test_initializers_refuse_layer_sizes_that_are_not_positive_whole_numbers(layer_dims,
+                                                                              named):
+    from nnscratch.initializers import initialize_parameters
+
+    with pytest.raises(ValueError, match=r"layer_dims must hold positive whole numbers "
+                                         r"\[n_x, n_1, ..., n_L\]; " + named):
+        initialize_parameters(layer_dims)
+    with pytest.raises(ValueError, match=named):
+        deep.initialize_parameters_deep(layer_dims)
+
+
+def test_initializers_refuse_no_layers_an_int_dtype_and_a_negative_seed():
+    from nnscratch.initializers import initialize_parameters
+
+    for dims in ([2], []):  # [2] gave {}: a network of no layers
+        with pytest.raises(ValueError, match="at least two sizes"):
+            deep.initialize_parameters_deep(dims)
+    with pytest.raises(ValueError, match="at least two sizes; got '321'"):
+        initialize_parameters("321")
+    with pytest.raises(ValueError, match="dtype must be a float type"):  # weights truncated
+        initialize_parameters([3, 2, 1], init="small", dtype=int)
+    with pytest.raises(ValueError, match=r"random_state=-1 is not valid: use None, an int "
+                                         r"from 0 to 2\*\*32 - 1"):
+        initialize_parameters([3, 2, 1], random_state=-1)
+    p = initialize_parameters(np.array([3, 2, 1]), init="small", random_state=1)
+    assert p["W1"].shape == (2, 3) and p["W1"].dtype == np.float64

@@ -72,10 +72,11 @@ def check_random_state(seed) -> np.random.RandomState | np.random.Generator:
         return np.random.RandomState()
     if isinstance(seed, (np.random.RandomState, np.random.Generator)):
         return seed
-    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and \
+            0 <= seed < 2**32:
         return np.random.RandomState(int(seed))
     raise ValueError(
-        f"random_state={seed!r} is not valid: use None, an int, "
+        f"random_state={seed!r} is not valid: use None, an int from 0 to 2**32 - 1, "
         "or a numpy RandomState or Generator."
     )
 
@@ -114,6 +115,9 @@ def initialize_parameters(
     >>> np.random.seed(1); bool(np.all(p["W1"] == np.random.randn(2, 3) * 0.01))
     True
     """
+    _check_layer_dims(layer_dims)
+    if not np.issubdtype(np.dtype(dtype), np.floating):
+        raise ValueError(f"dtype must be a float type (float64, float32), not {np.dtype(dtype)}.")
     L = len(layer_dims) - 1
     names = [init] * L if isinstance(init, str) else list(init)
     if len(names) != L:
@@ -130,3 +134,19 @@ def initialize_parameters(
         params[f"W{l}"] = np.asarray(W, dtype=dtype)
         params[f"b{l}"] = np.zeros((layer_dims[l], 1), dtype=dtype)
     return params
+
+
+def _check_layer_dims(layer_dims) -> None:
+    """Refuse layer sizes the draws cannot use (a 0 divided by zero in "he", a float
+    or negative size failed inside NumPy, a single size gave no layers at all)."""
+    if isinstance(layer_dims, (str, bytes)) or not hasattr(layer_dims, "__len__") or \
+            len(layer_dims) < 2:
+        raise ValueError(
+            f"layer_dims must be [n_x, n_1, ..., n_L], at least two sizes; got {layer_dims!r}."
+        )
+    for n in layer_dims:
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(
+                f"layer_dims must hold positive whole numbers [n_x, n_1, ..., n_L]; got "
+                f"{n!r} in {list(layer_dims)!r}."
+            )
