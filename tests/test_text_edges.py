@@ -253,3 +253,25 @@ def test_a_file_just_over_the_limit_says_by_how_much(tmp_path):
     assert str(info.value) == (
         f"{path}: is too large for a text message ({MAX_TEXT_BYTES + 1:,} bytes; at most "
         f"{MAX_TEXT_BYTES:,} bytes, 16 MiB); split it or remove it")
+
+
+@pytest.mark.parametrize("settings", [{"stop_words": "english"}, {"ngrams": (1, 2)}])
+def test_a_setting_the_vectorizer_does_not_have_is_named_with_the_ones_it_has(settings):
+    # it was Python's "TextVectorizer.fit() got an unexpected keyword argument ..."
+    (name,) = settings
+    for fit in (TextVectorizer.fit, Preprocessor.fit_text):
+        with pytest.raises(InvalidParameterError) as info:
+            fit(TEXTS, **settings)
+        assert str(info.value) == (
+            f"{name!r} is not a text setting: they are vectorizer, ngram_range, "
+            "max_features, min_df (no other scikit-learn option is kept in a model file)")
+        assert isinstance(info.value, TypeError)
+
+
+def test_load_train_test_names_an_unknown_text_setting(tmp_path):
+    from nnscratch.datasets import load_train_test
+
+    make_spam_corpus(tmp_path / "train", 8)
+    make_spam_corpus(tmp_path / "test", 4, random_state=1)
+    with pytest.raises(InvalidParameterError, match=r"^'ngrams' is not a text setting"):
+        load_train_test(tmp_path / "train", tmp_path / "test", text={"ngrams": (1, 2)})

@@ -306,13 +306,14 @@ class TextVectorizer:
     @classmethod
     def fit(cls, texts: Iterable[str], *, vectorizer: str = "tfidf",
             ngram_range: tuple[int, int] = (1, 1), max_features: int | None = None,
-            min_df: int = 1) -> TextVectorizer:
+            min_df: int = 1, **unknown: Any) -> TextVectorizer:
         """Fit scikit-learn's vectorizer on the training texts.
 
         Raises
         ------
         InvalidParameterError
-            A setting outside :data:`TEXT_SETTINGS`.
+            A setting outside :data:`TEXT_SETTINGS`, or one it does not have (also a
+            ``TypeError``).
         ValueError
             One text instead of a list of them, or a DataFrame or 2-D array.
         DatasetError
@@ -326,6 +327,11 @@ class TextVectorizer:
         word) are left out of the vocabulary, as a model file cannot hold them;
         ``max_features`` counts them before they are left out.
         """
+        if unknown:
+            name = sorted(unknown)[0]
+            raise InvalidParameterError(
+                f"{name!r} is not a text setting: they are {', '.join(TEXT_SETTINGS)} (no "
+                "other scikit-learn option is kept in a model file)")
         vectorizer = check_text_setting("vectorizer", vectorizer)
         ngram_range = check_text_setting("ngram_range", ngram_range)
         max_features = check_text_setting("max_features", max_features)
