@@ -275,3 +275,18 @@ def test_load_train_test_names_an_unknown_text_setting(tmp_path):
     make_spam_corpus(tmp_path / "test", 4, random_state=1)
     with pytest.raises(InvalidParameterError, match=r"^'ngrams' is not a text setting"):
         load_train_test(tmp_path / "train", tmp_path / "test", text={"ngrams": (1, 2)})
+
+
+@pytest.mark.parametrize("texts, fragment", [
+    ({"spam": "free money", "ham": "lunch"}, r"not a dict \(it would read its keys\): "
+                                             r"pass a list of texts, e\.g\. list"),
+    ({"free money", "lunch at noon"}, r"not a set \(a set has no order\): pass a list of "
+                                      r"texts, e\.g\. sorted\(texts\)"),
+    (frozenset({"free money"}), r"not a set"),
+], ids=["dict", "set", "frozenset"])
+def test_a_dict_or_a_set_of_texts_is_refused(texts, fragment):
+    # a dict was fitted on its keys; a set's rows came in no given order
+    with pytest.raises(ValueError, match=fragment):
+        TextVectorizer.fit(texts)
+    with pytest.raises(ValueError, match=fragment):
+        TextVectorizer.fit(TEXTS).transform(texts)

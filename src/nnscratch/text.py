@@ -36,7 +36,8 @@ True
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -230,6 +231,14 @@ def _refuse_one_text(texts: Any, what: str) -> None:
             f"{what} takes a list of texts, not one {type(texts).__name__} (it would read "
             f"each character as a text): pass a list of texts, e.g. [text]"
         )
+    # A dict iterates over its keys, and a set in no given order (the rows would not
+    # match the labels): both would silently give other rows than the ones meant.
+    if isinstance(texts, (Mapping, AbstractSet)):
+        kind, why, example = (("dict", "it would read its keys", "list(texts.values())")
+                              if isinstance(texts, Mapping)
+                              else ("set", "a set has no order", "sorted(texts)"))
+        raise ValueError(f"{what} takes a list of texts, not a {kind} ({why}): pass a "
+                         f"list of texts, e.g. {example}")
     # A DataFrame iterates over its column names and a 2-D array over its rows: either
     # would silently give other texts than the ones meant.
     ndim = getattr(texts, "ndim", None)
