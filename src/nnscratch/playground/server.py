@@ -629,16 +629,23 @@ class _HostCheck:
 
 
 class _Server:
-    """``uvicorn.Server`` that ends the event streams as soon as it is told to stop."""
+    """``uvicorn.Server`` that ends the event streams as soon as it is told to stop, and
+    calls ``on_started()`` once its socket is listening and the app has started (not
+    before: a script that reads the printed URL connects at once)."""
 
     @staticmethod
-    def make(app: Starlette, config):
+    def make(app: Starlette, config, on_started=None):
         import uvicorn
 
         class Server(uvicorn.Server):
             def handle_exit(self, sig, frame):
                 app.state.sessions.end_streams()
                 super().handle_exit(sig, frame)
+
+            async def startup(self, sockets=None):
+                await super().startup(sockets=sockets)
+                if self.started and on_started is not None:
+                    on_started()
 
         return Server(config)
 
@@ -728,7 +735,8 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
           data: str | None = None, ready: threading.Event | None = None) -> None:
     """Run the playground until Ctrl-C: ``nnscratch playground``.
 
-    Prints the URL on stdout and what it does on stderr.
+    Prints the URL on stdout once the server listens (a script may connect as soon as
+    it reads it) and what it does on stderr. ``ready`` is set at the same moment.
 
     Raises
     ------
@@ -761,13 +769,17 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
     app = create_app(file_data, allowed_hosts=allowed)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
                             timeout_graceful_shutdown=1)
-    server = _Server.make(app, config)
-    print(url, flush=True)
-    print(f"nnscratch playground: serving {url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
-    if open_browser:
-        threading.Timer(0.5, webbrowser.open, [url]).start()
-    if ready is not None:
-        ready.set()
+
+    def started() -> None:  # the socket listens now: the URL can be used at once
+        print(url, flush=True)
+        print(f"nnscratch playground: serving {url} (Ctrl-C to stop)", file=sys.stderr,
+              flush=True)
+        if open_browser:
+            threading.Thread(target=webbrowser.open, args=[url], daemon=True).start()
+        if ready is not None:
+            ready.set()
+
+    server = _Server.make(app, config, on_started=started)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it shut down on: done

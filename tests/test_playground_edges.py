@@ -1,0 +1,103 @@
+"""The playground's edges: how it starts, odd requests and odd uploads, in process.
+
+The API is driven with Starlette's TestClient; ``serve`` runs in a thread of this
+process, its stdout replaced by a writer that connects the moment the URL is printed.
+"""
+
+import socket
+import sys
+import threading
+import warnings
+
+import pytest
+
+pytest.importorskip("starlette", reason="the playground's tests need starlette "
+                    "(pip install 'nnscratch[playground]')")
+pytest.importorskip("uvicorn", reason="the playground's tests need uvicorn")
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+from nnscratch.playground import server as server_module
+from nnscratch.playground.server import create_app
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture
+def client():
+    with TestClient(create_app(grace=300)) as c:
+        yield c
+
+
+def new_session(client, config=None):
+    r = client.post("/api/sessions", json=config or {})
+    assert r.status_code == 201, r.text
+    return r.json()["session"]
+
+
+def assert_one_line_error(response, status, *fragments):
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    assert "\n" not in response.text.strip() and "Traceback" not in response.text
+    message = response.json()["error"]
+    for fragment in fragments:
+        assert fragment in message, message
+    return message
+
+
+# --------------------------------------------------------------------------- serve
+
+
+class _ConnectOnURL:
+    """A stdout that, the moment a URL is written, connects to it (as a script does)."""
+
+    def __init__(self) -> None:
+        self.url = None
+        self.connected = None
+        self.printed = threading.Event()
+
+    def write(self, text: str) -> int:
+        if text.startswith("http://") and self.url is None:
+            self.url = text.strip()
+            host, port = self.url.split("//")[1].rstrip("/").rsplit(":", 1)
+            try:
+                socket.create_connection((host, int(port)), timeout=5).close()
+                self.connected = True
+            except OSError:
+                self.connected = False
+            self.printed.set()
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+def test_serve_prints_its_url_only_once_the_socket_listens(monkeypatch):
+    out = _ConnectOnURL()
+    servers = []
+    make = server_module._Server.make
+
+    def keep(*args, **kwargs):
+        servers.append(make(*args, **kwargs))
+        return servers[-1]
+
+    monkeypatch.setattr(server_module._Server, "make", keep)
+    monkeypatch.setattr(sys, "stdout", out)
+    ready = threading.Event()
+    thread = threading.Thread(target=server_module.serve, daemon=True,
+                              kwargs={"port": 0, "open_browser": False, "ready": ready})
+    thread.start()
+    try:
+        assert out.printed.wait(20), "serve printed no URL"
+        assert ready.wait(5)
+        assert out.connected, f"{out.url} was printed before the server listened"
+    finally:
+        for server in servers:
+            server.should_exit = True
+        thread.join(10)
+    assert not thread.is_alive()
