@@ -192,3 +192,93 @@ def test_initializers_refuse_no_layers_an_int_dtype_and_a_negative_seed():
         initialize_parameters([3, 2, 1], random_state=-1)
     p = initialize_parameters(np.array([3, 2, 1]), init="small", random_state=1)
     assert p["W1"].shape == (2, 3) and p["W1"].dtype == np.float64
+
+
+W_COURSE, B_COURSE = np.array([[1.0], [2.0]]), 2.0
+X_COURSE, Y_COURSE = np.array([[1.0, 2.0, -1.0], [3.0, 4.0, -3.2]]), np.array([[1, 0, 1]])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: logistic.propagate(W_COURSE, B_COURSE, X_COURSE, np.array([1, 0, 1])),
+     r"Y has shape \(3,\) for m = 3 examples: it must be \(1, m\) = \(1, 3\)"),
+    (lambda: logistic.propagate(W_COURSE, B_COURSE, X_COURSE.T, Y_COURSE),
+     r"X has shape \(3, 2\) but w has shape \(2, 1\): X must be \(n_x, m\) = \(2, m\)"),
+    (lambda: logistic.propagate(np.array([1.0, 2.0]), B_COURSE, X_COURSE, Y_COURSE),
+     r"w has shape \(2,\): it must be \(n_x, 1\), a column"),
+    (lambda: logistic.predict(np.array([1.0, 2.0]), B_COURSE, X_COURSE),  # ran before
+     r"w has shape \(2,\)"),
+    (lambda: logistic.optimize(W_COURSE, B_COURSE, X_COURSE, Y_COURSE, -5),  # returned w
+     "num_iterations must be a whole number of steps, 0 or more; got -5"),
+    (lambda: logistic.optimize(W_COURSE, B_COURSE, X_COURSE, Y_COURSE, 100.0),
+     "got 100.0"),
+    (lambda: logistic.initialize_with_zeros(2.0), "dim must be a positive whole number"),
+    (lambda: logistic.model(X_COURSE, np.array([1, 0, 1]), X_COURSE, Y_COURSE, 10),
+     r"Y has shape \(3,\)"),
+    # layer_sizes read n_y = m from a 1-D Y and nn_model trained an (m, n_h) W2
+    (lambda: shallow.layer_sizes(X_COURSE, np.array([1, 0, 1])), r"Y has shape \(3,\)"),
+    (lambda: shallow.nn_model(X_COURSE, np.array([1, 0, 1]), 4, 10), r"Y has shape \(3,\)"),
+    (lambda: shallow.backward_propagation(*_shallow_step(), Y_COURSE.T),
+     r"Y has shape \(3, 1\) for m = 3"),
+    (lambda: shallow.forward_propagation(X_COURSE, {"W1": np.ones((4, 2)),
+                                                    "b1": np.zeros((4, 1)),
+                                                    "W2": np.ones((1, 4))}),
+     "'b2' is missing"),
+    (lambda: deep.L_layer_model(X_COURSE, np.array([1, 0, 1]), [2, 1], num_iterations=3),
+     r"Y has shape \(3,\)"),
+    (lambda: deep.L_layer_model(X_COURSE, Y_COURSE, [2, 1], num_iterations=-1),
+     "num_iterations must be"),
+    (lambda: deep.L_model_backward(np.full((1, 3), 0.5), np.array([[1, 0]]),
+                                   deep.L_model_forward(X_COURSE, _deep_params())[1]),
+     r"Y has shape \(1, 2\) and AL \(1, 3\)"),
+    (lambda: deep.predict(X_COURSE, np.array([[1, 0]]), _deep_params()),
+     r"y has shape \(1, 2\) for m = 3 examples"),
+    (lambda: deep.linear_activation_forward(X_COURSE, np.ones((1, 2)), np.zeros((1, 1)),
+                                            "softmax"),
+     "activation must be 'relu', 'sigmoid' or 'tanh', not 'softmax'"),
+])
+def test_course_functions_name_a_wrong_argument_in_the_course_notation(call, message):
+    with pytest.raises(ValueError, match=message) as info:
+        call()
+    assert "\n" not in str(info.value)
+
+
+def _shallow_step():
+    params = shallow.initialize_parameters(2, 4, 1)
+    _, cache = shallow.forward_propagation(X_COURSE, params)
+    return params, cache, X_COURSE
+
+
+def test_course_functions_take_lists_and_a_b_of_one_element():
+    grads, cost = logistic.propagate(W_COURSE.tolist(), np.array([2.0]), X_COURSE.tolist(),
+                                     Y_COURSE.tolist())
+    assert cost == 5.801545319394553
+    d = logistic.model(X_COURSE.tolist(), Y_COURSE, X_COURSE, Y_COURSE, 5, 0.1)
+    assert d["Y_prediction_train"].shape == (1, 3)
+    # a 1-D Y is still the course's L_model_backward (it reshapes Y to AL's shape)
+    AL, caches = deep.L_model_forward(X_COURSE, _deep_params())
+    a = deep.L_model_backward(AL, Y_COURSE.ravel(), caches)
+    b = deep.L_model_backward(AL, Y_COURSE, caches)
+    assert all(np.array_equal(a[k], b[k]) for k in b)
+
+
+def test_deep_backward_and_training_costs_stay_finite_at_saturation():
+    # AL exactly 1 made the course's dAL = -(Y/AL - (1-Y)/(1-AL)) infinite: NaN
+    # gradients and a RuntimeWarning; its limit with σ' is dZ = AL - Y
+    params = {"W1": np.array([[40.0, 0.0]]), "b1": np.array([[0.0]])}
+    X, Y = np.array([[1.0, -1.0, 0.0], [0.0, 0.0, 1.0]]), np.array([[0, 1, 1]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        AL, caches = deep.L_model_forward(X, params)
+        assert AL[0, 0] == 1.0 and AL[0, 1] < 1e-17
+        grads = deep.L_model_backward(AL, Y, caches)
+        expected = network.L_model_backward(AL, Y.astype(float), network.L_model_forward(
+            X, params)[1])
+        np.testing.assert_allclose(grads["dW1"], expected["dW1"], rtol=1e-12)
+        # the training loops' costs fall back on the logits (inf, with a warning, before)
+        X = X * 1e5  # z in the thousands with the course's randn · 0.01 weights
+        _, costs = deep.L_layer_model(X, Y, [2, 1], learning_rate=0.0, num_iterations=1)
+        params = shallow.nn_model(X, Y, 1, num_iterations=1, print_cost=False)
+    ZL = network.linear_forward(X, *deep.initialize_parameters_deep([2, 1]).values())[0]
+    assert not np.isfinite(deep.compute_cost(deep.sigmoid(ZL)[0], Y))
+    assert costs == [pytest.approx(network.compute_cost(ZL, Y), rel=1e-12)]
+    assert np.isfinite(costs[0]) and all(np.isfinite(v).all() for v in params.values())

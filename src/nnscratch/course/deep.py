@@ -22,6 +22,7 @@ from ..activations import ACTIVATIONS
 from ..initializers import initialize_parameters as _draw
 from ..losses import binary_cross_entropy
 from ..network import ActivationCache, LinearCache
+from . import _checks
 
 __all__ = ["L_layer_model", "L_model_backward", "L_model_forward", "compute_cost",
            "initialize_parameters", "initialize_parameters_deep", "linear_activation_backward",
@@ -31,7 +32,7 @@ __all__ = ["L_layer_model", "L_model_backward", "L_model_forward", "compute_cost
 
 def _activation(name: str):
     if name not in ("relu", "sigmoid", "tanh"):
-        raise ValueError(f"activation must be 'relu' or 'sigmoid', not {name!r}")
+        raise ValueError(f"activation must be 'relu', 'sigmoid' or 'tanh', not {name!r}.")
     return ACTIVATIONS[name]
 
 
@@ -218,7 +219,8 @@ def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches: list) -> dict:
     """Backward propagation through the L layers.
 
     Starts from ``dAL = -(Y / AL - (1 - Y) / (1 - AL))`` (the course's formula; with
-    the sigmoid's derivative it makes ``dZ[L] = AL - Y``), then runs
+    the sigmoid's derivative it makes ``dZ[L] = AL - Y``, which is taken where an
+    ``AL`` of exactly 0 or 1 makes the formula ``∞ · 0``), then runs
     :func:`linear_activation_backward` from layer L down to 1.
 
     Returns
@@ -227,15 +229,23 @@ def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches: list) -> dict:
         ``"dA{l-1}"``, ``"dW{l}"``, ``"db{l}"`` for l = L, ..., 1.
     """
     L = len(caches)
-    Y = np.asarray(Y, dtype=float).reshape(AL.shape)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    Y = np.asarray(Y, dtype=float)
+    if Y.size != np.size(AL):
+        raise ValueError(f"Y has shape {Y.shape} and AL {np.shape(AL)}: Y must be (1, m), "
+                         "one label per example like AL.")
+    Y = Y.reshape(AL.shape)  # the course's line: Y is now the same shape as AL
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+        linear_cache, ZL = caches[L - 1]
+        dZL = sigmoid_backward(dAL, ZL)
+    # where AL is exactly 0 or 1 the formula is ∞ · 0; its limit is the shortcut AL - Y
+    dZL = np.where(np.isfinite(dZL), dZL, AL - Y)
     grads = {}
-    dA = dAL
-    for l in reversed(range(1, L + 1)):
-        activation = "sigmoid" if l == L else "relu"
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(dZL, linear_cache)
+    grads[f"dA{L - 1}"] = dA
+    for l in reversed(range(1, L)):
         dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(
-            dA, caches[l - 1], activation)
+            dA, caches[l - 1], "relu")
         grads[f"dA{l - 1}"] = dA
     return grads
 
@@ -257,11 +267,14 @@ def L_layer_model(X, Y, layers_dims, learning_rate: float = 0.0075,
     costs : list of float
         The cost every 100 iterations, the first at iteration 0.
     """
+    num_iterations = _checks.iterations(num_iterations)
+    X = _checks.examples(X)
+    Y = _checks.labels(Y, X.shape[1])
     parameters = initialize_parameters_deep(layers_dims)
     costs = []
     for i in range(num_iterations):
         AL, caches = L_model_forward(X, parameters)
-        cost = compute_cost(AL, Y)
+        cost = _checks.cost(compute_cost, AL, caches[-1][1], Y)
         grads = L_model_backward(AL, Y, caches)
         parameters = update_parameters(parameters, grads, learning_rate)
         if i % 100 == 0:
@@ -281,5 +294,8 @@ def predict(X: np.ndarray, y: np.ndarray, parameters: dict) -> np.ndarray:
     """
     AL, _ = L_model_forward(X, parameters)
     p = (AL > 0.5).astype(float)
+    if np.size(y) != p.size:
+        raise ValueError(f"y has shape {np.shape(y)} for m = {p.size} examples: it must be "
+                         "(1, m), one label per column of X.")
     print(f"Accuracy: {np.mean(p == np.asarray(y).reshape(p.shape))}")
     return p

@@ -35,14 +35,26 @@ import numpy as np
 from .. import network
 from ..activations import sigmoid as _expit
 from ..losses import binary_cross_entropy
+from . import _checks
 
 __all__ = ["initialize_with_zeros", "model", "optimize", "predict", "propagate", "sigmoid"]
 
 
-def _params(w: np.ndarray, b) -> dict[str, np.ndarray]:
-    """The one-neuron network's parameters in the core's form: ``W1 = wᵀ``, ``b1 = [[b]]``."""
-    w = np.asarray(w, dtype=float)
-    return {"W1": w.T, "b1": np.asarray(b, dtype=float).reshape(1, 1)}
+def _params(w: np.ndarray, b, X) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The one-neuron network's parameters in the core's form, ``W1 = wᵀ``, ``b1 =
+    [[b]]``, and ``X`` as a float array, once their shapes are the course's."""
+    w, X = np.asarray(w, dtype=float), _checks.examples(X)
+    if w.ndim != 2 or w.shape[1] != 1:
+        raise ValueError(f"w has shape {w.shape}: it must be (n_x, 1), a column "
+                         "(w.reshape(-1, 1)).")
+    if np.size(b) != 1:
+        raise ValueError(f"b has shape {np.shape(b)}: it must be one number.")
+    if X.shape[0] != w.shape[0]:
+        raise ValueError(
+            f"X has shape {X.shape} but w has shape {w.shape}: X must be (n_x, m) = "
+            f"({w.shape[0]}, m), one example per column (transpose an X whose rows are the "
+            "examples).")
+    return {"W1": w.T, "b1": np.asarray(b, dtype=float).reshape(1, 1)}, X
 
 
 def _cost(AL: np.ndarray, ZL: np.ndarray, Y: np.ndarray) -> float:
@@ -76,6 +88,8 @@ def initialize_with_zeros(dim: int) -> tuple[np.ndarray, float]:
     b : float
         ``0.0``.
     """
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 1:
+        raise ValueError(f"dim must be a positive whole number, n_x; got {dim!r}.")
     return np.zeros((dim, 1)), 0.0
 
 
@@ -98,8 +112,8 @@ def propagate(w: np.ndarray, b, X: np.ndarray, Y: np.ndarray) -> tuple[dict, flo
     cost : float
         ``-(1/m) Σ (Y log A + (1 - Y) log(1 - A))`` with ``A = σ(wᵀX + b)``.
     """
-    params = _params(w, b)
-    Y = np.asarray(Y, dtype=float)
+    params, X = _params(w, b, X)
+    Y = _checks.labels(Y, X.shape[1])
     AL, caches = network.L_model_forward(X, params)
     cost = _cost(AL, caches[-1][1].Z, Y)
     grads = network.L_model_backward(AL, Y, caches)
@@ -131,8 +145,10 @@ def optimize(w, b, X, Y, num_iterations: int = 100, learning_rate: float = 0.009
     costs : list of float
         The cost every 100 iterations, the first at iteration 0.
     """
+    num_iterations = _checks.iterations(num_iterations)
+    _params(w, b, X)
     w = np.array(w, dtype=float)
-    b = float(b)
+    b = float(np.asarray(b, dtype=float).reshape(()))
     costs = []
     grads = {"dw": np.zeros_like(w), "db": 0.0}
     for i in range(num_iterations):
@@ -154,7 +170,8 @@ def predict(w: np.ndarray, b, X: np.ndarray) -> np.ndarray:
     Y_prediction : ndarray of shape (1, m)
         0.0 or 1.0 per example.
     """
-    AL, _ = network.L_model_forward(np.asarray(X, dtype=float), _params(w, b))
+    params, X = _params(w, b, X)
+    AL, _ = network.L_model_forward(X, params)
     return (AL > 0.5).astype(float)
 
 
@@ -168,7 +185,7 @@ def model(X_train, Y_train, X_test, Y_test, num_iterations: int = 2000,
         ``"costs"``, ``"Y_prediction_test"`` (1, m_test), ``"Y_prediction_train"``
         (1, m_train), ``"w"``, ``"b"``, ``"learning_rate"``, ``"num_iterations"``.
     """
-    w, b = initialize_with_zeros(X_train.shape[0])
+    w, b = initialize_with_zeros(_checks.examples(X_train, "X_train").shape[0])
     params, _, costs = optimize(w, b, X_train, Y_train, num_iterations, learning_rate,
                                 print_cost)
     w, b = params["w"], params["b"]

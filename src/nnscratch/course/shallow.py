@@ -29,6 +29,7 @@ from ..activations import ACTIVATIONS
 from ..initializers import initialize_parameters as _draw
 from ..losses import binary_cross_entropy
 from ..network import LinearCache
+from . import _checks
 
 __all__ = ["backward_propagation", "compute_cost", "forward_propagation",
            "initialize_parameters", "layer_sizes", "nn_model", "predict", "update_parameters"]
@@ -37,7 +38,8 @@ __all__ = ["backward_propagation", "compute_cost", "forward_propagation",
 def layer_sizes(X: np.ndarray, Y: np.ndarray) -> tuple[int, int, int]:
     """``(n_x, n_h, n_y)``: the input size, 4 hidden units (the course's choice), the
     output size."""
-    return X.shape[0], 4, Y.shape[0]
+    X = _checks.examples(X)
+    return X.shape[0], 4, _checks.labels(Y, X.shape[1]).shape[0]
 
 
 def initialize_parameters(n_x: int, n_h: int, n_y: int, *, seed: int = 2) -> dict:
@@ -64,6 +66,7 @@ def forward_propagation(X: np.ndarray, parameters: dict) -> tuple[np.ndarray, di
     cache : dict
         ``"Z1"``, ``"A1"`` (n_h, m), ``"Z2"``, ``"A2"`` (n_y, m).
     """
+    network._check_params(parameters)
     A1, (_, act1) = network.linear_activation_forward(
         X, parameters["W1"], parameters["b1"], ACTIVATIONS["tanh"])
     A2, (_, act2) = network.linear_activation_forward(
@@ -92,7 +95,9 @@ def backward_propagation(parameters: dict, cache: dict, X: np.ndarray, Y: np.nda
     grads : dict
         ``"dW1"``, ``"db1"``, ``"dW2"``, ``"db2"``, each of its parameter's shape.
     """
+    X = _checks.examples(X)
     m = X.shape[1]
+    Y = _checks.labels(Y, m)
     W1, b1, W2, b2 = (parameters[k] for k in ("W1", "b1", "W2", "b2"))
     A1, A2 = cache["A1"], cache["A2"]
     # The core's gradients are of the mean cost: 1/m lives in dZ, once.
@@ -119,11 +124,12 @@ def nn_model(X: np.ndarray, Y: np.ndarray, n_h: int, num_iterations: int = 10000
     parameters : dict
         The learned ``"W1"``, ``"b1"``, ``"W2"``, ``"b2"``.
     """
+    num_iterations = _checks.iterations(num_iterations)
     n_x, _, n_y = layer_sizes(X, Y)
     parameters = initialize_parameters(n_x, n_h, n_y)
     for i in range(num_iterations):
         A2, cache = forward_propagation(X, parameters)
-        cost = compute_cost(A2, Y)
+        cost = _checks.cost(compute_cost, A2, cache["Z2"], Y)
         grads = backward_propagation(parameters, cache, X, Y)
         parameters = update_parameters(parameters, grads, learning_rate)
         if print_cost and i % 1000 == 0:
