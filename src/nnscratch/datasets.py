@@ -334,11 +334,9 @@ def _to_rgb(img):
 
     if img.mode == "RGB":
         return img
-    if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        arr = np.asarray(img, dtype=np.float64)
-        hi = arr.max() if arr.size else 0.0
-        scale = 255.0 / (65535.0 if hi > 255 else 255.0)
-        img = Image.fromarray(np.clip(arr * scale, 0, 255).astype(np.uint8), mode="L")
+    if img.mode.startswith("I;16") or img.mode in ("I", "F"):
+        img = Image.fromarray(_gray_to_uint8(np.asarray(img, dtype=np.float64), img.mode),
+                              mode="L")
     if img.mode == "P" and "transparency" in img.info:
         img = img.convert("RGBA")
     if img.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
@@ -346,6 +344,24 @@ def _to_rgb(img):
         background = Image.new("RGBA", img.size, (255, 255, 255, 255))
         return Image.alpha_composite(background, img).convert("RGB")
     return img.convert("RGB")
+
+
+def _gray_to_uint8(arr: np.ndarray, mode: str) -> np.ndarray:
+    """A grayscale picture of more than 8 bits (Pillow's mode ``I;16*``, ``I`` or ``F``)
+    as 0-255 uint8 pixels.
+
+    16-bit pixels (``I;16``) span 0-65535 whatever their values (a dark 16-bit picture
+    stays dark); 32-bit integers are 16-bit values when any exceeds 255, else 8-bit
+    ones; floats all in [0, 1] (the usual float TIFF) are scaled by 255, otherwise read
+    like the integers. NaN pixels become 0.
+    """
+    arr = np.nan_to_num(arr, nan=0.0, posinf=0.0, neginf=0.0)
+    hi = float(arr.max()) if arr.size else 0.0
+    if mode.startswith("I;16") or hi > 255.0:
+        arr = arr * (255.0 / 65535.0)
+    elif mode == "F" and float(arr.min(initial=0.0)) >= 0.0 and hi <= 1.0:
+        arr = arr * 255.0
+    return np.rint(np.clip(arr, 0.0, 255.0)).astype(np.uint8)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -1,0 +1,56 @@
+"""More edge cases of the ``nnscratch`` command line and of data loading: pictures of
+unusual modes, CSV labels, the demo's text and pictures, ...
+
+Each test runs the group's own entry point in this process (like tests/test_cli.py)
+on tiny data, so the file stays quick.
+"""
+
+
+import numpy as np
+from PIL import Image
+
+from nnscratch.datasets import read_image
+from test_cli import nnscratch  # noqa: F401  (used by later tests)
+
+
+def one_error(result, *words):
+    """The run failed with exit code 2 and one error line holding ``words``."""
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("nnscratch: error: "), result.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+    return lines[0]
+
+
+# ------------------------------------------------------------ pictures of more than 8 bits
+
+
+def test_a_dark_16_bit_picture_stays_dark(tmp_path):
+    # 200 of 65535 is nearly black; it was read as the 8-bit value 200 (light grey)
+    path = tmp_path / "dark16.png"
+    Image.fromarray(np.full((4, 4), 200, dtype=np.uint16)).save(path)
+    with Image.open(path) as img:
+        assert img.mode.startswith("I;16")
+    assert np.array_equal(read_image(path, 4), np.full((4, 4, 3), 1, dtype=np.uint8))
+
+
+def test_a_bright_16_bit_picture_is_scaled_from_0_65535(tmp_path):
+    path = tmp_path / "bright16.png"
+    Image.fromarray(np.array([[0, 257], [32896, 65535]], dtype=np.uint16)).save(path)
+    assert read_image(path, 2)[..., 0].tolist() == [[0, 1], [128, 255]]
+
+
+def test_a_float_picture_in_0_1_is_not_read_as_black(tmp_path):
+    # a float TIFF holds 0-1 values; they were truncated to 0 (every pixel black)
+    path = tmp_path / "float.tif"
+    Image.fromarray(np.array([[0.0, 0.5], [0.25, 1.0]], dtype=np.float32)).save(path)
+    with Image.open(path) as img:
+        assert img.mode == "F"
+    assert read_image(path, 2)[..., 1].tolist() == [[0, 128], [64, 255]]
+
+
+def test_a_float_picture_in_0_255_and_nan_pixels(tmp_path):
+    path = tmp_path / "float255.tif"
+    Image.fromarray(np.array([[0.0, 100.4], [np.nan, 255.0]], dtype=np.float32)).save(path)
+    assert read_image(path, 2)[..., 2].tolist() == [[0, 100], [0, 255]]
