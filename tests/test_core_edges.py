@@ -282,3 +282,27 @@ def test_deep_backward_and_training_costs_stay_finite_at_saturation():
     assert not np.isfinite(deep.compute_cost(deep.sigmoid(ZL)[0], Y))
     assert costs == [pytest.approx(network.compute_cost(ZL, Y), rel=1e-12)]
     assert np.isfinite(costs[0]) and all(np.isfinite(v).all() for v in params.values())
+
+
+def test_no_examples_is_named_not_a_division_by_zero():
+    for call in (lambda: network.compute_cost(np.ones((1, 0)), np.ones((1, 0))),
+                 lambda: deep.compute_cost(np.ones((1, 0)), np.ones((1, 0))),
+                 lambda: logistic.propagate(np.ones((2, 1)), 0.0, np.ones((2, 0)),
+                                            np.ones((1, 0)))):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(ValueError, match=r"no examples \(m = 0\)"):
+                call()
+
+
+def test_update_parameters_refuses_int_params_and_a_text_learning_rate():
+    params = {"W1": np.ones((1, 2), dtype=int), "b1": np.zeros((1, 1), dtype=int)}
+    grads = {"dW1": np.ones((1, 2)), "db1": np.ones((1, 1))}
+    with pytest.raises(ValueError, match=r"params\['W1'\] holds int64: parameters are "
+                                         "updated in place, so they must be float arrays"):
+        network.update_parameters(params, grads, 0.1)
+    floats = {k: v.astype(float) for k, v in params.items()}
+    with pytest.raises(ValueError, match="learning_rate must be a number"):
+        network.update_parameters(floats, grads, "0.1")
+    # the course's update_parameters copies into float arrays, so ints are fine there
+    assert deep.update_parameters(params, grads, 0.1)["W1"].tolist() == [[0.9, 0.9]]

@@ -45,6 +45,8 @@ __all__ = [
 
 
 def _weighted_mean(losses: np.ndarray, sample_weight: np.ndarray | None) -> float:
+    if losses.size == 0:
+        raise ValueError("there are no examples (m = 0): the cost is a mean over m >= 1.")
     if sample_weight is None:
         return float(losses.sum()) / losses.size  # np.mean, without its Python overhead
     return float(np.dot(losses, sample_weight) / np.sum(sample_weight))
@@ -91,6 +93,8 @@ def binary_cross_entropy(AL: np.ndarray, Y: np.ndarray) -> float:
         bad = Y[~((Y >= 0) & (Y <= 1))][0]
         raise ValueError(f"Y must hold labels 0 or 1, not {bad:g}.")
     m = Y.shape[1]
+    if m == 0:
+        raise ValueError("there are no examples (m = 0): the cost is a mean over m >= 1.")
     cost = float(-np.sum(xlogy(Y, AL) + xlogy(1 - Y, 1 - AL)) / m)
     return cost + 0.0  # 0.0, not -0.0, for a perfect prediction
 

@@ -486,7 +486,14 @@ def update_parameters(
     params : dict
         The same dict, for convenience.
     """
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float, np.number)):
+        raise ValueError(f"learning_rate must be a number (α), not {learning_rate!r}.")
     for key, value in params.items():  # all checked before any is changed
+        if not np.issubdtype(np.asarray(value).dtype, np.floating):
+            raise ValueError(
+                f"params['{key}'] holds {np.asarray(value).dtype}: parameters are updated in "
+                f"place, so they must be float arrays (np.asarray({key}, dtype=float))."
+            )
         if "d" + key not in grads:
             raise ValueError(
                 f"grads has no 'd{key}' for params['{key}']: give one gradient per "

@@ -22,6 +22,8 @@ def labels(Y, m: int) -> np.ndarray:
 def examples(X, name: str = "X") -> np.ndarray:
     """``X`` as a 2-D float array ``(n_x, m)``."""
     X = np.asarray(X, dtype=float)
+    if X.ndim == 2 and X.shape[1] == 0:
+        raise ValueError(f"{name} has shape {X.shape}: there are no examples (m = 0).")
     if X.ndim != 2:
         raise ValueError(
             f"{name} has shape {X.shape}: it must be (n_x, m), one example per column "
