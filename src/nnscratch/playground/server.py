@@ -629,23 +629,16 @@ class _HostCheck:
 
 
 class _Server:
-    """``uvicorn.Server`` that ends the event streams as soon as it is told to stop, and
-    calls ``on_started()`` once its socket is listening and the app has started (not
-    before: a script that reads the printed URL connects at once)."""
+    """``uvicorn.Server`` that ends the event streams as soon as it is told to stop."""
 
     @staticmethod
-    def make(app: Starlette, config, on_started=None):
+    def make(app: Starlette, config):
         import uvicorn
 
         class Server(uvicorn.Server):
             def handle_exit(self, sig, frame):
                 app.state.sessions.end_streams()
                 super().handle_exit(sig, frame)
-
-            async def startup(self, sockets=None):
-                await super().startup(sockets=sockets)
-                if self.started and on_started is not None:
-                    on_started()
 
         return Server(config)
 
@@ -735,8 +728,8 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
           data: str | None = None, ready: threading.Event | None = None) -> None:
     """Run the playground until Ctrl-C: ``nnscratch playground``.
 
-    Prints the URL on stdout once the server listens (a script may connect as soon as
-    it reads it) and what it does on stderr. ``ready`` is set at the same moment.
+    Prints the URL on stdout once its socket listens (a script may connect as soon as
+    it reads it) and what it does on stderr.
 
     Raises
     ------
@@ -770,16 +763,16 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
                             timeout_graceful_shutdown=1)
 
-    def started() -> None:  # the socket listens now: the URL can be used at once
-        print(url, flush=True)
-        print(f"nnscratch playground: serving {url} (Ctrl-C to stop)", file=sys.stderr,
-              flush=True)
-        if open_browser:
-            threading.Thread(target=webbrowser.open, args=[url], daemon=True).start()
-        if ready is not None:
-            ready.set()
-
-    server = _Server.make(app, config, on_started=started)
+    server = _Server.make(app, config)
+    # Listen before the URL is printed: a script that reads it may connect at once, and
+    # its connection waits in the backlog until uvicorn (starting now) accepts it.
+    sock.listen(config.backlog)
+    print(url, flush=True)
+    print(f"nnscratch playground: serving {url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    if open_browser:
+        threading.Timer(0.5, webbrowser.open, [url]).start()
+    if ready is not None:
+        ready.set()
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it shut down on: done
