@@ -7,6 +7,7 @@ process, its stdout replaced by a writer that connects the moment the URL is pri
 import socket
 import sys
 import threading
+import time
 import warnings
 
 import pytest
@@ -101,3 +102,42 @@ def test_serve_prints_its_url_only_once_the_socket_listens(monkeypatch):
             server.should_exit = True
         thread.join(10)
     assert not thread.is_alive()
+
+
+# --------------------------------------------------------------------------- divergence
+
+DIVERGES = {"dataset": "xor", "learning_rate": 100, "init": "he",
+            "hidden": [{"units": 8, "activation": "leaky_relu"}] * 4}
+
+
+def diverged(client):
+    """A session whose run diverged (at iteration 4 or so)."""
+    sid = new_session(client, DIVERGES)
+    r = client.post(f"/api/sessions/{sid}/control", json={"action": "play"})
+    assert r.status_code == 200, r.text
+    for _ in range(2000):
+        state = client.get(f"/api/sessions/{sid}/state").json()
+        if state["error"] is not None:
+            return sid, state
+        time.sleep(0.005)
+    raise AssertionError(f"the run did not diverge: {state}")
+
+
+def test_the_glass_box_of_a_diverged_run_is_refused_in_a_line_not_a_500(client):
+    sid, state = diverged(client)
+    assert state["state"] == "over" and "diverged" in state["error"]
+    for query in ("", "?gradient_check=1"):
+        message = assert_one_line_error(client.get(f"/api/sessions/{sid}/trace{query}"), 409,
+                                        "this run failed: training diverged",
+                                        "change a setting or press reset")
+        assert "internal error" not in message and "not fitted" not in message
+
+
+def test_a_diverged_run_s_refusals_read_as_one_sentence(client):
+    sid, _ = diverged(client)
+    for r in (client.post(f"/api/sessions/{sid}/control", json={"action": "play"}),
+              client.post(f"/api/sessions/{sid}/control", json={"action": "step"}),
+              client.get(f"/api/sessions/{sid}/model")):
+        message = assert_one_line_error(r, 409, "this run failed: training diverged",
+                                        "; change a setting or press reset")
+        assert ".;" not in message, message

@@ -557,6 +557,9 @@ async def trace(request: Request) -> Response:
     if trace_fn is None:
         return _error(501, NO_GLASS_BOX)
     check = gradient_check == "1"
+    failed = "change a setting or press reset: the glass box shows finite weights only"
+    if run.error is not None:
+        raise ConflictError(run.failure(failed))
     if check:
         params = run.estimator.params_
         n_params = sum(v.size for v in params.values())
@@ -567,6 +570,8 @@ async def trace(request: Request) -> Response:
     data = run.data
 
     def compute():
+        if run.error is not None:  # it diverged meanwhile
+            raise ConflictError(run.failure(failed))
         return trace_fn(run.estimator, data.X_train, data.y_train,
                         gradient_check=check).to_dict()
 

@@ -388,8 +388,7 @@ class Run:
                 self.iterations_per_frame = iterations_per_frame
             if action in ("play", "step"):
                 if self.error is not None:
-                    raise ConflictError(f"this run failed: {self.error}; change a setting or "
-                                        "press reset")
+                    raise ConflictError(self.failure("change a setting or press reset"))
                 if self.finished or self.iteration >= self.max_iterations:
                     raise ConflictError(f"the run is over ({self.iteration:,} iterations); "
                                         "press reset to train again")
@@ -401,6 +400,10 @@ class Run:
                 self.steps = (self.steps if self.mode == "stepping" else 0) + 1
                 self.mode = "stepping"
             self._cond.notify_all()
+
+    def failure(self, then: str) -> str:
+        """'this run failed: <why>; <then>' (the error's own full stop dropped)."""
+        return f"this run failed: {(self.error or '').rstrip('. ')}; {then}"
 
     def wait_paused(self, timeout: float = 30.0) -> bool:
         """Block until the run is paused (after a step) or over; False on timeout."""
@@ -452,7 +455,7 @@ class Run:
             if n == 0:
                 raise ConflictError("train at least one iteration first")
             if self.error is not None:
-                raise ConflictError(f"this run failed: {self.error}")
+                raise ConflictError(self.failure("change a setting or press reset"))
             snap = NeuralNetworkClassifier(**estimator_params(self.config), max_iter=n)
             snap.params_ = {k: v.copy(order="K") for k, v in est.params_.items()}
             snap.optimizer_ = copy.deepcopy(est.optimizer_)
