@@ -54,3 +54,21 @@ def test_a_float_picture_in_0_255_and_nan_pixels(tmp_path):
     path = tmp_path / "float255.tif"
     Image.fromarray(np.array([[0.0, 100.4], [np.nan, 255.0]], dtype=np.float32)).save(path)
     assert read_image(path, 2)[..., 2].tolist() == [[0, 100], [0, 255]]
+
+
+# ------------------------------------------------------------ predict's table
+
+
+def test_predict_table_keeps_its_columns_for_a_long_class_name(tmp_path):
+    rows = ["x1,x2,kind"] + [f"{i % 2},{i},{'a very long class name' if i % 2 else 'b'}"
+                             for i in range(8)]
+    table = tmp_path / "long.csv"
+    table.write_text("\n".join(rows) + "\n")
+    model = tmp_path / "long.npz"
+    assert nnscratch("train", table, "-o", model, "--iterations", "5").returncode == 0
+    result = nnscratch("predict", model, table)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    column = lines[0].index("probability")
+    assert all(len(line) == column + len("0.0000") for line in lines[1:]), result.stdout
+    assert all(0.5 <= float(line[column:]) <= 1.0 for line in lines[1:]), result.stdout

@@ -975,8 +975,10 @@ def format_predictions(results: list[dict]) -> str:
     if not ok:
         return ""
     width = max(len("input"), *(len(r["input"]) for r in ok))
-    lines = [f"{'input':<{width}}  {'label':<12}  probability"]
-    lines += [f"{r['input']:<{width}}  {r['label']:<12}  {r['probability']:.4f}" for r in ok]
+    label = max(12, *(len(r["label"]) for r in ok))  # a long class name keeps the columns
+    lines = [f"{'input':<{width}}  {'label':<{label}}  probability"]
+    lines += [f"{r['input']:<{width}}  {r['label']:<{label}}  {r['probability']:.4f}"
+              for r in ok]
     return "\n".join(lines)
 
 
