@@ -141,3 +141,43 @@ def test_a_diverged_run_s_refusals_read_as_one_sentence(client):
         message = assert_one_line_error(r, 409, "this run failed: training diverged",
                                         "; change a setting or press reset")
         assert ".;" not in message, message
+
+
+# --------------------------------------------------------------------------- uploads
+
+ROWS = "".join(f"{i},{(i * 7) % 11},{i % 2}\n" for i in range(20))
+
+
+def upload(client, body: bytes, name="data.csv", ctype="text/csv"):
+    sid = new_session(client)
+    return client.post(f"/api/sessions/{sid}/upload?name={name}", content=body,
+                       headers={"content-type": ctype})
+
+
+@pytest.mark.parametrize("body", [b"", b"  \n\r\n"], ids=["empty", "blank lines"])
+def test_an_empty_upload_is_called_empty(client, body):
+    message = assert_one_line_error(upload(client, body), 422, "data.csv: the file is empty",
+                                    "header row", "label in the last column")
+    assert "not a text" not in message
+
+
+@pytest.mark.parametrize("body, fragments", [
+    (("a,b,label\n" + ROWS.replace("0\n", "é\n")).encode("latin-1"),
+     ["data.csv: is not UTF-8 text", "0xe9", "save it", "as CSV UTF-8"]),
+    (("a,b,label\n" + ROWS).encode("utf-16"), ["data.csv: is UTF-16 text", "as CSV UTF-8"]),
+    (b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)),
+     ["data.csv: is not a text CSV file", "binary", "as CSV UTF-8"]),
+], ids=["latin-1", "utf-16", "binary"])
+def test_an_upload_that_is_not_utf8_text_says_what_it_is_and_how_to_resave_it(
+        client, body, fragments):
+    assert_one_line_error(upload(client, body), 415, *fragments)
+
+
+@pytest.mark.parametrize("rows", [
+    "name,b,label\n" + "".join(f"x{i},{i},{i % 2}\n" for i in range(20)),
+    "a,b,label\n" + ROWS.replace("3,10,1", ",10,1"),
+], ids=["text", "empty cell"])
+def test_an_upload_s_non_numeric_feature_names_no_command_line_option(client, rows):
+    message = assert_one_line_error(upload(client, rows.encode()), 422, "is not a number",
+                                    "the label is the last column")
+    assert "--label-column" not in message

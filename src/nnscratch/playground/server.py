@@ -402,12 +402,7 @@ async def upload(request: Request) -> Response:
         raise HTTPException(415, f"upload a CSV file (text/csv), not {ctype}")
     body = await _bounded_body(request, MAX_UPLOAD_BYTES,
                                f"the file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB")
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise HTTPException(415, "the file is not a text CSV file (UTF-8)") from None
-    if "\x00" in text or not text.strip():
-        raise HTTPException(415, "the file is not a text CSV file")
+    text = _upload_text(body, name)
     lines = text.count("\n") + 1
     if lines > MAX_UPLOAD_ROWS + 2:
         raise HTTPException(413, f"the file has more than {MAX_UPLOAD_ROWS:,} rows")
@@ -422,6 +417,25 @@ async def upload(request: Request) -> Response:
     return JSONResponse({"dataset": "upload", "name": name, "n_samples": data.n_samples,
                          "n_features": int(data.raw.shape[1]), "class_names": data.class_names,
                          "plane": bool(data.raw.shape[1] == 2)})
+
+
+def _upload_text(body: bytes, name: str) -> str:
+    """The text of an uploaded file, refused in one line when it is no UTF-8 CSV text."""
+    resave = "save it from your editor or spreadsheet as CSV UTF-8 and upload it again"
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise HTTPException(415, f"{name}: is UTF-16 text; {resave}")
+    if b"\x00" in body:
+        raise HTTPException(415, f"{name}: is not a text CSV file (it holds binary data, "
+                                 "e.g. a spreadsheet's own format); " + resave)
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise HTTPException(415, f"{name}: is not UTF-8 text (byte {error.start + 1:,} is "
+                                 f"0x{body[error.start]:02x}); {resave}") from None
+    if not text.strip():
+        raise HTTPException(422, f"{name}: the file is empty; give a header row, then one "
+                                 "row per example, the label in the last column")
+    return text
 
 
 def _check_classes(n_classes: int, name: str) -> None:
@@ -444,6 +458,9 @@ def _read_upload(text: str, name: str) -> Dataset:
             return load_dataset(path)
         except DatasetError as error:
             message = str(error).replace(str(path), name)
+            # the command line's option is no help here: the page takes the last column
+            message = message.replace("(choose the label with --label-column)",
+                                      "(the label is the last column: move it there)")
             # a quoted value of the file (a 5000-digit number) is shown by its start only
             message = re.sub(r"'([^'\s]{40})[^'\s]{20,}'", r"'\1...'", message)
             raise DatasetError(message) from None
