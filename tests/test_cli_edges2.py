@@ -72,3 +72,29 @@ def test_predict_table_keeps_its_columns_for_a_long_class_name(tmp_path):
     column = lines[0].index("probability")
     assert all(len(line) == column + len("0.0000") for line in lines[1:]), result.stdout
     assert all(0.5 <= float(line[column:]) <= 1.0 for line in lines[1:]), result.stdout
+
+
+# ------------------------------------------------------------ evaluate's undefined ratios
+
+
+def test_evaluate_on_negatives_only_says_precision_and_recall_are_undefined(tmp_path):
+    rows = ["x1,x2,kind"] + [f"{i % 2 * 4 - 2},{i},{'yes' if i % 2 else 'no'}"
+                             for i in range(12)]
+    table = tmp_path / "t.csv"
+    table.write_text("\n".join(rows) + "\n")
+    negatives = tmp_path / "no.csv"
+    negatives.write_text("\n".join(rows[:1] + rows[1::2]) + "\n")
+    model = tmp_path / "m.npz"
+    assert nnscratch("train", table, "-o", model, "--learning-rate", "1",
+                     "--iterations", "50").returncode == 0
+    result = nnscratch("evaluate", model, negatives)
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(":", 1) for line in result.stdout.splitlines()[:5])
+    assert lines["accuracy"].strip() == "100.00 %"
+    # it printed 0.0000 for all three: a perfect score read as a total failure
+    assert lines["precision"].split() == ["n/a", "(positive", "class", "'yes':", "no",
+                                          "sample", "was", "predicted", "'yes')"]
+    assert lines["recall"].strip() == "n/a  (DATA holds no sample of 'yes')"
+    assert lines["f1"].strip() == "n/a"
+    as_json = nnscratch("evaluate", model, negatives, "--json")
+    assert '"recall": 0.0' in as_json.stdout

@@ -820,12 +820,21 @@ def format_evaluation(result: dict) -> str:
     names = result["classes"]
     binary = result["average"] == "binary"
     which = f"positive class '{names[1]}'" if binary else "macro average"
+    precision, recall, f1 = (f"{result[k]:.4f}" for k in ("precision", "recall", "f1"))
+    if binary:  # a ratio of zero to zero is undefined, not the 0 that --json holds
+        (_, fp), (fn, tp) = result["confusion_matrix"]
+        if tp + fp == 0:
+            precision, which = "n/a", f"{which}: no sample was predicted '{names[1]}'"
+        if tp + fn == 0:
+            recall = f"n/a  (DATA holds no sample of '{names[1]}')"
+        if tp + fp + fn == 0:
+            f1 = "n/a"
     lines = [
         f"samples:    {result['n_samples']}",
         f"accuracy:   {100 * result['accuracy']:.2f} %",
-        f"precision:  {result['precision']:.4f}  ({which})",
-        f"recall:     {result['recall']:.4f}",
-        f"f1:         {result['f1']:.4f}",
+        f"precision:  {precision}  ({which})",
+        f"recall:     {recall}",
+        f"f1:         {f1}",
         f"log-loss:   {result['log_loss']:.4f}",
         "confusion matrix (rows: true, columns: predicted):",
     ]
