@@ -7,6 +7,7 @@ on tiny data, so the file stays quick.
 
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from nnscratch.datasets import read_image
@@ -98,3 +99,23 @@ def test_evaluate_on_negatives_only_says_precision_and_recall_are_undefined(tmp_
     assert lines["f1"].strip() == "n/a"
     as_json = nnscratch("evaluate", model, negatives, "--json")
     assert '"recall": 0.0' in as_json.stdout
+
+
+# ------------------------------------------------------------ CSV cells
+
+
+@pytest.mark.parametrize("cell", ["", "NA", " n/a ", "NULL", "?"])
+def test_a_missing_feature_value_is_named_as_missing(tmp_path, cell):
+    # it was "'' is not a number; features must be numeric (choose the label with
+    # --label-column)": the hint sent the user after the label column
+    table = tmp_path / "gaps.csv"
+    table.write_text(f"x1,x2,label\n1,{cell},a\n3,4,b\n")
+    line = one_error(nnscratch("train", table, "-o", tmp_path / "m.npz"),
+                     "row 1, column 'x2'", "is a missing value", "fill the cell in")
+    assert "--label-column" not in line
+    model = tmp_path / "m.npz"
+    (tmp_path / "ok.csv").write_text("x1,x2,label\n1,2,a\n3,4,b\n")
+    assert nnscratch("train", tmp_path / "ok.csv", "-o", model,
+                     "--iterations", "5").returncode == 0
+    result = nnscratch("predict", model, table)
+    one_error(result, "is a missing value")

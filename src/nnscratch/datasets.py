@@ -781,6 +781,10 @@ MAX_CSV_VALUE = 1e150
 _CSV_DELIMITERS = ",;\t|"
 _DECIMAL_COMMA = re.compile(r"\s*[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?\s*")
 
+#: How spreadsheets and data frames write a missing value (compared in upper case;
+#: "nan" parses, and is refused as not finite).
+_MISSING = frozenset({"", "NA", "N/A", "NULL", "NONE", "?", "-", "#N/A"})
+
 
 def _sniff_delimiter(sample: str) -> str:
     """The column separator of a CSV text (``csv.Sniffer``; a comma when unsure)."""
@@ -856,6 +860,10 @@ def _parse_numbers(path: Path, header, rows, columns, delimiter: str = ",") -> n
         for j, k in enumerate(idx):
             cell = row[k]
             where = f"{path}: row {i + 1}, column '{header[k]}': {cell.strip()!r}"
+            if cell.strip().upper() in _MISSING:
+                raise DatasetError(
+                    f"{where} is a missing value; every feature needs a number: fill the "
+                    "cell in or remove the row")
             try:
                 v = float(cell)
             except ValueError:
