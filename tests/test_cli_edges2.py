@@ -111,11 +111,11 @@ def test_a_missing_feature_value_is_named_as_missing(tmp_path, cell):
     table = tmp_path / "gaps.csv"
     table.write_text(f"x1,x2,label\n1,{cell},a\n3,4,b\n")
     line = one_error(nnscratch("train", table, "-o", tmp_path / "m.npz"),
-                     "row 1, column 'x2'", "is a missing value", "fill the cell in")
+                     "row 1, column 'x2'", "is not a number but a missing value", "fill the cell in")
     assert "--label-column" not in line
     model = tmp_path / "m.npz"
     (tmp_path / "ok.csv").write_text("x1,x2,label\n1,2,a\n3,4,b\n")
     assert nnscratch("train", tmp_path / "ok.csv", "-o", model,
                      "--iterations", "5").returncode == 0
     result = nnscratch("predict", model, table)
-    one_error(result, "is a missing value")
+    one_error(result, "but a missing value")

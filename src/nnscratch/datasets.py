@@ -862,8 +862,8 @@ def _parse_numbers(path: Path, header, rows, columns, delimiter: str = ",") -> n
             where = f"{path}: row {i + 1}, column '{header[k]}': {cell.strip()!r}"
             if cell.strip().upper() in _MISSING:
                 raise DatasetError(
-                    f"{where} is a missing value; every feature needs a number: fill the "
-                    "cell in or remove the row")
+                    f"{where} is not a number but a missing value; every feature needs a "
+                    "number: fill the cell in or remove the row")
             try:
                 v = float(cell)
             except ValueError:
