@@ -119,3 +119,46 @@ def test_a_missing_feature_value_is_named_as_missing(tmp_path, cell):
                      "--iterations", "5").returncode == 0
     result = nnscratch("predict", model, table)
     one_error(result, "but a missing value")
+
+
+# ------------------------------------------------------------ CSV labels that are numbers
+
+
+def _labelled(path, labels):
+    rows = ["x1,x2,label"] + [f"{i % 2 * 4 - 2},{i},{label}" for i, label in enumerate(labels)]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_a_model_of_float_labels_scores_a_file_of_integer_labels(tmp_path):
+    # trained on 0.0/1.0 (a data frame's float column), scored on 0/1: it was refused
+    # ("labels ['0', '1'] are not classes of the model (['0.0', '1.0'])")
+    train = _labelled(tmp_path / "train.csv", ["0.0", "1.0"] * 6)
+    test = _labelled(tmp_path / "test.csv", ["0", "1"] * 3)
+    model = tmp_path / "m.npz"
+    assert nnscratch("train", train, "-o", model, "--learning-rate", "1",
+                     "--iterations", "50").returncode == 0
+    result = nnscratch("evaluate", model, test, "--json")
+    assert result.returncode == 0, result.stderr
+    assert '"accuracy": 1.0' in result.stdout
+    assert nnscratch("train", train, "--test", test, "-o", model).returncode == 0
+    excel = _labelled(tmp_path / "excel.csv", ["FALSE", "TRUE"])
+    bools = tmp_path / "bools.npz"
+    assert nnscratch("train", _labelled(tmp_path / "b.csv", ["False", "True"] * 4),
+                     "-o", bools, "--iterations", "5").returncode == 0
+    assert nnscratch("evaluate", bools, excel).returncode == 0
+
+
+def test_two_spellings_of_one_number_are_one_class(tmp_path):
+    # '1' and '1.0' in one label column were two classes: a three-class model of 0/1 data
+    train = _labelled(tmp_path / "train.csv", ["0", "1", "0", "1.0", "0", "1"])
+    model = tmp_path / "m.npz"
+    result = nnscratch("train", train, "-o", model, "--iterations", "5", "--json")
+    assert result.returncode == 0, result.stderr
+    assert "the labels '1', '1.0' mean the same; read as one class '1'" in result.stderr
+    summary = nnscratch("summary", model, "--json")
+    assert '"classes": [\n    "0",\n    "1"\n  ]' in summary.stdout
+    # other labels are left as they are
+    kinds = _labelled(tmp_path / "kinds.csv", ["a", "A", "b"] * 2)
+    assert nnscratch("train", kinds, "-o", model, "--iterations", "5").returncode == 0
+    assert '"A",\n    "a",\n    "b"' in nnscratch("summary", model, "--json").stdout

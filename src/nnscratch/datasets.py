@@ -199,6 +199,55 @@ def _codes_for(labels: Sequence[str], class_names: Sequence[str] | None, source:
     return np.array([index[v] for v in labels], dtype=np.int64), list(class_names)
 
 
+def _same_label_as(labels: Sequence[str], class_names: Sequence[str] | None,
+                   source: str) -> list[str]:
+    """CSV labels with one spelling per class: numbers by value (``1``, ``1.0`` and
+    ``1.00`` are one class), ``true``/``false`` in any case.
+
+    Without ``class_names`` (training) the spellings of one number become its most
+    frequent one, with a warning; with a model's ``class_names`` a label that is not
+    one of them takes the one name that means the same (a model trained on ``0.0``/
+    ``1.0`` scores a file that writes ``0``/``1``).
+    """
+    def meaning(text: str):
+        if text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+        return value if math.isfinite(value) and value == value else None
+
+    if class_names is not None:
+        known = set(class_names)
+        by_meaning: dict[Any, list[str]] = {}
+        for name in class_names:
+            m = meaning(name)
+            if m is not None:
+                by_meaning.setdefault((type(m) is bool, m), []).append(name)
+        out = []
+        for label in labels:
+            m = None if label in known else meaning(label)
+            same = by_meaning.get((type(m) is bool, m), []) if m is not None else []
+            out.append(same[0] if len(same) == 1 else label)
+        return out
+    spellings: dict[Any, dict[str, int]] = {}
+    for label in labels:
+        m = meaning(label)
+        if m is not None:
+            counts = spellings.setdefault((type(m) is bool, m), {})
+            counts[label] = counts.get(label, 0) + 1
+    rename = {}
+    for counts in spellings.values():
+        if len(counts) > 1:
+            ordered = sorted(counts, key=lambda t: (-counts[t], len(t), t))
+            rename.update({t: ordered[0] for t in ordered[1:]})
+            warnings.warn(
+                f"{source}: the labels {', '.join(repr(t) for t in ordered)} mean the same; "
+                f"read as one class {ordered[0]!r}", UserWarning, stacklevel=4)
+    return [rename.get(label, label) for label in labels] if rename else list(labels)
+
+
 def _natural_key(text: str):
     try:
         return (0, float(text), text)
@@ -969,6 +1018,7 @@ def load_csv(
         raise DatasetError(
             f"{path}: row {missing[0]}{more} has no label ({what} in '{label_column}'); "
             "give every row its class, or remove the row")
+    labels = _same_label_as(labels, class_names, str(path))
     codes, names = _codes_for(labels, class_names, str(path))
     prep = preprocessor or Preprocessor.fit_tabular(raw, columns)
     sample_names = [f"{path.name}:row {i}" for i in range(1, len(rows) + 1)]
