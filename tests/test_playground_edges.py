@@ -4,6 +4,8 @@ The API is driven with Starlette's TestClient; ``serve`` runs in a thread of thi
 process, its stdout replaced by a writer that connects the moment the URL is printed.
 """
 
+import re
+import shutil
 import socket
 import sys
 import threading
@@ -21,7 +23,7 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 from nnscratch.playground import server as server_module
-from nnscratch.playground.server import create_app
+from nnscratch.playground.server import BackgroundServer, create_app
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -175,9 +177,153 @@ def test_an_upload_that_is_not_utf8_text_says_what_it_is_and_how_to_resave_it(
 
 @pytest.mark.parametrize("rows", [
     "name,b,label\n" + "".join(f"x{i},{i},{i % 2}\n" for i in range(20)),
-    "a,b,label\n" + ROWS.replace("3,10,1", ",10,1"),
-], ids=["text", "empty cell"])
+    "a,b,label\n" + ROWS.replace("3,10,1", "3,ten,1"),
+], ids=["first column", "middle column"])
 def test_an_upload_s_non_numeric_feature_names_no_command_line_option(client, rows):
     message = assert_one_line_error(upload(client, rows.encode()), 422, "is not a number",
                                     "the label is the last column")
     assert "--label-column" not in message
+
+
+# --------------------------------------------------------------------------- the page
+# Headless Chromium from the OS, driven by Playwright (never `playwright install`).
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DIVERGES_HASH = ("#data=xor&lr=100&init=he&layers="
+                 + ",".join(["8:leaky_relu"] * 4))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the browser tests need "
+                                   "Playwright (pip install playwright)")
+    if CHROMIUM is None:
+        pytest.skip("the browser tests need Chromium: apt-get install -y chromium")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM,
+                                              args=["--no-sandbox", "--disable-gpu"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def live():
+    server = BackgroundServer(create_app(max_sessions=16))
+    yield server
+    server.stop()
+
+
+def open_page(browser, live, width=1400, hash="", init_script=None):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.console_errors = []
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    page.set_default_timeout(20_000)
+    if init_script:
+        page.add_init_script(init_script)
+    page.goto(live.url + "/" + hash)
+    page.wait_for_selector("#network canvas.unit")
+    page.wait_for_function("document.getElementById('iteration').textContent === 'iteration 0'")
+    return page
+
+
+# the page's width and where things are, measured at one instant (the glass box's
+# tables arrive a moment after the page, and move what is below them)
+MEASURE = """() => {
+  const box = (sel) => { const r = document.querySelector(sel).getBoundingClientRect();
+                         return {x: r.x, y: r.y, width: r.width, height: r.height}; };
+  const out = {scroll: document.documentElement.scrollWidth,
+               client: document.documentElement.clientWidth, boxes: {}};
+  for (const sel of ["#boundary", "#cost-chart", "#accuracy-chart", "#show-test",
+                     "label[for=show-test]", "#discretize", "label[for=discretize]"]) {
+    out.boxes[sel] = box(sel);
+  }
+  out.wide = [...document.querySelectorAll("body *")].filter((e) =>
+    e.getBoundingClientRect().right > out.client + 1 && !e.closest(".trace details"))
+    .map((e) => e.tagName + "#" + e.id).slice(0, 5);
+  return out;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [360, 800])
+def test_a_narrow_window_scrolls_only_down_never_sideways(browser, live, width):
+    page = open_page(browser, live, width)
+    try:
+        page.wait_for_function("state.frame && state.frame.boundary")
+        page.wait_for_selector("#trace table")  # the glass box's tables are the widest
+        m = page.evaluate(MEASURE)
+        assert m["scroll"] <= m["client"], (
+            f"the page is {m['scroll']} px wide in a {m['client']} px window: {m['wide']}")
+        assert m["wide"] == []
+        boxes = m["boxes"]
+        for canvas in ("#boundary", "#cost-chart", "#accuracy-chart"):
+            box = boxes[canvas]
+            assert box["x"] >= 0 and box["x"] + box["width"] <= m["client"], canvas
+        box = boxes["#boundary"]
+        assert abs(box["width"] - box["height"]) <= 1  # still square: the plane undistorted
+        for name in ("show-test", "discretize"):  # a checkbox stays on its label's line
+            check, label = boxes[f"#{name}"], boxes[f"label[for={name}]"]
+            middle = check["y"] + check["height"] / 2
+            assert label["y"] <= middle <= label["y"] + label["height"], name
+        assert page.console_errors == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_wide_window_keeps_the_400_px_plane(browser, live):
+    page = open_page(browser, live, 1400)
+    try:
+        box = page.locator("#boundary").bounding_box()
+        assert (round(box["width"]), round(box["height"])) == (402, 402)  # 400 + borders
+    finally:
+        page.context.close()
+
+
+# records the text drawn on each canvas (by its id) since the page loaded
+RECORD_TEXT = """
+(() => {
+  window.drawnText = {};
+  const fill = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
+    const id = this.canvas.id || "";
+    (window.drawnText[id] = window.drawnText[id] || []).push(String(text));
+    return fill.call(this, text, x, y, ...rest);
+  };
+})();
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_diverged_run_reads_failed_and_offers_play_not_pause(browser, live):
+    page = open_page(browser, live, hash=DIVERGES_HASH, init_script=RECORD_TEXT)
+    try:
+        page.click("#play")
+        page.wait_for_function("state.frame && state.frame.error")
+        page.wait_for_selector("#message:not([hidden])")
+        assert "training diverged" in page.inner_text("#message")
+        page.wait_for_function("document.getElementById('run-state').textContent === 'failed'")
+        assert page.inner_text("#play") == "Play"
+        assert page.get_attribute("#play", "aria-pressed") == "false"
+        # Play again: the server says why not, in the message
+        page.click("#play")
+        page.wait_for_function("document.getElementById('message').textContent"
+                               ".includes('this run failed')")
+        assert page.inner_text("#run-state") == "failed" and page.inner_text("#play") == "Play"
+        # the cost chart's axis reads a short number, not 2.161044425915885e+111
+        page.evaluate("window.drawnText = {}; drawCharts()")
+        numbers = [t for t in page.evaluate("window.drawnText['cost-chart']")
+                   if re.fullmatch(r"[-+.,e\d]+", t)]
+        assert any("e+" in t for t in numbers), numbers  # the cost did reach 1e+111
+        assert numbers and all(len(t) <= 6 for t in numbers), numbers
+        # Reset trains again: paused, no message
+        page.click("#reset")
+        page.wait_for_function("document.getElementById('run-state').textContent === 'paused'")
+        assert page.is_hidden("#message")
+        assert page.console_errors == []
+    finally:
+        page.context.close()
