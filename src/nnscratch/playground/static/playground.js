@@ -425,13 +425,22 @@ function markStaleTrace() {
 
 // ------------------------------------------------------------------ transport
 
+function runOver() {
+  // The run ended for good (it diverged, or reached the last iteration): only a new
+  // setting or Reset trains again.
+  const frame = state.frame;
+  return frame ? (frame.error ? "failed" : (frame.message ? "over" : null)) : null;
+}
+
 function setPlaying(playing) {
+  const over = runOver();
+  if (over) playing = false;  // a control answered before its run's last frame arrived
   state.playing = playing;
   const button = $("play");
   button.textContent = playing ? "Pause" : "Play";
   button.setAttribute("aria-pressed", String(playing));
   button.classList.toggle("playing", playing);
-  $("run-state").textContent = playing ? "training" : "paused";
+  $("run-state").textContent = playing ? "training" : (over || "paused");
 }
 
 async function control(body) {
@@ -596,7 +605,8 @@ function drawChart(canvas, series, {yMax = null, yMin = 0, label = ""} = {}) {
   ctx.strokeStyle = "#ccd2da"; ctx.lineWidth = 1;
   ctx.beginPath(); ctx.moveTo(left, top); ctx.lineTo(left, h - bottom); ctx.lineTo(w - right, h - bottom); ctx.stroke();
   ctx.fillStyle = "#555"; ctx.font = "10px system-ui, sans-serif";
-  ctx.fillText(hi.toFixed(hi < 10 ? 2 : 0), 4, top + 4);
+  // the top of the axis in at most 6 characters (a diverging cost reaches 1e+111)
+  ctx.fillText(hi < 10 ? hi.toFixed(2) : (hi < 1e5 ? hi.toFixed(0) : hi.toExponential(0)), 4, top + 4);
   ctx.fillText(yMin.toFixed(2), 4, h - bottom);
   ctx.fillText(`${xMax.toLocaleString("en-US")}`, w - right - 40, h - 4);
   ctx.fillText(label, left + 4, 11);
