@@ -162,3 +162,50 @@ def test_two_spellings_of_one_number_are_one_class(tmp_path):
     kinds = _labelled(tmp_path / "kinds.csv", ["a", "A", "b"] * 2)
     assert nnscratch("train", kinds, "-o", model, "--iterations", "5").returncode == 0
     assert '"A",\n    "a",\n    "b"' in nnscratch("summary", model, "--json").stdout
+
+
+# ------------------------------------------------------------ .h5 data of the other kind
+
+
+@pytest.fixture
+def stores(tmp_path):
+    """A course-layout picture file, an X/y table file, a table model, a picture model."""
+    h5py = pytest.importorskip("h5py")
+    rng = np.random.default_rng(0)
+    pictures, table = tmp_path / "pics.h5", tmp_path / "xy.h5"
+    with h5py.File(pictures, "w") as f:
+        f["train_set_x"] = rng.integers(0, 256, size=(8, 4, 4, 3), dtype=np.uint8)
+        f["train_set_y"] = np.arange(8) % 2
+    with h5py.File(table, "w") as f:
+        f["X"] = rng.normal(size=(8, 2))
+        f["y"] = np.arange(8) % 2
+    csv = tmp_path / "t.csv"
+    csv.write_text("x1,x2,label\n" + "".join(f"{i},{i % 2},{i % 2}\n" for i in range(8)))
+    table_model, picture_model = tmp_path / "table.npz", tmp_path / "pics.npz"
+    assert nnscratch("train", csv, "-o", table_model, "--iterations", "5").returncode == 0
+    assert nnscratch("train", pictures, "-o", picture_model, "--iterations", "5",
+                     "--image-size", "4").returncode == 0
+    return {"pictures": pictures, "table": table, "table_model": table_model,
+            "picture_model": picture_model}
+
+
+@pytest.mark.parametrize("model, data, said", [
+    ("table_model", "pictures", "holds pictures (8, 4, 4, 3), but the model was trained on "
+                                "a table"),
+    ("picture_model", "table", "holds a table of 2 features per row, but the model was "
+                               "trained on pictures"),
+])
+@pytest.mark.parametrize("as_json", [False, True])
+def test_predict_on_an_h5_file_of_the_other_kind_prints_nothing_on_stdout(
+        stores, model, data, said, as_json):
+    # it printed the table's header (with --json a lone '[') and then a line without
+    # the file's name: "expected 2 feature columns, got shape (8, 4, 4, 3)"
+    result = nnscratch("predict", stores[model], stores[data], *(["--json"] * as_json))
+    one_error(result, str(stores[data]), said)
+    assert result.stdout == ""
+
+
+def test_streamed_evaluate_of_pictures_with_a_table_model_names_the_kind(stores):
+    # it blamed the classes ("its classes ['0', '1'] are not classes of the model")
+    result = nnscratch("evaluate", stores["table_model"], stores["pictures"], "--stream")
+    one_error(result, "holds pictures", "trained on a table")

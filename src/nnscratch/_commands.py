@@ -497,8 +497,15 @@ def _stream_source(spec: str, *, stream: bool, chunk_rows: int | None,
     if (not asked and Path(spec).suffix.lower() in (".h5", ".hdf5") and not _xy_layout(spec)
             and _course_bytes(spec) <= available_memory() / 2):
         return None
-    feeder = open_chunks(spec, chunk_rows=chunk_rows, batch_size=batch_size,
-                         preprocessor=preprocessor, class_names=class_names)
+    try:
+        feeder = open_chunks(spec, chunk_rows=chunk_rows, batch_size=batch_size,
+                             preprocessor=preprocessor, class_names=class_names)
+    except DatasetError:
+        if preprocessor is not None and class_names is not None:
+            # data of another kind than the model's says so, not that its classes differ
+            with open_chunks(spec, preprocessor=preprocessor) as probe:
+                _check_store_features(probe, preprocessor, preprocessor.n_features, spec)
+        raise
     if preprocessor is not None:
         try:
             _check_store_features(feeder, preprocessor, preprocessor.n_features, spec)
@@ -1509,8 +1516,16 @@ def trace_model(model: str, data: str, label_column: str | None = None,
 
 def _check_store_features(feeder, preprocessor, takes: int, spec: str) -> None:
     """Refuse an HDF5 file or a Zarr store whose table has other features than the
-    model's ``takes`` (before any row is read)."""
+    model's ``takes``, or that holds pictures for a table's model or a table for a
+    picture model (before any row is read, so nothing reaches stdout)."""
     shape = tuple(int(n) for n in feeder.X.shape)
+    if preprocessor.kind == "tabular" and len(shape) != 2:
+        raise InputError(f"{spec}: holds pictures {shape}, but the model was trained on a "
+                         "table; give it a table, or use a model trained on pictures")
+    if preprocessor.kind == "image" and len(shape) == 2:
+        raise InputError(f"{spec}: holds a table of {shape[1]} features per row, but the "
+                         "model was trained on pictures; give it pictures (n, height, width, "
+                         "3), or use a model trained on a table")
     stored = shape[1] if preprocessor.kind == "tabular" and len(shape) == 2 else (
         feeder.n_features)
     if stored != takes:
