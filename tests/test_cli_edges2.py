@@ -209,3 +209,17 @@ def test_streamed_evaluate_of_pictures_with_a_table_model_names_the_kind(stores)
     # it blamed the classes ("its classes ['0', '1'] are not classes of the model")
     result = nnscratch("evaluate", stores["table_model"], stores["pictures"], "--stream")
     one_error(result, "holds pictures", "trained on a table")
+
+
+def test_an_xy_table_file_where_only_pictures_are_read_in_memory_says_what_it_is(
+        stores, tmp_path):
+    # a table model's --test and plot --data read .h5 files as the course's pictures:
+    # "xy.h5: holds pictures, but the model was trained on a table"
+    csv = tmp_path / "t.csv"
+    plot = nnscratch("plot", stores["table_model"], "--kind", "boundary", "--data",
+                     stores["table"], "-o", tmp_path / "b.png")
+    train = nnscratch("train", csv, "--test", stores["table"], "-o", tmp_path / "x.npz")
+    for result in (plot, train):
+        line = one_error(result, "holds a table in the X/y layout", "nnscratch evaluate")
+        assert "holds pictures" not in line
+    assert not (tmp_path / "b.png").exists() and not (tmp_path / "x.npz").exists()

@@ -583,6 +583,11 @@ def load_hdf5(
     import h5py
 
     path = Path(path)
+    if _xy_table(path):  # before the model's kind: it is not pictures
+        raise DatasetError(
+            f"{path}: holds a table in the X/y layout (datasets 'X' and 'y'), which is "
+            f"read in chunks only where it is DATA: train on it with 'nnscratch train "
+            f"{path}', score a model on it with 'nnscratch evaluate MODEL {path}'")
     image_size = _picture_size(path, image_size, preprocessor)
     if not path.is_file():
         raise DatasetError(f"{path}: no such file")
@@ -621,6 +626,18 @@ def load_hdf5(
     prep = preprocessor or Preprocessor.image(image_size)
     sample_names = [f"{path.name}[{i}]" for i in range(len(y))]
     return _make_dataset(images, y, names, prep, path, sample_names)
+
+
+def _xy_table(path: Path) -> bool:
+    """Whether ``path`` is an HDF5 file in the X/y layout (a dataset ``X``, no
+    ``*_set_x``); False when it cannot be read (the reader then says why)."""
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as f:
+            return "X" in f and not any(k.endswith("_set_x") for k in f)
+    except (OSError, ValueError, TypeError):
+        return False
 
 
 def _image_files(folder: Path) -> list[Path]:
