@@ -327,3 +327,52 @@ def test_a_diverged_run_reads_failed_and_offers_play_not_pause(browser, live):
         assert page.console_errors == []
     finally:
         page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_refused_link_says_why_and_what_is_shown_instead(browser, live):
+    page = open_page(browser, live, hash="#lr=abc&layers=8:relu")
+    try:
+        page.wait_for_function("document.getElementById('message').textContent"
+                               ".includes('refused')", timeout=5000)
+        message = page.inner_text("#message")
+        assert "The link's setup was refused" in message
+        assert "Learning rate must be a number, got 'abc'" in message
+        assert "the field is empty" not in message and "default setup" in message
+        assert page.evaluate("state.config.learning_rate") == 1.2  # the defaults run
+        assert page.console_errors == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_refused_link_pasted_into_the_tab_keeps_its_message(browser, live):
+    page = open_page(browser, live)
+    try:
+        run = page.evaluate("state.run")
+        page.evaluate("location.hash = '#lr=abc'")
+        page.wait_for_function("document.getElementById('message').textContent"
+                               ".includes(\"got 'abc'\")")
+        # what follows the refused settings (nothing may clear the message)
+        page.evaluate("state.pending.then(() => new Promise((r) => setTimeout(r, 300)))")
+        assert page.is_visible("#message")
+        assert "Learning rate must be a number, got 'abc'" in page.inner_text("#message")
+        assert page.evaluate("state.run") == run  # the run goes on as it was
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_link_to_an_uploaded_file_keeps_its_other_settings(browser, live):
+    page = open_page(browser, live, hash="#data=upload&lr=0.5&layers=6:relu,3:tanh")
+    try:
+        page.wait_for_function("document.getElementById('message').textContent"
+                               ".includes('upload it again')", timeout=5000)
+        config = page.evaluate("state.config")
+        assert config["dataset"] == "flower" and config["learning_rate"] == 0.5
+        assert [layer["units"] for layer in config["hidden"]] == [6, 3]
+    finally:
+        page.context.close()

@@ -288,16 +288,19 @@ function applyConfig(cfg) {
 }
 
 async function sendConfig(cfg) {
+  // True when the server took the settings (a new run), false when it refused them.
   clearMessage();
   const seq = ++state.configSeq;
   try {
     const described = await postJSON(`/api/sessions/${state.session}/config`, cfg);
-    if (seq !== state.configSeq) return;  // a newer request is on its way: it wins
+    if (seq !== state.configSeq) return false;  // a newer request is on its way: it wins
     adopt(described);
+    return true;
   } catch (error) {
     showMessage(settingMessage(error));  // the form keeps the bad value, marked invalid
     const el = fieldElement(error.field);
     if (el) el.setAttribute("aria-invalid", "true");
+    return false;
   }
 }
 
@@ -331,7 +334,11 @@ function settingMessage(error) {
     const shown = (v) => Number((v * scale).toPrecision(12));
     problem = `must be between ${shown(limits[0])} and ${shown(limits[1])}, got ${el.value}`;
   }
-  if (el.value === "") problem = `${problem.replace(/, got .*$/, "")} (the field is empty)`;
+  // an empty field, unless the server got a value the field cannot show (a link's
+  // learning rate "abc": a number field holds no text, so it reads as empty)
+  const got = /, got (.*)$/.exec(problem);
+  const sentEmpty = !got || got[1] === "None" || got[1] === "''";
+  if (el.value === "" && sentEmpty) problem = `${problem.replace(/, got .*$/, "")} (the field is empty)`;
   return `${label} ${plainNumbers(problem)}`;
 }
 
@@ -1106,7 +1113,8 @@ function setupForm(options) {
     if (location.hash === state.lastHash || !state.session) return;
     const cfg = {...options.defaults, ...(hashToConfig(location.hash) || {})};
     writeConfig(cfg);
-    applyConfig(cfg).then(() => control({iterations_per_frame: Number($("ipf").value)}));
+    // a refused link keeps its message (a control request would clear it)
+    applyConfig(cfg).then((ok) => ok && control({iterations_per_frame: Number($("ipf").value)}));
   });
   window.addEventListener("pagehide", () => {
     if (state.session) navigator.sendBeacon(`/api/sessions/${state.session}/close`);
@@ -1124,19 +1132,29 @@ async function main() {
   const defaults = state.options.defaults;
   const fromUrl = hashToConfig(location.hash);
   const cfg = {...defaults, ...(fromUrl || {})};
+  let refused = null;  // why the link's setup was refused: said once the page is ready
+  let note = null;
+  if (cfg.dataset === "upload") {
+    // a file uploaded in another tab is not in the link: the rest of the setup is
+    note = "This link's data set was a CSV file uploaded in its tab: upload it again " +
+           "(the link's other settings are kept).";
+    cfg.dataset = defaults.dataset;
+  }
   writeConfig(cfg);
   try {
     await startSession(cfg);
   } catch (error) {
     showMessage(settingMessage(error));
-    if (fromUrl && error.status === 422) {
-      writeConfig(defaults);
-      try { await startSession(defaults); } catch (e) { showMessage(e.message); }
-    }
+    if (!(fromUrl && error.status === 422)) return;
+    refused = settingMessage(error);
+    writeConfig(defaults);
+    try { await startSession(defaults); } catch (e) { showMessage(e.message); return; }
   }
   if (fromUrl && state.session) {
     await control({iterations_per_frame: Number($("ipf").value)});
   }
+  if (refused) showMessage(`The link's setup was refused (${refused}); the default setup is shown instead.`);
+  else if (note) showMessage(note);
 }
 
 main();
