@@ -5,6 +5,7 @@ Each test runs the group's own entry point in this process (like tests/test_cli.
 on tiny data, so the file stays quick.
 """
 
+import json
 
 import numpy as np
 import pytest
@@ -223,3 +224,26 @@ def test_an_xy_table_file_where_only_pictures_are_read_in_memory_says_what_it_is
         line = one_error(result, "holds a table in the X/y layout", "nnscratch evaluate")
         assert "holds pictures" not in line
     assert not (tmp_path / "b.png").exists() and not (tmp_path / "x.npz").exists()
+
+
+# ------------------------------------------------------------ a constant CSV column
+
+
+def test_a_constant_column_stays_constant_for_new_values(tmp_path):
+    # the mean of three 0.1s is 0.1 + 1.4e-17, so the column's std was 1.4e-17, not 0:
+    # a new row with 0.2 there became a feature of 7e15, and every such prediction 0 or 1
+    train = tmp_path / "train.csv"
+    train.write_text("x,c,label\n-1,0.1,a\n1,0.1,b\n-2,0.1,a\n")
+    model = tmp_path / "m.npz"
+    assert nnscratch("train", train, "-o", model, "--hidden", "3",
+                     "--iterations", "20").returncode == 0
+    new = tmp_path / "new.csv"
+    new.write_text("x,c\n0.5,0.1\n0.5,0.2\n")
+    result = nnscratch("predict", model, new, "--json")
+    assert result.returncode == 0, result.stderr
+    same, shifted = (row["probabilities"]["b"] for row in json.loads(result.stdout))
+    assert abs(same - shifted) < 0.05, (same, shifted)
+    from nnscratch.persistence import load_bundle
+
+    prep = load_bundle(model).preprocessor
+    assert prep.mean[1] == 0.1 and prep.std[1] == 1.0

@@ -108,8 +108,12 @@ class Preprocessor:
         _refuse_sparse(raw)
         raw = np.asarray(raw, dtype=np.float64)
         if standardise:
-            mean = raw.mean(axis=0)
-            std = raw.std(axis=0)
+            # a constant column: its own value and 1, exactly (its computed mean can be
+            # off by a rounding error, and the std then a tiny non-zero number that
+            # would blow a new value up to ~1e16)
+            constant = raw.min(axis=0, initial=np.inf) == raw.max(axis=0, initial=-np.inf)
+            mean = np.where(constant, raw[0] if len(raw) else 0.0, raw.mean(axis=0))
+            std = np.where(constant, 1.0, raw.std(axis=0))
             std = np.where(std > 0, std, 1.0)
         else:
             mean = np.zeros(raw.shape[1])
