@@ -376,3 +376,25 @@ def test_a_link_to_an_uploaded_file_keeps_its_other_settings(browser, live):
         assert [layer["units"] for layer in config["hidden"]] == [6, 3]
     finally:
         page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_refused_upload_can_be_chosen_again_once_fixed(browser, live, tmp_path):
+    page = open_page(browser, live)
+    try:
+        data = tmp_path / "points.csv"
+        data.write_text("a,b,label\n1,2\n")
+        page.set_input_files("#upload", str(data))
+        page.wait_for_function("document.getElementById('message').textContent"
+                               ".includes('row 1 has 2 values')")
+        # a browser fires no change event for the file it already holds: the input is
+        # emptied, so that the same file, fixed, is a new choice
+        assert page.evaluate("document.getElementById('upload').files.length") == 0
+        data.write_text("a,b,label\n" + ROWS)
+        page.set_input_files("#upload", str(data))
+        page.wait_for_function("state.config && state.config.dataset === 'upload'")
+        assert page.is_hidden("#message")
+        assert "points.csv" in page.inner_text("#dataset-note")
+    finally:
+        page.context.close()

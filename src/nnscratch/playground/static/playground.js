@@ -1031,6 +1031,10 @@ async function uploadFile(file) {
     await applyConfig(readConfig());
   } catch (error) {
     showMessage(error.message);
+  } finally {
+    // emptied, so that choosing the same file again (fixed after a refusal) uploads it
+    // again: a file input whose file is chosen twice fires no second change event
+    $("upload").value = "";
   }
 }
 
