@@ -5,12 +5,16 @@ Each test runs the group's own entry point in this process (like tests/test_cli.
 on tiny data, so the file stays quick.
 """
 
+import contextlib
+import errno
+import io
 import json
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from nnscratch.cli import run
 from nnscratch.datasets import read_image
 from test_cli import nnscratch  # noqa: F401  (used by later tests)
 
@@ -247,3 +251,36 @@ def test_a_constant_column_stays_constant_for_new_values(tmp_path):
 
     prep = load_bundle(model).preprocessor
     assert prep.mean[1] == 0.1 and prep.std[1] == 1.0
+
+
+# ------------------------------------------------------------ a stdout that cannot be written
+
+
+class _FullDisk(io.TextIOBase):
+    """A stdout on a full disk (as ``> /dev/full``)."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("command", ["summary", "summary --json", "predict picture",
+                                     "predict pics.h5"])
+def test_a_full_disk_on_stdout_is_one_line_not_an_unexpected_failure(stores, command,
+                                                                     tmp_path):
+    # it was "unexpected failure (OSError: [Errno 28] ...); please report it"
+    picture = tmp_path / "p.png"
+    Image.fromarray(np.zeros((4, 4, 3), dtype=np.uint8)).save(picture)
+    name, *rest = command.split()
+    inputs = {"picture": picture, "pics.h5": stores["pictures"]}
+    args = [name, str(stores["picture_model"]), *(str(inputs.get(a, a)) for a in rest)]
+    err = io.StringIO()
+    with contextlib.redirect_stdout(_FullDisk()), contextlib.redirect_stderr(err):
+        code = run(args)
+    assert code == 1
+    lines = err.getvalue().splitlines()
+    assert lines[-1] == ("nnscratch: error: cannot write the output to stdout (No space "
+                         "left on device); free some space or send it elsewhere"), lines
+    assert "unexpected" not in err.getvalue()

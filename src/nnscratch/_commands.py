@@ -935,8 +935,14 @@ class _Flushing:
         self.stream = stream
 
     def write(self, text: str) -> int:
-        n = self.stream.write(text)
-        self.stream.flush()
+        try:
+            n = self.stream.write(text)
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:  # a full disk: one line, not an unexpected failure
+            raise RunError(f"cannot write the output to stdout ({exc.strerror or exc}); "
+                           "free some space or send it elsewhere") from None
         return n
 
 

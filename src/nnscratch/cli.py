@@ -487,13 +487,22 @@ def json_option(help: str = "Print the result as one JSON object on stdout.") ->
 
 
 def emit(result: Any, as_json: bool, text: Callable[[Any], str]) -> None:
-    """Print ``result`` to stdout: as one JSON document, or as ``text(result)``."""
-    if as_json:
-        click.echo(json.dumps(result, indent=2, allow_nan=False))
-    else:
-        out = text(result)
-        if out:
-            click.echo(out)
+    """Print ``result`` to stdout: as one JSON document, or as ``text(result)``.
+
+    A stdout that cannot be written (a full disk, ``> /dev/full``) ends the command with
+    one line saying so (exit code 1), not as an unexpected failure; a closed pipe stays
+    quiet (:class:`NnscratchGroup`)."""
+    out = json.dumps(result, indent=2, allow_nan=False) if as_json else text(result)
+    if not out:
+        return
+    try:
+        click.echo(out)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise _commands.RunError(
+            f"cannot write the output to stdout ({exc.strerror or exc}); free some space "
+            "or send it elsewhere") from None
 
 
 def examples(*lines: str) -> str:
