@@ -398,3 +398,17 @@ def test_a_refused_upload_can_be_chosen_again_once_fixed(browser, live, tmp_path
         assert "points.csv" in page.inner_text("#dataset-note")
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("ctype", ["text/x-csv", "text/comma-separated-values",
+                                   "text/x-comma-separated-values", "application/x-csv"])
+def test_an_upload_is_taken_whatever_name_the_system_gives_the_csv_type(client, ctype):
+    r = upload(client, ("a,b,label\n" + ROWS).encode(), ctype=ctype)
+    assert r.status_code == 200, r.text
+    assert r.json()["n_samples"] == 20
+
+
+@pytest.mark.parametrize("ctype", ["application/json", "image/png", "multipart/form-data"])
+def test_an_upload_of_another_type_is_still_refused(client, ctype):
+    assert_one_line_error(upload(client, ("a,b,label\n" + ROWS).encode(), ctype=ctype), 415,
+                          "upload a CSV file", ctype)

@@ -92,6 +92,13 @@ _UPLOAD_TYPES = ("text/csv", "text/plain", "application/csv", "application/vnd.m
                  "application/octet-stream")
 
 
+def _upload_type(ctype: str) -> bool:
+    """Whether a browser's type for a .csv file is one of a CSV file: systems name it
+    differently (text/x-csv, text/comma-separated-values, application/x-csv, ...)."""
+    return (ctype in _UPLOAD_TYPES or ctype.startswith("text/") or "csv" in ctype
+            or "comma-separated" in ctype)
+
+
 @dataclass
 class FileData:
     """The data of ``--data``, read once when the server starts."""
@@ -398,7 +405,7 @@ async def upload(request: Request) -> Response:
     if not re.fullmatch(r"[\w. ()+-]{1,100}", name) or not name.lower().endswith(".csv"):
         raise HTTPException(415, "upload a .csv file (a name of letters, digits, ._-)")
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if ctype and ctype not in _UPLOAD_TYPES:
+    if ctype and not _upload_type(ctype):
         raise HTTPException(415, f"upload a CSV file (text/csv), not {ctype}")
     body = await _bounded_body(request, MAX_UPLOAD_BYTES,
                                f"the file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB")
