@@ -284,3 +284,20 @@ def test_a_full_disk_on_stdout_is_one_line_not_an_unexpected_failure(stores, com
     assert lines[-1] == ("nnscratch: error: cannot write the output to stdout (No space "
                          "left on device); free some space or send it elsewhere"), lines
     assert "unexpected" not in err.getvalue()
+
+
+# ------------------------------------------------------------ counts in words
+
+
+def test_one_feature_and_one_chunk_are_singular(tmp_path, stores):
+    # "on 2 samples, 1 features", "inputs: 1 features", ", 1 chunks"
+    table = tmp_path / "one.csv"
+    table.write_text("x,label\n1,a\n2,b\n")
+    model = tmp_path / "one.npz"
+    result = nnscratch("train", table, "-o", model, "--iterations", "3")
+    assert "on 2 samples, 1 feature (" in result.stderr, result.stderr
+    assert "inputs:       1 feature\n" in nnscratch("summary", model).stdout
+    streamed = nnscratch("train", stores["table"], "-o", tmp_path / "xy.npz",
+                         "--iterations", "1")
+    assert "on 8 samples, 2 features (" in streamed.stderr
+    assert streamed.stderr.count(", 1 chunk\n") == 1, streamed.stderr

@@ -97,6 +97,11 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def _count(n: int, word: str) -> str:
+    """``1 feature``, ``2 features``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def one_line(exc: BaseException) -> str:
     """An exception's message on one line (its type's name when it has none)."""
     return " ".join(str(exc).split()) or type(exc).__name__
@@ -434,8 +439,8 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
     )
     _check_classes(train_set, data)
     check_data_options({"DATA": data, "--test": test_data}, image_size=size_given)
-    say(f"training {_describe(est)} on {train_set.n_samples} samples, "
-        f"{train_set.n_features} features ({_dataset_label(data)})")
+    say(f"training {_describe(est)} on {_count(train_set.n_samples, 'sample')}, "
+        f"{_count(train_set.n_features, 'feature')} ({_dataset_label(data)})")
     seconds = fit(est, train_set.X, train_set.y)
     result = _train_result(est, train_set, test_set, seconds)
     save(
@@ -587,8 +592,9 @@ def _train_streaming(est, feeder, data: str, output_path: Path, params: dict[str
         only = found.tolist()[0] if found.size else "none"
         raise InputError(f"{data}: the training data has only one class ('{only}'); "
                          "a classifier needs examples of at least two classes")
-    say(f"training {_describe(est)} on {feeder.n_samples} samples, {feeder.n_features} "
-        f"features ({_dataset_label(data)}), {feeder.n_chunks} chunks")
+    say(f"training {_describe(est)} on {_count(feeder.n_samples, 'sample')}, "
+        f"{_count(feeder.n_features, 'feature')} ({_dataset_label(data)}), "
+        f"{_count(feeder.n_chunks, 'chunk')}")
     with _training_errors(est.get_params()["learning_rate"]):
         result = fit_streaming(est, feeder, classes=found, progress=_stream_progress())
     if result.interrupted:
@@ -1217,7 +1223,7 @@ def format_summary(info: dict) -> str:
     lines = [
         (f"model:        {info['model_type']} (file format {info['format_version']}, "
          f"nnscratch {info['library_version']})"),
-        f"inputs:       {info['n_features_in']} features",
+        f"inputs:       {_count(info['n_features_in'], 'feature')}",
     ]
     if info["preprocessing"]:
         lines.append(f"preprocessing: {info['preprocessing']['steps']}")
@@ -1391,7 +1397,7 @@ def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
     _check_classes(train_set, label)
     out.mkdir(parents=True, exist_ok=True)
     say(f"demo on {label}: {train_set.n_samples} training and {test_set.n_samples} test "
-        f"samples, {train_set.n_features} features")
+        f"samples, {_count(train_set.n_features, 'feature')}")
     written: list[Path] = []
     try:
         return _demo_run(label, train_set, test_set, out, written)
