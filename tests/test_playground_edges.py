@@ -22,8 +22,10 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from nnscratch.cli import run as cli_run
+from nnscratch.datasets import DatasetError
 from nnscratch.playground import server as server_module
-from nnscratch.playground.server import BackgroundServer, create_app
+from nnscratch.playground.server import BackgroundServer, create_app, load_file
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -412,3 +414,30 @@ def test_an_upload_is_taken_whatever_name_the_system_gives_the_csv_type(client, 
 def test_an_upload_of_another_type_is_still_refused(client, ctype):
     assert_one_line_error(upload(client, ("a,b,label\n" + ROWS).encode(), ctype=ctype), 415,
                           "upload a CSV file", ctype)
+
+
+# --------------------------------------------------------------------------- file data
+
+
+def test_a_data_file_of_too_few_rows_is_refused_at_start_as_an_upload_is(tmp_path):
+    small = tmp_path / "small.csv"
+    small.write_text("a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n")
+    with pytest.raises(DatasetError, match=r"small.csv: has 4 rows; give at least 10$"):
+        load_file(str(small))
+    assert cli_run(["playground", "--no-browser", "--port", "0", "--data", str(small)]) != 0
+
+
+def test_a_file_that_cannot_be_split_asks_for_more_rows_not_more_points(client):
+    rows = "a,b,label\n" + ROWS + "5,5,2\n"  # class 2 has a single row
+    sid = new_session(client)
+    r = client.post(f"/api/sessions/{sid}/upload?name=data.csv", content=rows.encode(),
+                    headers={"content-type": "text/csv"})
+    assert r.status_code == 200, r.text
+    message = assert_one_line_error(
+        client.post(f"/api/sessions/{sid}/config", json={"dataset": "upload"}), 422,
+        "1 of the 3 classes", "give a file with more rows of each class")
+    assert "more points" not in message  # the points setting is a built-in set's
+    # a built-in set still names its points
+    assert_one_line_error(client.post("/api/sessions", json={
+        "dataset": "spiral", "classes": 6, "n_samples": 20, "test_fraction": 0.9}),
+        422, "use more points")

@@ -218,7 +218,9 @@ def expand(points: np.ndarray, features: Sequence[str]) -> np.ndarray:
     return np.column_stack([FEATURES[name](x1, x2) for name in features])
 
 
-def _split(n: int, y: np.ndarray, test_fraction: float, seed: int):
+def _split(n: int, y: np.ndarray, test_fraction: float, seed: int,
+           more: str = "use more points"):
+    """Stratified train/test indices; ``more`` is the remedy the message offers first."""
     from sklearn.model_selection import train_test_split
 
     try:
@@ -235,7 +237,7 @@ def _split(n: int, y: np.ndarray, test_fraction: float, seed: int):
             why = why if len(why) <= 160 else why[:157] + "..."
         raise DatasetError(
             f"cannot hold out a stratified test fraction of {test_fraction:g} from {n} "
-            f"examples ({why}); use more points or another test fraction") from None
+            f"examples ({why}); {more} or another test fraction") from None
     return np.sort(train), np.sort(test)
 
 
@@ -302,7 +304,8 @@ def from_dataset(train: Dataset, test: Dataset | None = None, *, test_fraction: 
     PlaygroundData
     """
     if test is None:
-        train_index, test_index = _split(train.n_samples, train.y, test_fraction, seed)
+        train_index, test_index = _split(train.n_samples, train.y, test_fraction, seed,
+                                         "give a file with more rows of each class")
         train, test = train.subset(train_index), train.subset(test_index)
     if train.kind == "image":
         return PlaygroundData(

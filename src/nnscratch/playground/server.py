@@ -79,6 +79,8 @@ MAX_JSON_BYTES = 64 * 1024
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_UPLOAD_ROWS = 20_000
 MAX_UPLOAD_COLUMNS = 200
+#: The fewest rows a file (uploaded or --data) may have.
+MIN_ROWS = 10
 #: The classes a file may hold: the page draws each in a colour of its own and lists
 #: them; a column of identifiers taken for labels gives thousands (refused).
 MAX_CLASSES = 20
@@ -135,6 +137,8 @@ def load_file(path: str) -> FileData:
             test_path = str(candidate.resolve())
     train, test = load_train_test(str(file), test_path)
     _check_classes(len(np.unique(train.y)), path)
+    if train.n_samples < MIN_ROWS:  # as an upload: too few to hold a test part out
+        raise DatasetError(f"{path}: has {train.n_samples} rows; give at least {MIN_ROWS}")
     return FileData(train, test, str(file.resolve()), test_path)
 
 
@@ -418,8 +422,8 @@ async def upload(request: Request) -> Response:
         raise HTTPException(413, f"the file has more than {MAX_UPLOAD_COLUMNS} columns")
     data = await run_in_threadpool(_read_upload, text, name)
     _check_classes(len(np.unique(data.y)), name)
-    if data.n_samples < 10:
-        raise DatasetError(f"{name}: has {data.n_samples} rows; give at least 10")
+    if data.n_samples < MIN_ROWS:
+        raise DatasetError(f"{name}: has {data.n_samples} rows; give at least {MIN_ROWS}")
     session.upload, session.upload_name = data, name
     return JSONResponse({"dataset": "upload", "name": name, "n_samples": data.n_samples,
                          "n_features": int(data.raw.shape[1]), "class_names": data.class_names,
