@@ -301,3 +301,43 @@ def test_one_feature_and_one_chunk_are_singular(tmp_path, stores):
                          "--iterations", "1")
     assert "on 8 samples, 2 features (" in streamed.stderr
     assert streamed.stderr.count(", 1 chunk\n") == 1, streamed.stderr
+
+
+# ------------------------------------------------------------ which column holds the labels
+
+
+@pytest.fixture
+def ab_model(tmp_path):
+    table = tmp_path / "train.csv"
+    table.write_text("x1,x2,label\n" + "".join(f"{i % 2 * 4 - 2},{i},{'yes' if i % 2 else 'no'}\n"
+                                               for i in range(10)))
+    model = tmp_path / "m.npz"
+    assert nnscratch("train", table, "-o", model, "--learning-rate", "1",
+                     "--iterations", "50").returncode == 0
+    return model
+
+
+def test_evaluate_finds_the_label_column_that_is_no_feature(tmp_path, ab_model):
+    # a file with its labels first: the last column, 'x2', was taken as the labels
+    # ("'x2' is a feature of the model, not a label")
+    first = tmp_path / "first.csv"
+    first.write_text("label,x1,x2\nyes,2,1\nno,-2,4\n")
+    result = nnscratch("evaluate", ab_model, first, "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["accuracy"] == 1.0
+
+
+def test_evaluate_of_a_file_without_labels_says_so(tmp_path, ab_model):
+    features = tmp_path / "features.csv"
+    features.write_text("x1,x2\n1,2\n3,4\n")
+    line = one_error(nnscratch("evaluate", ab_model, features), "has no label column",
+                     "nnscratch predict")
+    assert "is a feature of the model" not in line
+
+
+def test_a_guessed_label_column_is_named_when_its_labels_are_no_classes(tmp_path, ab_model):
+    extra = tmp_path / "extra.csv"
+    extra.write_text("x1,x2,label,note\n1,2,yes,seen\n3,4,no,new\n")
+    one_error(nnscratch("evaluate", ab_model, extra), "labels ['new', 'seen']",
+              "read from 'note'", "(label, note)", "--label-column")
+    assert nnscratch("evaluate", ab_model, extra, "--label-column", "label").returncode == 0

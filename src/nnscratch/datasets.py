@@ -1003,6 +1003,20 @@ def load_csv(
     header, rows, delimiter = _read_csv_rows(path)
     if not rows:
         raise DatasetError(f"{path}: has a header but no rows")
+    guessed = ""  # how the label column was chosen, when it was not given
+    if label_column is None and preprocessor is not None and preprocessor.kind == "tabular":
+        # the model knows its features: the labels are in a column that is none of them
+        others = [c for c in header if c not in preprocessor.columns]
+        if not others:
+            raise DatasetError(
+                f"{path}: has no label column: its columns {', '.join(header)} are all "
+                "features of the model; add a column of labels to score it, or predict "
+                "its rows with 'nnscratch predict'")
+        label_column = others[-1]
+        if len(others) > 1:
+            guessed = (f"; the labels were read from '{label_column}', the last of the "
+                       f"columns that are no feature of the model ({', '.join(others)}): "
+                       "choose the label column with --label-column")
     if label_column is None:
         label_column = header[-1]
     if label_column not in header:
@@ -1036,7 +1050,10 @@ def load_csv(
             f"{path}: row {missing[0]}{more} has no label ({what} in '{label_column}'); "
             "give every row its class, or remove the row")
     labels = _same_label_as(labels, class_names, str(path))
-    codes, names = _codes_for(labels, class_names, str(path))
+    try:
+        codes, names = _codes_for(labels, class_names, str(path))
+    except DatasetError as exc:
+        raise DatasetError(f"{exc}{guessed}") from None
     prep = preprocessor or Preprocessor.fit_tabular(raw, columns)
     sample_names = [f"{path.name}:row {i}" for i in range(1, len(rows) + 1)]
     return _make_dataset(raw, codes, names, prep, path, sample_names)
