@@ -441,3 +441,33 @@ def test_a_file_that_cannot_be_split_asks_for_more_rows_not_more_points(client):
     assert_one_line_error(client.post("/api/sessions", json={
         "dataset": "spiral", "classes": 6, "n_samples": 20, "test_fraction": 0.9}),
         422, "use more points")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_stopped_server_is_named_not_failed_to_fetch(browser):
+    server = BackgroundServer(create_app())
+    page = open_page(browser, server)
+    try:
+        server.stop()
+        page.click("#play")
+        page.wait_for_selector("#message:not([hidden])")
+        message = page.inner_text("#message")
+        assert "cannot reach the playground's server" in message and "reload" in message
+        assert "Failed to fetch" not in message
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_session_closed_by_the_server_tells_the_tab_to_reload(browser, live):
+    page = open_page(browser, live)
+    try:
+        live.app.state.sessions.close(page.evaluate("state.session"))
+        page.wait_for_function("document.getElementById('message').textContent"
+                               ".includes('reload the page')")
+        assert "closed this tab's session" in page.inner_text("#message")
+        assert page.console_errors == []
+    finally:
+        page.context.close()

@@ -49,8 +49,16 @@ function clearMessage() {
   for (const el of document.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
 }
 
+const UNREACHABLE = "cannot reach the playground's server (it was stopped?): start " +
+  "`nnscratch playground` again and reload the page";
+
 async function api(path, options = {}) {
-  const response = await fetch(path, options);
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (error) {  // no answer at all: the browser's own words are "Failed to fetch"
+    throw new Error(UNREACHABLE);
+  }
   const type = response.headers.get("content-type") || "";
   if (!response.ok) {
     let message = `the server answered ${response.status}`;
@@ -383,7 +391,15 @@ function openStream() {
   if (state.stream) state.stream.close();
   const source = new EventSource(`/api/sessions/${state.session}/stream`);
   source.onmessage = (event) => onMessage(JSON.parse(event.data));
-  source.onerror = () => { /* EventSource reconnects by itself */ };
+  source.onerror = () => {
+    // EventSource reconnects by itself, unless the server refused the stream: it no
+    // longer knows this tab (closed while the tab slept, or the server restarted)
+    if (source.readyState === EventSource.CLOSED && state.stream === source) {
+      setPlaying(false);
+      showMessage("the playground's server closed this tab's session (the server was " +
+                  "restarted, or the tab was asleep): reload the page");
+    }
+  };
   state.stream = source;
 }
 
@@ -1129,7 +1145,8 @@ async function main() {
   try {
     state.options = await (await api("/api/options")).json();
   } catch (error) {
-    showMessage(`cannot reach the playground's server: ${error.message}`);
+    showMessage(error.status ? `the playground's server cannot open the page: ${error.message}`
+                             : error.message);
     return;
   }
   setupForm(state.options);
