@@ -471,3 +471,30 @@ def test_a_session_closed_by_the_server_tells_the_tab_to_reload(browser, live):
         assert page.console_errors == []
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("name, shown", [
+    ("data, v2.csv", "data_ v2.csv"), ("iris [copy].csv", "iris _copy_.csv"),
+    ("file#1.csv", "file_1.csv"), ("données.csv", "données.csv"), ("X.CSV", "X.CSV"),
+    ("C:\\Users\\me\\points.csv", "points.csv"), ("a" * 150 + ".csv", "a" * 96 + ".csv"),
+])
+def test_a_csv_file_is_taken_whatever_its_name_holds(client, name, shown):
+    sid = new_session(client)
+    r = client.post(f"/api/sessions/{sid}/upload", params={"name": name},
+                    content=("a,b,label\n" + ROWS).encode(), headers={"content-type": "text/csv"})
+    assert r.status_code == 200, r.text
+    assert r.json()["name"] == shown
+    r = client.post(f"/api/sessions/{sid}/config", json={"dataset": "upload"})
+    assert r.status_code == 200, r.text
+    client.post(f"/api/sessions/{sid}/control", json={"action": "step"})
+    code = client.get(f"/api/sessions/{sid}/snippet").text
+    assert repr(shown) in code
+    compile(code, "snippet.py", "exec")
+
+
+@pytest.mark.parametrize("name", ["notes.txt", "data.csv.gz", "picture.png"])
+def test_a_file_not_named_csv_is_refused_by_its_name(client, name):
+    sid = new_session(client)
+    r = client.post(f"/api/sessions/{sid}/upload", params={"name": name},
+                    content=("a,b,label\n" + ROWS).encode(), headers={"content-type": "text/csv"})
+    assert_one_line_error(r, 415, "upload a .csv file", repr(name))

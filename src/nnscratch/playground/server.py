@@ -405,9 +405,14 @@ async def close(request: Request) -> Response:
 @_api
 async def upload(request: Request) -> Response:
     session = _session(request)
-    name = Path(request.query_params.get("name", "upload.csv")).name
-    if not re.fullmatch(r"[\w. ()+-]{1,100}", name) or not name.lower().endswith(".csv"):
-        raise HTTPException(415, "upload a .csv file (a name of letters, digits, ._-)")
+    name = Path(request.query_params.get("name", "upload.csv").replace("\\", "/")).name
+    if not name.lower().endswith(".csv"):
+        shown = (repr(name) if len(name) <= 60 else repr(name[:57] + "...")) if name else "''"
+        raise HTTPException(415, f"upload a .csv file (a name ending in .csv), not {shown}")
+    # shown and put in the snippet: other characters (a comma, '#', '[') become '_'
+    name = re.sub(r"[^\w. ()+-]", "_", name)
+    if len(name) > 100:
+        name = name[:96] + ".csv"
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype and not _upload_type(ctype):
         raise HTTPException(415, f"upload a CSV file (text/csv), not {ctype}")
