@@ -341,3 +341,33 @@ def test_a_guessed_label_column_is_named_when_its_labels_are_no_classes(tmp_path
     one_error(nnscratch("evaluate", ab_model, extra), "labels ['new', 'seen']",
               "read from 'note'", "(label, note)", "--label-column")
     assert nnscratch("evaluate", ab_model, extra, "--label-column", "label").returncode == 0
+
+
+# ------------------------------------------------------------ CSV files that are not split
+
+
+def test_a_csv_file_separated_by_spaces_says_spaces_do_not_separate(tmp_path):
+    # it said "has no feature columns besides 'x1 x2 label'"
+    table = tmp_path / "spaces.csv"
+    table.write_text("x1 x2 label\n" + "".join(f"{i} {i} {'ab'[i % 2]}\n" for i in range(6)))
+    one_error(nnscratch("train", table, "-o", tmp_path / "m.npz"),
+              "its header 'x1 x2 label' is one column", "spaces do not separate columns")
+
+
+def test_a_comment_line_before_the_header_is_named(tmp_path):
+    # it said "row 1 has 3 values but the header has 1"
+    table = tmp_path / "commented.csv"
+    table.write_text("# exported 2026-12-05\nx1,x2,label\n1,2,a\n3,4,b\n")
+    one_error(nnscratch("train", table, "-o", tmp_path / "m.npz"),
+              "its first line '# exported 2026-12-05' is a comment", "remove the comment")
+
+
+def test_a_single_feature_named_with_a_space_is_still_read(tmp_path):
+    table = tmp_path / "one.csv"
+    table.write_text("body mass,label\n1,a\n2,b\n")
+    model = tmp_path / "m.npz"
+    assert nnscratch("train", table, "-o", model, "--iterations", "3").returncode == 0
+    rows = tmp_path / "rows.csv"
+    rows.write_text("body mass\n1\n2\n")
+    result = nnscratch("predict", model, rows)
+    assert result.returncode == 0 and "rows.csv:row 2" in result.stdout, result.stderr

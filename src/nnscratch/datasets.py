@@ -903,6 +903,16 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]], str]:
             "name every column, e.g. x1,x2,label")
     if len(set(header)) != len(header):
         raise DatasetError(f"{path}: the header names a column twice ({header})")
+    if len(header) == 1 and header[0].startswith("#") and any(len(r) > 1 for r in rows[1:]):
+        raise DatasetError(
+            f"{path}: its first line {header[0]!r} is a comment, read as the header; remove "
+            "the comment lines so that the first line names the columns")
+    words = len(header[0].split())
+    if len(header) == 1 and words > 1 and len(rows) > 1 and all(
+            len(r) == 1 and len(r[0].split()) == words for r in rows[1:]):
+        raise DatasetError(
+            f"{path}: its header {header[0]!r} is one column: separate the columns with "
+            "',', ';', tabs or '|' (spaces do not separate columns)")
     for i, row in enumerate(rows[1:], start=1):
         if len(row) != len(header):
             raise DatasetError(
