@@ -498,3 +498,27 @@ def test_a_file_not_named_csv_is_refused_by_its_name(client, name):
     r = client.post(f"/api/sessions/{sid}/upload", params={"name": name},
                     content=("a,b,label\n" + ROWS).encode(), headers={"content-type": "text/csv"})
     assert_one_line_error(r, 415, "upload a .csv file", repr(name))
+
+
+def rows_of(n, end="\n", sep=","):
+    return "".join(f"{i}{sep}{(i * 7) % 11}{sep}{i % 2}{end}" for i in range(n))
+
+
+@pytest.mark.parametrize("end", ["\r", "\r\n", "\n\n"], ids=["CR", "CRLF", "blank lines"])
+def test_the_upload_limits_count_rows_whatever_ends_the_lines(client, end):
+    # 100 rows ending in a lone CR ("CSV (Macintosh)") were one line of 300 values
+    r = upload(client, ("a,b,label" + end + rows_of(100, end)).encode())
+    assert r.status_code == 200, r.text
+    assert r.json()["n_samples"] == 100
+    # the row limit counts rows, not line ends
+    r = upload(client, ("a,b,label" + end + rows_of(20_000, end)).encode())
+    assert r.status_code == 200, r.text
+    r = upload(client, ("a,b,label" + end + rows_of(20_001, end)).encode())
+    assert_one_line_error(r, 413, "more than 20,000 rows")
+
+
+def test_the_column_limit_counts_the_columns_of_any_separator(client):
+    header = ";".join(f"c{j}" for j in range(201))
+    rows = "".join(";".join(["1"] * 200) + f";{i % 2}\n" for i in range(20))
+    assert_one_line_error(upload(client, (header + "\n" + rows).encode()), 413,
+                          "more than 200 columns")

@@ -419,11 +419,12 @@ async def upload(request: Request) -> Response:
     body = await _bounded_body(request, MAX_UPLOAD_BYTES,
                                f"the file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB")
     text = _upload_text(body, name)
-    lines = text.count("\n") + 1
-    if lines > MAX_UPLOAD_ROWS + 2:
+    # lines end in \n, \r\n or a lone \r (a spreadsheet's "CSV (Macintosh)"); blank
+    # ones are no rows
+    lines = [line for line in re.split(r"\r\n|\r|\n", text) if line.strip()]
+    if len(lines) - 1 > MAX_UPLOAD_ROWS:  # the header is no row
         raise HTTPException(413, f"the file has more than {MAX_UPLOAD_ROWS:,} rows")
-    first = text.lstrip().split("\n", 1)[0]
-    if first.count(",") + 1 > MAX_UPLOAD_COLUMNS:
+    if max(lines[0].count(sep) for sep in ",;\t") + 1 > MAX_UPLOAD_COLUMNS:
         raise HTTPException(413, f"the file has more than {MAX_UPLOAD_COLUMNS} columns")
     data = await run_in_threadpool(_read_upload, text, name)
     _check_classes(len(np.unique(data.y)), name)
