@@ -371,3 +371,15 @@ def test_a_single_feature_named_with_a_space_is_still_read(tmp_path):
     rows.write_text("body mass\n1\n2\n")
     result = nnscratch("predict", model, rows)
     assert result.returncode == 0 and "rows.csv:row 2" in result.stdout, result.stderr
+
+
+def test_missing_columns_of_a_wide_model_stay_a_short_line(tmp_path):
+    # the 64 pixel columns of a digits model were all listed (a line of 1300 characters)
+    model = tmp_path / "digits.npz"
+    assert nnscratch("train", "digits", "-o", model, "--iterations", "2").returncode == 0
+    rows = tmp_path / "rows.csv"
+    rows.write_text("x1,x2\n1,2\n")
+    line = one_error(nnscratch("predict", model, rows),
+                     "lacks the model's feature columns ['pixel_0_0', ",
+                     "'pixel_0_7'] and 56 more; it has x1, x2")
+    assert len(line) < 300

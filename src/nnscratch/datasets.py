@@ -868,6 +868,14 @@ def _delimiter_name(delimiter: str) -> str:
     return "tab" if delimiter == "\t" else delimiter
 
 
+def _some(names: Sequence[str], *, quote: bool = False, limit: int = 8) -> str:
+    """Up to ``limit`` column names for a message (as a list with ``quote``), then how
+    many more: a table of 64 columns stays one readable line."""
+    more = len(names) - limit
+    shown = str(list(names[:limit])) if quote else ", ".join(map(str, names[:limit]))
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
 def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]], str]:
     """Header, rows (blank lines dropped) and the detected column separator."""
     if path.is_dir():
@@ -1031,7 +1039,7 @@ def load_csv(
         label_column = header[-1]
     if label_column not in header:
         raise DatasetError(
-            f"{path}: no column '{label_column}'; the columns are {', '.join(header)} "
+            f"{path}: no column '{label_column}'; the columns are {_some(header)} "
             "(choose one with --label-column)"
         )
     if preprocessor is not None:
@@ -1039,8 +1047,8 @@ def load_csv(
         missing = [c for c in columns if c not in header]
         if missing:
             raise DatasetError(
-                f"{path}: lacks the model's feature columns {missing}; "
-                f"it has {', '.join(header)}"
+                f"{path}: lacks the model's feature columns {_some(missing, quote=True)}; "
+                f"it has {_some(header)}"
             )
         if label_column in columns:
             raise DatasetError(f"{path}: '{label_column}' is a feature of the model, not a label")
@@ -1088,7 +1096,8 @@ def read_csv_features(path: str | os.PathLike, preprocessor: Preprocessor):
     missing = [c for c in preprocessor.columns if c not in header]
     if missing:
         raise DatasetError(
-            f"{path}: lacks the model's feature columns {missing}; it has {', '.join(header)}"
+            f"{path}: lacks the model's feature columns {_some(missing, quote=True)}; it has "
+            f"{_some(header)}"
         )
     raw = _parse_numbers(path, header, rows, list(preprocessor.columns), delimiter)
     return raw, [f"{path}:row {i}" for i in range(1, len(rows) + 1)]
