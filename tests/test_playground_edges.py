@@ -522,3 +522,37 @@ def test_the_column_limit_counts_the_columns_of_any_separator(client):
     rows = "".join(";".join(["1"] * 200) + f";{i % 2}\n" for i in range(20))
     assert_one_line_error(upload(client, (header + "\n" + rows).encode()), 413,
                           "more than 200 columns")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_controls_wait_for_the_session_instead_of_answering_no_such_session(
+        browser, live):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    held = []
+    page.route("**/api/sessions", lambda route: held.append(route))  # held: a slow start
+    try:
+        page.goto(live.url + "/")
+        page.wait_for_function("document.querySelector('#dataset option')")
+        for _ in range(200):
+            if held:
+                break
+            page.wait_for_timeout(10)
+        assert held, "the page asked for no session"
+        for name in ("play", "step", "reset", "ipf", "upload", "download-model"):
+            assert page.is_disabled(f"#{name}"), name
+        page.click("#play", force=True)
+        assert page.is_hidden("#message")
+        held[0].continue_()
+        page.wait_for_selector("#network canvas.unit")
+        page.wait_for_function("!document.getElementById('play').disabled")
+        for name in ("step", "reset", "ipf", "upload", "download-model", "show-snippet"):
+            assert page.is_enabled(f"#{name}"), name
+        page.click("#step")
+        page.wait_for_function("document.getElementById('iteration').textContent === "
+                               "'iteration 1'")
+        assert page.is_hidden("#message")
+    finally:
+        context.close()

@@ -284,6 +284,9 @@ function updateLink() {
 async function startSession(cfg) {
   const described = await postJSON("/api/sessions", cfg);
   state.session = described.session;
+  // the controls that act on the session: disabled in the page until it exists (a
+  // click before would be answered 'no such session')
+  for (const el of document.querySelectorAll("[data-session]")) el.disabled = false;
   adopt(described);
   openStream();
 }
