@@ -383,3 +383,14 @@ def test_missing_columns_of_a_wide_model_stay_a_short_line(tmp_path):
                      "lacks the model's feature columns ['pixel_0_0', ",
                      "'pixel_0_7'] and 56 more; it has x1, x2")
     assert len(line) < 300
+
+
+def test_a_data_frame_index_column_is_recognised(tmp_path):
+    # pandas' to_csv writes ",x1,x2,label" and 0, 1, 2, ... down the first column
+    table = tmp_path / "frame.csv"
+    table.write_text(",x1,x2,label\n0,0.5,1,a\n1,1.5,2,b\n2,2.5,3,a\n")
+    one_error(nnscratch("train", table, "-o", tmp_path / "m.npz"),
+              "empty column names (column 1)", "a data frame's index", "index=False")
+    other = tmp_path / "other.csv"
+    other.write_text(",x1,label\n7,0.5,a\n3,1.5,b\n")
+    assert "index" not in one_error(nnscratch("train", other, "-o", tmp_path / "m.npz"))

@@ -906,9 +906,14 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]], str]:
     if empty:
         which = "every column" if len(empty) == len(header) else (
             f"column{'s' * (len(empty) > 1)} {', '.join(map(str, empty))}")
+        index = ""
+        if empty == [1] and len(rows) > 1 and all(
+                len(r) > 1 and r[0].strip() == str(i) for i, r in enumerate(rows[1:])):
+            index = ("; its first column, 0, 1, 2, ..., is a data frame's index: write the "
+                     "file with to_csv(..., index=False), or name the column")
         raise DatasetError(
             f"{path}: the header has empty column names ({which}); the first line must "
-            "name every column, e.g. x1,x2,label")
+            f"name every column, e.g. x1,x2,label{index}")
     if len(set(header)) != len(header):
         raise DatasetError(f"{path}: the header names a column twice ({header})")
     if len(header) == 1 and header[0].startswith("#") and any(len(r) > 1 for r in rows[1:]):
