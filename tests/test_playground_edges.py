@@ -556,3 +556,23 @@ def test_the_controls_wait_for_the_session_instead_of_answering_no_such_session(
         assert page.is_hidden("#message")
     finally:
         context.close()
+
+
+# --------------------------------------------------------------------------- addresses
+
+
+def test_an_unknown_address_is_named_in_its_404(client):
+    for path in ("/api/nothing", "/static/missing.js"):
+        message = assert_one_line_error(client.get(path), 404, f"no such address: GET {path}",
+                                        "the playground's page is /")
+        assert message != "Not Found"
+
+
+@pytest.mark.parametrize("method, path, allowed", [
+    ("GET", "/api/sessions", "POST"), ("POST", "/api/options", "GET"),
+    ("DELETE", "/api/sessions/abc/close", "POST"),
+])
+def test_a_wrong_method_names_the_right_one(client, method, path, allowed):
+    r = client.request(method, path)
+    assert_one_line_error(r, 405, f"{method} {path} is not allowed; use {allowed}")
+    assert allowed in r.headers["allow"]

@@ -638,7 +638,17 @@ async def picture(request: Request) -> Response:
 
 
 async def _not_found(request: Request, exc: HTTPException) -> Response:
-    return _error(exc.status_code, exc.detail)
+    """Starlette's own 404 and 405 ("Not Found") said with the address and what to do."""
+    where = f"{request.method} {request.url.path[:200]}"
+    message, headers = exc.detail, dict(exc.headers or {})
+    if exc.status_code == 404 and exc.detail == "Not Found":
+        message = f"no such address: {where}; the playground's page is /"
+    elif exc.status_code == 405:
+        allowed = headers.get("Allow") or headers.get("allow") or ""
+        message = f"{where} is not allowed" + (f"; use {allowed}" if allowed else "")
+    response = _error(exc.status_code, message)
+    response.headers.update(headers)
+    return response
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
