@@ -393,4 +393,4 @@ def test_a_data_frame_index_column_is_recognised(tmp_path):
               "empty column names (column 1)", "a data frame's index", "index=False")
     other = tmp_path / "other.csv"
     other.write_text(",x1,label\n7,0.5,a\n3,1.5,b\n")
-    assert "index" not in one_error(nnscratch("train", other, "-o", tmp_path / "m.npz"))
+    assert "data frame" not in one_error(nnscratch("train", other, "-o", tmp_path / "m.npz"))
