@@ -576,3 +576,17 @@ def test_a_wrong_method_names_the_right_one(client, method, path, allowed):
     r = client.request(method, path)
     assert_one_line_error(r, 405, f"{method} {path} is not allowed; use {allowed}")
     assert allowed in r.headers["allow"]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_network_s_focusable_units_are_in_the_accessibility_tree(browser, live):
+    # a role="img" container hides its children from screen readers: the units one can
+    # tab to were announced as nothing
+    page = open_page(browser, live)
+    try:
+        for name in ("input x₁", "input x₂", "hidden layer 1, unit 1", "hidden layer 1, unit 4"):
+            assert page.get_by_role("img", name=name, exact=True).count() == 1, name
+        assert page.get_by_role("group", name="Network: 2 → 4 → 1 units").count() == 1
+    finally:
+        page.context.close()

@@ -751,6 +751,7 @@ function buildNetwork() {
         canvas.style.left = `${node.x - node.size / 2}px`;
         canvas.style.top = `${node.y - node.size / 2}px`;
         canvas.tabIndex = 0;
+        canvas.setAttribute("role", "img");  // named below: what a screen reader says
         if (c === 0) {
           canvas.setAttribute("aria-label", `input ${node.label}`);
           canvas.title = node.label;
