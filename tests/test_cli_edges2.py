@@ -394,3 +394,11 @@ def test_a_data_frame_index_column_is_recognised(tmp_path):
     other = tmp_path / "other.csv"
     other.write_text(",x1,label\n7,0.5,a\n3,1.5,b\n")
     assert "data frame" not in one_error(nnscratch("train", other, "-o", tmp_path / "m.npz"))
+
+
+def test_a_column_named_twice_is_named_with_its_places(tmp_path):
+    # it printed the whole header as a Python list, without saying which name repeats
+    table = tmp_path / "twice.csv"
+    table.write_text("a,b,c,b,label\n1,2,3,4,x\n5,6,7,8,y\n")
+    one_error(nnscratch("train", table, "-o", tmp_path / "m.npz"),
+              "names a column twice ('b' is columns 2, 4)", "its own name")

@@ -915,7 +915,11 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]], str]:
             f"{path}: the header has empty column names ({which}); the first line must "
             f"name every column, e.g. x1,x2,label{index}")
     if len(set(header)) != len(header):
-        raise DatasetError(f"{path}: the header names a column twice ({header})")
+        twice = next(name for name in header if header.count(name) > 1)
+        where = [str(i + 1) for i, name in enumerate(header) if name == twice]
+        raise DatasetError(
+            f"{path}: the header names a column twice ('{twice}' is columns "
+            f"{', '.join(where)}); give every column its own name")
     if len(header) == 1 and header[0].startswith("#") and any(len(r) > 1 for r in rows[1:]):
         raise DatasetError(
             f"{path}: its first line {header[0]!r} is a comment, read as the header; remove "
