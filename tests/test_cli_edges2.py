@@ -402,3 +402,37 @@ def test_a_column_named_twice_is_named_with_its_places(tmp_path):
     table.write_text("a,b,c,b,label\n1,2,3,4,x\n5,6,7,8,y\n")
     one_error(nnscratch("train", table, "-o", tmp_path / "m.npz"),
               "names a column twice ('b' is columns 2, 4)", "its own name")
+
+
+# ------------------------------------------------------------ a built-in set as --test
+
+
+def test_a_built_in_test_set_of_other_classes_is_refused(tmp_path):
+    # flower's red/blue codes 0, 1 were scored as the model's no/yes: "test accuracy 50 %"
+    table = tmp_path / "t.csv"
+    table.write_text("x1,x2,label\n" + "".join(f"{i},{-i},{'yes' if i % 2 else 'no'}\n"
+                                               for i in range(8)))
+    one_error(nnscratch("train", table, "--test", "flower", "-o", tmp_path / "m.npz"),
+              "the built-in set 'flower' has the classes red, blue, not the model's (no, yes)")
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_a_built_in_test_set_is_matched_to_the_model_s_classes_by_name(tmp_path):
+    # the model's classes in another order than the set's (blue before red)
+    rows = ["x1,x2,label"] + [f"{x:.4f},{y:.4f},{'red' if c == 0 else 'blue'}"
+                              for (x, y), c in zip(*_flower())]
+    table = tmp_path / "flower.csv"
+    table.write_text("\n".join(rows) + "\n")
+    result = nnscratch("train", table, "--test", "flower", "-o", tmp_path / "m.npz",
+                       "--hidden", "4", "--activation", "tanh", "--init", "small",
+                       "--learning-rate", "1.2", "--iterations", "300", "--json")
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(result.stdout)
+    assert scores["test_accuracy"] == pytest.approx(scores["train_accuracy"], abs=0.02)
+    assert scores["test_accuracy"] > 0.8
+
+
+def _flower():
+    from nnscratch.datasets import load_flower
+
+    return load_flower()

@@ -1366,7 +1366,19 @@ def load_dataset(
             f"of class sub-folders or a built-in set ({', '.join(BUILTIN_DATASETS)})"
         )
     if _is_builtin(spec_str):
-        return load_builtin(spec_str, preprocessor=preprocessor)
+        data = load_builtin(spec_str, preprocessor=preprocessor)
+        if class_names is not None and list(class_names) != data.class_names:
+            # the model's codes, by name (their codes 0, 1 are other classes)
+            unknown = [n for n in data.class_names if n not in class_names]
+            if unknown:
+                raise DatasetError(
+                    f"the built-in set '{spec_str}' has the classes "
+                    f"{', '.join(data.class_names)}, not the model's "
+                    f"({', '.join(map(str, class_names))}); use data with the model's classes")
+            codes = np.array([list(class_names).index(data.class_names[c]) for c in data.y],
+                             dtype=np.int64)
+            data = replace(data, y=codes, class_names=[str(c) for c in class_names])
+        return data
     suffix = path.suffix.lower()
     if path.is_dir():
         kind = folder_kind(path)  # text files: "text" (a model of another kind says so)
