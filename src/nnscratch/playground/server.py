@@ -644,7 +644,12 @@ async def _not_found(request: Request, exc: HTTPException) -> Response:
     if exc.status_code == 404 and exc.detail == "Not Found":
         message = f"no such address: {where}; the playground's page is /"
     elif exc.status_code == 405:
-        allowed = headers.get("Allow") or headers.get("allow") or ""
+        # Starlette lists them in no fixed order, HEAD with GET: said as "use GET"
+        methods = {m.strip() for m in (headers.get("Allow") or headers.get("allow") or "")
+                   .split(",") if m.strip()}
+        if "GET" in methods:
+            methods.discard("HEAD")
+        allowed = " or ".join(sorted(methods))
         message = f"{where} is not allowed" + (f"; use {allowed}" if allowed else "")
     response = _error(exc.status_code, message)
     response.headers.update(headers)
