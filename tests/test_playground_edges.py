@@ -590,3 +590,18 @@ def test_the_network_s_focusable_units_are_in_the_accessibility_tree(browser, li
         assert page.get_by_role("group", name="Network: 2 → 4 → 1 units").count() == 1
     finally:
         page.context.close()
+
+
+# --------------------------------------------------------------------------- exports
+
+
+@pytest.mark.parametrize("steps, said", [(1, "1 iteration,"), (2, "2 iterations,")])
+def test_the_snippet_counts_its_iterations_in_words(client, capsys, steps, said):
+    sid = new_session(client)
+    for _ in range(steps):
+        client.post(f"/api/sessions/{sid}/control", json={"action": "step"})
+    code = client.get(f"/api/sessions/{sid}/snippet").text
+    assert f"run: {said} reproduced" in code
+    exec(compile(code, "snippet.py", "exec"), {})  # noqa: S102 - as a user runs it
+    out = capsys.readouterr().out
+    assert out.startswith(f"cost after {said.rstrip(',')}: "), out

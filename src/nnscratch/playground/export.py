@@ -63,8 +63,9 @@ def snippet(config: dict, source: dict, n_iter: int) -> str:
     imports, data = _data_call(config, source)
     params = {**estimator_params(config), "max_iter": n_iter}
     args = ",\n    ".join(f"{k}={v!r}" for k, v in params.items())
+    done = f"{n_iter:,} iteration{'' if n_iter == 1 else 's'}"
     lines = [
-        f'"""The nnscratch playground\'s run: {n_iter:,} iterations, reproduced."""',
+        f'"""The nnscratch playground\'s run: {done}, reproduced."""',
         "from nnscratch import NeuralNetworkClassifier",
         *imports,
         "",
@@ -75,7 +76,7 @@ def snippet(config: dict, source: dict, n_iter: int) -> str:
         f"data = {data}",
         f"clf = NeuralNetworkClassifier(\n    {args},\n)",
         "clf.fit(data.X_train, data.y_train)",
-        'print(f"cost after {clf.n_iter_} iterations: {clf.loss_curve_[-1]:.6f}")',
+        f'print(f"cost after {done}: {{clf.loss_curve_[-1]:.6f}}")',
         'print(f"train accuracy {clf.score(data.X_train, data.y_train):.4f}, "',
         '      f"test accuracy {clf.score(data.X_test, data.y_test):.4f}")',
         "",
