@@ -436,3 +436,27 @@ def _flower():
     from nnscratch.datasets import load_flower
 
     return load_flower()
+
+
+def test_evaluate_on_a_built_in_set_matches_the_classes_by_name(tmp_path):
+    # a model of the flower's points whose classes sort blue, red was refused:
+    # "the built-in set 'flower' does not have the model's classes"
+    rows = ["x1,x2,label"] + [f"{x:.4f},{y:.4f},{'red' if c == 0 else 'blue'}"
+                              for (x, y), c in zip(*_flower())]
+    table = tmp_path / "flower.csv"
+    table.write_text("\n".join(rows) + "\n")
+    model = tmp_path / "m.npz"
+    trained = nnscratch("train", table, "-o", model, "--hidden", "4", "--activation", "tanh",
+                        "--init", "small", "--learning-rate", "1.2", "--iterations", "300",
+                        "--json")
+    result = nnscratch("evaluate", model, "flower", "--json")
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(result.stdout)
+    assert scores["classes"] == ["blue", "red"]
+    assert scores["accuracy"] == pytest.approx(json.loads(trained.stdout)["train_accuracy"])
+    other = tmp_path / "other.npz"
+    (tmp_path / "t.csv").write_text("x1,x2,label\n1,2,no\n3,4,yes\n")
+    assert nnscratch("train", tmp_path / "t.csv", "-o", other,
+                     "--iterations", "2").returncode == 0
+    one_error(nnscratch("evaluate", other, "flower"), "has the classes red, blue, not the "
+                                                      "model's (no, yes)")

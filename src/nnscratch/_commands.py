@@ -755,9 +755,9 @@ def _data_for_model(bundle: SavedModel, spec: str, label_column: str | None) -> 
             "preprocessor=...); evaluate it from Python instead"
         )
     if spec in BUILTIN_DATASETS and not Path(spec).exists():
-        data = load_dataset(spec, preprocessor=bundle.preprocessor)
-        if data.class_names != _class_names(bundle):
-            raise InputError(f"the built-in set '{spec}' does not have the model's classes")
+        # matched to the model's classes by name (refused, naming both, when others)
+        data = load_dataset(spec, preprocessor=bundle.preprocessor,
+                            class_names=_class_names(bundle))
         if bundle.training.get("data") == spec:
             _, data = train_test_split(data)
             prep = bundle.preprocessor
