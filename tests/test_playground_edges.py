@@ -605,3 +605,27 @@ def test_the_snippet_counts_its_iterations_in_words(client, capsys, steps, said)
     exec(compile(code, "snippet.py", "exec"), {})  # noqa: S102 - as a user runs it
     out = capsys.readouterr().out
     assert out.startswith(f"cost after {said.rstrip(',')}: "), out
+
+
+def test_the_file_data_set_without_data_says_what_is_missing(client):
+    r = client.post("/api/sessions", json={"dataset": "file"})
+    message = assert_one_line_error(r, 422, "needs a --data file",
+                                    "nnscratch playground --data FILE")
+    assert r.json()["field"] == "dataset" and "must be one of" not in message
+    sid = new_session(client)
+    assert_one_line_error(client.post(f"/api/sessions/{sid}/config", json={"dataset": "file"}),
+                          422, "needs a --data file")
+
+
+def test_the_upload_data_set_before_an_upload_says_to_upload_first(client):
+    r = client.post("/api/sessions", json={"dataset": "upload"})
+    assert_one_line_error(r, 422, "needs a CSV file uploaded in this session first")
+    sid = new_session(client)
+    r = client.post(f"/api/sessions/{sid}/config", json={"dataset": "upload"})
+    assert_one_line_error(r, 422, "needs a CSV file uploaded in this session first", "upload")
+    assert r.json()["field"] == "dataset"
+    r = client.post(f"/api/sessions/{sid}/upload?name=data.csv",
+                    content=("a,b,label\n" + ROWS).encode(), headers={"content-type": "text/csv"})
+    assert r.status_code == 200, r.text
+    r = client.post(f"/api/sessions/{sid}/config", json={"dataset": "upload"})
+    assert r.status_code == 200, r.text

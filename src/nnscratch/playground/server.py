@@ -302,11 +302,23 @@ def _describe(session: Session) -> dict:
     return described
 
 
+def _check_source(app, session: Session | None, raw: Any) -> None:
+    """Refuse the data sets "file" and "upload" by what is missing (check_config would
+    only say that they are not among the data sets)."""
+    name = raw.get("dataset") if isinstance(raw, dict) else None
+    if name == "file" and app.state.file_data is None:
+        raise ConfigError("dataset 'file' needs a --data file, and the server was started "
+                          "without one (nnscratch playground --data FILE)", field="dataset")
+    if name == "upload" and (session is None or session.upload is None):
+        raise ConfigError("dataset 'upload' needs a CSV file uploaded in this session first "
+                          "(POST /api/sessions/ID/upload; on the page: Upload a CSV file)",
+                          field="dataset")
+
+
 def _start_run(request: Request, session: Session, raw: Any) -> dict:
     app = request.app
+    _check_source(app, session, raw)
     cfg = check_config(raw, _extra_datasets(app, session))
-    if cfg["dataset"] == "file" and app.state.file_data is None:
-        raise ConfigError("no --data file was given to the server", field="dataset")
     ipf = session.run.iterations_per_frame if session.run is not None else None
     data = _build_data(app, session, cfg)
     run = session.start(cfg, data, max_iterations=app.state.max_iterations)
@@ -344,7 +356,8 @@ async def options(request: Request) -> Response:
 async def create_session(request: Request) -> Response:
     raw = await _json_body(request)
     sessions: Sessions = request.app.state.sessions
-    check_config(raw, _extra_datasets(request.app, None))  # refuse before taking a slot
+    _check_source(request.app, None, raw)  # refuse before taking a slot
+    check_config(raw, _extra_datasets(request.app, None))
     session = sessions.new()
     try:
         described = await run_in_threadpool(_start_run, request, session, raw)
