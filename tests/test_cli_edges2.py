@@ -296,7 +296,7 @@ def test_one_feature_and_one_chunk_are_singular(tmp_path, stores):
     model = tmp_path / "one.npz"
     result = nnscratch("train", table, "-o", model, "--iterations", "3")
     assert "on 2 samples, 1 feature (" in result.stderr, result.stderr
-    assert "inputs:       1 feature\n" in nnscratch("summary", model).stdout
+    assert "inputs:       1 feature (columns x)\n" in nnscratch("summary", model).stdout
     streamed = nnscratch("train", stores["table"], "-o", tmp_path / "xy.npz",
                          "--iterations", "1")
     assert "on 8 samples, 2 features (" in streamed.stderr
@@ -460,3 +460,12 @@ def test_evaluate_on_a_built_in_set_matches_the_classes_by_name(tmp_path):
                      "--iterations", "2").returncode == 0
     one_error(nnscratch("evaluate", other, "flower"), "has the classes red, blue, not the "
                                                       "model's (no, yes)")
+
+
+def test_summary_names_the_columns_a_table_model_takes(tmp_path):
+    # "inputs: 64 features" and no word of which CSV columns predict and evaluate need
+    model = tmp_path / "digits.npz"
+    assert nnscratch("train", "digits", "-o", model, "--iterations", "2").returncode == 0
+    inputs = nnscratch("summary", model).stdout.splitlines()[1]
+    assert inputs == ("inputs:       64 features (columns pixel_0_0, pixel_0_1, pixel_0_2, "
+                      "pixel_0_3, pixel_0_4, pixel_0_5, pixel_0_6, pixel_0_7 and 56 more)")

@@ -1225,6 +1225,12 @@ def format_summary(info: dict) -> str:
          f"nnscratch {info['library_version']})"),
         f"inputs:       {_count(info['n_features_in'], 'feature')}",
     ]
+    columns = (info["preprocessing"] or {}).get("columns")
+    if info["preprocessing"] and info["preprocessing"].get("kind") == "tabular" and columns:
+        # the CSV columns 'predict' and 'evaluate' need, by name
+        more = len(columns) - 8
+        lines[-1] += (f" (columns {', '.join(columns[:8])}"
+                      + (f" and {more} more" if more > 0 else "") + ")")
     if info["preprocessing"]:
         lines.append(f"preprocessing: {info['preprocessing']['steps']}")
     lines.append(f"classes:      {', '.join(info['classes'])}")
