@@ -469,3 +469,17 @@ def test_summary_names_the_columns_a_table_model_takes(tmp_path):
     inputs = nnscratch("summary", model).stdout.splitlines()[1]
     assert inputs == ("inputs:       64 features (columns pixel_0_0, pixel_0_1, pixel_0_2, "
                       "pixel_0_3, pixel_0_4, pixel_0_5, pixel_0_6, pixel_0_7 and 56 more)")
+
+
+def test_early_stopping_on_too_few_examples_names_the_flag(tmp_path):
+    # it said "... or a larger validation_fraction, or turn early_stopping off": a
+    # Python parameter that the command line does not have
+    table = tmp_path / "four.csv"
+    table.write_text("x,label\n1,a\n2,b\n3,a\n4,b\n")
+    result = nnscratch("train", table, "--early-stopping", "-o", tmp_path / "m.npz")
+    assert result.returncode == 2
+    line = result.stderr.splitlines()[-1]
+    assert line.startswith("nnscratch: error: cannot train on this data: --early-stopping "
+                           "holds out 10 % of the training examples"), line
+    assert line.endswith("use more data, or drop --early-stopping")
+    assert "validation_fraction" not in result.stderr

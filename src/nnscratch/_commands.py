@@ -314,7 +314,18 @@ def _training_errors(learning_rate: float) -> Iterator[None]:
     except DatasetError:
         raise
     except ValueError as exc:
-        raise InputError(f"cannot train on this data: {one_line(exc)}") from None
+        text = one_line(exc)
+        if "early_stopping" in text and "validation_fraction" in text:
+            # the estimator names its Python parameters; the command line has a flag
+            import re
+
+            found = re.search(r"\((.*)\)", text)
+            detail = f" ({found.group(1)})" if found else ""
+            raise InputError(
+                "cannot train on this data: --early-stopping holds out 10 % of the "
+                f"training examples for validation, too few to hold every class{detail}; "
+                "use more data, or drop --early-stopping") from None
+        raise InputError(f"cannot train on this data: {text}") from None
 
 
 def _stderr_is_terminal() -> bool:
