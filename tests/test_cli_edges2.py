@@ -483,3 +483,43 @@ def test_early_stopping_on_too_few_examples_names_the_flag(tmp_path):
                            "holds out 10 % of the training examples"), line
     assert line.endswith("use more data, or drop --early-stopping")
     assert "validation_fraction" not in result.stderr
+
+
+# ------------------------------------------------------------ folders one level off
+
+
+def _pictures(folder, n=2):
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        Image.fromarray(np.full((4, 4, 3), 40 * i, dtype=np.uint8)).save(folder / f"{i}.png")
+
+
+def test_the_demo_layout_given_to_train_points_at_train_and_test(tmp_path):
+    # it said "data/test: holds no pictures ...; remove the folder or add pictures"
+    for split in ("train", "test"):
+        for name in ("cat", "dog"):
+            _pictures(tmp_path / "data" / split / name)
+    data = tmp_path / "data"
+    line = one_error(nnscratch("train", data, "-o", tmp_path / "m.npz"),
+                     "holds train/ and test/ folders of class sub-folders",
+                     f"train on {data / 'train'} (with --test {data / 'test'})")
+    assert "remove the folder" not in line
+
+
+def test_a_folder_of_data_files_given_as_pictures_names_a_file(tmp_path):
+    # it said "has no sub-folders; put the pictures of each class in its own sub-folder"
+    folder = tmp_path / "catvnoncat"
+    folder.mkdir()
+    (folder / "test_set.h5").write_bytes(b"")
+    (folder / "train_set.h5").write_bytes(b"")
+    one_error(nnscratch("train", folder, "-o", tmp_path / "m.npz"),
+              "holds data files (test_set.h5, train_set.h5), not class sub-folders",
+              f"(e.g. {folder / 'train_set.h5'})")
+
+
+def test_a_class_folder_of_folders_says_the_files_are_one_level_down(tmp_path):
+    _pictures(tmp_path / "data" / "cats" / "tabby")
+    _pictures(tmp_path / "data" / "dogs")
+    one_error(nnscratch("train", tmp_path / "data", "-o", tmp_path / "m.npz"),
+              "cats: holds folders (tabby/) but no files of its own",
+              f"give {tmp_path / 'data' / 'cats'} as DATA")

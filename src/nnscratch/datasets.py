@@ -720,6 +720,14 @@ def load_image_folder(
         raise DatasetError(f"{path}: no such folder")
     subdirs = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
     if not subdirs:
+        data = sorted(p.name for p in _visible(path) if p.is_file() and p.suffix.lower() in
+                      (".h5", ".hdf5", ".csv", *SVMLIGHT_EXTENSIONS))
+        if data:
+            shown = ", ".join(data[:3]) + (", ..." if len(data) > 3 else "")
+            first = next((n for n in data if "train" in n.lower()), data[0])
+            raise DatasetError(
+                f"{path}: holds data files ({shown}), not class sub-folders; give a file "
+                f"as DATA (e.g. {path / first})")
         raise DatasetError(
             f"{path}: has no sub-folders; put the pictures of each class in its own "
             "sub-folder (e.g. cat/, non-cat/)"
@@ -729,6 +737,7 @@ def load_image_folder(
     for sub in subdirs:
         found = _image_files(sub)
         if not found:
+            _refuse_nested(path, sub, subdirs)
             raise DatasetError(
                 f"{sub}: holds no pictures ({', '.join(IMAGE_EXTENSIONS)}); "
                 "remove the folder or add pictures"
@@ -741,6 +750,27 @@ def load_image_folder(
     prep = preprocessor or Preprocessor.image(image_size)
     sample_names = [str(f.relative_to(path)) for f in files]
     return _make_dataset(images, codes, names, prep, path, sample_names)
+
+
+def _refuse_nested(path: Path, sub: Path, subdirs: Sequence[Path]) -> None:
+    """A class sub-folder that holds folders, not files: the data is one level deeper
+    (the demo's train/ and test/ layout, or a folder of folders); say where to point."""
+    inner = sorted(p.name for p in _visible(sub) if p.is_dir())
+    if not inner:
+        return
+    names = {p.name.lower() for p in subdirs}
+    if {"train", "test"} <= names:
+        train = next(p for p in subdirs if p.name.lower() == "train")
+        test = next(p for p in subdirs if p.name.lower() == "test")
+        raise DatasetError(
+            f"{path}: holds {train.name}/ and {test.name}/ folders of class sub-folders (the "
+            f"layout of 'nnscratch demo --data'), not classes; train on {train} (with "
+            f"--test {test}), or score a model with 'nnscratch evaluate MODEL {test}'")
+    shown = ", ".join(f"{n}/" for n in inner[:3]) + (", ..." if len(inner) > 3 else "")
+    raise DatasetError(
+        f"{sub}: holds folders ({shown}) but no files of its own; the class sub-folders "
+        f"must hold the files themselves: if {shown.split(',')[0]} and the rest are the "
+        f"classes, give {sub} as DATA")
 
 
 # --------------------------------------------------------------------------- text folders
