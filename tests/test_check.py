@@ -64,9 +64,23 @@ MISTAKES = [
                  "not_squeezed", id="deep-cost-not-squeezed"),
     pytest.param("deep", "cost = -(np.dot(Y,", "cost = (np.dot(Y,", "compute_cost", "cost",
                  "sign_flipped", id="deep-cost-sign"),
+    pytest.param("deep", "cost = -(np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T)) / m",
+                 "cost = -np.sum(Y * np.log(AL)) / m", "compute_cost", "cost",
+                 "cost_term_missing", id="deep-cost-one-term"),
+    pytest.param("shallow", "np.multiply(np.log(A2), Y) + np.multiply(np.log(1 - A2), 1 - Y)",
+                 "np.multiply(np.log(A2), Y)", "compute_cost", "cost", "cost_term_missing",
+                 id="shallow-cost-one-term"),
+    pytest.param("logistic", "np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A))",
+                 "np.sum((1 - Y) * np.log(1 - A))", "propagate", "cost", "cost_term_missing",
+                 id="logistic-cost-one-term"),
+    pytest.param("deep", '"relu")\n        caches.append(cache)',
+                 '"sigmoid")\n        caches.append(cache)', "L_model_forward", "AL",
+                 "hidden_sigmoid", id="deep-sigmoid-hidden-layers"),
+    pytest.param("deep", '"sigmoid")\n    caches.append(cache)\n', '"sigmoid")\n',
+                 "L_model_forward", "caches", "last_cache_missing", id="deep-last-cache-missing"),
 ]
 QUICK = {"logistic-times-m", "deep-sigmoid-backward-factor-missing",
-         "deep-loop-stops-a-layer-early"}
+         "deep-loop-stops-a-layer-early", "deep-cost-one-term", "deep-last-cache-missing"}
 
 
 def _run_mistake(tmp_path, assignment, old, new, function, array, hint, everything):
@@ -396,3 +410,12 @@ def test_summary_counts_errors_and_missing_functions_alike_in_text_and_html(tmp_
     tally = f"1 passed, 1 failed, 1 error, {n_missing} not defined"
     assert str(report).splitlines()[-1] == tally
     assert tally in report._repr_html_()
+
+
+def test_a_list_one_item_short_is_said_in_plain_words(tmp_path):
+    path = planted(tmp_path, "deep", '"sigmoid")\n    caches.append(cache)\n', '"sigmoid")\n')
+    report = check(path, functions=["L_model_forward"])
+    assert "caches has 1 item where 2 were expected" in str(report)
+    lines = str(report).splitlines()
+    said = next(i for i, line in enumerate(lines) if "where 2 were expected" in line)
+    assert lines[said + 1].strip().startswith("hint: one cache per layer")  # what, then why

@@ -57,6 +57,13 @@ HINTS = {
                        "use A = {g}(Z) there",
     "bias_left_out": "matches the computation with the bias left out: add b (Z = W A + b)",
     "bias_not_updated": "b is not updated: b := b − α db as well as W",
+    "cost_term_missing": "matches the cost with the {term} term alone: J = −(1/m) Σ "
+                         "(Y log A + (1 − Y) log(1 − A)) needs {missing} as well",
+    "hidden_sigmoid": "matches a network with sigmoid hidden layers: the course's is "
+                      "[LINEAR → RELU] × (L − 1) → LINEAR → SIGMOID, so \"relu\" for "
+                      "layers 1 … L − 1",
+    "last_cache_missing": "one cache per layer: the output layer's cache (from its "
+                          "\"sigmoid\" step) must be appended to caches too",
     "last_layer_not_updated": "the last layer's W{L} and b{L} are not updated: every layer "
                               "l = 1 … L needs W[l] := W[l] − α dW[l] and b[l] := b[l] − "
                               "α db[l] (in a loop: range(1, L + 1), with L = "
@@ -189,14 +196,14 @@ def _detail_lines(r: FunctionResult) -> list[str]:
         elif r.expected_shape is not None:
             out.append(f"the shapes differ: expected {_shape_text(r.expected_shape, True)}, "
                        f"got {_shape_text(r.actual_shape, True)}")
-    if r.hint:
-        out.append(f"hint: {r.hint}")
     message = r.message
     said = getattr(r, "_said", None)  # the line above said it: keep what follows
     if message and said and r.actual_shape is None and message.startswith(said):
         message = message[len(said):].strip()
     if message and r.status != "pass":
         out.append(message)
+    if r.hint:  # after what differs, before where in the file
+        out.append(f"hint: {r.hint}")
     for line, fn, code in r.lines:
         out.append(f"line {line}, in {fn}: {code}")
     return out
@@ -385,8 +392,10 @@ def _compare(expected: Any, actual: Any, path: str, keys: tuple = ()) -> _Diff |
                          f"is {_type_name(actual)} where a {type(expected).__name__} of "
                          f"{len(expected)} was expected")
         if len(actual) != len(expected):
+            n, want = len(actual), len(expected)
             return _Diff(path, keys, expected, actual,
-                         f"has {len(actual)} items where {len(expected)} were expected")
+                         f"has {n} item{'' if n == 1 else 's'} where {want} "
+                         f"{'was' if want == 1 else 'were'} expected")
         for i, (e, a) in enumerate(zip(expected, actual)):
             d = _compare(e, a, f"{path}[{i}]", keys + (i,))
             if d:
@@ -458,6 +467,9 @@ def _hints(spec: FunctionSpec, case: Case, reference, diff: _Diff, actual_output
     shifted = _shifted(expected_output, actual_output, diff)
     if shifted:
         return "shifted", HINTS["shifted"].format(**shifted)
+    if (spec.name == "L_model_forward" and diff.path == "caches" and isinstance(a, (list, tuple))
+            and isinstance(e, (list, tuple)) and len(a) == len(e) - 1):
+        return "last_cache_missing", HINTS["last_cache_missing"]
     if diff.reason is None and isinstance(a, np.ndarray):
         e = np.asarray(e, dtype=float)
         if e.shape == () and a.size == 1 and a.ndim >= 1 and _close(a.reshape(()), e):
@@ -604,6 +616,35 @@ def _alternatives(spec: FunctionSpec, case: Case, reference):
         if activation == "sigmoid":
             yield "derivative_of_Z", (lambda: reference.linear_backward(dA * Z * (1 - Z),
                                                                         linear)), sig
+    elif name in ("compute_cost", "propagate"):
+        if name == "compute_cost":
+            A, Y = np.asarray(args[0], dtype=float), np.asarray(args[1], dtype=float)
+        else:
+            w, b, X, Y = (np.asarray(v, dtype=float) for v in args)
+            A = reference.sigmoid(w.T @ X + b)
+            A = A[0] if isinstance(A, tuple) else A
+        m = Y.shape[-1]
+
+        def one_term(cost: float):
+            return cost if name == "compute_cost" else (fn(*args, **kwargs)[0], cost)
+        with np.errstate(all="ignore"):
+            positive = -np.sum(Y * np.log(A)) / m
+            negative = -np.sum((1 - Y) * np.log(1 - A)) / m
+        yield ("cost_term_missing", lambda: one_term(positive),
+               {"term": "Y log A", "missing": "(1 − Y) log(1 − A)"})
+        yield ("cost_term_missing", lambda: one_term(negative),
+               {"term": "(1 − Y) log(1 − A)", "missing": "Y log A"})
+    elif name == "L_model_forward":
+        X, parameters = args
+
+        def sigmoid_hidden_layers():
+            A, caches, L = X, [], len(parameters) // 2
+            for l in range(1, L + 1):
+                A, cache = reference.linear_activation_forward(
+                    A, parameters[f"W{l}"], parameters[f"b{l}"], "sigmoid")
+                caches.append(cache)
+            return A, caches
+        yield "hidden_sigmoid", sigmoid_hidden_layers
     elif name == "L_model_backward":
         AL, Y, caches = args
         yield "derivative_at_A", lambda: _deep_backward(reference, AL, Y, caches, "at_A"), sig
