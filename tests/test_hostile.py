@@ -828,7 +828,7 @@ def test_item13_semicolon_csv_with_decimal_commas_trains_saying_how_it_was_read(
     assert result.code == 0, result.stderr
     warned = [line for line in result.lines if line.startswith(WARNING)]
     assert warned == [(f"{WARNING}eu.csv: read as a CSV file separated by ';' with decimal "
-                       "commas (4 values such as 1,5 read as 1.5)")]
+                       "commas (4 values like 1,5 read as 1.5)")]
 
 
 @pytest.mark.parametrize("estimator", ["LogisticRegression", "NeuralNetworkClassifier"])
