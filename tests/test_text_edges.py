@@ -84,6 +84,16 @@ def test_missing_values_of_a_series_are_named(missing):
     assert vec.terms == ("free", "lunch", "money")
 
 
+@pytest.mark.parametrize("missing", [None, np.nan])
+def test_a_text_models_preprocessor_refuses_missing_texts_instead_of_reading_a_word(missing):
+    # str(None) is "none" and str(nan) is "nan": a preprocessor whose vocabulary holds
+    # those words once scored a missing text as if it were the word.
+    pre = Preprocessor.fit_text(["none of it", "nan bread", "free lunch"])
+    with pytest.raises(DatasetError, match=r"transform: text 1 is (None|nan) .*fillna"):
+        pre.transform_texts(["free lunch", missing])
+    assert pre.transform_texts(["none"]).nnz == 1
+
+
 def test_utf8_bytes_are_texts_like_their_str():
     vec = TextVectorizer.fit(["café crème", "free lunch"])
     from_bytes = vec.transform(["café lunch".encode(), bytearray(b"free")]).toarray()

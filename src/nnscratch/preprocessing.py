@@ -242,11 +242,15 @@ class Preprocessor:
         Returns
         -------
         X : scipy.sparse.csr_matrix of shape (n_samples, n_features), float64
+
+        Raises
+        ------
+        DatasetError
+            A text that is not a str (None, NaN, a number), naming its position.
         """
         if self.kind != "text":
             raise DatasetError(f"this model was trained on {_KIND_WORDS[self.kind]}, not text")
-        _refuse_one_text(texts, "transform")
-        return self.vectorizer.transform([str(t) for t in texts])
+        return self.vectorizer.transform(texts)  # checks every text (None, NaN refused)
 
     def transform_sparse(self, raw):
         """svmlight rows, checked: ``(n_samples, n_inputs)``, float64 CSR.
