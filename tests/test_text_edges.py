@@ -143,6 +143,25 @@ def test_a_term_too_long_for_a_model_file_is_left_out_so_the_model_saves(tmp_pat
                                       prep.transform(new).toarray())
 
 
+def test_a_vectorizer_given_as_the_preprocessor_is_saved_as_one(tmp_path):
+    # save(preprocessor=vec) once said "preprocessing must be a JSON object"
+    texts = ["free money now", "lunch meeting", "free lunch", "cash prize now"]
+    vec = TextVectorizer.fit(texts)
+    clf = LogisticRegression(learning_rate=1, max_iter=20).fit(vec.transform(texts),
+                                                              [1, 0, 0, 1])
+    save(clf, tmp_path / "m.npz", preprocessor=vec)
+    bundle = load_bundle(tmp_path / "m.npz")
+    assert bundle.preprocessor.kind == "text"
+    assert bundle.preprocessor.vectorizer.terms == vec.terms
+    new = bundle.preprocessor.transform(["free cash", "lunch"])
+    np.testing.assert_array_equal(bundle.estimator.predict(new),
+                                  clf.predict(vec.transform(["free cash", "lunch"])))
+    with pytest.raises(TypeError, match=r"^preprocessor must be a Preprocessor, a "
+                                        r"TextVectorizer or None, not list$"):
+        save(clf, tmp_path / "other.npz", preprocessor=["free"])
+    assert not (tmp_path / "other.npz").exists()
+
+
 def test_texts_of_only_overlong_words_have_no_terms():
     with pytest.raises(DatasetError, match=r"^no terms to learn from: every word .* 4096"):
         TextVectorizer.fit(["x" * 5000, "y" * 5000])

@@ -55,7 +55,7 @@ from ._files import atomic_write
 from ._version import __version__
 from .exceptions import DatasetError
 from .preprocessing import Preprocessor
-from .text import TEXT_ARRAYS
+from .text import TEXT_ARRAYS, TextVectorizer
 
 __all__ = [
     "FORMAT",
@@ -179,8 +179,9 @@ def save(
         Fitted.
     path : path-like
         The model file; a temporary file in the same folder is renamed onto it.
-    preprocessor : Preprocessor or dict, optional
-        How raw input becomes features (see :mod:`nnscratch.preprocessing`).
+    preprocessor : Preprocessor, TextVectorizer or dict, optional
+        How raw input becomes features (see :mod:`nnscratch.preprocessing`); a
+        :class:`~nnscratch.text.TextVectorizer` is saved as a text preprocessor.
     class_names : list of str, optional
         A display name for each entry of ``estimator.classes_``.
     training : dict, optional
@@ -190,7 +191,8 @@ def save(
     Raises
     ------
     TypeError
-        Not one of nnscratch's estimators, or ``training`` not a dict.
+        Not one of nnscratch's estimators, ``training`` not a dict, or ``preprocessor``
+        of another type.
     ValueError
         Not fitted, arguments that do not fit it, a hyper-parameter JSON cannot hold
         (named), or ``training`` holding NaN or infinity (a TypeError for values JSON
@@ -212,6 +214,11 @@ def save(
     state = estimator._get_fitted_state()
     arrays = dict(state["arrays"])
     prep_arrays: dict[str, np.ndarray] = {}
+    if isinstance(preprocessor, TextVectorizer):  # the text kind's whole preprocessing
+        preprocessor = Preprocessor(kind="text", vectorizer=preprocessor)
+    elif preprocessor is not None and not isinstance(preprocessor, (Preprocessor, dict)):
+        raise TypeError(f"preprocessor must be a Preprocessor, a TextVectorizer or None, "
+                        f"not {type(preprocessor).__name__}")
     if isinstance(preprocessor, Preprocessor):
         prep_arrays = preprocessor.arrays()
         preprocessor = preprocessor.to_dict()
