@@ -75,6 +75,30 @@ def test_flower_leaves_the_global_random_state_alone():
     np.testing.assert_array_equal(np.random.rand(3), expected)
 
 
+@pytest.mark.parametrize("kwargs, fragment", [
+    ({"seed": -1}, r"seed must be a whole number from 0 to 2\*\*32 - 1, got -1"),
+    ({"seed": 2**32}, r"seed must be .* got 4294967296"),
+    ({"seed": 1.5}, r"seed must be .* got 1.5"),
+    ({"m": -3}, r"m must be a whole number of points >= 2, got -3"),
+    ({"m": 0}, r"m must be .* got 0"),
+])
+def test_flower_names_a_bad_seed_or_size(kwargs, fragment):
+    # seed=-1 said NumPy's "Seed must be between 0 and 2**32 - 1", m=-3 "negative
+    # dimensions are not allowed": neither named the argument
+    with pytest.raises(ValueError, match=r"^load_flower: " + fragment + "$"):
+        load_flower(**kwargs)
+
+
+def test_chunk_orders_names_a_negative_seed():
+    from nnscratch.streaming import chunk_orders
+
+    with pytest.raises(ValueError, match=r"^seed must be an integer >= 0, a Generator or "
+                                         r"None, got -1$"):
+        chunk_orders(3, 2, seed=-1)
+    np.testing.assert_array_equal(chunk_orders(3, 1, seed=np.random.default_rng(0))[0],
+                                  np.random.default_rng(0).permutation(3))
+
+
 @pytest.mark.parametrize(
     "name, n_samples, n_features, n_classes",
     [

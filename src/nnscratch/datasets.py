@@ -1277,7 +1277,18 @@ def load_flower(m: int = 400, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
         The points (the course's ``X`` transposed).
     y : ndarray of shape (m,), int64
         0 (red) for the first petal set, 1 (blue) for the second.
+
+    Raises
+    ------
+    ValueError
+        ``m`` not a whole number >= 2, or ``seed`` not one from 0 to 2**32 - 1.
     """
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 2:
+        raise ValueError(f"load_flower: m must be a whole number of points >= 2, got {m!r}")
+    if (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
+            or not 0 <= seed < 2**32):
+        raise ValueError(f"load_flower: seed must be a whole number from 0 to 2**32 - 1, "
+                         f"got {seed!r}")
     rng = np.random.RandomState(seed)
     N = int(m / 2)  # number of points per class
     D = 2  # dimensionality

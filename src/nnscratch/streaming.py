@@ -568,6 +568,9 @@ def chunk_orders(n_chunks: int, epochs: int, *, shuffle: bool = True,
     -------
     list of ndarray of shape (n_chunks,)
     """
+    if seed is not None and not isinstance(seed, np.random.Generator) and (
+            isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise ValueError(f"seed must be an integer >= 0, a Generator or None, got {seed!r}")
     if not shuffle:
         return [np.arange(n_chunks) for _ in range(epochs)]
     rng = np.random.default_rng(seed)
