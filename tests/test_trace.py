@@ -60,6 +60,17 @@ def test_text_and_html(flower_model):
     text = str(t)
     assert "dZ[1] = dA[1] * tanh'(Z[1])" in text and "gradient check" in text
     assert "<table>" in t._repr_html_()
+    assert text.startswith("One training step on m = 400 examples of n_x = 2 features ")
+
+
+def test_one_example_of_one_feature_is_said_in_the_singular():
+    # "m = 1 examples of n_x = 1 features"
+    X = np.array([[0.5]])
+    clf = NeuralNetworkClassifier(hidden_layer_sizes=(2,), max_iter=1, random_state=0)
+    clf.fit(np.array([[0.5], [-0.5]]), [1, 0])
+    t = trace(clf, X, np.array([1]))
+    assert str(t).startswith("One training step on m = 1 example of n_x = 1 feature (")
+    assert "m = 1 example of n_x = 1 feature (" in t._repr_html_()
 
 
 def test_vanishing_deep_sigmoid_network():

@@ -79,7 +79,9 @@ class Trace:
                 f"{d['cost']:.6f}" if abs(d["cost"]) < 1e6 else f"{d['cost']:.6g}")
         l2 = (f" (with the L2 term (λ/2m) Σ ‖W[l]‖², λ = {d['alpha']:g})"
               if d.get("alpha") else "")
-        return (f"One training step on m = {d['m']} examples of n_x = {d['n_x']} features "
+        examples = "example" if d["m"] == 1 else "examples"
+        features = "feature" if d["n_x"] == 1 else "features"
+        return (f"One training step on m = {d['m']} {examples} of n_x = {d['n_x']} {features} "
                 f"({d['output']} output{lr}); cost J = {cost}{l2}")
 
     @staticmethod
