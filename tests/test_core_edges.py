@@ -33,6 +33,16 @@ def test_forward_refuses_params_with_missing_or_extra_keys(change, named):
         deep.L_model_forward(np.ones((2, 4)), change(_deep_params()))
 
 
+def test_an_unknown_output_layer_is_named_with_the_choices():
+    # L_model_forward(output="softmx") raised a bare KeyError: 'softmx'
+    params = _deep_params()
+    message = r"^unknown output 'softmx'; choose one of sigmoid, softmax\.$"
+    with pytest.raises(ValueError, match=message):
+        network.L_model_forward(np.ones((2, 4)), params, output="softmx")
+    with pytest.raises(ValueError, match=message):
+        network.compute_cost(np.zeros((1, 4)), np.zeros((1, 4)), output="softmx")
+
+
 def test_update_parameters_names_a_missing_or_misshapen_gradient():
     params = _deep_params()
     grads = {"d" + k: np.ones_like(v) for k, v in params.items()}

@@ -291,9 +291,16 @@ def L_model_forward(
         )
         caches.append(cache)
     ZL, linear_cache = linear_forward(A, params[f"W{L}"], params[f"b{L}"])
-    AL = OUTPUTS[output].activation(ZL)
+    AL = _output_layer(output).activation(ZL)
     caches.append((linear_cache, ActivationCache(ZL, AL)))
     return AL, caches
+
+
+def _output_layer(output: str):
+    """The output layer named ``output`` (:data:`nnscratch.losses.OUTPUTS`)."""
+    if output not in OUTPUTS:
+        raise ValueError(f"unknown output {output!r}; choose one of {', '.join(OUTPUTS)}.")
+    return OUTPUTS[output]
 
 
 def compute_cost(
@@ -321,7 +328,7 @@ def compute_cost(
         Weights of the examples: the mean becomes a weighted mean, and ``m``
         becomes their sum.
     """
-    cost = OUTPUTS[output].cost(ZL, Y, sample_weight)
+    cost = _output_layer(output).cost(ZL, Y, sample_weight)
     if alpha:
         m = Y.shape[1] if sample_weight is None else float(np.sum(sample_weight))
         cost += l2_penalty(params, alpha, m)
