@@ -202,6 +202,21 @@ def test_a_missing_label_names_its_row(tmp_path, label, shown):
     one_error(nnscratch("train", data, "-o", tmp_path / "m.npz"), "row 3 has no label", shown)
 
 
+def test_a_label_that_often_marks_a_missing_value_is_trained_with_a_warning(tmp_path):
+    # "NA" (R, spreadsheets) was silently trained as a third class
+    data = tmp_path / "l.csv"
+    data.write_text("a,b,label\n1,2,x\n2,3,y\n3,4,NA\n4,5,y\n5,6,NA\n6,7,x\n")
+    model = tmp_path / "m.npz"
+    result = nnscratch("train", data, "-o", model, "--iterations", "2")
+    assert result.returncode == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert warned == [f"nnscratch: warning: {data}: 2 rows have the label 'NA' in 'label', "
+                      "which often marks a missing label; it is trained as a class of its "
+                      "own (remove those rows if their class is unknown)"]
+    evaluated = nnscratch("evaluate", model, data)  # the model's own class: no warning
+    assert evaluated.returncode == 0 and "warning" not in evaluated.stderr
+
+
 # ------------------------------------------------------------ trace on the X/y layout
 
 

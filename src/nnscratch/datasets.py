@@ -1106,6 +1106,8 @@ def load_csv(
         raise DatasetError(
             f"{path}: row {missing[0]}{more} has no label ({what} in '{label_column}'); "
             "give every row its class, or remove the row")
+    if class_names is None:  # training; a model's own classes were warned about then
+        _warn_missing_markers(labels, label_column, path)
     labels = _same_label_as(labels, class_names, str(path))
     try:
         codes, names = _codes_for(labels, class_names, str(path))
@@ -1114,6 +1116,25 @@ def load_csv(
     prep = preprocessor or Preprocessor.fit_tabular(raw, columns)
     sample_names = [f"{path.name}:row {i}" for i in range(1, len(rows) + 1)]
     return _make_dataset(raw, codes, names, prep, path, sample_names)
+
+
+#: Labels that spreadsheets, R and pandas write for a missing value (pandas reads them
+#: as NaN); a label column holding one is trained as a class, with a warning.
+_MISSING_MARKERS = frozenset({"na", "n/a", "#n/a", "<na>", "null", "none", "nil", "?"})
+
+
+def _warn_missing_markers(labels: list[str], label_column: str, path: Path) -> None:
+    """Warn, once per marker, when a label is a common missing-value marker ("NA")."""
+    counts: dict[str, int] = {}
+    for label in labels:
+        if label.lower() in _MISSING_MARKERS:
+            counts[label] = counts.get(label, 0) + 1
+    for marker, n in counts.items():
+        rows = "1 row has" if n == 1 else f"{n} rows have"
+        warnings.warn(
+            f"{path}: {rows} the label {marker!r} in '{label_column}', which often marks a "
+            "missing label; it is trained as a class of its own (remove those rows if "
+            "their class is unknown)", UserWarning, stacklevel=3)
 
 
 def read_csv_features(path: str | os.PathLike, preprocessor: Preprocessor):
