@@ -242,6 +242,19 @@ def test_the_blame_names_only_functions_that_reach_the_failing_output(tmp_path):
                              "backward_propagation it passes; fix backward_propagation first")
 
 
+def test_the_blame_names_the_root_cause_not_the_functions_it_broke(tmp_path):
+    """model calls optimize, which calls propagate: with propagate wrong, optimize fails
+    only because of it, and model's verdict names propagate alone (it said "fails only
+    because optimize and propagate fail ... fix optimize and propagate first")."""
+    path = planted(tmp_path, "logistic", "db = 1 / m * np.sum(A - Y)",
+                   "db = 2 / m * np.sum(A - Y)")
+    report = check(path, functions=["propagate", "optimize", "model"])
+    assert report["propagate"].status == "fail"
+    assert report["optimize"].message.startswith("fails only because propagate fails")
+    assert report["model"].message == ("fails only because propagate fails: with a correct "
+                                       "propagate it passes; fix propagate first")
+
+
 @pytest.mark.slow
 def test_shapes_and_sizes_of_a_difference(tmp_path):
     path = planted(tmp_path, "deep", "dW = np.dot(dZ, A_prev.T) / m",

@@ -1163,6 +1163,13 @@ def _blame_earlier(result, spec, specs, results, path, assignment, course_names,
     verb = "fails" if len(failed) == 1 else "fail"
     own = _judge(spec, reference, rerun) if rerun.import_error is None else None
     if own is not None and own.status == "pass":
+        # name the causes: a function that itself fails only because of another one
+        # here (optimize, because of propagate) is fixed by fixing that one
+        roots = [n for n in failed
+                 if not (results[n].message or "").startswith("fails only because ")]
+        roots = roots or failed
+        which = ", ".join(roots[:-1]) + (" and " if len(roots) > 1 else "") + roots[-1]
+        verb = "fails" if len(roots) == 1 else "fail"
         result.status = "fail"
         result.hint = result.hint_id = None
         result.lines = []
