@@ -13,6 +13,7 @@ into the model file as arrays, so the reloaded model classifies raw text exactly
 before.
 """
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -43,6 +44,7 @@ messages = ["Congratulations, you won a cash prize! Click to claim your bonus no
 proba = bundle.estimator.predict_proba(bundle.preprocessor.transform(messages))[:, 1]
 for text, p in zip(messages, proba):
     print(f"P(spam) = {p:.3f}  {text}")
+shutil.rmtree(folder)  # the generated e-mails and the model file
 
 terms = np.array(train.preprocessor.vectorizer.terms)
 w = clf.params_["W1"].ravel()

@@ -315,4 +315,4 @@ def test_folds_that_a_class_cannot_fill_are_refused_before_any_fit(tmp_path, cap
     err = capsys.readouterr().err  # all 8 texts hold "shared" 3 times; a fold's 5, twice
     assert code == 2 and err.endswith("\n") and err.splitlines()[-1].startswith(
         "nnscratch: error: the training rows of a fold (5 of 8): no terms to learn from")
-    assert "--min-df 3 may be too high" in err
+    assert "min_df=3 (--min-df) may be too high" in err

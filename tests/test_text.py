@@ -179,7 +179,7 @@ def test_text_settings_are_checked_by_their_table(name, value):
 def test_fit_refuses_texts_without_words_and_too_high_min_df():
     with pytest.raises(DatasetError, match="no terms"):
         TextVectorizer.fit(["!!", "? ?"])
-    with pytest.raises(DatasetError, match="smaller --min-df"):
+    with pytest.raises(DatasetError, match=r"smaller min_df \(--min-df\)"):
         TextVectorizer.fit(DOCS, min_df=5)
 
 

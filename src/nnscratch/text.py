@@ -351,7 +351,7 @@ class TextVectorizer:
                                "training text")
         if min_df > len(texts):
             raise DatasetError(f"min_df={min_df} is more than the {len(texts)} training texts: "
-                               "no term can be in that many; choose a smaller --min-df")
+                               "no term can be in that many; choose a smaller min_df (--min-df)")
         sk = _sklearn_vectorizer(vectorizer, ngram_range, max_features=max_features,
                                  min_df=min_df)
         try:
@@ -360,7 +360,8 @@ class TextVectorizer:
             raise DatasetError(
                 f"no terms to learn from ({' '.join(str(exc).split())}); the texts need "
                 "words of two or more letters"
-                + (f", and --min-df {min_df} may be too high" if min_df > 1 else "")) from None
+                + (f", and min_df={min_df} (--min-df) may be too high" if min_df > 1
+                   else "")) from None
         terms = tuple(str(t) for t in sk.get_feature_names_out())
         idf = tuple(float(v) for v in sk.idf_) if vectorizer == "tfidf" else None
         # A model file holds terms of at most MAX_TERM_BYTES (a longer "word" is an
