@@ -655,14 +655,20 @@ def test_demo_on_picture_folders(tmp_path):
             for i in range(n):
                 pixels = np.clip(rng.normal(level, 40, (16, 16, 3)), 0, 255).astype(np.uint8)
                 Image.fromarray(pixels).save(tmp_path / "data" / split / cls / f"{i}.png")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "boundary.png").write_bytes(b"an earlier run on flower")
     proc = nnscratch("demo", "--data", tmp_path / "data", "--image-size", "16",
-                     "--output-dir", tmp_path / "out", "--json")
+                     "--output-dir", out, "--json")
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
     assert result["n_train"] == 24 and result["n_test"] == 12
     assert sorted(result["pictures"]) == ["costs", "mislabeled"]
     for picture in result["pictures"].values():
         assert_png(picture)
+    # the other data set's picture is left alone, and said not to be this run's
+    assert (out / "boundary.png").read_bytes() == b"an earlier run on flower"
+    assert f"boundary.png in {out} is from an earlier run, not this one\n" in proc.stderr
 
 
 def test_demo_names_a_test_class_folder_that_train_lacks(tmp_path):

@@ -1488,6 +1488,12 @@ def _demo_run(label: str, train_set: Dataset, test_set: Dataset, out: Path,
         written.append(pictures["mislabeled"])
     say("wrote " + ", ".join(str(p) for p in pictures.values())
         + f" and the model files in {out}")
+    stale = [name for name in _DEMO_FILES
+             if (out / name).exists() and out / name not in written]
+    if stale:  # another data set's picture: left as it was, but not taken for this run's
+        listed = ", ".join(stale[:-1]) + (" and " if len(stale) > 1 else "") + stale[-1]
+        say(f"{listed} in {out} {'is' if len(stale) == 1 else 'are'} from an earlier "
+            "run, not this one")
     return {"data": label, "n_train": train_set.n_samples, "n_test": test_set.n_samples,
             "models": rows, "pictures": {k: str(v) for k, v in pictures.items()}}
 
