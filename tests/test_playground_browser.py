@@ -153,11 +153,12 @@ def test_changing_the_layers_redraws_the_network(page):
 
 
 def test_a_bad_value_shows_the_message(page, server):
+    goes_on = "; training goes on with the previous settings until this is corrected"
     page.fill("#units-0", "1000000")
     page.dispatch_event("#units-0", "change")
     page.wait_for_selector("#message:not([hidden])")
     assert page.inner_text("#message") == ("Units in hidden layer 1 must be between 1 and "
-                                           "256, got 1,000,000")
+                                           "256, got 1,000,000" + goes_on)
     assert page.get_attribute("#units-0", "aria-invalid") == "true"
     # the run is untouched and still usable
     assert page.evaluate("state.described.network.sizes.join()") == "2,4,1"
@@ -172,28 +173,47 @@ def test_a_bad_value_shows_the_message(page, server):
     # the form's label, not the setting's name in the API
     # its bounds as a learner reads them, not as Python's :g writes them ("1e-06")
     assert page.inner_text("#message") == ("Learning rate must be between 0.000001 and 100, "
-                                           "got -3")
+                                           "got -3" + goes_on)
     page.fill("#learning_rate", "0.0000001")
     page.dispatch_event("#learning_rate", "change")
     page.wait_for_function("document.getElementById('message').textContent"
                            ".includes('got 0.0000001')")
     assert page.inner_text("#message") == ("Learning rate must be between 0.000001 and 100, "
-                                           "got 0.0000001")
+                                           "got 0.0000001" + goes_on)
     assert page.get_attribute("#learning_rate", "aria-invalid") == "true"
     page.fill("#learning_rate", "")
     page.dispatch_event("#learning_rate", "change")
     page.wait_for_function("document.getElementById('message').textContent"
                            ".includes('empty')")
-    assert page.inner_text("#message") == "Learning rate must be a number (the field is empty)"
+    assert page.inner_text("#message") == ("Learning rate must be a number (the field is "
+                                           "empty)" + goes_on)
     page.fill("#learning_rate", "1.2")
     page.fill("#test_fraction", "95")  # typed in %, sent as a fraction: told in %
     page.dispatch_event("#test_fraction", "change")
     page.wait_for_function("document.getElementById('message').textContent"
                            ".includes('Test part')")
-    assert page.inner_text("#message") == "Test part (%) must be between 10 and 90, got 95"
+    assert page.inner_text("#message") == ("Test part (%) must be between 10 and 90, got 95"
+                                           + goes_on)
     assert page.get_attribute("#test_fraction", "aria-invalid") == "true"
     page.click("#step")
     page.wait_for_function("document.getElementById('iteration').textContent === 'iteration 1'")
+    # One step and Play leave the refusal on show: the field still says 95 (it once
+    # cleared the message and the mark, and the run went on at 50 % with 95 in the form)
+    assert page.inner_text("#message").startswith("Test part (%) must be between 10 and 90")
+    assert page.get_attribute("#test_fraction", "aria-invalid") == "true"
+    page.click("#play")
+    page.wait_for_function("state.playing")
+    page.click("#play")
+    page.wait_for_function("!state.playing")
+    assert page.inner_text("#message").startswith("Test part (%) must be between 10 and 90")
+    assert page.get_attribute("#test_fraction", "aria-invalid") == "true"
+    assert page.evaluate("state.config.test_fraction") == 0.5
+    # a corrected value is taken, and the message goes
+    page.fill("#test_fraction", "40")
+    page.dispatch_event("#test_fraction", "change")
+    page.wait_for_function("state.config.test_fraction === 0.4")
+    assert page.is_hidden("#message")
+    assert page.get_attribute("#test_fraction", "aria-invalid") is None
 
 
 def test_while_training_the_glass_box_says_its_step_is_an_old_one(page):

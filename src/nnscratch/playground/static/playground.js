@@ -33,6 +33,7 @@ const state = {
   pending: Promise.resolve(),
   awaitingControl: 0,
   controlSeq: 0,
+  refusal: null,      // a refused setting's message, kept until settings are sent again
 };
 
 // ------------------------------------------------------------------ messages
@@ -44,6 +45,12 @@ function showMessage(text) {
 }
 
 function clearMessage() {
+  // a refused setting's message stays until a setting is sent again: the form still
+  // shows the refused value, and the run goes on with the settings it had
+  if (state.refusal) {
+    showMessage(state.refusal);
+    return;
+  }
   $("message").hidden = true;
   $("message").textContent = "";
   for (const el of document.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
@@ -300,6 +307,7 @@ function applyConfig(cfg) {
 
 async function sendConfig(cfg) {
   // True when the server took the settings (a new run), false when it refused them.
+  state.refusal = null;
   clearMessage();
   const seq = ++state.configSeq;
   try {
@@ -308,7 +316,10 @@ async function sendConfig(cfg) {
     adopt(described);
     return true;
   } catch (error) {
-    showMessage(settingMessage(error));  // the form keeps the bad value, marked invalid
+    // the form keeps the bad value, marked invalid, and the message stays (Play, One
+    // step or a download do not clear it) while the run goes on as it was
+    state.refusal = `${settingMessage(error)}; ${REFUSED_RUN}`;
+    showMessage(state.refusal);
     const el = fieldElement(error.field);
     if (el) el.setAttribute("aria-invalid", "true");
     return false;
@@ -331,6 +342,8 @@ function labelOf(el) {
   const legend = el.tagName === "FIELDSET" && el.querySelector("legend");
   return legend ? legend.textContent.trim() : null;
 }
+
+const REFUSED_RUN = "training goes on with the previous settings until this is corrected";
 
 function settingMessage(error) {
   // What the learner reads: the form's label, not the setting's name in the settings
