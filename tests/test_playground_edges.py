@@ -285,6 +285,26 @@ def test_a_wide_window_keeps_the_400_px_plane(browser, live):
         page.context.close()
 
 
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_glass_box_tables_fit_a_1280_px_window(browser, live):
+    # at 1280 px the norm column of a trained flower network's first layer was cut off
+    # (its box scrolled sideways by 30 px)
+    page = open_page(browser, live, 1280, hash="#data=flower&lr=1.2&ipf=100")
+    try:
+        page.click("#play")
+        page.wait_for_function("state.frame && state.frame.iteration >= 1000", timeout=60_000)
+        page.click("#play")
+        page.wait_for_function("state.frame && state.frame.state === 'paused'")
+        page.wait_for_function("state.traceIteration === state.frame.iteration",
+                               timeout=60_000)
+        over = page.evaluate("[...document.querySelectorAll('.trace details')]"
+                             ".map((d) => d.scrollWidth - d.clientWidth)")
+        assert len(over) == 2 and over == [0, 0], over
+    finally:
+        page.context.close()
+
+
 # records the text drawn on each canvas (by its id) since the page loaded
 RECORD_TEXT = """
 (() => {
