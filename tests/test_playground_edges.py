@@ -276,6 +276,30 @@ def test_a_narrow_window_scrolls_only_down_never_sideways(browser, live, width):
 
 @pytest.mark.browser
 @pytest.mark.slow
+def test_a_window_made_narrow_redraws_the_network_to_fit(browser, live):
+    # the network was drawn once for the width the page opened at: a window narrowed
+    # afterwards (a tablet turned, a window dragged) scrolled sideways by 64 px
+    page = open_page(browser, live, 1280)
+    try:
+        page.wait_for_selector("#trace table")
+        viewbox_width = "Number(document.querySelector('#network svg')" \
+                        ".getAttribute('viewBox').split(' ')[2])"
+        wide = page.evaluate(viewbox_width)
+        units = page.locator("#network canvas.unit").count()
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_function(f"{viewbox_width} < {wide}")
+        m = page.evaluate(MEASURE)
+        assert m["scroll"] <= m["client"] and m["wide"] == [], m["wide"]
+        assert page.locator("#network canvas.unit").count() == units == 2 + 4
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.wait_for_function(f"{viewbox_width} === {wide}")
+        assert page.console_errors == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 def test_a_wide_window_keeps_the_400_px_plane(browser, live):
     page = open_page(browser, live, 1400)
     try:

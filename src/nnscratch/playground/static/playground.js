@@ -34,6 +34,7 @@ const state = {
   awaitingControl: 0,
   controlSeq: 0,
   refusal: null,      // a refused setting's message, kept until settings are sent again
+  networkWidth: 0,    // the width the network was drawn for
 };
 
 // ------------------------------------------------------------------ messages
@@ -696,6 +697,7 @@ function buildNetwork() {
   const described = state.described;
   const net = described.network;
   const width = box.clientWidth || 420, height = box.clientHeight || 380;
+  state.networkWidth = box.clientWidth;
   const svgNS = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(svgNS, "svg");
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
@@ -1152,6 +1154,16 @@ function setupForm(options) {
     writeConfig(cfg);
     // a refused link keeps its message (a control request would clear it)
     applyConfig(cfg).then((ok) => ok && control({iterations_per_frame: Number($("ipf").value)}));
+  });
+  let resizeTimer = null;  // the network is drawn to its box's width: redrawn when it changes
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => {
+      if (state.described && $("network").clientWidth !== state.networkWidth) {
+        buildNetwork();
+        scheduleDraw();
+      }
+    }, 150);
   });
   window.addEventListener("pagehide", () => {
     if (state.session) navigator.sendBeacon(`/api/sessions/${state.session}/close`);
