@@ -276,6 +276,30 @@ def test_a_narrow_window_scrolls_only_down_never_sideways(browser, live, width):
 
 @pytest.mark.browser
 @pytest.mark.slow
+def test_the_glass_box_says_when_the_run_steps_otherwise_than_the_traced_step(browser, live):
+    # the glass box traces plain gradient descent on all the training examples; a run
+    # with Adam on mini-batches read "learning rate 0.01" as if that were its step
+    page = open_page(browser, live, hash="#solver=adam&batch=64&dropout=0.1&l2=0.5&lr=0.01")
+    try:
+        page.wait_for_selector("#trace-step-note")
+        assert page.inner_text("#trace-step-note") == (
+            "This is the course's step: gradient descent on all 200 examples at once, no "
+            "dropout. The run trains with Adam, mini-batches of 64, dropout 0.1: its steps "
+            "start from gradients like these but move the weights differently.")
+        assert "(with the L2 term, λ = 0.5) on m = 200 examples" in page.inner_text("#trace")
+    finally:
+        page.context.close()
+    page = open_page(browser, live)  # the defaults: the course's own step
+    try:
+        page.wait_for_selector("#trace table")
+        assert page.locator("#trace-step-note").count() == 0
+        assert "L2 term" not in page.inner_text("#trace")
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 def test_a_window_made_narrow_redraws_the_network_to_fit(browser, live):
     # the network was drawn once for the width the page opened at: a window narrowed
     # afterwards (a tablet turned, a window dragged) scrolled sideways by 64 px

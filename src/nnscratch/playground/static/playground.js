@@ -949,14 +949,37 @@ async function loadTrace(gradientCheck) {
   }
 }
 
+function stepDifferences(cfg, m) {
+  // How the run's own steps differ from the course's step the glass box traces, in words
+  // ("Adam, mini-batches of 64"), or "" when they do not.
+  const parts = [];
+  if (cfg.solver && cfg.solver !== "gd") {
+    const option = [...$("solver").options].find((o) => o.value === cfg.solver);
+    parts.push(option ? option.textContent : cfg.solver);
+  }
+  if (cfg.batch_size && cfg.batch_size < m) parts.push(`mini-batches of ${cfg.batch_size}`);
+  if (cfg.dropout > 0) parts.push(`dropout ${cfg.dropout}`);
+  return parts.join(", ");
+}
+
 function renderTrace(trace) {
   const box = $("trace");
   box.textContent = "";
   state.traceIteration = Number(trace.iteration || 0);
   markStaleTrace();
   const head = document.createElement("p");
-  head.textContent = `iteration ${Number(trace.iteration || 0).toLocaleString("en-US")}: cost ${fmt(trace.cost)} on m = ${trace.m} examples, ${trace.output} output, learning rate ${trace.learning_rate ?? "–"}`;
+  const l2 = trace.alpha ? ` (with the L2 term, λ = ${trace.alpha})` : "";
+  head.textContent = `iteration ${Number(trace.iteration || 0).toLocaleString("en-US")}: cost ${fmt(trace.cost)}${l2} on m = ${trace.m} examples, ${trace.output} output, learning rate ${trace.learning_rate ?? "–"}`;
   box.appendChild(head);
+  const differs = stepDifferences(state.config || {}, trace.m);
+  if (differs) {
+    const note = document.createElement("p");
+    note.id = "trace-step-note";
+    note.textContent = `This is the course's step: gradient descent on all ${trace.m} ` +
+      `examples at once, no dropout. The run trains with ${differs}: its steps start ` +
+      "from gradients like these but move the weights differently.";
+    box.appendChild(note);
+  }
   for (const layer of trace.layers || []) {
     const details = document.createElement("details");
     details.open = true;
