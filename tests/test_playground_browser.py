@@ -342,6 +342,32 @@ def test_the_input_labels_are_not_hidden_behind_the_input_boxes(browser, tmp_pat
         server.stop()
 
 
+def test_picture_data_hides_what_only_the_plane_has(browser, tmp_path):
+    """On pictures the hidden units draw no plane: the note inviting to hover a unit to
+    enlarge its activation over the plane is hidden, and shown again for a plane."""
+    import h5py
+
+    rng = np.random.default_rng(0)
+    path = tmp_path / "train_pictures.h5"
+    with h5py.File(path, "w") as f:
+        f["train_set_x"] = rng.integers(0, 256, size=(30, 8, 8, 3), dtype=np.uint8)
+        f["train_set_y"] = np.arange(30) % 2
+        f["list_classes"] = np.array([b"non-cat", b"cat"])
+    server = BackgroundServer(create_app(load_file(str(path))))
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        tab = context.new_page()
+        tab.goto(server.url + "/#data=file")
+        tab.wait_for_function("state.described && state.described.data.kind === 'images'")
+        assert tab.is_hidden("#hover-note") and tab.is_hidden("#plane-view")
+        tab.select_option("#dataset", "flower")
+        tab.wait_for_function("state.described && state.described.data.kind === 'plane'")
+        assert tab.is_visible("#hover-note")
+    finally:
+        context.close()
+        server.stop()
+
+
 def test_a_value_typed_while_an_earlier_change_is_answered_is_kept(page):
     """A slow answer to one change must not overwrite the field being typed in."""
     page.evaluate("""() => { const real = window.fetch; window.fetch = async (...a) => {

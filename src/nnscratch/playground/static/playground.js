@@ -395,6 +395,7 @@ function adopt(described) {
     : `Output: softmax over ${net.sizes[net.sizes.length - 1]} classes`;
   const kind = described.data.kind;
   $("plane-view").hidden = kind !== "plane";
+  $("hover-note").hidden = kind !== "plane";  // pictures' units draw no plane to enlarge
   $("pictures-view").hidden = kind !== "images";
   $("download-csv").disabled = kind === "images";
   setPlaying(false);
