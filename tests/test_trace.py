@@ -71,6 +71,9 @@ def test_one_example_of_one_feature_is_said_in_the_singular():
     t = trace(clf, X, np.array([1]))
     assert str(t).startswith("One training step on m = 1 example of n_x = 1 feature (")
     assert "m = 1 example of n_x = 1 feature (" in t._repr_html_()
+    # the output layer: "1 sigmoid unit", not "1 sigmoid units"
+    assert "layer 2: 1 sigmoid unit\n" in str(t) and "layer 1: 2 relu units\n" in str(t)
+    assert "1 sigmoid unit<br>" in t._repr_html_()
 
 
 def test_vanishing_deep_sigmoid_network():

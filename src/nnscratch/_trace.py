@@ -114,7 +114,8 @@ class Trace:
         lines += [header, _row("X = A[0]", d["input"]["X"])]
         for layer in d["layers"]:
             lines.append("")
-            lines.append(f"layer {layer['l']}: {layer['units']} {layer['activation']} units")
+            units = "unit" if layer["units"] == 1 else "units"
+            lines.append(f"layer {layer['l']}: {layer['units']} {layer['activation']} {units}")
             for eq in layer["forward"]:
                 lines.append(f"  forward   {eq['equation']}")
             for eq in layer["backward"]:
@@ -140,7 +141,8 @@ class Trace:
             colour = "#cf222e" if flag else "#1a7f37"
             flag = f"<b>{esc(flag.upper())}</b> " if flag else ""
             rows.append(f"<tr><th colspan='7' style='text-align:left'>layer {layer['l']}: "
-                        f"{layer['units']} {esc(layer['activation'])} units<br>"
+                        f"{layer['units']} {esc(layer['activation'])} "
+                        f"{'unit' if layer['units'] == 1 else 'units'}<br>"
                         f"<small style='font-weight:normal'>{eqs}</small><br>"
                         f"<span style='font-weight:normal'>{esc(measured)}: </span>"
                         f"<span style='color:{colour}'>{flag}{esc(message)}</span></th></tr>")
