@@ -454,7 +454,20 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         ``partial_fit``: there is no validation set to monitor (``fit`` sets one aside,
         or takes ``X_val``); each call is one epoch of the data it is given. A call that
         is refused (classes, shapes, labels) leaves the estimator as it was.
+
+        As in scikit-learn's ``SGDClassifier``, ``class_weight="balanced"`` is refused:
+        one batch's class counts are not the data's. Give a dict computed once from
+        all the labels (``sklearn.utils.class_weight.compute_class_weight``);
+        :func:`nnscratch.streaming.fit_streaming` does this itself.
         """
+        if isinstance(self.class_weight, str) and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not supported by partial_fit: each batch "
+                "would be balanced by its own class counts, not the data's; give a dict "
+                "computed once from all the labels, class_weight=dict(zip(classes, "
+                "sklearn.utils.class_weight.compute_class_weight('balanced', "
+                "classes=classes, y=y_all))), or use nnscratch.streaming.fit_streaming."
+            )
         if classes is not None:
             classes = _partial_fit_classes(classes)
         if not hasattr(self, "params_"):

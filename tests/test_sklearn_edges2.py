@@ -1,0 +1,44 @@
+"""scikit-learn practitioner's edges, second round: the estimators inside
+scikit-learn's tools (callbacks, partial_fit, labels, validation sets)."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.utils.class_weight import compute_class_weight
+
+from nnscratch import LogisticRegression, NeuralNetworkClassifier
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_classification(n_samples=120, n_features=5, n_informative=3,
+                               weights=[0.8], random_state=0)
+    return X, y
+
+
+def _net(**kwargs):
+    return NeuralNetworkClassifier(**{"hidden_layer_sizes": (5,), "max_iter": 5,
+                                      "random_state": 0, **kwargs})
+
+
+# ------------------------------------------------------ partial_fit, class_weight
+
+
+@pytest.mark.parametrize("make", [_net, lambda **k: LogisticRegression(**{"max_iter": 5, **k})])
+def test_partial_fit_refuses_balanced_class_weight(data, make):
+    """Each batch balanced by its own counts is not the data's balance (a batch of one
+    class was not weighted at all): refused as scikit-learn's SGDClassifier does,
+    with the dict to give instead."""
+    X, y = data
+    clf = make(class_weight="balanced")
+    with pytest.raises(ValueError, match=r"class_weight='balanced' is not supported by "
+                       r"partial_fit.*compute_class_weight") as info:
+        clf.partial_fit(X[y == 0], y[y == 0], classes=[0, 1])
+    assert "\n" not in str(info.value)
+    assert not hasattr(clf, "params_")
+    # the dict it names trains, and equals fit's "balanced" on the whole data
+    weights = dict(zip([0, 1], compute_class_weight("balanced", classes=np.array([0, 1]),
+                                                    y=y)))
+    a = make(class_weight=weights).partial_fit(X, y, classes=[0, 1])
+    b = make(class_weight="balanced", max_iter=1).fit(X, y)
+    np.testing.assert_allclose(a.params_["W1"], b.params_["W1"])
