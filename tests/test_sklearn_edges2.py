@@ -1,6 +1,8 @@
 """scikit-learn practitioner's edges, second round: the estimators inside
 scikit-learn's tools (callbacks, partial_fit, labels, validation sets)."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
@@ -42,3 +44,29 @@ def test_partial_fit_refuses_balanced_class_weight(data, make):
     a = make(class_weight=weights).partial_fit(X, y, classes=[0, 1])
     b = make(class_weight="balanced", max_iter=1).fit(X, y)
     np.testing.assert_allclose(a.params_["W1"], b.params_["W1"])
+
+
+# ------------------------------------------------- scikit-learn's callbacks, frames
+
+
+def test_scoring_monitor_on_a_dataframe_fit_does_not_warn(data):
+    """ScoringMonitor scores the fitted estimator on the training X after every epoch:
+    given the validated array, a model fitted on a DataFrame warned "X does not have
+    valid feature names" once per epoch. It scores the frame now, to the same scores."""
+    pd = pytest.importorskip("pandas")
+    callback = pytest.importorskip("sklearn.callback")
+    X, y = data
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+
+    def scores(X_fit, make):
+        monitor = callback.ScoringMonitor(scoring="accuracy")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # any warning fails the test
+            make().set_callbacks(monitor).fit(X_fit, y)
+        return [row["accuracy"] for row in monitor.get_logs().data]
+
+    for make in (_net, lambda: LogisticRegression(max_iter=5),
+                 lambda: _net(warm_start=True, early_stopping=True)):
+        from_frame = scores(frame, make)
+        assert len(from_frame) == 6  # the fit and its 5 epochs
+        assert from_frame == scores(X, make)

@@ -69,8 +69,10 @@ class EpochTasks(Callback):
     ----------
     context : sklearn.callback.CallbackContext
         The fit's root context (``estimator._init_callback_context(...)``).
-    X : ndarray of shape (n_samples, n_features)
-        The training data, as passed to the callbacks (``ScoringMonitor`` scores it).
+    X : ndarray, sparse matrix or DataFrame of shape (n_samples, n_features)
+        The training data, as passed to the callbacks (``ScoringMonitor`` scores it):
+        a DataFrame as given, so that a model with ``feature_names_in_`` is scored
+        without scikit-learn's feature-name warning.
     y : ndarray of shape (n_samples,)
     metadata : dict or None
         ``{"sample_weight": ...}`` when given.

@@ -532,6 +532,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 "X_val and y_val go together: pass both (a validation set and its labels) "
                 "or neither."
             )
+        X_given = X
         X, y = validate_data(self, X, y, dtype=list(FLOAT_DTYPES), reset=not continue_,
                              accept_sparse="csr")  # any sparse format: CSR, not dense
         if continue_:
@@ -603,10 +604,14 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         context = None
         if has_callbacks(self):  # scikit-learn's: one task, one subtask per epoch
             context = self._init_callback_context(max_subtasks=max_iter)
+            # the callbacks score the fitted estimator on X: a frame as it was given,
+            # with its column names (the array warned "X does not have valid feature
+            # names" on every epoch)
+            X_seen = X_given if hasattr(self, "feature_names_in_") else X
             metadata = None if sample_weight is None else {"sample_weight": sample_weight}
-            context.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+            context.call_on_fit_task_begin(estimator=self, X=X_seen, y=y, metadata=metadata)
             if getattr(self, "_skl_callbacks", None):  # else only a meta-estimator's tree
-                callbacks.callbacks.append(EpochTasks(context, X, y, metadata))
+                callbacks.callbacks.append(EpochTasks(context, X_seen, y, metadata))
         # While training, params_ is a view that the callbacks read the live weights
         # through; afterwards the plain dict of the same arrays.
         live = LiveWeights(params)
@@ -633,7 +638,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         if stopper is not None and stopper.best_iteration_ is not None:
             self.best_validation_score_ = stopper.best_score_
         if context is not None:
-            context.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata,
+            context.call_on_fit_task_end(estimator=self, X=X_seen, y=y, metadata=metadata,
                                          reconstruction_attributes={})
         return self
 
