@@ -432,3 +432,126 @@ def test_a_list_one_item_short_is_said_in_plain_words(tmp_path):
     lines = str(report).splitlines()
     said = next(i for i, line in enumerate(lines) if "where 2 were expected" in line)
     assert lines[said + 1].strip().startswith("hint: one cache per layer")  # what, then why
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+def notebook(path, cells):
+    """A Jupyter notebook (nbformat 4) of code cells (str) and markdown cells (("md", str))."""
+    path.write_text(json.dumps({"cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": c[1].splitlines(True)}
+        if isinstance(c, tuple) else
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": c.splitlines(True)} for c in cells],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    return path
+
+
+def solution_cells(assignment, old=None, new=None):
+    """The correct solution as the course's notebook holds it: one cell per function,
+    each followed by a cell calling the course's tests."""
+    import re
+
+    text = (SOLUTIONS / f"{assignment}.py").read_text()
+    if old is not None:
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    cells = []
+    for part in re.split(r"\n(?=def )", text)[1:]:
+        name = re.match(r"def (\w+)", part).group(1)
+        cells += [part, f"{name}_test({name})\n"]
+    return cells
+
+
+COURSE_TOP = ("import numpy as np\nimport h5py\nimport matplotlib.pyplot as plt\n"
+              "from dnn_app_utils_v3 import *\nfrom public_tests import *\n\n"
+              "%matplotlib inline\n%load_ext autoreload\n%autoreload 2\nnp.random.seed(1)\n")
+
+
+@pytest.mark.slow
+def test_a_course_notebook_is_checked_on_its_functions_alone(tmp_path):
+    """The notebook as the course gives it: magics, its helper modules (absent here),
+    a cell that loads the data, the course's test calls, a training cell, shell lines."""
+    path = notebook(tmp_path / "Deep Neural Network - Application.ipynb", [
+        ("md", "# Deep Neural Network for Image Classification"), COURSE_TOP,
+        "train_x_orig, train_y, test_x_orig, test_y, classes = load_data()\n",
+        *solution_cells("deep"),
+        "parameters, costs = L_layer_model(train_x, train_y, layers_dims)\n"
+        "!ls images\nL_layer_model?\n"])
+    report = check(path)
+    assert report.assignment == "deep" and report.ok, str(report)
+    assert report.passed == 14 and str(report).startswith(f"{path}: the deep assignment")
+
+
+@pytest.mark.slow
+def test_a_notebook_mistake_is_placed_by_cell_and_line(tmp_path):
+    cells = ["import numpy as np\n", *solution_cells("deep", "Z = np.dot(W, A) + b",
+                                                     "Z = np.dot(A, W) + b")]
+    path = notebook(tmp_path / "step.ipynb", cells)
+    result = check(path, functions=["linear_forward"])["linear_forward"]
+    assert result.status == "error"
+    # the cells are counted among the code cells (all of them here), from 1
+    code_cell = next(i for i, c in enumerate(cells, 1) if c.startswith("def linear_forward"))
+    line = next(n for n, text in enumerate(cells[code_cell - 1].splitlines(), 1)
+                if "np.dot(A, W)" in text)
+    assert result.lines == [[code_cell, line, "linear_forward", "Z = np.dot(A, W) + b"]]
+    text = str(check(path, functions=["linear_forward"]))
+    assert f"cell {code_cell}, line {line}, in linear_forward: Z = np.dot(A, W) + b" in text
+
+
+COURSE_STYLE_FORWARD = '''
+def linear_forward(A, W, b):
+    Z = np.dot(W, A) + b
+    cache = (A, W, b)
+    return Z, cache
+
+def linear_activation_forward(A_prev, W, b, activation):
+    if activation == "sigmoid":
+        Z, linear_cache = linear_forward(A_prev, W, b)
+        A, activation_cache = sigmoid(Z)
+    elif activation == "relu":
+        Z, linear_cache = linear_forward(A_prev, W, b)
+        A, activation_cache = relu(Z)
+    cache = (linear_cache, activation_cache)
+    return A, cache
+'''
+
+
+def test_a_course_helper_module_that_is_absent_is_given_by_the_library(tmp_path):
+    # the step-by-step notebook's functions call dnn_utils' sigmoid and relu, which
+    # return (A, cache): without the module beside the notebook, the library's stand in
+    path = notebook(tmp_path / "step.ipynb", [
+        "import numpy as np\nfrom testCases import *\n"
+        "from dnn_utils import sigmoid, sigmoid_backward, relu, relu_backward\n",
+        COURSE_STYLE_FORWARD])
+    report = check(path, assignment="deep",
+                   functions=["linear_forward", "linear_activation_forward"])
+    assert report.ok, str(report)
+
+
+def test_a_module_beside_the_notebook_is_imported_from_there(tmp_path):
+    (tmp_path / "dnn_utils.py").write_text(
+        "import numpy as np\n\ndef sigmoid(Z):\n    return 1 / (1 + np.exp(-Z)), Z\n\n"
+        "def relu(Z):\n    return np.maximum(0, Z) + 1, Z  # not the course's: seen\n")
+    path = notebook(tmp_path / "step.ipynb", [
+        "import numpy as np\nfrom dnn_utils import sigmoid, relu\n", COURSE_STYLE_FORWARD])
+    result = check(path, assignment="deep",
+                   functions=["linear_activation_forward"])["linear_activation_forward"]
+    assert result.status == "fail" and "relu" in result.case
+
+
+@pytest.mark.parametrize("content, words", [
+    ("{not json", "is not a Jupyter notebook (not JSON)"),
+    ('{"nbformat": 4}', "is not a Jupyter notebook (it has no cells)"),
+    (None, "code cell 2 is not valid Python (line 1: "),
+])
+def test_a_file_that_is_no_notebook_or_a_broken_cell_is_named(tmp_path, content, words):
+    path = tmp_path / "week4.ipynb"
+    if content is None:
+        notebook(path, ["import numpy as np\n", ("md", "text"), "def propagate(w, b:\n"])
+    else:
+        path.write_text(content)
+    with pytest.raises(CheckError, match=words.replace("(", r"\(").replace(")", r"\)")) as info:
+        check(path)
+    assert "\n" not in str(info.value) and str(info.value).startswith(str(path))

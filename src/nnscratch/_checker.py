@@ -14,6 +14,8 @@ from __future__ import annotations
 import ast
 import contextlib
 import html
+import importlib.machinery
+import importlib.util
 import inspect
 import io
 import json
@@ -104,7 +106,8 @@ class FunctionResult:
     actual_value: float | None = None
     found: str | None = None  # what stood where an array was expected ("None", "a dict", ...)
     message: str | None = None
-    lines: list[list] = field(default_factory=list)  # [line, function, code] in their file
+    # [line, function, code] in their file; [code cell, line, function, code] in a notebook
+    lines: list[list] = field(default_factory=list)
 
 
 @dataclass
@@ -204,8 +207,9 @@ def _detail_lines(r: FunctionResult) -> list[str]:
         out.append(message)
     if r.hint:  # after what differs, before where in the file
         out.append(f"hint: {r.hint}")
-    for line, fn, code in r.lines:
-        out.append(f"line {line}, in {fn}: {code}")
+    for *where, fn, code in r.lines:  # [line, ...] in a file, [cell, line, ...] in a notebook
+        place = f"line {where[-1]}" if len(where) == 1 else f"cell {where[0]}, line {where[1]}"
+        out.append(f"{place}, in {fn}: {code}")
     return out
 
 
@@ -982,9 +986,10 @@ def check(module_or_path, assignment: str | None = None, *, timeout: float = 20.
     Parameters
     ----------
     module_or_path : str, Path, module or dict
-        The learner's ``.py`` file, a module imported from one, or (in a notebook,
-        where functions have no file) a module or dict of functions, whose source is
-        then written to a temporary file.
+        The learner's ``.py`` file or Jupyter notebook (``.ipynb``: its imports,
+        functions and classes, see :func:`_notebook_source`), a module imported from
+        one, or (in a running notebook, where functions have no file) a module or dict
+        of functions, whose source is then written to a temporary file.
     assignment : {"logistic", "shallow", "deep"}, optional
         Detected from the function names when absent.
     timeout : float, default=20
@@ -1006,32 +1011,136 @@ def check(module_or_path, assignment: str | None = None, *, timeout: float = 20.
     if assignment is not None and assignment not in FUNCTION_NAMES:
         raise CheckError(f"unknown assignment {assignment!r}; choose logistic, shallow or deep")
     tmp_name = None
+    cells: list[tuple[int, int]] | None = None  # a notebook file's lines: (cell, line)
     try:
         path = _resolve(module_or_path)
+        shown = str(module_or_path)
+        source = None
         if path is None:
+            source, shown = _source_of(module_or_path), "(notebook functions)"
+        elif path.suffix.lower() == ".ipynb":
+            source, cells = _notebook_source(path, shown)
+        if source is not None:
             with tempfile.NamedTemporaryFile("w", suffix=".py", prefix="notebook_",
                                              delete=False, encoding="utf-8") as tmp:
                 tmp_name = tmp.name
-                tmp.write(_source_of(module_or_path))
+                tmp.write(source)
             path = Path(tmp_name)
         # the reference's deep.predict prints its accuracy, as the course's does: nothing
         # the checker runs in this process may reach stdout (``check --json`` is JSON only)
         with contextlib.redirect_stdout(io.StringIO()):
-            return _check_file(path, assignment, timeout, total_timeout, functions,
-                               shown=(str(module_or_path) if tmp_name is None
-                                      else "(notebook functions)"))
+            report = _check_file(path, assignment, timeout, total_timeout, functions,
+                                 shown=shown)
+        if cells is not None:  # the generated file's lines, as the notebook's cells
+            for result in report.functions:
+                result.lines = [[*cells[line - 1], fn, code] if 0 < line <= len(cells)
+                                else [line, fn, code] for line, fn, code in result.lines]
+        return report
     finally:
         if tmp_name is not None:
             os.unlink(tmp_name)
+
+
+#: The largest notebook file read (pictures in its outputs make it large).
+MAX_NOTEBOOK_BYTES = 64 * 2**20
+
+#: The helper modules the course's notebooks import, which lie beside them in the
+#: course's folders: what the checker gives in their place when they are absent.
+_COURSE_MODULES = {
+    re.compile(r"dnn_(app_)?utils(_v\d+)?"): (
+        "nnscratch.course.deep", ("sigmoid", "relu", "sigmoid_backward", "relu_backward")),
+    re.compile(r"planar_utils"): ("nnscratch.course.logistic", ("sigmoid",)),
+}
+
+_MAGIC = re.compile(r"^\s*(%|!)|^\s*[\w.]+\?\??\s*$")
+
+
+def _notebook_source(path: Path, shown: str) -> tuple[str, list[tuple[int, int]]]:
+    """A Python file of a Jupyter notebook's definitions, and each of its lines' place
+    in the notebook: (code cell, counted from 1; line in that cell).
+
+    Only the imports, functions and classes of the code cells are kept: the cells that
+    load data, run the course's tests or train are left out (the checker runs the
+    functions itself). A course helper module the notebook imports (``dnn_utils``,
+    ``planar_utils``) that is not beside it is replaced by the library's version of the
+    functions it gives; another missing module (``public_tests``, ``lr_utils``) is left
+    out. IPython's ``%magic``, ``!shell`` and ``name?`` lines are left out.
+    """
+    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+        raise CheckError(f"{shown} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB; clear "
+                         "its outputs (Cell > All Output > Clear) or check an exported .py")
+    try:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise CheckError(f"{shown} is not a Jupyter notebook (not JSON); give the .ipynb "
+                         "file Jupyter saved, or a .py file") from None
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        raise CheckError(f"{shown} is not a Jupyter notebook (it has no cells); give the "
+                         ".ipynb file Jupyter saved, or a .py file")
+    folder = str(path.parent)
+    lines = ["import sys as _sys", f"_sys.path.insert(1, {folder!r})"]
+    places: list[tuple[int, int]] = [(0, 0), (0, 0)]
+    n_code = 0
+    for cell in notebook["cells"]:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        n_code += 1
+        text = cell.get("source", "")
+        text = "".join(text) if isinstance(text, list) else str(text)
+        # magics become blank lines, so that the cell's line numbers stay
+        text = "\n".join("" if _MAGIC.match(line) else line for line in text.split("\n"))
+        try:
+            tree = ast.parse(text)
+        except SyntaxError as exc:
+            raise CheckError(f"{shown}: code cell {n_code} is not valid Python (line "
+                             f"{exc.lineno}: {exc.msg}); fix or delete it") from None
+        cell_lines = text.split("\n")
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                kept = _notebook_import(node, sys.path[:1] + [folder])
+                if kept is not None:
+                    lines.append(kept)
+                    places.append((n_code, node.lineno))
+                continue
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            for number in range(first, node.end_lineno + 1):
+                lines.append(cell_lines[number - 1])
+                places.append((n_code, number))
+    return "\n".join(lines) + "\n", places
+
+
+def _notebook_import(node, path: list[str]) -> str | None:
+    """The import line to keep for a notebook's import statement, or None."""
+    modules = ([a.name for a in node.names] if isinstance(node, ast.Import)
+               else [node.module or ""])
+    top = [m.split(".")[0] for m in modules]
+    if isinstance(node, ast.ImportFrom) and node.level:
+        return None  # a relative import: the notebook is no package
+    if all(importlib.util.find_spec(t) is not None
+           or importlib.machinery.PathFinder.find_spec(t, path) is not None for t in top):
+        return ast.unparse(node)
+    if isinstance(node, ast.ImportFrom):
+        for pattern, (module, gives) in _COURSE_MODULES.items():
+            if pattern.fullmatch(node.module or ""):
+                wanted = [a for a in node.names if a.name == "*" or a.name in gives]
+                names = (gives if any(a.name == "*" for a in wanted)
+                         else [a.name if a.asname is None else f"{a.name} as {a.asname}"
+                               for a in wanted])
+                return f"from {module} import {', '.join(names)}" if names else None
+    return None
 
 
 def _resolve(module_or_path) -> Path | None:
     if isinstance(module_or_path, (str, os.PathLike)):
         path = Path(module_or_path)
         if not path.exists():
-            raise CheckError(f"no such file: {path}; give the path of your .py file")
+            raise CheckError(f"no such file: {path}; give the path of your .py file or "
+                             "notebook (.ipynb)")
         if path.is_dir():
-            raise CheckError(f"{path} is a folder; give the path of your .py file")
+            raise CheckError(f"{path} is a folder; give the path of your .py file or "
+                             "notebook (.ipynb)")
         return path.resolve()
     file = getattr(module_or_path, "__file__", None)
     if file and str(file).endswith(".py") and getattr(module_or_path, "__name__", "") != "__main__":

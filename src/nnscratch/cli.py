@@ -859,6 +859,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 @cli.command(name="check", epilog=examples(
     "nnscratch check my_solution.py",
+    "nnscratch check 'Building your Deep Neural Network - Step by Step.ipynb'",
     "nnscratch check week4.py --assignment deep --json",
 ))
 @click.argument("file", metavar="FILE")
@@ -873,6 +874,9 @@ def main(argv: Sequence[str] | None = None) -> None:
 def check_command(file, assignment, timeout, as_json):
     """Check your own implementation of the course's functions in FILE.
 
+    FILE is a .py file or a Jupyter notebook (.ipynb: only its imports and
+    definitions are run, not the cells that load data, test or train; a course
+    helper module such as dnn_utils that is not beside it is given by the library).
     Each course function FILE defines runs (in a separate process, with a time limit)
     on the course's own test inputs and on seeded ones, and is compared with the
     library's reference: pass, fail (the first array that differs, its shapes, where
