@@ -555,3 +555,23 @@ def test_a_file_that_is_no_notebook_or_a_broken_cell_is_named(tmp_path, content,
     with pytest.raises(CheckError, match=words.replace("(", r"\(").replace(")", r"\)")) as info:
         check(path)
     assert "\n" not in str(info.value) and str(info.value).startswith(str(path))
+
+
+def test_a_file_that_cannot_be_loaded_is_said_once_and_an_exported_notebook_pointed_back(
+        tmp_path):
+    # an exported notebook's first magic failed the import, and the same three lines were
+    # printed for every function
+    text = (SOLUTIONS / "logistic.py").read_text().replace(
+        "import numpy as np\n", "import numpy as np\n"
+        "get_ipython().run_line_magic('matplotlib', 'inline')\n", 1)
+    path = tmp_path / "Logistic_Regression_with_a_Neural_Network_mindset.py"
+    path.write_text(text)
+    first, *rest = check(path).functions
+    assert first.status == "error" and first.message.startswith(
+        "your file could not be loaded: NameError: name 'get_ipython' is not defined")
+    assert first.message.endswith("a notebook exported as a script: check the notebook "
+                                  "(.ipynb) itself, whose cells that load data, test or "
+                                  "train are not run)")
+    assert rest and all(r.status == "error" and r.lines == [] and r.message ==
+                        f"not run: your file could not be loaded (see {first.name})"
+                        for r in rest)

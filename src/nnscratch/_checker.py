@@ -1184,13 +1184,10 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
             results[spec.name] = FunctionResult(spec.name, "missing",
                                                 message="not defined in your file")
             continue
-        if import_failure is not None:
-            message = import_failure.message
-            if hung:  # said once, where it was found
-                message = (f"not run: your file's top-level code did not finish (see "
-                           f"{import_failure.name})")
-            results[spec.name] = FunctionResult(spec.name, "error", message=message,
-                                                lines=import_failure.lines)
+        if import_failure is not None:  # said once, where it was found
+            what = "file's top-level code did not finish" if hung else "file could not be loaded"
+            results[spec.name] = FunctionResult(
+                spec.name, "error", message=f"not run: your {what} (see {import_failure.name})")
             continue
         left = deadline - time.monotonic()
         if left <= 0:
@@ -1201,11 +1198,15 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
         run = _run_child(path, assignment, spec, course_names, (), min(timeout, left))
         if run.import_error is not None:
             err = run.import_error
+            exported = "get_ipython()" in path.read_text(encoding="utf-8", errors="replace")
+            advice = ("a notebook exported as a script: check the notebook (.ipynb) itself, "
+                      "whose cells that load data, test or train are not run" if exported else
+                      "put the code that loads data or trains under "
+                      "if __name__ == \"__main__\":, or check the notebook (.ipynb)")
             import_failure = FunctionResult(
                 spec.name, "error", lines=err["lines"],
                 message=f"your file could not be loaded: {_error_text(err)} (the checker imports "
-                        "your file, which runs its top-level code: put the code that loads "
-                        "data or trains under if __name__ == \"__main__\":)")
+                        f"your file, which runs its top-level code: {advice})")
             results[spec.name] = import_failure
             continue
         if run.import_hang:
