@@ -70,3 +70,58 @@ def test_scoring_monitor_on_a_dataframe_fit_does_not_warn(data):
         from_frame = scores(frame, make)
         assert len(from_frame) == 6  # the fit and its 5 epochs
         assert from_frame == scores(X, make)
+
+
+# ------------------------------------------------------------------ missing labels
+
+
+def _missing_labels():
+    """Labels with one missing, as users have them: (name, y, labels of the rest)."""
+    pd = pytest.importorskip("pandas")
+    words = ["a", "b"] * 30
+    numbers = [0, 1] * 30
+    return [
+        ("None among strings", np.array([*words[:7], None, *words[8:]], dtype=object)),
+        ("NaN among strings", np.array([*words[:7], np.nan, *words[8:]], dtype=object)),
+        ("a list with None", [*words[:7], None, *words[8:]]),
+        ("None among ints", np.array([*numbers[:7], None, *numbers[8:]], dtype=object)),
+        ('pandas "string" with NA', pd.Series([*words[:7], pd.NA, *words[8:]],
+                                              dtype="string")),
+        ("categorical with NaN", pd.Series(pd.Categorical([*words[:7], None, *words[8:]]))),
+    ]
+
+
+@pytest.mark.parametrize("name", [n for n, _ in _missing_labels()])
+def test_missing_labels_are_refused_in_one_line(data, name):
+    """A missing label said "Unknown label type: unknown ... a regression target",
+    "Input contains NaN", or was a bare TypeError ("'<' not supported between
+    instances of 'str' and 'NoneType'", "boolean value of NA is ambiguous"); in y_val
+    too. Now one line naming the input and the row, before any training."""
+    X, _ = data
+    X = X[:60]
+    y = dict(_missing_labels())[name]
+    full = np.asarray(y, dtype=object).copy()
+    full[7] = full[5]
+    full = full.astype(type(full[0]) if isinstance(full[0], str) else int)
+    pattern = (r"^Input {} contains missing labels \(None or NaN\) at row 7: every "
+               r"example needs a label; drop the unlabelled rows\.$")
+    clf = _net()
+    with pytest.raises(ValueError, match=pattern.format("y")):
+        clf.fit(X, y)
+    assert not hasattr(clf, "params_")
+    with pytest.raises(ValueError, match=pattern.format("y")):
+        clf.partial_fit(X, y, classes=np.unique(full))
+    with pytest.raises(ValueError, match=pattern.format("y_val")):
+        clf.fit(X, full, X_val=X, y_val=y)
+    assert not hasattr(clf, "params_")
+
+
+def test_nan_in_a_float_y_val_is_named_as_missing(data):
+    """NaN in a float y_val said "y_val contains labels [nan] that are not among the
+    classes of y", as if NaN were a class."""
+    X, y = data
+    y_val = y[:20].astype(float)
+    y_val[[3, 4]] = np.nan
+    with pytest.raises(ValueError, match=r"^Input y_val contains missing labels \(None or "
+                       r"NaN\) at 2 rows \(3, 4\): every example needs a label"):
+        _net().fit(X, y, X_val=X[:20], y_val=y_val)

@@ -168,6 +168,51 @@ def _names_or_values(name: str, value, n: int, one: str, per: str = "hidden laye
     return values
 
 
+def _refuse_missing_labels(y, name: str, numbers_too: bool = False) -> None:
+    """Refuse labels that are missing: None, NaN, ``pd.NA`` (a pandas Series of
+    "string", "Int64" or categorical dtype holds them), before scikit-learn's checks,
+    which said "Unknown label type: unknown ... a regression target", "Input contains
+    NaN", or raised a bare TypeError ("'<' not supported between 'str' and 'NoneType'",
+    "boolean value of NA is ambiguous").
+
+    Only labels of dtype object are looked at, unless ``numbers_too`` (float NaN); a
+    ``y`` that is not an array of labels is left to scikit-learn's checks.
+
+    Raises
+    ------
+    ValueError
+        One line naming ``name``, the rows and what to do.
+    """
+    if y is None or sp.issparse(y):
+        return
+    try:
+        values = np.asarray(y)
+    except (TypeError, ValueError):  # ragged: scikit-learn's checks say what is wrong
+        return
+    if values.dtype.kind == "f" and numbers_too:
+        missing = np.isnan(values)
+    elif values.dtype.kind == "O":
+        try:
+            import pandas as pd
+
+            missing = np.asarray(pd.isna(values), dtype=bool)
+        except ImportError:  # pragma: no cover - pandas is optional
+            missing = np.array([v is None or (isinstance(v, float) and v != v)
+                                for v in values.ravel()], dtype=bool)
+    else:
+        return
+    missing = np.atleast_1d(missing)
+    rows = np.flatnonzero(missing.reshape(missing.shape[0], -1).any(axis=1))
+    if len(rows):
+        where = (f"at row {rows[0]}" if len(rows) == 1 else
+                 f"at {len(rows)} rows ({', '.join(map(str, rows[:5].tolist()))}"
+                 + (", ...)" if len(rows) > 5 else ")"))
+        raise ValueError(
+            f"Input {name} contains missing labels (None or NaN) {where}: every example "
+            "needs a label; drop the unlabelled rows."
+        )
+
+
 def _check_callbacks(value) -> None:
     """``callbacks``: None, one :class:`~nnscratch.callbacks.Callback` (as
     :class:`~nnscratch.callbacks.CallbackList` takes it) or a list of them.
@@ -424,8 +469,9 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         ------
         ValueError
             ``X_val`` without ``y_val`` (or the other way round), ``X_val`` with another
-            number of features than ``X``, lengths that differ, or labels in ``y_val``
-            that ``y`` does not have.
+            number of features than ``X``, lengths that differ, labels in ``y_val``
+            that ``y`` does not have, or a missing label (None, NaN, ``pd.NA``) in ``y``
+            or ``y_val``.
         """
         warm = self.warm_start and hasattr(self, "params_")
         return self._fit(X, y, sample_weight, self.max_iter, continue_=warm, validation=True,
@@ -532,6 +578,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 "X_val and y_val go together: pass both (a validation set and its labels) "
                 "or neither."
             )
+        _refuse_missing_labels(y, "y")
         X_given = X
         X, y = validate_data(self, X, y, dtype=list(FLOAT_DTYPES), reset=not continue_,
                              accept_sparse="csr")  # any sparse format: CSR, not dense
@@ -664,6 +711,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 f"X_val has {X_val.shape[1]} features but X has {self.n_features_in_}: "
                 "the validation set must have the training data's columns."
             )
+        _refuse_missing_labels(y_val, "y_val", numbers_too=True)
         try:
             y_val = column_or_1d(y_val, warn=True)
         except ValueError:  # scikit-learn's message names y
