@@ -125,3 +125,34 @@ def test_nan_in_a_float_y_val_is_named_as_missing(data):
     with pytest.raises(ValueError, match=r"^Input y_val contains missing labels \(None or "
                        r"NaN\) at 2 rows \(3, 4\): every example needs a label"):
         _net().fit(X, y, X_val=X[:20], y_val=y_val)
+
+
+# ------------------------------------------- the two kinds of callbacks, mixed up
+
+
+def test_each_kind_of_callback_given_to_the_other_door_says_where_it_goes(data):
+    """scikit-learn's ProgressBar in callbacks= said "it must be a list of
+    nnscratch.callbacks.Callback objects", and nnscratch's History in set_callbacks
+    said "callbacks must be instances following the FitCallback protocol": neither
+    said that the other door takes it."""
+    callback = pytest.importorskip("sklearn.callback")
+    from nnscratch.callbacks import History
+
+    X, y = data
+    for given in (callback.ProgressBar(), [History(), callback.ProgressBar()]):
+        clf = _net(callbacks=given)
+        with pytest.raises(ValueError, match=r"^callbacks= takes nnscratch\.callbacks\."
+                           r"Callback objects, and ProgressBar is a scikit-learn callback "
+                           r"\(sklearn\.callback\): give it to set_callbacks\("):
+            clf.fit(X, y)
+        assert not hasattr(clf, "params_")
+    clf = _net()
+    with pytest.raises(TypeError, match=r"^set_callbacks takes scikit-learn callbacks "
+                       r"\(sklearn\.callback\), and History is an nnscratch callback: give "
+                       r"it as the callbacks parameter"):
+        clf.set_callbacks(callback.ProgressBar(), History())
+    assert not hasattr(clf, "_skl_callbacks")
+    # each in its own place, both work
+    history, monitor = History(), callback.ScoringMonitor(scoring="accuracy")
+    _net(callbacks=[history]).set_callbacks(monitor).fit(X, y)
+    assert len(history.loss_curve) == 5 and len(monitor.get_logs().data) == 6

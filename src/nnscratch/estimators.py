@@ -232,7 +232,24 @@ def _check_callbacks(value) -> None:
     if one_shot:
         _fail("callbacks", value, "a generator or iterator is used up by one fit; give a "
               "list of nnscratch.callbacks.Callback objects, e.g. callbacks=[History()]")
+    items = value if isinstance(value, (list, tuple)) else [value]
+    theirs = [c for c in items if _is_sklearn_callback(c)]
+    if theirs:
+        name = type(theirs[0]).__name__
+        raise InvalidParameterError(
+            f"callbacks= takes nnscratch.callbacks.Callback objects, and {name} is a "
+            f"scikit-learn callback (sklearn.callback): give it to "
+            f"set_callbacks({name}(...)) instead."
+        )
     check("callbacks", value)
+
+
+def _is_sklearn_callback(obj) -> bool:
+    """Whether ``obj`` is a scikit-learn callback (``sklearn.callback``), not one of
+    :mod:`nnscratch.callbacks`."""
+    return (not isinstance(obj, (Callback, type))
+            and callable(getattr(obj, "on_fit_task_begin", None))
+            and callable(getattr(obj, "on_fit_task_end", None)))
 
 
 def _weights_checked(sample_weight, X) -> np.ndarray:
@@ -378,7 +395,18 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         ------
         ImportError
             Where scikit-learn has no ``sklearn.callback`` (before 1.9).
+        TypeError
+            Not a scikit-learn callback; one of :mod:`nnscratch.callbacks` is named
+            with where it goes instead (``callbacks=[...]``).
         """
+        ours = [c for c in callbacks if isinstance(c, Callback)]
+        if ours:
+            name = type(ours[0]).__name__
+            raise TypeError(
+                f"set_callbacks takes scikit-learn callbacks (sklearn.callback), and "
+                f"{name} is an nnscratch callback: give it as the callbacks parameter "
+                f"instead, set_params(callbacks=[{name}(...)])."
+            )
         return super().set_callbacks(*callbacks)
 
     # ------------------------------------------------------------------- fitting
