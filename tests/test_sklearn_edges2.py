@@ -156,3 +156,13 @@ def test_each_kind_of_callback_given_to_the_other_door_says_where_it_goes(data):
     history, monitor = History(), callback.ScoringMonitor(scoring="accuracy")
     _net(callbacks=[history]).set_callbacks(monitor).fit(X, y)
     assert len(history.loss_curve) == 5 and len(monitor.get_logs().data) == 6
+
+
+@pytest.mark.parametrize("labels, shown", [([1] * 4, "(1)"), (["cat"] * 4, "('cat')"),
+                                           ([True] * 4, "(True)")])
+def test_one_class_is_shown_as_the_label_not_a_numpy_repr(labels, shown):
+    """It said "y contains only one class (np.str_('cat'))"."""
+    with pytest.raises(ValueError) as info:
+        LogisticRegression().fit(np.eye(4), labels)
+    assert str(info.value) == (f"y contains only one class {shown}: a classifier needs "
+                               "examples of at least 2 classes.")

@@ -419,7 +419,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             classes, y_index = np.unique(y, return_inverse=True)
             if len(classes) < 2:
                 raise ValueError(
-                    f"y contains only one class ({classes[0]!r}): a classifier needs "
+                    f"y contains only one class ({_py(classes[0])!r}): a classifier needs "
                     "examples of at least 2 classes."
                 )
             self.classes_ = classes
