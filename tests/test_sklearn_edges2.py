@@ -166,3 +166,35 @@ def test_one_class_is_shown_as_the_label_not_a_numpy_repr(labels, shown):
         LogisticRegression().fit(np.eye(4), labels)
     assert str(info.value) == (f"y contains only one class {shown}: a classifier needs "
                                "examples of at least 2 classes.")
+
+
+# ------------------------------------------------------------- text where numbers go
+
+
+def test_text_columns_are_named_with_what_to_do(data):
+    """A DataFrame with a categorical or text column said scikit-learn's "could not
+    convert string to float: 'u'": not which column, nor what to do. Columns of numbers
+    written as text ("0.5") are read, as scikit-learn reads them, and not named."""
+    pd = pytest.importorskip("pandas")
+    X, y = data
+    frame = pd.DataFrame({"size": X[:, 0].astype(str), "colour": pd.Categorical(
+        np.where(y, "red", "blue")), "shape": np.where(X[:, 1] > 0, "round", "square"),
+        "weight": X[:, 2]})
+    what = (r": the network needs numbers; encode categories first, e\.g\. "
+            r"sklearn\.preprocessing\.OneHotEncoder in a ColumnTransformer")
+    clf = _net()
+    with pytest.raises(ValueError, match=r"^X has columns that cannot be converted to numbers, 'colour' "
+                       r"\(category\), 'shape' \((object|str)\)" + what):
+        clf.fit(frame, y)
+    assert not hasattr(clf, "params_")
+    with pytest.raises(ValueError, match=r"^X holds text that cannot be converted to a number \('(red|blue)'\)"
+                       + what):
+        clf.fit(np.c_[X[:, :1], np.where(y, "red", "blue")], y)
+    numbers = frame[["size", "weight"]]
+    clf.fit(numbers, y)
+    texts = numbers.assign(weight=frame["shape"])
+    with pytest.raises(ValueError, match=r"^X_val has columns that cannot be converted to numbers, "
+                       r"'weight' \((object|str)\)" + what):
+        _net().fit(numbers, y, X_val=texts, y_val=y)
+    with pytest.raises(ValueError, match=r"^X has columns that cannot be converted to numbers, 'weight'"):
+        clf.predict(texts)

@@ -102,6 +102,34 @@ def _short(text: str) -> str:
     return text
 
 
+def _not_numbers(X, name: str, text: str) -> str:
+    """scikit-learn's "could not convert string to float: 'u'" saying which columns of
+    ``X`` are not numbers and what to do about them."""
+    do = ("the network needs numbers; encode categories first, e.g. "
+          "sklearn.preprocessing.OneHotEncoder in a ColumnTransformer, in a Pipeline "
+          "before the network.")
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is not None and hasattr(dtypes, "items"):  # a DataFrame
+        columns = [f"{col!r} ({dtype})" for col, dtype in dtypes.items()
+                   if getattr(dtype, "kind", "O") not in "biuf"  # bool, int, float
+                   and not _numbers_as_text(X[col])]
+        if columns:
+            shown = ", ".join(columns[:5]) + (", ..." if len(columns) > 5 else "")
+            return (f"{name} has columns that cannot be converted to numbers, {shown}: "
+                    f"{do}")
+    value = re.sub(r"^np\.\w+\((.*)\)$", r"\1", text.partition(": ")[2])
+    return f"{name} holds text that cannot be converted to a number ({value}): {do}"
+
+
+def _numbers_as_text(column) -> bool:
+    """Whether a column of text holds numbers only ("1.5"), which scikit-learn reads."""
+    try:
+        np.asarray(column, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def _in_one_line(check):
     """``check`` (scikit-learn's ``validate_data`` or ``check_array``) raising its
     ValueErrors in one short line (:func:`_short`)."""
@@ -112,6 +140,10 @@ def _in_one_line(check):
             return check(*args, **kwargs)
         except ValueError as exc:
             text = str(exc)
+            if text.startswith("could not convert string to float"):
+                X = args[1] if check is _validate_data else args[0]
+                raise ValueError(_not_numbers(X, kwargs.get("input_name") or "X",
+                                              text)) from None
             short = _short(text)
             if type(exc) is not ValueError or short == text:
                 raise
