@@ -198,3 +198,16 @@ def test_text_columns_are_named_with_what_to_do(data):
         _net().fit(numbers, y, X_val=texts, y_val=y)
     with pytest.raises(ValueError, match=r"^X has columns that cannot be converted to numbers, 'weight'"):
         clf.predict(texts)
+
+
+@pytest.mark.parametrize("layer", [2, -2, 0])
+def test_a_layer_out_of_range_of_one_hidden_layer_is_said_plainly(data, layer):
+    """With one hidden layer it said "give 1 to 1 (the course's A[l]), -1 to -1 from the
+    last"."""
+    X, y = data
+    clf = _net().fit(X, y)
+    with pytest.raises(ValueError) as info:
+        clf.hidden_layer_activations(X, layer=layer)
+    assert str(info.value) == (f"layer={layer} is not a hidden layer of this network: give "
+                               "1 (the course's A[1], its only hidden layer) or -1, or "
+                               "None for all.")

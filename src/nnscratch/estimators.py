@@ -1041,10 +1041,12 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             return n_hidden
         if isinstance(layer, bool) or not isinstance(layer, numbers.Integral) or not (
                 1 <= layer <= n_hidden or -n_hidden <= layer <= -1):
+            choices = (f"1 to {n_hidden} (the course's A[l]), -1 to -{n_hidden} from the "
+                       "last" if n_hidden > 1 else "1 (the course's A[1], its only hidden "
+                       "layer) or -1")
             raise ValueError(
-                f"layer={layer!r} is not a hidden layer of this network: give 1 to "
-                f"{n_hidden} (the course's A[l]), -1 to -{n_hidden} from the last, or "
-                "None for all."
+                f"layer={layer!r} is not a hidden layer of this network: give {choices}, "
+                "or None for all."
             )
         return int(layer) if layer > 0 else n_hidden + 1 + int(layer)
 
