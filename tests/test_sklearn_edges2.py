@@ -211,3 +211,38 @@ def test_a_layer_out_of_range_of_one_hidden_layer_is_said_plainly(data, layer):
     assert str(info.value) == (f"layer={layer} is not a hidden layer of this network: give "
                                "1 (the course's A[1], its only hidden layer) or -1, or "
                                "None for all.")
+
+
+# ------------------------------------- a trained network's features, through clone
+
+
+def test_hidden_layer_transformer_takes_a_frozen_network_through_clone(data):
+    """prefit=True does not survive clone (cross_val_score, GridSearchCV): it failed
+    with "This NeuralNetworkClassifier instance is not fitted yet", and scikit-learn's
+    answer, FrozenEstimator, was refused ("needs an nnscratch network, got
+    FrozenEstimator"). A frozen network is kept as trained, through clone; prefit=True
+    on an untrained copy says to freeze it."""
+    frozen = pytest.importorskip("sklearn.frozen")
+    from sklearn.base import clone
+    from sklearn.exceptions import NotFittedError
+    from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+    from sklearn.model_selection import cross_val_score
+    from sklearn.pipeline import make_pipeline
+
+    from nnscratch import HiddenLayerTransformer
+
+    X, y = data
+    net = _net(max_iter=20).fit(X, y)
+    features = HiddenLayerTransformer(frozen.FrozenEstimator(net))
+    np.testing.assert_array_equal(clone(features).fit(X, y).transform(X),
+                                  net.hidden_layer_activations(X))
+    assert clone(features).fit(X).estimator_.n_iter_ == 20  # no y needed, nothing trained
+    pipe = make_pipeline(features, SkLogisticRegression())
+    assert len(cross_val_score(pipe, X, y, cv=2, error_score="raise")) == 2
+    assert net.n_iter_ == 20
+    with pytest.raises(NotFittedError, match=r"^HiddenLayerTransformer\(prefit=True\) needs "
+                       r"a trained network.*sklearn\.frozen\.FrozenEstimator"):
+        clone(HiddenLayerTransformer(net, prefit=True)).fit(X)
+    with pytest.raises(NotFittedError, match=r"FrozenEstimator holds a "
+                       r"NeuralNetworkClassifier that is not fitted"):
+        HiddenLayerTransformer(frozen.FrozenEstimator(_net())).fit(X, y)

@@ -27,6 +27,7 @@ from sklearn.base import (
     TransformerMixin,
     clone,
 )
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
@@ -1599,13 +1600,17 @@ class HiddenLayerTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
 
     Parameters
     ----------
-    estimator : NeuralNetworkClassifier
-        A network with at least one hidden layer.
+    estimator : NeuralNetworkClassifier or sklearn.frozen.FrozenEstimator
+        A network with at least one hidden layer. A trained network wrapped in
+        ``FrozenEstimator`` is kept as trained, as with ``prefit=True``, and stays
+        trained through ``clone`` (``GridSearchCV``, ``cross_val_score``).
     layer : int, default=-1
         The hidden layer, in the course's numbering (``1`` .. ``L-1``; ``-1`` the last).
     prefit : bool, default=False
         ``estimator`` is already trained: ``fit`` keeps it (a deep copy) and trains
-        nothing.
+        nothing. ``clone`` (and so ``GridSearchCV``, ``cross_val_score``) gives an
+        untrained copy, which ``fit`` refuses: wrap the network in
+        ``FrozenEstimator`` there.
 
     Attributes
     ----------
@@ -1651,19 +1656,33 @@ class HiddenLayerTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
         -------
         self
         """
-        if not isinstance(self.estimator, _BaseNetwork):
+        network, frozen = self.estimator, _frozen_network(self.estimator)
+        if frozen is not None:
+            network = frozen
+        if not isinstance(network, _BaseNetwork):
             raise TypeError(
                 f"HiddenLayerTransformer needs an nnscratch network, got "
-                f"{type(self.estimator).__name__}."
+                f"{type(network).__name__}."
             )
         if self.layer is None:
             raise ValueError("HiddenLayerTransformer needs one layer (an int, -1 for the "
                              "last hidden layer), not None.")
-        if self.prefit:
+        if self.prefit or frozen is not None:
             import copy
 
-            check_is_fitted(self.estimator)
-            estimator = copy.deepcopy(self.estimator)
+            if not hasattr(network, "params_"):
+                raise NotFittedError(
+                    f"HiddenLayerTransformer(prefit=True) needs a trained network, and "
+                    f"this {type(network).__name__} is not fitted: call its fit first, or, "
+                    "where clone gives an untrained copy (GridSearchCV, cross_val_score), "
+                    "wrap the trained network in sklearn.frozen.FrozenEstimator(...) "
+                    "instead of prefit=True."
+                    if frozen is None else
+                    f"HiddenLayerTransformer's FrozenEstimator holds a "
+                    f"{type(network).__name__} that is not fitted: freeze a trained "
+                    "network."
+                )
+            estimator = copy.deepcopy(network)
         else:
             if y is None:
                 raise ValueError("HiddenLayerTransformer.fit needs y to train the network "
@@ -1697,6 +1716,16 @@ class HiddenLayerTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
         """
         check_is_fitted(self)
         return self.estimator_.hidden_layer_activations(X, self.layer)
+
+
+def _frozen_network(estimator):
+    """The estimator inside scikit-learn's ``FrozenEstimator`` (``sklearn.frozen``), or
+    None for anything else."""
+    try:
+        from sklearn.frozen import FrozenEstimator
+    except ImportError:  # pragma: no cover - scikit-learn < 1.6
+        return None
+    return estimator.estimator if isinstance(estimator, FrozenEstimator) else None
 
 
 def _check_validation_columns(estimator, X_val) -> None:
