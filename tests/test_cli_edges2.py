@@ -523,3 +523,22 @@ def test_a_class_folder_of_folders_says_the_files_are_one_level_down(tmp_path):
     one_error(nnscratch("train", tmp_path / "data", "-o", tmp_path / "m.npz"),
               "cats: holds folders (tabby/) but no files of its own",
               f"give {tmp_path / 'data' / 'cats'} as DATA")
+
+
+def test_a_negative_seed_is_told_in_the_command_lines_terms(capsys):
+    # said "is not None, an integer from 0 to 4294967295, a numpy RandomState or a
+    # Generator": Python's objects, which a command line cannot give
+    assert run(["train", "flower", "--seed", "-1", "-o", "never.npz"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("nnscratch: error: Invalid value for '--seed': '-1' is not an integer "
+                   "from 0 to 4294967295 (see 'nnscratch train --help')\n")
+
+
+def test_the_text_options_help_reads_as_one_sentence(capsys):
+    # "--max-features: Text data: Keep only ... (default: every term) (default every term)."
+    with contextlib.suppress(SystemExit):
+        run(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Text data: keep only the N most frequent terms (default: every term). " in text
+    assert "(default every term)" not in text and "Text data: How" not in text
+    assert "Text data: how words become features" in text

@@ -318,8 +318,9 @@ class TableValue(click.ParamType):
                 return _seed(number)
             number = check(self.param, number, table=self.table)
         except InvalidParameterError:
-            self.fail(f"'{value}' is not {requirement(self.param, table=self.table)}",
-                      param, ctx)
+            need = (f"an integer from 0 to {2**32 - 1}" if self.kind == "random_state"
+                    else requirement(self.param, table=self.table))  # not Python's objects
+            self.fail(f"'{value}' is not {need}", param, ctx)
         if self.kind == "int" and abs(number) > MAX_INTEGER:
             self.fail(f"'{value}' is too large: give at most {MAX_INTEGER}", param, ctx)
         return number
@@ -423,7 +424,11 @@ def text_options(command: Callable) -> Callable:
     from ._text_settings import TEXT_DEFAULTS, TEXT_SETTINGS, VECTORIZERS
 
     def help_of(name: str, default: str) -> str:
-        return f"Text data: {TEXT_SETTINGS[name].help.rstrip('.')} (default {default})."
+        text = TEXT_SETTINGS[name].help.rstrip(".")
+        text = text[0].lower() + text[1:]  # after "Text data:"
+        if "(default" not in text:
+            text = f"{text} (default {default})"
+        return f"Text data: {text}."
 
     for option in reversed((
         click.option("--vectorizer", "vectorizer", type=click.Choice(VECTORIZERS),
