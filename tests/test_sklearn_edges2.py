@@ -246,3 +246,20 @@ def test_hidden_layer_transformer_takes_a_frozen_network_through_clone(data):
     with pytest.raises(NotFittedError, match=r"FrozenEstimator holds a "
                        r"NeuralNetworkClassifier that is not fitted"):
         HiddenLayerTransformer(frozen.FrozenEstimator(_net())).fit(X, y)
+
+
+def test_duplicate_column_names_are_one_line(data):
+    """A DataFrame with two columns of one name raised narwhals' DuplicateError over
+    two lines ("Expected unique column names, got:\\n- 'a' 2 times")."""
+    pd = pytest.importorskip("pandas")
+    X, y = data
+    twice = pd.DataFrame(X, columns=["a", "a", "b", "c", "d"])
+    message = (r"^X has columns of the same name \('a' 2 times\): give each column a name "
+               r"of its own \(X\.columns\), or drop the duplicates\.$")
+    clf = _net()
+    with pytest.raises(ValueError, match=message):
+        clf.fit(twice, y)
+    assert not hasattr(clf, "params_")
+    clf.fit(twice.set_axis(list("abcde"), axis=1), y)
+    with pytest.raises(ValueError, match=message):
+        clf.predict(twice)

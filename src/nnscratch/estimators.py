@@ -141,6 +141,14 @@ def _in_one_line(check):
             return check(*args, **kwargs)
         except ValueError as exc:
             text = str(exc)
+            if text.startswith("Expected unique column names"):  # narwhals' error
+                name = kwargs.get("input_name") or "X"
+                twice = [line.strip("- ").strip() for line in text.splitlines()[1:]
+                         if line.strip()]
+                raise ValueError(
+                    f"{name} has columns of the same name ({', '.join(twice[:5])}): give "
+                    "each column a name of its own (X.columns), or drop the duplicates."
+                ) from None
             if text.startswith("could not convert string to float"):
                 X = args[1] if check is _validate_data else args[0]
                 raise ValueError(_not_numbers(X, kwargs.get("input_name") or "X",
