@@ -263,3 +263,25 @@ def test_duplicate_column_names_are_one_line(data):
     clf.fit(twice.set_axis(list("abcde"), axis=1), y)
     with pytest.raises(ValueError, match=message):
         clf.predict(twice)
+
+
+@pytest.mark.parametrize("columns, what", [
+    (list("abcdx"), "unseen at fit time: x; seen at fit time, yet now missing: e"),
+    (list("edcba"), "the same names in another order"),
+    (list("abcdefg"), "unseen at fit time: f, g"),
+])
+def test_columns_other_than_fits_are_one_sentence(data, columns, what):
+    """scikit-learn lists the names line by line; joined, it read "Feature names unseen
+    at fit time. - x Feature names seen at fit time, yet now missing. - e"."""
+    pd = pytest.importorskip("pandas")
+    X, y = data
+    clf = _net().fit(pd.DataFrame(X, columns=list("abcde")), y)
+    other = pd.DataFrame(np.c_[X, X][:, :len(columns)], columns=columns)
+    expected = ("The feature names should match those that were passed during fit: "
+                f"{what}. Give the columns of fit in their order, e.g. "
+                "X[model.feature_names_in_].")
+    for method in (clf.predict, clf.predict_proba, clf.decision_function,
+                   lambda X: clf.score(X, y)):
+        with pytest.raises(ValueError) as info:
+            method(other)
+        assert str(info.value) == expected

@@ -84,6 +84,9 @@ _NAN_ERROR = re.compile(r"Input (\w+) contains NaN\.\s+(\w+) does not accept mis
 def _short(text: str) -> str:
     """scikit-learn's input error ``text`` as one short line: multi-line errors joined
     (:func:`_one_line`), the NaN error cut to what to do about it."""
+    if text.startswith("The feature names should match those that were passed during "
+                       "fit.\n"):
+        return _columns_of_fit(text)
     if "\n" in text.strip():
         text = _one_line(text)
     if text == "Input y contains NaN.":
@@ -129,6 +132,32 @@ def _numbers_as_text(column) -> bool:
     except (TypeError, ValueError):
         return False
     return True
+
+
+def _columns_of_fit(text: str) -> str:
+    """scikit-learn's error for columns other than fit's (a line for each name) in one
+    line, its first sentence kept, with what to do."""
+    unseen: list[str] = []
+    missing: list[str] = []
+    into = None
+    for line in text.splitlines()[1:]:
+        line = line.strip()
+        if line.startswith("Feature names unseen at fit time"):
+            into = unseen
+        elif line.startswith("Feature names seen at fit time, yet now missing"):
+            into = missing
+        elif line.startswith("- ") and into is not None:
+            into.append(line[2:])
+    show = (lambda names: ", ".join(names[:8]) + (", ..." if len(names) > 8 else ""))
+    parts = []
+    if unseen:
+        parts.append(f"unseen at fit time: {show(unseen)}")
+    if missing:
+        parts.append(f"seen at fit time, yet now missing: {show(missing)}")
+    what = "; ".join(parts) if parts else "the same names in another order"
+    return ("The feature names should match those that were passed during fit: "
+            f"{what}. Give the columns of fit in their order, e.g. "
+            "X[model.feature_names_in_].")
 
 
 def _in_one_line(check):
