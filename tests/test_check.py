@@ -577,3 +577,15 @@ def test_a_file_that_cannot_be_loaded_is_said_once_and_an_exported_notebook_poin
     assert rest and all(r.status == "error" and r.lines == [] and r.message ==
                         f"not run: your file could not be loaded (see {first.name})"
                         for r in rest)
+
+
+def test_the_json_counts_as_the_text_does(tmp_path):
+    # "0 failed, 2 errors" in the text was "failed": 2 in the JSON, with no "errors"
+    path = tmp_path / "raises.py"
+    path.write_text("import numpy as np\n\ndef sigmoid(z):\n    raise ValueError('no')\n\n"
+                    "def initialize_with_zeros(dim):\n    return np.zeros((dim, 1)), 0.0\n")
+    report = check(path, assignment="logistic")
+    assert str(report).endswith("1 passed, 0 failed, 1 error, 4 not defined")
+    d = report.to_dict()
+    assert (d["passed"], d["failed"], d["errors"], d["missing"]) == (1, 0, 1, 4)
+    assert not report.ok and report.errors == 1 and report.failed == 0

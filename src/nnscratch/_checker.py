@@ -125,18 +125,25 @@ class CheckReport:
 
     @property
     def failed(self) -> int:
-        return sum(r.status in ("fail", "error") for r in self.functions)
+        """The functions that ran and gave a wrong value (status ``fail``)."""
+        return sum(r.status == "fail" for r in self.functions)
+
+    @property
+    def errors(self) -> int:
+        """The functions that raised, timed out or could not run (status ``error``)."""
+        return sum(r.status == "error" for r in self.functions)
 
     @property
     def ok(self) -> bool:
         """True when every function the file defines passes."""
-        return self.failed == 0
+        return self.failed == 0 and self.errors == 0
 
     def __getitem__(self, name: str) -> FunctionResult:
         return next(r for r in self.functions if r.name == name)
 
     def to_dict(self) -> dict:
-        """``{"assignment", "functions": [...], "passed", "failed"}`` (JSON-able)."""
+        """``{"assignment", "file", "functions": [...], "passed", "failed", "errors",
+        "missing"}`` (JSON-able), counted as the text's last line counts them."""
         functions = []
         for r in self.functions:
             d = asdict(r)
@@ -145,7 +152,7 @@ class CheckReport:
                     d[key] = None
             functions.append(d)
         return {"assignment": self.assignment, "file": self.file, "functions": functions,
-                "passed": self.passed, "failed": self.failed,
+                "passed": self.passed, "failed": self.failed, "errors": self.errors,
                 "missing": sum(r.status == "missing" for r in self.functions)}
 
     def __str__(self) -> str:

@@ -873,9 +873,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                    "names).")
 @click.option("--timeout", type=Seconds(), default=20.0,
               show_default=True, metavar="SECONDS", help="Time limit for each function.")
-@json_option("Print one JSON object: assignment, functions (name, status, array, "
-             "expected_shape, actual_shape, max_abs_diff, where, expected_value, "
-             "actual_value, found, hint, message), passed, failed.")
+@json_option("Print one JSON object: assignment, file, functions (name, status, array, "
+             "expected_shape, actual_shape, max_abs_diff, max_rel_diff, where, "
+             "expected_value, actual_value, found, hint, hint_id, case, message, lines), "
+             "passed, failed, errors, missing.")
 def check_command(file, assignment, timeout, as_json):
     """Check your own implementation of the course's functions in FILE.
 
