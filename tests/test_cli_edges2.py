@@ -9,6 +9,7 @@ import contextlib
 import errno
 import io
 import json
+import re
 
 import numpy as np
 import pytest
@@ -542,3 +543,18 @@ def test_the_text_options_help_reads_as_one_sentence(capsys):
     assert "Text data: keep only the N most frequent terms (default: every term). " in text
     assert "(default every term)" not in text and "Text data: How" not in text
     assert "Text data: how words become features" in text
+
+
+def test_a_cost_that_climbs_is_saved_with_a_warning(tmp_path, capsys):
+    # finite weights, but a cost from 1.17 to 38: trained and saved in silence, exit 0
+    model = tmp_path / "div.npz"
+    assert run(["train", "flower", "--hidden", "20,20", "--learning-rate", "1000",
+                "--iterations", "500", "-o", str(model)]) == 0
+    warned = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert len(warned) == 1 and re.fullmatch(
+        r"nnscratch: warning: the cost rose from 1\.\d+ at the start to \d+\.\d+ at the end: "
+        r"training diverged; lower --learning-rate \(it is 1000\)", warned[0]), warned
+    assert model.is_file()
+    assert run(["train", "flower", "--hidden", "4", "--activation", "tanh",
+                "--iterations", "300", "-o", str(tmp_path / "ok.npz")]) == 0
+    assert "warning" not in capsys.readouterr().err

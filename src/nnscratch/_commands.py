@@ -470,7 +470,24 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
     )
     result["model"] = str(output_path)
     say(f"saved the model to {output_path}")
+    rose = _cost_rose(est)
+    if rose:
+        warnings.warn(rose, UserWarning, stacklevel=2)
     return result
+
+
+def _cost_rose(est) -> str | None:
+    """What to say when training ended at a much higher cost than it started from (a
+    learning rate too large for the weights to stay finite was refused; one that only
+    makes the cost climb was trained and saved in silence)."""
+    costs = [float(c) for c in (getattr(est, "loss_curve_", None)
+                                or getattr(est, "costs_", None) or [])]
+    if len(costs) < 2 or not (costs[-1] > 1.5 * costs[0] and costs[-1] - costs[0] > 0.1):
+        return None
+    rate = est.get_params().get("learning_rate")
+    now = f" (it is {rate:g})" if isinstance(rate, (int, float)) else ""
+    return (f"the cost rose from {costs[0]:.4g} at the start to {costs[-1]:.4g} at the end: "
+            f"training diverged; lower --learning-rate{now}")
 
 
 # --------------------------------------------------------------------------- streaming
