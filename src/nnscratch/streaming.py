@@ -251,8 +251,14 @@ class ChunkFeeder:
         self.file_class_names = None if file_class_names is None else list(file_class_names)
         self._code_map = None
         self.class_names = self.file_class_names
+        #: Whether :meth:`labels` gives positions in a trained model's ``class_names``
+        #: (codes mapped by name, or labels stored as the names themselves) rather than
+        #: the labels as stored: ``classes_[labels]`` are then the model's classes.
+        self.labels_are_indices = False
         if class_names is not None:
             self._map_onto(list(class_names))
+            self.labels_are_indices = self.file_class_names is not None or (
+                y is not None and np.dtype(y.dtype).kind in "SUO")
 
     # ---------------------------------------------------------------- set-up
 
@@ -350,6 +356,14 @@ class ChunkFeeder:
                     f" (the class names {self.file_class_names})")
             if self._code_map is not None:
                 y = self._code_map[y]
+        elif self.labels_are_indices:  # labels stored as names: their place in the model's
+            names = {n: k for k, n in enumerate(self.class_names)}
+            unknown = sorted({v for v in y.tolist() if v not in names})
+            if unknown:
+                raise DatasetError(f"{self.source}: labels {unknown[:5]} are not classes of "
+                                   f"the model ({self.class_names}); use data with the "
+                                   "model's classes")
+            y = np.array([names[v] for v in y.tolist()], dtype=np.int64)
         return y
 
     def read(self, i: int, *, labels: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
@@ -1052,6 +1066,8 @@ def evaluate_streaming(estimator, feeder: ChunkFeeder, *,
     start = time.perf_counter()
     try:
         for _, X, y in feeder.chunks():
+            if feeder.labels_are_indices:  # positions in the model's class names
+                y = classes[y]
             unseen = np.setdiff1d(y, classes)
             if unseen.size:
                 raise DatasetError(f"{feeder.source}: labels {unseen.tolist()[:5]} are not "

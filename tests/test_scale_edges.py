@@ -1,0 +1,68 @@
+"""Rough edges of the scale features: streaming from HDF5/Zarr, searches, sparse data.
+
+In-process through :func:`nnscratch.cli.run` where a command is tested.
+"""
+
+import json
+
+import h5py
+import numpy as np
+import pytest
+
+from nnscratch.cli import run
+
+
+def _xy(n=300, d=5, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)).astype(np.float32)
+    y = (X[:, 0] + X[:, 1] > 0).astype(np.int64)
+    return X, y
+
+
+TRAIN = ["--hidden", "4", "--solver", "adam", "--learning-rate", "0.01", "--batch-size", "50",
+         "--iterations", "2", "--seed", "0"]
+
+
+@pytest.fixture
+def coded_and_named(tmp_path):
+    """The same rows twice: labels as codes with class_names, and labels as the names."""
+    X, y = _xy()
+    coded, named = tmp_path / "coded.h5", tmp_path / "named.h5"
+    with h5py.File(coded, "w") as f:
+        f["X"], f["y"], f["class_names"] = X, y, np.array([b"neg", b"pos"])
+    with h5py.File(named, "w") as f:
+        f["X"], f["y"] = X, np.array([b"neg", b"pos"])[y]
+    return coded, named
+
+
+@pytest.mark.parametrize("trained_on", ["coded", "named"])
+def test_evaluate_reads_labels_as_codes_or_as_the_model_s_class_names(
+        coded_and_named, tmp_path, capsys, trained_on):
+    coded, named = coded_and_named
+    model = tmp_path / "m.npz"
+    assert run(["train", str(coded if trained_on == "coded" else named), *TRAIN,
+                "-o", str(model)]) == 0
+    capsys.readouterr()
+    scores = []
+    for data in (coded, named):  # the same labels, stored either way
+        assert run(["evaluate", str(model), str(data), "--json"]) == 0
+        scores.append(json.loads(capsys.readouterr().out))
+    assert scores[0] == scores[1]
+    assert scores[0]["classes"] == ["neg", "pos"] and scores[0]["n_samples"] == 300
+
+
+def test_labels_named_outside_the_model_are_refused_in_one_line(coded_and_named, tmp_path,
+                                                                capsys):
+    coded, _ = coded_and_named
+    model = tmp_path / "m.npz"
+    assert run(["train", str(coded), *TRAIN, "-o", str(model)]) == 0
+    other = tmp_path / "other.h5"
+    X, y = _xy()
+    with h5py.File(other, "w") as f:
+        f["X"], f["y"] = X, np.array([b"neg", b"cat"])[y]
+    capsys.readouterr()
+    assert run(["evaluate", str(model), str(other), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    err = captured.err.strip().splitlines()[-1]
+    assert "'cat'" in err and "not classes of the model" in err
