@@ -285,3 +285,22 @@ def test_columns_other_than_fits_are_one_sentence(data, columns, what):
         with pytest.raises(ValueError) as info:
             method(other)
         assert str(info.value) == expected
+
+
+def test_labels_mixing_text_and_numbers_are_named(data):
+    """An object column of labels mixing 1 and 'a' (a CSV column read by pandas) said
+    "Unknown label type: unknown. Maybe you are trying to fit a classifier, which
+    expects discrete classes on a regression target with continuous values."."""
+    pd = pytest.importorskip("pandas")
+    X, y = data
+    mixed = pd.Series(["yes" if label else 0 for label in y], dtype=object)
+    assert {type(v) for v in mixed} == {str, int}
+    message = (r"^Input {} mixes labels of different types, text and int \(e\.g\. 'yes' and "
+               r"0\): give labels of one type, e\.g\. {}\.astype\(str\)\.$")
+    clf = _net()
+    with pytest.raises(ValueError, match=message.format("y", "y")):
+        clf.fit(X, mixed)
+    with pytest.raises(ValueError, match=message.format("y_val", "y_val")):
+        clf.fit(X, mixed.astype(str), X_val=X, y_val=mixed)
+    assert not hasattr(clf, "params_")
+    assert set(clf.fit(X, mixed.astype(str)).classes_) == {"0", "yes"}

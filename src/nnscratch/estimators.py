@@ -246,7 +246,8 @@ def _refuse_missing_labels(y, name: str, numbers_too: bool = False) -> None:
     "boolean value of NA is ambiguous").
 
     Only labels of dtype object are looked at, unless ``numbers_too`` (float NaN); a
-    ``y`` that is not an array of labels is left to scikit-learn's checks.
+    ``y`` that is not an array of labels is left to scikit-learn's checks. Object labels
+    that mix text with numbers are refused too (:func:`_refuse_mixed_labels`).
 
     Raises
     ------
@@ -281,6 +282,29 @@ def _refuse_missing_labels(y, name: str, numbers_too: bool = False) -> None:
             f"Input {name} contains missing labels (None or NaN) {where}: every example "
             "needs a label; drop the unlabelled rows."
         )
+    if values.dtype.kind == "O":
+        _refuse_mixed_labels(values.ravel(), name)
+
+
+def _refuse_mixed_labels(values: np.ndarray, name: str) -> None:
+    """Refuse labels (an object array) that mix text with other kinds, 1 and 'a':
+    scikit-learn said "Unknown label type: unknown ... a regression target" (its
+    MLPClassifier a bare TypeError, '<' not supported between 'str' and 'int').
+
+    Raises
+    ------
+    ValueError
+        One line naming both kinds, with an example of each, and what to do.
+    """
+    text = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+    if text.all() or not text.any():
+        return
+    one, other = values[np.argmax(text)], values[np.argmin(text)]
+    raise ValueError(
+        f"Input {name} mixes labels of different types, text and "
+        f"{type(_py(other)).__name__} (e.g. {one!r} and {_py(other)!r}): give labels of one "
+        f"type, e.g. {name}.astype(str)."
+    )
 
 
 def _check_callbacks(value) -> None:
