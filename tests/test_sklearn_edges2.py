@@ -304,3 +304,39 @@ def test_labels_mixing_text_and_numbers_are_named(data):
         clf.fit(X, mixed.astype(str), X_val=X, y_val=mixed)
     assert not hasattr(clf, "params_")
     assert set(clf.fit(X, mixed.astype(str)).classes_) == {"0", "yes"}
+
+
+# ------------------------------------------------------------- metadata routing
+
+
+def test_hidden_layer_transformer_routes_sample_weight_to_its_network(data):
+    """With scikit-learn's metadata routing enabled, a Pipeline gave the
+    HiddenLayerTransformer no sample_weight even where its network requested it
+    (set_fit_request(sample_weight=True)): the network trained unweighted, silently.
+    It routes what the network requests now, and one it has not been told about is
+    scikit-learn's UnsetMetadataPassedError, as for its own estimators."""
+    import sklearn
+    from sklearn.exceptions import UnsetMetadataPassedError
+    from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from nnscratch import HiddenLayerTransformer
+
+    X, y = data
+    weights = np.r_[np.zeros(60), np.ones(60)]
+    weighted = _net().fit(X, y, sample_weight=weights).loss_curve_
+    assert weighted != _net().fit(X, y).loss_curve_
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipe = make_pipeline(
+            HiddenLayerTransformer(_net().set_fit_request(sample_weight=True)),
+            SkLogisticRegression().set_fit_request(sample_weight=True),
+        ).fit(X, y, sample_weight=weights)
+        assert pipe[0].estimator_.loss_curve_ == weighted
+        unset = make_pipeline(HiddenLayerTransformer(_net()),
+                              SkLogisticRegression().set_fit_request(sample_weight=True))
+        with pytest.raises(UnsetMetadataPassedError, match="NeuralNetworkClassifier.fit"):
+            unset.fit(X, y, sample_weight=weights)
+        HiddenLayerTransformer(_net()).fit(X, y)  # nothing to route
+    # routing off: fit's parameters go to the network as before
+    assert HiddenLayerTransformer(_net()).fit(X, y, sample_weight=weights
+                                              ).estimator_.loss_curve_ == weighted

@@ -30,6 +30,12 @@ from sklearn.base import (
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _routing_enabled,
+    process_routing,
+)
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_feature_names,
@@ -1711,7 +1717,9 @@ class HiddenLayerTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
         y : array-like of shape (n_samples,)
             Required unless ``prefit``.
         **fit_params
-            Passed to the network's ``fit`` (``sample_weight``, ``X_val``, ``y_val``).
+            Passed to the network's ``fit`` (``sample_weight``, ``X_val``, ``y_val``);
+            with scikit-learn's metadata routing enabled, those the network requests
+            (``estimator.set_fit_request(sample_weight=True)``).
 
         Returns
         -------
@@ -1748,6 +1756,8 @@ class HiddenLayerTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
             if y is None:
                 raise ValueError("HiddenLayerTransformer.fit needs y to train the network "
                                  "(or prefit=True with a trained one).")
+            if _routing_enabled():  # what the network requests (set_fit_request)
+                fit_params = process_routing(self, "fit", **fit_params).estimator.fit
             estimator = clone(self.estimator).fit(X, y, **fit_params)
         n_out = self._check_layer(estimator).shape[0]  # refused: nothing fitted here
         for name in ("estimator_", "n_features_in_", "feature_names_in_", "_n_features_out"):
@@ -1758,6 +1768,20 @@ class HiddenLayerTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
             self.feature_names_in_ = estimator.feature_names_in_
         self._n_features_out = n_out
         return self
+
+    def get_metadata_routing(self):
+        """How ``fit``'s metadata reach the network, with scikit-learn's metadata routing
+        enabled (``sklearn.set_config(enable_metadata_routing=True)``): what the network
+        requests, ``estimator.set_fit_request(sample_weight=True)``.
+
+        Returns
+        -------
+        routing : sklearn.utils.metadata_routing.MetadataRouter
+        """
+        return MetadataRouter(owner=self).add(
+            estimator=self.estimator,
+            method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+        )
 
     def _check_layer(self, estimator) -> np.ndarray:
         """The chosen layer's weights of the fitted ``estimator`` (checks that it exists,
