@@ -558,3 +558,21 @@ def test_a_cost_that_climbs_is_saved_with_a_warning(tmp_path, capsys):
     assert run(["train", "flower", "--hidden", "4", "--activation", "tanh",
                 "--iterations", "300", "-o", str(tmp_path / "ok.npz")]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+def test_early_stopping_says_where_it_stopped_and_patience_sets_the_wait(tmp_path, capsys):
+    # the course's flower network sits on a plateau at first: early stopping ended it
+    # after 11 iterations at 47 %, said nothing, and the wait could not be set
+    args = ["train", "flower", "--hidden", "4", "--activation", "tanh", "--init", "small",
+            "--learning-rate", "1.2", "--early-stopping"]
+    assert run([*args, "-o", str(tmp_path / "a.npz")]) == 0
+    err = capsys.readouterr().err
+    assert ("early stopping: stopped after 11 of 2500 epochs, 10 without improving the "
+            "held-out accuracy; kept the weights of epoch 1 (") in err
+    assert run([*args, "--patience", "300", "-o", str(tmp_path / "b.npz"), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "stopped after" in captured.err and ", 300 without improving" in captured.err
+    assert json.loads(captured.out)["train_accuracy"] > 0.8
+    assert run([*args, "--patience", "0", "-o", str(tmp_path / "c.npz")]) == 2
+    assert "Invalid value for '--patience': '0' is not a positive integer" in \
+        capsys.readouterr().err

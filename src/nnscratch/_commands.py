@@ -469,11 +469,28 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
         },
     )
     result["model"] = str(output_path)
+    stopped = _stopped_early(est)
+    if stopped:
+        say(stopped)
     say(f"saved the model to {output_path}")
     rose = _cost_rose(est)
     if rose:
         warnings.warn(rose, UserWarning, stacklevel=2)
     return result
+
+
+def _stopped_early(est) -> str | None:
+    """Where early stopping ended the run, or None (not on, or all iterations ran)."""
+    p = est.get_params()
+    scores = list(getattr(est, "validation_scores_", None) or [])
+    n_iter = int(getattr(est, "n_iter_", 0))
+    if not p.get("early_stopping") or not scores or n_iter >= int(p.get("max_iter") or 0):
+        return None
+    best = int(np.argmax(scores)) + 1
+    return (f"early stopping: stopped after {n_iter} of {p['max_iter']} epochs, "
+            f"{p['n_iter_no_change']} without improving the held-out accuracy; kept the "
+            f"weights of epoch {best} ({100 * scores[best - 1]:.2f} % held out; a longer "
+            "wait: --patience N)")
 
 
 def _cost_rose(est) -> str | None:

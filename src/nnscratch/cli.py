@@ -551,6 +551,10 @@ def estimator_options(command: Callable) -> Callable:
         param_option("--alpha", "alpha", metavar="A"),
         param_option("--dropout", "dropout", metavar="RATE"),
         param_option("--early-stopping", "early_stopping"),
+        param_option("--patience", "n_iter_no_change", metavar="N",
+                     help="With --early-stopping: the epochs (iterations of gradient "
+                          "descent) without improvement of the held-out score before "
+                          "training stops"),
         param_option("--class-weight", "class_weight", type=click.Choice(["balanced"])),
     )):
         command = option(command)
