@@ -66,3 +66,40 @@ def test_labels_named_outside_the_model_are_refused_in_one_line(coded_and_named,
     assert captured.out == ""
     err = captured.err.strip().splitlines()[-1]
     assert "'cat'" in err and "not classes of the model" in err
+
+
+@pytest.fixture
+def table(tmp_path):
+    X, y = _xy(120, 3)
+    path = tmp_path / "t.csv"
+    rows = ["a,b,c,label"] + [",".join([*(repr(float(v)) for v in r), str(k)])
+                              for r, k in zip(X, y)]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("address, fragment", [
+    ("nonsense", "missing port"),
+    ("tcp://127.0.0.1:99999", "port 99999"),
+    ("foo://host:1", "unknown address scheme"),
+])
+def test_a_scheduler_address_that_cannot_be_one_is_refused_before_connecting(
+        table, tmp_path, capsys, address, fragment):
+    code = run(["search", str(table), "--param", "hidden=2;3", "--cv", "2",
+                "--scheduler", address, "--output", str(tmp_path / "best.npz")])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    err = captured.err.strip().splitlines()[-1]
+    assert err.startswith("nnscratch: error: --scheduler") and fragment in err
+    assert "not a Dask scheduler address" in err
+    assert not list(tmp_path.glob("best.*"))
+
+
+def test_run_search_refuses_a_bad_address_as_a_search_error():
+    from nnscratch import NeuralNetworkClassifier
+    from nnscratch.search import SearchError, run_search
+
+    X, y = _xy(60, 3)
+    with pytest.raises(SearchError, match="not a Dask scheduler address"):
+        run_search(NeuralNetworkClassifier((2,)), X, y, {"alpha": [0.0, 1.0]}, cv=2,
+                   scheduler="localhost:abc")

@@ -439,8 +439,37 @@ class SearchOutcome:
         return best.named_steps[_MODEL] if hasattr(best, "named_steps") else best
 
 
-def _connect(scheduler: str):
+def check_scheduler(scheduler) -> None:
+    """Refuse a Dask scheduler address that cannot be one (no port, an unknown scheme,
+    not text), in one line, before anything connects: ``distributed.Client`` given such
+    an address fails half-made, and its clean-up then waits 20 s and prints a traceback
+    as the program ends.
+
+    Raises
+    ------
+    SearchError
+    """
+    if scheduler is None:
+        return
+    if not isinstance(scheduler, str) or not scheduler.strip():
+        raise SearchError(f"scheduler={scheduler!r}: give the Dask scheduler's address as "
+                          "text, e.g. tcp://127.0.0.1:8786")
     require_dask("distributed")
+    from distributed.comm.addressing import get_address_host_port, parse_address
+
+    try:
+        if parse_address(scheduler)[0] != "inproc":  # inproc://: this process's own
+            _, port = get_address_host_port(scheduler)
+            if not 0 < int(port) < 65536:
+                raise ValueError(f"port {port} is not from 1 to 65535")
+    except (ValueError, TypeError) as exc:
+        raise SearchError(f"--scheduler {scheduler}: not a Dask scheduler address ("
+                          f"{' '.join(str(exc).split()) or type(exc).__name__}); give one "
+                          "such as tcp://127.0.0.1:8786") from None
+
+
+def _connect(scheduler: str):
+    check_scheduler(scheduler)
     from distributed import Client
 
     try:
@@ -599,8 +628,8 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     ------
     SearchError
         A ``results_path`` in a missing folder or that is a folder, ``n_candidates``
-        below 1, an unknown ``scoring`` name, ``n_jobs=0``,
-        a parameter that the estimator does not have, a class with fewer samples than
+        below 1, an unknown ``scoring`` name, ``n_jobs=0``, a ``scheduler`` that is not
+        an address (:func:`check_scheduler`), a parameter that the estimator does not have, a class with fewer samples than
         ``cv`` folds (:func:`check_folds`), or a ``preprocessing`` that a fold's
         training rows cannot learn (checked on the first fold before any fit).
     SearchFailed
@@ -614,6 +643,8 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     # refused before any fit: where the results go, how many candidates, how scored
     check_output_paths(results_path)
     _check_search_settings(n_candidates, scoring, n_jobs)
+    if client is None:
+        check_scheduler(scheduler)
     key_grid = estimator_grid(grid, estimator)
     check_folds(cv, y)
     if preprocessing is not None:
@@ -897,6 +928,7 @@ def check_output_paths(*paths: str | Path | None) -> None:
 
 
 # keep the hint importable from here for the command line
-__all__ += ["DASK_HINT", "MissingExtraError", "check_output_paths", "estimator_grid"]
+__all__ += ["DASK_HINT", "MissingExtraError", "check_output_paths", "check_scheduler",
+            "estimator_grid"]
 # CheckpointedGridSearchCV and CheckpointedRandomizedSearchCV are scikit-learn's search
 # classes evaluating in groups (run_search's machinery): importable, documented there.
