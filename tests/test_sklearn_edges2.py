@@ -340,3 +340,30 @@ def test_hidden_layer_transformer_routes_sample_weight_to_its_network(data):
     # routing off: fit's parameters go to the network as before
     assert HiddenLayerTransformer(_net()).fit(X, y, sample_weight=weights
                                               ).estimator_.loss_curve_ == weighted
+
+
+# ------------------------------------------- one's own EarlyStopping, no validation
+
+
+def test_own_early_stopping_on_validation_without_a_validation_set_is_refused_first(data):
+    """callbacks=[EarlyStopping()] (monitoring val_score) without a validation set
+    failed at the end of the first epoch, however long; now before any training, in
+    one line saying where a validation set comes from."""
+    from nnscratch.callbacks import EarlyStopping, LambdaCallback
+
+    X, y = data
+    epochs = []
+    seen = LambdaCallback(on_iteration_end=lambda est, i, logs: epochs.append(i))
+    clf = _net(callbacks=[seen, EarlyStopping()])
+    with pytest.raises(ValueError, match=r"^callbacks: EarlyStopping\(monitor='val_score'\) "
+                       r"needs a validation set, and this fit has none: give fit X_val= and "
+                       r"y_val=, or set early_stopping=True"):
+        clf.fit(X, y)
+    with pytest.raises(ValueError, match=r"EarlyStopping\(monitor='val_loss'\) needs a "
+                       r"validation set, and partial_fit has none; or monitor 'cost'\.$"):
+        _net(callbacks=[seen, EarlyStopping("val_loss")]).partial_fit(X, y, classes=[0, 1])
+    assert epochs == [] and not hasattr(clf, "params_")
+    # with a validation set, or monitoring the cost, it runs
+    assert clf.fit(X, y, X_val=X, y_val=y).n_iter_ == 5
+    assert clf.set_params(early_stopping=True).fit(X, y).n_iter_ == 5
+    assert _net(callbacks=EarlyStopping("cost")).fit(X, y).n_iter_ == 5

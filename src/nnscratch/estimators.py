@@ -776,6 +776,8 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         # early stopping needs a validation set: fit's own, not partial_fit's (as in
         # scikit-learn, partial_fit does not use it)
         history, stopper, callbacks = self._callbacks(early_stopping=validation)
+        if X_val is None:
+            self._refuse_monitors_without_validation(validation)
         context = None
         if has_callbacks(self):  # scikit-learn's: one task, one subtask per epoch
             context = self._init_callback_context(max_subtasks=max_iter)
@@ -816,6 +818,27 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             context.call_on_fit_task_end(estimator=self, X=X_seen, y=y, metadata=metadata,
                                          reconstruction_attributes={})
         return self
+
+    def _refuse_monitors_without_validation(self, by_fit: bool) -> None:
+        """A callback of one's own monitoring ``val_score`` or ``val_loss`` in a run
+        without a validation set is refused before the first epoch (it failed at the end
+        of the first, however long).
+
+        Raises
+        ------
+        ValueError
+            Naming the callback, what it monitors and where a validation set comes from.
+        """
+        for callback in CallbackList(self.callbacks).callbacks:
+            monitor = getattr(callback, "monitor", None)
+            if isinstance(callback, EarlyStopping) and str(monitor).startswith("val_"):
+                where = ("this fit has none: give fit X_val= and y_val=, or set "
+                         "early_stopping=True to set aside validation_fraction of X"
+                         if by_fit else "partial_fit has none")
+                raise ValueError(
+                    f"callbacks: EarlyStopping(monitor={monitor!r}) needs a validation set, "
+                    f"and {where}; or monitor 'cost'."
+                )
 
     def _validation_data(self, X_val, y_val, dtype) -> tuple[np.ndarray, np.ndarray]:
         """``X_val`` in the seeds' layout (a view) and ``Y_val`` as the targets.
