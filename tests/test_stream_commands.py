@@ -192,6 +192,7 @@ def test_the_chunk_size_says_when_it_was_rounded_to_whole_batches(xy_files, tmp_
                 str(tmp_path / "m.npz")]) == 0
     err = capsys.readouterr().err
     assert "5 chunks of 90 rows" in err, err  # 450 rows; 100 rounded down to 3 x 30
+    assert "the last" not in err  # 5 x 90 is the 450 rows
     assert "--chunk-rows 100 rounded down to whole mini-batches of 30 rows" in err
     assert run(["evaluate", str(tmp_path / "m.npz"), str(train), "--stream"]) == 0
     assert "450 rows x 6 features (10.5 KiB as float32), 1 chunk of 450 rows" in \
@@ -230,3 +231,17 @@ def test_a_text_model_refuses_an_array_store_before_writing_anything(xy_files, t
         errors = [line for line in captured.err.splitlines() if line.strip()]
         assert errors == [(f"nnscratch: error: {train}: an .h5 file or a Zarr store holds "
                            "pictures or a table, but this model was trained on text data")]
+
+
+def test_a_shorter_last_chunk_is_said(tmp_path, capsys):
+    # 4,000 rows in chunks of 900 read "5 chunks of 900 rows": 4,500 rows
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(4000, 5))
+    with h5py.File(tmp_path / "big.h5", "w") as f:
+        f["X"], f["y"] = X, (X[:, 0] > 0).astype(np.int64)
+    assert run(["train", str(tmp_path / "big.h5"), "--hidden", "4", "--iterations", "1",
+                "--chunk-rows", "1000", "--batch-size", "300",
+                "-o", str(tmp_path / "m.npz")]) == 0
+    err = capsys.readouterr().err
+    assert ("reading 4,000 rows x 5 features (156.2 KiB as float64), 5 chunks of 900 rows "
+            "(35.2 KiB), the last 400\n") in err, err

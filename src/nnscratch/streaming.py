@@ -1238,9 +1238,15 @@ def _fmt_bytes(n: int) -> str:
 
 def describe(feeder: ChunkFeeder) -> str:
     """One line: rows, features, chunks and sizes (for messages)."""
-    rows = feeder.boundaries[1] - feeder.boundaries[0]
+    sizes = [b - a for a, b in pairwise(feeder.boundaries)]
+    rows = sizes[0]
+    upto = last = ""
+    if len(set(sizes[:-1])) > 1 or (len(sizes) > 1 and sizes[-1] > rows):
+        rows, upto = max(sizes), "up to "  # chunks of several sizes: the largest
+    elif sizes[-1] != rows:  # equal chunks but a shorter last: 4,000 rows = 4 x 900 + 400
+        last = f", the last {sizes[-1]:,}"
     return (f"{feeder.n_samples:,} rows x {feeder.n_features:,} features "
             f"({_fmt_bytes(feeder.nbytes)} as {feeder.dtype}), {feeder.n_chunks} "
-            f"chunk{'s' * (feeder.n_chunks != 1)} of "
-            f"{rows:,} rows ({_fmt_bytes(rows * feeder.n_features * feeder.dtype.itemsize)})")
+            f"chunk{'s' * (feeder.n_chunks != 1)} of {upto}{rows:,} rows "
+            f"({_fmt_bytes(rows * feeder.n_features * feeder.dtype.itemsize)}){last}")
 
