@@ -776,7 +776,8 @@ def predict(model, inputs, stream, chunk_rows, as_json):
               help="The PNG picture to write (name ending in .png); written atomically.")
 @click.option("--kind", type=click.Choice(["costs", "boundary", "mislabeled"]),
               default="costs", show_default=True,
-              help="costs: the cost curve (per hundred iterations, as in the seeds); "
+              help="costs: the cost curve (one point every cost_every iterations, 100 "
+                   "as in the seeds unless --cost-every said otherwise); "
                    "boundary: the predicted regions of a 2-D model with the data points; "
                    "mislabeled: a grid of the pictures the model gets wrong.")
 @click.option("--data", metavar="DATA",
@@ -787,7 +788,7 @@ def plot(model, output, kind, data, label_column):
     """Draw a picture of MODEL into a PNG file.
 
     --kind costs draws the cost recorded every cost_every iterations (the x axis counts
-    hundreds of iterations, as in the seeds). --kind boundary colours the regions a model
+    them: hundreds of iterations by default, as in the seeds). --kind boundary colours the regions a model
     trained on 2-D data predicts and draws the DATA points on top. --kind mislabeled
     shows up to 20 pictures of DATA that the model gets wrong, with their true and
     predicted labels.
