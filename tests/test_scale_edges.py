@@ -103,3 +103,20 @@ def test_run_search_refuses_a_bad_address_as_a_search_error():
     with pytest.raises(SearchError, match="not a Dask scheduler address"):
         run_search(NeuralNetworkClassifier((2,)), X, y, {"alpha": [0.0, 1.0]}, cv=2,
                    scheduler="localhost:abc")
+
+
+@pytest.mark.slow  # a LocalCluster starts and stops
+def test_run_search_on_a_closed_client_says_so_in_one_line():
+    distributed = pytest.importorskip("distributed")
+    from nnscratch import NeuralNetworkClassifier
+    from nnscratch.search import SearchError, run_search
+
+    X, y = _xy(60, 3)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        client = distributed.Client(cluster, set_as_default=False)
+        client.close()
+        with pytest.raises(SearchError, match="the Dask client is closed") as info:
+            run_search(NeuralNetworkClassifier((2,)), X, y, {"alpha": [0.0, 1.0]}, cv=2,
+                       client=client)
+    assert "\n" not in str(info.value)

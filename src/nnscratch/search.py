@@ -629,9 +629,10 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     SearchError
         A ``results_path`` in a missing folder or that is a folder, ``n_candidates``
         below 1, an unknown ``scoring`` name, ``n_jobs=0``, a ``scheduler`` that is not
-        an address (:func:`check_scheduler`), a parameter that the estimator does not have, a class with fewer samples than
-        ``cv`` folds (:func:`check_folds`), or a ``preprocessing`` that a fold's
-        training rows cannot learn (checked on the first fold before any fit).
+        an address (:func:`check_scheduler`), a ``client`` already closed, a parameter
+        that the estimator does not have, a class with fewer samples than ``cv`` folds
+        (:func:`check_folds`), or a ``preprocessing`` that a fold's training rows cannot
+        learn (checked on the first fold before any fit).
     SearchFailed
         The Dask scheduler cannot be reached, or a worker died and the search cannot
         finish (the finished candidates stay in ``results_path``).
@@ -645,6 +646,9 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     _check_search_settings(n_candidates, scoring, n_jobs)
     if client is None:
         check_scheduler(scheduler)
+    elif getattr(client, "status", "running") != "running":
+        raise SearchError(f"client: the Dask client is {client.status}; give an open "
+                          "distributed.Client, or scheduler=ADDRESS")
     key_grid = estimator_grid(grid, estimator)
     check_folds(cv, y)
     if preprocessing is not None:
