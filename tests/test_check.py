@@ -589,3 +589,17 @@ def test_the_json_counts_as_the_text_does(tmp_path):
     d = report.to_dict()
     assert (d["passed"], d["failed"], d["errors"], d["missing"]) == (1, 0, 1, 4)
     assert not report.ok and report.errors == 1 and report.failed == 0
+
+
+def test_planar_utils_sigmoid_is_given_as_the_course_s_when_absent(tmp_path):
+    # the planar notebook's forward_propagation calls planar_utils' sigmoid (A alone)
+    import re
+
+    text = (SOLUTIONS / "shallow.py").read_text()
+    defs = [d for d in re.split(r"\n(?=def )", text)[1:] if not d.startswith("def sigmoid")]
+    path = notebook(tmp_path / "planar.ipynb", [
+        "import numpy as np\nfrom testCases_v2 import *\nfrom planar_utils import "
+        "plot_decision_boundary, sigmoid, load_planar_dataset, load_extra_datasets\n",
+        "X, Y = load_planar_dataset()\n", *defs])
+    report = check(path, functions=["forward_propagation"])
+    assert report.assignment == "shallow" and report.ok, str(report)
