@@ -180,7 +180,7 @@ def test_text_columns_are_named_with_what_to_do(data):
     frame = pd.DataFrame({"size": X[:, 0].astype(str), "colour": pd.Categorical(
         np.where(y, "red", "blue")), "shape": np.where(X[:, 1] > 0, "round", "square"),
         "weight": X[:, 2]})
-    what = (r": the network needs numbers; encode categories first, e\.g\. "
+    what = (r": the network needs numbers; encode them first, e\.g\. categories with "
             r"sklearn\.preprocessing\.OneHotEncoder in a ColumnTransformer")
     clf = _net()
     with pytest.raises(ValueError, match=r"^X has columns that cannot be converted to numbers, 'colour' "
@@ -367,3 +367,25 @@ def test_own_early_stopping_on_validation_without_a_validation_set_is_refused_fi
     assert clf.fit(X, y, X_val=X, y_val=y).n_iter_ == 5
     assert clf.set_params(early_stopping=True).fit(X, y).n_iter_ == 5
     assert _net(callbacks=EarlyStopping("cost")).fit(X, y).n_iter_ == 5
+
+
+def test_date_columns_and_pandas_na_in_text_are_one_line(data):
+    """A datetime or timedelta column raised NumPy's DTypePromotionError ("The DType
+    <class 'numpy.dtypes.Float64DType'> could not be promoted by ... DateTime64DType
+    ..."), and pd.NA in a column of numbers as text a bare "float() argument must be a
+    string or a real number, not 'NAType'"."""
+    pd = pytest.importorskip("pandas")
+    X, y = data
+    frame = pd.DataFrame(X, columns=list("abcde"))
+    for column, dtype in [(pd.date_range("2020-01-01", periods=len(y)), "datetime64"),
+                          (pd.to_timedelta(np.arange(len(y)), "D"), "timedelta64")]:
+        with pytest.raises(TypeError, match=rf"^X has columns that cannot be converted to "
+                           rf"numbers, 'when' \({dtype}\[\w+\]\): the network needs numbers; "
+                           r"encode them first"):
+            _net().fit(frame.assign(when=column), y)
+    text = pd.Series(X[:, 0].astype(str), dtype="string")
+    text[3] = pd.NA
+    with pytest.raises(ValueError, match=r"^Input X contains NaN \(pd\.NA\): the network "
+                       r"needs a number in every cell; fill in the missing values"):
+        _net().fit(frame.assign(a=text), y)
+    _net().fit(frame.assign(a=text.fillna("0")), y)  # numbers as text are read

@@ -115,14 +115,15 @@ def _short(text: str) -> str:
 def _not_numbers(X, name: str, text: str) -> str:
     """scikit-learn's "could not convert string to float: 'u'" saying which columns of
     ``X`` are not numbers and what to do about them."""
-    do = ("the network needs numbers; encode categories first, e.g. "
+    do = ("the network needs numbers; encode them first, e.g. categories with "
           "sklearn.preprocessing.OneHotEncoder in a ColumnTransformer, in a Pipeline "
           "before the network.")
     dtypes = getattr(X, "dtypes", None)
     if dtypes is not None and hasattr(dtypes, "items"):  # a DataFrame
         columns = [f"{col!r} ({dtype})" for col, dtype in dtypes.items()
                    if getattr(dtype, "kind", "O") not in "biuf"  # bool, int, float
-                   and not _numbers_as_text(X[col])]
+                   and not (getattr(dtype, "kind", "O") in "OSU"  # text, categories
+                            and _numbers_as_text(X[col]))]
         if columns:
             shown = ", ".join(columns[:5]) + (", ..." if len(columns) > 5 else "")
             return (f"{name} has columns that cannot be converted to numbers, {shown}: "
@@ -192,6 +193,18 @@ def _in_one_line(check):
             if type(exc) is not ValueError or short == text:
                 raise
             raise ValueError(short) from None
+        except TypeError as exc:
+            text, name = str(exc), kwargs.get("input_name") or "X"
+            X = args[1] if check is _validate_data else args[0]
+            if "'NAType'" in text:  # pd.NA in a column of text ("string" dtype)
+                raise ValueError(
+                    f"Input {name} contains NaN (pd.NA): the network needs a number in every "
+                    "cell; fill in the missing values (sklearn.impute.SimpleImputer, in a "
+                    "Pipeline) or drop those rows."
+                ) from None
+            if "could not be promoted" in text and hasattr(X, "dtypes"):  # dates, times
+                raise TypeError(_not_numbers(X, name, text)) from None
+            raise
 
     return checked
 
