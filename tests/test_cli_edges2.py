@@ -576,3 +576,23 @@ def test_early_stopping_says_where_it_stopped_and_patience_sets_the_wait(tmp_pat
     assert run([*args, "--patience", "0", "-o", str(tmp_path / "c.npz")]) == 2
     assert "Invalid value for '--patience': '0' is not a positive integer" in \
         capsys.readouterr().err
+
+
+@pytest.mark.parametrize("layout, words", [
+    ("rows", "got (6, 12): flattened pictures? store them as (6, 2, 2, 3), each row "
+             "reshaped back into its picture"),
+    ("columns", "12 pictures but 6 labels (one column per picture: the course's flattened "
+                "(n_x, m) layout? store the pictures as (m, height, width, 3))"),
+    ("odd", "got (6, 7); rows of features go in the X/y layout (datasets 'X' and 'y')"),
+])
+def test_flattened_pictures_in_a_course_file_get_a_reshape_hint(tmp_path, capsys, layout,
+                                                                 words):
+    import h5py
+
+    pictures = np.arange(6 * 12, dtype=np.uint8).reshape(6, 12)
+    x = {"rows": pictures, "columns": pictures.T, "odd": np.zeros((6, 7), np.uint8)}[layout]
+    with h5py.File(tmp_path / "flat.h5", "w") as f:
+        f["train_set_x"], f["train_set_y"] = x, np.arange(6) % 2
+    assert run(["train", str(tmp_path / "flat.h5"), "-o", str(tmp_path / "m.npz")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and words in err, err

@@ -425,9 +425,24 @@ def _array_to_images(x: np.ndarray, size: int, source: str) -> np.ndarray:
     if x.ndim == 3:
         x = x[..., None]
     if x.ndim != 4 or x.shape[3] not in (1, 3, 4):
+        hint = ""
+        if x.ndim == 2:  # flattened pictures, as the course's train_set_x_flatten
+
+            def picture(n: int) -> str | None:  # n values as one square picture
+                for c in (3, 1):
+                    side = math.isqrt(n // c)
+                    if side > 1 and side * side * c == n:
+                        return f"{side}, {side}, {c}"
+                return None
+
+            if picture(x.shape[1]):
+                hint = (f": flattened pictures? store them as ({x.shape[0]}, "
+                        f"{picture(x.shape[1])}), each row reshaped back into its picture")
+            hint += ("; rows of features go in the X/y layout (datasets 'X' and 'y')"
+                     if not hint else "")
         raise DatasetError(
-            f"{source}: pictures must have shape (n, height, width[, 1|3|4]), got {x.shape}"
-        )
+            f"{source}: pictures must have shape (n, height, width[, 1|3|4]), got "
+            f"{x.shape}{hint}")
     if x.dtype != np.uint8:
         x = _pixels_to_uint8(x, source)
     if x.shape[3] == 1:
@@ -607,7 +622,10 @@ def load_hdf5(
     except (OSError, KeyError, ValueError, TypeError) as exc:
         raise DatasetError(f"{path}: not a readable HDF5 file ({_one_line(exc)})") from None
     if x.shape[0] != y.shape[0]:
-        raise DatasetError(f"{path}: {x.shape[0]} pictures but {y.shape[0]} labels")
+        turned = (" (one column per picture: the course's flattened (n_x, m) layout? store "
+                  "the pictures as (m, height, width, 3))"
+                  if x.ndim == 2 and x.shape[1] == y.shape[0] else "")
+        raise DatasetError(f"{path}: {x.shape[0]} pictures but {y.shape[0]} labels{turned}")
     if x.shape[0] == 0:
         raise DatasetError(f"{path}: holds no pictures")
     y, names = _check_course_labels(path, y, names)
