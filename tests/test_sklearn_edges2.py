@@ -389,3 +389,20 @@ def test_date_columns_and_pandas_na_in_text_are_one_line(data):
                        r"needs a number in every cell; fill in the missing values"):
         _net().fit(frame.assign(a=text), y)
     _net().fit(frame.assign(a=text.fillna("0")), y)  # numbers as text are read
+
+
+@pytest.mark.parametrize("weights", [["heavy"] * 120, np.ones(120, dtype=complex),
+                                     {"a": 1.0}], ids=["text", "complex", "dict"])
+def test_sample_weight_that_is_not_numbers_is_one_line(data, weights):
+    """Text said scikit-learn's bare "could not convert string to float: 'heavy'",
+    complex numbers "Complex data not supported" and the array's repr over many lines,
+    a dict a bare TypeError ("float() argument must be ... not 'dict'")."""
+    X, y = data
+    clf = _net()
+    with pytest.raises(ValueError) as info:
+        clf.fit(X, y, sample_weight=weights)
+    text = str(info.value)
+    assert text.startswith("sample_weight must be real numbers, one weight >= 0 per "
+                           "example; got "), text
+    assert "\n" not in text and len(text) < 200
+    assert not hasattr(clf, "params_")

@@ -369,12 +369,25 @@ def _weights_checked(sample_weight, X) -> np.ndarray:
     """scikit-learn's check of ``sample_weight``, its error for another length in words."""
     try:
         return _check_sample_weight(sample_weight, X, ensure_non_negative=True)
-    except ValueError:
-        shape = None if sp.issparse(sample_weight) else np.shape(sample_weight)
+    except (TypeError, ValueError) as exc:
+        try:
+            shape = None if sp.issparse(sample_weight) else np.shape(sample_weight)
+        except (TypeError, ValueError):  # ragged
+            shape = None
         if shape and len(shape) == 1 and shape[0] != X.shape[0]:
             raise ValueError(
                 f"sample_weight has {shape[0]} weights but X has {X.shape[0]} rows; give "
                 "one weight per example."
+            ) from None
+        text = str(exc)
+        if isinstance(exc, TypeError) or text.startswith(("could not convert",
+                                                          "Complex data")):
+            # text, complex numbers, a dict: a bare "could not convert string to float",
+            # or the array's repr over many lines
+            got = _short_repr(sample_weight)
+            raise ValueError(
+                f"sample_weight must be real numbers, one weight >= 0 per example; got "
+                f"{got}" + ("" if got.endswith("...") else ".")
             ) from None
         raise
 
