@@ -120,3 +120,52 @@ def test_run_search_on_a_closed_client_says_so_in_one_line():
             run_search(NeuralNetworkClassifier((2,)), X, y, {"alpha": [0.0, 1.0]}, cv=2,
                        client=client)
     assert "\n" not in str(info.value)
+
+
+@pytest.fixture
+def holey(tmp_path):
+    """A table whose row 250 (in its third chunk of 100 rows) holds NaN."""
+    X, y = _xy()
+    X[250, 2] = np.nan
+    path = tmp_path / "holey.h5"
+    with h5py.File(path, "w") as f:
+        f["X"], f["y"] = X, y
+    return path
+
+
+def test_predict_names_the_row_holding_nan_and_says_where_the_output_stops(
+        holey, tmp_path, capsys):
+    from nnscratch import NeuralNetworkClassifier, save
+
+    X, y = _xy()
+    model = tmp_path / "m.npz"
+    est = NeuralNetworkClassifier((3,), max_iter=2, random_state=0).fit(X, y)
+    from nnscratch.streaming import open_chunks
+
+    with open_chunks(tmp_path / "holey.h5") as feeder:
+        save(est, model, **feeder.save_kwargs(est))
+    capsys.readouterr()
+    assert run(["predict", str(model), str(holey), "--json", "--chunk-rows", "100"]) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()[-1]
+    assert "holey.h5: row 250 holds NaN" in err
+    assert "the output stops after the 200 rows before it; it is not complete JSON" in err
+    assert captured.out.count('"input"') == 200
+
+
+def test_streaming_names_the_row_of_an_infinite_or_missing_value(holey):
+    import scipy.sparse as sp
+
+    from nnscratch import NeuralNetworkClassifier
+    from nnscratch.streaming import ChunkFeeder, DatasetError, fit_streaming, open_chunks
+
+    est = NeuralNetworkClassifier((3,), max_iter=1, random_state=0)
+    with open_chunks(holey, chunk_rows=100) as feeder, pytest.raises(
+            DatasetError, match=r"holey.h5: row 250 holds NaN \(a missing value\)"):
+        fit_streaming(est, feeder, shuffle_chunks=False)
+    assert not hasattr(est, "params_")  # nothing half-trained is left
+    X, y = _xy()
+    X[123, 4] = np.inf
+    for data in (X, sp.csr_matrix(X)):
+        with pytest.raises(DatasetError, match="row 123 holds an infinite value"):
+            fit_streaming(est, ChunkFeeder(data, y, chunk_rows=100), shuffle_chunks=False)

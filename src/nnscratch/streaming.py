@@ -373,7 +373,26 @@ class ChunkFeeder:
         if X.shape[1] != self.n_features:
             raise DatasetError(f"{self.source}: chunk {i} has {X.shape[1]} features, "
                                f"expected {self.n_features}")
+        self._check_finite(X, rows.start)
         return X, (self.labels(rows) if labels else None)
+
+    def _check_finite(self, X, first: int) -> None:
+        """A chunk holding NaN or an infinity names the file and the row (the model's
+        own check says only "Input X contains NaN", after earlier chunks were used)."""
+        values = X.data if _is_sparse(X) else X
+        if values.dtype.kind != "f" or np.isfinite(values).all():
+            return
+        if _is_sparse(X):
+            bad = np.flatnonzero(~np.isfinite(X.data))[0]
+            row = int(np.searchsorted(X.indptr, bad, side="right")) - 1
+            value = X.data[bad]
+        else:
+            finite = np.isfinite(X)
+            row = int(np.flatnonzero(~finite.all(axis=1))[0])
+            value = X[row][~finite[row]][0]
+        what = "NaN (a missing value)" if np.isnan(value) else "an infinite value"
+        raise DatasetError(f"{self.source}: row {first + row} holds {what}; fill in or "
+                           "drop the rows with missing or infinite values")
 
     def chunks(self, order: Sequence[int] | None = None, *, labels: bool = True
                ) -> Iterator[tuple[int, np.ndarray, np.ndarray | None]]:
@@ -1014,7 +1033,19 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
         out.write("input,label,probability\n")
     else:
         out.write(f"{'input':<{width}}  {'label':<12}  probability\n")
-    for start, labels, proba in predict_streaming(estimator, feeder, progress=progress):
+    predictions = predict_streaming(estimator, feeder, progress=progress)
+    while True:
+        try:
+            start, labels, proba = next(predictions)
+        except StopIteration:
+            break
+        except (DatasetError, ValueError) as exc:
+            if not n:
+                raise
+            # the rows before were written as they were predicted: say the output stops
+            raise type(exc)(f"{exc} (the output stops after the {n:,} rows before it"
+                            f"{'; it is not complete JSON' if fmt == 'json' else ''})"
+                            ) from None
         lines = []
         for k, (label, p) in enumerate(zip(labels.tolist(), proba)):
             code = index[label]
