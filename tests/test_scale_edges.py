@@ -169,3 +169,55 @@ def test_streaming_names_the_row_of_an_infinite_or_missing_value(holey):
     for data in (X, sp.csr_matrix(X)):
         with pytest.raises(DatasetError, match="row 123 holds an infinite value"):
             fit_streaming(est, ChunkFeeder(data, y, chunk_rows=100), shuffle_chunks=False)
+
+
+def _write(path, X, y=None, **extra):
+    with h5py.File(path, "w") as f:
+        f["X"] = X
+        if y is not None:
+            f["y"] = y
+        for key, value in extra.items():
+            f[key] = value
+    return path
+
+
+@pytest.mark.parametrize("test, fragment", [
+    ("unlabelled", "holds no labels (y)"),
+    ("three_classes", "its classes [2] are not in the training data ([0, 1])"),
+    ("other_names", "its classes ['cat'] are not in the training data (['neg', 'pos'])"),
+    ("wider", "has 6 features; the model takes 5"),
+])
+def test_a_stream_test_set_the_model_cannot_score_is_refused_before_training(
+        tmp_path, capsys, test, fragment):
+    X, y = _xy()
+    names = np.array([b"neg", b"pos"])
+    train = _write(tmp_path / "train.h5", X, y, class_names=names)
+    if test == "other_names":  # codes named otherwise: 'neg' and 'cat'
+        train = _write(tmp_path / "train.h5", X, np.array([b"neg", b"pos"])[y])
+        bad = _write(tmp_path / "test.h5", X, np.array([b"neg", b"cat"])[y])
+    elif test == "unlabelled":
+        bad = _write(tmp_path / "test.h5", X)
+    elif test == "three_classes":
+        train = _write(tmp_path / "train.h5", X, y)
+        bad = _write(tmp_path / "test.h5", X, np.where(X[:, 2] > 1, 2, y))
+    else:
+        bad = _write(tmp_path / "test.h5", np.hstack([X, X[:, :1]]), y)
+    model = tmp_path / "m.npz"
+    code = run(["train", str(train), *TRAIN, "--test", str(bad), "-o", str(model)])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == "" and not model.exists()
+    assert "epoch" not in captured.err  # refused before any training
+    err = captured.err.strip().splitlines()[-1]
+    assert err.startswith("nnscratch: error:") and fragment in err
+
+
+def test_a_stream_test_set_of_the_same_classes_stored_otherwise_is_scored(tmp_path, capsys):
+    X, y = _xy()
+    train = _write(tmp_path / "train.h5", X, y, class_names=np.array([b"neg", b"pos"]))
+    named = _write(tmp_path / "named.h5", X, np.array([b"neg", b"pos"])[y])
+    codes = _write(tmp_path / "codes.h5", X, y)  # codes without names: taken as they are
+    for test in (named, codes):
+        assert run(["train", str(train), *TRAIN, "--test", str(test), "--json",
+                    "-o", str(tmp_path / "m.npz")]) == 0
+        result = json.loads(capsys.readouterr().out)
+        assert result["test_accuracy"] == result["train_accuracy"]

@@ -605,6 +605,29 @@ def _course_bytes(path: str) -> float:
     return max((8.0 * float(np.prod(shape)) for shape in shapes), default=0)
 
 
+def _check_stream_test(feeder, test_data: str, chunk_rows: int | None) -> None:
+    """Refuse, before training, a ``--test`` store that the streamed model could not
+    score: other features, no labels, or classes the training data lacks."""
+    from .streaming import open_chunks
+
+    prep = feeder.model_preprocessor()
+    with open_chunks(test_data, chunk_rows=chunk_rows, preprocessor=prep) as probe:
+        _check_store_features(probe, prep, feeder.n_features, test_data)
+        if probe.y is None:
+            raise InputError(f"--test {test_data}: holds no labels (y) to score the model "
+                             "on; give labelled test data")
+        if probe.file_class_names is None and np.dtype(probe.y.dtype).kind in "biuf":
+            # codes without names are the model's classes as they are (as evaluate reads them)
+            known = feeder.class_counts()[0].tolist()
+            unknown = [c for c in probe.class_counts()[0].tolist() if c not in known]
+        else:
+            known = feeder.label_names()
+            unknown = [n for n in probe.label_names() if n not in known]
+        if unknown:
+            raise InputError(f"--test {test_data}: its classes {unknown[:5]} are not in the "
+                             f"training data ({known}); give test data of the same classes")
+
+
 def _stream_progress() -> str:
     return "auto" if _stderr_is_terminal() else "lines"
 
@@ -637,6 +660,8 @@ def _train_streaming(est, feeder, data: str, output_path: Path, params: dict[str
         only = found.tolist()[0] if found.size else "none"
         raise InputError(f"{data}: the training data has only one class ('{only}'); "
                          "a classifier needs examples of at least two classes")
+    if test_data is not None:  # refused now, not after every epoch
+        _check_stream_test(feeder, test_data, chunk_rows)
     say(f"training {_describe(est)} on {_count(feeder.n_samples, 'sample')}, "
         f"{_count(feeder.n_features, 'feature')} ({_dataset_label(data)}), "
         f"{_count(feeder.n_chunks, 'chunk')}")

@@ -417,6 +417,17 @@ class ChunkFeeder:
         classes = np.array(sorted(counts))
         return classes, np.array([counts[c] for c in classes.tolist()], dtype=np.int64)
 
+    def label_names(self) -> list[str]:
+        """The classes present in ``y`` by name (the file's ``class_names`` of its codes,
+        else the labels as text), reading the labels chunk by chunk: the names to compare
+        with another file's, or with a trained model's class names."""
+        found, _ = self.class_counts()
+        if self.labels_are_indices:
+            return [self.class_names[int(c)] for c in found.tolist()]
+        if self.file_class_names is not None:
+            return [self.file_class_names[int(c)] for c in found.tolist()]
+        return [str(c) for c in found.tolist()]
+
     def model_preprocessor(self) -> Preprocessor:
         """The preprocessing to store in a model file trained on these chunks.
 
