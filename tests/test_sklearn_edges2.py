@@ -406,3 +406,21 @@ def test_sample_weight_that_is_not_numbers_is_one_line(data, weights):
                            "example; got "), text
     assert "\n" not in text and len(text) < 200
     assert not hasattr(clf, "params_")
+
+
+# ---------------------------------------------------------------- verbose=0 / 1
+
+
+def test_verbose_takes_integers_as_scikit_learn_does(data, capsys):
+    """verbose=1 (as MLPClassifier and most of scikit-learn take it) was refused,
+    "verbose=1 is not valid: it must be True or False"."""
+    X, y = data
+    _net(verbose=0).fit(X, y)
+    assert capsys.readouterr().err == ""
+    _net(verbose=1).fit(X, y)
+    assert "Cost after iteration 0" in capsys.readouterr().err
+    with pytest.raises(ValueError, match=r"^verbose=-1 is not valid: give True or False, "
+                       r"or an integer >= 0"):
+        _net(verbose=-1).fit(X, y)
+    with pytest.raises(ValueError, match=r"^verbose=0\.5 is not valid"):
+        _net(verbose=0.5).fit(X, y)

@@ -477,6 +477,11 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         for name, value in self.get_params(deep=False).items():
             if name == "callbacks":
                 _check_callbacks(value)
+            elif name == "verbose" and isinstance(value, numbers.Integral) \
+                    and not isinstance(value, (bool, np.bool_)):
+                if value < 0:  # 0, 1, 2 as scikit-learn's estimators take it
+                    _fail(name, value, "give True or False, or an integer >= 0 as "
+                          "scikit-learn's verbose (0 is off)")
             elif not PARAMETERS[name].per_layer:  # those are checked layer by layer below
                 check(name, value)
         for size in self._hidden_sizes():
@@ -1452,9 +1457,10 @@ _SHARED_PARAMETERS = """\
         as the course does after ``np.random.seed(int)``.
     cost_every : int, default=100
         Record the cost in ``costs_`` every this many epochs.
-    verbose : bool, default=False
+    verbose : bool or int, default=False
         A progress bar on stderr (the cost every ``cost_every`` epochs when stderr
-        is not a terminal).
+        is not a terminal). An integer as scikit-learn's estimators take it: 0 is off,
+        anything above on.
     callbacks : Callback or list of nnscratch.callbacks.Callback, optional
         Called on the training loop's events (see :mod:`nnscratch.callbacks`); one
         callback may be given alone, as ``callbacks=History()``.
