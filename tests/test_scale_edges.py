@@ -221,3 +221,26 @@ def test_a_stream_test_set_of_the_same_classes_stored_otherwise_is_scored(tmp_pa
                     "-o", str(tmp_path / "m.npz")]) == 0
         result = json.loads(capsys.readouterr().out)
         assert result["test_accuracy"] == result["train_accuracy"]
+
+
+def test_csv_predictions_quote_names_holding_commas_or_quotes():
+    import csv
+    import io
+
+    from nnscratch import NeuralNetworkClassifier
+    from nnscratch.streaming import ChunkFeeder, write_predictions
+
+    X, y = _xy(40, 3)
+    est = NeuralNetworkClassifier((2,), max_iter=2, random_state=0).fit(X, y)
+    out = io.StringIO()
+    names = ['cats, big', 'dogs "small"']
+    assert write_predictions(est, ChunkFeeder(X, chunk_rows=15), out, fmt="csv",
+                             class_names=names, name="my,rows") == 40
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0] == ["input", "label", "probability"] and len(rows) == 41
+    assert all(len(r) == 3 for r in rows)
+    proba = est.predict_proba(X)
+    for k, (row, label, p) in enumerate(rows[1:]):
+        assert row == f"my,rows[{k}]"
+        assert label == names[int(proba[k].argmax())]
+        assert float(p) == proba[k].max()

@@ -58,6 +58,8 @@ Examples
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import json
 import os
 import sys
@@ -1015,7 +1017,8 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
         ``"table"``: ``input  label  probability`` columns as ``nnscratch predict``
         prints them; ``"json"``: one JSON list of ``{"input", "label", "probability",
         "probabilities"}`` (written element by element); ``"csv"``: a header, then
-        ``input,label,probability`` rows.
+        ``input,label,probability`` rows (a field holding a comma, a quote or a line
+        break quoted, as the ``csv`` module writes it).
     class_names : sequence of str, optional
         Display names of ``estimator.classes_``.
     name : str, optional
@@ -1065,8 +1068,8 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
                 item = {"input": row, "label": names[code], "probability": float(p[code]),
                         "probabilities": {nm: float(v) for nm, v in zip(names, p)}}
                 lines.append(("," if n + k else "") + "\n" + json.dumps(item))
-            elif fmt == "csv":
-                lines.append(f"{row},{names[code]},{float(p[code])!r}\n")
+            elif fmt == "csv":  # quoted where a name holds a comma, a quote or a newline
+                lines.append(_csv_line(row, names[code], repr(float(p[code]))))
             else:
                 lines.append(f"{row:<{width}}  {names[code]:<12}  {float(p[code]):.4f}\n")
         out.write("".join(lines))
@@ -1074,6 +1077,13 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
     if fmt == "json":
         out.write("\n]\n")
     return n
+
+
+def _csv_line(*fields: str) -> str:
+    """One CSV row, quoted as the csv module quotes (RFC 4180)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(fields)
+    return buffer.getvalue()
 
 
 def evaluate_streaming(estimator, feeder: ChunkFeeder, *,
