@@ -244,3 +244,27 @@ def test_csv_predictions_quote_names_holding_commas_or_quotes():
         assert row == f"my,rows[{k}]"
         assert label == names[int(proba[k].argmax())]
         assert float(p) == proba[k].max()
+
+
+@pytest.mark.parametrize("store", ["h5", "zarr"])
+def test_read_dask_reads_labels_stored_as_one_row_in_either_store(tmp_path, store):
+    pytest.importorskip("dask.array")
+    from nnscratch.streaming import open_chunks, read_dask
+
+    rng = np.random.default_rng(0)
+    pictures = rng.integers(0, 256, size=(30, 4, 4, 3), dtype=np.uint8)
+    labels = (np.arange(30) % 3 == 0).astype(np.int64)[None, :]  # the course's (1, n)
+    path = tmp_path / f"c.{store}"
+    if store == "h5":
+        with h5py.File(path, "w") as f:
+            f["train_set_x"], f["train_set_y"] = pictures, labels
+    else:
+        zarr = pytest.importorskip("zarr")
+        group = zarr.open_group(str(path), mode="w")
+        group["train_set_x"], group["train_set_y"] = pictures, labels
+    X, y = read_dask(path, chunk_rows=8)
+    assert y.shape == (30,)
+    np.testing.assert_array_equal(y.compute(), labels[0])
+    with open_chunks(path, chunk_rows=8) as feeder:
+        expected = np.concatenate([x for _, x, _ in feeder.chunks(labels=False)])
+    np.testing.assert_array_equal(X.compute(), expected)

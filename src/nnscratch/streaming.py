@@ -1205,12 +1205,14 @@ def predict_dask(estimator, X, method: str = "predict"):
     return X.map_blocks(fn, chunks=(X.chunks[0], (width,)), dtype=np.float64)
 
 
-def _read_rows(path: str, name: str, start: int, stop: int, image_size) -> np.ndarray:
-    """Rows ``start:stop`` of dataset ``name`` of an HDF5 file (one Dask block)."""
+def _read_rows(path: str, name: str, start: int, stop: int, image_size,
+               row: bool = False) -> np.ndarray:
+    """Rows ``start:stop`` of dataset ``name`` of an HDF5 file (one Dask block);
+    ``row``: labels stored as one row ``(1, n_samples)``, columns ``start:stop``."""
     import h5py
 
     with h5py.File(path, "r") as f:
-        raw = f[name][start:stop]
+        raw = f[name][0, start:stop] if row else f[name][start:stop]
     if image_size is None:
         return _decode(raw)  # labels stored as byte strings read as str, as the feeder does
     return Preprocessor.image(image_size).transform_images(raw)
@@ -1234,7 +1236,8 @@ def read_dask(path, *, chunk_rows: int | None = None, batch_size: int | None = N
     -------
     X : dask.array.Array of shape (n_samples, n_features)
     y : dask.array.Array of shape (n_samples,), or None
-        None when the data hold no labels.
+        None when the data hold no labels; labels stored as one row ``(1, n_samples)``
+        are read as ``(n_samples,)``.
     """
     require_dask("dask.array")
     import dask
@@ -1262,10 +1265,8 @@ def read_dask(path, *, chunk_rows: int | None = None, batch_size: int | None = N
         X = da.concatenate(blocks, axis=0)
         if not has_y:
             return X, None
-        labels = [da.from_delayed(read(str(path), y_name, a, b, None), shape=(b - a,),
+        labels = [da.from_delayed(read(str(path), y_name, a, b, None, y_row), shape=(b - a,),
                                   dtype=y_dtype) for a, b in pairwise(bounds)]
-        if y_row:
-            raise DatasetError(f"{path}: read_dask needs labels of shape (n_samples,)")
         y = da.concatenate(labels)
     else:
         X = da.from_zarr(str(path), component=x_name).rechunk({0: tuple(rows)})
