@@ -424,3 +424,22 @@ def test_verbose_takes_integers_as_scikit_learn_does(data, capsys):
         _net(verbose=-1).fit(X, y)
     with pytest.raises(ValueError, match=r"^verbose=0\.5 is not valid"):
         _net(verbose=0.5).fit(X, y)
+
+
+def test_cells_holding_lists_and_ragged_rows_are_named(data):
+    """A column of lists (a DataFrame of embeddings) or rows of different lengths said
+    NumPy's "setting an array element with a sequence." (and "The requested array has
+    an inhomogeneous shape after 1 dimensions ...")."""
+    pd = pytest.importorskip("pandas")
+    X, y = data
+    frame = pd.DataFrame({"a": X[:, 0], "embedding": [list(row) for row in X[:, 1:]]})
+    clf = _net()
+    with pytest.raises(ValueError, match=r"^X has cells that hold several values \(lists or "
+                       r"arrays\): give one number per cell"):
+        clf.fit(frame, y)
+    ragged = [list(row) if i % 2 else list(row[:-1]) for i, row in enumerate(X)]
+    with pytest.raises(ValueError, match=r"^X has rows of different lengths: give every row "
+                       r"the same number of values"):
+        clf.fit(ragged, y)
+    assert not hasattr(clf, "params_")
+    clf.fit(np.c_[frame[["a"]].to_numpy(), np.vstack(frame["embedding"])], y)

@@ -185,6 +185,17 @@ def _in_one_line(check):
                     f"{name} has columns of the same name ({', '.join(twice[:5])}): give "
                     "each column a name of its own (X.columns), or drop the duplicates."
                 ) from None
+            if text.startswith("setting an array element with a sequence"):
+                name = kwargs.get("input_name") or "X"
+                ragged = re.search(r"shape after (\d+) dimension", text)
+                raise ValueError(
+                    f"{name} has rows of different lengths: give every row the same "
+                    "number of values, one number per cell." if ragged and
+                    ragged[1] == "1" else
+                    f"{name} has cells that hold several values (lists or arrays): give "
+                    "one number per cell, e.g. spread them over columns of their own "
+                    "(np.vstack(column) for a column of arrays)."
+                ) from None
             if text.startswith("could not convert string to float"):
                 X = args[1] if check is _validate_data else args[0]
                 raise ValueError(_not_numbers(X, kwargs.get("input_name") or "X",
