@@ -268,3 +268,22 @@ def test_read_dask_reads_labels_stored_as_one_row_in_either_store(tmp_path, stor
     with open_chunks(path, chunk_rows=8) as feeder:
         expected = np.concatenate([x for _, x, _ in feeder.chunks(labels=False)])
     np.testing.assert_array_equal(X.compute(), expected)
+
+
+@pytest.mark.slow  # a LocalCluster starts and stops
+def test_a_search_on_a_cluster_without_workers_says_so_in_one_line(monkeypatch, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    from nnscratch import NeuralNetworkClassifier, search
+    from nnscratch.search import SearchFailed, run_search
+
+    monkeypatch.setattr(search, "WORKER_WAIT", 0.5, raising=False)
+    X, y = _xy(60, 3)
+    with distributed.LocalCluster(n_workers=0, processes=False,
+                                  dashboard_address=None) as cluster:
+        with pytest.raises(SearchFailed, match="has no workers") as info:
+            run_search(NeuralNetworkClassifier((2,)), X, y, {"alpha": [0.0, 1.0]}, cv=2,
+                       scheduler=cluster.scheduler_address,
+                       results_path=tmp_path / "r.csv")
+    assert "\n" not in str(info.value) and f"dask worker {cluster.scheduler_address}" in str(
+        info.value)
+    assert not (tmp_path / "r.csv").exists()

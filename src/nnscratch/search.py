@@ -480,6 +480,25 @@ def _connect(scheduler: str):
                            "address, e.g. tcp://127.0.0.1:8786") from None
 
 
+#: Seconds a search waits for a cluster without workers to get one.
+WORKER_WAIT = 10.0
+
+
+def _wait_for_workers(client) -> None:
+    """Wait up to :data:`WORKER_WAIT` seconds for a worker on a cluster that has none,
+    or raise :class:`SearchFailed` in one line (the scheduler would otherwise fail the
+    first scatter with "No valid workers found", or wait for ever)."""
+    if client.nthreads():
+        return
+    try:
+        client.wait_for_workers(1, timeout=WORKER_WAIT)
+    except (TimeoutError, OSError) as exc:
+        address = getattr(client.scheduler, "address", "the scheduler")
+        raise SearchFailed(f"the Dask cluster at {address} has no workers (none came in "
+                           f"{WORKER_WAIT:g} s: {type(exc).__name__}); start some, e.g. "
+                           f"dask worker {address}") from None
+
+
 class _ErredBatch:
     """The error of a batch whose Dask future erred rather than returned."""
 
@@ -634,7 +653,8 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
         (:func:`check_folds`), or a ``preprocessing`` that a fold's training rows cannot
         learn (checked on the first fold before any fit).
     SearchFailed
-        The Dask scheduler cannot be reached, or a worker died and the search cannot
+        The Dask scheduler cannot be reached or has no worker (none joins within
+        :data:`WORKER_WAIT` seconds), or a worker died and the search cannot
         finish (the finished candidates stay in ``results_path``).
     MissingExtraError
         ``scheduler`` given without the Dask packages.
@@ -662,6 +682,13 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     own_client = None
     if scheduler is not None and client is None:
         client = own_client = _connect(scheduler)
+    if client is not None:
+        try:
+            _wait_for_workers(client)
+        except BaseException:
+            if own_client is not None:
+                own_client.close()
+            raise
     folds = cv
     if client is not None:
         slots = max(1, sum(client.nthreads().values()))
