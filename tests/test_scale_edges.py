@@ -287,3 +287,13 @@ def test_a_search_on_a_cluster_without_workers_says_so_in_one_line(monkeypatch, 
     assert "\n" not in str(info.value) and f"dask worker {cluster.scheduler_address}" in str(
         info.value)
     assert not (tmp_path / "r.csv").exists()
+
+
+def test_a_chunk_size_below_one_mini_batch_says_it_was_raised(tmp_path, capsys):
+    X, y = _xy()
+    train = _write(tmp_path / "train.h5", X, y)
+    assert run(["train", str(train), *TRAIN, "--chunk-rows", "10", "--json",
+                "-o", str(tmp_path / "m.npz")]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["chunks"] == 6  # 300 rows in chunks of 50, not 10
+    assert "(--chunk-rows 10 raised to one mini-batch of 50 rows" in captured.err

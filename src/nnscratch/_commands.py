@@ -570,6 +570,9 @@ def _stream_source(spec: str, *, stream: bool, chunk_rows: int | None,
     if chunk_rows is not None and rows < min(chunk_rows, feeder.n_samples):
         say(f"(--chunk-rows {chunk_rows} rounded down to whole mini-batches of {batch_size} "
             "rows, so that the streamed fit equals the in-memory one)")
+    elif chunk_rows is not None and rows > chunk_rows:
+        say(f"(--chunk-rows {chunk_rows} raised to one mini-batch of {batch_size} rows, the "
+            "least a chunk holds; give a smaller --batch-size for smaller chunks)")
     return feeder
 
 
