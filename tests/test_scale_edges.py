@@ -297,3 +297,25 @@ def test_a_chunk_size_below_one_mini_batch_says_it_was_raised(tmp_path, capsys):
     captured = capsys.readouterr()
     assert json.loads(captured.out)["chunks"] == 6  # 300 rows in chunks of 50, not 10
     assert "(--chunk-rows 10 raised to one mini-batch of 50 rows" in captured.err
+
+
+def test_available_memory_counts_reclaimable_cache_and_a_container_s_limit(
+        tmp_path, monkeypatch):
+    from nnscratch import streaming
+
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal:       8000000 kB\nMemFree:          100000 kB\n"
+                       "MemAvailable:   6000000 kB\n")
+    limit, usage = tmp_path / "memory.max", tmp_path / "memory.current"
+    monkeypatch.setattr(streaming, "_MEMINFO", str(meminfo), raising=False)
+    monkeypatch.setattr(streaming, "_CGROUP_LIMITS", ((str(limit), str(usage)),),
+                        raising=False)
+    # no control group: what the kernel can hand out, the page cache included
+    assert streaming.available_memory() == 6_000_000 * 1024
+    limit.write_text("max\n")  # a control group without a limit
+    usage.write_text(str(2**30) + "\n")
+    assert streaming.available_memory() == 6_000_000 * 1024
+    limit.write_text(str(2 * 2**30) + "\n")  # a container of 2 GiB, 1 GiB used
+    assert streaming.available_memory() == 2**30
+    usage.write_text(str(3 * 2**30) + "\n")  # over its limit: nothing left
+    assert streaming.available_memory() == 0.0

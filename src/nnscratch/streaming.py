@@ -580,13 +580,52 @@ def open_chunks(source, y=None, *, chunk_rows: int | None = None,
     return feeder
 
 
-def available_memory() -> float:
-    """The memory available now, in bytes, from ``os.sysconf`` (Linux, macOS); infinite
-    where it cannot be read."""
+#: Where Linux says how much memory is available (``MemAvailable``: free memory plus
+#: the page cache it can reclaim) and what a control group (a container) allows: its
+#: limit and its use, cgroup v2 then v1.
+_MEMINFO = "/proc/meminfo"
+_CGROUP_LIMITS = (("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+                  ("/sys/fs/cgroup/memory/memory.limit_in_bytes",
+                   "/sys/fs/cgroup/memory/memory.usage_in_bytes"))
+
+
+def _read_number(path: str) -> float | None:
     try:
-        return float(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
-    except (ValueError, OSError, AttributeError):
-        return float("inf")
+        with open(path, encoding="ascii") as f:
+            text = f.read().strip()
+        return float(int(text))  # "max" (no limit) is not a number
+    except (OSError, ValueError):
+        return None
+
+
+def available_memory() -> float:
+    """The memory available now, in bytes; infinite where it cannot be read.
+
+    On Linux ``MemAvailable`` of ``/proc/meminfo`` (free memory and the page cache that
+    can be reclaimed: a file just read does not count as used), capped by the room left
+    under a control group's memory limit (a container's); elsewhere the free pages of
+    ``os.sysconf`` (macOS).
+    """
+    available = None
+    try:
+        with open(_MEMINFO, encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    available = float(int(line.split()[1]) * 1024)  # kB
+                    break
+    except (OSError, ValueError, IndexError):
+        available = None
+    if available is None:
+        try:
+            available = float(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+        except (ValueError, OSError, AttributeError):
+            available = float("inf")
+    for limit_path, usage_path in _CGROUP_LIMITS:
+        limit, usage = _read_number(limit_path), _read_number(usage_path)
+        if limit is not None and usage is not None and limit < 2**60:  # v1: 2**63 = none
+            available = min(available, max(0.0, limit - usage))
+            break
+    return available
 
 
 def needs_streaming(feeder: ChunkFeeder, fraction: float = 0.5) -> bool:
