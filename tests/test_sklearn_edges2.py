@@ -443,3 +443,20 @@ def test_cells_holding_lists_and_ragged_rows_are_named(data):
         clf.fit(ragged, y)
     assert not hasattr(clf, "params_")
     clf.fit(np.c_[frame[["a"]].to_numpy(), np.vstack(frame["embedding"])], y)
+
+
+def test_two_dimensional_labels_say_what_to_give(data):
+    """One-hot labels (n_samples, K), the course's Y (K, m) or several targets said "y
+    should be a 1d array, got an array of shape (120, 2) instead."."""
+    X, y = data
+    one_hot = np.eye(2)[y]
+    with pytest.raises(ValueError, match=r"^y has shape \(120, 2\) but must hold one label "
+                       r"per example, shape \(120,\): for one-hot labels give the class "
+                       r"index, Y\.argmax\(axis=1\); for several targets wrap the network in "
+                       r"sklearn\.multioutput\.MultiOutputClassifier\.$"):
+        _net().fit(X, one_hot)
+    with pytest.raises(ValueError, match=r"^y has shape \(2, 120\): this looks like the "
+                       r"course's one-hot Y \(K, m\); give one label per example, shape "
+                       r"\(120,\): Y\.argmax\(axis=0\)\.$"):
+        _net().fit(X, one_hot.T)
+    assert _net().fit(X, one_hot.argmax(axis=1)).n_iter_ == 5

@@ -185,6 +185,24 @@ def _in_one_line(check):
                     f"{name} has columns of the same name ({', '.join(twice[:5])}): give "
                     "each column a name of its own (X.columns), or drop the duplicates."
                 ) from None
+            wide = re.fullmatch(r"y should be a 1d array, got an array of shape "
+                                r"\((\d+), (\d+)\) instead\.", text.strip())
+            if wide:
+                rows, cols = int(wide[1]), int(wide[2])
+                X_shape = _shape(args[1]) if check is _validate_data else None
+                m = X_shape[0] if X_shape else rows
+                if cols == m != rows:  # the course's one-hot Y, (K, m)
+                    raise ValueError(
+                        f"y has shape ({rows}, {cols}): this looks like the course's one-hot "
+                        f"Y (K, m); give one label per example, shape ({m},): "
+                        "Y.argmax(axis=0)."
+                    ) from None
+                raise ValueError(
+                    f"y has shape ({rows}, {cols}) but must hold one label per example, "
+                    f"shape ({m},): for one-hot labels give the class index, "
+                    "Y.argmax(axis=1); for several targets wrap the network in "
+                    "sklearn.multioutput.MultiOutputClassifier."
+                ) from None
             if text.startswith("setting an array element with a sequence"):
                 name = kwargs.get("input_name") or "X"
                 ragged = re.search(r"shape after (\d+) dimension", text)
