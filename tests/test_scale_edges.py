@@ -319,3 +319,28 @@ def test_available_memory_counts_reclaimable_cache_and_a_container_s_limit(
     assert streaming.available_memory() == 2**30
     usage.write_text(str(3 * 2**30) + "\n")  # over its limit: nothing left
     assert streaming.available_memory() == 0.0
+
+
+def _fresh_python(*args, code=None):
+    """Run in a new interpreter, where no test has imported the optimizers yet."""
+    import subprocess
+    import sys
+
+    argv = [sys.executable, "-c", code] if code else [sys.executable, "-m", "nnscratch", *args]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=120)
+
+
+def test_parse_param_knows_the_solvers_in_a_fresh_interpreter():
+    done = _fresh_python(code="from nnscratch.search import parse_param; "
+                              "print(parse_param('solver=adam;gd'))")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "('solver', ['adam', 'gd'])"
+
+
+@pytest.mark.slow  # a command in its own process
+def test_search_over_solvers_runs_from_the_command_line(table):
+    done = _fresh_python("search", str(table), "--param", "solver=adam;gd", "--hidden", "2",
+                         "--cv", "2", "--iterations", "3", "--n-jobs", "1", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert sorted(c["params"]["solver"] for c in result["candidates"]) == ["adam", "gd"]
