@@ -460,3 +460,21 @@ def test_two_dimensional_labels_say_what_to_give(data):
                        r"\(120,\): Y\.argmax\(axis=0\)\.$"):
         _net().fit(X, one_hot.T)
     assert _net().fit(X, one_hot.argmax(axis=1)).n_iter_ == 5
+
+
+def test_feature_names_follow_the_layer_set_after_fit(data):
+    """set_params(layer=2) after fit: transform gave the 4 units of layer 2 but
+    get_feature_names_out still named the 8 of layer 1, and set_output(transform=
+    "pandas") failed with pandas' "Length mismatch: Expected axis has 4 elements, new
+    values have 8 elements"."""
+    from nnscratch import HiddenLayerTransformer
+
+    X, y = data
+    features = HiddenLayerTransformer(_net(hidden_layer_sizes=(8, 4)), layer=1).fit(X, y)
+    assert features.get_feature_names_out().shape == (8,)
+    features.set_params(layer=2).set_output(transform="default")
+    assert features.transform(X).shape == (120, 4)
+    assert features.get_feature_names_out().shape == (4,)
+    pytest.importorskip("pandas")
+    frame = features.set_output(transform="pandas").transform(X)
+    assert list(frame.columns) == [f"hiddenlayertransformer{i}" for i in range(4)]

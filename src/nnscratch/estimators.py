@@ -1843,15 +1843,22 @@ class HiddenLayerTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
             if _routing_enabled():  # what the network requests (set_fit_request)
                 fit_params = process_routing(self, "fit", **fit_params).estimator.fit
             estimator = clone(self.estimator).fit(X, y, **fit_params)
-        n_out = self._check_layer(estimator).shape[0]  # refused: nothing fitted here
-        for name in ("estimator_", "n_features_in_", "feature_names_in_", "_n_features_out"):
+        self._check_layer(estimator)  # refused: nothing fitted here
+        for name in ("estimator_", "n_features_in_", "feature_names_in_"):
             vars(self).pop(name, None)
         self.estimator_ = estimator
         self.n_features_in_ = estimator.n_features_in_
         if hasattr(estimator, "feature_names_in_"):
             self.feature_names_in_ = estimator.feature_names_in_
-        self._n_features_out = n_out
         return self
+
+    @property
+    def _n_features_out(self) -> int:
+        """Units of the current ``layer`` of the trained network: what ``transform``
+        gives, also after ``set_params(layer=...)`` (a number kept from ``fit`` named 8
+        features of a layer of 4, and ``set_output(transform="pandas")`` failed)."""
+        check_is_fitted(self)
+        return int(self._check_layer(self.estimator_).shape[0])
 
     def get_metadata_routing(self):
         """How ``fit``'s metadata reach the network, with scikit-learn's metadata routing
