@@ -344,3 +344,17 @@ def test_search_over_solvers_runs_from_the_command_line(table):
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert sorted(c["params"]["solver"] for c in result["candidates"]) == ["adam", "gd"]
+
+
+def test_a_zarr_store_given_to_search_is_named_as_one(tmp_path, capsys):
+    zarr = pytest.importorskip("zarr")
+    X, y = _xy()
+    store = tmp_path / "data.zarr"
+    group = zarr.open_group(str(store), mode="w")
+    group["X"], group["y"] = X, y
+    code = run(["search", str(store), "--param", "alpha=0;0.1", "--hidden", "2", "--cv", "2"])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and "a Zarr store is read in chunks" in err[0]
+    assert "class sub-folders" not in err[0]

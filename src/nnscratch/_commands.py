@@ -1724,6 +1724,11 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
              ("--plot" if plot_path else "the score plot (named after --output)"): picture},
             {"DATA": data})
         check_data_options({"DATA": data}, label_column=label_column)
+        if is_array_store(data) and Path(data).is_dir():  # not a folder of class folders
+            raise InputError(f"{data}: a Zarr store is read in chunks, which a search, "
+                             "holding every fold in memory, does not do; train on it with "
+                             f"'nnscratch train {data}', or search a CSV file or an .h5 file "
+                             "in the course's layout")
         if scheduler is not None:
             require_dask("distributed")
     except SearchError as exc:
