@@ -97,3 +97,18 @@ def test_cli_options_read_the_table_and_refuse_before_any_work(tmp_path, capsys,
     assert code == 2 and len(err) == 1 and err[0].startswith("nnscratch: error: ")
     assert fragment in err[0]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_registered_choices_are_known_before_their_module_is_imported():
+    # in a fresh interpreter, choices("solver") was () until nnscratch.optimizers had been
+    # imported: a refusal read "give one of " with nothing after it
+    import subprocess
+    import sys
+
+    code = ("import sys; from nnscratch._params import choices; "
+            "assert 'nnscratch.optimizers' not in sys.modules; "
+            "print(choices('solver'), choices('learning_rate_schedule'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == ("('gd', 'momentum', 'rmsprop', 'adam') "
+                           "('constant', 'inverse_time', 'step')")

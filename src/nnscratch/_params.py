@@ -103,7 +103,12 @@ def register_choices(name: str, names: Sequence[str]) -> None:
 
 
 def _registered(name: str) -> Callable[[], tuple[str, ...]]:
-    return lambda: _REGISTERED.get(name, ())
+    def names() -> tuple[str, ...]:
+        if name not in _REGISTERED:  # their module registers them when it is imported
+            from . import optimizers  # noqa: F401 - the owner of both registered choices
+        return _REGISTERED.get(name, ())
+
+    return names
 
 
 def _activations() -> tuple[str, ...]:
