@@ -358,3 +358,20 @@ def test_a_zarr_store_given_to_search_is_named_as_one(tmp_path, capsys):
     err = captured.err.strip().splitlines()
     assert len(err) == 1 and "a Zarr store is read in chunks" in err[0]
     assert "class sub-folders" not in err[0]
+
+
+@pytest.mark.parametrize("trained_on", ["coded", "named"])
+def test_trace_reads_labels_as_codes_or_as_the_model_s_class_names(
+        coded_and_named, tmp_path, capsys, trained_on):
+    # evaluate read both ways (172bee2); trace still refused the other one with
+    # "labels [0, 1] are not classes of the model (['neg', 'pos'])"
+    coded, named = coded_and_named
+    model = tmp_path / "m.npz"
+    assert run(["train", str(coded if trained_on == "coded" else named), *TRAIN,
+                "-o", str(model)]) == 0
+    capsys.readouterr()
+    costs = []
+    for data in (coded, named):
+        assert run(["trace", str(model), str(data), "--json", "--no-gradient-check"]) == 0
+        costs.append(json.loads(capsys.readouterr().out)["cost"])
+    assert costs[0] == costs[1]

@@ -1646,9 +1646,12 @@ def _store_rows(bundle: SavedModel, spec: str) -> tuple[np.ndarray, np.ndarray]:
                 f"{feeder.n_features} features would take {values:,} values (at most "
                 f"{_MAX_TRACE_VALUES:,}); trace a smaller DATA")
         blocks = list(feeder.chunks())
+        as_positions = feeder.labels_are_indices
     X = np.concatenate([x for _, x, _ in blocks])
     y = np.concatenate([labels for _, _, labels in blocks])
     classes = np.asarray(est.classes_)  # the labels are the model's (as evaluate reads them)
+    if as_positions:  # codes mapped by name, or names: positions in the model's classes
+        y = classes[y]
     unseen = np.setdiff1d(y, classes)
     if unseen.size:
         raise InputError(f"{spec}: labels {unseen.tolist()[:5]} are not classes of the model "
