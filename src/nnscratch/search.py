@@ -46,9 +46,6 @@ from sklearn.model_selection import (
     check_cv,
 )
 
-# optimizers registers the solvers' names, the table's choices of "solver" that
-# parse_param checks the values against
-from . import optimizers as _optimizers  # noqa: F401
 from ._files import atomic_write, missing_folder
 from ._params import PARAMETERS, check, requirement
 from .streaming import DASK_HINT, MissingExtraError, require_dask
