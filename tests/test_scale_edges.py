@@ -35,14 +35,19 @@ def coded_and_named(tmp_path):
     return coded, named
 
 
+def _trained(data, tmp_path, capsys):
+    """A model trained on ``data`` with TRAIN (its output read and dropped)."""
+    model = tmp_path / "m.npz"
+    assert run(["train", str(data), *TRAIN, "-o", str(model)]) == 0
+    capsys.readouterr()
+    return model
+
+
 @pytest.mark.parametrize("trained_on", ["coded", "named"])
 def test_evaluate_reads_labels_as_codes_or_as_the_model_s_class_names(
         coded_and_named, tmp_path, capsys, trained_on):
     coded, named = coded_and_named
-    model = tmp_path / "m.npz"
-    assert run(["train", str(coded if trained_on == "coded" else named), *TRAIN,
-                "-o", str(model)]) == 0
-    capsys.readouterr()
+    model = _trained(coded if trained_on == "coded" else named, tmp_path, capsys)
     scores = []
     for data in (coded, named):  # the same labels, stored either way
         assert run(["evaluate", str(model), str(data), "--json"]) == 0
@@ -366,10 +371,7 @@ def test_trace_reads_labels_as_codes_or_as_the_model_s_class_names(
     # evaluate read both ways (172bee2); trace still refused the other one with
     # "labels [0, 1] are not classes of the model (['neg', 'pos'])"
     coded, named = coded_and_named
-    model = tmp_path / "m.npz"
-    assert run(["train", str(coded if trained_on == "coded" else named), *TRAIN,
-                "-o", str(model)]) == 0
-    capsys.readouterr()
+    model = _trained(coded if trained_on == "coded" else named, tmp_path, capsys)
     costs = []
     for data in (coded, named):
         assert run(["trace", str(model), str(data), "--json", "--no-gradient-check"]) == 0
