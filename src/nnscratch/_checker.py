@@ -1104,7 +1104,7 @@ def _notebook_source(path: Path, shown: str) -> tuple[str, list[tuple[int, int]]
         cell_lines = text.split("\n")
         for node in tree.body:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
-                kept = _notebook_import(node, sys.path[:1] + [folder])
+                kept = _notebook_import(node, [folder])
                 if kept is not None:
                     lines.append(kept)
                     places.append((n_code, node.lineno))
