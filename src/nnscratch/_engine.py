@@ -56,6 +56,8 @@ __all__ = [
     "gather_columns",
     "in_place",
     "make_workspace",
+    "penalty",
+    "weight_gradient",
     "zeros_like",
 ]
 
@@ -342,10 +344,18 @@ def cost(
     J = OUTPUTS[output].cost(ZL, Y, sample_weight)
     if alpha:
         m = Y.shape[1] if sample_weight is None else float(np.sum(sample_weight))
-        total = sum([first_sq_norm()] + [float(np.vdot(W, W)) for key, W in params.items()
-                                         if key[0] == "W" and key != "W1"])
-        J += alpha / (2.0 * m) * total
+        J += penalty(params, alpha, m, first_sq_norm)
     return J
+
+
+def penalty(
+    params: dict[str, np.ndarray], alpha: float, m: float, first_sq_norm: Callable[[], float]
+) -> float:
+    """The L2 term of the cost, ``alpha / (2 m) · Σ_l ‖W_l‖²``, with ``‖W1‖²`` from the
+    first layer (``params["W1"]`` is not read)."""
+    total = sum([first_sq_norm()] + [float(np.vdot(W, W)) for key, W in params.items()
+                                     if key[0] == "W" and key != "W1"])
+    return alpha / (2.0 * m) * total
 
 
 def _row_sums(dZ: np.ndarray, workspace: Workspace | None, l: int) -> np.ndarray:
@@ -381,6 +391,7 @@ def backward(
     sample_weight: np.ndarray | None = None,
     scale: float = 1.0,
     workspace: Workspace | None = None,
+    m: float | None = None,
 ) -> dict[str, np.ndarray]:
     """:func:`nnscratch.network.L_model_backward` down to the first layer's ``dZ1``.
 
@@ -399,6 +410,11 @@ def backward(
     workspace : Workspace, optional
         Write the gradients into the workspace's arrays, and run the built-in
         activations' backward passes in place.
+    m : float, optional
+        The whole mini-batch's number of examples (or total ``sample_weight``) when
+        ``Y`` is a part of it: the gradients are then this part's share of the
+        batch's, to be summed with the other parts' (:mod:`nnscratch._halves`). By
+        default, the examples (or total weight) of ``Y``.
 
     Returns
     -------
@@ -411,11 +427,11 @@ def backward(
     acts = _resolve(activations, L - 1)
     dZ = AL - Y if workspace is None else np.subtract(
         AL, Y, out=workspace(f"dZ{L}", AL.shape, AL.dtype, _order(AL)))
+    if m is None:
+        m = float(Y.shape[1] if sample_weight is None else np.sum(sample_weight))
     if sample_weight is None:
-        m = float(Y.shape[1])
         dZ /= m / scale
     else:
-        m = float(np.sum(sample_weight))
         dZ *= sample_weight / (m / scale)
     l2 = scale * alpha / m
     grads: dict[str, np.ndarray] = {}
@@ -690,7 +706,12 @@ class DenseFirstLayer:
         return float(np.vdot(self.W1, self.W1))
 
     def step(self, dZ1, batch, alpha, m, scale) -> None:
-        dW1 = weight_gradient(dZ1, self._X_B, self.W1, scale * alpha / m, self.workspace, 1)
+        self.apply(weight_gradient(dZ1, self._X_B, self.W1, scale * alpha / m,
+                                   self.workspace, 1))
+
+    def apply(self, dW1: np.ndarray) -> None:
+        """Update ``W1`` from ``dW1`` (times the optimizer's ``gradient_scale``), as part
+        of the step the optimizer's last ``update`` began."""
         self.optimizer.update_more({"W1": self.W1}, {"dW1": dW1}, scaled=True)
 
     def weights(self) -> np.ndarray:

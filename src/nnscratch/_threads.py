@@ -17,7 +17,13 @@ measurements behind the rule):
   run on, less the threads of other processes that are running right now (read from
   ``/proc/loadavg``, less this process's own running threads); one when none is free.
   Training looks again every :data:`RECHECK_S` seconds, so a neighbour that starts
-  or stops in the middle of a long fit is noticed.
+  or stops in the middle of a long fit is noticed;
+- and when a run of big products finds no CPU free on a machine with several, one
+  BLAS thread and **two halves**: :attr:`BlasThreads.two_halves` tells a mini-batch
+  training loop to split each batch over two threads of its own
+  (:mod:`nnscratch._halves`). Those threads wait for each other by blocking, not by
+  spinning as BLAS threads do, so a descheduled one costs no CPU and the run keeps
+  about the share of the machine that two threads get beside the neighbours.
 
 The choice only ever lowers the number of threads: a limit the user set
 (``OPENBLAS_NUM_THREADS``, ``threadpoolctl.threadpool_limits`` around the call) is
@@ -144,18 +150,31 @@ class BlasThreads:
     def __init__(self, products: Iterable[tuple[int, int, int]]) -> None:
         self.big = any(gains_from_threads(*p) for p in products)
         self.threads = 1
+        #: Whether a training loop should split each mini-batch over two threads of its
+        #: own, each running its products on this one BLAS thread: the machine is
+        #: busy, has several CPUs, and the user's limit allows two threads.
+        self.two_halves = False
         self._next = 0.0
 
-    def _want(self) -> int:
+    def _want(self) -> tuple[int, bool]:
+        """The BLAS threads to run with, and whether to split batches in two."""
         fixed = _fixed()
         if fixed is not None:
-            return fixed
-        return free_cpus() if self.big else 1
+            return fixed, False
+        if not self.big:
+            return 1, False
+        free = free_cpus()
+        return free, free == 1 and n_cpus() >= 2
 
-    def _apply(self, threads: int) -> None:
+    def _apply(self, want: tuple[int, bool]) -> None:
+        threads, halves = want
         with _LOCK:
             _ACTIVE.set([max(1, min(limit, threads)) for limit in _ACTIVE.limits])
             self.threads = min([threads, *_ACTIVE.limits])
+            # two threads of our own only where the user allows two BLAS threads (not
+            # under OPENBLAS_NUM_THREADS=1 or a joblib worker's limit of one), and only
+            # where those BLAS threads can be held at one (threadpoolctl sees them)
+            self.two_halves = halves and min(_ACTIVE.limits, default=1) >= 2
 
     def __enter__(self) -> Self:
         with _LOCK:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _engine, _threads
+from . import _engine, _halves, _threads
 from .activations import Activation
 from .callbacks import BoundCallbacks
 from .exceptions import NonFiniteWeightsError
@@ -262,6 +262,9 @@ def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuf
         params, problem.X, problem.rows, optimizer, algorithm=algorithm, n_iter=max_iter,
         batch_size=batch_size, fixed_weights=fixed_weights, workspace=workspace,
     )
+    # On a busy machine each batch is split over two threads (nnscratch._halves)
+    halves = _halves.two_halves(first, workspace, problem.keep_probs, batch_size, m, blas.big,
+                                params, acts, problem.output)
     val_W1X = None if problem.X_val is None else first.product(problem.X_val)
     rest = {k: v for k, v in params.items() if k != "W1"}  # the optimizer's; W1 is first's
     events = callbacks if callbacks is not None else BoundCallbacks(None, None)
@@ -284,11 +287,19 @@ def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuf
                     continue
                 blas.refresh()
                 Y_b = Y[:, batch]
-                m_b = Y_b.shape[1] if w_b is None else float(np.sum(w_b))
-                AL, caches = _engine.forward(first.forward(batch), params, acts, problem.output,
-                                             problem.keep_probs, rng, workspace)
-                cost = _engine.cost(caches[-1][1].Z, Y_b, problem.output, params, problem.alpha,
-                                    w_b, first.sq_norm)
+                scale = optimizer.gradient_scale if scaled else 1.0
+                split = None
+                if halves is not None and blas.two_halves:
+                    split = halves.step(batch, Y_b, w_b, problem.alpha, scale)
+                if split is not None:
+                    cost, m_b, grads = split
+                else:
+                    m_b = Y_b.shape[1] if w_b is None else float(np.sum(w_b))
+                    AL, caches = _engine.forward(first.forward(batch), params, acts,
+                                                 problem.output, problem.keep_probs, rng,
+                                                 workspace)
+                    cost = _engine.cost(caches[-1][1].Z, Y_b, problem.output, params,
+                                        problem.alpha, w_b, first.sq_norm)
                 if not np.isfinite(cost):
                     raise NonFiniteWeightsError(
                         f"training diverged at iteration {epoch} (cost {cost}): the weights "
@@ -296,11 +307,14 @@ def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuf
                         f"{optimizer.learning_rate:g}) or scale the input features (divide "
                         "pixel values by 255, standardise tabular data)."
                     )
-                scale = optimizer.gradient_scale if scaled else 1.0
-                grads = _engine.backward(AL, Y_b, caches, acts, problem.alpha, w_b, scale,
-                                         workspace)
-                optimizer.update(rest, grads, scaled=scaled)
-                first.step(grads["dZ1"], batch, problem.alpha, m_b, scale)  # same step
+                if split is not None:
+                    optimizer.update(rest, grads, scaled=scaled)
+                    first.apply(grads["dW1"])  # the same step
+                else:
+                    grads = _engine.backward(AL, Y_b, caches, acts, problem.alpha, w_b, scale,
+                                             workspace)
+                    optimizer.update(rest, grads, scaled=scaled)
+                    first.step(grads["dZ1"], batch, problem.alpha, m_b, scale)  # same step
                 live.changed()
                 total += cost * m_b
                 weight_total += m_b
@@ -323,6 +337,8 @@ def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuf
             stacklevel=4,  # train, then the caller of train
         )
     finally:
+        if halves is not None:
+            halves.close()
         first.finish()  # W1 (and its optimizer state) back in place
         live.track(None)
         events.on_train_end(
