@@ -46,13 +46,14 @@ def counted(monkeypatch):
 
 @pytest.fixture
 def busy(monkeypatch):
-    """A machine with two CPUs and none free; every product counts as big."""
+    """A machine with two CPUs and four threads of other processes running (two
+    neighbours with two BLAS threads each); every product counts as big."""
     monkeypatch.delenv("NNSCRATCH_BLAS_THREADS", raising=False)
     monkeypatch.setattr(_threads, "MIN_FLOPS", 0.0)
     monkeypatch.setattr(_threads, "MIN_DIM", 1)
     monkeypatch.setattr(_threads, "n_cpus", lambda: 2)
-    state = {"free": 1}
-    monkeypatch.setattr(_threads, "free_cpus", lambda: state["free"])
+    state = {"others": 4.0}
+    monkeypatch.setattr(_threads, "other_threads", lambda: state["others"])
     return state
 
 
@@ -60,9 +61,9 @@ def fit_both(busy, X, y, sample_weight=None, **params):
     """The same fit on a quiet machine and on a busy one."""
     kwargs = {**PARAMS, **params}
     with threadpool_limits(limits=2, user_api="blas"):
-        busy["free"] = 2
+        busy["others"] = 0.0
         quiet = NeuralNetworkClassifier(**kwargs).fit(X, y, sample_weight=sample_weight)
-        busy["free"] = 1
+        busy["others"] = 4.0
         split = NeuralNetworkClassifier(**kwargs).fit(X, y, sample_weight=sample_weight)
     return quiet, split
 
@@ -124,7 +125,8 @@ def test_float32_data_stay_close(busy, counted):
 
 @needs_blas
 @pytest.mark.parametrize("why", ["the user's limit of one thread", "a fixed thread count",
-                                 "dropout", "a quiet machine"])
+                                 "dropout", "a quiet machine", "one busy neighbour thread",
+                                 "as many busy threads as CPUs"])
 def test_no_second_thread_where_it_does_not_belong(busy, counted, monkeypatch, why):
     X, y = data()
     params, limit = dict(PARAMS), 2
@@ -134,8 +136,12 @@ def test_no_second_thread_where_it_does_not_belong(busy, counted, monkeypatch, w
         monkeypatch.setenv("NNSCRATCH_BLAS_THREADS", "1")
     elif why == "dropout":
         params["dropout"] = 0.2
+    elif why == "a quiet machine":
+        busy["others"] = 0.0
+    elif why == "one busy neighbour thread":  # one thread of ours gets a CPU of its own
+        busy["others"] = 1.0
     else:
-        busy["free"] = 2
+        busy["others"] = 2.0
     with threadpool_limits(limits=limit, user_api="blas"):
         NeuralNetworkClassifier(**params).fit(X, y)
     assert counted == {"split": 0, "declined": 0}

@@ -93,7 +93,8 @@ def test_big_products_use_the_free_cpus_but_never_more_than_the_users_limit(monk
     X, y = data()
     monkeypatch.setattr(_threads, "MIN_FLOPS", 0.0)  # every product counts as big
     monkeypatch.setattr(_threads, "MIN_DIM", 1)
-    monkeypatch.setattr(_threads, "free_cpus", lambda: 2)
+    monkeypatch.setattr(_threads, "n_cpus", lambda: 2)
+    monkeypatch.setattr(_threads, "other_threads", lambda: 0.0)  # both CPUs free
     monkeypatch.delenv("NNSCRATCH_BLAS_THREADS", raising=False)
     for outer in (2, 1):
         record = RecordThreads()
@@ -108,7 +109,8 @@ def test_a_busy_machine_gets_one_thread_even_for_big_products(monkeypatch):
     X, y = data()
     monkeypatch.setattr(_threads, "MIN_FLOPS", 0.0)
     monkeypatch.setattr(_threads, "MIN_DIM", 1)
-    monkeypatch.setattr(_threads, "free_cpus", lambda: 1)
+    monkeypatch.setattr(_threads, "n_cpus", lambda: 2)
+    monkeypatch.setattr(_threads, "other_threads", lambda: 1.0)  # one CPU free
     record = RecordThreads()
     with threadpool_limits(limits=2, user_api="blas"):
         LogisticRegression(max_iter=2, callbacks=[record]).fit(X, y)
@@ -251,7 +253,8 @@ def test_finite_x_whose_first_products_overflow_is_predicted():
 
 @needs_blas
 def test_nested_and_overlapping_runs_give_the_users_numbers_back(monkeypatch):
-    monkeypatch.setattr(_threads, "free_cpus", lambda: 2)
+    monkeypatch.setattr(_threads, "n_cpus", lambda: 2)
+    monkeypatch.setattr(_threads, "other_threads", lambda: 0.0)  # both CPUs free
     with threadpool_limits(limits=2, user_api="blas"):
         outer = _threads.blas_threads([(20, 12288, 209)])  # small: one thread
         inner = _threads.blas_threads([(4096, 784, 256)])  # big: the free CPUs

@@ -18,10 +18,10 @@ measurements behind the rule):
   ``/proc/loadavg``, less this process's own running threads); one when none is free.
   Training looks again every :data:`RECHECK_S` seconds, so a neighbour that starts
   or stops in the middle of a long fit is noticed;
-- and when a run of big products finds no CPU free on a machine with several, one
-  BLAS thread and **two halves**: :attr:`BlasThreads.two_halves` tells a mini-batch
-  training loop to split each batch over two threads of its own
-  (:mod:`nnscratch._halves`). Those threads wait for each other by blocking, not by
+- and when a run of big products finds more threads of other processes running than
+  the machine has CPUs (and it has several), one BLAS thread and **two halves**:
+  :attr:`BlasThreads.two_halves` tells a mini-batch training loop to split each batch
+  over two threads of its own (:mod:`nnscratch._halves`). Those threads wait for each other by blocking, not by
   spinning as BLAS threads do, so a descheduled one costs no CPU and the run keeps
   about the share of the machine that two threads get beside the neighbours.
 
@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator
 from typing import Self
 
 __all__ = ["MIN_DIM", "MIN_FLOPS", "RECHECK_S", "BlasThreads", "blas_threads", "free_cpus",
-           "gains_from_threads", "n_cpus"]
+           "gains_from_threads", "n_cpus", "other_threads"]
 
 #: Products below this many floating-point operations (2 M K N) run on one thread.
 MIN_FLOPS = 50e6
@@ -100,21 +100,30 @@ def _others_running() -> int:
     return running - max(before, _own_running())
 
 
-def free_cpus() -> int:
-    """The CPUs not used by other processes right now (at least 1).
+def other_threads() -> float:
+    """The threads of other processes running now (at least 0).
 
-    ``/proc/loadavg``'s count of running threads, less this process's own; where
-    that cannot be read (not Linux), the one-minute load average less one.
+    ``/proc/loadavg``'s count of running threads, less this process's own (the fewest
+    of :data:`SAMPLES` looks); where that cannot be read (not Linux), the one-minute
+    load average less one; 0 where neither can.
     """
-    cpus = n_cpus()
     try:
-        others = min(_others_running() for _ in range(SAMPLES))
+        return float(max(0, min(_others_running() for _ in range(SAMPLES))))
     except (OSError, ValueError, IndexError):
         try:
-            others = os.getloadavg()[0] - 1.0
+            return max(0.0, os.getloadavg()[0] - 1.0)
         except (AttributeError, OSError):
-            return cpus
-    return max(1, min(cpus, int(cpus - max(0.0, others))))
+            return 0.0
+
+
+def _free(cpus: int, others: float) -> int:
+    return max(1, min(cpus, int(cpus - others)))
+
+
+def free_cpus() -> int:
+    """The CPUs not used by other processes right now (at least 1): this process's
+    CPUs less :func:`other_threads`."""
+    return _free(n_cpus(), other_threads())
 
 
 def gains_from_threads(M: int, K: int, N: int) -> bool:
@@ -163,8 +172,11 @@ class BlasThreads:
             return fixed, False
         if not self.big:
             return 1, False
-        free = free_cpus()
-        return free, free == 1 and n_cpus() >= 2
+        cpus, others = n_cpus(), other_threads()
+        # Two halves only where more threads of other processes run than there are
+        # CPUs: beside fewer, one thread of ours gets (nearly) a CPU of its own, and the
+        # halves' extra work and waiting made a fit slower (benchmarks/README.md)
+        return _free(cpus, others), cpus >= 2 and others > cpus
 
     def _apply(self, want: tuple[int, bool]) -> None:
         threads, halves = want
