@@ -232,6 +232,24 @@ def test_while_training_the_glass_box_says_its_step_is_an_old_one(page):
     assert page.inner_text("#trace p").startswith(f"iteration {iteration:,}:")
 
 
+def test_a_paused_frame_arriving_after_play_does_not_retrace(page):
+    """A paused frame sent before the server took Play, arriving after it, traced the
+    step then under way: the glass box said 'the step of iteration 20' where it had
+    been showing iteration 0's."""
+    page.wait_for_function("state.traceIteration === 0")
+    page.wait_for_timeout(500)  # the first frames' own traces, already scheduled
+    traced = []
+    page.on("request", lambda r: traced.append(r.url) if "/trace" in r.url else None)
+    # a frame drawn before the Play (an older control number), as the server sends it
+    late = "onMessage({run: state.run, frame: {...state.frame, state: 'paused', control: -1}})"
+    page.evaluate(f"() => {{ state.playing = true; {late}; }}")
+    page.wait_for_timeout(500)  # three times the trace's 150 ms delay
+    assert traced == []
+    page.evaluate(f"() => {{ state.playing = false; {late}; }}")  # paused: traced again
+    page.wait_for_timeout(500)
+    assert len(traced) == 1
+
+
 def test_every_choice_in_the_settings_fits_its_select(page):
     """'gradient descent' and 'zeros (symmetry!)' were cut off at the default width."""
     cut = page.evaluate("""() => {

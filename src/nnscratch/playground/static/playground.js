@@ -916,8 +916,11 @@ function drawPictures() {
 // ------------------------------------------------------------------ the glass box
 
 function scheduleTrace(gradientCheck) {
+  // (A paused frame sent before the server took our Play can arrive after it: once Play
+  // is pressed, only a pause or a button traces again, else the glass box would show a
+  // step taken while training, as if it were the one it had.)
   clearTimeout(state.traceTimer);
-  state.traceTimer = setTimeout(() => loadTrace(gradientCheck), 150);
+  state.traceTimer = setTimeout(() => { if (!state.playing) loadTrace(gradientCheck); }, 150);
 }
 
 function fmt(v) {
