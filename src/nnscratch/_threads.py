@@ -21,9 +21,10 @@ measurements behind the rule):
 - and when a run of big products finds more threads of other processes running than
   the machine has CPUs (and it has several), one BLAS thread and **two halves**:
   :attr:`BlasThreads.two_halves` tells a mini-batch training loop to split each batch
-  over two threads of its own (:mod:`nnscratch._halves`). Those threads wait for each other by blocking, not by
-  spinning as BLAS threads do, so a descheduled one costs no CPU and the run keeps
-  about the share of the machine that two threads get beside the neighbours.
+  over two threads of its own (:mod:`nnscratch._halves`). Those threads wait for each
+  other by blocking, not by spinning as BLAS threads do, so a descheduled one costs no
+  CPU and the run keeps about the share of the machine that two threads get beside
+  the neighbours.
 
 The choice only ever lowers the number of threads: a limit the user set
 (``OPENBLAS_NUM_THREADS``, ``threadpoolctl.threadpool_limits`` around the call) is
@@ -160,8 +161,9 @@ class BlasThreads:
         self.big = any(gains_from_threads(*p) for p in products)
         self.threads = 1
         #: Whether a training loop should split each mini-batch over two threads of its
-        #: own, each running its products on this one BLAS thread: the machine is
-        #: busy, has several CPUs, and the user's limit allows two threads.
+        #: own, each running its products on this one BLAS thread: more threads of
+        #: other processes run than the machine has CPUs (two or more), the products
+        #: are big, and the user's limit allows two threads.
         self.two_halves = False
         self._next = 0.0
 
