@@ -400,6 +400,38 @@ def test_csv_errors(tmp_path, text, kwargs, message):
         load_csv(path, **kwargs)
 
 
+@pytest.mark.parametrize("header, row", [
+    (["a", "b", "c", "d", "e", "f", "label"], [" 1.5", "1_000", "+2", "-0", "1e-3", "7 ", "x"]),
+    (["a", "label"], ["3.25", "y"]),
+])
+def test_csv_numbers_are_read_as_pythons_float_reads_them(header, row, monkeypatch):
+    """The whole-file reading (a C loop through float) and the cell-by-cell one give the
+    same values, whitespace, signs, underscores and exponents included."""
+    from nnscratch import datasets
+
+    rows = [row, [c.replace("1", "2") for c in row]]
+    columns = header[:-1]
+    fast = datasets._parse_numbers(Path("d.csv"), header, rows, columns)
+    expected = [[float(c) for c in r[:-1]] for r in rows]
+    np.testing.assert_array_equal(fast, expected)
+    monkeypatch.setattr(datasets, "_plain_numbers", lambda rows, idx: None)
+    np.testing.assert_array_equal(datasets._parse_numbers(Path("d.csv"), header, rows, columns),
+                                  expected)
+
+
+@pytest.mark.parametrize("cell, message", [
+    ("oops", r"row 300, column 'b': 'oops' is not a number"),
+    ("NA", r"row 300, column 'b': 'NA' is not a number but a missing value"),
+    ("inf", r"row 300, column 'b': 'inf' is not a finite number"),
+    ("1e200", r"row 300, column 'b': '1e200' is too large"),
+])
+def test_one_bad_cell_among_many_good_ones_is_named(tmp_path, cell, message):
+    lines = ["a,b,label"] + [f"{i},{i / 7},{i % 2}" for i in range(299)] + [f"1,{cell},0"]
+    path = _write_csv(tmp_path / "d.csv", "\n".join(lines) + "\n")
+    with pytest.raises(DatasetError, match=message):
+        load_csv(path)
+
+
 def test_csv_test_file_uses_training_columns_and_statistics(tmp_path):
     train = load_csv(_write_csv(tmp_path / "train.csv", "a,b,y\n0,0,u\n2,4,v\n4,8,u\n"))
     # other column order, an extra column, the label absent

@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
+import operator
 import os
 import re
 import sys
@@ -988,6 +990,32 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]], str]:
     return header, rows[1:], delimiter
 
 
+def _plain_numbers(rows: list[list[str]], idx: list[int]) -> np.ndarray | None:
+    """Columns ``idx`` of ``rows`` as float64 where every cell is a number that Python's
+    ``float`` reads, finite and within :data:`MAX_CSV_VALUE`; None otherwise.
+
+    The cells go through ``float`` in C loops (``map``), row after row: a 45 MB file
+    of 6 million cells took 13 s to check cell by cell and takes about 1.3 s so.
+    Every cell the cell-by-cell reading of :func:`_parse_numbers` accepts without a
+    word is accepted here with the same value, and every other makes this None.
+    """
+    n = len(rows)
+    if not idx:
+        return np.empty((n, 0), dtype=np.float64)
+    if len(idx) == 1:
+        cells = map(operator.itemgetter(idx[0]), rows)
+    else:  # the chosen cells of each row, a row at a time (in memory order)
+        cells = itertools.chain.from_iterable(map(operator.itemgetter(*idx), rows))
+    try:
+        out = np.fromiter(map(float, cells), dtype=np.float64, count=n * len(idx))
+    except ValueError:  # text, a missing value, a decimal comma
+        return None
+    with np.errstate(invalid="ignore"):
+        if not (np.isfinite(out).all() and np.abs(out).max(initial=0.0) <= MAX_CSV_VALUE):
+            return None
+    return out.reshape(n, len(idx))
+
+
 def _parse_numbers(path: Path, header, rows, columns, delimiter: str = ",") -> np.ndarray:
     """The named columns as float64, refusing text, NaN, infinities and huge values.
 
@@ -995,6 +1023,12 @@ def _parse_numbers(path: Path, header, rows, columns, delimiter: str = ",") -> n
     decimal points; a warning says how the file was read.
     """
     idx = [header.index(c) for c in columns]
+    plain = _plain_numbers(rows, idx)
+    if plain is not None:
+        _say_how_read(path, delimiter, 0)
+        return plain
+    # something in the file is not a plain number: read it cell by cell, to name the
+    # first cell that is not one (or to read its decimal commas)
     out = np.empty((len(rows), len(idx)), dtype=np.float64)
     commas = 0
     for i, row in enumerate(rows):
@@ -1037,13 +1071,19 @@ def _parse_numbers(path: Path, header, rows, columns, delimiter: str = ",") -> n
                     "rescale the column (other units) or remove the row"
                 )
             out[i, j] = v
+    _say_how_read(path, delimiter, commas)
+    return out
+
+
+def _say_how_read(path: Path, delimiter: str, commas: int) -> None:
+    """Warn (to :func:`_parse_numbers`' caller's caller) how a file that is not plain
+    comma-separated was read."""
     if delimiter != "," or commas:
         how = f"separated by '{_delimiter_name(delimiter)}'"
         if commas:
             values = "1 value" if commas == 1 else f"{commas} values"
             how += f" with decimal commas ({values} like 1,5 read as 1.5)"
-        warnings.warn(f"{path}: read as a CSV file {how}", UserWarning, stacklevel=3)
-    return out
+        warnings.warn(f"{path}: read as a CSV file {how}", UserWarning, stacklevel=4)
 
 
 def load_csv(
