@@ -27,7 +27,6 @@ Examples
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import math
 import operator
@@ -938,8 +937,11 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]], str]:
         if "\x00" in text:
             raise DatasetError(f"{path}: not a text CSV file (it holds NUL bytes)")
         delimiter = _sniff_delimiter(text[:65536])
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        rows = list(reader)
+        del text
+        # read again from the file rather than through io.StringIO(text), which holds
+        # the text as 4 bytes a character (180 MB more for a 45 MB file)
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            rows = list(csv.reader(f, delimiter=delimiter))
     except UnicodeDecodeError:
         raise DatasetError(f"{path}: not a text CSV file (UTF-8)") from None
     except (OSError, csv.Error) as exc:
