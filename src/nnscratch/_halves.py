@@ -8,7 +8,10 @@ keep four threads busy on two cores, about 2/5 of a core. Here each mini-batch i
 split in two halves, computed at the same time by the training loop's thread and one
 helper thread, each running its products on that one BLAS thread. The two meet once
 a step, and wait for each other by blocking, not spinning: a descheduled half costs
-the other no CPU. (``benchmarks/README.md`` has the measurements.)
+the other no CPU. :attr:`nnscratch._threads.BlasThreads.two_halves` says when: where
+more threads of other processes run than the machine has CPUs (beside fewer, one
+thread of ours has nearly a CPU of its own, and the halves only cost).
+(``benchmarks/README.md`` has the measurements.)
 
 The gradient is the batch's, in two parts: each half's backward pass divides by the
 whole batch's size (or weight), the L2 term is added by one half only, and the parts
