@@ -432,6 +432,61 @@ def test_one_bad_cell_among_many_good_ones_is_named(tmp_path, cell, message):
         load_csv(path)
 
 
+@pytest.mark.parametrize("text", [
+    "a,b,label\n1.5,2,x\n\n3, 4.25 ,y\n,,\n-1e3,1_0,x\n",  # blank lines, spaces, _
+    "\ufeff\"a\";\"b\";label\n1.5;2;x\n3;4.25;y\n",  # a BOM, quoted names, ';'
+    "\n\nx,label\n1,a\n2,b\n",  # blank lines before the header
+])
+def test_plain_csv_files_are_read_row_by_row_as_the_whole_reading_reads_them(
+        tmp_path, monkeypatch, text):
+    """A plain file is read without holding its rows (_read_csv_lean); it must give what
+    reading it whole gives (and warn the same), for training and for prediction."""
+    import warnings
+
+    from nnscratch import datasets
+
+    path = tmp_path / "d.csv"
+    path.write_text(text, encoding="utf-8")
+
+    def read():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            data = load_csv(path)
+            raw, names = read_csv_features(path, data.preprocessor)
+        return data, raw, names, [str(w.message) for w in caught]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert datasets._read_csv_lean(path, lambda header: ([0], None)) is not None
+    lean = read()
+    monkeypatch.setattr(datasets, "_read_csv_lean", lambda path, pick: None)
+    whole = read()
+    for a, b in ((lean[0], whole[0]),):
+        np.testing.assert_array_equal(a.raw, b.raw)
+        np.testing.assert_array_equal(a.X, b.X)
+        assert a.y.tolist() == b.y.tolist() and a.class_names == b.class_names
+        assert a.preprocessor.columns == b.preprocessor.columns
+        assert a.names == b.names and a.source == b.source
+    np.testing.assert_array_equal(lean[1], whole[1])
+    assert lean[2] == whole[2] and lean[3] == whole[3]
+
+
+def test_a_plain_csv_file_is_never_held_as_rows(tmp_path, monkeypatch):
+    from nnscratch import datasets
+
+    path = _write_csv(tmp_path / "d.csv", "a,b,label\n" + "".join(
+        f"{i},{i / 3},{'xy'[i % 2]}\n" for i in range(50)))
+
+    def whole(path):
+        raise AssertionError("read whole")
+
+    monkeypatch.setattr(datasets, "_read_csv_rows", whole)
+    data = load_csv(path)
+    assert data.raw.shape == (50, 2) and data.class_names == ["x", "y"]
+    raw, names = read_csv_features(path, data.preprocessor)
+    assert raw.shape == (50, 2) and names[-1].endswith(":row 50")
+
+
 def test_csv_test_file_uses_training_columns_and_statistics(tmp_path):
     train = load_csv(_write_csv(tmp_path / "train.csv", "a,b,y\n0,0,u\n2,4,v\n4,8,u\n"))
     # other column order, an extra column, the label absent
