@@ -971,9 +971,9 @@ def _read_csv_lean(path: Path, pick) -> tuple[list[str], np.ndarray, list[str], 
             labels: list[str] = []
             for row in reader:
                 if len(row) != width or not any(cell.strip() for cell in row):
-                    if not any(cell.strip() for cell in row):
-                        continue  # a blank line
-                    return None
+                    if any(cell.strip() for cell in row):
+                        return None  # a row of another length
+                    continue  # a blank line (or one of empty cells): dropped, as ever
                 if one:
                     values.append(float(cells(row)))
                 else:
