@@ -250,6 +250,29 @@ def test_a_paused_frame_arriving_after_play_does_not_retrace(page):
     assert len(traced) == 1
 
 
+def test_a_trace_answered_after_play_is_not_shown(page):
+    """A trace asked for while paused, answered after Play was pressed (the server had
+    trained on meanwhile), was shown as the glass box's step: 'the step of iteration
+    12' where the test expected iteration 0's."""
+    page.wait_for_function("state.traceIteration === 0")
+    page.wait_for_timeout(500)  # the first frames' own traces, already scheduled
+    held = []
+    page.route("**/trace?*", lambda route: held.append(route))
+    page.evaluate("scheduleTrace(false)")
+    for _ in range(40):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "no trace was asked for"
+    page.evaluate("state.playing = true")  # Play, pressed while the server traces
+    response = held[0].fetch()
+    trace = response.json()
+    trace["iteration"] = 12
+    held[0].fulfill(response=response, json=trace)
+    page.wait_for_timeout(300)
+    assert page.evaluate("state.traceIteration") == 0
+
+
 def test_every_choice_in_the_settings_fits_its_select(page):
     """'gradient descent' and 'zeros (symmetry!)' were cut off at the default width."""
     cut = page.evaluate("""() => {

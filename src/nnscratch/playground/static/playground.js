@@ -920,7 +920,7 @@ function scheduleTrace(gradientCheck) {
   // is pressed, only a pause or a button traces again, else the glass box would show a
   // step taken while training, as if it were the one it had.)
   clearTimeout(state.traceTimer);
-  state.traceTimer = setTimeout(() => { if (!state.playing) loadTrace(gradientCheck); }, 150);
+  state.traceTimer = setTimeout(() => loadTrace(gradientCheck, true), 150);
 }
 
 function fmt(v) {
@@ -930,8 +930,10 @@ function fmt(v) {
   return v.toFixed(4);
 }
 
-async function loadTrace(gradientCheck) {
-  if (!state.session) return;
+async function loadTrace(gradientCheck, automatic = false) {
+  // automatic: scheduled by a paused frame, not asked for by a button; not while
+  // training, nor shown if Play was pressed while the server was tracing
+  if (!state.session || (automatic && state.playing)) return;
   const box = $("trace");
   if (state.options.glass_box) {  // the server has no trace: say so without asking
     box.textContent = "";
@@ -943,7 +945,9 @@ async function loadTrace(gradientCheck) {
   }
   try {
     const response = await api(`/api/sessions/${state.session}/trace?gradient_check=${gradientCheck ? 1 : 0}`);
-    renderTrace(await response.json());
+    const trace = await response.json();
+    if (automatic && state.playing) return;
+    renderTrace(trace);
   } catch (error) {
     box.textContent = "";
     const p = document.createElement("p");
