@@ -695,12 +695,18 @@ class DenseFirstLayer:
         self._X_B: np.ndarray | None = None  # the last forward's batch
 
     def forward(self, batch):
-        ws, W1 = self.workspace, self.W1
-        X_B = gather_columns(self.X, batch if self.rows is None else self.rows[batch], ws)
-        self._X_B = X_B
-        out = None if ws is None else ws(
+        self._X_B, Z1 = self.gather_product(batch, self.workspace)
+        return Z1
+
+    def gather_product(self, batch, workspace: Workspace | None) -> tuple[np.ndarray, np.ndarray]:
+        """``(X_B, W1 X_B)`` for the batch, into ``workspace``'s arrays; keeps nothing, so
+        that two threads may call it at once with their own workspaces
+        (:mod:`nnscratch._halves`)."""
+        W1 = self.W1
+        X_B = gather_columns(self.X, batch if self.rows is None else self.rows[batch], workspace)
+        out = None if workspace is None else workspace(
             "Z1", (W1.shape[0], X_B.shape[1]), _dtype(W1, X_B), _order(X_B))
-        return np.matmul(W1, X_B, out=out)
+        return X_B, np.matmul(W1, X_B, out=out)
 
     def sq_norm(self) -> float:
         return float(np.vdot(self.W1, self.W1))

@@ -28,17 +28,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._engine import (
-    DenseFirstLayer,
-    Workspace,
-    _dtype,
-    _order,
-    backward,
-    forward,
-    gather_columns,
-    penalty,
-    weight_gradient,
-)
+from ._engine import DenseFirstLayer, Workspace, backward, forward, penalty, weight_gradient
 from .activations import Activation
 from .losses import OUTPUTS
 
@@ -112,10 +102,11 @@ class TwoHalves:
             if not (m_parts[0] > 0 and m_parts[1] > 0):
                 return None
         m = m_parts[0] + m_parts[1]
-        self._start((1, parts[1], Y_b[:, h:], w_parts[1], 0.0, m, scale))
+        self._start((1, parts[1], Y_b[:, h:], w_parts[1], m_parts[1], 0.0, m, scale))
         try:
             # this half adds the L2 term (alpha) to its weight gradients: once in the sum
-            J_a, grads = self._half(0, parts[0], Y_b[:, :h], w_parts[0], alpha, m, scale)
+            J_a, grads = self._half(0, parts[0], Y_b[:, :h], w_parts[0], m_parts[0], alpha, m,
+                                    scale)
         finally:
             other = self._wait()
         J_b, grads_b = other
@@ -126,19 +117,17 @@ class TwoHalves:
             J += penalty(self.params, alpha, m, self.first.sq_norm)
         return J, m, grads
 
-    def _half(self, i: int, cols, Y_h: np.ndarray, w_h: np.ndarray | None, alpha: float,
-              m: float, scale: float) -> tuple[float, dict[str, np.ndarray]]:
-        """Half ``i``'s summed cost and its share of the batch's gradients."""
-        ws, first = self._workspaces[i], self.first
-        X_h = gather_columns(first.X, cols if first.rows is None else first.rows[cols], ws)
-        W1 = first.W1
-        Z1 = np.matmul(W1, X_h, out=ws("Z1", (W1.shape[0], X_h.shape[1]), _dtype(W1, X_h),
-                                       _order(X_h)))
+    def _half(self, i: int, cols, Y_h: np.ndarray, w_h: np.ndarray | None, m_h: float,
+              alpha: float, m: float, scale: float) -> tuple[float, dict[str, np.ndarray]]:
+        """Half ``i``'s summed cost and its share of the batch's gradients (``m_h``: the
+        half's examples or weight, ``m``: the batch's)."""
+        ws = self._workspaces[i]
+        X_h, Z1 = self.first.gather_product(cols, ws)
         AL, caches = forward(Z1, self.params, self.activations, self.output, None, None, ws)
-        m_h = Y_h.shape[1] if w_h is None else float(np.sum(w_h))
         J = OUTPUTS[self.output].cost(caches[-1][1].Z, Y_h, w_h) * m_h
         grads = backward(AL, Y_h, caches, self.activations, alpha, w_h, scale, ws, m=m)
-        grads["dW1"] = weight_gradient(grads.pop("dZ1"), X_h, W1, scale * alpha / m, ws, 1)
+        grads["dW1"] = weight_gradient(grads.pop("dZ1"), X_h, self.first.W1, scale * alpha / m,
+                                       ws, 1)
         return J, grads
 
     # ------------------------------------------------------------ the helper thread
