@@ -404,18 +404,18 @@ def test_csv_errors(tmp_path, text, kwargs, message):
     (["a", "b", "c", "d", "e", "f", "label"], [" 1.5", "1_000", "+2", "-0", "1e-3", "7 ", "x"]),
     (["a", "label"], ["3.25", "y"]),
 ])
-def test_csv_numbers_are_read_as_pythons_float_reads_them(header, row, monkeypatch):
-    """The whole-file reading (a C loop through float) and the cell-by-cell one give the
-    same values, whitespace, signs, underscores and exponents included."""
+def test_csv_numbers_are_read_as_pythons_float_reads_them(tmp_path, header, row):
+    """The row-by-row reading of a plain file (a C loop through float) and the cell-by-
+    cell one give the same values, whitespace, signs, underscores and exponents
+    included."""
     from nnscratch import datasets
 
     rows = [row, [c.replace("1", "2") for c in row]]
     columns = header[:-1]
-    fast = datasets._parse_numbers(Path("d.csv"), header, rows, columns)
     expected = [[float(c) for c in r[:-1]] for r in rows]
-    np.testing.assert_array_equal(fast, expected)
-    monkeypatch.setattr(datasets, "_plain_numbers", lambda rows, idx: None)
-    np.testing.assert_array_equal(datasets._parse_numbers(Path("d.csv"), header, rows, columns),
+    path = _write_csv(tmp_path / "d.csv", "\n".join(",".join(r) for r in [header, *rows]))
+    np.testing.assert_array_equal(load_csv(path).raw, expected)
+    np.testing.assert_array_equal(datasets._parse_numbers(path, header, rows, columns),
                                   expected)
 
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import array
 import csv
-import itertools
 import math
 import operator
 import os
@@ -926,16 +925,27 @@ def _some(names: Sequence[str], *, quote: bool = False, limit: int = 8) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
+def _csv_delimiter(path: Path) -> str:
+    """The column separator of a CSV file, from its text, which is checked for NUL
+    bytes. (The rows are then read from the file again, not through
+    ``io.StringIO(text)``, which holds the text at 4 bytes a character.)"""
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        text = f.read()
+    if "\x00" in text:
+        raise DatasetError(f"{path}: not a text CSV file (it holds NUL bytes)")
+    return _sniff_delimiter(text[:65536])
+
+
 def _read_csv_lean(path: Path, pick) -> tuple[list[str], np.ndarray, list[str], str] | None:
     """A plain CSV file read row by row, keeping only its numbers and labels.
 
     ``pick(header)`` gives the feature columns' indices and the label column's index
     (or None). Returns the header, the features as float64 ``(n_rows, n_features)``,
     the label cells (stripped; empty without a label column) and the separator; or
-    None where anything is not plain (a header with empty or repeated names or one
-    column, ``pick`` refusing, a row of another length, a cell that Python's ``float``
-    does not read or that is not finite or beyond :data:`MAX_CSV_VALUE`, no rows, a
-    file that cannot be read): :func:`_read_csv_rows` and :func:`_parse_numbers` then
+    None where anything is not plain (a header with empty or repeated names, ``pick``
+    refusing, a row of another length, a cell that Python's ``float`` does not read or
+    that is not finite or beyond :data:`MAX_CSV_VALUE`, no rows, a file that cannot be
+    read): :func:`_read_csv_rows` and :func:`_parse_numbers` then
     read it whole and name what is wrong, as they always did. The rows are never held
     as strings: a 45 MB file of 6 million cells took 766 MB held so, 8 bytes a number
     here.
@@ -943,12 +953,7 @@ def _read_csv_lean(path: Path, pick) -> tuple[list[str], np.ndarray, list[str], 
     if not path.is_file():
         return None
     try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            text = f.read()
-        if "\x00" in text:
-            return None
-        delimiter = _sniff_delimiter(text[:65536])
-        del text
+        delimiter = _csv_delimiter(path)
         with open(path, newline="", encoding="utf-8-sig") as f:
             reader = csv.reader(f, delimiter=delimiter)
             header = next((row for row in reader
@@ -956,7 +961,7 @@ def _read_csv_lean(path: Path, pick) -> tuple[list[str], np.ndarray, list[str], 
             if header is None:
                 return None
             header = [h.strip() for h in header]
-            if len(header) < 2 or not all(header) or len(set(header)) != len(header):
+            if not all(header) or len(set(header)) != len(header):
                 return None
             try:
                 features, label = pick(header)
@@ -980,7 +985,7 @@ def _read_csv_lean(path: Path, pick) -> tuple[list[str], np.ndarray, list[str], 
                     values.extend(map(float, cells(row)))
                 if label is not None:
                     labels.append(row[label].strip())
-    except (OSError, csv.Error, UnicodeDecodeError, ValueError):
+    except (DatasetError, OSError, csv.Error, UnicodeDecodeError, ValueError):
         return None
     n_rows = len(values) // len(features)
     if not n_rows:
@@ -1000,14 +1005,7 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]], str]:
     if not path.is_file():
         raise DatasetError(f"{path}: no such file")
     try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            text = f.read()
-        if "\x00" in text:
-            raise DatasetError(f"{path}: not a text CSV file (it holds NUL bytes)")
-        delimiter = _sniff_delimiter(text[:65536])
-        del text
-        # read again from the file rather than through io.StringIO(text), which holds
-        # the text as 4 bytes a character (180 MB more for a 45 MB file)
+        delimiter = _csv_delimiter(path)
         with open(path, newline="", encoding="utf-8-sig") as f:
             rows = list(csv.reader(f, delimiter=delimiter))
     except UnicodeDecodeError:
@@ -1060,32 +1058,6 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]], str]:
     return header, rows[1:], delimiter
 
 
-def _plain_numbers(rows: list[list[str]], idx: list[int]) -> np.ndarray | None:
-    """Columns ``idx`` of ``rows`` as float64 where every cell is a number that Python's
-    ``float`` reads, finite and within :data:`MAX_CSV_VALUE`; None otherwise.
-
-    The cells go through ``float`` in C loops (``map``), row after row: a 45 MB file
-    of 6 million cells took 13 s to check cell by cell and takes about 1.3 s so.
-    Every cell the cell-by-cell reading of :func:`_parse_numbers` accepts without a
-    word is accepted here with the same value, and every other makes this None.
-    """
-    n = len(rows)
-    if not idx:
-        return np.empty((n, 0), dtype=np.float64)
-    if len(idx) == 1:
-        cells = map(operator.itemgetter(idx[0]), rows)
-    else:  # the chosen cells of each row, a row at a time (in memory order)
-        cells = itertools.chain.from_iterable(map(operator.itemgetter(*idx), rows))
-    try:
-        out = np.fromiter(map(float, cells), dtype=np.float64, count=n * len(idx))
-    except ValueError:  # text, a missing value, a decimal comma
-        return None
-    with np.errstate(invalid="ignore"):
-        if not (np.isfinite(out).all() and np.abs(out).max(initial=0.0) <= MAX_CSV_VALUE):
-            return None
-    return out.reshape(n, len(idx))
-
-
 def _parse_numbers(path: Path, header, rows, columns, delimiter: str = ",") -> np.ndarray:
     """The named columns as float64, refusing text, NaN, infinities and huge values.
 
@@ -1093,12 +1065,6 @@ def _parse_numbers(path: Path, header, rows, columns, delimiter: str = ",") -> n
     decimal points; a warning says how the file was read.
     """
     idx = [header.index(c) for c in columns]
-    plain = _plain_numbers(rows, idx)
-    if plain is not None:
-        _say_how_read(path, delimiter, 0)
-        return plain
-    # something in the file is not a plain number: read it cell by cell, to name the
-    # first cell that is not one (or to read its decimal commas)
     out = np.empty((len(rows), len(idx)), dtype=np.float64)
     commas = 0
     for i, row in enumerate(rows):
