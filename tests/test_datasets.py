@@ -487,6 +487,17 @@ def test_a_plain_csv_file_is_never_held_as_rows(tmp_path, monkeypatch):
     assert raw.shape == (50, 2) and names[-1].endswith(":row 50")
 
 
+def test_text_in_a_file_to_predict_does_not_point_to_a_label_option(tmp_path):
+    """read_csv_features (prediction: the model's columns, no labels) said 'choose the
+    label with --label-column', an option predict does not have."""
+    train = load_csv(_write_csv(tmp_path / "t.csv", "a,label\n1,x\n2,y\n"))
+    path = _write_csv(tmp_path / "p.csv", "a\n1\nzz\n")
+    with pytest.raises(DatasetError) as error:
+        read_csv_features(path, train.preprocessor)
+    assert str(error.value) == (f"{path}: row 2, column 'a': 'zz' is not a number; features "
+                                "must be numeric")
+
+
 def test_csv_test_file_uses_training_columns_and_statistics(tmp_path):
     train = load_csv(_write_csv(tmp_path / "train.csv", "a,b,y\n0,0,u\n2,4,v\n4,8,u\n"))
     # other column order, an extra column, the label absent

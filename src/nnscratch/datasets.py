@@ -1058,8 +1058,12 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]], str]:
     return header, rows[1:], delimiter
 
 
-def _parse_numbers(path: Path, header, rows, columns, delimiter: str = ",") -> np.ndarray:
+def _parse_numbers(path: Path, header, rows, columns, delimiter: str = ",",
+                   label_choice: bool = True) -> np.ndarray:
     """The named columns as float64, refusing text, NaN, infinities and huge values.
+
+    ``label_choice``: the refusal of text says that the label column can be chosen
+    (not for prediction, where the columns are the model's).
 
     With a separator other than the comma, decimal commas (``1,5``) are read as
     decimal points; a warning says how the file was read.
@@ -1094,9 +1098,9 @@ def _parse_numbers(path: Path, header, rows, columns, delimiter: str = ",") -> n
                         hint = (f"; it holds '{_delimiter_name(other[0])}' but the columns "
                                 f"are separated by '{_delimiter_name(delimiter)}': use one "
                                 "separator throughout")
+                    choose = " (choose the label with --label-column)" if label_choice else ""
                     raise DatasetError(
-                        f"{where} is not a number; features must be numeric (choose the "
-                        f"label with --label-column){hint}"
+                        f"{where} is not a number; features must be numeric{choose}{hint}"
                     ) from None
             if not math.isfinite(v):
                 raise DatasetError(f"{where} is not a finite number")
@@ -1281,7 +1285,8 @@ def read_csv_features(path: str | os.PathLike, preprocessor: Preprocessor):
         if not rows:
             raise DatasetError(f"{path}: has a header but no rows")
         pick(header)
-        raw = _parse_numbers(path, header, rows, list(preprocessor.columns), delimiter)
+        raw = _parse_numbers(path, header, rows, list(preprocessor.columns), delimiter,
+                             label_choice=False)
     return raw, [f"{path}:row {i}" for i in range(1, raw.shape[0] + 1)]
 
 
