@@ -273,6 +273,34 @@ def test_a_trace_answered_after_play_is_not_shown(page):
     assert page.evaluate("state.traceIteration") == 0
 
 
+def test_a_gradient_check_is_not_replaced_by_an_earlier_trace_answered_later(page):
+    """The trace a paused frame schedules, asked for before the Gradient check button
+    and answered after it, replaced the check with a plain trace (CI: no
+    #gradcheck-result after the click)."""
+    page.wait_for_function("state.traceIteration === 0")
+    page.wait_for_timeout(500)  # the first frames' own traces, already scheduled
+    held = []
+
+    def route(request_route):
+        if "gradient_check=1" in request_route.request.url:
+            request_route.continue_()
+        else:
+            held.append(request_route)
+
+    page.route("**/trace?*", route)
+    page.evaluate("scheduleTrace(false)")
+    for _ in range(40):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "no trace was asked for"
+    page.click("#gradcheck")
+    page.wait_for_selector("#gradcheck-result")
+    held[0].continue_()  # the earlier, plain trace answers now
+    page.wait_for_timeout(500)
+    assert page.is_visible("#gradcheck-result")
+
+
 def test_every_choice_in_the_settings_fits_its_select(page):
     """'gradient descent' and 'zeros (symmetry!)' were cut off at the default width."""
     cut = page.evaluate("""() => {

@@ -932,8 +932,12 @@ function fmt(v) {
 
 async function loadTrace(gradientCheck, automatic = false) {
   // automatic: scheduled by a paused frame, not asked for by a button; not while
-  // training, nor shown if Play was pressed while the server was tracing
+  // training, nor shown if Play was pressed while the server was tracing. A button
+  // cancels a trace still scheduled, and only the last trace asked for is shown (an
+  // earlier one answered later would replace a gradient check with a plain trace).
+  if (!automatic) clearTimeout(state.traceTimer);
   if (!state.session || (automatic && state.playing)) return;
+  const asked = state.traceAsked = (state.traceAsked || 0) + 1;
   const box = $("trace");
   if (state.options.glass_box) {  // the server has no trace: say so without asking
     box.textContent = "";
@@ -946,9 +950,10 @@ async function loadTrace(gradientCheck, automatic = false) {
   try {
     const response = await api(`/api/sessions/${state.session}/trace?gradient_check=${gradientCheck ? 1 : 0}`);
     const trace = await response.json();
-    if (automatic && state.playing) return;
+    if ((automatic && state.playing) || asked !== state.traceAsked) return;
     renderTrace(trace);
   } catch (error) {
+    if (asked !== state.traceAsked) return;
     box.textContent = "";
     const p = document.createElement("p");
     p.className = "error";
