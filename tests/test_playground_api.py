@@ -30,7 +30,13 @@ from nnscratch.cli import run as cli_run
 from nnscratch.datasets import load_dataset, load_flower
 from nnscratch.playground.config import DEFAULTS, ConfigError, check_config
 from nnscratch.playground.data import DATASETS, expand, from_dataset, make_points, playground_data
-from nnscratch.playground.server import BackgroundServer, create_app, is_loopback, load_file
+from nnscratch.playground.server import (
+    BAD_HTTP,
+    BackgroundServer,
+    create_app,
+    is_loopback,
+    load_file,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -219,6 +225,48 @@ def test_malformed_requests_get_a_4xx_and_one_line_of_json(client):
                                       json={"iterations_per_frame": 0}), 422, "between")
     assert_one_line_error(client.get(f"/api/sessions/{sid}/model"), 409, "at least one")
     assert_one_line_error(client.get(f"/api/sessions/{sid}/pictures/test/0"), 404, "pictures")
+
+
+def _raw_answer(url: str, request: bytes) -> tuple[str, dict, bytes]:
+    """What the server answers to these bytes: status line, headers, body."""
+    import socket
+
+    host, port = url.split("//")[1].rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):  # the server closes the connection
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines)}
+    return status, headers, body
+
+
+@pytest.mark.parametrize("request_bytes", [
+    b"this is not HTTP\r\n\r\n",
+    b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nbad header line\r\n\r\n",
+    b"GET /\x00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    b"POST /api/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: x\r\n\r\n",
+], ids=["not-http", "bad-header", "nul-in-target", "bad-length"])
+def test_bytes_that_are_not_http_get_a_400_and_one_line_of_json(request_bytes):
+    """uvicorn answers what it cannot parse itself, before the application sees it: in
+    plain text, unless the server gives it the protocol that answers in JSON."""
+    server = BackgroundServer(create_app())
+    try:
+        status, headers, body = _raw_answer(server.url, request_bytes)
+        # the server still serves well-formed requests afterwards
+        ok, _, options = _raw_answer(
+            server.url, b"GET /api/options HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        b"Connection: close\r\n\r\n")
+    finally:
+        server.stop()
+    assert status.startswith("HTTP/1.1 400"), status
+    assert headers["content-type"] == "application/json"
+    assert b"\n" not in body.strip()
+    assert json.loads(body) == BAD_HTTP
+    assert "not valid HTTP" in json.loads(body)["error"]
+    assert ok.startswith("HTTP/1.1 200"), ok
 
 
 def test_one_step_is_exactly_one_iteration(client):

@@ -695,6 +695,50 @@ class _HostCheck:
         await self.app(scope, receive, send)
 
 
+#: The body of the answer to bytes that are not an HTTP request.
+BAD_HTTP = {"error": "the request is not valid HTTP/1.1 (uvicorn could not parse it); "
+                     "send a well-formed request"}
+
+
+def _http_protocol():
+    """uvicorn's h11 protocol, answering what it cannot parse as HTTP with a 400 of one
+    line of JSON like the application's own errors (uvicorn's is plain text), or "h11"
+    where this uvicorn has no ``send_400_response`` to replace. h11 even where
+    httptools is installed: one parser, whose answer is the one tested."""
+    try:
+        import h11
+        from uvicorn.protocols.http.h11_impl import H11Protocol
+    except ImportError:  # pragma: no cover - uvicorn without h11 does not exist
+        return "h11"
+    if not callable(getattr(H11Protocol, "send_400_response", None)):
+        return "h11"
+
+    class JSONErrorsH11Protocol(H11Protocol):
+        def send_400_response(self, msg: str) -> None:
+            body = json.dumps(BAD_HTTP).encode()
+            headers = [(b"content-type", b"application/json"),
+                       (b"content-length", str(len(body)).encode()),
+                       (b"connection", b"close")]
+            try:
+                for event in (h11.Response(status_code=400, headers=headers,
+                                           reason=b"Bad Request"),
+                              h11.Data(data=body), h11.EndOfMessage()):
+                    self.transport.write(self.conn.send(event))
+            except h11.LocalProtocolError:  # a response had already begun: just close
+                pass
+            self.transport.close()
+
+    return JSONErrorsH11Protocol
+
+
+def _uvicorn_config(app: Starlette):
+    """The settings both servers run the playground with."""
+    import uvicorn
+
+    return uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
+                          timeout_graceful_shutdown=1, http=_http_protocol())
+
+
 class _Server:
     """``uvicorn.Server`` that ends the event streams as soon as it is told to stop."""
 
@@ -805,7 +849,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
     OSError
         The address cannot be listened on (message in one line).
     """
-    import uvicorn
+    import uvicorn  # noqa: F401 - without it, refused before the data is read
 
     file_data = load_file(data) if data else None
     loopback = is_loopback(host)
@@ -827,8 +871,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
     url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/"
     allowed = ["127.0.0.1", "localhost", "::1", "[::1]", host] if loopback else None
     app = create_app(file_data, allowed_hosts=allowed)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
-                            timeout_graceful_shutdown=1)
+    config = _uvicorn_config(app)
 
     server = _Server.make(app, config)
     # Listen before the URL is printed: a script that reads it may connect at once, and
@@ -872,9 +915,7 @@ class BackgroundServer:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind((host, port))
         self.url = f"http://{host}:{sock.getsockname()[1]}"
-        self._server = uvicorn.Server(uvicorn.Config(
-            app, log_level="warning", access_log=False, lifespan="on",
-            timeout_graceful_shutdown=1))
+        self._server = uvicorn.Server(_uvicorn_config(app))
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
                                         name="playground-server", daemon=True)
         self._thread.start()
