@@ -21,6 +21,7 @@ from sklearn import metrics
 from sklearn.base import clone
 
 from nnscratch import LogisticRegression, NeuralNetworkClassifier
+from nnscratch.callbacks import EarlyStopping, History, LambdaCallback
 from nnscratch.datasets import DatasetError, load_hdf5
 from nnscratch.streaming import (
     DASK_HINT,
@@ -127,6 +128,86 @@ def test_continuing_a_streamed_fit_counts_epochs(xy_file):
         fit_streaming(est, feeder)
         fit_streaming(est, feeder, epochs=3)
     assert est.n_iter_ == 5 and len(est.loss_curve_) == 5 and len(est.costs_) == 5
+
+
+def _recorder(events, stop_after=None):
+    """A callback writing down every event it sees (and the weights it can read)."""
+    def begin(est, logs):
+        events.append(("begin", logs["max_iter"], logs["n_samples"]))
+
+    def iteration(est, i, logs):
+        events.append(("iteration", i, round(logs["cost"], 5), logs["learning_rate"],
+                       float(est.params_["W1"][0, 0])))
+        return stop_after is not None and i + 1 >= stop_after
+
+    def end(est, logs):
+        events.append(("end", logs["n_iter"], logs["stopped_early"], logs["interrupted"]))
+
+    return LambdaCallback(on_train_begin=begin, on_iteration_end=iteration, on_train_end=end)
+
+
+@pytest.mark.parametrize("stop_after", [None, 2], ids=["all-epochs", "a-callback-stops"])
+def test_callbacks_see_the_streams_epochs_as_fit_shows_them_its_own(xy_file, stop_after):
+    """One on_train_begin, one on_iteration_end per epoch (not per chunk), one
+    on_train_end: the events of the in-memory fit that the unshuffled stream equals."""
+    path, X, y = xy_file
+    streamed, in_memory = [], []
+    settings = dict(batch_size=100, shuffle=False, max_iter=4, learning_rate=0.1,
+                    learning_rate_schedule="inverse_time", decay_rate=0.5, random_state=0)
+    est = NeuralNetworkClassifier((6,), callbacks=[_recorder(streamed, stop_after)],
+                                  **settings)
+    with open_chunks(path, chunk_rows=300, batch_size=100) as feeder:
+        result = fit_streaming(est, feeder, shuffle_chunks=False)
+    reference = NeuralNetworkClassifier((6,), callbacks=[_recorder(in_memory, stop_after)],
+                                        **settings).fit(X, y)
+    assert streamed == in_memory
+    epochs = 4 if stop_after is None else stop_after
+    assert [e[0] for e in streamed] == ["begin"] + ["iteration"] * epochs + ["end"]
+    assert streamed[-1] == ("end", epochs, stop_after is not None, False)
+    assert len(result.epoch_losses) == est.n_iter_ == reference.n_iter_ == epochs
+    assert est.get_params()["callbacks"][0].functions["on_train_end"] is not None  # restored
+
+
+def test_early_stopping_on_the_cost_waits_across_a_streams_epochs(xy_file):
+    path, X, y = xy_file
+    stopper = EarlyStopping(monitor="cost", n_iter_no_change=2, tol=10.0)  # never improves
+    history = History(cost_every=1)
+    est = NeuralNetworkClassifier((6,), batch_size=100, max_iter=9, learning_rate=0.1,
+                                  random_state=0, callbacks=[stopper, history])
+    with open_chunks(path, chunk_rows=250) as feeder:
+        result = fit_streaming(est, feeder)
+    assert len(result.epoch_losses) == 3 and stopper.stopped_iteration_ == 2
+    assert history.loss_curve == result.epoch_losses  # one entry per epoch, all kept
+    # the weights of the best epoch (the first) are back
+    np.testing.assert_array_equal(est.params_["W1"], stopper.best_params_["W1"])
+
+
+def test_a_callback_error_leaves_the_model_as_it_was_and_ends_the_callbacks(xy_file):
+    path = xy_file[0]
+    ended = []
+
+    def fail(est, i, logs):
+        if i == 1:
+            raise RuntimeError("the callback failed")
+
+    est = NeuralNetworkClassifier((4,), batch_size=100, max_iter=3, random_state=0,
+                                  callbacks=[LambdaCallback(
+                                      on_iteration_end=fail,
+                                      on_train_end=lambda e, logs: ended.append(logs))])
+    with open_chunks(path, chunk_rows=250) as feeder, \
+            pytest.raises(RuntimeError, match="the callback failed"):
+        fit_streaming(est, feeder)
+    assert not hasattr(est, "params_") and ended == [
+        {"n_iter": 2, "stopped_early": False, "interrupted": False}]
+
+
+def test_callbacks_that_are_not_callbacks_are_refused_before_reading_the_data(xy_file):
+    path = xy_file[0]
+    est = NeuralNetworkClassifier((4,), callbacks=[print])
+    with open_chunks(path, chunk_rows=250) as feeder:
+        feeder.class_counts = None  # reading the labels would fail: it must not happen
+        with pytest.raises(TypeError, match="LambdaCallback"):
+            fit_streaming(est, feeder)
 
 
 def _course_file(path, n=60, size=8, names=(b"non-cat", b"cat"), seed=0):

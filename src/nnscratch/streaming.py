@@ -57,6 +57,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import csv
 import io
@@ -72,6 +73,7 @@ from typing import Any, Self, TextIO
 
 import numpy as np
 
+from .callbacks import CallbackList
 from .datasets import DatasetError, Preprocessor
 
 __all__ = [
@@ -848,12 +850,19 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     before the call: its learnt attributes are restored (a KeyboardInterrupt keeps the
     epochs done, as ``interrupted`` says).
 
-    The estimator's own ``callbacks`` see each chunk's ``partial_fit`` as a training run
-    of one epoch (``on_train_begin`` every chunk: a ``History`` keeps only the last
-    chunk, an ``EarlyStopping`` never waits across chunks); the epochs' costs are
-    ``epoch_losses`` and ``loss_curve_``.
     NonFiniteWeightsError
         Training diverged.
+
+    Notes
+    -----
+    The estimator's own ``callbacks`` see the stream's epochs as ``fit`` shows them its
+    epochs: ``on_train_begin`` once (before the first chunk, so an estimator not yet
+    fitted has no ``params_`` then), ``on_iteration_end`` after each epoch with its
+    ``"cost"`` (the epoch's mean over its rows) and ``"learning_rate"``, and
+    ``on_train_end`` once, after an interruption too. A callback that asks to stop
+    ends the stream after that epoch; an ``EarlyStopping(monitor="cost")`` waits
+    across epochs and restores its best weights. The chunks' ``partial_fit`` calls
+    run without them.
     """
     from .optimizers import make_schedule
 
@@ -865,6 +874,8 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
         raise ValueError(f"shuffle_chunks={shuffle_chunks!r} is not valid: give True or "
                          "False")
     params = estimator.get_params()
+    # the estimator's callbacks follow the epochs, not each chunk's partial_fit
+    events = CallbackList(params.get("callbacks")).bind(estimator)
     if params.get("early_stopping"):
         raise ValueError("early stopping is not available when streaming; drop it and "
                          "evaluate on held-out data with evaluate_streaming")
@@ -903,10 +914,11 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
                          f"{classes.tolist()}; pass every class in classes=[...] (or "
                          "leave it out to use the labels found)")
     restore = {k: params[k] for k in ("learning_rate", "learning_rate_schedule",
-                                      "class_weight", "verbose") if k in params}
+                                      "class_weight", "verbose", "callbacks") if k in params}
     schedule = make_schedule(params["learning_rate_schedule"], params["decay_rate"],
                              params["decay_interval"])
-    temporary: dict[str, Any] = {"learning_rate_schedule": "constant", "verbose": False}
+    temporary: dict[str, Any] = {"learning_rate_schedule": "constant", "verbose": False,
+                                 "callbacks": None}
     if balanced:  # scikit-learn's formula with the whole data's counts
         n = counts.sum()
         temporary["class_weight"] = {c: n / (len(found) * k)
@@ -929,16 +941,18 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
                   for order in orders]
     bar = _Progress(progress, feeder.n_samples * epochs, "training")
     losses: list[float] = []
-    n_rows, interrupted, failed = 0, False, False
+    n_rows, interrupted, failed, stopped, begun = 0, False, False, False, False
     start = time.perf_counter()
     # what the estimator had learnt before (the size of the model): restored if
     # training fails, so that no half-trained model is left behind
     before = copy.deepcopy(_learned(estimator))
     estimator.set_params(**temporary)
     try:
+        begun = True
+        events.on_train_begin({"max_iter": epochs, "n_samples": feeder.n_samples})
         for e, order in enumerate(orders):
-            estimator.set_params(learning_rate=schedule(restore["learning_rate"],
-                                                        first_epoch + e))
+            rate = schedule(restore["learning_rate"], first_epoch + e)
+            estimator.set_params(learning_rate=rate)
             epoch_start, total, rows = time.perf_counter(), 0.0, 0
             for _, X, y in feeder.chunks(order):
                 if weightless and set(np.unique(y).tolist()) <= weightless:
@@ -956,6 +970,11 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
             bar.line(f"epoch {first_epoch + e + 1}/{first_epoch + epochs}: cost "
                      f"{losses[-1]:.6f}, {rows:,} rows in {seconds:.1f} s "
                      f"({_rate(rows, seconds)})")
+            if events.on_iteration_end(first_epoch + e,
+                                       {"cost": losses[-1], "learning_rate": rate}):
+                stopped = True
+                bar.line(f"a callback stopped training after epoch {first_epoch + e + 1}")
+                break
     except KeyboardInterrupt:
         interrupted = True
         bar.line(f"interrupted after {len(losses)} epochs; keeping the weights so far")
@@ -965,16 +984,23 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     finally:
         bar.close()
         estimator.set_params(**restore)
+        end = {"n_iter": len(losses), "stopped_early": stopped, "interrupted": interrupted}
         if failed:
+            if begun:  # the callbacks end (a ProgressBar closes) before the model is
+                with contextlib.suppress(Exception):  # restored; the error is the first
+                    events.on_train_end(end)
             for name in _learned(estimator):
                 delattr(estimator, name)
             vars(estimator).update(before)
-        elif hasattr(estimator, "params_"):
-            every = int(params.get("cost_every") or 100)
-            estimator.loss_curve_ = history["loss_curve_"] + losses
-            estimator.costs_ = history["costs_"] + [
-                c for k, c in enumerate(losses) if (first_epoch + k) % every == 0]
-            estimator.n_iter_ = first_epoch + len(losses)
+        else:
+            if hasattr(estimator, "params_"):
+                every = int(params.get("cost_every") or 100)
+                estimator.loss_curve_ = history["loss_curve_"] + losses
+                estimator.costs_ = history["costs_"] + [
+                    c for k, c in enumerate(losses) if (first_epoch + k) % every == 0]
+                estimator.n_iter_ = first_epoch + len(losses)
+            if begun:
+                events.on_train_end(end)
     return StreamFit(estimator, losses, orders[:len(losses)], n_rows,
                      time.perf_counter() - start, interrupted, classes)
 
