@@ -845,16 +845,17 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
         Early stopping asked for (it needs a held-out set: evaluate with
         :func:`evaluate_streaming` instead), or labels the classes do not cover
         (refused before any training).
-
-    An error while training (e.g. a chunk holding NaN) leaves the estimator as it was
-    before the call: its learnt attributes are restored (a KeyboardInterrupt keeps the
-    epochs done, as ``interrupted`` says).
-
+    TypeError
+        ``callbacks`` that are not callbacks (refused before any data is read).
     NonFiniteWeightsError
         Training diverged.
 
     Notes
     -----
+    An error while training (e.g. a chunk holding NaN) leaves the estimator as it was
+    before the call: its learnt attributes are restored (a KeyboardInterrupt keeps the
+    epochs done, as ``interrupted`` says).
+
     The estimator's own ``callbacks`` see the stream's epochs as ``fit`` shows them its
     epochs: ``on_train_begin`` once (before the first chunk, so an estimator not yet
     fitted has no ``params_`` then), ``on_iteration_end`` after each epoch with its
