@@ -129,26 +129,52 @@ def test_fit_streaming_says_what_it_takes_in_one_line():
     assert not hasattr(est, "params_")
 
 
-def test_ctrl_c_inside_a_chunk_stops_fit_streaming_not_just_that_chunk():
+def test_ctrl_c_inside_a_chunk_stops_fit_streaming_not_just_that_chunk(monkeypatch):
+    from nnscratch import _engine
     from nnscratch.streaming import fit_streaming
 
-    class CtrlC(Callback):  # Ctrl-C while partial_fit trains a chunk
-        def __init__(self):
-            self.calls = 0
+    steps = []
+    cost = _engine.cost
 
-        def on_iteration_end(self, estimator, iteration, logs):
-            self.calls += 1
+    def ctrl_c(*args, **kwargs):  # Ctrl-C while partial_fit trains a chunk
+        steps.append(1)
+        if len(steps) == 1:
             raise KeyboardInterrupt
+        return cost(*args, **kwargs)
 
     X, y = _xy()
-    ctrl_c = CtrlC()
-    est = NeuralNetworkClassifier((3,), max_iter=3, callbacks=[ctrl_c], random_state=0)
+    est = NeuralNetworkClassifier((3,), max_iter=3, random_state=0)
+    monkeypatch.setattr(_engine, "cost", ctrl_c)
     with pytest.warns(UserWarning, match="interrupted"):
         result = fit_streaming(est, _feeder(X, y))
     assert result.interrupted
-    assert ctrl_c.calls == 1  # the other chunks and epochs were not trained
+    assert len(steps) == 1  # the other chunks and epochs were not trained
     assert result.epoch_losses == [] and est.n_iter_ == 0
     assert hasattr(est, "params_")  # the weights so far are kept
+
+
+def test_ctrl_c_in_a_callback_between_a_streams_epochs_keeps_the_epochs_done():
+    from nnscratch.streaming import fit_streaming
+
+    class CtrlC(Callback):
+        def __init__(self):
+            self.calls, self.end = 0, None
+
+        def on_iteration_end(self, estimator, iteration, logs):
+            self.calls += 1
+            if self.calls == 2:
+                raise KeyboardInterrupt
+
+        def on_train_end(self, estimator, logs):
+            self.end = logs
+
+    X, y = _xy()
+    ctrl_c = CtrlC()
+    est = NeuralNetworkClassifier((3,), max_iter=5, callbacks=[ctrl_c], random_state=0)
+    result = fit_streaming(est, _feeder(X, y))
+    assert result.interrupted and ctrl_c.calls == 2
+    assert len(result.epoch_losses) == est.n_iter_ == 2  # the epoch it ended is done
+    assert ctrl_c.end == {"n_iter": 2, "stopped_early": False, "interrupted": True}
 
 
 # -------------------------------------------------------------------- class weights
