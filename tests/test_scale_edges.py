@@ -100,6 +100,63 @@ def test_a_scheduler_address_that_cannot_be_one_is_refused_before_connecting(
     assert not list(tmp_path.glob("best.*"))
 
 
+def test_a_scheduler_port_where_nothing_listens_is_refused_at_once(table, tmp_path, capsys):
+    """Dask's client retries a refused connection until its 10 s timeout; the search
+    asks the port once first."""
+    import socket
+
+    pytest.importorskip("distributed")
+    with socket.socket() as sock:  # a port of this machine that nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    code = run(["search", str(table), "--param", "hidden=2;3", "--cv", "2",
+                "--scheduler", f"tcp://127.0.0.1:{port}", "--output", str(tmp_path / "b.npz")])
+    captured = capsys.readouterr()
+    assert code == 1 and captured.out == ""
+    assert captured.err.strip().splitlines()[-1] == (
+        f"nnscratch: error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port}: "
+        f"nothing listens on port {port} of 127.0.0.1 (connection refused); start one "
+        f"there (dask scheduler --port {port}) or check the address")
+    assert not list(tmp_path.glob("b.*"))
+
+
+def test_a_scheduler_host_without_an_address_is_refused_at_once(monkeypatch):
+    import socket
+
+    pytest.importorskip("distributed")
+    from nnscratch import search
+
+    def no_host(address, timeout=None):
+        raise socket.gaierror(-2, "Name or service not known")
+
+    monkeypatch.setattr(socket, "create_connection", no_host)
+    with pytest.raises(search.SearchFailed, match=r"^cannot reach the Dask scheduler at "
+                       r"tcp://nowhere.invalid:8786: no such host nowhere.invalid \(Name "
+                       r"or service not known\); check the address"):
+        search._connect("tcp://nowhere.invalid:8786")
+
+
+def test_a_scheduler_that_does_not_answer_the_probe_is_left_to_dasks_client(monkeypatch):
+    import socket
+
+    pytest.importorskip("distributed")
+    import distributed
+
+    from nnscratch import search
+
+    def silent(address, timeout=None):
+        raise TimeoutError("timed out")
+
+    def client(address, timeout, set_as_default):
+        raise OSError(f"Timed out trying to connect to {address} after {timeout} s")
+
+    monkeypatch.setattr(socket, "create_connection", silent)
+    monkeypatch.setattr(distributed, "Client", client)
+    with pytest.raises(search.SearchFailed, match=r"\(Timed out trying to connect to "
+                                                  r"tcp://10.255.255.1:8786 after 10 s\)"):
+        search._connect("tcp://10.255.255.1:8786")
+
+
 def test_run_search_refuses_a_bad_address_as_a_search_error():
     from nnscratch import NeuralNetworkClassifier
     from nnscratch.search import SearchError, run_search

@@ -29,6 +29,7 @@ import contextvars
 import csv
 import io
 import math
+import socket
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -468,8 +469,33 @@ def check_scheduler(scheduler) -> None:
                           "such as tcp://127.0.0.1:8786") from None
 
 
+def _probe(scheduler: str) -> None:
+    """Refuse at once a tcp:// address where nothing listens or whose host has no
+    address: Dask's client would retry it until its 10 s timeout. An address that
+    answers, or does not answer within 3 s (a slow network), is left to the client."""
+    from distributed.comm.addressing import get_address_host_port, parse_address
+
+    if parse_address(scheduler)[0] != "tcp":
+        return
+    host, port = get_address_host_port(scheduler)
+    try:
+        socket.create_connection((host, int(port)), timeout=3).close()
+    except ConnectionRefusedError:
+        raise SearchFailed(f"cannot reach the Dask scheduler at {scheduler}: nothing "
+                           f"listens on port {port} of {host} (connection refused); start "
+                           f"one there (dask scheduler --port {port}) or check the "
+                           "address") from None
+    except socket.gaierror as exc:
+        raise SearchFailed(f"cannot reach the Dask scheduler at {scheduler}: no such host "
+                           f"{host} ({' '.join(str(exc.strerror or exc).split())}); check "
+                           "the address, e.g. tcp://127.0.0.1:8786") from None
+    except OSError:  # a timeout, an unreachable network: the client says it in its words
+        pass
+
+
 def _connect(scheduler: str):
     check_scheduler(scheduler)
+    _probe(scheduler)
     from distributed import Client
 
     try:
