@@ -16,6 +16,17 @@ def shared_file(relative: str) -> Path:
     return path
 
 
+def wait_for_held(page, held: list, what: str, timeout_ms: int = 2000):
+    """The first request that a ``page.route`` handler appended to ``held``, waiting up
+    to ``timeout_ms`` for it in Playwright's own waits (route handlers run only
+    while the test waits in a Playwright call, never during ``time.sleep``)."""
+    for _ in range(max(1, timeout_ms // 25)):
+        if held:
+            return held[0]
+        page.wait_for_timeout(25)
+    raise AssertionError(f"the page asked for no {what}")
+
+
 @pytest.fixture(scope="session")
 def cat_data():
     """The cat / non-cat set as the course prepares it: flattened, divided by 255.

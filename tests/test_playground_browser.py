@@ -31,6 +31,7 @@ if CHROMIUM is None:
     pytest.skip("the browser tests need Chromium: apt-get install -y chromium",
                 allow_module_level=True)
 
+from conftest import wait_for_held
 from nnscratch.cli import run as cli_run
 from nnscratch.playground.server import BackgroundServer, create_app, load_file
 from test_playground_api import CANNED_TRACE
@@ -259,16 +260,12 @@ def test_a_trace_answered_after_play_is_not_shown(page):
     held = []
     page.route("**/trace?*", lambda route: held.append(route))
     page.evaluate("scheduleTrace(false)")
-    for _ in range(40):
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert held, "no trace was asked for"
+    request = wait_for_held(page, held, "trace")
     page.evaluate("state.playing = true")  # Play, pressed while the server traces
-    response = held[0].fetch()
+    response = request.fetch()
     trace = response.json()
     trace["iteration"] = 12
-    held[0].fulfill(response=response, json=trace)
+    request.fulfill(response=response, json=trace)
     page.wait_for_timeout(300)
     assert page.evaluate("state.traceIteration") == 0
 
@@ -289,14 +286,10 @@ def test_a_gradient_check_is_not_replaced_by_an_earlier_trace_answered_later(pag
 
     page.route("**/trace?*", route)
     page.evaluate("scheduleTrace(false)")
-    for _ in range(40):
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert held, "no trace was asked for"
+    request = wait_for_held(page, held, "trace")
     page.click("#gradcheck")
     page.wait_for_selector("#gradcheck-result")
-    held[0].continue_()  # the earlier, plain trace answers now
+    request.continue_()  # the earlier, plain trace answers now
     page.wait_for_timeout(500)
     assert page.is_visible("#gradcheck-result")
 

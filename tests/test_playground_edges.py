@@ -22,6 +22,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from conftest import wait_for_held
 from nnscratch.cli import run as cli_run
 from nnscratch.datasets import DatasetError
 from nnscratch.playground import server as server_module
@@ -606,16 +607,12 @@ def test_the_controls_wait_for_the_session_instead_of_answering_no_such_session(
     try:
         page.goto(live.url + "/")
         page.wait_for_function("document.querySelector('#dataset option')")
-        for _ in range(200):
-            if held:
-                break
-            page.wait_for_timeout(10)
-        assert held, "the page asked for no session"
+        start = wait_for_held(page, held, "session")
         for name in ("play", "step", "reset", "ipf", "upload", "download-model"):
             assert page.is_disabled(f"#{name}"), name
         page.click("#play", force=True)
         assert page.is_hidden("#message")
-        held[0].continue_()
+        start.continue_()
         page.wait_for_selector("#network canvas.unit")
         page.wait_for_function("!document.getElementById('play').disabled")
         for name in ("step", "reset", "ipf", "upload", "download-model", "show-snippet"):
