@@ -419,6 +419,41 @@ def test_folder_model_evaluated_on_the_hdf5_file(lr_folder_model):
     assert np.array(result["confusion_matrix"])[0].sum() == 33  # true cats
 
 
+def test_the_positive_class_of_evaluate_can_be_named(lr_folder_model):
+    # picture folders sort 'cat' before 'non-cat', so the default positive class (the
+    # second, scikit-learn's pos_label) is non-cat; the course's is cat
+    path, _ = lr_folder_model
+    default = json.loads(nnscratch("evaluate", path, CAT_TEST, "--json").stdout)
+    proc = nnscratch("evaluate", path, CAT_TEST, "--json", "--positive-class", "cat")
+    assert proc.returncode == 0, proc.stderr
+    cat = json.loads(proc.stdout)
+    assert default["positive_class"] == "non-cat" and cat["positive_class"] == "cat"
+    cm = np.array(cat["confusion_matrix"])  # rows true, columns predicted; cat first
+    assert cm.tolist() == default["confusion_matrix"]
+    tp, fp, fn = cm[0, 0], cm[1, 0], cm[0, 1]
+    assert cat["precision"] == pytest.approx(tp / (tp + fp))
+    assert cat["recall"] == pytest.approx(tp / (tp + fn))
+    assert cat["f1"] == pytest.approx(2 * tp / (2 * tp + fp + fn))
+    assert cat["precision"] != pytest.approx(default["precision"])
+    assert (cat["accuracy"], cat["log_loss"]) == (default["accuracy"], default["log_loss"])
+    text = nnscratch("evaluate", path, CAT_TEST, "--positive-class", "cat").stdout
+    assert f"precision:  {cat['precision']:.4f}  (positive class 'cat')" in text
+    assert f"recall:     {cat['recall']:.4f}" in text
+
+
+def test_a_positive_class_that_the_model_lacks_is_refused(lr_folder_model, tmp_path):
+    path, _ = lr_folder_model
+    assert_one_line_error(nnscratch("evaluate", path, CAT_TEST, "--positive-class", "dog"),
+                          2, "--positive-class 'dog' is not a class of the model "
+                             "(cat, non-cat); give one of them")
+    digits = tmp_path / "digits.npz"
+    assert nnscratch("train", "digits", "--iterations", "2", "-o", digits).returncode == 0
+    assert_one_line_error(nnscratch("evaluate", digits, "digits", "--positive-class", "3"),
+                          2, "--positive-class is for a model of two classes; this one "
+                             "has 10 (0, 1, 2, 3, 4, 5, 6, 7, 8, 9), whose precision")
+
+
+# --------------------------------------------------------------------------- CSV
 # --------------------------------------------------------------------------- CSV
 
 

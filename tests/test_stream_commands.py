@@ -85,6 +85,22 @@ def test_evaluate_and_predict_stream_the_rows(xy_files, tmp_path, capsys):
                 "n_samples", "classes"):
         assert scores[key] == direct[key], key
     assert scores["accuracy"] == pytest.approx(np.mean(est.predict(X[450:]) == y[450:]))
+    # the other class as the positive one: scikit-learn's metrics with its pos_label
+    from sklearn import metrics
+
+    assert run(["evaluate", str(model), str(test), "--chunk-rows", "40", "--json",
+                "--positive-class", bundle.class_names[0]]) == 0
+    first = _json(capsys)
+    assert first["positive_class"] == bundle.class_names[0] == scores["classes"][0]
+    pred = est.predict(X[450:])
+    for key, metric in (("precision", metrics.precision_score),
+                        ("recall", metrics.recall_score), ("f1", metrics.f1_score)):
+        assert first[key] == pytest.approx(metric(y[450:], pred, pos_label=est.classes_[0]))
+    with open_chunks(test, chunk_rows=40) as feeder:
+        assert evaluate_streaming(est, feeder, class_names=bundle.class_names,
+                                  positive_class=bundle.class_names[0])["f1"] == first["f1"]
+        with pytest.raises(ValueError, match=r"^positive_class 'x' is not a class of the "):
+            evaluate_streaming(est, feeder, class_names=bundle.class_names, positive_class="x")
 
     assert run(["predict", str(model), str(test), "--chunk-rows", "64", "--json"]) == 0
     rows = _json(capsys)

@@ -846,7 +846,8 @@ def _data_for_model(bundle: SavedModel, spec: str, label_column: str | None) -> 
 
 
 def evaluate(model: str, data: str, label_column: str | None = None, *,
-             stream: bool = False, chunk_rows: int | None = None) -> dict:
+             stream: bool = False, chunk_rows: int | None = None,
+             positive_class: str | None = None) -> dict:
     """``nnscratch evaluate``: scores of the model file ``model`` on labelled ``data``.
 
     An HDF5 file or a Zarr store is scored chunk by chunk under the same conditions as
@@ -858,14 +859,21 @@ def evaluate(model: str, data: str, label_column: str | None = None, *,
     -------
     dict
         ``accuracy``, ``precision``, ``recall``, ``f1`` (of the positive class, the
-        second, for two classes; macro-averaged for more), ``log_loss``,
-        ``confusion_matrix``, ``n_samples``, ``classes``, ``positive_class``, ``average``.
+        second unless ``positive_class`` names the other, for two classes;
+        macro-averaged for more), ``log_loss``, ``confusion_matrix``, ``n_samples``,
+        ``classes``, ``positive_class``, ``average``.
     """
     from sklearn import metrics
+
+    from .streaming import _positive_index
 
     check_data_options({"DATA": data}, label_column=label_column)
     bundle = load_bundle(model)
     est = bundle.estimator
+    try:  # refused before the data is read
+        p = _positive_index(_class_names(bundle), positive_class, "--positive-class")
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
     if bundle.preprocessor is not None:
         feeder = _stream_source(data, stream=stream, chunk_rows=chunk_rows,
                                 preprocessor=bundle.preprocessor,
@@ -875,7 +883,8 @@ def evaluate(model: str, data: str, label_column: str | None = None, *,
 
             with feeder:
                 result = evaluate_streaming(est, feeder, class_names=_class_names(bundle),
-                                            progress=_stream_progress())
+                                            progress=_stream_progress(),
+                                            positive_class=positive_class)
             result.pop("seconds", None)
             return result
     dataset = _data_for_model(bundle, data, label_column)
@@ -885,7 +894,7 @@ def evaluate(model: str, data: str, label_column: str | None = None, *,
     y_pred = est.predict(dataset.X)
     proba = est.predict_proba(dataset.X)
     binary = len(classes) == 2
-    kwargs = {"pos_label": classes[1], "average": "binary"} if binary else {"average": "macro"}
+    kwargs = {"pos_label": classes[p], "average": "binary"} if binary else {"average": "macro"}
     kwargs["zero_division"] = 0
     return {
         "accuracy": float(metrics.accuracy_score(y_true, y_pred)),
@@ -896,7 +905,7 @@ def evaluate(model: str, data: str, label_column: str | None = None, *,
         "confusion_matrix": metrics.confusion_matrix(y_true, y_pred, labels=classes).tolist(),
         "n_samples": dataset.n_samples,
         "classes": names,
-        "positive_class": names[1] if binary else None,
+        "positive_class": names[p] if binary else None,
         "average": "binary" if binary else "macro",
     }
 
@@ -905,14 +914,17 @@ def format_evaluation(result: dict) -> str:
     """The text ``nnscratch evaluate`` prints."""
     names = result["classes"]
     binary = result["average"] == "binary"
-    which = f"positive class '{names[1]}'" if binary else "macro average"
+    positive = result.get("positive_class") or (names[1] if binary else None)
+    which = f"positive class '{positive}'" if binary else "macro average"
     precision, recall, f1 = (f"{result[k]:.4f}" for k in ("precision", "recall", "f1"))
     if binary:  # a ratio of zero to zero is undefined, not the 0 that --json holds
-        (_, fp), (fn, tp) = result["confusion_matrix"]
+        p = names.index(positive)
+        cm = result["confusion_matrix"]
+        tp, fp, fn = cm[p][p], cm[1 - p][p], cm[p][1 - p]
         if tp + fp == 0:
-            precision, which = "n/a", f"{which}: no sample was predicted '{names[1]}'"
+            precision, which = "n/a", f"{which}: no sample was predicted '{positive}'"
         if tp + fn == 0:
-            recall = f"n/a  (DATA holds no sample of '{names[1]}')"
+            recall = f"n/a  (DATA holds no sample of '{positive}')"
         if tp + fp + fn == 0:
             f1 = "n/a"
     lines = [

@@ -697,20 +697,25 @@ def train(ctx, data, output, hidden, image_size, label_column, test_data, stream
 @_LABEL_COLUMN
 @_STREAM
 @_CHUNK_ROWS
+@click.option("--positive-class", metavar="NAME",
+              help="For a model of two classes, the class whose precision, recall and F1 "
+                   "are given (default: the second, as listed in the confusion matrix; "
+                   "e.g. cat where picture folders sort 'cat' before 'non-cat').")
 @json_option("Print one JSON object with the keys accuracy, precision, recall, f1, log_loss, "
              "confusion_matrix, n_samples (and classes, positive_class, average).")
-def evaluate(model, data, label_column, stream, chunk_rows, as_json):
+def evaluate(model, data, label_column, stream, chunk_rows, positive_class, as_json):
     """Score MODEL on labelled DATA (a .h5 file, a folder of pictures or text files, a
     .csv file, an svmlight file or a built-in set, as for 'nnscratch train').
 
-    Prints accuracy, precision, recall, F1 (of the positive class, the second class, for
-    two classes; macro-averaged for more), the log-loss and the confusion matrix (rows:
+    Prints accuracy, precision, recall, F1 (of the positive class for two classes: the
+    second unless --positive-class names the other; macro-averaged for more), the log-loss and the confusion matrix (rows:
     true class, columns: predicted class). DATA is prepared with the model's stored
     preprocessing. For a built-in set that the model was trained on, the held-out test
     part is used. An .h5 file or a Zarr store is scored in chunks as 'nnscratch train'
     reads it (--stream, --chunk-rows, too large for memory, or the X/y layout).
     """
-    emit(_commands.evaluate(model, data, label_column, stream=stream, chunk_rows=chunk_rows),
+    emit(_commands.evaluate(model, data, label_column, stream=stream, chunk_rows=chunk_rows,
+                            positive_class=positive_class),
          as_json, _commands.format_evaluation)
 
 

@@ -1152,20 +1152,53 @@ def _csv_line(*fields: str) -> str:
     return buffer.getvalue()
 
 
+def _positive_index(names: Sequence[str], positive_class=None,
+                   what: str = "positive_class") -> int | None:
+    """Where in ``names`` the class is whose precision, recall and F1 are reported: the
+    second (scikit-learn's ``pos_label``, ``classes_[1]``) unless ``positive_class``
+    names another; None for more than two classes (macro averages).
+
+    Raises
+    ------
+    ValueError
+        ``positive_class`` is not one of ``names``, or there are more than two (one
+        line, naming ``what``: the parameter or the option).
+    """
+    names = [str(n) for n in names]
+    if positive_class is None:
+        return 1 if len(names) == 2 else None
+    if len(names) != 2:
+        raise ValueError(f"{what} is for a model of two classes; this one has "
+                         f"{len(names)} ({', '.join(names)}), whose precision, recall and "
+                         "F1 are macro-averaged")
+    if str(positive_class) not in names:
+        raise ValueError(f"{what} {str(positive_class)!r} is not a class of the model "
+                         f"({', '.join(names)}); give one of them")
+    return names.index(str(positive_class))
+
+
 def evaluate_streaming(estimator, feeder: ChunkFeeder, *,
                        class_names: Sequence[str] | None = None,
-                       progress: bool | str = False) -> dict:
+                       progress: bool | str = False, positive_class=None) -> dict:
     """Score ``estimator`` on labelled chunks: the result of ``nnscratch evaluate --json``.
 
     Accumulates the confusion matrix and the summed log-loss chunk by chunk, so the
     figures equal scikit-learn's metrics on all the rows at once (up to the order of
     the floating-point sums of the log-loss).
 
+    Parameters
+    ----------
+    positive_class : str, optional
+        For two classes, the class (by its name in ``class_names``, or its label as
+        text) whose precision, recall and F1 are given; default the second,
+        ``classes_[1]``. Refused for more classes.
+
     Returns
     -------
     dict
         ``accuracy``, ``precision``, ``recall``, ``f1`` (of the positive class, the
-        second, for two classes; macro-averaged for more, with zero_division=0),
+        second unless ``positive_class`` says otherwise, for two classes;
+        macro-averaged for more, with zero_division=0),
         ``log_loss``, ``confusion_matrix`` (rows: true, columns: predicted),
         ``n_samples``, ``classes``, ``positive_class``, ``average``, ``seconds``.
     """
@@ -1178,6 +1211,7 @@ def evaluate_streaming(estimator, feeder: ChunkFeeder, *,
     classes = np.asarray(estimator.classes_)
     K = len(classes)
     names = _class_names(classes, class_names)
+    p = _positive_index(names, positive_class)
     cm = np.zeros((K, K), dtype=np.int64)
     loss_sum, n = 0.0, 0
     bar = _Progress(progress, feeder.n_samples, "evaluating")
@@ -1207,7 +1241,7 @@ def evaluate_streaming(estimator, feeder: ChunkFeeder, *,
     both = precision + recall
     f1 = np.divide(2 * precision * recall, both, out=np.zeros(K), where=both > 0)
     binary = K == 2
-    pick = (lambda v: float(v[1])) if binary else (lambda v: float(np.mean(v)))
+    pick = (lambda v: float(v[p])) if binary else (lambda v: float(np.mean(v)))
     return {
         "accuracy": float(tp.sum() / n),
         "precision": pick(precision),
@@ -1217,7 +1251,7 @@ def evaluate_streaming(estimator, feeder: ChunkFeeder, *,
         "confusion_matrix": cm.tolist(),
         "n_samples": int(n),
         "classes": names,
-        "positive_class": names[1] if binary else None,
+        "positive_class": names[p] if binary else None,
         "average": "binary" if binary else "macro",
         "seconds": round(seconds, 3),
     }
