@@ -688,7 +688,7 @@ def train(ctx, data, output, hidden, image_size, label_column, test_data, stream
 
 @cli.command(epilog=examples(
     "nnscratch evaluate cat.npz test_catvnoncat.h5",
-    "nnscratch evaluate cat.npz pictures/test --json",
+    "nnscratch evaluate cat.npz pictures/test --positive-class cat --json",
     "nnscratch evaluate spam.npz mail/test",
     "nnscratch evaluate iris.npz iris_test.csv --label-column species",
 ))
