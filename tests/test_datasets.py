@@ -436,6 +436,9 @@ def test_one_bad_cell_among_many_good_ones_is_named(tmp_path, cell, message):
     "a,b,label\n1.5,2,x\n\n3, 4.25 ,y\n,,\n-1e3,1_0,x\n",  # blank lines, spaces, _
     "\ufeff\"a\";\"b\";label\n1.5;2;x\n3;4.25;y\n",  # a BOM, quoted names, ';'
     "\n\nx,label\n1,a\n2,b\n",  # blank lines before the header
+    "a;b;label\n1,5;2;x\n3;4,25;y\n-,5;1e3;x\n7,;0,5e2;y\n",  # decimal commas, ';'
+    "a\tb\tlabel\n1,5\t2.5\tx\n3\t 4,25 \ty\n",  # and a tab, points and commas mixed
+    "x;label\n1,5;a\n2;b\n",  # one feature column with a decimal comma
 ])
 def test_plain_csv_files_are_read_row_by_row_as_the_whole_reading_reads_them(
         tmp_path, monkeypatch, text):
@@ -471,11 +474,14 @@ def test_plain_csv_files_are_read_row_by_row_as_the_whole_reading_reads_them(
     assert lean[2] == whole[2] and lean[3] == whole[3]
 
 
-def test_a_plain_csv_file_is_never_held_as_rows(tmp_path, monkeypatch):
+@pytest.mark.parametrize("separator, point", [(",", "."), (";", ",")],
+                         ids=["commas", "semicolons-and-decimal-commas"])
+def test_a_plain_csv_file_is_never_held_as_rows(tmp_path, monkeypatch, separator, point):
     from nnscratch import datasets
 
-    path = _write_csv(tmp_path / "d.csv", "a,b,label\n" + "".join(
-        f"{i},{i / 3},{'xy'[i % 2]}\n" for i in range(50)))
+    path = _write_csv(tmp_path / "d.csv", f"a{separator}b{separator}label\n" + "".join(
+        f"{i}{separator}{str(i / 3).replace('.', point)}{separator}{'xy'[i % 2]}\n"
+        for i in range(50)))
 
     def whole(path):
         raise AssertionError("read whole")
