@@ -487,10 +487,19 @@ def test_a_plain_csv_file_is_never_held_as_rows(tmp_path, monkeypatch, separator
         raise AssertionError("read whole")
 
     monkeypatch.setattr(datasets, "_read_csv_rows", whole)
-    data = load_csv(path)
-    assert data.raw.shape == (50, 2) and data.class_names == ["x", "y"]
-    raw, names = read_csv_features(path, data.preprocessor)
-    assert raw.shape == (50, 2) and names[-1].endswith(":row 50")
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = load_csv(path)
+        assert data.raw.shape == (50, 2) and data.class_names == ["x", "y"]
+        raw, names = read_csv_features(path, data.preprocessor)
+        assert raw.shape == (50, 2) and names[-1].endswith(":row 50")
+    np.testing.assert_array_equal(raw[:, 1], np.arange(50) / 3)
+    said = [str(w.message) for w in caught]
+    assert said == ([] if separator == "," else [
+        f"{path}: read as a CSV file separated by ';' with decimal commas (50 values like "
+        "1,5 read as 1.5)"] * 2)
 
 
 def test_text_in_a_file_to_predict_does_not_point_to_a_label_option(tmp_path):
