@@ -91,17 +91,23 @@ def test_round_trip_gives_identical_predictions(tmp_path, flower, make):
         np.array(["no", "yes"], dtype=object),
         np.array([0.0, 2.0]),
         np.array([False, True]),
+        np.array([-3, 100], dtype=np.int8),
+        np.array([0, 250], dtype=np.uint8),
+        np.array([1.0, 2.0], dtype=np.float32),
     ],
-    ids=["int", "int-3-7", "str", "object-str", "float", "bool"],
+    ids=["int", "int-3-7", "str", "object-str", "float", "bool", "int8", "uint8", "float32"],
 )
 def test_classes_of_any_kind_round_trip(tmp_path, flower, labels):
+    # their dtype too: a pandas column of strings is an object array, and predictions
+    # after loading were '<U' strings; int8 labels came back as int64
     train, test = flower
     est = LogisticRegression(learning_rate=0.5, max_iter=50).fit(train.X, labels[train.y])
     save(est, tmp_path / "m.npz")
     back = load(tmp_path / "m.npz")
     assert back.classes_.tolist() == est.classes_.tolist()
-    assert back.classes_.dtype.kind == ("U" if labels.dtype == object else labels.dtype.kind)
+    assert back.classes_.dtype == est.classes_.dtype == labels.dtype
     np.testing.assert_array_equal(back.predict(test.X), est.predict(test.X))
+    assert back.predict(test.X).dtype == est.predict(test.X).dtype
 
 
 def test_float32_parameters_stay_float32(tmp_path, flower):
@@ -311,6 +317,11 @@ def _both_class_weights(arrays, settings):
         (_edit_settings(classes=[0]), "output layer|at least two"),
         (_edit_settings(classes=[0, 0]), "distinct"),
         (_edit_settings(classes_kind="pickle"), "classes_kind"),
+        (_edit_settings(classes_dtype="datetime64"), "classes_dtype 'datetime64' is not one"),
+        (_edit_settings(classes_dtype="object"), "classes_dtype 'object' is not one"),
+        (_edit_settings(classes_dtype=["int8"]), "classes_dtype \\['int8'\\] is not one"),
+        (_edit_settings(classes=[0, 300], classes_dtype="int8"), "do not fit classes_dtype"),
+        (_edit_settings(classes=[-1, 1], classes_dtype="uint8"), "do not fit classes_dtype"),
         (_edit_settings(classes=["a", "b"]), "classes must be"),
         (_edit_settings(preprocessing={"kind": "image", "size": 64}), "preprocessing makes"),
         (_edit_settings(preprocessing={"kind": "exec"}), "bad preprocessing"),

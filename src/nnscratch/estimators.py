@@ -982,7 +982,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     #: The JSON settings of :meth:`_get_fitted_state`; the first seven are always given.
     _STATE_SETTINGS = ("hyperparameters", "classes", "classes_kind", "n_iter",
                        "n_features_in", "n_layers", "best_validation_score",
-                       "class_weight_by_class", "feature_names_in")
+                       "class_weight_by_class", "feature_names_in", "classes_dtype")
 
     def _get_fitted_state(self) -> dict[str, Any]:
         """What a model file must hold to give this fitted estimator back.
@@ -1000,8 +1000,10 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             ``classes_kind``, ``n_iter``, ``n_features_in``, ``n_layers``,
             ``best_validation_score``, for a dict ``class_weight``,
             ``class_weight_by_class`` (one weight per class: JSON keys could not hold
-            the classes) and, for a model trained on a DataFrame, ``feature_names_in``
-            (its column names, which predictions check the columns against).
+            the classes), for a model trained on a DataFrame, ``feature_names_in``
+            (its column names, which predictions check the columns against), and
+            ``classes_dtype`` where the classes' dtype is not the one their kind gives
+            back (int8 labels, strings in an object array: see :data:`CLASS_DTYPES`).
 
         Raises
         ------
@@ -1050,6 +1052,9 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         names = getattr(self, "feature_names_in_", None)
         if names is not None:
             settings["feature_names_in"] = [str(n) for n in names]
+        dtype = np.asarray(self.classes_).dtype.name
+        if dtype in CLASS_DTYPES[classes_kind]:
+            settings["classes_dtype"] = dtype  # predictions keep the labels' dtype
         return {"arrays": arrays, "settings": settings}
 
     def _set_fitted_state(self, state: dict[str, Any]) -> _BaseNetwork:
@@ -1357,6 +1362,12 @@ def _classes_to_json(classes: np.ndarray) -> tuple[str, list]:
     )
 
 
+#: The dtypes of ``classes_`` a model file may name (``classes_dtype``), by kind of
+#: class, besides the one each kind gives back (int64, float64, bool, unicode strings).
+CLASS_DTYPES = {"int": ("int8", "int16", "int32", "uint8", "uint16", "uint32", "uint64"),
+                "float": ("float16", "float32"), "bool": (), "str": ("object",)}
+
+
 def _classes_from_json(settings: dict) -> np.ndarray:
     kind, classes = settings["classes_kind"], settings["classes"]
     checks = {
@@ -1374,7 +1385,22 @@ def _classes_from_json(settings: dict) -> np.ndarray:
     if len(set(classes)) != len(classes):
         raise ValueError("classes must be distinct")
     dtype = {"int": np.int64, "float": np.float64, "bool": bool, "str": str}[kind]
-    return np.array(classes, dtype=dtype)
+    values = np.array(classes, dtype=dtype)
+    stored = settings.get("classes_dtype")
+    if stored is None:
+        return values
+    if not isinstance(stored, str) or stored not in CLASS_DTYPES[kind]:
+        raise ValueError(f"classes_dtype {stored!r} is not one of the dtypes of {kind} "
+                         f"classes ({', '.join(CLASS_DTYPES[kind]) or 'none'})")
+    try:
+        with np.errstate(all="ignore"):
+            exact = np.array(classes, dtype=object if stored == "object" else stored)
+        fits = stored == "object" or np.array_equal(exact.astype(dtype), values)
+    except (OverflowError, ValueError):  # 300 as int8
+        fits = False
+    if not fits:
+        raise ValueError(f"classes {classes[:5]} do not fit classes_dtype {stored!r}")
+    return exact
 
 
 def _class_weight_from_json(settings: dict, classes: np.ndarray) -> dict | None:
