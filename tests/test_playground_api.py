@@ -31,8 +31,8 @@ from nnscratch.datasets import load_dataset, load_flower
 from nnscratch.playground.config import DEFAULTS, ConfigError, check_config
 from nnscratch.playground.data import DATASETS, expand, from_dataset, make_points, playground_data
 from nnscratch.playground.server import (
-    BAD_HTTP,
     BackgroundServer,
+    bad_http,
     create_app,
     is_loopback,
     load_file,
@@ -264,8 +264,9 @@ def test_bytes_that_are_not_http_get_a_400_and_one_line_of_json(request_bytes):
     assert status.startswith("HTTP/1.1 400"), status
     assert headers["content-type"] == "application/json"
     assert b"\n" not in body.strip()
-    assert json.loads(body) == BAD_HTTP
-    assert "not valid HTTP" in json.loads(body)["error"]
+    assert json.loads(body) == bad_http("Invalid HTTP request received.") == {
+        "error": "the request is not valid HTTP/1.1 (uvicorn: Invalid HTTP request "
+                 "received); send a well-formed request"}
     assert ok.startswith("HTTP/1.1 200"), ok
 
 

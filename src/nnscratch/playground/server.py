@@ -695,9 +695,12 @@ class _HostCheck:
         await self.app(scope, receive, send)
 
 
-#: The body of the answer to bytes that are not an HTTP request.
-BAD_HTTP = {"error": "the request is not valid HTTP/1.1 (uvicorn could not parse it); "
-                     "send a well-formed request"}
+def bad_http(reason: str) -> dict:
+    """The body of the answer to bytes that are not an HTTP request (``reason``:
+    uvicorn's, e.g. "Invalid HTTP request received.")."""
+    reason = " ".join(str(reason).split()).rstrip(".") or "not parsed"
+    return {"error": f"the request is not valid HTTP/1.1 (uvicorn: {reason}); send a "
+                     "well-formed request"}
 
 
 def _http_protocol():
@@ -715,7 +718,7 @@ def _http_protocol():
 
     class JSONErrorsH11Protocol(H11Protocol):
         def send_400_response(self, msg: str) -> None:
-            body = json.dumps(BAD_HTTP).encode()
+            body = json.dumps(bad_http(msg)).encode()
             headers = [(b"content-type", b"application/json"),
                        (b"content-length", str(len(body)).encode()),
                        (b"connection", b"close")]
