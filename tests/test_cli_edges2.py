@@ -560,6 +560,27 @@ def test_a_cost_that_climbs_is_saved_with_a_warning(tmp_path, capsys):
     assert "warning" not in capsys.readouterr().err
 
 
+def test_a_streamed_run_whose_cost_climbs_warns_once_in_the_commands_words(tmp_path, capsys):
+    # the estimators warn too (ConvergenceWarning, naming learning_rate): the command
+    # shows its own line instead, naming --learning-rate, in memory and streamed
+    import h5py
+
+    from nnscratch.datasets import load_flower
+
+    X, y = load_flower()
+    with h5py.File(tmp_path / "flower.h5", "w") as f:
+        f["X"], f["y"] = np.asarray(X, dtype=np.float64), np.asarray(y).ravel()
+    for data, extra in ((str(tmp_path / "flower.h5"), ["--stream", "--batch-size", "400"]),
+                        ("flower", [])):
+        assert run(["train", data, "--hidden", "4", "--activation", "tanh",
+                    "--learning-rate", "60", "--iterations", "200", "--seed", "1", *extra,
+                    "-o", str(tmp_path / "m.npz")]) == 0
+        warned = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+        assert len(warned) == 1 and re.fullmatch(
+            r"nnscratch: warning: the cost rose from 0\.\d+ at the start to \d+\.\d+ at the "
+            r"end: training diverged; lower --learning-rate \(it is 60\)", warned[0]), warned
+
+
 def test_early_stopping_says_where_it_stopped_and_patience_sets_the_wait(tmp_path, capsys):
     # the course's flower network sits on a plateau at first: early stopping ended it
     # after 11 iterations at 47 %, said nothing, and the wait could not be set

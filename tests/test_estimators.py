@@ -1,5 +1,6 @@
 """Estimator behaviour: labels, validation errors, numerics at the extremes."""
 
+import re
 import warnings
 
 import numpy as np
@@ -7,7 +8,12 @@ import pytest
 import scipy.sparse as sp
 from sklearn.datasets import make_moons
 
-from nnscratch import LogisticRegression, NeuralNetworkClassifier, NonFiniteWeightsError
+from nnscratch import (
+    ConvergenceWarning,
+    LogisticRegression,
+    NeuralNetworkClassifier,
+    NonFiniteWeightsError,
+)
 
 
 @pytest.fixture(scope="module")
@@ -169,10 +175,10 @@ def test_wrong_number_of_features_at_predict_time(moons):
 
 
 @pytest.mark.slow
-def test_raw_pixels_train_without_warnings_and_with_finite_costs(cat_raw):
+def test_raw_pixels_train_without_numeric_warnings_and_with_finite_costs(cat_raw):
     X, y = cat_raw
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         with np.errstate(over="raise", invalid="raise", divide="raise"):
             lr = LogisticRegression(learning_rate=0.005, max_iter=300).fit(X, y)
             nn = NeuralNetworkClassifier((7,), init="small", learning_rate=0.0075, max_iter=100,
@@ -180,6 +186,13 @@ def test_raw_pixels_train_without_warnings_and_with_finite_costs(cat_raw):
     for clf in (lr, nn):
         assert np.isfinite(clf.loss_curve_).all()
         assert np.isfinite(clf.predict_proba(X)).all()
+    # one warning only: on unscaled pixels the logistic regression's cost climbs (from
+    # 0.69 to thousands), finite all the way, and fit says so
+    assert len(caught) == 1 and caught[0].category is ConvergenceWarning
+    assert re.fullmatch(r"LogisticRegression: the cost rose from 0\.6931 at the start to "
+                        r"[\d.e+]+ at the end: training diverged; lower learning_rate \(it "
+                        r"is 0\.005\)", str(caught[0].message))
+    assert caught[0].filename == __file__  # the line that called fit
 
 
 @pytest.mark.parametrize("scale", [1e3, 1e8, 1e15])

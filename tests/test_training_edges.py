@@ -1,11 +1,13 @@
 """Edges of training options, callbacks, streaming and model files: each test here
 failed before the fix it names."""
 
+import warnings
+
 import numpy as np
 import pytest
 
 from nnscratch import NeuralNetworkClassifier
-from nnscratch.callbacks import Callback, History
+from nnscratch.callbacks import Callback, History, LambdaCallback
 from nnscratch.exceptions import InvalidParameterError
 
 
@@ -448,3 +450,57 @@ def test_sample_weight_of_another_length_says_so_in_words(method):
     with pytest.raises(ValueError, match=r"^sample_weight has 5 weights but X has 60 rows; "
                                          r"give one weight per example\.$"):
         getattr(clf, method)(X, y, sample_weight=np.ones(5), **kwargs)
+
+
+# -------------------------------------------------------------------- a climbing cost
+
+CLIMBS = r"NeuralNetworkClassifier: the cost rose from 0\.8203 at the start to 2\.281 at " \
+         r"the end: training diverged; lower learning_rate \(it is 60\)"
+
+
+def _flower():
+    from nnscratch.datasets import load_flower
+
+    X, y = load_flower()
+    return np.ascontiguousarray(X, dtype=np.float64), np.asarray(y).ravel()
+
+
+def _climbing(**kwargs):  # the course's flower network at 50 times its learning rate
+    return NeuralNetworkClassifier((4,), activation="tanh", learning_rate=60, max_iter=100,
+                                   random_state=1, **kwargs)
+
+
+def test_a_fit_whose_cost_climbs_warns_on_the_callers_line():
+    """Finite weights, a cost from 0.82 to 2.28: the fit ends, and says it diverged."""
+    from nnscratch import ConvergenceWarning
+
+    X, y = _flower()
+    with pytest.warns(ConvergenceWarning, match=f"^{CLIMBS}$") as record:
+        clf = _climbing().fit(X, y)
+    assert len(record) == 1 and record[0].filename == __file__
+    assert clf.loss_curve_[-1] > 2 * clf.loss_curve_[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _climbing().set_params(learning_rate=1.2).fit(X, y)  # the course's rate: silent
+        # stopped by a callback (the playground's pause, a user's rule): not the run's end
+        _climbing(callbacks=[LambdaCallback(on_iteration_end=lambda e, i, logs: i == 98)]
+                  ).fit(X, y)
+
+
+def test_a_stream_whose_cost_climbs_warns_as_fit_does(tmp_path):
+    import h5py
+
+    from nnscratch import ConvergenceWarning
+    from nnscratch.streaming import fit_streaming, open_chunks
+
+    X, y = _flower()
+    with h5py.File(tmp_path / "flower.h5", "w") as f:
+        f["X"], f["y"] = X, y
+    with open_chunks(tmp_path / "flower.h5") as feeder, \
+            pytest.warns(ConvergenceWarning, match=f"^{CLIMBS}$"):
+        result = fit_streaming(_climbing(), feeder, shuffle_chunks=False)
+    assert len(result.epoch_losses) == 100
+    with open_chunks(tmp_path / "flower.h5") as feeder, warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stopper = LambdaCallback(on_iteration_end=lambda e, i, logs: i == 98)
+        fit_streaming(_climbing(callbacks=[stopper]), feeder, shuffle_chunks=False)

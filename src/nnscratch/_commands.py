@@ -289,12 +289,19 @@ def fit(est, X: np.ndarray, y: np.ndarray) -> float:
             est.fit(X, y)
         if est.interrupted_:  # the estimator keeps the weights so far; nothing is written
             raise Interrupted(f"interrupted after {est.n_iter_} iterations; nothing was written")
-        for w in caught:
-            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+        _show_caught(caught)
     finally:
         elapsed = time.perf_counter() - start
         est.set_params(**restore)
     return elapsed
+
+
+def _show_caught(caught) -> None:
+    """Show the warnings of a fit on stderr, but the estimator's own on a climbing cost:
+    the command says it afterwards, naming its option (:func:`_cost_rose`)."""
+    for w in caught:
+        if " the cost rose from " not in str(w.message):
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 
 
 @contextmanager
@@ -494,17 +501,13 @@ def _stopped_early(est) -> str | None:
 
 
 def _cost_rose(est) -> str | None:
-    """What to say when training ended at a much higher cost than it started from (a
-    learning rate too large for the weights to stay finite was refused; one that only
-    makes the cost climb was trained and saved in silence)."""
-    costs = [float(c) for c in (getattr(est, "loss_curve_", None)
-                                or getattr(est, "costs_", None) or [])]
-    if len(costs) < 2 or not (costs[-1] > 1.5 * costs[0] and costs[-1] - costs[0] > 0.1):
-        return None
-    rate = est.get_params().get("learning_rate")
-    now = f" (it is {rate:g})" if isinstance(rate, (int, float)) else ""
-    return (f"the cost rose from {costs[0]:.4g} at the start to {costs[-1]:.4g} at the end: "
-            f"training diverged; lower --learning-rate{now}")
+    """What to say when training ended at a much higher cost than it started from
+    (:func:`nnscratch.estimators.cost_rose`, naming the option); the estimators' own
+    warning is not shown (:func:`_show_caught`)."""
+    from .estimators import cost_rose
+
+    costs = getattr(est, "loss_curve_", None) or getattr(est, "costs_", None) or []
+    return cost_rose(costs, est.get_params().get("learning_rate"), "--learning-rate")
 
 
 # --------------------------------------------------------------------------- streaming
@@ -668,11 +671,14 @@ def _train_streaming(est, feeder, data: str, output_path: Path, params: dict[str
     say(f"training {_describe(est)} on {_count(feeder.n_samples, 'sample')}, "
         f"{_count(feeder.n_features, 'feature')} ({_dataset_label(data)}), "
         f"{_count(feeder.n_chunks, 'chunk')}")
-    with _training_errors(est.get_params()["learning_rate"]):
+    with _training_errors(est.get_params()["learning_rate"]), \
+            warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         result = fit_streaming(est, feeder, classes=found, progress=_stream_progress())
     if result.interrupted:
         raise Interrupted(f"interrupted after {len(result.epoch_losses)} epochs; "
                           "nothing was written")
+    _show_caught(caught)
     kwargs = feeder.save_kwargs(est)
     train_scores = evaluate_streaming(est, feeder, progress=_stream_progress())
     test_scores = None
@@ -705,7 +711,12 @@ def _train_streaming(est, feeder, data: str, output_path: Path, params: dict[str
     })
     out["model"] = str(output_path)
     say(f"saved the model to {output_path}")
+    rose = _cost_rose(est)
+    if rose:
+        warnings.warn(rose, UserWarning, stacklevel=2)
     return out
+
+
 #: What a kind of data holds, in words, for the messages of :func:`check_data_options`.
 _HOLDS = {"builtin": "a built-in set's points", "image": "pictures", "text": "text files",
           "svmlight": "svmlight rows", "arrays": "arrays X and y",

@@ -15,6 +15,7 @@ import math
 import numbers
 import re
 import sys
+import warnings
 from typing import Any
 
 import numpy as np
@@ -874,6 +875,13 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         self.validation_losses_ += history.validation_losses
         if stopper is not None and stopper.best_iteration_ is not None:
             self.best_validation_score_ = stopper.best_score_
+        if not (result.stopped_early or result.interrupted):  # a run that ended itself
+            rose = cost_rose(history.loss_curve, self.learning_rate)
+            if rose:
+                from .exceptions import ConvergenceWarning
+
+                warnings.warn(f"{type(self).__name__}: {rose}", ConvergenceWarning,
+                              stacklevel=_user_stacklevel())
         if context is not None:
             context.call_on_fit_task_end(estimator=self, X=X_seen, y=y, metadata=metadata,
                                          reconstruction_attributes={})
@@ -1339,6 +1347,36 @@ def _py(value: Any) -> Any:
 
 def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _user_stacklevel() -> int:
+    """``warnings.warn``'s ``stacklevel``, for the function that calls this one, that
+    names the first frame outside nnscratch and scikit-learn (whose callback support
+    wraps ``fit``): the user's line."""
+    import os
+
+    inside = tuple(os.path.dirname(m.__file__) + os.sep for m in
+                   (sys.modules[__package__], sys.modules.get("sklearn")) if m is not None)
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(inside):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def cost_rose(costs, learning_rate, option: str = "learning_rate") -> str | None:
+    """What to say when a run ended at a much higher cost than it began with (over half
+    as high again, and by more than 0.1): a learning rate too large for the weights to
+    stay finite is refused (:class:`~nnscratch.exceptions.NonFiniteWeightsError`); one
+    that only makes the cost climb gets this warning. None otherwise. ``option``: how
+    the learning rate is set, in the words of the caller (``--learning-rate``)."""
+    costs = [float(c) for c in costs]
+    if len(costs) < 2 or not (costs[-1] > 1.5 * costs[0] and costs[-1] - costs[0] > 0.1):
+        return None
+    now = (f" (it is {learning_rate:g})"
+           if isinstance(learning_rate, (int, float)) and not isinstance(learning_rate, bool)
+           else "")
+    return (f"the cost rose from {costs[0]:.4g} at the start to {costs[-1]:.4g} at the end: "
+            f"training diverged; lower {option}{now}")
 
 
 def _classes_to_json(classes: np.ndarray) -> tuple[str, list]:
@@ -1941,8 +1979,6 @@ def _check_validation_columns(estimator, X_val) -> None:
     ValueError
         One line showing both lists of columns.
     """
-    import warnings
-
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

@@ -65,6 +65,7 @@ import json
 import os
 import sys
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -860,7 +861,9 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     epochs: ``on_train_begin`` once (before the first chunk, so an estimator not yet
     fitted has no ``params_`` then), ``on_iteration_end`` after each epoch with its
     ``"cost"`` (the epoch's mean over its rows) and ``"learning_rate"``, and
-    ``on_train_end`` once, after an interruption too. A callback that asks to stop
+    ``on_train_end`` once, after an interruption too. A stream that ends at a much
+    higher cost than it began with warns (``ConvergenceWarning``), as ``fit`` does.
+    A callback that asks to stop
     ends the stream after that epoch; an ``EarlyStopping(monitor="cost")`` waits
     across epochs and restores its best weights. The chunks' ``partial_fit`` calls
     run without them.
@@ -1002,6 +1005,14 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
                 estimator.n_iter_ = first_epoch + len(losses)
             if begun:
                 events.on_train_end(end)
+    if not (interrupted or stopped):  # a stream whose cost climbed says so, as fit does
+        from .estimators import cost_rose
+        from .exceptions import ConvergenceWarning
+
+        rose = cost_rose(losses, restore.get("learning_rate"))
+        if rose:
+            warnings.warn(f"{type(estimator).__name__}: {rose}", ConvergenceWarning,
+                          stacklevel=2)
     return StreamFit(estimator, losses, orders[:len(losses)], n_rows,
                      time.perf_counter() - start, interrupted, classes)
 
