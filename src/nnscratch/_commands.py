@@ -502,12 +502,12 @@ def _stopped_early(est) -> str | None:
 
 def _cost_rose(est) -> str | None:
     """What to say when training ended at a much higher cost than it started from
-    (:func:`nnscratch.estimators.cost_rose`, naming the option); the estimators' own
+    (``estimators._climbing_cost``, naming the option); the estimators' own
     warning is not shown (:func:`_show_caught`)."""
-    from .estimators import cost_rose
+    from .estimators import _climbing_cost
 
     costs = getattr(est, "loss_curve_", None) or getattr(est, "costs_", None) or []
-    return cost_rose(costs, est.get_params().get("learning_rate"), "--learning-rate")
+    return _climbing_cost(costs, est.get_params().get("learning_rate"), "--learning-rate")
 
 
 # --------------------------------------------------------------------------- streaming

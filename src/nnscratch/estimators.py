@@ -876,7 +876,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         if stopper is not None and stopper.best_iteration_ is not None:
             self.best_validation_score_ = stopper.best_score_
         if not (result.stopped_early or result.interrupted):  # a run that ended itself
-            rose = cost_rose(history.loss_curve, self.learning_rate)
+            rose = _climbing_cost(history.loss_curve, self.learning_rate)
             if rose:
                 from .exceptions import ConvergenceWarning
 
@@ -1011,7 +1011,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             the classes), for a model trained on a DataFrame, ``feature_names_in``
             (its column names, which predictions check the columns against), and
             ``classes_dtype`` where the classes' dtype is not the one their kind gives
-            back (int8 labels, strings in an object array: see :data:`CLASS_DTYPES`).
+            back (int8 labels, strings in an object array: see ``_CLASS_DTYPES``).
 
         Raises
         ------
@@ -1061,7 +1061,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         if names is not None:
             settings["feature_names_in"] = [str(n) for n in names]
         dtype = np.asarray(self.classes_).dtype.name
-        if dtype in CLASS_DTYPES[classes_kind]:
+        if dtype in _CLASS_DTYPES[classes_kind]:
             settings["classes_dtype"] = dtype  # predictions keep the labels' dtype
         return {"arrays": arrays, "settings": settings}
 
@@ -1363,7 +1363,7 @@ def _user_stacklevel() -> int:
     return level
 
 
-def cost_rose(costs, learning_rate, option: str = "learning_rate") -> str | None:
+def _climbing_cost(costs, learning_rate, option: str = "learning_rate") -> str | None:
     """What to say when a run ended at a much higher cost than it began with (over half
     as high again, and by more than 0.1): a learning rate too large for the weights to
     stay finite is refused (:class:`~nnscratch.exceptions.NonFiniteWeightsError`); one
@@ -1402,7 +1402,7 @@ def _classes_to_json(classes: np.ndarray) -> tuple[str, list]:
 
 #: The dtypes of ``classes_`` a model file may name (``classes_dtype``), by kind of
 #: class, besides the one each kind gives back (int64, float64, bool, unicode strings).
-CLASS_DTYPES = {"int": ("int8", "int16", "int32", "uint8", "uint16", "uint32", "uint64"),
+_CLASS_DTYPES = {"int": ("int8", "int16", "int32", "uint8", "uint16", "uint32", "uint64"),
                 "float": ("float16", "float32"), "bool": (), "str": ("object",)}
 
 
@@ -1427,9 +1427,9 @@ def _classes_from_json(settings: dict) -> np.ndarray:
     stored = settings.get("classes_dtype")
     if stored is None:
         return values
-    if not isinstance(stored, str) or stored not in CLASS_DTYPES[kind]:
+    if not isinstance(stored, str) or stored not in _CLASS_DTYPES[kind]:
         raise ValueError(f"classes_dtype {stored!r} is not one of the dtypes of {kind} "
-                         f"classes ({', '.join(CLASS_DTYPES[kind]) or 'none'})")
+                         f"classes ({', '.join(_CLASS_DTYPES[kind]) or 'none'})")
     try:
         with np.errstate(all="ignore"):
             exact = np.array(classes, dtype=object if stored == "object" else stored)

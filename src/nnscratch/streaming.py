@@ -1006,10 +1006,10 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
             if begun:
                 events.on_train_end(end)
     if not (interrupted or stopped):  # a stream whose cost climbed says so, as fit does
-        from .estimators import cost_rose
+        from .estimators import _climbing_cost
         from .exceptions import ConvergenceWarning
 
-        rose = cost_rose(losses, restore.get("learning_rate"))
+        rose = _climbing_cost(losses, restore.get("learning_rate"))
         if rose:
             warnings.warn(f"{type(estimator).__name__}: {rose}", ConvergenceWarning,
                           stacklevel=2)
