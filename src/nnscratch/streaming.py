@@ -1199,6 +1199,14 @@ def evaluate_streaming(estimator, feeder: ChunkFeeder, *,
 
     Parameters
     ----------
+    estimator : LogisticRegression or NeuralNetworkClassifier
+        Fitted.
+    feeder : ChunkFeeder
+        Labelled chunks of the estimator's features.
+    class_names : sequence of str, optional
+        A display name for each of ``estimator.classes_``, in their order.
+    progress : bool or "auto" or "lines"
+        As for :func:`fit_streaming`.
     positive_class : str, optional
         For two classes, the class (by its name in ``class_names``, or its label as
         text) whose precision, recall and F1 are given; default the second,
