@@ -294,6 +294,33 @@ def test_a_gradient_check_is_not_replaced_by_an_earlier_trace_answered_later(pag
     assert page.is_visible("#gradcheck-result")
 
 
+def test_play_then_pause_reach_the_server_in_that_order(page, server):
+    """Play and Pause pressed quickly were two requests at once: the server could take
+    Pause first and then Play, and the page showed 'training' (CI: Pause pressed, and
+    state.playing still true 20 s later)."""
+    held = []
+
+    def route(request_route):
+        if '"play"' in (request_route.request.post_data or ""):
+            held.append(request_route)  # Play's request is slow to reach the server
+        else:
+            request_route.continue_()
+
+    page.route("**/control", route)
+    page.click("#play")
+    play = wait_for_held(page, held, "Play request")
+    page.click("#play")  # Pause, while Play has not reached the server yet
+    page.wait_for_timeout(300)  # the Pause request would go out now, were it not queued
+    play.continue_()
+    page.wait_for_function("!state.playing && state.awaitingControl === 0")
+    sid = page.evaluate("state.session")
+    import httpx
+
+    page.wait_for_timeout(300)
+    assert httpx.get(f"{server.url}/api/sessions/{sid}/state").json()["state"] == "paused"
+    assert page.evaluate("state.playing") is False
+
+
 def test_every_choice_in_the_settings_fits_its_select(page):
     """'gradient descent' and 'zeros (symmetry!)' were cut off at the default width."""
     cut = page.evaluate("""() => {

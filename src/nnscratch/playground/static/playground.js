@@ -31,6 +31,7 @@ const state = {
   pictureKey: "",
   configSeq: 0,
   pending: Promise.resolve(),
+  controls: Promise.resolve(),  // the control request in flight (control() queues on it)
   awaitingControl: 0,
   controlSeq: 0,
   refusal: null,      // a refused setting's message, kept until settings are sent again
@@ -485,10 +486,16 @@ function setPlaying(playing) {
 }
 
 async function control(body) {
-  await state.pending;
-  clearMessage();
+  // One control request at a time, in the order they were asked for: Play then Pause
+  // sent together could reach the server as Pause then Play, and it trained on.
+  const previous = state.controls;
+  let done;
+  state.controls = new Promise((resolve) => { done = resolve; });
   state.awaitingControl += 1;
   try {
+    await previous;
+    await state.pending;
+    clearMessage();
     const result = await postJSON(`/api/sessions/${state.session}/control`, body);
     if (result.run === state.run) {
       state.controlSeq = Math.max(state.controlSeq, result.control);
@@ -501,6 +508,7 @@ async function control(body) {
     return null;
   } finally {
     state.awaitingControl -= 1;
+    done();
   }
 }
 
