@@ -925,7 +925,7 @@ def format_evaluation(result: dict) -> str:
     """The text ``nnscratch evaluate`` prints."""
     names = result["classes"]
     binary = result["average"] == "binary"
-    positive = result.get("positive_class") or (names[1] if binary else None)
+    positive = result["positive_class"]
     which = f"positive class '{positive}'" if binary else "macro average"
     precision, recall, f1 = (f"{result[k]:.4f}" for k in ("precision", "recall", "f1"))
     if binary:  # a ratio of zero to zero is undefined, not the 0 that --json holds

@@ -708,8 +708,8 @@ def evaluate(model, data, label_column, stream, chunk_rows, positive_class, as_j
     .csv file, an svmlight file or a built-in set, as for 'nnscratch train').
 
     Prints accuracy, precision, recall, F1 (of the positive class for two classes: the
-    second unless --positive-class names the other; macro-averaged for more), the log-loss and the confusion matrix (rows:
-    true class, columns: predicted class). DATA is prepared with the model's stored
+    second unless --positive-class names the other; macro-averaged for more), the
+    log-loss and the confusion matrix (rows: true class, columns: predicted class). DATA is prepared with the model's stored
     preprocessing. For a built-in set that the model was trained on, the held-out test
     part is used. An .h5 file or a Zarr store is scored in chunks as 'nnscratch train'
     reads it (--stream, --chunk-rows, too large for memory, or the X/y layout).

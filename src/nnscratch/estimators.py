@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import os
 import re
 import sys
 import warnings
@@ -1353,8 +1354,6 @@ def _user_stacklevel() -> int:
     """``warnings.warn``'s ``stacklevel``, for the function that calls this one, that
     names the first frame outside nnscratch and scikit-learn (whose callback support
     wraps ``fit``): the user's line."""
-    import os
-
     inside = tuple(os.path.dirname(m.__file__) + os.sep for m in
                    (sys.modules[__package__], sys.modules.get("sklearn")) if m is not None)
     frame, level = sys._getframe(1), 1

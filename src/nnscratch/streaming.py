@@ -861,12 +861,11 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     epochs: ``on_train_begin`` once (before the first chunk, so an estimator not yet
     fitted has no ``params_`` then), ``on_iteration_end`` after each epoch with its
     ``"cost"`` (the epoch's mean over its rows) and ``"learning_rate"``, and
-    ``on_train_end`` once, after an interruption too. A stream that ends at a much
-    higher cost than it began with warns (``ConvergenceWarning``), as ``fit`` does.
-    A callback that asks to stop
-    ends the stream after that epoch; an ``EarlyStopping(monitor="cost")`` waits
-    across epochs and restores its best weights. The chunks' ``partial_fit`` calls
-    run without them.
+    ``on_train_end`` once, after an interruption too. A callback that asks to stop ends
+    the stream after that epoch; an ``EarlyStopping(monitor="cost")`` waits across
+    epochs and restores its best weights. The chunks' ``partial_fit`` calls run without
+    them. A stream that ends at a much higher cost than it began with warns
+    (``ConvergenceWarning``), as ``fit`` does.
     """
     from .optimizers import make_schedule
 
@@ -990,8 +989,10 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
         estimator.set_params(**restore)
         end = {"n_iter": len(losses), "stopped_early": stopped, "interrupted": interrupted}
         if failed:
-            if begun:  # the callbacks end (a ProgressBar closes) before the model is
-                with contextlib.suppress(Exception):  # restored; the error is the first
+            # the callbacks end (a ProgressBar closes) before the model is restored;
+            # an error of theirs would hide the first one
+            if begun:
+                with contextlib.suppress(Exception):
                     events.on_train_end(end)
             for name in _learned(estimator):
                 delattr(estimator, name)
