@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.base import clone
 from sklearn.datasets import make_moons
 
 from nnscratch import (
@@ -96,6 +97,8 @@ def test_bad_training_data_gets_a_clear_error(X, y, message):
     [
         (np.ones((6, 3), dtype=complex), "Complex data not supported: give real numbers"),
         (np.ones(6), "Expected 2D array, got 1D array instead. Reshape your data"),
+        # a repr over many lines, each but the first starting with a number
+        (np.linspace(0, 1, 300), "Expected 2D array, got 1D array instead. Reshape your"),
         (np.r_[np.ones((5, 3)), [[np.nan] * 3]], "Input X"),  # "X_val" for X_val
         (sp.random(6, 3, density=0.5, format="csr", random_state=0).astype(np.complex64),
          "Complex data not supported"),
@@ -115,6 +118,7 @@ def test_scikit_learns_input_errors_come_in_one_line(X, message):
             call()
         text = str(info.value)
         assert text.startswith(message) and "\n" not in text and "[" not in text, text
+        assert len(text) < 300 and "0.5" not in text, text
 
 
 def test_missing_values_are_named_with_what_to_do_in_one_short_line():
@@ -256,3 +260,23 @@ def test_set_fitted_state_checks_everything_before_setting_anything(moons):
     assert not hasattr(fresh, "params_")
     with pytest.raises(ValueError, match="not fitted"):
         LogisticRegression()._get_fitted_state()
+
+
+def test_infinities_of_both_signs_give_the_error_alone():
+    """inf and -inf in one row: the checks that sum X, and prediction's check of X
+    through W1 X, gave NumPy's "invalid value encountered" warnings before the error."""
+    rng = np.random.default_rng(0)
+    X = rng.random((40, 4))
+    y = (X[:, 0] > 0.5).astype(int)
+    bad = X[:3].copy()
+    bad[0] = np.inf
+    bad[0, 1] = -np.inf
+    for est in (NeuralNetworkClassifier((4,), max_iter=3, random_state=0),
+                LogisticRegression(max_iter=3)):
+        est.fit(X, y)
+        for call in (lambda: est.predict(bad), lambda: est.predict_proba(bad),
+                     lambda: clone(est).fit(bad, y[:3])):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                with pytest.raises(ValueError, match="^Input X contains infinity"):
+                    call()

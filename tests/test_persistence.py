@@ -155,8 +155,10 @@ def test_save_refuses_unfitted_and_foreign_estimators(tmp_path):
 
     with pytest.raises(ValueError, match="not fitted"):
         save(NeuralNetworkClassifier(), tmp_path / "m.npz")
-    with pytest.raises(TypeError, match="can only save"):
+    with pytest.raises(TypeError, match="can only save") as caught:
         save(SkLogisticRegression(), tmp_path / "m.npz")
+    # scikit-learn's class shares nnscratch's name: the message tells them apart
+    assert "not sklearn.linear_model.LogisticRegression;" in str(caught.value)
     assert list(tmp_path.iterdir()) == []
 
 

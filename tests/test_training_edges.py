@@ -504,3 +504,29 @@ def test_a_stream_whose_cost_climbs_warns_as_fit_does(tmp_path):
         warnings.simplefilter("error")
         stopper = LambdaCallback(on_iteration_end=lambda e, i, logs: i == 98)
         fit_streaming(_climbing(callbacks=[stopper]), feeder, shuffle_chunks=False)
+
+
+def test_weights_summing_to_zero_name_what_gave_them():
+    # it said "give some examples weight" to a user who had given class_weight only
+    X, y = _xy()
+    with pytest.raises(ValueError, match=r"^the sample weights sum to zero: class_weight "
+                                         r"gives every class of the data weight 0"):
+        NeuralNetworkClassifier((3,), class_weight={0: 0, 1: 0}).fit(X, y)
+    with pytest.raises(ValueError, match=r"give some examples weight \(sample_weight "
+                                         r"times class_weight\)\.$"):
+        NeuralNetworkClassifier((3,), class_weight={0: 0, 1: 1}).fit(
+            X, y, sample_weight=(y == 0).astype(float))
+    with pytest.raises(ValueError, match="non-zero"):  # scikit-learn's check says so
+        NeuralNetworkClassifier((3,)).fit(X, y, sample_weight=np.zeros(len(y)))
+
+
+def test_early_stopping_names_a_class_too_small_to_split():
+    # it said "use more data or a larger validation_fraction": no fraction splits a
+    # class of one example
+    X, y = _xy()
+    labels = np.where(y == 0, "ham", "spam").astype(object)
+    labels[0] = "rare"
+    with pytest.raises(ValueError, match=r"\(class 'rare' has 1 example; a stratified "
+                                         r"split needs 2 of each class\); add examples of "
+                                         r"that class, or turn early_stopping off\.$"):
+        NeuralNetworkClassifier((3,), early_stopping=True).fit(X, labels)

@@ -527,9 +527,19 @@ def forward_logits(
             else:
                 W = params[f"W{l}"]
                 Z = workspace(f"Z{l}", (W.shape[0], min(chunk_size, m)), ZL.dtype)
-                Z = np.matmul(W, A, out=Z[:, :A.shape[1]])
-                if l == 1 and check_input is not None and not _all_finite(Z, workspace):
-                    check_input(A)
+                if l == 1 and check_input is not None:
+                    # X is checked through Z1: NaN or inf in X must give check_input's
+                    # error alone, not NumPy's warnings of the product before it
+                    with np.errstate(all="ignore"):
+                        Z = np.matmul(W, A, out=Z[:, :A.shape[1]])
+                        if not _all_finite(Z, workspace):
+                            check_input(A)  # raises where X itself is not finite
+                            Z = None
+                    if Z is None:  # finite X whose product overflows: NumPy warns
+                        Z = workspace(f"Z{l}", (W.shape[0], min(chunk_size, m)), ZL.dtype)
+                        Z = np.matmul(W, A, out=Z[:, :A.shape[1]])
+                else:
+                    Z = np.matmul(W, A, out=Z[:, :A.shape[1]])
             if l == L:
                 Z += biases[l]
             elif shifted[l]:  # Z holds Z_l - c_l, and A_l - c_l = max(Z, -c_l): one pass

@@ -79,6 +79,9 @@ def _one_line(text: str) -> str:
     if text.startswith("Complex data not supported"):
         return ("Complex data not supported: give real numbers (the real part X.real, or "
                 "the magnitude np.abs(X)).")
+    # the array's repr runs from "array=" over as many lines as it takes, up to the
+    # next sentence (a line starting with a capital) or the end
+    text = re.sub(r"^array=.*?(?=^[A-Z]|\Z)", "", text, flags=re.S | re.M)
     lines = [line.strip() for line in text.strip().splitlines()]
     return " ".join(line[:-1] + "." if line.endswith(":") else line for line in lines
                     if line and not line.startswith(("array=", "[", "<")))
@@ -176,7 +179,10 @@ def _in_one_line(check):
     @functools.wraps(check)
     def checked(*args, **kwargs):
         try:
-            return check(*args, **kwargs)
+            # its finiteness check sums X: inf + -inf, or large finite values, would
+            # warn before (or without) the error that names the problem
+            with np.errstate(invalid="ignore", over="ignore"):
+                return check(*args, **kwargs)
         except ValueError as exc:
             text = str(exc)
             if text.startswith("Expected unique column names"):  # narwhals' error
@@ -787,7 +793,13 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 _check_class_weight(self.class_weight, self.classes_)
                 weights = weights * compute_sample_weight(self.class_weight, y)
             if not weights.sum() > 0:
-                raise ValueError("the sample weights sum to zero: give some examples weight.")
+                if sample_weight is None:  # the class weights alone gave every example 0
+                    raise ValueError("the sample weights sum to zero: class_weight gives "
+                                     "every class of the data weight 0; give some classes "
+                                     "weight.")
+                raise ValueError("the sample weights sum to zero: give some examples weight"
+                                 + (" (sample_weight times class_weight)."
+                                    if self.class_weight is not None else "."))
             weights = weights.astype(X.dtype)
 
         K = len(self.classes_)
@@ -971,6 +983,16 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                               beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
 
     def _validation_split(self, y_index, rng):
+        counts = np.bincount(y_index, minlength=len(self.classes_))
+        if counts.min() < 2:  # no validation_fraction can split such a class
+            rare = self.classes_[int(np.argmin(counts))]
+            rare = rare.item() if isinstance(rare, np.generic) else rare
+            raise ValueError(
+                f"early_stopping could not set aside a stratified validation_fraction="
+                f"{self.validation_fraction} of {len(y_index)} examples (class {rare!r} "
+                f"has {counts.min()} example; a stratified split needs 2 of each class); "
+                "add examples of that class, or turn early_stopping off."
+            )
         try:
             train, val = train_test_split(
                 np.arange(len(y_index)), test_size=self.validation_fraction,

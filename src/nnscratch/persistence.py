@@ -208,8 +208,13 @@ def save(
     table = _estimator_table()
     name = next((n for n, cls in table.items() if type(estimator) is cls), None)
     if name is None:
+        kind = type(estimator)
+        # the public module: sklearn.linear_model, not sklearn.linear_model._logistic
+        public = ".".join(part for part in kind.__module__.split(".")
+                          if not part.startswith("_")) or kind.__module__
         raise TypeError(
-            f"can only save {' or '.join(table)}, not {type(estimator).__name__}"
+            f"can only save nnscratch's {' or '.join(table)}, not "
+            f"{public}.{kind.__qualname__}; save other estimators with joblib or skops"
         )
     state = estimator._get_fitted_state()
     arrays = dict(state["arrays"])
