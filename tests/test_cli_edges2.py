@@ -297,7 +297,7 @@ def test_one_feature_and_one_chunk_are_singular(tmp_path, stores):
     model = tmp_path / "one.npz"
     result = nnscratch("train", table, "-o", model, "--iterations", "3")
     assert "on 2 samples, 1 feature (" in result.stderr, result.stderr
-    assert "inputs:       1 feature (columns x)\n" in nnscratch("summary", model).stdout
+    assert "inputs:        1 feature (columns x)\n" in nnscratch("summary", model).stdout
     streamed = nnscratch("train", stores["table"], "-o", tmp_path / "xy.npz",
                          "--iterations", "1")
     assert "on 8 samples, 2 features (" in streamed.stderr
@@ -468,7 +468,7 @@ def test_summary_names_the_columns_a_table_model_takes(tmp_path):
     model = tmp_path / "digits.npz"
     assert nnscratch("train", "digits", "-o", model, "--iterations", "2").returncode == 0
     inputs = nnscratch("summary", model).stdout.splitlines()[1]
-    assert inputs == ("inputs:       64 features (columns pixel_0_0, pixel_0_1, pixel_0_2, "
+    assert inputs == ("inputs:        64 features (columns pixel_0_0, pixel_0_1, pixel_0_2, "
                       "pixel_0_3, pixel_0_4, pixel_0_5, pixel_0_6, pixel_0_7 and 56 more)")
 
 
@@ -617,3 +617,14 @@ def test_flattened_pictures_in_a_course_file_get_a_reshape_hint(tmp_path, capsys
     assert run(["train", str(tmp_path / "flat.h5"), "-o", str(tmp_path / "m.npz")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and words in err, err
+
+
+def test_summary_values_share_one_column(tmp_path):
+    # "preprocessing:" is the longest label, and its value started a column later
+    model = tmp_path / "digits.npz"
+    assert nnscratch("train", "digits", "-o", model, "--iterations", "2").returncode == 0
+    lines = [line for line in nnscratch("summary", model).stdout.splitlines()
+             if not line.startswith(" ") and line != "layers:"]
+    assert any(line.startswith("preprocessing: ") for line in lines), lines
+    starts = {len(line) - len(line.split(":", 1)[1].lstrip()) for line in lines}
+    assert starts == {15}, lines

@@ -1315,11 +1315,12 @@ def _settings_line(model_type: str, hyper: dict) -> str:
 
 
 def format_summary(info: dict) -> str:
-    """The text ``nnscratch summary`` prints for :func:`summarize`'s facts."""
+    """The text ``nnscratch summary`` prints for :func:`summarize`'s facts: one field a
+    line, the values in one column after the longest label, ``preprocessing:``."""
     lines = [
-        (f"model:        {info['model_type']} (file format {info['format_version']}, "
+        (f"model:         {info['model_type']} (file format {info['format_version']}, "
          f"nnscratch {info['library_version']})"),
-        f"inputs:       {_count(info['n_features_in'], 'feature')}",
+        f"inputs:        {_count(info['n_features_in'], 'feature')}",
     ]
     columns = (info["preprocessing"] or {}).get("columns")
     if info["preprocessing"] and info["preprocessing"].get("kind") == "tabular" and columns:
@@ -1329,7 +1330,7 @@ def format_summary(info: dict) -> str:
                       + (f" and {more} more" if more > 0 else "") + ")")
     if info["preprocessing"]:
         lines.append(f"preprocessing: {info['preprocessing']['steps']}")
-    lines.append(f"classes:      {', '.join(info['classes'])}")
+    lines.append(f"classes:       {', '.join(info['classes'])}")
     lines.append("layers:")
     lines.append(f"  {'layer':>5}  {'units':>5}  {'activation':<10}  {'W shape':<14}  "
                  f"{'b shape':<10}  {'parameters':>10}")
@@ -1338,11 +1339,11 @@ def format_summary(info: dict) -> str:
         b = "(" + ", ".join(map(str, row["b_shape"])) + ")"
         lines.append(f"  {row['layer']:>5}  {row['units']:>5}  {row['activation']:<10}  "
                      f"{w:<14}  {b:<10}  {row['n_parameters']:>10}")
-    lines.append(f"parameters:   {info['n_parameters']}")
-    lines.append(f"settings:     {_settings_line(info['model_type'], info['hyperparameters'])}")
-    lines.append(f"iterations:   {info['n_iter']}")
+    lines.append(f"parameters:    {info['n_parameters']}")
+    lines.append(f"settings:      {_settings_line(info['model_type'], info['hyperparameters'])}")
+    lines.append(f"iterations:    {info['n_iter']}")
     if info["final_cost"] is not None:
-        lines.append(f"final cost:   {info['final_cost']:.6f}")
+        lines.append(f"final cost:    {info['final_cost']:.6f}")
     t = info["training"]
     if t:
         bits = [f"data {t.get('data')}"]
@@ -1351,7 +1352,7 @@ def format_summary(info: dict) -> str:
                 bits.append(f"{label} accuracy {100 * t[key]:.2f} %")
         if isinstance(t.get("seconds"), (int, float)):
             bits.append(f"{t['seconds']:.2f} s")
-        lines.append(f"training:     {', '.join(bits)}")
+        lines.append(f"training:      {', '.join(bits)}")
     return "\n".join(lines)
 
 

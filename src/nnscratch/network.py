@@ -20,7 +20,12 @@ Forward and backward sit side by side (:func:`linear_forward` /
 and each forward step returns the named cache its backward step needs.
 
 This module is the reference a learner reads next to the course: each function takes
-the course's arguments only, and allocates its results. The training loop runs the
+the course's arguments and allocates its results, with two departures.
+:func:`compute_cost` takes the logits ``Z_L`` where the course passes ``AL``: the
+cost from logits stays finite where a sigmoid rounds to 0 or 1. And the course's
+``1/m`` is in ``dZ_L`` once (:func:`L_model_backward`), not in each ``dW`` and ``db``.
+The course's own signatures, ``compute_cost(AL, Y)`` included, are in
+:mod:`nnscratch.course`. The training loop runs the
 same computations through :mod:`nnscratch._engine` (reused arrays, activations in
 place, the learning rate folded into ``dZ_L``), which is tested against this module.
 """
@@ -316,7 +321,9 @@ def compute_cost(
     Parameters
     ----------
     ZL : ndarray of shape (n_L, m)
-        The output layer's logits.
+        The output layer's logits, ``caches[-1][1].Z`` after :func:`L_model_forward`:
+        not the course's ``AL``, which would give another number without an error
+        (``nnscratch.course.deep.compute_cost(AL, Y)`` is the course's form).
     Y : ndarray of shape (n_L, m)
         Labels: 0/1 for a sigmoid output, one-hot for softmax.
     output : {"sigmoid", "softmax"}
