@@ -628,3 +628,22 @@ def test_summary_values_share_one_column(tmp_path):
     assert any(line.startswith("preprocessing: ") for line in lines), lines
     starts = {len(line) - len(line.split(":", 1)[1].lstrip()) for line in lines}
     assert starts == {15}, lines
+
+
+@pytest.mark.parametrize("args, line", [
+    (("playground", "--port", "70000"),
+     "Invalid value for '--port': '70000' is not an integer from 0 to 65535 "
+     "(see 'nnscratch playground --help')"),
+    (("train", "flower", "--image-size", "0"),
+     "Invalid value for '--image-size': '0' is not an integer from 1 to 1024 "
+     "(see 'nnscratch train --help')"),
+    (("train", "flower", "--activation", "softmax"),
+     "Invalid value for '--activation': 'softmax' is not one of 'relu', 'leaky_relu', "
+     "'tanh', 'sigmoid' (see 'nnscratch train --help')"),
+])
+def test_option_errors_read_alike(args, line):
+    # click's own wording was "0 is not in the range 1<=x<=1024." and its sentences
+    # ended in a full stop before the "(see ...)"
+    result = nnscratch(*args)
+    assert result.returncode == 2
+    assert result.stderr == f"nnscratch: error: {line}\n"

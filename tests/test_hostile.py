@@ -301,7 +301,8 @@ def train_cases() -> list[Case]:
     t("unknown-extension", "d.txt", [put("d.txt", GOOD_CSV)], "unknown data format")
     t("missing-folder", "nowhere/", [], "no such file or folder")
     cases.append(Case("train-test-other-features", ["train", "digits", "--test", "flower", *TRAIN],
-                      [], fragment="does not have the model's features"))
+                      [], fragment="the built-in set 'flower' is a table of 2 columns (x1, x2), but the "
+                               "training data is a table of 64 columns"))
     cases.append(Case("train-test-unknown-class",
                       ["train", "t.csv", "--test", "u.csv", *TRAIN],
                       [put("t.csv", GOOD_CSV), put("u.csv", "a,b,label\n1,2,z\n")],
@@ -309,7 +310,7 @@ def train_cases() -> list[Case]:
     cases.append(Case("train-test-random-bytes",
                       ["train", "t.csv", "--test", "u.h5", *TRAIN],
                       [put("t.csv", GOOD_CSV), put("u.h5", random_bytes(500))],
-                      fragment="was trained on a table"))
+                      fragment="u.h5: holds pictures, but the training data is a table of 2 columns"))
     return cases
 
 
@@ -587,7 +588,9 @@ def command_cases() -> list[Case]:
     c("evaluate-image-model-random-h5", ["evaluate", "m.npz", "d.h5"],
       [model("image"), put("d.h5", random_bytes(800, 8))], "not a readable HDF5")
     c("evaluate-flower-on-digits", ["evaluate", "m.npz", "digits"],
-      [model("flower")], "does not have the model's features")
+      [model("flower")], "the built-in set 'digits' is a table of 64 columns (pixel_0_0, "
+                         "pixel_0_1, pixel_0_2, pixel_0_3, ...), but the model was trained on "
+                         "a table of 2 columns (x1, x2)")
     c("evaluate-missing-data", ["evaluate", "m.npz", "gone.csv"],
       [model("csv")], "no such file")
 

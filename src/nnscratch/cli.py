@@ -108,7 +108,8 @@ EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
 def _message(exc: BaseException) -> str:
     if isinstance(exc, click.UsageError):
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
-        return f"{exc.format_message()}{hint}"
+        text = exc.format_message()
+        return f"{text[:-1] if hint and text.endswith('.') else text}{hint}"
     if isinstance(exc, click.ClickException):
         return exc.format_message()
     if isinstance(exc, (KeyboardInterrupt, click.exceptions.Abort)):
@@ -334,6 +335,17 @@ def _seed(number: int) -> int:
     if not p.low <= number <= p.high:
         raise InvalidParameterError(f"random_state={number} is out of range")
     return number
+
+
+class IntegerRange(click.IntRange):
+    """click's IntRange with the wording of the other options: "'0' is not an integer
+    from 1 to 1024", the value quoted as typed."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            self.fail(f"'{value}' is not an integer from {self.min} to {self.max}", param, ctx)
 
 
 class LayerSizes(click.ParamType):
@@ -592,7 +604,7 @@ def cli() -> None:
 
 
 _IMAGE_SIZE = click.option(
-    "--image-size", default=64, show_default=True, type=click.IntRange(1, MAX_IMAGE_SIZE),
+    "--image-size", default=64, show_default=True, type=IntegerRange(1, MAX_IMAGE_SIZE),
     help="Pictures only: they are resized to SIZE x SIZE RGB (pictures already that size "
          "keep their pixels).")
 _STREAM = click.option(
@@ -600,7 +612,7 @@ _STREAM = click.option(
     help="Read an .h5/.hdf5 file or a Zarr store in chunks, even if it fits in memory "
          "(automatic when it does not).")
 _CHUNK_ROWS = click.option(
-    "--chunk-rows", type=click.IntRange(1, MAX_INTEGER), metavar="N",
+    "--chunk-rows", type=IntegerRange(1, MAX_INTEGER), metavar="N",
     help="Rows per chunk when reading in chunks (implies --stream; default: 64 MiB of "
          "features).")
 _LABEL_COLUMN = click.option(
@@ -709,9 +721,9 @@ def evaluate(model, data, label_column, stream, chunk_rows, positive_class, as_j
 
     Prints accuracy, precision, recall, F1 (of the positive class for two classes: the
     second unless --positive-class names the other; macro-averaged for more), the
-    log-loss and the confusion matrix (rows: true class, columns: predicted class). DATA is prepared with the model's stored
-    preprocessing. For a built-in set that the model was trained on, the held-out test
-    part is used. An .h5 file or a Zarr store is scored in chunks as 'nnscratch train'
+    log-loss and the confusion matrix (rows: true class, columns: predicted class).
+    DATA is prepared with the model's stored preprocessing. For a built-in set that the
+    model was trained on, the held-out test part is used. An .h5 file or a Zarr store is scored in chunks as 'nnscratch train'
     reads it (--stream, --chunk-rows, too large for memory, or the X/y layout).
     """
     emit(_commands.evaluate(model, data, label_column, stream=stream, chunk_rows=chunk_rows,
@@ -921,7 +933,8 @@ def trace_command(model, data, label_column, no_gradient_check, as_json):
     Forward then backward, each layer's equations, the shape and summary values of
     every array (W, b, Z, A, dA, dZ, dW, db), dead ReLU and saturated sigmoid/tanh
     units, ‖dW‖/‖W‖ with a flag where gradients vanish or explode, and the gradient
-    check of the step. DATA is prepared with the model's stored preprocessing.
+    check of the step. DATA is prepared with the model's stored preprocessing; of a
+    built-in set the model was trained on, the training part is used.
     """
     result = _commands.trace_model(model, data, label_column, not no_gradient_check)
     emit(result.to_dict() if as_json else result, as_json, str)
@@ -962,7 +975,7 @@ def _check_host(host: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but loopback lets other machines use "
                    "the playground (a warning says so).")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
+@click.option("--port", default=8765, show_default=True, type=IntegerRange(0, 65535),
               help="Port to listen on; 0 picks a free one.")
 @click.option("--no-browser", is_flag=True, help="Print the URL but do not open a browser.")
 @click.option("--data", "data_file", metavar="FILE", type=click.Path(dir_okay=False),
@@ -1012,9 +1025,9 @@ def playground(host, port, no_browser, data_file):
                    "','), e.g. 'hidden=8;16,8'. Names: hidden, learning_rate, iterations, "
                    "batch_size, alpha, dropout, activation, init, solver, seed, class_weight. "
                    "Repeat for each parameter.")
-@click.option("--cv", default=5, show_default=True, type=click.IntRange(2, MAX_INTEGER),
+@click.option("--cv", default=5, show_default=True, type=IntegerRange(2, MAX_INTEGER),
               help="Stratified cross-validation folds.")
-@click.option("--random", "n_random", type=click.IntRange(1, MAX_INTEGER),
+@click.option("--random", "n_random", type=IntegerRange(1, MAX_INTEGER),
               metavar="N", help="Random search: N candidates drawn from the values (seeded by --seed). "
                    "Default: every combination (grid search).")
 @click.option("--scheduler", metavar="ADDRESS",

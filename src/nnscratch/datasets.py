@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from .exceptions import DatasetError
-from .preprocessing import _KIND_WORDS, MAX_SVMLIGHT_FEATURES, Preprocessor, _check_image_size
+from .preprocessing import MAX_SVMLIGHT_FEATURES, Preprocessor, _check_image_size
 from .text import TEXT_EXTENSIONS, make_spam_corpus, read_texts
 
 __all__ = [
@@ -165,7 +165,7 @@ def _picture_size(path: Path, image_size: Any, preprocessor: Preprocessor | None
     if preprocessor is not None:
         if preprocessor.kind != "image":
             raise DatasetError(f"{path}: holds pictures, but the model was trained on "
-                               f"{_KIND_WORDS[preprocessor.kind]}")
+                               f"{preprocessor.described}")
         image_size = preprocessor.size
     _check_image_size(image_size)
     return image_size
@@ -859,7 +859,7 @@ def load_text_folder(
     path = Path(path)
     if preprocessor is not None and preprocessor.kind != "text":
         raise DatasetError(f"{path}: holds text files, but the model was trained on "
-                           f"{_KIND_WORDS[preprocessor.kind]}")
+                           f"{preprocessor.described}")
     if not path.is_dir():
         raise DatasetError(f"{path}: no such folder")
     subdirs = sorted(p for p in _visible(path) if p.is_dir())
@@ -1213,7 +1213,7 @@ def load_csv(
     path = Path(path)
     if preprocessor is not None and preprocessor.kind != "tabular":
         raise DatasetError(f"{path}: is a table, but the model was trained on "
-                           f"{_KIND_WORDS[preprocessor.kind]}")
+                           f"{preprocessor.described}")
     picked: list = []
 
     def pick(header):
@@ -1283,7 +1283,7 @@ def read_csv_features(path: str | os.PathLike, preprocessor: Preprocessor):
     path = Path(path)
     if preprocessor.kind != "tabular":
         raise DatasetError(f"{path}: is a table, but the model was trained on "
-                           f"{_KIND_WORDS[preprocessor.kind]}")
+                           f"{preprocessor.described}")
     def pick(header):
         missing = [c for c in preprocessor.columns if c not in header]
         if missing:
@@ -1388,7 +1388,7 @@ def load_svmlight(
     path = Path(path)
     if preprocessor is not None and preprocessor.kind != "svmlight":
         raise DatasetError(f"{path}: is an svmlight file, but the model was trained on "
-                           f"{_KIND_WORDS[preprocessor.kind]}")
+                           f"{preprocessor.described}")
     if preprocessor is None:
         X, y = _read_svmlight(path, None, True)
         zero_based = bool(X.nnz) and int(X.indices.min()) == 0
@@ -1420,7 +1420,7 @@ def read_svmlight_features(path: str | os.PathLike, preprocessor: Preprocessor):
     path = Path(path)
     if preprocessor.kind != "svmlight":
         raise DatasetError(f"{path}: is an svmlight file, but the model was trained on "
-                           f"{_KIND_WORDS[preprocessor.kind]}")
+                           f"{preprocessor.described}")
     X, _ = _read_svmlight(path, preprocessor.n_inputs, preprocessor.zero_based)
     return X, [f"{path}:row {i}" for i in range(1, X.shape[0] + 1)]
 
@@ -1513,7 +1513,10 @@ def load_builtin(name: str, *, preprocessor: Preprocessor | None = None) -> Data
     if preprocessor is not None and (
         preprocessor.kind != "tabular" or list(preprocessor.columns) != columns
     ):
-        raise DatasetError(f"the built-in set '{name}' does not have the model's features")
+        ours = f"{len(columns)} columns ({', '.join(columns[:4])}{', ...' * (len(columns) > 4)})"
+        raise DatasetError(f"the built-in set '{name}' is a table of {ours}, but the model "
+                           f"was trained on {preprocessor.described}; give data like the "
+                           "model's training data")
     prep = preprocessor or Preprocessor.fit_tabular(X, columns, standardise=standardise)
     sample_names = [f"{name}[{i}]" for i in range(len(y))]
     return _make_dataset(np.asarray(X, dtype=np.float64), y, names, prep, name, sample_names)
@@ -1671,11 +1674,17 @@ def load_train_test(
     train = load_dataset(spec, image_size=image_size, label_column=label_column, text=text)
     if test_spec is None:
         return train, None
-    test = load_dataset(
-        test_spec,
-        image_size=image_size,
-        label_column=label_column,
-        preprocessor=train.preprocessor,
-        class_names=train.class_names,
-    )
+    try:
+        test = load_dataset(
+            test_spec,
+            image_size=image_size,
+            label_column=label_column,
+            preprocessor=train.preprocessor,
+            class_names=train.class_names,
+        )
+    except DatasetError as exc:  # no model yet: the loaders' words for one, reworded
+        text = (str(exc).replace("; give data like the model's training data",
+                                 "; give test data like the training data")
+                .replace("the model was trained on", "the training data is"))
+        raise DatasetError(text) from None
     return train, test

@@ -182,6 +182,21 @@ class Preprocessor:
         return len(self.columns)
 
     @property
+    def described(self) -> str:
+        """The model's inputs in words, for messages: "pictures of 64x64 pixels",
+        "a table of 2 columns (x1, x2)", "text (5000 terms)", "svmlight/libsvm rows
+        of 57 features"."""
+        if self.kind == "image":
+            return f"pictures of {self.size}x{self.size} pixels"
+        if self.kind == "tabular":
+            names = ", ".join(self.columns[:4]) + (", ..." if len(self.columns) > 4 else "")
+            n = len(self.columns)
+            return f"a table of {n} column{'s' * (n != 1)} ({names})"
+        if self.kind == "text":
+            return f"text ({self.vectorizer.n_features} terms)"
+        return f"{_KIND_WORDS[self.kind]} of {self.n_inputs} features"
+
+    @property
     def sparse(self) -> bool:
         """Whether :meth:`transform` gives a scipy.sparse CSR matrix."""
         return self.kind in ("text", "svmlight")
@@ -199,7 +214,7 @@ class Preprocessor:
         X : ndarray of shape (n_samples, size * size * 3), float64 in [0, 1]
         """
         if self.kind != "image":
-            raise DatasetError(f"this model was trained on {_KIND_WORDS[self.kind]}, not "
+            raise DatasetError(f"this model was trained on {self.described}, not "
                                "pictures")
         images = np.asarray(images)
         expected = (self.size, self.size, 3)
@@ -222,7 +237,7 @@ class Preprocessor:
         X : ndarray of shape (n_samples, n_features), float64
         """
         if self.kind != "tabular":
-            raise DatasetError(f"this model was trained on {_KIND_WORDS[self.kind]}, not "
+            raise DatasetError(f"this model was trained on {self.described}, not "
                                "a table")
         _refuse_sparse(raw)
         raw = np.asarray(raw, dtype=np.float64)
@@ -249,7 +264,7 @@ class Preprocessor:
             A text that is not a str (None, NaN, a number), naming its position.
         """
         if self.kind != "text":
-            raise DatasetError(f"this model was trained on {_KIND_WORDS[self.kind]}, not text")
+            raise DatasetError(f"this model was trained on {self.described}, not text")
         return self.vectorizer.transform(texts)  # checks every text (None, NaN refused)
 
     def transform_sparse(self, raw):
@@ -263,7 +278,7 @@ class Preprocessor:
 
         if self.kind != "svmlight":
             raise DatasetError(
-                f"this model was trained on {_KIND_WORDS[self.kind]}, not svmlight rows")
+                f"this model was trained on {self.described}, not svmlight rows")
         if not sp.issparse(raw) or raw.ndim != 2 or raw.shape[1] != self.n_inputs:
             raise DatasetError(f"expected sparse rows of {self.n_inputs} features, got "
                                f"{getattr(raw, 'shape', type(raw).__name__)}")
