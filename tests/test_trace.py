@@ -185,6 +185,10 @@ def test_cli_trace_and_check(tmp_path):
     assert result.exit_code == 0
     d = json.loads(result.stdout)
     assert len(d["layers"]) == 2 and d["gradient_check"]["verdict"] == "fine"
+    # a training step, on the part the model was trained on (it took the held-out
+    # test part, 100 samples)
+    assert d["m"] == 300
+    assert "using the training part of 'flower' (300 samples)" in result.stderr
 
 
 def test_html_says_what_the_text_says(flower_model):

@@ -831,8 +831,11 @@ def _class_names(bundle: SavedModel) -> list[str]:
     return [str(c) for c in np.asarray(bundle.estimator.classes_).tolist()]
 
 
-def _data_for_model(bundle: SavedModel, spec: str, label_column: str | None) -> Dataset:
-    """Evaluation data prepared like the model's training data."""
+def _data_for_model(bundle: SavedModel, spec: str, label_column: str | None,
+                    part: str = "test") -> Dataset:
+    """Evaluation data prepared like the model's training data; of a built-in set the
+    model was trained on, the ``part`` ("test" or "train") that 'nnscratch train' split
+    off."""
     if bundle.preprocessor is None:
         raise InputError(
             "this model file has no preprocessing (saved from Python without "
@@ -843,10 +846,13 @@ def _data_for_model(bundle: SavedModel, spec: str, label_column: str | None) -> 
         data = load_dataset(spec, preprocessor=bundle.preprocessor,
                             class_names=_class_names(bundle))
         if bundle.training.get("data") == spec:
-            _, data = train_test_split(data)
+            data = train_test_split(data)[part == "test"]
             prep = bundle.preprocessor
             data = replace(data, preprocessor=prep, X=prep.transform(data.raw))
-            say(f"using the held-out test part of '{spec}' ({data.n_samples} samples)")
+            say(f"using the held-out test part of '{spec}' ({data.n_samples} samples)"
+                if part == "test" else
+                f"using the training part of '{spec}' ({data.n_samples} samples), as "
+                "'nnscratch train' split it")
         return data
     return load_dataset(
         spec,
@@ -1622,7 +1628,7 @@ def trace_model(model: str, data: str, label_column: str | None = None,
         # 'nnscratch train' and 'evaluate'); the trace reads every row
         X, labels = _store_rows(bundle, data)
         return trace(est, X, labels, gradient_check=gradient_check)
-    dataset = _data_for_model(bundle, data, label_column)
+    dataset = _data_for_model(bundle, data, label_column, part="train")  # a training step
     labels = np.asarray(est.classes_)[dataset.y]
     X = dataset.X
     if hasattr(X, "toarray"):  # text or svmlight: the trace shows dense arrays, layer by layer
