@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, clone
 
+from nnscratch import NeuralNetworkClassifier
 from nnscratch.callbacks import (
     Callback,
     CallbackList,
@@ -525,3 +526,36 @@ def test_repr_of_a_subclass_that_stores_its_arguments_elsewhere():
 
     assert repr(Custom()) == "Custom()"
     assert repr(Recorder(stop_at=3)) == "Recorder(stop_at=3)"
+
+
+def test_a_monitor_the_loop_never_logs_is_refused_before_training():
+    # with X_val given it failed after the first epoch, saying the fit "needs a
+    # validation set (early_stopping=True or validation data)"
+    rng = np.random.default_rng(0)
+    X = rng.random((80, 3))
+    y = (X[:, 0] > 0.5).astype(int)
+    seen = []
+    spy = LambdaCallback(on_train_begin=lambda est, logs: seen.append("began"))
+    for fit_kwargs in ({"X_val": X, "y_val": y}, {}):
+        est = NeuralNetworkClassifier((4,), max_iter=5, callbacks=[
+            History(), EarlyStopping(monitor="val_acc", mode="max")])
+        with pytest.raises(ValueError, match=r"^callbacks: EarlyStopping\(monitor='val_acc'\) "
+                                             r"monitors a value the training loop does not "
+                                             r"log; it logs cost, learning_rate, val_loss, "
+                                             r"val_score; did you mean 'val_score'\?$"):
+            est.fit(X, y, **fit_kwargs)
+        assert not hasattr(est, "params_")
+    # a callback of one's own may log the key before EarlyStopping reads it
+    def log_mine(est, iteration, logs):
+        logs["mine"] = -iteration
+
+    est = NeuralNetworkClassifier((4,), max_iter=30, callbacks=[
+        spy, LambdaCallback(on_iteration_end=log_mine),
+        EarlyStopping(monitor="mine", mode="max", n_iter_no_change=3)]).fit(X, y)
+    assert seen == ["began"] and est.n_iter_ == 4
+    # and where none does, the error at the first epoch names the close key
+    est = NeuralNetworkClassifier((4,), max_iter=5, callbacks=[
+        spy, EarlyStopping(monitor="val_acc", mode="max")])
+    with pytest.raises(ValueError, match=r"did not log it \(logged: cost, learning_rate, "
+                                         r"val_loss, val_score\); did you mean 'val_score'\?$"):
+        est.fit(X, y, X_val=X, y_val=y)

@@ -397,6 +397,8 @@ class EarlyStopping(Callback):
 
     #: The direction of improvement of the keys the training loop logs.
     MODES: ClassVar[dict[str, str]] = {"val_score": "max", "val_loss": "min", "cost": "min"}
+    #: Every key the training loop logs each epoch (the val_ ones with a validation set).
+    LOGGED: ClassVar[tuple[str, ...]] = ("cost", "learning_rate", "val_loss", "val_score")
 
     def __init__(
         self,
@@ -465,8 +467,8 @@ class EarlyStopping(Callback):
         if self.monitor not in logs:
             hint = (
                 "; it needs a validation set (early_stopping=True or validation data)"
-                if self.monitor.startswith("val_")
-                else ""
+                if self.monitor.startswith("val_") and "val_loss" not in logs
+                else _did_you_mean(self.monitor, logs)
             )
             raise ValueError(
                 f"EarlyStopping monitors {self.monitor!r} but the training loop did not log "
@@ -508,6 +510,14 @@ class EarlyStopping(Callback):
                 np.copyto(params[k], v)
             else:
                 params[k] = v.copy()
+
+
+def _did_you_mean(key: str, known: Iterable[str]) -> str:
+    """"; did you mean 'val_score'?" where one of ``known`` is close to ``key``."""
+    import difflib
+
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.5)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class LambdaCallback(Callback):

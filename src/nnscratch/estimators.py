@@ -54,7 +54,14 @@ from ._params import PARAMETERS, check
 from ._sklearn_callbacks import CallbackSupportMixin, EpochTasks, has_callbacks, with_callbacks
 from ._sparse import left_product
 from .activations import softmax
-from .callbacks import Callback, CallbackList, EarlyStopping, History, ProgressBar
+from .callbacks import (
+    Callback,
+    CallbackList,
+    EarlyStopping,
+    History,
+    ProgressBar,
+    _did_you_mean,
+)
 from .exceptions import InvalidParameterError
 from .initializers import check_random_state, initialize_parameters
 from .network import hidden_activations, linear_activation_forward, n_layers
@@ -850,8 +857,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         # early stopping needs a validation set: fit's own, not partial_fit's (as in
         # scikit-learn, partial_fit does not use it)
         history, stopper, callbacks = self._callbacks(early_stopping=validation)
-        if X_val is None:
-            self._refuse_monitors_without_validation(validation)
+        self._check_monitors(by_fit=validation, has_validation=X_val is not None)
         context = None
         if has_callbacks(self):  # scikit-learn's: one task, one subtask per epoch
             context = self._init_callback_context(max_subtasks=max_iter)
@@ -900,19 +906,33 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                                          reconstruction_attributes={})
         return self
 
-    def _refuse_monitors_without_validation(self, by_fit: bool) -> None:
+    def _check_monitors(self, by_fit: bool, has_validation: bool) -> None:
         """A callback of one's own monitoring ``val_score`` or ``val_loss`` in a run
-        without a validation set is refused before the first epoch (it failed at the end
-        of the first, however long).
+        without a validation set, or a key the training loop never logs, is refused
+        before the first epoch (it failed at the end of the first, however long). A key
+        the loop does not log passes where a callback of the user's own could add it to
+        the logs before the EarlyStopping reads them.
 
         Raises
         ------
         ValueError
-            Naming the callback, what it monitors and where a validation set comes from.
+            Naming the callback, what it monitors and where a validation set comes
+            from, or the keys the loop logs.
         """
-        for callback in CallbackList(self.callbacks).callbacks:
-            monitor = getattr(callback, "monitor", None)
-            if isinstance(callback, EarlyStopping) and str(monitor).startswith("val_"):
+        callbacks = CallbackList(self.callbacks).callbacks
+        ours_only = all(type(cb) in (History, ProgressBar, EarlyStopping) for cb in callbacks)
+        for callback in callbacks:
+            if not isinstance(callback, EarlyStopping):
+                continue
+            monitor = callback.monitor
+            if monitor not in EarlyStopping.LOGGED and ours_only:
+                raise ValueError(
+                    f"callbacks: EarlyStopping(monitor={monitor!r}) monitors a value the "
+                    f"training loop does not log; it logs "
+                    f"{', '.join(EarlyStopping.LOGGED)}"
+                    f"{_did_you_mean(monitor, EarlyStopping.LOGGED)}"
+                )
+            if monitor in ("val_loss", "val_score") and not has_validation:
                 where = ("this fit has none: give fit X_val= and y_val=, or set "
                          "early_stopping=True to set aside validation_fraction of X"
                          if by_fit else "partial_fit has none")
