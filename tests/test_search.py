@@ -96,6 +96,7 @@ def test_results_are_written_as_candidates_finish(moons, tmp_path):
     outcome = run_search(_estimator(), X, y, parse_params(["hidden=3;6", "alpha=0;0.1;1"]),
                          cv=3, n_jobs=1, results_path=path, progress=progress)
     assert snapshots == [1, 2, 3, 4, 5, 6]  # one job: one candidate per group
+    assert outcome.where == "local (1 job)"  # it said "local (1 jobs)"
     with open(path) as f:
         rows = list(csv.DictReader(f))
     assert [r["hidden"] for r in rows] == ["3", "6", "3", "6", "3", "6"]  # sorted by name: alpha first

@@ -728,7 +728,7 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
                                  scatter=[X, y, *(rows for fold in folds for rows in fold)])
     else:
         slots = max(1, effective_n_jobs(n_jobs))
-        where = f"local ({slots} jobs)"
+        where = f"local ({slots} job{'s' * (slots != 1)})"
         config = parallel_config(n_jobs=n_jobs)
     common = {"scoring": scoring, "cv": folds, "refit": True, "error_score": np.nan,
               "n_jobs": -1 if client is not None else n_jobs}
