@@ -345,6 +345,19 @@ def test_bad_input_raises_check_error(tmp_path, source, words):
         check(path)
 
 
+def test_a_syntax_error_names_the_file_as_typed_and_its_line(tmp_path, monkeypatch, capsys):
+    """It said "/abs/path/syntax.py is not valid Python (...); fix it or give a .py file"
+    of a .py file, with the path made absolute."""
+    from nnscratch.cli import run
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "syntax.py").write_text("import numpy as np\n\ndef sigmoid(z)\n    return z\n")
+    assert run(["check", "syntax.py"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("nnscratch: error: syntax.py: line 3 is not valid Python (expected ':'); "
+                   "fix it\n")
+
+
 def test_no_such_file():
     with pytest.raises(CheckError, match="no such file"):
         check("does/not/exist.py")

@@ -793,16 +793,19 @@ def _copy(value: Any) -> Any:
     return value
 
 
-def _top_level_names(path: Path) -> set[str]:
+def _top_level_names(path: Path, shown: str) -> set[str]:
+    """The names a file defines (functions, and names assigned); ``shown`` is the
+    file's name as the learner gave it."""
     try:
         source = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise CheckError(f"{path} is not a text file; give a Python file (.py)") from None
+        raise CheckError(f"{shown} is not a text file (not UTF-8); give your .py file or "
+                         "notebook (.ipynb)") from None
     try:
         tree = ast.parse(source, filename=str(path))
     except SyntaxError as exc:
-        raise CheckError(f"{path} is not valid Python (line {exc.lineno}: {exc.msg}); "
-                         "fix it or give a .py file") from None
+        raise CheckError(f"{shown}: line {exc.lineno} is not valid Python ({exc.msg}); "
+                         "fix it") from None
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -1159,7 +1162,7 @@ def _resolve(module_or_path) -> Path | None:
 
 
 def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> CheckReport:
-    names = _top_level_names(path)
+    names = _top_level_names(path, shown)
     every = set().union(*map(set, FUNCTION_NAMES.values()))
     if not names & every:
         raise CheckError(f"{shown} defines none of the course's functions (e.g. propagate, "
