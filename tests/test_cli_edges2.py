@@ -647,3 +647,17 @@ def test_option_errors_read_alike(args, line):
     result = nnscratch(*args)
     assert result.returncode == 2
     assert result.stderr == f"nnscratch: error: {line}\n"
+
+
+def test_layers_beyond_memory_are_refused_naming_the_flag(tmp_path):
+    # it said "out of memory; use smaller data, a smaller --image-size or fewer units"
+    # and exited 1, as for a failure while running
+    result = nnscratch("train", "flower", "--hidden", "2000000000,2000000000",
+                       "-o", tmp_path / "m.npz")
+    assert result.returncode == 2
+    last = result.stderr.splitlines()[-1]
+    assert re.fullmatch(r"nnscratch: error: --hidden 2000000000,2000000000 makes "
+                        r"4,000,000,008,000,000,001 weights for 2 features \([\d.]+ GiB with "
+                        r"their gradients\), more than this machine's [\d.]+ GiB of memory; "
+                        r"give --hidden fewer units", last), last
+    assert "Traceback" not in result.stderr and not (tmp_path / "m.npz").exists()

@@ -530,3 +530,31 @@ def test_early_stopping_names_a_class_too_small_to_split():
                                          r"split needs 2 of each class\); add examples of "
                                          r"that class, or turn early_stopping off\.$"):
         NeuralNetworkClassifier((3,), early_stopping=True).fit(X, labels)
+
+
+def test_weights_beyond_memory_are_refused_before_any_is_drawn(monkeypatch):
+    # NumPy's "Unable to allocate 37.3 GiB for an array with shape (1000000000, 5)"
+    # named neither the parameter nor what to do
+    from nnscratch import estimators
+
+    X, y = _xy()
+    est = NeuralNetworkClassifier((10**9, 3))
+    monkeypatch.setattr(estimators, "_physical_memory", lambda: 16 * 2**30)
+    monkeypatch.setattr(estimators, "initialize_parameters",
+                        lambda *args: pytest.fail("weights drawn"))
+    with pytest.raises(MemoryError, match=r"^hidden_layer_sizes=\(1000000000, 3\) makes "
+                                          r"8,000,000,007 weights for 4 features \(119\.2 GiB "
+                                          r"with their gradients\), more than this machine's "
+                                          r"16\.0 GiB of memory; use fewer units$") as caught:
+        est.fit(X, y)
+    assert isinstance(caught.value, ValueError) and not hasattr(est, "params_")
+
+    def no_memory(*args):
+        raise MemoryError("Unable to allocate 37.3 GiB for an array")
+
+    # where the system does not tell its memory, or less is free than it has
+    monkeypatch.setattr(estimators, "_physical_memory", lambda: None)
+    monkeypatch.setattr(estimators, "initialize_parameters", no_memory)
+    with pytest.raises(MemoryError, match=r"\), more than this machine could allocate now; "
+                                          r"use fewer units$"):
+        est.fit(X, y)

@@ -321,11 +321,17 @@ def _training_errors(learning_rate: float) -> Iterator[None]:
     except DatasetError:
         raise
     except ValueError as exc:
+        import re
+
         text = one_line(exc)
+        if isinstance(exc, MemoryError):  # weights too large for memory, none drawn yet
+            sizes = re.match(r"hidden_layer_sizes=\((.*?),?\)", text)
+            if sizes:
+                text = (f"--hidden {sizes[1].replace(', ', ',')}{text[sizes.end():]}"
+                        .replace("use fewer units", "give --hidden fewer units"))
+            raise InputError(text) from None
         if "early_stopping" in text and "validation_fraction" in text:
             # the estimator names its Python parameters; the command line has a flag
-            import re
-
             found = re.search(r"\((.*)\)", text)
             detail = f" ({found.group(1)})" if found else ""
             raise InputError(

@@ -17,6 +17,7 @@ import os
 import re
 import sys
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -177,6 +178,41 @@ def _columns_of_fit(text: str) -> str:
     return ("The feature names should match those that were passed during fit: "
             f"{what}. Give the columns of fit in their order, e.g. "
             "X[model.feature_names_in_].")
+
+
+def _physical_memory() -> int | None:
+    """This machine's memory in bytes, where the system tells (not on Windows)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _weights_words(layer_dims: Sequence[int], dtype) -> str:
+    """"hidden_layer_sizes=(1000000000,) makes 6,000,000,001 weights (44.7 GiB with
+    their gradients)": the start of the messages of :func:`_refuse_weights_beyond_memory`."""
+    n = sum(n_l * (n_prev + 1) for n_prev, n_l in zip(layer_dims[:-1], layer_dims[1:]))
+    need = 2 * n * np.dtype(dtype).itemsize
+    return (f"hidden_layer_sizes={tuple(layer_dims[1:-1])} makes {n:,} weights for "
+            f"{layer_dims[0]:,} features ({need / 2**30:.1f} GiB with their gradients)")
+
+
+class WeightsTooLargeError(MemoryError, ValueError):
+    """Weights that cannot fit in memory, refused before any is drawn: a MemoryError,
+    and a ValueError as other refused settings are (the command line exits 2)."""
+
+
+def _refuse_weights_beyond_memory(layer_dims: Sequence[int], dtype) -> None:
+    """Refuse, before any is drawn, weights that with their gradients (the least that
+    training holds) exceed this machine's memory: NumPy's error said only "Unable to
+    allocate 37.3 GiB for an array with shape (1000000000, 5)", or, below what fails
+    at once, the machine swapped."""
+    n = sum(n_l * (n_prev + 1) for n_prev, n_l in zip(layer_dims[:-1], layer_dims[1:]))
+    total = _physical_memory()
+    if total and 2 * n * np.dtype(dtype).itemsize > total:
+        raise WeightsTooLargeError(
+            f"{_weights_words(layer_dims, dtype)}, more than this machine's "
+            f"{total / 2**30:.1f} GiB of memory; use fewer units")
 
 
 def _in_one_line(check):
@@ -824,7 +860,13 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         else:
             rng = check_random_state(self.random_state)
             layer_dims = [X.shape[1], *self._hidden_sizes(), 1 if K == 2 else K]
-            params = initialize_parameters(layer_dims, self._init_names(), rng, X.dtype)
+            _refuse_weights_beyond_memory(layer_dims, X.dtype)
+            try:
+                params = initialize_parameters(layer_dims, self._init_names(), rng, X.dtype)
+            except MemoryError:
+                raise WeightsTooLargeError(_weights_words(layer_dims, X.dtype) + ", more than "
+                                           "this machine could allocate now; use fewer "
+                                           "units") from None
             params = arrange_weights(params, self.batch_size, X.shape[0], sp.issparse(X))
             optimizer = self._make_optimizer()
             self.n_iter_ = 0
