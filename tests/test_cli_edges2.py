@@ -657,7 +657,7 @@ def test_layers_beyond_memory_are_refused_naming_the_flag(tmp_path):
     assert result.returncode == 2
     last = result.stderr.splitlines()[-1]
     assert re.fullmatch(r"nnscratch: error: --hidden 2000000000,2000000000 makes "
-                        r"4,000,000,008,000,000,001 weights for 2 features \([\d.]+ GiB with "
+                        r"4,000,000,010,000,000,001 weights for 2 features \([\d.,]+ GiB with "
                         r"their gradients\), more than this machine's [\d.]+ GiB of memory; "
                         r"give --hidden fewer units", last), last
     assert "Traceback" not in result.stderr and not (tmp_path / "m.npz").exists()

@@ -194,7 +194,7 @@ def _weights_words(layer_dims: Sequence[int], dtype) -> str:
     n = sum(n_l * (n_prev + 1) for n_prev, n_l in zip(layer_dims[:-1], layer_dims[1:]))
     need = 2 * n * np.dtype(dtype).itemsize
     return (f"hidden_layer_sizes={tuple(layer_dims[1:-1])} makes {n:,} weights for "
-            f"{layer_dims[0]:,} features ({need / 2**30:.1f} GiB with their gradients)")
+            f"{layer_dims[0]:,} features ({need / 2**30:,.1f} GiB with their gradients)")
 
 
 class WeightsTooLargeError(MemoryError, ValueError):
