@@ -486,3 +486,28 @@ def test_data_without_labels_can_be_predicted_not_trained_on(tmp_path):
         np.testing.assert_array_equal(labels, est.predict(X))
         with pytest.raises(DatasetError, match="holds no labels"):
             fit_streaming(LogisticRegression(), feeder)
+
+
+@pytest.mark.parametrize("labels, said", [
+    (np.zeros(1000), r"one\.h5: y holds only one class \(0\.0\); a classifier needs "
+                     r"examples of at least 2 \(or pass classes=\[\.\.\.\] to train on part "
+                     r"of them\)$"),
+    (np.where(np.arange(1000) % 2, 0.5, 1.5),
+     r"one\.h5: y holds continuous values \(0\.5, 1\.5\), not classes; give class "
+     r"labels, integers or names$"),
+])
+def test_labels_that_are_no_classes_are_refused_naming_the_file(tmp_path, labels, said):
+    # "classes must hold at least 2 classes." and scikit-learn's "Unknown label type:
+    # continuous", naming neither the file nor the labels
+    X, _ = _data()
+    path = tmp_path / "one.h5"
+    with h5py.File(path, "w") as f:
+        f["X"], f["y"] = X, labels
+    est = NeuralNetworkClassifier((3,), max_iter=1)
+    with open_chunks(path, chunk_rows=300) as feeder, pytest.raises(ValueError, match=said):
+        fit_streaming(est, feeder)
+    assert not hasattr(est, "params_")
+    if labels.dtype.kind == "f" and labels.max() == 0:  # a part of the classes is fine
+        with open_chunks(path, chunk_rows=300) as feeder:
+            fit_streaming(est, feeder, classes=[0.0, 1.0])
+        assert est.classes_.tolist() == [0.0, 1.0]

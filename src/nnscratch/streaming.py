@@ -904,8 +904,18 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     # one pass over the labels (not the features) before any training: labels that the
     # classes do not cover are refused now, not after the chunks before them
     found, counts = feeder.class_counts()
+    if found.dtype.kind == "f" and not np.all(found == np.round(found)):
+        odd = found[found != np.round(found)].tolist()
+        shown = ", ".join(f"{v:g}" for v in odd[:3]) + (", ..." if len(odd) > 3 else "")
+        raise ValueError(f"{feeder.source}: y holds continuous values ({shown}), not "
+                         "classes; give class labels, integers or names")
     if classes is None:
         classes = getattr(estimator, "classes_", None)
+        if classes is None and len(found) < 2:
+            raise ValueError(
+                f"{feeder.source}: y holds only one class "
+                f"({', '.join(map(str, found.tolist())) or 'none'}); a classifier needs "
+                "examples of at least 2 (or pass classes=[...] to train on part of them)")
         classes = found if classes is None else classes
     classes = np.asarray(classes)
     if classes.ndim != 1:
