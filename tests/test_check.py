@@ -545,6 +545,27 @@ def test_a_course_helper_module_that_is_absent_is_given_by_the_library(tmp_path)
     assert report.ok, str(report)
 
 
+def test_ipython_help_shell_and_cell_magics_are_left_out_as_jupyter_runs_them(tmp_path):
+    """``?np.dot`` (help before the name) was refused as invalid Python; ``np.dot?`` was
+    not. A ``%%bash`` cell's body is no Python; a ``%%time`` cell's body runs."""
+    text = (SOLUTIONS / "logistic.py").read_text()
+    sigmoid = text[text.index("def sigmoid"):text.index("def initialize_with_zeros")]
+    path = notebook(tmp_path / "help.ipynb", [
+        "import numpy as np\n?np.dot\n??np.sum\nnp.exp?\nfiles = !ls\n",
+        "%%bash\nls -l | head -n 3\n",
+        "%%time\n" + sigmoid,
+        "    ?np.dot\n"])
+    report = check(path, assignment="logistic", functions=["sigmoid"])
+    assert report["sigmoid"].status == "pass", str(report)
+
+
+def test_a_cell_that_is_python_already_is_kept_as_it_is(tmp_path):
+    from nnscratch._checker import _without_magics
+
+    cell = 'def sigmoid(z):\n    """\n    Why?\n    """\n    return z\n'
+    assert _without_magics(cell) == cell  # the docstring's "Why?" is no help request
+
+
 def test_a_module_beside_the_notebook_is_imported_from_there(tmp_path):
     (tmp_path / "dnn_utils.py").write_text(
         "import numpy as np\n\ndef sigmoid(Z):\n    return 1 / (1 + np.exp(-Z)), Z\n\n"

@@ -7,6 +7,7 @@ httpx against a server running in a thread (:class:`BackgroundServer`). The glas
 """
 
 import json
+import re
 import sys
 import time
 import types
@@ -346,6 +347,28 @@ def test_the_snippet_and_the_model_file_reproduce_the_run_exactly(client, config
     assert model.n_iter_ == n and model.loss_curve_ == costs
     for key, value in clf.params_.items():
         np.testing.assert_array_equal(model.params_[key], value)
+
+
+@pytest.mark.parametrize("config", [{}, {"alpha": 0.7}], ids=["flower", "with-l2"])
+def test_the_snippet_prints_the_costs_the_page_shows(client, config, capsys):
+    """The snippet's costs are those of the weights it fitted, the page's: not
+    loss_curve_[-1], the cost computed before the last update (one step older)."""
+    sid = new_session(client, config)["session"]
+    state = train_a_while(client, sid, until=25, ipf=7)
+    n = state["iteration"]
+    code = client.get(f"/api/sessions/{sid}/snippet").text
+    capsys.readouterr()
+    namespace = {}
+    exec(compile(code, "snippet.py", "exec"), namespace)  # noqa: S102 - as a user runs it
+    out = capsys.readouterr().out
+    said = re.search(r"^after ([\d,]+) iterations: train cost ([\d.]+), test cost ([\d.]+)$",
+                     out, re.MULTILINE)
+    assert said, out
+    assert int(said[1].replace(",", "")) == n
+    assert float(said[2]) == pytest.approx(state["train_cost"], abs=5e-7)
+    assert float(said[3]) == pytest.approx(state["test_cost"], abs=5e-7)
+    last = namespace["clf"].loss_curve_[-1]
+    assert abs(last - state["train_cost"]) > 1e-6  # one step older: another number
 
 
 def test_the_exported_model_predicts_through_the_cli(client, tmp_path, capsys):

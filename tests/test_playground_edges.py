@@ -671,7 +671,7 @@ def test_the_snippet_counts_its_iterations_in_words(client, capsys, steps, said)
     assert f"run: {said} reproduced" in code
     exec(compile(code, "snippet.py", "exec"), {})  # noqa: S102 - as a user runs it
     out = capsys.readouterr().out
-    assert out.startswith(f"cost after {said.rstrip(',')}: "), out
+    assert out.startswith(f"after {said.rstrip(',')}: train cost "), out
 
 
 def test_the_file_data_set_without_data_says_what_is_missing(client):

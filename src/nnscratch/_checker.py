@@ -1062,7 +1062,34 @@ _COURSE_MODULES = {
     re.compile(r"planar_utils"): ("nnscratch.course.logistic", ("sigmoid",)),
 }
 
-_MAGIC = re.compile(r"^\s*(%|!)|^\s*[\w.]+\?\??\s*$")
+#: IPython's own lines: ``%magic``, ``!shell``, ``x = !ls``, ``t = %timeit -o f()``, and
+#: help, ``name?``, ``name??``, ``?name``, ``??name`` (``np.*dot*?``: a search).
+_MAGIC = re.compile(r"""^\s*(?:
+      [%!]
+    | [\w.,\s]+=\s*[%!]
+    | \?{1,2}[\w.*]+\s*$
+    | [\w.*]+\?{1,2}\s*$
+)""", re.X)
+
+#: The cell magics whose body IPython runs as Python in the notebook's namespace (the
+#: body of ``%%bash``, ``%%html``, ``%%writefile``..., or ``%%timeit``'s, defines nothing).
+_PYTHON_CELL_MAGICS = {"time", "capture"}
+
+
+def _without_magics(text: str) -> str:
+    """A code cell's text with IPython's lines blank (so that its line numbers stay): as
+    it is when it is Python already (a docstring's ``Why?`` line is kept)."""
+    lines = text.split("\n")
+    first = next((line.strip() for line in lines if line.strip()), "")
+    if first.startswith("%%"):
+        magic = first[2:].split(maxsplit=1)[0] if first[2:].strip() else ""
+        if magic not in _PYTHON_CELL_MAGICS:
+            return "\n" * (len(lines) - 1)
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return "\n".join("" if _MAGIC.match(line) else line for line in lines)
+    return text
 
 
 def _notebook_source(path: Path, shown: str) -> tuple[str, list[tuple[int, int]]]:
@@ -1074,7 +1101,8 @@ def _notebook_source(path: Path, shown: str) -> tuple[str, list[tuple[int, int]]
     functions itself). A course helper module the notebook imports (``dnn_utils``,
     ``planar_utils``) that is not beside it is replaced by the library's version of the
     functions it gives; another missing module (``public_tests``, ``lr_utils``) is left
-    out. IPython's ``%magic``, ``!shell`` and ``name?`` lines are left out.
+    out. IPython's ``%magic``, ``!shell``, ``name?`` and ``?name`` lines are left out, as
+    are the cells of a cell magic such as ``%%bash`` (the body of ``%%time`` runs).
     """
     if path.stat().st_size > MAX_NOTEBOOK_BYTES:
         raise CheckError(f"{shown} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB; clear "
@@ -1097,8 +1125,7 @@ def _notebook_source(path: Path, shown: str) -> tuple[str, list[tuple[int, int]]
         n_code += 1
         text = cell.get("source", "")
         text = "".join(text) if isinstance(text, list) else str(text)
-        # magics become blank lines, so that the cell's line numbers stay
-        text = "\n".join("" if _MAGIC.match(line) else line for line in text.split("\n"))
+        text = _without_magics(text)
         try:
             tree = ast.parse(text)
         except SyntaxError as exc:

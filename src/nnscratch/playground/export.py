@@ -3,7 +3,9 @@
 The snippet rebuilds the data with :mod:`nnscratch.playground.data` (or
 :mod:`nnscratch.datasets` for a file) and fits a ``NeuralNetworkClassifier`` with the
 run's settings and ``max_iter`` = the iterations shown: its ``loss_curve_`` is the run's
-train cost, number for number.
+train cost, number for number. It prints the train and test costs of the weights fitted,
+the page's numbers (``loss_curve_[-1]`` is one step older: the cost computed before the
+last update).
 """
 
 from __future__ import annotations
@@ -66,7 +68,10 @@ def snippet(config: dict, source: dict, n_iter: int) -> str:
     done = f"{n_iter:,} iteration{'' if n_iter == 1 else 's'}"
     lines = [
         f'"""The nnscratch playground\'s run: {done}, reproduced."""',
+        "from sklearn.metrics import log_loss",
+        "",
         "from nnscratch import NeuralNetworkClassifier",
+        *(["from nnscratch.losses import l2_penalty"] if config["alpha"] else []),
         *imports,
         "",
     ]
@@ -76,7 +81,17 @@ def snippet(config: dict, source: dict, n_iter: int) -> str:
         f"data = {data}",
         f"clf = NeuralNetworkClassifier(\n    {args},\n)",
         "clf.fit(data.X_train, data.y_train)",
-        f'print(f"cost after {done}: {{clf.loss_curve_[-1]:.6f}}")',
+        "",
+        "# The costs of the weights fitted, as the page shows them (clf.loss_curve_[-1] is",
+        "# the cost computed in the last iteration, before its update: one step earlier).",
+        "train_cost = log_loss(data.y_train, clf.predict_proba(data.X_train))",
+    ]
+    if config["alpha"]:
+        lines.append("train_cost += l2_penalty(clf.params_, clf.alpha, len(data.y_train))"
+                     "  # the L2 term")
+    lines += [
+        "test_cost = log_loss(data.y_test, clf.predict_proba(data.X_test))",
+        f'print(f"after {done}: train cost {{train_cost:.6f}}, test cost {{test_cost:.6f}}")',
         'print(f"train accuracy {clf.score(data.X_train, data.y_train):.4f}, "',
         '      f"test accuracy {clf.score(data.X_test, data.y_test):.4f}")',
         "",
