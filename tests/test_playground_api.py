@@ -139,16 +139,17 @@ def test_defaults_are_the_course_flower_network():
 @pytest.mark.parametrize("raw, fragment", [
     ({"hidden": [{"units": 1_000_000, "activation": "tanh"}]}, "between 1 and 256"),
     ({"hidden": [{"units": 4, "activation": "swish"}]}, "activation of hidden layer 1"),
-    ({"hidden": [{"units": 4, "activation": "tanh"}] * 9}, "at most 8 hidden layers"),
+    ({"hidden": [{"units": 4, "activation": "tanh"}] * 9},
+     "the number of hidden layers must be between 0 and 8, got 9"),
     ({"learning_rate": "fast"}, "learning_rate must be a number"),
     ({"learning_rate": 0}, "learning_rate must be between"),
     ({"noise": -1}, "noise must be between"),
     ({"n_samples": 10 ** 9}, "n_samples must be between"),
     ({"n_samples": 2.5}, "n_samples must be a whole number"),
-    ({"features": []}, "at least one feature"),
+    ({"features": []}, "features must not be empty: choose at least one"),
     ({"features": ["x3"]}, "each feature"),
     ({"dataset": "/etc/passwd"}, "dataset must be one of"),
-    ({"dataset": "file"}, "dataset must be one of"),
+    ({"dataset": "file"}, "dataset 'file' needs a --data file"),
     ({"batch_size": True}, "batch_size must be a whole number"),
     ({"dropout": 0.95}, "dropout must be between"),
     ({"solver": "lbfgs"}, "solver must be one of"),
@@ -163,8 +164,10 @@ def test_bad_settings_are_refused_with_a_message(raw, fragment):
 
 def test_a_network_too_large_for_the_data_is_refused():
     big = [{"units": 256, "activation": "relu"}] * 2
-    with pytest.raises(ConfigError, match="parameters"):
+    with pytest.raises(ConfigError, match="parameters") as info:
         check_config({"dataset": "file", "hidden": big}, {"file": 20000})
+    assert info.value.field == "hidden"  # the page names its field, as every refusal's
+    assert info.value.problem.startswith("would give the network 5,")
 
 
 # --------------------------------------------------------------------------- the API
@@ -202,7 +205,8 @@ def test_bad_settings_get_a_4xx_and_one_line_of_json(client, body, status, fragm
     ({"hidden": [{"units": 4, "activation": "tanh"}, {"units": 10 ** 6, "activation": "relu"}]},
      {"error": "the units of hidden layer 2 must be between 1 and 256, got 1,000,000",
       "field": "hidden[1].units", "problem": "must be between 1 and 256, got 1,000,000"}),
-    ({"features": []}, {"error": "choose at least one feature", "field": "features"}),
+    ({"features": []}, {"error": "features must not be empty: choose at least one",
+                        "field": "features", "problem": "must not be empty: choose at least one"}),
     ({"path": "/etc"}, {"error": "unknown setting 'path'; the settings are "
                                  + ", ".join(DEFAULTS)}),
 ])
@@ -212,6 +216,109 @@ def test_a_refused_setting_is_named_for_the_page_too(client, body, answer):
     response = client.post("/api/sessions", json=body)
     assert_one_line_error(response, 422)
     assert response.json() == answer
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"hidden": [4, 4]}, "hidden[0]"),
+    ({"hidden": [{"units": 4, "activation": "tanh"}] * 9}, "hidden"),
+    ({"hidden": [{"units": 4, "activation": "tanh"}] * 20}, "hidden"),
+    ({"hidden": "4"}, "hidden"),
+    ({"features": []}, "features"),
+    ({"features": ["x1", "x2", "x1"]}, "features"),
+    ({"features": "x1"}, "features"),
+    ({"features": ["x3"]}, "features"),
+    ({"dataset": "flower", "classes": 3}, "classes"),
+    ({"dataset": "file"}, "dataset"),
+    ({"dataset": "upload"}, "dataset"),
+    ({"dataset": "nope"}, "dataset"),
+    ({"seed": -1}, "seed"),
+], ids=["layers-not-objects", "9-layers", "20-layers", "hidden-not-a-list", "no-feature",
+        "a-feature-twice", "features-not-a-list", "unknown-feature", "flower-3-classes",
+        "file-without-data", "upload-before-uploading", "unknown-dataset", "seed"])
+def test_every_refused_setting_names_its_field_and_problem(client, body, field):
+    """Every refusal of a setting is said alike: the page puts its form's label before
+    the problem ("Hidden layers must be between 0 and 8, got 20"), for every setting."""
+    r = client.post("/api/sessions", json=body)
+    assert_one_line_error(r, 422)
+    answer = r.json()
+    assert answer["field"] == field, answer
+    assert answer["problem"] and answer["error"].endswith(" " + answer["problem"]), answer
+    assert not answer["problem"][0].isupper()  # the label goes first: "Features must ..."
+
+
+def test_the_hidden_layers_beyond_the_limit_are_counted_in_the_refusal(client):
+    r = client.post("/api/sessions", json={"hidden": [{"units": 4, "activation": "tanh"}] * 20})
+    assert r.json()["problem"] == "must be between 0 and 8, got 20"
+
+
+def test_a_feature_named_twice_is_named(client):
+    r = client.post("/api/sessions", json={"features": ["x1", "x2", "x1"]})
+    assert r.json()["problem"] == "must name each feature once, got 'x1' twice"
+
+
+def test_every_problem_of_the_settings_is_named_at_once(client):
+    """A link with two bad values is refused naming both (it named the first only)."""
+    body = {"learning_rate": "abc", "hidden": [{"units": 300, "activation": "tanh"}]}
+    r = client.post("/api/sessions", json=body)
+    message = assert_one_line_error(r, 422)
+    assert message == ("the units of hidden layer 1 must be between 1 and 256, got 300; "
+                       "learning_rate must be a number, got 'abc'")
+    answer = r.json()
+    assert (answer["field"], answer["problem"]) == ("hidden[0].units",
+                                                    "must be between 1 and 256, got 300")
+    assert answer["problems"] == [
+        {"error": "the units of hidden layer 1 must be between 1 and 256, got 300",
+         "field": "hidden[0].units", "problem": "must be between 1 and 256, got 300"},
+        {"error": "learning_rate must be a number, got 'abc'", "field": "learning_rate",
+         "problem": "must be a number, got 'abc'"},
+    ]
+    # one problem: no list (the answer as before)
+    assert "problems" not in client.post("/api/sessions", json={"seed": -1}).json()
+
+
+@pytest.mark.parametrize("dataset", ["flower", "moons", "circles", "xor"])
+def test_the_two_class_sets_refuse_another_number_of_classes(client, dataset):
+    r = client.post("/api/sessions", json={"dataset": dataset, "classes": 3})
+    assert_one_line_error(r, 422, f"classes must be 2 for {dataset} (only blobs and spiral "
+                                  "take 2 to 6 classes), got 3")
+    assert new_session(client, {"dataset": dataset, "classes": 2})["config"]["classes"] == 2
+    assert new_session(client, {"dataset": dataset})["config"]["classes"] == 2
+
+
+@pytest.mark.parametrize("dataset", ["blobs", "spiral"])
+def test_blobs_and_spiral_take_their_number_of_classes(client, dataset):
+    described = new_session(client, {"dataset": dataset, "classes": 4})
+    assert described["config"]["classes"] == 4
+    assert len(described["data"]["class_names"]) == 4
+    assert_one_line_error(client.post("/api/sessions", json={"dataset": dataset, "classes": 7}),
+                          422, "classes must be between 2 and 6, got 7")
+
+
+def test_an_uploaded_file_s_classes_are_its_own(client):
+    sid = new_session(client)["session"]
+    rows = "".join(f"{i % 7},{i % 5},{'abc'[i % 3]}\n" for i in range(60))
+    r = client.post(f"/api/sessions/{sid}/upload?name=three.csv", content="a,b,label\n" + rows,
+                    headers={"content-type": "text/csv"})
+    assert r.status_code == 200, r.text
+    r = client.post(f"/api/sessions/{sid}/config", json={"dataset": "upload"})
+    assert r.status_code == 200, r.text
+    assert r.json()["config"]["classes"] == 3  # the file's, shown in the form
+    r = client.post(f"/api/sessions/{sid}/config", json={"dataset": "upload", "classes": 3})
+    assert r.status_code == 200, r.text
+    r = client.post(f"/api/sessions/{sid}/config", json={"dataset": "upload", "classes": 2})
+    assert_one_line_error(r, 422, "classes must be 3 for the uploaded file (the classes it "
+                                  "holds), got 2")
+
+
+@pytest.mark.parametrize("body", [{}, {"action": None}], ids=["empty", "null-action"])
+def test_a_control_request_without_an_action_is_refused(client, body):
+    sid = new_session(client)["session"]
+    r = client.post(f"/api/sessions/{sid}/control", json=body)
+    assert_one_line_error(r, 422, "action is required: one of play, pause, step")
+    assert r.json()["field"] == "action"
+    assert client.post(f"/api/sessions/{sid}/control", content=b"").status_code == 422
+    # the iterations per frame alone are a request
+    assert control(client, sid, iterations_per_frame=20)["iterations_per_frame"] == 20
 
 
 def test_malformed_requests_get_a_4xx_and_one_line_of_json(client):

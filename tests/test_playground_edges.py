@@ -498,6 +498,22 @@ def test_a_data_file_of_too_few_rows_is_refused_at_start_as_an_upload_is(tmp_pat
     assert cli_run(["playground", "--no-browser", "--port", "0", "--data", str(small)]) != 0
 
 
+@pytest.mark.parametrize("body, rows", [
+    (b"a,b,c\n1,2,0\n", "1 row"), (b"a,b,c\n1,2,0\n3,4,0\n5,6,1\n", "3 rows")])
+def test_an_upload_of_too_few_rows_is_refused_by_its_rows_first(client, body, rows):
+    """One row holds one class: the rows are the real limit, said first."""
+    r = upload(client, body)
+    message = assert_one_line_error(r, 422, f"data.csv: has {rows}; give at least 10")
+    assert "class" not in message
+
+
+def test_a_data_file_of_one_row_is_refused_by_its_rows(tmp_path):
+    one = tmp_path / "one.csv"
+    one.write_text("a,b,label\n1,2,0\n")
+    with pytest.raises(DatasetError, match=r"one.csv: has 1 row; give at least 10$"):
+        load_file(str(one))
+
+
 def test_a_file_that_cannot_be_split_asks_for_more_rows_not_more_points(client):
     rows = "a,b,label\n" + ROWS + "5,5,2\n"  # class 2 has a single row
     sid = new_session(client)
@@ -696,3 +712,94 @@ def test_the_upload_data_set_before_an_upload_says_to_upload_first(client):
     assert r.status_code == 200, r.text
     r = client.post(f"/api/sessions/{sid}/config", json={"dataset": "upload"})
     assert r.status_code == 200, r.text
+
+
+# --------------------------------------------------------------------------- links and the page's drawing
+
+
+def open_link(browser, live, hash, width=1400):
+    """A page opened on a link, its console's warnings and errors kept (an unparsable
+    value written into a number field is a console warning)."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.console_messages = []
+    page.on("console", lambda m: page.console_messages.append(m.text)
+            if m.type in ("warning", "error") else None)
+    page.set_default_timeout(20_000)
+    page.goto(live.url + "/" + hash)
+    page.wait_for_function("document.getElementById('message').textContent"
+                           ".includes('refused')")
+    return page
+
+
+REFUSED = "The link's setup was refused ({}); the default setup is shown instead."
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("hash, said", [
+    ("#data=flower&lr=abc&layers=300%3Atanh",
+     "Units in hidden layer 1 must be between 1 and 256, got 300; "
+     "Learning rate must be a number, got 'abc'"),
+    ("#data=flower&lr=1e400", "Learning rate must be a number, got '1e400'"),
+    ("#layers=" + "%2C".join(["4%3Atanh"] * 9), "Hidden layers must be between 0 and 8, got 9"),
+    ("#features=x1%2Cx1", "Features must name each feature once, got 'x1' twice"),
+    ("#features=", "Features must not be empty: choose at least one"),
+    ("#data=flower&classes=3",
+     "Classes must be 2 for flower (only blobs and spiral take 2 to 6 classes), got 3"),
+], ids=["two-problems", "lr-1e400", "9-layers", "a-feature-twice", "no-feature",
+        "flower-3-classes"])
+def test_a_bad_link_names_every_problem_under_the_form_s_labels(browser, live, hash, said):
+    """Every problem of the link in the one message, each under its field's label, its
+    value as the link gave it ('1e400', not '∞'); no text written into a number field."""
+    page = open_link(browser, live, hash)
+    try:
+        assert page.inner_text("#message") == REFUSED.format(said)
+        assert not [m for m in page.console_messages if "cannot be parsed" in m]
+        assert page.evaluate("state.config.learning_rate") == 1.2  # the defaults run
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_bad_link_pasted_into_the_tab_marks_every_refused_field(browser, live):
+    page = open_page(browser, live)
+    try:
+        page.on("console", lambda m: page.console_errors.append(m.text)
+                if "cannot be parsed" in m.text else None)
+        page.evaluate("location.hash = '#data=flower&lr=abc&layers=300%3Atanh'")
+        page.wait_for_function("document.getElementById('message').textContent"
+                               ".includes(\"got 'abc'\")")
+        message = page.inner_text("#message")
+        assert message.startswith("Units in hidden layer 1 must be between 1 and 256, got 300; "
+                                  "Learning rate must be a number, got 'abc'; training goes on")
+        assert page.get_attribute("#units-0", "aria-invalid") == "true"
+        assert page.get_attribute("#learning_rate", "aria-invalid") == "true"
+        assert page.input_value("#learning_rate") == ""  # no text in a number field
+        assert page.console_errors == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_classes_are_sent_for_blobs_and_spiral_only(browser, live):
+    """The classes field keeps the spiral's 3 while the flower is chosen: the flower is
+    not refused for it, and spiral chosen again gets a number of classes it takes."""
+    page = open_page(browser, live)
+    try:
+        page.select_option("#dataset", "spiral")
+        page.wait_for_function("state.config.dataset === 'spiral'")
+        page.fill("#classes", "3")
+        page.dispatch_event("#classes", "change")
+        page.wait_for_function("state.config.classes === 3")
+        page.select_option("#dataset", "flower")
+        page.wait_for_function("state.config.dataset === 'flower'")
+        assert page.evaluate("state.config.classes") == 2 and page.is_hidden("#message")
+        assert "classes=" not in page.url  # the flower's link names no classes
+        page.select_option("#dataset", "blobs")
+        page.wait_for_function("state.config.dataset === 'blobs'")
+        assert page.evaluate("state.config.classes") == 2 and page.is_hidden("#message")
+    finally:
+        page.context.close()

@@ -21,6 +21,8 @@ __all__ = ["ACTIVATIONS", "DEFAULTS", "INITS", "LIMITS", "SOLVERS", "ConfigError
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu")
 INITS = ("zeros", "small", "lecun", "he", "glorot")
 SOLVERS = ("gd", "momentum", "rmsprop", "adam")
+#: What a control request may ask for.
+ACTIONS = ("play", "pause", "step")
 
 #: Bounds of the settings (and so of a session's memory).
 LIMITS = {
@@ -71,6 +73,9 @@ class ConfigError(ValueError):
     problem : str or None
         The message without the setting's name (``"must be between 1e-06 and 100, got
         -3"``): the page puts its form's label in front.
+    problems : list of ConfigError
+        Every problem of the settings sent (this error alone when it is one); the
+        message names them all.
     """
 
     def __init__(self, message: str, *, field: str | None = None,
@@ -78,6 +83,7 @@ class ConfigError(ValueError):
         super().__init__(message)
         self.field = field
         self.problem = problem
+        self.problems: list[ConfigError] = [self]
 
 
 def _refuse(key: str, problem: str, field: str) -> ConfigError:
@@ -146,8 +152,12 @@ def _choice(value: Any, key: str, choices, field: str | None = None) -> str:
     return value
 
 
-def check_config(raw: Any, datasets: dict[str, int]) -> dict[str, Any]:
+def check_config(raw: Any, datasets: dict[str, int],
+                 classes: dict[str, int] | None = None) -> dict[str, Any]:
     """Check the page's settings and fill in the defaults.
+
+    Every setting is checked, not only up to the first bad one: a link with two bad
+    values is refused naming both.
 
     Parameters
     ----------
@@ -156,6 +166,9 @@ def check_config(raw: Any, datasets: dict[str, int]) -> dict[str, Any]:
     datasets : dict
         The data sets this session may use beyond the built-in ones ("file" for
         ``--data``, "upload" once a CSV was uploaded), name -> number of features.
+    classes : dict, optional
+        The number of classes of those data sets, name -> count: ``classes`` is theirs
+        (a number sent must be it).
 
     Returns
     -------
@@ -165,6 +178,8 @@ def check_config(raw: Any, datasets: dict[str, int]) -> dict[str, Any]:
     Raises
     ------
     ConfigError
+        The first problem's ``field`` and ``problem``; with several, ``problems`` holds
+        them all and the message names each.
     """
     if not isinstance(raw, dict):
         raise ConfigError("the settings must be a JSON object")
@@ -174,65 +189,139 @@ def check_config(raw: Any, datasets: dict[str, int]) -> dict[str, Any]:
                           f"{', '.join(DEFAULTS)}")
     cfg = {**DEFAULTS, **raw}
     out: dict[str, Any] = {}
-    out["dataset"] = _choice(cfg["dataset"], "dataset", [*DATASETS, *datasets])
-    out["n_samples"] = _integer(cfg["n_samples"], "n_samples", *LIMITS["n_samples"])
+    problems: list[ConfigError] = []
+
+    def check(key: str, fn, *args, **kwargs):
+        """``out[key] = fn(...)``, or the problem noted and None."""
+        try:
+            out[key] = fn(*args, **kwargs)
+        except ConfigError as error:
+            problems.append(error)
+            out[key] = None
+        return out[key]
+
+    dataset = check("dataset", _dataset, cfg["dataset"], datasets)
+    check("n_samples", _integer, cfg["n_samples"], "n_samples", *LIMITS["n_samples"])
     if cfg["noise"] is None:
-        cfg["noise"] = DEFAULT_NOISE.get(out["dataset"], 0.2)
-    out["noise"] = _number(cfg, "noise", *LIMITS["noise"])
-    out["classes"] = _integer(cfg["classes"], "classes", *LIMITS["classes"])
-    if out["dataset"] not in MULTICLASS:
-        out["classes"] = 2 if out["dataset"] in DATASETS else out["classes"]
-    out["test_fraction"] = _number(cfg, "test_fraction", *LIMITS["test_fraction"])
-    out["data_seed"] = _integer(cfg["data_seed"], "data_seed", *LIMITS["seed"])
-    features = cfg["features"]
+        cfg["noise"] = DEFAULT_NOISE.get(dataset, 0.2)
+    check("noise", _number, cfg, "noise", *LIMITS["noise"])
+    if dataset is not None:
+        check("classes", _classes, cfg["classes"], "classes" in raw, dataset,
+              (classes or {}).get(dataset))
+    check("test_fraction", _number, cfg, "test_fraction", *LIMITS["test_fraction"])
+    check("data_seed", _integer, cfg["data_seed"], "data_seed", *LIMITS["seed"])
+    features = check("features", _features, cfg["features"])
+    hidden = cfg["hidden"]
+    layers = []
+    if not isinstance(hidden, list):
+        problems.append(_refuse("hidden", "must be a list of layers", "hidden"))
+    elif len(hidden) > LIMITS["hidden_layers"]:
+        problems.append(_refuse(
+            "the number of hidden layers",
+            f"must be between 0 and {LIMITS['hidden_layers']}, got {len(hidden):,}", "hidden"))
+    else:
+        for i, layer in enumerate(hidden):
+            try:
+                layers.append(_layer(layer, i))
+            except ConfigError as error:
+                problems.append(error)
+                layers.append(None)
+    out["hidden"] = layers
+    check("init", _choice, cfg["init"], "init", INITS)
+    check("learning_rate", _number, cfg, "learning_rate", *LIMITS["learning_rate"])
+    check("solver", _choice, cfg["solver"], "solver", SOLVERS)
+    if cfg["batch_size"] is None or cfg["batch_size"] == "":
+        out["batch_size"] = None
+    else:
+        check("batch_size", _integer, cfg["batch_size"], "batch_size", *LIMITS["batch_size"])
+    check("alpha", _number, cfg, "alpha", *LIMITS["alpha"])
+    check("dropout", _number, cfg, "dropout", *LIMITS["dropout"])
+    check("seed", _integer, cfg["seed"], "seed", *LIMITS["seed"])
+    if problems:
+        raise _several(problems)
+    n_in = datasets.get(out["dataset"]) or len(features)
+    n_out = 1 if out["classes"] == 2 else out["classes"]
+    sizes = [n_in, *(layer["units"] for layer in layers), n_out]
+    n_params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+    if n_params > LIMITS["parameters"]:
+        raise _refuse("the hidden layers",
+                      f"would give the network {n_params:,} parameters; the playground takes "
+                      f"at most {LIMITS['parameters']:,}: use fewer units", "hidden")
+    return out
+
+
+def _several(problems: list[ConfigError]) -> ConfigError:
+    """One error naming every problem (the first one's field and problem)."""
+    if len(problems) == 1:
+        return problems[0]
+    first = problems[0]
+    error = ConfigError("; ".join(str(p) for p in problems), field=first.field,
+                        problem=first.problem)
+    error.problems = problems
+    return error
+
+
+def _dataset(value: Any, datasets: dict[str, int]) -> str:
+    if value in ("file", "upload") and value not in datasets:
+        if value == "file":
+            problem = ("'file' needs a --data file, and the server was started without one "
+                       "(nnscratch playground --data FILE)")
+        else:
+            problem = ("'upload' needs a CSV file uploaded in this session first "
+                       "(POST /api/sessions/ID/upload; on the page: Upload a CSV file)")
+        raise _refuse("dataset", problem, "dataset")
+    return _choice(value, "dataset", [*DATASETS, *datasets])
+
+
+def _classes(value: Any, given: bool, dataset: str, of_file: int | None) -> int:
+    """The number of classes: chosen for blobs and spiral, the data set's own for the
+    others (a number sent must be it)."""
+    if dataset in MULTICLASS or (of_file is None and dataset not in DATASETS):
+        return _integer(value, "classes", *LIMITS["classes"])
+    own = 2 if dataset in DATASETS else of_file
+    if given and value is not None and (isinstance(value, (bool, TooLong))
+                                        or not isinstance(value, numbers.Real)
+                                        or value != own):
+        low, high = LIMITS["classes"]
+        if dataset in DATASETS:
+            why = f"{dataset} (only {' and '.join(MULTICLASS)} take {low} to {high} classes)"
+        else:
+            which = "uploaded file" if dataset == "upload" else "--data file"
+            why = f"the {which} (the classes it holds)"
+        raise _refuse("classes", f"must be {own:,} for {why}, got {_shown(value)}", "classes")
+    return own
+
+
+def _features(features: Any) -> list[str]:
     if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
         raise _refuse("features", "must be a list of feature names", "features")
     for name in features:
         _choice(name, "each feature", list(FEATURES), "features")
     if not features:
-        raise ConfigError("choose at least one feature", field="features")
-    if len(set(features)) != len(features):
-        raise ConfigError("a feature is named twice in features", field="features")
-    out["features"] = [f for f in FEATURES if f in features]  # the page's column order
-    hidden = cfg["hidden"]
-    if not isinstance(hidden, list):
-        raise _refuse("hidden", "must be a list of layers", "hidden")
-    if len(hidden) > LIMITS["hidden_layers"]:
-        raise ConfigError(f"at most {LIMITS['hidden_layers']} hidden layers, got {len(hidden)}",
-                          field="hidden")
-    layers = []
-    for i, layer in enumerate(hidden, start=1):
-        if not isinstance(layer, dict) or set(layer) != {"units", "activation"}:
-            raise ConfigError(f"hidden layer {i} must be an object with units and activation",
-                              field=f"hidden[{i - 1}]")
-        layers.append({
-            "units": _integer(layer["units"], f"the units of hidden layer {i}", *LIMITS["units"],
-                              field=f"hidden[{i - 1}].units"),
-            "activation": _choice(layer["activation"], f"the activation of hidden layer {i}",
-                                  ACTIVATIONS, f"hidden[{i - 1}].activation"),
-        })
-    out["hidden"] = layers
-    out["init"] = _choice(cfg["init"], "init", INITS)
-    out["learning_rate"] = _number(cfg, "learning_rate", *LIMITS["learning_rate"])
-    out["solver"] = _choice(cfg["solver"], "solver", SOLVERS)
-    if cfg["batch_size"] is None or cfg["batch_size"] == "":
-        out["batch_size"] = None
-    else:
-        out["batch_size"] = _integer(cfg["batch_size"], "batch_size", *LIMITS["batch_size"])
-    out["alpha"] = _number(cfg, "alpha", *LIMITS["alpha"])
-    out["dropout"] = _number(cfg, "dropout", *LIMITS["dropout"])
-    out["seed"] = _integer(cfg["seed"], "seed", *LIMITS["seed"])
-    n_in = datasets.get(out["dataset"]) or len(out["features"])
-    sizes = [n_in, *(layer["units"] for layer in layers), max(1, out["classes"])]
-    n_params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
-    if n_params > LIMITS["parameters"]:
-        raise ConfigError(f"the network would have {n_params:,} parameters; the playground "
-                          f"takes at most {LIMITS['parameters']:,}: use fewer units")
-    return out
+        raise _refuse("features", "must not be empty: choose at least one", "features")
+    twice = sorted({f for f in features if features.count(f) > 1})
+    if twice:
+        raise _refuse("features", f"must name each feature once, got {_shown(twice[0])} "
+                                  "twice", "features")
+    return [f for f in FEATURES if f in features]  # the page's column order
+
+
+def _layer(layer: Any, i: int) -> dict[str, Any]:
+    """Hidden layer ``i`` (from 0) checked: ``{"units": n, "activation": name}``."""
+    if not isinstance(layer, dict) or set(layer) != {"units", "activation"}:
+        raise _refuse(f"hidden layer {i + 1}", "must be an object with units and activation",
+                      f"hidden[{i}]")
+    return {
+        "units": _integer(layer["units"], f"the units of hidden layer {i + 1}",
+                          *LIMITS["units"], field=f"hidden[{i}].units"),
+        "activation": _choice(layer["activation"], f"the activation of hidden layer {i + 1}",
+                              ACTIVATIONS, f"hidden[{i}].activation"),
+    }
 
 
 def check_control(raw: Any) -> dict[str, Any]:
-    """Check a control request: ``{"action": ..., "iterations_per_frame": n}``.
+    """Check a control request: ``{"action": ..., "iterations_per_frame": n}``, at least
+    one of the two (an empty request would do nothing: it is refused).
 
     Returns
     -------
@@ -247,9 +336,12 @@ def check_control(raw: Any) -> dict[str, Any]:
         raise ConfigError(f"unknown control {_shown(unknown[0])}; use action and "
                           "iterations_per_frame")
     action = raw.get("action")
-    if action is not None:
-        _choice(action, "action", ["play", "pause", "step"])
     ipf = raw.get("iterations_per_frame")
+    if action is None and ipf is None:
+        raise _refuse("action", f"is required: one of {', '.join(ACTIONS)} (or "
+                                "iterations_per_frame alone, to change only that)", "action")
+    if action is not None:
+        _choice(action, "action", ACTIONS)
     if ipf is not None:
         ipf = _integer(ipf, "iterations_per_frame", *LIMITS["iterations_per_frame"])
     return {"action": action, "iterations_per_frame": ipf}

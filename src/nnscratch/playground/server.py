@@ -136,9 +136,7 @@ def load_file(path: str) -> FileData:
         if candidate.is_file():
             test_path = str(candidate.resolve())
     train, test = load_train_test(str(file), test_path)
-    _check_classes(len(np.unique(train.y)), path)
-    if train.n_samples < MIN_ROWS:  # as an upload: too few to hold a test part out
-        raise DatasetError(f"{path}: has {train.n_samples} rows; give at least {MIN_ROWS}")
+    _check_rows_and_classes(train, path)
     return FileData(train, test, str(file.resolve()), test_path)
 
 
@@ -151,12 +149,20 @@ def _error(status: int, message: str) -> JSONResponse:
 
 def _refused_setting(error: ConfigError) -> JSONResponse:
     """422 with ``error``, and the setting's ``field`` and ``problem`` when it is about
-    one (the page shows the problem under its form's label)."""
-    body = {"error": " ".join(str(error).split())}
-    if error.field is not None:
-        body["field"] = error.field
-    if error.problem is not None:
-        body["problem"] = " ".join(error.problem.split())
+    one (the page shows the problem under its form's label); several problems are all
+    in ``error``, the first one's in ``field`` and ``problem``, and each in
+    ``problems`` (a list of ``{"error", "field", "problem"}``)."""
+    def named(one: ConfigError) -> dict:
+        body = {"error": " ".join(str(one).split())}
+        if one.field is not None:
+            body["field"] = one.field
+        if one.problem is not None:
+            body["problem"] = " ".join(one.problem.split())
+        return body
+
+    body = named(error)
+    if len(error.problems) > 1:
+        body["problems"] = [named(one) for one in error.problems]
     return JSONResponse(body, status_code=422)
 
 
@@ -233,14 +239,19 @@ def _run(request: Request):
     return session, session.run
 
 
-def _extra_datasets(app, session: Session | None) -> dict[str, int]:
-    out = {}
+def _extra_datasets(app, session: Session | None) -> tuple[dict[str, int], dict[str, int]]:
+    """The data sets "file" and "upload" where there are: (name -> number of features
+    (0 for the plane's), name -> number of classes), check_config's arguments."""
+    features, classes = {}, {}
     file_data: FileData | None = app.state.file_data
     if file_data is not None:
-        out["file"] = 0 if file_data.plane else file_data.train.n_features
+        features["file"] = 0 if file_data.plane else file_data.train.n_features
+        classes["file"] = len(file_data.train.class_names)
     if session is not None and session.upload is not None:
-        out["upload"] = 0 if session.upload.raw.shape[1] == 2 else session.upload.n_features
-    return out
+        upload = session.upload
+        features["upload"] = 0 if upload.raw.shape[1] == 2 else upload.n_features
+        classes["upload"] = len(upload.class_names)
+    return features, classes
 
 
 def _build_data(app, session: Session, cfg: dict):
@@ -302,23 +313,9 @@ def _describe(session: Session) -> dict:
     return described
 
 
-def _check_source(app, session: Session | None, raw: Any) -> None:
-    """Refuse the data sets "file" and "upload" by what is missing (check_config would
-    only say that they are not among the data sets)."""
-    name = raw.get("dataset") if isinstance(raw, dict) else None
-    if name == "file" and app.state.file_data is None:
-        raise ConfigError("dataset 'file' needs a --data file, and the server was started "
-                          "without one (nnscratch playground --data FILE)", field="dataset")
-    if name == "upload" and (session is None or session.upload is None):
-        raise ConfigError("dataset 'upload' needs a CSV file uploaded in this session first "
-                          "(POST /api/sessions/ID/upload; on the page: Upload a CSV file)",
-                          field="dataset")
-
-
 def _start_run(request: Request, session: Session, raw: Any) -> dict:
     app = request.app
-    _check_source(app, session, raw)
-    cfg = check_config(raw, _extra_datasets(app, session))
+    cfg = check_config(raw, *_extra_datasets(app, session))
     ipf = session.run.iterations_per_frame if session.run is not None else None
     data = _build_data(app, session, cfg)
     run = session.start(cfg, data, max_iterations=app.state.max_iterations)
@@ -356,8 +353,7 @@ async def options(request: Request) -> Response:
 async def create_session(request: Request) -> Response:
     raw = await _json_body(request)
     sessions: Sessions = request.app.state.sessions
-    _check_source(request.app, None, raw)  # refuse before taking a slot
-    check_config(raw, _extra_datasets(request.app, None))
+    check_config(raw, *_extra_datasets(request.app, None))  # refused before taking a slot
     session = sessions.new()
     try:
         described = await run_in_threadpool(_start_run, request, session, raw)
@@ -440,9 +436,7 @@ async def upload(request: Request) -> Response:
     if max(lines[0].count(sep) for sep in ",;\t") + 1 > MAX_UPLOAD_COLUMNS:
         raise HTTPException(413, f"the file has more than {MAX_UPLOAD_COLUMNS} columns")
     data = await run_in_threadpool(_read_upload, text, name)
-    _check_classes(len(np.unique(data.y)), name)
-    if data.n_samples < MIN_ROWS:
-        raise DatasetError(f"{name}: has {data.n_samples} rows; give at least {MIN_ROWS}")
+    _check_rows_and_classes(data, name)
     session.upload, session.upload_name = data, name
     return JSONResponse({"dataset": "upload", "name": name, "n_samples": data.n_samples,
                          "n_features": int(data.raw.shape[1]), "class_names": data.class_names,
@@ -468,7 +462,13 @@ def _upload_text(body: bytes, name: str) -> str:
     return text
 
 
-def _check_classes(n_classes: int, name: str) -> None:
+def _check_rows_and_classes(data: Dataset, name: str) -> None:
+    """Refuse a file (uploaded or --data) of too few rows, then one of one class or of
+    too many: the rows first (a file of one row holds one class, the lesser problem)."""
+    if data.n_samples < MIN_ROWS:  # too few to hold a test part out
+        raise DatasetError(f"{name}: has {data.n_samples:,} row{'' if data.n_samples == 1 else 's'}"
+                           f"; give at least {MIN_ROWS}")
+    n_classes = len(np.unique(data.y))
     if n_classes < 2:
         raise DatasetError(f"{name}: holds only one class; a classifier needs two or more")
     if n_classes > MAX_CLASSES:

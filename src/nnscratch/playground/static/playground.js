@@ -78,7 +78,8 @@ async function api(path, options = {}) {
     const error = new Error(message);
     error.status = response.status;
     error.field = body.field;      // a refused setting: its name in the settings,
-    error.problem = body.problem;  // and the message without that name
+    error.problem = body.problem;  // and the message without that name;
+    error.problems = body.problems;  // several: each {field, problem, error}
     throw error;
   }
   return response;
@@ -138,11 +139,13 @@ function readConfig() {
   const features = Array.from(document.querySelectorAll("#features input:checked"),
                               (el) => el.value);
   const test = numberOrRaw($("test_fraction"));
+  const dataset = $("dataset").value;
   return {
-    dataset: $("dataset").value,
+    dataset,
     n_samples: numberOrRaw($("n_samples")),
     noise: numberOrRaw($("noise")),
-    classes: numberOrRaw($("classes")),
+    // chosen for blobs and spiral only: the other sets have their own (the server's)
+    ...(choosesClasses(dataset) ? {classes: numberOrRaw($("classes"))} : {}),
     test_fraction: typeof test === "number" ? Math.round(test) / 100 : test,
     data_seed: numberOrRaw($("data_seed")),
     features,
@@ -157,13 +160,22 @@ function readConfig() {
   };
 }
 
+function choosesClasses(dataset) {
+  return Boolean(state.options && state.options.multiclass.includes(dataset));
+}
+
 function setField(id, value) {
   // The field being typed in keeps what is typed: an answer to an earlier change can
   // arrive meanwhile, and its value would silently replace the typing (and, the field
   // no longer edited, no change event would send it). Its change event sends it.
   const el = $(id);
+  if (value === undefined) return;
   if (el === document.activeElement && el.value !== String(value)) return;
-  el.value = value;
+  // a number field holds no text (a link's learning rate "abc", or "1e400"): it is
+  // left empty, the message says what the link gave
+  if (el.type === "number" && value !== null && value !== "" &&
+      !Number.isFinite(Number(value))) value = "";
+  el.value = value === null ? "" : value;
 }
 
 function writeConfig(cfg) {
@@ -247,6 +259,7 @@ const URL_KEYS = {
 function configToHash(cfg) {
   const p = new URLSearchParams();
   for (const [key, short] of Object.entries(URL_KEYS)) {
+    if (key === "classes" && !choosesClasses(cfg.dataset)) continue;  // the set's own
     if (cfg[key] !== null && cfg[key] !== undefined) p.set(short, cfg[key]);
   }
   p.set("features", cfg.features.join(","));
@@ -277,6 +290,14 @@ function hashToConfig(hash) {
     const ipf = p.get("ipf");
     if ([...$("ipf").options].some((o) => o.value === ipf)) $("ipf").value = ipf;
   }
+  return cfg;
+}
+
+function linkSetup(defaults, fromUrl) {
+  // A link's settings, the defaults for the rest: the number of classes only for the
+  // sets that choose it (the others have their own), unless the link gives one.
+  const cfg = {...defaults, ...(fromUrl || {})};
+  if (!choosesClasses(cfg.dataset) && !(fromUrl && "classes" in fromUrl)) delete cfg.classes;
   return cfg;
 }
 
@@ -322,9 +343,16 @@ async function sendConfig(cfg) {
     // step or a download do not clear it) while the run goes on as it was
     state.refusal = `${settingMessage(error)}; ${REFUSED_RUN}`;
     showMessage(state.refusal);
-    const el = fieldElement(error.field);
-    if (el) el.setAttribute("aria-invalid", "true");
+    markRefused(error);
     return false;
+  }
+}
+
+function markRefused(error) {
+  // every field the server refused, marked invalid
+  for (const p of (error.problems && error.problems.length ? error.problems : [error])) {
+    const el = fieldElement(p.field);
+    if (el) el.setAttribute("aria-invalid", "true");
   }
 }
 
@@ -349,13 +377,22 @@ const REFUSED_RUN = "training goes on with the previous settings until this is c
 
 function settingMessage(error) {
   // What the learner reads: the form's label, not the setting's name in the settings
-  // ("Learning rate must be between …", not "learning_rate must be between …").
-  const el = fieldElement(error.field);
-  const label = el && labelOf(el);
-  if (!label || !error.problem) return error.message;
-  let problem = error.problem;
+  // ("Learning rate must be between …", not "learning_rate must be between …"); every
+  // problem the server found, one after the other.
+  const problems = error.problems && error.problems.length > 1 ? error.problems : [error];
+  return problems.map((p) => problemMessage(p.field, p.problem, p.error || p.message))
+    .join("; ");
+}
+
+function problemMessage(field, text, fallback) {
+  const el = fieldElement(field);
+  const layer = /^hidden\[(\d+)\]$/.exec(field || "");
+  const label = layer ? `Hidden layer ${Number(layer[1]) + 1}` : (el && labelOf(el));
+  if (!label || !text) return fallback;
+  let problem = text;
+  if (layer) return `${label} ${problem}`;
   const scale = Number(el.dataset.scale || 1);  // the test part is typed in %
-  const limits = state.options && state.options.limits[error.field];
+  const limits = state.options && state.options.limits[field];
   if (scale !== 1 && Array.isArray(limits) && problem.startsWith("must be between")) {
     const shown = (v) => Number((v * scale).toPrecision(12));
     problem = `must be between ${shown(limits[0])} and ${shown(limits[1])}, got ${el.value}`;
@@ -370,9 +407,11 @@ function settingMessage(error) {
 
 function plainNumbers(text) {
   // The server writes its bounds as Python's :g does ("1e-06"): the page writes them as a
-  // learner reads them ("between 0.000001 and 100"), with the thousands grouped.
-  return text.replace(/(^|[^\w.])(-?\d+(?:\.\d+)?e[+-]?\d+)(?![\w.])/gi, (_, before, number) =>
-    before + Number(number).toLocaleString("en-US", {maximumSignificantDigits: 15}));
+  // learner reads them ("between 0.000001 and 100"), with the thousands grouped. A value
+  // quoted is text as it was sent (a link's '1e400'): kept as it is, not read as a number.
+  return text.split(/('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/).map((part, i) => i % 2 ? part :
+    part.replace(/(^|[^\w.])(-?\d+(?:\.\d+)?e[+-]?\d+)(?![\w.])/gi, (_, before, number) =>
+      before + Number(number).toLocaleString("en-US", {maximumSignificantDigits: 15}))).join("");
 }
 
 function resetCurves(run) {
@@ -1156,6 +1195,10 @@ function setupForm(options) {
     if (event.target.id === "dataset") {
       const name = $("dataset").value;
       if (options.default_noise[name] !== undefined) $("noise").value = options.default_noise[name];
+      // the field showed the previous set's own classes (a file's 10): chosen afresh
+      if (choosesClasses(name) && !choosesClasses(state.config && state.config.dataset)) {
+        $("classes").value = options.defaults.classes;
+      }
       updateFormState();
     }
     applyConfig(readConfig());
@@ -1194,7 +1237,7 @@ function setupForm(options) {
   $("gradcheck").addEventListener("click", () => loadTrace(true));
   window.addEventListener("hashchange", () => {  // a link pasted into this tab
     if (location.hash === state.lastHash || !state.session) return;
-    const cfg = {...options.defaults, ...(hashToConfig(location.hash) || {})};
+    const cfg = linkSetup(options.defaults, hashToConfig(location.hash));
     writeConfig(cfg);
     // a refused link keeps its message (a control request would clear it)
     applyConfig(cfg).then((ok) => ok && control({iterations_per_frame: Number($("ipf").value)}));
@@ -1225,7 +1268,7 @@ async function main() {
   setupForm(state.options);
   const defaults = state.options.defaults;
   const fromUrl = hashToConfig(location.hash);
-  const cfg = {...defaults, ...(fromUrl || {})};
+  const cfg = linkSetup(defaults, fromUrl);
   let refused = null;  // why the link's setup was refused: said once the page is ready
   let note = null;
   if (cfg.dataset === "upload") {
@@ -1233,6 +1276,7 @@ async function main() {
     note = "This link's data set was a CSV file uploaded in its tab: upload it again " +
            "(the link's other settings are kept).";
     cfg.dataset = defaults.dataset;
+    if (!choosesClasses(cfg.dataset)) delete cfg.classes;
   }
   writeConfig(cfg);
   try {
