@@ -372,6 +372,29 @@ def test_assignment_given_explicitly_for_shared_names(tmp_path):
     assert report.ok
 
 
+@pytest.mark.parametrize("assignment, given, words", [
+    ("logistic", "deep", "looks like the logistic assignment, not the deep one: it defines "
+                         "sigmoid, initialize_with_zeros, propagate, optimize, ... and none"),
+    ("shallow", "deep", "check it with --assignment shallow, or without --assignment"),
+    ("deep", "shallow", "none of the shallow assignment's own functions (layer_sizes, "),
+])
+def test_a_file_of_another_assignment_is_named_as_such(tmp_path, assignment, given, words):
+    """A correct logistic file given as deep showed "ERROR predict: your code raised
+    AttributeError: 'dict' object has no attribute 'shape'" and 11 missing functions."""
+    path = tmp_path / "good.py"
+    path.write_text((SOLUTIONS / f"{assignment}.py").read_text())
+    with pytest.raises(CheckError) as info:
+        check(path, assignment=given)
+    assert words in str(info.value) and str(info.value).startswith(f"{path} looks like")
+
+
+def test_a_deep_file_begun_with_its_forward_helpers_is_no_other_assignment(tmp_path):
+    path = tmp_path / "begun.py"
+    path.write_text("import numpy as np\n\ndef sigmoid(Z):\n    return 1 / (1 + np.exp(-Z))\n"
+                    "\ndef linear_forward(A, W, b):\n    return np.dot(W, A) + b, (A, W, b)\n")
+    assert check(path, assignment="logistic", functions=["sigmoid"]).ok
+
+
 def test_notebook_functions_without_a_file():
     namespace = {}
     exec(compile("import numpy as np\n", "<nb>", "exec"), namespace)  # noqa: S102 - a notebook cell

@@ -1201,6 +1201,8 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
             raise CheckError(f"{shown} defines only functions that several assignments share "
                              f"({', '.join(sorted(names & every))}); "
                              "say which with --assignment logistic|shallow|deep")
+    else:
+        _refuse_another_assignment(names, assignment, shown)
     reference = __import__(f"nnscratch.course.{assignment}", fromlist=["x"])
     specs = cases_module.specs(assignment)
     if only is not None:
@@ -1263,6 +1265,26 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
         results[spec.name] = result
     ordered = [results[s.name] for s in specs]
     return CheckReport(assignment, shown, ordered, detected)
+
+
+def _refuse_another_assignment(names: set[str], assignment: str, shown: str) -> None:
+    """A file given as ``assignment`` that holds none of its own functions (those no
+    other assignment has) and at least half of another's: say which it looks like (its
+    shared functions, ``predict`` with the other's parameters, would raise or differ).
+    A deep file begun with ``sigmoid``, ``relu`` and ``compute_cost`` is not refused."""
+    if names & set(cases_module.own_functions(assignment)):
+        return
+    looks, _scores = cases_module.detect(names)
+    if looks is None or looks == assignment or \
+            2 * len(names & set(FUNCTION_NAMES[looks])) < len(FUNCTION_NAMES[looks]):
+        return
+    theirs = [n for n in cases_module.own_functions(looks) if n in names]
+    mine = cases_module.own_functions(assignment)
+    raise CheckError(
+        f"{shown} looks like the {looks} assignment, not the {assignment} one: it defines "
+        f"{', '.join(theirs[:4])}{', ...' if len(theirs) > 4 else ''} and none of the "
+        f"{assignment} assignment's own functions ({', '.join(mine[:3])}, ...); check it "
+        f"with --assignment {looks}, or without --assignment")
 
 
 def _calls(spec: FunctionSpec, specs: list[FunctionSpec]) -> list[str]:

@@ -354,6 +354,19 @@ _ALSO: dict[str, tuple[str, ...]] = {"logistic": (), "shallow": ("sigmoid",),
                                      "deep": ("sigmoid", "relu")}
 
 
+def _named_by(assignment: str) -> set[str]:
+    """The names that point to ``assignment``: its functions and backward helpers (not
+    the forward helpers a file of another assignment may hold too)."""
+    return (set(FUNCTION_NAMES[assignment]) | set(HELPERS[assignment])) - set(_ALSO[assignment])
+
+
+def own_functions(assignment: str) -> tuple[str, ...]:
+    """The functions of ``assignment`` no other assignment has, in the course's order."""
+    others = set().union(*(_named_by(k) for k in FUNCTION_NAMES if k != assignment))
+    return tuple(n for n in (*FUNCTION_NAMES[assignment], *HELPERS[assignment])
+                 if n in _named_by(assignment) and n not in others)
+
+
 def detect(names: set[str]) -> tuple[str | None, dict[str, int]]:
     """The assignment whose functions (its own, the shared ones and its helpers) best
     match ``names``; None when ``names`` holds no function of one assignment only.
@@ -367,10 +380,7 @@ def detect(names: set[str]) -> tuple[str | None, dict[str, int]]:
 
     scores, keys = {}, {}
     for assignment in FUNCTION_NAMES:
-        others = set().union(*(set(FUNCTION_NAMES[k]) | set(HELPERS[k])
-                               for k in FUNCTION_NAMES if k != assignment))
-        own = len(names & ((set(FUNCTION_NAMES[assignment]) | set(HELPERS[assignment]))
-                           - others))
+        own = len(names & set(own_functions(assignment)))
         scores[assignment] = len(names & every(assignment)) if own else 0
         keys[assignment] = (scores[assignment], own, assignment == "deep")
     best = max(keys, key=keys.get)
