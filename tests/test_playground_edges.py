@@ -315,7 +315,7 @@ def test_a_window_made_narrow_redraws_the_network_to_fit(browser, live):
         page.wait_for_function(f"{viewbox_width} < {wide}")
         m = page.evaluate(MEASURE)
         assert m["scroll"] <= m["client"] and m["wide"] == [], m["wide"]
-        assert page.locator("#network canvas.unit").count() == units == 2 + 4
+        assert page.locator("#network canvas.unit").count() == units == 2 + 4 + 1
         page.set_viewport_size({"width": 1280, "height": 900})
         page.wait_for_function(f"{viewbox_width} === {wide}")
         assert page.console_errors == []
@@ -801,5 +801,109 @@ def test_the_classes_are_sent_for_blobs_and_spiral_only(browser, live):
         page.select_option("#dataset", "blobs")
         page.wait_for_function("state.config.dataset === 'blobs'")
         assert page.evaluate("state.config.classes") == 2 and page.is_hidden("#message")
+    finally:
+        page.context.close()
+
+
+NETWORK_HEIGHT = "document.getElementById('network').getBoundingClientRect().height"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_network_is_as_tall_as_its_tallest_column(browser, live, width):
+    """A (4,) network had 100-250 px of empty space above and below it (the drawing
+    was 380 px tall whatever it held)."""
+    page = open_page(browser, live, width)
+    try:
+        units = page.locator("#network canvas.unit[data-layer]")
+        top = min(u.bounding_box()["y"] for u in units.all())
+        bottom = max(u.bounding_box()["y"] + u.bounding_box()["height"] for u in units.all())
+        box = page.locator("#network").bounding_box()
+        assert top - box["y"] <= 40 and box["y"] + box["height"] - bottom <= 24, (box, top, bottom)
+        assert page.evaluate(NETWORK_HEIGHT) < 230
+        page.fill("#units-0", "16")
+        page.dispatch_event("#units-0", "change")
+        page.wait_for_function("state.described.network.sizes.join() === '2,16,1'")
+        assert 370 <= page.evaluate(NETWORK_HEIGHT) <= 380  # a full column: the whole height
+        assert page.console_errors == []
+    finally:
+        page.context.close()
+
+
+OUTPUT_PIXELS = """(name) => {
+  const canvas = [...document.querySelectorAll('#network canvas.unit')]
+    .find((c) => c.getAttribute('aria-label') === name);
+  if (!canvas) return null;
+  const d = canvas.getContext('2d').getImageData(0, 0, 50, 50).data;
+  const colours = new Set();
+  for (let i = 0; i < d.length; i += 4) colours.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+  return colours.size;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_output_unit_pictures_the_network_s_output_over_the_plane(browser, live):
+    """The output unit was an empty circle while the hidden units had pictures."""
+    page = open_page(browser, live)
+    try:
+        assert page.get_by_role("img", name="output: the probability of blue").count() == 1
+        page.wait_for_function(f"({OUTPUT_PIXELS})('output: the probability of blue') > 20")
+        # softmax: one picture per class
+        page.select_option("#dataset", "spiral")
+        page.fill("#classes", "3")
+        page.dispatch_event("#classes", "change")
+        page.wait_for_function("state.config.classes === 3 && state.frame")
+        for k, name in enumerate(["0", "1", "2"], start=1):
+            label = f"output unit {k}: the probability of {name}"
+            page.wait_for_function(f"({OUTPUT_PIXELS})({label!r}) > 20")
+        assert page.console_errors == []
+    finally:
+        page.context.close()
+
+
+RECORD_TEXT_AT = """
+window.drawnTexts = [];
+const fillText = CanvasRenderingContext2D.prototype.fillText;
+CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
+  if (this.canvas && this.canvas.id) window.drawnTexts.push([this.canvas.id, String(text), x, y]);
+  return fillText.call(this, text, x, y, ...rest);
+};
+"""
+
+TRAIN_PIXELS_BELOW_THE_LEGEND = """() => {
+  const canvas = document.getElementById('cost-chart');
+  const ratio = window.devicePixelRatio || 1;
+  const top = Math.ceil(16 * ratio);  // the legend's square is above: not counted
+  const d = canvas.getContext('2d').getImageData(0, top, canvas.width, canvas.height - top).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i] === 31 && d[i + 1] === 95 && d[i + 2] === 191) n++;
+  return n;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_one_step_draws_the_train_cost_as_a_dot_and_the_axis_starts_at_0(browser, live):
+    """After one step the train curve has one point: it was not drawn at all (a line
+    needs two), and the x axis named only its last iteration."""
+    page = open_page(browser, live, hash="#layers=", init_script=RECORD_TEXT_AT)
+    try:
+        page.wait_for_function("state.described.network.sizes.join() === '2,1'")
+        page.click("#step")
+        page.wait_for_function("state.frame && state.frame.iteration === 1 && "
+                               "state.costs.length === 1")
+        page.evaluate("window.drawnTexts = []; scheduleDraw()")
+        page.wait_for_function("window.drawnTexts.some((t) => t[0] === 'cost-chart')")
+        assert page.evaluate(TRAIN_PIXELS_BELOW_THE_LEGEND) > 0
+        texts = page.evaluate("window.drawnTexts")
+        for chart in ("cost-chart", "accuracy-chart"):
+            drawn = [t for t in texts if t[0] == chart]
+            zero = [t for t in drawn if t[1] == "0"]
+            last = [t for t in drawn if t[1] == "1"]
+            assert zero and last, drawn
+            assert zero[0][2] < last[0][2] and zero[0][3] == last[0][3]  # one axis, 0 first
+        assert page.console_errors == []
     finally:
         page.context.close()

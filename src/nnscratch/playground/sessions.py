@@ -349,11 +349,17 @@ class Run:
             hidden, ZL = forward(params, self.activations, self._grid["X"])
             with np.errstate(all="ignore"):
                 if ZL.shape[0] == 1:
-                    frame["boundary"] = {"p": _b64(np.round(expit(ZL[0]) * 255))}
+                    P = expit(ZL)
+                    frame["boundary"] = {"p": _b64(np.round(P[0] * 255))}
                 else:
                     P = softmax(ZL, axis=0)
                     frame["boundary"] = {"class": _b64(P.argmax(axis=0)),
                                          "confidence": _b64(np.round(P.max(axis=0) * 255))}
+                # the output units' pictures, as the hidden units' (the probability of
+                # class 1 for a sigmoid output, of each class for softmax), 0 to 255
+                frame["outputs"] = [
+                    _b64(np.round(np.nan_to_num(row) * 255))
+                    for row in P[:MAX_DRAWN_UNITS, self._grid["unit_pick"]]]
                 units = []
                 for A in hidden:
                     layer = []

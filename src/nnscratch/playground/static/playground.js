@@ -696,19 +696,31 @@ function drawChart(canvas, series, {yMax = null, yMin = 0, label = ""} = {}) {
   // the top of the axis in at most 6 characters (a diverging cost reaches 1e+111)
   ctx.fillText(hi < 10 ? hi.toFixed(2) : (hi < 1e5 ? hi.toFixed(0) : hi.toExponential(0)), 4, top + 4);
   ctx.fillText(yMin.toFixed(2), 4, h - bottom);
-  ctx.fillText(`${xMax.toLocaleString("en-US")}`, w - right - 40, h - 4);
+  // the iterations: 0 at the axis's start, the last one at its end
+  ctx.fillText("0", left - 3, h - 4);
+  ctx.textAlign = "right";
+  ctx.fillText(`${xMax.toLocaleString("en-US")}`, w - right, h - 4);
+  ctx.textAlign = "left";
   ctx.fillText(label, left + 4, 11);
   let lx = left + 4 + ctx.measureText(label).width + 12;
   for (const s of series) {
     ctx.strokeStyle = s.color; ctx.lineWidth = 1.6;
     ctx.beginPath();
-    let started = false;
+    let drawn = 0, only = null;
     for (const [x, y] of s.points) {
       if (!Number.isFinite(y)) continue;
       const py = Math.max(top, Math.min(h - bottom, Y(y)));
-      if (!started) { ctx.moveTo(X(x), py); started = true; } else ctx.lineTo(X(x), py);
+      if (!drawn) ctx.moveTo(X(x), py); else ctx.lineTo(X(x), py);
+      drawn += 1;
+      only = [X(x), py];
     }
     ctx.stroke();
+    if (drawn === 1) {  // one point makes no line: a dot (the train cost after one step)
+      ctx.fillStyle = s.color;
+      ctx.beginPath();
+      ctx.arc(only[0], only[1], 2.5, 0, 2 * Math.PI);
+      ctx.fill();
+    }
     ctx.fillStyle = s.color;
     ctx.fillRect(lx, 4, 10, 8);
     ctx.fillStyle = "#333";
@@ -739,18 +751,18 @@ function drawCharts() {
 
 // -- the network
 
+// The network's drawing: 16 units a column at most, 44 px apart at most, in at most
+// NETWORK_HEIGHT px; the drawing is as tall as its tallest column (a small network
+// leaves no empty band above and below it).
+const NETWORK_HEIGHT = 380;
+const unitStep = (n) => Math.min(44, (NETWORK_HEIGHT - 40) / Math.max(1, n));
+const unitSize = (n) => Math.max(12, Math.min(34, unitStep(n) - 4));
+
 function buildNetwork() {
   const box = $("network");
   box.textContent = "";
   const described = state.described;
   const net = described.network;
-  const width = box.clientWidth || 420, height = box.clientHeight || 380;
-  state.networkWidth = box.clientWidth;
-  const svgNS = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(svgNS, "svg");
-  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
-  svg.setAttribute("aria-hidden", "true");
-  box.appendChild(svg);
   const plane = described.data.kind === "plane";
   const columns = [];
   const inputs = net.sizes[0];
@@ -767,6 +779,18 @@ function buildNetwork() {
     columns.push(col);
   }
   const nCols = columns.length;
+  const tallest = Math.max(...columns.map((col) => (col.length - 1) * unitStep(col.length) +
+                                                   unitSize(col.length)));
+  // titles above (28 px), 14 px below; a wide input's label under its box
+  const height = Math.min(NETWORK_HEIGHT, Math.max(wideInput ? 100 : 90, Math.ceil(tallest + 42)));
+  box.style.height = `${height}px`;
+  const width = box.clientWidth || 420;
+  state.networkWidth = box.clientWidth;
+  const svgNS = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(svgNS, "svg");
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("aria-hidden", "true");
+  box.appendChild(svg);
   // The input labels sit right-aligned to the left of their boxes: the drawing's left
   // margin grows to the longest one (a CSV column name), up to a third of the width;
   // a longer name is cut with an ellipsis and whole in its tooltip.
@@ -779,16 +803,15 @@ function buildNetwork() {
     box.appendChild(text);
     return text;
   });
-  const inputBox = Math.max(12, Math.min(34, Math.min(44, (height - 40) / Math.max(1, columns[0].length)) - 4));
+  const inputBox = unitSize(columns[0].length);
   const longest = Math.max(0, ...inputLabels.map((t) => t.getBoundingClientRect().width));
   const left = Math.max(60, Math.ceil(longest + inputBox / 2 + 8));
   const xOf = (c) => left + (c / Math.max(1, nCols - 1)) * (width - left - 50);
   const nodes = columns.map((col, c) => col.map((node, j) => {
-    const step = Math.min(44, (height - 40) / Math.max(1, col.length));
-    const y = 8 + height / 2 + (j - (col.length - 1) / 2) * step;
-    return {...node, x: xOf(c), y, size: Math.max(12, Math.min(34, step - 4))};
+    const y = 7 + height / 2 + (j - (col.length - 1) / 2) * unitStep(col.length);
+    return {...node, x: xOf(c), y, size: unitSize(col.length)};
   }));
-  state.net = {svg, nodes, links: [], units: []};
+  state.net = {svg, nodes, links: [], units: [], outputs: []};
   for (let c = 1; c < nCols; c++) {
     const links = [];
     for (const b of nodes[c]) {
@@ -806,7 +829,7 @@ function buildNetwork() {
   nodes.forEach((col, c) => {
     col.forEach((node, j) => {
       const isOutput = c === nCols - 1;
-      if (c === 0 || (c > 0 && !isOutput && plane)) {
+      if (c === 0 || plane) {
         const canvas = document.createElement("canvas");
         canvas.width = 50; canvas.height = 50;
         canvas.className = "unit";
@@ -819,6 +842,15 @@ function buildNetwork() {
           canvas.setAttribute("aria-label", `input ${node.label}`);
           canvas.title = node.label;
           if (node.feature) drawFeature(canvas, node.feature);
+        } else if (isOutput) {  // the network's output over the plane
+          const names = described.data.class_names;
+          const text = net.output === "sigmoid"
+            ? `output: the probability of ${names[1]}`
+            : `output unit ${node.unit + 1}: the probability of ${names[node.unit]}`;
+          canvas.setAttribute("aria-label", text);
+          canvas.title = text;
+          canvas.dataset.output = node.unit;
+          state.net.outputs.push(canvas);
         } else {
           canvas.setAttribute("aria-label", `hidden layer ${node.layer}, unit ${node.unit + 1}`);
           canvas.title = `layer ${node.layer}, unit ${node.unit + 1}`;
@@ -925,6 +957,28 @@ function updateNetwork() {
       const ctx = canvas.getContext("2d");
       const img = ctx.createImageData(50, 50);
       for (let i = 0; i < bytes.length; i++) diverging(bytes[i] / 127.5 - 1, img.data, i);
+      ctx.putImageData(img, 0, 0);
+    }
+  }
+  if (frame.outputs) {
+    // coloured as the boundary: the classes' colours, stronger where surer
+    const sigmoid = frame.outputs.length === 1;
+    for (const canvas of state.net.outputs) {
+      const k = Number(canvas.dataset.output);
+      const data = frame.outputs[k];
+      if (!data) continue;
+      const bytes = b64bytes(data);
+      const ctx = canvas.getContext("2d");
+      const img = ctx.createImageData(50, 50);
+      const px = img.data;
+      const c0 = hexRGB(COLORS[0]), c1 = hexRGB(COLORS[1]), ck = hexRGB(COLORS[k % COLORS.length]);
+      for (let i = 0; i < bytes.length; i++) {
+        const t = bytes[i] / 255;
+        const c = sigmoid ? (t >= 0.5 ? c1 : c0) : ck;
+        const strength = sigmoid ? Math.abs(t - 0.5) * 2 : t;
+        for (let j = 0; j < 3; j++) px[4 * i + j] = Math.round(255 + (c[j] - 255) * strength);
+        px[4 * i + 3] = 255;
+      }
       ctx.putImageData(img, 0, 0);
     }
   }
