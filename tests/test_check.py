@@ -78,9 +78,25 @@ MISTAKES = [
                  "hidden_sigmoid", id="deep-sigmoid-hidden-layers"),
     pytest.param("deep", '"sigmoid")\n    caches.append(cache)\n', '"sigmoid")\n',
                  "L_model_forward", "caches", "last_cache_missing", id="deep-last-cache-missing"),
+    pytest.param("shallow", "(1 - np.power(A1, 2))", "(1 - A1)", "backward_propagation",
+                 "grads['dW1']", "wrong_derivative", id="shallow-tanh-square-missing"),
+    pytest.param("shallow", "(1 - np.power(A1, 2))", "A1 * (1 - A1)", "backward_propagation",
+                 "grads['dW1']", "wrong_derivative", id="shallow-sigmoid-derivative-for-tanh"),
+    pytest.param("logistic", "s = 1 / (1 + np.exp(-z))", "s = 1 / (1 + np.exp(z))", "sigmoid",
+                 "s", "exponent_sign", id="logistic-sigmoid-exponent-sign"),
+    pytest.param("deep", "db = np.sum(dZ, axis=1, keepdims=True) / m",
+                 "db = np.sum(dZ, axis=0, keepdims=True) / m", "linear_backward", "db",
+                 "sum_axis", id="deep-db-over-axis-0"),
+    pytest.param("shallow", "db1 = np.sum(dZ1, axis=1, keepdims=True) / m",
+                 "db1 = np.sum(dZ1, axis=0, keepdims=True)", "backward_propagation",
+                 "grads['db1']", "sum_axis", id="shallow-db1-over-axis-0"),
+    pytest.param("logistic", "        b = b - learning_rate * db\n", "", "optimize",
+                 "params['w']", "bias_not_updated", id="logistic-optimize-b-not-updated"),
 ]
 QUICK = {"logistic-times-m", "deep-sigmoid-backward-factor-missing",
-         "deep-loop-stops-a-layer-early", "deep-cost-one-term", "deep-last-cache-missing"}
+         "deep-loop-stops-a-layer-early", "deep-cost-one-term", "deep-last-cache-missing",
+         "shallow-tanh-square-missing", "logistic-sigmoid-exponent-sign", "deep-db-over-axis-0",
+         "shallow-db1-over-axis-0", "logistic-optimize-b-not-updated"}
 
 
 def _run_mistake(tmp_path, assignment, old, new, function, array, hint, everything):

@@ -320,6 +320,15 @@ def test_the_dict_key_wins_over_a_notebook_function_of_that_name():
                  id="shallow-tanh-derivative-of-Z"),
     pytest.param("shallow", "dZ2 = A2 - Y", "dZ2 = Y - A2", "backward_propagation",
                  "gradient_sign", "dZ2 = A2 − Y", "the cost is", id="shallow-dZ2-sign"),
+    pytest.param("shallow", "(1 - np.power(A1, 2))", "(1 - A1)", "backward_propagation",
+                 "wrong_derivative", "tanh'(Z1) = 1 − A1² (1 - np.power(A1, 2)), not 1 − A1 "
+                 "(the square is missing)", "σ", id="shallow-tanh-square-missing"),
+    pytest.param("logistic", "        b = b - learning_rate * db\n", "", "optimize",
+                 "bias_not_updated", "b := b − α db as well as w := w − α dw", "W",
+                 id="logistic-optimize-b-not-updated"),
+    pytest.param("deep", "db = np.sum(dZ, axis=1, keepdims=True) / m",
+                 "db = np.sum(dZ, axis=0, keepdims=True)", "linear_backward", "sum_axis",
+                 "np.sum(dZ, axis=1, keepdims=True)", "transposed", id="deep-db-axis-0-no-m"),
 ])
 def test_hints_name_the_right_formula(tmp_path, assignment, old, new, function, hint_id,
                                       words, not_words):

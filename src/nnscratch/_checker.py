@@ -58,7 +58,7 @@ HINTS = {
     "derivative_of_Z": "the derivative is written for A ({written}) but given Z: "
                        "use A = {g}(Z) there",
     "bias_left_out": "matches the computation with the bias left out: add b (Z = W A + b)",
-    "bias_not_updated": "b is not updated: b := b − α db as well as W",
+    "bias_not_updated": "b is not updated: b := b − α db as well as {W} := {W} − α d{W}",
     "cost_term_missing": "matches the cost with the {term} term alone: J = −(1/m) Σ "
                          "(Y log A + (1 − Y) log(1 − A)) needs {missing} as well",
     "hidden_sigmoid": "matches a network with sigmoid hidden layers: the course's is "
@@ -80,6 +80,11 @@ HINTS = {
                       "(dA times σ'(Z) = s (1 − s))",
     "not_squeezed": "has shape {actual} where a number was meant: np.squeeze(cost) "
                     "(or float(cost))",
+    "wrong_derivative": "the activation's derivative is {formula}, not {written}",
+    "exponent_sign": "equals σ(−z) = 1 / (1 + e^z): the exponent's sign is flipped; "
+                     "σ(z) = 1 / (1 + e^(−z)), np.exp(-z)",
+    "sum_axis": "sums dZ over axis 0 (the units) where the m examples were meant: "
+                "db = (1/m) np.sum(dZ, axis=1, keepdims=True), one value per unit",
 }
 
 
@@ -596,7 +601,7 @@ def _alternatives(spec: FunctionSpec, case: Case, reference):
             grads = {k: (np.zeros_like(v) if k.startswith("db") else v)
                      for k, v in args[1].items()}
             return fn(args[0], grads, *args[2:], **kwargs)
-        yield "bias_not_updated", b_not_updated
+        yield "bias_not_updated", b_not_updated, {"W": "W"}
 
         layers = [int(k[2:]) for k in args[1] if k.startswith("dW") and k[2:].isdigit()]
         if len(layers) > 1:
@@ -627,6 +632,18 @@ def _alternatives(spec: FunctionSpec, case: Case, reference):
         if activation == "sigmoid":
             yield "derivative_of_Z", (lambda: reference.linear_backward(dA * Z * (1 - Z),
                                                                         linear)), sig
+        dZ = getattr(reference, f"{activation}_backward", lambda dA, Z: None)(dA, Z)
+        for db in _db_over_units(dZ, linear[0].shape[1]) if dZ is not None else ():
+            yield "sum_axis", lambda db=db: (*fn(*args)[:2], db)
+    elif name == "sigmoid":
+        yield "exponent_sign", lambda: fn(-np.asarray(args[0], dtype=float))
+    elif name == "optimize":
+        yield "bias_not_updated", lambda: _optimize_b_fixed(reference, *args, **kwargs), {
+            "W": "w"}
+    elif name == "linear_backward":
+        dZ, (A_prev, _W, _b) = args
+        for db in _db_over_units(dZ, A_prev.shape[1]):
+            yield "sum_axis", lambda db=db: (*fn(*args)[:2], db)
     elif name in ("compute_cost", "propagate"):
         if name == "compute_cost":
             A, Y = np.asarray(args[0], dtype=float), np.asarray(args[1], dtype=float)
@@ -665,6 +682,51 @@ def _alternatives(spec: FunctionSpec, case: Case, reference):
         yield "derivative_of_Z", lambda: fn(parameters, dict(cache, A1=cache["Z1"]), X, Y), tanh
         yield "derivative_at_A", (lambda: fn(parameters, dict(cache, A1=np.tanh(cache["A1"])),
                                              X, Y)), tanh
+        for written, derivative in [("1 − A1 (the square is missing)", lambda A1: 1 - A1),
+                                    ("A1(1 − A1), the sigmoid's", lambda A1: A1 * (1 - A1))]:
+            yield ("wrong_derivative", lambda d=derivative: _shallow_grads(
+                parameters, cache, X, Y, derivative=d),
+                {"formula": "tanh'(Z1) = 1 − A1² (1 - np.power(A1, 2))", "written": written})
+        for keepdims in (True, False):
+            for over_m in (True, False):
+                yield "sum_axis", lambda k=keepdims, o=over_m: _shallow_grads(
+                    parameters, cache, X, Y, db_axis=0, keepdims=k, over_m=o)
+
+
+def _db_over_units(dZ, m):
+    """db summed over axis 0 (the units) where axis 1 (the examples) was meant: with or
+    without keepdims and 1/m."""
+    dZ = np.asarray(dZ, dtype=float)
+    for keepdims in (True, False):
+        for scale in (1 / m, 1.0):
+            yield np.sum(dZ, axis=0, keepdims=keepdims) * scale
+
+
+def _shallow_grads(parameters, cache, X, Y, derivative=lambda A1: 1 - A1 ** 2, db_axis=1,
+                   keepdims=True, over_m=True):
+    """The shallow network's gradients written out (dZ2 = A2 − Y, dZ1 = W2ᵀ dZ2 * g'),
+    with the hidden layer's derivative and db's sum as given."""
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    m = X.shape[1]
+    A1, A2 = cache["A1"], cache["A2"]
+    dZ2 = A2 - Y
+    dZ1 = parameters["W2"].T @ dZ2 * derivative(A1)
+
+    def db(dZ):
+        return np.sum(dZ, axis=db_axis, keepdims=keepdims) / (m if over_m else 1)
+    return {"dW1": dZ1 @ X.T / m, "db1": db(dZ1), "dW2": dZ2 @ A1.T / m, "db2": db(dZ2)}
+
+
+def _optimize_b_fixed(reference, w, b, X, Y, num_iterations=100, learning_rate=0.009,
+                      print_cost=False):
+    """The logistic optimize with b never updated (w steps with the gradients at it)."""
+    w, costs, grads = np.array(w, dtype=float), [], None
+    for i in range(num_iterations):
+        grads, cost = reference.propagate(w, b, X, Y)
+        w = w - learning_rate * grads["dw"]
+        if i % 100 == 0:
+            costs.append(cost)
+    return {"w": w, "b": b}, grads, costs
 
 
 def _deep_backward(reference, AL, Y, caches, mode):
