@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import make_moons
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
 
@@ -19,6 +20,7 @@ from nnscratch.search import (
     CheckpointedRandomizedSearchCV,
     SearchError,
     SearchFailed,
+    SearchInterrupted,
     parse_param,
     parse_params,
     run_search,
@@ -317,3 +319,68 @@ def test_folds_that_a_class_cannot_fill_are_refused_before_any_fit(tmp_path, cap
     assert code == 2 and err.endswith("\n") and err.splitlines()[-1].startswith(
         "nnscratch: error: the training rows of a fold (5 of 8): no terms to learn from")
     assert "min_df=3 (--min-df) may be too high" in err
+
+
+def test_ctrl_c_ends_the_search_not_only_its_fit(moons, tmp_path):
+    # the fit kept its weights so far and returned: the search scored the cut-short
+    # fit as finished, went on, and the command exited 0 with a best model
+    from nnscratch.callbacks import LambdaCallback
+
+    X, y = moons
+    fits = []
+
+    def on_begin(est, logs):
+        fits.append(est.learning_rate)
+
+    def on_iteration(est, iteration, logs):
+        if len(fits) == 3 and iteration == 2:  # the first fold of the second candidate
+            raise KeyboardInterrupt
+
+    est = NeuralNetworkClassifier((4,), max_iter=5, random_state=1, callbacks=[
+        LambdaCallback(on_train_begin=on_begin, on_iteration_end=on_iteration)])
+    path = tmp_path / "results.csv"
+    with pytest.raises(SearchInterrupted, match=r"^interrupted after 1 of 2 candidates; the "
+                                                r"1 finished candidates are in .*results\.csv$"):
+        run_search(est, X, y, {"learning_rate": [0.1, 0.5]}, cv=2, n_jobs=1,
+                   results_path=path)
+    assert len(fits) == 3  # nothing fitted after the interrupt
+    assert isinstance(SearchInterrupted("x"), KeyboardInterrupt)
+    with open(path) as f:
+        assert len(list(csv.DictReader(f))) == 1
+    # outside a search, Ctrl-C still keeps the weights so far
+    fits.clear()
+    fits.extend([None, None])
+    with pytest.warns(UserWarning, match="training interrupted after 3 iterations"):
+        single = clone(est).fit(X, y)
+    assert single.interrupted_ and single.n_iter_ == 3
+
+
+@pytest.mark.slow
+def test_the_workers_fits_print_no_warnings(tmp_path):
+    # a worker's ConvergenceWarning ("the cost rose from 1.551 ...") printed itself,
+    # with joblib's source line, on the command's stderr
+    from test_cli import nnscratch_program
+
+    result = nnscratch_program("search", "flower", "--param", "learning_rate=5;50",
+                               "--hidden", "4", "--iterations", "300", "--cv", "2",
+                               "--n-jobs", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Warning" not in result.stderr and "joblib" not in result.stderr, result.stderr
+    assert "nnscratch: warning: 1 fits failed (e.g. diverged)" in result.stderr
+
+
+def test_the_command_says_what_an_interrupted_search_kept(tmp_path, monkeypatch, capsys):
+    from nnscratch import search
+
+    def interrupted(*args, **kwargs):
+        raise SearchInterrupted("interrupted after 1 of 2 candidates; the 1 finished "
+                                "candidates are in best.csv")
+
+    monkeypatch.setattr(search, "run_search", interrupted)
+    code = run(["search", "flower", "--param", "learning_rate=0.1;0.5", "--cv", "2",
+                "-o", str(tmp_path / "best.npz")])
+    assert code == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "nnscratch: error: interrupted after 1 of 2 candidates; the 1 finished candidates "
+        "are in best.csv; no model was written")
+    assert list(tmp_path.iterdir()) == []

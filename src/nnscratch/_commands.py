@@ -1737,6 +1737,7 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
     from .search import (
         SearchError,
         SearchFailed,
+        SearchInterrupted,
         check_folds,
         check_output_paths,
         estimator_grid,
@@ -1809,6 +1810,8 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
         raise InputError(str(exc)) from None
     except SearchFailed as exc:
         raise RunError(str(exc)) from None
+    except SearchInterrupted as exc:
+        raise Interrupted(f"{exc}; no model was written" if out else str(exc)) from None
     if outcome.failed_fits:
         say(f"nnscratch: warning: {outcome.failed_fits} fits failed (e.g. diverged); their "
             "scores are missing and those candidates rank last")

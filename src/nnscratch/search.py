@@ -50,6 +50,7 @@ from sklearn.model_selection import (
 from ._files import atomic_write, missing_folder
 from ._params import PARAMETERS, check, requirement
 from .streaming import DASK_HINT, MissingExtraError, require_dask
+from .training import INTERRUPT_ENDS_ALL
 
 __all__ = [
     "SEARCH_PARAMETERS",
@@ -76,6 +77,10 @@ class SearchError(ValueError):
 
 class SearchFailed(RuntimeError):
     """The search could not finish; the message says what was kept."""
+
+
+class SearchInterrupted(KeyboardInterrupt):
+    """Ctrl-C ended the search (a KeyboardInterrupt); the message says what was kept."""
 
 
 # --------------------------------------------------------------------------- specs
@@ -757,10 +762,20 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
                      f"{time.perf_counter() - start:.1f} s")
 
     search.on_results = on_results
+    # Ctrl-C ends the search, not only the fit it interrupts (which would keep its
+    # weights so far, be scored as finished, and the search go on)
+    interrupt_ends_all = INTERRUPT_ENDS_ALL.set(True)
     try:
-        with warnings.catch_warnings(record=True) as caught, config:
-            warnings.simplefilter("always")
+        # the fits' warnings are ignored, in the workers too (scikit-learn's Parallel
+        # passes these filters on): a failed fit is counted below, in one line, and a
+        # worker's warning printed itself on the command line's stderr
+        with warnings.catch_warnings(), config:
+            warnings.simplefilter("ignore")
             search.fit(X, y)
+    except KeyboardInterrupt:
+        raise SearchInterrupted(
+            f"interrupted after {len(finished)} of {total} candidates; "
+            + _kept(finished, results_path)) from None
     except ValueError as exc:
         if "fits failed" in str(exc):
             raise SearchFailed(f"every fit failed ({_fit_error(exc)}); check the settings, "
@@ -769,24 +784,30 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     except Exception as exc:
         if not _is_lost_worker(exc):
             raise
-        kept = (f"the {len(finished)} finished candidates are in {results_path}"
-                if results_path is not None and finished else
-                "no candidate had finished" if not finished else
-                f"{len(finished)} candidates had finished (give --results to keep them)")
+        kept = _kept(finished, results_path)
         why = ("the worker running a batch of fits died, and the cluster's "
                "distributed.scheduler.allowed-failures allows no more retries"
                if type(exc).__name__ == "KilledWorker" else _first_line(exc))
         raise SearchFailed(f"a worker was lost and the search cannot finish "
                            f"({type(exc).__name__}: {why}); {kept}") from None
     finally:
+        INTERRUPT_ENDS_ALL.reset(interrupt_ends_all)
         if own_client is not None:
             own_client.close()
-    del caught  # FitFailedWarning's long text: the count below says it in one line
     rows = candidate_rows(search.cv_results_)
     failed_fits = sum(s is None for r in rows for s in r["scores"])
     return SearchOutcome(search, rows, _option_names(search.best_params_),
                          float(search.best_score_), time.perf_counter() - start, where,
                          failed_fits)
+
+
+def _kept(finished: list, results_path) -> str:
+    """What a search that could not finish leaves of the candidates that did."""
+    if not finished:
+        return "no candidate had finished"
+    if results_path is not None:
+        return f"the {len(finished)} finished candidates are in {results_path}"
+    return f"{len(finished)} candidates had finished (give --results to keep them)"
 
 
 def _check_search_settings(n_candidates, scoring, n_jobs) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +34,13 @@ from .activations import Activation
 from .callbacks import BoundCallbacks
 from .exceptions import NonFiniteWeightsError
 from .optimizers import Optimizer
+
+#: True where Ctrl-C must end more than the fit it interrupts (set by
+#: :func:`nnscratch.search.run_search`): the fit then passes the KeyboardInterrupt on,
+#: instead of keeping its weights so far and returning, which a search would score as a
+#: finished fit before going on to the next.
+INTERRUPT_ENDS_ALL: ContextVar[bool] = ContextVar("nnscratch_interrupt_ends_all",
+                                                   default=False)
 
 __all__ = ["LiveWeights", "Problem", "TrainingResult", "minibatches", "train"]
 
@@ -331,6 +339,8 @@ def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuf
                 break
     except KeyboardInterrupt:
         interrupted = True
+        if INTERRUPT_ENDS_ALL.get():  # a search of many fits: Ctrl-C ends it all
+            raise
         warnings.warn(
             f"training interrupted after {n_iter} iterations; keeping the weights so far.",
             UserWarning,
