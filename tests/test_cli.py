@@ -834,3 +834,23 @@ def test_final_cost_is_the_last_iterations(tmp_path):
     est = load(model)
     assert json.loads(done.stdout)["final_cost"] == pytest.approx(est.loss_curve_[-1])
     assert est.loss_curve_[-1] != est.costs_[-1]
+
+
+def test_a_demo_that_fails_before_its_first_file_leaves_no_folder(tmp_path, monkeypatch):
+    # a full disk left the empty folder it had made behind
+    from nnscratch import _commands
+    from nnscratch._files import WriteError
+
+    def full(label, train_set, test_set, out, written):
+        raise WriteError(f"{out / 'logistic.npz'}: cannot write it, no space is left on the "
+                         "device; free some space, or write elsewhere")
+
+    monkeypatch.setattr(_commands, "_demo_run", full)
+    result = nnscratch("demo", "--output-dir", tmp_path / "new" / "demo")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1].endswith("free some space, or write elsewhere")
+    assert list((tmp_path / "new").iterdir()) == []  # its parent, made too, may stay
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    assert nnscratch("demo", "--output-dir", kept).returncode == 1
+    assert kept.is_dir()  # a folder that was there stays

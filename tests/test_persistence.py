@@ -583,3 +583,69 @@ def test_column_major_weights_of_a_minibatch_fit_round_trip_exactly(tmp_path):
     back = load(tmp_path / "m.npz")
     assert back.params_["W1"].flags.f_contiguous
     np.testing.assert_array_equal(back.predict_proba(X), est.predict_proba(X))
+
+
+# --------------------------------------------------------------------- failed writes
+
+
+def test_a_full_disk_is_named_with_the_file_and_what_to_do(tmp_path, monkeypatch, capsys):
+    # "unexpected failure (OSError: [Errno 28] No space left on device); please report
+    # it with the command you ran", naming a hidden temporary file if any
+    import errno
+
+    from nnscratch._files import WriteError, atomic_write
+    from nnscratch.cli import run
+
+    target = tmp_path / "m.npz"
+    target.write_bytes(b"the model before")
+
+    def full(tmp):
+        with open(tmp, "wb") as f:
+            f.write(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device", tmp)
+
+    with pytest.raises(WriteError, match=r"m\.npz: cannot write it, no space is left on the "
+                                         r"device; free some space, or write elsewhere$") as e:
+        atomic_write(target, full)
+    assert e.value.errno == errno.ENOSPC and isinstance(e.value, OSError)
+    assert target.read_bytes() == b"the model before"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]  # no temporary left
+    real_replace = os.replace
+
+    def read_only(src, dst):
+        raise OSError(errno.EROFS, "Read-only file system", src)
+
+    monkeypatch.setattr(os, "replace", read_only)
+    code = run(["train", "flower", "--iterations", "2", "-o", str(target)])
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert code == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"nnscratch: error: {target}: cannot write it, the file system is read-only; make "
+        "the folder writable, or write elsewhere")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
+
+
+def test_sigterm_while_writing_leaves_no_temporary_file(tmp_path):
+    # the process ended at once and left '.m.npz.ijq5gxj9.tmp' behind (64 MB, hidden)
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(f"""
+        import time
+        from nnscratch._files import atomic_write
+
+        def slow(tmp):
+            open(tmp, "wb").write(b"x" * 1000)
+            print("writing", flush=True)
+            time.sleep(30)
+
+        atomic_write({str(tmp_path / "m.npz")!r}, slow)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                             text=True)
+    assert child.stdout.readline() == "writing\n"
+    child.send_signal(signal.SIGTERM)
+    assert child.wait(timeout=30) == 128 + signal.SIGTERM
+    assert list(tmp_path.iterdir()) == []

@@ -6,6 +6,7 @@ The runs on a Dask cluster (and with a worker killed) are in tests/test_dask.py.
 import csv
 import json
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -384,3 +385,33 @@ def test_the_command_says_what_an_interrupted_search_kept(tmp_path, monkeypatch,
         "nnscratch: error: interrupted after 1 of 2 candidates; the 1 finished candidates "
         "are in best.csv; no model was written")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("option", ["--results", "--plot"])
+def test_an_unwritable_results_or_plot_folder_is_refused_before_the_search(
+        tmp_path, monkeypatch, capsys, option):
+    # found only once every candidate had run: "unexpected failure (OSError: [Errno 30]
+    # Read-only file system: '.../.p.png.dwg6u329.tmp')"
+    import errno
+    import tempfile
+
+    from nnscratch import search
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real = tempfile.NamedTemporaryFile
+
+    def probe(*args, dir=None, **kwargs):
+        if dir is not None and Path(dir) == locked:
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", probe)
+    monkeypatch.setattr(search, "run_search", lambda *a, **k: pytest.fail("searched"))
+    name = "r.csv" if option == "--results" else "p.png"
+    code = run(["search", "flower", "--param", "learning_rate=0.1;0.5", "--cv", "2",
+                option, str(locked / name)])
+    assert code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"nnscratch: error: {option}: cannot write into the folder '{locked}' (Read-only "
+        "file system); choose another folder or make it writable")

@@ -19,7 +19,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -1510,14 +1510,18 @@ def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
                      {"--data": data})
     label, train_set, test_set = _demo_data(data, image_size)
     _check_classes(train_set, label)
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     say(f"demo on {label}: {train_set.n_samples} training and {test_set.n_samples} test "
         f"samples, {_count(train_set.n_features, 'feature')}")
     written: list[Path] = []
     try:
         return _demo_run(label, train_set, test_set, out, written)
-    except (Interrupted, KeyboardInterrupt):
-        if not written:
+    except BaseException as exc:
+        if not written and created:  # the folder made for the demo, left empty
+            with suppress(OSError):
+                out.rmdir()
+        if not isinstance(exc, (Interrupted, KeyboardInterrupt)) or not written:
             raise
         raise Interrupted(
             f"interrupted; already wrote {', '.join(p.name for p in written)} in {out} "
@@ -1757,6 +1761,9 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
         if picture is not None and picture.suffix.lower() != ".png":
             raise InputError("--plot: the plot is a PNG; give a name ending in .png")
         check_output_paths(out, results, picture)
+        for option, path in (("--output", out), ("--results", results), ("--plot", picture)):
+            if path is not None:  # a read-only folder, found before the search, not after
+                check_writable_folder(path.parent if str(path.parent) else Path("."), option)
         check_not_inputs(
             {"--output": out,
              ("--results" if results_path else "the results CSV (named after --output)"):

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import signal
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_write", "missing_folder"]
+__all__ = ["WriteError", "atomic_write", "missing_folder"]
+
+
+class WriteError(OSError):
+    """A file could not be written for want of space or permission; the message names
+    the file, the reason and what to do (``errno`` is the system's)."""
+
+
+#: The system's reasons a write fails that a user can act on, in words.
+_CANNOT_WRITE = {
+    errno.ENOSPC: "no space is left on the device",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EFBIG: "the file would be too large for the file system",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+}
 
 
 def missing_folder(path: str | os.PathLike) -> tuple[Path, bool] | None:
@@ -61,18 +81,56 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
     if path.is_dir():
         raise IsADirectoryError(f"{path}: is a folder; give the output a file name inside "
                                 "it or elsewhere")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
     try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+        with _terminate_as_exit():
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+            os.close(fd)
+            try:
+                write(tmp)
+                os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
+                os.replace(tmp, path)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except FileNotFoundError:
+                    pass
+                raise
+    except OSError as exc:
+        reason = _CANNOT_WRITE.get(exc.errno)
+        if reason is None or isinstance(exc, WriteError):
+            raise
+        error = WriteError(f"{path}: cannot write it, {reason}; free some space, or "
+                           "write elsewhere"
+                           if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else
+                           f"{path}: cannot write it, {reason}; make the folder writable, "
+                           "or write elsewhere")
+        error.errno = exc.errno
+        raise error from None
+
+
+@contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """SIGTERM and SIGHUP (``kill``, ``timeout``, a closed terminal) raise SystemExit
+    for the duration, so that the temporary file is removed as for any error; by
+    default they end the process at once and left it behind (tens of MB each, hidden).
+    Only in the main thread, and only where no handler of the program's own is set."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is signal.SIG_DFL:
+            previous[number] = signal.signal(number, _exit_on_signal)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _exit_on_signal(number: int, frame) -> None:
+    raise SystemExit(128 + number)
 
 
 def _umask() -> int:

@@ -112,6 +112,8 @@ def _message(exc: BaseException) -> str:
         return f"{text[:-1] if hint and text.endswith('.') else text}{hint}"
     if isinstance(exc, click.ClickException):
         return exc.format_message()
+    if type(exc).__name__ == "WriteError":  # nnscratch._files': a disk full, read-only
+        return str(exc)
     if isinstance(exc, (KeyboardInterrupt, click.exceptions.Abort)):
         return "interrupted"
     if isinstance(exc, MemoryError):
