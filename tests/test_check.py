@@ -92,11 +92,15 @@ MISTAKES = [
                  "grads['db1']", "sum_axis", id="shallow-db1-over-axis-0"),
     pytest.param("logistic", "        b = b - learning_rate * db\n", "", "optimize",
                  "params['w']", "bias_not_updated", id="logistic-optimize-b-not-updated"),
+    pytest.param("deep", "return np.maximum(0, Z)", "return np.maximum(0.01 * Z, Z)", "relu",
+                 "A", "leaky_relu", id="deep-leaky-relu"),
+    pytest.param("deep", "return 1 / (1 + np.exp(-Z))", "return 1 / (1 + np.exp(Z))", "sigmoid",
+                 "A", "exponent_sign", id="deep-sigmoid-exponent-sign"),
 ]
 QUICK = {"logistic-times-m", "deep-sigmoid-backward-factor-missing",
          "deep-loop-stops-a-layer-early", "deep-cost-one-term", "deep-last-cache-missing",
          "shallow-tanh-square-missing", "logistic-sigmoid-exponent-sign", "deep-db-over-axis-0",
-         "shallow-db1-over-axis-0", "logistic-optimize-b-not-updated"}
+         "shallow-db1-over-axis-0", "logistic-optimize-b-not-updated", "deep-leaky-relu"}
 
 
 def _run_mistake(tmp_path, assignment, old, new, function, array, hint, everything):
@@ -176,6 +180,37 @@ def test_a_wrong_helper_is_named_before_the_functions_that_call_it(tmp_path):
     assert "(1 − s) is missing" in report["sigmoid_backward"].hint
     assert ("fails only because sigmoid_backward fails"
             in report["linear_activation_backward"].message)
+
+
+COURSE_FORM_HELPERS = [("def sigmoid(Z):\n    return 1 / (1 + np.exp(-Z))",
+                        "def sigmoid(Z):\n    return 1 / (1 + np.exp(-Z)), Z"),
+                       ("def relu(Z):\n    return np.maximum(0, Z)",
+                        "def relu(Z):\n    return np.maximum(0, Z), Z"),
+                       ("    s = sigmoid(Z)\n", "    s, _ = sigmoid(Z)\n"),
+                       ("A = sigmoid(Z)", "A, _ = sigmoid(Z)"), ("A = relu(Z)", "A, _ = relu(Z)")]
+
+
+@pytest.mark.parametrize("form", ["A alone", "(A, Z) as the course's"])
+def test_own_forward_helpers_are_checked_and_named_by_the_functions_that_use_them(
+        tmp_path, form):
+    """A leaky relu showed only "FAIL linear_activation_forward ... A differs", no hint,
+    relu never named."""
+    text = (SOLUTIONS / "deep.py").read_text()
+    if form != "A alone":
+        for old, new in COURSE_FORM_HELPERS:
+            assert text.count(old) == 1, old
+            text = text.replace(old, new)
+    text = text.replace("np.maximum(0, Z)", "np.maximum(0.01 * Z, Z)")
+    path = tmp_path / "leaky.py"
+    path.write_text(text)
+    report = check(path, functions=["sigmoid", "relu", "linear_activation_forward",
+                                    "L_model_forward", "sigmoid_backward"])
+    assert [r.status for r in report.functions] == ["pass", "fail", "fail", "fail", "pass"], \
+        str(report)
+    assert report["relu"].hint_id == "leaky_relu" and "0.01 · Z for Z < 0" in report["relu"].hint
+    for later in ("linear_activation_forward", "L_model_forward"):
+        assert report[later].message == ("fails only because relu fails: with a correct relu "
+                                         "it passes; fix relu first"), str(report)
 
 
 def test_helpers_a_file_does_not_define_are_not_reported(tmp_path):
@@ -535,7 +570,7 @@ def test_a_course_notebook_is_checked_on_its_functions_alone(tmp_path):
         "!ls images\nL_layer_model?\n"])
     report = check(path)
     assert report.assignment == "deep" and report.ok, str(report)
-    assert report.passed == 14 and str(report).startswith(f"{path}: the deep assignment")
+    assert report.passed == 16 and str(report).startswith(f"{path}: the deep assignment")
 
 
 @pytest.mark.slow

@@ -6,7 +6,8 @@ Run as a script by :mod:`nnscratch._checker`, never imported by the library::
 
 ``WORKDIR/spec.json`` names the learner's file, the function, its cases (arguments
 encoded as JSON that points into ``WORKDIR/cases.npz``) and the course functions to
-replace by the reference before running (``patch``). The answer is data only:
+replace by the reference before running (``patch``: name -> "single" where the
+learner's returns the first of the reference's values alone, else "as is"). The answer is data only:
 ``WORKDIR/result.json`` and ``WORKDIR/result.npz`` (read back with
 ``allow_pickle=False``), rewritten after every case so that a time-out keeps the
 cases done so far. The learner's prints go to this process's stderr, which the
@@ -97,6 +98,14 @@ def _describe(exc, path):
     return {"type": type(exc).__name__, "message": message, "lines": _their_lines(exc, path)}
 
 
+def _first_of(fn):
+    """``fn`` returning its first value alone (the reference's ``relu`` returns (A, Z);
+    a learner's own, which its other functions call, returned A)."""
+    def first(*args, **kwargs):
+        return fn(*args, **kwargs)[0]
+    return first
+
+
 def _write(workdir, result, arrays):
     tmp = os.path.join(workdir, "result.tmp.npz")
     np.savez(tmp, **arrays)
@@ -133,8 +142,9 @@ def main(workdir):
         return
     if spec.get("patch"):
         reference = importlib.import_module("nnscratch.course." + spec["assignment"])
-        for name in spec["patch"]:
-            setattr(module, name, getattr(reference, name))
+        for name, form in spec["patch"].items():
+            setattr(module, name, _first_of(getattr(reference, name)) if form == "single"
+                    else getattr(reference, name))
     fn = getattr(module, spec["function"])
     with np.load(os.path.join(workdir, "cases.npz"), allow_pickle=False) as data:
         arrays = {k: data[k] for k in data.files}

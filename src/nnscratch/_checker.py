@@ -85,6 +85,8 @@ HINTS = {
                      "σ(z) = 1 / (1 + e^(−z)), np.exp(-z)",
     "sum_axis": "sums dZ over axis 0 (the units) where the m examples were meant: "
                 "db = (1/m) np.sum(dZ, axis=1, keepdims=True), one value per unit",
+    "leaky_relu": "gives {slope:g} · Z for Z < 0: a leaky ReLU; the course's ReLU is "
+                  "max(0, Z), 0 for Z < 0 (np.maximum(0, Z))",
 }
 
 
@@ -321,7 +323,7 @@ def _run_child(path: Path, assignment: str, spec: FunctionSpec | None, names, pa
         with open(os.path.join(workdir, "spec.json"), "w", encoding="utf-8") as f:
             json.dump({"file": str(path), "assignment": assignment,
                        "function": spec.name if spec else None, "names": sorted(names),
-                       "patch": sorted(patch), "cases": encoded}, f)
+                       "patch": dict(sorted(patch.items())), "cases": encoded}, f)
         run = _Run()
         try:
             proc = subprocess.run(
@@ -483,6 +485,9 @@ def _hints(spec: FunctionSpec, case: Case, reference, diff: _Diff, actual_output
     shifted = _shifted(expected_output, actual_output, diff)
     if shifted:
         return "shifted", HINTS["shifted"].format(**shifted)
+    slope = _leaky_slope(spec, case, diff)
+    if slope is not None:
+        return "leaky_relu", HINTS["leaky_relu"].format(slope=slope)
     if (spec.name == "L_model_forward" and diff.path == "caches" and isinstance(a, (list, tuple))
             and isinstance(e, (list, tuple)) and len(a) == len(e) - 1):
         return "last_cache_missing", HINTS["last_cache_missing"]
@@ -519,6 +524,21 @@ def _hints(spec: FunctionSpec, case: Case, reference, diff: _Diff, actual_output
         if _close(act_arr, alt_arr):
             return hint_id, HINTS[hint_id].format(**fields[0]) if fields else HINTS[hint_id]
     return None
+
+
+def _leaky_slope(spec: FunctionSpec, case: Case, diff: _Diff) -> float | None:
+    """The slope c of a relu's A that is Z for Z > 0 and c·Z (c ≠ 0) for Z < 0."""
+    if spec.name != "relu" or diff.keys[:1] != (0,) or not isinstance(diff.actual, np.ndarray):
+        return None
+    Z, A = np.asarray(case.args[0], dtype=float), diff.actual
+    negative = Z < 0
+    if A.shape != Z.shape or not negative.any() or not _close(A[~negative], Z[~negative]):
+        return None
+    slopes = A[negative] / Z[negative]
+    if not np.all(np.isfinite(slopes)) or not np.allclose(slopes, slopes[0]) or \
+            abs(slopes[0]) < 1e-12:
+        return None
+    return float(slopes[0])
 
 
 #: What each function's flipped gradient most likely comes from.
@@ -753,6 +773,10 @@ def _deep_backward(reference, AL, Y, caches, mode):
 def _normalise(spec: FunctionSpec, expected: Any, actual: Any) -> Any:
     # The course's older L_layer_model returns the parameters alone.
     if spec.name == "L_layer_model" and isinstance(actual, dict):
+        return (actual, expected[1])
+    # a learner's own forward helper may return A alone (its callers expect that)
+    if spec.name in _FORWARD_HELPERS and isinstance(spec.returns, tuple) and \
+            isinstance(actual, np.ndarray):
         return (actual, expected[1])
     return actual
 
@@ -1279,6 +1303,7 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
     results: dict[str, FunctionResult] = {}
     import_failure: FunctionResult | None = None
     hung = False
+    forms: dict[str, str] = {}  # the learner's forward helpers: "single" returns A alone
     specs = [s for s in specs if s.name not in helpers or s.name in names]
     for spec in specs:
         if spec.name not in names:
@@ -1296,7 +1321,7 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
                 spec.name, "error", message=f"not run: the whole check's {total_timeout:g} s "
                 "were used up")
             continue
-        run = _run_child(path, assignment, spec, course_names, (), min(timeout, left))
+        run = _run_child(path, assignment, spec, course_names, {}, min(timeout, left))
         if run.import_error is not None:
             err = run.import_error
             exported = "get_ipython()" in path.read_text(encoding="utf-8", errors="replace")
@@ -1319,11 +1344,13 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
             results[spec.name] = FunctionResult(spec.name, "missing",
                                                 message="not a function once your file has run")
             continue
+        if spec.name in _FORWARD_HELPERS:
+            forms[spec.name] = _helper_form(path, spec.name, run.outputs)
         result = _judge(spec, reference, run)
         signature = run.error is not None and run.error["type"] == "Signature"
         if result.status in ("fail", "error") and not signature:
             _blame_earlier(result, spec, specs, results, path, assignment, course_names,
-                           reference, names, timeout, deadline)
+                           reference, forms, timeout, deadline)
         results[spec.name] = result
     ordered = [results[s.name] for s in specs]
     return CheckReport(assignment, shown, ordered, detected)
@@ -1347,6 +1374,29 @@ def _refuse_another_assignment(names: set[str], assignment: str, shown: str) -> 
         f"{', '.join(theirs[:4])}{', ...' if len(theirs) > 4 else ''} and none of the "
         f"{assignment} assignment's own functions ({', '.join(mine[:3])}, ...); check it "
         f"with --assignment {looks}, or without --assignment")
+
+
+#: The deep assignment's forward helpers: the course's return (A, Z); a learner's may
+#: return A alone, and the functions that call it expect that.
+_FORWARD_HELPERS = ("sigmoid", "relu")
+
+
+def _helper_form(path: Path, name: str, outputs: list) -> str:
+    """"single" when the learner's helper returns A alone, else "as is" (the course's
+    (A, Z)): seen in what it returned, or (when it raised first) in its return
+    statements."""
+    if outputs:
+        return "single" if isinstance(outputs[0], np.ndarray) else "as is"
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError):
+        return "as is"
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            returns = [r.value for r in ast.walk(node) if isinstance(r, ast.Return)]
+            if returns and not any(isinstance(v, ast.Tuple) for v in returns):
+                return "single"
+    return "as is"
 
 
 def _calls(spec: FunctionSpec, specs: list[FunctionSpec]) -> list[str]:
@@ -1375,7 +1425,7 @@ def _can_change(spec: FunctionSpec, called: str, result: FunctionResult) -> bool
 
 
 def _blame_earlier(result, spec, specs, results, path, assignment, course_names, reference,
-                   names, timeout, deadline) -> None:
+                   forms, timeout, deadline) -> None:
     """If a function it calls failed, rerun it with the reference's version of those:
     passing then means it fails only because of them."""
     failed = [n for n in _calls(spec, specs)
@@ -1389,7 +1439,9 @@ def _blame_earlier(result, spec, specs, results, path, assignment, course_names,
     # the time limit is the learner's, as for the first run (the child's import of the
     # reference counts, like its import of numpy did); a rerun out of time only leaves
     # the verdict less precise: "(... also fails)"
-    rerun = _run_child(path, assignment, spec, course_names, failed, min(timeout, left))
+    # the learner's own functions call the helpers as theirs return: A alone, or (A, Z)
+    patch = {n: forms.get(n, "as is") for n in failed}
+    rerun = _run_child(path, assignment, spec, course_names, patch, min(timeout, left))
     which = ", ".join(failed[:-1]) + (" and " if len(failed) > 1 else "") + failed[-1]
     verb = "fails" if len(failed) == 1 else "fail"
     own = _judge(spec, reference, rerun) if rerun.import_error is None else None

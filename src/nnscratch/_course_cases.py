@@ -248,13 +248,23 @@ def _deep() -> list[FunctionSpec]:
             Case("the course's test case", (A_lf, W_lf, b_lf), m=2),
             Case("a random case (n_l = 4, n_{l-1} = 6, m = 11)", (A_r, W_r, b_r), m=11),
         ]),
+        # the course's forward helpers (dnn_utils: (A, cache), cache = Z; A alone is
+        # taken too), checked when a file defines them
+        FunctionSpec("sigmoid", ("Z",), ("A", "cache"), [
+            Case("a random case (n_l = 4, m = 11)", (Z_h,)),
+            Case("a random case (n_l = 3, m = 5)", (Z_h2,)),
+        ]),
+        FunctionSpec("relu", ("Z",), ("A", "cache"), [
+            Case("a random case (n_l = 4, m = 11)", (Z_h,)),
+            Case("a random case (n_l = 3, m = 5)", (Z_h2,)),
+        ]),
         FunctionSpec("linear_activation_forward", ("A_prev", "W", "b", "activation"),
                      ("A", "cache"), [
             Case("the course's test case, sigmoid", (A_la, W_la, b_la, "sigmoid"), m=2),
             Case("the course's test case, relu", (A_la, W_la, b_la, "relu"), m=2),
             Case("a random case, sigmoid (n_l = 4, m = 11)", (A_r, W_r, b_r, "sigmoid"), m=11),
             Case("a random case, relu (n_l = 4, m = 11)", (A_r, W_r, b_r, "relu"), m=11),
-        ], calls=("linear_forward",)),
+        ], calls=("linear_forward", "sigmoid", "relu")),
         FunctionSpec("L_model_forward", ("X", "parameters"), ("AL", "caches"), [
             Case("the course's test case (2 layers)", (X_o, {"W1": W1_o, "b1": b1_o, "W2": W2_o,
                                                              "b2": b2_o}), m=2),
@@ -275,7 +285,7 @@ def _deep() -> list[FunctionSpec]:
         FunctionSpec("sigmoid_backward", ("dA", "cache"), "dZ", [
             Case("a random case (n_l = 4, m = 11)", (dA_h, Z_h)),
             Case("a random case (n_l = 3, m = 5)", (dA_h2, Z_h2)),
-        ]),
+        ], calls=("sigmoid",)),  # s = sigmoid(Z), the learner's own
         FunctionSpec("relu_backward", ("dA", "cache"), "dZ", [
             Case("a random case (n_l = 4, m = 11)", (dA_h, Z_h)),
             Case("a random case (n_l = 3, m = 5)", (dA_h2, Z_h2)),
@@ -336,11 +346,12 @@ FUNCTION_NAMES: dict[str, tuple[str, ...]] = {
 
 
 #: The helpers the course gives with an assignment (its ``dnn_utils``): checked when a
-#: file defines them, never reported as not defined, and not used to detect the
-#: assignment (a learner's forward helpers vary: ``sigmoid`` returns ``A`` or
-#: ``(A, Z)``; the backward ones all take ``(dA, Z)``).
-HELPERS: dict[str, tuple[str, ...]] = {"logistic": (), "shallow": (),
-                                       "deep": ("sigmoid_backward", "relu_backward")}
+#: file defines them and never reported as not defined. The backward ones (which all
+#: take ``(dA, Z)``) help detect the assignment; the forward ones (``sigmoid`` is the
+#: logistic assignment's too; a learner's returns ``(A, Z)`` or ``A`` alone) do not.
+HELPERS: dict[str, tuple[str, ...]] = {
+    "logistic": (), "shallow": (),
+    "deep": ("sigmoid", "relu", "sigmoid_backward", "relu_backward")}
 
 
 def specs(assignment: str) -> list[FunctionSpec]:
