@@ -661,3 +661,17 @@ def test_layers_beyond_memory_are_refused_naming_the_flag(tmp_path):
                         r"their gradients\), more than this machine's [\d.]+ GiB of memory; "
                         r"give --hidden fewer units", last), last
     assert "Traceback" not in result.stderr and not (tmp_path / "m.npz").exists()
+
+
+def test_a_link_to_a_file_that_is_no_hdf5_is_named(tmp_path):
+    # "unexpected failure (KeyError: 'Unable to synchronously open object (file
+    # signature not found)')"
+    import h5py
+
+    (tmp_path / "not.h5").write_text("plain text")
+    path = tmp_path / "linked.h5"
+    with h5py.File(path, "w") as f:
+        f["train_set_x"] = h5py.ExternalLink(str(tmp_path / "not.h5"), "/x")
+        f["train_set_y"] = np.zeros(4)
+    result = nnscratch("train", path, "-o", tmp_path / "m.npz")
+    one_error(result, "linked.h5: not a readable HDF5 file")

@@ -511,3 +511,44 @@ def test_labels_that_are_no_classes_are_refused_naming_the_file(tmp_path, labels
         with open_chunks(path, chunk_rows=300) as feeder:
             fit_streaming(est, feeder, classes=[0.0, 1.0])
         assert est.classes_.tolist() == [0.0, 1.0]
+
+
+def test_a_damaged_file_is_named_with_the_rows_that_cannot_be_read(tmp_path):
+    # h5py's "Can't synchronously read data (filter returned failure during read)" ended
+    # the command as an "unexpected failure", naming no file, after training had begun
+    X, y = _data(n=2000)
+    path = tmp_path / "gz.h5"
+    with h5py.File(path, "w") as f:
+        f.create_dataset("X", data=X, chunks=(250, 20), compression="gzip")
+        f["y"] = y
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 200] = bytes(range(200))
+    path.write_bytes(bytes(data))
+    est = NeuralNetworkClassifier((3,), max_iter=1)
+    with open_chunks(path, chunk_rows=500) as feeder, pytest.raises(
+            DatasetError, match=r"gz\.h5: the features of rows \d+ to \d+ cannot be read \(.+\); "
+                                r"the file is damaged: copy or write it again$"):
+        fit_streaming(est, feeder)
+    empty = tmp_path / "empty.h5"
+    with h5py.File(empty, "w") as f:
+        f["X"], f["y"] = np.zeros((20, 0)), np.zeros(20)
+    with pytest.raises(DatasetError, match=r"X must have rows and features, got shape "
+                                           r"\(20, 0\)"):  # ZeroDivisionError
+        open_chunks(empty)
+
+
+@pytest.mark.slow  # importing zarr takes seconds
+def test_a_zarr_store_with_damaged_metadata_is_named(tmp_path):
+    # "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
+    zarr = pytest.importorskip("zarr")
+    X, y = _data(n=100)
+    store = tmp_path / "data.zarr"
+    group = zarr.open_group(str(store), mode="w")
+    group.create_array("X", data=X)
+    group.create_array("y", data=y)
+    meta = next(p for p in (store / "X").iterdir() if p.name in ("zarr.json", ".zarray"))
+    meta.write_text("{bad")
+    with pytest.raises(DatasetError, match=r"data\.zarr: not a readable Zarr store \(.+\); "
+                                           r"the file is damaged: copy or write it again$"):
+        open_chunks(store)

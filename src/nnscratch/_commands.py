@@ -612,7 +612,7 @@ def _course_bytes(path: str) -> float:
     try:
         with h5py.File(path, "r") as f:
             shapes = [f[k].shape for k in f if k.endswith("_set_x") and hasattr(f[k], "shape")]
-    except (OSError, ValueError):
+    except (OSError, ValueError, KeyError):  # KeyError: a link to a file that is none
         return 0
     return max((8.0 * float(np.prod(shape)) for shape in shapes), default=0)
 

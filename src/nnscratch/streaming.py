@@ -226,7 +226,7 @@ class ChunkFeeder:
         self.preprocessor = preprocessor
         self._closer = closer
         shape = tuple(int(s) for s in X.shape)
-        if len(shape) < 2 or shape[0] == 0:
+        if len(shape) < 2 or shape[0] == 0 or 0 in shape[1:]:
             raise DatasetError(f"{source}: X must have rows and features, got shape {shape}")
         self.n_samples = shape[0]
         if preprocessor is not None:
@@ -319,12 +319,27 @@ class ChunkFeeder:
         """The size of all the features in the working dtype, in bytes."""
         return self.n_samples * self.n_features * self.dtype.itemsize
 
+    def _stored(self, array, index, what: str, rows: slice):
+        """``array[index]`` read from storage (computed where a Dask array), a damaged
+        file's error naming the file and the rows: h5py's "Can't synchronously read data
+        (filter returned failure during read)" or a codec's "Zstd decompression error"
+        named neither."""
+        try:
+            raw = array[index]
+            if hasattr(raw, "compute"):  # a Dask array
+                raw = raw.compute()
+            return raw
+        except (OSError, RuntimeError, KeyError, EOFError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise DatasetError(
+                f"{self.source}: the {what} of rows {rows.start} to {rows.stop - 1} cannot "
+                f"be read ({reason}); the file is damaged: copy or write it again"
+            ) from None
+
     def _features(self, rows: slice) -> np.ndarray:
-        raw = self.X[rows]
+        raw = self._stored(self.X, rows, "features", rows)
         if _is_sparse(raw):  # CSR rows, given to partial_fit as they are
             return raw.astype(self.dtype, copy=False)
-        if hasattr(raw, "compute"):  # a Dask array
-            raw = raw.compute()
         raw = np.asarray(raw)
         prep = self.preprocessor
         if prep is None:
@@ -346,9 +361,8 @@ class ChunkFeeder:
         """The labels of ``rows`` (codes mapped onto ``class_names`` when given)."""
         if self.y is None:
             raise DatasetError(f"{self.source}: holds no labels (y)")
-        raw = self.y[:, rows] if self._y_row else self.y[rows]
-        if hasattr(raw, "compute"):
-            raw = raw.compute()
+        raw = self._stored(self.y, (slice(None), rows) if self._y_row else rows, "labels",
+                           rows)
         y = _decode(np.asarray(raw).ravel())
         if self.file_class_names is not None:
             if y.dtype.kind not in "iub" and not (
@@ -576,9 +590,15 @@ def open_chunks(source, y=None, *, chunk_rows: int | None = None,
         feeder = ChunkFeeder(X, labels, chunk_rows=chunk_rows, batch_size=batch_size,
                              preprocessor=preprocessor, file_class_names=file_names,
                              class_names=class_names, source=str(path), closer=closer)
-    except BaseException:
+    except BaseException as exc:
         if closer is not None:
             closer()
+        if isinstance(exc, (OSError, RuntimeError, KeyError, ValueError)) and not isinstance(
+                exc, DatasetError):  # an array's damaged metadata (a Zarr JSON, a link)
+            what = "HDF5 file" if closer is not None else "Zarr store"
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise DatasetError(f"{path}: not a readable {what} ({reason}); the file is "
+                               "damaged: copy or write it again") from None
         raise
     return feeder
 
