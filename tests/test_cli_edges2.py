@@ -675,3 +675,34 @@ def test_a_link_to_a_file_that_is_no_hdf5_is_named(tmp_path):
         f["train_set_y"] = np.zeros(4)
     result = nnscratch("train", path, "-o", tmp_path / "m.npz")
     one_error(result, "linked.h5: not a readable HDF5 file")
+
+
+def test_class_names_that_would_break_the_tables_are_refused(tmp_path):
+    # a quoted CSV label with a line break split summary's, predict's and evaluate's
+    # lines in two; two classes of one name in list_classes read as one
+    import h5py
+
+    table = tmp_path / "multiline.csv"
+    table.write_text('a,b,label\n1,2,"x\ny"\n3,4,y\n2,1,"x\ny"\n5,3,y\n')
+    one_error(nnscratch("train", table, "-o", tmp_path / "m.npz"),
+              "multiline.csv: the class name 'x\\ny' holds a control character")
+    twice = tmp_path / "twice.h5"
+    with h5py.File(twice, "w") as f:
+        f["train_set_x"] = np.zeros((4, 4, 4, 3), np.uint8)
+        f["train_set_y"] = np.array([0, 1, 0, 1])
+        f["list_classes"] = np.array([b"n", b"n"])
+    one_error(nnscratch("train", twice, "-o", tmp_path / "m.npz"),
+              "twice.h5: the class name 'n' is given to two classes")
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_summary_shows_a_model_files_free_text_on_one_line(tmp_path):
+    from nnscratch import NeuralNetworkClassifier, save
+    from nnscratch.datasets import load_flower
+
+    X, y = load_flower()
+    model = tmp_path / "m.npz"
+    save(NeuralNetworkClassifier((2,), max_iter=2).fit(X, y), model,
+         training={"data": "two\nlines"})
+    out = nnscratch("summary", model).stdout
+    assert "data two\\nlines" in out and "\nlines" not in out

@@ -328,6 +328,10 @@ def _both_class_weights(arrays, settings):
         (_edit_settings(preprocessing={"kind": "image", "size": 64}), "preprocessing makes"),
         (_edit_settings(preprocessing={"kind": "exec"}), "bad preprocessing"),
         (_edit_settings(class_names=["a"]), "class_names"),
+        # names that broke the printed tables, or read as one another
+        (_edit_settings(class_names=["x\ny", "y"]), "the class name 'x\\\\ny' holds a control"),
+        (_edit_settings(class_names=["x", "x"]), "the class name 'x' is given to two classes"),
+        (_edit_settings(class_names=["", " "]), "a class has an empty name"),
         (_edit_settings(training="x"), "training"),
         (_edit_settings(class_weight_by_class=[1.0]), "2 non-negative numbers or nulls"),
         (_edit_settings(class_weight_by_class=[1.0, -2.0]), "2 non-negative numbers or nulls"),

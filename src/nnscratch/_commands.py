@@ -1326,12 +1326,18 @@ def _settings_line(model_type: str, hyper: dict) -> str:
     return text + " (others at their defaults; --json lists all)"
 
 
+def _one_line_text(value: Any) -> str:
+    """``value`` as text on one line: a model file's free text (its library version,
+    its data's name) with control characters shown escaped (``\\n``), not obeyed."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
+
+
 def format_summary(info: dict) -> str:
     """The text ``nnscratch summary`` prints for :func:`summarize`'s facts: one field a
     line, the values in one column after the longest label, ``preprocessing:``."""
     lines = [
         (f"model:         {info['model_type']} (file format {info['format_version']}, "
-         f"nnscratch {info['library_version']})"),
+         f"nnscratch {_one_line_text(info['library_version'])})"),
         f"inputs:        {_count(info['n_features_in'], 'feature')}",
     ]
     columns = (info["preprocessing"] or {}).get("columns")
@@ -1358,7 +1364,7 @@ def format_summary(info: dict) -> str:
         lines.append(f"final cost:    {info['final_cost']:.6f}")
     t = info["training"]
     if t:
-        bits = [f"data {t.get('data')}"]
+        bits = [f"data {_one_line_text(t.get('data'))}"]
         for key, label in (("train_accuracy", "train"), ("test_accuracy", "test")):
             if isinstance(t.get(key), (int, float)):
                 bits.append(f"{label} accuracy {100 * t[key]:.2f} %")

@@ -43,7 +43,12 @@ from typing import Any
 import numpy as np
 
 from .exceptions import DatasetError
-from .preprocessing import MAX_SVMLIGHT_FEATURES, Preprocessor, _check_image_size
+from .preprocessing import (
+    MAX_SVMLIGHT_FEATURES,
+    Preprocessor,
+    _check_class_names,
+    _check_image_size,
+)
 from .text import TEXT_EXTENSIONS, make_spam_corpus, read_texts
 
 __all__ = [
@@ -172,6 +177,7 @@ def _picture_size(path: Path, image_size: Any, preprocessor: Preprocessor | None
 
 
 def _make_dataset(raw, codes, class_names, preprocessor, source, names) -> Dataset:
+    _check_class_names([str(c) for c in class_names], str(source))
     X = preprocessor.transform(raw)
     return Dataset(
         X=X,

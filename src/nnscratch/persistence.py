@@ -54,7 +54,7 @@ import numpy as np
 from ._files import atomic_write
 from ._version import __version__
 from .exceptions import DatasetError
-from .preprocessing import Preprocessor
+from .preprocessing import Preprocessor, _check_class_names
 from .text import TEXT_ARRAYS, TextVectorizer
 
 __all__ = [
@@ -469,6 +469,11 @@ def _build(arrays: dict[str, np.ndarray], path: Path) -> SavedModel:
         and len(class_names) == len(estimator.classes_)
     ):
         raise _fail(path, "class_names must be one string per class")
+    if class_names is not None:
+        try:
+            _check_class_names(class_names, "class_names")
+        except ValueError as exc:
+            raise _fail(path, str(exc).split(": ", 1)[1]) from None
     training = settings.get("training") or {}
     if not isinstance(training, dict):
         raise _fail(path, "training must be a JSON object")

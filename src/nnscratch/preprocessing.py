@@ -399,6 +399,24 @@ _KIND_WORDS = {"image": "pictures", "tabular": "a table", "text": "text",
                "svmlight": "svmlight/libsvm rows"}
 
 
+def _check_class_names(names: Sequence[str], source: str) -> None:
+    """Refuse class names that would break the printed tables or read as one another:
+    empty, holding a control character (a line break, a tab), or given twice."""
+    seen: set[str] = set()
+    for name in names:
+        if not name.strip():
+            raise DatasetError(f"{source}: a class has an empty name; give every class a "
+                               "name")
+        if not name.isprintable():
+            raise DatasetError(f"{source}: the class name {name!r} holds a control "
+                               "character (a line break, a tab); give each class a name on "
+                               "one line")
+        if name in seen:
+            raise DatasetError(f"{source}: the class name {name!r} is given to two classes; "
+                               "give each class a name of its own")
+        seen.add(name)
+
+
 def _check_n_inputs(n: Any) -> None:
     if (isinstance(n, bool) or not isinstance(n, (int, np.integer))
             or not 1 <= n <= MAX_SVMLIGHT_FEATURES):

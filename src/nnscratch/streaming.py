@@ -76,6 +76,7 @@ import numpy as np
 
 from .callbacks import CallbackList
 from .datasets import DatasetError, Preprocessor
+from .preprocessing import _check_class_names
 
 __all__ = [
     "DASK_HINT",
@@ -581,6 +582,8 @@ def open_chunks(source, y=None, *, chunk_rows: int | None = None,
         x_name, y_name, names_key = _layout(keys, str(path))
         X, labels = group[x_name], (None if y_name is None else group[y_name])
         file_names = _names(group[names_key]) if names_key else None
+        if file_names is not None:
+            _check_class_names(file_names, str(path))
         course = x_name != "X"
         if course and preprocessor is None:
             if len(X.shape) != 4 or X.shape[1] != X.shape[2] or X.shape[3] != 3:
