@@ -415,3 +415,18 @@ def test_an_unwritable_results_or_plot_folder_is_refused_before_the_search(
     assert capsys.readouterr().err.splitlines()[-1] == (
         f"nnscratch: error: {option}: cannot write into the folder '{locked}' (Read-only "
         "file system); choose another folder or make it writable")
+
+
+class _Wordy(NeuralNetworkClassifier):
+    def fit(self, X, y, **kwargs):
+        raise ValueError("refused " + "because of a long reason " * 30)
+
+
+def test_a_long_fit_error_is_cut_at_a_words_end(moons):
+    # it was cut mid-word after 200 characters ("The minimum number of groups f...")
+    X, y = moons
+    with pytest.raises(SearchFailed) as caught:
+        run_search(_Wordy((3,)), X, y, parse_params(["alpha=0;1"]), cv=2, n_jobs=1)
+    message = str(caught.value)
+    assert message.endswith("long reason ...)"), message
+    assert len(message) < 450

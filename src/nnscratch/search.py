@@ -778,8 +778,8 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
             + _kept(finished, results_path)) from None
     except ValueError as exc:
         if "fits failed" in str(exc):
-            raise SearchFailed(f"every fit failed ({_fit_error(exc)}); check the settings, "
-                               "e.g. a smaller learning_rate") from None
+            # the fit's own error says what to do (a smaller learning rate, more data...)
+            raise SearchFailed(f"every fit failed ({_fit_error(exc)})") from None
         raise
     except Exception as exc:
         if not _is_lost_worker(exc):
@@ -885,8 +885,11 @@ def _fit_error(exc: BaseException) -> str:
 
 
 def _first_line(exc: BaseException) -> str:
+    """``exc``'s text on one line, cut after 400 characters at a word's end."""
     text = " ".join(str(exc).split())
-    return (text[:200] + "...") if len(text) > 200 else (text or type(exc).__name__)
+    if len(text) > 400:
+        text = text[:400].rsplit(" ", 1)[0] + " ..."
+    return text or type(exc).__name__
 
 
 # --------------------------------------------------------------------------- output
