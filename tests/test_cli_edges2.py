@@ -706,3 +706,20 @@ def test_summary_shows_a_model_files_free_text_on_one_line(tmp_path):
          training={"data": "two\nlines"})
     out = nnscratch("summary", model).stdout
     assert "data two\\nlines" in out and "\nlines" not in out
+
+
+def test_a_huge_alpha_is_named_and_its_cost_printed_short(tmp_path):
+    # "final cost: 133519...(300 digits)" and "lower --learning-rate" only
+    model = tmp_path / "m.npz"
+    result = nnscratch("train", "flower", "--alpha", "1e308", "--iterations", "2", "-o", model)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^final cost: +1\.\d{6}e\+299$", result.stdout, re.M), result.stdout
+    assert result.stderr.splitlines()[-1].endswith(
+        "lower --learning-rate (it is 0.005) or --alpha (it is 1e+308)")
+    assert re.search(r"^final cost: +1\.\d{6}e\+299$", nnscratch("summary", model).stdout,
+                     re.M)
+    result = nnscratch("train", "flower", "--alpha", "1e308", "--hidden", "3",
+                       "--iterations", "2", "-o", model)
+    assert result.returncode == 1
+    assert "try a smaller --learning-rate (now 0.0075) or --alpha (now 1e+308)" in (
+        result.stderr)

@@ -283,7 +283,7 @@ def fit(est, X: np.ndarray, y: np.ndarray) -> float:
     est.set_params(verbose=_stderr_is_terminal())
     start = time.perf_counter()
     try:
-        with _training_errors(params["learning_rate"]), \
+        with _training_errors(params["learning_rate"], params.get("alpha", 0.0)), \
                 warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             est.fit(X, y)
@@ -305,7 +305,7 @@ def _show_caught(caught) -> None:
 
 
 @contextmanager
-def _training_errors(learning_rate: float) -> Iterator[None]:
+def _training_errors(learning_rate: float, alpha: float = 0.0) -> Iterator[None]:
     """Training's failures as the commands report them: divergence is a
     :class:`RunError`, data or settings the estimator refuses an :class:`InputError`
     (a :class:`~nnscratch.exceptions.DatasetError` keeps its own message). Overflow
@@ -316,7 +316,9 @@ def _training_errors(learning_rate: float) -> Iterator[None]:
     except NonFiniteWeightsError:
         raise RunError(
             f"training diverged: the weights are no longer finite; try a smaller "
-            f"--learning-rate (now {learning_rate}) or check that the features are scaled"
+            f"--learning-rate (now {learning_rate})"
+            + (f" or --alpha (now {alpha:g})" if alpha > 0 else "")
+            + " or check that the features are scaled"
         ) from None
     except DatasetError:
         raise
@@ -513,7 +515,9 @@ def _cost_rose(est) -> str | None:
     from .estimators import _climbing_cost
 
     costs = getattr(est, "loss_curve_", None) or getattr(est, "costs_", None) or []
-    return _climbing_cost(costs, est.get_params().get("learning_rate"), "--learning-rate")
+    params = est.get_params()
+    return _climbing_cost(costs, params.get("learning_rate"), "--learning-rate",
+                          params.get("alpha", 0.0), "--alpha")
 
 
 # --------------------------------------------------------------------------- streaming
@@ -677,7 +681,8 @@ def _train_streaming(est, feeder, data: str, output_path: Path, params: dict[str
     say(f"training {_describe(est)} on {_count(feeder.n_samples, 'sample')}, "
         f"{_count(feeder.n_features, 'feature')} ({_dataset_label(data)}), "
         f"{_count(feeder.n_chunks, 'chunk')}")
-    with _training_errors(est.get_params()["learning_rate"]), \
+    with _training_errors(est.get_params()["learning_rate"],
+                          est.get_params().get("alpha", 0.0)), \
             warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = fit_streaming(est, feeder, classes=found, progress=_stream_progress())
@@ -813,7 +818,8 @@ def format_training(result: dict) -> str:
     if result["test_accuracy"] is not None:
         lines.append(f"test accuracy:  {100 * result['test_accuracy']:.2f} %")
     final = result["final_cost"]
-    lines.append(f"final cost:     {final:.6f}" if final is not None else "final cost: -")
+    lines.append(f"final cost:     {_cost_text(final)}" if final is not None
+                 else "final cost: -")
     lines.append(f"time:           {result['seconds']:.2f} s")
     return "\n".join(lines)
 
@@ -1326,6 +1332,12 @@ def _settings_line(model_type: str, hyper: dict) -> str:
     return text + " (others at their defaults; --json lists all)"
 
 
+def _cost_text(cost: float) -> str:
+    """A cost as the seeds print it, 6 decimals; in powers of ten from a million on
+    (an L2 term of alpha=1e308 printed 300 digits)."""
+    return f"{cost:.6f}" if abs(cost) < 1e6 else f"{cost:.6e}"
+
+
 def _one_line_text(value: Any) -> str:
     """``value`` as text on one line: a model file's free text (its library version,
     its data's name) with control characters shown escaped (``\\n``), not obeyed."""
@@ -1361,7 +1373,7 @@ def format_summary(info: dict) -> str:
     lines.append(f"settings:      {_settings_line(info['model_type'], info['hyperparameters'])}")
     lines.append(f"iterations:    {info['n_iter']}")
     if info["final_cost"] is not None:
-        lines.append(f"final cost:    {info['final_cost']:.6f}")
+        lines.append(f"final cost:    {_cost_text(info['final_cost'])}")
     t = info["training"]
     if t:
         bits = [f"data {_one_line_text(t.get('data'))}"]

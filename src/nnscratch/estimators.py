@@ -937,7 +937,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         if stopper is not None and stopper.best_iteration_ is not None:
             self.best_validation_score_ = stopper.best_score_
         if not (result.stopped_early or result.interrupted):  # a run that ended itself
-            rose = _climbing_cost(history.loss_curve, self.learning_rate)
+            rose = _climbing_cost(history.loss_curve, self.learning_rate, alpha=self.alpha)
             if rose:
                 from .exceptions import ConvergenceWarning
 
@@ -1446,20 +1446,25 @@ def _user_stacklevel() -> int:
     return level
 
 
-def _climbing_cost(costs, learning_rate, option: str = "learning_rate") -> str | None:
+def _climbing_cost(costs, learning_rate, option: str = "learning_rate", alpha=0.0,
+                   alpha_option: str = "alpha") -> str | None:
     """What to say when a run ended at a much higher cost than it began with (over half
     as high again, and by more than 0.1): a learning rate too large for the weights to
     stay finite is refused (:class:`~nnscratch.exceptions.NonFiniteWeightsError`); one
     that only makes the cost climb gets this warning. None otherwise. ``option``: how
-    the learning rate is set, in the words of the caller (``--learning-rate``)."""
+    the learning rate is set, in the words of the caller (``--learning-rate``); with an
+    L2 term (``alpha > 0``, set by ``alpha_option``) a too strong penalty is named too."""
     costs = [float(c) for c in costs]
     if len(costs) < 2 or not (costs[-1] > 1.5 * costs[0] and costs[-1] - costs[0] > 0.1):
         return None
     now = (f" (it is {learning_rate:g})"
            if isinstance(learning_rate, (int, float)) and not isinstance(learning_rate, bool)
            else "")
+    penalty = (f" or {alpha_option} (it is {alpha:g})"
+               if isinstance(alpha, (int, float)) and not isinstance(alpha, bool) and alpha > 0
+               else "")
     return (f"the cost rose from {costs[0]:.4g} at the start to {costs[-1]:.4g} at the end: "
-            f"training diverged; lower {option}{now}")
+            f"training diverged; lower {option}{now}{penalty}")
 
 
 def _classes_to_json(classes: np.ndarray) -> tuple[str, list]:

@@ -1043,7 +1043,8 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
         from .estimators import _climbing_cost
         from .exceptions import ConvergenceWarning
 
-        rose = _climbing_cost(losses, restore.get("learning_rate"))
+        rose = _climbing_cost(losses, restore.get("learning_rate"),
+                              alpha=params.get("alpha", 0.0))
         if rose:
             warnings.warn(f"{type(estimator).__name__}: {rose}", ConvergenceWarning,
                           stacklevel=2)
