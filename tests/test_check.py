@@ -348,21 +348,37 @@ def test_a_broken_function_is_reported_per_function(tmp_path, kind):
         assert result.lines[-1][0] == 8  # the line in their file
 
 
-@pytest.mark.slow
-def test_a_missing_import_is_an_error_for_each_function_said_once(tmp_path):
+def test_a_missing_import_is_said_once_for_the_file(tmp_path, capsys):
+    """It was an ERROR row per function, each "not run: your file could not be loaded
+    (see sigmoid)"."""
+    from nnscratch.cli import run
+
     path = tmp_path / "imports.py"
     path.write_text("import numpy as np\nimport no_such_module_here\n\n"
                     "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n"
                     "def propagate(w, b, X, Y):\n    return None\n")
     report = check(path)
-    assert [r.status for r in report.functions] == ["pass"] * 0 + [
-        "error", "missing", "error", "missing", "missing", "missing"]
-    # said once, at the first function; the next one points there
-    assert "no_such_module_here" in report["sigmoid"].message
-    assert report["sigmoid"].lines[0][0] == 2
-    assert 'under if __name__ == "__main__":' in report["sigmoid"].message
-    assert report["propagate"].message == ("not run: your file could not be loaded (see "
-                                           "sigmoid)")
+    assert report.functions == [] and not report.ok and report.errors == 1
+    error = report.file_error
+    assert error.type == "ModuleNotFoundError" and "no_such_module_here" in error.message
+    assert error.lines == [[2, "<module>", "import no_such_module_here"]]
+    assert 'under if __name__ == "__main__":' in error.message
+    assert str(report).splitlines() == [
+        f"{path}: the logistic assignment (detected from its function names)",
+        f"  ERROR    {error.message}",
+        "           line 2, in <module>: import no_such_module_here",
+        "no function was run: fix the error above, then check again"]
+    assert "fix the error above" in report._repr_html_()
+    assert run(["check", str(path), "--json"]) == 1
+    out = capsys.readouterr().out
+    d = json.loads(out)
+    assert d["file_error"] == {"type": "ModuleNotFoundError", "message": error.message,
+                               "lines": [[2, "<module>", "import no_such_module_here"]]}
+    assert (d["functions"], d["passed"], d["failed"], d["errors"], d["missing"]) == (
+        [], 0, 0, 1, 0)
+    assert run(["check", str(SOLUTIONS / "logistic.py"), "--json",
+                "--assignment", "logistic"]) == 0
+    assert json.loads(capsys.readouterr().out)["file_error"] is None
 
 
 def test_top_level_code_under_the_main_guard_is_not_run(tmp_path):
@@ -676,15 +692,23 @@ def test_a_file_that_cannot_be_loaded_is_said_once_and_an_exported_notebook_poin
         "get_ipython().run_line_magic('matplotlib', 'inline')\n", 1)
     path = tmp_path / "Logistic_Regression_with_a_Neural_Network_mindset.py"
     path.write_text(text)
-    first, *rest = check(path).functions
-    assert first.status == "error" and first.message.startswith(
+    report = check(path)
+    assert report.functions == [] and str(report).count("get_ipython") == 2  # error, line
+    first = report.file_error
+    assert first.type == "NameError" and first.message.startswith(
         "your file could not be loaded: NameError: name 'get_ipython' is not defined")
     assert first.message.endswith("a notebook exported as a script: check the notebook "
                                   "(.ipynb) itself, whose cells that load data, test or "
                                   "train are not run)")
-    assert rest and all(r.status == "error" and r.lines == [] and r.message ==
-                        f"not run: your file could not be loaded (see {first.name})"
-                        for r in rest)
+
+
+def test_a_notebook_that_cannot_be_loaded_is_placed_by_cell(tmp_path):
+    path = notebook(tmp_path / "decorated.ipynb", [
+        "import numpy as np\n", "x = 1\n@no_such_decorator\ndef sigmoid(z):\n    return z\n"])
+    report = check(path, assignment="logistic")
+    assert report.file_error.type == "NameError"
+    assert report.file_error.lines == [[2, 2, "<module>", "@no_such_decorator"]]
+    assert "cell 2, line 2, in <module>: @no_such_decorator" in str(report)
 
 
 def test_the_json_counts_as_the_text_does(tmp_path):

@@ -36,7 +36,7 @@ import numpy as np
 from . import _course_cases as cases_module
 from ._course_cases import FUNCTION_NAMES, HELPERS, Case, FunctionSpec
 
-__all__ = ["CheckError", "CheckReport", "FunctionResult", "check"]
+__all__ = ["CheckError", "CheckReport", "FileError", "FunctionResult", "check"]
 
 _CHILD = Path(__file__).with_name("_check_child.py")
 _RTOL, _ATOL = 1e-6, 1e-9
@@ -118,13 +118,26 @@ class FunctionResult:
 
 
 @dataclass
+class FileError:
+    """Why none of a file's functions ran: its top-level code raised, exited or did not
+    finish (the checker imports the file, which runs that code, before any function)."""
+
+    type: str  # the exception's ("ModuleNotFoundError", "SystemExit"...), "timeout", "crash"
+    message: str
+    # [line, function, code] in the file; [code cell, line, function, code] in a notebook
+    lines: list[list] = field(default_factory=list)
+
+
+@dataclass
 class CheckReport:
-    """What :func:`check` found: one :class:`FunctionResult` per course function."""
+    """What :func:`check` found: one :class:`FunctionResult` per course function, or
+    none and a :class:`FileError` when the file could not be loaded."""
 
     assignment: str
     file: str
     functions: list[FunctionResult]
     detected: bool = False
+    file_error: FileError | None = None
 
     @property
     def passed(self) -> int:
@@ -137,8 +150,9 @@ class CheckReport:
 
     @property
     def errors(self) -> int:
-        """The functions that raised, timed out or could not run (status ``error``)."""
-        return sum(r.status == "error" for r in self.functions)
+        """The functions that raised, timed out or could not run (status ``error``), and
+        the file when it could not be loaded (:attr:`file_error`)."""
+        return sum(r.status == "error" for r in self.functions) + (self.file_error is not None)
 
     @property
     def ok(self) -> bool:
@@ -149,8 +163,10 @@ class CheckReport:
         return next(r for r in self.functions if r.name == name)
 
     def to_dict(self) -> dict:
-        """``{"assignment", "file", "functions": [...], "passed", "failed", "errors",
-        "missing"}`` (JSON-able), counted as the text's last line counts them."""
+        """``{"assignment", "file", "file_error", "functions": [...], "passed", "failed",
+        "errors", "missing"}`` (JSON-able), counted as the text's last line counts them.
+        ``file_error`` is None, or ``{"type", "message", "lines"}`` when the file could
+        not be loaded: then ``functions`` is empty and ``errors`` is 1."""
         functions = []
         for r in self.functions:
             d = asdict(r)
@@ -158,13 +174,18 @@ class CheckReport:
                 if d[key] is not None and not np.isfinite(d[key]):
                     d[key] = None
             functions.append(d)
-        return {"assignment": self.assignment, "file": self.file, "functions": functions,
+        file_error = asdict(self.file_error) if self.file_error is not None else None
+        return {"assignment": self.assignment, "file": self.file, "file_error": file_error,
+                "functions": functions,
                 "passed": self.passed, "failed": self.failed, "errors": self.errors,
                 "missing": sum(r.status == "missing" for r in self.functions)}
 
     def __str__(self) -> str:
         how = " (detected from its function names)" if self.detected else ""
         lines = [f"{self.file}: the {self.assignment} assignment{how}"]
+        if self.file_error is not None:
+            lines.append(f"  {'ERROR':8} {self.file_error.message}")
+            lines.extend(f"           {text}" for text in _places(self.file_error.lines))
         for r in self.functions:
             lines.append(f"  {r.status.upper() if r.status != 'pass' else 'pass':8} {r.name}")
             for text in _detail_lines(r):
@@ -174,6 +195,8 @@ class CheckReport:
 
     def _tally(self) -> str:
         """``"3 passed, 1 failed, 1 error, 0 not defined"``."""
+        if self.file_error is not None:
+            return "no function was run: fix the error above, then check again"
         count = {s: sum(r.status == s for r in self.functions)
                  for s in ("pass", "fail", "error", "missing")}
         errors = f"{count['error']} error{'' if count['error'] == 1 else 's'}"
@@ -190,8 +213,13 @@ class CheckReport:
                         f"<td style='color:{colours[r.status]};font-weight:bold'>{r.status}</td>"
                         f"<td style='text-align:left'>{detail}</td></tr>")
         how = " (detected from its function names)" if self.detected else ""
+        if self.file_error is not None:
+            detail = "<br>".join(html.escape(t) for t in [self.file_error.message,
+                                                          *_places(self.file_error.lines)])
+            rows.append("<tr><td>your file</td><td style='color:#cf222e;font-weight:bold'>"
+                        f"error</td><td style='text-align:left'>{detail}</td></tr>")
         return (f"<p><b>{html.escape(self.file)}</b>: the {self.assignment} assignment{how}"
-                f" — {self._tally()}</p>"
+                f" — {html.escape(self._tally())}</p>"
                 "<table><tr><th>function</th><th>status</th><th>details</th></tr>"
                 + "".join(rows) + "</table>")
 
@@ -221,7 +249,14 @@ def _detail_lines(r: FunctionResult) -> list[str]:
         out.append(message)
     if r.hint:  # after what differs, before where in the file
         out.append(f"hint: {r.hint}")
-    for *where, fn, code in r.lines:  # [line, ...] in a file, [cell, line, ...] in a notebook
+    return out + _places(r.lines)
+
+
+def _places(lines: list[list]) -> list[str]:
+    """``"line 8, in propagate: ..."`` ([line, ...] in a file), ``"cell 4, line 2, in
+    ..."`` ([cell, line, ...] in a notebook)."""
+    out = []
+    for *where, fn, code in lines:
         place = f"line {where[-1]}" if len(where) == 1 else f"cell {where[0]}, line {where[1]}"
         out.append(f"{place}, in {fn}: {code}")
     return out
@@ -1128,9 +1163,10 @@ def check(module_or_path, assignment: str | None = None, *, timeout: float = 20.
             report = _check_file(path, assignment, timeout, total_timeout, functions,
                                  shown=shown)
         if cells is not None:  # the generated file's lines, as the notebook's cells
-            for result in report.functions:
-                result.lines = [[*cells[line - 1], fn, code] if 0 < line <= len(cells)
-                                else [line, fn, code] for line, fn, code in result.lines]
+            for result in [*report.functions, report.file_error]:
+                if result is not None:
+                    result.lines = [[*cells[line - 1], fn, code] if 0 < line <= len(cells)
+                                    else [line, fn, code] for line, fn, code in result.lines]
         return report
     finally:
         if tmp_name is not None:
@@ -1301,19 +1337,12 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
     course_names = set(FUNCTION_NAMES[assignment]) | helpers
     deadline = time.monotonic() + total_timeout
     results: dict[str, FunctionResult] = {}
-    import_failure: FunctionResult | None = None
-    hung = False
     forms: dict[str, str] = {}  # the learner's forward helpers: "single" returns A alone
     specs = [s for s in specs if s.name not in helpers or s.name in names]
     for spec in specs:
         if spec.name not in names:
             results[spec.name] = FunctionResult(spec.name, "missing",
                                                 message="not defined in your file")
-            continue
-        if import_failure is not None:  # said once, where it was found
-            what = "file's top-level code did not finish" if hung else "file could not be loaded"
-            results[spec.name] = FunctionResult(
-                spec.name, "error", message=f"not run: your {what} (see {import_failure.name})")
             continue
         left = deadline - time.monotonic()
         if left <= 0:
@@ -1322,24 +1351,8 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
                 "were used up")
             continue
         run = _run_child(path, assignment, spec, course_names, {}, min(timeout, left))
-        if run.import_error is not None:
-            err = run.import_error
-            exported = "get_ipython()" in path.read_text(encoding="utf-8", errors="replace")
-            advice = ("a notebook exported as a script: check the notebook (.ipynb) itself, "
-                      "whose cells that load data, test or train are not run" if exported else
-                      "put the code that loads data or trains under "
-                      "if __name__ == \"__main__\":, or check the notebook (.ipynb)")
-            import_failure = FunctionResult(
-                spec.name, "error", lines=err["lines"],
-                message=f"your file could not be loaded: {_error_text(err)} (the checker imports "
-                        f"your file, which runs its top-level code: {advice})")
-            results[spec.name] = import_failure
-            continue
-        if run.import_hang:
-            import_failure = FunctionResult(spec.name, "error", message=run.problem)
-            results[spec.name] = import_failure
-            hung = True
-            continue
+        if run.import_error is not None or run.import_hang:  # said once, for the file
+            return CheckReport(assignment, shown, [], detected, _file_error(run, path))
         if spec.name not in run.defined and run.problem is None:
             results[spec.name] = FunctionResult(spec.name, "missing",
                                                 message="not a function once your file has run")
@@ -1354,6 +1367,21 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
         results[spec.name] = result
     ordered = [results[s.name] for s in specs]
     return CheckReport(assignment, shown, ordered, detected)
+
+
+def _file_error(run: _Run, path: Path) -> FileError:
+    """The file-level error of a run whose import of the file raised or did not finish."""
+    if run.import_error is None:
+        return FileError("timeout", run.problem or "your file's top-level code did not finish")
+    err = run.import_error
+    exported = "get_ipython()" in path.read_text(encoding="utf-8", errors="replace")
+    advice = ("a notebook exported as a script: check the notebook (.ipynb) itself, "
+              "whose cells that load data, test or train are not run" if exported else
+              "put the code that loads data or trains under "
+              "if __name__ == \"__main__\":, or check the notebook (.ipynb)")
+    return FileError(err["type"], f"your file could not be loaded: {_error_text(err)} (the "
+                     f"checker imports your file, which runs its top-level code: {advice})",
+                     err["lines"])
 
 
 def _refuse_another_assignment(names: set[str], assignment: str, shown: str) -> None:
