@@ -328,6 +328,13 @@ def _both_class_weights(arrays, settings):
         (_edit_settings(preprocessing={"kind": "image", "size": 64}), "preprocessing makes"),
         (_edit_settings(preprocessing={"kind": "exec"}), "bad preprocessing"),
         (_edit_settings(class_names=["a"]), "class_names"),
+        # statistics no data gives: predict warned "overflow encountered in divide"
+        (_edit_settings(preprocessing={"kind": "tabular", "columns": ["x1", "x2"],
+                                       "mean": [0.0, 0.0], "std": [1e-320, 1.0]}),
+         "'std' from 1e-150 to 1e\\+150"),
+        (_edit_settings(preprocessing={"kind": "tabular", "columns": ["x1", "x2"],
+                                       "mean": [1e308, 0.0], "std": [1.0, 1.0]}),
+         "'mean' must lie within"),
         # names that broke the printed tables, or read as one another
         (_edit_settings(class_names=["x\ny", "y"]), "the class name 'x\\\\ny' holds a control"),
         (_edit_settings(class_names=["x", "x"]), "the class name 'x' is given to two classes"),

@@ -552,3 +552,19 @@ def test_a_zarr_store_with_damaged_metadata_is_named(tmp_path):
     with pytest.raises(DatasetError, match=r"data\.zarr: not a readable Zarr store \(.+\); "
                                            r"the file is damaged: copy or write it again$"):
         open_chunks(store)
+
+
+def test_values_too_large_for_the_network_are_refused_naming_the_row(tmp_path):
+    # a CSV refused them up front; an HDF5 file trained on and ended "training diverged"
+    X, y = _data(n=600)
+    X = X.astype(np.float64)
+    X[437, 3] = -1e300
+    path = tmp_path / "huge.h5"
+    with h5py.File(path, "w") as f:
+        f["X"], f["y"] = X, y
+    est = NeuralNetworkClassifier((3,), max_iter=1)
+    with open_chunks(path, chunk_rows=200) as feeder, pytest.raises(
+            DatasetError, match=r"^.*huge\.h5: row 437 holds a value beyond 1e\+150 in "
+                                r"magnitude; scale the features"):
+        fit_streaming(est, feeder)
+    assert not hasattr(est, "params_")

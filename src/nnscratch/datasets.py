@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from ._limits import MAX_VALUE
 from .exceptions import DatasetError
 from .preprocessing import (
     MAX_SVMLIGHT_FEATURES,
@@ -895,9 +896,8 @@ def load_text_folder(
 # --------------------------------------------------------------------------- CSV
 
 
-#: Largest magnitude of a CSV value: the squares of larger ones, summed for the standard
-#: deviation over up to ten million rows, can overflow float64 (1.8e308).
-MAX_CSV_VALUE = 1e150
+#: Largest magnitude of a CSV value (:data:`nnscratch._limits.MAX_VALUE`).
+MAX_CSV_VALUE = MAX_VALUE
 
 _CSV_DELIMITERS = ",;\t|"
 _DECIMAL_COMMA = re.compile(r"\s*[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?\s*")

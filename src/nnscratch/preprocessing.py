@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from ._limits import MAX_IMAGE_SIZE
+from ._limits import MAX_IMAGE_SIZE, MAX_VALUE
 from .exceptions import DatasetError
 from .text import TextVectorizer, _refuse_one_text
 
@@ -373,6 +373,12 @@ class Preprocessor:
                     )
             if any(v <= 0 for v in std):
                 raise DatasetError("tabular preprocessing 'std' must be positive")
+            if any(abs(v) > MAX_VALUE for v in mean) or any(
+                    not 1 / MAX_VALUE <= v <= MAX_VALUE for v in std):
+                # beyond them (X - mean) / std overflows or divides by almost nothing
+                raise DatasetError(f"tabular preprocessing 'mean' must lie within "
+                                   f"+-{MAX_VALUE:.0e} and 'std' from {1 / MAX_VALUE:.0e} "
+                                   f"to {MAX_VALUE:.0e}, as data's statistics do")
             return cls(
                 kind="tabular",
                 columns=tuple(columns),

@@ -74,6 +74,7 @@ from typing import Any, Self, TextIO
 
 import numpy as np
 
+from ._limits import MAX_VALUE
 from .callbacks import CallbackList
 from .datasets import DatasetError, Preprocessor
 from .preprocessing import _check_class_names
@@ -401,6 +402,14 @@ class ChunkFeeder:
         own check says only "Input X contains NaN", after earlier chunks were used)."""
         values = X.data if _is_sparse(X) else X
         if values.dtype.kind != "f" or np.isfinite(values).all():
+            if values.size and values.dtype.kind == "f" and (
+                    values.max() > MAX_VALUE or values.min() < -MAX_VALUE):
+                rows = np.abs(values) > MAX_VALUE
+                at = (int(np.searchsorted(X.indptr, np.flatnonzero(rows)[0], side="right")) - 1
+                      if _is_sparse(X) else int(np.flatnonzero(rows.any(axis=1))[0]))
+                raise DatasetError(f"{self.source}: row {first + at} holds a value beyond "
+                                   f"{MAX_VALUE:.0e} in magnitude; scale the features (the "
+                                   "network needs values of a moderate size)")
             return
         if _is_sparse(X):
             bad = np.flatnonzero(~np.isfinite(X.data))[0]
