@@ -402,7 +402,8 @@ class ChunkFeeder:
         own check says only "Input X contains NaN", after earlier chunks were used)."""
         values = X.data if _is_sparse(X) else X
         if values.dtype.kind != "f" or np.isfinite(values).all():
-            if values.size and values.dtype.kind == "f" and (
+            # float32 and narrower cannot hold such values; compared, 1e150 overflows them
+            if values.size and values.dtype.kind == "f" and values.dtype.itemsize >= 8 and (
                     values.max() > MAX_VALUE or values.min() < -MAX_VALUE):
                 rows = np.abs(values) > MAX_VALUE
                 at = (int(np.searchsorted(X.indptr, np.flatnonzero(rows)[0], side="right")) - 1
