@@ -703,9 +703,12 @@ def test_summary_shows_a_model_files_free_text_on_one_line(tmp_path):
     X, y = load_flower()
     model = tmp_path / "m.npz"
     save(NeuralNetworkClassifier((2,), max_iter=2).fit(X, y), model,
-         training={"data": "two\nlines"})
+         training={"data": "two\nlines", "train_accuracy": 2.5, "test_accuracy": 0.5,
+                   "seconds": -5})
     out = nnscratch("summary", model).stdout
     assert "data two\\nlines" in out and "\nlines" not in out
+    # free-form facts that are no accuracy or time are not shown as one ("250.00 %")
+    assert "training:      data two\\nlines, test accuracy 50.00 %\n" in out
 
 
 def test_a_huge_alpha_is_named_and_its_cost_printed_short(tmp_path):

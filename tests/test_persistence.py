@@ -360,6 +360,8 @@ def _both_class_weights(arrays, settings):
         (_edit_array("W1", lambda a: np.where(a > 0, np.nan, a)), "NaN or infinite"),
         (_edit_array("b3", lambda a: np.full_like(a, np.inf)), "NaN or infinite"),
         (_edit_array("costs", lambda a: np.append(a, np.nan)), "costs holds NaN"),
+        (_edit_array("costs", lambda a: np.append(a, [1e308, -1e308])),
+         "costs holds values outside the costs' range"),
         (_edit_array("W3", None), "expected parameters"),
         (_edit_array("settings", lambda a: a.astype(np.int64)), "UTF-8 JSON bytes"),
         (_edit_array("settings", lambda a: np.frombuffer(b"{nope", np.uint8)), "not valid JSON"),

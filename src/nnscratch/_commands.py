@@ -1332,6 +1332,11 @@ def _settings_line(model_type: str, hyper: dict) -> str:
     return text + " (others at their defaults; --json lists all)"
 
 
+def _number_in(value: Any, low: float, high: float) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and low <= value <= high)
+
+
 def _cost_text(cost: float) -> str:
     """A cost as the seeds print it, 6 decimals; in powers of ten from a million on
     (an L2 term of alpha=1e308 printed 300 digits)."""
@@ -1377,10 +1382,11 @@ def format_summary(info: dict) -> str:
     t = info["training"]
     if t:
         bits = [f"data {_one_line_text(t.get('data'))}"]
+        # free-form facts: shown where they are what the command line writes there
         for key, label in (("train_accuracy", "train"), ("test_accuracy", "test")):
-            if isinstance(t.get(key), (int, float)):
+            if _number_in(t.get(key), 0.0, 1.0):
                 bits.append(f"{label} accuracy {100 * t[key]:.2f} %")
-        if isinstance(t.get("seconds"), (int, float)):
+        if _number_in(t.get("seconds"), 0.0, float("inf")):
             bits.append(f"{t['seconds']:.2f} s")
         lines.append(f"training:      {', '.join(bits)}")
     return "\n".join(lines)

@@ -529,3 +529,10 @@ def _check_entries(arrays: dict[str, np.ndarray], path: Path) -> None:
                 raise _fail(path, f"{key} must be a 1-D float array")
             if not np.all(np.isfinite(arr)):
                 raise _fail(path, f"{key} holds NaN or infinite values")
+            # costs are cross-entropies (never negative), scores accuracies: values beyond
+            # drew a plot whose axis could not be computed
+            low, high = (0.0, 1.0) if key == "validation_scores" else (-1e-9, np.inf)
+            if arr.size and (arr.min() < low or arr.max() > high):
+                raise _fail(path, f"{key} holds values outside "
+                                  + ("0 to 1 (accuracies)" if high == 1.0 else
+                                     "the costs' range (costs are never negative)"))
