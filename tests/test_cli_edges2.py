@@ -726,3 +726,50 @@ def test_a_huge_alpha_is_named_and_its_cost_printed_short(tmp_path):
     assert result.returncode == 1
     assert "try a smaller --learning-rate (now 0.0075) or --alpha (now 1e+308)" in (
         result.stderr)
+
+
+@pytest.fixture
+def headerless(tmp_path):
+    path = tmp_path / "noheader.csv"
+    path.write_text("1,2,x\n3,4,y\n2,1,x\n5,3,y\n")
+    return path
+
+
+@pytest.mark.parametrize("args, said", [
+    # '' was the current folder: every CSV in it was predicted; summary said ".: is not
+    # a file"
+    (("predict", "{model}", ""), "an empty INPUT was given"),
+    (("summary", ""), "no model file given (an empty name); give a .npz file"),
+    # accepted and ignored
+    (("train", "flower", "--patience", "5", "-o", "{tmp}/m.npz"),
+     "--patience is the wait of early stopping; add --early-stopping or drop --patience"),
+    (("search", "flower", "--param", "learning_rate=0.1;0.2", "--learning-rate", "0.3"),
+     "--learning-rate is fixed and searched by --param learning_rate at once; drop one"),
+    (("search", "flower", "--param", "seed=1;2", "--seed", "3"),
+     "--seed is fixed and searched by --param seed at once; drop one"),
+    (("search", "flower", "--param", "hidden=3;4", "--hidden", "5"),
+     "--hidden is fixed and searched by --param hidden at once; drop one"),
+    # written as a file named without the slash; a model named .model
+    (("train", "flower", "-o", "{tmp}/m.npz/"),
+     "m.npz/' ends in '/', as a folder's name does; give a file's name, e.g."),
+    (("search", "flower", "--param", "learning_rate=0.1;0.2", "--plot", "{tmp}/p.png/"),
+     "--plot: '"),
+    (("search", "flower", "--param", "learning_rate=0.1;0.2", "-o", "{tmp}/x.model"),
+     "--output: a model file's name ends in .npz; give e.g. 'x.model.npz'"),
+    # its first row was taken for the column names
+    (("train", "{headerless}", "-o", "{tmp}/m.npz"),
+     "noheader.csv: its first row (1, 2, x) looks like data, not column names"),
+])
+def test_options_and_names_that_were_taken_silently(tmp_path, headerless, args, said):
+    model = tmp_path / "flower.npz"
+    assert nnscratch("train", "flower", "--iterations", "2", "-o", model).returncode == 0
+    args = [a.format(model=model, tmp=tmp_path, headerless=headerless) for a in args]
+    one_error(nnscratch(*args), said)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["flower.npz", "noheader.csv"]
+
+
+def test_named_number_columns_with_a_header_are_read(tmp_path):
+    # pandas writes integer column names: a header of numbers is a header
+    table = tmp_path / "ints.csv"
+    table.write_text("0,1,2,label\n1,2,3,a\n2,3,4,b\n3,4,5,a\n4,5,6,b\n")
+    assert nnscratch("train", table, "-o", tmp_path / "m.npz").returncode == 0

@@ -15,6 +15,7 @@ stderr through :func:`say`; nothing here writes to stdout.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import warnings
@@ -110,6 +111,17 @@ def one_line(exc: BaseException) -> str:
 def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """``warnings.showwarning`` for the command line: one line on stderr."""
     sys.stderr.write(f"{PROG}: warning: {' '.join(str(message).split())}\n")
+
+
+def _file_path(value: str | Path, option: str) -> Path:
+    """``value`` as a file's path; one written as a folder's (``model.npz/``), which
+    ``Path`` would read as the file ``model.npz``, is refused."""
+    text = str(value)
+    if text.endswith(("/", os.sep)):
+        name = text.rstrip("/" + os.sep) or "out"
+        raise InputError(f"{option}: '{text}' ends in '/', as a folder's name does; give "
+                         f"a file's name, e.g. '{name}'")
+    return Path(text)
 
 
 def check_output_path(path: Path, option: str = "--output") -> None:
@@ -260,6 +272,10 @@ def build_estimator(hidden: tuple[int, ...] | None, params: dict[str, Any],
                                  f"or drop {flag}")
             raise InputError(f"{flag} is not supported by {cls.__name__}")
         kwargs[key] = value
+    if kwargs.get("n_iter_no_change") is not None and not kwargs.get("early_stopping"):
+        flag = flags.get("n_iter_no_change", "n_iter_no_change")
+        raise InputError(f"{flag} is the wait of early stopping; add "
+                         f"{flags.get('early_stopping', 'early_stopping')} or drop {flag}")
     return cls(**kwargs)
 
 
@@ -441,7 +457,7 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
         ``final_cost``, ``n_iter``, ``seconds``, ``model``; when streamed also
         ``streamed`` (True), ``chunks`` and ``rows_per_second``.
     """
-    output_path = Path(output)
+    output_path = _file_path(output, "--output")
     if output_path.suffix.lower() != ".npz":
         raise InputError(f"--output: a model file's name ends in .npz; give e.g. "
                          f"'{output_path.name}.npz'")
@@ -1142,7 +1158,7 @@ def plot(model: str, output: str | Path, kind: str = "costs", data: str | None =
     """
     from .plotting import plot_costs, plot_decision_boundary, plot_mislabeled, save_png
 
-    output_path = Path(output)
+    output_path = _file_path(output, "--output")
     if output_path.suffix.lower() != ".png":
         raise InputError("--output: the picture is a PNG; give a name ending in .png")
     check_output_path(output_path)
@@ -1735,7 +1751,8 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
            results_path: str | Path | None = None, plot_path: str | Path | None = None,
            hidden: tuple[int, ...] | None = None, params: dict[str, Any] | None = None,
            image_size: int | None = None, label_column: str | None = None,
-           flags: dict[str, str] | None = None, text: dict[str, Any] | None = None) -> dict:
+           flags: dict[str, str] | None = None, text: dict[str, Any] | None = None,
+           given: set[str] | None = None) -> dict:
     """``nnscratch search``: cross-validated grid (or random) search over ``specs``.
 
     Parameters
@@ -1754,6 +1771,9 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
         The fixed settings, as for :func:`train`. A learnt preprocessing (the
         vocabulary of text data, a table's standardisation) is learnt again on each
         fold's training rows, so that the held-out rows score the fold unseen.
+    given : set of str, optional
+        The ``params`` the user gave (default: those not None); one of them that the
+        grid searches too is refused.
 
     Returns
     -------
@@ -1763,6 +1783,7 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
     """
     from .plotting import save_png
     from .search import (
+        SEARCH_PARAMETERS,
         SearchError,
         SearchFailed,
         SearchInterrupted,
@@ -1778,10 +1799,14 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
 
     try:
         grid = parse_params(specs)
-        out = Path(output) if output else None
-        results = Path(results_path) if results_path else (
+        out = _file_path(output, "--output") if output else None
+        if out is not None and out.suffix.lower() != ".npz":
+            raise InputError(f"--output: a model file's name ends in .npz; give e.g. "
+                             f"'{out.name}.npz'")
+        results = _file_path(results_path, "--results") if results_path else (
             out.with_suffix(".csv") if out else None)
-        picture = Path(plot_path) if plot_path else (out.with_suffix(".png") if out else None)
+        picture = (_file_path(plot_path, "--plot") if plot_path else
+                   (out.with_suffix(".png") if out else None))
         if picture is not None and picture.suffix.lower() != ".png":
             raise InputError("--plot: the plot is a PNG; give a name ending in .png")
         check_output_paths(out, results, picture)
@@ -1806,13 +1831,21 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
         raise InputError(str(exc)) from None
     except MissingExtraError as exc:
         raise InputError(f"--scheduler: {exc}") from None
+    if hidden is not None and "hidden" in grid:
+        raise InputError("--hidden is fixed and searched by --param hidden at once; drop one")
     if hidden is None and "hidden" in grid:
         hidden = grid["hidden"][0]  # a network; the grid sets its layers
     est = build_estimator(hidden, params or {}, flags)
     try:
-        estimator_grid(grid, est)  # a network-only parameter without a network, ...
+        searched = estimator_grid(grid, est)  # a network-only parameter without a network
     except SearchError as exc:
         raise InputError(str(exc)) from None
+    given = {k for k, v in (params or {}).items() if v is not None} if given is None else given
+    fixed = [key for key in searched if key in given]
+    if fixed:  # the grid's values would replace the fixed one without a word
+        flag = (flags or {}).get(fixed[0], fixed[0])
+        name = next(n for n in grid if SEARCH_PARAMETERS[n][0] == fixed[0])
+        raise InputError(f"{flag} is fixed and searched by --param {name} at once; drop one")
     text = text_settings(data, text, flags)
     train_set, _ = load_train_test(data, None, image_size=image_size or 64,
                                    label_column=label_column, text=text)

@@ -767,6 +767,9 @@ def predict(model, inputs, stream, chunk_rows, as_json):
     An .h5/.hdf5 file or a Zarr store (the only INPUT then) is read in chunks: one
     prediction per row, named FILE[i], printed as each chunk is predicted.
     """
+    if any(not str(i).strip() for i in inputs):  # Path("") is the current folder
+        raise _commands.InputError("an empty INPUT was given; give a picture, a folder, a "
+                                   "CSV file or another input to predict")
     stores = [i for i in inputs if _commands.is_array_store(i)]
     if stores:
         if len(inputs) > 1:
@@ -1063,8 +1066,9 @@ def search(ctx, data, specs, cv, n_random, scheduler, n_jobs, output, results_pa
     Every combination of the --param values (or --random N of them) is a candidate,
     scored by its mean accuracy over --cv stratified folds; every other option is fixed
     for all candidates. A text vocabulary or a table's standardisation is learnt on
-    each fold's training rows, never on the rows that score the fold. The fits run on the local cores, or on a Dask cluster with
-    --scheduler (a worker that dies stops the search with one line). Prints a table
+    each fold's training rows, never on the rows that score the fold. The fits run on
+    the local cores, or on a Dask cluster with --scheduler (a worker that dies stops
+    the search with one line). An option given and searched at once is refused. Prints a table
     of the candidates (mean and spread of the scores, fit time); the results CSV is
     rewritten as candidates finish, so a search that cannot finish keeps them. The best
     candidate is refitted on all DATA and saved with --output.
@@ -1075,5 +1079,6 @@ def search(ctx, data, specs, cv, n_random, scheduler, n_jobs, output, results_pa
         params=params, image_size=_given(ctx, "image_size", image_size),
         label_column=label_column, flags=_flags(ctx),
         text={"vectorizer": vectorizer, "ngram_range": ngram_range,
-              "max_features": max_features, "min_df": min_df})
+              "max_features": max_features, "min_df": min_df},
+        given={name for name in params if _given(ctx, name, True)})
     emit(result, as_json, _commands.format_search)

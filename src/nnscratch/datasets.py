@@ -1246,6 +1246,16 @@ def load_csv(
         raise DatasetError(
             f"{path}: row {missing[0]}{more} has no label ({what} in '{label_column}'); "
             "give every row its class, or remove the row")
+    if preprocessor is None and columns and all(_is_number(c) for c in columns) and (
+            label_column in set(labels)):
+        # a file without a header: its first row of data was taken for the names
+        example = ",".join([f"x{i}" for i in range(1, min(len(columns), 3) + 1)]
+                           + (["..."] if len(columns) > 3 else []) + ["label"])
+        raise DatasetError(
+            f"{path}: its first row ({_some(header)}) looks like data, not column names: "
+            f"the feature columns are named by numbers and the label column's name "
+            f"{label_column!r} is one of its labels; add a header line first, e.g. "
+            f"{example}")
     if class_names is None:  # training; a model's own classes were warned about then
         _warn_missing_markers(labels, label_column, path)
     labels = _same_label_as(labels, class_names, str(path))
@@ -1256,6 +1266,14 @@ def load_csv(
     prep = preprocessor or Preprocessor.fit_tabular(raw, columns)
     sample_names = [f"{path.name}:row {i}" for i in range(1, len(labels) + 1)]
     return _make_dataset(raw, codes, names, prep, path, sample_names)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 #: Labels that spreadsheets, R and pandas write for a missing value (pandas reads them

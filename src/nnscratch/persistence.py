@@ -295,6 +295,8 @@ def load_bundle(path: str | os.PathLike) -> SavedModel:
     ------
     ModelFileError
     """
+    if not str(path).strip():  # Path("") is the current folder
+        raise ModelFileError("no model file given (an empty name); give a .npz file")
     path = Path(path)
     if not path.exists():
         raise ModelFileError(f"{path}: no such model file")
