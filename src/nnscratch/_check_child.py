@@ -1,14 +1,23 @@
-"""The checker's child process: imports a learner's file and runs one of its functions.
+"""The checker's child process: imports a learner's file and runs its functions.
 
-Run as a script by :mod:`nnscratch._checker`, never imported by the library::
+Run as a script by :mod:`nnscratch._checker`, never imported by the library, in one of
+two ways::
 
+    python _check_child.py --serve FILEDIR COMMAND_FD REPLY_FD
     python _check_child.py WORKDIR
+
+The first (:func:`serve`, where ``os.fork`` is safe: Linux) imports the learner's file
+once, then runs each function the checker asks for in a process forked from it, which
+it kills at the function's time limit: every function runs in a process of its own,
+from the file as its top-level code left it, as in a fresh import, without paying
+for the file's imports (matplotlib, scikit-learn) again. The second imports the file
+and runs one function (:func:`main`).
 
 ``WORKDIR/spec.json`` names the learner's file, the function, its cases (arguments
 encoded as JSON that points into ``WORKDIR/cases.npz``) and the course functions to
 replace by the reference before running (``patch``: name -> "single" where the
-learner's returns the first of the reference's values alone, else "as is"). The answer is data only:
-``WORKDIR/result.json`` and ``WORKDIR/result.npz`` (read back with
+learner's returns the first of the reference's values alone, else "as is"). The
+answer is data only: ``WORKDIR/result.json`` and ``WORKDIR/result.npz`` (read back with
 ``allow_pickle=False``), rewritten after every case so that a time-out keeps the
 cases done so far. The learner's prints go to this process's stderr, which the
 checker discards.
@@ -19,7 +28,10 @@ import importlib.util
 import inspect
 import json
 import os
+import signal
 import sys
+import threading
+import time
 import traceback
 
 import numpy as np
@@ -116,14 +128,9 @@ def _write(workdir, result, arrays):
     os.replace(tmp, os.path.join(workdir, "result.json"))
 
 
-def main(workdir):
-    with open(os.path.join(workdir, "spec.json"), encoding="utf-8") as f:
-        spec = json.load(f)
-    path = os.path.realpath(spec["file"])
-    result = {"import_error": None, "defined": [], "cases": []}
-    out_arrays = {}
-    real_stdout = sys.stdout
-    sys.stdout = sys.stderr  # the learner's prints are not our answer
+def _load(path, workdir, result):
+    """Import the learner's file (its top-level code runs); None when that raised, the
+    error written to ``workdir``."""
     try:
         module_spec = importlib.util.spec_from_file_location("learner_solution", path)
         module = importlib.util.module_from_spec(module_spec)
@@ -134,12 +141,14 @@ def main(workdir):
         open(os.path.join(workdir, "imported"), "w").close()  # noqa: SIM115
     except BaseException as exc:  # noqa: BLE001 - everything the learner's file can do
         result["import_error"] = _describe(exc, path)
-        _write(workdir, result, out_arrays)
-        return
-    result["defined"] = sorted(n for n in spec["names"] if callable(getattr(module, n, None)))
-    if spec.get("function") is None:
-        _write(workdir, result, out_arrays)
-        return
+        _write(workdir, result, {})
+        return None
+    return module
+
+
+def _run(module, spec, path, workdir, result):
+    """Run one function of the imported file on its cases, writing after each."""
+    out_arrays = {}
     if spec.get("patch"):
         reference = importlib.import_module("nnscratch.course." + spec["assignment"])
         for name, form in spec["patch"].items():
@@ -171,8 +180,100 @@ def main(workdir):
             return
         result["cases"].append({"value": _encode(value, out_arrays)})
         _write(workdir, result, out_arrays)
-    sys.stdout = real_stdout
+
+
+def _read_spec(workdir):
+    with open(os.path.join(workdir, "spec.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def main(workdir):
+    """Import the file and run one function (or none: ``function`` null)."""
+    spec = _read_spec(workdir)
+    path = os.path.realpath(spec["file"])
+    result = {"import_error": None, "defined": [], "cases": []}
+    sys.stdout = sys.stderr  # the learner's prints are not our answer
+    module = _load(path, workdir, result)
+    if module is None:
+        return
+    result["defined"] = sorted(n for n in spec["names"] if callable(getattr(module, n, None)))
+    if spec.get("function") is None:
+        _write(workdir, result, {})
+        return
+    _run(module, spec, path, workdir, result)
+
+
+# What the server uses, taken before the learner's code runs (which may rebind them).
+_fork, _waitpid, _kill, _exit = os.fork, os.waitpid, os.kill, os._exit
+_monotonic, _sleep = time.monotonic, time.sleep
+
+
+def _reply(fd, message):
+    os.write(fd, (json.dumps(message) + "\n").encode())
+
+
+def serve(filedir, command_fd, reply_fd):
+    """Import the file once, then run each commanded function in a forked process.
+
+    Commands are JSON lines ``{"workdir", "timeout"}`` on ``command_fd``; each is
+    answered on ``reply_fd`` with ``{"workdir", "returncode"}`` (None: killed at its
+    time limit). Before the learner's code: ``{"event": "started"}``; after it, when it
+    finished: ``{"event": "loaded", "threads": ...}`` (its result in ``filedir``).
+    """
+    for fd in (command_fd, reply_fd):
+        os.set_inheritable(fd, False)  # not the learner's subprocesses'
+    spec = _read_spec(filedir)
+    path = os.path.realpath(spec["file"])
+    # the reruns' reference, imported before the learner's code can change anything
+    importlib.import_module("nnscratch.course." + spec["assignment"])
+    _reply(reply_fd, {"event": "started"})
+    result = {"import_error": None, "defined": [], "cases": []}
+    sys.stdout = sys.stderr  # the learner's prints are not our answer
+    module = _load(path, filedir, result)
+    if module is None:
+        return
+    defined = sorted(n for n in spec["names"] if callable(getattr(module, n, None)))
+    result["defined"] = defined
+    _write(filedir, result, {})
+    _reply(reply_fd, {"event": "loaded", "threads": threading.active_count()})
+    commands = os.fdopen(command_fd, "rb")
+    for line in commands:
+        command = json.loads(line)
+        _reply(reply_fd, {"workdir": command["workdir"],
+                          "returncode": _fork_run(module, path, defined, command,
+                                                  (command_fd, reply_fd))})
+
+
+def _fork_run(module, path, defined, command, fds):
+    """Run one function in a child forked from the imported file; its exit code, or
+    None when it was killed at its time limit."""
+    workdir = command["workdir"]
+    spec = _read_spec(workdir)
+    pid = _fork()
+    if pid == 0:  # the function's own process: whatever happens, it never returns
+        try:
+            for fd in fds:
+                os.close(fd)
+            _run(module, spec, path, workdir,
+                 {"import_error": None, "defined": defined, "cases": []})
+        finally:
+            _exit(0)
+    deadline = _monotonic() + command["timeout"]
+    pause = 0.001
+    while True:
+        done, status = _waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        if _monotonic() >= deadline:
+            _kill(pid, signal.SIGKILL)
+            _waitpid(pid, 0)
+            return None
+        _sleep(pause)
+        pause = min(pause * 2, 0.02)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--serve":
+        serve(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    else:
+        main(sys.argv[1])

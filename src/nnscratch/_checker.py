@@ -1,9 +1,11 @@
 """The checker behind :func:`nnscratch.course.check` and ``nnscratch check``.
 
-A learner's file runs in a child process (:mod:`nnscratch._check_child`), one per
-function, with a time limit per function and for the whole check, so that an
-endless loop, a crash, ``sys.exit`` or a failed import is reported and never hangs
-or ends the checker. The child answers with data only (JSON and ``.npz`` arrays read
+A learner's file runs in child processes (:mod:`nnscratch._check_child`): it is
+imported once, then each function runs in a process of its own forked from that
+import (on Linux; elsewhere each function's process imports the file again), with a
+time limit for the import, per function and for the whole check, so that an endless
+loop, a crash, ``sys.exit``, ``os._exit`` or a failed import is reported and never
+hangs or ends the checker. The child answers with data only (JSON and ``.npz`` arrays read
 with ``allow_pickle=False``). The reference is :mod:`nnscratch.course`; its code is
 never shown. A failure names the first returned array or dictionary entry that
 differs and tests the known mistakes numerically (:func:`_hints`).
@@ -21,6 +23,9 @@ import io
 import json
 import os
 import re
+import select
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -346,20 +351,78 @@ def _child_env() -> dict:
     return env
 
 
+def _write_job(workdir: str, path: Path, assignment: str, spec: FunctionSpec | None, names,
+               patch: dict) -> None:
+    """``workdir/spec.json`` and ``cases.npz``: what the child runs (see _check_child)."""
+    arrays: dict[str, np.ndarray] = {}
+    encoded = []
+    for case in (spec.cases if spec else []):
+        encoded.append({"args": _encode(case.args, arrays),
+                        "kwargs": _encode(case.kwargs, arrays), "seed": case.seed})
+    np.savez(os.path.join(workdir, "cases.npz"), **arrays)
+    with open(os.path.join(workdir, "spec.json"), "w", encoding="utf-8") as f:
+        json.dump({"file": str(path), "assignment": assignment,
+                   "function": spec.name if spec else None, "names": sorted(names),
+                   "patch": dict(sorted(patch.items())), "cases": encoded}, f)
+
+
+def _read_job(workdir: str, spec: FunctionSpec | None, returncode: int | None,
+              timeout: float, imported: bool | None = None) -> _Run:
+    """What a child wrote in ``workdir``, and what its end means when it wrote too
+    little: ``returncode`` None is a time-out; ``imported``, whether the file's
+    top-level code had finished (default: the child's mark in ``workdir``)."""
+    run = _Run()
+    result_json = os.path.join(workdir, "result.json")
+    if os.path.exists(result_json):
+        with open(result_json, encoding="utf-8") as f:
+            result = json.load(f)
+        with np.load(os.path.join(workdir, "result.npz"), allow_pickle=False) as data:
+            out = {k: data[k] for k in data.files}
+        run.import_error = result["import_error"]
+        run.defined = result["defined"]
+        for item in result["cases"]:
+            if "error" in item:
+                run.error = item["error"]
+            else:
+                run.outputs.append(_decode(item["value"], out))
+    n_cases = len(spec.cases) if spec else 0
+    finished = run.import_error is not None or run.error is not None or (
+        os.path.exists(result_json) and len(run.outputs) == n_cases)
+    if imported is None:
+        imported = os.path.exists(os.path.join(workdir, "imported"))
+    if not finished:
+        if returncode is None and not imported and not os.path.exists(result_json):
+            run.import_hang = True
+            run.problem = (f"your file's top-level code did not finish within {timeout:g} s "
+                           "(the checker imports your file, which runs its top-level code: "
+                           "put the code that loads data or trains under "
+                           "if __name__ == \"__main__\":)")
+        elif returncode is None:
+            run.problem = (f"did not finish within {timeout:g} s (an endless loop, or far "
+                           "too slow)")
+        else:
+            what = "running" if imported else "loading"
+            run.problem = (f"the process {what} your file ended without an answer "
+                           f"({_exit_words(returncode)})")
+    return run
+
+
+def _exit_words(returncode: int) -> str:
+    """``"exit code 3: os._exit, a crash, or killed"``, ``"killed by SIGSEGV: a crash"``."""
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"killed by {name}: a crash, or killed"
+    return f"exit code {returncode}: os._exit, a crash, or killed"
+
+
 def _run_child(path: Path, assignment: str, spec: FunctionSpec | None, names, patch,
                timeout: float) -> _Run:
+    """Import the file and run one function (or none) in a new process."""
     with tempfile.TemporaryDirectory(prefix="nnscratch-check-") as workdir:
-        arrays: dict[str, np.ndarray] = {}
-        encoded = []
-        for case in (spec.cases if spec else []):
-            encoded.append({"args": _encode(case.args, arrays),
-                            "kwargs": _encode(case.kwargs, arrays), "seed": case.seed})
-        np.savez(os.path.join(workdir, "cases.npz"), **arrays)
-        with open(os.path.join(workdir, "spec.json"), "w", encoding="utf-8") as f:
-            json.dump({"file": str(path), "assignment": assignment,
-                       "function": spec.name if spec else None, "names": sorted(names),
-                       "patch": dict(sorted(patch.items())), "cases": encoded}, f)
-        run = _Run()
+        _write_job(workdir, path, assignment, spec, names, patch)
         try:
             proc = subprocess.run(
                 [sys.executable, str(_CHILD), workdir], cwd=str(path.parent),
@@ -368,37 +431,149 @@ def _run_child(path: Path, assignment: str, spec: FunctionSpec | None, names, pa
             returncode = proc.returncode
         except subprocess.TimeoutExpired:
             returncode = None
-        result_json = os.path.join(workdir, "result.json")
-        if os.path.exists(result_json):
-            with open(result_json, encoding="utf-8") as f:
-                result = json.load(f)
-            with np.load(os.path.join(workdir, "result.npz"), allow_pickle=False) as data:
-                out = {k: data[k] for k in data.files}
-            run.import_error = result["import_error"]
-            run.defined = result["defined"]
-            for item in result["cases"]:
-                if "error" in item:
-                    run.error = item["error"]
-                else:
-                    run.outputs.append(_decode(item["value"], out))
-        n_cases = len(spec.cases) if spec else 0
-        finished = run.import_error is not None or run.error is not None or (
-            os.path.exists(result_json) and len(run.outputs) == n_cases)
-        imported = os.path.exists(os.path.join(workdir, "imported"))
-        if not finished:
-            if returncode is None and not imported and not os.path.exists(result_json):
-                run.import_hang = True
-                run.problem = (f"your file's top-level code did not finish within {timeout:g} s "
-                               "(the checker imports your file, which runs its top-level code: "
-                               "put the code that loads data or trains under "
-                               "if __name__ == \"__main__\":)")
-            elif returncode is None:
-                run.problem = (f"did not finish within {timeout:g} s (an endless loop, or far "
-                               "too slow)")
-            else:
-                run.problem = (f"the process running your file ended without an answer "
-                               f"(exit code {returncode}: os._exit, a crash, or killed)")
+        return _read_job(workdir, spec, returncode, timeout)
+
+
+class _Spawner:
+    """Runs each function in a new process that imports the file again (where
+    ``os.fork`` is not used, or the file's top-level code started threads)."""
+
+    def __init__(self, path: Path, assignment: str, names) -> None:
+        self.path, self.assignment, self.names = path, assignment, names
+
+    def load(self, timeout: float, left: float) -> _Run:
+        return _run_child(self.path, self.assignment, None, self.names, {}, min(timeout, left))
+
+    def run(self, spec: FunctionSpec, patch: dict, timeout: float) -> _Run:
+        run = _run_child(self.path, self.assignment, spec, self.names, patch, timeout)
+        if run.import_error is not None or run.import_hang:  # it loaded the first time
+            run.problem = ("your file's top-level code " + (
+                f"raised {_error_text(run.import_error)}" if run.import_error is not None
+                else "did not finish") + " this time (it did when first loaded)")
+            run.import_error, run.import_hang = None, False
         return run
+
+    def close(self) -> None:
+        pass
+
+
+#: Whether a file is imported once and its functions run in forked processes: where
+#: fork is safe with the libraries a learner's file imports (not macOS: Apple's
+#: frameworks; not Windows: no fork).
+_FORK_SERVER = sys.platform.startswith("linux") and hasattr(os, "fork")
+
+
+class _ForkServer:
+    """Imports the file once (in :func:`nnscratch._check_child.serve`) and runs each
+    function in a process forked from that import, with its own time limit: the file's
+    imports are paid for once, not once per function (and per rerun)."""
+
+    def __init__(self, path: Path, assignment: str, names) -> None:
+        self.path, self.assignment, self.names = path, assignment, names
+        self.folder = tempfile.mkdtemp(prefix="nnscratch-check-")
+        self.proc: subprocess.Popen | None = None
+        self.commands = self.replies = None
+        self.buffer = b""
+        self.jobs = 0
+        self.threads = 1
+
+    def load(self, timeout: float, left: float) -> _Run:
+        """Start the server and import the file: what a one-off child would have
+        answered (an import error, a hang, the functions defined)."""
+        filedir = tempfile.mkdtemp(dir=self.folder)
+        _write_job(filedir, self.path, self.assignment, None, self.names, {})
+        command_r, command_w = os.pipe()
+        reply_r, reply_w = os.pipe()
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, str(_CHILD), "--serve", filedir, str(command_r),
+                 str(reply_w)], cwd=str(self.path.parent), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_child_env(),
+                pass_fds=(command_r, reply_w), start_new_session=True)
+        finally:
+            os.close(command_r)
+            os.close(reply_w)
+        self.commands = os.fdopen(command_w, "wb", buffering=0)
+        self.replies = reply_r
+        started = time.monotonic()
+        # numpy and the reference first (not the learner's time), then the file
+        reply = self._reply(left)
+        if reply is not None and reply.get("event") == "started":
+            timeout = min(timeout, left - (time.monotonic() - started))
+            reply = self._reply(max(timeout, 0.0))
+        loaded = reply is not None and reply.get("event") == "loaded"
+        if loaded:
+            self.threads = int(reply.get("threads", 1))
+            return _read_job(filedir, None, 0, timeout)
+        returncode = self._stop()
+        return _read_job(filedir, None, returncode, timeout)
+
+    def run(self, spec: FunctionSpec, patch: dict, timeout: float) -> _Run:
+        if self.proc is None:  # the server died (killed from their code?): anew
+            loaded = self.load(timeout, timeout)
+            if loaded.import_error is not None or loaded.problem is not None:
+                return _Run(problem="could not be run: loading your file again for it "
+                                    "failed (the process that had loaded it ended)")
+        self.jobs += 1
+        workdir = os.path.join(self.folder, f"job{self.jobs}")
+        os.mkdir(workdir)
+        try:
+            _write_job(workdir, self.path, self.assignment, spec, self.names, patch)
+            self.commands.write((json.dumps({"workdir": workdir, "timeout": timeout})
+                                 + "\n").encode())
+            # the server kills the function at its limit; the margin is the server's own
+            reply = self._reply(timeout + 10)
+        except OSError:  # the server is gone
+            reply = None
+        if reply is None or reply.get("workdir") != workdir:
+            returncode = self._stop()
+            return _read_job(workdir, spec, returncode if returncode is not None else -9,
+                             timeout, imported=True)
+        return _read_job(workdir, spec, reply.get("returncode"), timeout, imported=True)
+
+    def _reply(self, timeout: float) -> dict | None:
+        """The server's next line, or None at ``timeout`` or its end."""
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.replies], [], [], left)[0]:
+                return None
+            chunk = os.read(self.replies, 65536)
+            if not chunk:
+                return None
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        try:
+            reply = json.loads(line)
+        except ValueError:
+            return None
+        return reply if isinstance(reply, dict) else None
+
+    def _stop(self) -> int | None:
+        """End the server and every process it started; its exit code (None: it had
+        not ended by itself)."""
+        if self.proc is None:
+            return None
+        returncode = self.proc.poll()
+        try:
+            # its process group: the server, the function running, what their code
+            # started; the server is not reaped yet, so its id cannot be another's
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
+        for handle in (self.commands,):
+            with contextlib.suppress(OSError):
+                handle.close()
+        with contextlib.suppress(OSError):
+            os.close(self.replies)
+        self.proc = self.commands = self.replies = None
+        self.buffer = b""
+        return returncode
+
+    def close(self) -> None:
+        self._stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _error_text(err: dict) -> str:
@@ -1124,7 +1299,8 @@ def check(module_or_path, assignment: str | None = None, *, timeout: float = 20.
     assignment : {"logistic", "shallow", "deep"}, optional
         Detected from the function names when absent.
     timeout : float, default=20
-        Seconds for each function (all its cases, in one child process).
+        Seconds for each function (all its cases, in one process), and for the file's
+        top-level code (run once, before any function).
     total_timeout : float, default=300
         Seconds for the whole check; the functions not reached are reported as errors.
     functions : sequence of str, optional
@@ -1339,40 +1515,56 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
     results: dict[str, FunctionResult] = {}
     forms: dict[str, str] = {}  # the learner's forward helpers: "single" returns A alone
     specs = [s for s in specs if s.name not in helpers or s.name in names]
-    for spec in specs:
-        if spec.name not in names:
-            results[spec.name] = FunctionResult(spec.name, "missing",
-                                                message="not defined in your file")
-            continue
-        left = deadline - time.monotonic()
-        if left <= 0:
-            results[spec.name] = FunctionResult(
-                spec.name, "error", message=f"not run: the whole check's {total_timeout:g} s "
-                "were used up")
-            continue
-        run = _run_child(path, assignment, spec, course_names, {}, min(timeout, left))
-        if run.import_error is not None or run.import_hang:  # said once, for the file
-            return CheckReport(assignment, shown, [], detected, _file_error(run, path))
-        if spec.name not in run.defined and run.problem is None:
-            results[spec.name] = FunctionResult(spec.name, "missing",
-                                                message="not a function once your file has run")
-            continue
-        if spec.name in _FORWARD_HELPERS:
-            forms[spec.name] = _helper_form(path, spec.name, run.outputs)
-        result = _judge(spec, reference, run)
-        signature = run.error is not None and run.error["type"] == "Signature"
-        if result.status in ("fail", "error") and not signature:
-            _blame_earlier(result, spec, specs, results, path, assignment, course_names,
-                           reference, forms, timeout, deadline)
-        results[spec.name] = result
+    runner = (_ForkServer if _FORK_SERVER else _Spawner)(path, assignment, course_names)
+    try:
+        defined: list[str] = []
+        if any(s.name in names for s in specs):
+            # the file's top-level code runs once, first: an error there is the file's
+            loaded = runner.load(timeout, deadline - time.monotonic())
+            if loaded.import_error is not None or loaded.problem is not None:
+                return CheckReport(assignment, shown, [], detected, _file_error(loaded, path))
+            defined = loaded.defined
+            if getattr(runner, "threads", 1) > 1:
+                # threads that a fork would not copy (their locks with them): the
+                # functions run in processes of their own, the file imported in each
+                runner.close()
+                runner = _Spawner(path, assignment, course_names)
+        for spec in specs:
+            if spec.name not in names:
+                results[spec.name] = FunctionResult(spec.name, "missing",
+                                                    message="not defined in your file")
+                continue
+            if spec.name not in defined:
+                results[spec.name] = FunctionResult(
+                    spec.name, "missing", message="not a function once your file has run")
+                continue
+            left = deadline - time.monotonic()
+            if left <= 0:
+                results[spec.name] = FunctionResult(
+                    spec.name, "error", message=f"not run: the whole check's "
+                    f"{total_timeout:g} s were used up")
+                continue
+            run = runner.run(spec, {}, min(timeout, left))
+            if spec.name in _FORWARD_HELPERS:
+                forms[spec.name] = _helper_form(path, spec.name, run.outputs)
+            result = _judge(spec, reference, run)
+            signature = run.error is not None and run.error["type"] == "Signature"
+            if result.status in ("fail", "error") and not signature:
+                _blame_earlier(result, spec, specs, results, runner, reference, forms,
+                               timeout, deadline)
+            results[spec.name] = result
+    finally:
+        runner.close()
     ordered = [results[s.name] for s in specs]
     return CheckReport(assignment, shown, ordered, detected)
 
 
 def _file_error(run: _Run, path: Path) -> FileError:
-    """The file-level error of a run whose import of the file raised or did not finish."""
+    """The file-level error of a run whose import of the file raised, did not finish or
+    ended the process."""
     if run.import_error is None:
-        return FileError("timeout", run.problem or "your file's top-level code did not finish")
+        return FileError("timeout" if run.import_hang else "crash",
+                         run.problem or "your file's top-level code did not finish")
     err = run.import_error
     exported = "get_ipython()" in path.read_text(encoding="utf-8", errors="replace")
     advice = ("a notebook exported as a script: check the notebook (.ipynb) itself, "
@@ -1452,8 +1644,8 @@ def _can_change(spec: FunctionSpec, called: str, result: FunctionResult) -> bool
     return output.group() in spec.feeds[called]
 
 
-def _blame_earlier(result, spec, specs, results, path, assignment, course_names, reference,
-                   forms, timeout, deadline) -> None:
+def _blame_earlier(result, spec, specs, results, runner, reference, forms, timeout,
+                   deadline) -> None:
     """If a function it calls failed, rerun it with the reference's version of those:
     passing then means it fails only because of them."""
     failed = [n for n in _calls(spec, specs)
@@ -1469,7 +1661,7 @@ def _blame_earlier(result, spec, specs, results, path, assignment, course_names,
     # the verdict less precise: "(... also fails)"
     # the learner's own functions call the helpers as theirs return: A alone, or (A, Z)
     patch = {n: forms.get(n, "as is") for n in failed}
-    rerun = _run_child(path, assignment, spec, course_names, patch, min(timeout, left))
+    rerun = runner.run(spec, patch, min(timeout, left))
     which = ", ".join(failed[:-1]) + (" and " if len(failed) > 1 else "") + failed[-1]
     verb = "fails" if len(failed) == 1 else "fail"
     own = _judge(spec, reference, rerun) if rerun.import_error is None else None
