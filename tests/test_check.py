@@ -3,6 +3,7 @@ correct solution, is named by function, array and hint; a learner's file that lo
 raises, exits or fails to import gets a per-function status in time."""
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -329,12 +330,14 @@ BROKEN = {
     "loop": ("def propagate(w, b, X, Y):\n    while True:\n        pass\n", "did not finish"),
     "raise": ("def propagate(w, b, X, Y):\n    return np.dot(w, X)\n", "ValueError"),
     "exit": ("def propagate(w, b, X, Y):\n    sys.exit(1)\n", "sys.exit(1)"),
-    "os_exit": ("def propagate(w, b, X, Y):\n    os._exit(3)\n", "exit code 3"),
+    "os_exit": ("def propagate(w, b, X, Y):\n    os._exit(3)\n",
+                "your code called os._exit(3) (the course's test case)"),
 }
 
 
 @pytest.mark.parametrize("kind", [
-    pytest.param(k, marks=[] if k == "raise" else [pytest.mark.slow]) for k in BROKEN])
+    pytest.param(k, marks=[] if k in ("raise", "os_exit") else [pytest.mark.slow])
+    for k in BROKEN])
 def test_a_broken_function_is_reported_per_function(tmp_path, kind):
     body, words = BROKEN[kind]
     path = tmp_path / "broken.py"
@@ -344,7 +347,7 @@ def test_a_broken_function_is_reported_per_function(tmp_path, kind):
     assert report["sigmoid"].status == "pass"
     result = report["propagate"]
     assert result.status == "error" and words in result.message, str(report)
-    if kind in ("raise", "exit"):
+    if kind in ("raise", "exit", "os_exit"):  # os._exit's line: it said "exit code 3" alone
         assert result.lines and result.lines[-1][1] == "propagate"
         assert result.lines[-1][0] == 8  # the line in their file
 
@@ -380,6 +383,29 @@ def test_a_missing_import_is_said_once_for_the_file(tmp_path, capsys):
     assert run(["check", str(SOLUTIONS / "logistic.py"), "--json",
                 "--assignment", "logistic"]) == 0
     assert json.loads(capsys.readouterr().out)["file_error"] is None
+
+
+def test_os_exit_in_the_file_or_a_helper_is_placed_by_its_lines(tmp_path):
+    path = tmp_path / "exits.py"
+    path.write_text("import os\nimport numpy as np\n\ndef leave(code):\n    os._exit(code)\n\n"
+                    "def sigmoid(z):\n    leave(0)\n")
+    result = check(path, assignment="logistic", functions=["sigmoid"])["sigmoid"]
+    assert result.message.startswith("your code called os._exit(0) (")
+    assert result.lines == [[8, "sigmoid", "leave(0)"], [5, "leave", "os._exit(code)"]]
+    path.write_text("import os\nfrom os import _exit\n\ndef sigmoid(z):\n    return z\n\n_exit(4)\n")
+    error = check(path, assignment="logistic").file_error
+    assert error.type == "os._exit" and error.lines == [[7, "<module>", "_exit(4)"]]
+    assert error.message.startswith("your file could not be loaded: your code called os._exit(4)")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_a_process_forked_by_their_function_exits_as_its_own(tmp_path):
+    """os._exit in a process their code forked (multiprocessing does) is not theirs."""
+    path = tmp_path / "forks.py"
+    path.write_text("import os\nimport numpy as np\n\ndef sigmoid(z):\n    pid = os.fork()\n"
+                    "    if pid == 0:\n        os._exit(0)\n    os.waitpid(pid, 0)\n"
+                    "    return 1 / (1 + np.exp(-z))\n")
+    assert check(path, assignment="logistic", functions=["sigmoid"]).ok
 
 
 def test_top_level_code_under_the_main_guard_is_not_run(tmp_path):

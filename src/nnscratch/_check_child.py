@@ -38,6 +38,14 @@ import numpy as np
 
 _MAX_REPR = 200
 
+# What this process uses, taken before the learner's code runs (which may rebind them).
+_fork, _waitpid, _kill, _exit = os.fork, os.waitpid, os.kill, os._exit
+_monotonic, _sleep = time.monotonic, time.sleep
+
+#: Where the learner's os._exit says where it was called: the process, the file, the
+#: answer so far and its folder, and whether the file's import or a function runs.
+_NOW: dict = {}
+
 
 def _decode(node, arrays):
     kind = node["t"]
@@ -118,6 +126,26 @@ def _first_of(fn):
     return first
 
 
+def _their_exit(status=0):
+    """``os._exit`` for the learner's code: the answer says where it was called (the
+    lines of their file on the stack), then the process ends as asked."""
+    try:
+        if _NOW.get("pid") == os.getpid():  # not a process their code forked
+            lines = [[f.lineno, f.name, (f.line or "").strip()]
+                     for f in traceback.extract_stack(sys._getframe(1))
+                     if os.path.realpath(f.filename) == _NOW["path"]]
+            error = {"type": "os._exit", "message": f"your code called os._exit({status!r})",
+                     "lines": lines}
+            if _NOW["phase"] == "import":
+                _NOW["result"]["import_error"] = error
+            else:
+                _NOW["result"]["cases"].append({"error": error})
+            _write(_NOW["workdir"], _NOW["result"], _NOW["arrays"])
+    except BaseException:  # noqa: BLE001, S110 - it exits whatever happens
+        pass
+    _exit(status)
+
+
 def _write(workdir, result, arrays):
     tmp = os.path.join(workdir, "result.tmp.npz")
     np.savez(tmp, **arrays)
@@ -131,6 +159,9 @@ def _write(workdir, result, arrays):
 def _load(path, workdir, result):
     """Import the learner's file (its top-level code runs); None when that raised, the
     error written to ``workdir``."""
+    os._exit = _their_exit
+    _NOW.update(pid=os.getpid(), path=path, workdir=workdir, result=result, arrays={},
+                phase="import")
     try:
         module_spec = importlib.util.spec_from_file_location("learner_solution", path)
         module = importlib.util.module_from_spec(module_spec)
@@ -149,6 +180,8 @@ def _load(path, workdir, result):
 def _run(module, spec, path, workdir, result):
     """Run one function of the imported file on its cases, writing after each."""
     out_arrays = {}
+    _NOW.update(pid=os.getpid(), workdir=workdir, result=result, arrays=out_arrays,
+                phase="function")
     if spec.get("patch"):
         reference = importlib.import_module("nnscratch.course." + spec["assignment"])
         for name, form in spec["patch"].items():
@@ -201,11 +234,6 @@ def main(workdir):
         _write(workdir, result, {})
         return
     _run(module, spec, path, workdir, result)
-
-
-# What the server uses, taken before the learner's code runs (which may rebind them).
-_fork, _waitpid, _kill, _exit = os.fork, os.waitpid, os.kill, os._exit
-_monotonic, _sleep = time.monotonic, time.sleep
 
 
 def _reply(fd, message):

@@ -576,8 +576,12 @@ class _ForkServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+#: The child's error types that are an exit their code asked for, not an exception.
+_EXITS = ("SystemExit", "os._exit")
+
+
 def _error_text(err: dict) -> str:
-    return f"{err['type']}: {err['message']}" if err["type"] != "SystemExit" else err["message"]
+    return err["message"] if err["type"] in _EXITS else f"{err['type']}: {err['message']}"
 
 
 # ----------------------------------------------------------------------------- comparing
@@ -1007,7 +1011,7 @@ def _judge(spec: FunctionSpec, reference, run: _Run) -> FunctionResult:
                                   "it the course's parameters, in this order")
             elif run.error is not None:
                 text = _error_text(run.error)
-                result.message = (f"{text} ({case.label})" if run.error["type"] == "SystemExit"
+                result.message = (f"{text} ({case.label})" if run.error["type"] in _EXITS
                                   else f"your code raised {text} ({case.label})")
                 result.lines = run.error["lines"]
             else:
