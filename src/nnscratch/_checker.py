@@ -499,8 +499,8 @@ class _ForkServer:
         # numpy and the reference first (not the learner's time), then the file
         reply = self._reply(left)
         if reply is not None and reply.get("event") == "started":
-            timeout = min(timeout, left - (time.monotonic() - started))
-            reply = self._reply(max(timeout, 0.0))
+            timeout = max(min(timeout, left - (time.monotonic() - started)), 0.0)
+            reply = self._reply(timeout)
         loaded = reply is not None and reply.get("event") == "loaded"
         if loaded:
             self.threads = int(reply.get("threads", 1))
@@ -562,9 +562,8 @@ class _ForkServer:
         except (ProcessLookupError, PermissionError):
             pass
         self.proc.wait()
-        for handle in (self.commands,):
-            with contextlib.suppress(OSError):
-                handle.close()
+        with contextlib.suppress(OSError):
+            self.commands.close()
         with contextlib.suppress(OSError):
             os.close(self.replies)
         self.proc = self.commands = self.replies = None
