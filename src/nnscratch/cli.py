@@ -903,7 +903,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 @json_option("Print one JSON object: assignment, file, functions (name, status, array, "
              "expected_shape, actual_shape, max_abs_diff, max_rel_diff, where, "
              "expected_value, actual_value, found, hint, hint_id, case, message, lines), "
-             "passed, failed, errors, missing.")
+             "passed, failed, errors, missing, file_error (null, or type, message and "
+             "lines where the file itself could not be loaded).")
 def check_command(file, assignment, timeout, as_json):
     """Check your own implementation of the course's functions in FILE.
 
