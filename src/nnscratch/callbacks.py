@@ -397,7 +397,8 @@ class EarlyStopping(Callback):
 
     #: The direction of improvement of the keys the training loop logs.
     MODES: ClassVar[dict[str, str]] = {"val_score": "max", "val_loss": "min", "cost": "min"}
-    #: Every key the training loop logs each epoch (the val_ ones with a validation set).
+    #: Every key the training loop logs each epoch (``val_loss`` and ``val_score`` only
+    #: with a validation set).
     LOGGED: ClassVar[tuple[str, ...]] = ("cost", "learning_rate", "val_loss", "val_score")
 
     def __init__(
