@@ -189,8 +189,9 @@ def _physical_memory() -> int | None:
 
 
 def _weights_words(layer_dims: Sequence[int], dtype) -> str:
-    """"hidden_layer_sizes=(1000000000,) makes 6,000,000,001 weights (44.7 GiB with
-    their gradients)": the start of the messages of :func:`_refuse_weights_beyond_memory`."""
+    """"hidden_layer_sizes=(1000000000,) makes 7,000,000,001 weights for 5 features
+    (104.3 GiB with their gradients)": the start of the messages of
+    :func:`_refuse_weights_beyond_memory`."""
     n = sum(n_l * (n_prev + 1) for n_prev, n_l in zip(layer_dims[:-1], layer_dims[1:]))
     need = 2 * n * np.dtype(dtype).itemsize
     return (f"hidden_layer_sizes={tuple(layer_dims[1:-1])} makes {n:,} weights for "
