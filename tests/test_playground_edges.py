@@ -854,7 +854,9 @@ def test_the_output_unit_pictures_the_network_s_output_over_the_plane(browser, l
         page.select_option("#dataset", "spiral")
         page.fill("#classes", "3")
         page.dispatch_event("#classes", "change")
-        page.wait_for_function("state.config.classes === 3 && state.frame")
+        # the 3-class run described, and a frame of that run (not of the previous one)
+        page.wait_for_function("state.config.classes === 3 && "
+                               "state.run === state.described.run && state.frame")
         for k, name in enumerate(["0", "1", "2"], start=1):
             label = f"output unit {k}: the probability of {name}"
             page.wait_for_function(f"({OUTPUT_PIXELS})({label!r}) > 20")
@@ -904,6 +906,54 @@ def test_one_step_draws_the_train_cost_as_a_dot_and_the_axis_starts_at_0(browser
             last = [t for t in drawn if t[1] == "1"]
             assert zero and last, drawn
             assert zero[0][2] < last[0][2] and zero[0][3] == last[0][3]  # one axis, 0 first
+        assert page.console_errors == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_two_quick_setting_changes_train_the_later_one_and_the_page_shows_it(browser, live):
+    """The data set, then the number of classes, changed at once: the page sent both
+    settings together, the server could take the later one first, and then trained the
+    earlier (spiral with 2 classes) while the page showed the 3-class settings and drew
+    that run's 2-class frames on a 3-class network. A settings request is now sent once
+    the previous one is answered (here the first is held, as a slow connection would)."""
+    page = open_page(browser, live)
+    held, sent = [], []
+
+    def hold_the_first(route):
+        sent.append(route.request.post_data_json)
+        if held:
+            route.continue_()
+        else:
+            held.append(route)  # the first settings answered late: a slow connection
+
+    page.route("**/config", hold_the_first)
+    try:
+        page.select_option("#dataset", "spiral")
+        first = wait_for_held(page, held, "settings")
+        assert first.request.post_data_json["classes"] == 2
+        page.fill("#classes", "3")
+        page.dispatch_event("#classes", "change")
+        page.wait_for_timeout(500)  # the second settings reach the server first, if sent
+        sent_while_held = len(sent)
+        first.continue_()
+        page.wait_for_function("state.described.config.classes === 3 && state.frame")
+        page.wait_for_timeout(500)  # frames of any other run arrive meanwhile
+        shown = page.evaluate("""async () => {
+          const live = await (await fetch(`/api/sessions/${state.session}/state`)).json();
+          return {described: state.described.run, run: state.run, live: live.run,
+                  outputs: state.frame.outputs.length,
+                  classes: state.config.classes};
+        }""")
+        assert shown["described"] == shown["run"] == shown["live"], shown
+        assert shown["outputs"] == 3 and shown["classes"] == 3, shown
+        assert sent_while_held == 1  # the second sent once the first were answered
+        assert [s["classes"] for s in sent] == [2, 3]
+        for k, name in enumerate(["0", "1", "2"], start=1):
+            label = f"output unit {k}: the probability of {name}"
+            page.wait_for_function(f"({OUTPUT_PIXELS})({label!r}) > 20")
         assert page.console_errors == []
     finally:
         page.context.close()

@@ -278,8 +278,7 @@ def _source(app, session: Session, cfg: dict) -> dict:
             "note": f"{session.upload_name}: the CSV file you uploaded (give its path)"}
 
 
-def _describe(session: Session) -> dict:
-    run = session.run
+def _describe(session: Session, run) -> dict:
     data = run.data
     kind = "plane" if data.plane else ("images" if data.raw_train.ndim == 4 else "table")
     n_out = 1 if len(data.class_names) == 2 else len(data.class_names)
@@ -315,14 +314,15 @@ def _describe(session: Session) -> dict:
 
 def _start_run(request: Request, session: Session, raw: Any) -> dict:
     app = request.app
-    cfg = check_config(raw, *_extra_datasets(app, session))
-    ipf = session.run.iterations_per_frame if session.run is not None else None
-    data = _build_data(app, session, cfg)
-    run = session.start(cfg, data, max_iterations=app.state.max_iterations)
-    if ipf is not None:
-        run.iterations_per_frame = ipf
-    run.source = _source(app, session, cfg)
-    return _describe(session)
+    with session.starting:  # two requests at once: one after the other
+        cfg = check_config(raw, *_extra_datasets(app, session))
+        ipf = session.run.iterations_per_frame if session.run is not None else None
+        data = _build_data(app, session, cfg)
+        run = session.start(cfg, data, max_iterations=app.state.max_iterations)
+        if ipf is not None:
+            run.iterations_per_frame = ipf
+        run.source = _source(app, session, cfg)
+        return _describe(session, run)  # its own run (session.run may be a later one)
 
 
 # --------------------------------------------------------------------------- endpoints

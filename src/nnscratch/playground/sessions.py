@@ -523,6 +523,10 @@ class Session:
         self.last_seen = time.monotonic()
         self._listener = None
         self._lock = threading.Lock()
+        #: held while new settings are checked, their data made and their run started:
+        #: two requests at once are taken one after the other, each answered with its own
+        #: run, the last taken the one that trains (and the newest generation)
+        self.starting = threading.Lock()
         self.closed = False
 
     # -- the stream

@@ -323,21 +323,29 @@ async function startSession(cfg) {
 
 function applyConfig(cfg) {
   // Controls sent meanwhile wait for it (a value typed, then Play clicked: the change
-  // event comes first, and the new run must be the one that plays).
-  state.pending = sendConfig(cfg);
+  // event comes first, and the new run must be the one that plays). One settings
+  // request at a time, once the previous one is answered: two sent together (the data
+  // set, then the number of classes) could be taken by the server in the other order,
+  // and it then trained the earlier settings while the page showed the later ones.
+  const seq = ++state.configSeq;
+  const send = () => sendConfig(cfg, seq);
+  state.pending = state.pending.then(send, send);
   return state.pending;
 }
 
-async function sendConfig(cfg) {
-  // True when the server took the settings (a new run), false when it refused them.
+async function sendConfig(cfg, seq) {
+  // True when the server took the settings (a new run), false when it refused them, or
+  // when newer settings were asked for before these were sent (only those are sent).
+  if (seq !== state.configSeq) return false;
   state.refusal = null;
   clearMessage();
-  const seq = ++state.configSeq;
   try {
     const described = await postJSON(`/api/sessions/${state.session}/config`, cfg);
-    if (seq !== state.configSeq) return false;  // a newer request is on its way: it wins
-    adopt(described);
-    return true;
+    // newer settings asked for meanwhile: this run is the server's until they are
+    // taken (its frames are drawn on its own network), the form keeps the newer ones
+    const newest = seq === state.configSeq;
+    adopt(described, newest);
+    return newest;
   } catch (error) {
     // the form keeps the bad value, marked invalid, and the message stays (Play, One
     // step or a download do not clear it) while the run goes on as it was
@@ -423,11 +431,11 @@ function resetCurves(run) {
   state.pictureKey = "";
 }
 
-function adopt(described) {
+function adopt(described, showSettings = true) {
   if (described.run > state.run) resetCurves(described.run);
   state.described = described;
   state.config = described.config;
-  writeConfig(described.config);
+  if (showSettings) writeConfig(described.config);
   $("ipf").value = String(described.iterations_per_frame);
   const net = described.network;
   $("output-note").textContent = net.output === "sigmoid"
