@@ -957,3 +957,68 @@ def test_two_quick_setting_changes_train_the_later_one_and_the_page_shows_it(bro
         assert page.console_errors == []
     finally:
         page.context.close()
+
+
+SERVER_AND_PAGE = """async () => {
+  const live = await (await fetch(`/api/sessions/${state.session}/state`)).json();
+  return {page: state.playing, button: document.getElementById('play').textContent,
+          server: live.state, run: state.run, live: live.run};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("then_pause", [False, True], ids=["play", "play-then-pause"])
+def test_a_setting_changed_while_play_is_on_its_way_leaves_the_button_right(
+        browser, live, then_pause):
+    """Play pressed, then a setting changed before Play's request reached the server
+    (a slow connection; here Play's request is held): the settings request went out at
+    once, the server started the new run and then took Play for it. The page set Play's
+    answer aside when it named a run the page did not know yet, and showed the new run
+    paused while the server trained it; and Pause, pressed meanwhile, waited for the
+    settings and was then sent as Play (Play, Pause, and state.playing still true 20 s
+    later: the symptom of test_a_bad_value_shows_the_message in CI). Settings and
+    controls now go to the server one at a time, in the order they were asked for, and
+    the button does what it said when pressed."""
+    page = open_page(browser, live)
+    held_play, held_settings = [], []
+
+    def hold_play(route):
+        if '"play"' in (route.request.post_data or "") and not held_play:
+            held_play.append(route)  # Play's request is slow to reach the server
+        else:
+            route.continue_()
+
+    def hold_the_answer(route):
+        if held_settings:
+            route.continue_()
+        else:  # the server takes the settings (its new run starts), the answer comes late
+            held_settings.append((route, route.fetch()))
+
+    page.route("**/control", hold_play)
+    page.route("**/config", hold_the_answer)
+    try:
+        run = page.evaluate("state.run")
+        page.click("#play")
+        play = wait_for_held(page, held_play, "Play request")
+        # a setting changed while Play is on its way (a select: no second change event
+        # when the focus moves on to the button)
+        page.select_option("#solver", "adam")
+        page.wait_for_timeout(500)  # the settings reach the server first, if sent now
+        if then_pause:
+            assert page.inner_text("#play") == "Pause"
+            page.click("#play")  # Pause, Play and the settings still on their way
+            page.wait_for_timeout(300)
+        play.continue_()
+        route, answer = wait_for_held(page, held_settings, "settings")
+        route.fulfill(response=answer)
+        page.wait_for_function(f"state.described.run > {run} && state.awaitingControl === 0")
+        page.wait_for_timeout(500)  # anything still to come from the server
+        shown = page.evaluate(SERVER_AND_PAGE)
+        # the new run, paused (a new setting starts a paused run; Pause pauses it)
+        assert shown == {"page": False, "button": "Play", "server": "paused",
+                         "run": shown["live"], "live": shown["live"]}, shown
+        assert page.evaluate("state.config.solver") == "adam"
+        assert page.console_errors == []
+    finally:
+        page.context.close()

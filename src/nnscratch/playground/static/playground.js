@@ -30,9 +30,12 @@ const state = {
   traceTimer: null,
   pictureKey: "",
   configSeq: 0,
+  // the settings and control requests, sent one at a time in the order they were asked
+  // for (applyConfig() and control() queue on it)
   pending: Promise.resolve(),
-  controls: Promise.resolve(),  // the control request in flight (control() queues on it)
   awaitingControl: 0,
+  awaitingAction: 0,  // the Play, Pause and One step asked for, not answered yet
+  actionSeq: 0,       // numbers them
   controlSeq: 0,
   refusal: null,      // a refused setting's message, kept until settings are sent again
   networkWidth: 0,    // the width the network was drawn for
@@ -322,11 +325,12 @@ async function startSession(cfg) {
 }
 
 function applyConfig(cfg) {
-  // Controls sent meanwhile wait for it (a value typed, then Play clicked: the change
-  // event comes first, and the new run must be the one that plays). One settings
+  // Controls asked for meanwhile wait for it (a value typed, then Play clicked: the
+  // change event comes first, and the new run must be the one that plays). One settings
   // request at a time, once the previous one is answered: two sent together (the data
   // set, then the number of classes) could be taken by the server in the other order,
-  // and it then trained the earlier settings while the page showed the later ones.
+  // and it then trained the earlier settings while the page showed the later ones. And
+  // it waits for the controls asked for before it (see control()).
   const seq = ++state.configSeq;
   const send = () => sendConfig(cfg, seq);
   state.pending = state.pending.then(send, send);
@@ -446,7 +450,8 @@ function adopt(described, showSettings = true) {
   $("hover-note").hidden = kind !== "plane";  // pictures' units draw no plane to enlarge
   $("pictures-view").hidden = kind !== "images";
   $("download-csv").disabled = kind === "images";
-  setPlaying(false);
+  // a new run is paused; a Play pressed meanwhile shows until its own answer comes
+  if (!state.awaitingAction) setPlaying(false);
   buildNetwork();
   updateLink();
   scheduleDraw();
@@ -532,21 +537,30 @@ function setPlaying(playing) {
   $("run-state").textContent = playing ? "training" : (over || "paused");
 }
 
-async function control(body) {
-  // One control request at a time, in the order they were asked for: Play then Pause
-  // sent together could reach the server as Pause then Play, and it trained on.
-  const previous = state.controls;
-  let done;
-  state.controls = new Promise((resolve) => { done = resolve; });
+function control(body) {
+  // One request at a time, settings and controls in the order they were asked for:
+  // Play then Pause sent together could reach the server as Pause then Play, and it
+  // trained on; and Play, then a setting changed while Play was on its way, could reach
+  // the server as the settings then Play: the server played the new run while the page,
+  // its answer set aside (a run it did not know yet), showed that run paused.
   state.awaitingControl += 1;
+  const action = body.action ? ++state.actionSeq : null;
+  if (action !== null) state.awaitingAction += 1;
+  const send = () => sendControl(body, action);
+  const answered = state.pending.then(send, send);
+  state.pending = answered;
+  return answered;
+}
+
+async function sendControl(body, action) {
   try {
-    await previous;
-    await state.pending;
     clearMessage();
     const result = await postJSON(`/api/sessions/${state.session}/control`, body);
     if (result.run === state.run) {
       state.controlSeq = Math.max(state.controlSeq, result.control);
-      if (body.action) setPlaying(result.state === "playing");
+      // the button shows what the server does, unless Play, Pause or One step was
+      // pressed again meanwhile (its own answer comes next)
+      if (action !== null && action === state.actionSeq) setPlaying(result.state === "playing");
     }
     return result;
   } catch (error) {
@@ -555,7 +569,7 @@ async function control(body) {
     return null;
   } finally {
     state.awaitingControl -= 1;
-    done();
+    if (action !== null) state.awaitingAction -= 1;
   }
 }
 
@@ -1271,7 +1285,9 @@ function setupForm(options) {
     if (file) uploadFile(file);
   });
   $("play").addEventListener("click", async () => {
-    await state.pending;
+    // what the button said when pressed, whatever settings are still on their way (a
+    // new run shows Play once its settings are answered: Pause, pressed before, was
+    // sent as Play); control() sends it once they are answered, to the new run
     const playing = !state.playing;
     setPlaying(playing);
     const result = await control({action: playing ? "play" : "pause", iterations_per_frame: Number($("ipf").value)});
