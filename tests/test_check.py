@@ -4,6 +4,7 @@ raises, exits or fails to import gets a per-function status in time."""
 
 import json
 import os
+import textwrap
 import time
 from pathlib import Path
 
@@ -848,3 +849,36 @@ def test_planar_utils_sigmoid_is_given_as_the_course_s_when_absent(tmp_path):
         "X, Y = load_planar_dataset()\n", *defs])
     report = check(path, functions=["forward_propagation"])
     assert report.assignment == "shallow" and report.ok, str(report)
+
+
+@pytest.mark.slow
+def test_a_thread_that_never_ends_does_not_hold_the_check(tmp_path):
+    # each function's process, its answer written, waited for the learner's non-daemon
+    # thread, and was killed at its time limit: 18.9 s instead of 0.8 s at timeout=3
+    path = tmp_path / "threaded.py"
+    path.write_text((SOLUTIONS / "logistic.py").read_text() + textwrap.dedent("""
+        import threading, time
+        threading.Thread(target=lambda: [time.sleep(0.2) for _ in iter(int, 1)]).start()
+    """))
+    start = time.monotonic()
+    report = check(path, timeout=3)
+    assert report.passed == len(report.functions) > 0 and report.file_error is None
+    assert time.monotonic() - start < 3 * len(report.functions)
+
+
+def test_a_file_that_deletes_itself_is_reported_not_crashed_on(tmp_path):
+    # "unexpected failure (FileNotFoundError: ...)": the file was read again for the
+    # report, and a notebook's generated file unlinked twice
+    path = tmp_path / "gone.py"
+    path.write_text((SOLUTIONS / "logistic.py").read_text()
+                    + "\nimport os\nos.remove(__file__)\nraise ValueError('boom')\n")
+    report = check(path)
+    assert report.file_error is not None and "ValueError: boom" in report.file_error.message
+    notebook = tmp_path / "gone.ipynb"
+    cells = [(SOLUTIONS / "logistic.py").read_text(), "import os\nos.remove(__file__)\n"]
+    notebook.write_text(json.dumps({
+        "cells": [{"cell_type": "code", "metadata": {}, "outputs": [],
+                   "execution_count": None, "source": c} for c in cells],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    report = check(notebook)
+    assert report.file_error is None and report.passed == len(report.functions) > 0

@@ -1349,7 +1349,8 @@ def check(module_or_path, assignment: str | None = None, *, timeout: float = 20.
         return report
     finally:
         if tmp_name is not None:
-            os.unlink(tmp_name)
+            with contextlib.suppress(FileNotFoundError):  # the file's own code deleted it
+                os.unlink(tmp_name)
 
 
 #: The largest notebook file read (pictures in its outputs make it large).
@@ -1569,7 +1570,10 @@ def _file_error(run: _Run, path: Path) -> FileError:
         return FileError("timeout" if run.import_hang else "crash",
                          run.problem or "your file's top-level code did not finish")
     err = run.import_error
-    exported = "get_ipython()" in path.read_text(encoding="utf-8", errors="replace")
+    try:
+        exported = "get_ipython()" in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:  # the file's own code deleted it
+        exported = False
     advice = ("a notebook exported as a script: check the notebook (.ipynb) itself, "
               "whose cells that load data, test or train are not run" if exported else
               "put the code that loads data or trains under "
