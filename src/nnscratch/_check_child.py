@@ -311,4 +311,4 @@ if __name__ == "__main__":
         for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
             with contextlib.suppress(Exception):
                 stream.flush()
-        os._exit(0)
+        _exit(0)  # ours, not the learner's os._exit (see _their_exit)
