@@ -4,6 +4,7 @@ raises, exits or fails to import gets a per-function status in time."""
 
 import json
 import os
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -882,3 +883,17 @@ def test_a_file_that_deletes_itself_is_reported_not_crashed_on(tmp_path):
         "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
     report = check(notebook)
     assert report.file_error is None and report.passed == len(report.functions) > 0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server: Linux")
+def test_top_level_code_that_ends_its_server_is_the_files_error(tmp_path):
+    # it was "did not finish within 20 s" for code that ended at once, and a server
+    # ended by the file's own alarm was "killed by SIGKILL" (the checker's clean-up)
+    path = tmp_path / "closing.py"
+    path.write_text((SOLUTIONS / "logistic.py").read_text()
+                    + "\nimport os\nos.closerange(0, 4096)\n")
+    report = check(path, timeout=5)
+    assert report.functions == [] and report.file_error is not None
+    assert report.file_error.message.startswith(
+        "your file's top-level code ended the process that loaded it (exit code"), \
+        report.file_error.message

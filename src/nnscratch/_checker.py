@@ -506,12 +506,21 @@ class _ForkServer:
             self.threads = int(reply.get("threads", 1))
             return _read_job(filedir, None, 0, timeout)
         returncode = self._stop()
-        return _read_job(filedir, None, returncode, timeout)
+        run = _read_job(filedir, None, returncode, timeout)
+        if run.import_error is None and run.problem is None:
+            # the file was imported, but the process that imported it ended before it
+            # could say so (its top-level code closed the checker's pipes, or set an
+            # alarm): the file's doing, not a function's
+            run.problem = ("your file's top-level code ended the process that loaded it"
+                           + (f" ({_exit_words(returncode)})" if returncode is not None
+                              else ""))
+        return run
 
     def run(self, spec: FunctionSpec, patch: dict, timeout: float) -> _Run:
         if self.proc is None:  # the server died (killed from their code?): anew
             loaded = self.load(timeout, timeout)
-            if loaded.import_error is not None or loaded.problem is not None:
+            if (loaded.import_error is not None or loaded.problem is not None
+                    or self.proc is None):  # its top-level code ended it again
                 return _Run(problem="could not be run: loading your file again for it "
                                     "failed (the process that had loaded it ended)")
         self.jobs += 1
@@ -554,7 +563,10 @@ class _ForkServer:
         not ended by itself)."""
         if self.proc is None:
             return None
-        returncode = self.proc.poll()
+        try:  # a server that ended by itself (its reply pipe closed) may not be reaped yet
+            returncode = self.proc.wait(timeout=0.1)
+        except subprocess.TimeoutExpired:
+            returncode = None
         try:
             # its process group: the server, the function running, what their code
             # started; the server is not reaped yet, so its id cannot be another's
