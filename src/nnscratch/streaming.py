@@ -398,31 +398,35 @@ class ChunkFeeder:
         return X, (self.labels(rows) if labels else None)
 
     def _check_finite(self, X, first: int) -> None:
-        """A chunk holding NaN or an infinity names the file and the row (the model's
-        own check says only "Input X contains NaN", after earlier chunks were used)."""
+        """A chunk holding NaN, an infinity or (float64) a value beyond
+        :data:`~nnscratch._limits.MAX_VALUE` names the file and the row (the model's own
+        check says only "Input X contains NaN", after earlier chunks were used)."""
         values = X.data if _is_sparse(X) else X
-        if values.dtype.kind != "f" or np.isfinite(values).all():
-            # float32 and narrower cannot hold such values; compared, 1e150 overflows them
-            if values.size and values.dtype.kind == "f" and values.dtype.itemsize >= 8 and (
-                    values.max() > MAX_VALUE or values.min() < -MAX_VALUE):
-                rows = np.abs(values) > MAX_VALUE
-                at = (int(np.searchsorted(X.indptr, np.flatnonzero(rows)[0], side="right")) - 1
-                      if _is_sparse(X) else int(np.flatnonzero(rows.any(axis=1))[0]))
-                raise DatasetError(f"{self.source}: row {first + at} holds a value beyond "
-                                   f"{MAX_VALUE:.0e} in magnitude; scale the features (the "
-                                   "network needs values of a moderate size)")
+        if values.dtype.kind != "f" or values.size == 0:
             return
-        if _is_sparse(X):
-            bad = np.flatnonzero(~np.isfinite(X.data))[0]
-            row = int(np.searchsorted(X.indptr, bad, side="right")) - 1
-            value = X.data[bad]
+        if values.dtype.itemsize >= 8:
+            # two reductions check both: NaN fails every comparison, inf the bounds
+            if -MAX_VALUE <= values.min() and values.max() <= MAX_VALUE:
+                return
+        elif np.isfinite(values).all():  # float32 and narrower cannot hold 1e150
+            return
+        bad = ~np.isfinite(values)
+        if not bad.any():  # finite, but too large
+            bad = np.abs(values) > MAX_VALUE
+            what, do = (f"a value beyond {MAX_VALUE:.0e} in magnitude", "scale the features "
+                        "(the network needs values of a moderate size)")
         else:
-            finite = np.isfinite(X)
-            row = int(np.flatnonzero(~finite.all(axis=1))[0])
-            value = X[row][~finite[row]][0]
-        what = "NaN (a missing value)" if np.isnan(value) else "an infinite value"
-        raise DatasetError(f"{self.source}: row {first + row} holds {what}; fill in or "
-                           "drop the rows with missing or infinite values")
+            what, do = None, "fill in or drop the rows with missing or infinite values"
+        if _is_sparse(X):
+            at = int(np.flatnonzero(bad)[0])
+            row = int(np.searchsorted(X.indptr, at, side="right")) - 1
+            value = X.data[at]
+        else:
+            row = int(np.flatnonzero(bad.any(axis=1))[0])
+            value = X[row][bad[row]][0]
+        if what is None:
+            what = "NaN (a missing value)" if np.isnan(value) else "an infinite value"
+        raise DatasetError(f"{self.source}: row {first + row} holds {what}; {do}")
 
     def chunks(self, order: Sequence[int] | None = None, *, labels: bool = True
                ) -> Iterator[tuple[int, np.ndarray, np.ndarray | None]]:
