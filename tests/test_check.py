@@ -897,3 +897,63 @@ def test_top_level_code_that_ends_its_server_is_the_files_error(tmp_path):
     assert report.file_error.message.startswith(
         "your file's top-level code ended the process that loaded it (exit code"), \
         report.file_error.message
+
+
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended (a zombie that nobody reaps counts: it runs
+    nothing)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in "ZX"
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
+@pytest.mark.slow  # a fresh interpreter that imports the library: seconds when busy
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("where", ["import", "function"])
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
+def test_a_checker_that_is_ended_leaves_no_process_running_the_file(tmp_path, how, where):
+    # a file that looped at import kept its server running for ever after the checker
+    # was killed (SIGTERM skipped the clean-up; the server is in a session of its own,
+    # so a terminal's signals do not reach it either), and its folder stayed in /tmp
+    import signal
+    import subprocess
+
+    started = tmp_path / "started"
+    loop = (f"import os\nopen({str(started)!r}, 'w').write(str(os.getpid()))\n"
+            "while True:\n    pass\n")
+    if where == "import":
+        source = "def propagate(w, b, X, Y):\n    return {}, 0.0\n\n" + loop
+    else:
+        source = "def propagate(w, b, X, Y):\n" + textwrap.indent(loop, "    ")
+    path = tmp_path / "looping.py"
+    path.write_text(source)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp),
+           "PYTHONPATH": os.pathsep.join([str(Path(__file__).parents[1] / "src"),
+                                          os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-m", "nnscratch", "check", str(path),
+                             "--assignment", "logistic"], env=env, cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (started.exists() and started.read_text()) and proc.poll() is None:
+            assert time.monotonic() < deadline, "the file never ran"
+            time.sleep(0.05)
+        assert proc.poll() is None, proc.stderr.read()
+        running = int(started.read_text())
+        assert not _gone(running)
+        proc.send_signal(getattr(signal, how))
+        _, stderr = proc.communicate(timeout=60)
+        assert "Traceback" not in stderr
+        deadline = time.monotonic() + 10
+        while not _gone(running) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _gone(running), f"process {running} still runs the file after {how}"
+        if how == "SIGTERM":  # the clean-up ran: nothing left behind
+            assert list(temp.iterdir()) == []
+            assert proc.returncode == 128 + signal.SIGTERM
+    finally:
+        proc.kill()
+        proc.wait()

@@ -24,6 +24,7 @@ checker discards.
 """
 
 import contextlib
+import ctypes
 import importlib
 import importlib.util
 import inspect
@@ -42,6 +43,34 @@ _MAX_REPR = 200
 # What this process uses, taken before the learner's code runs (which may rebind them).
 _fork, _waitpid, _kill, _exit = os.fork, os.waitpid, os.kill, os._exit
 _monotonic, _sleep = time.monotonic, time.sleep
+
+#: ``prctl``'s option that has the kernel signal a process when its parent ends (Linux).
+_PR_SET_PDEATHSIG = 1
+
+
+def _find_prctl():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_prctl, _getpid, _getppid = _find_prctl(), os.getpid, os.getppid
+
+
+def _end_with(parent: int) -> None:
+    """On Linux, have the kernel kill this process when ``parent`` ends, however it ends
+    (a SIGKILL or a crash of the checker included): a file that loops at import, or a
+    function that never returns, is not left running with nobody to wait for it. Where
+    ``parent`` has already ended, end now. Elsewhere (no ``prctl``) nothing is done:
+    the checker's own clean-up ends its children on an error, Ctrl-C or SIGTERM."""
+    if _prctl is None or _prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) != 0:
+        return
+    if _getppid() != parent:  # it ended before the request took effect
+        _exit(1)
+
 
 #: Where the learner's os._exit says where it was called: the process, the file, the
 #: answer so far and its folder, and whether the file's import or a function runs.
@@ -224,6 +253,7 @@ def _read_spec(workdir):
 def main(workdir):
     """Import the file and run one function (or none: ``function`` null)."""
     spec = _read_spec(workdir)
+    _end_with(spec["checker"])
     path = os.path.realpath(spec["file"])
     result = {"import_error": None, "defined": [], "cases": []}
     sys.stdout = sys.stderr  # the learner's prints are not our answer
@@ -252,6 +282,7 @@ def serve(filedir, command_fd, reply_fd):
     for fd in (command_fd, reply_fd):
         os.set_inheritable(fd, False)  # not the learner's subprocesses'
     spec = _read_spec(filedir)
+    _end_with(spec["checker"])
     path = os.path.realpath(spec["file"])
     # the reruns' reference, imported before the learner's code can change anything
     importlib.import_module("nnscratch.course." + spec["assignment"])
@@ -278,9 +309,11 @@ def _fork_run(module, path, defined, command, fds):
     None when it was killed at its time limit."""
     workdir = command["workdir"]
     spec = _read_spec(workdir)
+    server = _getpid()
     pid = _fork()
     if pid == 0:  # the function's own process: whatever happens, it never returns
         try:
+            _end_with(server)  # not inherited through fork
             for fd in fds:
                 os.close(fd)
             _run(module, spec, path, workdir,
