@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from . import _course_cases as cases_module
+from . import _files
 from ._course_cases import FUNCTION_NAMES, HELPERS, Case, FunctionSpec
 
 __all__ = ["CheckError", "CheckReport", "FileError", "FunctionResult", "check"]
@@ -361,7 +362,7 @@ def _write_job(workdir: str, path: Path, assignment: str, spec: FunctionSpec | N
                         "kwargs": _encode(case.kwargs, arrays), "seed": case.seed})
     np.savez(os.path.join(workdir, "cases.npz"), **arrays)
     with open(os.path.join(workdir, "spec.json"), "w", encoding="utf-8") as f:
-        json.dump({"file": str(path), "assignment": assignment,
+        json.dump({"file": str(path), "assignment": assignment, "checker": os.getpid(),
                    "function": spec.name if spec else None, "names": sorted(names),
                    "patch": dict(sorted(patch.items())), "cases": encoded}, f)
 
@@ -444,7 +445,8 @@ class _Spawner:
     def load(self, timeout: float, left: float) -> _Run:
         return _run_child(self.path, self.assignment, None, self.names, {}, min(timeout, left))
 
-    def run(self, spec: FunctionSpec, patch: dict, timeout: float) -> _Run:
+    def run(self, spec: FunctionSpec, patch: dict, timeout: float,
+            left: float | None = None) -> _Run:
         run = _run_child(self.path, self.assignment, spec, self.names, patch, timeout)
         if run.import_error is not None or run.import_hang:  # it loaded the first time
             run.problem = ("your file's top-level code " + (
@@ -516,9 +518,13 @@ class _ForkServer:
                               else ""))
         return run
 
-    def run(self, spec: FunctionSpec, patch: dict, timeout: float) -> _Run:
+    def run(self, spec: FunctionSpec, patch: dict, timeout: float,
+            left: float | None = None) -> _Run:
+        """Run one function within ``timeout``; ``left``: the whole check's time left,
+        which starting the server again (a fresh interpreter importing NumPy, seconds on
+        a busy machine) may take, as the first start may."""
         if self.proc is None:  # the server died (killed from their code?): anew
-            loaded = self.load(timeout, timeout)
+            loaded = self.load(timeout, timeout if left is None else max(left, timeout))
             if (loaded.import_error is not None or loaded.problem is not None
                     or self.proc is None):  # its top-level code ended it again
                 return _Run(problem="could not be run: loading your file again for it "
@@ -1350,7 +1356,9 @@ def check(module_or_path, assignment: str | None = None, *, timeout: float = 20.
             path = Path(tmp_name)
         # the reference's deep.predict prints its accuracy, as the course's does: nothing
         # the checker runs in this process may reach stdout (``check --json`` is JSON only)
-        with contextlib.redirect_stdout(io.StringIO()):
+        # SIGTERM or SIGHUP (``kill``, ``timeout``, a closed terminal) end the check as
+        # Ctrl-C does, through the clean-up that ends the processes running the file
+        with contextlib.redirect_stdout(io.StringIO()), _files._terminate_as_exit():
             report = _check_file(path, assignment, timeout, total_timeout, functions,
                                  shown=shown)
         if cells is not None:  # the generated file's lines, as the notebook's cells
@@ -1560,7 +1568,7 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
                     spec.name, "error", message=f"not run: the whole check's "
                     f"{total_timeout:g} s were used up")
                 continue
-            run = runner.run(spec, {}, min(timeout, left))
+            run = runner.run(spec, {}, min(timeout, left), left)
             if spec.name in _FORWARD_HELPERS:
                 forms[spec.name] = _helper_form(path, spec.name, run.outputs)
             result = _judge(spec, reference, run)
@@ -1680,7 +1688,7 @@ def _blame_earlier(result, spec, specs, results, runner, reference, forms, timeo
     # the verdict less precise: "(... also fails)"
     # the learner's own functions call the helpers as theirs return: A alone, or (A, Z)
     patch = {n: forms.get(n, "as is") for n in failed}
-    rerun = runner.run(spec, patch, min(timeout, left))
+    rerun = runner.run(spec, patch, min(timeout, left), left)
     which = ", ".join(failed[:-1]) + (" and " if len(failed) > 1 else "") + failed[-1]
     verb = "fails" if len(failed) == 1 else "fail"
     own = _judge(spec, reference, rerun) if rerun.import_error is None else None
