@@ -957,3 +957,12 @@ def test_a_checker_that_is_ended_leaves_no_process_running_the_file(tmp_path, ho
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_functions_may_be_one_name_and_a_misspelt_one_is_pointed_to():
+    # a string was taken as its letters: "'a', 'g', ... is not a function"
+    report = check(SOLUTIONS / "logistic.py", functions="propagate")
+    assert [r.name for r in report.functions] == ["propagate"] and report.ok
+    with pytest.raises(CheckError, match="'optimise' is not a function of the logistic "
+                                         "assignment; did you mean 'optimize'"):
+        check(SOLUTIONS / "logistic.py", functions=["optimise"])

@@ -6,6 +6,7 @@ on tiny data, so the file stays quick.
 
 import contextlib
 import io
+import json
 import subprocess
 from pathlib import Path
 
@@ -171,6 +172,29 @@ def test_check_timeout_must_be_positive_and_finite(tmp_path, value):
     solution.write_text("def sigmoid(z):\n    return z\n")
     one_error(nnscratch("check", solution, "--timeout", value), "--timeout",
               "positive finite number of seconds")
+
+
+def test_check_only_runs_and_reports_the_functions_named(tmp_path):
+    solution = Path(__file__).parent / "learner_solutions" / "logistic.py"
+    result = nnscratch("check", solution, "--only", "optimize, propagate", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    # in the assignment's order, the others neither run nor counted
+    assert [f["name"] for f in report["functions"]] == ["propagate", "optimize"]
+    assert report["passed"] == 2 and report["missing"] == 0
+
+
+@pytest.mark.parametrize("value, words", [
+    ("propogate", ("'propogate' is not a function of the logistic assignment",
+                   "did you mean 'propagate'?")),
+    ("sigmoid,foo,bar", ("'foo', 'bar' are not functions", "its functions: sigmoid, ")),
+    ("propagate,,optimize", ("--only", "'' is not a function name")),
+    ("", ("--only", "'' is not a function name")),
+    ("import os", ("--only", "'import os' is not a function name")),
+])
+def test_check_only_refuses_names_that_are_not_the_assignments(value, words):
+    solution = Path(__file__).parent / "learner_solutions" / "logistic.py"
+    one_error(nnscratch("check", solution, "--only", value), *words)
 
 
 # ------------------------------------------------------------ CSV headers and labels

@@ -1324,8 +1324,8 @@ def check(module_or_path, assignment: str | None = None, *, timeout: float = 20.
         top-level code (run once, before any function).
     total_timeout : float, default=300
         Seconds for the whole check; the functions not reached are reported as errors.
-    functions : sequence of str, optional
-        Check only these functions.
+    functions : str or sequence of str, optional
+        Check only these functions (the others are not run, nor reported).
 
     Returns
     -------
@@ -1528,10 +1528,19 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
     reference = __import__(f"nnscratch.course.{assignment}", fromlist=["x"])
     specs = cases_module.specs(assignment)
     if only is not None:
-        unknown = set(only) - {s.name for s in specs}
+        only = [only] if isinstance(only, str) else list(only)
+        known = [s.name for s in specs]
+        unknown = [n for n in dict.fromkeys(only) if n not in known]
         if unknown:
-            raise CheckError(f"{', '.join(sorted(unknown))} is not a function of the "
-                             f"{assignment} assignment")
+            import difflib
+
+            close = difflib.get_close_matches(str(unknown[0]), known, n=1, cutoff=0.6)
+            raise CheckError(
+                f"{', '.join(map(repr, unknown))} "
+                f"{'is not a function' if len(unknown) == 1 else 'are not functions'} "
+                f"of the {assignment} assignment"
+                + (f"; did you mean {close[0]!r}?" if close else
+                   f"; its functions: {', '.join(known)}"))
         specs = [s for s in specs if s.name in set(only)]
     helpers = set(HELPERS[assignment])
     course_names = set(FUNCTION_NAMES[assignment]) | helpers

@@ -1654,12 +1654,14 @@ def format_demo(result: dict) -> str:
 # --------------------------------------------------------------------------- check, trace
 
 
-def check_solution(file: str, assignment: str | None = None, timeout: float = 20.0):
-    """Run :func:`nnscratch.course.check` on a learner's FILE (bad usage: InputError)."""
+def check_solution(file: str, assignment: str | None = None, timeout: float = 20.0,
+                   only: Sequence[str] | None = None):
+    """Run :func:`nnscratch.course.check` on a learner's FILE, all its functions or
+    ``only`` these (bad usage: InputError)."""
     from .course import CheckError, check
 
     try:
-        return check(file, assignment, timeout=timeout)
+        return check(file, assignment, timeout=timeout, functions=only)
     except CheckError as exc:
         raise InputError(str(exc)) from None
 

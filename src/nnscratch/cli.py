@@ -389,6 +389,22 @@ class Seconds(click.ParamType):
         return number
 
 
+class FunctionNames(click.ParamType):
+    """Course function names, comma-separated: each a Python name, none empty."""
+
+    name = "names"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, (list, tuple)):
+            return list(value)
+        names = [part.strip() for part in str(value).split(",")]
+        bad = [n for n in names if not n.isidentifier()]
+        if bad:
+            self.fail(f"{bad[0]!r} is not a function name; give names separated by commas, "
+                      "e.g. propagate,optimize", param, ctx)
+        return list(dict.fromkeys(names))
+
+
 class NJobs(click.ParamType):
     """``--n-jobs``: a number of parallel fits as joblib takes it, never 0 (N > 0: N
     fits; -1: every core, -2: all but one, ...)."""
@@ -893,6 +909,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     "nnscratch check my_solution.py",
     "nnscratch check 'Building your Deep Neural Network - Step by Step.ipynb'",
     "nnscratch check week4.py --assignment deep --json",
+    "nnscratch check my_solution.py --only propagate,optimize",
 ))
 @click.argument("file", metavar="FILE")
 @click.option("--assignment", type=click.Choice(["logistic", "shallow", "deep"]),
@@ -900,12 +917,15 @@ def main(argv: Sequence[str] | None = None) -> None:
                    "names).")
 @click.option("--timeout", type=Seconds(), default=20.0,
               show_default=True, metavar="SECONDS", help="Time limit for each function.")
+@click.option("--only", type=FunctionNames(), metavar="NAMES",
+              help="Check only these functions, comma-separated (e.g. propagate,optimize); "
+                   "the others are neither run nor reported.")
 @json_option("Print one JSON object: assignment, file, functions (name, status, array, "
              "expected_shape, actual_shape, max_abs_diff, max_rel_diff, where, "
              "expected_value, actual_value, found, hint, hint_id, case, message, lines), "
              "passed, failed, errors, missing, file_error (null, or type, message and "
              "lines where the file itself could not be loaded).")
-def check_command(file, assignment, timeout, as_json):
+def check_command(file, assignment, timeout, only, as_json):
     """Check your own implementation of the course's functions in FILE.
 
     FILE is a .py file or a Jupyter notebook (.ipynb: only its imports and
@@ -918,7 +938,7 @@ def check_command(file, assignment, timeout, as_json):
     error (your exception and the lines of your file) or missing. Exit code 0 when
     everything defined passes, 1 when something fails, 2 for bad usage.
     """
-    report = _commands.check_solution(file, assignment, timeout)
+    report = _commands.check_solution(file, assignment, timeout, only)
     emit(report.to_dict() if as_json else report, as_json, str)
     return 0 if report.ok else 1
 
