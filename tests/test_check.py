@@ -100,11 +100,22 @@ MISTAKES = [
                  "A", "leaky_relu", id="deep-leaky-relu"),
     pytest.param("deep", "return 1 / (1 + np.exp(-Z))", "return 1 / (1 + np.exp(Z))", "sigmoid",
                  "A", "exponent_sign", id="deep-sigmoid-exponent-sign"),
+    pytest.param("deep", "    dZ[Z <= 0] = 0\n", "", "relu_backward", "dZ", "relu_mask_missing",
+                 id="deep-relu-backward-mask-missing"),
+    pytest.param("deep", "dZ[Z <= 0] = 0", "dZ[Z > 0] = 0", "relu_backward", "dZ",
+                 "relu_mask_reversed", id="deep-relu-backward-mask-reversed"),
+    pytest.param("deep", "    dZ = np.array(dA, copy=True)\n    dZ[Z <= 0] = 0\n",
+                 "    dZ = (Z > 0).astype(float)\n", "relu_backward", "dZ", "relu_dA_missing",
+                 id="deep-relu-backward-dA-missing"),
+    pytest.param("deep", "dZ = relu_backward(dA, activation_cache)", "dZ = dA",
+                 "linear_activation_backward", "dA_prev", "relu_mask_missing",
+                 id="deep-linear-activation-backward-relu-mask-missing"),
 ]
 QUICK = {"logistic-times-m", "deep-sigmoid-backward-factor-missing",
          "deep-loop-stops-a-layer-early", "deep-cost-one-term", "deep-last-cache-missing",
          "shallow-tanh-square-missing", "logistic-sigmoid-exponent-sign", "deep-db-over-axis-0",
-         "shallow-db1-over-axis-0", "logistic-optimize-b-not-updated", "deep-leaky-relu"}
+         "shallow-db1-over-axis-0", "logistic-optimize-b-not-updated", "deep-leaky-relu",
+         "deep-relu-backward-mask-missing", "deep-relu-backward-dA-missing"}
 
 
 def _run_mistake(tmp_path, assignment, old, new, function, array, hint, everything):

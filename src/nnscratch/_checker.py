@@ -93,6 +93,12 @@ HINTS = {
                 "db = (1/m) np.sum(dZ, axis=1, keepdims=True), one value per unit",
     "leaky_relu": "gives {slope:g} · Z for Z < 0: a leaky ReLU; the course's ReLU is "
                   "max(0, Z), 0 for Z < 0 (np.maximum(0, Z))",
+    "relu_mask_missing": "dZ is dA unchanged: relu'(Z) is 0 where Z <= 0, so dZ must be 0 "
+                         "there (dZ = np.array(dA, copy=True); dZ[Z <= 0] = 0)",
+    "relu_mask_reversed": "dZ is 0 where Z > 0 and dA elsewhere: the mask is the wrong way "
+                          "round; relu'(Z) = 1 where Z > 0, else 0 (dZ[Z <= 0] = 0)",
+    "relu_dA_missing": "dZ is relu'(Z) alone: dZ = dA * relu'(Z), dA where Z > 0 and 0 "
+                       "elsewhere (dZ = np.array(dA, copy=True); dZ[Z <= 0] = 0)",
 }
 
 
@@ -875,11 +881,21 @@ def _alternatives(spec: FunctionSpec, case: Case, reference):
         yield "factor_missing", lambda: dA * s, {"factor": "(1 − s)"}
         yield "factor_missing", lambda: dA * (1 - s), {"factor": "s"}
         yield "factor_missing", lambda: s * (1 - s), {"factor": "dA"}
+    elif name == "relu_backward":
+        dA, Z = (np.asarray(v, dtype=float) for v in args)
+        yield "relu_mask_missing", lambda: dA.copy()
+        yield "relu_mask_reversed", lambda: np.where(Z > 0, 0.0, dA)
+        yield "relu_dA_missing", lambda: (Z > 0).astype(float)
     elif name == "linear_activation_backward":
         dA, (linear, Z), activation = args
         g = reference._activation(activation).forward
         fields = _DERIVATIVES.get(activation, sig)
         yield "derivative_at_A", lambda: fn(dA, (linear, g(Z)), activation), fields
+        if activation == "relu":
+            dA_f, Z_f = np.asarray(dA, dtype=float), np.asarray(Z, dtype=float)
+            yield "relu_mask_missing", lambda: reference.linear_backward(dA_f, linear)
+            yield "relu_mask_reversed", lambda: reference.linear_backward(
+                np.where(Z_f > 0, 0.0, dA_f), linear)
         if activation == "sigmoid":
             yield "derivative_of_Z", (lambda: reference.linear_backward(dA * Z * (1 - Z),
                                                                         linear)), sig
