@@ -110,12 +110,33 @@ MISTAKES = [
     pytest.param("deep", "dZ = relu_backward(dA, activation_cache)", "dZ = dA",
                  "linear_activation_backward", "dA_prev", "relu_mask_missing",
                  id="deep-linear-activation-backward-relu-mask-missing"),
+    pytest.param("shallow", "W1 = np.random.randn(n_h, n_x) * 0.01",
+                 "W1 = np.random.randn(n_h, n_x)", "initialize_parameters", "parameters['W1']",
+                 "init_not_scaled", id="shallow-init-not-scaled"),
+    pytest.param("deep", "np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01",
+                 "np.random.randn(layer_dims[l], layer_dims[l - 1])",
+                 "initialize_parameters_deep", "parameters['W1']", "init_not_scaled",
+                 id="deep-init-not-scaled"),
+    pytest.param("shallow", "W1 = np.random.randn(n_h, n_x) * 0.01",
+                 "W1 = np.random.randn(n_x, n_h) * 0.01", "initialize_parameters",
+                 "parameters['W1']", "init_shape_reversed", id="shallow-init-shape-reversed"),
+    pytest.param("deep", "np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01",
+                 "np.random.randn(layer_dims[l - 1], layer_dims[l]) * 0.01",
+                 "initialize_parameters_deep", "parameters['W1']", "init_shape_reversed",
+                 id="deep-init-shape-reversed"),
+    pytest.param("shallow", "predictions = A2 > 0.5", "predictions = A2", "predict",
+                 "predictions", "not_thresholded", id="shallow-predict-not-thresholded"),
+    pytest.param("deep", "        if probas[0, i] > 0.5:\n            p[0, i] = 1\n"
+                 "        else:\n            p[0, i] = 0\n", "        p[0, i] = probas[0, i]\n",
+                 "predict", "p", "not_thresholded", id="deep-predict-not-thresholded"),
 ]
 QUICK = {"logistic-times-m", "deep-sigmoid-backward-factor-missing",
          "deep-loop-stops-a-layer-early", "deep-cost-one-term", "deep-last-cache-missing",
          "shallow-tanh-square-missing", "logistic-sigmoid-exponent-sign", "deep-db-over-axis-0",
          "shallow-db1-over-axis-0", "logistic-optimize-b-not-updated", "deep-leaky-relu",
-         "deep-relu-backward-mask-missing", "deep-relu-backward-dA-missing"}
+         "deep-relu-backward-mask-missing", "deep-relu-backward-dA-missing",
+         "deep-init-not-scaled", "shallow-init-shape-reversed",
+         "shallow-predict-not-thresholded"}
 
 
 def _run_mistake(tmp_path, assignment, old, new, function, array, hint, everything):

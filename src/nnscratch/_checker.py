@@ -93,6 +93,14 @@ HINTS = {
                 "db = (1/m) np.sum(dZ, axis=1, keepdims=True), one value per unit",
     "leaky_relu": "gives {slope:g} · Z for Z < 0: a leaky ReLU; the course's ReLU is "
                   "max(0, Z), 0 for Z < 0 (np.maximum(0, Z))",
+    "init_not_scaled": "is 100 times the expected weights: draw them scaled by 0.01 "
+                       "(np.random.randn({shape}) * 0.01); large weights saturate the "
+                       "activations and slow learning",
+    "init_shape_reversed": "has shape {actual} where {expected} was meant: W[l] is "
+                           "(n[l], n[l−1]), this layer's units by the previous layer's "
+                           "(np.random.randn({shape}))",
+    "not_thresholded": "holds the probabilities where 0/1 predictions were meant: "
+                       "threshold them, 1 where the probability is above 0.5 (A > 0.5)",
     "relu_mask_missing": "dZ is dA unchanged: relu'(Z) is 0 where Z <= 0, so dZ must be 0 "
                          "there (dZ = np.array(dA, copy=True); dZ[Z <= 0] = 0)",
     "relu_mask_reversed": "dZ is 0 where Z > 0 and dA elsewhere: the mask is the wrong way "
@@ -728,8 +736,23 @@ def _hints(spec: FunctionSpec, case: Case, reference, diff: _Diff, actual_output
     if (spec.name == "L_model_forward" and diff.path == "caches" and isinstance(a, (list, tuple))
             and isinstance(e, (list, tuple)) and len(a) == len(e) - 1):
         return "last_cache_missing", HINTS["last_cache_missing"]
+    initialising = spec.name.startswith("initialize_parameters")
+    if (initialising and isinstance(a, np.ndarray) and a.ndim == 2
+            and isinstance(e, np.ndarray) and e.ndim == 2 and a.shape == e.shape[::-1]
+            and a.shape != e.shape):
+        return "init_shape_reversed", HINTS["init_shape_reversed"].format(
+            actual=_shape_text(list(a.shape)), expected=_shape_text(list(e.shape)),
+            shape=_randn_args(spec.name, diff.path, e.shape))
     if diff.reason is None and isinstance(a, np.ndarray):
         e = np.asarray(e, dtype=float)
+        if (initialising and e.ndim == 2 and np.any(np.abs(e) > _ATOL)
+                and _close(a, e * 100)):
+            return "init_not_scaled", HINTS["init_not_scaled"].format(
+                shape=_randn_args(spec.name, diff.path, e.shape))
+        if (spec.name == "predict" and e.size and np.isin(e, (0.0, 1.0)).all()
+                and a.dtype.kind == "f" and np.all((a >= 0) & (a <= 1))
+                and not np.isin(a, (0.0, 1.0)).all() and np.array_equal(a > 0.5, e > 0.5)):
+            return "not_thresholded", HINTS["not_thresholded"]
         if e.shape == () and a.size == 1 and a.ndim >= 1 and _close(a.reshape(()), e):
             return "not_squeezed", HINTS["not_squeezed"].format(actual=_shape_text(list(a.shape)))
         if a.ndim == 1 and e.ndim == 2 and e.shape == (a.size, 1) and _close(a, e.ravel()):
@@ -761,6 +784,20 @@ def _hints(spec: FunctionSpec, case: Case, reference, diff: _Diff, actual_output
         if _close(act_arr, alt_arr):
             return hint_id, HINTS[hint_id].format(**fields[0]) if fields else HINTS[hint_id]
     return None
+
+
+def _randn_args(function: str, path: str, shape: tuple) -> str:
+    """``np.random.randn``'s arguments for a weight matrix of ``shape``, as the course
+    writes them: ``n_h, n_x`` for the two-layer ``initialize_parameters``'s ``W1``, the
+    loop's ``layer_dims[l], layer_dims[l - 1]`` for the deep one."""
+    match = re.search(r"'(W\d+)'", path)
+    if match and function == "initialize_parameters":
+        names = {"W1": "n_h, n_x", "W2": "n_y, n_h"}
+        if match.group(1) in names:
+            return names[match.group(1)]
+    if match:
+        return "layer_dims[l], layer_dims[l - 1]"
+    return ", ".join(map(str, shape))
 
 
 def _leaky_slope(spec: FunctionSpec, case: Case, diff: _Diff) -> float | None:
