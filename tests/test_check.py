@@ -129,6 +129,17 @@ MISTAKES = [
     pytest.param("deep", "        if probas[0, i] > 0.5:\n            p[0, i] = 1\n"
                  "        else:\n            p[0, i] = 0\n", "        p[0, i] = probas[0, i]\n",
                  "predict", "p", "not_thresholded", id="deep-predict-not-thresholded"),
+    pytest.param("shallow", "A1 = np.tanh(Z1)", "A1 = sigmoid(Z1)", "forward_propagation",
+                 "A2", "shallow_hidden_sigmoid", id="shallow-hidden-sigmoid"),
+    pytest.param("logistic", "        if i % 100 == 0:\n            costs.append(cost)\n"
+                 "            if print_cost:\n                print(",
+                 "        costs.append(cost)\n        if print_cost:\n            print(",
+                 "optimize", "costs", "costs_every_iteration", id="logistic-costs-every-iteration"),
+    pytest.param("deep", "        if i % 100 == 0:\n            costs.append(cost)\n"
+                 "            if print_cost:\n                print(",
+                 "        costs.append(cost)\n        if print_cost:\n            print(",
+                 "L_layer_model", "costs",
+                 "costs_every_iteration", id="deep-costs-every-iteration"),
 ]
 QUICK = {"logistic-times-m", "deep-sigmoid-backward-factor-missing",
          "deep-loop-stops-a-layer-early", "deep-cost-one-term", "deep-last-cache-missing",
@@ -136,7 +147,8 @@ QUICK = {"logistic-times-m", "deep-sigmoid-backward-factor-missing",
          "shallow-db1-over-axis-0", "logistic-optimize-b-not-updated", "deep-leaky-relu",
          "deep-relu-backward-mask-missing", "deep-relu-backward-dA-missing",
          "deep-init-not-scaled", "shallow-init-shape-reversed",
-         "shallow-predict-not-thresholded"}
+         "shallow-predict-not-thresholded", "shallow-hidden-sigmoid",
+         "logistic-costs-every-iteration"}
 
 
 def _run_mistake(tmp_path, assignment, old, new, function, array, hint, everything):

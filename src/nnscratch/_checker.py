@@ -99,6 +99,11 @@ HINTS = {
     "init_shape_reversed": "has shape {actual} where {expected} was meant: W[l] is "
                            "(n[l], n[l−1]), this layer's units by the previous layer's "
                            "(np.random.randn({shape}))",
+    "costs_every_iteration": "holds the cost of every iteration: the course keeps one "
+                             "every 100 (if i % 100 == 0: costs.append(cost))",
+    "shallow_hidden_sigmoid": "matches a hidden layer of sigmoid units: the course's "
+                              "network has tanh in its hidden layer (A1 = np.tanh(Z1)) and "
+                              "a sigmoid output (A2 = sigmoid(Z2))",
     "not_thresholded": "holds the probabilities where 0/1 predictions were meant: "
                        "threshold them, 1 where the probability is above 0.5 (A > 0.5)",
     "relu_mask_missing": "dZ is dA unchanged: relu'(Z) is 0 where Z <= 0, so dZ must be 0 "
@@ -749,6 +754,9 @@ def _hints(spec: FunctionSpec, case: Case, reference, diff: _Diff, actual_output
                 and _close(a, e * 100)):
             return "init_not_scaled", HINTS["init_not_scaled"].format(
                 shape=_randn_args(spec.name, diff.path, e.shape))
+        if (diff.path.startswith("costs") and a.ndim == 1 and e.ndim == 1 and e.size
+                and a.size > e.size and _close(a[::100][:e.size], e)):
+            return "costs_every_iteration", HINTS["costs_every_iteration"]
         if (spec.name == "predict" and e.size and np.isin(e, (0.0, 1.0)).all()
                 and a.dtype.kind == "f" and np.all((a >= 0) & (a <= 1))
                 and not np.isin(a, (0.0, 1.0)).all() and np.array_equal(a > 0.5, e > 0.5)):
@@ -981,6 +989,19 @@ def _alternatives(spec: FunctionSpec, case: Case, reference):
         AL, Y, caches = args
         yield "derivative_at_A", lambda: _deep_backward(reference, AL, Y, caches, "at_A"), sig
         yield "derivative_of_Z", lambda: _deep_backward(reference, AL, Y, caches, "Z_as_A"), sig
+    elif name == "forward_propagation":
+        X, parameters = (args[0], args[1])
+
+        def sigmoid_hidden_layer():
+            from .activations import ACTIVATIONS
+
+            sigmoid = ACTIVATIONS["sigmoid"].forward
+            Z1 = parameters["W1"] @ X + parameters["b1"]
+            A1 = sigmoid(Z1)
+            Z2 = parameters["W2"] @ A1 + parameters["b2"]
+            A2 = sigmoid(Z2)
+            return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+        yield "shallow_hidden_sigmoid", sigmoid_hidden_layer
     elif name == "backward_propagation":
         parameters, cache, X, Y = args
         yield "derivative_of_Z", lambda: fn(parameters, dict(cache, A1=cache["Z1"]), X, Y), tanh
