@@ -140,6 +140,11 @@ MISTAKES = [
                  "        costs.append(cost)\n        if print_cost:\n            print(",
                  "L_layer_model", "costs",
                  "costs_every_iteration", id="deep-costs-every-iteration"),
+    pytest.param("deep", 'parameters["b" + str(L)], "sigmoid")', 'parameters["b" + str(L)], "relu")',
+                 "L_model_forward", "AL", "relu_output", id="deep-forward-relu-output"),
+    pytest.param("deep", 'linear_activation_backward(dAL, current_cache, "sigmoid")',
+                 'linear_activation_backward(dAL, current_cache, "relu")', "L_model_backward",
+                 None, "relu_output", id="deep-backward-relu-output"),
 ]
 QUICK = {"logistic-times-m", "deep-sigmoid-backward-factor-missing",
          "deep-loop-stops-a-layer-early", "deep-cost-one-term", "deep-last-cache-missing",
@@ -148,7 +153,7 @@ QUICK = {"logistic-times-m", "deep-sigmoid-backward-factor-missing",
          "deep-relu-backward-mask-missing", "deep-relu-backward-dA-missing",
          "deep-init-not-scaled", "shallow-init-shape-reversed",
          "shallow-predict-not-thresholded", "shallow-hidden-sigmoid",
-         "logistic-costs-every-iteration"}
+         "logistic-costs-every-iteration", "deep-backward-relu-output"}
 
 
 def _run_mistake(tmp_path, assignment, old, new, function, array, hint, everything):

@@ -104,6 +104,9 @@ HINTS = {
     "shallow_hidden_sigmoid": "matches a hidden layer of sigmoid units: the course's "
                               "network has tanh in its hidden layer (A1 = np.tanh(Z1)) and "
                               "a sigmoid output (A2 = sigmoid(Z2))",
+    "relu_output": "matches a network whose output layer is ReLU: the course's is "
+                   "[LINEAR → RELU] × (L − 1) → LINEAR → SIGMOID, so \"sigmoid\" for "
+                   "layer L (its A is a probability)",
     "not_thresholded": "holds the probabilities where 0/1 predictions were meant: "
                        "threshold them, 1 where the probability is above 0.5 (A > 0.5)",
     "relu_mask_missing": "dZ is dA unchanged: relu'(Z) is 0 where Z <= 0, so dZ must be 0 "
@@ -985,10 +988,20 @@ def _alternatives(spec: FunctionSpec, case: Case, reference):
                 caches.append(cache)
             return A, caches
         yield "hidden_sigmoid", sigmoid_hidden_layers
+
+        def relu_output_layer():
+            A, caches, L = X, [], len(parameters) // 2
+            for l in range(1, L + 1):
+                A, cache = reference.linear_activation_forward(
+                    A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+                caches.append(cache)
+            return A, caches
+        yield "relu_output", relu_output_layer
     elif name == "L_model_backward":
         AL, Y, caches = args
         yield "derivative_at_A", lambda: _deep_backward(reference, AL, Y, caches, "at_A"), sig
         yield "derivative_of_Z", lambda: _deep_backward(reference, AL, Y, caches, "Z_as_A"), sig
+        yield "relu_output", lambda: _deep_backward(reference, AL, Y, caches, "relu")
     elif name == "forward_propagation":
         X, parameters = (args[0], args[1])
 
@@ -1055,12 +1068,15 @@ def _optimize_b_fixed(reference, w, b, X, Y, num_iterations=100, learning_rate=0
 
 
 def _deep_backward(reference, AL, Y, caches, mode):
-    """L_model_backward with the sigmoid's derivative taken at the wrong array."""
+    """L_model_backward with the sigmoid's derivative taken at the wrong array
+    (``mode`` "at_A", "Z_as_A"), or with the output layer's taken as ReLU's ("relu")."""
     L = len(caches)
     dAL = -(Y / AL - (1 - Y) / (1 - AL))
     grads = {}
     linear, Z = caches[-1]
-    if mode == "at_A":
+    if mode == "relu":
+        dA, dW, db = reference.linear_activation_backward(dAL, caches[-1], "relu")
+    elif mode == "at_A":
         dA, dW, db = reference.linear_activation_backward(dAL, (linear, reference._activation(
             "sigmoid").forward(Z)), "sigmoid")
     else:
