@@ -487,6 +487,11 @@ class _Spawner:
 _FORK_SERVER = sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
+#: How long a server whose reply pipe closed may take to end by itself before it is
+#: killed (its exit code then says how it ended).
+_ENDING_S = 3.0
+
+
 class _ForkServer:
     """Imports the file once (in :func:`nnscratch._check_child.serve`) and runs each
     function in a process forked from that import, with its own time limit: the file's
@@ -498,6 +503,7 @@ class _ForkServer:
         self.proc: subprocess.Popen | None = None
         self.commands = self.replies = None
         self.buffer = b""
+        self.closed = False  # the server's reply pipe was closed (it ended, or its code)
         self.jobs = 0
         self.threads = 1
 
@@ -576,7 +582,8 @@ class _ForkServer:
             if left <= 0 or not select.select([self.replies], [], [], left)[0]:
                 return None
             chunk = os.read(self.replies, 65536)
-            if not chunk:
+            if not chunk:  # the pipe was closed: the server ended, or its code closed it
+                self.closed = True
                 return None
             self.buffer += chunk
         line, self.buffer = self.buffer.split(b"\n", 1)
@@ -591,8 +598,9 @@ class _ForkServer:
         not ended by itself)."""
         if self.proc is None:
             return None
-        try:  # a server that ended by itself (its reply pipe closed) may not be reaped yet
-            returncode = self.proc.wait(timeout=0.1)
+        try:  # a server that ended by itself (its reply pipe closed) may still be ending
+            # (the interpreter's exit: a second on a busy machine), or not reaped yet
+            returncode = self.proc.wait(timeout=_ENDING_S if self.closed else 0.1)
         except subprocess.TimeoutExpired:
             returncode = None
         try:
@@ -608,6 +616,7 @@ class _ForkServer:
             os.close(self.replies)
         self.proc = self.commands = self.replies = None
         self.buffer = b""
+        self.closed = False
         return returncode
 
     def close(self) -> None:
