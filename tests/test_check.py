@@ -1015,3 +1015,21 @@ def test_functions_may_be_one_name_and_a_misspelt_one_is_pointed_to():
     with pytest.raises(CheckError, match="'optimise' is not a function of the logistic "
                                          "assignment; did you mean 'optimize'"):
         check(SOLUTIONS / "logistic.py", functions=["optimise"])
+
+
+def test_the_checkers_own_processes_import_only_what_the_course_functions_need():
+    # each check starts a process that imports the assignment's reference; it imported
+    # SciPy's special functions, the checker and the trace as well (0.25 s of every
+    # check's 0.4 s; a time out of the learner's limit on a slow machine)
+    import subprocess
+
+    code = ("import sys\nimport nnscratch.course.deep, nnscratch.course.shallow, "
+            "nnscratch.course.logistic\n"
+            "print([m for m in ('scipy', 'scipy.special', 'sklearn', 'nnscratch._checker', "
+            "'nnscratch._trace', 'nnscratch.estimators') if m in sys.modules])\n"
+            "from nnscratch.course import deep, check, trace, CheckError\n"
+            "print(deep.sigmoid(deep.np.array([0.0]))[0], callable(check), callable(trace))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["[]", "[0.5] True True"], out.stdout

@@ -593,14 +593,16 @@ class _ForkServer:
             return None
         return reply if isinstance(reply, dict) else None
 
-    def _stop(self) -> int | None:
+    def _stop(self, ending: bool = True) -> int | None:
         """End the server and every process it started; its exit code (None: it had
-        not ended by itself)."""
+        not ended by itself). ``ending``: it may be ending by itself (it did not
+        answer), so give it time to, for its exit code; at the check's end it is not."""
         if self.proc is None:
             return None
         try:  # a server that ended by itself (its reply pipe closed) may still be ending
             # (the interpreter's exit: a second on a busy machine), or not reaped yet
-            returncode = self.proc.wait(timeout=_ENDING_S if self.closed else 0.1)
+            returncode = (self.proc.wait(timeout=_ENDING_S if self.closed else 0.1)
+                          if ending else self.proc.poll())
         except subprocess.TimeoutExpired:
             returncode = None
         try:
@@ -620,7 +622,7 @@ class _ForkServer:
         return returncode
 
     def close(self) -> None:
-        self._stop()
+        self._stop(ending=False)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -19,7 +19,6 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import expit
 
 __all__ = [
     "ACTIVATIONS",
@@ -54,6 +53,8 @@ def sigmoid(Z: np.ndarray) -> np.ndarray:
     >>> sigmoid(np.array([[-1000.0, 0.0, 1000.0]]))
     array([[0. , 0.5, 1. ]])
     """
+    from scipy.special import expit  # loaded on first use: 0.2 s that imports need not pay
+
     return expit(Z)
 
 

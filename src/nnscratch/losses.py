@@ -30,7 +30,6 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import logsumexp, xlogy
 
 from .activations import sigmoid, softmax
 
@@ -95,6 +94,8 @@ def binary_cross_entropy(AL: np.ndarray, Y: np.ndarray) -> float:
     m = Y.shape[1]
     if m == 0:
         raise ValueError("there are no examples (m = 0): the cost is a mean over m >= 1.")
+    from scipy.special import xlogy  # loaded on first use: 0.2 s that imports need not pay
+
     cost = float(-np.sum(xlogy(Y, AL) + xlogy(1 - Y, 1 - AL)) / m)
     return cost + 0.0  # 0.0, not -0.0, for a perfect prediction
 
@@ -152,6 +153,8 @@ def categorical_cross_entropy_from_logits(
         ``(1/m) Σ_i [ logsumexp(Z[:, i]) - Σ_k Y[k, i] Z[k, i] ]``
         ``= -(1/m) Σ_i Σ_k Y[k, i] log ŷ[k, i]``.
     """
+    from scipy.special import logsumexp  # loaded on first use (see binary_cross_entropy)
+
     losses = logsumexp(ZL, axis=0) - np.sum(Y * ZL, axis=0)
     return _weighted_mean(losses, sample_weight)
 

@@ -31,9 +31,29 @@ Examples
 array([[3., 3.]])
 """
 
-from .._checker import CheckError, CheckReport, FunctionResult, check
-from .._trace import Trace, trace
-from . import deep, logistic, shallow
+from importlib import import_module
 
 __all__ = ["CheckError", "CheckReport", "FunctionResult", "Trace", "check", "deep", "logistic",
            "shallow", "trace"]
+
+#: Where each name lives, imported when first used: the checker's own processes import
+#: one assignment's module alone, and start the sooner for it.
+_HOMES = {"CheckError": "nnscratch._checker", "CheckReport": "nnscratch._checker",
+          "FunctionResult": "nnscratch._checker", "check": "nnscratch._checker",
+          "Trace": "nnscratch._trace", "trace": "nnscratch._trace",
+          "deep": "nnscratch.course.deep", "logistic": "nnscratch.course.logistic",
+          "shallow": "nnscratch.course.shallow"}
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = import_module(home)
+    value = module if home.endswith("." + name) else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
