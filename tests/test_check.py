@@ -1033,3 +1033,12 @@ def test_the_checkers_own_processes_import_only_what_the_course_functions_need()
                          timeout=120, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["[]", "[0.5] True True"], out.stdout
+
+
+def test_an_int_where_the_course_returns_a_float_fails_saying_so(tmp_path):
+    # b = 0 passed, and the course's own grader then failed it ("Wrong type for b")
+    path = planted(tmp_path, "logistic", "    b = 0.0\n", "    b = 0\n")
+    result = check(path, functions=["initialize_with_zeros"])["initialize_with_zeros"]
+    assert result.status == "fail" and result.array == "b", result
+    assert result.found.startswith("the int 0 (write 0.0: the course's own tests check"), result
+    assert "got the int 0" in str(check(path, functions=["initialize_with_zeros"]))

@@ -686,6 +686,12 @@ def _compare(expected: Any, actual: Any, path: str, keys: tuple = ()) -> _Diff |
     if isinstance(expected, str):
         return None if actual == expected else _Diff(path, keys, expected, actual,
                                                       f"is {actual!r}, expected {expected!r}")
+    if (isinstance(expected, (float, np.floating)) and isinstance(actual, int)
+            and not isinstance(actual, bool)):
+        # b = 0 for b = 0.0: the same number, but the course's own tests check the type
+        return _Diff(path, keys, expected, actual, "is an int where a float was expected",
+                     found=f"the int {actual} (write {float(actual)!r}: the course's own "
+                           "tests check that it is a float)")
     a = _as_array(actual)
     e = np.asarray(expected, dtype=float)
     if a is None:
@@ -701,7 +707,8 @@ def _type_name(value: Any) -> str:
         return f"a {value.type} ({value.repr})"
     if value is None:
         return "None"
-    return f"a {type(value).__name__}"
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def _as_array(value: Any) -> np.ndarray | None:
