@@ -321,8 +321,10 @@ def test_label_column_for_data_without_columns_is_refused(tmp_path, table_model,
                         "x"), "drop --label-column")
 
 
-def test_image_size_for_data_without_pictures_is_refused_before_training(tmp_path, table):
-    for data in (table, "flower"):
+def test_image_size_for_data_without_pictures_is_refused_before_training(tmp_path, table,
+                                                                         xy_file):
+    # X/y arrays are read in chunks: "reading 2,000 rows ..." came before the refusal
+    for data in (table, "flower", xy_file):
         result = nnscratch("train", data, "-o", tmp_path / "m.npz", "--image-size", "32")
         one_error(result, "drop --image-size", "no size")
         assert "training" not in result.stderr

@@ -470,10 +470,10 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
     est = build_estimator(hidden, params or {}, flags)
     text = text_settings(data, text, flags)
     feeder = _stream_source(data, stream=stream, chunk_rows=chunk_rows,
-                            batch_size=est.get_params()["batch_size"] or STREAM_BATCH_SIZE)
+                            batch_size=est.get_params()["batch_size"] or STREAM_BATCH_SIZE,
+                            image_size=size_given)
     if feeder is not None:
         with feeder:
-            check_data_options({"DATA": data}, image_size=size_given)
             return _train_streaming(est, feeder, data, output_path, params or {},
                                     test_data=test_data, chunk_rows=chunk_rows, flags=flags)
     train_set, test_set = load_train_test(
@@ -554,9 +554,12 @@ def is_array_store(spec: str) -> bool:
 
 
 def _stream_source(spec: str, *, stream: bool, chunk_rows: int | None,
-                   batch_size: int | None = None, preprocessor=None, class_names=None):
+                   batch_size: int | None = None, preprocessor=None, class_names=None,
+                   image_size: int | None = None):
     """An open :class:`~nnscratch.streaming.ChunkFeeder` when ``spec`` is to be read in
     chunks, else None (the in-memory readers of :mod:`nnscratch.datasets` read it).
+    ``image_size`` (as given, None: not given) is refused for it once the store itself
+    has been found sound, before anything is said or read.
 
     Chunks when asked (``stream``, ``chunk_rows``), when the features would take more
     than half the available memory, and for the layouts only the chunked reader knows
@@ -585,12 +588,13 @@ def _stream_source(spec: str, *, stream: bool, chunk_rows: int | None,
             with open_chunks(spec, preprocessor=preprocessor) as probe:
                 _check_store_features(probe, preprocessor, preprocessor.n_features, spec)
         raise
-    if preprocessor is not None:
-        try:
+    try:
+        if preprocessor is not None:
             _check_store_features(feeder, preprocessor, preprocessor.n_features, spec)
-        except InputError:
-            feeder.close()
-            raise
+        check_data_options({"DATA": spec}, image_size=image_size)
+    except InputError:
+        feeder.close()
+        raise
     if not asked and needs_streaming(feeder):
         say(f"{spec}: its features take more than half the available memory; reading it "
             "in chunks (--stream)")
