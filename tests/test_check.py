@@ -1041,3 +1041,19 @@ def test_what_stands_where_a_number_was_expected_is_named_with_its_article(tmp_p
     path.write_text("def sigmoid(z):\n    return object()\n")
     text = str(check(path, assignment="logistic", functions=["sigmoid"]))
     assert "got an object (<object object at" in text, text
+
+
+@pytest.mark.slow  # seconds of sleep, on purpose
+def test_where_each_function_imports_the_file_again_its_import_is_not_its_time(
+        tmp_path, monkeypatch):
+    # without fork (Windows, macOS) each function's process imports the file again: a
+    # notebook's slow imports were taken from the function's time limit, and a function
+    # well within its limit "did not finish"
+    import nnscratch._checker as checker
+
+    monkeypatch.setattr(checker, "_FORK_SERVER", False)
+    path = tmp_path / "slow_imports.py"
+    path.write_text("import time\nimport numpy as np\ntime.sleep(1.5)  # matplotlib, sklearn\n\n"
+                    "def sigmoid(z):\n    time.sleep(1.0)\n    return 1 / (1 + np.exp(-z))\n")
+    report = check(path, assignment="logistic", timeout=2, functions=["sigmoid"])
+    assert report["sigmoid"].status == "pass", str(report)

@@ -442,15 +442,16 @@ def _exit_words(returncode: int) -> str:
 
 
 def _run_child(path: Path, assignment: str, spec: FunctionSpec | None, names, patch,
-               timeout: float) -> _Run:
-    """Import the file and run one function (or none) in a new process."""
+               timeout: float, start: float = 0.0) -> _Run:
+    """Import the file and run one function (or none) in a new process, within
+    ``start`` (the process's start and the file's import, as measured) + ``timeout``."""
     with tempfile.TemporaryDirectory(prefix="nnscratch-check-") as workdir:
         _write_job(workdir, path, assignment, spec, names, patch)
         try:
             proc = subprocess.run(
                 [sys.executable, str(_CHILD), workdir], cwd=str(path.parent),
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                timeout=timeout, env=_child_env(), check=False)
+                timeout=timeout + start, env=_child_env(), check=False)
             returncode = proc.returncode
         except subprocess.TimeoutExpired:
             returncode = None
@@ -459,17 +460,28 @@ def _run_child(path: Path, assignment: str, spec: FunctionSpec | None, names, pa
 
 class _Spawner:
     """Runs each function in a new process that imports the file again (where
-    ``os.fork`` is not used, or the file's top-level code started threads)."""
+    ``os.fork`` is not used, or the file's top-level code started threads).
 
-    def __init__(self, path: Path, assignment: str, names) -> None:
+    Each function's time limit is its own: its process also gets the time that
+    starting one and importing the file took the first time (``start``, seconds), so
+    that a notebook's imports of matplotlib or scikit-learn are not taken from it."""
+
+    def __init__(self, path: Path, assignment: str, names, start: float = 0.0) -> None:
         self.path, self.assignment, self.names = path, assignment, names
+        self.start = start
 
     def load(self, timeout: float, left: float) -> _Run:
-        return _run_child(self.path, self.assignment, None, self.names, {}, min(timeout, left))
+        began = time.monotonic()
+        run = _run_child(self.path, self.assignment, None, self.names, {}, min(timeout, left))
+        if run.import_error is None and not run.import_hang:
+            self.start = time.monotonic() - began
+        return run
 
     def run(self, spec: FunctionSpec, patch: dict, timeout: float,
             left: float | None = None) -> _Run:
-        run = _run_child(self.path, self.assignment, spec, self.names, patch, timeout)
+        # the start again, within the whole check's time where it is given
+        start = self.start if left is None else min(self.start, max(left - timeout, 0.0))
+        run = _run_child(self.path, self.assignment, spec, self.names, patch, timeout, start)
         if run.import_error is not None or run.import_hang:  # it loaded the first time
             run.problem = ("your file's top-level code " + (
                 f"raised {_error_text(run.import_error)}" if run.import_error is not None
@@ -1659,7 +1671,9 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
         defined: list[str] = []
         if any(s.name in names for s in specs):
             # the file's top-level code runs once, first: an error there is the file's
+            began = time.monotonic()
             loaded = runner.load(timeout, deadline - time.monotonic())
+            load_seconds = time.monotonic() - began
             if loaded.import_error is not None or loaded.problem is not None:
                 return CheckReport(assignment, shown, [], detected, _file_error(loaded, path))
             defined = loaded.defined
@@ -1667,7 +1681,7 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
                 # threads that a fork would not copy (their locks with them): the
                 # functions run in processes of their own, the file imported in each
                 runner.close()
-                runner = _Spawner(path, assignment, course_names)
+                runner = _Spawner(path, assignment, course_names, start=load_seconds)
         for spec in specs:
             if spec.name not in names:
                 results[spec.name] = FunctionResult(spec.name, "missing",
