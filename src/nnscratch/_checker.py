@@ -1008,23 +1008,16 @@ def _alternatives(spec: FunctionSpec, case: Case, reference):
     elif name == "L_model_forward":
         X, parameters = args
 
-        def sigmoid_hidden_layers():
+        def every_layer(activation: str):
+            """L_model_forward with one activation in every layer, the output's too."""
             A, caches, L = X, [], len(parameters) // 2
             for l in range(1, L + 1):
                 A, cache = reference.linear_activation_forward(
-                    A, parameters[f"W{l}"], parameters[f"b{l}"], "sigmoid")
+                    A, parameters[f"W{l}"], parameters[f"b{l}"], activation)
                 caches.append(cache)
             return A, caches
-        yield "hidden_sigmoid", sigmoid_hidden_layers
-
-        def relu_output_layer():
-            A, caches, L = X, [], len(parameters) // 2
-            for l in range(1, L + 1):
-                A, cache = reference.linear_activation_forward(
-                    A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
-                caches.append(cache)
-            return A, caches
-        yield "relu_output", relu_output_layer
+        yield "hidden_sigmoid", lambda: every_layer("sigmoid")
+        yield "relu_output", lambda: every_layer("relu")
     elif name == "L_model_backward":
         AL, Y, caches = args
         yield "derivative_at_A", lambda: _deep_backward(reference, AL, Y, caches, "at_A"), sig
