@@ -1057,3 +1057,22 @@ def test_where_each_function_imports_the_file_again_its_import_is_not_its_time(
                     "def sigmoid(z):\n    time.sleep(1.0)\n    return 1 / (1 + np.exp(-z))\n")
     report = check(path, assignment="logistic", timeout=2, functions=["sigmoid"])
     assert report["sigmoid"].status == "pass", str(report)
+
+
+def test_the_templates_none_placeholders_left_in_a_function_are_named(tmp_path):
+    # an unfinished assignment: the notebook's "A = None  # (≈ 1 line of code)" lines
+    path = tmp_path / "unfinished.py"
+    path.write_text("import numpy as np\n\n"
+                    "def sigmoid(z):\n    s = None\n    return s\n\n"
+                    "def propagate(w, b, X, Y):\n    m = X.shape[1]\n    A = None\n"
+                    "    cost = None\n    dw = None\n    db = np.sum(A - Y) / m\n"
+                    "    return {'dw': dw, 'db': db}, cost\n\n"
+                    "def predict(w, b, X):\n    A = None\n    A = np.zeros((1, X.shape[1]))\n"
+                    "    return None\n")
+    report = check(path, assignment="logistic", functions=["sigmoid", "propagate", "predict"])
+    assert report["sigmoid"].hint_id == "placeholder", str(report)
+    assert report["sigmoid"].hint.startswith("s is still None in your sigmoid"), str(report)
+    assert report["propagate"].status == "error" and report["propagate"].hint.startswith(
+        "A, cost and dw are still None in your propagate"), str(report)
+    # A is computed after its placeholder: nothing is left to fill in there
+    assert report["predict"].status == "fail" and report["predict"].hint is None, str(report)

@@ -109,6 +109,9 @@ HINTS = {
                    "layer L (its A is a probability)",
     "not_thresholded": "holds the probabilities where 0/1 predictions were meant: "
                        "threshold them, 1 where the probability is above 0.5 (A > 0.5)",
+    "placeholder": "{names} {verb} still None in your {function}, as the assignment's "
+                   "template left {them} ({first} = None): write the computation in place "
+                   "of None",
     "relu_mask_missing": "dZ is dA unchanged: relu'(Z) is 0 where Z <= 0, so dZ must be 0 "
                          "there (dZ = np.array(dA, copy=True); dZ[Z <= 0] = 0)",
     "relu_mask_reversed": "dZ is 0 where Z > 0 and dA elsewhere: the mask is the wrong way "
@@ -1221,6 +1224,55 @@ def _copy(value: Any) -> Any:
     return value
 
 
+def _placeholders(path: Path, name: str) -> list[str]:
+    """The names that function ``name`` of the file only ever sets to None, in order:
+    the course's templates write ``A = None`` for the learner to replace."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return []
+    fn = next((node for node in tree.body if isinstance(node, ast.FunctionDef)
+               and node.name == name), None)
+    if fn is None:
+        return []
+    only_none: dict[str, bool] = {}
+    for node in ast.walk(fn):
+        pairs: list[tuple[ast.AST, ast.AST | None]] = []
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if (isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple)
+                        and len(target.elts) == len(node.value.elts)):
+                    pairs += zip(target.elts, node.value.elts)
+                else:
+                    pairs.append((target, node.value))
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.comprehension)):
+            pairs.append((node.target, None))
+        elif isinstance(node, ast.NamedExpr):
+            pairs.append((node.target, node.value))
+        for target, value in pairs:
+            none = isinstance(value, ast.Constant) and value.value is None
+            for leaf in ast.walk(target):
+                if isinstance(leaf, ast.Name):
+                    only_none[leaf.id] = only_none.get(leaf.id, True) and none
+    return [n for n, only in only_none.items() if only]
+
+
+def _hint_placeholders(result: FunctionResult, path: Path) -> None:
+    """Where a function gave None or failed on one, and its code still sets names to
+    None only (the template's placeholders), say so: unless a hint says more already."""
+    if result.hint is not None:
+        return
+    none = result.found == "None" or "'NoneType'" in (result.message or "")
+    names = _placeholders(path, result.name) if none else []
+    if names:
+        shown = [f"{n}" for n in names[:4]] + (["..."] if len(names) > 4 else [])
+        result.hint_id = "placeholder"
+        result.hint = HINTS["placeholder"].format(
+            names=", ".join(shown[:-1]) + (" and " if len(shown) > 1 else "") + shown[-1],
+            verb="is" if len(names) == 1 else "are", function=result.name,
+            them="it" if len(names) == 1 else "them", first=names[0])
+
+
 def _top_level_names(path: Path, shown: str) -> set[str]:
     """The names a file defines (functions, and names assigned); ``shown`` is the
     file's name as the learner gave it."""
@@ -1698,6 +1750,7 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
             if result.status in ("fail", "error") and not signature:
                 _blame_earlier(result, spec, specs, results, runner, reference, forms,
                                timeout, deadline)
+                _hint_placeholders(result, path)
             results[spec.name] = result
     finally:
         runner.close()
