@@ -32,6 +32,12 @@ array([[3., 3.]])
 """
 
 from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what editors and type checkers see; imported on first use below
+    from .._checker import CheckError, CheckReport, FunctionResult, check
+    from .._trace import Trace, trace
+    from . import deep, logistic, shallow
 
 __all__ = ["CheckError", "CheckReport", "FunctionResult", "Trace", "check", "deep", "logistic",
            "shallow", "trace"]
