@@ -140,6 +140,19 @@ MISTAKES = [
                  "        costs.append(cost)\n        if print_cost:\n            print(",
                  "L_layer_model", "costs",
                  "costs_every_iteration", id="deep-costs-every-iteration"),
+    pytest.param("logistic", '    params = {"w": w, "b": b}\n    grads = {"dw": dw, "db": db}\n'
+                 "    return params, grads, costs\n",
+                 '        params = {"w": w, "b": b}\n        grads = {"dw": dw, "db": db}\n'
+                 "        return params, grads, costs\n", "optimize", "params['w']",
+                 "one_iteration", id="logistic-return-inside-the-loop"),
+    pytest.param("shallow", "            print(f\"Cost after iteration {i}: {cost:f}\")\n"
+                 "    return parameters\n",
+                 "            print(f\"Cost after iteration {i}: {cost:f}\")\n"
+                 "        return parameters\n", "nn_model", "parameters['W1']",
+                 "one_iteration", id="shallow-return-inside-the-loop"),
+    pytest.param("deep", "    return parameters, costs\n", "        return parameters, costs\n",
+                 "L_layer_model", "parameters['W1']", "one_iteration",
+                 id="deep-return-inside-the-loop"),
     pytest.param("deep", 'parameters["b" + str(L)], "sigmoid")', 'parameters["b" + str(L)], "relu")',
                  "L_model_forward", "AL", "relu_output", id="deep-forward-relu-output"),
     pytest.param("deep", 'linear_activation_backward(dAL, current_cache, "sigmoid")',
@@ -153,7 +166,8 @@ QUICK = {"logistic-times-m", "deep-sigmoid-backward-factor-missing",
          "deep-relu-backward-mask-missing", "deep-relu-backward-dA-missing",
          "deep-init-not-scaled", "shallow-init-shape-reversed",
          "shallow-predict-not-thresholded", "shallow-hidden-sigmoid",
-         "logistic-costs-every-iteration", "deep-backward-relu-output"}
+         "logistic-costs-every-iteration", "deep-backward-relu-output",
+         "logistic-return-inside-the-loop"}
 
 
 def _run_mistake(tmp_path, assignment, old, new, function, array, hint, everything):

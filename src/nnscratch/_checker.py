@@ -109,6 +109,9 @@ HINTS = {
                    "layer L (its A is a probability)",
     "not_thresholded": "holds the probabilities where 0/1 predictions were meant: "
                        "threshold them, 1 where the probability is above 0.5 (A > 0.5)",
+    "one_iteration": "matches gradient descent stopped after its first iteration: a "
+                     "return inside the for loop ends the loop at once; put the return "
+                     "after the loop (one indentation level out)",
     "placeholder": "{names} {verb} still None in your {function}, as the assignment's "
                    "template left {them} ({first} = None): write the computation in place "
                    "of None",
@@ -951,6 +954,9 @@ def _alternatives(spec: FunctionSpec, case: Case, reference):
     elif "b" in names or "parameters" in names:
         yield "bias_left_out", no_bias
     name = spec.name
+    if (name in ("optimize", "nn_model", "L_layer_model")
+            and kwargs.get("num_iterations", 1) > 1):
+        yield "one_iteration", lambda: fn(*args, **{**kwargs, "num_iterations": 1})
     sig, tanh = _DERIVATIVES["sigmoid"], _DERIVATIVES["tanh"]
     if name == "sigmoid_backward":
         dA, Z = args
