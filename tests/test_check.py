@@ -1093,3 +1093,21 @@ def test_the_templates_none_placeholders_left_in_a_function_are_named(tmp_path):
         "A, cost and dw are still None in your propagate"), str(report)
     # A is computed after its placeholder: nothing is left to fill in there
     assert report["predict"].status == "fail" and report["predict"].hint is None, str(report)
+
+
+@pytest.mark.parametrize("old, new, hint_id, words", [
+    ('str(l + 1)', 'str(l)', "layer_zero", "there is no W0: the course numbers the layers 1"),
+    ("    for l in range(L):\n        parameters[",
+     "    for l in range(1, L + 1):\n        parameters[", "layer_past_last",
+     "there is no W3: this network's layers run 1 … 2"),
+])
+def test_a_layer_loop_off_by_one_is_told_how_the_layers_count(tmp_path, old, new, hint_id,
+                                                               words):
+    text = (SOLUTIONS / "deep.py").read_text()
+    start = text.index("def update_parameters")
+    end = text.index("\n\n\n", start)
+    path = tmp_path / "off_by_one.py"
+    path.write_text(text[:start] + text[start:end].replace(old, new) + text[end:])
+    result = check(path, functions=["update_parameters"])["update_parameters"]
+    assert result.status == "error" and "KeyError" in result.message, result
+    assert result.hint_id == hint_id and result.hint.startswith(words), result

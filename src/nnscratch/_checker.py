@@ -109,6 +109,12 @@ HINTS = {
                    "layer L (its A is a probability)",
     "not_thresholded": "holds the probabilities where 0/1 predictions were meant: "
                        "threshold them, 1 where the probability is above 0.5 (A > 0.5)",
+    "layer_zero": "there is no {key}: the course numbers the layers 1 … L ({kind}1 … "
+                  "{kind}L; A0 is X), so a loop over range(L) needs l + 1 in the keys "
+                  "(or loop over range(1, L + 1))",
+    "layer_past_last": "there is no {key}: this network's layers run 1 … {L} (L = "
+                       "len(parameters) // 2); the loop goes one layer too far (range(1, "
+                       "L + 1) with l, or range(L) with l + 1, not both)",
     "one_iteration": "matches gradient descent stopped after its first iteration: a "
                      "return inside the for loop ends the loop at once; put the return "
                      "after the loop (one indentation level out)",
@@ -831,6 +837,27 @@ def _hints(spec: FunctionSpec, case: Case, reference, diff: _Diff, actual_output
     return None
 
 
+_LAYER_KEY = re.compile(r"^'(W|b|dW|db)(\d+)'$")
+
+
+def _layer_key_hint(error: dict, case: Case) -> tuple[str, str] | None:
+    """For a KeyError on a layer's key: ``W0`` (the layers count from 1), or one past
+    the network's last layer (the loop's range and its index both shifted)."""
+    match = _LAYER_KEY.match(error.get("message", "")) if error["type"] == "KeyError" else None
+    if match is None:
+        return None
+    kind, number = match.group(1), int(match.group(2))
+    key = kind + match.group(2)
+    if number == 0:
+        return "layer_zero", HINTS["layer_zero"].format(key=key, kind=kind)
+    layers = [len([k for k in arg if re.fullmatch(r"W\d+", str(k))])
+              for arg in [*case.args, *case.kwargs.values()] if isinstance(arg, dict)]
+    L = max(layers, default=0)
+    if L and number == L + 1:
+        return "layer_past_last", HINTS["layer_past_last"].format(key=key, L=L)
+    return None
+
+
 def _randn_args(function: str, path: str, shape: tuple) -> str:
     """``np.random.randn``'s arguments for a weight matrix of ``shape``, as the course
     writes them: ``n_h, n_x`` for the two-layer ``initialize_parameters``'s ``W1``, the
@@ -1151,6 +1178,9 @@ def _judge(spec: FunctionSpec, reference, run: _Run) -> FunctionResult:
                 result.message = (f"{text} ({case.label})" if run.error["type"] in _EXITS
                                   else f"your code raised {text} ({case.label})")
                 result.lines = run.error["lines"]
+                hinted = _layer_key_hint(run.error, case)
+                if hinted is not None:
+                    result.hint_id, result.hint = hinted
             else:
                 result.message = f"{run.problem} ({case.label})"
             return result
