@@ -1026,6 +1026,11 @@ def test_functions_may_be_one_name_and_a_misspelt_one_is_pointed_to():
     # a string was taken as its letters: "'a', 'g', ... is not a function"
     report = check(SOLUTIONS / "logistic.py", functions="propagate")
     assert [r.name for r in report.functions] == ["propagate"] and report.ok
+    # a partial check says so, lest "1 passed" read as the whole file passing
+    assert str(report).endswith("0 not defined (only the functions asked for were run)")
+    assert str(check(SOLUTIONS / "logistic.py", functions=["sigmoid", "propagate",
+               "initialize_with_zeros", "optimize", "predict", "model"])).endswith(
+        "(only the functions asked for were run)")
     with pytest.raises(CheckError, match="'optimise' is not a function of the logistic "
                                          "assignment; did you mean 'optimize'"):
         check(SOLUTIONS / "logistic.py", functions=["optimise"])

@@ -178,6 +178,8 @@ class CheckReport:
     functions: list[FunctionResult]
     detected: bool = False
     file_error: FileError | None = None
+    #: Only some of the file's functions were asked for (``functions=``, ``--only``).
+    partial: bool = False
 
     @property
     def passed(self) -> int:
@@ -241,7 +243,8 @@ class CheckReport:
                  for s in ("pass", "fail", "error", "missing")}
         errors = f"{count['error']} error{'' if count['error'] == 1 else 's'}"
         return (f"{count['pass']} passed, {count['fail']} failed, {errors}, "
-                f"{count['missing']} not defined")
+                f"{count['missing']} not defined"
+                + (" (only the functions asked for were run)" if self.partial else ""))
 
     def _repr_html_(self) -> str:
         colours = {"pass": "#1a7f37", "fail": "#cf222e", "error": "#cf222e",
@@ -1791,7 +1794,7 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
     finally:
         runner.close()
     ordered = [results[s.name] for s in specs]
-    return CheckReport(assignment, shown, ordered, detected)
+    return CheckReport(assignment, shown, ordered, detected, partial=only is not None)
 
 
 def _file_error(run: _Run, path: Path) -> FileError:
