@@ -41,6 +41,7 @@ import numpy as np
 from . import _course_cases as cases_module
 from . import _files
 from ._course_cases import FUNCTION_NAMES, HELPERS, Case, FunctionSpec
+from .activations import ACTIVATIONS
 
 __all__ = ["CheckError", "CheckReport", "FileError", "FunctionResult", "check"]
 
@@ -1063,11 +1064,9 @@ def _alternatives(spec: FunctionSpec, case: Case, reference):
         yield "derivative_of_Z", lambda: _deep_backward(reference, AL, Y, caches, "Z_as_A"), sig
         yield "relu_output", lambda: _deep_backward(reference, AL, Y, caches, "relu")
     elif name == "forward_propagation":
-        X, parameters = (args[0], args[1])
+        X, parameters = args[:2]
 
         def sigmoid_hidden_layer():
-            from .activations import ACTIVATIONS
-
             sigmoid = ACTIVATIONS["sigmoid"].forward
             Z1 = parameters["W1"] @ X + parameters["b1"]
             A1 = sigmoid(Z1)
@@ -1304,7 +1303,7 @@ def _hint_placeholders(result: FunctionResult, path: Path) -> None:
     none = result.found == "None" or "'NoneType'" in (result.message or "")
     names = _placeholders(path, result.name) if none else []
     if names:
-        shown = [f"{n}" for n in names[:4]] + (["..."] if len(names) > 4 else [])
+        shown = names[:4] + (["..."] if len(names) > 4 else [])
         result.hint_id = "placeholder"
         result.hint = HINTS["placeholder"].format(
             names=", ".join(shown[:-1]) + (" and " if len(shown) > 1 else "") + shown[-1],
@@ -1734,14 +1733,13 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
         known = [s.name for s in specs]
         unknown = [n for n in dict.fromkeys(only) if n not in known]
         if unknown:
-            import difflib
+            from .callbacks import _did_you_mean
 
-            close = difflib.get_close_matches(str(unknown[0]), known, n=1, cutoff=0.6)
             raise CheckError(
                 f"{', '.join(map(repr, unknown))} "
                 f"{'is not a function' if len(unknown) == 1 else 'are not functions'} "
                 f"of the {assignment} assignment"
-                + (f"; did you mean {close[0]!r}?" if close else
+                + (_did_you_mean(str(unknown[0]), known) or
                    f"; its functions: {', '.join(known)}"))
         specs = [s for s in specs if s.name in set(only)]
     helpers = set(HELPERS[assignment])
