@@ -210,7 +210,7 @@ def test_predict_names_the_row_holding_nan_and_says_where_the_output_stops(
     assert run(["predict", str(model), str(holey), "--json", "--chunk-rows", "100"]) == 2
     captured = capsys.readouterr()
     err = captured.err.strip().splitlines()[-1]
-    assert "holey.h5: row 250 holds NaN" in err
+    assert "holey.h5: row X[250] holds NaN" in err
     assert "the output stops after the 200 rows before it; it is not complete JSON" in err
     assert captured.out.count('"input"') == 200
 
@@ -223,13 +223,13 @@ def test_streaming_names_the_row_of_an_infinite_or_missing_value(holey):
 
     est = NeuralNetworkClassifier((3,), max_iter=1, random_state=0)
     with open_chunks(holey, chunk_rows=100) as feeder, pytest.raises(
-            DatasetError, match=r"holey.h5: row 250 holds NaN \(a missing value\)"):
+            DatasetError, match=r"holey.h5: row X\[250\] holds NaN \(a missing value\)"):
         fit_streaming(est, feeder, shuffle_chunks=False)
     assert not hasattr(est, "params_")  # nothing half-trained is left
     X, y = _xy()
     X[123, 4] = np.inf
     for data in (X, sp.csr_matrix(X)):
-        with pytest.raises(DatasetError, match="row 123 holds an infinite value"):
+        with pytest.raises(DatasetError, match=r"row X\[123\] holds an infinite value"):
             fit_streaming(est, ChunkFeeder(data, y, chunk_rows=100), shuffle_chunks=False)
 
 

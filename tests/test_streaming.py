@@ -527,7 +527,7 @@ def test_a_damaged_file_is_named_with_the_rows_that_cannot_be_read(tmp_path):
     path.write_bytes(bytes(data))
     est = NeuralNetworkClassifier((3,), max_iter=1)
     with open_chunks(path, chunk_rows=500) as feeder, pytest.raises(
-            DatasetError, match=r"gz\.h5: the features of rows \d+ to \d+ cannot be read \(.+\); "
+            DatasetError, match=r"gz\.h5: the features X\[\d+:\d+\] cannot be read \(.+\); "
                                 r"the file is damaged: copy or write it again$"):
         fit_streaming(est, feeder)
     empty = tmp_path / "empty.h5"
@@ -564,7 +564,7 @@ def test_values_too_large_for_the_network_are_refused_naming_the_row(tmp_path):
         f["X"], f["y"] = X, y
     est = NeuralNetworkClassifier((3,), max_iter=1)
     with open_chunks(path, chunk_rows=200) as feeder, pytest.raises(
-            DatasetError, match=r"^.*huge\.h5: row 437 holds a value beyond 1e\+150 in "
+            DatasetError, match=r"^.*huge\.h5: row X\[437\] holds a value beyond 1e\+150 in "
                                 r"magnitude; scale the features"):
         fit_streaming(est, feeder)
     assert not hasattr(est, "params_")

@@ -323,9 +323,9 @@ class ChunkFeeder:
 
     def _stored(self, array, index, what: str, rows: slice):
         """``array[index]`` read from storage (computed where a Dask array), a damaged
-        file's error naming the file and the rows: h5py's "Can't synchronously read data
-        (filter returned failure during read)" or a codec's "Zstd decompression error"
-        named neither."""
+        file's error naming the file and the rows as the array's indices (``X[100:200]``):
+        h5py's "Can't synchronously read data (filter returned failure during read)" or
+        a codec's "Zstd decompression error" named neither."""
         try:
             raw = array[index]
             if hasattr(raw, "compute"):  # a Dask array
@@ -333,9 +333,12 @@ class ChunkFeeder:
             return raw
         except (OSError, RuntimeError, KeyError, EOFError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            cut = f"{rows.start}:{rows.stop}"
+            name = f"X[{cut}]" if what == "features" else (
+                f"y[:, {cut}]" if self._y_row else f"y[{cut}]")
             raise DatasetError(
-                f"{self.source}: the {what} of rows {rows.start} to {rows.stop - 1} cannot "
-                f"be read ({reason}); the file is damaged: copy or write it again"
+                f"{self.source}: the {what} {name} cannot be read ({reason}); the file is "
+                "damaged: copy or write it again"
             ) from None
 
     def _features(self, rows: slice) -> np.ndarray:
@@ -399,7 +402,8 @@ class ChunkFeeder:
 
     def _check_finite(self, X, first: int) -> None:
         """A chunk holding NaN, an infinity or (float64) a value beyond
-        :data:`~nnscratch._limits.MAX_VALUE` names the file and the row (the model's own
+        :data:`~nnscratch._limits.MAX_VALUE` names the file and the row as the array's
+        index, ``X[250]``, counted from 0 as NumPy, h5py and Zarr count (the model's own
         check says only "Input X contains NaN", after earlier chunks were used)."""
         values = X.data if _is_sparse(X) else X
         if values.dtype.kind != "f" or values.size == 0:
@@ -426,7 +430,7 @@ class ChunkFeeder:
             value = X[row][bad[row]][0]
         if what is None:
             what = "NaN (a missing value)" if np.isnan(value) else "an infinite value"
-        raise DatasetError(f"{self.source}: row {first + row} holds {what}; {do}")
+        raise DatasetError(f"{self.source}: row X[{first + row}] holds {what}; {do}")
 
     def chunks(self, order: Sequence[int] | None = None, *, labels: bool = True
                ) -> Iterator[tuple[int, np.ndarray, np.ndarray | None]]:
@@ -443,7 +447,7 @@ class ChunkFeeder:
             if labels.dtype.kind == "f" and np.isnan(labels).any():
                 first = rows.start + int(np.flatnonzero(np.isnan(labels))[0])
                 raise DatasetError(
-                    f"{self.source}: label of row {first} is NaN (a missing label); "
+                    f"{self.source}: label y[{first}] is NaN (a missing label); "
                     "drop the rows without labels or fill them in")
             values, n = np.unique(labels, return_counts=True)
             for v, k in zip(values.tolist(), n.tolist()):
