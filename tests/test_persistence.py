@@ -662,3 +662,41 @@ def test_sigterm_while_writing_leaves_no_temporary_file(tmp_path):
     child.send_signal(signal.SIGTERM)
     assert child.wait(timeout=30) == 128 + signal.SIGTERM
     assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_while_writing_names_the_file_that_was_not_written(tmp_path, monkeypatch,
+                                                                   capsys):
+    # the command said only "interrupted": was the model written, the old one lost?
+    from nnscratch import persistence
+    from nnscratch._files import atomic_write
+    from nnscratch.cli import run
+
+    target = tmp_path / "m.npz"
+
+    def interrupted(tmp):
+        with open(tmp, "wb") as f:
+            f.write(b"half")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt, match=r"^.*m\.npz was not written$"):
+        atomic_write(target, interrupted)
+    assert list(tmp_path.iterdir()) == []
+    target.write_bytes(b"the model before")
+    with pytest.raises(KeyboardInterrupt,
+                       match=r"m\.npz was not written \(the file there is as it was\)$"):
+        atomic_write(target, interrupted)
+    assert target.read_bytes() == b"the model before"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
+
+    def ctrl_c(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(persistence.np, "savez", ctrl_c)
+    monkeypatch.setattr(persistence.np, "savez_compressed", ctrl_c)
+    code = run(["train", "flower", "--iterations", "2", "-o", str(target)])
+    assert code == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"nnscratch: error: interrupted; {target} was not written (the file there is as "
+        "it was)")
+    assert target.read_bytes() == b"the model before"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]

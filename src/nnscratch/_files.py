@@ -52,7 +52,8 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
     """Call ``write(tmp_path)`` on a temporary file in ``path``'s folder, then rename it.
 
     The target is never seen half-written: on any error the temporary file is removed
-    and the target is left as it was.
+    and the target is left as it was. Ctrl-C while writing raises a
+    ``KeyboardInterrupt`` whose message names the file that was not written.
 
     Parameters
     ----------
@@ -81,6 +82,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
     if path.is_dir():
         raise IsADirectoryError(f"{path}: is a folder; give the output a file name inside "
                                 "it or elsewhere")
+    existed = path.exists()
     try:
         with _terminate_as_exit():
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -95,6 +97,9 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
                 except FileNotFoundError:
                     pass
                 raise
+    except KeyboardInterrupt:  # Ctrl-C while writing: say what became of the file
+        raise KeyboardInterrupt(f"{path} was not written" + (
+            " (the file there is as it was)" if existed else "")) from None
     except OSError as exc:
         reason = _CANNOT_WRITE.get(exc.errno)
         if reason is None or isinstance(exc, WriteError):

@@ -114,6 +114,9 @@ def _message(exc: BaseException) -> str:
         return exc.format_message()
     if type(exc).__name__ == "WriteError":  # nnscratch._files': a disk full, read-only
         return str(exc)
+    cause = exc.__cause__ if isinstance(exc, click.exceptions.Abort) else exc  # click's
+    if isinstance(cause, KeyboardInterrupt) and str(cause):  # atomic_write's: the file
+        return f"interrupted; {cause}"                    # that was not written
     if isinstance(exc, (KeyboardInterrupt, click.exceptions.Abort)):
         return "interrupted"
     if isinstance(exc, MemoryError):
