@@ -188,6 +188,42 @@ def _masked(lines) -> list[str]:
                          re.sub(r"\b\d+\.\d+ ?s\b", "<time>", line)).rstrip() for line in lines)
 
 
+#: Lines whose accuracies depend on the CPU's rounding: the course's planar network
+#: (learning rate 1.2, 10000 iterations) ends with a point or two of the flower on its
+#: boundary, and NumPy's tanh without AVX2 rounds differently (91.00 % / 85.00 % there,
+#: 91.67 % / 86.00 % with it). Their accuracies are compared within one point.
+ROUNDING_SENSITIVE = ("one hidden layer (4, tanh) ",)
+
+
+def _near(line: str, shown: list[str]) -> str:
+    """The shown line that ``line`` matches up to accuracies within one point, where
+    ``line`` is one of :data:`ROUNDING_SENSITIVE`; else ``line`` itself."""
+    if not line.startswith(ROUNDING_SENSITIVE):
+        return line
+    number = r"(\d+\.\d+)(?= ?%)"
+    for candidate in shown:
+        if re.sub(number, "#", candidate) != re.sub(number, "#", line):
+            continue
+        ours = [float(v) for v in re.findall(number, line)]
+        theirs = [float(v) for v in re.findall(number, candidate)]
+        if all(abs(a - b) <= 1.0 for a, b in zip(ours, theirs, strict=True)):
+            return candidate
+    return line
+
+
+def test_rounding_sensitive_lines_match_within_one_point():
+    shown = ["one hidden layer (4, tanh)     91.67%     86.00%     <time>"]
+    assert _near("one hidden layer (4, tanh)     91.00%     85.00%     <time>", shown) \
+        == shown[0]
+    for other in ("one hidden layer (4, tanh)     89.67%     86.00%     <time>",
+                  "one hidden layer (4, tanh)     91.67%     86.00%     <time> extra",
+                  "deep (20, 7, 5, tanh)          92.67%     88.00%     <time>"):
+        assert _near(other, shown) == other
+    assert _near("deep (20, 7, 5, tanh)          92.00%     88.00%     <time>",
+                 ["deep (20, 7, 5, tanh)          92.67%     88.00%     <time>"]) \
+        .startswith("deep (20, 7, 5, tanh)          92.00%")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(TRANSCRIPTS))
 def test_the_guides_transcripts_print_what_they_show(name, tmp_path):
@@ -223,6 +259,7 @@ def test_the_guides_transcripts_print_what_they_show(name, tmp_path):
             continue
         shown, stderr = _masked(expected), set(_masked(run.stderr.splitlines()))
         for line in _masked(run.stdout.splitlines()):  # all of stdout, some of stderr
+            line = _near(line, shown)
             assert line in shown, f"$ {command}: the page lacks {line!r}\n{run.stdout}"
             shown.remove(line)
         assert [line for line in shown if line not in stderr] == [], \
