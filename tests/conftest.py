@@ -1,11 +1,29 @@
 """Shared fixtures: the course's data, read from ../shared/data beside the checkout."""
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+#: A module whose every test is slow: ``pytestmark = pytest.mark.slow`` (or a list of
+#: marks holding it) at the top level.
+ALL_SLOW = re.compile(r"^pytestmark = (pytest\.mark\.slow|\[[^\]\n]*pytest\.mark\.slow\b)",
+                      re.MULTILINE)
+
+
+def pytest_ignore_collect(collection_path: Path, config):
+    """A quick run (``-m "not slow"``) does not import the modules whose every test is
+    slow: their imports (Dask, distributed, Zarr, Playwright) and the rewriting
+    of their asserts cost each worker seconds before the first test."""
+    if (config.getoption("markexpr", "") == "not slow" and collection_path.suffix == ".py"
+            and collection_path.name.startswith("test_")
+            and ALL_SLOW.search(collection_path.read_text(encoding="utf-8"))):
+        return True
+    return None
 
 
 def shared_file(relative: str) -> Path:
