@@ -568,3 +568,22 @@ def test_values_too_large_for_the_network_are_refused_naming_the_row(tmp_path):
                                 r"magnitude; scale the features"):
         fit_streaming(est, feeder)
     assert not hasattr(est, "params_")
+
+
+def test_a_bad_row_is_named_by_its_array_and_index(tmp_path):
+    # "row 12" was counted from 0 where the CSV and svmlight messages count from 1
+    X = np.random.default_rng(0).random((30, 3))
+    X[12, 1] = np.nan
+    y = np.r_[np.zeros(15), np.ones(15)]
+    with h5py.File(tmp_path / "xy.h5", "w") as f:
+        f["X"], f["y"] = X, y
+    with open_chunks(tmp_path / "xy.h5", chunk_rows=10) as feeder, pytest.raises(
+            DatasetError, match=r"xy\.h5: row X\[12\] holds NaN \(a missing value\); "):
+        list(feeder.chunks())
+    y[17] = np.nan  # the course's layout: the arrays' own names
+    with h5py.File(tmp_path / "course.h5", "w") as f:
+        f["train_set_x"] = np.zeros((30, 8, 8, 3), np.uint8)
+        f["train_set_y"] = y
+    with open_chunks(tmp_path / "course.h5", chunk_rows=10) as feeder, pytest.raises(
+            DatasetError, match=r"course\.h5: label train_set_y\[17\] is NaN \(a missing "):
+        feeder.class_counts()

@@ -225,6 +225,8 @@ class ChunkFeeder:
         if y is not None and not hasattr(y, "shape"):
             y = np.asarray(y)
         self.X, self.y, self.source = X, y, source
+        # the arrays' names in messages (open_chunks gives a course file's train_set_x)
+        self._names = ("X", "y")
         self.preprocessor = preprocessor
         self._closer = closer
         shape = tuple(int(s) for s in X.shape)
@@ -334,8 +336,9 @@ class ChunkFeeder:
         except (OSError, RuntimeError, KeyError, EOFError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             cut = f"{rows.start}:{rows.stop}"
-            name = f"X[{cut}]" if what == "features" else (
-                f"y[:, {cut}]" if self._y_row else f"y[{cut}]")
+            x, y = self._names
+            name = f"{x}[{cut}]" if what == "features" else (
+                f"{y}[:, {cut}]" if self._y_row else f"{y}[{cut}]")
             raise DatasetError(
                 f"{self.source}: the {what} {name} cannot be read ({reason}); the file is "
                 "damaged: copy or write it again"
@@ -430,7 +433,8 @@ class ChunkFeeder:
             value = X[row][bad[row]][0]
         if what is None:
             what = "NaN (a missing value)" if np.isnan(value) else "an infinite value"
-        raise DatasetError(f"{self.source}: row X[{first + row}] holds {what}; {do}")
+        raise DatasetError(f"{self.source}: row {self._names[0]}[{first + row}] holds {what}; "
+                           f"{do}")
 
     def chunks(self, order: Sequence[int] | None = None, *, labels: bool = True
                ) -> Iterator[tuple[int, np.ndarray, np.ndarray | None]]:
@@ -447,7 +451,7 @@ class ChunkFeeder:
             if labels.dtype.kind == "f" and np.isnan(labels).any():
                 first = rows.start + int(np.flatnonzero(np.isnan(labels))[0])
                 raise DatasetError(
-                    f"{self.source}: label y[{first}] is NaN (a missing label); "
+                    f"{self.source}: label {self._names[1]}[{first}] is NaN (a missing label); "
                     "drop the rows without labels or fill them in")
             values, n = np.unique(labels, return_counts=True)
             for v, k in zip(values.tolist(), n.tolist()):
@@ -611,6 +615,7 @@ def open_chunks(source, y=None, *, chunk_rows: int | None = None,
         feeder = ChunkFeeder(X, labels, chunk_rows=chunk_rows, batch_size=batch_size,
                              preprocessor=preprocessor, file_class_names=file_names,
                              class_names=class_names, source=str(path), closer=closer)
+        feeder._names = (x_name, y_name or "y")
     except BaseException as exc:
         if closer is not None:
             closer()
