@@ -45,6 +45,13 @@ def test_param_specs_parse_into_values():
     ("dropout=1", "'1' is not valid for dropout"),
     ("activation=softplus", "one of 'relu', 'leaky_relu', 'tanh'"),
     ("learning_rate=0.1;0.1", "given twice"),
+    # values listed with commas, as hidden's layers are: the separator is named
+    ("learning_rate=0.1,0.01", r"give a positive finite number \(values are separated by "
+                               r"';': 'learning_rate=0\.1;0\.01'\)$"),
+    ("activation=relu, tanh", r"\(values are separated by ';': 'activation=relu;tanh'\)$"),
+    ("hidden=4,x", r"'4,x' is not valid for hidden; give a list of positive layer sizes "
+                   r"\(at most 2147483647\), e\.g\. 16,8$"),
+    ("alpha=0.1,", r"'0\.1,' is not valid for alpha; give [^(]*$"),
 ])
 def test_bad_param_specs_are_refused_in_one_line(text, message):
     with pytest.raises(SearchError, match=message) as info:

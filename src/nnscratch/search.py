@@ -178,8 +178,12 @@ def parse_param(text: str) -> tuple[str, list]:
         try:
             value = parse(item)
         except ValueError as exc:
+            listed = (name != "hidden" and "," in item  # only hidden's values hold commas
+                      and all(part.strip() for part in item.split(",")))
+            hint = (f" (values are separated by ';': '{name}="
+                    f"{';'.join(p.strip() for p in item.split(','))}')" if listed else "")
             raise SearchError(f"--param '{text}': '{item}' is not valid for {name}; give "
-                              f"{exc}") from None
+                              f"{exc}{hint}") from None
         if value in parsed:
             raise SearchError(f"--param '{text}': the value '{item}' is given twice")
         parsed.append(value)
