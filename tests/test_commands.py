@@ -76,3 +76,27 @@ def test_a_registered_command_gets_the_groups_error_handling(capsys, error, code
         assert "'nan' is not a positive finite number" in capsys.readouterr().err
     finally:
         cli.commands.pop("raise-it")
+
+
+@pytest.mark.parametrize("error, exits_now", [
+    (KeyboardInterrupt(), True), (RunError("it failed"), False)])
+def test_a_ctrl_c_in_a_command_ends_the_process_at_once(monkeypatch, capsys, error, exits_now):
+    # click wraps the interrupt in Abort; the process then went on to the interpreter's
+    # exit, which killed it with SIGINT (exit code -2) after an interrupted import
+    from nnscratch import cli as cli_module
+
+    @click.command("raise-it")
+    def raise_it():
+        raise error
+
+    ended = []
+    monkeypatch.setattr(cli_module, "_exit_now", ended.append)
+    cli.add_command(raise_it)
+    try:
+        with pytest.raises(SystemExit) as info:
+            cli.main(["raise-it"], prog_name="nnscratch")  # the console script's way
+    finally:
+        cli.commands.pop("raise-it")
+    assert ended == ([1] if exits_now else [])
+    assert info.value.code == 1
+    assert capsys.readouterr().err.strip().splitlines()[-1].startswith("nnscratch: error: ")

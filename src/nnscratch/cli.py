@@ -248,7 +248,8 @@ class NnscratchGroup(click.Group):
             _quiet_stdout()       # filter does; the reader has what it wanted
             code = 0
         except (Exception, KeyboardInterrupt, click.exceptions.Abort) as exc:  # noqa: BLE001
-            interrupted = isinstance(exc, KeyboardInterrupt)
+            interrupted = isinstance(exc, KeyboardInterrupt) or isinstance(
+                exc.__cause__, KeyboardInterrupt)  # click's Abort wraps a Ctrl-C
             _error(_message(exc))
             code = _exit_code(exc)
         finally:
