@@ -221,6 +221,7 @@ def test_playground_trace_has_the_l2_term(client):
     assert traced["gradient_check"]["verdict"] == "fine"
 
 
+@pytest.mark.slow  # waits out the checker's timeout
 def test_a_file_whose_top_level_code_hangs_is_reported_once_in_time(tmp_path):
     path = planted(tmp_path, "logistic", "import numpy as np\n",
                    "import numpy as np\nimport time\ntime.sleep(100)\n")
@@ -233,6 +234,7 @@ def test_a_file_whose_top_level_code_hangs_is_reported_once_in_time(tmp_path):
     assert "endless loop" not in str(report)
 
 
+@pytest.mark.slow  # waits out the checker's timeouts
 def test_the_rerun_with_correct_callees_keeps_to_the_timeout(tmp_path):
     """propagate loops and sigmoid is wrong: the rerun of propagate with a correct sigmoid
     had 60 s whatever --timeout said."""

@@ -175,6 +175,7 @@ def _pictures(n, h=16, w=16, seed=0):
     return np.random.default_rng(seed).integers(0, 256, (n, h, w, 3), dtype=np.uint8)
 
 
+@pytest.mark.slow  # draws and reads back several figures
 def test_long_class_names_do_not_run_into_the_next_picture():
     names = ["a really long class name for negatives", "another quite long class name here"]
     true = np.array([0, 1, 0, 1, 0])

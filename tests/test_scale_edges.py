@@ -308,6 +308,7 @@ def test_csv_predictions_quote_names_holding_commas_or_quotes():
         assert float(p) == proba[k].max()
 
 
+@pytest.mark.slow  # Dask and Zarr imported and run
 @pytest.mark.parametrize("store", ["h5", "zarr"])
 def test_read_dask_reads_labels_stored_as_one_row_in_either_store(tmp_path, store):
     pytest.importorskip("dask.array")
@@ -392,6 +393,7 @@ def _fresh_python(*args, code=None):
     return subprocess.run(argv, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow  # fresh interpreters
 def test_parse_param_knows_the_solvers_in_a_fresh_interpreter():
     done = _fresh_python(code="from nnscratch.search import parse_param; "
                               "print(parse_param('solver=adam;gd'))")
