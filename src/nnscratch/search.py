@@ -178,10 +178,9 @@ def parse_param(text: str) -> tuple[str, list]:
         try:
             value = parse(item)
         except ValueError as exc:
-            listed = (name != "hidden" and "," in item  # only hidden's values hold commas
-                      and all(part.strip() for part in item.split(",")))
-            hint = (f" (values are separated by ';': '{name}="
-                    f"{';'.join(p.strip() for p in item.split(','))}')" if listed else "")
+            parts = [part.strip() for part in item.split(",")]  # only hidden's hold commas
+            hint = (f" (values are separated by ';': '{name}={';'.join(parts)}')"
+                    if name != "hidden" and len(parts) > 1 and all(parts) else "")
             raise SearchError(f"--param '{text}': '{item}' is not valid for {name}; give "
                               f"{exc}{hint}") from None
         if value in parsed:
