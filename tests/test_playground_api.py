@@ -322,7 +322,9 @@ def test_a_control_request_without_an_action_is_refused(client, body):
 
 
 def test_malformed_requests_get_a_4xx_and_one_line_of_json(client):
-    assert_one_line_error(client.post("/api/sessions", content=b"{not json"), 400, "JSON")
+    json_type = {"content-type": "application/json"}
+    assert_one_line_error(client.post("/api/sessions", content=b"{not json", headers=json_type),
+                          400, "JSON")
     assert_one_line_error(client.post("/api/sessions", content=b"[" * 70000), 413, "larger")
     assert_one_line_error(client.get("/api/sessions/nope/state"), 404, "no such session")
     assert_one_line_error(client.get("/no/such/page"), 404)

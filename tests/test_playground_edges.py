@@ -1022,3 +1022,125 @@ def test_a_setting_changed_while_play_is_on_its_way_leaves_the_button_right(
         assert page.console_errors == []
     finally:
         page.context.close()
+
+
+# --------------------------------------------------------------------------- other sites
+
+
+@pytest.mark.parametrize("origin", ["http://evil.example", "null", "http://127.0.0.1:1"])
+def test_a_post_from_another_site_s_page_is_refused(client, origin):
+    """A page of another site may post to the playground (a "simple" request needs no
+    CORS preflight): its browser names its Origin, and the server refuses it."""
+    r = client.post("/api/sessions", json={}, headers={"origin": origin})
+    assert_one_line_error(r, 403, "takes requests from its own page (http://testserver) only",
+                          f"not from {origin}")
+    assert len(client.app.state.sessions) == 0  # nothing started
+
+
+def test_a_post_from_the_playground_s_own_page_or_without_an_origin_is_taken(client):
+    sid = new_session(client)  # no Origin: curl, a script
+    r = client.post(f"/api/sessions/{sid}/control", json={"iterations_per_frame": 3},
+                    headers={"origin": "http://testserver"})
+    assert r.status_code == 200, r.text
+    # reading is not refused for an Origin: a GET changes nothing
+    assert client.get("/api/options", headers={"origin": "http://evil.example"}).status_code == 200
+
+
+@pytest.mark.parametrize("ctype", [None, "text/plain", "application/x-www-form-urlencoded"])
+def test_settings_not_sent_as_json_are_refused(client, ctype):
+    headers = {} if ctype is None else {"content-type": ctype}
+    r = client.post("/api/sessions", content=b"{}", headers=headers)
+    assert_one_line_error(r, 415, "send the request body as JSON (Content-Type: "
+                          "application/json), not " + (ctype or "without a type"))
+    r = client.post("/api/sessions", content=b"{}",
+                    headers={"content-type": "application/json; charset=utf-8"})
+    assert r.status_code == 201, r.text
+
+
+# --------------------------------------------------------------------------- defaults
+
+
+@pytest.mark.parametrize("dataset, noise", [("flower", 0.2), ("circles", 0.1), ("blobs", 1.0)])
+def test_a_left_out_noise_is_the_data_set_s_own_as_the_menu_chooses_it(client, dataset, noise):
+    r = client.post("/api/sessions", json={"dataset": dataset})
+    assert r.status_code == 201, r.text
+    assert r.json()["config"]["noise"] == noise
+    r = client.post("/api/sessions", json={"dataset": dataset, "noise": 0.3})
+    assert r.json()["config"]["noise"] == 0.3
+
+
+# --------------------------------------------------------------------------- races
+
+
+def test_a_control_for_a_replaced_run_says_it_was_replaced_not_over(client):
+    from nnscratch.playground.sessions import ConflictError
+
+    sid = new_session(client)
+    run = client.app.state.sessions.get(sid).run
+    assert client.post(f"/api/sessions/{sid}/config", json={"seed": 2}).status_code == 200
+    with pytest.raises(ConflictError, match="^this run was replaced by newer settings "
+                                            r"\(or reset\) while the request was on its way; "
+                                            "send it again$"):
+        run.control("play", None)
+
+
+@pytest.mark.parametrize("max_iterations, said", [(1, "(1 iteration)"), (2, "(2 iterations)")])
+def test_a_run_that_is_over_counts_its_iterations_in_words(max_iterations, said):
+    with TestClient(create_app(grace=300, max_iterations=max_iterations)) as client:
+        sid = new_session(client)
+        for _ in range(max_iterations):
+            r = client.post(f"/api/sessions/{sid}/control", json={"action": "step"})
+            assert r.status_code == 200, r.text
+        r = client.post(f"/api/sessions/{sid}/control", json={"action": "play"})
+        assert_one_line_error(r, 409, f"the run is over {said}; press reset to train again")
+
+
+# --------------------------------------------------------------------------- the page
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_stopped_server_is_named_without_a_click(browser):
+    """The page notices by its event stream, within seconds, not at the next click."""
+    server = BackgroundServer(create_app())
+    page = open_page(browser, server)
+    try:
+        page.click("#play")
+        page.wait_for_function("document.getElementById('run-state').textContent === 'training'")
+        server.stop()
+        page.wait_for_selector("#message:not([hidden])", timeout=10_000)
+        assert "cannot reach the playground's server" in page.inner_text("#message")
+        assert page.inner_text("#run-state") != "training"
+        assert page.inner_text("#play") == "Play"
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("ipf", ["1", "100"])
+def test_a_link_s_iterations_per_frame_are_kept(browser, live, ipf):
+    page = open_page(browser, live, hash=f"#data=flower&ipf={ipf}")
+    try:
+        page.wait_for_function(f"location.hash.includes('ipf={ipf}')")
+        assert page.input_value("#ipf") == ipf
+        sid = page.evaluate("state.session")
+        run = live.app.state.sessions.get(sid).run
+        deadline = time.monotonic() + 10
+        while run.iterations_per_frame != int(ipf) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert run.iterations_per_frame == int(ipf)
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_link_without_noise_gets_the_data_set_s_own(browser, live):
+    page = open_page(browser, live, hash="#data=circles")
+    try:
+        page.wait_for_function("state.config && state.config.dataset === 'circles'")
+        assert page.evaluate("state.config.noise") == 0.1
+        assert page.input_value("#noise") == "0.1"
+    finally:
+        page.context.close()

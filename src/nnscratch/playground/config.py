@@ -202,7 +202,7 @@ def check_config(raw: Any, datasets: dict[str, int],
 
     dataset = check("dataset", _dataset, cfg["dataset"], datasets)
     check("n_samples", _integer, cfg["n_samples"], "n_samples", *LIMITS["n_samples"])
-    if cfg["noise"] is None:
+    if raw.get("noise") is None:  # left out or null: the set's own (circles 0.1, blobs 1)
         cfg["noise"] = DEFAULT_NOISE.get(dataset, 0.2)
     check("noise", _number, cfg, "noise", *LIMITS["noise"])
     if dataset is not None:

@@ -8,7 +8,7 @@ names: the only file it reads is the ``--data`` file, once, at start.
 Routes (``SID`` is a session's token)::
 
     GET  /                              the page
-    GET  /static/...                    its script, style and vendored files
+    GET  /static/...                    its script and style
     GET  /api/options                   data sets, features, limits, defaults
     POST /api/sessions                  a new session (body: settings) -> its description
     POST /api/sessions/SID/config       new settings: a new run
@@ -208,6 +208,12 @@ async def _json_body(request: Request) -> Any:
                                f"the request body is larger than {MAX_JSON_BYTES} bytes")
     if not body:
         return {}
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype != "application/json":
+        # a page of another site may post text/plain without asking first (no CORS
+        # preflight): the settings are taken only as the playground's page sends them
+        raise HTTPException(415, "send the request body as JSON (Content-Type: "
+                                 f"application/json), not {ctype or 'without a type'}")
     try:
         return json.loads(body, parse_int=_parse_int)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -674,22 +680,33 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 class _HostCheck:
-    """Answer only requests naming an allowed host (no DNS rebinding): 400 otherwise."""
+    """Answer only requests naming an allowed host (no DNS rebinding): 400 otherwise;
+    and a request that changes something (not GET or HEAD) only from the playground's
+    own page: one whose browser names another site as its ``Origin`` gets a 403."""
 
-    def __init__(self, app, allowed_hosts: list[str]) -> None:
+    def __init__(self, app, allowed_hosts: list[str] | None) -> None:
         self.app = app
-        self.allowed = {h.lower() for h in allowed_hosts}
+        self.allowed = {h.lower() for h in allowed_hosts} if allowed_hosts else None
 
     async def __call__(self, scope, receive, send):
         if scope["type"] in ("http", "websocket"):
-            host = ""
+            host, origin = "", None
             for key, value in scope.get("headers", []):
                 if key == b"host":
                     host = value.decode("latin-1").lower()
+                elif key == b"origin":
+                    origin = value.decode("latin-1").lower()
             name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-            if name not in self.allowed:
+            if self.allowed is not None and name not in self.allowed:
                 response = _error(400, f"this server answers to {min(self.allowed)} only, "
                                        "not to the host name this request names")
+                await response(scope, receive, send)
+                return
+            if (origin is not None and scope.get("method") not in ("GET", "HEAD")
+                    and origin not in (f"http://{host}", f"https://{host}")):
+                # another site's page (or a sandboxed one: "null") posting to this server
+                response = _error(403, "this server takes requests from its own page "
+                                       f"(http://{host}) only, not from {origin[:100]}")
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -817,9 +834,7 @@ def create_app(file_data: FileData | None = None, *, max_sessions: int = 8,
         Route(sid + "/pictures/{part}/{index}", picture),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
-    middleware = []
-    if allowed_hosts:
-        middleware.append(Middleware(_HostCheck, allowed_hosts=allowed_hosts))
+    middleware = [Middleware(_HostCheck, allowed_hosts=allowed_hosts)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={HTTPException: _not_found, Exception: _server_error})
     app.state.sessions = sessions

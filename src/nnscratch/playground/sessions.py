@@ -393,11 +393,16 @@ class Run:
             if iterations_per_frame is not None:
                 self.iterations_per_frame = iterations_per_frame
             if action in ("play", "step"):
+                if self.closed:
+                    raise ConflictError("this run was replaced by newer settings (or reset) "
+                                        "while the request was on its way; send it again")
                 if self.error is not None:
                     raise ConflictError(self.failure("change a setting or press reset"))
                 if self.finished or self.iteration >= self.max_iterations:
-                    raise ConflictError(f"the run is over ({self.iteration:,} iterations); "
-                                        "press reset to train again")
+                    done = self.iteration
+                    raise ConflictError(f"the run is over ({done:,} iteration"
+                                        f"{'' if done == 1 else 's'}); press reset to train "
+                                        "again")
             if action == "play":
                 self.mode = "playing"
             elif action == "pause":

@@ -301,6 +301,12 @@ function linkSetup(defaults, fromUrl) {
   // sets that choose it (the others have their own), unless the link gives one.
   const cfg = {...defaults, ...(fromUrl || {})};
   if (!choosesClasses(cfg.dataset) && !(fromUrl && "classes" in fromUrl)) delete cfg.classes;
+  // and the set's own noise unless the link gives one (circles 0.1, blobs 1), as the
+  // data set menu chooses it
+  const noises = state.options.default_noise;
+  if (!(fromUrl && "noise" in fromUrl) && noises[cfg.dataset] !== undefined) {
+    cfg.noise = noises[cfg.dataset];
+  }
   return cfg;
 }
 
@@ -463,15 +469,45 @@ function openStream() {
   const source = new EventSource(`/api/sessions/${state.session}/stream`);
   source.onmessage = (event) => onMessage(JSON.parse(event.data));
   source.onerror = () => {
+    if (state.stream !== source) return;
     // EventSource reconnects by itself, unless the server refused the stream: it no
     // longer knows this tab (closed while the tab slept, or the server restarted)
-    if (source.readyState === EventSource.CLOSED && state.stream === source) {
-      setPlaying(false);
-      showMessage("the playground's server closed this tab's session (the server was " +
-                  "restarted, or the tab was asleep): reload the page");
+    if (source.readyState === EventSource.CLOSED) {
+      sessionGone();
+      return;
+    }
+    // the stream broke and the browser tries again: ask the server whether it is there
+    probeServer(source);
+  };
+  source.onopen = () => {
+    if (state.stream === source && state.unreachable) {
+      state.unreachable = false;
+      clearMessage();
     }
   };
   state.stream = source;
+}
+
+function sessionGone() {
+  setPlaying(false);
+  showMessage("the playground's server closed this tab's session (the server was " +
+              "restarted, or the tab was asleep): reload the page");
+}
+
+async function probeServer(source) {
+  try {
+    await api(`/api/sessions/${state.session}/state`);
+  } catch (error) {
+    if (state.stream !== source) return;
+    if (error.status === 404) {  // a server, but not the one that knew this tab
+      source.close();
+      sessionGone();
+    } else if (!error.status) {  // no answer at all: the server was stopped
+      state.unreachable = true;
+      setPlaying(false);
+      showMessage(UNREACHABLE);
+    }
+  }
 }
 
 function onMessage(msg) {
@@ -511,9 +547,12 @@ function markStaleTrace() {
   $("trace").classList.toggle("stale", stale);
   $("trace-stale").hidden = !stale;
   if (stale) {
+    const over = runOver();
     $("trace-stale").textContent = `Below: the step of iteration ${shown.toLocaleString("en-US")}; ` +
-      `the network is at iteration ${now.toLocaleString("en-US")}. Pause, press One step or ` +
-      "Show this step to trace the current one.";
+      `the network is at iteration ${now.toLocaleString("en-US")}. ` +
+      (over === "failed" ? "The run failed there: change a setting or press Reset to trace again."
+        : over === "over" ? "The run is over: press Show this step to trace its last one."
+        : "Pause, press One step or Show this step to trace the current one.");
   }
 }
 
@@ -680,21 +719,28 @@ function drawBoundary() {
   };
   for (const p of described.data.train) point(p, false);
   if ($("show-test").checked) for (const p of described.data.test) point(p, true);
-  ctx.fillStyle = "#333";
   ctx.font = "11px system-ui, sans-serif";
-  ctx.fillText(`x₁ ${x0.toFixed(1)} … ${x1.toFixed(1)}`, 6, h - 6);
+  planeLabel(ctx, `x₁ ${x0.toFixed(1)} … ${x1.toFixed(1)}`, 6, h - 6);
   ctx.save();
   ctx.translate(12, h - 80);
   ctx.rotate(-Math.PI / 2);
-  ctx.fillText(`x₂ ${y0.toFixed(1)} … ${y1.toFixed(1)}`, 0, 0);
+  planeLabel(ctx, `x₂ ${y0.toFixed(1)} … ${y1.toFixed(1)}`, 0, 0);
   ctx.restore();
   const names = described.data.class_names;
   names.slice(0, 6).forEach((name, i) => {
     ctx.fillStyle = COLORS[i % COLORS.length];
     ctx.fillRect(w - 90, 8 + i * 15, 10, 10);
-    ctx.fillStyle = "#333";
-    ctx.fillText(String(name).slice(0, 12), w - 76, 17 + i * 15);
+    planeLabel(ctx, String(name).slice(0, 12), w - 76, 17 + i * 15);
   });
+}
+
+function planeLabel(ctx, text, x, y) {
+  // dark text on a light box: readable over the red and the blue of the map
+  const width = ctx.measureText(text).width;
+  ctx.fillStyle = "rgba(255, 255, 255, 0.8)";
+  ctx.fillRect(x - 2, y - 10, width + 4, 13);
+  ctx.fillStyle = "#222";
+  ctx.fillText(text, x, y);
 }
 
 function drawChart(canvas, series, {yMax = null, yMin = 0, label = ""} = {}) {
@@ -1316,9 +1362,15 @@ function setupForm(options) {
   window.addEventListener("hashchange", () => {  // a link pasted into this tab
     if (location.hash === state.lastHash || !state.session) return;
     const cfg = linkSetup(options.defaults, hashToConfig(location.hash));
+    const linkIpf = $("ipf").value;  // the link's, or the page's where it gives none
     writeConfig(cfg);
     // a refused link keeps its message (a control request would clear it)
-    applyConfig(cfg).then((ok) => ok && control({iterations_per_frame: Number($("ipf").value)}));
+    applyConfig(cfg).then((ok) => {
+      if (!ok) return;
+      $("ipf").value = linkIpf;
+      updateLink();
+      control({iterations_per_frame: Number(linkIpf)});
+    });
   });
   let resizeTimer = null;  // the network is drawn to its box's width: redrawn when it changes
   window.addEventListener("resize", () => {
@@ -1346,6 +1398,7 @@ async function main() {
   setupForm(state.options);
   const defaults = state.options.defaults;
   const fromUrl = hashToConfig(location.hash);
+  const linkIpf = $("ipf").value;  // the link's (hashToConfig set it): kept over the run's
   const cfg = linkSetup(defaults, fromUrl);
   let refused = null;  // why the link's setup was refused: said once the page is ready
   let note = null;
@@ -1367,7 +1420,9 @@ async function main() {
     try { await startSession(defaults); } catch (e) { showMessage(e.message); return; }
   }
   if (fromUrl && state.session) {
-    await control({iterations_per_frame: Number($("ipf").value)});
+    $("ipf").value = linkIpf;
+    await control({iterations_per_frame: Number(linkIpf)});
+    updateLink();
   }
   if (refused) showMessage(`The link's setup was refused (${refused}); the default setup is shown instead.`);
   else if (note) showMessage(note);
