@@ -242,13 +242,42 @@ def test_a_non_finite_x_is_refused_by_name_wherever_it_is(bad, word):
         clf.predict_proba(big)
 
 
-@pytest.mark.filterwarnings("ignore:overflow encountered")
-def test_finite_x_whose_first_products_overflow_is_predicted():
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_finite_x_whose_products_overflow_float32_is_predicted_in_float64(activation,
+                                                                           n_classes):
+    """NaN from inf - inf once gave NaN probabilities and the first class, with NumPy's
+    warnings: those rows are now computed again in float64, without a warning."""
     X, y = data(dtype=np.float32)
+    y = np.arange(len(y)) % n_classes
+    clf = NeuralNetworkClassifier((6, 4), activation=activation, max_iter=2,
+                                  random_state=0).fit(X, y)
+    rows = np.vstack([X[:2], np.full((2, X.shape[1]), 3e38), np.full((1, X.shape[1]), -1e38),
+                      X[2:3]]).astype(np.float32)  # W1 X overflows float32 in rows 2-4
+    proba = clf.predict_proba(rows)
+    expected = NeuralNetworkClassifier(**clf.get_params())
+    expected.__dict__.update({k: v for k, v in clf.__dict__.items() if k.endswith("_")})
+    expected.params_ = {k: v.astype(np.float64) for k, v in clf.params_.items()}
+    assert np.isfinite(proba).all()
+    # tanh saturates (tanh(inf) = 1): only ReLU's inf - inf made NaN, computed again
+    assert proba.dtype == (np.float64 if activation == "relu" else np.float32)
+    np.testing.assert_allclose(proba, expected.predict_proba(rows.astype(np.float64)),
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(proba[[0, 1, 5]], clf.predict_proba(rows[[0, 1, 5]]),
+                               rtol=1e-5, atol=1e-6)  # the other rows as they were
+    assert clf.predict_proba(rows[[0, 1, 5]]).dtype == np.float32  # no overflow: float32
+
+
+@pytest.mark.filterwarnings("error")
+def test_finite_x_whose_products_overflow_float64_is_refused_naming_the_row():
+    X, y = data()
     clf = NeuralNetworkClassifier((4,), max_iter=2, random_state=0).fit(X, y)
-    huge = np.full((3, X.shape[1]), 3e38, dtype=np.float32)  # W1 X overflows float32
-    proba = clf.predict_proba(huge)
-    assert proba.shape == (3, 2)
+    rows = np.vstack([X[:3], np.full((2, X.shape[1]), 1.7e308)])
+    with pytest.raises(ValueError, match=r"^row X\[3\] \(and 1 more\) holds values too large "
+                                         "for the network: its outputs overflow float64; scale "
+                                         "the features as the training data were scaled$"):
+        clf.predict(rows)
 
 
 @needs_blas

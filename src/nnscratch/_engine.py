@@ -469,6 +469,7 @@ def forward_logits(
     chunk_size: int = 4096,
     W1X: np.ndarray | None = None,
     check_input: Callable[[np.ndarray], None] | None = None,
+    name: str = "X",
 ) -> np.ndarray:
     """The output layer's logits ``Z_L`` for prediction: no caches, no dropout.
 
@@ -496,11 +497,48 @@ def forward_logits(
         NaN or infinity in ``X`` always makes ``W1 X`` non-finite, so ``X`` itself is
         read only then (it may also be finite data whose product, or the column sums
         of ``W1 X`` that :func:`_all_finite` reads, overflowed).
+    name : str, default="X"
+        What the examples are called in the error below (``"X_val"``).
 
     Returns
     -------
     ZL : ndarray of shape (n_L, m)
+        Finite. Where finite ``X`` overflows float32 on its way through the network
+        (values near 1e38: ``inf - inf`` gives NaN), those examples are computed again
+        in float64 and ``ZL`` is float64.
+
+    Raises
+    ------
+    ValueError
+        Some examples overflow even float64 (values near 1e308): one line naming the
+        first (``row X[i]``) and what to do.
     """
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow: handled below
+        ZL = _logits_by_chunks(X, params, activations, chunk_size, W1X, check_input)
+        finite = np.isfinite(ZL).all(axis=0)  # (n_L, m): a pass over the logits only
+        if finite.all():
+            return ZL
+        bad = np.flatnonzero(~finite)
+        if ZL.dtype != np.float64:
+            params64 = {key: np.asarray(value, dtype=np.float64)
+                        for key, value in params.items()}
+            source = X if W1X is None else W1X
+            part = source[:, bad].astype(np.float64)
+            again = _logits_by_chunks(part, params64, activations, chunk_size,
+                                      None if W1X is None else part, None)
+            ZL = ZL.astype(np.float64)
+            ZL[:, bad] = again
+            bad = bad[~np.isfinite(again).all(axis=0)]
+    if bad.size:
+        more = f" (and {bad.size - 1:,} more)" if bad.size > 1 else ""
+        raise ValueError(f"row {name}[{bad[0]}]{more} holds values too large for the "
+                         "network: its outputs overflow float64; scale the features as "
+                         "the training data were scaled")
+    return ZL
+
+
+def _logits_by_chunks(X, params, activations, chunk_size, W1X, check_input) -> np.ndarray:
+    """:func:`forward_logits` without its overflow check: NaN where values overflow."""
     L = n_layers(params)
     # Z not kept: the activations overwrite it (the built-in ones block by block).
     forwards = [in_place(act) for act in _resolve(activations, L - 1)]
@@ -535,7 +573,7 @@ def forward_logits(
                         if not _all_finite(Z, workspace):
                             check_input(A)  # raises where X itself is not finite
                             Z = None
-                    if Z is None:  # finite X whose product overflows: NumPy warns
+                    if Z is None:  # finite X whose product overflows (see the caller)
                         Z = workspace(f"Z{l}", (W.shape[0], min(chunk_size, m)), ZL.dtype)
                         Z = np.matmul(W, A, out=Z[:, :A.shape[1]])
                 else:

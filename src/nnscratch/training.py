@@ -329,7 +329,8 @@ def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuf
             logs = {"cost": total / weight_total, "learning_rate": optimizer.learning_rate}
             if problem.X_val is not None:
                 ZL = _engine.forward_logits(problem.X_val, params, acts,
-                                            W1X=None if val_W1X is None else val_W1X())
+                                            W1X=None if val_W1X is None else val_W1X(),
+                                            name="X_val")
                 logs["val_loss"] = _engine.cost(ZL, problem.Y_val, problem.output, params, 0.0,
                                                 None, first.sq_norm)
                 logs["val_score"] = _accuracy(ZL, problem.Y_val)
