@@ -316,3 +316,22 @@ def test_update_parameters_refuses_int_params_and_a_text_learning_rate():
         network.update_parameters(floats, grads, "0.1")
     # the course's update_parameters copies into float arrays, so ints are fine there
     assert deep.update_parameters(params, grads, 0.1)["W1"].tolist() == [[0.9, 0.9]]
+
+
+@pytest.mark.parametrize("shape", [(10,), (10, 1), (1, 9)], ids=["rank-1", "column", "short"])
+def test_labels_of_the_wrong_shape_are_refused_by_backward_and_the_cost(shape):
+    """Y of shape (m,), the rank-1 array the seeds warn about: L_model_backward raised
+    IndexError: tuple index out of range, and compute_cost broadcast it."""
+    params = _deep_params()
+    X = np.random.default_rng(0).normal(size=(2, 10))
+    AL, caches = network.L_model_forward(X, params)
+    Y = np.zeros(shape)
+    message = (rf"^Y has shape \({shape[0]},{' ' + str(shape[1]) if len(shape) > 1 else ''}\): "
+               r"it must be \(n_L, m\) = \(1, 10\), one column per example like AL "
+               r"\(Y.reshape\(1, -1\) turns m labels into a row\)\.$")
+    with pytest.raises(ValueError, match=message):
+        network.L_model_backward(AL, Y, caches)
+    with pytest.raises(ValueError, match=message):
+        network.compute_cost(caches[-1][1].Z, Y)
+    grads = network.L_model_backward(AL, np.zeros((1, 10)), caches)  # the right shape
+    assert grads["dW1"].shape == params["W1"].shape

@@ -53,6 +53,8 @@ def one_line_refusal(response, status=422):
     assert "\n" not in response.text and len(response.text) < 400, response.text
     return response.json()
 
+JSON = {"content-type": "application/json"}  # what the page sends
+
 
 @pytest.mark.parametrize("key", ["learning_rate", "noise", "test_fraction", "alpha", "dropout",
                                  "n_samples", "seed", "batch_size"])
@@ -60,7 +62,7 @@ def test_playground_refuses_huge_integers_by_name(client, key):
     body = one_line_refusal(client.post("/api/sessions", json={key: 10**400}))
     assert body["field"] == key and "401 digits" in body["error"]
     raw = f'{{"{key}": {"9" * 5000}}}'.encode()  # past Python's 4300-digit limit
-    body = one_line_refusal(client.post("/api/sessions", content=raw))
+    body = one_line_refusal(client.post("/api/sessions", content=raw, headers=JSON))
     assert body["field"] == key and "5,000 digits" in body["error"]
 
 
@@ -70,14 +72,15 @@ def test_playground_refuses_huge_numbers_elsewhere(client):
     assert body["field"] == "hidden[0].units"
     sid = client.post("/api/sessions", json={}).json()["session"]
     raw = b'{"iterations_per_frame": ' + b"9" * 5000 + b"}"
-    body = one_line_refusal(client.post(f"/api/sessions/{sid}/control", content=raw))
+    body = one_line_refusal(client.post(f"/api/sessions/{sid}/control", content=raw,
+                                                    headers=JSON))
     assert body["field"] == "iterations_per_frame"
     one_line_refusal(client.get(f"/api/sessions/{sid}/pictures/train/" + "9" * 5000), 404)
 
 
 def test_playground_refuses_a_deeply_nested_body(client):
-    body = one_line_refusal(client.post("/api/sessions", content=b"[" * 30000 + b"]" * 30000),
-                            400)
+    body = one_line_refusal(client.post("/api/sessions", content=b"[" * 30000 + b"]" * 30000,
+                                        headers=JSON), 400)
     assert "nested too deeply" in body["error"]
 
 

@@ -20,10 +20,12 @@ Forward and backward sit side by side (:func:`linear_forward` /
 and each forward step returns the named cache its backward step needs.
 
 This module is the reference a learner reads next to the course: each function takes
-the course's arguments and allocates its results, with two departures.
+the course's arguments and allocates its results, with three departures.
 :func:`compute_cost` takes the logits ``Z_L`` where the course passes ``AL``: the
-cost from logits stays finite where a sigmoid rounds to 0 or 1. And the course's
+cost from logits stays finite where a sigmoid rounds to 0 or 1. The course's
 ``1/m`` is in ``dZ_L`` once (:func:`L_model_backward`), not in each ``dW`` and ``db``.
+And :func:`update_parameters` changes the arrays in place, where the course binds new
+ones to the same keys: float32 stays float32.
 The course's own signatures, ``compute_cost(AL, Y)`` included, are in
 :mod:`nnscratch.course`. The training loop runs the
 same computations through :mod:`nnscratch._engine` (reused arrays, activations in
@@ -335,11 +337,22 @@ def compute_cost(
         Weights of the examples: the mean becomes a weighted mean, and ``m``
         becomes their sum.
     """
+    _check_labels(Y, ZL)
     cost = _output_layer(output).cost(ZL, Y, sample_weight)
     if alpha:
         m = Y.shape[1] if sample_weight is None else float(np.sum(sample_weight))
         cost += l2_penalty(params, alpha, m)
     return cost
+
+
+def _check_labels(Y: np.ndarray, AL: np.ndarray) -> None:
+    """The seeds' warning about rank-1 arrays, as an error: ``Y`` of shape ``(m,)``
+    would broadcast against ``AL`` or fail deep in NumPy."""
+    if np.shape(Y) != np.shape(AL):
+        raise ValueError(
+            f"Y has shape {np.shape(Y)}: it must be (n_L, m) = {np.shape(AL)}, one column "
+            "per example like AL (Y.reshape(1, -1) turns m labels into a row)."
+        )
 
 
 # ---------------------------------------------------------------------------- backward
@@ -462,6 +475,7 @@ def L_model_backward(
     propagation is linear in ``dZ_L``, so this one division gives every layer the
     seeds' ``dW = (1/m) dZ A_prevᵀ`` and ``db = (1/m) Σ dZ`` without a division each.
     """
+    _check_labels(Y, AL)
     L = len(caches)
     acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
     if sample_weight is None:
