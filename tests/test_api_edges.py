@@ -200,6 +200,52 @@ def test_warm_start_meeting_a_new_class_names_warm_start(xy):
     assert est.n_iter_ == 2
 
 
+@pytest.mark.parametrize("first", ["fit", "partial_fit"])
+def test_partial_fit_meeting_a_new_class_says_how_the_classes_are_set(xy, first):
+    """After fit(), the advice was "pass every class on the first call to partial_fit",
+    a call that never happened."""
+    X, y = xy
+    est = NeuralNetworkClassifier((3,), max_iter=2, random_state=0)
+    est.fit(X, y) if first == "fit" else est.partial_fit(X, y, classes=[0, 1])
+    y3 = y.copy()
+    y3[:10] = 2
+    with pytest.raises(ValueError, match=r"^y contains labels \[2\] that are not in classes_ "
+                                         r"\[0, 1\], the classes the model was first trained "
+                                         r"on, and partial_fit cannot add classes; train on "
+                                         r"every class with fit\(\), or list them all in the "
+                                         r"first call, partial_fit\(X, y, classes=\[\.\.\.\]\)\.$"):
+        est.partial_fit(X, y3)
+
+
+def test_a_bad_random_state_is_an_invalid_parameter_as_every_other(xy):
+    from nnscratch.exceptions import InvalidParameterError
+
+    X, y = xy
+    for bad in ("x", -1, 2**32, 1.5):
+        with pytest.raises(InvalidParameterError, match=rf"^random_state={bad!r} is not valid: "
+                                                        "use None, an int from 0 to"):
+            NeuralNetworkClassifier((3,), max_iter=1, random_state=bad).fit(X, y)
+
+
+def test_a_negative_sample_weight_is_named_with_what_weights_may_be(xy):
+    X, y = xy
+    weights = np.ones(len(y))
+    weights[7] = -0.5
+    with pytest.raises(ValueError, match=r"^sample_weight\[7\] is -0\.5: weights must be >= 0, "
+                                         r"one per example \(0 leaves an example out\)\.$"):
+        NeuralNetworkClassifier((3,), max_iter=1).fit(X, y, sample_weight=weights)
+
+
+def test_uint64_labels_beyond_int64_survive_a_model_file(xy, tmp_path):
+    X, y = xy
+    labels = np.where(y == 1, np.uint64(2**63 + 5), np.uint64(1))
+    est = NeuralNetworkClassifier((3,), max_iter=2, random_state=0).fit(X, labels)
+    save(est, tmp_path / "m.npz")
+    back = load(tmp_path / "m.npz")
+    assert back.classes_.dtype == np.uint64 and back.classes_.tolist() == [1, 2**63 + 5]
+    np.testing.assert_array_equal(back.predict(X), est.predict(X))
+
+
 # -------------------------------------------------- 8. HiddenLayerTransformer on a frame
 
 

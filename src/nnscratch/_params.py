@@ -359,7 +359,10 @@ def check(name: str, value: Any, *, owner: str | None = None, shown: str | None 
     if p.kind == "random_state":
         from .initializers import check_random_state
 
-        check_random_state(value)  # its own clear ValueError
+        try:
+            check_random_state(value)
+        except ValueError as exc:  # its own clear message, as the others' class
+            raise InvalidParameterError(str(exc)) from None
         return value
     raise AssertionError(f"unknown kind {p.kind!r} of {name!r}")  # pragma: no cover
 

@@ -461,6 +461,13 @@ def _weights_checked(sample_weight, X) -> np.ndarray:
                 "one weight per example."
             ) from None
         text = str(exc)
+        if text.startswith("Negative values in data passed to"):
+            values = np.asarray(sample_weight, dtype=float).ravel()
+            first = int(np.flatnonzero(values < 0)[0])
+            raise ValueError(
+                f"sample_weight[{first}] is {values[first]:g}: weights must be >= 0, one "
+                "per example (0 leaves an example out)."
+            ) from None
         if isinstance(exc, TypeError) or text.startswith(("could not convert",
                                                           "Complex data")):
             # text, complex numbers, a dict: a bare "could not convert string to float",
@@ -558,9 +565,9 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         for name, value in self.get_params(deep=False).items():
             if name == "callbacks":
                 _check_callbacks(value)
-            elif name == "verbose" and isinstance(value, numbers.Integral) \
-                    and not isinstance(value, (bool, np.bool_)):
-                if value < 0:  # 0, 1, 2 as scikit-learn's estimators take it
+            elif name == "verbose" and not isinstance(value, (bool, np.bool_)):
+                # 0, 1, 2 as scikit-learn's estimators take it
+                if not isinstance(value, numbers.Integral) or value < 0:
                     _fail(name, value, "give True or False, or an integer >= 0 as "
                           "scikit-learn's verbose (0 is off)")
             elif not PARAMETERS[name].per_layer:  # those are checked layer by layer below
@@ -644,10 +651,12 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 "cannot learn new classes; set warm_start=False to train a new model on "
                 "all of them."
             )
-        if len(unseen):
+        if len(unseen):  # the model came from fit() or from a first partial_fit()
             raise ValueError(
                 f"y contains labels {unseen[:5].tolist()} that are not in classes_ "
-                f"{classes.tolist()}; pass every class on the first call to partial_fit."
+                f"{classes.tolist()}, the classes the model was first trained on, and "
+                "partial_fit cannot add classes; train on every class with fit(), or "
+                "list them all in the first call, partial_fit(X, y, classes=[...])."
             )
         return np.searchsorted(classes, y)
 
@@ -1498,7 +1507,7 @@ _CLASS_DTYPES = {"int": ("int8", "int16", "int32", "uint8", "uint16", "uint32", 
 def _classes_from_json(settings: dict) -> np.ndarray:
     kind, classes = settings["classes_kind"], settings["classes"]
     checks = {
-        "int": lambda v: _is_int(v) and -(2**63) <= v < 2**63,
+        "int": lambda v: _is_int(v) and -(2**63) <= v < 2**64,  # int64 or uint64
         "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
         and math.isfinite(v),
         "bool": lambda v: isinstance(v, bool),
@@ -1512,6 +1521,11 @@ def _classes_from_json(settings: dict) -> np.ndarray:
     if len(set(classes)) != len(classes):
         raise ValueError("classes must be distinct")
     dtype = {"int": np.int64, "float": np.float64, "bool": bool, "str": str}[kind]
+    if kind == "int" and max(classes) >= 2**63:  # labels of uint64 only
+        if settings.get("classes_dtype") != "uint64" or min(classes) < 0:
+            raise ValueError("classes beyond 2**63 - 1 must be uint64 labels "
+                             "(classes_dtype 'uint64', none negative)")
+        dtype = np.uint64
     values = np.array(classes, dtype=dtype)
     stored = settings.get("classes_dtype")
     if stored is None:

@@ -487,9 +487,10 @@ class _OutOfRange(ValueError):
 
 
 def _bounded_int(text: str) -> int:
-    """A JSON integer of the settings: within int64 (classes, counts, sizes)."""
+    """A JSON integer of the settings: within int64 or uint64 (classes, counts, sizes;
+    each setting checks its own range)."""
     shown = text if len(text) <= 24 else f"{text[:12]}...({len(text)} digits)"
-    if len(text) > 20 or not -(2**63) <= int(text) < 2**63:  # len first: no huge int()
+    if len(text) > 20 or not -(2**63) <= int(text) < 2**64:  # len first: no huge int()
         raise _OutOfRange(f"the integer {shown}, beyond the 64-bit range")
     return int(text)
 
