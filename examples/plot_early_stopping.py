@@ -32,7 +32,8 @@ clf = NeuralNetworkClassifier(hidden_layer_sizes=(128, 128), solver="adam",
 
 scores = np.array(clf.validation_scores_)
 losses = np.array(clf.validation_losses_)
-best = int(np.argmax(scores))  # the first epoch with the best score
+best = int(np.argmax(scores)) + 1  # the first epoch with the best score, counted from 1
+# (as the command line counts them: "kept the weights of epoch 6")
 print(f"stopped after {clf.n_iter_} of 300 epochs; best validation accuracy "
       f"{clf.best_validation_score_:.2%} at epoch {best}")
 print(f"validation accuracy at the last epoch: {scores[-1]:.2%}")
@@ -41,7 +42,7 @@ print(f"test accuracy with the restored weights: {clf.score(X_test, y_test):.2%}
 # %%
 # The validation curves, and the epoch whose weights the model keeps.
 fig, (ax_loss, ax_score) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
-epochs = np.arange(len(scores))
+epochs = np.arange(1, len(scores) + 1)
 ax_loss.plot(epochs, clf.loss_curve_, label="training cost")
 ax_loss.plot(epochs, losses, label="validation cross-entropy")
 ax_score.plot(epochs, scores, color="tab:green", label="validation accuracy")

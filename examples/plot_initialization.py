@@ -43,7 +43,7 @@ for init, clf in models.items():
                      title="Cost with three initialisations, (10, 5) ReLU network")
 # "zeros" and "small" lie on the same line, log 2: the first is drawn wide to show both.
 fig.axes[0].lines[0].set(linewidth=6, alpha=0.4)
-fig.axes[0].legend()
+_ = fig.axes[0].legend()  # (its return value would be printed on the page)
 
 # %%
 # The boundaries on the test circles.

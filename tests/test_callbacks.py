@@ -559,3 +559,19 @@ def test_a_monitor_the_loop_never_logs_is_refused_before_training():
     with pytest.raises(ValueError, match=r"did not log it \(logged: cost, learning_rate, "
                                          r"val_loss, val_score\); did you mean 'val_score'\?$"):
         est.fit(X, y, X_val=X, y_val=y)
+
+
+@pytest.mark.parametrize("typo, meant", [("val_los", "val_loss"), ("valscore", "val_score"),
+                                         ("val_acc", "val_score")])
+def test_a_monitor_misspelt_without_mode_is_named_with_the_key_it_meant(typo, meant):
+    """Without mode=, a typo was refused for the mode ("pass mode='min' or 'max'"), which
+    sent the learner to the wrong fix."""
+    with pytest.raises(ValueError, match=rf"^EarlyStopping: monitor='{typo}' is not a value "
+                                         r"the training loop logs \(cost, learning_rate, "
+                                         rf"val_loss, val_score\); did you mean '{meant}'\? "
+                                         r"\(to monitor a value that a callback of your own "
+                                         r"logs, pass mode='min' or mode='max' too\)$"):
+        EarlyStopping(monitor=typo)
+    with pytest.raises(ValueError, match=r"cannot tell whether higher or lower is better "
+                                         r"for monitor='f1'; pass mode='min' or mode='max'"):
+        EarlyStopping(monitor="f1")  # nothing close: the mode is what it needs

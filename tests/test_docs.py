@@ -144,7 +144,12 @@ TRANSCRIPTS = {
     "cli.md": ("nnscratch demo", "nnscratch train ../shared", "nnscratch evaluate cat-demo",
                "nnscratch summary cat-demo"),
     "course.md": ("nnscratch train flower", "nnscratch trace flower.npz"),
+    "README.md": ("nnscratch train flower", "nnscratch trace flower.npz"),
 }
+
+#: A transcript's line that stands for lines left out: the page shows an excerpt, whose
+#: lines must each be printed (in any order), but not every printed line be shown.
+LEFT_OUT = "..."
 
 
 def _transcripts(text: str) -> list[tuple[str, list[str]]]:
@@ -227,11 +232,13 @@ def test_rounding_sensitive_lines_match_within_one_point():
 @pytest.mark.parametrize("name", sorted(TRANSCRIPTS))
 def test_the_guides_transcripts_print_what_they_show(name, tmp_path):
     """The commands of docs/text.md (the spam demo) and docs/cli.md (the demos, the cat
-    network, evaluate and summary) and docs/course.md (the flower's trace), rerun in a fresh folder, print what the page shows:
-    all of stdout and the lines of stderr it shows, in any order, times masked."""
+    network, evaluate and summary), docs/course.md and the README (the flower's trace),
+    rerun in a fresh folder, print what the page shows: all of stdout and the lines of
+    stderr it shows, in any order, times masked; of an excerpt (lines left out shown as
+    ``...``), each line it shows."""
     from conftest import SHARED_DATA
 
-    text = (DOCS / name).read_text(encoding="utf-8")
+    text = (ROOT / name if name == "README.md" else DOCS / name).read_text(encoding="utf-8")
     if "../shared/data/" in text and not SHARED_DATA.is_dir():
         pytest.skip("missing ../shared/data")
     shared = str(SHARED_DATA) + "/"
@@ -256,7 +263,14 @@ def test_the_guides_transcripts_print_what_they_show(name, tmp_path):
         assert run.returncode == 0, f"$ {command}\n{run.stderr}"
         if not output:  # a command whose output the page leaves out
             continue
-        shown, stderr = _masked(expected), set(_masked(run.stderr.splitlines()))
+        excerpt = LEFT_OUT in expected
+        shown = _masked(line for line in expected if line != LEFT_OUT)
+        stderr = set(_masked(run.stderr.splitlines()))
+        if excerpt:  # each line shown was printed
+            printed = set(_masked(run.stdout.splitlines())) | stderr
+            assert [line for line in shown if line not in printed] == [], \
+                f"$ {command} did not print these lines\n{run.stdout}{run.stderr}"
+            continue
         for line in _masked(run.stdout.splitlines()):  # all of stdout, some of stderr
             line = _near(line, shown)
             assert line in shown, f"$ {command}: the page lacks {line!r}\n{run.stdout}"

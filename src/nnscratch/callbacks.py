@@ -413,6 +413,13 @@ class EarlyStopping(Callback):
             raise TypeError(f"EarlyStopping: monitor must be the name of a logged value "
                             f"({', '.join(self.MODES)}, ...), got {monitor!r}")
         if mode is None and monitor not in self.MODES:
+            close = _did_you_mean(monitor, self.LOGGED)
+            if close:  # a typo of a logged key: the fix is its name, not a mode
+                raise ValueError(
+                    f"EarlyStopping: monitor={monitor!r} is not a value the training loop "
+                    f"logs ({', '.join(self.LOGGED)}){close} (to monitor a value that a "
+                    "callback of your own logs, pass mode='min' or mode='max' too)"
+                )
             raise ValueError(
                 f"EarlyStopping: cannot tell whether higher or lower is better for "
                 f"monitor={monitor!r}; pass mode='min' or mode='max' (known monitors: "
