@@ -1144,3 +1144,28 @@ def test_a_link_without_noise_gets_the_data_set_s_own(browser, live):
         assert page.input_value("#noise") == "0.1"
     finally:
         page.context.close()
+
+
+def test_a_body_shorter_than_its_length_is_answered_408_not_held_open(monkeypatch):
+    """A body that never arrives in full held its connection (and a server task) open
+    for ever."""
+    monkeypatch.setattr(server_module, "BODY_TIMEOUT", 0.5)
+    server = BackgroundServer(create_app())
+    try:
+        host, port = server.url.split("//")[1].rsplit(":", 1)
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(b"POST /api/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                         b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{}")
+            answer = b""
+            while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+                data = sock.recv(4096)
+                if not data:
+                    break
+                answer += data
+        head, _, body = answer.decode().partition("\r\n\r\n")
+        assert head.startswith("HTTP/1.1 408")
+        assert body.strip() == ('{"error":"the request body did not arrive within 0.5 seconds '
+                                '(shorter than its Content-Length?); send it again"}')
+        assert len(server.app.state.sessions) == 0
+    finally:
+        server.stop()

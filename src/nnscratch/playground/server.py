@@ -88,6 +88,8 @@ MAX_CLASSES = 20
 MAX_GRADIENT_CHECK_PARAMETERS = 20_000
 #: Seconds between keep-alive comments on an idle stream.
 KEEPALIVE = 5.0
+#: Seconds a request's body may take to arrive (a CSV upload of 2 MB included).
+BODY_TIMEOUT = 30.0
 
 STATIC = resources.files("nnscratch.playground") / "static"
 _UPLOAD_TYPES = ("text/csv", "text/plain", "application/csv", "application/vnd.ms-excel",
@@ -196,11 +198,21 @@ async def _bounded_body(request: Request, limit: int, too_large: str) -> bytes:
     if length is not None and (not length.isdigit() or int(length) > limit):
         raise HTTPException(413, too_large)
     body = bytearray()
-    async for chunk in request.stream():
+    chunks = request.stream().__aiter__()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + BODY_TIMEOUT
+    while True:
+        try:
+            chunk = await asyncio.wait_for(chunks.__anext__(), max(0.0, deadline - loop.time()))
+        except StopAsyncIteration:
+            return bytes(body)
+        except TimeoutError:  # fewer bytes than its Content-Length: never ends
+            raise HTTPException(408, f"the request body did not arrive within {BODY_TIMEOUT:g} "
+                                     "seconds (shorter than its Content-Length?); send it "
+                                     "again") from None
         body += chunk
         if len(body) > limit:
             raise HTTPException(413, too_large)
-    return bytes(body)
 
 
 async def _json_body(request: Request) -> Any:
