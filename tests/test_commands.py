@@ -100,3 +100,24 @@ def test_a_ctrl_c_in_a_command_ends_the_process_at_once(monkeypatch, capsys, err
     assert ended == ([1] if exits_now else [])
     assert info.value.code == 1
     assert capsys.readouterr().err.strip().splitlines()[-1].startswith("nnscratch: error: ")
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["train", "flower", "--iterations", "2",
+                                                  "--output", "m.npz", "--json"]],
+                         ids=["version", "train"])
+def test_a_closed_stdout_is_refused_in_one_line_before_any_work(tmp_path, argv):
+    """Started with stdout closed (``>&-``), Python's sys.stdout is None: the command
+    printed a traceback ('NoneType' object has no attribute 'flush') after writing its
+    model."""
+    import os
+    import subprocess
+    import sys
+
+    run_ = subprocess.run([sys.executable, "-m", "nnscratch", *argv], cwd=tmp_path,
+                          stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          preexec_fn=lambda: os.close(1), timeout=120, check=False)
+    assert run_.returncode == 2
+    assert run_.stderr == ("nnscratch: error: standard output is closed, so nothing could be "
+                           "printed: run the command with its output going to the terminal, "
+                           "a file or a pipe (>/dev/null to discard it)\n")
+    assert list(tmp_path.iterdir()) == []  # no model written

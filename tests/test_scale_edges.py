@@ -211,8 +211,12 @@ def test_predict_names_the_row_holding_nan_and_says_where_the_output_stops(
     captured = capsys.readouterr()
     err = captured.err.strip().splitlines()[-1]
     assert "holey.h5: row X[250] holds NaN" in err
-    assert "the output stops after the 200 rows before it; it is not complete JSON" in err
-    assert captured.out.count('"input"') == 200
+    assert "the output stops after the 200 rows before it; the JSON ends with this error" in err
+    # stdout is still one JSON list: the 200 rows, then the rows not predicted
+    items = json.loads(captured.out)
+    assert len(items) == 201 and all("label" in item for item in items[:200])
+    assert items[-1]["input"] == "holey.h5[200:]"
+    assert "holey.h5: row X[250] holds NaN" in items[-1]["error"]
 
 
 def test_streaming_names_the_row_of_an_infinite_or_missing_value(holey):

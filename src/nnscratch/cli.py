@@ -145,7 +145,7 @@ def _error(message: str) -> None:
     try:
         sys.stderr.write(f"{PROG}: error: {' '.join(str(message).split())}\n")
         sys.stderr.flush()
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # stderr closed (None): the code says it
         pass
 
 
@@ -897,6 +897,11 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """The console script ``nnscratch``: exits with :func:`run`'s code."""
+    if sys.stdout is None:  # started with stdout closed (>&-): Python gives None
+        _error("standard output is closed, so nothing could be printed: run the command "
+               "with its output going to the terminal, a file or a pipe (>/dev/null to "
+               "discard it)")
+        sys.exit(2)
     cli.main(args=argv, prog_name=PROG)
 
 

@@ -1153,7 +1153,9 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
         prints them; ``"json"``: one JSON list of ``{"input", "label", "probability",
         "probabilities"}`` (written element by element); ``"csv"``: a header, then
         ``input,label,probability`` rows (a field holding a comma, a quote or a line
-        break quoted, as the ``csv`` module writes it).
+        break quoted, as the ``csv`` module writes it). Rows that cannot be read after
+        some were written end the output; in JSON, the list then ends with
+        ``{"input": "name[i:]", "error": ...}`` for the rows from ``i`` on.
     class_names : sequence of str, optional
         Display names of ``estimator.classes_``.
     name : str, optional
@@ -1192,8 +1194,11 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
             if not n:
                 raise
             # the rows before were written as they were predicted: say the output stops
+            if fmt == "json":  # and end the list, the rows not predicted as its last item
+                item = {"input": f"{stem}[{n}:]", "error": str(exc)}
+                out.write(",\n" + json.dumps(item) + "\n]\n")
             raise type(exc)(f"{exc} (the output stops after the {n:,} rows before it"
-                            f"{'; it is not complete JSON' if fmt == 'json' else ''})"
+                            f"{'; the JSON ends with this error' if fmt == 'json' else ''})"
                             ) from None
         lines = []
         for k, (label, p) in enumerate(zip(labels.tolist(), proba)):
