@@ -5,6 +5,7 @@ The runs on a Dask cluster (and with a worker killed) are in tests/test_dask.py.
 
 import csv
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -307,6 +308,18 @@ def test_every_fit_failing_names_the_fits_own_error(moons):
     message = str(caught.value)
     assert message.startswith("every fit failed (ValueError: this model refuses every fit")
     assert "\n" not in message and "It is very likely" not in message
+
+
+def test_every_fit_failing_leaves_the_results_file_there_as_it_was(moons, tmp_path):
+    """The results were written as candidates finished, scored or not: a search whose
+    every fit failed replaced the user's earlier results with rows of no score."""
+    X, y = moons
+    results = tmp_path / "res.csv"
+    results.write_text("precious\n")
+    with pytest.raises(SearchFailed, match=rf"; {re.escape(str(results))} was not written$"):
+        run_search(_Refusing((3,)), X, y, parse_params(["alpha=0;1"]), cv=2, n_jobs=1,
+                   results_path=results)
+    assert results.read_text() == "precious\n"
 
 
 def test_folds_that_a_class_cannot_fill_are_refused_before_any_fit(tmp_path, capsys):

@@ -751,10 +751,16 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     finished: list[dict] = []
     start = time.perf_counter()
 
+    written = [False]
+
     def on_results(results: dict) -> None:
         finished[:] = candidate_rows(results)
-        if results_path is not None:
+        # from the first candidate with a score on: a search whose every fit fails
+        # leaves a file of the same name as it was (a user's earlier results)
+        if results_path is not None and (written[0] or any(
+                r["mean_score"] is not None for r in finished)):
             write_results_csv(finished, results_path)
+            written[0] = True
         if progress is not None:
             scored = [r for r in finished if r["mean_score"] is not None]
             best = max(scored, key=lambda r: r["mean_score"]) if scored else None
@@ -778,16 +784,17 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     except KeyboardInterrupt:
         raise SearchInterrupted(
             f"interrupted after {len(finished)} of {total} candidates; "
-            + _kept(finished, results_path)) from None
+            + _kept(finished, results_path, written[0])) from None
     except ValueError as exc:
         if "fits failed" in str(exc):
             # the fit's own error says what to do (a smaller learning rate, more data...)
-            raise SearchFailed(f"every fit failed ({_fit_error(exc)})") from None
+            unwritten = "" if results_path is None else f"; {results_path} was not written"
+            raise SearchFailed(f"every fit failed ({_fit_error(exc)}){unwritten}") from None
         raise
     except Exception as exc:
         if not _is_lost_worker(exc):
             raise
-        kept = _kept(finished, results_path)
+        kept = _kept(finished, results_path, written[0])
         why = ("the worker running a batch of fits died, and the cluster's "
                "distributed.scheduler.allowed-failures allows no more retries"
                if type(exc).__name__ == "KilledWorker" else _first_line(exc))
@@ -804,10 +811,13 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
                          failed_fits)
 
 
-def _kept(finished: list, results_path) -> str:
+def _kept(finished: list, results_path, written: bool = True) -> str:
     """What a search that could not finish leaves of the candidates that did."""
     if not finished:
         return "no candidate had finished"
+    if results_path is not None and not written:
+        return (f"the {len(finished)} finished candidates had no score, and {results_path} "
+                "was not written")
     if results_path is not None:
         return f"the {len(finished)} finished candidates are in {results_path}"
     return f"{len(finished)} candidates had finished (give --results to keep them)"
