@@ -773,3 +773,21 @@ def test_named_number_columns_with_a_header_are_read(tmp_path):
     table = tmp_path / "ints.csv"
     table.write_text("0,1,2,label\n1,2,3,a\n2,3,4,b\n3,4,5,a\n4,5,6,b\n")
     assert nnscratch("train", table, "-o", tmp_path / "m.npz").returncode == 0
+
+
+@pytest.mark.parametrize("data, test", [("flower", "flower"), ("ok.csv", "./ok.csv")])
+def test_a_test_set_that_is_the_training_data_is_named_in_a_warning(tmp_path, capsys,
+                                                                     monkeypatch, data, test):
+    """--test naming DATA itself scored the training data as a test, without a word."""
+    monkeypatch.chdir(tmp_path)
+    rows = "".join(f"{i},{(i * 7) % 10},{i % 2}\n" for i in range(20))
+    (tmp_path / "ok.csv").write_text("a,b,y\n" + rows)
+    assert run(["train", data, "--test", test, "--iterations", "3", "-o", "m.npz"]) == 0
+    warning = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    held_out = (" (without --test, the part of flower that train holds out is the test)"
+                if data == "flower" else "")
+    assert warning == [f"nnscratch: warning: --test is the training data itself ({test}): its "
+                       "accuracy is the training accuracy, not a test's; give data the model "
+                       f"does not learn from{held_out}"]
+    assert run(["train", data, "--iterations", "3", "-o", "m2.npz"]) == 0
+    assert "warning" not in capsys.readouterr().err

@@ -140,6 +140,14 @@ def _resolved(path: Path) -> Path:
         return path.absolute()
 
 
+def _same_source(a: str | Path, b: str | Path) -> bool:
+    """Whether two data arguments name the same data: one built-in set, or one file or
+    folder (links and ``..`` followed)."""
+    if not Path(a).exists() or not Path(b).exists():
+        return str(a) == str(b)  # built-in names (a missing file is reported later)
+    return _same_file(Path(a), Path(b))
+
+
 def _same_file(a: Path, b: Path) -> bool:
     """Whether ``a`` and ``b`` name one file (links and ``..`` followed)."""
     import os
@@ -463,6 +471,12 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
                          f"'{output_path.name}.npz'")
     check_output_path(output_path)
     check_not_inputs({"--output": output_path}, {"DATA": data, "--test": test_data})
+    if test_data is not None and _same_source(data, test_data):
+        held_out = (f" (without --test, the part of {data} that train holds out is the test)"
+                    if str(data) in BUILTIN_DATASETS and not Path(data).exists() else "")
+        warnings.warn(f"--test is the training data itself ({test_data}): its accuracy is "
+                      "the training accuracy, not a test's; give data the model does not "
+                      f"learn from{held_out}", UserWarning, stacklevel=2)
     # --label-column up front; --image-size once the data is read (its own faults
     # first, as each loader reports them), before any training
     check_data_options({"DATA": data, "--test": test_data}, label_column=label_column)
