@@ -791,3 +791,24 @@ def test_a_test_set_that_is_the_training_data_is_named_in_a_warning(tmp_path, ca
                        f"does not learn from{held_out}"]
     assert run(["train", data, "--iterations", "3", "-o", "m2.npz"]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["train", "flower", "-o", ""], "--output is empty; give a file's name, e.g. 'model.npz'"),
+    (["train", "flower", "-o", " "], "--output is empty; give a file's name, e.g. 'model.npz'"),
+    (["demo", "--output-dir", ""],
+     "--output-dir is empty; give a folder's name, e.g. 'nnscratch-demo' (or '.' for this "
+     "folder)"),
+    (["search", "flower", "--param", "learning_rate=1;2", "--results", ""],
+     "--results is empty; give a file's name, e.g. 'results.csv'"),
+    (["search", "flower", "--param", "learning_rate=1;2", "--plot", ""],
+     "--plot is empty; give a file's name, e.g. 'scores.png'"),
+], ids=["train-o", "train-o-blank", "demo-dir", "search-results", "search-plot"])
+def test_an_empty_output_name_is_refused_not_taken_as_none_or_here(tmp_path, capsys,
+                                                                    monkeypatch, argv, said):
+    """demo --output-dir '' wrote into the current folder, search --results '' kept no
+    results, and train -o '' suggested the name '.npz'."""
+    monkeypatch.chdir(tmp_path)
+    assert run(argv) == 2
+    assert capsys.readouterr().err == f"nnscratch: error: {said}\n"
+    assert list(tmp_path.iterdir()) == []

@@ -113,10 +113,13 @@ def show_warning(message, category, filename, lineno, file=None, line=None) -> N
     sys.stderr.write(f"{PROG}: warning: {' '.join(str(message).split())}\n")
 
 
-def _file_path(value: str | Path, option: str) -> Path:
-    """``value`` as a file's path; one written as a folder's (``model.npz/``), which
-    ``Path`` would read as the file ``model.npz``, is refused."""
+def _file_path(value: str | Path, option: str, example: str = "model.npz") -> Path:
+    """``value`` as a file's path; an empty one, or one written as a folder's
+    (``model.npz/``), which ``Path`` would read as the file ``model.npz``, is refused
+    (``example``: a name to suggest)."""
     text = str(value)
+    if not text.strip():
+        raise InputError(f"{option} is empty; give a file's name, e.g. '{example}'")
     if text.endswith(("/", os.sep)):
         name = text.rstrip("/" + os.sep) or "out"
         raise InputError(f"{option}: '{text}' ends in '/', as a folder's name does; give "
@@ -1176,7 +1179,7 @@ def plot(model: str, output: str | Path, kind: str = "costs", data: str | None =
     """
     from .plotting import plot_costs, plot_decision_boundary, plot_mislabeled, save_png
 
-    output_path = _file_path(output, "--output")
+    output_path = _file_path(output, "--output", "costs.png")
     if output_path.suffix.lower() != ".png":
         raise InputError("--output: the picture is a PNG; give a name ending in .png")
     check_output_path(output_path)
@@ -1555,6 +1558,9 @@ def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
     Interrupted
         Ctrl-C; its message names the files already written (complete ones).
     """
+    if not str(output_dir).strip():  # Path("") is the current folder: not asked for
+        raise InputError("--output-dir is empty; give a folder's name, e.g. "
+                         "'nnscratch-demo' (or '.' for this folder)")
     out = Path(output_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"--output-dir: '{out}' is a file, not a folder")
@@ -1819,13 +1825,13 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
 
     try:
         grid = parse_params(specs)
-        out = _file_path(output, "--output") if output else None
+        out = _file_path(output, "--output") if output is not None else None
         if out is not None and out.suffix.lower() != ".npz":
             raise InputError(f"--output: a model file's name ends in .npz; give e.g. "
                              f"'{out.name}.npz'")
-        results = _file_path(results_path, "--results") if results_path else (
-            out.with_suffix(".csv") if out else None)
-        picture = (_file_path(plot_path, "--plot") if plot_path else
+        results = (_file_path(results_path, "--results", "results.csv")
+                   if results_path is not None else (out.with_suffix(".csv") if out else None))
+        picture = (_file_path(plot_path, "--plot", "scores.png") if plot_path is not None else
                    (out.with_suffix(".png") if out else None))
         if picture is not None and picture.suffix.lower() != ".png":
             raise InputError("--plot: the plot is a PNG; give a name ending in .png")
