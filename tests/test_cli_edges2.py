@@ -812,3 +812,15 @@ def test_an_empty_output_name_is_refused_not_taken_as_none_or_here(tmp_path, cap
     assert run(argv) == 2
     assert capsys.readouterr().err == f"nnscratch: error: {said}\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_plot_refuses_data_that_the_cost_curve_would_not_read(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run(["train", "flower", "--iterations", "3", "-o", "m.npz"]) == 0
+    capsys.readouterr()
+    assert run(["plot", "m.npz", "--data", "flower", "-o", "c.png"]) == 2
+    assert capsys.readouterr().err == ("nnscratch: error: drop --data: the cost curve is the "
+                                       "model's own record; --data is for --kind boundary or "
+                                       "mislabeled\n")
+    assert not (tmp_path / "c.png").exists()
+    assert run(["plot", "m.npz", "--kind", "boundary", "--data", "flower", "-o", "b.png"]) == 0

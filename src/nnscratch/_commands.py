@@ -1187,6 +1187,9 @@ def plot(model: str, output: str | Path, kind: str = "costs", data: str | None =
     if label_column is not None and data is None:
         raise InputError("drop --label-column: it names the label column of --data, and "
                          "no --data is given")
+    if kind == "costs" and data is not None:  # it would be read by no one
+        raise InputError("drop --data: the cost curve is the model's own record; --data is "
+                         "for --kind boundary or mislabeled")
     check_data_options({"--data": data}, label_column=label_column)
     bundle = load_bundle(model)
     est = bundle.estimator
