@@ -463,6 +463,49 @@ def test_os_exit_in_the_file_or_a_helper_is_placed_by_its_lines(tmp_path):
     assert error.message.startswith("your file could not be loaded: your code called os._exit(4)")
 
 
+def test_a_recursion_is_one_line_repeated_as_python_says_it(tmp_path, capsys):
+    """A function that calls itself printed ~1,000 identical lines, one per frame."""
+    from nnscratch.cli import run
+
+    path = tmp_path / "recurses.py"
+    path.write_text("import numpy as np\n\ndef sigmoid(z):\n    return sigmoid(z)\n")
+    report = check(path, assignment="logistic", functions=["sigmoid"])
+    result = report["sigmoid"]
+    assert result.status == "error" and "RecursionError" in result.message
+    same = [4, "sigmoid", "return sigmoid(z)"]
+    assert result.lines[:3] == [same] * 3 and len(result.lines) == 4
+    place, function, said = result.lines[3]
+    assert place is None and function == "sigmoid"
+    repeats = int(said.removeprefix("[Previous line repeated ").removesuffix(" more times]"))
+    assert repeats > 100 and said == f"[Previous line repeated {repeats} more times]"
+    text = str(report)
+    assert len(text.splitlines()) < 12, text
+    assert text.count("line 4, in sigmoid: return sigmoid(z)") == 3
+    assert f"           {said}\n" in text
+    assert run(["check", str(path), "--assignment", "logistic", "--only", "sigmoid",
+                "--json"]) == 1
+    lines = json.loads(capsys.readouterr().out)["functions"][0]["lines"]
+    assert lines == [same] * 3 + [[None, "sigmoid", said]]
+
+
+def test_a_line_repeated_a_few_times_is_listed_and_os_exit_deep_down_is_counted(tmp_path):
+    path = tmp_path / "deep.py"
+    path.write_text("import os\nimport numpy as np\n\ndef down(n):\n"
+                    "    return down(n - 1) if n else np.log('x')\n\n"
+                    "def sigmoid(z):\n    return down(3)\n\n"
+                    "def initialize_with_zeros(dim):\n    return leave(50)\n\n"
+                    "def leave(n):\n    return leave(n - 1) if n else os._exit(0)\n")
+    report = check(path, assignment="logistic", functions=["sigmoid", "initialize_with_zeros"])
+    down = [5, "down", "return down(n - 1) if n else np.log('x')"]
+    # four frames of the same line: three listed, then "1 more time" (Python's own words)
+    assert report["sigmoid"].lines == [[8, "sigmoid", "return down(3)"], *[down] * 3,
+                                       [None, "down", "[Previous line repeated 1 more time]"]]
+    leave = [14, "leave", "return leave(n - 1) if n else os._exit(0)"]
+    assert report["initialize_with_zeros"].lines == [
+        [11, "initialize_with_zeros", "return leave(50)"], *[leave] * 3,
+        [None, "leave", "[Previous line repeated 48 more times]"]]
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
 def test_a_process_forked_by_their_function_exits_as_its_own(tmp_path):
     """os._exit in a process their code forked (multiprocessing does) is not theirs."""
@@ -888,6 +931,19 @@ def test_a_notebook_that_cannot_be_loaded_is_placed_by_cell(tmp_path):
     assert report.file_error.type == "NameError"
     assert report.file_error.lines == [[2, 2, "<module>", "@no_such_decorator"]]
     assert "cell 2, line 2, in <module>: @no_such_decorator" in str(report)
+
+
+def test_a_recursion_in_a_notebook_is_placed_by_cell_and_counted(tmp_path):
+    path = notebook(tmp_path / "recurses.ipynb", [
+        "import numpy as np\n", "x = 1\ndef sigmoid(z):\n    return sigmoid(z)\n"])
+    report = check(path, assignment="logistic", functions=["sigmoid"])
+    lines = report["sigmoid"].lines
+    assert lines[:3] == [[2, 3, "sigmoid", "return sigmoid(z)"]] * 3 and len(lines) == 4
+    assert lines[3][:3] == [None, None, "sigmoid"]
+    assert lines[3][3].startswith("[Previous line repeated ")
+    text = str(report)
+    assert text.count("cell 2, line 3, in sigmoid: return sigmoid(z)") == 3
+    assert f"           {lines[3][3]}\n" in text
 
 
 def test_the_json_counts_as_the_text_does(tmp_path):

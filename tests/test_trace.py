@@ -224,3 +224,113 @@ def test_overflowing_step_is_not_called_a_bug_and_warns_nothing():
     assert "-> not finite" in text and "standardise X" in page
     assert "e+" in text.splitlines()[0]  # a huge cost in short form, not 200 digits
     assert len(text.splitlines()[0]) < 200
+
+
+def test_weights_whose_norm_overflows_have_no_ratio_and_are_not_healthy():
+    # ‖W‖ overflowed to inf, so ‖dW‖/‖W‖ was 0: "gradients are healthy"
+    rng = np.random.RandomState(0)
+    X = rng.randn(3, 40)
+    y = (X[0] > 0).astype(float)
+    params = {"W1": np.array([[3e299, -2e299, 1e299]]), "b1": np.array([[1e298]])}
+    t = trace(params, X, y, learning_rate=0.1)
+    d = t.to_dict()
+    json.dumps(d, allow_nan=False)
+    layer = d["layers"][0]
+    assert layer["grad_ratio"] is None and layer["flag"] == "exploding"
+    assert layer["message"] == ("‖W‖ overflows float64 (weights up to 3e+299: the training "
+                                "diverged): no ratio; lower the learning rate and train again")
+    text = str(t)
+    assert "‖dW‖/‖W‖ = n/a: [EXPLODING] ‖W‖ overflows float64" in text
+    assert "healthy" not in text
+    # the gradients are not zero: J's rounding hides them, and the note says that
+    note = d["gradient_check"]["note"]
+    assert "all zero" not in note and "all zero" not in text
+    assert note.startswith("the cost J = ") and "central differences cannot tell" in note
+    assert "training diverged" in note
+
+
+@pytest.mark.parametrize("bad, words", [
+    (np.nan, "the weights are not finite (the training diverged): no ratio"),
+    (-np.inf, "the weights are not finite (the training diverged): no ratio"),
+])
+def test_weights_that_are_not_finite_are_said_so(bad, words):
+    X, y = load_flower()
+    params = initialize_parameters([2, 4, 1], init="small", random_state=0)
+    params["W2"][0, 1] = bad
+    layers = trace(params, X.T, y, gradient_check=False).layers
+    assert layers[1]["flag"] == "exploding" and layers[1]["message"].startswith(words)
+    assert layers[1]["grad_ratio"] is None
+
+
+def _diverged_sigmoid_network():
+    """What a learning rate of 1e10 leaves: weights of about 1e9, every σ saturated."""
+    X, y = load_flower()
+    params = initialize_parameters([2, 5, 1], init="small", random_state=0)
+    return {k: v * 1e11 for k, v in params.items()}, X.T, y
+
+
+def test_a_diverged_saturated_network_is_not_called_healthy():
+    # the output layer's ratio of 1e-11 read "gradients are healthy", the hidden layer's
+    # 0 "vanishing ... use ReLU", and the check's note "the gradients are all zero"
+    params, X, y = _diverged_sigmoid_network()
+    t = trace(params, X, y, activations="sigmoid")
+    d = t.to_dict()
+    json.dumps(d, allow_nan=False)
+    hidden, output = d["layers"]
+    assert output["grad_ratio"] < 1e-6 and output["saturated_fraction"] > 0.5
+    for layer in (hidden, output):
+        assert layer["flag"] == "vanishing", layer["message"]
+        assert layer["message"].startswith("the weights are too large (‖W‖ = ")
+        assert "% of the σ units are saturated, so this layer barely learns; lower the " \
+               "learning rate" in layer["message"]
+    text = str(t)
+    assert "healthy" not in text and "all zero" not in text
+    assert "[VANISHING] the weights are too large" in text
+    gc = d["gradient_check"]
+    assert "all zero" not in gc["note"] and "central differences cannot tell" in gc["note"]
+
+
+def test_saturated_units_of_a_converged_model_are_no_problem():
+    """Saturated and a tiny ratio, but a cost far below a coin toss's: converged."""
+    params, X, y = _diverged_sigmoid_network()
+    with np.errstate(over="ignore"):
+        A1 = 1 / (1 + np.exp(-(params["W1"] @ X + params["b1"])))
+    Y = (params["W2"] @ A1 + params["b2"] > 0).astype(float)  # the labels it predicts
+    layers = trace(params, X, Y.ravel(), activations="sigmoid", gradient_check=False).layers
+    assert [layer["flag"] for layer in layers] == [None, None]
+    assert layers[1]["message"] == "gradients are healthy"
+
+
+def test_all_zero_note_only_for_gradients_that_are_zero():
+    X, y = load_flower()
+    zero = initialize_parameters([2, 4, 1], init="zeros", random_state=0)
+    balanced = np.arange(X.shape[0]) % 2  # balanced labels: every gradient is 0
+    assert "all zero" in trace(zero, X.T, balanced, activations="tanh").gradient_check["note"]
+
+
+def test_cli_trace_of_a_diverged_model(tmp_path):
+    from nnscratch.cli import cli
+
+    runner = CliRunner()
+    model = tmp_path / "diverged.npz"
+    result = runner.invoke(cli, ["train", "breast-cancer", "--hidden", "5", "--activation",
+                                 "sigmoid", "--learning-rate", "1e10", "--iterations", "50",
+                                 "--output", str(model)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["trace", str(model), "breast-cancer", "--json"])
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.stdout)
+    assert [layer["flag"] for layer in d["layers"]] == ["vanishing", "vanishing"]
+    assert all(layer["message"] != "gradients are healthy" for layer in d["layers"])
+    assert "all zero" not in d["gradient_check"]["note"]
+    result = runner.invoke(cli, ["trace", str(model), "breast-cancer"])
+    assert result.exit_code == 0 and "healthy" not in result.stdout
+    assert "all zero" not in result.stdout and "the weights are too large" in result.stdout
+    model = tmp_path / "overflowed.npz"
+    result = runner.invoke(cli, ["train", "breast-cancer", "--learning-rate", "1e300",
+                                 "--iterations", "50", "--output", str(model)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["trace", str(model), "breast-cancer", "--json"])
+    layer = json.loads(result.stdout)["layers"][0]
+    assert layer["flag"] == "exploding" and layer["grad_ratio"] is None
+    assert layer["message"].startswith("‖W‖ overflows float64 (weights up to ")

@@ -129,11 +129,42 @@ def _encode(value, out, depth=0):
     return {"t": "other", "type": type(value).__name__, "repr": text}
 
 
+#: As in Python's traceback: a line repeated in a row (a recursion) is listed this many
+#: times, then counted in one entry.
+_REPEATS_LISTED = 3
+
+
+def _places(frames, path):
+    """The frames that lie in the learner's file, as [line, function, code]. A line
+    repeated in a row (a recursion: ~1000 times for a RecursionError) is listed 3 times,
+    then once as ``[None, function, "[Previous line repeated N more times]"]``, as
+    Python's own traceback says it."""
+    out, last, repeats = [], None, 0
+
+    def counted():
+        if repeats > 0:
+            out.append([None, last[1], f"[Previous line repeated {repeats} more "
+                                       f"time{'s' if repeats > 1 else ''}]"])
+
+    for f in frames:
+        if os.path.realpath(f.filename) != path:
+            continue
+        entry = [f.lineno, f.name, (f.line or "").strip()]
+        if entry == last and len(out) >= _REPEATS_LISTED and \
+                all(e == entry for e in out[-_REPEATS_LISTED:]):
+            repeats += 1
+            continue
+        counted()
+        repeats = 0
+        last = entry
+        out.append(entry)
+    counted()
+    return out
+
+
 def _their_lines(exc, path):
-    """The traceback's frames that lie in the learner's file, as (line, function, code)."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    mine = [f for f in frames if os.path.realpath(f.filename) == path]
-    return [[f.lineno, f.name, (f.line or "").strip()] for f in mine]
+    """The traceback's frames that lie in the learner's file (see :func:`_places`)."""
+    return _places(traceback.extract_tb(exc.__traceback__), path)
 
 
 def _describe(exc, path):
@@ -161,9 +192,7 @@ def _their_exit(status=0):
     lines of their file on the stack), then the process ends as asked."""
     try:
         if _NOW.get("pid") == os.getpid():  # not a process their code forked
-            lines = [[f.lineno, f.name, (f.line or "").strip()]
-                     for f in traceback.extract_stack(sys._getframe(1))
-                     if os.path.realpath(f.filename) == _NOW["path"]]
+            lines = _places(traceback.extract_stack(sys._getframe(1)), _NOW["path"])
             error = {"type": "os._exit", "message": f"your code called os._exit({status!r})",
                      "lines": lines}
             if _NOW["phase"] == "import":

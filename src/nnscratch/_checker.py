@@ -154,7 +154,8 @@ class FunctionResult:
     actual_value: float | None = None
     found: str | None = None  # what stood where an array was expected ("None", "a dict", ...)
     message: str | None = None
-    # [line, function, code] in their file; [code cell, line, function, code] in a notebook
+    # [line, function, code] in their file; [code cell, line, function, code] in a notebook;
+    # a recursion's repeats: [None, function, "[Previous line repeated N more times]"]
     lines: list[list] = field(default_factory=list)
 
 
@@ -298,9 +299,13 @@ def _detail_lines(r: FunctionResult) -> list[str]:
 
 def _places(lines: list[list]) -> list[str]:
     """``"line 8, in propagate: ..."`` ([line, ...] in a file), ``"cell 4, line 2, in
-    ..."`` ([cell, line, ...] in a notebook)."""
+    ..."`` ([cell, line, ...] in a notebook); ``"[Previous line repeated 996 more
+    times]"`` for a recursion's repeats (their place is None)."""
     out = []
     for *where, fn, code in lines:
+        if where[-1] is None:  # the line above, repeated in a row: said as Python says it
+            out.append(code)
+            continue
         place = f"line {where[-1]}" if len(where) == 1 else f"cell {where[0]}, line {where[1]}"
         out.append(f"{place}, in {fn}: {code}")
     return out
@@ -1565,7 +1570,8 @@ def check(module_or_path, assignment: str | None = None, *, timeout: float = 20.
         if cells is not None:  # the generated file's lines, as the notebook's cells
             for result in [*report.functions, report.file_error]:
                 if result is not None:
-                    result.lines = [[*cells[line - 1], fn, code] if 0 < line <= len(cells)
+                    result.lines = [[None, None, fn, code] if line is None  # repeats
+                                    else [*cells[line - 1], fn, code] if 0 < line <= len(cells)
                                     else [line, fn, code] for line, fn, code in result.lines]
         return report
     finally:

@@ -2,8 +2,8 @@
 
 Forward then backward, every array's shape and summary values, dead ReLU units,
 saturated sigmoid / tanh units, ``‖dW[l]‖ / ‖W[l]‖`` with a flag where gradients
-vanish or explode, and the gradient check of the step on a seeded subset of
-coordinates. ``Trace.to_dict()`` follows the schema agreed with the playground
+vanish or explode (or the weights are not finite: no ratio then), and the gradient
+check of the step on a seeded subset of coordinates. ``Trace.to_dict()`` follows the schema agreed with the playground
 (``TRACE_SCHEMA.md``): non-finite numbers become ``None``.
 """
 
@@ -404,18 +404,24 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
     grads = {f"dW{l}": backward[l]["dW"] for l in backward} | {
         f"db{l}": backward[l]["db"] for l in backward}
 
-    ratios = {}
+    ratios, norms, diverged = {}, {}, {}
     for l in range(1, L + 1):
         W, dW = params[f"W{l}"], grads[f"dW{l}"]
-        if not (np.isfinite(W).all() and np.isfinite(dW).all()):
+        with np.errstate(all="ignore"):  # a norm past float64's range is inf
+            norms[l] = w_norm = float(np.linalg.norm(W))
+            dw_norm = float(np.linalg.norm(dW))
+        # no ratio to judge: say why (a diverged training), never "healthy"
+        diverged[l] = _diverged(W, dW, w_norm, dw_norm)
+        if diverged[l] is not None:
             ratios[l] = math.nan
         else:
-            with np.errstate(all="ignore"):  # a norm past float64's range is inf
-                w_norm = float(np.linalg.norm(W))
-                ratios[l] = float(np.linalg.norm(dW)) / w_norm if w_norm > 0 else None
+            with np.errstate(all="ignore"):
+                ratios[l] = dw_norm / w_norm if w_norm > 0 else None
     finite = [r for r in ratios.values() if r is not None and math.isfinite(r)]
     largest = max(finite) if finite else None
 
+    # J of predicting 1/2 (σ) or 1/n_L (softmax) for every example
+    chance = math.log(2) if out == "sigmoid" else math.log(params[f"W{L}"].shape[0])
     layers = []
     for l in range(1, L + 1):
         linear, act_cache = caches[l - 1]
@@ -456,8 +462,11 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
         # the same gradient, for ever: the symmetry the seeds warn zero initialisation of
         symmetric = (not is_out and W.shape[0] > 1 and bool(np.all(W == W[:1]))
                      and bool(np.all(b == b[:1])))
+        # saturated units are judged only when the cost is worse than chance's (a coin
+        # toss's for a σ output): in a converged model they are no problem
+        saturating = saturated if not cost <= chance else None
         flag, message = _judge(ratios[l], largest, lr, dead, W.shape[0] if symmetric else None,
-                               l)
+                               l, diverged[l], saturating, g, norms[l])
         layers.append({"l": l, "units": int(params[f"W{l}"].shape[0]), "activation": name,
                        "forward": forward, "backward": back, "arrays": arrays,
                        "dead_fraction": dead, "saturated_fraction": saturated,
@@ -475,7 +484,29 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
     return Trace(data)
 
 
-def _judge(ratio, largest, lr, dead, symmetric=None, l=None) -> tuple[str | None, str]:
+def _diverged(W: np.ndarray, dW: np.ndarray, w_norm: float, dw_norm: float) -> str | None:
+    """Why ‖dW‖/‖W‖ means nothing for these weights and gradients, or None: weights or
+    gradients that are not finite, or a norm past float64's range."""
+    diverged = "lower the learning rate and train again"
+    if not np.isfinite(W).all():
+        return f"the weights are not finite (the training diverged): no ratio; {diverged}"
+    if not math.isfinite(w_norm):
+        with np.errstate(all="ignore"):
+            largest = float(np.max(np.abs(W)))
+        return (f"‖W‖ overflows float64 (weights up to {largest:.3g}: the training "
+                f"diverged): no ratio; {diverged}")
+    overflow = "no ratio; scale the inputs (standardise X) or use smaller weights"
+    if not np.isfinite(dW).all():
+        return f"the gradients are not finite (dW overflows float64): {overflow}"
+    if not math.isfinite(dw_norm):
+        return f"‖dW‖ overflows float64: {overflow}"
+    return None
+
+
+def _judge(ratio, largest, lr, dead, symmetric=None, l=None, diverged=None, saturated=None,
+           g="σ", w_norm=None) -> tuple[str | None, str]:
+    if diverged is not None:
+        return "exploding", diverged
     if symmetric and (ratio is None or math.isfinite(ratio)):
         return "symmetric", (f"all {symmetric} units have the same weights (the rows of "
                              f"W[{l}] and b[{l}] are equal), so they compute the same function, "
@@ -494,6 +525,12 @@ def _judge(ratio, largest, lr, dead, symmetric=None, l=None) -> tuple[str | None
         return "dead", (f"{100 * dead:.0f} % of the ReLU units are never positive on this "
                         "batch and get no gradient (often after too large a step: lower the "
                         "learning rate)")
+    if saturated is not None and saturated >= DEAD_FLAG and ratio < VANISHING_RATIO:
+        # not "healthy" however small every layer's ratio is: the weights are too large
+        return "vanishing", (f"the weights are too large (‖W‖ = {w_norm:.3g}): "
+                             f"{100 * saturated:.0f} % of the {g} units are saturated, so "
+                             "this layer barely learns; lower the learning rate or the "
+                             "weights' scale")
     if ratio < VANISHING_RATIO and largest is not None and ratio < largest * 1e-3:
         return "vanishing", (f"gradients vanish: ‖dW‖/‖W‖ = {ratio:.2g}, so this layer "
                              "barely learns; use ReLU, fewer layers or a better initialisation")
@@ -564,9 +601,17 @@ def _gradient_check(params, X, Y, acts, out, grads, coordinates, random_state, e
     if n_checked and _zero_gradients(g, a, cost, epsilon):
         # 0 against the rounding of J (1e-12 or so): the relative difference would be 1
         difference = 0.0
-        note = ("the gradients are all zero (backprop's exactly or nearly, the central "
-                "differences within the rounding of J): they agree, but nothing else was "
-                "tested; zero initialisation and balanced labels give this")
+        if _zero_gradients(g, np.zeros_like(g), 0.0, epsilon):  # backprop's really are 0
+            note = ("the gradients are all zero (backprop's exactly or nearly, the central "
+                    "differences within the rounding of J): they agree, but nothing else "
+                    "was tested; zero initialisation and balanced labels give this")
+        else:  # a huge J: its rounding hides gradients that are not zero
+            resolution = 100 * np.finfo(float).eps * abs(cost) / epsilon
+            note = (f"the cost J = {cost:.3g} is so large that central differences cannot "
+                    f"tell gradients below about {resolution:.2g} from 0, and backprop's "
+                    f"(up to {float(np.max(np.abs(g))):.3g}) are all below that: they agree "
+                    "within that, but nothing finer was tested; so large a cost means the "
+                    "training diverged: lower the learning rate")
     if not math.isfinite(difference):
         # overflow, not a wrong formula: neither side can be compared with the other
         verdict, difference = "not finite", None
