@@ -1173,3 +1173,26 @@ def test_a_layer_loop_off_by_one_is_told_how_the_layers_count(tmp_path, old, new
     result = check(path, functions=["update_parameters"])["update_parameters"]
     assert result.status == "error" and "KeyError" in result.message, result
     assert result.hint_id == hint_id and result.hint.startswith(words), result
+
+
+def test_only_a_function_the_file_does_not_define_fails_the_check(tmp_path, capsys):
+    """`--only propagate` on a file without propagate exited 0, "0 passed"."""
+    from nnscratch.cli import run
+
+    path = tmp_path / "mine.py"
+    path.write_text("import numpy as np\n\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n")
+    report = check(path, assignment="logistic", functions=["propagate"])
+    assert report["propagate"].status == "missing" and not report.ok
+    assert check(path, assignment="logistic", functions=["sigmoid"]).ok
+    assert check(path, assignment="logistic").ok  # all: missing ones are work to come
+    assert run(["check", str(path), "--only", "propagate"]) == 1
+    assert run(["check", str(path), "--only", "sigmoid"]) == 0
+    capsys.readouterr()
+
+
+def test_an_exception_without_a_message_is_named_by_its_type_alone(tmp_path):
+    path = tmp_path / "mine.py"
+    path.write_text("def sigmoid(z):\n    raise MemoryError()\n")
+    result = check(path, assignment="logistic", functions=["sigmoid"])["sigmoid"]
+    assert result.status == "error"
+    assert result.message.startswith("your code raised MemoryError (the course's test case")

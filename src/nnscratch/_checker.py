@@ -200,8 +200,10 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        """True when every function the file defines passes."""
-        return self.failed == 0 and self.errors == 0
+        """True when every function the file defines passes, and, where only some were
+        asked for (``only``), each of those is defined."""
+        missing = any(r.status == "missing" for r in self.functions)
+        return self.failed == 0 and self.errors == 0 and not (self.partial and missing)
 
     def __getitem__(self, name: str) -> FunctionResult:
         return next(r for r in self.functions if r.name == name)
@@ -664,7 +666,10 @@ _EXITS = ("SystemExit", "os._exit")
 
 
 def _error_text(err: dict) -> str:
-    return err["message"] if err["type"] in _EXITS else f"{err['type']}: {err['message']}"
+    if err["type"] in _EXITS:
+        return err["message"]
+    message = " ".join(str(err["message"]).split())  # MemoryError() has none
+    return f"{err['type']}: {message}" if message else err["type"]
 
 
 # ----------------------------------------------------------------------------- comparing
