@@ -226,7 +226,7 @@ def test_hdf5_bad_layouts(tmp_path, keys, message):
 def test_hdf5_that_is_not_hdf5(tmp_path):
     path = tmp_path / "fake.h5"
     path.write_bytes(b"not an hdf5 file at all")
-    with pytest.raises(DatasetError, match="not a readable HDF5 file"):
+    with pytest.raises(DatasetError, match=r"fake\.h5: is not an HDF5 file \(its first bytes"):
         load_dataset(path)
 
 
@@ -598,3 +598,174 @@ def test_hdf5_labels_are_matched_to_the_model_classes_by_name(tmp_path):
     assert data.y.tolist() == [1, 0, 0]
     with pytest.raises(DatasetError, match=r"\['dog'\] are not classes of the model"):
         load_hdf5(path, image_size=4, class_names=["cat", "bird"])
+
+
+# --------------------------------------------------------------------------- messages in words
+
+
+def _one_line_refusal(call, *args, **kwargs) -> str:
+    """The message of the DatasetError that ``call`` raises, checked to be one line in
+    our words (none of h5py's, HDF5's, scikit-learn's or Python's)."""
+    with pytest.raises(DatasetError) as info:
+        call(*args, **kwargs)
+    message = str(info.value)
+    assert "\n" not in message, message
+    for internal in ("Unable to", "signature not found", "could not convert", "b'",
+                     "SVMlight/LibSVM", "Feature indices", "Error"):
+        assert internal not in message, message
+    return message
+
+
+@pytest.mark.parametrize("content, why", [
+    (b"", "it is empty"),
+    (b"a,b,y\n1,2,0\n", "its first bytes are not HDF5's signature"),
+])
+def test_a_file_that_is_no_hdf5_file_says_so_in_words(tmp_path, content, why):
+    from hostile import assert_refused, run_cli
+    from nnscratch.streaming import open_chunks
+
+    (tmp_path / "d.h5").write_bytes(content)
+    expected = (f"d.h5: is not an HDF5 file ({why}); give a file written with h5py (an "
+                ".h5/.hdf5 file), or give the file a name ending as its real format does "
+                "(.csv, .svm, ...)")
+    assert _one_line_refusal(load_dataset, tmp_path / "d.h5") == f"{tmp_path}/{expected}"
+    assert _one_line_refusal(open_chunks, tmp_path / "d.h5") == f"{tmp_path}/{expected}"
+    for stream in ((), ("--stream",)):
+        line = assert_refused(run_cli(["train", "d.h5", *stream, "-o", "m.npz"], tmp_path))
+        assert line == f"nnscratch: error: {expected}"
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_a_damaged_or_locked_hdf5_file_says_so_in_words(tmp_path):
+    from nnscratch.datasets import _hdf5_open_failure
+
+    good = _write_h5(tmp_path / "good.h5", np.zeros((4, 4, 4, 3), np.uint8),
+                     np.array([0, 1, 0, 1]), np.array([b"a", b"b"]))
+    data = good.read_bytes()
+    (tmp_path / "cut.h5").write_bytes(data[: len(data) // 2])
+    assert _one_line_refusal(load_hdf5, tmp_path / "cut.h5") == (
+        f"{tmp_path}/cut.h5: not a readable HDF5 file: it is cut short (truncated), as by "
+        "an interrupted copy or download; copy or write it again")
+    (tmp_path / "bad.h5").write_bytes(data[:8] + bytes(range(256)) * 8)
+    assert _one_line_refusal(load_hdf5, tmp_path / "bad.h5") == (
+        f"{tmp_path}/bad.h5: not a readable HDF5 file: it starts as one but is damaged; "
+        "copy or write it again")
+    # another process writing the file: HDF5 refuses it with errno 11 (EAGAIN)
+    locked = OSError("Unable to synchronously open file (unable to lock file, errno = 11, "
+                     "error message = 'Resource temporarily unavailable')")
+    assert _hdf5_open_failure(good, locked) == (
+        f"{good}: not a readable HDF5 file now: another program holds it open for writing "
+        "(HDF5 locks it); close it there (f.close() in h5py) and try again")
+
+
+def test_an_hdf5_file_of_other_datasets_names_both_layouts(tmp_path):
+    path = tmp_path / "wrongkeys.h5"
+    with h5py.File(path, "w") as f:
+        f["features"] = np.zeros((3, 2))
+        f["labels"] = np.zeros(3)
+    assert _one_line_refusal(load_dataset, path) == (
+        f"{path}: expected datasets 'X' (examples x features) and 'y', or one '*_set_x' and "
+        "one '*_set_y' (the course's layout); found ['features', 'labels']; rename the "
+        "datasets to one of these layouts")
+
+
+_SVM_FORM = "each line must be 'LABEL INDEX:VALUE ...' (e.g. '1 3:0.5 7:1.2')"
+_SVM_ORDER = "write each line's INDEX:VALUE pairs in increasing order of INDEX, each index once"
+
+
+@pytest.mark.parametrize("text, fault", [
+    ("1 1:0.5\ngarbage\n", "line 2, 'garbage': the label is not a number (labels are "
+                           f"numbers such as -1 and 1, or 0, 1, 2, ...); {_SVM_FORM}"),
+    ("1 1:0.5  # a comment\n\n-1 2:1 3\n", f"line 3, '3' is not INDEX:VALUE; {_SVM_FORM}"),
+    ("1 1:0.5\n-1 2:x\n", f"line 2, '2:x': the value is not a number; {_SVM_FORM}"),
+    ("1 1.5:1\n", f"line 1, '1.5:1': the index is not a whole number; {_SVM_FORM}"),
+    ("1 1:1\n-1 3:1 1:2\n", f"line 2, '1:2': the indices are not increasing (3, then 1); "
+                            f"{_SVM_ORDER}"),
+    ("1 1:1\n-1 qid:4 2:1 2:5\n", f"line 2, '2:5': the index 2 appears twice; {_SVM_ORDER}"),
+    ("1 1:1\n-1 -2:1\n", "line 2, '-2:1': the index is negative; number the features from 1 "
+                         "(or from 0)"),
+])
+def test_a_bad_svmlight_line_is_named_in_words(tmp_path, text, fault):
+    from hostile import assert_refused, run_cli
+    from nnscratch.datasets import load_svmlight
+
+    (tmp_path / "bad.svm").write_text(text)
+    expected = f"bad.svm: not a readable svmlight/libsvm file: {fault}"
+    assert _one_line_refusal(load_svmlight, tmp_path / "bad.svm") == f"{tmp_path}/{expected}"
+    line = assert_refused(run_cli(["train", "bad.svm", "-o", "m.npz"], tmp_path))
+    assert line == f"nnscratch: error: {expected}"
+
+
+def test_an_index_0_for_a_model_that_numbers_from_1_is_named(tmp_path):
+    from nnscratch.datasets import read_svmlight_features
+
+    (tmp_path / "zero.svm").write_text("1 2:1\n1 0:1\n")
+    prep = Preprocessor.svmlight(4, False)
+    assert _one_line_refusal(read_svmlight_features, tmp_path / "zero.svm", prep) == (
+        f"{tmp_path}/zero.svm: not a readable svmlight/libsvm file: line 2, '0:1': index 0, "
+        "but the model's training file numbers the features from 1; number them as it does")
+
+
+_UNBLOCKER = """
+import os, sys, time
+while True:
+    time.sleep(10)
+    try:
+        os.close(os.open(sys.argv[1], os.O_WRONLY | os.O_NONBLOCK))
+        print("opened", flush=True)
+    except OSError:  # no reader: nothing waits on it
+        pass
+"""
+
+
+def _never_blocked(fifo: Path):
+    """A guard for a test that reads ``fifo``: were it opened for reading (which waits for
+    a writer), another process opens it for writing every 10 s, so that the test ends
+    (and fails: the process's output says "opened"). A process, not a thread: h5py holds
+    the interpreter while it opens a file."""
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-c", _UNBLOCKER, str(fifo)],
+                            stdout=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize("name", ["ff.csv", "ff.svm", "ff.h5", "ff.png", "ff.data", "ff.txt"])
+def test_a_named_pipe_is_refused_without_opening_it(tmp_path, name):
+    import os
+
+    from hostile import assert_refused, run_cli
+    from nnscratch.streaming import open_chunks
+
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    expected = (f"{name}: is not a regular file (a named pipe); save the data in a file and "
+                "give that file")
+    guard = _never_blocked(fifo)
+    try:
+        if name == "ff.png":
+            assert _one_line_refusal(read_image, fifo, 8) == f"{tmp_path}/{expected}"
+        elif name == "ff.txt":  # a text model's input, read by predict
+            from nnscratch.text import read_text
+
+            assert _one_line_refusal(read_text, fifo) == (
+                f"{tmp_path}/{name}: is not a regular file (a named pipe); save the text in "
+                "a file and give that file")
+        else:
+            assert _one_line_refusal(load_dataset, fifo) == f"{tmp_path}/{expected}"
+        if name == "ff.h5":
+            assert _one_line_refusal(open_chunks, fifo) == f"{tmp_path}/{expected}"
+        if name in ("ff.csv", "ff.svm", "ff.h5"):  # .h5: the command's own look inside
+            line = assert_refused(run_cli(["train", name, "-o", "m.npz"], tmp_path))
+            assert line == f"nnscratch: error: {expected}"
+    finally:
+        guard.kill()
+    assert "opened" not in guard.communicate()[0], f"{name} was opened"
+
+
+def test_a_device_is_refused_as_no_regular_file():
+    if not Path("/dev/null").exists():
+        pytest.skip("no /dev/null")
+    assert _one_line_refusal(load_dataset, "/dev/null") == (
+        "/dev/null: is not a regular file (a device); save the data in a file and give that "
+        "file")

@@ -177,25 +177,26 @@ def train_cases() -> list[Case]:
                           setup, fragment=fragment, **kw))
 
     # ---- HDF5 files
-    t("h5-empty", "d.h5", [put("d.h5", b"")], "not a readable HDF5 file")
-    t("h5-random-bytes", "d.h5", [put("d.h5", random_bytes(4096))], "not a readable HDF5")
+    t("h5-empty", "d.h5", [put("d.h5", b"")], "d.h5: is not an HDF5 file (it is empty)")
+    t("h5-random-bytes", "d.h5", [put("d.h5", random_bytes(4096))], "is not an HDF5 file")
     for keep in (0.002, 0.25, 0.5, 0.9, 0.99):
         t(f"h5-truncated-{keep}", "d.h5", [put("d.h5", h5_bytes(lambda d, k=keep: truncated(d, k)))],
           "d.h5")
     t("h5-superblock-flipped", "d.h5", [put("d.h5", h5_bytes(lambda d: bit_flipped(d, range(8))))],
-      "not a readable HDF5")
+      "is not an HDF5 file (its first bytes are not HDF5's signature)")
     t("h5-signature-then-garbage", "d.h5",
-      [put("d.h5", b"\x89HDF\r\n\x1a\n" + random_bytes(2000, 1))], "not a readable HDF5")
-    t("h5-is-csv-text", "d.h5", [put("d.h5", GOOD_CSV)], "not a readable HDF5")
-    t("h5-is-a-png", "d.h5", [put("d.h5", png_bytes())], "not a readable HDF5")
+      [put("d.h5", b"\x89HDF\r\n\x1a\n" + random_bytes(2000, 1))],
+      "d.h5: not a readable HDF5 file: it starts as one but is damaged; copy or write it again")
+    t("h5-is-csv-text", "d.h5", [put("d.h5", GOOD_CSV)], "is not an HDF5 file")
+    t("h5-is-a-png", "d.h5", [put("d.h5", png_bytes())], "is not an HDF5 file")
     t("h5-is-a-folder", "d.h5", [folder("d.h5")], "has no sub-folders")
     t("h5-missing", "d.h5", [], "no such file")
     t("h5-unreadable", "d.h5", [h5("d.h5"), unreadable("d.h5")], "d.h5", root_skip=True)
     t("h5-no-set-x", "d.h5", [lambda tmp, m: write_h5(tmp / "d.h5", extra={"other": [1]})
                               and _rename_h5(tmp / "d.h5", "train_set_x", "pixels")],
-      "expected one '*_set_x'")
+      "expected datasets 'X' (examples x features) and 'y', or one '*_set_x' and one '*_set_y'")
     t("h5-two-set-x", "d.h5", [h5("d.h5", extra={"test_set_x": pictures(6)})],
-      "expected one '*_set_x'")
+      "expected datasets 'X' (examples x features) and 'y', or one '*_set_x' and one '*_set_y'")
     t("h5-label-count", "d.h5", [h5("d.h5", y=np.array([0, 1, 0]))], "6 pictures but 3 labels")
     t("h5-no-pictures", "d.h5", [h5("d.h5", x=pictures(0), y=np.zeros(0, int))],
       "holds no pictures")
@@ -359,7 +360,8 @@ def option_cases() -> list[Case]:
     o("init-unknown", ["--hidden", "2", "--init", "ones"], "--init")
     o("unknown-option", ["--bogus"], "--bogus")
     o("output-missing-folder", [], "does not exist", output="no/such/out.npz")
-    o("output-is-a-folder", [], "is a directory", output="outdir", setup=[folder("outdir")])
+    o("output-is-a-folder", [], "--output: 'outdir.npz' is a folder; give a file name",
+      output="outdir.npz", setup=[folder("outdir.npz")])
     o("output-without-npz", [], ".npz", output="model")
     o("output-unwritable-folder", [], "ro", output="ro/out.npz", root_skip=True,
       setup=[folder("ro"), lambda tmp, m: os.chmod(tmp / "ro", 0o555)])
@@ -413,7 +415,7 @@ def model_file_cases() -> list[Case]:
         "flower", lambda d: bit_flipped(d, [d.rindex(b"PK\x05\x06")])))], "m.npz")
     m("local-header-flipped", [put("m.npz", model_bytes(
         "flower", lambda d: bit_flipped(d, range(4, 30))))], "m.npz")
-    m("is-a-folder", [folder("m.npz")], "is a directory")
+    m("is-a-folder", [folder("m.npz")], "m.npz: is a folder, not a model file")
     m("missing", [], "no such model file")
     m("unreadable", [model("flower"), unreadable("m.npz")], "cannot be read", root_skip=True)
     m("is-a-png", [put("m.npz", png_bytes())], "not an nnscratch model file")
@@ -586,7 +588,7 @@ def command_cases() -> list[Case]:
     c("evaluate-image-model-unknown-class-folder", ["evaluate", "m.npz", "p"],
       [model("image"), pics("p", classes=("cow", "dog"))], "not classes of the model")
     c("evaluate-image-model-random-h5", ["evaluate", "m.npz", "d.h5"],
-      [model("image"), put("d.h5", random_bytes(800, 8))], "not a readable HDF5")
+      [model("image"), put("d.h5", random_bytes(800, 8))], "d.h5: is not an HDF5 file")
     c("evaluate-flower-on-digits", ["evaluate", "m.npz", "digits"],
       [model("flower")], "the built-in set 'digits' is a table of 64 columns (pixel_0_0, "
                          "pixel_0_1, pixel_0_2, pixel_0_3, ...), but the model was trained on "
@@ -625,7 +627,7 @@ def command_cases() -> list[Case]:
     # ---- plot
     c("plot-output-not-png", ["plot", "m.npz", "-o", "out.jpg"], [model("flower")], ".png")
     c("plot-output-folder", ["plot", "m.npz", "-o", "d.png"], [model("flower"), folder("d.png")],
-      "is a directory")
+      "--output: 'd.png' is a folder; give a file name")
     c("plot-output-missing-folder", ["plot", "m.npz", "-o", "no/out.png"], [model("flower")],
       "does not exist")
     c("plot-output-in-proc", ["plot", "m.npz", "-o", "/proc/nnscratch-out.png"],
@@ -671,7 +673,8 @@ def command_cases() -> list[Case]:
       "cannot write into the folder 'ro'", root_skip=True)
     c("demo-image-size-zero", ["demo", "--image-size", "0"], [], "--image-size")
     c("demo-bad-h5", ["demo", "--data", "e", "--output-dir", "d"],
-      [put("e/train.h5", random_bytes(900, 10)), h5("e/test.h5")], "not a readable HDF5")
+      [put("e/train.h5", random_bytes(900, 10)), h5("e/test.h5")],
+      "train.h5: is not an HDF5 file (its first bytes are not HDF5's signature)")
     c("demo-one-class-folders", ["demo", "--data", "e", "--output-dir", "d", "--image-size", "8"],
       [pics("e/train", classes=("cat",)), pics("e/test", classes=("cat",))], "only one class")
     c("demo-unknown-command", ["fly"], [], "fly")
@@ -711,11 +714,13 @@ def text_cases() -> list[Case]:
     for name, data, fragment in (
         ("empty", "", "is empty"),
         ("nan", "1 1:nan\n-1 2:1\n", "NaN"),
-        ("unsorted", "1 3:1 2:1\n-1 1:1\n", "not a readable svmlight"),
-        ("text-label", "spam 1:1\nham 2:1\n", "not a readable svmlight"),
+        ("unsorted", "1 3:1 2:1\n-1 1:1\n",
+         "line 1, '2:1': the indices are not increasing (3, then 2)"),
+        ("text-label", "spam 1:1\nham 2:1\n", "line 1, 'spam': the label is not a number"),
         ("nul", "1 1:1\x00\n", "binary file"),
         ("index-beyond-the-limit", "1 1:1\n-1 100000000:1\n", "100000000 features"),
-        ("index-beyond-int32", "1 1:1\n-1 99999999999:1\n", "not a readable svmlight"),
+        ("index-beyond-int32", "1 1:1\n-1 99999999999:1\n",
+         "line 2, '99999999999:1': the index 99999999999 is too large"),
     ):
         cases.append(Case(f"svmlight-{name}", ["train", "d.svm", *TRAIN], [put("d.svm", data)],
                           fragment=fragment))

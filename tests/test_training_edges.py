@@ -573,3 +573,33 @@ def test_weights_beyond_memory_are_refused_before_any_is_drawn(monkeypatch):
     with pytest.raises(MemoryError, match=r"\), more than this machine could allocate now; "
                                           r"use fewer units$"):
         est.fit(X, y)
+
+
+def test_early_stopping_on_too_few_examples_says_so_in_words(tmp_path):
+    """scikit-learn's "The test_size = 1 should be greater or equal to the number of
+    classes = 2" passed through the message."""
+    from hostile import assert_refused, run_cli
+
+    (tmp_path / "ok.csv").write_text("a,b,y\n1,2,0\n2,3,1\n3,4,0\n4,5,1\n")
+    result = run_cli(["train", "ok.csv", "--early-stopping", "-o", "m.npz"], tmp_path)
+    line = assert_refused(result, 2, allow_info=True)
+    assert line == (
+        "nnscratch: error: cannot train on this data: --early-stopping holds out 10 % of the "
+        "training examples for validation, too few to hold every class (it leaves 1 "
+        "validation example for 2 classes, which need one each); use more data, or drop "
+        "--early-stopping")
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_early_stopping_leaving_too_few_training_examples_names_the_fraction():
+    import numpy as np
+    import pytest
+
+    from nnscratch import NeuralNetworkClassifier
+
+    X, y = np.arange(40.0).reshape(20, 2), np.arange(20) % 2
+    est = NeuralNetworkClassifier((3,), early_stopping=True, validation_fraction=0.95)
+    with pytest.raises(ValueError, match=r"\(it leaves 1 training example for 2 classes, which "
+                                         r"need one each\); use more data or a smaller "
+                                         r"validation_fraction, or turn early_stopping off\.$"):
+        est.fit(X, y)

@@ -638,6 +638,8 @@ def _xy_layout(path: str) -> bool:
     the in-memory reader then says why)."""
     import h5py
 
+    if not Path(path).is_file():  # never opened: a named pipe would wait for a writer
+        return False
     try:
         with h5py.File(path, "r") as f:
             return "X" in f
@@ -650,6 +652,8 @@ def _course_bytes(path: str) -> float:
     ``path`` (0 when there are none or it cannot be read)."""
     import h5py
 
+    if not Path(path).is_file():  # never opened: a named pipe would wait for a writer
+        return 0
     try:
         with h5py.File(path, "r") as f:
             shapes = [f[k].shape for k in f if k.endswith("_set_x") and hasattr(f[k], "shape")]

@@ -26,7 +26,7 @@ for a failure, or let the library's ``ValueError``-s through), then register a c
 command on the group, either as a block at the end of this file::
 
     @cli.command(epilog=examples("nnscratch check cat.npz", "nnscratch check cat.npz --json"))
-    @click.argument("model", type=click.Path(dir_okay=False))
+    @click.argument("model", type=click.Path())
     @json_option("Print one JSON object.")
     def check(model, as_json):
         '''One line of what the command does.'''
@@ -662,7 +662,7 @@ _LABEL_COLUMN = click.option(
     "nnscratch train news.svm --hidden 16 --solver adam --learning-rate 0.01 -o news.npz",
 ))
 @click.argument("data", metavar="DATA")
-@click.option("--output", "-o", "output", required=True, type=click.Path(dir_okay=False),
+@click.option("--output", "-o", "output", required=True, type=click.Path(),
               help="Model file to write (.npz); written atomically.")
 @click.option("--hidden", type=LayerSizes(), metavar="SIZES",
               help="Hidden layer sizes, e.g. 20,7,5 (a network). Without it: logistic "
@@ -726,7 +726,7 @@ def train(ctx, data, output, hidden, image_size, label_column, test_data, stream
     "nnscratch evaluate spam.npz mail/test",
     "nnscratch evaluate iris.npz iris_test.csv --label-column species",
 ))
-@click.argument("model", type=click.Path(dir_okay=False))
+@click.argument("model", type=click.Path())
 @click.argument("data", metavar="DATA")
 @_LABEL_COLUMN
 @_STREAM
@@ -759,7 +759,7 @@ def evaluate(model, data, label_column, stream, chunk_rows, positive_class, as_j
     "nnscratch predict iris.npz new_rows.csv",
     "nnscratch predict spam.npz message.txt inbox/",
 ))
-@click.argument("model", type=click.Path(dir_okay=False))
+@click.argument("model", type=click.Path())
 @click.argument("inputs", metavar="INPUT...", nargs=-1, required=True)
 @click.option("--stream", is_flag=True,
               help="Read an .h5/.hdf5 file or a Zarr store in chunks (it always is: "
@@ -813,8 +813,8 @@ def predict(model, inputs, stream, chunk_rows, as_json):
     "nnscratch plot cat.npz --kind mislabeled --data test_catvnoncat.h5 --output wrong.png",
     "nnscratch plot flower.npz --kind boundary --output boundary.png",
 ))
-@click.argument("model", type=click.Path(dir_okay=False))
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+@click.argument("model", type=click.Path())
+@click.option("--output", "-o", required=True, type=click.Path(),
               help="The PNG picture to write (name ending in .png); written atomically.")
 @click.option("--kind", type=click.Choice(["costs", "boundary", "mislabeled"]),
               default="costs", show_default=True,
@@ -839,7 +839,7 @@ def plot(model, output, kind, data, label_column):
 
 
 @cli.command(epilog=examples("nnscratch summary cat.npz", "nnscratch summary cat.npz --json"))
-@click.argument("model", type=click.Path(dir_okay=False))
+@click.argument("model", type=click.Path())
 @json_option("Print one JSON object (keys model_type, layers, n_parameters, hyperparameters, "
              "classes, final_cost, preprocessing, training, ...).")
 def summary(model, as_json):
@@ -945,7 +945,8 @@ def check_command(file, assignment, timeout, only, as_json):
     library's reference: pass, fail (the first array that differs, its shapes, where
     the largest difference lies with both values, and a hint for the known mistakes),
     error (your exception and the lines of your file) or missing. Exit code 0 when
-    everything defined passes, 1 when something fails, 2 for bad usage.
+    everything defined passes (with --only, everything asked for is defined and
+    passes), 1 when something fails, 2 for bad usage.
     """
     report = _commands.check_solution(file, assignment, timeout, only)
     emit(report.to_dict() if as_json else report, as_json, str)
@@ -956,7 +957,7 @@ def check_command(file, assignment, timeout, only, as_json):
     "nnscratch trace cat.npz train_catvnoncat.h5",
     "nnscratch trace flower.npz flower --json",
 ))
-@click.argument("model", type=click.Path(dir_okay=False))
+@click.argument("model", type=click.Path())
 @click.argument("data", metavar="DATA")
 @_LABEL_COLUMN
 @click.option("--no-gradient-check", "no_gradient_check", is_flag=True,
@@ -1013,7 +1014,7 @@ def _check_host(host: str) -> None:
 @click.option("--port", default=8765, show_default=True, type=IntegerRange(0, 65535),
               help="Port to listen on; 0 picks a free one.")
 @click.option("--no-browser", is_flag=True, help="Print the URL but do not open a browser.")
-@click.option("--data", "data_file", metavar="FILE", type=click.Path(dir_okay=False),
+@click.option("--data", "data_file", metavar="FILE", type=click.Path(),
               help="A CSV file (label in the last column) or the course's HDF5 file "
                    "(train_catvnoncat.h5; test_catvnoncat.h5 beside it is the test set), "
                    "read once at start and offered as the data set 'file'.")
@@ -1071,13 +1072,13 @@ def playground(host, port, no_browser, data_file):
 @click.option("--n-jobs", default=-1, show_default=True, type=NJobs(), metavar="N",
               help="Local parallel fits (-1: every core, -2: all but one, ...); ignored "
                    "with --scheduler.")
-@click.option("--output", "-o", "output", type=click.Path(dir_okay=False),
+@click.option("--output", "-o", "output", type=click.Path(),
               help="Save the best candidate, refitted on all DATA, to this model file; its "
                    "results CSV and score plot go beside it (NAME.csv, NAME.png) unless "
                    "--results / --plot say otherwise.")
-@click.option("--results", "results_path", type=click.Path(dir_okay=False),
+@click.option("--results", "results_path", type=click.Path(),
               help="The results CSV, rewritten (atomically) as candidates finish.")
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False),
+@click.option("--plot", "plot_path", type=click.Path(),
               help="PNG of the mean score against each searched parameter.")
 @click.option("--hidden", type=LayerSizes(), metavar="SIZES",
               help="Fixed hidden layer sizes (a network) when 'hidden' is not searched.")

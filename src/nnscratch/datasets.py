@@ -32,6 +32,7 @@ import math
 import operator
 import os
 import re
+import stat
 import sys
 import time
 import warnings
@@ -283,6 +284,9 @@ def read_image(path: str | os.PathLike, size: int) -> np.ndarray:
 
     _check_image_size(size)
     path = Path(path)
+    special = _special_file(path)  # never opened: a named pipe would wait
+    if special:
+        raise DatasetError(special)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -426,6 +430,74 @@ def _one_line(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
+#: What a path that is neither a regular file nor a folder is, in words.
+_SPECIAL_FILES = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+                  (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+
+
+def _special_file(path: Path) -> str | None:
+    """The refusal of a path that is there but is neither a regular file nor a folder
+    (a named pipe, a socket, a device such as ``/dev/null``), else None. The path is
+    never opened: opening a named pipe waits until some program writes into it."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = next((word for test, word in _SPECIAL_FILES if test(mode)), "a special file")
+    return f"{path}: is not a regular file ({kind}); save the data in a file and give that file"
+
+
+def _no_file(path: Path) -> str:
+    """What to say when ``path`` is not a regular file: no such file, or what it is."""
+    return _special_file(path) or f"{path}: no such file"
+
+
+#: The first bytes of every HDF5 file (at offset 0, or 512, 1024, ... after a user block).
+_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+
+def _hdf5_open_failure(path: Path, exc: BaseException) -> str:
+    """One line saying why h5py could not open the file ``path``, in words (never HDF5's
+    own: "file signature not found"), from the file's size and first bytes."""
+    special = _special_file(path)
+    if special:
+        return special
+    if path.is_dir():
+        return f"{path}: is a folder, not an HDF5 file; give the .h5/.hdf5 file itself"
+    todo = ("give a file written with h5py (an .h5/.hdf5 file), or give the file a name "
+            "ending as its real format does (.csv, .svm, ...)")
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            offsets = [0] + [512 << k for k in range(12) if 512 << k < size]
+            found = False
+            for offset in offsets:
+                f.seek(offset)
+                if f.read(len(_HDF5_SIGNATURE)) == _HDF5_SIGNATURE:
+                    found = True
+                    break
+    except FileNotFoundError:
+        return f"{path}: no such file"
+    except OSError as err:
+        return (f"{path}: cannot be read ({err.strerror or type(err).__name__}); check "
+                "that the file is yours to read")
+    if size == 0:
+        return f"{path}: is not an HDF5 file (it is empty); {todo}"
+    if not found:
+        return f"{path}: is not an HDF5 file (its first bytes are not HDF5's signature); {todo}"
+    text = str(exc).lower()
+    if "unable to lock" in text:  # h5py: "unable to lock file, errno = 11"
+        return (f"{path}: not a readable HDF5 file now: another program holds it open for "
+                "writing (HDF5 locks it); close it there (f.close() in h5py) and try again")
+    if "truncated" in text:
+        return (f"{path}: not a readable HDF5 file: it is cut short (truncated), as by an "
+                "interrupted copy or download; copy or write it again")
+    return (f"{path}: not a readable HDF5 file: it starts as one but is damaged; copy or "
+            "write it again")
+
+
 def _array_to_images(x: np.ndarray, size: int, source: str) -> np.ndarray:
     """uint8 pictures (n, h, w[, c]) -> RGB (n, size, size, 3), resized only if needed."""
     from PIL import Image
@@ -559,8 +631,14 @@ def hdf5_classes(path: str | os.PathLike) -> tuple[list[str], list[str]]:
     import h5py
 
     path = Path(path)
+    if not path.is_file():
+        raise DatasetError(_no_file(path))
     try:
-        with h5py.File(path, "r") as f:
+        f = h5py.File(path, "r")
+    except (OSError, ValueError) as exc:
+        raise DatasetError(_hdf5_open_failure(path, exc)) from None
+    try:
+        with f:
             ys = [k for k in f if k.endswith("_set_y")]
             if len(ys) != 1:
                 raise DatasetError(f"{path}: expected one '*_set_y' dataset, found {list(f)}")
@@ -606,23 +684,34 @@ def load_hdf5(
     import h5py
 
     path = Path(path)
+    special = _special_file(path)  # before any opening: a named pipe would wait
+    if special:
+        raise DatasetError(special)
     if _xy_table(path):  # before the model's kind: it is not pictures
         raise DatasetError(
             f"{path}: holds a table in the X/y layout (datasets 'X' and 'y'), which is "
             f"read in chunks only where it is DATA: train on it with 'nnscratch train "
             f"{path}', score a model on it with 'nnscratch evaluate MODEL {path}'")
     image_size = _picture_size(path, image_size, preprocessor)
+    if path.is_dir():
+        raise DatasetError(f"{path}: is a folder, not an HDF5 file; give the .h5/.hdf5 "
+                           "file itself")
     if not path.is_file():
         raise DatasetError(f"{path}: no such file")
     try:
-        with h5py.File(path, "r") as f:
+        f = h5py.File(path, "r")
+    except (OSError, ValueError) as exc:
+        raise DatasetError(_hdf5_open_failure(path, exc)) from None
+    try:
+        with f:
             keys = list(f.keys())
             xs = [k for k in keys if k.endswith("_set_x")]
             ys = [k for k in keys if k.endswith("_set_y")]
             if len(xs) != 1 or len(ys) != 1:
                 raise DatasetError(
-                    f"{path}: expected one '*_set_x' and one '*_set_y' dataset, found {keys}"
-                )
+                    f"{path}: expected datasets 'X' (examples x features) and 'y', or one "
+                    f"'*_set_x' and one '*_set_y' (the course's layout); found "
+                    f"{sorted(keys)}; rename the datasets to one of these layouts")
             x = np.asarray(f[xs[0]][()])
             y, names = _read_course_labels(f, ys[0])
     except DatasetError:
@@ -659,6 +748,8 @@ def _xy_table(path: Path) -> bool:
     ``*_set_x``); False when it cannot be read (the reader then says why)."""
     import h5py
 
+    if not path.is_file():  # never opened otherwise: a named pipe would wait
+        return False
     try:
         with h5py.File(path, "r") as f:
             return "X" in f and not any(k.endswith("_set_x") for k in f)
@@ -1025,7 +1116,7 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]], str]:
     if path.is_dir():
         raise DatasetError(_folder_is_not_an_input(path, (".csv",), "CSV files"))
     if not path.is_file():
-        raise DatasetError(f"{path}: no such file")
+        raise DatasetError(_no_file(path))
     try:
         delimiter = _csv_delimiter(path)
         with open(path, newline="", encoding="utf-8-sig") as f:
@@ -1340,7 +1431,7 @@ def _read_svmlight(path: Path, n_features: int | None, zero_based: bool | str):
     if path.is_dir():
         raise DatasetError(_folder_is_not_an_input(path, SVMLIGHT_EXTENSIONS, "svmlight files"))
     if not path.is_file():
-        raise DatasetError(f"{path}: no such file")
+        raise DatasetError(_no_file(path))
     try:
         with open(path, "rb") as f:
             head = f.read(65536)
@@ -1364,9 +1455,7 @@ def _read_svmlight(path: Path, n_features: int | None, zero_based: bool | str):
             raise DatasetError(
                 f"{path}: numbers features beyond the model's {n_features}; give rows with "
                 "the training file's features") from None
-        raise DatasetError(f"{path}: not a readable svmlight/libsvm file ({message}); each "
-                           "line must be 'label index:value ...' with increasing indices") \
-            from None
+        raise DatasetError(_svmlight_fault(path, zero_based)) from None
     if X.shape[0] == 0:
         raise DatasetError(f"{path}: holds no rows")
     if not np.all(np.isfinite(X.data)) or not np.all(np.isfinite(y)):
@@ -1375,6 +1464,75 @@ def _read_svmlight(path: Path, n_features: int | None, zero_based: bool | str):
         raise DatasetError(f"{path}: holds values beyond {MAX_CSV_VALUE:.0e} in magnitude; "
                            "rescale the features")
     return X.tocsr(), y
+
+
+#: The form of an svmlight line, for messages.
+_SVMLIGHT_FORM = "each line must be 'LABEL INDEX:VALUE ...' (e.g. '1 3:0.5 7:1.2')"
+
+
+def _svmlight_fault(path: Path, zero_based: bool | str) -> str:
+    """Why scikit-learn could not read the svmlight file ``path``, in one line naming the
+    first bad line (found by reading the file again as scikit-learn does), never in
+    scikit-learn's words ("could not convert string to float: b'garbage'")."""
+    head = f"{path}: not a readable svmlight/libsvm file"
+    try:
+        with open(path, "rb") as f:
+            for number, line in enumerate(f, start=1):
+                fault = _svmlight_line_fault(line, zero_based)
+                if fault:
+                    return f"{head}: line {number}, {fault}"
+    except OSError:
+        pass
+    return f"{head}; {_SVMLIGHT_FORM}, the indices increasing"
+
+
+def _svmlight_line_fault(line: bytes, zero_based: bool | str) -> str | None:
+    """What is wrong with one line of an svmlight file, as ``load_svmlight_file`` reads
+    it (a comment from '#' on, an optional ``qid:N``), with what to do; None if nothing."""
+    def shown(token: bytes) -> str:
+        text = token.decode("utf-8", "replace")
+        return repr(text if len(text) <= 40 else text[:37] + "...")
+
+    parts = line.split(b"#", 1)[0].split()
+    if not parts:
+        return None
+    try:
+        float(parts[0])
+    except ValueError:
+        return (f"{shown(parts[0])}: the label is not a number (labels are numbers such as "
+                f"-1 and 1, or 0, 1, 2, ...); {_SVMLIGHT_FORM}")
+    features = parts[1:]
+    if features and features[0].startswith(b"qid:"):
+        features = features[1:]
+    previous = -1
+    for token in features:
+        index_text, colon, value = token.partition(b":")
+        if not colon:
+            return f"{shown(token)} is not INDEX:VALUE; {_SVMLIGHT_FORM}"
+        try:
+            index = int(index_text)
+        except ValueError:
+            return (f"{shown(token)}: the index is not a whole number; {_SVMLIGHT_FORM}")
+        try:
+            float(value)
+        except ValueError:
+            return f"{shown(token)}: the value is not a number; {_SVMLIGHT_FORM}"
+        if index < 0:
+            return (f"{shown(token)}: the index is negative; number the features from 1 "
+                    "(or from 0)")
+        if index == 0 and zero_based is False:
+            return (f"{shown(token)}: index 0, but the model's training file numbers the "
+                    "features from 1; number them as it does")
+        if index >= 2**31:
+            return (f"{shown(token)}: the index {index} is too large; number the features "
+                    "from 1")
+        if index <= previous:
+            what = (f"the index {index} appears twice" if index == previous else
+                    f"the indices are not increasing ({previous}, then {index})")
+            return (f"{shown(token)}: {what}; write each line's INDEX:VALUE pairs in "
+                    "increasing order of INDEX, each index once")
+        previous = index
+    return None
 
 
 def _svmlight_label(value: float) -> str:
@@ -1635,6 +1793,9 @@ def load_dataset(
             f"{spec_str}: no such file or folder, and not a built-in data set "
             f"({', '.join(BUILTIN_DATASETS)})"
         )
+    special = _special_file(path)
+    if special:
+        raise DatasetError(special)
     raise DatasetError(
         f"{spec_str}: unknown data format; give a .h5/.hdf5 file, a .csv file, an svmlight "
         "file (.svm, .svmlight, .libsvm), or a folder with one sub-folder of pictures or "

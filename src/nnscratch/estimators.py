@@ -1065,6 +1065,20 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 f"has {counts.min()} example; a stratified split needs 2 of each class); "
                 "add examples of that class, or turn early_stopping off."
             )
+        # train_test_split's own counts, said here in words (its "The test_size = 1
+        # should be greater or equal to the number of classes = 2" would pass through)
+        n_classes, n_val = len(counts), math.ceil(self.validation_fraction * len(y_index))
+        n_train = len(y_index) - n_val
+        if min(n_val, n_train) < n_classes:
+            part, size = ("validation", n_val) if n_val < n_classes else ("training", n_train)
+            change = "larger" if part == "validation" else "smaller"
+            raise ValueError(
+                f"early_stopping could not set aside a stratified validation_fraction="
+                f"{self.validation_fraction} of {len(y_index)} examples (it leaves {size} "
+                f"{part} example{'s' * (size != 1)} for {n_classes} classes, which need one "
+                f"each); use more data or a {change} validation_fraction, or turn "
+                "early_stopping off."
+            )
         try:
             train, val = train_test_split(
                 np.arange(len(y_index)), test_size=self.validation_fraction,

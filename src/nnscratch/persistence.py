@@ -300,6 +300,9 @@ def load_bundle(path: str | os.PathLike) -> SavedModel:
     path = Path(path)
     if not path.exists():
         raise ModelFileError(f"{path}: no such model file")
+    if path.is_dir():
+        raise ModelFileError(f"{path}: is a folder, not a model file; give the .npz file "
+                             "that 'nnscratch train' wrote")
     if not path.is_file():
         raise ModelFileError(f"{path}: is not a file")
     try:

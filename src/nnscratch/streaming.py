@@ -580,10 +580,15 @@ def open_chunks(source, y=None, *, chunk_rows: int | None = None,
     if path.suffix.lower() in (".h5", ".hdf5"):
         import h5py
 
+        from .datasets import _hdf5_open_failure, _special_file
+
+        special = _special_file(path)  # never opened: a named pipe would wait
+        if special:
+            raise DatasetError(special)
         try:
             f = h5py.File(path, "r")
-        except OSError as exc:
-            raise DatasetError(f"{path}: not a readable HDF5 file ({exc})") from None
+        except (OSError, ValueError) as exc:
+            raise DatasetError(_hdf5_open_failure(path, exc)) from None
         group, closer = f, f.close
     elif path.is_dir() or path.suffix.lower() == ".zarr":
         try:
