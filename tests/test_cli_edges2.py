@@ -824,3 +824,48 @@ def test_plot_refuses_data_that_the_cost_curve_would_not_read(tmp_path, capsys, 
                                        "mislabeled\n")
     assert not (tmp_path / "c.png").exists()
     assert run(["plot", "m.npz", "--kind", "boundary", "--data", "flower", "-o", "b.png"]) == 0
+
+
+def test_a_text_model_scored_on_a_folder_of_pictures_says_pictures(tmp_path, capsys,
+                                                                    monkeypatch):
+    """It said "pics/cat: holds no text files; remove the folder or add messages", as if
+    the folder were a broken text folder."""
+    from nnscratch.datasets import make_spam_corpus
+
+    monkeypatch.chdir(tmp_path)
+    make_spam_corpus(tmp_path / "mail", 40, random_state=0)
+    for name in ("cat", "dog"):
+        (tmp_path / "pics" / name).mkdir(parents=True)
+        for i in range(2):
+            Image.fromarray(np.full((8, 8, 3), 40 * i, np.uint8)).save(
+                tmp_path / "pics" / name / f"{i}.png")
+    assert run(["train", "mail", "--iterations", "2", "-o", "mail.npz"]) == 0
+    capsys.readouterr()
+    assert run(["evaluate", "mail.npz", "pics"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("nnscratch: error: pics: holds pictures, but the model was trained "
+                          "on text (") and err.count("\n") == 1
+
+
+def test_one_class_training_data_with_a_test_set_names_the_training_data(tmp_path, capsys,
+                                                                          monkeypatch):
+    """It said the test's labels were not the model's classes, not the real fault."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "one.csv").write_text("a,b,y\n" + "".join(f"{i},{i},0\n" for i in range(6)))
+    (tmp_path / "ok.csv").write_text("a,b,y\n" + "".join(f"{i},{i},{i % 2}\n" for i in range(6)))
+    assert run(["train", "one.csv", "--test", "ok.csv", "-o", "m.npz"]) == 2
+    assert capsys.readouterr().err == ("nnscratch: error: one.csv: the training data has only "
+                                       "one class ('0'); a classifier needs examples of at "
+                                       "least two classes\n")
+
+
+def test_a_built_in_set_whose_columns_are_named_otherwise_says_so(tmp_path, capsys,
+                                                                  monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ab.csv").write_text("a,b,y\n" + "".join(f"{i},{-i},{i % 2}\n"
+                                                         for i in range(12)))
+    assert run(["train", "ab.csv", "--iterations", "2", "-o", "m.npz"]) == 0
+    capsys.readouterr()
+    assert run(["evaluate", "m.npz", "flower"]) == 2
+    assert "but the model was trained on a table of 2 columns (a, b): as many columns, named " \
+           "otherwise; give data like" in capsys.readouterr().err

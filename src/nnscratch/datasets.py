@@ -1696,9 +1696,12 @@ def load_builtin(name: str, *, preprocessor: Preprocessor | None = None) -> Data
         preprocessor.kind != "tabular" or list(preprocessor.columns) != columns
     ):
         ours = f"{len(columns)} columns ({', '.join(columns[:4])}{', ...' * (len(columns) > 4)})"
+        named = (": as many columns, named otherwise"
+                 if preprocessor.kind == "tabular" and len(preprocessor.columns) == len(columns)
+                 else "")
         raise DatasetError(f"the built-in set '{name}' is a table of {ours}, but the model "
-                           f"was trained on {preprocessor.described}; give data like the "
-                           "model's training data")
+                           f"was trained on {preprocessor.described}{named}; give data like "
+                           "the model's training data")
     prep = preprocessor or Preprocessor.fit_tabular(X, columns, standardise=standardise)
     sample_names = [f"{name}[{i}]" for i in range(len(y))]
     return _make_dataset(np.asarray(X, dtype=np.float64), y, names, prep, name, sample_names)
@@ -1772,6 +1775,11 @@ def load_dataset(
     suffix = path.suffix.lower()
     if path.is_dir():
         kind = folder_kind(path)  # text files: "text" (a model of another kind says so)
+        if (kind == "image" and preprocessor is not None and preprocessor.kind == "text"
+                and any(f.suffix.lower() in IMAGE_EXTENSIONS for sub in _visible(path)
+                        if sub.is_dir() for f in _visible(sub))):
+            raise DatasetError(f"{path}: holds pictures, but the model was trained on "
+                               f"{preprocessor.described}")
         if kind == "text" or (preprocessor is not None and preprocessor.kind == "text"):
             return load_text_folder(path, text=text, preprocessor=preprocessor,
                                     class_names=class_names)
@@ -1859,6 +1867,10 @@ def load_train_test(
     train = load_dataset(spec, image_size=image_size, label_column=label_column, text=text)
     if test_spec is None:
         return train, None
+    if len(train.class_names) < 2:  # before the test's labels, which it could not name
+        only = train.class_names[0] if train.class_names else "none"
+        raise DatasetError(f"{spec}: the training data has only one class ('{only}'); a "
+                           "classifier needs examples of at least two classes")
     try:
         test = load_dataset(
             test_spec,
