@@ -731,7 +731,8 @@ def test_cli_check_exit_codes_and_json(tmp_path, capsys):
     assert "FAIL     sigmoid" in out.out and "Traceback" not in out.err
     assert run(["check", str(tmp_path / "missing.py")]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("nnscratch: error: no such file") and err.count("\n") == 1
+    assert err == (f"nnscratch: error: {tmp_path / 'missing.py'}: no such file; give the path "
+                   "of your .py file or notebook (.ipynb)\n")  # the name first, as elsewhere
     assert run(["check", str(good), "--assignment", "nope"]) == 2
 
 

@@ -1707,10 +1707,10 @@ def _resolve(module_or_path) -> Path | None:
     if isinstance(module_or_path, (str, os.PathLike)):
         path = Path(module_or_path)
         if not path.exists():
-            raise CheckError(f"no such file: {path}; give the path of your .py file or "
+            raise CheckError(f"{path}: no such file; give the path of your .py file or "
                              "notebook (.ipynb)")
         if path.is_dir():
-            raise CheckError(f"{path} is a folder; give the path of your .py file or "
+            raise CheckError(f"{path}: is a folder; give the path of your .py file or "
                              "notebook (.ipynb)")
         return path.resolve()
     file = getattr(module_or_path, "__file__", None)
@@ -1726,7 +1726,7 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
     names = _top_level_names(path, shown)
     every = set().union(*map(set, FUNCTION_NAMES.values()))
     if not names & every:
-        raise CheckError(f"{shown} defines none of the course's functions (e.g. propagate, "
+        raise CheckError(f"{shown}: defines none of the course's functions (e.g. propagate, "
                          "forward_propagation, L_model_forward); check the file name")
     detected = assignment is None
     if detected:

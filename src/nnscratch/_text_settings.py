@@ -46,7 +46,8 @@ TEXT_SETTINGS: dict[str, Param] = {
              f"(at most {MAX_NGRAM})."),
     "max_features": Param(
         "int", low=1, high=MAX_TERMS, none=True,
-        help="Keep only the N most frequent terms (default: every term)."),
+        help=f"Keep only the N most frequent terms, at most {MAX_TERMS:,} (default: every "
+             "term)."),
     "min_df": Param(
         "int", low=1, high=2**31 - 1,
         help="Drop terms found in fewer than N training files."),
