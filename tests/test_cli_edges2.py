@@ -540,7 +540,8 @@ def test_the_text_options_help_reads_as_one_sentence(capsys):
     with contextlib.suppress(SystemExit):
         run(["train", "--help"])
     text = " ".join(capsys.readouterr().out.split())
-    assert "Text data: keep only the N most frequent terms (default: every term). " in text
+    assert ("Text data: keep only the N most frequent terms, at most 5,000,000 (default: "
+            "every term). ") in text
     assert "(default every term)" not in text and "Text data: How" not in text
     assert "Text data: how words become features" in text
 
