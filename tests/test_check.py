@@ -258,6 +258,7 @@ COURSE_FORM_HELPERS = [("def sigmoid(Z):\n    return 1 / (1 + np.exp(-Z))",
 
 
 @pytest.mark.parametrize("form", ["A alone", "(A, Z) as the course's"])
+@pytest.mark.slow
 def test_own_forward_helpers_are_checked_and_named_by_the_functions_that_use_them(
         tmp_path, form):
     """A leaky relu showed only "FAIL linear_activation_forward ... A differs", no hint,
@@ -360,6 +361,7 @@ def test_the_blame_names_only_functions_that_reach_the_failing_output(tmp_path):
                              "backward_propagation it passes; fix backward_propagation first")
 
 
+@pytest.mark.slow
 def test_the_blame_names_the_root_cause_not_the_functions_it_broke(tmp_path):
     """model calls optimize, which calls propagate: with propagate wrong, optimize fails
     only because of it, and model's verdict names propagate alone (it said "fails only
@@ -417,6 +419,7 @@ def test_a_broken_function_is_reported_per_function(tmp_path, kind):
         assert result.lines[-1][0] == 8  # the line in their file
 
 
+@pytest.mark.slow
 def test_a_missing_import_is_said_once_for_the_file(tmp_path, capsys):
     """It was an ERROR row per function, each "not run: your file could not be loaded
     (see sigmoid)"."""
@@ -450,6 +453,7 @@ def test_a_missing_import_is_said_once_for_the_file(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["file_error"] is None
 
 
+@pytest.mark.slow
 def test_os_exit_in_the_file_or_a_helper_is_placed_by_its_lines(tmp_path):
     path = tmp_path / "exits.py"
     path.write_text("import os\nimport numpy as np\n\ndef leave(code):\n    os._exit(code)\n\n"
@@ -463,6 +467,7 @@ def test_os_exit_in_the_file_or_a_helper_is_placed_by_its_lines(tmp_path):
     assert error.message.startswith("your file could not be loaded: your code called os._exit(4)")
 
 
+@pytest.mark.slow
 def test_a_recursion_is_one_line_repeated_as_python_says_it(tmp_path, capsys):
     """A function that calls itself printed ~1,000 identical lines, one per frame."""
     from nnscratch.cli import run
@@ -533,6 +538,7 @@ LOADS = "import numpy as np\nwith open('loads.txt', 'a') as _f:\n    _f.write('l
 
 
 @pytest.mark.skipif(not _fork_server(), reason="no fork here: imported per function")
+@pytest.mark.slow
 def test_the_file_is_imported_once_for_all_its_functions_and_reruns(tmp_path):
     """Each function (and each rerun) imported the file again: a notebook importing
     matplotlib and scikit-learn took 22.7 s where one without them took 6.3 s."""
@@ -589,6 +595,7 @@ def test_prints_of_the_file_and_its_functions_never_reach_stdout(tmp_path, capfd
 
 
 @pytest.mark.parametrize("why", ["no fork", "threads"])
+@pytest.mark.slow
 def test_files_are_imported_per_function_where_no_fork_is_used(tmp_path, monkeypatch, why):
     """Without fork (Windows, macOS), or when the file's top-level code started a thread
     (a fork copies only the thread that forks), each function imports the file again."""
@@ -847,6 +854,7 @@ def linear_activation_forward(A_prev, W, b, activation):
 '''
 
 
+@pytest.mark.slow
 def test_a_course_helper_module_that_is_absent_is_given_by_the_library(tmp_path):
     # the step-by-step notebook's functions call dnn_utils' sigmoid and relu, which
     # return (A, cache): without the module beside the notebook, the library's stand in
@@ -960,6 +968,7 @@ def test_the_json_counts_as_the_text_does(tmp_path):
     assert not report.ok and report.errors == 1 and report.failed == 0
 
 
+@pytest.mark.slow
 def test_planar_utils_sigmoid_is_given_as_the_course_s_when_absent(tmp_path):
     # the planar notebook's forward_propagation calls planar_utils' sigmoid (A alone)
     import re
@@ -989,6 +998,7 @@ def test_a_thread_that_never_ends_does_not_hold_the_check(tmp_path):
     assert time.monotonic() - start < 3 * len(report.functions)
 
 
+@pytest.mark.slow
 def test_a_file_that_deletes_itself_is_reported_not_crashed_on(tmp_path):
     # "unexpected failure (FileNotFoundError: ...)": the file was read again for the
     # report, and a notebook's generated file unlinked twice
@@ -1081,6 +1091,7 @@ def test_a_checker_that_is_ended_leaves_no_process_running_the_file(tmp_path, ho
         proc.wait()
 
 
+@pytest.mark.slow
 def test_functions_may_be_one_name_and_a_misspelt_one_is_pointed_to():
     # a string was taken as its letters: "'a', 'g', ... is not a function"
     report = check(SOLUTIONS / "logistic.py", functions="propagate")
@@ -1095,6 +1106,7 @@ def test_functions_may_be_one_name_and_a_misspelt_one_is_pointed_to():
         check(SOLUTIONS / "logistic.py", functions=["optimise"])
 
 
+@pytest.mark.slow
 def test_the_checkers_own_processes_import_only_what_the_course_functions_need():
     # each check starts a process that imports the assignment's reference; it imported
     # SciPy's special functions, the checker and the trace as well (0.25 s of every
@@ -1177,6 +1189,7 @@ def test_a_layer_loop_off_by_one_is_told_how_the_layers_count(tmp_path, old, new
     assert result.hint_id == hint_id and result.hint.startswith(words), result
 
 
+@pytest.mark.slow
 def test_only_a_function_the_file_does_not_define_fails_the_check(tmp_path, capsys):
     """`--only propagate` on a file without propagate exited 0, "0 passed"."""
     from nnscratch.cli import run

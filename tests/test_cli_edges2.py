@@ -561,6 +561,7 @@ def test_a_cost_that_climbs_is_saved_with_a_warning(tmp_path, capsys):
     assert "warning" not in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_a_streamed_run_whose_cost_climbs_warns_once_in_the_commands_words(tmp_path, capsys):
     # the estimators warn too (ConvergenceWarning, naming learning_rate): the command
     # shows its own line instead, naming --learning-rate, in memory and streamed

@@ -71,6 +71,7 @@ def test_numerical_gradients_leave_params_unchanged():
 
 @pytest.mark.parametrize("depth", DEPTHS)
 @pytest.mark.parametrize("activation", list(ACTIVATIONS))
+@pytest.mark.slow
 def test_gradients_match_pytorch_autograd(activation, depth):
     torch = pytest.importorskip("torch")
     params, X, Y = problem(depth, seed=depth)

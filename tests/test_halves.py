@@ -86,6 +86,7 @@ def assert_same_fit(a, b, rtol=1e-10):
     {"batch_size": 121},  # halves of 60 and 61 examples, a last batch of 116
     {"early_stopping": True, "n_iter_no_change": 50},
 ], ids=repr)
+@pytest.mark.slow
 def test_the_two_halves_train_as_one_pass_over_each_batch(busy, counted, params):
     X, y = data()
     quiet, split = fit_both(busy, X, y, **params)

@@ -296,6 +296,7 @@ def _torch_run(torch, make_torch_opt, params0, grad_seq):
     ],
     ids=["gd", "momentum", "rmsprop", "adam", "adam-large-eps"],
 )
+@pytest.mark.slow
 def test_matches_pytorch_over_several_steps(ours, theirs):
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(0)

@@ -425,6 +425,7 @@ def _cpu_ticks(thread):
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+@pytest.mark.slow
 def test_a_paused_session_uses_no_cpu(client):
     described = new_session(client)
     sid = described["session"]
@@ -726,6 +727,7 @@ def test_the_stream_sends_every_cost_and_boundary_frames():
         server.stop()
 
 
+@pytest.mark.slow
 def test_a_closed_tab_stops_its_training_and_frees_its_session():
     httpx = pytest.importorskip("httpx")
     app = create_app(grace=0.3)

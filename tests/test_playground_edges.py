@@ -1146,6 +1146,7 @@ def test_a_link_without_noise_gets_the_data_set_s_own(browser, live):
         page.context.close()
 
 
+@pytest.mark.slow
 def test_a_body_shorter_than_its_length_is_answered_408_not_held_open(monkeypatch):
     """A body that never arrives in full held its connection (and a server task) open
     for ever."""

@@ -139,6 +139,7 @@ def test_legend_names_every_class_even_one_without_points():
     assert texts == ["x", "y (no points)", "z"]
 
 
+@pytest.mark.slow
 def test_long_or_many_class_names_go_beside_the_plot_inside_the_figure():
     points, codes, predict, _ = _fan(3)
     names = [f"a rather long class name number {i} indeed" for i in range(3)]
@@ -358,6 +359,7 @@ def test_search_scores_join_ordered_values_only_and_say_when_not_to_scale():
     assert n.get_xlabel() == "max_iter" and act.get_xlabel() == "activation"
 
 
+@pytest.mark.slow
 def test_search_scores_say_how_many_failed_candidates_are_not_drawn():
     from nnscratch.search import plot_scores
 

@@ -151,6 +151,7 @@ def test_search_refuses_settings_before_any_fit(data, kwargs, needle, monkeypatc
 # --------------------------------------------------------------------------- Dask
 
 
+@pytest.mark.slow
 def test_predict_dask_takes_numpy_and_refuses_unfitted(data):
     pytest.importorskip("dask.array")
     from sklearn.exceptions import NotFittedError

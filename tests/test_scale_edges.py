@@ -414,6 +414,7 @@ def test_search_over_solvers_runs_from_the_command_line(table):
     assert sorted(c["params"]["solver"] for c in result["candidates"]) == ["adam", "gd"]
 
 
+@pytest.mark.slow
 def test_a_zarr_store_given_to_search_is_named_as_one(tmp_path, capsys):
     zarr = pytest.importorskip("zarr")
     X, y = _xy()

@@ -74,6 +74,7 @@ def _estimator():
     return NeuralNetworkClassifier((4,), learning_rate=0.5, max_iter=15, random_state=1)
 
 
+@pytest.mark.slow
 def test_checkpointed_searches_equal_scikit_learns(moons):
     X, y = moons
     grid = {"hidden_layer_sizes": [(3,), (6,)], "learning_rate": [0.1, 0.5, 1.0]}
@@ -139,6 +140,7 @@ def test_a_lost_worker_keeps_the_finished_candidates(moons, tmp_path):
         assert len(list(csv.DictReader(f))) == 2
 
 
+@pytest.mark.slow
 def test_search_command_json_and_files(tmp_path, capsys):
     out = tmp_path / "best.npz"
     code = run(["search", "moons", "--param", "hidden=3;6", "--param",
@@ -250,6 +252,7 @@ def test_fold_preprocessing_learns_from_the_rows_it_is_fitted_on(tmp_path):
 
 
 @pytest.mark.parametrize("data", ["text", "table"])
+@pytest.mark.slow
 def test_the_search_learns_the_preprocessing_on_each_fold(data, tmp_path):
     """A fold's score equals the one computed by hand with the preprocessing learnt from
     the fold's training rows (before, the vocabulary and the standardisation were learnt
@@ -276,6 +279,7 @@ def test_the_search_learns_the_preprocessing_on_each_fold(data, tmp_path):
                                   outcome.search.best_estimator_.predict_proba(dataset.raw))
 
 
+@pytest.mark.slow
 def test_the_search_command_scores_text_without_the_held_out_words(tmp_path, capsys):
     dataset = _spam(tmp_path)
     out = tmp_path / "best.npz"

@@ -349,6 +349,7 @@ def test_logistic_regression_has_no_hidden_layer(blobs):
     assert not hasattr(clf, "transform") and not hasattr(NeuralNetworkClassifier(), "transform")
 
 
+@pytest.mark.slow
 def test_hidden_layer_features_in_a_pipeline(moons_net):
     from sklearn.linear_model import LogisticRegression as SkLogisticRegression
     from sklearn.model_selection import cross_val_score

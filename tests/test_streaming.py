@@ -312,6 +312,7 @@ def test_zarr_and_dask_sources_feed_the_same_rows(xy_file, tmp_path):
         _assert_same_fit(fits[0], other)
 
 
+@pytest.mark.slow
 def test_memory_stays_within_a_few_chunks(tmp_path):
     """8 MB of features in chunks of 0.4 MB: the traced peak stays under 4 chunks."""
     X, y = _data(n=20_000, d=100)

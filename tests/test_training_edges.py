@@ -497,6 +497,7 @@ def test_a_fit_whose_cost_climbs_warns_on_the_callers_line():
                   ).fit(X, y)
 
 
+@pytest.mark.slow
 def test_a_stream_whose_cost_climbs_warns_as_fit_does(tmp_path):
     import h5py
 
