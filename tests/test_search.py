@@ -454,3 +454,12 @@ def test_a_long_fit_error_is_cut_at_a_words_end(moons):
     message = str(caught.value)
     assert message.endswith("long reason ...)"), message
     assert len(message) < 450
+
+
+def test_a_random_search_asking_for_more_than_the_grid_says_it_runs_the_grid(capsys):
+    """--random 5 on a grid of 2 ran 2 candidates without a word."""
+    assert run(["search", "flower", "--param", "learning_rate=1;2", "--random", "5", "--cv",
+                "2", "--iterations", "3"]) == 0
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first.startswith("searching 2 candidates (the whole grid: --random 5 asks for more "
+                            "than it holds) x 2 folds of logistic regression")

@@ -1888,10 +1888,12 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
         check_folds(cv, train_set.y, train_set.class_names)
     except SearchError as exc:
         raise InputError(str(exc)) from None
-    n = int(np.prod([len(v) for v in grid.values()]))
-    n = min(n, n_random) if n_random else n
+    n_grid = int(np.prod([len(v) for v in grid.values()]))
+    n = min(n_grid, n_random) if n_random else n_grid
+    whole = (f" (the whole grid: --random {n_random} asks for more than it holds)"
+             if n_random and n_random > n_grid else "")
     seed = (params or {}).get("random_state") or 0  # --seed draws --random's candidates too
-    say(f"searching {n} candidate{'s' * (n != 1)} x {cv} folds of {_describe(est)} on "
+    say(f"searching {n} candidate{'s' * (n != 1)}{whole} x {cv} folds of {_describe(est)} on "
         f"{train_set.n_samples} samples ({_dataset_label(data)}), "
         f"{'on the Dask cluster at ' + scheduler if scheduler else 'on the local cores'}")
     try:
