@@ -435,7 +435,7 @@ _SPECIAL_FILES = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
                   (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
 
 
-def _special_file(path: Path) -> str | None:
+def _special_file(path: Path, what: str = "data") -> str | None:
     """The refusal of a path that is there but is neither a regular file nor a folder
     (a named pipe, a socket, a device such as ``/dev/null``), else None. The path is
     never opened: opening a named pipe waits until some program writes into it."""
@@ -446,7 +446,8 @@ def _special_file(path: Path) -> str | None:
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
     kind = next((word for test, word in _SPECIAL_FILES if test(mode)), "a special file")
-    return f"{path}: is not a regular file ({kind}); save the data in a file and give that file"
+    return (f"{path}: is not a regular file ({kind}); save the {what} in a file and give "
+            "that file")
 
 
 def _no_file(path: Path) -> str:

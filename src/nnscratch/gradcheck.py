@@ -25,6 +25,7 @@ from .losses import OUTPUTS
 from .network import (
     L_model_backward,
     L_model_forward,
+    _check_labels,
     _check_params,
     compute_cost,
     hidden_activations,
@@ -49,12 +50,7 @@ def _check_inputs(params, X, Y, output, sample_weight) -> None:
     _check_params(params)
     if X.ndim != 2 or X.shape[0] != np.shape(params["W1"])[-1]:
         return  # linear_forward names the shape X must have
-    shape = (np.shape(params[f"W{n_layers(params)}"])[0], X.shape[1])
-    if Y.shape != shape:
-        raise ValueError(
-            f"Y has shape {Y.shape}: it must be (n_L, m) = {shape}, one column per example "
-            "like AL (Y.reshape(1, -1) turns m labels into a row)."
-        )
+    _check_labels(Y, (np.shape(params[f"W{n_layers(params)}"])[0], X.shape[1]))
     if sample_weight is not None and np.shape(sample_weight) != (X.shape[1],):
         raise ValueError(
             f"sample_weight has shape {np.shape(sample_weight)}: it must be (m,) = "

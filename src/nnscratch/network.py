@@ -337,7 +337,7 @@ def compute_cost(
         Weights of the examples: the mean becomes a weighted mean, and ``m``
         becomes their sum.
     """
-    _check_labels(Y, ZL)
+    _check_labels(Y, np.shape(ZL))
     cost = _output_layer(output).cost(ZL, Y, sample_weight)
     if alpha:
         m = Y.shape[1] if sample_weight is None else float(np.sum(sample_weight))
@@ -345,12 +345,12 @@ def compute_cost(
     return cost
 
 
-def _check_labels(Y: np.ndarray, AL: np.ndarray) -> None:
+def _check_labels(Y: np.ndarray, shape: tuple[int, int]) -> None:
     """The seeds' warning about rank-1 arrays, as an error: ``Y`` of shape ``(m,)``
-    would broadcast against ``AL`` or fail deep in NumPy."""
-    if np.shape(Y) != np.shape(AL):
+    would broadcast against ``AL`` (of ``shape``) or fail deep in NumPy."""
+    if np.shape(Y) != tuple(shape):
         raise ValueError(
-            f"Y has shape {np.shape(Y)}: it must be (n_L, m) = {np.shape(AL)}, one column "
+            f"Y has shape {np.shape(Y)}: it must be (n_L, m) = {tuple(shape)}, one column "
             "per example like AL (Y.reshape(1, -1) turns m labels into a row)."
         )
 
@@ -475,7 +475,7 @@ def L_model_backward(
     propagation is linear in ``dZ_L``, so this one division gives every layer the
     seeds' ``dW = (1/m) dZ A_prevᵀ`` and ``db = (1/m) Σ dZ`` without a division each.
     """
-    _check_labels(Y, AL)
+    _check_labels(Y, np.shape(AL))
     L = len(caches)
     acts = hidden_activations(activations, L - 1) if isinstance(activations, str) else activations
     if sample_weight is None:

@@ -751,16 +751,17 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     finished: list[dict] = []
     start = time.perf_counter()
 
-    written = [False]
+    written = False  # the results file: from the first candidate with a score on
 
     def on_results(results: dict) -> None:
+        nonlocal written
         finished[:] = candidate_rows(results)
-        # from the first candidate with a score on: a search whose every fit fails
-        # leaves a file of the same name as it was (a user's earlier results)
-        if results_path is not None and (written[0] or any(
+        # a search whose every fit fails leaves a file of the same name as it was (a
+        # user's earlier results)
+        if results_path is not None and (written or any(
                 r["mean_score"] is not None for r in finished)):
             write_results_csv(finished, results_path)
-            written[0] = True
+            written = True
         if progress is not None:
             scored = [r for r in finished if r["mean_score"] is not None]
             best = max(scored, key=lambda r: r["mean_score"]) if scored else None
@@ -784,7 +785,7 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     except KeyboardInterrupt:
         raise SearchInterrupted(
             f"interrupted after {len(finished)} of {total} candidates; "
-            + _kept(finished, results_path, written[0])) from None
+            + _kept(finished, results_path, written)) from None
     except ValueError as exc:
         if "fits failed" in str(exc):
             # the fit's own error says what to do (a smaller learning rate, more data...)
@@ -794,7 +795,7 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     except Exception as exc:
         if not _is_lost_worker(exc):
             raise
-        kept = _kept(finished, results_path, written[0])
+        kept = _kept(finished, results_path, written)
         why = ("the worker running a batch of fits died, and the cluster's "
                "distributed.scheduler.allowed-failures allows no more retries"
                if type(exc).__name__ == "KilledWorker" else _first_line(exc))

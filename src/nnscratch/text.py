@@ -36,7 +36,6 @@ True
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -93,14 +92,13 @@ def read_text(path: str | os.PathLike) -> str:
     path = Path(path)
     if path.is_dir():
         raise DatasetError(f"{path}: is a folder, not a text file")
+    from .datasets import _special_file  # here: datasets imports this module
+
+    special = _special_file(path, "text")  # never opened: a named pipe waits for a writer
+    if special:
+        raise DatasetError(special)
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):  # never opened: a named pipe waits for a writer
-            kind = ("a named pipe" if stat.S_ISFIFO(info.st_mode) else "a socket"
-                    if stat.S_ISSOCK(info.st_mode) else "a device")
-            raise DatasetError(f"{path}: is not a regular file ({kind}); save the text in a "
-                               "file and give that file")
-        size = info.st_size
+        size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
             raise DatasetError(
                 f"{path}: is too large for a text message ({size:,} bytes; at most "
