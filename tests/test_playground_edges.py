@@ -1107,9 +1107,14 @@ def test_a_stopped_server_is_named_without_a_click(browser):
     try:
         page.click("#play")
         page.wait_for_function("document.getElementById('run-state').textContent === 'training'")
+        # Play answered: no request of the page's own is under way when the server stops,
+        # so what notices it is the event stream
+        page.wait_for_function("state.awaitingControl === 0 && state.frame !== null")
         server.stop()
         page.wait_for_selector("#message:not([hidden])", timeout=10_000)
         assert "cannot reach the playground's server" in page.inner_text("#message")
+        page.wait_for_function("document.getElementById('run-state').textContent !== "
+                               "'training'", timeout=5_000)
         assert page.inner_text("#run-state") != "training"
         assert page.inner_text("#play") == "Play"
     finally:
