@@ -113,6 +113,25 @@ def test_costs_agree_with_scikit_learn_log_loss():
     )
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_softmax_cost_from_logits_is_scipys_logsumexp_and_finite_at_1000(dtype):
+    from scipy.special import logsumexp
+
+    Z = np.array([[1000.0, -1000.0, 0.0, 3.0], [-1000.0, 1000.0, 1e-3, -2.0],
+                  [0.0, 999.0, -1e-3, 1.0]], dtype=dtype)
+    Y = np.eye(3)[[1, 0, 2, 0]].T.astype(dtype)
+    w = np.array([1.0, 2.0, 0.5, 1.0])
+    for weights in (None, w):
+        expected = np.average(logsumexp(Z.astype(np.float64), axis=0)
+                              - np.sum(Y * Z.astype(np.float64), axis=0), weights=weights)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            cost = categorical_cross_entropy_from_logits(Z, Y, weights)
+        assert np.isfinite(cost) and cost == pytest.approx(expected, rel=1e-6)
+    one = np.array([[1000.0], [-1000.0]], dtype=dtype)
+    assert categorical_cross_entropy_from_logits(one, np.array([[0.0], [1.0]])) == 2000.0
+
+
 def test_l2_penalty_is_the_course_formula():
     params = {"W1": np.array([[1.0, 2.0]]), "b1": np.array([[100.0]]), "W2": np.array([[3.0]])}
     assert l2_penalty(params, alpha=0.7, m=10) == pytest.approx(0.7 / 20 * (1 + 4 + 9))

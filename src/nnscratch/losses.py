@@ -153,9 +153,13 @@ def categorical_cross_entropy_from_logits(
         ``(1/m) Σ_i [ logsumexp(Z[:, i]) - Σ_k Y[k, i] Z[k, i] ]``
         ``= -(1/m) Σ_i Σ_k Y[k, i] log ŷ[k, i]``.
     """
-    from scipy.special import logsumexp  # loaded on first use (see binary_cross_entropy)
-
-    losses = logsumexp(ZL, axis=0) - np.sum(Y * ZL, axis=0)
+    # logsumexp by hand: scipy.special.logsumexp's array-API dispatch cost 0.3 ms a
+    # call, half of a small mini-batch step (digits, batches of 32)
+    top = ZL.max(axis=0)
+    top[~np.isfinite(top)] = 0.0  # as scipy does: an infinite logit stays infinite
+    with np.errstate(divide="ignore"):  # a column of -inf: log(0), as scipy's
+        lse = np.log(np.sum(np.exp(ZL - top), axis=0)) + top
+    losses = lse - np.sum(Y * ZL, axis=0)
     return _weighted_mean(losses, sample_weight)
 
 
