@@ -534,6 +534,47 @@ def _fork_server():
     return getattr(checker, "_FORK_SERVER", True)
 
 
+@pytest.mark.parametrize("wait", ["pidfd", "polling"])
+def test_the_fork_server_waits_for_each_function_and_kills_it_at_its_limit(tmp_path,
+                                                                          monkeypatch, wait):
+    """The server's wait for a function's process: on a descriptor of the process
+    (``os.pidfd_open``, Linux 5.3+), else by polling; either way the answer is read
+    back, and a function that never returns is killed at its limit."""
+    import types
+
+    from nnscratch import _check_child as child
+    from nnscratch._checker import _read_job, _write_job
+    from nnscratch._course_cases import Case, FunctionSpec
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no os.fork here")
+    if wait == "polling":
+        monkeypatch.setattr(child, "_pidfd_open", None)
+    elif child._pidfd_open is None:
+        pytest.skip("no os.pidfd_open here")
+
+    def endless(x):
+        while True:
+            pass
+
+    module = types.SimpleNamespace(quick=lambda x: x + 1, endless=endless)
+    path = tmp_path / "mine.py"
+    path.write_text("")
+    for name, timeout, returncode in (("quick", 10.0, 0), ("endless", 0.3, None)):
+        spec = FunctionSpec(name, ("x",), "y", [Case("one", (np.array([1.0]),))])
+        workdir = tmp_path / name
+        workdir.mkdir()
+        _write_job(str(workdir), path, "logistic", spec, [name], {})
+        answer = child._fork_run(module, str(path), [name],
+                                 {"workdir": str(workdir), "timeout": timeout}, ())
+        assert answer == returncode
+        run = _read_job(str(workdir), spec, answer, timeout, imported=True)
+        if name == "quick":
+            assert [list(v) for v in run.outputs] == [[2.0]] and run.problem is None
+        else:
+            assert run.outputs == [] and "did not finish within 0.3 s" in run.problem
+
+
 LOADS = "import numpy as np\nwith open('loads.txt', 'a') as _f:\n    _f.write('loaded\\n')\n"
 
 
