@@ -1,5 +1,6 @@
 """Shared fixtures: the course's data, read from ../shared/data beside the checkout."""
 
+import os
 import re
 from pathlib import Path
 
@@ -13,6 +14,29 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 #: marks holding it) at the top level.
 ALL_SLOW = re.compile(r"^pytestmark = (pytest\.mark\.slow|\[[^\]\n]*pytest\.mark\.slow\b)",
                       re.MULTILINE)
+
+
+#: The BLAS limit this worker set for its whole life (kept so that it is not collected).
+_WORKER_LIMIT: list = []
+
+
+def pytest_configure(config):
+    """Under pytest-xdist, each worker's BLAS gets its share of the CPUs (as
+    scikit-learn's own conftest does): two workers on two cores, each running
+    OpenBLAS's default two spin-waiting threads, made the course's plain models (and
+    scikit-learn's MLP) 5-30x slower than on one thread. The share is set through
+    threadpoolctl, so a test that asks for two threads (``threadpool_limits(2)``)
+    still gets them, and through ``OPENBLAS_NUM_THREADS`` and ``OMP_NUM_THREADS`` for
+    the commands the tests start (unless already set)."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0") or 0)
+    if workers < 1:
+        return
+    share = str(max(1, (os.cpu_count() or 1) // workers))
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, share)
+    from threadpoolctl import threadpool_limits
+
+    _WORKER_LIMIT.append(threadpool_limits(limits=int(share)))
 
 
 def pytest_ignore_collect(collection_path: Path, config):
