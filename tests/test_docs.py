@@ -231,9 +231,20 @@ def test_rounding_sensitive_lines_match_within_one_point():
     assert _near(deep, ["deep (20, 7, 5, tanh)          92.67%     88.00%     <time>"]) == deep
 
 
+#: Pages that show the same commands (the README's flower transcript is an excerpt of
+#: docs/course.md's): they run in one folder, and each command once for both.
+SAME_COMMANDS = ("README.md", "course.md")
+_RUNS: dict[str, subprocess.CompletedProcess] = {}
+
+
+@pytest.fixture(scope="module")
+def same_commands_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("same-commands")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(TRANSCRIPTS))
-def test_the_guides_transcripts_print_what_they_show(name, tmp_path):
+def test_the_guides_transcripts_print_what_they_show(name, tmp_path, same_commands_folder):
     """The commands of docs/text.md (the spam demo) and docs/cli.md (the demos, the cat
     network, evaluate and summary), docs/course.md and the README (the flower's trace),
     rerun in a fresh folder, print what the page shows: all of stdout and the lines of
@@ -260,8 +271,14 @@ def test_the_guides_transcripts_print_what_they_show(name, tmp_path):
         ran.update(p for p in TRANSCRIPTS[name] if command.startswith(p))
         argv = [sys.executable, "-m", "nnscratch",
                 *[arg.replace("../shared/data/", shared) for arg in command.split()[1:]]]
-        run = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True,
-                             timeout=300, check=False)
+        if name in SAME_COMMANDS and command in _RUNS:
+            run = _RUNS[command]
+        else:
+            run = subprocess.run(argv, capture_output=True, text=True, timeout=300,
+                                 check=False,
+                                 cwd=same_commands_folder if name in SAME_COMMANDS else tmp_path)
+            if name in SAME_COMMANDS:
+                _RUNS[command] = run
         expected = [line.replace("../shared/data/", shared) for line in output]
         assert run.returncode == 0, f"$ {command}\n{run.stderr}"
         if not output:  # a command whose output the page leaves out
