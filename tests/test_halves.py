@@ -106,6 +106,7 @@ def test_several_classes_and_sample_weights(busy, counted):
 
 
 @needs_blas
+@pytest.mark.slow
 def test_a_half_whose_examples_weigh_nothing_takes_the_one_pass_step(busy, counted):
     X, y = data()
     w = np.ones(len(y))

@@ -346,6 +346,7 @@ def _search_rows(failed=()):
     return rows
 
 
+@pytest.mark.slow
 def test_search_scores_join_ordered_values_only_and_say_when_not_to_scale():
     from nnscratch.search import plot_scores
 

@@ -50,6 +50,7 @@ def test_feeder_takes_lists(data):
     np.testing.assert_array_equal(yc, y[50:100])
 
 
+@pytest.mark.slow
 def test_streaming_sparse_rows_equals_dense(data):
     X, y = data
     X = np.where(np.abs(X) > 1, X, 0.0)
@@ -167,6 +168,7 @@ def test_predict_dask_takes_numpy_and_refuses_unfitted(data):
         predict_dask(LogisticRegression(), X)
 
 
+@pytest.mark.slow
 def test_read_dask_labels_are_str_as_the_feeder_reads_them(data, tmp_path):
     pytest.importorskip("dask.array")
     h5py = pytest.importorskip("h5py")

@@ -456,6 +456,7 @@ def test_a_long_fit_error_is_cut_at_a_words_end(moons):
     assert len(message) < 450
 
 
+@pytest.mark.slow
 def test_a_random_search_asking_for_more_than_the_grid_says_it_runs_the_grid(capsys):
     """--random 5 on a grid of 2 ran 2 candidates without a word."""
     assert run(["search", "flower", "--param", "learning_rate=1;2", "--random", "5", "--cv",

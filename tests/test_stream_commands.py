@@ -159,6 +159,7 @@ def test_data_larger_than_memory_streams_without_being_asked(xy_files, tmp_path,
     assert "mini-batches of 256 rows" in captured.err
 
 
+@pytest.mark.slow
 def test_zarr_store_trains_and_predicts(tmp_path, capsys):
     zarr = pytest.importorskip("zarr")
     X, y = _xy(n=200)

@@ -95,6 +95,7 @@ def test_spam_corpus_refuses_a_folder_that_holds_messages_and_bad_sizes(tmp_path
         make_spam_corpus(tmp_path / "x", 2)
 
 
+@pytest.mark.slow
 def test_the_corpus_is_learnable_but_not_trivially(corpus, tmp_path):
     """A linear model on TF-IDF words: well above the majority class, below 100 %."""
     from sklearn.linear_model import LogisticRegression
