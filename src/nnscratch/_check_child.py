@@ -46,7 +46,7 @@ _fork, _waitpid, _kill, _exit = os.fork, os.waitpid, os.kill, os._exit
 _monotonic, _sleep = time.monotonic, time.sleep
 # Linux 5.3+: a descriptor that becomes readable when the process ends, to wait on
 # without polling (elsewhere the server polls, at most 20 ms late).
-_pidfd_open, _select = getattr(os, "pidfd_open", None), select.select
+_pidfd_open, _poll, _close = getattr(os, "pidfd_open", None), select.poll, os.close
 
 #: ``prctl``'s option that has the kernel signal a process when its parent ends (Linux).
 _PR_SET_PDEATHSIG = 1
@@ -354,11 +354,15 @@ def _fork_run(module, path, defined, command, fds):
         finally:
             _exit(0)
     deadline = _monotonic() + command["timeout"]
+    ended = None  # a poll of the process's pidfd: readable once it has ended
     try:
         pidfd = _pidfd_open(pid) if _pidfd_open is not None else None
     except OSError:  # a kernel without pidfd_open (before 5.3), or seccomp
         pidfd = None
     try:
+        if pidfd is not None:
+            ended = _poll()  # poll, not select: any descriptor number (select stops at 1024)
+            ended.register(pidfd, select.POLLIN)
         pause = 0.001
         while True:
             done, status = _waitpid(pid, os.WNOHANG)
@@ -369,14 +373,14 @@ def _fork_run(module, path, defined, command, fds):
                 _kill(pid, signal.SIGKILL)
                 _waitpid(pid, 0)
                 return None
-            if pidfd is not None:
-                _select([pidfd], [], [], left)  # readable once the process has ended
+            if ended is not None:
+                ended.poll(max(1, int(left * 1000)))
             else:
                 _sleep(min(pause, left))
                 pause = min(pause * 2, 0.02)
     finally:
         if pidfd is not None:
-            os.close(pidfd)
+            _close(pidfd)
 
 
 if __name__ == "__main__":
