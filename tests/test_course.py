@@ -54,9 +54,10 @@ def test_two_layer_model(cat_data):
 
 
 def test_two_layer_model_plain_takes_the_same_steps(cat_data):
-    """The plain algorithm (the course's own products, 25x slower here) takes the same
-    first 100 steps as the row-space form, cost by cost and weight by weight;
-    the 2500 steps of the published numbers are the default's, above."""
+    """The plain algorithm (the course's own products: its 2500 steps took 23 s here,
+    the row-space form's 0.5 s) takes the same first 100 steps as the row-space form,
+    cost by cost and weight by weight; the published numbers' 2500 steps are the
+    default's, above."""
     X_train, y_train, _, _ = cat_data
     params = dict(hidden_layer_sizes=(7,), init="small", learning_rate=0.0075,
                   max_iter=100, cost_every=1, random_state=1)
