@@ -431,9 +431,10 @@ def test_a_failed_fit_still_tears_down_scikit_learn_callbacks(failure):
         def on_iteration_end(self, estimator, iteration, logs):
             raise RuntimeError("boom")
 
-    if failure == "diverges":
-        clf, error = NeuralNetworkClassifier((3,), max_iter=30, learning_rate=1e6), \
-            NonFiniteWeightsError
+    if failure == "diverges":  # features of 1e150 overflow on the first step, whatever the seed
+        X = X * 1e150
+        clf, error = NeuralNetworkClassifier((3,), max_iter=30, learning_rate=10.0,
+                                             random_state=0), NonFiniteWeightsError
     else:
         clf, error = NeuralNetworkClassifier((3,), max_iter=3, callbacks=Boom()), RuntimeError
     clf.set_callbacks(lifecycle)
