@@ -35,7 +35,9 @@ def binary_data():
 @pytest.mark.slow
 def test_pipeline_grid_search_and_cross_validation(estimator, binary_data):
     X, y = binary_data
-    pipe = make_pipeline(StandardScaler(), clone(estimator))
+    # seeded: with fresh weights per fit, the search picked learning_rate=0.01 in about
+    # 1 run in 70, whose refit scored under 0.85 (2 runs in 200)
+    pipe = make_pipeline(StandardScaler(), clone(estimator).set_params(random_state=0))
     scores = cross_val_score(pipe, X, y, cv=3)
     assert scores.shape == (3,) and scores.mean() > 0.85
     search = GridSearchCV(pipe, {pipe.steps[-1][0] + "__learning_rate": [0.01, 0.1]}, cv=3)
