@@ -244,7 +244,7 @@ def test_a_paused_frame_arriving_after_play_does_not_retrace(page):
     step then under way: the glass box said 'the step of iteration 20' where it had
     been showing iteration 0's."""
     page.wait_for_function("state.traceIteration === 0")
-    page.wait_for_timeout(500)  # the first frames' own traces, already scheduled
+    page.evaluate("clearTimeout(state.traceTimer)")  # a first frame's trace still scheduled
     traced = []
     page.on("request", lambda r: traced.append(r.url) if "/trace" in r.url else None)
     # a frame drawn before the Play (an older control number), as the server sends it
@@ -253,7 +253,8 @@ def test_a_paused_frame_arriving_after_play_does_not_retrace(page):
     page.wait_for_timeout(500)  # three times the trace's 150 ms delay
     assert traced == []
     page.evaluate(f"() => {{ state.playing = false; {late}; }}")  # paused: traced again
-    page.wait_for_timeout(500)
+    wait_for_held(page, traced, "trace after the pause", timeout_ms=10_000)
+    page.wait_for_timeout(500)  # a second trace would follow within the same delay
     assert len(traced) == 1
 
 
