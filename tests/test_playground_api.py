@@ -8,6 +8,7 @@ httpx against a server running in a thread (:class:`BackgroundServer`). The glas
 
 import json
 import re
+import subprocess
 import sys
 import time
 import types
@@ -863,6 +864,32 @@ def test_a_busy_port_is_a_one_line_error(capsys):
         assert cli_run(["playground", "--no-browser", "--port", str(port)]) == 1
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "cannot listen" in err and "--port" in err
+
+
+@pytest.mark.slow  # a fresh interpreter imports scikit-learn: seconds
+def test_the_url_comes_before_scikit_learn_whose_import_the_server_starts_meanwhile():
+    """The command printed its URL only after importing scikit-learn (2-3 s on a slow
+    machine): the server imports none of it, and serve() starts that import in a thread
+    once the URL is out, while the browser opens the page."""
+    code = (
+        "import sys, threading\n"
+        "import uvicorn\n"
+        "import nnscratch.playground.server as server\n"
+        "before = 'sklearn' in sys.modules\n"
+        "warm = []\n"
+        "def run(self, sockets=None):\n"
+        "    for thread in threading.enumerate():\n"
+        "        if thread.name == 'playground-warm-up':\n"
+        "            thread.join(120)\n"
+        "    warm.append('nnscratch.estimators' in sys.modules)\n"
+        "uvicorn.Server.run = run\n"
+        "server.serve('127.0.0.1', 0, open_browser=False)\n"
+        "print(before, warm, file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=180, check=False)
+    assert out.stdout.startswith("http://127.0.0.1:"), out.stderr
+    assert out.stderr.strip().splitlines()[-1] == "False [True]", out.stderr
 
 
 def test_a_host_that_is_not_loopback_is_warned_about(monkeypatch, capsys):

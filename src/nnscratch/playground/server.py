@@ -909,6 +909,10 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
     sock.listen(config.backlog)
     print(url, flush=True)
     print(f"nnscratch playground: serving {url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    # the estimator and scikit-learn (seconds to import) load while the browser opens the
+    # page and asks for its options; the first run waits for them only if it comes first
+    threading.Thread(target=importlib.import_module, args=("nnscratch.estimators",),
+                     name="playground-warm-up", daemon=True).start()
     if open_browser:
         threading.Timer(0.5, webbrowser.open, [url]).start()
     if ready is not None:

@@ -25,17 +25,19 @@ import threading
 import time
 from array import array
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.special import expit, logsumexp, softmax
 
-from .. import NeuralNetworkClassifier
 from ..callbacks import Callback
 from ..exceptions import NonFiniteWeightsError
 from ..losses import l2_penalty
 from .config import LIMITS, estimator_params
 from .data import PlaygroundData
+
+if TYPE_CHECKING:
+    from ..estimators import NeuralNetworkClassifier
 
 __all__ = ["MAX_FPS", "ConflictError", "Run", "Session", "Sessions", "TooManySessions"]
 
@@ -182,6 +184,10 @@ class Run:
         self._jobs: list = []
         self.activations = [layer["activation"] for layer in config["hidden"]]
         self.source: dict = {"kind": "builtin"}  # where the data come from, for the snippet
+        # imported here, not with this module: the server prints its URL without waiting
+        # for scikit-learn's import (seconds), which serve() starts in a thread meanwhile
+        from ..estimators import NeuralNetworkClassifier
+
         self.estimator = NeuralNetworkClassifier(
             **estimator_params(config), max_iter=max_iterations, callbacks=[_Driver(self)])
         self._grid = self._make_grid() if data.plane else None
@@ -467,6 +473,8 @@ class Run:
                 raise ConflictError("train at least one iteration first")
             if self.error is not None:
                 raise ConflictError(self.failure("change a setting or press reset"))
+            from ..estimators import NeuralNetworkClassifier
+
             snap = NeuralNetworkClassifier(**estimator_params(self.config), max_iter=n)
             snap.params_ = {k: v.copy(order="K") for k, v in est.params_.items()}
             snap.optimizer_ = copy.deepcopy(est.optimizer_)
