@@ -865,6 +865,14 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _warm_up() -> None:
+    """Import the estimator and scikit-learn (seconds) while the browser opens the page
+    and asks for its options; the first run waits for them only if it comes first. An
+    error is left to the first run, which reports it in one line as any other."""
+    with contextlib.suppress(Exception):
+        importlib.import_module("nnscratch.estimators")
+
+
 def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = True,
           data: str | None = None, ready: threading.Event | None = None) -> None:
     """Run the playground until Ctrl-C: ``nnscratch playground``.
@@ -909,10 +917,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
     sock.listen(config.backlog)
     print(url, flush=True)
     print(f"nnscratch playground: serving {url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
-    # the estimator and scikit-learn (seconds to import) load while the browser opens the
-    # page and asks for its options; the first run waits for them only if it comes first
-    threading.Thread(target=importlib.import_module, args=("nnscratch.estimators",),
-                     name="playground-warm-up", daemon=True).start()
+    threading.Thread(target=_warm_up, name="playground-warm-up", daemon=True).start()
     if open_browser:
         threading.Timer(0.5, webbrowser.open, [url]).start()
     if ready is not None:
