@@ -28,6 +28,10 @@ from nnscratch import LogisticRegression, NeuralNetworkClassifier
 
 pytestmark = pytest.mark.slow
 
+distributed = pytest.importorskip("distributed")
+da = pytest.importorskip("dask.array")
+zarr = pytest.importorskip("zarr")
+
 from conftest import shared_file
 from nnscratch.cli import run
 from nnscratch.streaming import (
@@ -39,19 +43,6 @@ from nnscratch.streaming import (
 )
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
-
-distributed = da = zarr = None  # imported by _dask_modules when a test of this module runs
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _dask_modules():
-    """Import Dask, distributed and Zarr (about 1 s) only where a test of this module
-    runs: every test here is slow, and a quick run still imports the module to collect
-    it. Without them each test is skipped, naming the missing module."""
-    global distributed, da, zarr
-    distributed = pytest.importorskip("distributed")
-    da = pytest.importorskip("dask.array")
-    zarr = pytest.importorskip("zarr")
 
 
 def _start_cluster(**config):
