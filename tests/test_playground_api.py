@@ -404,10 +404,12 @@ def _paused_state(client, sid, iteration):
     raise AssertionError(f"no paused frame at iteration {iteration}: {state}")
 
 
-def test_train_and_test_costs_are_both_shown_from_iteration_zero(client):
+@pytest.mark.parametrize("config", [{}, {"dataset": "blobs", "classes": 3}],
+                         ids=["sigmoid", "softmax"])
+def test_train_and_test_costs_are_both_shown_from_iteration_zero(client, config):
     """Both costs are those of the weights shown (the train cost with its L2 term), so
     iteration 0 has both, and the train cost shown is the curve's next point."""
-    sid = new_session(client, {"alpha": 0.7})["session"]
+    sid = new_session(client, {**config, "alpha": 0.7})["session"]
     shown = [_paused_state(client, sid, 0)]
     for n in (1, 2):
         control(client, sid, action="step")

@@ -28,11 +28,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.special import expit, logsumexp, softmax
+from scipy.special import expit, softmax
 
 from ..callbacks import Callback
 from ..exceptions import NonFiniteWeightsError
-from ..losses import l2_penalty
+from ..losses import (
+    binary_cross_entropy_from_logits,
+    categorical_cross_entropy_from_logits,
+    l2_penalty,
+)
 from .config import LIMITS, estimator_params
 from .data import PlaygroundData
 
@@ -111,12 +115,13 @@ def _scores(ZL: np.ndarray, y: np.ndarray) -> tuple[float, float, np.ndarray]:
     """(accuracy, cross-entropy, predicted codes) from the logits ``(n_L, m)``."""
     with np.errstate(all="ignore"):
         if ZL.shape[0] == 1:
-            z = ZL[0]
-            pred = (z > 0).astype(np.int64)
-            cost = np.mean(np.logaddexp(0.0, z) - y * z)
+            pred = (ZL[0] > 0).astype(np.int64)
+            cost = binary_cross_entropy_from_logits(ZL, y)
         else:
             pred = ZL.argmax(axis=0)
-            cost = np.mean(logsumexp(ZL, axis=0) - ZL[y, np.arange(len(y))])
+            Y = np.zeros(ZL.shape)
+            Y[y, np.arange(len(y))] = 1.0
+            cost = categorical_cross_entropy_from_logits(ZL, Y)
     return float(np.mean(pred == y)), float(cost), pred
 
 
