@@ -602,6 +602,8 @@ def _one_class_csv(folder):
         (["train", "flower", "--init", "lecun", "-o", "m.npz"], 2, "add --hidden"),
         (["train", "flower", "--hidden", "3,x", "-o", "m.npz"], 2, "--hidden"),
         (["train", "flower", "--hidden", "0", "-o", "m.npz"], 2, "--hidden"),
+        (["train", "flower", "--hidden", "4", "--hidden=5", "-o", "m.npz"], 2,
+         "--hidden was given 2 times: give it once"),
         (["train", "flower", "-o", "no-such-folder/m.npz"], 2, "does not exist"),
         (["train", "flower"], 2, "--output"),
         (["train", "ONECLASS", "-o", "m.npz"], 2, "only one class"),

@@ -202,6 +202,27 @@ class _Context(click.Context):
 class _Command(click.Command):
     context_class = _Context
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not ctx.resilient_parsing:
+            _refuse_repeated_sizes(self, ctx, args)
+        return super().parse_args(ctx, args)
+
+
+def _refuse_repeated_sizes(command: click.Command, ctx: click.Context,
+                           args: list[str]) -> None:
+    """``--hidden 4 --hidden 5`` is refused: click would keep the last value, one layer
+    of 5, where two layers were likely meant (``--hidden 4,5``)."""
+    try:
+        _, _, order = command.make_parser(ctx).parse_args(args=list(args))
+    except click.UsageError:
+        return  # the real parse reports it
+    for param in dict.fromkeys(order):
+        if isinstance(param.type, LayerSizes) and order.count(param) > 1:
+            name = param.opts[0]
+            raise click.UsageError(
+                f"{name} was given {order.count(param)} times: give it once, the hidden "
+                f"layers' sizes separated by commas, e.g. {name} 20,7,5", ctx)
+
 
 class NnscratchGroup(click.Group):
     """A click group whose commands end with one line and the right exit code.
