@@ -2,11 +2,15 @@
 validation set's columns, texts given as one string, partial_fit's classes and early
 stopping, and the one-line messages of bad input."""
 
+import re
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
 
 from nnscratch import LogisticRegression, NeuralNetworkClassifier
+from nnscratch.exceptions import NonFiniteWeightsError, OutputOverflowError
 from nnscratch.persistence import load, load_bundle, save
 
 
@@ -149,7 +153,7 @@ def test_partial_fit_refuses_other_classes_on_a_later_call(xy):
     assert est.n_iter_ == 3
 
 
-@pytest.mark.parametrize("classes", [[[0, 1]], [0, None]])
+@pytest.mark.parametrize("classes", [[[0, 1]], [[0], [1, 2]]])
 def test_partial_fit_classes_of_the_wrong_form_get_one_line(xy, classes):
     X, y = xy
     est = NeuralNetworkClassifier((3,))
@@ -390,3 +394,162 @@ def test_save_under_a_file_says_the_parent_is_a_file(tmp_path):
         save(model, tmp_path / "good.csv" / "m.npz")
     with pytest.raises(FileNotFoundError, match="no such folder"):
         save(model, tmp_path / "nowhere" / "m.npz")
+
+
+# ------------------------------------------- 6. found by the audit of 2026-12-07
+
+
+def _small(**kw):
+    return NeuralNetworkClassifier(**{"hidden_layer_sizes": (4,), "max_iter": 20,
+                                      "random_state": 0, "learning_rate": 0.1, **kw})
+
+
+def _state(est):
+    return ({k: v.copy() for k, v in est.params_.items()}, est.n_iter_,
+            list(est.loss_curve_))
+
+
+def _same_state(a, b):
+    return (a[0].keys() == b[0].keys() and all(np.array_equal(a[0][k], b[0][k]) for k in a[0])
+            and a[1:] == b[1:])
+
+
+@pytest.mark.parametrize("make, fragment", [
+    # the only weighted examples are drawn into early stopping's validation split
+    (lambda X, y: _small(early_stopping=True, validation_fraction=0.25, random_state=7).fit(
+        X[:8], np.array([0, 0, 0, 0, 1, 1, 1, 1]),
+        sample_weight=np.array([1, 0, 0, 0, 1, 0, 0, 0.])),
+     "left for training after early stopping's validation split all weigh zero"),
+    (lambda X, y: _small().fit(X.astype(np.float32), y, sample_weight=np.full(len(y), 1e-50)),
+     "the sample weights are too small for float32 data"),
+    (lambda X, y: _small().partial_fit(X.astype(np.float32), y, classes=[0, 1],
+                                       sample_weight=np.full(len(y), 1e-50)),
+     "the sample weights are too small for float32 data"),
+    (lambda X, y: _small().fit(X.astype(np.float32), y, sample_weight=np.full(len(y), 1e39)),
+     "the sample weights are too large for float32 data"),
+    (lambda X, y: _small().fit(X, y, sample_weight=np.full(len(y), 1e308)),
+     "the sample weights are too large for float64 data"),
+    (lambda X, y: _small().fit(X.astype(np.float32), y, X_val=X[:10] * 1e39, y_val=y[:10]),
+     "X_val holds values beyond the range of float32"),
+], ids=["zero-after-split", "underflow-fit", "underflow-partial", "overflow-float32",
+        "overflow-sum", "X_val-beyond-float32"])
+def test_weights_and_data_a_dtype_cannot_hold_are_refused_before_training(xy, make, fragment):
+    """A bare ZeroDivisionError, or NumPy's overflow warnings and a divergence blamed on
+    the learning rate, before."""
+    X, y = xy
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=re.escape(fragment)) as info:
+            make(X, y)
+    assert "\n" not in str(info.value)
+    assert not isinstance(info.value, NonFiniteWeightsError)
+
+
+@pytest.mark.parametrize("continued", ["warm_start", "partial_fit"])
+def test_continuing_a_float32_model_with_data_beyond_float32_is_refused_unchanged(xy, continued):
+    X, y = xy
+    est = _small(warm_start=True)
+    if continued == "warm_start":
+        est.fit(X.astype(np.float32), y)
+    else:
+        est.partial_fit(X.astype(np.float32), y, classes=[0, 1])
+    before = _state(est)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="X holds values beyond the range of float32"):
+            getattr(est, "fit" if continued == "warm_start" else "partial_fit")(X * 1e39, y)
+    assert _same_state(before, _state(est))
+
+
+@pytest.mark.parametrize("how", ["X_val", "early_stopping", "ScoringMonitor"])
+def test_a_divergence_seen_first_by_a_validation_set_or_a_monitor_blames_the_learning_rate(
+        how):
+    """The validation set's (or the monitor's) forward pass overflowed first, and the
+    error said to scale X_val (or X) as the training data were scaled."""
+    X, y = make_classification(60, 5, n_informative=3, random_state=0)
+    est = _small(learning_rate=1e10)
+    kwargs = {}
+    if how == "X_val":
+        kwargs = {"X_val": X[:10], "y_val": y[:10]}
+    elif how == "early_stopping":
+        est.set_params(early_stopping=True, n_iter_no_change=100)
+    else:
+        from sklearn.callback import ScoringMonitor
+
+        est.set_callbacks(ScoringMonitor(scoring="accuracy"))
+    with pytest.raises(NonFiniteWeightsError, match="training diverged at iteration .*Lower "
+                                                    "learning_rate"):
+        est.fit(X, y, **kwargs)
+
+
+def test_a_validation_set_beyond_the_networks_range_is_still_named():
+    X, y = make_classification(60, 5, n_informative=3, random_state=0)
+    with pytest.raises(OutputOverflowError, match=r"row X_val\[\d+\].* holds values too large"):
+        _small().fit(X, y, X_val=X[:10] * 5e307, y_val=y[:10])
+
+
+@pytest.mark.parametrize("solver", ["gd", "momentum"])
+def test_a_warm_start_that_diverges_leaves_the_model_it_continued(xy, solver):
+    """The weights, the optimizer's state and the generator are put back: continuing
+    afterwards is continuing the untouched model."""
+    X, y = xy
+    est = _small(warm_start=True, solver=solver, batch_size=16).fit(X, y)
+    twin = _small(warm_start=True, solver=solver, batch_size=16).fit(X, y)
+    before = _state(est)
+    est.set_params(learning_rate=1e10)
+    with pytest.raises(NonFiniteWeightsError):
+        est.fit(X, y)
+    assert _same_state(before, _state(est))
+    est.set_params(learning_rate=0.1)
+    assert _same_state(_state(est.fit(X, y)), _state(twin.fit(X, y)))
+
+
+def test_a_partial_fit_whose_callback_raises_leaves_the_model(xy):
+    from nnscratch.callbacks import LambdaCallback
+
+    X, y = xy
+    est = _small().partial_fit(X, y, classes=[0, 1])
+    before = _state(est)
+
+    def boom(estimator, iteration, logs):
+        raise RuntimeError("a callback's own error")
+
+    est.set_params(callbacks=LambdaCallback(on_iteration_end=boom))
+    with pytest.raises(RuntimeError, match="a callback's own error"):
+        est.partial_fit(X, y)
+    assert _same_state(before, _state(est))
+
+
+@pytest.mark.parametrize("kw", [
+    {"random_state": np.random.SeedSequence(0)},
+    {"dropout": np.array([[0.1], [0.2]])},
+    {"learning_rate": np.ones((2, 2))},
+    {"init": np.ones((2, 2))},
+], ids=["SeedSequence", "dropout-2d", "learning_rate-2d", "init-2d"])
+def test_a_hyperparameter_whose_repr_spans_lines_is_refused_in_one_line(xy, kw):
+    X, y = xy
+    with pytest.raises(ValueError, match="is not valid") as info:
+        _small(**kw).fit(X, y)
+    assert "\n" not in str(info.value)
+
+
+def test_early_stopping_on_the_learning_rate_asks_for_a_mode():
+    """It said "is not a value the training loop logs ...; did you mean 'learning_rate'?"."""
+    from nnscratch.callbacks import EarlyStopping
+
+    with pytest.raises(ValueError, match="cannot tell whether higher or lower is better for "
+                                         "monitor='learning_rate'; pass mode="):
+        EarlyStopping("learning_rate")
+
+
+@pytest.mark.parametrize("classes, fragment", [
+    ([0, 1, np.nan], "classes holds a missing label (None or NaN)"),
+    ([None, 1], "classes holds a missing label (None or NaN)"),
+    ([0, "a"], "classes must be a flat list of labels of one kind"),
+], ids=["nan", "none", "mixed"])
+def test_partial_fit_refuses_missing_or_mixed_classes(xy, classes, fragment):
+    X, y = xy
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=re.escape(fragment)):
+            _small().partial_fit(X, y, classes=classes)

@@ -37,6 +37,7 @@ from scipy.special import expit
 
 from . import _rowspace, _sparse
 from .activations import ACTIVATIONS, Activation
+from .exceptions import OutputOverflowError
 from .losses import OUTPUTS
 from .network import ActivationCache, Cache, LinearCache, hidden_activations, n_layers
 
@@ -509,7 +510,7 @@ def forward_logits(
 
     Raises
     ------
-    ValueError
+    OutputOverflowError
         Some examples overflow even float64 (values near 1e308): one line naming the
         first (``row X[i]``) and what to do.
     """
@@ -531,9 +532,9 @@ def forward_logits(
             bad = bad[~np.isfinite(again).all(axis=0)]
     if bad.size:
         more = f" (and {bad.size - 1:,} more)" if bad.size > 1 else ""
-        raise ValueError(f"row {name}[{bad[0]}]{more} holds values too large for the "
-                         "network: its outputs overflow float64; scale the features as "
-                         "the training data were scaled")
+        raise OutputOverflowError(f"row {name}[{bad[0]}]{more} holds values too large for "
+                                  "the network: its outputs overflow float64; scale the "
+                                  "features as the training data were scaled")
     return ZL
 
 

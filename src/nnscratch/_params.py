@@ -277,10 +277,19 @@ def requirement(name: str, kind_only: bool = False, *,
     return f"a {noun}"
 
 
+def short_repr(value: Any) -> str:
+    """``repr(value)`` on one line of at most 80 characters (an array's or a DataFrame's
+    repr spans lines)."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _fail(name: str, value: Any, need: str, owner: str | None, shown: str | None):
     if owner is None:
-        raise InvalidParameterError(f"{shown or name}={value!r} is not valid: it must be {need}.")
-    raise InvalidParameterError(f"{owner}: {shown or name} must be {need}, got {value!r}")
+        raise InvalidParameterError(
+            f"{shown or name}={short_repr(value)} is not valid: it must be {need}.")
+    raise InvalidParameterError(f"{owner}: {shown or name} must be {need}, got "
+                                f"{short_repr(value)}")
 
 
 def check(name: str, value: Any, *, owner: str | None = None, shown: str | None = None,

@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from . import network
+from ._params import short_repr
 from .gradcheck import _zero_gradients
 from .network import LinearCache, hidden_activations, n_layers
 
@@ -358,7 +359,7 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
     lr = learning_rate if learning_rate is not None else lr
     if lr is not None and (isinstance(lr, bool) or not isinstance(lr, (int, float, np.number))
                            or not math.isfinite(lr) or lr <= 0):
-        raise ValueError(f"learning_rate must be a positive number, got {lr!r}")
+        raise ValueError(f"learning_rate must be a positive number, got {short_repr(lr)}")
     lambd = alpha if alpha is not None else lambd
     if isinstance(lambd, bool) or not isinstance(lambd, (int, float, np.number)) or \
             not math.isfinite(lambd) or lambd < 0:

@@ -54,6 +54,8 @@ from typing import Any, ClassVar, TextIO
 import numpy as np
 from tqdm import tqdm
 
+from ._params import short_repr
+
 __all__ = [
     "BoundCallbacks",
     "Callback",
@@ -153,7 +155,7 @@ class CallbackList(Callback):
         for cb in self.callbacks:
             if not isinstance(cb, Callback):
                 raise TypeError(
-                    f"callbacks must be Callback instances, got {cb!r}; wrap a function "
+                    f"callbacks must be Callback instances, got {short_repr(cb)}; wrap a function "
                     "in LambdaCallback(on_iteration_end=...)"
                 )
 
@@ -245,9 +247,9 @@ class History(Callback):
 
     def __init__(self, cost_every: int = 100) -> None:
         if isinstance(cost_every, bool) or not isinstance(cost_every, (int, np.integer)):
-            raise TypeError(f"History: cost_every must be an integer, got {cost_every!r}")
+            raise TypeError(f"History: cost_every must be an integer, got {short_repr(cost_every)}")
         if cost_every < 1:
-            raise ValueError(f"History: cost_every must be >= 1, got {cost_every!r}")
+            raise ValueError(f"History: cost_every must be >= 1, got {short_repr(cost_every)}")
         self.cost_every = int(cost_every)
         self._clear()
 
@@ -306,7 +308,7 @@ class ProgressBar(Callback):
             raise TypeError(f"ProgressBar: stream must be a file-like object with write() "
                             f"(e.g. sys.stderr) or None, got {stream!r}")
         if not isinstance(force, (bool, np.bool_)):
-            raise TypeError(f"ProgressBar: force must be True or False, got {force!r}")
+            raise TypeError(f"ProgressBar: force must be True or False, got {short_repr(force)}")
         if (isinstance(mininterval, bool)
                 or not isinstance(mininterval, (int, float, np.integer, np.floating))
                 or not 0 <= mininterval < math.inf):
@@ -413,7 +415,8 @@ class EarlyStopping(Callback):
             raise TypeError(f"EarlyStopping: monitor must be the name of a logged value "
                             f"({', '.join(self.MODES)}, ...), got {monitor!r}")
         if mode is None and monitor not in self.MODES:
-            close = _did_you_mean(monitor, self.LOGGED)
+            # a logged key without a direction (learning_rate) wants a mode, not a fix
+            close = "" if monitor in self.LOGGED else _did_you_mean(monitor, self.LOGGED)
             if close:  # a typo of a logged key: the fix is its name, not a mode
                 raise ValueError(
                     f"EarlyStopping: monitor={monitor!r} is not a value the training loop "
@@ -426,21 +429,24 @@ class EarlyStopping(Callback):
                 f"{', '.join(self.MODES)})"
             )
         if mode not in (None, "min", "max"):
-            raise ValueError(f"EarlyStopping: mode must be 'min', 'max' or None, got {mode!r}")
+            raise ValueError(f"EarlyStopping: mode must be 'min', 'max' or None, got "
+                             f"{short_repr(mode)}")
         if isinstance(n_iter_no_change, bool) or not isinstance(
             n_iter_no_change, (int, np.integer)
         ):
             raise TypeError(
-                f"EarlyStopping: n_iter_no_change must be an integer, got {n_iter_no_change!r}"
+                "EarlyStopping: n_iter_no_change must be an integer, got "
+                f"{short_repr(n_iter_no_change)}"
             )
         if n_iter_no_change < 1:
             raise ValueError(
-                f"EarlyStopping: n_iter_no_change must be >= 1, got {n_iter_no_change!r}"
+                f"EarlyStopping: n_iter_no_change must be >= 1, got {short_repr(n_iter_no_change)}"
             )
         if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)):
-            raise TypeError(f"EarlyStopping: tol must be a number, got {tol!r}")
+            raise TypeError(f"EarlyStopping: tol must be a number, got {short_repr(tol)}")
         if not 0 <= tol < math.inf:  # an infinite tol: no iteration could ever improve
-            raise ValueError(f"EarlyStopping: tol must be a number >= 0 and finite, got {tol!r}")
+            raise ValueError("EarlyStopping: tol must be a number >= 0 and finite, got "
+                             f"{short_repr(tol)}")
         if not isinstance(restore_best_weights, (bool, np.bool_)):
             raise TypeError(f"EarlyStopping: restore_best_weights must be True or False, "
                             f"got {restore_best_weights!r}")
@@ -567,7 +573,8 @@ class LambdaCallback(Callback):
         }
         for name, fn in functions.items():
             if fn is not None and not callable(fn):
-                raise TypeError(f"LambdaCallback: {name} must be callable or None, got {fn!r}")
+                raise TypeError(f"LambdaCallback: {name} must be callable or None, got "
+                                f"{short_repr(fn)}")
         self.functions = functions
 
     def on_train_begin(self, estimator: Any, logs: Logs) -> None:

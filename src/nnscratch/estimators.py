@@ -10,6 +10,7 @@ three or more give a softmax output layer with the categorical cross-entropy.
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
 import numbers
@@ -52,6 +53,7 @@ from sklearn.utils.validation import validate_data as _validate_data
 from . import _threads
 from ._engine import FLOAT_DTYPES, arrange_weights, forward_logits
 from ._params import PARAMETERS, check
+from ._params import short_repr as _short_repr
 from ._sklearn_callbacks import CallbackSupportMixin, EpochTasks, has_callbacks, with_callbacks
 from ._sparse import left_product
 from .activations import softmax
@@ -295,25 +297,67 @@ check_array = _in_one_line(_check_array)
 
 
 def _fail(name, value, requirement):
-    raise InvalidParameterError(f"{name}={value!r} is not valid: {requirement}.")
+    raise InvalidParameterError(f"{name}={_short_repr(value)} is not valid: {requirement}.")
+
+
+def _in_dtype(X, dtype, name: str, whose: str):
+    """``X`` (finite, dense or sparse) as ``dtype``; values beyond its range are refused
+    in one line (NumPy's cast made them infinite, with a warning)."""
+    if X.dtype == dtype:
+        return X
+    with np.errstate(over="ignore"):
+        cast = X.astype(dtype, copy=False)
+    if not np.isfinite(cast.data if sp.issparse(cast) else cast).all():
+        raise ValueError(
+            f"{name} holds values beyond the range of {np.dtype(dtype).name} (about "
+            f"{np.finfo(dtype).max:.1e}), {whose}: scale the features as the training "
+            "data were scaled")
+    return cast
+
+
+def _weights_in_dtype(weights: np.ndarray, dtype) -> np.ndarray:
+    """The sample weights (float64, some positive) in the data's dtype, refused in one
+    line where that dtype cannot hold them: the cost's weighted sums would be infinite,
+    or every weight would round to zero."""
+    with np.errstate(over="ignore", under="ignore"):
+        cast = weights.astype(dtype)
+        total = np.sum(cast, dtype=np.float64)
+    if not np.isfinite(total) or not np.isfinite(cast).all():
+        raise ValueError(
+            f"the sample weights are too large for {np.dtype(dtype).name} data (up to "
+            f"{weights.max():.3g}; their sum must stay below {np.finfo(dtype).max:.1e}): "
+            "scale them down, e.g. divide them by their largest")
+    if not total > 0:
+        raise ValueError(
+            f"the sample weights are too small for {np.dtype(dtype).name} data (up to "
+            f"{weights.max():.3g}): each rounds to zero; scale them up, e.g. divide them "
+            "by their largest")
+    return cast
 
 
 def _partial_fit_classes(classes) -> np.ndarray:
     """partial_fit's ``classes``, sorted and distinct (as ``classes_``)."""
+    need = ("classes must be a flat list of labels of one kind (all numbers or all "
+            f"strings), e.g. classes=[0, 1]; got {_short_repr(classes)}.")
     try:
-        classes = np.unique(column_or_1d(np.asarray(classes)))
+        # as given: NumPy would turn [0, "a"] into the strings ["0", "a"], and NaN is
+        # no label (it is never equal to itself)
+        given = column_or_1d(np.asarray(classes, dtype=object))
+        values = np.asarray(classes)
     except (TypeError, ValueError):
-        raise ValueError(
-            "classes must be a flat list of labels of one kind (all numbers or all "
-            f"strings), e.g. classes=[0, 1]; got {_short_repr(classes)}."
-        ) from None
+        raise ValueError(need) from None
+    text = [isinstance(v, str) for v in given]
+    if any(text) and not all(text):
+        raise ValueError(need)
+    if any(v is None or (isinstance(v, (float, np.floating)) and v != v) for v in given):
+        raise ValueError(f"classes holds a missing label (None or NaN): give the labels "
+                         f"themselves, e.g. classes=[0, 1]; got {_short_repr(classes)}.")
+    try:
+        classes = np.unique(column_or_1d(values))
+    except (TypeError, ValueError):
+        raise ValueError(need) from None
     check_classification_targets(classes)
     return classes
-
-
-def _short_repr(value) -> str:
-    text = " ".join(repr(value).split())
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _names_or_values(name: str, value, n: int, one: str, per: str = "hidden layer") -> list:
@@ -784,23 +828,30 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     @with_callbacks
     def _fit(self, X, y, sample_weight, max_iter, *, continue_, validation, classes=None,
              X_val=None, y_val=None):
-        """Train; a call that raises leaves the estimator as it was before it, except
-        where it continued training (``warm_start``, ``partial_fit``) whose epochs had
-        begun: their weights are updated in place."""
+        """Train; a call that raises leaves the estimator as it was before it, a
+        continued training (``warm_start``, ``partial_fit``) whose epochs had begun
+        included: a diverging run, or a callback that raises, does not spoil the model
+        it continued."""
         before = dict(vars(self))
+        # Continued training updates the weights, the optimizer's state and the generator
+        # in place: copies of them (one deepcopy, so that what they share stays shared)
+        # to put back if the call raises.
+        in_place = (copy.deepcopy({k: before[k] for k in ("params_", "optimizer_", "_rng")
+                                   if k in before}) if continue_ else {})
         started: list[bool] = []
         try:
             return self._fit_unguarded(X, y, sample_weight, max_iter, continue_=continue_,
                                        validation=validation, classes=classes,
                                        X_val=X_val, y_val=y_val, started=started)
         except Exception:
-            if not (continue_ and started):  # nothing half-fitted left behind
-                # ... but scikit-learn's callback state, which its with_callbacks reads
-                # after this to tear the callbacks down (a ProgressBar's threads)
-                keep = {k: v for k, v in vars(self).items() if k in _SKLEARN_FIT_STATE}
-                vars(self).clear()
-                vars(self).update(before)
-                vars(self).update(keep)
+            # ... all but scikit-learn's callback state, which its with_callbacks reads
+            # after this to tear the callbacks down (a ProgressBar's threads)
+            keep = {k: v for k, v in vars(self).items() if k in _SKLEARN_FIT_STATE}
+            vars(self).clear()
+            vars(self).update(before)
+            if started:
+                vars(self).update(in_place)
+            vars(self).update(keep)
             raise
 
     def _refuse_other_architecture(self, params, validation):
@@ -832,7 +883,8 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         X, y = validate_data(self, X, y, dtype=list(FLOAT_DTYPES), reset=not continue_,
                              accept_sparse="csr")  # any sparse format: CSR, not dense
         if continue_:
-            X = X.astype(self.params_["W1"].dtype, copy=False)
+            X = _in_dtype(X, self.params_["W1"].dtype, "X", "the dtype of the model being "
+                          "continued, which was trained on it")
         if classes is not None:  # partial_fit's first call
             self.classes_ = classes
         y_index = self._encode_labels(
@@ -845,7 +897,9 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             if self.class_weight is not None:
                 _check_class_weight(self.class_weight, self.classes_)
                 weights = weights * compute_sample_weight(self.class_weight, y)
-            if not weights.sum() > 0:
+            with np.errstate(over="ignore"):  # a sum beyond float64: _weights_in_dtype
+                positive = weights.sum() > 0
+            if not positive:
                 if sample_weight is None:  # the class weights alone gave every example 0
                     raise ValueError("the sample weights sum to zero: class_weight gives "
                                      "every class of the data weight 0; give some classes "
@@ -853,7 +907,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 raise ValueError("the sample weights sum to zero: give some examples weight"
                                  + (" (sample_weight times class_weight)."
                                     if self.class_weight is not None else "."))
-            weights = weights.astype(X.dtype)
+            weights = _weights_in_dtype(weights, X.dtype)
 
         K = len(self.classes_)
         output = "sigmoid" if K == 2 else "softmax"
@@ -894,6 +948,11 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             Y_val = self._targets(y_index[val_index], X.dtype)
             if weights is not None:
                 weights = weights[train_index]
+                if not weights.any():
+                    raise ValueError(
+                        "the examples left for training after early stopping's validation "
+                        "split all weigh zero: give more examples weight, or pass a "
+                        "validation set of your own (X_val, y_val)")
         problem = Problem(
             X=X.T,  # the seeds' (n_x, m) layout: a view, no copy
             rows=None if isinstance(train_index, slice) else train_index,
@@ -1035,7 +1094,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 f"of y {self.classes_.tolist()}; the model cannot predict them."
             )
         Y_val = self._targets(np.searchsorted(self.classes_, y_val), dtype)
-        return X_val.astype(dtype, copy=False).T, Y_val
+        return _in_dtype(X_val, dtype, "X_val", "the dtype of the training data").T, Y_val
 
     def _continued_optimizer(self):
         """The optimizer that continued training steps with: ``optimizer_`` with its state

@@ -1,7 +1,8 @@
 """Exceptions and warnings raised by nnscratch."""
 
 __all__ = ["ConvergenceWarning",  # noqa: F822 (module __getattr__)
-           "DatasetError", "InvalidParameterError", "NonFiniteWeightsError"]
+           "DatasetError", "InvalidParameterError", "NonFiniteWeightsError",
+           "OutputOverflowError"]
 
 
 class NonFiniteWeightsError(FloatingPointError, ValueError):
@@ -10,6 +11,15 @@ class NonFiniteWeightsError(FloatingPointError, ValueError):
     The usual causes are a learning rate that is too high for the data, or input
     features that were not scaled (images should be divided by 255, tabular data
     standardised).
+    """
+
+
+class OutputOverflowError(ValueError):
+    """Some examples' outputs overflow float64 on their way through the network.
+
+    Either the examples hold values far beyond those the network was trained on (the
+    message names the first such row), or, while training, the weights have grown
+    until they overflow (then training raises :class:`NonFiniteWeightsError` instead).
     """
 
 

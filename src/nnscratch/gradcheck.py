@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._params import short_repr
 from .activations import Activation
 from .losses import OUTPUTS
 from .network import (
@@ -181,4 +182,5 @@ def _zero_gradients(backprop: np.ndarray, approx: np.ndarray, cost: float,
 def _check_epsilon(epsilon: float) -> None:
     if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.number)) or \
             not np.isfinite(epsilon) or epsilon <= 0:
-        raise ValueError(f"epsilon must be a small positive number (like 1e-6), got {epsilon!r}")
+        raise ValueError("epsilon must be a small positive number (like 1e-6), got "
+                         f"{short_repr(epsilon)}")

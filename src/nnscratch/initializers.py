@@ -24,6 +24,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from ._params import short_repr
+
 __all__ = ["INITIALIZERS", "check_random_state", "initialize_parameters"]
 
 
@@ -76,7 +78,7 @@ def check_random_state(seed) -> np.random.RandomState | np.random.Generator:
             0 <= seed < 2**32:
         return np.random.RandomState(int(seed))
     raise ValueError(
-        f"random_state={seed!r} is not valid: use None, an int from 0 to 2**32 - 1, "
+        f"random_state={short_repr(seed)} is not valid: use None, an int from 0 to 2**32 - 1, "
         "or a numpy RandomState or Generator."
     )
 

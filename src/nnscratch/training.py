@@ -32,7 +32,7 @@ import numpy as np
 from . import _engine, _halves, _threads
 from .activations import Activation
 from .callbacks import BoundCallbacks
-from .exceptions import NonFiniteWeightsError
+from .exceptions import NonFiniteWeightsError, OutputOverflowError
 from .optimizers import Optimizer
 
 #: True where Ctrl-C must end more than the fit it interrupts (set by
@@ -260,6 +260,28 @@ def train(
                       fixed_weights=fixed_weights)
 
 
+def _diverged(epoch: int, what: str, optimizer: Optimizer) -> NonFiniteWeightsError:
+    return NonFiniteWeightsError(
+        f"training diverged at iteration {epoch}{what}. Lower learning_rate (now "
+        f"{optimizer.learning_rate:g}) or scale the input features (divide pixel values "
+        "by 255, standardise tabular data)."
+    )
+
+
+def _refuse_overflowing_weights(epoch, first, batch, params, acts, problem, optimizer,
+                                workspace) -> None:
+    """After examples' outputs overflowed at an epoch's end (the validation set, or a
+    callback scoring the model): raise the divergence if the weights overflow the last
+    mini-batch's outputs too (the learning rate's doing, not the examples')."""
+    with np.errstate(all="ignore"):
+        _, caches = _engine.forward(first.forward(batch), params, acts, problem.output,
+                                    None, None, workspace)
+        ZL = caches[-1][1].Z
+    if not np.isfinite(ZL).all():
+        raise _diverged(epoch, ": the weights grew until the network's outputs "
+                              "overflow float64", optimizer) from None
+
+
 def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuffle, rng,
            schedule, learning_rate_init, callbacks, first_iteration, algorithm,
            fixed_weights) -> TrainingResult:
@@ -309,12 +331,8 @@ def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuf
                     cost = _engine.cost(caches[-1][1].Z, Y_b, problem.output, params,
                                         problem.alpha, w_b, first.sq_norm)
                 if not np.isfinite(cost):
-                    raise NonFiniteWeightsError(
-                        f"training diverged at iteration {epoch} (cost {cost}): the weights "
-                        f"are no longer finite. Lower learning_rate (now "
-                        f"{optimizer.learning_rate:g}) or scale the input features (divide "
-                        "pixel values by 255, standardise tabular data)."
-                    )
+                    raise _diverged(epoch, f" (cost {cost}): the weights are no longer finite",
+                                   optimizer)
                 if split is not None:
                     optimizer.update(rest, grads, scaled=scaled)
                     first.apply(grads["dW1"])  # the same step
@@ -328,14 +346,25 @@ def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuf
                 weight_total += m_b
             logs = {"cost": total / weight_total, "learning_rate": optimizer.learning_rate}
             if problem.X_val is not None:
-                ZL = _engine.forward_logits(problem.X_val, params, acts,
-                                            W1X=None if val_W1X is None else val_W1X(),
-                                            name="X_val")
+                try:
+                    ZL = _engine.forward_logits(problem.X_val, params, acts,
+                                                W1X=None if val_W1X is None else val_W1X(),
+                                                name="X_val")
+                except OutputOverflowError:
+                    _refuse_overflowing_weights(epoch, first, batch, params, acts, problem,
+                                                optimizer, workspace)
+                    raise  # the weights are fine: X_val's own values overflow
                 logs["val_loss"] = _engine.cost(ZL, problem.Y_val, problem.output, params, 0.0,
                                                 None, first.sq_norm)
                 logs["val_score"] = _accuracy(ZL, problem.Y_val)
             n_iter += 1
-            if events.on_iteration_end(epoch, logs):
+            try:
+                stop = events.on_iteration_end(epoch, logs)
+            except OutputOverflowError:  # a callback scoring the weights (ScoringMonitor)
+                _refuse_overflowing_weights(epoch, first, batch, params, acts, problem,
+                                            optimizer, workspace)
+                raise
+            if stop:
                 stopped_early = True
                 break
     except KeyboardInterrupt:
