@@ -553,3 +553,15 @@ def test_partial_fit_refuses_missing_or_mixed_classes(xy, classes, fragment):
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match=re.escape(fragment)):
             _small().partial_fit(X, y, classes=classes)
+
+
+@pytest.mark.parametrize("X_val, fragment", [
+    (lambda X: X[:10] + 1j, "X_val: Complex data not supported: give real numbers (the real "
+                            "part X_val.real"),
+    (lambda X: X[0], "X_val: Expected 2D array, got 1D array instead"),
+], ids=["complex", "1-D"])
+def test_the_validation_sets_input_errors_name_it(xy, X_val, fragment):
+    """scikit-learn's texts named no input, or X."""
+    X, y = xy
+    with pytest.raises(ValueError, match=re.escape(fragment)):
+        _small().fit(X, y, X_val=X_val(X), y_val=y[:10] if X_val(X).ndim == 2 else y[:1])

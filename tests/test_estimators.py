@@ -109,15 +109,17 @@ def test_scikit_learns_input_errors_come_in_one_line(X, message):
     picture's pixels): the estimators give them in one line, its wording kept."""
     y = np.arange(6) % 2
     fitted = LogisticRegression(max_iter=2).fit(np.ones((6, 3)), y)
-    for call in (lambda: NeuralNetworkClassifier((3,), max_iter=2).fit(X, y),
-                 lambda: LogisticRegression(max_iter=2).fit(X, y),
-                 lambda: fitted.predict_proba(X),
-                 lambda: NeuralNetworkClassifier((3,), max_iter=2).fit(
-                     np.ones((6, 3)), y, X_val=X, y_val=y)):
+    for call, named in ((lambda: NeuralNetworkClassifier((3,), max_iter=2).fit(X, y), ""),
+                        (lambda: LogisticRegression(max_iter=2).fit(X, y), ""),
+                        (lambda: fitted.predict_proba(X), ""),
+                        (lambda: NeuralNetworkClassifier((3,), max_iter=2).fit(
+                            np.ones((6, 3)), y, X_val=X, y_val=y), "X_val: ")):
         with pytest.raises(ValueError) as info:
             call()
         text = str(info.value)
-        assert text.startswith(message) and "\n" not in text and "[" not in text, text
+        # a text that names no input gets the validation set's name
+        expected = message if message.startswith("Input X") else named + message
+        assert text.startswith(expected) and "\n" not in text and "[" not in text, text
         assert len(text) < 300 and "0.5" not in text, text
 
 

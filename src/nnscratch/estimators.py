@@ -273,6 +273,11 @@ def _in_one_line(check):
                 raise ValueError(_not_numbers(X, kwargs.get("input_name") or "X",
                                               text)) from None
             short = _short(text)
+            name = kwargs.get("input_name") or "X"
+            if name != "X" and not re.search(rf"\b{name}\b", short):
+                # the validation set's error: scikit-learn's texts name no input, or X
+                short = f"{name}: " + short.replace("X.real", f"{name}.real").replace(
+                    "np.abs(X)", f"np.abs({name})")
             if type(exc) is not ValueError or short == text:
                 raise
             raise ValueError(short) from None
@@ -648,7 +653,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         *callbacks : objects following ``sklearn.callback.FitCallback``
-            None (no argument) clears them.
+            ``set_callbacks()``, with none, clears them.
 
         Returns
         -------
