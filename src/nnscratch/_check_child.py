@@ -23,16 +23,26 @@ cases done so far. The learner's prints go to this process's stderr, which the
 checker discards.
 """
 
+import os
+import sys
+
+# Run as a script, this process has the library's package folder first on sys.path:
+# the learner's ``import datasets`` or ``import plotting`` would find the library's own
+# modules there. Their file sees the path ``python their_file.py`` gives it (their
+# folder first: see _load), without that folder.
+if sys.path and os.path.realpath(sys.path[0] or ".") == \
+        os.path.dirname(os.path.realpath(__file__)):
+    del sys.path[0]
+
 import contextlib
 import ctypes
 import importlib
+import importlib.machinery
 import importlib.util
 import inspect
 import json
-import os
 import select
 import signal
-import sys
 import threading
 import time
 import traceback
@@ -105,6 +115,12 @@ def _encode(value, out, depth=0):
     if isinstance(value, (bool, np.bool_)):
         return {"t": "bool", "v": bool(value)}
     if isinstance(value, (int, np.integer)):
+        try:
+            float(value)
+        except OverflowError:  # 10**400: no float holds it (nor would JSON read it back)
+            digits = int(int(value).bit_length() * 0.30103) + 1
+            return {"t": "other", "type": "int",
+                    "repr": f"an integer of about {digits} digits, too large for a float"}
         return {"t": "int", "v": int(value)}
     if isinstance(value, (float, np.floating)):
         v = float(value)
@@ -226,7 +242,11 @@ def _load(path, workdir, result):
     _NOW.update(pid=os.getpid(), path=path, workdir=workdir, result=result, arrays={},
                 phase="import")
     try:
-        module_spec = importlib.util.spec_from_file_location("learner_solution", path)
+        # as Python source whatever its name ends in (sol.txt): the file-name guess of
+        # spec_from_file_location knows .py alone
+        loader = importlib.machinery.SourceFileLoader("learner_solution", path)
+        module_spec = importlib.util.spec_from_file_location("learner_solution", path,
+                                                             loader=loader)
         module = importlib.util.module_from_spec(module_spec)
         sys.modules["learner_solution"] = module
         sys.path.insert(0, os.path.dirname(path))

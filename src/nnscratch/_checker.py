@@ -21,6 +21,7 @@ import importlib.util
 import inspect
 import io
 import json
+import math
 import os
 import re
 import select
@@ -31,6 +32,7 @@ import sys
 import tempfile
 import textwrap
 import time
+import tokenize
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -439,10 +441,7 @@ def _read_job(workdir: str, spec: FunctionSpec | None, returncode: int | None,
     if not finished:
         if returncode is None and not imported and not os.path.exists(result_json):
             run.import_hang = True
-            run.problem = (f"your file's top-level code did not finish within {timeout:g} s "
-                           "(the checker imports your file, which runs its top-level code: "
-                           "put the code that loads data or trains under "
-                           "if __name__ == \"__main__\":)")
+            run.problem = _import_timeout_text(timeout)
         elif returncode is None:
             run.problem = (f"did not finish within {timeout:g} s (an endless loop, or far "
                            "too slow)")
@@ -451,6 +450,12 @@ def _read_job(workdir: str, spec: FunctionSpec | None, returncode: int | None,
             run.problem = (f"the process {what} your file ended without an answer "
                            f"({_exit_words(returncode)})")
     return run
+
+
+def _import_timeout_text(timeout: float) -> str:
+    return (f"your file's top-level code did not finish within {timeout:g} s (the checker "
+            "imports your file, which runs its top-level code: put the code that loads "
+            "data or trains under if __name__ == \"__main__\":)")
 
 
 def _exit_words(returncode: int) -> str:
@@ -563,15 +568,21 @@ class _ForkServer:
         started = time.monotonic()
         # numpy and the reference first (not the learner's time), then the file
         reply = self._reply(left)
+        timed_out = False
         if reply is not None and reply.get("event") == "started":
             timeout = max(min(timeout, left - (time.monotonic() - started)), 0.0)
             reply = self._reply(timeout)
+            timed_out = reply is None and not self.closed
         loaded = reply is not None and reply.get("event") == "loaded"
         if loaded:
             self.threads = int(reply.get("threads", 1))
             return _read_job(filedir, None, 0, timeout)
         returncode = self._stop()
         run = _read_job(filedir, None, returncode, timeout)
+        if timed_out and run.import_error is None:
+            # no answer within the limit: a time-out, even where the file had finished
+            # (and written so) a moment before the server was stopped
+            return _Run(problem=_import_timeout_text(timeout), import_hang=True)
         if run.import_error is None and run.problem is None:
             # the file was imported, but the process that imported it ended before it
             # could say so (its top-level code closed the checker's pipes, or set an
@@ -752,7 +763,7 @@ def _as_array(value: Any) -> np.ndarray | None:
         return None
     try:
         arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond a float's
         return None
     return arr
 
@@ -1275,12 +1286,7 @@ def _copy(value: Any) -> Any:
 def _placeholders(path: Path, name: str) -> list[str]:
     """The names that function ``name`` of the file only ever sets to None, in order:
     the course's templates write ``A = None`` for the learner to replace."""
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
-        return []
-    fn = next((node for node in tree.body if isinstance(node, ast.FunctionDef)
-               and node.name == name), None)
+    fn = _last_definition(path, name)
     if fn is None:
         return []
     only_none: dict[str, bool] = {}
@@ -1321,18 +1327,48 @@ def _hint_placeholders(result: FunctionResult, path: Path) -> None:
             them="it" if len(names) == 1 else "them", first=names[0])
 
 
+def _read_python(path: Path) -> str:
+    """A Python file's text as Python reads it: UTF-8, or the encoding its coding line
+    names (PEP 263), a UTF-8 byte-order mark left out. Raises OSError,
+    UnicodeDecodeError, or SyntaxError for a coding line Python refuses."""
+    with tokenize.open(path) as f:
+        return f.read()
+
+
+def _parse(source: str, filename: str, flags: int = 0) -> ast.Module:
+    """``source``'s tree, compiled too: the errors Python finds only when it compiles
+    (``break`` outside a loop, a late ``from __future__`` import) are syntax errors as
+    well. Raises SyntaxError (with ``lineno`` None when not at a line)."""
+    try:
+        tree = ast.parse(source, filename=filename)
+        compile(tree, filename, "exec", flags=flags, dont_inherit=True)
+    except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, deep nesting
+        error = SyntaxError("nested too deeply for Python to read"
+                            if not isinstance(exc, ValueError) else str(exc))
+        raise error from None
+    return tree
+
+
 def _top_level_names(path: Path, shown: str) -> set[str]:
     """The names a file defines (functions, and names assigned); ``shown`` is the
     file's name as the learner gave it."""
     try:
-        source = path.read_text(encoding="utf-8")
+        source = _read_python(path)
     except UnicodeDecodeError:
-        raise CheckError(f"{shown} is not a text file (not UTF-8); give your .py file or "
-                         "notebook (.ipynb)") from None
+        raise CheckError(f"{shown} is not a text file (not UTF-8, nor the encoding its "
+                         "coding line names); give your .py file or notebook (.ipynb)") from None
+    except SyntaxError as exc:  # a coding line that names no encoding Python knows
+        if not str(exc).startswith("unknown encoding"):
+            raise CheckError(f"{shown} is not a text file (not UTF-8); give your .py file "
+                             "or notebook (.ipynb)") from None
+        raise CheckError(f"{shown}: its coding line names an encoding Python does not know "
+                         f"({str(exc).rsplit(': ', 1)[-1]}); fix that line, or save the file "
+                         "as UTF-8 without it") from None
     try:
-        tree = ast.parse(source, filename=str(path))
+        tree = _parse(source, str(path))
     except SyntaxError as exc:
-        raise CheckError(f"{shown}: line {exc.lineno} is not valid Python ({exc.msg}); "
+        where = f"line {exc.lineno}" if exc.lineno else "it"
+        raise CheckError(f"{shown}: {where} is not valid Python ({exc.msg}); "
                          "fix it") from None
     names = set()
     for node in ast.walk(tree):
@@ -1527,7 +1563,9 @@ def check(module_or_path, assignment: str | None = None, *, timeout: float = 20.
         The learner's ``.py`` file or Jupyter notebook (``.ipynb``: its imports,
         functions and classes, see :func:`_notebook_source`), a module imported from
         one, or (in a running notebook, where functions have no file) a module or dict
-        of functions, whose source is then written to a temporary file.
+        of functions, whose source is then written to a temporary file. A file whose
+        name ends otherwise than ``.ipynb`` is read as Python source (as Python reads
+        it: UTF-8 or its coding line's encoding, a byte-order mark allowed).
     assignment : {"logistic", "shallow", "deep"}, optional
         Detected from the function names when absent.
     timeout : float, default=20
@@ -1536,7 +1574,7 @@ def check(module_or_path, assignment: str | None = None, *, timeout: float = 20.
     total_timeout : float, default=300
         Seconds for the whole check; the functions not reached are reported as errors.
     functions : str or sequence of str, optional
-        Check only these functions (the others are not run, nor reported).
+        Check only these functions (the others are not run, nor reported); not empty.
 
     Returns
     -------
@@ -1545,10 +1583,22 @@ def check(module_or_path, assignment: str | None = None, *, timeout: float = 20.
     Raises
     ------
     CheckError
-        No such file, not Python, no course function in it, or an unknown assignment.
+        No such file (or not a regular file), not Python, no course function in it, an
+        unknown assignment, no function asked for, or a time limit that is not a
+        positive finite number of seconds.
+    TypeError
+        A time limit that is not a number.
     """
     if assignment is not None and assignment not in FUNCTION_NAMES:
         raise CheckError(f"unknown assignment {assignment!r}; choose logistic, shallow or deep")
+    for name, seconds in (("timeout", timeout), ("total_timeout", total_timeout)):
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float, np.integer,
+                                                                 np.floating)):
+            raise TypeError(f"{name} must be a number of seconds, not "
+                            f"{type(seconds).__name__}; give e.g. {name}=20")
+        if not (math.isfinite(seconds) and seconds > 0):
+            raise CheckError(f"{name} must be a positive finite number of seconds, not "
+                             f"{seconds!r}; give e.g. {name}=20")
     tmp_name = None
     cells: list[tuple[int, int]] | None = None  # a notebook file's lines: (cell, line)
     try:
@@ -1570,8 +1620,8 @@ def check(module_or_path, assignment: str | None = None, *, timeout: float = 20.
         # SIGTERM or SIGHUP (``kill``, ``timeout``, a closed terminal) end the check as
         # Ctrl-C does, through the clean-up that ends the processes running the file
         with contextlib.redirect_stdout(io.StringIO()), _files._terminate_as_exit():
-            report = _check_file(path, assignment, timeout, total_timeout, functions,
-                                 shown=shown)
+            report = _check_file(path, assignment, float(timeout), float(total_timeout),
+                                 functions, shown=shown, cells=cells)
         if cells is not None:  # the generated file's lines, as the notebook's cells
             for result in [*report.functions, report.file_error]:
                 if result is not None:
@@ -1588,11 +1638,19 @@ def check(module_or_path, assignment: str | None = None, *, timeout: float = 20.
 #: The largest notebook file read (pictures in its outputs make it large).
 MAX_NOTEBOOK_BYTES = 64 * 2**20
 
+#: The helpers of the course's ``dnn_utils`` (the step-by-step notebook's module).
+_DNN_HELPERS = ("sigmoid", "relu", "sigmoid_backward", "relu_backward")
+
 #: The helper modules the course's notebooks import, which lie beside them in the
-#: course's folders: what the checker gives in their place when they are absent.
+#: course's folders: what the checker gives in their place when they are absent (the
+#: functions of theirs that the library's reference has; not ``load_data`` and the like).
 _COURSE_MODULES = {
-    re.compile(r"dnn_(app_)?utils(_v\d+)?"): (
-        "nnscratch.course.deep", ("sigmoid", "relu", "sigmoid_backward", "relu_backward")),
+    re.compile(r"dnn_utils(_v\d+)?"): ("nnscratch.course.deep", _DNN_HELPERS),
+    # the Application notebook's module holds the step-by-step assignment's functions too
+    re.compile(r"dnn_app_utils(_v\d+)?"): ("nnscratch.course.deep", _DNN_HELPERS + (
+        "initialize_parameters", "initialize_parameters_deep", "linear_forward",
+        "linear_activation_forward", "L_model_forward", "compute_cost", "linear_backward",
+        "linear_activation_backward", "L_model_backward", "update_parameters", "predict")),
     re.compile(r"planar_utils"): ("nnscratch.course.logistic", ("sigmoid",)),
 }
 
@@ -1612,7 +1670,9 @@ _PYTHON_CELL_MAGICS = {"time", "capture"}
 
 def _without_magics(text: str) -> str:
     """A code cell's text with IPython's lines blank (so that its line numbers stay): as
-    it is when it is Python already (a docstring's ``Why?`` line is kept)."""
+    it is when it is Python already (a docstring's ``Why?`` line is kept). Only a line
+    that begins a statement can be IPython's: not one inside brackets, a string or after
+    a backslash (``!= 5`` or ``% 2`` that continue an expression are Python)."""
     lines = text.split("\n")
     first = next((line.strip() for line in lines if line.strip()), "")
     if first.startswith("%%"):
@@ -1622,8 +1682,64 @@ def _without_magics(text: str) -> str:
     try:
         ast.parse(text)
     except SyntaxError:
-        return "\n".join("" if _MAGIC.match(line) else line for line in lines)
-    return text
+        pass
+    else:
+        return text
+    state = _LineState()
+    kept = []
+    for line in lines:
+        if state.at_start() and _MAGIC.match(line):
+            kept.append("")
+            continue
+        state.read(line)
+        kept.append(line)
+    return "\n".join(kept)
+
+
+class _LineState:
+    """Where a cell's text stands after the lines read so far: inside brackets, inside
+    a string that goes on (triple-quoted, or a backslash at its line's end), or after a
+    backslash that continues the line; enough to tell where a statement can begin."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.quote: str | None = None  # the open string's quotes
+        self.continued = False
+
+    def at_start(self) -> bool:
+        return self.depth == 0 and self.quote is None and not self.continued
+
+    def read(self, line: str) -> None:
+        self.continued = False
+        i, n = 0, len(line)
+        while i < n:
+            c = line[i]
+            if self.quote is not None:
+                if c == "\\":
+                    if i == n - 1:  # the string goes on to the next line
+                        return
+                    i += 2
+                elif line.startswith(self.quote, i):
+                    i += len(self.quote)
+                    self.quote = None
+                else:
+                    i += 1
+                continue
+            if c == "#":
+                break
+            if c in "'\"":
+                self.quote = c * 3 if line.startswith(c * 3, i) else c
+                i += len(self.quote)
+                continue
+            if c in "([{":
+                self.depth += 1
+            elif c in ")]}":
+                self.depth = max(self.depth - 1, 0)
+            elif c == "\\" and i == n - 1:
+                self.continued = True
+            i += 1
+        if self.quote in ("'", '"'):  # a one-line string left open: Python's error, not ours
+            self.quote = None
 
 
 def _notebook_source(path: Path, shown: str) -> tuple[str, list[tuple[int, int]]]:
@@ -1633,42 +1749,64 @@ def _notebook_source(path: Path, shown: str) -> tuple[str, list[tuple[int, int]]
     Only the imports, functions and classes of the code cells are kept: the cells that
     load data, run the course's tests or train are left out (the checker runs the
     functions itself). A course helper module the notebook imports (``dnn_utils``,
-    ``planar_utils``) that is not beside it is replaced by the library's version of the
-    functions it gives; another missing module (``public_tests``, ``lr_utils``) is left
-    out. IPython's ``%magic``, ``!shell``, ``name?`` and ``?name`` lines are left out, as
-    are the cells of a cell magic such as ``%%bash`` (the body of ``%%time`` runs).
+    ``dnn_app_utils_v3``, ``planar_utils``) that is not beside it is replaced by a
+    module of the library's versions of the functions it gives; another missing module
+    (``public_tests``, ``lr_utils``) is left out. IPython's ``%magic``, ``!shell``,
+    ``name?`` and ``?name`` lines are left out, as are the cells of a cell magic such
+    as ``%%bash`` (the body of ``%%time`` runs). ``from __future__`` imports go first.
     """
     if path.stat().st_size > MAX_NOTEBOOK_BYTES:
         raise CheckError(f"{shown} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB; clear "
                          "its outputs (Cell > All Output > Clear) or check an exported .py")
     try:
-        notebook = json.loads(path.read_text(encoding="utf-8"))
+        notebook = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM is allowed
     except (UnicodeDecodeError, ValueError):
         raise CheckError(f"{shown} is not a Jupyter notebook (not JSON); give the .ipynb "
                          "file Jupyter saved, or a .py file") from None
+    except RecursionError:
+        raise CheckError(f"{shown} is not a Jupyter notebook (its JSON is nested too "
+                         "deeply); give the .ipynb file Jupyter saved, or a .py file") from None
+    if isinstance(notebook, dict) and "worksheets" in notebook and "cells" not in notebook:
+        raise CheckError(f"{shown} is a notebook in an old format (nbformat 3); open it in "
+                         "Jupyter and save it (File > Save), then check it again")
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         raise CheckError(f"{shown} is not a Jupyter notebook (it has no cells); give the "
                          ".ipynb file Jupyter saved, or a .py file")
     folder = str(path.parent)
-    lines = ["import sys as _sys", f"_sys.path.insert(1, {folder!r})"]
-    places: list[tuple[int, int]] = [(0, 0), (0, 0)]
+    futures: list[str] = []  # Python wants them first in the file
+    future_places: list[tuple[int, int]] = []
+    lines: list[str] = []
+    places: list[tuple[int, int]] = []
+    stand_ins: dict[str, tuple[str, tuple[str, ...]]] = {}  # course modules to give
     n_code = 0
     for cell in notebook["cells"]:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         n_code += 1
         text = cell.get("source", "")
-        text = "".join(text) if isinstance(text, list) else str(text)
-        text = _without_magics(text)
+        if isinstance(text, list) and all(isinstance(t, str) for t in text):
+            text = "".join(text)
+        elif not isinstance(text, str):
+            raise CheckError(f"{shown}: code cell {n_code} has no text where Jupyter keeps "
+                             "it (its \"source\"); open the notebook in Jupyter and save it "
+                             "again")
+        # Python ends a line at \r\n, \r or \n: so do the cell's lines kept below
+        text = _without_magics(text.replace("\r\n", "\n").replace("\r", "\n"))
         try:
-            tree = ast.parse(text)
+            # IPython runs an await at a cell's top level
+            tree = _parse(text, f"<code cell {n_code}>", ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
         except SyntaxError as exc:
-            raise CheckError(f"{shown}: code cell {n_code} is not valid Python (line "
-                             f"{exc.lineno}: {exc.msg}); fix or delete it") from None
+            where = f"line {exc.lineno}: " if exc.lineno else ""
+            raise CheckError(f"{shown}: code cell {n_code} is not valid Python ({where}"
+                             f"{exc.msg}); fix or delete it") from None
         cell_lines = text.split("\n")
         for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+                futures.append(ast.unparse(node))
+                future_places.append((n_code, node.lineno))
+                continue
             if isinstance(node, (ast.Import, ast.ImportFrom)):
-                kept = _notebook_import(node, [folder])
+                kept = _notebook_import(node, [folder], stand_ins)
                 if kept is not None:
                     lines.append(kept)
                     places.append((n_code, node.lineno))
@@ -1679,28 +1817,69 @@ def _notebook_source(path: Path, shown: str) -> tuple[str, list[tuple[int, int]]
             for number in range(first, node.end_lineno + 1):
                 lines.append(cell_lines[number - 1])
                 places.append((n_code, number))
+    # the notebook's folder first, as Jupyter has it; then the course modules it lacks
+    preamble = ["import sys as _sys", f"_sys.path.insert(0, {folder!r})"]
+    if stand_ins:
+        preamble += _STAND_IN.splitlines()
+        preamble += [f"_course_module({name!r}, {module!r}, {names!r})"
+                     for name, (module, names) in stand_ins.items()]
+        preamble.append("del _course_module")
+    lines = futures + preamble + lines
+    places = future_places + [(0, 0)] * len(preamble) + places
     return "\n".join(lines) + "\n", places
 
 
-def _notebook_import(node, path: list[str]) -> str | None:
-    """The import line to keep for a notebook's import statement, or None."""
-    modules = ([a.name for a in node.names] if isinstance(node, ast.Import)
-               else [node.module or ""])
-    top = [m.split(".")[0] for m in modules]
+#: The code that puts a module in place of a course helper module a notebook imports
+#: and lacks (``import dnn_utils``, ``from dnn_app_utils_v3 import *``...).
+_STAND_IN = '''\
+def _course_module(name, library, names):
+    import importlib, types
+    module = types.ModuleType(name, "the course's " + name + ", given by nnscratch")
+    given = importlib.import_module(library)
+    module.__dict__.update({n: getattr(given, n) for n in names}, __all__=list(names))
+    _sys.modules[name] = module'''
+
+
+def _course_module_of(module: str) -> tuple[str, tuple[str, ...]] | None:
+    """(the library's module, the names it gives) for a course helper module's name."""
+    for pattern, given in _COURSE_MODULES.items():
+        if pattern.fullmatch(module):
+            return given
+    return None
+
+
+def _notebook_import(node, path: list[str], stand_ins: dict) -> str | None:
+    """The import line to keep for a notebook's import statement, or None; a course
+    helper module it names that is absent is added to ``stand_ins``."""
     if isinstance(node, ast.ImportFrom) and node.level:
         return None  # a relative import: the notebook is no package
-    if all(importlib.util.find_spec(t) is not None
-           or importlib.machinery.PathFinder.find_spec(t, path) is not None for t in top):
+
+    def found(module: str) -> bool:
+        top = module.split(".")[0]
+        return (importlib.util.find_spec(top) is not None
+                or importlib.machinery.PathFinder.find_spec(top, path) is not None)
+
+    if isinstance(node, ast.Import):
+        kept = []
+        for alias in node.names:
+            if found(alias.name):
+                kept.append(alias)
+            elif _course_module_of(alias.name) is not None:
+                stand_ins[alias.name] = _course_module_of(alias.name)
+                kept.append(alias)
+        return ast.unparse(ast.Import(names=kept)) if kept else None
+    module = node.module or ""
+    if found(module):
         return ast.unparse(node)
-    if isinstance(node, ast.ImportFrom):
-        for pattern, (module, gives) in _COURSE_MODULES.items():
-            if pattern.fullmatch(node.module or ""):
-                wanted = [a for a in node.names if a.name == "*" or a.name in gives]
-                names = (gives if any(a.name == "*" for a in wanted)
-                         else [a.name if a.asname is None else f"{a.name} as {a.asname}"
-                               for a in wanted])
-                return f"from {module} import {', '.join(names)}" if names else None
-    return None
+    given = _course_module_of(module)
+    if given is None:
+        return None
+    stand_ins[module] = given
+    # only the names the library gives (not the module's load_data, plot_...)
+    wanted = [a for a in node.names if a.name == "*" or a.name in given[1]]
+    if not wanted:
+        return None
+    return ast.unparse(ast.ImportFrom(module=module, names=wanted, level=0))
 
 
 def _resolve(module_or_path) -> Path | None:
@@ -1712,6 +1891,9 @@ def _resolve(module_or_path) -> Path | None:
         if path.is_dir():
             raise CheckError(f"{path}: is a folder; give the path of your .py file or "
                              "notebook (.ipynb)")
+        if not path.is_file():  # a pipe (<(cat file)), a device: read once, or never
+            raise CheckError(f"{path}: is not a regular file (a pipe or a device); save "
+                             "your code in a .py file or notebook (.ipynb) and give its path")
         return path.resolve()
     file = getattr(module_or_path, "__file__", None)
     if file and str(file).endswith(".py") and getattr(module_or_path, "__name__", "") != "__main__":
@@ -1722,7 +1904,8 @@ def _resolve(module_or_path) -> Path | None:
                      "or a module")
 
 
-def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> CheckReport:
+def _check_file(path: Path, assignment, timeout, total_timeout, only, shown,
+                cells: list[tuple[int, int]] | None = None) -> CheckReport:
     names = _top_level_names(path, shown)
     every = set().union(*map(set, FUNCTION_NAMES.values()))
     if not names & every:
@@ -1741,6 +1924,9 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
     specs = cases_module.specs(assignment)
     if only is not None:
         only = [only] if isinstance(only, str) else list(only)
+        if not only:
+            raise CheckError("functions is empty: there is nothing to check; name the "
+                             "functions to check, or leave functions out for all of them")
         known = [s.name for s in specs]
         unknown = [n for n in dict.fromkeys(only) if n not in known]
         if unknown:
@@ -1758,7 +1944,10 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
     deadline = time.monotonic() + total_timeout
     results: dict[str, FunctionResult] = {}
     forms: dict[str, str] = {}  # the learner's forward helpers: "single" returns A alone
-    specs = [s for s in specs if s.name not in helpers or s.name in names]
+    # a helper the file does not define is the course's (imported): left out, unless asked
+    # for by name (then it is reported as not defined)
+    specs = [s for s in specs
+             if s.name not in helpers or s.name in names or (only and s.name in only)]
     runner = (_ForkServer if _FORK_SERVER else _Spawner)(path, assignment, course_names)
     try:
         defined: list[str] = []
@@ -1768,7 +1957,8 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
             loaded = runner.load(timeout, deadline - time.monotonic())
             load_seconds = time.monotonic() - began
             if loaded.import_error is not None or loaded.problem is not None:
-                return CheckReport(assignment, shown, [], detected, _file_error(loaded, path))
+                return CheckReport(assignment, shown, [], detected,
+                                   _file_error(loaded, path, cells, min(timeout, total_timeout)))
             defined = loaded.defined
             if getattr(runner, "threads", 1) > 1:
                 # threads that a fork would not copy (their locks with them): the
@@ -1806,9 +1996,12 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown) -> 
     return CheckReport(assignment, shown, ordered, detected, partial=only is not None)
 
 
-def _file_error(run: _Run, path: Path) -> FileError:
+def _file_error(run: _Run, path: Path, cells: list[tuple[int, int]] | None = None,
+                timeout: float = 0.0) -> FileError:
     """The file-level error of a run whose import of the file raised, did not finish or
-    ended the process."""
+    ended the process; ``cells``: the places of a notebook's generated file's lines."""
+    if cells is not None:
+        return _notebook_file_error(run, cells, timeout)
     if run.import_error is None:
         return FileError("timeout" if run.import_hang else "crash",
                          run.problem or "your file's top-level code did not finish")
@@ -1824,6 +2017,31 @@ def _file_error(run: _Run, path: Path) -> FileError:
     return FileError(err["type"], f"your file could not be loaded: {_error_text(err)} (the "
                      f"checker imports your file, which runs its top-level code: {advice})",
                      err["lines"])
+
+
+def _notebook_file_error(run: _Run, cells: list[tuple[int, int]],
+                         timeout: float) -> FileError:
+    """:func:`_file_error` for a notebook, whose imports and definitions alone run."""
+    runs = ("the checker runs your notebook's imports, functions and classes, not its "
+            "other cells")
+    if run.import_error is None:
+        if run.import_hang:
+            return FileError("timeout", f"your notebook's imports and definitions did not "
+                             f"finish within {timeout:g} s ({runs}: an import or a class "
+                             "body that takes this long; fix it, or give a longer time "
+                             "limit)")
+        problem = (run.problem or "").replace("your file's top-level code",
+                                              "your notebook's imports and definitions")
+        return FileError("crash", problem.replace("your file", "your notebook"))
+    err = run.import_error
+    # the cell of the innermost line of theirs (the generated file's lines 1... are
+    # cells[0]...; its own first lines are cell 0)
+    in_cells = [cells[line - 1][0] for line, _fn, _code in err["lines"]
+                if line is not None and 0 < line <= len(cells) and cells[line - 1][0]]
+    cell = f"code cell {in_cells[-1]}" if in_cells else "its cell"
+    what = "that import" if err["type"] in ("ImportError", "ModuleNotFoundError") else "it"
+    return FileError(err["type"], f"your notebook could not be loaded: {_error_text(err)} "
+                     f"({runs}: fix or remove {what} in {cell})", err["lines"])
 
 
 def _refuse_another_assignment(names: set[str], assignment: str, shown: str) -> None:
@@ -1857,16 +2075,25 @@ def _helper_form(path: Path, name: str, outputs: list) -> str:
     statements."""
     if outputs:
         return "single" if isinstance(outputs[0], np.ndarray) else "as is"
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, SyntaxError):
-        return "as is"
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
-            returns = [r.value for r in ast.walk(node) if isinstance(r, ast.Return)]
-            if returns and not any(isinstance(v, ast.Tuple) for v in returns):
-                return "single"
+    node = _last_definition(path, name)
+    if node is not None:
+        returns = [r.value for r in ast.walk(node) if isinstance(r, ast.Return)]
+        if returns and not any(isinstance(v, ast.Tuple) for v in returns):
+            return "single"
     return "as is"
+
+
+def _last_definition(path: Path, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The file's top-level ``def name``, the last one where there are several (a later
+    notebook cell that defines it again): the one that runs."""
+    try:
+        tree = ast.parse(_read_python(path))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError, RecursionError,
+            MemoryError):
+        return None
+    found = [node for node in tree.body if isinstance(node, (ast.FunctionDef,
+             ast.AsyncFunctionDef)) and node.name == name]
+    return found[-1] if found else None
 
 
 def _calls(spec: FunctionSpec, specs: list[FunctionSpec]) -> list[str]:
