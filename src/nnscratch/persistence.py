@@ -242,6 +242,7 @@ def save(
         class_names = [str(c) for c in class_names]
         if len(class_names) != n_classes:
             raise ValueError(f"{len(class_names)} class names for {n_classes} classes")
+        _check_class_names(class_names, "class_names")  # as load() checks them
     settings = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,

@@ -369,9 +369,16 @@ class ChunkFeeder:
         """The labels of ``rows`` (codes mapped onto ``class_names`` when given)."""
         if self.y is None:
             raise DatasetError(f"{self.source}: holds no labels (y)")
-        raw = self._stored(self.y, (slice(None), rows) if self._y_row else rows, "labels",
-                           rows)
-        y = _decode(np.asarray(raw).ravel())
+        raw = np.asarray(self._stored(self.y, (slice(None), rows) if self._y_row else rows,
+                                      "labels", rows)).ravel()
+        if raw.dtype == object:  # None or NaN would become the class 'None' or 'nan'
+            missing = np.flatnonzero([v is None or (isinstance(v, (float, np.floating))
+                                                    and v != v) for v in raw.tolist()])
+            if missing.size:
+                raise DatasetError(
+                    f"{self.source}: label {self._names[1]}[{rows.start + int(missing[0])}] "
+                    "is missing (None or NaN); drop the rows without labels or fill them in")
+        y = _decode(raw)
         if self.file_class_names is not None:
             if y.dtype.kind not in "iub" and not (
                     y.dtype.kind == "f" and np.all(y == np.round(y))):
@@ -457,6 +464,8 @@ class ChunkFeeder:
             for v, k in zip(values.tolist(), n.tolist()):
                 counts[v] = counts.get(v, 0) + k
         classes = np.array(sorted(counts))
+        if classes.dtype.kind in "USO":  # names a model file keeps: refused as load would
+            _check_class_names([str(c) for c in classes.tolist()], self.source)
         return classes, np.array([counts[c] for c in classes.tolist()], dtype=np.int64)
 
     def label_names(self) -> list[str]:
@@ -854,6 +863,16 @@ def _learned(estimator) -> dict[str, Any]:
             if (k.endswith("_") and not k.startswith("__")) or k == "_rng"}
 
 
+def _chunk_weight(class_weight: dict | None, y: np.ndarray, dtype) -> float:
+    """The sum of a chunk's example weights as ``fit`` sums them (its rows' class
+    weights, in the data's dtype); its number of rows without class weights."""
+    if class_weight is None:
+        return float(len(y))
+    from sklearn.utils.class_weight import compute_sample_weight
+
+    return float(np.sum(compute_sample_weight(class_weight, y).astype(dtype)))
+
+
 def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
                   shuffle_chunks: bool = True, seed: int | None = None,
                   classes: Sequence | None = None, progress: bool | str = False) -> StreamFit:
@@ -1011,24 +1030,29 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     # training fails, so that no half-trained model is left behind
     before = copy.deepcopy(_learned(estimator))
     estimator.set_params(**temporary)
+    class_weight = estimator.get_params()["class_weight"]
     try:
         begun = True
         events.on_train_begin({"max_iter": epochs, "n_samples": feeder.n_samples})
         for e, order in enumerate(orders):
             rate = schedule(restore["learning_rate"], first_epoch + e)
             estimator.set_params(learning_rate=rate)
-            epoch_start, total, rows = time.perf_counter(), 0.0, 0
+            epoch_start, total, weight, rows = time.perf_counter(), 0.0, 0.0, 0
             for _, X, y in feeder.chunks(order):
                 if weightless and set(np.unique(y).tolist()) <= weightless:
                     continue
                 estimator.partial_fit(X, y, classes=classes)
                 if getattr(estimator, "interrupted_", False):  # Ctrl-C inside partial_fit
                     raise KeyboardInterrupt
-                total += float(estimator.loss_curve_[-1]) * len(y)
+                # the chunk's cost is its examples' weighted mean: the epoch's, as fit's,
+                # weighs each chunk by its examples' weights
+                w = _chunk_weight(class_weight, y, X.dtype)
+                total += float(estimator.loss_curve_[-1]) * w
+                weight += w
                 rows += len(y)
-                bar.rows(len(y), cost=f"{total / rows:.4f}")
+                bar.rows(len(y), cost=f"{total / weight:.4f}")
                 del X, y
-            losses.append(total / rows)
+            losses.append(total / weight)
             n_rows += rows
             seconds = time.perf_counter() - epoch_start
             bar.line(f"epoch {first_epoch + e + 1}/{first_epoch + epochs}: cost "
@@ -1137,7 +1161,7 @@ def _predict_chunks(estimator, feeder: ChunkFeeder, progress
         for i, X, _ in feeder.chunks(labels=False):
             proba = estimator.predict_proba(X)
             labels = np.asarray(estimator.classes_)[np.argmax(proba, axis=1)]
-            bar.rows(len(X))
+            bar.rows(X.shape[0])
             yield feeder.boundaries[i], labels, proba
     finally:
         bar.close()
