@@ -464,3 +464,24 @@ def test_a_random_search_asking_for_more_than_the_grid_says_it_runs_the_grid(cap
     first = capsys.readouterr().err.splitlines()[0]
     assert first.startswith("searching 2 candidates (the whole grid: --random 5 asks for more "
                             "than it holds) x 2 folds of logistic regression")
+
+
+@pytest.mark.parametrize("grid, fragment", [
+    ({"learning_rate": [0.1, -1]}, "the grid's learning_rate value -1 is not valid"),
+    ({"hidden": [(4,), (0,)]}, "the grid's hidden value (0,) is not valid"),
+    ({"foo": [1]}, "unknown parameter 'foo' in the grid; choose from hidden"),
+    ({"max_iter": [1, 2]}, "unknown parameter 'max_iter' in the grid; choose from"),
+    ({"learning_rate": 0.1}, "the grid's learning_rate must be a list of values"),
+    ({"learning_rate": []}, "the grid's learning_rate has no values"),
+], ids=["negative-rate", "zero-layer", "unknown", "estimator-name", "not-a-list", "empty"])
+def test_run_search_refuses_a_bad_grid_before_any_fit(grid, fragment):
+    """The command line's parse_param refused these; a grid given in Python ran, its
+    bad candidates scored None, or raised a bare KeyError or TypeError."""
+    from sklearn.datasets import make_classification
+
+    from nnscratch import NeuralNetworkClassifier
+    from nnscratch.search import SearchError, run_search
+
+    X, y = make_classification(60, 5, n_informative=3, random_state=0)
+    with pytest.raises(SearchError, match=re.escape(fragment)):
+        run_search(NeuralNetworkClassifier((3,), max_iter=5), X, y, grid, cv=2)

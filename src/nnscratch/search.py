@@ -32,13 +32,13 @@ import math
 import socket
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.model_selection import (
     GridSearchCV,
     ParameterGrid,
@@ -48,7 +48,7 @@ from sklearn.model_selection import (
 )
 
 from ._files import atomic_write, missing_folder
-from ._params import PARAMETERS, check, requirement
+from ._params import PARAMETERS, check, requirement, short_repr
 from .streaming import DASK_HINT, MissingExtraError, require_dask
 from .training import INTERRUPT_ENDS_ALL
 
@@ -204,15 +204,36 @@ def parse_params(texts: Sequence[str]) -> dict[str, list]:
 
 
 def estimator_grid(grid: dict[str, list], estimator) -> dict[str, list]:
-    """The grid keyed by the estimator's parameter names, checked against it."""
+    """The grid keyed by the estimator's parameter names, checked against it: every
+    name one of :data:`SEARCH_PARAMETERS`, every value one the estimator takes (a grid
+    given in Python has not been through :func:`parse_param`)."""
+    if not isinstance(grid, dict) or not grid:
+        raise SearchError(f"the grid must be a dict of parameter names and lists of "
+                          f"values, e.g. {{'learning_rate': [0.1, 0.01]}}; got "
+                          f"{short_repr(grid)}")
     vocabulary = estimator.get_params()
     out = {}
     for name, values in grid.items():
+        if name not in SEARCH_PARAMETERS:
+            raise SearchError(f"unknown parameter {name!r} in the grid; choose from "
+                              f"{', '.join(SEARCH_PARAMETERS)}")
         key = SEARCH_PARAMETERS[name][0]
         if key not in vocabulary:
             raise SearchError(f"--param {name} applies to a network; add --hidden SIZES or "
                               f"--param hidden=... (now: logistic regression)")
-        out[key] = list(values)
+        if isinstance(values, (str, bytes, dict)) or not isinstance(values, Iterable):
+            raise SearchError(f"the grid's {name} must be a list of values, e.g. "
+                              f"{name}=[...]; got {short_repr(values)}")
+        values = list(values)
+        if not values:
+            raise SearchError(f"the grid's {name} has no values; give at least one")
+        for value in values:  # refused before any fit, as the command line refuses it
+            try:
+                clone(estimator).set_params(**{key: value})._validate_hyperparameters()
+            except (TypeError, ValueError) as exc:
+                raise SearchError(f"the grid's {name} value {short_repr(value)} is not "
+                                  f"valid: {' '.join(str(exc).split())}") from None
+        out[key] = values
     return out
 
 
