@@ -406,3 +406,45 @@ def test_a_search_that_cannot_finish_keeps_the_finished_candidates(cat_train, tm
     assert all(r["mean_score"] for r in finished)
     # nothing half-written: the results CSV only, no model, no plot, no temporary file
     assert sorted(p.name for p in tmp_path.iterdir()) == ["best.csv"]
+
+
+@pytest.mark.parametrize("reply", [b"", b"HTTP/1.0 400 Bad Request\r\n\r\n" + b"\xff" * 64],
+                         ids=["silent", "another-service"])
+def test_an_address_that_is_no_dask_scheduler_fails_in_one_line_and_bounded_time(
+        monkeypatch, reply):
+    """A service of another kind at the address held Client's handshake for ever (its
+    timeout does not bound it), or its bytes read as a huge frame: out of memory."""
+    import socket
+    import threading
+
+    from nnscratch import search
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    held = []
+
+    def serve():
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            held.append(conn)
+            if reply:
+                conn.sendall(reply)
+
+    threading.Thread(target=serve, daemon=True).start()
+    monkeypatch.setattr(search, "CONNECT_WAIT", 2.0)
+    address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    began = time.monotonic()
+    try:
+        with pytest.raises(search.SearchFailed,
+                           match=f"{address} does not answer as a Dask scheduler|cannot "
+                                 f"reach the Dask scheduler at {address}"):
+            search._connect(address)
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+    assert time.monotonic() - began < 2.0 * 4

@@ -30,6 +30,7 @@ import csv
 import io
 import math
 import socket
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -522,17 +523,52 @@ def _probe(scheduler: str) -> None:
         pass
 
 
+#: Seconds the connection to a Dask scheduler may take, its handshake included.
+CONNECT_WAIT = 15.0
+
+
 def _connect(scheduler: str):
     check_scheduler(scheduler)
     _probe(scheduler)
     from distributed import Client
 
-    try:
-        return Client(scheduler, timeout=10, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
+    # Client's own timeout does not bound its handshake: a service of another kind at
+    # the address (a web server) that accepts and answers nothing, or answers bytes that
+    # read as a huge frame, held it for ever or ran it out of memory. The connection is
+    # made in a thread of its own, waited for at most CONNECT_WAIT seconds.
+    outcome: dict[str, Any] = {}
+    lock = threading.Lock()
+
+    def connect() -> None:
+        try:
+            client = Client(scheduler, timeout=10, set_as_default=False)
+        except BaseException as exc:  # noqa: BLE001 - reported by the caller
+            outcome["error"] = exc
+            return
+        with lock:
+            if outcome.get("abandoned"):
+                client.close()  # too late: the search has already failed
+            else:
+                outcome["client"] = client
+
+    thread = threading.Thread(target=connect, name="nnscratch-dask-connect", daemon=True)
+    thread.start()
+    thread.join(CONNECT_WAIT)
+    with lock:
+        if "client" in outcome:
+            return outcome["client"]
+        outcome["abandoned"] = True
+    exc = outcome.get("error")
+    if exc is None or isinstance(exc, MemoryError):
+        raise SearchFailed(
+            f"{scheduler} does not answer as a Dask scheduler "
+            + (f"within {CONNECT_WAIT:g} s" if exc is None else "(it sent something else)")
+            + "; check that the address is the scheduler's, e.g. tcp://127.0.0.1:8786")
+    if isinstance(exc, (OSError, TimeoutError, ValueError)):
         raise SearchFailed(f"cannot reach the Dask scheduler at {scheduler} "
                            f"({' '.join(str(exc).split()) or type(exc).__name__}); check the "
                            "address, e.g. tcp://127.0.0.1:8786") from None
+    raise exc
 
 
 #: Seconds a search waits for a cluster without workers to get one.
