@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from nnscratch.course import CheckError, check
-from test_check import SOLUTIONS, notebook
+from test_check import COURSE_STYLE_FORWARD, SOLUTIONS, notebook
 
 
 def _defs(assignment):
@@ -207,22 +207,6 @@ def test_a_file_of_any_name_with_a_bom_or_a_coding_line_is_read_as_python_reads_
     assert report.ok, str(report)
 
 
-COURSE_STYLE_FORWARD = '''
-def linear_forward(A, W, b):
-    Z = np.dot(W, A) + b
-    cache = (A, W, b)
-    return Z, cache
-
-def linear_activation_forward(A_prev, W, b, activation):
-    if activation == "sigmoid":
-        Z, linear_cache = linear_forward(A_prev, W, b)
-        A, activation_cache = M.sigmoid(Z)
-    elif activation == "relu":
-        Z, linear_cache = linear_forward(A_prev, W, b)
-        A, activation_cache = M.relu(Z)
-    cache = (linear_cache, activation_cache)
-    return A, cache
-'''
 
 
 @pytest.mark.slow
@@ -250,7 +234,8 @@ def test_the_application_notebooks_helper_module_gives_the_deep_functions(tmp_pa
 def test_a_course_helper_module_imported_whole_is_given(tmp_path, top, name):
     # `import dnn_utils`, then dnn_utils.sigmoid(Z): NameError (the import was left out)
     path = notebook(tmp_path / f"{name}.ipynb", [
-        "import numpy as np\n" + top, COURSE_STYLE_FORWARD.replace("M.", name + ".")])
+        "import numpy as np\n" + top,
+        re.sub(r"\b(sigmoid|relu)\(Z\)", rf"{name}.\1(Z)", COURSE_STYLE_FORWARD)])
     report = check(path, assignment="deep", functions=["linear_activation_forward"])
     assert report.ok, str(report)
 
