@@ -1822,6 +1822,7 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
         SearchInterrupted,
         check_folds,
         check_output_paths,
+        check_scheduler,
         estimator_grid,
         parse_params,
         plot_scores,
@@ -1860,6 +1861,7 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
                              "in the course's layout")
         if scheduler is not None:
             require_dask("distributed")
+            check_scheduler(scheduler)  # an address that cannot be one: before the data
     except SearchError as exc:
         raise InputError(str(exc)) from None
     except MissingExtraError as exc:
