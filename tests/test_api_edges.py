@@ -565,3 +565,24 @@ def test_the_validation_sets_input_errors_name_it(xy, X_val, fragment):
     X, y = xy
     with pytest.raises(ValueError, match=re.escape(fragment)):
         _small().fit(X, y, X_val=X_val(X), y_val=y[:10] if X_val(X).ndim == 2 else y[:1])
+
+
+@pytest.mark.parametrize("kw, fragment", [
+    ({"learnig_rate": 1}, "Invalid parameter 'learnig_rate' for NeuralNetworkClassifier; did "
+                          "you mean 'learning_rate'?"),
+    ({"foo": 1}, "Invalid parameter 'foo' for NeuralNetworkClassifier; valid parameters: "
+                 "activation, algorithm"),
+    ({"callbacks__x": 1}, "Invalid parameter 'callbacks__x' for NeuralNetworkClassifier: "
+                          "callbacks has no parameters of its own to set"),
+], ids=["typo", "unknown", "nested"])
+def test_set_params_refuses_an_unknown_name_in_one_line(kw, fragment):
+    """scikit-learn's message held the estimator's repr over several lines; a nested
+    name on the callbacks list was a bare AttributeError."""
+    from nnscratch.callbacks import History
+
+    est = NeuralNetworkClassifier((20, 7, 5), activation="tanh", init="lecun",
+                                  learning_rate=0.1, max_iter=10, solver="adam",
+                                  callbacks=[History()])
+    with pytest.raises(ValueError, match=re.escape(fragment)) as info:
+        est.set_params(**kw)
+    assert "\n" not in str(info.value)

@@ -639,6 +639,29 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         tags.input_tags.sparse = True  # scipy.sparse X: sparse products (docs/sparse.md)
         return tags
 
+    def set_params(self, **params):
+        """Set hyper-parameters (scikit-learn's ``set_params``); an unknown name is
+        refused in one line, with the nearest known one."""
+        try:
+            return super().set_params(**params)
+        except ValueError as exc:
+            unknown = re.match(r"Invalid parameter '([^']*)'", str(exc))
+            if unknown is None:
+                raise
+            valid = sorted(self.get_params(deep=False))
+            raise ValueError(
+                f"Invalid parameter {unknown[1]!r} for {type(self).__name__}"
+                + (_did_you_mean(unknown[1], valid) or f"; valid parameters: "
+                   f"{', '.join(valid)}")) from None
+        except AttributeError:  # callbacks__x: scikit-learn asks the list for set_params
+            nested = next((k for k in params if "__" in k), None)
+            if nested is None:
+                raise
+            raise ValueError(
+                f"Invalid parameter {nested!r} for {type(self).__name__}: "
+                f"{nested.split('__')[0]} has no parameters of its own to set; set "
+                f"{nested.split('__')[0]}=... as a whole") from None
+
     def set_callbacks(self, *callbacks):
         """Set scikit-learn callbacks (``sklearn.callback``), such as ``ProgressBar``
         and ``ScoringMonitor``.
