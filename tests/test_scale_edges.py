@@ -442,3 +442,21 @@ def test_trace_reads_labels_as_codes_or_as_the_model_s_class_names(
         assert run(["trace", str(model), str(data), "--json", "--no-gradient-check"]) == 0
         costs.append(json.loads(capsys.readouterr().out)["cost"])
     assert costs[0] == costs[1]
+
+
+@pytest.mark.parametrize("fmt", [["--json"], []], ids=["json", "table"])
+def test_predict_that_fails_in_its_first_chunk_writes_nothing(holey, tmp_path, capsys, fmt):
+    """stdout was a lone "[" (no JSON), or the table's header alone."""
+    from nnscratch import NeuralNetworkClassifier, save
+    from nnscratch.streaming import open_chunks
+
+    X, y = _xy()
+    model = tmp_path / "m.npz"
+    est = NeuralNetworkClassifier((3,), max_iter=2, random_state=0).fit(X, y)
+    with open_chunks(holey) as feeder:
+        save(est, model, **feeder.save_kwargs(est))
+    capsys.readouterr()
+    assert run(["predict", str(model), str(holey), *fmt, "--chunk-rows", "300"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "holey.h5: row X[250] holds NaN" in captured.err

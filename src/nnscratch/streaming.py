@@ -1207,12 +1207,10 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
     stem = name if name is not None else Path(str(feeder.source)).name
     width = len(f"{stem}[{feeder.n_samples - 1}]")
     n = 0
-    if fmt == "json":
-        out.write("[")
-    elif fmt == "csv":
-        out.write("input,label,probability\n")
-    else:
-        out.write(f"{'input':<{width}}  {'label':<12}  probability\n")
+    # written with the first rows (or at the end): an error in the first chunk leaves
+    # nothing on the output (a lone "[" was no JSON), as any other refused input
+    header = {"json": "[", "csv": "input,label,probability\n"}.get(
+        fmt, f"{'input':<{width}}  {'label':<12}  probability\n")
     predictions = predict_streaming(estimator, feeder, progress=progress)
     while True:
         try:
@@ -1241,8 +1239,10 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
                 lines.append(_csv_line(row, names[code], repr(float(p[code]))))
             else:
                 lines.append(f"{row:<{width}}  {names[code]:<12}  {float(p[code]):.4f}\n")
-        out.write("".join(lines))
+        out.write(("" if n else header) + "".join(lines))
         n += len(labels)
+    if not n:
+        out.write(header)
     if fmt == "json":
         out.write("\n]\n")
     return n
