@@ -334,3 +334,47 @@ def test_cli_trace_of_a_diverged_model(tmp_path):
     layer = json.loads(result.stdout)["layers"][0]
     assert layer["flag"] == "exploding" and layer["grad_ratio"] is None
     assert layer["message"].startswith("‖W‖ overflows float64 (weights up to ")
+
+
+# ------------------------------------------- found by the audit of 2026-12-07
+
+
+def test_a_sigmoid_output_of_several_units_is_refused_naming_softmax():
+    """Its cost averaged over n_L * m values and its dW over m: the gradient check
+    called correct gradients a bug (difference 0.5)."""
+    from nnscratch.course import trace
+
+    rng = np.random.default_rng(0)
+    P = {"W1": rng.standard_normal((3, 2)), "b1": np.zeros((3, 1)),
+         "W2": rng.standard_normal((3, 3)), "b2": np.zeros((3, 1))}
+    X, Y = rng.standard_normal((2, 10)), np.eye(3)[rng.integers(0, 3, 10)].T
+    with pytest.raises(ValueError, match="output='sigmoid' takes one output unit .* pass "
+                                         "output='softmax'"):
+        trace(P, X, Y)
+    assert trace(P, X, Y, output="softmax").gradient_check["verdict"] == "fine"
+
+
+def test_a_saturated_right_output_has_its_dA():
+    """dA[L] = -(Y/A - (1-Y)/(1-A)) gave 0/0 where A rounded to exactly 1 for Y = 1:
+    every summary value n/a, where the value is -1."""
+    from nnscratch.course import trace
+
+    t = trace({"W1": [[50.0]], "b1": [[0.0]]}, X=[[1.0, -1.0, 2.0]], y=[1, 0, 1])
+    line = next(row for row in str(t).splitlines() if row.startswith("dA[1]"))
+    assert "n/a" not in line and line.split()[5:7] == ["-1", "1"], line  # min, max
+
+
+def test_trace_of_an_estimator_takes_sparse_rows_and_refuses_nan():
+    import scipy.sparse as sp
+
+    from nnscratch import NeuralNetworkClassifier
+    from nnscratch.course import trace
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 4))
+    y = (X[:, 0] > 0).astype(int)
+    est = NeuralNetworkClassifier((3,), max_iter=5, random_state=0).fit(sp.csr_matrix(X), y)
+    assert str(trace(est, sp.csr_matrix(X[:5]), y[:5])) == str(trace(est, X[:5], y[:5]))
+    X[2, 1] = np.nan
+    with pytest.raises(ValueError, match=r"row X\[2\] holds NaN or infinity"):
+        trace(est, X[:5], y[:5])

@@ -13,6 +13,7 @@ import html
 import math
 
 import numpy as np
+import scipy.sparse as sp
 
 from . import network
 from ._params import short_repr
@@ -185,7 +186,17 @@ def _from_estimator(est, X, y):
     if params is None:
         raise ValueError("the estimator is not fitted; call fit first or pass a parameters dict")
     classes = np.asarray(est.classes_)
-    X = np.asarray(X, dtype=float)
+    if sp.issparse(X):  # a text model's rows: the trace shows a few, densely
+        X = X.toarray()
+    try:
+        X = np.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError("X must hold numbers, one row per example (an array or a "
+                         "DataFrame of numbers)") from None
+    if X.ndim == 2 and not np.isfinite(X).all():
+        row = int(np.flatnonzero(~np.isfinite(X).all(axis=1))[0])
+        raise ValueError(f"row X[{row}] holds NaN or infinity: the trace needs a finite "
+                         "number in every cell; fill in or drop that row")
     if X.ndim != 2 or X.shape[1] != params["W1"].shape[1]:
         raise ValueError(f"X has shape {X.shape}; the model takes (n_samples, "
                          f"{params['W1'].shape[1]})")
@@ -254,7 +265,14 @@ def _check_parameters(params: dict, X: np.ndarray, Y: np.ndarray, output: str) -
                          "(n_x, m) with a parameters dict)")
     if X.shape[1] == 0:
         raise ValueError("X has no columns (m = 0); the trace needs at least one example")
+    if not np.isfinite(X).all():
+        column = int(np.flatnonzero(~np.isfinite(X).all(axis=0))[0])
+        raise ValueError(f"X[:, {column}] holds NaN or infinity: the trace needs a finite "
+                         "number in every cell; fill in or drop that example")
     n_L = params[f"W{L}"].shape[0]
+    if output == "sigmoid" and n_L > 1:
+        raise ValueError(f"output='sigmoid' takes one output unit (two classes); W{L} has "
+                         f"{n_L} rows: for {n_L} classes pass output='softmax' with one-hot Y")
     if output == "softmax" and n_L < 2:
         raise ValueError(f"output='softmax' needs 2 or more output units; W{L} has {n_L} row: "
                          "use output='sigmoid' for two classes")
@@ -385,7 +403,11 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
         # backward in the course's convention: dZ[L] = A[L] - Y, dW = (1/m) dZ A_prevᵀ
         backward: dict[int, dict[str, np.ndarray]] = {}
         dZ = AL - Y
-        dA_L = -(Y / AL - (1 - Y) / (1 - AL)) if out == "sigmoid" else None
+        # -(Y/A - (1-Y)/(1-A)) with A = σ(Z), written from Z: a saturated output (A
+        # rounded to exactly 0 or 1) that is right gave 0/0, where the value is ±1
+        ZL = caches[-1][1].Z
+        dA_L = (-Y * (1 + np.exp(-ZL)) + (1 - Y) * (1 + np.exp(ZL))
+                if out == "sigmoid" else None)
         dA = None  # dA[l], set by layer l + 1 for each hidden layer l
         for l in reversed(range(1, L + 1)):
             linear, act_cache = caches[l - 1]
