@@ -1,6 +1,8 @@
 """Plots at their edges: what a person sees with one cost, a diverged run, many
 classes, long names, tiny or odd pictures (checked through matplotlib's objects)."""
 
+import re
+
 import numpy as np
 import pytest
 from matplotlib.colors import rgb_to_hsv, to_hex, to_rgb
@@ -373,3 +375,22 @@ def test_search_scores_say_how_many_failed_candidates_are_not_drawn():
 
 def fig_title(fig):
     return fig._suptitle.get_text()
+
+
+@pytest.mark.parametrize("kw, fragment", [
+    ({"max_images": 0}, "max_images must be a whole number >= 1, got 0"),
+    ({"columns": 0}, "columns must be a whole number >= 1, got 0"),
+    ({"pred": [0, -1] * 5}, "pred_codes gave -1, not a class code of the 2 classes"),
+    ({"true": [0] * 9}, "true_codes has 9 entries for 10 pictures"),
+    ({"names": ["x"] * 3}, "names has 3 entries for 10 pictures"),
+], ids=["max_images-0", "columns-0", "code-minus-1", "short-codes", "short-names"])
+def test_plot_mislabeled_checks_its_arguments(kw, fragment):
+    """max_images=0 drew "every prediction is right" over five wrong ones, -1 dropped
+    a picture, code -1 was labelled with the last class, columns=0 divided by zero."""
+    from nnscratch.plotting import plot_mislabeled
+
+    images = np.zeros((10, 8, 8, 3), np.uint8)
+    true = np.asarray(kw.pop("true", [0] * 10))
+    pred = np.asarray(kw.pop("pred", [0, 1] * 5))
+    with pytest.raises(ValueError, match=re.escape(fragment)):
+        plot_mislabeled(images, true, pred, ["a", "b"], **kw)

@@ -414,6 +414,18 @@ def plot_mislabeled(
     if not (images.ndim == 3 or (images.ndim == 4 and images.shape[3] in (3, 4))):
         raise ValueError("pictures must have shape (n, h, w, 3) (RGB), (n, h, w, 4) (RGBA) "
                          f"or (n, h, w) (grey), got {images.shape}")
+    n = images.shape[0]
+    for what, given in (("true_codes", true_codes), ("pred_codes", pred_codes),
+                        ("names", names)):
+        if given is not None and len(given) != n:
+            raise ValueError(f"{what} has {len(given)} entries for {n} pictures: give one "
+                             "per picture")
+    _check_codes(true_codes, "true_codes", len(class_names))
+    _check_codes(pred_codes, "pred_codes", len(class_names))
+    true_codes, pred_codes = true_codes.astype(np.int64), pred_codes.astype(np.int64)
+    for what, value in (("max_images", max_images), ("columns", columns)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{what} must be a whole number >= 1, got {value!r}")
     wrong = np.flatnonzero(true_codes != pred_codes)
     shown = wrong[:max_images]
     n_total = wrong.size
