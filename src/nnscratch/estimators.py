@@ -82,13 +82,13 @@ _SKLEARN_FIT_STATE = ("_callback_fit_ctx", "_skl_callbacks_to_teardown")
 _PREDICT_CHUNK = 4096
 
 
-def _one_line(text: str) -> str:
+def _one_line(text: str, name: str = "X") -> str:
     """scikit-learn's multi-line input errors in one line: the repr of the array they
     append dropped, the rest joined (its wording, which its estimator checks match,
-    kept)."""
+    kept); ``name``: the input's."""
     if text.startswith("Complex data not supported"):
-        return ("Complex data not supported: give real numbers (the real part X.real, or "
-                "the magnitude np.abs(X)).")
+        return (f"Complex data not supported: give real numbers (the real part {name}.real, "
+                f"or the magnitude np.abs({name})).")
     # the array's repr runs from "array=" over as many lines as it takes, up to the
     # next sentence (a line starting with a capital) or the end
     text = re.sub(r"^array=.*?(?=^[A-Z]|\Z)", "", text, flags=re.S | re.M)
@@ -102,14 +102,15 @@ def _one_line(text: str) -> str:
 _NAN_ERROR = re.compile(r"Input (\w+) contains NaN\.\s+(\w+) does not accept missing values")
 
 
-def _short(text: str) -> str:
-    """scikit-learn's input error ``text`` as one short line: multi-line errors joined
-    (:func:`_one_line`), the NaN error cut to what to do about it."""
+def _short(text: str, name: str = "X") -> str:
+    """scikit-learn's input error ``text`` about input ``name`` as one short line:
+    multi-line errors joined (:func:`_one_line`), the NaN error cut to what to do about
+    it."""
     if text.startswith("The feature names should match those that were passed during "
                        "fit.\n"):
         return _columns_of_fit(text)
     if "\n" in text.strip():
-        text = _one_line(text)
+        text = _one_line(text, name)
     if text == "Input y contains NaN.":
         return "Input y contains NaN: every example needs a label; drop the unlabelled rows."
     nan = _NAN_ERROR.match(text) or re.fullmatch(r"Input (X\w*) contains NaN\.", text)
@@ -272,12 +273,10 @@ def _in_one_line(check):
                 X = args[1] if check is _validate_data else args[0]
                 raise ValueError(_not_numbers(X, kwargs.get("input_name") or "X",
                                               text)) from None
-            short = _short(text)
             name = kwargs.get("input_name") or "X"
-            if name != "X" and not re.search(rf"\b{name}\b", short):
-                # the validation set's error: scikit-learn's texts name no input, or X
-                short = f"{name}: " + short.replace("X.real", f"{name}.real").replace(
-                    "np.abs(X)", f"np.abs({name})")
+            short = _short(text, name)
+            if name != "X" and not re.search(rf"\b{name}\b", text):
+                short = f"{name}: {short}"  # the validation set's: scikit-learn's names none
             if type(exc) is not ValueError or short == text:
                 raise
             raise ValueError(short) from None
