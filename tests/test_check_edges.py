@@ -300,3 +300,98 @@ def test_a_file_loaded_at_its_time_limit_is_a_time_out(tmp_path, monkeypatch):
     assert report.file_error.type == "timeout", report.file_error
     assert report.file_error.message.startswith(
         "your file's top-level code did not finish within "), report.file_error.message
+
+
+# ------------------------------------------- the Application notebook's initialisation
+
+#: The course's dnn_app_utils_v3.initialize_parameters_deep, verbatim but for the
+#: asserts; the rest of that module is the step-by-step assignment's functions.
+APP_UTILS = '''\
+import numpy as np
+from nnscratch.course.deep import (sigmoid, relu, sigmoid_backward, relu_backward,
+    initialize_parameters, linear_forward, linear_activation_forward, L_model_forward,
+    compute_cost, linear_backward, linear_activation_backward, L_model_backward,
+    update_parameters, predict)
+
+
+def initialize_parameters_deep(layer_dims):
+    np.random.seed(1)
+    parameters = {}
+    L = len(layer_dims)            # number of layers in the network
+
+    for l in range(1, L):
+        parameters['W' + str(l)] = np.random.randn(layer_dims[l], layer_dims[l-1]) / np.sqrt(layer_dims[l-1]) #*0.01
+        parameters['b' + str(l)] = np.zeros((layer_dims[l], 1))
+    return parameters
+'''
+
+#: The Application notebook's L_layer_model as a learner writes it (the course's
+#: solution): every function it calls comes from dnn_app_utils_v3.
+APP_L_LAYER_MODEL = '''\
+def L_layer_model(X, Y, layers_dims, learning_rate = 0.0075, num_iterations = 3000, print_cost=False):
+    np.random.seed(1)
+    costs = []
+    parameters = initialize_parameters_deep(layers_dims)
+    for i in range(0, num_iterations):
+        AL, caches = L_model_forward(X, parameters)
+        cost = compute_cost(AL, Y)
+        grads = L_model_backward(AL, Y, caches)
+        parameters = update_parameters(parameters, grads, learning_rate)
+        if print_cost and i % 100 == 0 or i == num_iterations - 1:
+            print("Cost after iteration {}: {}".format(i, np.squeeze(cost)))
+        if i % 100 == 0 or i == num_iterations:
+            costs.append(cost)
+    return parameters, costs
+'''
+
+#: A mistake for the hint: the cost kept at every iteration.
+EVERY_COST = ("        if i % 100 == 0 or i == num_iterations:\n            costs.append(cost)\n",
+              "        costs.append(cost)\n")
+
+
+@pytest.mark.slow
+def test_the_application_notebooks_l_layer_model_with_its_own_helper_module_passes(tmp_path):
+    # with the course's dnn_app_utils_v3.py beside it, a correct L_layer_model FAILed:
+    # the reference drew its weights as the step-by-step initialize_parameters_deep does
+    (tmp_path / "dnn_app_utils_v3.py").write_text(APP_UTILS)
+    path = tmp_path / "application.py"
+    path.write_text("import numpy as np\nfrom dnn_app_utils_v3 import *\n\n\n"
+                    + APP_L_LAYER_MODEL)
+    assert check(path, assignment="deep", functions=["L_layer_model"]).ok
+    path.write_text(path.read_text().replace(*EVERY_COST))
+    result = check(path, assignment="deep", functions=["L_layer_model"])["L_layer_model"]
+    assert result.status == "fail" and result.hint_id == "costs_every_iteration", result
+    assert "dnn_app_utils_v3's initialize_parameters_deep" in result.case, result.case
+
+
+@pytest.mark.slow
+def test_a_notebook_lacking_dnn_app_utils_is_given_its_own_initialisation(tmp_path,
+                                                                         monkeypatch):
+    # the stand-in gave the step-by-step initialize_parameters_deep (seed 3, × 0.01);
+    # and a dnn_app_utils_v3.py in the folder check() was called from, which the
+    # notebook's process does not see, kept the stand-in out: ModuleNotFoundError
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "dnn_app_utils_v3.py").write_text(APP_UTILS)
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.syspath_prepend("")
+    path = notebook(tmp_path / "Application.ipynb", [
+        "import numpy as np\nfrom dnn_app_utils_v3 import *\n",
+        APP_L_LAYER_MODEL.replace(*EVERY_COST)])
+    result = check(path, assignment="deep", functions=["L_layer_model"])["L_layer_model"]
+    assert result.status == "fail" and result.hint_id == "costs_every_iteration", result
+    assert "dnn_app_utils_v3's initialize_parameters_deep" in result.case, result.case
+
+
+@pytest.mark.slow
+def test_a_file_of_both_notebooks_is_compared_with_the_step_by_step_weights(tmp_path):
+    # its L_layer_model calls its own (step-by-step) initialize_parameters_deep
+    text = (SOLUTIONS / "deep.py").read_text()
+    path = tmp_path / "week4.py"
+    path.write_text(text)
+    assert check(path, functions=["L_layer_model"]).ok
+    path.write_text(text.replace("        if i % 100 == 0:\n            costs.append(cost)\n",
+                                 "        costs.append(cost)\n        if i % 100 == 0:\n"))
+    result = check(path, functions=["L_layer_model"])["L_layer_model"]
+    assert result.status == "fail" and result.hint_id == "costs_every_iteration", result
+    assert "the step-by-step initialize_parameters_deep" in result.case, result.case

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from nnscratch import network
-from nnscratch.course import deep, logistic, shallow
+from nnscratch.course import _application, deep, logistic, shallow
 from nnscratch.gradcheck import gradient_check, numerical_gradients
 from nnscratch.losses import binary_cross_entropy
 
@@ -288,7 +288,8 @@ def test_deep_backward_and_training_costs_stay_finite_at_saturation():
         X = X * 1e5  # z in the thousands with the course's randn · 0.01 weights
         _, costs = deep.L_layer_model(X, Y, [2, 1], learning_rate=0.0, num_iterations=1)
         params = shallow.nn_model(X, Y, 1, num_iterations=1, print_cost=False)
-    ZL = network.linear_forward(X, *deep.initialize_parameters_deep([2, 1]).values())[0]
+    # L_layer_model's weights: the Application notebook's (randn / √n)
+    ZL = network.linear_forward(X, *_application.initialize_parameters_deep([2, 1]).values())[0]
     assert not np.isfinite(deep.compute_cost(deep.sigmoid(ZL)[0], Y))
     assert costs == [pytest.approx(network.compute_cost(ZL, Y), rel=1e-12)]
     assert np.isfinite(costs[0]) and all(np.isfinite(v).all() for v in params.values())

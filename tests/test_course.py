@@ -80,3 +80,17 @@ def test_L_layer_model(cat_data):
     assert clf.costs_[24] == pytest.approx(0.092878, abs=5e-7)
     assert accuracy_percent(clf, X_train, y_train) == pytest.approx(98.56459330143541, abs=1e-9)
     assert accuracy_percent(clf, X_test, y_test) == pytest.approx(80.0)
+
+
+def test_the_course_modules_L_layer_model_draws_as_the_application_notebook(cat_data):
+    """``nnscratch.course.deep.L_layer_model`` is the Application notebook's: its weights
+    are drawn by that notebook's ``dnn_app_utils_v3.initialize_parameters_deep`` (seed 1,
+    ``/ √n``), and its costs are the ones the notebook prints. It drew them with the
+    step-by-step ``initialize_parameters_deep`` (seed 3, ``* 0.01``): 0.693148 and
+    0.678011."""
+    from nnscratch.course import deep
+
+    X_train, y_train, _, _ = cat_data
+    _, costs = deep.L_layer_model(X_train.T, y_train.reshape(1, -1), [12288, 20, 7, 5, 1],
+                                  num_iterations=101)
+    assert costs == [pytest.approx(0.771749, abs=5e-7), pytest.approx(0.672053, abs=5e-7)]

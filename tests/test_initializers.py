@@ -70,3 +70,21 @@ def test_errors_are_clear():
     with pytest.raises(ValueError, match="random_state"):
         check_random_state("seed")
     assert set(INITIALIZERS) == {"zeros", "small", "lecun", "he", "glorot"}
+
+
+def test_the_application_notebooks_initialisation_is_dnn_app_utils_v3s():
+    """What the checker gives a notebook for ``dnn_app_utils_v3.initialize_parameters_deep``
+    and ``course.deep.L_layer_model`` draws with: the course's code, bit for bit, and the
+    global state untouched."""
+    from nnscratch.course import _application
+
+    np.random.seed(1)  # dnn_app_utils_v3.initialize_parameters_deep, verbatim
+    expected = [np.random.randn(DIMS[l], DIMS[l - 1]) / np.sqrt(DIMS[l - 1])
+                for l in range(1, len(DIMS))]
+    np.random.seed(123)
+    before = np.random.get_state()[1].copy()
+    params = _application.initialize_parameters_deep(DIMS)
+    assert np.array_equal(np.random.get_state()[1], before)
+    for l, W in enumerate(expected, start=1):
+        np.testing.assert_array_equal(params[f"W{l}"], W)
+        np.testing.assert_array_equal(params[f"b{l}"], np.zeros((DIMS[l], 1)))

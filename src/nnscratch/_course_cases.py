@@ -10,7 +10,9 @@ gives ``np.random.seed`` just before calling an initialising or training functio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -37,6 +39,10 @@ class FunctionSpec:
     #: outputs (the course's training loops print compute_cost's value, or keep it in
     #: costs, and never step with it). A function not named here can change every output.
     feeds: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Other right answers, each (what makes it right, the function giving it): where
+    #: the course has two versions of a function it calls. The first entry is what the
+    #: reference's own function follows; a result matching any of them passes.
+    versions: tuple[tuple[str, Callable[..., Any]], ...] = ()
 
 
 def _labels(rng, m):
@@ -323,11 +329,29 @@ def _deep() -> list[FunctionSpec]:
                  seed=3, m=16),
         ], calls=("initialize_parameters_deep", "L_model_forward", "compute_cost",
                   "L_model_backward", "update_parameters"),
-           feeds={"compute_cost": ("costs",)}),  # the cost is kept, never stepped with
+           feeds={"compute_cost": ("costs",)},  # the cost is kept, never stepped with
+           # the Application notebook's helper module draws the weights its own way; a
+           # file with the step-by-step functions too calls that initialize_parameters_deep
+           versions=(("the weights drawn as dnn_app_utils_v3's initialize_parameters_deep "
+                      "draws them: np.random.seed(1), randn / √n[l-1]", ref.L_layer_model),
+                     ("the weights drawn as the step-by-step initialize_parameters_deep "
+                      "draws them: np.random.seed(3), randn × 0.01",
+                      _with_step_by_step_weights(ref)))),
         FunctionSpec("predict", ("X", "y", "parameters"), "p", [
             Case("a random case (layers [20, 8, 6, 4, 1], m = 150)", (X_l, Y_l, p_l)),
         ], calls=("L_model_forward",)),
     ]
+
+
+def _with_step_by_step_weights(ref) -> Callable[..., Any]:
+    """``L_layer_model`` with its weights drawn by the step-by-step assignment's
+    ``initialize_parameters_deep`` (what a file holding both notebooks' functions runs)."""
+
+    def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000,
+                      print_cost=False):
+        return ref._L_layer_model(X, Y, layers_dims, learning_rate, num_iterations,
+                                  print_cost, initialize=ref.initialize_parameters_deep)
+    return L_layer_model
 
 
 ASSIGNMENTS = {"logistic": _logistic, "shallow": _shallow, "deep": _deep}
