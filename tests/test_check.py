@@ -150,9 +150,14 @@ MISTAKES = [
                  "            print(f\"Cost after iteration {i}: {cost:f}\")\n"
                  "        return parameters\n", "nn_model", "parameters['W1']",
                  "one_iteration", id="shallow-return-inside-the-loop"),
-    pytest.param("deep", "    return parameters, costs\n", "        return parameters, costs\n",
+    pytest.param("deep", "{cost:f}\")\n    return parameters, costs\n",
+                 "{cost:f}\")\n        return parameters, costs\n",
                  "L_layer_model", "parameters['W1']", "one_iteration",
                  id="deep-return-inside-the-loop"),
+    pytest.param("deep", "            costs.append(cost)\n\n    return parameters, costs\n",
+                 "            costs.append(cost)\n        return parameters, costs\n",
+                 "two_layer_model", "parameters['W1']", "one_iteration",
+                 id="deep-two-layer-return-inside-the-loop"),
     pytest.param("deep", 'parameters["b" + str(L)], "sigmoid")', 'parameters["b" + str(L)], "relu")',
                  "L_model_forward", "AL", "relu_output", id="deep-forward-relu-output"),
     pytest.param("deep", 'linear_activation_backward(dAL, current_cache, "sigmoid")',
@@ -858,7 +863,7 @@ def test_a_course_notebook_is_checked_on_its_functions_alone(tmp_path):
         "!ls images\nL_layer_model?\n"])
     report = check(path)
     assert report.assignment == "deep" and report.ok, str(report)
-    assert report.passed == 16 and str(report).startswith(f"{path}: the deep assignment")
+    assert report.passed == 17 and str(report).startswith(f"{path}: the deep assignment")
 
 
 @pytest.mark.slow

@@ -356,8 +356,9 @@ def test_the_application_notebooks_l_layer_model_with_its_own_helper_module_pass
     (tmp_path / "dnn_app_utils_v3.py").write_text(APP_UTILS)
     path = tmp_path / "application.py"
     path.write_text("import numpy as np\nfrom dnn_app_utils_v3 import *\n\n\n"
-                    + APP_L_LAYER_MODEL)
-    assert check(path, assignment="deep", functions=["L_layer_model"]).ok
+                    + _defs("deep")["two_layer_model"] + APP_L_LAYER_MODEL)
+    report = check(path, assignment="deep", functions=["two_layer_model", "L_layer_model"])
+    assert report.ok and report.passed == 2, str(report)
     path.write_text(path.read_text().replace(*EVERY_COST))
     result = check(path, assignment="deep", functions=["L_layer_model"])["L_layer_model"]
     assert result.status == "fail" and result.hint_id == "costs_every_iteration", result

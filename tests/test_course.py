@@ -82,15 +82,19 @@ def test_L_layer_model(cat_data):
     assert accuracy_percent(clf, X_test, y_test) == pytest.approx(80.0)
 
 
-def test_the_course_modules_L_layer_model_draws_as_the_application_notebook(cat_data):
-    """``nnscratch.course.deep.L_layer_model`` is the Application notebook's: its weights
-    are drawn by that notebook's ``dnn_app_utils_v3.initialize_parameters_deep`` (seed 1,
-    ``/ √n``), and its costs are the ones the notebook prints. It drew them with the
-    step-by-step ``initialize_parameters_deep`` (seed 3, ``* 0.01``): 0.693148 and
-    0.678011."""
+def test_the_course_modules_application_models_print_the_notebooks_costs(cat_data):
+    """``two_layer_model`` and ``L_layer_model`` of ``nnscratch.course.deep`` are the
+    Application notebook's, and print its costs at iterations 0 and 100.
+    ``L_layer_model`` draws its weights as that notebook's
+    ``dnn_app_utils_v3.initialize_parameters_deep`` does (seed 1, ``/ √n``); it drew them
+    as the step-by-step ``initialize_parameters_deep`` does (seed 3, ``* 0.01``) and
+    printed 0.693148 and 0.678011."""
     from nnscratch.course import deep
 
     X_train, y_train, _, _ = cat_data
+    _, costs = deep.two_layer_model(X_train.T, y_train.reshape(1, -1), (12288, 7, 1),
+                                    num_iterations=101)
+    assert costs == [pytest.approx(0.693050, abs=5e-7), pytest.approx(0.646432, abs=5e-7)]
     _, costs = deep.L_layer_model(X_train.T, y_train.reshape(1, -1), [12288, 20, 7, 5, 1],
                                   num_iterations=101)
     assert costs == [pytest.approx(0.771749, abs=5e-7), pytest.approx(0.672053, abs=5e-7)]

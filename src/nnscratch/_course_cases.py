@@ -320,6 +320,16 @@ def _deep() -> list[FunctionSpec]:
             Case("a random case (learning rate 0.3)",
                  (p_s, ref.L_model_backward(AL_s, Y_s, caches_s), 0.3)),
         ]),
+        FunctionSpec("two_layer_model", ("X", "Y", "layers_dims", "learning_rate",
+                                         "num_iterations", "print_cost"),
+                     ("parameters", "costs"), [
+            Case("a random case (layers (5, 4, 1), m = 16, 150 iterations) after "
+                 "np.random.seed(1)", (X_t, Y_t, (5, 4, 1)),
+                 {"learning_rate": 0.5, "num_iterations": 150, "print_cost": False},
+                 seed=1, m=16),
+        ], calls=("initialize_parameters", "linear_activation_forward", "compute_cost",
+                  "linear_activation_backward", "update_parameters"),
+           feeds={"compute_cost": ("costs",)}),
         FunctionSpec("L_layer_model", ("X", "Y", "layers_dims", "learning_rate",
                                        "num_iterations", "print_cost"),
                      ("parameters", "costs"), [
@@ -365,7 +375,7 @@ FUNCTION_NAMES: dict[str, tuple[str, ...]] = {
     "deep": ("initialize_parameters", "initialize_parameters_deep", "linear_forward",
              "linear_activation_forward", "L_model_forward", "compute_cost", "linear_backward",
              "linear_activation_backward", "L_model_backward", "update_parameters",
-             "L_layer_model", "predict"),
+             "two_layer_model", "L_layer_model", "predict"),
 }
 
 

@@ -13,7 +13,8 @@ signatures, return values and caches, built on the library's core
   ``initialize_parameters_deep``, ``linear_forward``, ``linear_activation_forward``,
   ``L_model_forward``, ``compute_cost``, ``linear_backward``,
   ``linear_activation_backward``, ``L_model_backward``, ``update_parameters``,
-  ``L_layer_model``, ``predict``.
+  ``two_layer_model``, ``L_layer_model``, ``predict`` (the last three: the Application
+  notebook's).
 
 Beside them:
 

@@ -27,7 +27,8 @@ from . import _application, _checks
 __all__ = ["L_layer_model", "L_model_backward", "L_model_forward", "compute_cost",
            "initialize_parameters", "initialize_parameters_deep", "linear_activation_backward",
            "linear_activation_forward", "linear_backward", "linear_forward", "predict",
-           "relu", "relu_backward", "sigmoid", "sigmoid_backward", "update_parameters"]
+           "relu", "relu_backward", "sigmoid", "sigmoid_backward", "two_layer_model",
+           "update_parameters"]
 
 
 def _activation(name: str):
@@ -254,6 +255,48 @@ def update_parameters(parameters: dict, grads: dict, learning_rate: float) -> di
     """``W[l] := W[l] - α dW[l]``, ``b[l] := b[l] - α db[l]``, into new arrays."""
     new = {key: np.array(value, dtype=float) for key, value in parameters.items()}
     return network.update_parameters(new, grads, learning_rate)
+
+
+def two_layer_model(X, Y, layers_dims, learning_rate: float = 0.0075,
+                    num_iterations: int = 3000, print_cost: bool = False):
+    """The Application notebook's two-layer model, ``LINEAR -> RELU -> LINEAR ->
+    SIGMOID``, trained with gradient descent from :func:`initialize_parameters`'s weights.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_x, m)
+    Y : ndarray of shape (1, m)
+    layers_dims : tuple of int
+        ``(n_x, n_h, n_y)``.
+
+    Returns
+    -------
+    parameters : dict
+        The learned ``"W1"``, ``"b1"``, ``"W2"``, ``"b2"``.
+    costs : list of float
+        The cost every 100 iterations, the first at iteration 0.
+    """
+    num_iterations = _checks.iterations(num_iterations)
+    X = _checks.examples(X)
+    Y = _checks.labels(Y, X.shape[1])
+    if np.ndim(layers_dims) != 1 or len(layers_dims) != 3:
+        raise ValueError(f"layers_dims must be (n_x, n_h, n_y), three sizes; got "
+                         f"{layers_dims!r}.")
+    n_x, n_h, n_y = layers_dims
+    parameters = initialize_parameters(n_x, n_h, n_y)
+    costs = []
+    for i in range(num_iterations):
+        A1, cache1 = linear_activation_forward(X, parameters["W1"], parameters["b1"], "relu")
+        A2, cache2 = linear_activation_forward(A1, parameters["W2"], parameters["b2"],
+                                               "sigmoid")
+        cost = _checks.cost(compute_cost, A2, cache2[1], Y)
+        grads = L_model_backward(A2, Y, [cache1, cache2])  # dW1, db1, dW2, db2
+        parameters = update_parameters(parameters, grads, learning_rate)
+        if i % 100 == 0:
+            costs.append(cost)
+            if print_cost:
+                print(f"Cost after iteration {i}: {cost:f}", file=sys.stderr)
+    return parameters, costs
 
 
 def L_layer_model(X, Y, layers_dims, learning_rate: float = 0.0075,
