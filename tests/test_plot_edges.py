@@ -257,6 +257,39 @@ def test_a_cost_every_iteration_is_counted_in_plain_iterations():
     assert plot_costs([0.7, 0.6, 0.5], 1).axes[0].get_xlabel() == "iterations"
 
 
+@pytest.mark.parametrize("costs, cost_every, message", [
+    ([0.7, 0.6], 0, "cost_every must be a whole number >= 1, got 0"),
+    ([0.7, 0.6], -5, "cost_every must be a whole number >= 1, got -5"),
+    ([0.7, 0.6], 2.5, "cost_every must be a whole number >= 1, got 2.5"),
+    ([0.7, 0.6], "x", "cost_every must be a whole number >= 1, got 'x'"),
+    (["a", "b"], 100, "costs must be a sequence of numbers (estimator.costs_), got ['a', 'b']"),
+    ([[0.7], [0.6, 0.5]], 100, "costs must be a sequence of numbers"),
+    ([[0.7, 0.6], [0.5, 0.4]], 100, "costs must be one cost per recorded iteration (one "
+                                    "dimension), got an array of shape (2, 2)"),
+])
+def test_plot_costs_refuses_what_it_cannot_draw_in_one_line(costs, cost_every, message):
+    # cost_every 0, -5, 2.5 or "x" drew an axis "iterations (per 0)"; strings and ragged
+    # lists gave NumPy's messages; a 2-D array was drawn flattened
+    with pytest.raises(ValueError, match=re.escape(message)) as info:
+        plot_costs(costs, cost_every)
+    assert "\n" not in str(info.value)
+
+
+def test_points_that_cannot_be_drawn_are_refused_in_one_line():
+    # NaN or infinity gave matplotlib's "Axis limits cannot be NaN or Inf" (and NumPy's
+    # warnings); codes of another length an IndexError
+    points = np.random.default_rng(0).normal(size=(20, 2))
+    codes = (points[:, 0] > 0).astype(int)
+    for bad in (np.nan, np.inf):
+        P = points.copy()
+        P[[3, 7], 1] = bad
+        with pytest.raises(ValueError, match=re.escape(
+                "points has NaN or infinite coordinates (2 rows, the first row 3)")):
+            plot_decision_boundary(lambda g: (g[:, 0] > 0).astype(int), P, codes)
+    with pytest.raises(ValueError, match=re.escape("codes has 19 entries for 20 points")):
+        plot_decision_boundary(lambda g: (g[:, 0] > 0).astype(int), points, codes[:-1])
+
+
 @pytest.mark.parametrize("predict, codes, message", [
     (lambda g: np.where(g[:, 0] > 0, "b", "a"), None, "predict gave labels"),
     (lambda g: (g[:, 0] > 0).astype(int) * 5, None, "predict gave 5, not a class code of"),

@@ -26,6 +26,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from ._files import atomic_write
+from ._params import short_repr
 
 __all__ = [
     "plot_cost_curves",
@@ -41,6 +42,13 @@ _POINT_COLOURS = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564
                   "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 _REGION_COLOURS = ["#f4b6b6", "#b4cde6", "#bfe3bf", "#ffd8b0", "#dccbe8", "#ddc8c3",
                    "#f6cfe7", "#dddddd", "#ececb8", "#b9e7ee"]
+
+
+def _check_count(value: Any, what: str) -> None:
+    """Refuse a count that is not a whole number >= 1 (0 divided by zero, a negative
+    number or a string drew nonsense)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{what} must be a whole number >= 1, got {short_repr(value)}")
 
 
 def _new_figure(width: float, height: float) -> Figure:
@@ -81,7 +89,16 @@ def plot_costs(
     -------
     Figure
     """
-    costs = np.asarray(costs, dtype=np.float64).ravel()
+    _check_count(cost_every, "cost_every")
+    try:
+        costs = np.asarray(costs, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("costs must be a sequence of numbers (estimator.costs_), got "
+                         f"{short_repr(costs)}") from None
+    if costs.ndim > 1:
+        raise ValueError(f"costs must be one cost per recorded iteration (one dimension), "
+                         f"got an array of shape {costs.shape}")
+    costs = costs.ravel()
     if costs.size == 0:
         raise ValueError("no costs to plot: the model has no recorded cost history")
     fig = ax.figure if ax is not None else _new_figure(6.4, 4.2)
@@ -258,6 +275,14 @@ def plot_decision_boundary(
             f"a decision boundary needs 2-D data, got {points.shape[1] if points.ndim == 2 else '?'}"
             " features"
         )
+    bad = np.flatnonzero(~np.isfinite(points).all(axis=1))
+    if bad.size:
+        raise ValueError(f"points has NaN or infinite coordinates ({bad.size} row"
+                         f"{'' if bad.size == 1 else 's'}, the first row {bad[0]}): a "
+                         "decision boundary needs finite ones; drop those rows")
+    if codes.size != len(points):
+        raise ValueError(f"codes has {codes.size} entries for {len(points)} points: give "
+                         "one per point")
     _check_codes(codes, "codes", None)
     n_classes = max(int(codes.max()) + 1 if codes.size else 1, len(class_names or []))
     points_colours, region_colours = _class_colours(n_classes)
@@ -424,8 +449,7 @@ def plot_mislabeled(
     _check_codes(pred_codes, "pred_codes", len(class_names))
     true_codes, pred_codes = true_codes.astype(np.int64), pred_codes.astype(np.int64)
     for what, value in (("max_images", max_images), ("columns", columns)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{what} must be a whole number >= 1, got {value!r}")
+        _check_count(value, what)
     wrong = np.flatnonzero(true_codes != pred_codes)
     shown = wrong[:max_images]
     n_total = wrong.size
