@@ -121,3 +121,19 @@ def test_a_closed_stdout_is_refused_in_one_line_before_any_work(tmp_path, argv):
                            "printed: run the command with its output going to the terminal, "
                            "a file or a pipe (>/dev/null to discard it)\n")
     assert list(tmp_path.iterdir()) == []  # no model written
+
+
+def test_summary_shows_each_class_on_the_classes_line_cut_to_a_readable_length(tmp_path):
+    # a class named with a newline broke the one-field-a-line text, a 100,000-character
+    # name was printed in full, and a thousand classes filled the screen
+    path = tmp_path / "m.npz"
+    _commands.train("moons", path, hidden=(2,), params={"max_iter": 2, "activation": None})
+    info = _commands.summarize(str(path))
+    info["classes"] = ["spam\nham", "x" * 100_000, "ok"]
+    text = _commands.format_summary(info)
+    line = next(l for l in text.splitlines() if l.startswith("classes:"))
+    assert line == "classes:       spam\\nham, " + "x" * 37 + "..., ok", line
+    info["classes"] = [f"c{k}" for k in range(1000)]
+    line = next(l for l in _commands.format_summary(info).splitlines()
+                if l.startswith("classes:"))
+    assert line.endswith(", c19 and 980 more (--json lists them all)"), line

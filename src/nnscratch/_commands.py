@@ -1393,6 +1393,23 @@ def _one_line_text(value: Any) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
 
 
+#: The most classes ``summary`` names, and the most characters of a class's name it
+#: shows (``--json`` gives them all, in full).
+SHOWN_CLASSES, SHOWN_NAME = 20, 40
+
+
+def _class_list(classes: Sequence[Any]) -> str:
+    """The classes on one line: the first :data:`SHOWN_CLASSES`, each name on one line
+    and cut at :data:`SHOWN_NAME` characters ("..." where cut), then how many more."""
+    def shown(name: Any) -> str:
+        text = _one_line_text(name)
+        return text if len(text) <= SHOWN_NAME else text[:SHOWN_NAME - 3] + "..."
+
+    more = len(classes) - SHOWN_CLASSES
+    return (", ".join(map(shown, classes[:SHOWN_CLASSES]))
+            + (f" and {more} more (--json lists them all)" if more > 0 else ""))
+
+
 def format_summary(info: dict) -> str:
     """The text ``nnscratch summary`` prints for :func:`summarize`'s facts: one field a
     line, the values in one column after the longest label, ``preprocessing:``."""
@@ -1409,7 +1426,7 @@ def format_summary(info: dict) -> str:
                       + (f" and {more} more" if more > 0 else "") + ")")
     if info["preprocessing"]:
         lines.append(f"preprocessing: {info['preprocessing']['steps']}")
-    lines.append(f"classes:       {', '.join(info['classes'])}")
+    lines.append(f"classes:       {_class_list(info['classes'])}")
     lines.append("layers:")
     lines.append(f"  {'layer':>5}  {'units':>5}  {'activation':<10}  {'W shape':<14}  "
                  f"{'b shape':<10}  {'parameters':>10}")
