@@ -124,8 +124,8 @@ def test_a_closed_stdout_is_refused_in_one_line_before_any_work(tmp_path, argv):
 
 
 def test_summary_shows_each_class_on_the_classes_line_cut_to_a_readable_length(tmp_path):
-    # a class named with a newline broke the one-field-a-line text, a 100,000-character
-    # name was printed in full, and a thousand classes filled the screen
+    # a 100,000-character name was printed in full, and a thousand classes filled the
+    # screen (a name with a newline, which load() refuses, is shown escaped all the same)
     path = tmp_path / "m.npz"
     _commands.train("moons", path, hidden=(2,), params={"max_iter": 2, "activation": None})
     info = _commands.summarize(str(path))
