@@ -562,6 +562,14 @@ def test_preprocessor_rejects_bad_descriptions(data):
         Preprocessor.from_dict(data)
 
 
+def test_a_column_named_twice_in_a_model_file_is_refused():
+    # an edited model file's columns ["a", "b", "a"] loaded; a CSV's columns are found
+    # by name, so which "a" it meant was a guess
+    data = {"kind": "tabular", "columns": ["a", "b", "a"], "mean": [0.0] * 3, "std": [1.0] * 3}
+    with pytest.raises(DatasetError, match="names the column 'a' twice"):
+        Preprocessor.from_dict(data)
+
+
 def test_preprocessor_kind_mismatch(tmp_path):
     prep = Preprocessor.image(8)
     with pytest.raises(DatasetError, match="trained on pictures"):
