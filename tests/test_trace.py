@@ -378,3 +378,22 @@ def test_trace_of_an_estimator_takes_sparse_rows_and_refuses_nan():
     X[2, 1] = np.nan
     with pytest.raises(ValueError, match=r"row X\[2\] holds NaN or infinity"):
         trace(est, X[:5], y[:5])
+
+
+def test_a_model_trained_otherwise_than_the_traced_step_is_told_so(flower_model):
+    # the playground's glass box says it; the trace of a saved Adam / mini-batch model
+    # showed the course's step with no word of the difference
+    clf, X, y = flower_model
+    assert trace(clf, X[:50], y[:50]).to_dict()["step_note"] is None
+    assert "note: this is the course's step" not in str(trace(clf, X[:50], y[:50]))
+    other = NeuralNetworkClassifier(hidden_layer_sizes=(4, 3), solver="adam", batch_size=64,
+                                    dropout=(0.1, 0.0), class_weight="balanced",
+                                    max_iter=2, random_state=0).fit(X, y)
+    shown = trace(other, X[:50], y[:50])
+    note = ("this is the course's step: gradient descent on all 50 examples at once, no "
+            "dropout. The model trained with Adam, mini-batches of 64, dropout 0.1, 0, "
+            "class weights: its steps start from gradients like these but move the weights "
+            "differently.")
+    assert shown.to_dict()["step_note"] == note
+    assert str(shown).splitlines()[1] == f"note: {note}"
+    assert f"note: {note}" in shown._repr_html_().replace("&#x27;", "'")

@@ -111,6 +111,8 @@ class Trace:
     def __str__(self) -> str:
         d = self._data
         lines = [self._headline(), ""]
+        if d.get("step_note"):
+            lines[1:1] = [f"note: {d['step_note']}"]
         header = (f"{'array':8} {'shape':>14} {'mean':>10} {'std':>10} {'min':>10} "
                   f"{'max':>10} {'norm':>10}")
         lines += [header, _row("X = A[0]", d["input"]["X"])]
@@ -153,7 +155,9 @@ class Trace:
         note = f"<br><small>note: {esc(note)}</small>" if note else ""
         numbers = "".join(f"<th style='text-align:right;padding:0 0.5em'>{k}</th>"
                           for k in ("mean", "std", "min", "max", "norm"))
-        return (f"<p>{esc(self._headline())}</p>"
+        step = (f"<br><small>note: {esc(d['step_note'])}</small>" if d.get("step_note")
+                else "")
+        return (f"<p>{esc(self._headline())}{step}</p>"
                 "<table><tr><th style='text-align:left'>array</th>"
                 f"<th style='text-align:right;padding:0 0.5em'>shape</th>{numbers}</tr>"
                 + "".join(rows) + f"</table><p>{esc(check)}{note}</p>")
@@ -503,8 +507,41 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
     data = {"m": int(m), "n_x": int(X.shape[0]), "output": out, "cost": _finite(cost),
             "alpha": lambd,
             "learning_rate": None if lr is None else float(lr), "layers": layers,
-            "input": {"X": _summary(X)}, "gradient_check": check}
+            "input": {"X": _summary(X)}, "gradient_check": check,
+            "step_note": (None if isinstance(estimator_or_parameters, dict) else
+                          _step_note(estimator_or_parameters, int(m)))}
     return Trace(data)
+
+
+#: The update rules' names, as the course's later weeks write them.
+_SOLVERS = {"momentum": "momentum", "rmsprop": "RMSprop", "adam": "Adam"}
+
+
+def _step_note(est, m: int) -> str | None:
+    """What the traced step leaves out of how the estimator trains, in words (as the
+    playground's glass box says it), or None where it trains with the course's step."""
+    params = est.get_params()
+    ways = []
+    solver = params.get("solver", "gd")
+    if solver != "gd":
+        ways.append(_SOLVERS.get(solver, str(solver)))
+    if params.get("batch_size") is not None:
+        ways.append(f"mini-batches of {params['batch_size']}")
+    dropout = params.get("dropout", 0.0)
+    if np.any(np.asarray(dropout, dtype=float) > 0):
+        shown = (f"{dropout:g}" if np.ndim(dropout) == 0
+                 else ", ".join(f"{v:g}" for v in dropout))
+        ways.append(f"dropout {shown}")
+    if params.get("class_weight") is not None:
+        ways.append("class weights")
+    if params.get("learning_rate_schedule", "constant") != "constant":
+        ways.append(f"a learning rate that decays ({params['learning_rate_schedule']})")
+    if not ways:
+        return None
+    examples = "example" if m == 1 else "examples"
+    return (f"this is the course's step: gradient descent on all {m} {examples} at once, "
+            f"no dropout. The model trained with {', '.join(ways)}: its steps start from "
+            "gradients like these but move the weights differently.")
 
 
 def _diverged(W: np.ndarray, dW: np.ndarray, w_norm: float, dw_norm: float) -> str | None:
