@@ -393,6 +393,20 @@ def test_predict_gives_a_line_per_bad_message_and_predicts_the_others(corpus, te
                                           for x in result.lines)
 
 
+def test_a_message_of_words_the_model_never_saw_is_predicted_with_a_note(text_model,
+                                                                         tmp_path):
+    # it was predicted from the biases alone (about the classes' shares) without a word
+    shutil.copyfile(text_model, tmp_path / "spam.npz")
+    (tmp_path / "good.txt").write_text("Free cash prize, click now to claim your bonus")
+    (tmp_path / "unknown.txt").write_text("zzqx wvvyk qqjr")
+    result = run_cli(["predict", "spam.npz", "good.txt", "unknown.txt", "--json"], tmp_path)
+    assert result.code == 0
+    assert [row["input"] for row in json.loads(result.stdout)] == ["good.txt", "unknown.txt"]
+    assert result.lines == ["nnscratch: note: unknown.txt: none of its words is in the "
+                            "model's vocabulary, so its prediction is the model's biases "
+                            "alone"]
+
+
 def test_a_text_model_refuses_pictures_and_tables_and_vice_versa(corpus, text_model, tmp_path):
     shutil.copyfile(text_model, tmp_path / "spam.npz")
     from hostile import GOOD_CSV, picture_folder

@@ -1053,6 +1053,11 @@ def predict(model: str, inputs: Sequence[str]) -> tuple[list[dict], int]:
             pending.append(len(results) - 1)
     if pending:
         X = _prediction_matrix(prep, blocks)
+        if prep.kind == "text":  # a message of words the model never saw: its biases say
+            for row in np.flatnonzero(X.getnnz(axis=1) == 0):
+                say(f"{PROG}: note: {results[pending[row]]['input']}: none of its words is "
+                    "in the model's vocabulary, so its prediction is the model's biases "
+                    "alone")
         proba = est.predict_proba(X)
         codes = _codes_of(est, est.predict(X))
         for i, code, p in zip(pending, codes, proba):
