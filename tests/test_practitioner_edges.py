@@ -166,6 +166,10 @@ def test_predict_dask_takes_numpy_and_refuses_unfitted(data):
                                est.predict_proba(X))
     with pytest.raises(NotFittedError, match="not fitted yet"):
         predict_dask(LogisticRegression(), X)
+    # refused when the graph is built, not when its blocks run (on a cluster, later)
+    with pytest.raises(ValueError, match=f"X has {X.shape[1] + 1} features, but "
+                                         f"LogisticRegression is expecting {X.shape[1]}"):
+        predict_dask(est, np.hstack([X, X[:, :1]]), "predict_proba")
 
 
 @pytest.mark.slow

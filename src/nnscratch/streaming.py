@@ -1403,6 +1403,11 @@ def predict_dask(estimator, X, method: str = "predict"):
             X = da.from_array(X, chunks=(rows, -1))
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D (examples x features), got {X.ndim}-D")
+    takes = getattr(estimator, "n_features_in_", None)
+    if takes is not None and not np.isnan(X.shape[1]) and X.shape[1] != takes:
+        # as predict says it, but now: not when the blocks run on a cluster
+        raise ValueError(f"X has {X.shape[1]} features, but {type(estimator).__name__} is "
+                         f"expecting {takes} features as input.")
     if len(X.chunks[1]) > 1:
         X = X.rechunk({1: -1})
     fn = getattr(estimator, method)
