@@ -1209,7 +1209,7 @@ def _judge(spec: FunctionSpec, reference, run: _Run) -> FunctionResult:
                 result.message = f"{run.problem} ({case.label})"
             return result
         top = spec.returns
-        closest = None  # (its difference, the version's note, function, output, result)
+        closest = None  # (its distance, the version's note, function, output, difference)
         for note, fn in spec.versions or (("", getattr(reference, spec.name)),):
             if case.seed is not None:
                 np.random.seed(case.seed)  # the course's global seed, as the learner's had it

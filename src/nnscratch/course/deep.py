@@ -279,7 +279,8 @@ def two_layer_model(X, Y, layers_dims, learning_rate: float = 0.0075,
     num_iterations = _checks.iterations(num_iterations)
     X = _checks.examples(X)
     Y = _checks.labels(Y, X.shape[1])
-    if np.ndim(layers_dims) != 1 or len(layers_dims) != 3:
+    if isinstance(layers_dims, (str, bytes)) or not hasattr(layers_dims, "__len__") or \
+            len(layers_dims) != 3:
         raise ValueError(f"layers_dims must be (n_x, n_h, n_y), three sizes; got "
                          f"{layers_dims!r}.")
     n_x, n_h, n_y = layers_dims
