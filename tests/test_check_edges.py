@@ -382,6 +382,18 @@ def test_a_notebook_lacking_dnn_app_utils_is_given_its_own_initialisation(tmp_pa
     result = check(path, assignment="deep", functions=["L_layer_model"])["L_layer_model"]
     assert result.status == "fail" and result.hint_id == "costs_every_iteration", result
     assert "dnn_app_utils_v3's initialize_parameters_deep" in result.case, result.case
+    # the functions the helper module gives are not the learner's: one line, not eleven
+    # "MISSING ... not defined in your file"
+    report = check(path, assignment="deep")
+    given = ["initialize_parameters", "initialize_parameters_deep", "linear_forward",
+             "linear_activation_forward", "L_model_forward", "compute_cost",
+             "linear_backward", "linear_activation_backward", "L_model_backward",
+             "update_parameters", "predict"]
+    assert report.imported == given and report.to_dict()["imported"] == given
+    assert [(r.name, r.status) for r in report.functions] == [
+        ("two_layer_model", "missing"), ("L_layer_model", "fail")], str(report)
+    assert "  imported initialize_parameters, initialize_parameters_deep, " in str(report)
+    assert "not yours, not checked" in report._repr_html_()
 
 
 @pytest.mark.slow
@@ -396,3 +408,103 @@ def test_a_file_of_both_notebooks_is_compared_with_the_step_by_step_weights(tmp_
     result = check(path, functions=["L_layer_model"])["L_layer_model"]
     assert result.status == "fail" and result.hint_id == "costs_every_iteration", result
     assert "the step-by-step initialize_parameters_deep" in result.case, result.case
+
+
+@pytest.mark.slow
+def test_a_notebooks_constants_reach_its_functions(tmp_path):
+    # only imports, functions and classes ran: a correct propagate reading EPS from an
+    # earlier cell "raised NameError", and a default read from a global refused the file
+    propagate = _defs("logistic")["propagate"].replace(
+        "np.log(A)", "np.log(A + EPS)").replace("np.log(1 - A)", "np.log(1 - A + EPS)")
+    assert propagate.count("EPS") == 2
+    path = notebook(tmp_path / "constants.ipynb", [
+        "import numpy as np\n%matplotlib inline\n",
+        # a value that calls something (loads data) is still left out, and one that
+        # reads what it loaded is skipped, not fatal
+        "EPS = 1e-12\ntrain_x = load_dataset()\nn_x = train_x.shape[0]\n"
+        "sizes: tuple = (2, 4, 1); n_h = sizes[1]\n",
+        SIGMOID, propagate,
+        "def initialize_with_zeros(dim=sizes[0]):\n    return np.zeros((dim, 1)), 0.0\n"])
+    report = check(path, assignment="logistic",
+                   functions=["sigmoid", "propagate", "initialize_with_zeros"])
+    assert report.ok and report.passed == 3, str(report)
+
+
+@pytest.mark.slow
+def test_float32_arithmetic_passes_and_a_float32_mistake_fails(tmp_path):
+    # float32 results failed at 1e-6 relative, on an element shown as "expected
+    # -2.77992, got -2.77992" (the one beyond the tolerance was another)
+    text = (SOLUTIONS / "deep.py").read_text()
+    single = "np.dot(W.astype(np.float32), A.astype(np.float32)) + b.astype(np.float32)"
+    path = tmp_path / "single.py"
+    path.write_text(text.replace("    Z = np.dot(W, A) + b", f"    Z = {single}"))
+    names = ["linear_forward", "linear_activation_forward", "L_model_forward"]
+    report = check(path, functions=names)
+    assert report.ok and report.passed == 3, str(report)
+    path.write_text(text.replace("    Z = np.dot(W, A) + b", f"    Z = {single} + 1e-4"))
+    result = check(path, functions=["linear_forward"])["linear_forward"]
+    assert result.status == "fail" and result.max_abs_diff == pytest.approx(1e-4, rel=0.01)
+    assert f"{result.expected_value:.6g}" != f"{result.actual_value:.6g}", str(result)
+
+
+@pytest.mark.slow
+def test_the_planar_assignments_own_sigmoid_is_checked_and_blamed(tmp_path):
+    # it was not checked: forward_propagation took the blame, without a hint
+    path = tmp_path / "planar.py"
+    path.write_text((SOLUTIONS / "shallow.py").read_text().replace(
+        "1 / (1 + np.exp(-x))", "1 / (1 + np.exp(x))"))
+    report = check(path, functions=["sigmoid", "forward_propagation"])
+    assert report.assignment == "shallow"
+    assert report["sigmoid"].hint_id == "exponent_sign", str(report)
+    assert report["forward_propagation"].message.startswith(
+        "fails only because sigmoid fails"), str(report)
+    # a file that takes planar_utils' sigmoid is not told it lacks one
+    text = (SOLUTIONS / "shallow.py").read_text()
+    start = text.index("def sigmoid")
+    end = text.index("\ndef ", start + 1)
+    path.write_text(text[:start] + "from planar_utils import sigmoid\n" + text[end:])
+    (tmp_path / "planar_utils.py").write_text(
+        "import numpy as np\n\n\ndef sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n")
+    report = check(path)
+    assert report.ok and "sigmoid" not in [r.name for r in report.functions], str(report)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("module, does", [("dnn_utils", "gives it"),
+                                          ("testCases_v4a", "leaves its import out")])
+def test_a_py_file_lacking_a_course_helper_module_is_told_where_it_lies(tmp_path, module,
+                                                                        does):
+    # the advice was to move data loading under if __name__ == "__main__"
+    path = tmp_path / "mine.py"
+    path.write_text(f"import numpy as np\nfrom {module} import *\n\n\n"
+                    + _defs("deep")["linear_forward"])
+    error = check(path).file_error
+    assert error.type == "ModuleNotFoundError", error
+    assert error.message.endswith(
+        f"{module} is one of the course's helper modules, which lie beside its notebooks: "
+        f"put {module}.py beside your file, or check the notebook (.ipynb), for which the "
+        f"checker {does})"), error.message
+
+
+@pytest.mark.slow
+def test_a_helper_that_writes_into_its_argument_is_named_not_its_caller(tmp_path):
+    # relu_backward's dZ = dA (no copy), then dZ[Z <= 0] = 0: it passed, and a correct
+    # L_model_backward failed with no hint (grads['dA1'] was zeroed after it was kept)
+    path = tmp_path / "inplace.py"
+    text = (SOLUTIONS / "deep.py").read_text()
+    path.write_text(text.replace("    dZ = np.array(dA, copy=True)", "    dZ = dA"))
+    report = check(path, functions=["relu_backward", "linear_activation_backward",
+                                    "L_model_backward"])
+    result = report["relu_backward"]
+    assert result.status == "fail" and result.hint_id == "argument_changed", str(report)
+    assert result.message.startswith("changes its argument dA in place"), result.message
+    assert report["L_model_backward"].message.startswith(
+        "fails only because relu_backward fails"), str(report)
+    # update_parameters may update the arrays it is given, as the course's tests allow
+    path.write_text(text.replace(
+        '        parameters["W" + str(l + 1)] = parameters["W" + str(l + 1)] - learning_rate',
+        '        parameters["W" + str(l + 1)] -= learning_rate').replace(
+        "    parameters = {k: v.copy() for k, v in params.items()}",
+        "    parameters = params"))
+    assert "-= learning_rate" in path.read_text()
+    assert check(path, functions=["update_parameters"]).ok

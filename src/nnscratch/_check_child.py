@@ -288,14 +288,35 @@ def _run(module, spec, path, workdir, result):
             return
         except ValueError:  # no signature to read (a builtin): just call it
             pass
+        kept = [(i, a, a.copy()) for i, arg in enumerate(args) for a in _arrays_in(arg)]
         try:
             value = fn(*args, **kwargs)
         except BaseException as exc:  # noqa: BLE001
             result["cases"].append({"error": _describe(exc, path)})
             _write(workdir, result, out_arrays)
             return
-        result["cases"].append({"value": _encode(value, out_arrays)})
+        answer = {"value": _encode(value, out_arrays)}
+        # the arguments it wrote into (dZ = dA, then dZ[Z <= 0] = 0): their callers read
+        # them again
+        changed = sorted({i for i, a, before in kept
+                          if a.shape != before.shape or not np.array_equal(a, before,
+                                                                           equal_nan=True)})
+        if changed:
+            answer["changed"] = changed
+        result["cases"].append(answer)
         _write(workdir, result, out_arrays)
+
+
+def _arrays_in(value, depth=0):
+    """The arrays in an argument (a cache's tuples, a dict of parameters)."""
+    if isinstance(value, np.ndarray):
+        yield value
+    elif depth < 5 and isinstance(value, (tuple, list)):
+        for v in value:
+            yield from _arrays_in(v, depth + 1)
+    elif depth < 5 and isinstance(value, dict):
+        for v in value.values():
+            yield from _arrays_in(v, depth + 1)
 
 
 def _read_spec(workdir):

@@ -36,6 +36,7 @@ import tokenize
 import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from itertools import permutations
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +51,16 @@ __all__ = ["CheckError", "CheckReport", "FileError", "FunctionResult", "check"]
 
 _CHILD = Path(__file__).with_name("_check_child.py")
 _RTOL, _ATOL = 1e-6, 1e-9
+#: For a learner's float32 arrays (the course's tests' np.allclose takes them too).
+_RTOL_SINGLE, _ATOL_SINGLE = 1e-5, 1e-6
 
 #: The known mistakes: hint id -> what the learner reads.
 HINTS = {
     "times_m": "equals the expected value times m = {m}: the 1/m of the mean is missing",
     "divided_by_m": "equals the expected value divided by m = {m}: it is divided by m twice "
                     "(1/m belongs in one place only)",
+    "dA_prev_over_m": "equals the expected value divided by m = {m}: dA_prev = Wᵀ dZ has no "
+                      "1/m (only dW and db take the mean over the m examples)",
     "transposed": "equals the expected array transposed: check the order of the product "
                   "and its .T (W A_prev, dZ A_prevᵀ, X (A − Y)ᵀ)",
     "rank_1": "has shape {actual} where {expected} was meant: a rank-1 array; keep the "
@@ -63,6 +68,13 @@ HINTS = {
     "shifted": "the layers' gradients are shifted by one: your {actual_key} is the expected "
                "{expected_key}; check the layer index l in the backward loop "
                "(caches[l - 1] is layer l; grads['dA' + str(l - 1)])",
+    "init_shifted": "the layers are shifted by one: your {actual_key} is the expected "
+                    "{expected_key}; the keys start at W1 and b1 (for l in range(1, L), "
+                    "L = len(layer_dims): W[l] is (layer_dims[l], layer_dims[l − 1]))",
+    "layers_shifted": "the layers are shifted by one: your {actual_key} is the expected "
+                      "{expected_key}; the course numbers the layers 1 … L, so check the "
+                      "layer index l in the loop (range(1, L + 1) with l, or range(L) with "
+                      "l + 1)",
     "derivative_at_A": "the activation's derivative is computed from A where Z was meant: "
                        "g'(Z) needs Z ({formula})",
     "derivative_of_Z": "the derivative is written for A ({written}) but given Z: "
@@ -88,8 +100,7 @@ HINTS = {
                  "down the gradient)",
     "factor_missing": "the factor {factor} is missing: dZ = dA * s * (1 − s) with s = σ(Z) "
                       "(dA times σ'(Z) = s (1 − s))",
-    "not_squeezed": "has shape {actual} where a number was meant: np.squeeze(cost) "
-                    "(or float(cost))",
+    "not_squeezed": "has shape {actual} where a number was meant: {fix}",
     "wrong_derivative": "the activation's derivative is {formula}, not {written}",
     "exponent_sign": "equals σ(−z) = 1 / (1 + e^z): the exponent's sign is flipped; "
                      "σ(z) = 1 / (1 + e^(−z)), np.exp(-z)",
@@ -103,6 +114,14 @@ HINTS = {
     "init_shape_reversed": "has shape {actual} where {expected} was meant: W[l] is "
                            "(n[l], n[l−1]), this layer's units by the previous layer's "
                            "(np.random.randn({shape}))",
+    "bias_shape_reversed": "has shape {actual} where {expected} was meant: b[l] is (n[l], 1), "
+                           "a column with one value per unit of the layer "
+                           "(np.zeros(({shape})))",
+    "argument_changed": "work on a copy: a name such as dZ = {name} is the same array, and "
+                        "writing into it (dZ[Z <= 0] = 0, +=) writes into {name}; use dZ = "
+                        "np.array({name}, copy=True) or compute a new array",
+    "output_order": "returns the right values in another order, ({found}): the course's "
+                    "{function} returns ({expected}), so return {expected}",
     "costs_every_iteration": "holds the cost of every iteration: the course keeps one "
                              "every 100 (if i % 100 == 0: costs.append(cost))",
     "shallow_hidden_sigmoid": "matches a hidden layer of sigmoid units: the course's "
@@ -185,6 +204,9 @@ class CheckReport:
     file_error: FileError | None = None
     #: Only some of the file's functions were asked for (``functions=``, ``--only``).
     partial: bool = False
+    #: The course functions the file imports rather than defines (the Application
+    #: notebook's ``from dnn_app_utils_v3 import *``): not the learner's, not checked.
+    imported: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> int:
@@ -225,7 +247,7 @@ class CheckReport:
             functions.append(d)
         file_error = asdict(self.file_error) if self.file_error is not None else None
         return {"assignment": self.assignment, "file": self.file, "file_error": file_error,
-                "functions": functions,
+                "functions": functions, "imported": list(self.imported),
                 "passed": self.passed, "failed": self.failed, "errors": self.errors,
                 "missing": sum(r.status == "missing" for r in self.functions)}
 
@@ -239,6 +261,10 @@ class CheckReport:
             lines.append(f"  {r.status.upper() if r.status != 'pass' else 'pass':8} {r.name}")
             for text in _detail_lines(r):
                 lines.append(f"           {text}")
+        if self.imported:
+            lines.append(f"  {'imported':8} {', '.join(self.imported)}")
+            lines.append("           not defined in your file but imported into it: not "
+                         "yours, not checked")
         lines.append(self._tally())
         return "\n".join(lines)
 
@@ -263,6 +289,11 @@ class CheckReport:
                         f"<td style='color:{colours[r.status]};font-weight:bold'>{r.status}</td>"
                         f"<td style='text-align:left'>{detail}</td></tr>")
         how = " (detected from its function names)" if self.detected else ""
+        if self.imported:
+            rows.append(f"<tr><td><code>{html.escape(', '.join(self.imported))}</code></td>"
+                        "<td style='color:#6e7781;font-weight:bold'>imported</td><td "
+                        "style='text-align:left'>not defined in your file but imported into "
+                        "it: not yours, not checked</td></tr>")
         if self.file_error is not None:
             detail = "<br>".join(html.escape(t) for t in [self.file_error.message,
                                                           *_places(self.file_error.lines)])
@@ -389,6 +420,8 @@ class _Run:
     error: dict | None = None  # their code raised in the next case
     problem: str | None = None  # timed out / ended without an answer
     import_hang: bool = False  # timed out before the file's top-level code finished
+    #: per finished case, the positions of the arguments the function wrote into
+    changed: list[list[int]] = field(default_factory=list)
 
 
 def _child_env() -> dict:
@@ -434,6 +467,7 @@ def _read_job(workdir: str, spec: FunctionSpec | None, returncode: int | None,
                 run.error = item["error"]
             else:
                 run.outputs.append(_decode(item["value"], out))
+                run.changed.append(list(item.get("changed", [])))
     n_cases = len(spec.cases) if spec else 0
     finished = run.import_error is not None or run.error is not None or (
         os.path.exists(result_json) and len(run.outputs) == n_cases)
@@ -694,6 +728,7 @@ class _Diff:
     actual: Any
     reason: str | None = None  # a structural difference, in words
     found: str | None = None  # what stood there, when not an array (default: its type)
+    single: bool = False  # the learner's array was float32 (or float16): its tolerances
 
 
 def _is_leaf(value: Any) -> bool:
@@ -741,8 +776,9 @@ def _compare(expected: Any, actual: Any, path: str, keys: tuple = ()) -> _Diff |
     if a is None:
         return _Diff(path, keys, expected, actual,
                      f"is {_type_name(actual)} where numbers were expected")
-    if a.shape != e.shape or not _close(a, e):
-        return _Diff(path, keys, e, a)
+    single = getattr(actual, "dtype", None) in (np.float32, np.float16)
+    if a.shape != e.shape or not _close(a, e, single=single):
+        return _Diff(path, keys, e, a, single=single)
     return None
 
 
@@ -755,8 +791,9 @@ def _type_name(value: Any) -> str:
 
 
 def _article(name: str) -> str:
-    """"an" before a type name that starts with a vowel ("an int", "an object")."""
-    return "an" if name[:1].lower() in "aeiou" else "a"
+    """"an" before a type name said with a vowel first ("an int", "an object", "an
+    ndarray")."""
+    return "an" if name[:1].lower() in "aeiou" or name.startswith("nd") else "a"
 
 
 def _as_array(value: Any) -> np.ndarray | None:
@@ -769,8 +806,18 @@ def _as_array(value: Any) -> np.ndarray | None:
     return arr
 
 
-def _close(a: np.ndarray, e: np.ndarray) -> bool:
-    return a.shape == e.shape and bool(np.allclose(a, e, rtol=_RTOL, atol=_ATOL, equal_nan=False))
+def _close(a: np.ndarray, e: np.ndarray, *, single: bool = False) -> bool:
+    """Whether ``a`` is ``e`` within the checker's tolerances (a float32 array's, which
+    rounds about 1e-7 of its values' size at each step, where ``single``)."""
+    rtol, atol = (_RTOL_SINGLE, _ATOL_SINGLE) if single else (_RTOL, _ATOL)
+    return a.shape == e.shape and bool(np.allclose(a, e, rtol=rtol, atol=atol, equal_nan=False))
+
+
+def _outside(a: np.ndarray, e: np.ndarray, single: bool) -> np.ndarray:
+    """Where ``a`` differs from ``e`` beyond the tolerances of :func:`_close`."""
+    rtol, atol = (_RTOL_SINGLE, _ATOL_SINGLE) if single else (_RTOL, _ATOL)
+    with np.errstate(invalid="ignore"):
+        return ~(np.abs(a - e) <= atol + rtol * np.abs(e))
 
 
 def _differences(a: np.ndarray, e: np.ndarray) -> tuple[float | None, float | None]:
@@ -800,10 +847,20 @@ def _hints(spec: FunctionSpec, case: Case, reference, diff: _Diff, actual_output
     """The known mistake that explains ``diff``, tested numerically, or None."""
     m = case.m
     a, e = diff.actual, diff.expected
-    # the layers shifted by one (a dict of grads with numbered keys)
+    # the right values returned in another order
+    order = _output_order(spec, expected_output, actual_output)
+    if order:
+        return "output_order", HINTS["output_order"].format(**order)
+    # the layers shifted by one (a dict with numbered keys: grads, or parameters)
     shifted = _shifted(expected_output, actual_output, diff)
     if shifted:
-        return "shifted", HINTS["shifted"].format(**shifted)
+        if str(diff.keys[-1]).startswith("d"):  # gradients: the backward loop
+            hint_id = "shifted"
+        elif spec.name.startswith("initialize_parameters"):
+            hint_id = "init_shifted"
+        else:
+            hint_id = "layers_shifted"
+        return hint_id, HINTS[hint_id].format(**shifted)
     slope = _leaky_slope(spec, case, diff)
     if slope is not None:
         return "leaky_relu", HINTS["leaky_relu"].format(slope=slope)
@@ -814,6 +871,10 @@ def _hints(spec: FunctionSpec, case: Case, reference, diff: _Diff, actual_output
     if (initialising and isinstance(a, np.ndarray) and a.ndim == 2
             and isinstance(e, np.ndarray) and e.ndim == 2 and a.shape == e.shape[::-1]
             and a.shape != e.shape):
+        if _leaf_name(diff).startswith("b"):  # a bias: a column, not a weight matrix
+            return "bias_shape_reversed", HINTS["bias_shape_reversed"].format(
+                actual=_shape_text(list(a.shape)), expected=_shape_text(list(e.shape)),
+                shape=_zeros_args(spec.name, _leaf_name(diff), e.shape))
         return "init_shape_reversed", HINTS["init_shape_reversed"].format(
             actual=_shape_text(list(a.shape)), expected=_shape_text(list(e.shape)),
             shape=_randn_args(spec.name, diff.path, e.shape))
@@ -831,7 +892,8 @@ def _hints(spec: FunctionSpec, case: Case, reference, diff: _Diff, actual_output
                 and not np.isin(a, (0.0, 1.0)).all() and np.array_equal(a > 0.5, e > 0.5)):
             return "not_thresholded", HINTS["not_thresholded"]
         if e.shape == () and a.size == 1 and a.ndim >= 1 and _close(a.reshape(()), e):
-            return "not_squeezed", HINTS["not_squeezed"].format(actual=_shape_text(list(a.shape)))
+            return "not_squeezed", HINTS["not_squeezed"].format(
+                actual=_shape_text(list(a.shape)), fix=_squeeze_fix(spec, _leaf_name(diff)))
         if a.ndim == 1 and e.ndim == 2 and e.shape == (a.size, 1) and _close(a, e.ravel()):
             return "rank_1", HINTS["rank_1"].format(actual=_shape_text(list(a.shape)),
                                                     expected=_shape_text(list(e.shape)), n=a.size)
@@ -842,6 +904,8 @@ def _hints(spec: FunctionSpec, case: Case, reference, diff: _Diff, actual_output
             if _close(a, e * m):
                 return "times_m", HINTS["times_m"].format(m=m)
             if _close(a, e / m):
+                if re.fullmatch(r"dA(_prev|\d+)", _leaf_name(diff)):  # no 1/m at all
+                    return "dA_prev_over_m", HINTS["dA_prev_over_m"].format(m=m)
                 return "divided_by_m", HINTS["divided_by_m"].format(m=m)
         if nonzero and _close(a, -e):
             return _sign_hint(spec, diff.path)
@@ -861,6 +925,61 @@ def _hints(spec: FunctionSpec, case: Case, reference, diff: _Diff, actual_output
         if _close(act_arr, alt_arr):
             return hint_id, HINTS[hint_id].format(**fields[0]) if fields else HINTS[hint_id]
     return None
+
+
+def _output_order(spec: FunctionSpec, expected: Any, actual: Any) -> dict | None:
+    """The hint's fields where a function returning a tuple gives every expected value,
+    in another order (``return grads, params, costs``), else None."""
+    top = spec.returns
+    if not (isinstance(top, tuple) and isinstance(expected, (tuple, list))
+            and isinstance(actual, (tuple, list)) and len(top) == len(expected) == len(actual)
+            and 1 < len(top) <= 6):
+        return None
+    for order in permutations(range(len(top))):
+        if order == tuple(range(len(top))):
+            continue
+        try:
+            if all(_compare(expected[j], actual[i], top[j]) is None
+                   for i, j in enumerate(order)):
+                return {"found": ", ".join(top[j] for j in order), "function": spec.name,
+                        "expected": ", ".join(top)}
+        except Exception:  # noqa: BLE001, S112 - values the comparison cannot take
+            continue
+    return None
+
+
+def _leaf_name(diff: _Diff) -> str:
+    """The differing array's own name: its dict key (``db`` of ``grads['db']``), else
+    the output's (``dA_prev``, ``cost``)."""
+    key = diff.keys[-1] if diff.keys else None
+    if isinstance(key, str):
+        return key
+    match = re.match(r"\w+", diff.path)
+    return match.group() if match else diff.path
+
+
+def _zeros_args(function: str, name: str, shape: tuple) -> str:
+    """``np.zeros``'s shape for a bias, as the course writes it: ``n_h, 1`` for the
+    two-layer ``initialize_parameters``'s ``b1``, ``layer_dims[l], 1`` in the deep loop."""
+    if function == "initialize_parameters" and name in ("b1", "b2"):
+        return {"b1": "n_h, 1", "b2": "n_y, 1"}[name]
+    if re.fullmatch(r"b\d+", name):
+        return "layer_dims[l], 1"
+    return f"{shape[0]}, 1"
+
+
+def _squeeze_fix(spec: FunctionSpec, name: str) -> str:
+    """How a (1, 1) array named ``name`` becomes the number the course returns."""
+    if name == "db":
+        return "db = (1/m) np.sum(A − Y) without axis or keepdims, which gives a number"
+    if name == "b" and spec.name == "initialize_with_zeros":
+        return "b = 0.0 (the bias is one number, not an array)"
+    if name == "b":
+        return ("b stays a number when db is one: db = (1/m) np.sum(A − Y) without axis or "
+                "keepdims")
+    if name in ("cost", "costs", "J"):
+        name = "cost"
+    return f"np.squeeze({name}) (or float({name}))"
 
 
 _LAYER_KEY = re.compile(r"^'(W|b|dW|db)(\d+)'$")
@@ -950,23 +1069,27 @@ _NUMBERED = __import__("re").compile(r"^(dA|dW|db|W|b)(\d+)$")
 def _shifted(expected: Any, actual: Any, diff: _Diff) -> dict | None:
     """The differing entry's value found one layer away: the expected ``grads['dW1']``
     under the learner's ``'dW2'`` or ``'dW0'``, or theirs ``'dW1'`` being the expected
-    ``'dW2'``."""
+    ``'dW2'``; the keys are named in the dict the function returns (``grads``,
+    ``parameters``)."""
     if not (isinstance(expected, dict) and isinstance(actual, dict) and diff.keys):
         return None
     key = str(diff.keys[-1])
     match = _NUMBERED.match(key)
     if not match:
         return None
+    name = diff.path[:diff.path.rindex("[")] if "[" in diff.path else "grads"
     for shift in (1, -1):
         other = f"{match.group(1)}{int(match.group(2)) + shift}"
         if other in actual and key in expected:
             arr = _as_array(actual[other])
             if arr is not None and _close(arr, np.asarray(expected[key], dtype=float)):
-                return {"actual_key": f"grads['{other}']", "expected_key": f"grads['{key}']"}
+                return {"actual_key": f"{name}['{other}']",
+                        "expected_key": f"{name}['{key}']"}
         if key in actual and other in expected:
             arr = _as_array(actual[key])
             if arr is not None and _close(arr, np.asarray(expected[other], dtype=float)):
-                return {"actual_key": f"grads['{key}']", "expected_key": f"grads['{other}']"}
+                return {"actual_key": f"{name}['{key}']",
+                        "expected_key": f"{name}['{other}']"}
     return None
 
 
@@ -1004,6 +1127,11 @@ def _alternatives(spec: FunctionSpec, case: Case, reference):
                          for k, v in args[1].items()}
                 return fn(args[0], grads, *args[2:], **kwargs)
             yield "last_layer_not_updated", last_layer_not_updated, {"L": last}
+
+        def up_the_gradient():  # W + α dW and b + α db: compared at one entry
+            grads = {k: -np.asarray(v, dtype=float) for k, v in args[1].items()}
+            return fn(args[0], grads, *args[2:], **kwargs)
+        yield "step_sign", up_the_gradient
     elif "b" in names or "parameters" in names:
         yield "bias_left_out", no_bias
     name = spec.name
@@ -1045,6 +1173,9 @@ def _alternatives(spec: FunctionSpec, case: Case, reference):
     elif name == "optimize":
         yield "bias_not_updated", lambda: _optimize_b_fixed(reference, *args, **kwargs), {
             "W": "w"}
+        for w_sign, b_sign in ((1.0, 1.0), (1.0, -1.0), (-1.0, 1.0)):  # w + α dw, b + α db
+            yield "step_sign", lambda w_sign=w_sign, b_sign=b_sign: _optimize_signs(
+                reference, *args, w_sign=w_sign, b_sign=b_sign, **kwargs)
     elif name == "linear_backward":
         dZ, (A_prev, _W, _b) = args
         for db in _db_over_units(dZ, A_prev.shape[1]):
@@ -1110,6 +1241,20 @@ def _alternatives(spec: FunctionSpec, case: Case, reference):
             for over_m in (True, False):
                 yield "sum_axis", lambda k=keepdims, o=over_m: _shallow_grads(
                     parameters, cache, X, Y, db_axis=0, keepdims=k, over_m=o)
+
+
+def _optimize_signs(reference, w, b, X, Y, num_iterations=100, learning_rate=0.009,
+                    print_cost=False, w_sign=-1.0, b_sign=-1.0):
+    """The logistic optimize with w's or b's step up the gradient (sign +1: w + α dw)."""
+    w, costs, grads = np.array(w, dtype=float), [], None
+    with np.errstate(all="ignore"):
+        for i in range(num_iterations):
+            grads, cost = reference.propagate(w, b, X, Y)
+            w = w + w_sign * learning_rate * grads["dw"]
+            b = b + b_sign * learning_rate * grads["db"]
+            if i % 100 == 0:
+                costs.append(cost)
+    return {"w": w, "b": b}, grads, costs
 
 
 def _db_over_units(dZ, m):
@@ -1260,6 +1405,12 @@ def _judge(spec: FunctionSpec, reference, run: _Run) -> FunctionResult:
                     gap = np.abs(a_arr - e_arr)
                 gap = np.where(np.isnan(gap), np.inf, gap)  # a NaN is the worst place
                 where = np.unravel_index(int(np.argmax(gap)), gap.shape)
+                outside = _outside(a_arr, e_arr, diff.single)
+                if not outside[where]:  # the largest difference is within the tolerance
+                    # (a float32 value of 2.8); show the largest of those beyond it
+                    gap = np.where(outside, gap, -1.0)
+                    where = np.unravel_index(int(np.argmax(gap)), gap.shape)
+                    result.max_abs_diff = float(gap[where])
                 result.where = [int(i) for i in where]
                 result.expected_value = float(e_arr[where])
                 result.actual_value = float(a_arr[where])
@@ -1272,7 +1423,38 @@ def _judge(spec: FunctionSpec, reference, run: _Run) -> FunctionResult:
         if hint:
             result.hint_id, result.hint = hint
         return result
+    _changed_argument(spec, run, result)
     return result
+
+
+#: The functions whose arguments their callers read again (the backward pass keeps dA
+#: in grads, a cache's Z is read by the backward pass): writing into one is a mistake
+#: even where the function's own value is right. The training loops and
+#: update_parameters may update what they are given (the course's tests allow it).
+_KEEP_ARGUMENTS = {"sigmoid", "relu", "sigmoid_backward", "relu_backward", "linear_forward",
+                   "linear_activation_forward", "L_model_forward", "compute_cost",
+                   "linear_backward", "linear_activation_backward", "L_model_backward",
+                   "propagate", "forward_propagation", "backward_propagation", "predict",
+                   "layer_sizes"}
+
+
+def _changed_argument(spec: FunctionSpec, run: _Run, result: FunctionResult) -> None:
+    """Fail a function whose values are right but that wrote into an argument its
+    callers read again (relu_backward's dZ = dA, then dZ[Z <= 0] = 0)."""
+    if spec.name not in _KEEP_ARGUMENTS:
+        return
+    for case, changed in zip(spec.cases, run.changed):
+        if not changed:
+            continue
+        name = spec.arg_names[changed[0]] if changed[0] < len(spec.arg_names) else "an argument"
+        result.status = "fail"
+        result.case = case.label
+        result.message = (f"changes its argument {name} in place ({case.label}): the "
+                          f"values it returns are right, but whoever called it reads "
+                          f"{name} again and finds it changed")
+        result.hint_id = "argument_changed"
+        result.hint = HINTS["argument_changed"].format(name=name)
+        return
 
 
 def _output_difference(top: tuple[str, ...] | str, expected: Any, actual: Any) -> _Diff | None:
@@ -1811,9 +1993,10 @@ def _notebook_source(path: Path, shown: str) -> tuple[str, list[tuple[int, int]]
     """A Python file of a Jupyter notebook's definitions, and each of its lines' place
     in the notebook: (code cell, counted from 1; line in that cell).
 
-    Only the imports, functions and classes of the code cells are kept: the cells that
-    load data, run the course's tests or train are left out (the checker runs the
-    functions itself). A course helper module the notebook imports (``dnn_utils``,
+    Only the imports, functions, classes and assignments that call nothing
+    (:func:`_notebook_constant`) of the code cells are kept: the code that loads data,
+    runs the course's tests or trains is left out (the checker runs the functions
+    itself). A course helper module the notebook imports (``dnn_utils``,
     ``dnn_app_utils_v3``, ``planar_utils``) that is not beside it is replaced by a
     module of the library's versions of the functions it gives; another missing module
     (``public_tests``, ``lr_utils``) is left out. IPython's ``%magic``, ``!shell``,
@@ -1876,6 +2059,12 @@ def _notebook_source(path: Path, shown: str) -> tuple[str, list[tuple[int, int]]
                     lines.append(kept)
                     places.append((n_code, node.lineno))
                 continue
+            constant = _notebook_constant(node)
+            if constant is not None:  # EPS = 1e-12, layers_dims = [12288, 20, 7, 5, 1]
+                # kept if it runs: one that reads a dropped cell's data is left out
+                lines += ["try:", f"    {constant}", "except Exception:", "    pass"]
+                places += [(0, 0), (n_code, node.lineno), (0, 0), (0, 0)]
+                continue
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 continue
             first = min([node.lineno] + [d.lineno for d in node.decorator_list])
@@ -1894,6 +2083,27 @@ def _notebook_source(path: Path, shown: str) -> tuple[str, list[tuple[int, int]]
     return "\n".join(lines) + "\n", places
 
 
+def _notebook_constant(node: ast.stmt) -> str | None:
+    """A notebook cell's assignment of a value that calls nothing (``EPS = 1e-12``,
+    ``layers_dims = [12288, 20, 7, 5, 1]``, ``n_x, n_h = 5, 4``) as one line of code, or
+    None: the functions may read it as a global or a default. An assignment that calls
+    something (loads data, trains, draws) is left out with the other cells' code."""
+    if isinstance(node, ast.AnnAssign) and node.value is not None and node.simple:
+        targets, value = [node.target], node.value
+    elif isinstance(node, ast.Assign):
+        targets, value = node.targets, node.value
+    else:
+        return None
+    names = all(isinstance(leaf, (ast.Name, ast.Tuple, ast.List, ast.Starred, ast.Store))
+                for target in targets for leaf in ast.walk(target))
+    calls = any(isinstance(leaf, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom,
+                                  ast.NamedExpr))
+                for leaf in ast.walk(value))
+    if not names or calls:
+        return None
+    return ast.unparse(ast.Assign(targets=targets, value=value, lineno=node.lineno))
+
+
 #: The code that puts a module in place of a course helper module a notebook imports
 #: and lacks (``import dnn_utils``, ``from dnn_app_utils_v3 import *``...).
 _STAND_IN = '''\
@@ -1905,6 +2115,20 @@ def _course_module(name, libraries, names):
         module.__dict__.update({n: getattr(given, n) for n in names if hasattr(given, n)})
     module.__all__ = list(names)
     _sys.modules[name] = module'''
+
+
+#: The course's other helper modules, beside its notebooks: their tests and data
+#: loaders, whose imports the checker leaves out of a notebook.
+_COURSE_TEST_MODULES = re.compile(r"testCases\w*|public_tests|test_utils|lr_utils")
+
+
+def _course_helper_module(name: str) -> str | None:
+    """What the checker does for a notebook that imports the course's helper module
+    ``name`` without it beside ("gives it", "leaves its import out"); None for another
+    module."""
+    if _course_module_of(name) is not None:
+        return "gives it"
+    return "leaves its import out" if _COURSE_TEST_MODULES.fullmatch(name) else None
 
 
 def _course_module_of(module: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -2029,6 +2253,7 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown,
     specs = [s for s in specs
              if s.name not in helpers or s.name in names or (only and s.name in only)]
     runner = (_ForkServer if _FORK_SERVER else _Spawner)(path, assignment, course_names)
+    imported: list[str] = []
     try:
         defined: list[str] = []
         if any(s.name in names for s in specs):
@@ -2046,9 +2271,15 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown,
                 runner.close()
                 runner = _Spawner(path, assignment, course_names, start=load_seconds)
         for spec in specs:
+            if spec.name not in names and spec.name in defined and not (
+                    only and spec.name in only):
+                imported.append(spec.name)  # from dnn_app_utils_v3, say: not the learner's
+                continue
             if spec.name not in names:
-                results[spec.name] = FunctionResult(spec.name, "missing",
-                                                    message="not defined in your file")
+                results[spec.name] = FunctionResult(
+                    spec.name, "missing", message="not defined in your file" + (
+                        " (it is imported into it: the checker checks the functions your "
+                        "file defines)" if spec.name in defined else ""))
                 continue
             if spec.name not in defined:
                 results[spec.name] = FunctionResult(
@@ -2061,7 +2292,8 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown,
                     f"{total_timeout:g} s were used up")
                 continue
             run = runner.run(spec, {}, min(timeout, left), left)
-            if spec.name in _FORWARD_HELPERS:
+            if spec.name in _FORWARD_HELPERS and isinstance(spec.returns, tuple):
+                # the deep assignment's (A, cache); the shallow one's sigmoid gives s alone
                 forms[spec.name] = _helper_form(path, spec.name, run.outputs)
             result = _judge(spec, reference, run)
             signature = run.error is not None and run.error["type"] == "Signature"
@@ -2072,8 +2304,9 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown,
             results[spec.name] = result
     finally:
         runner.close()
-    ordered = [results[s.name] for s in specs]
-    return CheckReport(assignment, shown, ordered, detected, partial=only is not None)
+    ordered = [results[s.name] for s in specs if s.name in results]
+    return CheckReport(assignment, shown, ordered, detected, partial=only is not None,
+                       imported=imported)
 
 
 def _file_error(run: _Run, path: Path, cells: list[tuple[int, int]] | None = None,
@@ -2094,6 +2327,13 @@ def _file_error(run: _Run, path: Path, cells: list[tuple[int, int]] | None = Non
               "whose cells that load data, test or train are not run" if exported else
               "put the code that loads data or trains under "
               "if __name__ == \"__main__\":, or check the notebook (.ipynb)")
+    missing = re.fullmatch(r"No module named '([\w.]+)'", str(err["message"]))
+    course = missing and _course_helper_module(missing.group(1).split(".")[0])
+    if course:  # dnn_utils, testCases...: the course keeps them beside its notebooks
+        name = missing.group(1).split(".")[0]
+        advice = (f"{name} is one of the course's helper modules, which lie beside its "
+                  f"notebooks: put {name}.py beside your file, or check the notebook "
+                  f"(.ipynb), for which the checker {course}")
     return FileError(err["type"], f"your file could not be loaded: {_error_text(err)} (the "
                      f"checker imports your file, which runs its top-level code: {advice})",
                      err["lines"])

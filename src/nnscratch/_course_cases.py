@@ -161,7 +161,13 @@ def _shallow() -> list[FunctionSpec]:
     _, cache_s = ref.forward_propagation(X_s, p_s)
     _, cache_l = ref.forward_propagation(X_l, p_l)
     X_nn, Y_nn = rng.randn(2, 30), _labels(rng, 30)
+    helper = np.random.RandomState(5)  # apart, so that the cases above stay as they were
     return [
+        # the course's helper (planar_utils.sigmoid), checked when a file defines it
+        FunctionSpec("sigmoid", ("x",), "s", [
+            Case("a random (4, 3) array", (helper.randn(4, 3) * 3,)),
+            Case("a random (1, 7) array", (helper.randn(1, 7) * 3,)),
+        ]),
         FunctionSpec("layer_sizes", ("X", "Y"), ("n_x", "n_h", "n_y"), [
             Case("the course's test case (X (5, 3), Y (2, 3))", (X_layer, Y_layer)),
         ]),
@@ -173,7 +179,7 @@ def _shallow() -> list[FunctionSpec]:
             Case("the course's test case", (X_fwd, p_fwd), m=3),
             Case("a random small case (n_x = 3, n_h = 5, m = 9)", (X_s, p_s), m=9),
             Case("a random large case (n_x = 6, n_h = 4, m = 150)", (X_l, p_l), m=150),
-        ]),
+        ], calls=("sigmoid",)),
         FunctionSpec("compute_cost", ("A2", "Y"), "cost", [
             Case("the course's test case", (A2_cost, Y_cost), m=3),
             Case("a random case (m = 150)", (cache_l["A2"], Y_l), m=150),
@@ -379,12 +385,13 @@ FUNCTION_NAMES: dict[str, tuple[str, ...]] = {
 }
 
 
-#: The helpers the course gives with an assignment (its ``dnn_utils``): checked when a
-#: file defines them and never reported as not defined. The backward ones (which all
-#: take ``(dA, Z)``) help detect the assignment; the forward ones (``sigmoid`` is the
-#: logistic assignment's too; a learner's returns ``(A, Z)`` or ``A`` alone) do not.
+#: The helpers the course gives with an assignment (its ``planar_utils``, ``dnn_utils``):
+#: checked when a file defines them and never reported as not defined. The backward
+#: ones (which all take ``(dA, Z)``) help detect the assignment; the forward ones
+#: (``sigmoid`` is the logistic assignment's too; a deep learner's returns ``(A, Z)``
+#: or ``A`` alone) do not.
 HELPERS: dict[str, tuple[str, ...]] = {
-    "logistic": (), "shallow": (),
+    "logistic": (), "shallow": ("sigmoid",),
     "deep": ("sigmoid", "relu", "sigmoid_backward", "relu_backward")}
 
 

@@ -26,13 +26,30 @@ import numpy as np
 
 from .. import network
 from ..activations import ACTIVATIONS
+from ..activations import sigmoid as _expit
 from ..initializers import initialize_parameters as _draw
 from ..losses import binary_cross_entropy
 from ..network import LinearCache
 from . import _checks
 
 __all__ = ["backward_propagation", "compute_cost", "forward_propagation",
-           "initialize_parameters", "layer_sizes", "nn_model", "predict", "update_parameters"]
+           "initialize_parameters", "layer_sizes", "nn_model", "predict", "sigmoid",
+           "update_parameters"]
+
+
+def sigmoid(x):
+    """The course's helper of this assignment (``planar_utils.sigmoid``): ``σ(x) = 1 /
+    (1 + e^{-x})``, without overflow.
+
+    Parameters
+    ----------
+    x : float or ndarray of any shape
+
+    Returns
+    -------
+    s : float or ndarray of x's shape
+    """
+    return _expit(x)
 
 
 def layer_sizes(X: np.ndarray, Y: np.ndarray) -> tuple[int, int, int]:
