@@ -124,3 +124,23 @@ def test_a_step_up_the_gradient_is_told_its_sign(tmp_path, assignment, old, new,
                                                  array):
     result = _failing(tmp_path, assignment, old, new, function, "step_sign", array)
     _has(result.hint, ("the step goes the wrong way", "− α d"))
+
+
+@pytest.mark.parametrize("assignment, old, new, function, values", [
+    ("logistic", "    return grads, cost\n", "    grads, cost\n", "propagate", "grads, cost"),
+    ("logistic", "    return s\n", "    s\n", "sigmoid", "s"),
+])
+def test_a_function_without_a_return_is_told_so(tmp_path, assignment, old, new, function,
+                                                values):
+    # "returns None where 2 values (grads, cost) were expected", without a word of why
+    result = _failing(tmp_path, assignment, old, new, function, "no_return")
+    _has(result.hint, [f"your {function} has no return statement with a value",
+                       f"end it with return {values}"])
+
+
+def test_a_function_that_returns_none_on_purpose_is_not_told_it_lacks_a_return(tmp_path):
+    # a return of a value exists (on another path): the "no return" hint would mislead
+    path = planted(tmp_path, "logistic", "    return grads, cost\n",
+                   "    if m > 0:\n        return None\n    return grads, cost\n")
+    result = check(path, functions=["propagate"])["propagate"]
+    assert result.status == "fail" and result.hint_id != "no_return", result

@@ -127,8 +127,12 @@ _P = initialize_parameters([2, 4, 1], init="small", random_state=0)
      "W2 has shape (1, 5) but layer 1 has 4 units: W[2] is (n_2, n_1) = (1, 4)"),
     (_P, (6, 2), 6, "X has 6 rows; W1 takes 2"),
     (_P, (2, 6), 5, "Y has shape (1, 5) and X (2, 6): Y is (1, m) (or (m,)) with X's m = 6"),
+    # the logistic assignment's parameters: "W1, b1 missing; w, b not expected"
+    ({"w": np.zeros((2, 1)), "b": 0.5}, (2, 6), 6,
+     "the logistic assignment's 'w' and 'b': a one-layer network's are W1 = w.T (1, n_x) "
+     "and b1 = [[b]]"),
 ], ids=["one-key", "b-missing", "extra-key", "b-rank-1", "W-mismatch", "X-transposed",
-        "Y-length"])
+        "Y-length", "logistic-w-b"])
 def test_bad_parameters_X_or_Y_get_one_clear_error(params, X_shape, m_y, words):
     rng = np.random.RandomState(0)
     with pytest.raises(ValueError) as info:

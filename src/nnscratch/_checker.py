@@ -141,6 +141,8 @@ HINTS = {
     "one_iteration": "matches gradient descent stopped after its first iteration: a "
                      "return inside the for loop ends the loop at once; put the return "
                      "after the loop (one indentation level out)",
+    "no_return": "your {function} has no return statement with a value, so it gives back "
+                 "None: end it with return {values}",
     "placeholder": "{names} {verb} still None in your {function}, as the assignment's "
                    "template left {them} ({first} = None): write the computation in place "
                    "of None",
@@ -1555,13 +1557,21 @@ def _placeholders(path: Path, name: str) -> list[str]:
     return [n for n, only in only_none.items() if only]
 
 
-def _hint_placeholders(result: FunctionResult, path: Path) -> None:
+def _hint_placeholders(result: FunctionResult, path: Path,
+                       returns: tuple[str, ...] | str = ()) -> None:
     """Where a function gave None or failed on one, and its code still sets names to
-    None only (the template's placeholders), say so: unless a hint says more already."""
+    None only (the template's placeholders), or has no ``return`` of a value, say so:
+    unless a hint says more already."""
     if result.hint is not None:
         return
-    none = result.found == "None" or "'NoneType'" in (result.message or "")
+    gave_none = result.found == "None" or (result.message or "").startswith("returns None ")
+    none = gave_none or "'NoneType'" in (result.message or "")
     names = _placeholders(path, result.name) if none else []
+    if gave_none and not names and not _returns_a_value(path, result.name):
+        shown = ", ".join(returns) if isinstance(returns, tuple) else returns
+        result.hint_id = "no_return"
+        result.hint = HINTS["no_return"].format(function=result.name, values=shown)
+        return
     if names:
         shown = names[:4] + (["..."] if len(names) > 4 else [])
         result.hint_id = "placeholder"
@@ -2300,7 +2310,7 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown,
             if result.status in ("fail", "error") and not signature:
                 _blame_earlier(result, spec, specs, results, runner, reference, forms,
                                timeout, deadline)
-                _hint_placeholders(result, path)
+                _hint_placeholders(result, path, spec.returns)
             results[spec.name] = result
     finally:
         runner.close()
@@ -2401,6 +2411,23 @@ def _helper_form(path: Path, name: str, outputs: list) -> str:
         if returns and not any(isinstance(v, ast.Tuple) for v in returns):
             return "single"
     return "as is"
+
+
+def _returns_a_value(path: Path, name: str) -> bool:
+    """Whether the file's ``def name`` has a ``return`` of a value (not counting the
+    functions defined inside it); True where the file cannot be read."""
+    fn = _last_definition(path, name)
+    if fn is None:
+        return True
+    todo = list(fn.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Return) and node.value is not None:
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                 ast.Lambda)):
+            todo.extend(ast.iter_child_nodes(node))
+    return False
 
 
 def _last_definition(path: Path, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:

@@ -243,6 +243,10 @@ def _check_parameters(params: dict, X: np.ndarray, Y: np.ndarray, output: str) -
         L += 1
     L = max(L, 1)
     expected = [f"{k}{l}" for l in range(1, L + 1) for k in ("W", "b")]
+    if sorted(params) == ["b", "w"]:  # the logistic assignment's w (n_x, 1) and b
+        raise ValueError("parameters holds the logistic assignment's 'w' and 'b': a "
+                         "one-layer network's are W1 = w.T (1, n_x) and b1 = [[b]]; give "
+                         "{'W1': w.T, 'b1': np.array([[b]])}")
     if sorted(params) != sorted(expected):
         lacking = [k for k in expected if k not in params]
         extra = [k for k in params if k not in expected]
