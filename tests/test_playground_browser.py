@@ -223,6 +223,33 @@ def test_a_bad_value_shows_the_message(page, server):
     assert page.get_attribute("#test_fraction", "aria-invalid") is None
 
 
+def test_an_emptied_hidden_layers_field_is_refused_not_taken_for_none(page, server):
+    """An emptied Hidden layers field, left, trained a network of no hidden layer
+    (Number("") is 0): every other emptied field is refused."""
+    run = run_of(server, page)
+    enter(page, "#n_layers", "")
+    page.wait_for_selector("#message:not([hidden])", timeout=5_000)
+    assert page.inner_text("#message") == (
+        "Hidden layers must be a whole number between 0 and 8 (the field is empty); "
+        "training goes on with the previous settings until this is corrected")
+    assert page.get_attribute("#n_layers", "aria-invalid") == "true"
+    # nothing sent: the run and its network are as they were
+    assert run_of(server, page) is run and run.config["hidden"] == [
+        {"units": 4, "activation": "tanh"}]
+    assert page.evaluate("state.described.network.sizes.join()") == "2,4,1"
+    assert page.locator("#units-0").count() == 1
+    page.click("#step")  # the refusal stays while the run goes on
+    page.wait_for_function("document.getElementById('iteration').textContent === 'iteration 1'")
+    assert page.inner_text("#message").startswith("Hidden layers must be a whole number")
+    enter(page, "#n_layers", "1")  # corrected to the layers training: the message goes
+    page.wait_for_selector("#message", state="hidden")
+    assert page.get_attribute("#n_layers", "aria-invalid") is None
+    assert run_of(server, page) is run
+    enter(page, "#n_layers", "2")  # and a new number is taken
+    page.wait_for_function("state.described.network.sizes.join() === '2,4,4,1'")
+    assert page.console_errors == []
+
+
 def test_while_training_the_glass_box_says_its_step_is_an_old_one(page):
     page.wait_for_function("state.traceIteration === 0")
     assert page.is_hidden("#trace-stale")

@@ -12,6 +12,7 @@ import threading
 import time
 import warnings
 
+import numpy as np
 import pytest
 
 pytest.importorskip("starlette", reason="the playground's tests need starlette "
@@ -1175,3 +1176,224 @@ def test_a_body_shorter_than_its_length_is_answered_408_not_held_open(monkeypatc
         assert len(server.app.state.sessions) == 0
     finally:
         server.stop()
+
+
+# --------------------------------------------------------------------------- an audit
+
+SLOW_SETTINGS = {"n_samples": 5000, "test_fraction": 0.1, "batch_size": 1, "solver": "adam",
+                 "learning_rate": 1e-6, "hidden": [{"units": 256, "activation": "relu"}] * 8}
+
+
+@pytest.mark.slow
+def test_settings_whose_iterations_take_a_minute_are_refused_before_any_work(client):
+    """4,500 points in batches of 1 through 8 layers of 256 units took some 50 s an
+    iteration: a step, a pause or new settings waited for it, and the old run went on
+    computing after new settings were taken."""
+    r = client.post("/api/sessions", json=SLOW_SETTINGS)
+    message = assert_one_line_error(
+        r, 422, "per iteration (4,500 points in batches of 1 through 8 layers of 256 units",
+        "use fewer points or units, or larger batches")
+    assert re.match(r"these settings take about \d+ s per iteration", message), message
+    assert "field" not in r.json()  # about several settings: the page shows it whole
+    assert len(client.app.state.sessions) == 0  # refused before a session was made
+    sid = new_session(client)
+    session = client.app.state.sessions.get(sid)
+    run = session.run
+    r = client.post(f"/api/sessions/{sid}/config", json=SLOW_SETTINGS)
+    assert_one_line_error(r, 422, "per iteration")
+    assert session.run is run and not run.closed  # the run trains on as it was
+
+
+@pytest.mark.parametrize("settings", [
+    {},  # the page's defaults
+    # the most the page's fields offer with the units it gives an added layer (4)
+    {"n_samples": 5000, "test_fraction": 0.1, "batch_size": 1, "solver": "adam",
+     "hidden": [{"units": 4, "activation": "tanh"}] * 8},
+    # the widest network on the most points, in one batch or in batches of 32
+    {"n_samples": 5000, "test_fraction": 0.1, "hidden": [{"units": 256, "activation": "relu"}] * 8},
+    {"n_samples": 5000, "test_fraction": 0.1, "batch_size": 32, "solver": "adam",
+     "hidden": [{"units": 256, "activation": "relu"}] * 8},
+    {"dataset": "spiral", "classes": 6, "n_samples": 5000, "batch_size": 1,
+     "hidden": [{"units": 16, "activation": "relu"}] * 2},
+], ids=["defaults", "8x4-batch-1", "8x256-full", "8x256-batch-32", "spiral-batch-1"])
+def test_settings_the_page_offers_pass_the_time_check(settings):
+    from nnscratch.playground.config import check_config
+
+    check_config(settings, {})
+
+
+def test_the_time_check_counts_a_file_s_rows():
+    from nnscratch.playground.config import ConfigError, check_config
+
+    slow = {"dataset": "upload", "batch_size": 1, "test_fraction": 0.2,
+            "hidden": [{"units": 256, "activation": "relu"}] * 8}
+    with pytest.raises(ConfigError, match=r"\(4,000 examples in batches of 1 through 8 "
+                                          r"layers of 256 units") as info:
+        check_config(slow, {"upload": 0}, {"upload": 2}, {"upload": (5000, True)})
+    assert "use fewer units, or larger batches" in str(info.value)
+    # a --data file with its own test file trains on all its rows
+    with pytest.raises(ConfigError, match=r"\(5,000 examples in batches of 1"):
+        check_config({**slow, "dataset": "file"}, {"file": 0}, {"file": 2},
+                     {"file": (5000, False)})
+    check_config(slow, {"upload": 0}, {"upload": 2}, {"upload": (40, True)})
+
+
+def test_a_step_still_waiting_after_its_time_is_answered_409_busy_not_a_stale_200(
+        client, monkeypatch):
+    """A step that timed out waiting for a long iteration was answered 200 with the
+    state of before the step, as if it were done."""
+    monkeypatch.setattr(server_module, "CONTROL_WAIT", 0.3, raising=False)
+    sid = new_session(client)
+    run = client.app.state.sessions.get(sid).run
+    busy, release = threading.Event(), threading.Event()
+
+    def long_iteration():  # the training thread held, as by an iteration of a minute
+        busy.set()
+        release.wait(20)
+
+    holder = threading.Thread(target=run.call, args=(long_iteration,), daemon=True)
+    holder.start()
+    assert busy.wait(10)
+    timer = threading.Timer(3.0, release.set)  # the old code's step ends meanwhile
+    timer.start()
+    try:
+        r = client.post(f"/api/sessions/{sid}/control", json={"action": "step"})
+        assert_one_line_error(r, 409, "busy in an iteration", "the step is taken")
+    finally:
+        release.set()
+        timer.cancel()
+        holder.join(10)
+    for _ in range(500):  # the step is done once the iteration ends
+        if client.get(f"/api/sessions/{sid}/state").json()["iteration"] == 1:
+            break
+        time.sleep(0.01)
+    assert client.get(f"/api/sessions/{sid}/state").json()["iteration"] == 1
+
+
+def _upload_big(client, sid, scale):
+    rng = np.random.RandomState(0)
+    rows = ["a,b,label"] + [f"{rng.uniform(-1, 1) * scale!r},{rng.uniform(-1, 1) * scale!r},"
+                            f"{i % 2}" for i in range(50)]
+    r = client.post(f"/api/sessions/{sid}/upload?name=big.csv",
+                    content="\n".join(rows).encode(), headers={"content-type": "text/csv"})
+    assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize("scale", [1e100, 1e150])
+@pytest.mark.parametrize("features, said", [
+    (["x1^2", "x2"], "x1^2 of column 'a' overflows"),
+    (["x1", "x1*x2"], "x1*x2 of columns 'a' and 'b' overflows"),
+])
+def test_a_file_s_feature_that_overflows_is_refused_naming_it_and_its_column(
+        client, scale, features, said):
+    """Squares of values near 1e150 were taken: their standardisation made the feature
+    all zeros (it trained silently), and the model download answered 422."""
+    sid = new_session(client)
+    _upload_big(client, sid, scale)
+    r = client.post(f"/api/sessions/{sid}/config",
+                    json={"dataset": "upload", "features": features})
+    assert_one_line_error(r, 422, said, "rescale the column")
+    # the columns themselves are fine: trained, and the model file written
+    r = client.post(f"/api/sessions/{sid}/config",
+                    json={"dataset": "upload", "features": ["x1", "x2"]})
+    assert r.status_code == 200, r.text
+    r = client.post(f"/api/sessions/{sid}/control", json={"action": "step"})
+    assert r.status_code == 200, r.text
+    assert client.get(f"/api/sessions/{sid}/model").status_code == 200
+
+
+@pytest.mark.parametrize("path, header", [
+    ("/", "bytes=5-1"),
+    ("/", "bytes=0-10"),
+    ("/static/playground.css", "bytes=999999-"),
+    ("/static/playground.css", "items=0-1"),
+    ("/static/playground.js", "bytes=-5, 10-"),
+])
+def test_a_range_asked_of_the_page_s_files_gets_the_whole_file(client, path, header):
+    """A bad range was answered 400 in plain text or 416 with an empty body."""
+    whole = client.get(path)
+    assert whole.status_code == 200 and "accept-ranges" not in whole.headers
+    r = client.get(path, headers={"Range": header})
+    assert r.status_code == 200, r.text[:200]
+    assert r.content == whole.content
+    r = client.get(path, headers={"Range": header, "If-Range": '"x"'})
+    assert r.status_code == 200 and r.content == whole.content
+
+
+@pytest.fixture
+def off_loopback():
+    """The app ``serve --host 0.0.0.0`` makes."""
+    app = create_app(grace=300, allowed_hosts=server_module.allowed_hosts("0.0.0.0"),
+                     ip_hosts=True)
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8765", "10.0.0.7:8765", "192.168.1.20",
+                                  "[::1]:8765", "[fe80::1]", "localhost:8765",
+                                  socket.gethostname(), socket.getfqdn()])
+def test_off_loopback_the_server_answers_to_its_addresses_and_names(off_loopback, host):
+    assert off_loopback.get("/api/options", headers={"Host": host}).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["attacker.example", "attacker.example:8765",
+                                  "127.0.0.1.nip.io", "localhost.attacker.example", ""])
+def test_off_loopback_a_dns_rebinding_host_name_is_refused(off_loopback, host):
+    """With --host 0.0.0.0 any Host was taken: a page of another site whose name was
+    rebound to this machine could drive it."""
+    headers = {"Host": host, "Origin": f"http://{host}"}
+    r = off_loopback.post("/api/sessions", json={}, headers=headers)
+    assert_one_line_error(r, 400, "answers to its IP addresses, localhost",
+                          f"({host or 'none'})")
+    assert off_loopback.get("/", headers={"Host": host}).status_code == 400
+    assert len(off_loopback.app.state.sessions) == 0
+
+
+@pytest.mark.slow
+def test_serve_off_loopback_says_which_hosts_it_answers_and_refuses_others(monkeypatch):
+    """serve() off loopback made its app with no host check at all."""
+    import http.client
+    import io
+
+    out, err = _ConnectOnURL(), io.StringIO()
+    servers = []
+    make = server_module._Server.make
+
+    def keep(*args, **kwargs):
+        servers.append(make(*args, **kwargs))
+        return servers[-1]
+
+    monkeypatch.setattr(server_module._Server, "make", keep)
+    # served as if off loopback (the warning, the checks), listening on 127.0.0.1 only
+    monkeypatch.setattr(server_module, "is_loopback", lambda host: False)
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    thread = threading.Thread(target=server_module.serve, daemon=True,
+                              kwargs={"port": 0, "open_browser": False})
+    thread.start()
+    try:
+        assert out.printed.wait(20), "serve printed no URL"
+        port = int(out.url.rstrip("/").rsplit(":", 1)[1])
+
+        def ask(host):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            try:
+                conn.request("POST", "/api/sessions", body=b"{}", headers={
+                    "Host": host, "Origin": f"http://{host}",
+                    "Content-Type": "application/json"})
+                answer = conn.getresponse()
+                return answer.status, answer.read()
+            finally:
+                conn.close()
+
+        status, body = ask("attacker.example")
+        assert status == 400 and b"attacker.example" in body and b"\n" not in body.strip()
+        status, body = ask(f"127.0.0.1:{port}")
+        assert status == 201, body
+    finally:
+        for server in servers:
+            server.should_exit = True
+        thread.join(10)
+    warning = err.getvalue()
+    assert "not on loopback" in warning
+    assert "answers only to requests that name it by an IP address or as localhost" in warning

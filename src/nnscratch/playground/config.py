@@ -16,7 +16,7 @@ from typing import Any
 from .data import DATASETS, DEFAULT_NOISE, FEATURES, MULTICLASS
 
 __all__ = ["ACTIVATIONS", "DEFAULTS", "INITS", "LIMITS", "SOLVERS", "ConfigError", "TooLong",
-           "check_config", "check_control", "estimator_params"]
+           "check_config", "check_control", "estimator_params", "iteration_seconds"]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu")
 INITS = ("zeros", "small", "lecun", "he", "glorot")
@@ -40,7 +40,20 @@ LIMITS = {
     "dropout": (0.0, 0.9),
     "iterations_per_frame": (1, 10_000),
     "max_iterations": 500_000,
+    # seconds one iteration may take, as :func:`iteration_seconds` estimates it: a
+    # step, a pause or new settings wait for the iteration under way to end
+    "iteration_seconds": 5.0,
 }
+
+#: The estimate of an iteration's seconds (:func:`iteration_seconds`), measured with
+#: Adam (the slowest solver; gradient descent takes about half) on a 2-core x86 server
+#: with OpenBLAS: per hidden or output layer per mini-batch step (Python's share), per
+#: parameter per step (the update and a step's small products), per parameter per
+#: example (the products). 4,500 points in batches of 1 through 8 layers of 256 units
+#: took 65 s an iteration; the page's defaults a few milliseconds.
+SECONDS_PER_LAYER_STEP = 6e-5
+SECONDS_PER_PARAMETER_STEP = 2.5e-8
+SECONDS_PER_PARAMETER_EXAMPLE = 2.5e-10
 
 #: What a new page starts with: the course's flower with a (4,) tanh network.
 DEFAULTS: dict[str, Any] = {
@@ -153,7 +166,8 @@ def _choice(value: Any, key: str, choices, field: str | None = None) -> str:
 
 
 def check_config(raw: Any, datasets: dict[str, int],
-                 classes: dict[str, int] | None = None) -> dict[str, Any]:
+                 classes: dict[str, int] | None = None,
+                 rows: dict[str, tuple[int, bool]] | None = None) -> dict[str, Any]:
     """Check the page's settings and fill in the defaults.
 
     Every setting is checked, not only up to the first bad one: a link with two bad
@@ -169,6 +183,10 @@ def check_config(raw: Any, datasets: dict[str, int],
     classes : dict, optional
         The number of classes of those data sets, name -> count: ``classes`` is theirs
         (a number sent must be it).
+    rows : dict, optional
+        The rows of those data sets, name -> (number of rows, whether ``test_fraction``
+        of them is held out: False for a ``--data`` file with its own test file), for
+        the estimate of an iteration's time.
 
     Returns
     -------
@@ -247,7 +265,80 @@ def check_config(raw: Any, datasets: dict[str, int],
         raise _refuse("the hidden layers",
                       f"would give the network {n_params:,} parameters; the playground takes "
                       f"at most {LIMITS['parameters']:,}: use fewer units", "hidden")
+    _check_time(out, sizes, n_params, (rows or {}).get(out["dataset"]))
     return out
+
+
+def _train_rows(n: int, test_fraction: float) -> int:
+    """The training rows of ``n`` with ``test_fraction`` held out (scikit-learn's
+    ``train_test_split`` holds out ``ceil(n * test_fraction)``)."""
+    return max(1, n - math.ceil(n * test_fraction))
+
+
+def iteration_seconds(n_train: int, batch_size: int | None, sizes: list[int]) -> float:
+    """About how many seconds one iteration (an epoch) of these settings takes.
+
+    Parameters
+    ----------
+    n_train : int
+        Training examples.
+    batch_size : int or None
+        None: the full batch.
+    sizes : list of int
+        The layers' sizes, inputs first, outputs last.
+
+    Returns
+    -------
+    float
+        Its mini-batch steps times the layers and the parameters they update, plus the
+        examples times the parameters they are multiplied with (the constants above).
+    """
+    n_params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+    batch = n_train if batch_size is None else min(batch_size, n_train)
+    steps = math.ceil(n_train / max(batch, 1))
+    return (steps * (len(sizes) - 1) * SECONDS_PER_LAYER_STEP
+            + steps * n_params * SECONDS_PER_PARAMETER_STEP
+            + n_train * n_params * SECONDS_PER_PARAMETER_EXAMPLE)
+
+
+def _layers_said(units: list[int]) -> str:
+    """'8 layers of 256 units', 'layers of 256, 64 and 4 units', 'no hidden layer'."""
+    if not units:
+        return "no hidden layer"
+    if len(set(units)) == 1:
+        n, u = len(units), units[0]
+        return f"{n} layer{'' if n == 1 else 's'} of {u} unit{'' if u == 1 else 's'}"
+    return f"layers of {', '.join(map(str, units[:-1]))} and {units[-1]} units"
+
+
+def _check_time(cfg: dict, sizes: list[int], n_params: int,
+                rows: tuple[int, bool] | None) -> None:
+    """Refuse settings whose iterations take too long for a live page: a step, a pause
+    and new settings wait for the iteration under way."""
+    builtin = cfg["dataset"] in DATASETS
+    if builtin:
+        n_rows, split = cfg["n_samples"], True
+    elif rows is not None:
+        n_rows, split = rows
+    else:  # a data set whose rows are not known: nothing to estimate
+        return
+    n_train = _train_rows(n_rows, cfg["test_fraction"]) if split else n_rows
+    seconds = iteration_seconds(n_train, cfg["batch_size"], sizes)
+    limit = LIMITS["iteration_seconds"]
+    if seconds <= limit:
+        return
+    batch = cfg["batch_size"]
+    shown = f"{seconds:.0f}" if seconds >= 10 else f"{seconds:.1f}"
+    what = "points" if builtin else "examples"
+    whole = batch is None or batch >= n_train
+    how = "all at once" if whole else f"in batches of {batch:,}"
+    remedy = "use fewer points or units" if builtin else "use fewer units"
+    if not whole:
+        remedy += ", or larger batches"
+    raise ConfigError(
+        f"these settings take about {shown} s per iteration ({n_train:,} {what} {how} "
+        f"through {_layers_said(sizes[1:-1])}, {n_params:,} parameters); the playground "
+        f"takes at most about {limit:g} s: {remedy}")
 
 
 def _several(problems: list[ConfigError]) -> ConfigError:

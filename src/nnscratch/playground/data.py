@@ -319,9 +319,40 @@ def from_dataset(train: Dataset, test: Dataset | None = None, *, test_fraction: 
         x1, x2 = train.preprocessor.columns
         columns = [re.sub(r"x[12]", lambda m: x1 if m[0] == "x1" else x2, name)
                    for name in features]
-        data = _tabular(expand(train.raw, features), expand(test.raw, features), train.y,
-                        test.y, train.class_names, columns, True, features)
+        X_train, X_test = expand(train.raw, features), expand(test.raw, features)
+        _check_finite(X_train, X_test, [_derived(name, x1, x2) for name in features])
+        data = _tabular(X_train, X_test, train.y, test.y, train.class_names, columns, True,
+                        features)
         data.raw_train, data.raw_test = train.raw, test.raw
         return data
-    return _tabular(train.raw, test.raw, train.y, test.y, train.class_names,
-                    list(train.preprocessor.columns), True, None)
+    columns = list(train.preprocessor.columns)
+    _check_finite(train.raw, test.raw, [f"column {c!r}" for c in columns])
+    return _tabular(train.raw, test.raw, train.y, test.y, train.class_names, columns, True,
+                    None)
+
+
+def _derived(feature: str, x1: str, x2: str) -> str:
+    """A plane feature said with its file's columns: "x1^2 of column 'a'", "x1*x2 of
+    columns 'a' and 'b'", "column 'a'" (x1 itself)."""
+    if feature in ("x1", "x2"):
+        return f"column {(x1 if feature == 'x1' else x2)!r}"
+    used = [name for key, name in (("x1", x1), ("x2", x2)) if key in feature]
+    if len(used) == 1:
+        return f"{feature} of column {used[0]!r}"
+    return f"{feature} of columns {used[0]!r} and {used[1]!r}"
+
+
+def _check_finite(X_train: np.ndarray, X_test: np.ndarray, said: Sequence[str]) -> None:
+    """Refuse a feature of a file that overflows: values beyond the floats (a square of
+    1e200) or a spread that does (the standardisation would make it all zeros, and the
+    model file could not store it)."""
+    with np.errstate(all="ignore"):
+        for j, name in enumerate(said):
+            train, test = X_train[:, j], X_test[:, j]
+            spread = float(np.std(train)) if len(train) else 0.0
+            if not (np.isfinite(train).all() and np.isfinite(test).all()
+                    and np.isfinite(float(np.mean(train)) if len(train) else 0.0)
+                    and np.isfinite(spread)):
+                column = "columns" if " and " in name else "column"
+                raise DatasetError(f"{name} overflows (its values or their spread are beyond "
+                                   f"the floating-point range): rescale the {column}")

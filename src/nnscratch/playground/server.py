@@ -71,7 +71,7 @@ from .data import DATASETS, DEFAULT_NOISE, FEATURES, MULTICLASS, from_dataset, p
 from .export import data_csv, model_file, snippet
 from .sessions import ConflictError, Session, Sessions, TooManySessions
 
-__all__ = ["BackgroundServer", "FileData", "create_app", "load_file", "serve"]
+__all__ = ["BackgroundServer", "FileData", "allowed_hosts", "create_app", "load_file", "serve"]
 
 #: Largest JSON body accepted.
 MAX_JSON_BYTES = 64 * 1024
@@ -90,6 +90,9 @@ MAX_GRADIENT_CHECK_PARAMETERS = 20_000
 KEEPALIVE = 5.0
 #: Seconds a request's body may take to arrive (a CSV upload of 2 MB included).
 BODY_TIMEOUT = 30.0
+#: Seconds a step or a pause waits for the run to stop between two iterations before
+#: it is answered 409 (the run busy in a long iteration).
+CONTROL_WAIT = 30.0
 
 STATIC = resources.files("nnscratch.playground") / "static"
 _UPLOAD_TYPES = ("text/csv", "text/plain", "application/csv", "application/vnd.ms-excel",
@@ -257,19 +260,23 @@ def _run(request: Request):
     return session, session.run
 
 
-def _extra_datasets(app, session: Session | None) -> tuple[dict[str, int], dict[str, int]]:
+def _extra_datasets(app, session: Session | None) -> tuple[dict[str, int], dict[str, int],
+                                                          dict[str, tuple[int, bool]]]:
     """The data sets "file" and "upload" where there are: (name -> number of features
-    (0 for the plane's), name -> number of classes), check_config's arguments."""
-    features, classes = {}, {}
+    (0 for the plane's), name -> number of classes, name -> (rows, whether a test part
+    is held out of them)), check_config's arguments."""
+    features, classes, rows = {}, {}, {}
     file_data: FileData | None = app.state.file_data
     if file_data is not None:
         features["file"] = 0 if file_data.plane else file_data.train.n_features
         classes["file"] = len(file_data.train.class_names)
+        rows["file"] = (file_data.train.n_samples, file_data.test is None)
     if session is not None and session.upload is not None:
         upload = session.upload
         features["upload"] = 0 if upload.raw.shape[1] == 2 else upload.n_features
         classes["upload"] = len(upload.class_names)
-    return features, classes
+        rows["upload"] = (upload.n_samples, True)
+    return features, classes, rows
 
 
 def _build_data(app, session: Session, cfg: dict):
@@ -406,7 +413,12 @@ async def control(request: Request) -> Response:
     cmd = check_control(await _json_body(request))
     run.control(cmd["action"], cmd["iterations_per_frame"])
     if cmd["action"] in ("step", "pause"):
-        await run_in_threadpool(run.wait_paused, 30.0)
+        if not await run_in_threadpool(run.wait_paused, CONTROL_WAIT):
+            # not the state of before the request as if it were done: the truth
+            raise ConflictError(
+                f"the run is still busy in an iteration after {CONTROL_WAIT:g} s; the "
+                f"{cmd['action']} is taken and happens when that iteration ends (GET "
+                "/api/sessions/ID/state says when)")
     return JSONResponse(_state(run))
 
 
@@ -694,11 +706,39 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 class _HostCheck:
     """Answer only requests naming an allowed host (no DNS rebinding): 400 otherwise;
     and a request that changes something (not GET or HEAD) only from the playground's
-    own page: one whose browser names another site as its ``Origin`` gets a 403."""
+    own page: one whose browser names another site as its ``Origin`` gets a 403.
 
-    def __init__(self, app, allowed_hosts: list[str] | None) -> None:
+    ``allowed_hosts`` None takes any host; ``ip_hosts`` also takes any IP address
+    literal (v4 or v6, with or without a port), as a server listening on every address
+    is reached by its addresses: a DNS-rebinding page names its own host name.
+    """
+
+    def __init__(self, app, allowed_hosts: list[str] | None, ip_hosts: bool = False) -> None:
         self.app = app
         self.allowed = {h.lower() for h in allowed_hosts} if allowed_hosts else None
+        self.ip_hosts = ip_hosts
+
+    def _takes(self, name: str) -> bool:
+        if self.allowed is None or name in self.allowed:
+            return True
+        if not self.ip_hosts:
+            return False
+        literal = name[1:-1] if name.startswith("[") and name.endswith("]") else name
+        if ":" in literal and not name.startswith("["):
+            return False  # an IPv6 address in a Host header is in brackets
+        try:
+            ipaddress.ip_address(literal)
+        except ValueError:
+            return False
+        return True
+
+    def _answers_to(self) -> str:
+        names = sorted(n for n in self.allowed if not n.startswith("[") and ":" not in n
+                       and not _is_ip(n))
+        if not self.ip_hosts:
+            return min(self.allowed)
+        said = ["its IP addresses", *names]
+        return ", ".join(said[:-1]) + " and " + said[-1]
 
     async def __call__(self, scope, receive, send):
         if scope["type"] in ("http", "websocket"):
@@ -709,9 +749,12 @@ class _HostCheck:
                 elif key == b"origin":
                     origin = value.decode("latin-1").lower()
             name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-            if self.allowed is not None and name not in self.allowed:
-                response = _error(400, f"this server answers to {min(self.allowed)} only, "
-                                       "not to the host name this request names")
+            if not self._takes(name):
+                shown = host if len(host) <= 60 else host[:57] + "..."
+                then = "; open the page by one of those" if self.ip_hosts else ""
+                response = _error(400, f"this server answers to {self._answers_to()} only, "
+                                       f"not to the host name this request names "
+                                       f"({shown or 'none'}){then}")
                 await response(scope, receive, send)
                 return
             if (origin is not None and scope.get("method") not in ("GET", "HEAD")
@@ -722,6 +765,41 @@ class _HostCheck:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+class _WholeFiles:
+    """Serve the page's files whole: a ``Range`` header is dropped. Its files are a few
+    kilobytes, and Starlette answers a bad range (``bytes=5-1``, ``items=0-1``, one
+    past the end) in plain text or with an empty body, not in one line of JSON."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if any(key in (b"range", b"if-range") for key, _ in scope.get("headers", [])):
+            scope = dict(scope)
+            scope["headers"] = [(key, value) for key, value in scope["headers"]
+                                if key not in (b"range", b"if-range")]
+
+        async def whole(message):
+            if message["type"] == "http.response.start":  # no ranges offered either
+                message = {**message, "headers": [
+                    (key, value) for key, value in message.get("headers", [])
+                    if key.lower() != b"accept-ranges"]}
+            await send(message)
+
+        await self.app(scope, receive, whole)
 
 
 def bad_http(reason: str) -> dict:
@@ -791,7 +869,7 @@ class _Server:
 
 def create_app(file_data: FileData | None = None, *, max_sessions: int = 8,
                grace: float = 10.0, max_iterations: int = LIMITS["max_iterations"],
-               allowed_hosts: list[str] | None = None) -> Starlette:
+               allowed_hosts: list[str] | None = None, ip_hosts: bool = False) -> Starlette:
     """The playground's ASGI application.
 
     Parameters
@@ -805,7 +883,9 @@ def create_app(file_data: FileData | None = None, *, max_sessions: int = 8,
     max_iterations : int
         Iterations of one run, at most (bounds a session's memory).
     allowed_hosts : list of str, optional
-        Host names the server answers to (refuses DNS-rebinding pages).
+        Host names the server answers to (refuses DNS-rebinding pages); None: any.
+    ip_hosts : bool
+        Also answer to any IP address literal (a server listening on every address).
 
     Returns
     -------
@@ -846,7 +926,8 @@ def create_app(file_data: FileData | None = None, *, max_sessions: int = 8,
         Route(sid + "/pictures/{part}/{index}", picture),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
-    middleware = [Middleware(_HostCheck, allowed_hosts=allowed_hosts)]
+    middleware = [Middleware(_HostCheck, allowed_hosts=allowed_hosts, ip_hosts=ip_hosts),
+                  Middleware(_WholeFiles)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={HTTPException: _not_found, Exception: _server_error})
     app.state.sessions = sessions
@@ -863,6 +944,20 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def allowed_hosts(host: str) -> list[str]:
+    """The host names a server listening on ``host`` answers to: loopback's, and
+    ``host`` itself; off loopback also this machine's own names (its IP addresses are
+    taken too: ``create_app(ip_hosts=True)``), never any name at all."""
+    names = ["127.0.0.1", "localhost", "::1", "[::1]"]
+    if not is_loopback(host):
+        for own in (socket.gethostname(), socket.getfqdn()):
+            if own:
+                names.append(own.lower())
+    bare = host.strip("[]").lower()
+    names.append(f"[{bare}]" if ":" in bare else bare)
+    return list(dict.fromkeys(n for n in names if n not in ("0.0.0.0", "[::]")))
 
 
 def _warm_up() -> None:
@@ -892,9 +987,12 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
     file_data = load_file(data) if data else None
     loopback = is_loopback(host)
     if not loopback:
+        names = " or ".join(n for n in allowed_hosts(host) if not _is_ip(n))
         print(f"nnscratch playground: warning: listening on {host}, not on loopback: anyone "
               "who can reach this port can use the playground and its CPU (it has no "
-              "login); leave out --host to listen on 127.0.0.1 only", file=sys.stderr)
+              "login); it answers only to requests that name it by an IP address or as "
+              f"{names} (no DNS rebinding); leave out --host to listen on 127.0.0.1 only",
+              file=sys.stderr)
     family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -907,8 +1005,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
     port = sock.getsockname()[1]
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/"
-    allowed = ["127.0.0.1", "localhost", "::1", "[::1]", host] if loopback else None
-    app = create_app(file_data, allowed_hosts=allowed)
+    app = create_app(file_data, allowed_hosts=allowed_hosts(host), ip_hosts=not loopback)
     config = _uvicorn_config(app)
 
     server = _Server.make(app, config)

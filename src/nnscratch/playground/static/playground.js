@@ -1302,14 +1302,24 @@ function setupForm(options) {
   $("settings").addEventListener("change", (event) => {
     if (event.target.id === "upload") return;
     if (event.target.id === "n_layers") {
-      const n = Number($("n_layers").value);
-      if (!Number.isInteger(n) || n < 0 || n > options.limits.hidden_layers) {
-        showMessage(`Hidden layers must be a whole number between 0 and ${options.limits.hidden_layers}`);
+      // an emptied field is no 0 (Number("") is): refused as the other emptied fields
+      const text = $("n_layers").value.trim();
+      const n = Number(text);
+      if (text === "" || !Number.isInteger(n) || n < 0 || n > options.limits.hidden_layers) {
+        const empty = text === "" ? " (the field is empty)" : "";
+        state.refusal = `Hidden layers must be a whole number between 0 and ${options.limits.hidden_layers}${empty}; ${REFUSED_RUN}`;
+        showMessage(state.refusal);
         $("n_layers").setAttribute("aria-invalid", "true");
         return;
       }
       const layers = readLayers();
-      if (layers.length === n) return;  // nothing changed (a second change event on blur)
+      if (layers.length === n) {  // nothing changed (a second change event on blur)
+        if (state.refusal && state.refusal.startsWith("Hidden layers must be")) {
+          state.refusal = null;  // the refused value corrected to the layers training
+          clearMessage();
+        }
+        return;
+      }
       while (layers.length < n) layers.push({units: layers.length ? layers[layers.length - 1].units : 4, activation: layers.length ? layers[layers.length - 1].activation : "tanh"});
       layers.length = n;
       buildLayerRows(layers);
