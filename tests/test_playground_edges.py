@@ -84,8 +84,9 @@ class _ConnectOnURL:
         return False
 
 
-def test_serve_prints_its_url_only_once_the_socket_listens(monkeypatch):
-    out = _ConnectOnURL()
+@pytest.fixture
+def made_servers(monkeypatch):
+    """The servers serve() makes, to shut down at the test's end."""
     servers = []
     make = server_module._Server.make
 
@@ -94,6 +95,12 @@ def test_serve_prints_its_url_only_once_the_socket_listens(monkeypatch):
         return servers[-1]
 
     monkeypatch.setattr(server_module._Server, "make", keep)
+    return servers
+
+
+def test_serve_prints_its_url_only_once_the_socket_listens(monkeypatch, made_servers):
+    out = _ConnectOnURL()
+    servers = made_servers
     monkeypatch.setattr(sys, "stdout", out)
     ready = threading.Event()
     thread = threading.Thread(target=server_module.serve, daemon=True,
@@ -1350,20 +1357,14 @@ def test_off_loopback_a_dns_rebinding_host_name_is_refused(off_loopback, host):
 
 
 @pytest.mark.slow
-def test_serve_off_loopback_says_which_hosts_it_answers_and_refuses_others(monkeypatch):
+def test_serve_off_loopback_says_which_hosts_it_answers_and_refuses_others(monkeypatch,
+                                                                           made_servers):
     """serve() off loopback made its app with no host check at all."""
     import http.client
     import io
 
     out, err = _ConnectOnURL(), io.StringIO()
-    servers = []
-    make = server_module._Server.make
-
-    def keep(*args, **kwargs):
-        servers.append(make(*args, **kwargs))
-        return servers[-1]
-
-    monkeypatch.setattr(server_module._Server, "make", keep)
+    servers = made_servers
     # served as if off loopback (the warning, the checks), listening on 127.0.0.1 only
     monkeypatch.setattr(server_module, "is_loopback", lambda host: False)
     monkeypatch.setattr(sys, "stdout", out)
