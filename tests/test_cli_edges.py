@@ -182,6 +182,11 @@ def test_check_only_runs_and_reports_the_functions_named(tmp_path):
     # in the assignment's order, the others neither run nor counted
     assert [f["name"] for f in report["functions"]] == ["propagate", "optimize"]
     assert report["passed"] == 2 and report["missing"] == 0
+    # --only given twice: both (click kept the last: optimize alone)
+    again = nnscratch("check", solution, "--only", "propagate", "--only", "optimize",
+                      "--json")
+    assert [f["name"] for f in json.loads(again.stdout)["functions"]] == [
+        "propagate", "optimize"]
 
 
 @pytest.mark.parametrize("value, words", [

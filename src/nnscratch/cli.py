@@ -947,14 +947,15 @@ def main(argv: Sequence[str] | None = None) -> None:
                    "names).")
 @click.option("--timeout", type=Seconds(), default=20.0,
               show_default=True, metavar="SECONDS", help="Time limit for each function.")
-@click.option("--only", type=FunctionNames(), metavar="NAMES",
-              help="Check only these functions, comma-separated (e.g. propagate,optimize); "
-                   "the others are neither run nor reported.")
+@click.option("--only", type=FunctionNames(), metavar="NAMES", multiple=True,
+              help="Check only these functions, comma-separated (e.g. propagate,optimize; "
+                   "given again, its names are added); the others are neither run nor "
+                   "reported.")
 @json_option("Print one JSON object: assignment, file, functions (name, status, array, "
              "expected_shape, actual_shape, max_abs_diff, max_rel_diff, where, "
              "expected_value, actual_value, found, hint, hint_id, case, message, lines), "
-             "passed, failed, errors, missing, file_error (null, or type, message and "
-             "lines where the file itself could not be loaded).")
+             "imported, passed, failed, errors, missing, file_error (null, or type, "
+             "message and lines where the file itself could not be loaded).")
 def check_command(file, assignment, timeout, only, as_json):
     """Check your own implementation of the course's functions in FILE.
 
@@ -969,6 +970,8 @@ def check_command(file, assignment, timeout, only, as_json):
     everything defined passes (with --only, everything asked for is defined and
     passes), 1 when something fails, 2 for bad usage.
     """
+    # --only a --only b: both (click kept the last alone)
+    only = list(dict.fromkeys(n for names in only for n in names)) if only else None
     report = _commands.check_solution(file, assignment, timeout, only)
     emit(report.to_dict() if as_json else report, as_json, str)
     return 0 if report.ok else 1
