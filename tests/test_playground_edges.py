@@ -1261,7 +1261,7 @@ def test_a_step_still_waiting_after_its_time_is_answered_409_busy_not_a_stale_20
     holder = threading.Thread(target=run.call, args=(long_iteration,), daemon=True)
     holder.start()
     assert busy.wait(10)
-    timer = threading.Timer(3.0, release.set)  # the old code's step ends meanwhile
+    timer = threading.Timer(10.0, release.set)  # the old code's step ends meanwhile
     timer.start()
     try:
         r = client.post(f"/api/sessions/{sid}/control", json={"action": "step"})
