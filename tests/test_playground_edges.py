@@ -309,6 +309,33 @@ def test_the_glass_box_says_when_the_run_steps_otherwise_than_the_traced_step(br
 
 @pytest.mark.browser
 @pytest.mark.slow
+@pytest.mark.parametrize("width, layers", [(1400, 8), (360, 3)])
+def test_the_network_s_labels_never_run_into_each_other(browser, live, width, layers):
+    # 8 layers of 256 units read "256 relu256 relu256 relu...", and their "+240 more"
+    # labels ran together; in a 360 px window 3 layers did the same
+    hash = "#layers=" + ",".join(["256:relu"] * layers)
+    page = open_page(browser, live, width, hash=hash)
+    try:
+        boxes = page.evaluate("""() => {
+            const row = (selector) => [...document.querySelectorAll(selector)]
+              .map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.right]);
+            return {titles: row('#network .layer-title'),
+                    more: row('#network .label:not(.layer-title):not(.input-label)')};
+        }""")
+        for name in ("titles", "more"):
+            spans = sorted(boxes[name])
+            assert len(spans) >= layers, (name, spans)
+            assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), (name, spans)
+        stacked = page.locator("#network .layer-title.stacked")
+        assert stacked.count() == layers
+        assert stacked.first.get_attribute("title") == "256 relu"
+        assert page.console_errors == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 def test_a_window_made_narrow_redraws_the_network_to_fit(browser, live):
     # the network was drawn once for the width the page opened at: a window narrowed
     # afterwards (a tablet turned, a window dragged) scrolled sideways by 64 px

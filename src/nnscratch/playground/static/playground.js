@@ -950,21 +950,37 @@ function buildNetwork() {
         box.appendChild(text);  // after the boxes: never under one
       }
     });
+    // each column's labels centred on it; where the columns stand closer than a label
+    // is wide (many layers, a narrow window), a hidden layer's title takes two lines
+    // ("256" over "relu") and "+240 more" becomes "+240", whole in their tooltips
+    const gap = nCols > 1 ? xOf(1) - xOf(0) : width;
     const title = document.createElement("span");
     title.className = "label layer-title";
     const n = described.network.sizes[c];
+    const hidden = c > 0 && c < nCols - 1;
     title.textContent = c === 0 ? "input" : (c === nCols - 1 ? described.network.output
       : `${n} ${described.network.activations[c - 1]}`);
-    title.style.left = `${xOf(c) - 20}px`;
+    title.style.left = `${xOf(c)}px`;
     title.style.top = "0px";
+    title.style.transform = "translateX(-50%)";
     box.appendChild(title);
+    if (hidden && title.getBoundingClientRect().width > gap - 4) {
+      title.title = title.textContent;
+      title.textContent = `${n}\n${described.network.activations[c - 1]}`;
+      title.classList.add("stacked");
+    }
     if (columns[c].more) {
       const more = document.createElement("span");
       more.className = "label";
       more.textContent = `+${columns[c].more} more`;
-      more.style.left = `${xOf(c) - 20}px`;
+      more.style.left = `${xOf(c)}px`;
       more.style.top = `${height + 2}px`;
+      more.style.transform = "translateX(-50%)";
       box.appendChild(more);
+      if (more.getBoundingClientRect().width > gap - 4) {
+        more.title = `${more.textContent} units, not drawn`;
+        more.textContent = `+${columns[c].more}`;
+      }
     }
   });
   $("network").setAttribute("aria-label",
