@@ -54,6 +54,9 @@ _RTOL, _ATOL = 1e-6, 1e-9
 #: For a learner's float32 arrays (the course's tests' np.allclose takes them too).
 _RTOL_SINGLE, _ATOL_SINGLE = 1e-5, 1e-6
 
+#: What the report says of the course functions a file imports rather than defines.
+_IMPORTED = "not defined in your file but imported into it: not yours, not checked"
+
 #: The known mistakes: hint id -> what the learner reads.
 HINTS = {
     "times_m": "equals the expected value times m = {m}: the 1/m of the mean is missing",
@@ -265,8 +268,7 @@ class CheckReport:
                 lines.append(f"           {text}")
         if self.imported:
             lines.append(f"  {'imported':8} {', '.join(self.imported)}")
-            lines.append("           not defined in your file but imported into it: not "
-                         "yours, not checked")
+            lines.append(f"           {_IMPORTED}")
         lines.append(self._tally())
         return "\n".join(lines)
 
@@ -294,8 +296,7 @@ class CheckReport:
         if self.imported:
             rows.append(f"<tr><td><code>{html.escape(', '.join(self.imported))}</code></td>"
                         "<td style='color:#6e7781;font-weight:bold'>imported</td><td "
-                        "style='text-align:left'>not defined in your file but imported into "
-                        "it: not yours, not checked</td></tr>")
+                        f"style='text-align:left'>{_IMPORTED}</td></tr>")
         if self.file_error is not None:
             detail = "<br>".join(html.escape(t) for t in [self.file_error.message,
                                                           *_places(self.file_error.lines)])
@@ -808,16 +809,21 @@ def _as_array(value: Any) -> np.ndarray | None:
     return arr
 
 
+def _tolerances(single: bool) -> tuple[float, float]:
+    """(rtol, atol): a float32 array's where ``single`` (it rounds about 1e-7 of its
+    values' size at each step)."""
+    return (_RTOL_SINGLE, _ATOL_SINGLE) if single else (_RTOL, _ATOL)
+
+
 def _close(a: np.ndarray, e: np.ndarray, *, single: bool = False) -> bool:
-    """Whether ``a`` is ``e`` within the checker's tolerances (a float32 array's, which
-    rounds about 1e-7 of its values' size at each step, where ``single``)."""
-    rtol, atol = (_RTOL_SINGLE, _ATOL_SINGLE) if single else (_RTOL, _ATOL)
+    """Whether ``a`` is ``e`` within the checker's tolerances."""
+    rtol, atol = _tolerances(single)
     return a.shape == e.shape and bool(np.allclose(a, e, rtol=rtol, atol=atol, equal_nan=False))
 
 
 def _outside(a: np.ndarray, e: np.ndarray, single: bool) -> np.ndarray:
     """Where ``a`` differs from ``e`` beyond the tolerances of :func:`_close`."""
-    rtol, atol = (_RTOL_SINGLE, _ATOL_SINGLE) if single else (_RTOL, _ATOL)
+    rtol, atol = _tolerances(single)
     with np.errstate(invalid="ignore"):
         return ~(np.abs(a - e) <= atol + rtol * np.abs(e))
 
@@ -2337,10 +2343,10 @@ def _file_error(run: _Run, path: Path, cells: list[tuple[int, int]] | None = Non
               "whose cells that load data, test or train are not run" if exported else
               "put the code that loads data or trains under "
               "if __name__ == \"__main__\":, or check the notebook (.ipynb)")
-    missing = re.fullmatch(r"No module named '([\w.]+)'", str(err["message"]))
-    course = missing and _course_helper_module(missing.group(1).split(".")[0])
+    missing = re.fullmatch(r"No module named '(\w+)[\w.]*'", str(err["message"]))
+    name = missing.group(1) if missing else ""
+    course = _course_helper_module(name) if name else None
     if course:  # dnn_utils, testCases...: the course keeps them beside its notebooks
-        name = missing.group(1).split(".")[0]
         advice = (f"{name} is one of the course's helper modules, which lie beside its "
                   f"notebooks: put {name}.py beside your file, or check the notebook "
                   f"(.ipynb), for which the checker {course}")

@@ -362,10 +362,12 @@ class Preprocessor:
                 raise DatasetError("tabular preprocessing 'columns' must be a list of strings")
             if not columns:
                 raise DatasetError("tabular preprocessing needs at least one column")
-            twice = next((c for i, c in enumerate(columns) if c in columns[:i]), None)
-            if twice is not None:  # a CSV's columns are found by name: which one is it?
-                raise DatasetError(f"tabular preprocessing names the column {twice!r} twice; "
-                                   "each column of the data has a name of its own")
+            seen: set[str] = set()
+            for column in columns:  # a CSV's columns are found by name: which one is it?
+                if column in seen:
+                    raise DatasetError(f"tabular preprocessing names the column {column!r} "
+                                       "twice; each column of the data has a name of its own")
+                seen.add(column)
             for name, values in (("mean", mean), ("std", std)):
                 if not (
                     isinstance(values, list)
