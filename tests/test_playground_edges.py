@@ -196,6 +196,37 @@ def test_an_upload_s_non_numeric_feature_names_no_command_line_option(client, ro
     assert "--label-column" not in message
 
 
+def test_what_reading_an_upload_said_is_sent_to_the_page_with_the_file_s_name(client):
+    # it went to the server's terminal alone, naming a temporary file
+    semicolons = ("a;b;label\n" + ROWS.replace(",", ";")).encode()
+    answer = upload(client, semicolons, name="points.csv")
+    assert answer.status_code == 200
+    assert answer.json()["notes"] == ["points.csv: read as a CSV file separated by ';'"]
+    missing = ("a,b,label\n" + ROWS.replace("3,10,1", "3,10,NA")).encode()
+    [note] = upload(client, missing).json()["notes"]
+    assert note.startswith("data.csv: 1 row has the label 'NA' in 'label'")
+    assert "nnscratch-upload" not in note
+    assert upload(client, ("a,b,label\n" + ROWS).encode()).json()["notes"] == []
+
+
+def test_a_warning_of_another_thread_while_an_upload_is_read_is_still_shown(monkeypatch):
+    import warnings
+
+    from nnscratch import datasets
+    from nnscratch.playground import server
+
+    real = datasets.load_dataset
+
+    def load_dataset(path):  # another thread warns while the upload is read
+        warnings.warn("another thread's warning", RuntimeWarning)
+        return real(path)
+
+    monkeypatch.setattr(datasets, "load_dataset", load_dataset)
+    with pytest.warns(RuntimeWarning, match="another thread's warning"):
+        data, notes = server._read_upload("a,b,label\n" + ROWS, "data.csv")
+    assert data.n_samples == 20 and notes == []
+
+
 # --------------------------------------------------------------------------- the page
 # Headless Chromium from the OS, driven by Playwright (never `playwright install`).
 
@@ -499,11 +530,15 @@ def test_a_refused_upload_can_be_chosen_again_once_fixed(browser, live, tmp_path
         # a browser fires no change event for the file it already holds: the input is
         # emptied, so that the same file, fixed, is a new choice
         assert page.evaluate("document.getElementById('upload').files.length") == 0
-        data.write_text("a,b,label\n" + ROWS)
+        data.write_text("a;b;label\n" + ROWS.replace(",", ";"))
         page.set_input_files("#upload", str(data))
         page.wait_for_function("state.config && state.config.dataset === 'upload'")
         assert page.is_hidden("#message")
         assert "points.csv" in page.inner_text("#dataset-note")
+        # what reading it said is shown under its name, and only while it is chosen
+        assert page.inner_text("#upload-notes") == "Read as a CSV file separated by ';'."
+        page.select_option("#dataset", "flower")
+        assert page.is_hidden("#upload-notes")
     finally:
         page.context.close()
 

@@ -39,6 +39,7 @@ import socket
 import sys
 import tempfile
 import threading
+import warnings
 import webbrowser
 from dataclasses import dataclass
 from importlib import resources
@@ -465,12 +466,12 @@ async def upload(request: Request) -> Response:
         raise HTTPException(413, f"the file has more than {MAX_UPLOAD_ROWS:,} rows")
     if max(lines[0].count(sep) for sep in ",;\t") + 1 > MAX_UPLOAD_COLUMNS:
         raise HTTPException(413, f"the file has more than {MAX_UPLOAD_COLUMNS} columns")
-    data = await run_in_threadpool(_read_upload, text, name)
+    data, notes = await run_in_threadpool(_read_upload, text, name)
     _check_rows_and_classes(data, name)
     session.upload, session.upload_name = data, name
     return JSONResponse({"dataset": "upload", "name": name, "n_samples": data.n_samples,
                          "n_features": int(data.raw.shape[1]), "class_names": data.class_names,
-                         "plane": bool(data.raw.shape[1] == 2)})
+                         "plane": bool(data.raw.shape[1] == 2), "notes": notes})
 
 
 def _upload_text(body: bytes, name: str) -> str:
@@ -508,22 +509,39 @@ def _check_rows_and_classes(data: Dataset, name: str) -> None:
             "`nnscratch train` instead")
 
 
-def _read_upload(text: str, name: str) -> Dataset:
+#: Held while an upload is read with the warnings recorded (the filters are global).
+_WARNINGS_LOCK = threading.Lock()
+
+
+def _read_upload(text: str, name: str) -> tuple[Dataset, list[str]]:
+    """The uploaded file's data set, and what reading it warned (how it was read, labels
+    taken as one class, ...), each with the file's name, for the page to show."""
     from ..datasets import load_dataset
+
+    def shown(message: str) -> str:
+        message = message.replace(str(path), name)
+        # the command line's option is no help here: the page takes the last column
+        message = message.replace("(choose the label with --label-column)",
+                                  "(the label is the last column: move it there)")
+        # a quoted value of the file (a 5000-digit number) is shown by its start only
+        return re.sub(r"'([^'\s]{40})[^'\s]{20,}'", r"'\1...'", message)
 
     with tempfile.TemporaryDirectory(prefix="nnscratch-upload-") as folder:
         path = Path(folder) / "upload.csv"
         path.write_text(text, encoding="utf-8")
+        caught: list[warnings.WarningMessage] = []
         try:
-            return load_dataset(path)
+            with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                data = load_dataset(path)
         except DatasetError as error:
-            message = str(error).replace(str(path), name)
-            # the command line's option is no help here: the page takes the last column
-            message = message.replace("(choose the label with --label-column)",
-                                      "(the label is the last column: move it there)")
-            # a quoted value of the file (a 5000-digit number) is shown by its start only
-            message = re.sub(r"'([^'\s]{40})[^'\s]{20,}'", r"'\1...'", message)
-            raise DatasetError(message) from None
+            raise DatasetError(shown(str(error))) from None
+        finally:
+            for other in caught:  # another thread's, recorded while the filters were ours
+                if str(path) not in str(other.message):
+                    warnings.showwarning(other.message, other.category, other.filename,
+                                         other.lineno)
+    return data, [shown(str(w.message)) for w in caught if str(path) in str(w.message)]
 
 
 async def stream(request: Request) -> Response:

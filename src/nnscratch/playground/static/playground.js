@@ -26,7 +26,7 @@ const state = {
   drawPending: false,
   playing: false,
   source: null,
-  upload: null,       // {name, plane, n_features} once a CSV was uploaded
+  upload: null,       // {name, plane, n_features, notes} once a CSV was uploaded
   traceTimer: null,
   pictureKey: "",
   configSeq: 0,
@@ -239,6 +239,16 @@ function updateFormState() {
     note.append(part, document.createElement("wbr"));
   }
   $("dataset").title = file || (chosen && chosen.title) || "";
+  // what reading the uploaded file said: how it was read, labels taken as one class
+  const notes = name === "upload" && state.upload ? state.upload.notes || [] : [];
+  const box = $("upload-notes");
+  box.hidden = !notes.length;
+  box.textContent = "";
+  for (const [i, text] of notes.entries()) {  // one a line, the name above them left out
+    const said = text.startsWith(`${state.upload.name}: `) ? text.slice(state.upload.name.length + 2) : text;
+    if (i) box.append(document.createElement("br"));
+    box.append(said.charAt(0).toUpperCase() + said.slice(1) + ".");
+  }
   const multi = state.options && state.options.multiclass.includes(name);
   $("classes").disabled = !multi;
   const builtin = state.options && name in state.options.datasets;
