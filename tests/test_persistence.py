@@ -318,6 +318,10 @@ def _both_class_weights(arrays, settings):
         (_edit_settings(n_layers=2), "expected parameters"),
         (_edit_settings(classes=[0]), "output layer|at least two"),
         (_edit_settings(classes=[0, 0]), "distinct"),
+        # loaded, then every prediction flipped (labels map to outputs by searchsorted)
+        (_edit_settings(classes=[1, 0]), "classes must be in increasing order"),
+        (_edit_settings(best_validation_score=2), "an accuracy from 0 to 1"),
+        (_edit_settings(best_validation_score=-0.5), "an accuracy from 0 to 1"),
         (_edit_settings(classes_kind="pickle"), "classes_kind"),
         (_edit_settings(classes_dtype="datetime64"), "classes_dtype 'datetime64' is not one"),
         (_edit_settings(classes_dtype="object"), "classes_dtype 'object' is not one"),

@@ -357,6 +357,28 @@ def test_bad_data_and_settings_get_clear_errors(tmp_path, xy_file):
         fit_streaming(NeuralNetworkClassifier(early_stopping=True), feeder)
 
 
+@pytest.mark.parametrize("monitor", ["val_score", "val_loss"])
+def test_an_early_stopping_on_validation_is_refused_before_the_stream_is_read(
+        xy_file, monkeypatch, monitor):
+    # it streamed a whole epoch, then said "give fit X_val= and y_val=, or set
+    # early_stopping=True", neither of which fit_streaming takes
+    path, X, y = xy_file
+    estimator = NeuralNetworkClassifier((4,), max_iter=3,
+                                        callbacks=[EarlyStopping(monitor=monitor)])
+    with open_chunks(path) as feeder:
+        def read(*args, **kwargs):
+            raise AssertionError("the stream was read before the refusal")
+
+        monkeypatch.setattr(feeder, "class_counts", read)
+        monkeypatch.setattr(feeder, "chunks", read, raising=False)
+        with pytest.raises(ValueError, match=(
+                rf"^callbacks: EarlyStopping\(monitor='{monitor}'\) needs a validation "
+                r"set, and fit_streaming takes none \(evaluate on held-out data with "
+                r"evaluate_streaming\); or monitor 'cost'\.$")):
+            fit_streaming(estimator, feeder)
+    assert not hasattr(estimator, "coefs_")
+
+
 def test_missing_dask_packages_name_the_install_line(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
     with pytest.raises(MissingExtraError) as info:

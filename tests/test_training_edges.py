@@ -577,6 +577,32 @@ def test_weights_beyond_memory_are_refused_before_any_is_drawn(monkeypatch):
         est.fit(X, y)
 
 
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_weights_beyond_memory_are_refused_whatever_integers_give_the_sizes(monkeypatch, dtype):
+    # an int32 (40000, 50000) wrapped around in the count (with a RuntimeWarning) and was
+    # accepted
+    from nnscratch import estimators
+
+    X = np.zeros((2, 50_000), dtype=np.float32)
+    monkeypatch.setattr(estimators, "_physical_memory", lambda: 16 * 2**30)
+    monkeypatch.setattr(estimators, "initialize_parameters",
+                        lambda *args: pytest.fail("weights drawn"))
+    est = NeuralNetworkClassifier(np.array([40_000, 50_000], dtype=dtype))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(MemoryError, match=r"^hidden_layer_sizes=\(40000, 50000\) makes "
+                                              r"4,000,140,001 weights for 50,000 features"):
+            est.fit(X, [0, 1])
+
+
+def test_small_integer_sizes_train_without_a_warning():
+    X, y = _xy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "overflow encountered in scalar multiply"
+        est = NeuralNetworkClassifier((np.int8(4),), max_iter=3).fit(X, y)
+    assert est.params_["W1"].shape == (4, X.shape[1])
+
+
 def test_early_stopping_on_too_few_examples_says_so_in_words(tmp_path):
     """scikit-learn's "The test_size = 1 should be greater or equal to the number of
     classes = 2" passed through the message."""

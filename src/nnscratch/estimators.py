@@ -211,6 +211,7 @@ def _refuse_weights_beyond_memory(layer_dims: Sequence[int], dtype) -> None:
     training holds) exceed this machine's memory: NumPy's error said only "Unable to
     allocate 37.3 GiB for an array with shape (1000000000, 5)", or, below what fails
     at once, the machine swapped."""
+    layer_dims = [int(n) for n in layer_dims]  # an int32 product wraps around
     n = sum(n_l * (n_prev + 1) for n_prev, n_l in zip(layer_dims[:-1], layer_dims[1:]))
     total = _physical_memory()
     if total and 2 * n * np.dtype(dtype).itemsize > total:
@@ -995,7 +996,11 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         # early stopping needs a validation set: fit's own, not partial_fit's (as in
         # scikit-learn, partial_fit does not use it)
         history, stopper, callbacks = self._callbacks(early_stopping=validation)
-        self._check_monitors(by_fit=validation, has_validation=X_val is not None)
+        self._check_monitors(
+            has_validation=X_val is not None,
+            without=("this fit has none: give fit X_val= and y_val=, or set early_stopping="
+                     "True to set aside validation_fraction of X" if validation
+                     else "partial_fit has none"))
         context = None
         if has_callbacks(self):  # scikit-learn's: one task, one subtask per epoch
             context = self._init_callback_context(max_subtasks=max_iter)
@@ -1044,12 +1049,13 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                                          reconstruction_attributes={})
         return self
 
-    def _check_monitors(self, by_fit: bool, has_validation: bool) -> None:
+    def _check_monitors(self, has_validation: bool, without: str) -> None:
         """A callback of one's own monitoring ``val_score`` or ``val_loss`` in a run
         without a validation set, or a key the training loop never logs, is refused
         before the first epoch (it failed at the end of the first, however long). A key
         the loop does not log passes where a callback of the user's own could add it to
-        the logs before the EarlyStopping reads them.
+        the logs before the EarlyStopping reads them. ``without`` says, after "needs a
+        validation set, and", why this run has none and where one comes from.
 
         Raises
         ------
@@ -1071,12 +1077,9 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                     f"{_did_you_mean(monitor, EarlyStopping.LOGGED)}"
                 )
             if monitor in ("val_loss", "val_score") and not has_validation:
-                where = ("this fit has none: give fit X_val= and y_val=, or set "
-                         "early_stopping=True to set aside validation_fraction of X"
-                         if by_fit else "partial_fit has none")
                 raise ValueError(
                     f"callbacks: EarlyStopping(monitor={monitor!r}) needs a validation set, "
-                    f"and {where}; or monitor 'cost'."
+                    f"and {without}; or monitor 'cost'."
                 )
 
     def _validation_data(self, X_val, y_val, dtype) -> tuple[np.ndarray, np.ndarray]:
@@ -1296,8 +1299,8 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             params["class_weight"] = class_weight
         best = settings.get("best_validation_score")
         if best is not None and not (isinstance(best, (int, float))
-                                     and not isinstance(best, bool) and math.isfinite(best)):
-            raise ValueError("best_validation_score must be a finite number or null")
+                                     and not isinstance(best, bool) and 0 <= best <= 1):
+            raise ValueError("best_validation_score must be an accuracy from 0 to 1, or null")
         names = settings.get("feature_names_in")
         if names is not None and not (
                 isinstance(names, list) and len(names) == settings["n_features_in"]
@@ -1620,6 +1623,8 @@ def _classes_from_json(settings: dict) -> np.ndarray:
                          + (" (64-bit integers)" if kind == "int" else ""))
     if len(set(classes)) != len(classes):
         raise ValueError("classes must be distinct")
+    if classes != sorted(classes):  # searchsorted maps labels to outputs: they flipped
+        raise ValueError("classes must be in increasing order, as fit sorts them")
     dtype = {"int": np.int64, "float": np.float64, "bool": bool, "str": str}[kind]
     if kind == "int" and max(classes) >= 2**63:  # labels of uint64 only
         if settings.get("classes_dtype") != "uint64" or min(classes) < 0:
@@ -1898,7 +1903,9 @@ class NeuralNetworkClassifier(_BaseNetwork):
         if isinstance(sizes, str):
             sizes = None
         try:
-            return tuple(sizes)
+            # NumPy's fixed-width integers as Python's: int32 products wrapped around
+            return tuple(int(n) if isinstance(n, numbers.Integral) and not isinstance(n, bool)
+                         else n for n in sizes)
         except TypeError:
             _fail("hidden_layer_sizes", self.hidden_layer_sizes,
                   "give a tuple of positive integers, e.g. (20, 7, 5), or () for logistic "

@@ -952,6 +952,10 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     if params.get("early_stopping"):
         raise ValueError("early stopping is not available when streaming; drop it and "
                          "evaluate on held-out data with evaluate_streaming")
+    # before the first chunk is read, not at the first epoch's end
+    estimator._check_monitors(
+        has_validation=False,
+        without="fit_streaming takes none (evaluate on held-out data with evaluate_streaming)")
     epochs = params["max_iter"] if epochs is None else epochs
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)):
         raise ValueError(f"epochs must be a whole number >= 1, got {epochs!r}")
