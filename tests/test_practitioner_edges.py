@@ -172,6 +172,28 @@ def test_predict_dask_takes_numpy_and_refuses_unfitted(data):
         predict_dask(est, np.hstack([X, X[:, :1]]), "predict_proba")
 
 
+@pytest.mark.parametrize("model, data_dtype, expected", [
+    (np.float32, np.float32, np.float32), (np.float32, np.float64, np.float64),
+    (np.float64, np.float32, np.float64), (np.float64, np.float64, np.float64)])
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_predict_dask_declares_the_dtype_its_blocks_give(model, data_dtype, expected,
+                                                         n_classes):
+    # float64 was declared whatever the blocks gave: a float32 model's float32
+    # probabilities were float64 to dask (its meta, da.store into a made target)
+    da = pytest.importorskip("dask.array")
+    from nnscratch.streaming import predict_dask
+
+    X = np.random.default_rng(0).normal(size=(60, 3))
+    est = NeuralNetworkClassifier((4,), max_iter=2).fit(X.astype(model),
+                                                        np.arange(60) % n_classes)
+    Xd = da.from_array(X.astype(data_dtype), chunks=(20, 3))
+    for method in ("predict_proba", "decision_function"):
+        lazy = predict_dask(est, Xd, method)
+        computed = lazy.compute()
+        assert lazy.dtype == computed.dtype == expected, method
+        assert lazy.shape == computed.shape and lazy._meta.ndim == computed.ndim
+
+
 @pytest.mark.slow
 def test_read_dask_labels_are_str_as_the_feeder_reads_them(data, tmp_path):
     pytest.importorskip("dask.array")

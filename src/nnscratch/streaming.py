@@ -1420,9 +1420,23 @@ def predict_dask(estimator, X, method: str = "predict"):
         return X.map_blocks(fn, drop_axis=1, dtype=classes.dtype, meta=np.array((), classes.dtype))
     K = len(classes)
     width = K if method == "predict_proba" or K > 2 else None
+    # what the blocks will give: float32 from a float32 model on float32 data
+    dtype = _output_dtype(fn, X)
     if width is None:
-        return X.map_blocks(fn, drop_axis=1, dtype=np.float64)
-    return X.map_blocks(fn, chunks=(X.chunks[0], (width,)), dtype=np.float64)
+        return X.map_blocks(fn, drop_axis=1, dtype=dtype, meta=np.array((), dtype))
+    return X.map_blocks(fn, chunks=(X.chunks[0], (width,)), dtype=dtype,
+                        meta=np.array((), dtype).reshape(0, 0))
+
+
+def _output_dtype(fn, X) -> np.dtype:
+    """The dtype ``fn`` (``predict_proba`` or ``decision_function``) gives on blocks
+    of ``X``: its answer on one row of zeros, float64 where that row cannot be made."""
+    try:
+        with warnings.catch_warnings():  # the blocks will say it (no feature names)
+            warnings.simplefilter("ignore")
+            return np.asarray(fn(np.zeros((1, X.shape[1]), dtype=X.dtype))).dtype
+    except Exception:  # noqa: BLE001 - a dtype the estimator takes only in real rows
+        return np.dtype(np.float64)
 
 
 def _read_rows(path: str, name: str, start: int, stop: int, image_size,
