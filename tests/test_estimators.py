@@ -81,7 +81,7 @@ def test_verbose_prints_costs_to_stderr(moons, capsys):
         ([[0.0, np.nan], [1.0, 2.0]], [0, 1], "NaN"),
         ([[0.0, np.inf], [1.0, 2.0]], [0, 1], "infinity"),
         ([[0.0, 1.0], [1.0, 2.0], [2.0, 3.0]], [1, 1, 1], "only one class"),
-        (np.empty((0, 2)), [], "0 sample"),
+        (np.empty((0, 2)), [], r"X has no rows \(shape \(0, 2\)\): give at least one"),
         ([["a", "b"], ["c", "d"]], [0, 1], "convert|string"),
         ([[0.0, 1.0], [1.0, 2.0]], [0.5, 1.5], "Unknown label type"),
     ],
@@ -121,6 +121,46 @@ def test_scikit_learns_input_errors_come_in_one_line(X, message):
         expected = message if message.startswith("Input X") else named + message
         assert text.startswith(expected) and "\n" not in text and "[" not in text, text
         assert len(text) < 300 and "0.5" not in text, text
+
+
+def test_shape_errors_say_what_to_do_and_keep_the_words_scikit_learn_checks():
+    # they were scikit-learn's: "Found input variables with inconsistent numbers of
+    # samples: [6, 5]", "Expected 2D array, got scalar array" for None, "float()
+    # argument must be a string or a real number, not 'dict'", "sample_weight contains
+    # NaN." with nothing to do
+    X, y = np.ones((6, 3)), np.arange(6) % 2
+    fitted = NeuralNetworkClassifier((3,), max_iter=2).fit(X, y)
+    cases = [
+        (lambda: NeuralNetworkClassifier((3,)).fit(X, y[:5]),
+         r"^X has 6 rows but y has 5 labels: give one label per example\.$"),
+        (lambda: NeuralNetworkClassifier((3,)).fit(None, y),
+         r"^X is None: give the examples, a 2-D array \(n_samples, n_features\)\.$"),
+        (lambda: fitted.predict(None), r"^X is None: give the examples"),
+        (lambda: fitted.predict(np.ones((0, 3))),
+         r"^X has no rows \(shape \(0, 3\)\): give at least one example\.$"),
+        # scikit-learn's check_estimators_empty_data_messages matches its words
+        (lambda: NeuralNetworkClassifier((3,)).fit(np.ones((6, 0)), y),
+         r"^X has no columns: Found array with 0 feature\(s\) \(shape=\(6, 0\)\) while a "
+         r"minimum of 1 is required by NeuralNetworkClassifier; give at least one feature\.$"),
+        (lambda: fitted.predict(np.ones((6, 3, 1))),
+         r"^X has 3 dimensions: give a 2-D array, one row per example "
+         r"\(X\.reshape\(len\(X\), -1\) flattens each example\)\.$"),
+        (lambda: NeuralNetworkClassifier((3,)).fit(X, y, sample_weight=np.ones((6, 1))),
+         r"^sample_weight has shape \(6, 1\); give one weight per example, shape \(6,\)"),
+        (lambda: NeuralNetworkClassifier((3,)).fit(X, y, sample_weight=[1, 1, np.nan, 1, 1, 1]),
+         r"^sample_weight contains NaN: give every example a finite weight >= 0"),
+        (lambda: NeuralNetworkClassifier((3,)).fit(X, y, sample_weight=[np.inf] * 6),
+         r"^sample_weight contains infinity: give every example a finite weight >= 0"),
+    ]
+    for call, message in cases:
+        with pytest.raises(ValueError, match=message):
+            call()
+    for given in ({"a": 1}, (row for row in X)):
+        kind = type(given).__name__
+        with pytest.raises(TypeError, match=(
+                rf"^X is a {kind}, not an array of numbers \(float\(\) argument must be a "
+                rf"string or a (real )?number, not '{kind}'\): give a 2-D array-like")):
+            NeuralNetworkClassifier((3,)).fit(given, y)
 
 
 def test_missing_values_are_named_with_what_to_do_in_one_short_line():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.linear_model import SGDClassifier
 
 from nnscratch import LogisticRegression, NeuralNetworkClassifier
 from nnscratch.exceptions import DatasetError
@@ -147,6 +148,37 @@ def test_search_refuses_settings_before_any_fit(data, kwargs, needle, monkeypatc
     assert "\n" not in str(info.value)
     assert fits == []
     assert list(tmp_path.iterdir()) == []
+
+
+def _nan_at_start(X, y):
+    X = X.astype(float)
+    X[0, 0] = np.nan
+    return X, y
+
+
+@pytest.mark.parametrize(("estimator", "change", "needle"), [
+    # these were "SearchFailed: every fit failed (...)", after every fit was tried
+    (LogisticRegression(max_iter=5), _nan_at_start,
+     r"^Input X contains NaN: \w+ needs a number in every cell"),
+    (LogisticRegression(max_iter=5), lambda X, y: (X, np.zeros(len(y))),
+     r"^y holds only one class \(0\.0\); a classifier needs examples of at least 2"),
+    (LogisticRegression(max_iter=5), lambda X, y: (X, y[:-1]),
+     r"^X has \d+ rows but y has \d+ labels"),
+    # it named the command line's --param and --hidden, and "logistic regression"
+    (SGDClassifier(), lambda X, y: (X, y),
+     r"^the estimator must be nnscratch's LogisticRegression or NeuralNetworkClassifier, "
+     r"not SGDClassifier\(\); search another estimator with scikit-learn's GridSearchCV$"),
+])
+def test_search_refuses_data_every_fit_would_refuse_before_any_fit(data, estimator, change,
+                                                                   needle, monkeypatch):
+    from nnscratch import search
+
+    X, y = change(*data)
+    fits = []
+    monkeypatch.setattr(type(estimator), "fit", lambda self, *a, **k: fits.append(1) or self)
+    with pytest.raises(search.SearchError, match=needle) as info:
+        search.run_search(estimator, X, y, {"learning_rate": [0.1, 0.01]}, cv=3, n_jobs=1)
+    assert "\n" not in str(info.value) and fits == []
 
 
 # --------------------------------------------------------------------------- Dask

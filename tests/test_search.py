@@ -185,7 +185,7 @@ def test_one_candidate_is_said_in_the_singular(capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["--param", "layers=3"], "unknown parameter 'layers'"),
-    (["--param", "dropout=0.1;0.2"], "--param dropout applies to a network"),
+    (["--param", "dropout=0.1;0.2"], "dropout applies to a network, not to logistic regression"),
     (["--param", "alpha=0;1", "--output", "missing/best.npz"], "does not exist"),
     (["--param", "alpha=0;1", "--plot", "scores.jpg"], "ends in .png"),
 ])

@@ -631,3 +631,19 @@ def test_early_stopping_leaving_too_few_training_examples_names_the_fraction():
                                          r"need one each\); use more data or a smaller "
                                          r"validation_fraction, or turn early_stopping off\.$"):
         est.fit(X, y)
+
+
+def test_a_fraction_trains_as_the_float_it_equals():
+    # the checks took Fraction(1, 10) as a learning rate, then the schedule refused it
+    # as "learning_rate_init must be a number", a parameter the user never set
+    from fractions import Fraction
+
+    X, y = _xy()
+    for settings in ({"learning_rate": Fraction(1, 10)},
+                     {"solver": "adam", "beta_1": Fraction(9, 10)},
+                     {"solver": "momentum", "momentum": Fraction(1, 2)},
+                     {"learning_rate_schedule": "inverse_time", "decay_rate": Fraction(1, 2)}):
+        as_float = {k: float(v) if isinstance(v, Fraction) else v for k, v in settings.items()}
+        fraction = NeuralNetworkClassifier((3,), max_iter=5, random_state=0, **settings)
+        plain = NeuralNetworkClassifier((3,), max_iter=5, random_state=0, **as_float)
+        assert fraction.fit(X, y).loss_curve_ == plain.fit(X, y).loss_curve_, settings

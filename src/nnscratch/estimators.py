@@ -275,6 +275,9 @@ def _in_one_line(check):
                 raise ValueError(_not_numbers(X, kwargs.get("input_name") or "X",
                                               text)) from None
             name = kwargs.get("input_name") or "X"
+            worded = _shape_in_words(check, args, text, name)
+            if worded:
+                raise ValueError(worded) from None
             short = _short(text, name)
             if name != "X" and not re.search(rf"\b{name}\b", text):
                 short = f"{name}: {short}"  # the validation set's: scikit-learn's names none
@@ -292,12 +295,46 @@ def _in_one_line(check):
                 ) from None
             if "could not be promoted" in text and hasattr(X, "dtypes"):  # dates, times
                 raise TypeError(_not_numbers(X, name, text)) from None
+            kind = re.fullmatch(r"float\(\) argument must be a string or a (?:real )?number, "
+                                r"not '(\w+)'", text)
+            if kind:  # a dict, a generator, a set
+                raise TypeError(  # scikit-learn's estimator checks look for its words
+                    f"{name} is a {kind[1]}, not an array of numbers ({text}): give a 2-D "
+                    "array-like (n_samples, n_features), e.g. a NumPy array, a list of rows, "
+                    "a DataFrame or a sparse matrix."
+                ) from None
             raise
 
     return checked
 
 
 validate_data = _in_one_line(_validate_data)
+
+
+def _shape_in_words(check, args, text: str, name: str) -> str | None:
+    """scikit-learn's errors about the shape of ``name`` (no rows, no columns, 3-D,
+    None, X and y of other lengths) saying what to do, or None for another error.
+    The words scikit-learn's own estimator checks look for are kept."""
+    X = args[1] if check is _validate_data else args[0] if args else None
+    if X is None and text.startswith("Expected 2D array, got scalar array"):
+        return f"{name} is None: give the examples, a 2-D array (n_samples, n_features)."
+    rows = re.fullmatch(r"Found array with 0 sample\(s\) \(shape=\((\d+), (\d+)\)\) "
+                        r"while a minimum of 1 is required.*", text)
+    if rows:
+        return (f"{name} has no rows (shape ({rows[1]}, {rows[2]})): give at least one "
+                "example.")
+    if re.match(r"Found array with 0 feature\(s\)", text):
+        return (f"{name} has no columns: {text.rstrip('.')}; give at least one feature.")
+    dims = re.fullmatch(r"Found array with dim (\d+), while dim <= 2 is required.*", text)
+    if dims:
+        return (f"{name} has {dims[1]} dimensions: give a 2-D array, one row per example "
+                f"({name}.reshape(len({name}), -1) flattens each example).")
+    lengths = re.fullmatch(r"Found input variables with inconsistent numbers of samples: "
+                           r"\[(\d+), (\d+)\]", text)
+    if lengths and check is _validate_data and len(args) > 2:
+        return (f"{name} has {lengths[1]} rows but y has {lengths[2]} labels: give one label "
+                "per example.")
+    return None
 check_array = _in_one_line(_check_array)
 
 
@@ -516,6 +553,17 @@ def _weights_checked(sample_weight, X) -> np.ndarray:
             raise ValueError(
                 f"sample_weight[{first}] is {values[first]:g}: weights must be >= 0, one "
                 "per example (0 leaves an example out)."
+            ) from None
+        if shape is not None and len(shape) > 1:
+            raise ValueError(
+                f"sample_weight has shape {shape}; give one weight per example, shape "
+                f"({X.shape[0]},) (np.ravel if it is a column)."
+            ) from None
+        finite = re.fullmatch(r"Input sample_weight contains (NaN|infinity).*", text)
+        if finite:
+            raise ValueError(
+                f"sample_weight contains {finite[1]}: give every example a finite weight "
+                ">= 0 (0 leaves an example out)."
             ) from None
         if isinstance(exc, TypeError) or text.startswith(("could not convert",
                                                           "Complex data")):
@@ -896,6 +944,15 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 + ("set warm_start=False to train a new model."
                    if validation else "train a new estimator.")
             )
+
+    def _check_fit_data(self, X, y) -> None:
+        """Refuse ``X`` and ``y`` as ``fit`` would (NaN, shapes, one class), without
+        training and leaving ``self`` as it is: for a search, before its first fit."""
+        probe = clone(self)
+        _refuse_course_layout(X, y)
+        _refuse_missing_labels(y, "y")
+        X, y = validate_data(probe, X, y, dtype=list(FLOAT_DTYPES), accept_sparse="csr")
+        probe._encode_labels(y, None, continued_by="warm_start")
 
     def _fit_unguarded(self, X, y, sample_weight, max_iter, *, continue_, validation,
                        classes, X_val, y_val, started):

@@ -40,6 +40,7 @@ array([[ 0.995, -1.99 ]])
 from __future__ import annotations
 
 import math
+import numbers
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,7 +75,8 @@ __all__ = [
 
 
 def _as_float(name: str, value: Any, owner: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+    # any real the estimators' checks take (a Fraction too), as a float
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise InvalidParameterError(f"{owner}: {name} must be a number, got {value!r}")
     return float(value)
 

@@ -212,6 +212,12 @@ def estimator_grid(grid: dict[str, list], estimator) -> dict[str, list]:
         raise SearchError(f"the grid must be a dict of parameter names and lists of "
                           f"values, e.g. {{'learning_rate': [0.1, 0.01]}}; got "
                           f"{short_repr(grid)}")
+    from .estimators import _BaseNetwork
+
+    if not isinstance(estimator, _BaseNetwork):
+        raise SearchError(f"the estimator must be nnscratch's LogisticRegression or "
+                          f"NeuralNetworkClassifier, not {short_repr(estimator)}; search "
+                          "another estimator with scikit-learn's GridSearchCV")
     vocabulary = estimator.get_params()
     out = {}
     for name, values in grid.items():
@@ -220,8 +226,9 @@ def estimator_grid(grid: dict[str, list], estimator) -> dict[str, list]:
                               f"{', '.join(SEARCH_PARAMETERS)}")
         key = SEARCH_PARAMETERS[name][0]
         if key not in vocabulary:
-            raise SearchError(f"--param {name} applies to a network; add --hidden SIZES or "
-                              f"--param hidden=... (now: logistic regression)")
+            raise SearchError(f"{name} applies to a network, not to logistic regression: "
+                              "give a NeuralNetworkClassifier (on the command line, add "
+                              "--hidden SIZES or --param hidden=...)")
         if isinstance(values, (str, bytes, dict)) or not isinstance(values, Iterable):
             raise SearchError(f"the grid's {name} must be a list of values, e.g. "
                               f"{name}=[...]; got {short_repr(values)}")
@@ -762,6 +769,11 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
                           "distributed.Client, or scheduler=ADDRESS")
     key_grid = estimator_grid(grid, estimator)
     check_folds(cv, y)
+    if preprocessing is None:  # X as every fit would refuse it (NaN), before the first
+        try:
+            estimator._check_fit_data(X, y)
+        except ValueError as exc:
+            raise SearchError(" ".join(str(exc).split())) from None
     if preprocessing is not None:
         from sklearn.pipeline import Pipeline
 
@@ -917,6 +929,10 @@ def check_folds(cv, y, class_names: Sequence[str] | None = None) -> None:
     if cv < 2:
         raise SearchError(f"--cv {cv}: cross-validation needs at least 2 folds")
     labels, counts = np.unique(np.asarray(y), return_counts=True)
+    if len(labels) == 1:  # every fit would fail, found after them all
+        label = _plain(labels[0]) if class_names is None else class_names[int(labels[0])]
+        raise SearchError(f"y holds only one class ({label!r}); a classifier needs "
+                          "examples of at least 2 classes")
     fewest = int(counts.min()) if counts.size else cv
     if fewest < cv:
         label = _plain(labels[counts.argmin()])
