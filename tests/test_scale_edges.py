@@ -253,6 +253,8 @@ def _write(path, X, y=None, **extra):
     ("three_classes", "its classes [2] are not in the training data ([0, 1])"),
     ("other_names", "its classes ['cat'] are not in the training data (['neg', 'pos'])"),
     ("wider", "has 6 features; the model takes 5"),
+    # found after every epoch, and the trained model was not written
+    ("last_row_nan", "test.h5: row X[299] holds NaN (a missing value)"),
 ])
 def test_a_stream_test_set_the_model_cannot_score_is_refused_before_training(
         tmp_path, capsys, test, fragment):
@@ -267,6 +269,10 @@ def test_a_stream_test_set_the_model_cannot_score_is_refused_before_training(
     elif test == "three_classes":
         train = _write(tmp_path / "train.h5", X, y)
         bad = _write(tmp_path / "test.h5", X, np.where(X[:, 2] > 1, 2, y))
+    elif test == "last_row_nan":
+        holey = X.copy()
+        holey[-1, 0] = np.nan
+        bad = _write(tmp_path / "test.h5", holey, y)
     else:
         bad = _write(tmp_path / "test.h5", np.hstack([X, X[:, :1]]), y)
     model = tmp_path / "m.npz"

@@ -664,7 +664,8 @@ def _course_bytes(path: str) -> float:
 
 def _check_stream_test(feeder, test_data: str, chunk_rows: int | None) -> None:
     """Refuse, before training, a ``--test`` store that the streamed model could not
-    score: other features, no labels, or classes the training data lacks."""
+    score: other features, no labels, classes the training data lacks, or a value that
+    is not finite."""
     from .streaming import open_chunks
 
     prep = feeder.model_preprocessor()
@@ -683,6 +684,10 @@ def _check_stream_test(feeder, test_data: str, chunk_rows: int | None) -> None:
         if unknown:
             raise InputError(f"--test {test_data}: its classes {unknown[:5]} are not in the "
                              f"training data ({known}); give test data of the same classes")
+        # a NaN in its last row was found after every epoch, and the model was lost: one
+        # pass over its features now (reading a chunk checks it)
+        for _ in probe.chunks(labels=False):
+            pass
 
 
 def _stream_progress() -> str:
