@@ -103,6 +103,22 @@ def test_demo_into_a_class_folder_of_its_data_is_refused(tmp_path):
     assert list((tmp_path / "pics" / "train" / "a").iterdir()) == []
 
 
+@pytest.mark.parametrize("name", ["deep.npz", "costs.png"])
+def test_demo_refuses_a_folder_of_one_of_its_files_names_before_training(tmp_path, name,
+                                                                         monkeypatch):
+    # every model trained, then "unexpected failure (IsADirectoryError ...); please
+    # report it", with the first two models left in the folder
+    from nnscratch import _commands
+
+    monkeypatch.setattr(_commands, "_demo_run", lambda *args: pytest.fail("trained"))
+    (tmp_path / "out" / name).mkdir(parents=True)
+    with pytest.raises(_commands.InputError, match=(
+            rf"^--output-dir: '{tmp_path / 'out' / name}' is a folder, where the demo writes "
+            rf"its file {name}; move it, or give another folder$")):
+        _commands.demo(output_dir=tmp_path / "out")
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [name]
+
+
 # ------------------------------------------------------------ integers beyond 64 bits
 
 

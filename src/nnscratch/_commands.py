@@ -1604,6 +1604,10 @@ def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
     if not existing.is_dir():
         raise InputError(f"--output-dir: '{existing}' is a file, not a folder")
     check_writable_folder(existing, "--output-dir")
+    for name in _DEMO_FILES:  # a folder of one of their names was found after training
+        if (out / name).is_dir():
+            raise InputError(f"--output-dir: '{out / name}' is a folder, where the demo "
+                             f"writes its file {name}; move it, or give another folder")
     check_not_inputs({f"--output-dir's {name}": out / name for name in _DEMO_FILES},
                      {"--data": data})
     label, train_set, test_set = _demo_data(data, image_size)
