@@ -137,3 +137,17 @@ def test_summary_shows_each_class_on_the_classes_line_cut_to_a_readable_length(t
     line = next(l for l in _commands.format_summary(info).splitlines()
                 if l.startswith("classes:"))
     assert line.endswith(", c19 and 980 more (--json lists them all)"), line
+
+
+def test_a_missing_store_given_to_a_text_model_is_called_missing(tmp_path):
+    # "an .h5 file or a Zarr store holds pictures or a table, but this model was
+    # trained on text data", of a file that is not there
+    from nnscratch._commands import _check_store_model
+    from nnscratch.preprocessing import Preprocessor
+
+    text = Preprocessor.fit_text(["free money now", "see you at lunch"])
+    with pytest.raises(InputError, match=r"^missing\.h5: no such file$"):
+        _check_store_model("missing.h5", text)
+    (tmp_path / "there.h5").write_bytes(b"")
+    with pytest.raises(InputError, match="but this model was trained on text data"):
+        _check_store_model(str(tmp_path / "there.h5"), text)

@@ -1,5 +1,6 @@
 """Data loaders: the course's HDF5 layout, image folders, CSV files, built-in sets."""
 
+import re
 from pathlib import Path
 
 import h5py
@@ -777,3 +778,24 @@ def test_a_device_is_refused_as_no_regular_file():
     assert _one_line_refusal(load_dataset, "/dev/null") == (
         "/dev/null: is not a regular file (a device); save the data in a file and give that "
         "file")
+
+
+def test_an_h5_file_that_is_missing_or_not_pictures_is_said_so_for_a_table_model(tmp_path):
+    # "missing.h5: holds pictures, but the model was trained on a table of 2 columns"
+    # of a file that does not exist, is no HDF5 file or holds other datasets
+    import h5py
+
+    table = Preprocessor(kind="tabular", columns=("a", "b"), mean=(0.0, 0.0), std=(1.0, 1.0))
+    (tmp_path / "fake.h5").write_text("x")
+    with h5py.File(tmp_path / "odd.h5", "w") as f:
+        f["q"] = np.zeros(3)
+    with h5py.File(tmp_path / "course.h5", "w") as f:
+        f["train_set_x"] = np.zeros((4, 8, 8, 3), np.uint8)
+        f["train_set_y"] = np.array([0, 1, 0, 1])
+    for name, words in [("missing.h5", "missing.h5: no such file"),
+                        ("fake.h5", "fake.h5: is not an HDF5 file"),
+                        ("odd.h5", "odd.h5: expected datasets 'X'"),
+                        ("course.h5", "course.h5: holds pictures, but the model was trained "
+                                      "on a table of 2 columns")]:
+        with pytest.raises(DatasetError, match=re.escape(words)):
+            load_hdf5(tmp_path / name, preprocessor=table)

@@ -629,6 +629,8 @@ def _stream_source(spec: str, *, stream: bool, chunk_rows: int | None,
 def _check_store_model(spec: str, preprocessor) -> None:
     """Refuse an HDF5 file or a Zarr store for a model that reads other data (text)."""
     if preprocessor is not None and preprocessor.kind not in ("image", "tabular"):
+        if not Path(spec).exists():  # said before what it holds: it holds nothing
+            raise InputError(f"{spec}: no such file")
         raise InputError(f"{spec}: an .h5 file or a Zarr store holds pictures or a table, "
                          f"but this model was trained on {preprocessor.kind} data")
 

@@ -693,7 +693,8 @@ def load_hdf5(
             f"{path}: holds a table in the X/y layout (datasets 'X' and 'y'), which is "
             f"read in chunks only where it is DATA: train on it with 'nnscratch train "
             f"{path}', score a model on it with 'nnscratch evaluate MODEL {path}'")
-    image_size = _picture_size(path, image_size, preprocessor)
+    if preprocessor is None:  # a bad image_size first; a model's kind once it is pictures
+        image_size = _picture_size(path, image_size, None)
     if path.is_dir():
         raise DatasetError(f"{path}: is a folder, not an HDF5 file; give the .h5/.hdf5 "
                            "file itself")
@@ -713,6 +714,8 @@ def load_hdf5(
                     f"{path}: expected datasets 'X' (examples x features) and 'y', or one "
                     f"'*_set_x' and one '*_set_y' (the course's layout); found "
                     f"{sorted(keys)}; rename the datasets to one of these layouts")
+            if preprocessor is not None:  # the course's pictures: the model's kind?
+                image_size = _picture_size(path, image_size, preprocessor)
             x = np.asarray(f[xs[0]][()])
             y, names = _read_course_labels(f, ys[0])
     except DatasetError:
