@@ -212,12 +212,52 @@ def test_predict_names_the_row_holding_nan_and_says_where_the_output_stops(
     captured = capsys.readouterr()
     err = captured.err.strip().splitlines()[-1]
     assert "holey.h5: row X[250] holds NaN" in err
-    assert "the output stops after the 200 rows before it; the JSON ends with this error" in err
+    assert ("the output stops after the 200 rows of the chunks before it; the JSON ends "
+            "with this error") in err
     # stdout is still one JSON list: the 200 rows, then the rows not predicted
     items = json.loads(captured.out)
     assert len(items) == 201 and all("label" in item for item in items[:200])
     assert items[-1]["input"] == "holey.h5[200:]"
     assert "holey.h5: row X[250] holds NaN" in items[-1]["error"]
+
+
+@pytest.mark.parametrize("where", ["predicting", "writing"])
+def test_ctrl_c_while_predicting_to_json_ends_the_list_it_wrote(where):
+    # the output was an unclosed list (cut inside an object when stdout was a blocked
+    # pipe): what was written did not parse
+    import io
+    import os
+    import signal
+
+    from nnscratch import NeuralNetworkClassifier
+    from nnscratch.streaming import ChunkFeeder, write_predictions
+
+    X, y = _xy()
+    est = NeuralNetworkClassifier((3,), max_iter=2, random_state=0).fit(X, y)
+    calls = []
+
+    class Out(io.StringIO):
+        def write(self, text):
+            calls.append(text)
+            if where == "writing" and len(calls) == 2:  # Ctrl-C in the middle of a write
+                half = len(text) // 2
+                super().write(text[:half])
+                os.kill(os.getpid(), signal.SIGINT)
+                return super().write(text[half:])
+            return super().write(text)
+
+    if where == "predicting":
+        real = est.predict_proba
+        est.predict_proba = lambda X: (
+            real(X) if len(calls) < 2 else (_ for _ in ()).throw(KeyboardInterrupt))
+    out = Out()
+    with pytest.raises(KeyboardInterrupt):
+        write_predictions(est, ChunkFeeder(X, y, chunk_rows=100), out, fmt="json", name="d")
+    items = json.loads(out.getvalue())
+    assert len(items) == 201 and [item["input"] for item in items[198:]] == [
+        "d[198]", "d[199]", "d[200:]"]
+    assert items[-1] == {"input": "d[200:]", "error": "interrupted"}
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_streaming_names_the_row_of_an_infinite_or_missing_value(holey):

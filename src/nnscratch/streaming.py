@@ -63,7 +63,9 @@ import csv
 import io
 import json
 import os
+import signal
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Iterator, Sequence
@@ -1216,40 +1218,75 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
     header = {"json": "[", "csv": "input,label,probability\n"}.get(
         fmt, f"{'input':<{width}}  {'label':<12}  probability\n")
     predictions = predict_streaming(estimator, feeder, progress=progress)
-    while True:
-        try:
-            start, labels, proba = next(predictions)
-        except StopIteration:
-            break
-        except (DatasetError, ValueError) as exc:
+    ended = False  # the whole output written
+    try:
+        while True:
+            try:
+                start, labels, proba = next(predictions)
+            except StopIteration:
+                break
+            except (DatasetError, ValueError) as exc:
+                if not n:
+                    raise
+                # the rows before were written as they were predicted: say the output
+                # stops, and end a JSON list with the rows not predicted as its last item
+                if fmt == "json":
+                    item = {"input": f"{stem}[{n}:]", "error": str(exc)}
+                    out.write(",\n" + json.dumps(item) + "\n]\n")
+                raise type(exc)(f"{exc} (the output stops after the {n:,} rows of the "
+                                "chunks before it"
+                                f"{'; the JSON ends with this error' if fmt == 'json' else ''})"
+                                ) from None
+            lines = []
+            for k, (label, p) in enumerate(zip(labels.tolist(), proba)):
+                code = index[label]
+                row = f"{stem}[{start + k}]"
+                if fmt == "json":
+                    item = {"input": row, "label": names[code], "probability": float(p[code]),
+                            "probabilities": {nm: float(v) for nm, v in zip(names, p)}}
+                    lines.append(("," if n + k else "") + "\n" + json.dumps(item))
+                elif fmt == "csv":  # quoted where a name holds a comma, a quote or a newline
+                    lines.append(_csv_line(row, names[code], repr(float(p[code]))))
+                else:
+                    lines.append(f"{row:<{width}}  {names[code]:<12}  {float(p[code]):.4f}\n")
+            with _interrupt_deferred():  # a chunk's rows whole: Ctrl-C comes after them
+                out.write(("" if n else header) + "".join(lines))
+                n += len(labels)
+        with _interrupt_deferred():
             if not n:
-                raise
-            # the rows before were written as they were predicted: say the output stops
-            if fmt == "json":  # and end the list, the rows not predicted as its last item
-                item = {"input": f"{stem}[{n}:]", "error": str(exc)}
-                out.write(",\n" + json.dumps(item) + "\n]\n")
-            raise type(exc)(f"{exc} (the output stops after the {n:,} rows before it"
-                            f"{'; the JSON ends with this error' if fmt == 'json' else ''})"
-                            ) from None
-        lines = []
-        for k, (label, p) in enumerate(zip(labels.tolist(), proba)):
-            code = index[label]
-            row = f"{stem}[{start + k}]"
+                out.write(header)
             if fmt == "json":
-                item = {"input": row, "label": names[code], "probability": float(p[code]),
-                        "probabilities": {nm: float(v) for nm, v in zip(names, p)}}
-                lines.append(("," if n + k else "") + "\n" + json.dumps(item))
-            elif fmt == "csv":  # quoted where a name holds a comma, a quote or a newline
-                lines.append(_csv_line(row, names[code], repr(float(p[code]))))
-            else:
-                lines.append(f"{row:<{width}}  {names[code]:<12}  {float(p[code]):.4f}\n")
-        out.write(("" if n else header) + "".join(lines))
-        n += len(labels)
-    if not n:
-        out.write(header)
-    if fmt == "json":
-        out.write("\n]\n")
+                out.write("\n]\n")
+            ended = True
+    except KeyboardInterrupt:
+        if n and fmt == "json" and not ended:  # the list ends, so that what was written parses
+            with _interrupt_deferred():
+                item = {"input": f"{stem}[{n}:]", "error": "interrupted"}
+                out.write(",\n" + json.dumps(item) + "\n]\n")
+        raise
     return n
+
+
+@contextlib.contextmanager
+def _interrupt_deferred() -> Iterator[None]:
+    """Ctrl-C (SIGINT) held until the block ends, then raised as KeyboardInterrupt: a
+    write to a blocked pipe is not cut in the middle of a row. Outside the main thread,
+    where no signal handler can be set, the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    try:
+        before = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    except ValueError:  # an interpreter that does not take signals here
+        yield
+        return
+    try:
+        yield
+    finally:  # None: a handler not set from Python, given back as Python's own
+        signal.signal(signal.SIGINT, signal.default_int_handler if before is None else before)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _csv_line(*fields: str) -> str:
