@@ -713,6 +713,24 @@ def test_summary_shows_a_model_files_free_text_on_one_line(tmp_path):
     assert "training:      data two\\nlines, test accuracy 50.00 %\n" in out
 
 
+def test_column_names_with_control_characters_are_shown_escaped(tmp_path, capsys):
+    # a CSV header (or a model file from anyone) put a line break or a terminal's escape
+    # codes into summary's lines and the error lines
+    table = tmp_path / "t.csv"
+    table.write_text('"a\nx",b\x1b[31mRED,kind\n' + "".join(
+        f"{i},{i % 3},{'pq'[i % 2]}\n" for i in range(8)))
+    model = tmp_path / "m.npz"
+    assert run(["train", str(table), "-o", str(model), "--iterations", "2"]) == 0
+    capsys.readouterr()
+    assert run(["summary", str(model)]) == 0
+    inputs = capsys.readouterr().out.splitlines()[1]
+    assert inputs == "inputs:        2 features (columns a\\nx, b\\x1b[31mRED)"
+    assert run(["train", str(table), "--label-column", "nope", "-o", str(model)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "\x1b" not in err
+    assert "the columns are a x, b\\x1b[31mRED, kind" in err  # whitespace: one space
+
+
 def test_a_huge_alpha_is_named_and_its_cost_printed_short(tmp_path):
     # "final cost: 133519...(300 digits)" and "lower --learning-rate" only
     model = tmp_path / "m.npz"

@@ -110,7 +110,8 @@ def one_line(exc: BaseException) -> str:
 
 def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """``warnings.showwarning`` for the command line: one line on stderr."""
-    sys.stderr.write(f"{PROG}: warning: {' '.join(str(message).split())}\n")
+    text = " ".join(str(message).split())  # one line, escape codes shown, not obeyed
+    sys.stderr.write(f"{PROG}: warning: {_one_line_text(text)}\n")
 
 
 def _file_path(value: str | Path, option: str, example: str = "model.npz") -> Path:
@@ -1434,7 +1435,7 @@ def format_summary(info: dict) -> str:
     if info["preprocessing"] and info["preprocessing"].get("kind") == "tabular" and columns:
         # the CSV columns 'predict' and 'evaluate' need, by name
         more = len(columns) - 8
-        lines[-1] += (f" (columns {', '.join(columns[:8])}"
+        lines[-1] += (f" (columns {', '.join(_one_line_text(c) for c in columns[:8])}"
                       + (f" and {more} more" if more > 0 else "") + ")")
     if info["preprocessing"]:
         lines.append(f"preprocessing: {info['preprocessing']['steps']}")

@@ -141,9 +141,16 @@ def _exit_code(exc: BaseException) -> int:
     return next(code for kind, code in EXIT_CODES if isinstance(exc, kind))
 
 
+def _line(message: Any) -> str:
+    """``message`` on one line: its whitespace runs as one space, and other control
+    characters (a terminal's escape codes from a file's column names) shown escaped."""
+    text = " ".join(str(message).split())
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _error(message: str) -> None:
     try:
-        sys.stderr.write(f"{PROG}: error: {' '.join(str(message).split())}\n")
+        sys.stderr.write(f"{PROG}: error: {_line(message)}\n")
         sys.stderr.flush()
     except (OSError, ValueError, AttributeError):  # stderr closed (None): the code says it
         pass
