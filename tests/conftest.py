@@ -92,3 +92,15 @@ def cat_raw(cat_data):
     """The cat training pixels unscaled (0-255), with their labels."""
     X_train, y_train, _, _ = cat_data
     return np.rint(X_train * 255.0), y_train
+
+
+@pytest.fixture(autouse=True)
+def _ctrl_c_handler_restored():
+    """A command line run in this process (``cli.main``, standalone) ignores Ctrl-C once
+    its work is done, as the process is about to exit: the next test gets it back."""
+    import signal
+
+    before = signal.getsignal(signal.SIGINT)
+    yield
+    if signal.getsignal(signal.SIGINT) is not before and before is not None:
+        signal.signal(signal.SIGINT, before)

@@ -70,8 +70,8 @@ def test_a_registered_command_gets_the_groups_error_handling(capsys, error, code
         assert run(["raise-it", "--learning-rate", "0.5", "--json"]) == code
         out, err = capsys.readouterr()
         assert json.loads(out) == {"learning_rate": 0.5}
-        lines = err.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("nnscratch: error: ")
+        # one line and nothing else: click wrote an empty line before a Ctrl-C's
+        assert err.startswith("nnscratch: error: ") and err.count("\n") == 1, repr(err)
         assert run(["raise-it", "--learning-rate", "nan"]) == 2
         assert "'nan' is not a positive finite number" in capsys.readouterr().err
     finally:
@@ -100,6 +100,26 @@ def test_a_ctrl_c_in_a_command_ends_the_process_at_once(monkeypatch, capsys, err
     assert ended == ([1] if exits_now else [])
     assert info.value.code == 1
     assert capsys.readouterr().err.strip().splitlines()[-1].startswith("nnscratch: error: ")
+
+
+def test_a_ctrl_c_after_a_command_finished_does_not_end_it_with_sigint(monkeypatch):
+    # a Ctrl-C while the interpreter shut down, the output complete, ended the process
+    # with SIGINT's status (-2) and no word
+    import signal
+
+    @click.command("do-it")
+    def do_it():
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+    cli.add_command(do_it)
+    try:
+        with pytest.raises(SystemExit) as info:
+            cli.main(["do-it"], prog_name="nnscratch")
+        assert info.value.code == 0
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        cli.commands.pop("do-it")
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.mark.parametrize("argv", [["--version"], ["train", "flower", "--iterations", "2",

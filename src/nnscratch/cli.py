@@ -247,12 +247,16 @@ class NnscratchGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; a reader that closed stdout early (``| head``) ends it
-        quietly with exit code 0 (click itself would exit with 1)."""
+        quietly with exit code 0 (click itself would exit with 1), and Ctrl-C ends it
+        with the error line alone."""
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
             _quiet_stdout()
             raise click.exceptions.Exit(0) from None
+        except KeyboardInterrupt as exc:
+            # click would print an empty line before its Abort: the error line alone
+            raise click.exceptions.Abort() from exc
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
@@ -292,7 +296,19 @@ class NnscratchGroup(click.Group):
             code = code or 1
         if interrupted:
             _exit_now(code)
+        _done_with_interrupts()
         sys.exit(code)
+
+
+def _done_with_interrupts() -> None:
+    """Ignore Ctrl-C once the command's work and output are done: one that came while
+    the interpreter shut down (unloading scikit-learn takes a moment) ended a finished
+    command with SIGINT's exit status (-2, 130 in a shell) and no word."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _quiet_stdout() -> None:
