@@ -799,3 +799,16 @@ def test_an_h5_file_that_is_missing_or_not_pictures_is_said_so_for_a_table_model
                                       "on a table of 2 columns")]:
         with pytest.raises(DatasetError, match=re.escape(words)):
             load_hdf5(tmp_path / name, preprocessor=table)
+
+
+def test_a_folder_of_text_files_without_class_folders_is_told_about_text(tmp_path):
+    # "put the pictures of each class in its own sub-folder" of a folder of .txt files
+    (tmp_path / "a.txt").write_text("free money")
+    (tmp_path / "b.txt").write_text("lunch at noon")
+    with pytest.raises(DatasetError, match=r"has no sub-folders; put the text files of each "
+                                           r"class in its own sub-folder \(e\.g\. spam/, ham/\)"):
+        load_dataset(tmp_path)
+    (tmp_path / "a.txt").unlink()
+    (tmp_path / "b.txt").rename(tmp_path / "b.png")
+    with pytest.raises(DatasetError, match="put the pictures of each class"):
+        load_dataset(tmp_path)

@@ -849,6 +849,10 @@ def load_image_folder(
             raise DatasetError(
                 f"{path}: holds data files ({shown}), not class sub-folders; give a file "
                 f"as DATA (e.g. {path / first})")
+        if any(p.is_file() and p.suffix.lower() in TEXT_EXTENSIONS for p in _visible(path)):
+            raise DatasetError(  # as load_text_folder says it
+                f"{path}: has no sub-folders; put the text files of each class in its own "
+                "sub-folder (e.g. spam/, ham/)")
         raise DatasetError(
             f"{path}: has no sub-folders; put the pictures of each class in its own "
             "sub-folder (e.g. cat/, non-cat/)"
