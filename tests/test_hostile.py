@@ -311,7 +311,7 @@ def train_cases() -> list[Case]:
     cases.append(Case("train-test-random-bytes",
                       ["train", "t.csv", "--test", "u.h5", *TRAIN],
                       [put("t.csv", GOOD_CSV), put("u.h5", random_bytes(500))],
-                      fragment="u.h5: holds pictures, but the training data is a table of 2 columns"))
+                      fragment="u.h5: is not an HDF5 file"))
     return cases
 
 
