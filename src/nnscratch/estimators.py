@@ -220,6 +220,32 @@ def _refuse_weights_beyond_memory(layer_dims: Sequence[int], dtype) -> None:
             f"{total / 2**30:.1f} GiB of memory; use fewer units")
 
 
+def _shape_in_words(check, args, text: str, name: str) -> str | None:
+    """scikit-learn's errors about the shape of ``name`` (no rows, no columns, 3-D,
+    None, X and y of other lengths) saying what to do, or None for another error.
+    The words scikit-learn's own estimator checks look for are kept."""
+    X = args[1] if check is _validate_data else args[0] if args else None
+    if X is None and text.startswith("Expected 2D array, got scalar array"):
+        return f"{name} is None: give the examples, a 2-D array (n_samples, n_features)."
+    rows = re.fullmatch(r"Found array with 0 sample\(s\) \(shape=\((\d+), (\d+)\)\) "
+                        r"while a minimum of 1 is required.*", text)
+    if rows:
+        return (f"{name} has no rows (shape ({rows[1]}, {rows[2]})): give at least one "
+                "example.")
+    if re.match(r"Found array with 0 feature\(s\)", text):
+        return (f"{name} has no columns: {text.rstrip('.')}; give at least one feature.")
+    dims = re.fullmatch(r"Found array with dim (\d+), while dim <= 2 is required.*", text)
+    if dims:
+        return (f"{name} has {dims[1]} dimensions: give a 2-D array, one row per example "
+                f"({name}.reshape(len({name}), -1) flattens each example).")
+    lengths = re.fullmatch(r"Found input variables with inconsistent numbers of samples: "
+                           r"\[(\d+), (\d+)\]", text)
+    if lengths and check is _validate_data and len(args) > 2:
+        return (f"{name} has {lengths[1]} rows but y has {lengths[2]} labels: give one label "
+                "per example.")
+    return None
+
+
 def _in_one_line(check):
     """``check`` (scikit-learn's ``validate_data`` or ``check_array``) raising its
     ValueErrors in one short line (:func:`_short`)."""
@@ -309,32 +335,6 @@ def _in_one_line(check):
 
 
 validate_data = _in_one_line(_validate_data)
-
-
-def _shape_in_words(check, args, text: str, name: str) -> str | None:
-    """scikit-learn's errors about the shape of ``name`` (no rows, no columns, 3-D,
-    None, X and y of other lengths) saying what to do, or None for another error.
-    The words scikit-learn's own estimator checks look for are kept."""
-    X = args[1] if check is _validate_data else args[0] if args else None
-    if X is None and text.startswith("Expected 2D array, got scalar array"):
-        return f"{name} is None: give the examples, a 2-D array (n_samples, n_features)."
-    rows = re.fullmatch(r"Found array with 0 sample\(s\) \(shape=\((\d+), (\d+)\)\) "
-                        r"while a minimum of 1 is required.*", text)
-    if rows:
-        return (f"{name} has no rows (shape ({rows[1]}, {rows[2]})): give at least one "
-                "example.")
-    if re.match(r"Found array with 0 feature\(s\)", text):
-        return (f"{name} has no columns: {text.rstrip('.')}; give at least one feature.")
-    dims = re.fullmatch(r"Found array with dim (\d+), while dim <= 2 is required.*", text)
-    if dims:
-        return (f"{name} has {dims[1]} dimensions: give a 2-D array, one row per example "
-                f"({name}.reshape(len({name}), -1) flattens each example).")
-    lengths = re.fullmatch(r"Found input variables with inconsistent numbers of samples: "
-                           r"\[(\d+), (\d+)\]", text)
-    if lengths and check is _validate_data and len(args) > 2:
-        return (f"{name} has {lengths[1]} rows but y has {lengths[2]} labels: give one label "
-                "per example.")
-    return None
 check_array = _in_one_line(_check_array)
 
 
