@@ -105,3 +105,22 @@ def test_linear_activation_backward_is_one_step_of_L_model_backward():
     np.testing.assert_allclose(dW1, grads["dW1"], rtol=1e-13)
     np.testing.assert_allclose(db1, grads["db1"], rtol=1e-13)
     assert dA0.shape == X.shape
+
+
+def test_a_difference_across_a_relu_kink_is_left_out_of_the_check():
+    # zero biases put Z[2] exactly at 0 wherever layer 1 is all off: perturbing b2 crossed
+    # the kink, and a right backward propagation differed by 0.17 ("there is a mistake")
+    from nnscratch.course import deep
+    from nnscratch.datasets import load_flower
+
+    X, y = load_flower()
+    params = deep.initialize_parameters_deep([2, 5, 3, 1])
+    Y = y[None].astype(float)
+    _, caches = L_model_forward(X.T, params, "relu")
+    assert np.sum(caches[1][1].Z == 0) > 100  # the kinks are there
+    assert gradient_check(params, X.T, Y, epsilon=1e-4) < 1e-7
+    # a wrong backward pass is still found (the kinks left out are few)
+    from nnscratch.activations import Activation, relu, relu_backward
+
+    twice = Activation(relu, lambda dA, Z, A: 2.0 * relu_backward(dA, Z, A))
+    assert gradient_check(params, X.T, Y, [twice, twice], epsilon=1e-4) > 1e-3

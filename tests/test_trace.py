@@ -401,3 +401,38 @@ def test_a_model_trained_otherwise_than_the_traced_step_is_told_so(flower_model)
     assert shown.to_dict()["step_note"] == note
     assert str(shown).splitlines()[1] == f"note: {note}"
     assert f"note: {note}" in shown._repr_html_().replace("&#x27;", "'")
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_a_difference_within_the_rounding_of_small_gradients_is_fine(activation):
+    # the step-by-step notebook's weights (randn x 0.01) give gradients near 1e-5: a
+    # right backward pass got 2.3e-7 -> "check" from J's last digits over 2 epsilon
+    from nnscratch.course import deep
+
+    X, y = load_flower()
+    params = deep.initialize_parameters_deep([2, 5, 3, 1])
+    check = trace(params, X.T, y, activations=activation, learning_rate=0.1).gradient_check
+    assert 1e-7 < check["difference"] < 1e-5 and check["verdict"] == "fine"
+    assert check["note"].startswith(f"the difference {check['difference']:.2g} is within "
+                                    "what the rounding of J (= 0.693) over 2ε can make")
+    # a backward pass 1 % off (a relative difference of 0.005) is not excused: the
+    # rounding these gradients allow is under 1e-5
+    from nnscratch._trace import _rounding_difference
+
+    g = np.full(29, 1e-5)
+    assert _rounding_difference(g, g * 1.01, 0.693, 1e-5) < 1e-5
+
+
+def test_the_coordinates_tried_are_counted_apart_from_those_left_out():
+    # "5 of 17 coordinates: in each array the 10 largest gradients and 10 chosen at
+    # random" where every coordinate was tried and 12 were left out as kinks
+    from nnscratch.course import deep
+
+    X, y = load_flower()
+    check = trace(deep.initialize_parameters_deep([2, 5, 3, 1]), X.T, y,
+                  learning_rate=0.1).gradient_check
+    assert check["coordinates"].startswith("every coordinate; ")
+    assert check["coordinates"].endswith(
+        f"{check['n_kinks']} of them left out where a ReLU crossed 0 (a kink, no derivative "
+        f"there), {check['n_checked']} compared")
+    assert check["n_kinks"] + check["n_checked"] == check["n_parameters"] == 37
