@@ -285,7 +285,7 @@ def test_a_diverged_saturated_network_is_not_called_healthy():
     for layer in (hidden, output):
         assert layer["flag"] == "vanishing", layer["message"]
         assert layer["message"].startswith("the weights are too large (‖W‖ = ")
-        assert "% of the σ units are saturated, so this layer barely learns; lower the " \
+        assert "% of the σ activations are saturated, so this layer barely learns; lower the " \
                "learning rate" in layer["message"]
     text = str(t)
     assert "healthy" not in text and "all zero" not in text
@@ -436,3 +436,17 @@ def test_the_coordinates_tried_are_counted_apart_from_those_left_out():
         f"{check['n_kinks']} of them left out where a ReLU crossed 0 (a kink, no derivative "
         f"there), {check['n_checked']} compared")
     assert check["n_kinks"] + check["n_checked"] == check["n_parameters"] == 37
+
+
+def test_leaky_relu_units_are_never_called_dead():
+    # "100 % of the ReLU units are never positive on this batch and get no gradient" of
+    # leaky ReLU units, whose negative slope gets a gradient
+    rng = np.random.RandomState(0)
+    X, y = load_flower()
+    params = {"W1": 0.1 * rng.randn(4, 2), "b1": np.full((4, 1), -5.0),
+              "W2": rng.randn(1, 4), "b2": np.zeros((1, 1))}
+    relu = trace(params, X.T, y, activations="relu", learning_rate=0.1).layers[0]
+    assert relu["flag"] == "dead" and relu["dead_fraction"] == 1.0
+    leaky = trace(params, X.T, y, activations="leaky_relu", learning_rate=0.1).layers[0]
+    assert leaky["flag"] != "dead" and leaky["dead_fraction"] is None
+    assert leaky["grad_ratio"] > 0

@@ -485,7 +485,7 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
                        f"db[{l}]": _summary(backward[l]["db"])})
         A = act_cache.A
         dead = saturated = None
-        if name in ("relu", "leaky_relu"):
+        if name == "relu":  # a leaky ReLU's units never die: their slope still learns
             dead = float(np.mean(np.all(act_cache.Z <= 0, axis=1)))
         elif name in ("sigmoid", "tanh"):
             centred = A if name == "tanh" else 2 * A - 1
@@ -594,7 +594,8 @@ def _judge(ratio, largest, lr, dead, symmetric=None, l=None, diverged=None, satu
     if saturated is not None and saturated >= DEAD_FLAG and ratio < VANISHING_RATIO:
         # not "healthy" however small every layer's ratio is: the weights are too large
         return "vanishing", (f"the weights are too large (‖W‖ = {w_norm:.3g}): "
-                             f"{100 * saturated:.0f} % of the {g} units are saturated, so "
+                             f"{100 * saturated:.0f} % of the {g} activations are "
+                             "saturated, so "
                              "this layer barely learns; lower the learning rate or the "
                              "weights' scale")
     if ratio < VANISHING_RATIO and largest is not None and ratio < largest * 1e-3:
