@@ -119,10 +119,11 @@ def test_deep_published_cases():
     X, *ps = randn(6, (5, 4), (4, 5), (4, 1), (3, 4), (3, 1), (1, 3), (1, 1))
     AL, caches = deep.L_model_forward(X, dict(zip(["W1", "b1", "W2", "b2", "W3", "b3"], ps)))
     close(AL, [[0.03921668, 0.70498921, 0.19734387, 0.04728177]])
+    # the published digits exactly (the sum divided by m gave ...397 and ...423)
     assert deep.compute_cost(np.array([[0.8, 0.9, 0.4]]), np.array([[1, 1, 1]])) == \
-        pytest.approx(0.41493159961539694, rel=1e-15)
+        0.41493159961539694
     assert deep.compute_cost(np.array([[0.8, 0.9, 0.4]]), np.array([[1, 1, 0]])) == \
-        pytest.approx(0.2797765635793422, rel=1e-15)
+        0.2797765635793422
 
 
 def test_deep_backward_published_cases():

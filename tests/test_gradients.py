@@ -124,3 +124,22 @@ def test_a_difference_across_a_relu_kink_is_left_out_of_the_check():
 
     twice = Activation(relu, lambda dA, Z, A: 2.0 * relu_backward(dA, Z, A))
     assert gradient_check(params, X.T, Y, [twice, twice], epsilon=1e-4) > 1e-3
+
+
+def test_a_sigmoid_output_of_several_units_has_the_cost_its_gradients_are_of():
+    # the cost was the mean over n_L * m entries, the gradient dZ = (A - Y) / m: a right
+    # backward propagation differed by 0.5, and sample weights failed in NumPy
+    from nnscratch.network import compute_cost
+
+    rng = np.random.RandomState(0)
+    params = initialize_parameters([3, 4, 2], init="he", random_state=0)
+    X, Y = rng.randn(3, 5), (rng.rand(2, 5) > 0.5).astype(float)
+    assert gradient_check(params, X, Y) < 1e-7
+    AL, caches = L_model_forward(X, params, "relu")
+    by_hand = -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / 5
+    assert compute_cost(caches[-1][1].Z, Y) == pytest.approx(by_hand, rel=1e-12)
+    weights = np.array([1.0, 2.0, 0.0, 1.0, 1.0])
+    weighted = -np.sum(weights * (Y * np.log(AL) + (1 - Y) * np.log(1 - AL))) / weights.sum()
+    assert compute_cost(caches[-1][1].Z, Y, sample_weight=weights) == pytest.approx(
+        weighted, rel=1e-12)
+    assert gradient_check(params, X, Y, sample_weight=weights) < 1e-7

@@ -96,7 +96,9 @@ def binary_cross_entropy(AL: np.ndarray, Y: np.ndarray) -> float:
         raise ValueError("there are no examples (m = 0): the cost is a mean over m >= 1.")
     from scipy.special import xlogy  # loaded on first use: 0.2 s that imports need not pay
 
-    cost = float(-np.sum(xlogy(Y, AL) + xlogy(1 - Y, 1 - AL)) / m)
+    # (-1/m) times the sum, as the course writes it: its published digits (0.2797765635793422
+    # and 0.41493159961539694, not ...423 and ...397 of the sum divided by m)
+    cost = float((-1 / m) * np.sum(xlogy(Y, AL) + xlogy(1 - Y, 1 - AL)))
     return cost + 0.0  # 0.0, not -0.0, for a perfect prediction
 
 
@@ -107,9 +109,10 @@ def binary_cross_entropy_from_logits(
 
     Parameters
     ----------
-    ZL : ndarray of shape (1, m)
-        Logits of the output unit, ``ŷ = σ(ZL)``.
-    Y : ndarray of shape (1, m)
+    ZL : ndarray of shape (n_L, m)
+        Logits of the output units, ``ŷ = σ(ZL)`` (one unit, n_L = 1, in the course; with
+        several, each example's loss is the sum of its units').
+    Y : ndarray of shape (n_L, m)
         True labels, 0 or 1.
     sample_weight : ndarray of shape (m,), optional
         Per-example weights; the cost is then the weighted mean of the losses.
@@ -131,6 +134,10 @@ def binary_cross_entropy_from_logits(
     """
     Z = ZL.ravel()
     losses = np.maximum(Z, 0) - Y.ravel() * Z + np.log1p(np.exp(-np.abs(Z)))
+    if np.ndim(ZL) == 2 and ZL.shape[0] > 1:
+        # several sigmoid units: an example's loss is their sum, as binary_cross_entropy
+        # and the gradient dZ = (A - Y) / m have it (the mean over n_L m was n_L times less)
+        losses = losses.reshape(ZL.shape).sum(axis=0)
     return _weighted_mean(losses, sample_weight)
 
 
