@@ -17,7 +17,7 @@ from sklearn.model_selection import train_test_split
 from nnscratch import NeuralNetworkClassifier
 from nnscratch.datasets import load_builtin
 
-digits = load_builtin("digits")  # X: (1797, 64) scaled to [0, 1]; raw: the 0-16 pixels
+digits = load_builtin("digits")  # X: (1797, 64), columns standardised; raw: the 0-16 pixels
 rows = np.arange(len(digits.y))
 train, test = train_test_split(rows, test_size=0.3, stratify=digits.y, random_state=0)
 

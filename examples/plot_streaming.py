@@ -63,7 +63,8 @@ peak = tracemalloc.get_traced_memory()[1]
 tracemalloc.stop()
 print(f"{len(result.epoch_losses)} epochs of {n_chunks} chunks, "
       f"{result.rows_per_second:,.0f} rows per second")
-print(f"the callback stopped the stream after epoch {stopper.stopped_iteration_}; "
+stopped = stopper.stopped_iteration_ + 1  # 0-based there; epochs counted from 1 here
+print(f"the callback stopped the stream after epoch {stopped}; "
       f"final cost {result.epoch_losses[-1]:.4f}")
 print(f"peak memory traced while training: {peak / 1e6:.1f} MB")
 
@@ -87,14 +88,15 @@ print(f"streamed and in-memory weights equal: {same}")
 
 # %%
 # The cost of each epoch, as the History callback saw the stream (left), and the
-# streamed gradient descent on top of the in-memory one (right).
+# streamed gradient descent on top of the in-memory one (right), epochs counted from 1.
 fig, (ax_adam, ax_gd) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
-ax_adam.plot(history.loss_curve, marker="o", label="streamed, Adam (History)")
-ax_adam.axvline(stopper.stopped_iteration_, color="black", linestyle="--",
-                label=f"stopped after epoch {stopper.stopped_iteration_}")
+ax_adam.plot(np.arange(1, len(history.loss_curve) + 1), history.loss_curve, marker="o",
+             label="streamed, Adam (History)")
+ax_adam.axvline(stopped, color="black", linestyle="--", label=f"stopped after epoch {stopped}")
 ax_adam.set_title("Early stopping on the stream's cost")
-ax_gd.plot(in_memory.loss_curve_, linewidth=4, alpha=0.4, label="in memory")
-ax_gd.plot(streamed.loss_curve_, marker=".", label="streamed, chunks in order")
+epochs = np.arange(1, len(in_memory.loss_curve_) + 1)
+ax_gd.plot(epochs, in_memory.loss_curve_, linewidth=4, alpha=0.4, label="in memory")
+ax_gd.plot(epochs, streamed.loss_curve_, marker=".", label="streamed, chunks in order")
 ax_gd.set_title("Gradient descent: the same curve")
 for ax in (ax_adam, ax_gd):
     ax.set_xlabel("epoch")

@@ -2,8 +2,9 @@
 
 The API is driven with Starlette's TestClient, and, where the event stream matters, with
 httpx against a server running in a thread (:class:`BackgroundServer`). The glass box's
-``nnscratch.course.trace`` is replaced by a canned trace that follows the agreed schema
-(``TRACE_SCHEMA.md``): the real one is tested where it lives.
+``nnscratch.course.trace`` is replaced by a canned trace that follows the real one's
+schema (the dict that ``Trace.to_dict()`` in ``src/nnscratch/_trace.py`` returns, whose
+``--json`` form docs/course.md describes): the real one is tested where it lives.
 """
 
 import json

@@ -1,10 +1,11 @@
 """One training step in the course's notation, layer by layer: :func:`trace`.
 
 Forward then backward, every array's shape and summary values, dead ReLU units,
-saturated sigmoid / tanh units, ``‖dW[l]‖ / ‖W[l]‖`` with a flag where gradients
+saturated sigmoid / tanh activations, ``‖dW[l]‖ / ‖W[l]‖`` with a flag where gradients
 vanish or explode (or the weights are not finite: no ratio then), and the gradient
-check of the step on a seeded subset of coordinates. ``Trace.to_dict()`` follows the schema agreed with the playground
-(``TRACE_SCHEMA.md``): non-finite numbers become ``None``.
+check of the step on a seeded subset of coordinates. ``Trace.to_dict()`` is the dict
+the playground's glass box and ``nnscratch trace --json`` give (docs/course.md
+describes it): non-finite numbers become ``None``.
 """
 
 from __future__ import annotations

@@ -1827,7 +1827,10 @@ _SHARED_PARAMETERS = """\
         "plain" is the seeds' ``W1 @ X``. "rowspace" keeps
         ``W1 = s·W1_0 + C·Xᵀ`` and works with the examples' Gram matrix ``XᵀX``,
         so an iteration no longer costs in proportion to the number of features
-        (exact for "gd" and "momentum", without callbacks or early stopping).
+        (exact for "gd" and "momentum", early stopping included). It is not used, and
+        forcing it raises ValueError, with ``callbacks``, solver "adam" or "rmsprop",
+        a ``warm_start`` or ``partial_fit`` continuing a "momentum" fit, or more than
+        8192 training examples (dense or sparse ``X``).
         "auto" picks "rowspace" where it is exact and faster: fewer examples than
         features, as with the course's cat pictures. On sparse ``X`` "plain" is
         sparse products (never a dense ``X``) and "rowspace" a sparse Gram matrix;

@@ -376,6 +376,9 @@ def plot_decision_boundaries(
     ----------
     panels : mapping title -> predict callable
     points, codes, class_names, feature_names : as in :func:`plot_decision_boundary`
+    title : str, optional
+        The figure's title above the panels (each panel's title is its key in
+        ``panels``), wrapped to the figure's width; None or ``""``: no title.
 
     Returns
     -------

@@ -717,6 +717,14 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     n_candidates : int, optional
         Random search of that many candidates drawn from the grid (seeded by ``seed``);
         default: the whole grid.
+    seed : int
+        The ``random_state`` of the random search's draw of candidates (default 0);
+        unused without ``n_candidates``. The estimators' own seed is their
+        ``random_state``.
+    scoring : str
+        The score that ranks the candidates, a scikit-learn scorer name
+        (:func:`sklearn.metrics.get_scorer_names`; higher is better: the log-loss is
+        ``"neg_log_loss"``). Default ``"accuracy"``.
     scheduler : str, optional
         A Dask scheduler's address: the fits run on its workers through joblib's Dask
         backend. Default: the local cores (``n_jobs``).

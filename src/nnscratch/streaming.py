@@ -1183,6 +1183,13 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
 
     Parameters
     ----------
+    estimator : LogisticRegression or NeuralNetworkClassifier
+        Fitted; its ``predict_proba`` is applied chunk by chunk.
+    feeder : ChunkFeeder
+        Chunks of the estimator's features, predicted in storage order (labels, if
+        any, are not read).
+    out : text stream
+        Receives the rows as they are predicted, each chunk's in one write; not closed.
     fmt : {"table", "json", "csv"}
         ``"table"``: ``input  label  probability`` columns as ``nnscratch predict``
         prints them; ``"json"``: one JSON list of ``{"input", "label", "probability",
@@ -1190,11 +1197,16 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
         ``input,label,probability`` rows (a field holding a comma, a quote or a line
         break quoted, as the ``csv`` module writes it). Rows that cannot be read after
         some were written end the output; in JSON, the list then ends with
-        ``{"input": "name[i:]", "error": ...}`` for the rows from ``i`` on.
+        ``{"input": "name[i:]", "error": ...}`` for the rows from ``i`` on, and so it
+        does after Ctrl-C (``"error": "interrupted"``; a chunk's rows are written whole).
     class_names : sequence of str, optional
         Display names of ``estimator.classes_``.
     name : str, optional
         The row names are ``name[i]`` (default: the feeder's source).
+    progress : bool or "auto" or "lines"
+        Progress on stderr: False (default) nothing; True, "auto" or "lines" one line
+        with the rows per second once every row is predicted, after a tqdm bar of the
+        rows on a terminal for True or "auto".
 
     Returns
     -------
