@@ -342,3 +342,23 @@ def test_labels_of_the_wrong_shape_are_refused_by_backward_and_the_cost(shape):
         network.compute_cost(caches[-1][1].Z, Y)
     grads = network.L_model_backward(AL, np.zeros((1, 10)), caches)  # the right shape
     assert grads["dW1"].shape == params["W1"].shape
+
+
+def test_the_core_s_layer_functions_take_the_course_s_activation_names():
+    # linear_activation_forward(A_prev, W, b, "relu"), the course's call, failed with
+    # "'str' object has no attribute 'forward'" (backward: "... 'backward'")
+    from nnscratch import network
+
+    rng = np.random.RandomState(2)  # the course's linear_activation_forward_test_case
+    A_prev, W, b = rng.randn(3, 2), rng.randn(1, 3), rng.randn(1, 1)
+    A, cache = network.linear_activation_forward(A_prev, W, b, "sigmoid")
+    np.testing.assert_allclose(A, [[0.96890023, 0.11013289]], rtol=1e-7)
+    A, cache = network.linear_activation_forward(A_prev, W, b, "relu")
+    np.testing.assert_allclose(A, [[3.43896131, 0.0]], rtol=1e-7)
+    by_name = network.linear_activation_backward(np.ones_like(A), cache, "relu")
+    by_pair = network.linear_activation_backward(np.ones_like(A), cache,
+                                                 network.hidden_activations("relu", 1)[0])
+    for a, b_ in zip(by_name, by_pair):
+        np.testing.assert_array_equal(a, b_)
+    with pytest.raises(ValueError, match="unknown activation 'softplus'; choose one of"):
+        network.linear_activation_forward(A_prev, W, b, "softplus")

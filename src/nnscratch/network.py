@@ -101,6 +101,12 @@ def _check_params(params: dict[str, np.ndarray]) -> None:
         )
 
 
+def _activation(spec: str | Activation) -> Activation:
+    """One layer's ``(forward, backward)`` pair: a name, as the course passes it
+    (``linear_activation_forward(A_prev, W, b, "relu")``), or the pair itself."""
+    return hidden_activations(spec, 1)[0] if isinstance(spec, str) else spec
+
+
 def hidden_activations(
     activation: str | Activation | Sequence[str | Activation],
     n_hidden: int,
@@ -202,7 +208,7 @@ def linear_activation_forward(
     A_prev: np.ndarray,
     W: np.ndarray,
     b: np.ndarray,
-    activation: Activation,
+    activation: str | Activation,
     keep_prob: float = 1.0,
     rng=None,
     mask: np.ndarray | None = None,
@@ -214,8 +220,9 @@ def linear_activation_forward(
     A_prev : ndarray of shape (n_{l-1}, m)
     W : ndarray of shape (n_l, n_{l-1})
     b : ndarray of shape (n_l, 1)
-    activation : Activation
-        The ``(forward, backward)`` pair of ``g``.
+    activation : str or Activation
+        ``g``: a name, ``"relu"``, ``"sigmoid"``, ``"tanh"`` or ``"leaky_relu"``, as the
+        course passes it, or its ``(forward, backward)`` pair.
     keep_prob : float, default=1.0
         The probability of keeping each unit (1 - dropout rate). Kept units are
         divided by ``keep_prob`` so that the expected activation is unchanged.
@@ -230,7 +237,7 @@ def linear_activation_forward(
     cache : (LinearCache, ActivationCache)
     """
     Z, linear_cache = linear_forward(A_prev, W, b)
-    A = activation.forward(Z)
+    A = _activation(activation).forward(Z)
     if mask is None and keep_prob >= 1.0:
         return A, (linear_cache, ActivationCache(Z, A))
     if mask is None:
@@ -392,7 +399,7 @@ def linear_backward(
 
 
 def activation_backward(
-    dA: np.ndarray, cache: ActivationCache, activation: Activation
+    dA: np.ndarray, cache: ActivationCache, activation: str | Activation
 ) -> np.ndarray:
     """``dZ = (dA · D) * g'(Z)``: back through inverted dropout (if any) and ``g``.
 
@@ -400,7 +407,8 @@ def activation_backward(
     ----------
     dA : ndarray of shape (n_l, m)
     cache : ActivationCache
-    activation : Activation
+    activation : str or Activation
+        As in :func:`linear_activation_forward`.
 
     Returns
     -------
@@ -409,11 +417,11 @@ def activation_backward(
     Z, A, D = cache
     if D is not None:
         dA = dA * D
-    return activation.backward(dA, Z, A)
+    return _activation(activation).backward(dA, Z, A)
 
 
 def linear_activation_backward(
-    dA: np.ndarray, cache: Cache, activation: Activation, l2: float = 0.0
+    dA: np.ndarray, cache: Cache, activation: str | Activation, l2: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The gradients of one hidden layer ``A = g(W A_prev + b)`` (dropout included).
 
@@ -421,7 +429,8 @@ def linear_activation_backward(
     ----------
     dA : ndarray of shape (n_l, m)
     cache : (LinearCache, ActivationCache)
-    activation : Activation
+    activation : str or Activation
+        As in :func:`linear_activation_forward`.
     l2 : float, default=0.0
         As in :func:`linear_backward`.
 
