@@ -177,3 +177,12 @@ def test_deep_gradients_match_finite_differences():
     approx = numerical_gradients(params, X, Y, "relu")
     for key in ("dW1", "db1", "dW2", "db2"):
         np.testing.assert_allclose(grads[key], approx[key], rtol=1e-5, atol=1e-8)
+
+
+def test_deep_predict_prints_the_accuracy_as_the_course_computes_it(capsys):
+    # np.mean printed "Accuracy: 1.0" where the course's sum of (p == y) / m prints
+    # 0.9999999999999998 (the Application notebook's two-layer model on its 209 pictures)
+    params = {"W1": np.zeros((1, 3)), "b1": np.ones((1, 1))}  # every AL = σ(1) > 0.5
+    p = deep.predict(np.zeros((3, 209)), np.ones((1, 209)), params)
+    assert p.shape == (1, 209) and np.all(p == 1)
+    assert capsys.readouterr().out == "Accuracy: 0.9999999999999998\n"

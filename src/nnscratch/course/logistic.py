@@ -179,6 +179,10 @@ def model(X_train, Y_train, X_test, Y_test, num_iterations: int = 2000,
           learning_rate: float = 0.5, print_cost: bool = False) -> dict:
     """The whole model: zeros, :func:`optimize`, :func:`predict` on both sets.
 
+    ``print_cost=True`` prints the cost every 100 iterations and the train and test
+    accuracies to stderr (the course prints to stdout; here the printed lines are
+    messages, the results are returned).
+
     Returns
     -------
     d : dict

@@ -136,6 +136,9 @@ def nn_model(X: np.ndarray, Y: np.ndarray, n_h: int, num_iterations: int = 10000
              print_cost: bool = False, *, learning_rate: float = 1.2) -> dict:
     """The whole model: initialise, then forward, cost, backward and update per iteration.
 
+    ``print_cost=True`` prints the cost every 1000 iterations to stderr (the course
+    prints to stdout; here the printed lines are messages, the results are returned).
+
     Returns
     -------
     parameters : dict
