@@ -186,3 +186,12 @@ def test_deep_predict_prints_the_accuracy_as_the_course_computes_it(capsys):
     p = deep.predict(np.zeros((3, 209)), np.ones((1, 209)), params)
     assert p.shape == (1, 209) and np.all(p == 1)
     assert capsys.readouterr().out == "Accuracy: 0.9999999999999998\n"
+
+
+def test_the_shallow_model_names_its_own_arguments():
+    # nn_model(X, Y, 0) said "layer_dims must hold positive whole numbers", an argument
+    # it does not have
+    X, Y = np.zeros((2, 4)), np.array([[0.0, 1.0, 0.0, 1.0]])
+    with pytest.raises(ValueError, match=r"^n_h must be a positive whole number \(units\); "
+                                         r"got 0$"):
+        shallow.nn_model(X, Y, 0)

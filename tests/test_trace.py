@@ -450,3 +450,13 @@ def test_leaky_relu_units_are_never_called_dead():
     leaky = trace(params, X.T, y, activations="leaky_relu", learning_rate=0.1).layers[0]
     assert leaky["flag"] != "dead" and leaky["dead_fraction"] is None
     assert leaky["grad_ratio"] > 0
+
+
+@pytest.mark.parametrize("given", [[1, 2], None, "model.npz"])
+def test_something_that_is_no_estimator_is_not_called_unfitted(given):
+    # "the estimator is not fitted; call fit first" of a list or None
+    X, y = load_flower()
+    with pytest.raises(ValueError, match=r"^trace takes a fitted estimator or a parameters "
+                                         rf"dict \{{'W1': \.\.\., 'b1': \.\.\.\}}, not "
+                                         rf"{type(given).__name__}$"):
+        trace(given, X.T, y)

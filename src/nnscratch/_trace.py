@@ -187,6 +187,9 @@ def _html_row(name: str, s: dict) -> str:
 
 
 def _from_estimator(est, X, y):
+    if not hasattr(est, "get_params"):  # a list, None: no estimator at all
+        raise ValueError(f"trace takes a fitted estimator or a parameters dict "
+                         f"{{'W1': ..., 'b1': ...}}, not {type(est).__name__}")
     params = getattr(est, "params_", None)
     if params is None:
         raise ValueError("the estimator is not fitted; call fit first or pass a parameters dict")

@@ -71,6 +71,9 @@ def initialize_parameters(n_x: int, n_h: int, n_y: int, *, seed: int = 2) -> dic
     parameters : dict
         ``"W1"`` (n_h, n_x), ``"b1"`` (n_h, 1), ``"W2"`` (n_y, n_h), ``"b2"`` (n_y, 1).
     """
+    for name, n in (("n_x", n_x), ("n_h", n_h), ("n_y", n_y)):  # not _draw's layer_dims
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"{name} must be a positive whole number (units); got {n!r}")
     return _draw([n_x, n_h, n_y], init="small", random_state=seed)
 
 
