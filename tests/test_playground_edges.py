@@ -1460,3 +1460,24 @@ def test_serve_off_loopback_says_which_hosts_it_answers_and_refuses_others(monke
     warning = err.getvalue()
     assert "not on loopback" in warning
     assert "answers only to requests that name it by an IP address or as localhost" in warning
+
+
+def test_a_model_whose_last_step_diverged_is_not_offered(client):
+    # paused after a step to weights whose outputs overflow, the run served a model file
+    # that no data could be predicted with ("scale the features"); the divergence was
+    # said only at the next step
+    cfg = {"dataset": "moons", "hidden": [{"units": 64, "activation": "relu"}] * 4,
+           "learning_rate": 100}
+    sid = new_session(client, cfg)
+    statuses = []
+    for _ in range(6):
+        assert client.post(f"/api/sessions/{sid}/control",
+                           json={"action": "step"}).status_code == 200
+        answer = client.get(f"/api/sessions/{sid}/model")
+        statuses.append(answer.status_code)
+        if answer.status_code == 200:
+            assert answer.content[:2] == b"PK"  # a model file (an .npz archive)
+        else:
+            assert_one_line_error(answer, 409, "the training diverged by iteration",
+                                  "lower the learning rate and press reset")
+    assert statuses[0] == 200 and 409 in statuses

@@ -647,3 +647,27 @@ def test_a_fraction_trains_as_the_float_it_equals():
         fraction = NeuralNetworkClassifier((3,), max_iter=5, random_state=0, **settings)
         plain = NeuralNetworkClassifier((3,), max_iter=5, random_state=0, **as_float)
         assert fraction.fit(X, y).loss_curve_ == plain.fit(X, y).loss_curve_, settings
+
+
+@pytest.mark.parametrize("how", ["fit", "partial_fit", "float32", "network"])
+def test_a_last_step_to_non_finite_weights_is_a_divergence_not_a_model(how):
+    # the cost is checked before each step: a last step to infinite weights returned a
+    # model whose every prediction failed with "scale the features as the training data
+    # were scaled"
+    from nnscratch import LogisticRegression
+    from nnscratch.exceptions import NonFiniteWeightsError
+
+    X = np.random.RandomState(0).randn(60, 3) * 1000
+    y = (X[:, 0] > 0).astype(int)
+    est = (NeuralNetworkClassifier((4,), learning_rate=1e200, max_iter=1) if how == "network"
+           else LogisticRegression(learning_rate=1e308, max_iter=1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(NonFiniteWeightsError, match=r"^training diverged at iteration 0: "
+                                                        r"the weights grew until the network's "
+                                                        r"outputs overflow float64\. Lower "):
+            if how == "partial_fit":
+                est.partial_fit(X, y, classes=[0, 1])
+            else:
+                est.fit(X.astype(np.float32) if how == "float32" else X, y)
+    assert not hasattr(est, "params_")  # nothing half-trained is left

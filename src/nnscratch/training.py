@@ -367,6 +367,12 @@ def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuf
             if stop:
                 stopped_early = True
                 break
+        if n_iter:
+            # the cost is checked before each step: the last step's weights are checked
+            # here (a last step to infinity, or to weights whose outputs overflow, left a
+            # model whose every prediction failed, blaming the data)
+            _refuse_overflowing_weights(epoch, first, batch, params, acts, problem, optimizer,
+                                        workspace)
     except KeyboardInterrupt:
         interrupted = True
         if INTERRUPT_ENDS_ALL.get():  # a search of many fits: Ctrl-C ends it all

@@ -31,7 +31,7 @@ import numpy as np
 from scipy.special import expit, softmax
 
 from ..callbacks import Callback
-from ..exceptions import NonFiniteWeightsError
+from ..exceptions import NonFiniteWeightsError, OutputOverflowError
 from ..losses import (
     binary_cross_entropy_from_logits,
     categorical_cross_entropy_from_logits,
@@ -490,6 +490,19 @@ class Run:
             snap.costs_ = snap.loss_curve_[::snap.cost_every]
             snap.validation_scores_, snap.validation_losses_ = [], []
             snap.best_validation_score_ = None
+            # the step just taken is checked by the next one's cost: a run paused after a
+            # step to weights whose outputs overflow offered a model no data could use
+            try:
+                with np.errstate(all="ignore"):
+                    finite = all(np.isfinite(v).all() for v in snap.params_.values())
+                    if finite:
+                        snap.decision_function(self.data.X_train)
+            except OutputOverflowError:
+                finite = False
+            if not finite:
+                raise ConflictError(f"the training diverged by iteration {n} (the weights' "
+                                    "outputs overflow): lower the learning rate and press "
+                                    "reset")
             return snap
 
         return self.call(take)
