@@ -195,3 +195,27 @@ def test_the_shallow_model_names_its_own_arguments():
     with pytest.raises(ValueError, match=r"^n_h must be a positive whole number \(units\); "
                                          r"got 0$"):
         shallow.nn_model(X, Y, 0)
+
+
+@pytest.mark.parametrize("run", ["L_layer_model", "two_layer_model", "logistic_model",
+                                 "propagate"])
+def test_a_course_loop_that_diverges_says_so(run):
+    # the loops went on with NaN weights and returned NaN costs, with RuntimeWarnings only
+    from nnscratch.exceptions import NonFiniteWeightsError
+
+    X = np.array([[1.0, -1, 2, 0.5, -3], [0.3, 2, -1, 1, 0]])
+    Y = np.array([[1, 0, 1, 0, 1]])
+    calls = {
+        "L_layer_model": lambda: deep.L_layer_model(X, Y, [2, 3, 1], learning_rate=1e300,
+                                                    num_iterations=201),
+        "two_layer_model": lambda: deep.two_layer_model(X, Y, (2, 3, 1), learning_rate=1e300,
+                                                        num_iterations=201),
+        "logistic_model": lambda: logistic.model(X * 1e5, Y, X, Y, num_iterations=300,
+                                                 learning_rate=1e300),
+        "propagate": lambda: logistic.propagate(np.array([[5e303], [-1.1e304]]), 0.0,
+                                                X * 1e5, Y),
+    }
+    with np.errstate(all="ignore"), pytest.raises(
+            NonFiniteWeightsError, match=r"^the cost J is nan: the weights are no longer "
+                                         r"finite .*; lower the learning rate, or scale X"):
+        calls[run]()

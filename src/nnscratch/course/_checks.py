@@ -48,4 +48,17 @@ def cost(compute_cost, AL: np.ndarray, ZL: np.ndarray, Y: np.ndarray) -> float:
     from .. import network
 
     value = compute_cost(AL, Y)
-    return value if np.isfinite(value) else network.compute_cost(ZL, Y)
+    return value if np.isfinite(value) else finite(network.compute_cost(ZL, Y))
+
+
+def finite(cost: float) -> float:
+    """``cost``, refused when not finite: the weights overflowed (the loops went on with
+    NaN weights, and the costs they returned were NaN)."""
+    if not np.isfinite(cost):
+        from ..exceptions import NonFiniteWeightsError
+
+        raise NonFiniteWeightsError(
+            f"the cost J is {cost}: the weights are no longer finite (the training "
+            "diverged, or w X + b overflows float64); lower the learning rate, or scale X "
+            "(divide the pixels by 255)")
+    return cost

@@ -62,7 +62,7 @@ def _cost(AL: np.ndarray, ZL: np.ndarray, Y: np.ndarray) -> float:
     out exactly), or from the logits where ``A`` is exactly 0 or 1 (``log 0``)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         cost = binary_cross_entropy(AL, Y)
-    return cost if np.isfinite(cost) else network.compute_cost(ZL, Y)
+    return cost if np.isfinite(cost) else _checks.finite(network.compute_cost(ZL, Y))
 
 
 def sigmoid(z):
