@@ -1260,3 +1260,16 @@ def test_an_exception_without_a_message_is_named_by_its_type_alone(tmp_path):
     result = check(path, assignment="logistic", functions=["sigmoid"])["sigmoid"]
     assert result.status == "error"
     assert result.message.startswith("your code raised MemoryError (the course's test case")
+
+
+def test_check_leaves_the_caller_s_global_random_state_alone():
+    # the reference answers were computed after np.random.seed(case.seed) in the
+    # caller's process: check() reset the caller's global state
+    np.random.seed(12345)
+    before = np.random.get_state()
+    report = check(SOLUTIONS / "shallow.py", assignment="shallow",
+                   functions=["initialize_parameters"])
+    assert [r.status for r in report.functions] == ["pass"]
+    after = np.random.get_state()
+    assert before[0] == after[0] and np.array_equal(before[1], after[1])
+    assert before[2:] == after[2:]

@@ -1364,10 +1364,8 @@ def _judge(spec: FunctionSpec, reference, run: _Run) -> FunctionResult:
         top = spec.returns
         closest = None  # (its distance, the version's note, function, output, difference)
         for note, fn in spec.versions or (("", getattr(reference, spec.name)),):
-            if case.seed is not None:
-                np.random.seed(case.seed)  # the course's global seed, as the learner's had it
-            with contextlib.redirect_stdout(io.StringIO()):  # deep.predict prints its accuracy
-                expected = fn(*_copy(case.args), **case.kwargs)
+            with _global_seed(case.seed), contextlib.redirect_stdout(io.StringIO()):
+                expected = fn(*_copy(case.args), **case.kwargs)  # (predict prints)
             actual = _normalise(spec, expected, run.outputs[i])
             if isinstance(top, tuple) and (not isinstance(actual, (tuple, list))
                                            or len(actual) != len(top)):
@@ -1521,6 +1519,22 @@ class _Replaced:
 
     def __getattr__(self, name: str) -> Any:
         return self._fn if name == self._name else getattr(self._module, name)
+
+
+@contextlib.contextmanager
+def _global_seed(seed: int | None):
+    """NumPy's global random state seeded with ``seed`` (the course's, as the learner's
+    function had it in its process) while the reference runs, then given back: the
+    caller's own state was reset by ``check()``."""
+    if seed is None:
+        yield
+        return
+    state = np.random.get_state()
+    np.random.seed(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
 
 
 def _copy(value: Any) -> Any:
