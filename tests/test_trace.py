@@ -460,3 +460,12 @@ def test_something_that_is_no_estimator_is_not_called_unfitted(given):
                                          rf"dict \{{'W1': \.\.\., 'b1': \.\.\.\}}, not "
                                          rf"{type(given).__name__}$"):
         trace(given, X.T, y)
+
+
+def test_da_of_a_right_saturated_output_at_z_1000_is_its_value_not_nan():
+    # -Y (1 + e^-Z) + (1 - Y)(1 + e^Z) gave 0 * inf = NaN at z = ±1000 ("n/a")
+    params = {"W1": np.array([[1000.0, -1000.0]]), "b1": np.zeros((1, 1))}
+    t = trace(params, np.array([[1.0, -1.0], [0.0, 1.0]]), np.array([[1, 0]]),
+              gradient_check=False)
+    summary = t.to_dict()["layers"][0]["arrays"]["dA[1]"]
+    assert (summary["min"], summary["max"]) == (-1.0, 1.0)

@@ -418,9 +418,11 @@ def trace(estimator_or_parameters, X, y, *, activations=None, output: str | None
         backward: dict[int, dict[str, np.ndarray]] = {}
         dZ = AL - Y
         # -(Y/A - (1-Y)/(1-A)) with A = σ(Z), written from Z: a saturated output (A
-        # rounded to exactly 0 or 1) that is right gave 0/0, where the value is ±1
+        # rounded to exactly 0 or 1) that is right gave 0/0, where the value is ±1; each
+        # term only where its label has weight (0 · e^1000 was NaN)
         ZL = caches[-1][1].Z
-        dA_L = (-Y * (1 + np.exp(-ZL)) + (1 - Y) * (1 + np.exp(ZL))
+        dA_L = (np.where(Y != 0, -Y * (1 + np.exp(-ZL)), 0.0)
+                + np.where(Y != 1, (1 - Y) * (1 + np.exp(ZL)), 0.0)
                 if out == "sigmoid" else None)
         dA = None  # dA[l], set by layer l + 1 for each hidden layer l
         for l in reversed(range(1, L + 1)):
