@@ -322,3 +322,20 @@ def test_infinities_of_both_signs_give_the_error_alone():
                 warnings.simplefilter("error")
                 with pytest.raises(ValueError, match="^Input X contains infinity"):
                     call()
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_predict_log_proba_comes_from_the_logits(n_classes):
+    # the log of predict_proba gave -inf where a probability rounds to 0 (X x 1e6)
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 3)
+    y = (X[:, 0] > 0).astype(int) + (n_classes == 3) * (X[:, 1] > 0)
+    est = NeuralNetworkClassifier((8,), max_iter=50, learning_rate=0.5, random_state=0)
+    est.fit(X, y)
+    np.testing.assert_allclose(est.predict_log_proba(X), np.log(est.predict_proba(X)),
+                               rtol=1e-12, atol=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        far = est.predict_log_proba(X * 1e6)
+    assert np.isfinite(far).all() and far.min() < -1e5
+    np.testing.assert_array_equal(far.argmax(axis=1), est.predict_proba(X * 1e6).argmax(axis=1))

@@ -1540,9 +1540,15 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         return softmax(ZL).T
 
     def predict_log_proba(self, X) -> np.ndarray:
-        """Logarithm of :meth:`predict_proba`."""
-        with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
+        """Logarithm of :meth:`predict_proba`, from the logits: finite where a
+        probability rounds to 0 (``log σ(z) = -log(1 + e^{-z})``; the log of the
+        rounded probability was ``-inf``)."""
+        from scipy.special import log_expit, log_softmax
+
+        ZL = self._logits(X)
+        if ZL.shape[0] == 1:
+            return np.column_stack([log_expit(-ZL[0]), log_expit(ZL[0])])
+        return log_softmax(ZL, axis=0).T
 
     def predict(self, X) -> np.ndarray:
         """Predicted class labels.
