@@ -652,3 +652,132 @@ def test_predict_streaming_takes_sparse_chunks():
     est = LogisticRegression(max_iter=5).fit(sp.csr_matrix(X), y)
     parts = list(predict_streaming(est, open_chunks(sp.csr_matrix(X), chunk_rows=100)))
     np.testing.assert_array_equal(np.concatenate([p[1] for p in parts]), est.predict(X))
+
+
+# ------------------------- HDF5 links and storage out of the file (nothing becomes a path)
+
+
+def _other_h5(path, tmp_path, kind, name, value, rest):
+    """An HDF5 file whose dataset ``name`` (``value``) lies in another file: HDF5
+    external raw storage, an external link or a virtual dataset; ``rest``: its other
+    datasets, stored in it. Returns the other file."""
+    value = np.asarray(value)
+    with h5py.File(path, "w") as f:
+        for key, data in rest.items():
+            f[key] = data
+        if kind == "storage":
+            other = tmp_path / "secret.bin"
+            other.write_bytes(value.tobytes())
+            f.create_dataset(name, shape=value.shape, dtype=value.dtype,
+                             external=[(str(other), 0, value.nbytes)])
+            return other
+        other = tmp_path / "target.h5"
+        with h5py.File(other, "w") as g:
+            g["data"] = value
+        if kind == "link":
+            f[name] = h5py.ExternalLink(str(other), "/data")
+        else:
+            layout = h5py.VirtualLayout(shape=value.shape, dtype=value.dtype)
+            layout[...] = h5py.VirtualSource(str(other), "data", shape=value.shape)
+            f.create_virtual_dataset(name, layout)
+    return other
+
+
+@pytest.fixture
+def h5_reads(monkeypatch):
+    """(file, external storage, virtual) of every h5py dataset read while it is on."""
+    reads = []
+    get, array = h5py.Dataset.__getitem__, h5py.Dataset.__array__
+
+    def note(dset):
+        reads.append((Path(dset.file.filename).resolve(), dset.external, dset.is_virtual))
+
+    def noted_get(self, *args, **kwargs):
+        note(self)
+        return get(self, *args, **kwargs)
+
+    def noted_array(self, *args, **kwargs):
+        note(self)
+        return array(self, *args, **kwargs)
+
+    monkeypatch.setattr(h5py.Dataset, "__getitem__", noted_get)
+    monkeypatch.setattr(h5py.Dataset, "__array__", noted_array)
+    return reads
+
+
+_OUT_OF_FILE = {
+    "storage": "keeps its data in other files (HDF5 external storage)",
+    "link": "is a link to another file (an external link)",
+    "virtual": "is a virtual dataset (its data are read from other files)",
+}
+
+
+def _xy_parts():
+    return {"X": np.arange(12, dtype=np.float64).reshape(4, 3),
+            "y": np.array([0, 1, 0, 1]), "class_names": np.array([b"neg", b"pos"])}
+
+
+@pytest.mark.parametrize("kind", sorted(_OUT_OF_FILE))
+@pytest.mark.parametrize("layout, name", [("xy", "X"), ("xy", "y"), ("xy", "class_names"),
+                                          ("course", "train_set_x"),
+                                          ("course", "train_set_y")])
+def test_open_chunks_refuses_hdf5_data_kept_in_another_file_unread(tmp_path, h5_reads,
+                                                                   layout, name, kind):
+    """The chunked reader followed HDF5 external storage, external links and virtual
+    datasets: a crafted .h5 read any file of the machine by a path written in it."""
+    parts = _xy_parts() if layout == "xy" else {
+        "train_set_x": np.zeros((2, 4, 4, 3), np.uint8), "train_set_y": np.array([0, 1])}
+    value = parts.pop(name)
+    path = tmp_path / "crafted.h5"
+    other = _other_h5(path, tmp_path, kind, name, value, parts)
+    with pytest.raises(DatasetError) as info:
+        with open_chunks(path, chunk_rows=2) as feeder:
+            list(feeder.chunks())
+    message = str(info.value)
+    assert message == (f"{path}: not a readable HDF5 file: dataset {name!r} "
+                       f"{_OUT_OF_FILE[kind]}, which nnscratch does not follow; store the "
+                       "data in the file itself and give that file")
+    assert "\n" not in message
+    assert not [r for r in h5_reads if r[0] == other.resolve() or r[1] is not None or r[2]]
+
+
+def test_open_chunks_follows_soft_links_within_the_file_only(tmp_path, h5_reads):
+    parts = _xy_parts()
+    path = tmp_path / "soft.h5"
+    with h5py.File(path, "w") as f:
+        group = f.create_group("table")
+        group["rows"], group["codes"] = parts["X"], parts["y"]
+        f["X"], f["y"] = h5py.SoftLink("/table/rows"), h5py.SoftLink("table/codes")
+    with open_chunks(path, chunk_rows=2) as feeder:
+        chunks = list(feeder.chunks())
+    np.testing.assert_array_equal(np.concatenate([c[1] for c in chunks]), parts["X"])
+    np.testing.assert_array_equal(np.concatenate([c[2] for c in chunks]), parts["y"])
+    crafted = tmp_path / "crafted.h5"
+    other = _other_h5(crafted, tmp_path, "link", "elsewhere", parts["X"], {"y": parts["y"]})
+    with h5py.File(crafted, "a") as f:
+        f["X"] = h5py.SoftLink("/elsewhere")
+    h5_reads.clear()
+    with pytest.raises(DatasetError, match=re.escape(
+            f"{crafted}: not a readable HDF5 file: dataset 'X' is a link to another file "
+            "(an external link), which nnscratch does not follow")):
+        open_chunks(crafted)
+    assert not [r for r in h5_reads if r[0] == other.resolve()]
+
+
+def test_read_dask_blocks_check_the_file_again_when_they_are_read(tmp_path):
+    """Each Dask block opens the file by its path when it is computed: a file changed
+    since read_dask looked at it is checked again."""
+    pytest.importorskip("dask.array")
+    from nnscratch.streaming import read_dask
+
+    parts = _xy_parts()
+    path = tmp_path / "table.h5"
+    with h5py.File(path, "w") as f:
+        f["X"], f["y"] = parts["X"], parts["y"]
+    X, y = read_dask(path, chunk_rows=2)
+    np.testing.assert_array_equal(X.compute(), parts["X"])
+    _other_h5(path, tmp_path, "link", "X", parts["X"] + 100, {"y": parts["y"]})
+    with pytest.raises(DatasetError, match=re.escape(
+            f"{path}: not a readable HDF5 file: dataset 'X' is a link to another file "
+            "(an external link)")):
+        X.compute(scheduler="synchronous")

@@ -655,13 +655,16 @@ def _course_bytes(path: str) -> float:
     ``path`` (0 when there are none or it cannot be read)."""
     import h5py
 
+    from .datasets import _hdf5_dataset
+
     if not Path(path).is_file():  # never opened: a named pipe would wait for a writer
         return 0
     try:
-        with h5py.File(path, "r") as f:
-            shapes = [f[k].shape for k in f if k.endswith("_set_x") and hasattr(f[k], "shape")]
-    except (OSError, ValueError, KeyError):  # KeyError: a link to a file that is none
-        return 0
+        with h5py.File(path, "r") as f:  # a link out of the file is not followed
+            found = [_hdf5_dataset(f, k, path) for k in f if k.endswith("_set_x")]
+            shapes = [d.shape for d in found if hasattr(d, "shape")]
+    except (OSError, ValueError, KeyError):  # the loader then says why (a DatasetError
+        return 0                             # is a ValueError)
     return max((8.0 * float(np.prod(shape)) for shape in shapes), default=0)
 
 

@@ -582,15 +582,62 @@ def _pixels_to_uint8(x: np.ndarray, source: str) -> np.ndarray:
     return np.rint(xf).astype(np.uint8)
 
 
-def _read_course_labels(f, y_key: str) -> tuple[np.ndarray, list[str] | None]:
+def _hdf5_dataset(f, name: str, path: str | os.PathLike | None = None):
+    """The dataset ``name`` of the open HDF5 file ``f``, opened only once its data are
+    known to lie in ``f`` itself: nothing read from a data file becomes a path.
+
+    Refused (a one-line :class:`DatasetError` naming the file and the dataset): an
+    external link (``h5py.ExternalLink``, or any link that is neither hard nor soft)
+    on the way to it, a dataset with external raw storage (``external=``) and a virtual
+    dataset (``h5py.VirtualLayout``): HDF5 would read other files, by paths written in
+    the file. A soft link is followed within the file, one link at a time, each checked
+    the same way. A missing name raises KeyError, as ``f[name]`` does.
+    """
+    import h5py
+
+    source = f.filename if path is None else path
+    refusal = (f"{source}: not a readable HDF5 file: dataset {name!r} {{}}, which "
+               "nnscratch does not follow; store the data in the file itself and give "
+               "that file")
+    here, parts, hops = f, [p for p in name.split("/") if p not in ("", ".")], 0
+    while parts:
+        part = parts.pop(0)
+        try:  # the link itself, never followed
+            link = here.get(part, getlink=True) if isinstance(here, h5py.Group) else None
+        except TypeError:  # h5py: "Unknown link type" (a user-defined link)
+            link = "another kind"
+        if link is None:
+            raise KeyError(f"Unable to open object {name!r} (component not found)")
+        if isinstance(link, h5py.SoftLink):  # a path within this file
+            hops += 1
+            if hops > 16:  # as HDF5's own limit (H5L_NUM_LINKS)
+                raise KeyError(f"Unable to open object {name!r} (too many soft links)")
+            if link.path.startswith("/"):
+                here = f["/"]
+            parts = [p for p in link.path.split("/") if p not in ("", ".")] + parts
+            continue
+        if not isinstance(link, h5py.HardLink):
+            raise DatasetError(refusal.format("is a link to another file (an external link)"))
+        here = here[part]
+    if isinstance(here, h5py.Dataset):
+        if here.external is not None:
+            raise DatasetError(refusal.format(
+                "keeps its data in other files (HDF5 external storage)"))
+        if here.is_virtual:
+            raise DatasetError(refusal.format(
+                "is a virtual dataset (its data are read from other files)"))
+    return here
+
+
+def _read_course_labels(f, y_key: str, path=None) -> tuple[np.ndarray, list[str] | None]:
     """The labels (flattened) and the ``list_classes`` names (or None) of an open
-    course-layout HDF5 file."""
-    y = np.asarray(f[y_key][()]).ravel()
+    course-layout HDF5 file (``path``: its name in messages)."""
+    y = np.asarray(_hdf5_dataset(f, y_key, path)[()]).ravel()
     names = None
-    if "list_classes" in f:
+    if "list_classes" in f:  # h5py 3: the link is there, never followed
         names = [
             v.decode("utf-8") if isinstance(v, bytes) else str(v)
-            for v in np.asarray(f["list_classes"][()]).ravel()
+            for v in np.asarray(_hdf5_dataset(f, "list_classes", path)[()]).ravel()
         ]
     return y, names
 
@@ -643,7 +690,7 @@ def hdf5_classes(path: str | os.PathLike) -> tuple[list[str], list[str]]:
             ys = [k for k in f if k.endswith("_set_y")]
             if len(ys) != 1:
                 raise DatasetError(f"{path}: expected one '*_set_y' dataset, found {list(f)}")
-            y, names = _read_course_labels(f, ys[0])
+            y, names = _read_course_labels(f, ys[0], path)
     except DatasetError:
         raise
     except (OSError, KeyError, ValueError, TypeError) as exc:
@@ -716,8 +763,9 @@ def load_hdf5(
                     f"{sorted(keys)}; rename the datasets to one of these layouts")
             if preprocessor is not None:  # the course's pictures: the model's kind?
                 image_size = _picture_size(path, image_size, preprocessor)
-            x = np.asarray(f[xs[0]][()])
-            y, names = _read_course_labels(f, ys[0])
+            pictures = _hdf5_dataset(f, xs[0], path)  # each checked before it is read
+            y, names = _read_course_labels(f, ys[0], path)
+            x = np.asarray(pictures[()])
     except DatasetError:
         raise
     except (OSError, KeyError, ValueError, TypeError) as exc:

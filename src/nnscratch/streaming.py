@@ -70,6 +70,7 @@ import time
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Self, TextIO
@@ -78,7 +79,7 @@ import numpy as np
 
 from ._limits import MAX_VALUE
 from .callbacks import CallbackList
-from .datasets import DatasetError, Preprocessor
+from .datasets import DatasetError, Preprocessor, _hdf5_dataset
 from .preprocessing import _check_class_names
 
 __all__ = [
@@ -601,6 +602,7 @@ def open_chunks(source, y=None, *, chunk_rows: int | None = None,
         except (OSError, ValueError) as exc:
             raise DatasetError(_hdf5_open_failure(path, exc)) from None
         group, closer = f, f.close
+        item = partial(_hdf5_dataset, f, path=path)  # checked: no link out of the file
     elif path.is_dir() or path.suffix.lower() == ".zarr":
         try:
             import zarr
@@ -613,13 +615,14 @@ def open_chunks(source, y=None, *, chunk_rows: int | None = None,
         except Exception as exc:  # noqa: BLE001 - zarr raises many kinds
             raise DatasetError(f"{path}: not a readable Zarr group ({exc})") from None
         closer = None
+        item = group.__getitem__
     else:
         raise DatasetError(f"{path}: streaming reads .h5/.hdf5 files and Zarr folders")
     try:
         keys = list(group.keys())
         x_name, y_name, names_key = _layout(keys, str(path))
-        X, labels = group[x_name], (None if y_name is None else group[y_name])
-        file_names = _names(group[names_key]) if names_key else None
+        X, labels = item(x_name), (None if y_name is None else item(y_name))
+        file_names = _names(item(names_key)) if names_key else None
         if file_names is not None:
             _check_class_names(file_names, str(path))
         course = x_name != "X"
@@ -1494,8 +1497,9 @@ def _read_rows(path: str, name: str, start: int, stop: int, image_size,
     ``row``: labels stored as one row ``(1, n_samples)``, columns ``start:stop``."""
     import h5py
 
-    with h5py.File(path, "r") as f:
-        raw = f[name][0, start:stop] if row else f[name][start:stop]
+    with h5py.File(path, "r") as f:  # checked again: the file may have changed since
+        data = _hdf5_dataset(f, name, path)
+        raw = data[0, start:stop] if row else data[start:stop]
     if image_size is None:
         return _decode(raw)  # labels stored as byte strings read as str, as the feeder does
     return Preprocessor.image(image_size).transform_images(raw)
