@@ -367,6 +367,60 @@ def test_the_network_s_labels_never_run_into_each_other(browser, live, width, la
 
 @pytest.mark.browser
 @pytest.mark.slow
+@pytest.mark.parametrize("layers", [6, 8])
+def test_many_layers_on_a_phone_keep_their_units_and_titles_apart(browser, live, layers):
+    # in 390 px, units 34 px wide stood 32 px apart (columns touching, their links
+    # hidden) and the last hidden layer's title ran into the output's ("1softmax")
+    hash = ("#data=spiral&classes=6&layers=" + ",".join(["16:relu"] * layers)
+            if layers == 8 else "#data=moons&layers=" + ",".join(["4:tanh"] * layers))
+    page = open_page(browser, live, 390, hash=hash)
+    try:
+        found = page.evaluate("""() => {
+            const titles = [...document.querySelectorAll('#network .layer-title')]
+              .map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.right]);
+            const columns = {};
+            for (const u of document.querySelectorAll('#network canvas.unit')) {
+              const r = u.getBoundingClientRect();
+              (columns[Math.round(r.left + r.width / 2)] ||= []).push(r.width);
+            }
+            return {titles, columns};
+        }""")
+        titles = sorted(found["titles"])
+        assert len(titles) == layers + 2
+        assert all(a[1] <= b[0] + 0.5 for a, b in zip(titles, titles[1:])), titles
+        centres = sorted(float(c) for c in found["columns"])
+        widths = [max(found["columns"][str(int(c))]) for c in centres]
+        gaps = [b - a for a, b in zip(centres, centres[1:])]
+        assert len(centres) == layers + 2
+        assert all(w <= 0.6 * min(gaps) + 1 for w in widths), (widths, gaps)
+        assert page.console_errors == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_refused_field_s_message_is_in_sight_wherever_the_page_is_scrolled(browser, live):
+    # on a phone the message stood at the page's top, out of sight of the field far
+    # below it, which showed a red border and no reason
+    page = open_page(browser, live, 390)
+    try:
+        page.fill("#dropout", "0.95")
+        page.keyboard.press("Tab")
+        page.wait_for_function("!document.getElementById('message').hidden")
+        box = page.evaluate("""(() => {
+            const r = document.getElementById('message').getBoundingClientRect();
+            return [r.top, r.bottom, innerHeight, scrollY];
+        })()""")
+        assert box[3] > 300  # the page was scrolled down to the field
+        assert 0 <= box[0] and box[1] <= box[2], box
+        assert "Dropout" in page.inner_text("#message")
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 def test_a_window_made_narrow_redraws_the_network_to_fit(browser, live):
     # the network was drawn once for the width the page opened at: a window narrowed
     # afterwards (a tablet turned, a window dragged) scrolled sideways by 64 px

@@ -885,9 +885,13 @@ function buildNetwork() {
   const longest = Math.max(0, ...inputLabels.map((t) => t.getBoundingClientRect().width));
   const left = Math.max(60, Math.ceil(longest + inputBox / 2 + 8));
   const xOf = (c) => left + (c / Math.max(1, nCols - 1)) * (width - left - 50);
+  const gap = nCols > 1 ? xOf(1) - xOf(0) : width;
+  // a unit is never wider than 60 % of the space between columns: many layers in a
+  // phone's width had neighbouring columns touch, their links hidden
+  const sizeOf = (n) => Math.min(unitSize(n), Math.max(10, Math.floor(0.6 * gap)));
   const nodes = columns.map((col, c) => col.map((node, j) => {
     const y = 7 + height / 2 + (j - (col.length - 1) / 2) * unitStep(col.length);
-    return {...node, x: xOf(c), y, size: unitSize(col.length)};
+    return {...node, x: xOf(c), y, size: sizeOf(col.length)};
   }));
   state.net = {svg, nodes, links: [], units: [], outputs: []};
   for (let c = 1; c < nCols; c++) {
@@ -962,8 +966,8 @@ function buildNetwork() {
     });
     // each column's labels centred on it; where the columns stand closer than a label
     // is wide (many layers, a narrow window), a hidden layer's title takes two lines
-    // ("256" over "relu") and "+240 more" becomes "+240", whole in their tooltips
-    const gap = nCols > 1 ? xOf(1) - xOf(0) : width;
+    // ("256" over "relu") and "+240 more" becomes "+240", whole in their tooltips; the
+    // output's title then starts half a gap left of its column, running into the margin
     const title = document.createElement("span");
     title.className = "label layer-title";
     const n = described.network.sizes[c];
@@ -978,6 +982,17 @@ function buildNetwork() {
       title.title = title.textContent;
       title.textContent = `${n}\n${described.network.activations[c - 1]}`;
       title.classList.add("stacked");
+      if (title.getBoundingClientRect().width > gap - 2) {  // still too wide: the size
+        title.textContent = `${n}`;
+        title.classList.remove("stacked");
+      }
+    } else if (c === nCols - 1 && c > 0 && title.getBoundingClientRect().width > gap - 4) {
+      title.style.left = `${xOf(c) - gap / 2 + 2}px`;
+      title.style.transform = "none";
+    } else if (c === 0 && nCols > 1 && title.getBoundingClientRect().width > gap - 4) {
+      // "input" ends half a gap right of its column, running into the left margin
+      title.style.left = `${xOf(c) + gap / 2 - 2}px`;
+      title.style.transform = "translateX(-100%)";
     }
     if (columns[c].more) {
       const more = document.createElement("span");
