@@ -400,6 +400,23 @@ def test_many_layers_on_a_phone_keep_their_units_and_titles_apart(browser, live,
 
 @pytest.mark.browser
 @pytest.mark.slow
+def test_copy_the_link_says_it_copied(browser, live):
+    # the clipboard got the link, but nothing on the page changed
+    page = open_page(browser, live)
+    try:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page.click("#copy-link")
+        page.wait_for_function("document.getElementById('copy-link').textContent !== "
+                               "'Copy the link'")
+        assert page.inner_text("#copy-link") in ("Copied", "Selected: copy it")
+        page.wait_for_function("document.getElementById('copy-link').textContent === "
+                               "'Copy the link'", timeout=5000)
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 def test_a_refused_field_s_message_is_in_sight_wherever_the_page_is_scrolled(browser, live):
     # on a phone the message stood at the page's top, out of sight of the field far
     # below it, which showed a red border and no reason
@@ -755,12 +772,21 @@ def test_the_controls_wait_for_the_session_instead_of_answering_no_such_session(
         start.continue_()
         page.wait_for_selector("#network canvas.unit")
         page.wait_for_function("!document.getElementById('play').disabled")
-        for name in ("step", "reset", "ipf", "upload", "download-model", "show-snippet"):
+        for name in ("step", "reset", "ipf", "upload", "download-csv"):
             assert page.is_enabled(f"#{name}"), name
+        # no model before the first iteration: its buttons wait for it (they were
+        # answered "train at least one iteration first")
+        for name in ("download-model", "show-snippet"):
+            assert page.is_disabled(f"#{name}"), name
+            assert "at least one iteration" in page.get_attribute(f"#{name}", "title")
         page.click("#step")
         page.wait_for_function("document.getElementById('iteration').textContent === "
                                "'iteration 1'")
         assert page.is_hidden("#message")
+        for name in ("download-model", "show-snippet"):
+            assert page.is_enabled(f"#{name}"), name
+        page.click("#reset")
+        page.wait_for_function("document.getElementById('download-model').disabled")
     finally:
         context.close()
 

@@ -638,6 +638,14 @@ function draw() {
   const frame = state.frame;
   const iteration = frame ? frame.iteration : 0;
   $("iteration").textContent = `iteration ${iteration.toLocaleString("en-US")}`;
+  // a model and its snippet exist from the first iteration on (before, the server
+  // answered "train at least one iteration first")
+  if (state.session) {
+    for (const id of ["download-model", "show-snippet"]) {
+      $(id).disabled = iteration === 0;
+      $(id).title = iteration === 0 ? "Train at least one iteration first (One step or Play)" : "";
+    }
+  }
   if (frame) {
     $("train-cost").textContent = formatNumber(frame.train_cost);
     $("test-cost").textContent = formatNumber(frame.test_cost);
@@ -1406,7 +1414,12 @@ function setupForm(options) {
   $("show-snippet").addEventListener("click", showSnippet);
   $("copy-link").addEventListener("click", async () => {
     $("link").select();
-    try { await navigator.clipboard.writeText($("link").value); } catch (e) { /* selected: copy by hand */ }
+    let said = "Copied";
+    try { await navigator.clipboard.writeText($("link").value); } catch (e) { said = "Selected: copy it"; }
+    // a word on the button for a moment: the click did something
+    $("copy-link").textContent = said;
+    clearTimeout(state.copiedTimer);
+    state.copiedTimer = setTimeout(() => { $("copy-link").textContent = "Copy the link"; }, 1500);
   });
   $("trace-refresh").addEventListener("click", () => loadTrace(false));
   $("gradcheck").addEventListener("click", () => loadTrace(true));
