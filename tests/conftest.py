@@ -104,3 +104,28 @@ def _ctrl_c_handler_restored():
     yield
     if signal.getsignal(signal.SIGINT) is not before and before is not None:
         signal.signal(signal.SIGINT, before)
+
+
+@pytest.fixture
+def h5_reads(monkeypatch):
+    """(file, external storage, virtual) of every h5py dataset read while it is on
+    (tests/hdf5_crafted.py makes the files whose data lie elsewhere)."""
+    import h5py
+
+    reads = []
+    get, array = h5py.Dataset.__getitem__, h5py.Dataset.__array__
+
+    def note(dset):
+        reads.append((Path(dset.file.filename).resolve(), dset.external, dset.is_virtual))
+
+    def noted_get(self, *args, **kwargs):
+        note(self)
+        return get(self, *args, **kwargs)
+
+    def noted_array(self, *args, **kwargs):
+        note(self)
+        return array(self, *args, **kwargs)
+
+    monkeypatch.setattr(h5py.Dataset, "__getitem__", noted_get)
+    monkeypatch.setattr(h5py.Dataset, "__array__", noted_array)
+    return reads

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from hdf5_crafted import OUT_OF_FILE, other_h5
 from nnscratch.datasets import (
     BUILTIN_DATASETS,
     DatasetError,
@@ -817,68 +818,13 @@ def test_a_folder_of_text_files_without_class_folders_is_told_about_text(tmp_pat
 # ------------------------- HDF5 links and storage out of the file (nothing becomes a path)
 
 
-def _other_h5(path, tmp_path, kind, name, value, rest):
-    """An HDF5 file whose dataset ``name`` (``value``) lies in another file: HDF5
-    external raw storage, an external link or a virtual dataset; ``rest``: its other
-    datasets, stored in it. Returns the other file."""
-    value = np.asarray(value)
-    with h5py.File(path, "w") as f:
-        for key, data in rest.items():
-            f[key] = data
-        if kind == "storage":
-            other = tmp_path / "secret.bin"
-            other.write_bytes(value.tobytes())
-            f.create_dataset(name, shape=value.shape, dtype=value.dtype,
-                             external=[(str(other), 0, value.nbytes)])
-            return other
-        other = tmp_path / "target.h5"
-        with h5py.File(other, "w") as g:
-            g["data"] = value
-        if kind == "link":
-            f[name] = h5py.ExternalLink(str(other), "/data")
-        else:
-            layout = h5py.VirtualLayout(shape=value.shape, dtype=value.dtype)
-            layout[...] = h5py.VirtualSource(str(other), "data", shape=value.shape)
-            f.create_virtual_dataset(name, layout)
-    return other
-
-
-@pytest.fixture
-def h5_reads(monkeypatch):
-    """(file, external storage, virtual) of every h5py dataset read while it is on."""
-    reads = []
-    get, array = h5py.Dataset.__getitem__, h5py.Dataset.__array__
-
-    def note(dset):
-        reads.append((Path(dset.file.filename).resolve(), dset.external, dset.is_virtual))
-
-    def noted_get(self, *args, **kwargs):
-        note(self)
-        return get(self, *args, **kwargs)
-
-    def noted_array(self, *args, **kwargs):
-        note(self)
-        return array(self, *args, **kwargs)
-
-    monkeypatch.setattr(h5py.Dataset, "__getitem__", noted_get)
-    monkeypatch.setattr(h5py.Dataset, "__array__", noted_array)
-    return reads
-
-
-_OUT_OF_FILE = {
-    "storage": "keeps its data in other files (HDF5 external storage)",
-    "link": "is a link to another file (an external link)",
-    "virtual": "is a virtual dataset (its data are read from other files)",
-}
-
-
 def _course_parts():
     x = np.arange(2 * 4 * 4 * 3, dtype=np.uint8).reshape(2, 4, 4, 3)
     return {"train_set_x": x, "train_set_y": np.array([0, 1]),
             "list_classes": np.array([b"dog", b"cat"])}
 
 
-@pytest.mark.parametrize("kind", sorted(_OUT_OF_FILE))
+@pytest.mark.parametrize("kind", sorted(OUT_OF_FILE))
 @pytest.mark.parametrize("name", ["train_set_x", "train_set_y", "list_classes"])
 @pytest.mark.parametrize("loader", [load_hdf5, load_dataset], ids=["load_hdf5",
                                                                    "load_dataset"])
@@ -889,26 +835,26 @@ def test_hdf5_data_kept_in_another_file_are_refused_unread(tmp_path, h5_reads, l
     parts = _course_parts()
     value = parts.pop(name)
     path = tmp_path / "crafted.h5"
-    other = _other_h5(path, tmp_path, kind, name, value, parts)
+    other = other_h5(path, tmp_path, kind, name, value, parts)
     with pytest.raises(DatasetError) as info:
         loader(path, image_size=4)
     message = str(info.value)
     assert message == (f"{path}: not a readable HDF5 file: dataset {name!r} "
-                       f"{_OUT_OF_FILE[kind]}, which nnscratch does not follow; store the "
+                       f"{OUT_OF_FILE[kind]}, which nnscratch does not follow; store the "
                        "data in the file itself and give that file")
     assert "\n" not in message
     assert not [r for r in h5_reads if r[0] == other.resolve() or r[1] is not None or r[2]]
 
 
-@pytest.mark.parametrize("kind", sorted(_OUT_OF_FILE))
+@pytest.mark.parametrize("kind", sorted(OUT_OF_FILE))
 def test_hdf5_classes_refuses_labels_kept_in_another_file(tmp_path, h5_reads, kind):
     from nnscratch.datasets import hdf5_classes
 
     parts = _course_parts()
     path = tmp_path / "crafted.h5"
-    other = _other_h5(path, tmp_path, kind, "train_set_y", parts.pop("train_set_y"), parts)
+    other = other_h5(path, tmp_path, kind, "train_set_y", parts.pop("train_set_y"), parts)
     with pytest.raises(DatasetError, match=re.escape(f"dataset 'train_set_y' "
-                                                     f"{_OUT_OF_FILE[kind]}, which")):
+                                                     f"{OUT_OF_FILE[kind]}, which")):
         hdf5_classes(path)
     assert not [r for r in h5_reads if r[0] == other.resolve() or r[1] is not None or r[2]]
 
@@ -930,7 +876,7 @@ def test_hdf5_soft_links_are_followed_within_the_file_only(tmp_path, h5_reads):
     np.testing.assert_array_equal(data.y, [0, 1])
 
     crafted = tmp_path / "crafted.h5"
-    other = _other_h5(crafted, tmp_path, "link", "elsewhere", parts["train_set_x"],
+    other = other_h5(crafted, tmp_path, "link", "elsewhere", parts["train_set_x"],
                       {"train_set_y": parts["train_set_y"]})
     with h5py.File(crafted, "a") as f:
         f["train_set_x"] = h5py.SoftLink("/elsewhere")

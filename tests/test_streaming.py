@@ -21,6 +21,7 @@ import pytest
 from sklearn import metrics
 from sklearn.base import clone
 
+from hdf5_crafted import OUT_OF_FILE, other_h5
 from nnscratch import LogisticRegression, NeuralNetworkClassifier
 from nnscratch.callbacks import EarlyStopping, History, LambdaCallback
 from nnscratch.datasets import DatasetError, load_hdf5
@@ -657,67 +658,12 @@ def test_predict_streaming_takes_sparse_chunks():
 # ------------------------- HDF5 links and storage out of the file (nothing becomes a path)
 
 
-def _other_h5(path, tmp_path, kind, name, value, rest):
-    """An HDF5 file whose dataset ``name`` (``value``) lies in another file: HDF5
-    external raw storage, an external link or a virtual dataset; ``rest``: its other
-    datasets, stored in it. Returns the other file."""
-    value = np.asarray(value)
-    with h5py.File(path, "w") as f:
-        for key, data in rest.items():
-            f[key] = data
-        if kind == "storage":
-            other = tmp_path / "secret.bin"
-            other.write_bytes(value.tobytes())
-            f.create_dataset(name, shape=value.shape, dtype=value.dtype,
-                             external=[(str(other), 0, value.nbytes)])
-            return other
-        other = tmp_path / "target.h5"
-        with h5py.File(other, "w") as g:
-            g["data"] = value
-        if kind == "link":
-            f[name] = h5py.ExternalLink(str(other), "/data")
-        else:
-            layout = h5py.VirtualLayout(shape=value.shape, dtype=value.dtype)
-            layout[...] = h5py.VirtualSource(str(other), "data", shape=value.shape)
-            f.create_virtual_dataset(name, layout)
-    return other
-
-
-@pytest.fixture
-def h5_reads(monkeypatch):
-    """(file, external storage, virtual) of every h5py dataset read while it is on."""
-    reads = []
-    get, array = h5py.Dataset.__getitem__, h5py.Dataset.__array__
-
-    def note(dset):
-        reads.append((Path(dset.file.filename).resolve(), dset.external, dset.is_virtual))
-
-    def noted_get(self, *args, **kwargs):
-        note(self)
-        return get(self, *args, **kwargs)
-
-    def noted_array(self, *args, **kwargs):
-        note(self)
-        return array(self, *args, **kwargs)
-
-    monkeypatch.setattr(h5py.Dataset, "__getitem__", noted_get)
-    monkeypatch.setattr(h5py.Dataset, "__array__", noted_array)
-    return reads
-
-
-_OUT_OF_FILE = {
-    "storage": "keeps its data in other files (HDF5 external storage)",
-    "link": "is a link to another file (an external link)",
-    "virtual": "is a virtual dataset (its data are read from other files)",
-}
-
-
 def _xy_parts():
     return {"X": np.arange(12, dtype=np.float64).reshape(4, 3),
             "y": np.array([0, 1, 0, 1]), "class_names": np.array([b"neg", b"pos"])}
 
 
-@pytest.mark.parametrize("kind", sorted(_OUT_OF_FILE))
+@pytest.mark.parametrize("kind", sorted(OUT_OF_FILE))
 @pytest.mark.parametrize("layout, name", [("xy", "X"), ("xy", "y"), ("xy", "class_names"),
                                           ("course", "train_set_x"),
                                           ("course", "train_set_y")])
@@ -729,13 +675,13 @@ def test_open_chunks_refuses_hdf5_data_kept_in_another_file_unread(tmp_path, h5_
         "train_set_x": np.zeros((2, 4, 4, 3), np.uint8), "train_set_y": np.array([0, 1])}
     value = parts.pop(name)
     path = tmp_path / "crafted.h5"
-    other = _other_h5(path, tmp_path, kind, name, value, parts)
+    other = other_h5(path, tmp_path, kind, name, value, parts)
     with pytest.raises(DatasetError) as info:
         with open_chunks(path, chunk_rows=2) as feeder:
             list(feeder.chunks())
     message = str(info.value)
     assert message == (f"{path}: not a readable HDF5 file: dataset {name!r} "
-                       f"{_OUT_OF_FILE[kind]}, which nnscratch does not follow; store the "
+                       f"{OUT_OF_FILE[kind]}, which nnscratch does not follow; store the "
                        "data in the file itself and give that file")
     assert "\n" not in message
     assert not [r for r in h5_reads if r[0] == other.resolve() or r[1] is not None or r[2]]
@@ -753,7 +699,7 @@ def test_open_chunks_follows_soft_links_within_the_file_only(tmp_path, h5_reads)
     np.testing.assert_array_equal(np.concatenate([c[1] for c in chunks]), parts["X"])
     np.testing.assert_array_equal(np.concatenate([c[2] for c in chunks]), parts["y"])
     crafted = tmp_path / "crafted.h5"
-    other = _other_h5(crafted, tmp_path, "link", "elsewhere", parts["X"], {"y": parts["y"]})
+    other = other_h5(crafted, tmp_path, "link", "elsewhere", parts["X"], {"y": parts["y"]})
     with h5py.File(crafted, "a") as f:
         f["X"] = h5py.SoftLink("/elsewhere")
     h5_reads.clear()
@@ -776,7 +722,7 @@ def test_read_dask_blocks_check_the_file_again_when_they_are_read(tmp_path):
         f["X"], f["y"] = parts["X"], parts["y"]
     X, y = read_dask(path, chunk_rows=2)
     np.testing.assert_array_equal(X.compute(), parts["X"])
-    _other_h5(path, tmp_path, "link", "X", parts["X"] + 100, {"y": parts["y"]})
+    other_h5(path, tmp_path, "link", "X", parts["X"] + 100, {"y": parts["y"]})
     with pytest.raises(DatasetError, match=re.escape(
             f"{path}: not a readable HDF5 file: dataset 'X' is a link to another file "
             "(an external link)")):
