@@ -38,3 +38,12 @@ OUT_OF_FILE = {
     "link": "is a link to another file (an external link)",
     "virtual": "is a virtual dataset (its data are read from other files)",
 }
+
+
+def assert_refused_unread(message, path, name, kind, reads, other):
+    """The one-line refusal of ``path``'s dataset ``name`` (of ``kind``), and no read of
+    the other file, of external storage or of a virtual dataset among ``reads``."""
+    assert message == (f"{path}: not a readable HDF5 file: dataset {name!r} "
+                       f"{OUT_OF_FILE[kind]}, which nnscratch does not follow; store the "
+                       "data in the file itself and give that file")
+    assert not [r for r in reads if r[0] == other.resolve() or r[1] is not None or r[2]]
