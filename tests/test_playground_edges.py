@@ -202,6 +202,7 @@ def test_what_reading_an_upload_said_is_sent_to_the_page_with_the_file_s_name(cl
     answer = upload(client, semicolons, name="points.csv")
     assert answer.status_code == 200
     assert answer.json()["notes"] == ["points.csv: read as a CSV file separated by ';'"]
+    assert answer.json()["columns"] == ["a", "b"]
     missing = ("a,b,label\n" + ROWS.replace("3,10,1", "3,10,NA")).encode()
     [note] = upload(client, missing).json()["notes"]
     assert note.startswith("data.csv: 1 row has the label 'NA' in 'label'")
@@ -608,8 +609,12 @@ def test_a_refused_upload_can_be_chosen_again_once_fixed(browser, live, tmp_path
         assert "points.csv" in page.inner_text("#dataset-note")
         # what reading it said is shown under its name, and only while it is chosen
         assert page.inner_text("#upload-notes") == "Read as a CSV file separated by ';'."
+        # what the file holds: the greyed Points (400) and x₁, x₂ said nothing of it
+        assert page.inner_text("#upload-facts") == (
+            "20 rows; columns a (x₁) and b (x₂); classes 0, 1 (the output: the "
+            "probability of 1).")
         page.select_option("#dataset", "flower")
-        assert page.is_hidden("#upload-notes")
+        assert page.is_hidden("#upload-notes") and page.is_hidden("#upload-facts")
     finally:
         page.context.close()
 

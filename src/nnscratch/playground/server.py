@@ -471,6 +471,7 @@ async def upload(request: Request) -> Response:
     session.upload, session.upload_name = data, name
     return JSONResponse({"dataset": "upload", "name": name, "n_samples": data.n_samples,
                          "n_features": int(data.raw.shape[1]), "class_names": data.class_names,
+                         "columns": list(data.preprocessor.columns)[:24],
                          "plane": bool(data.raw.shape[1] == 2), "notes": notes})
 
 

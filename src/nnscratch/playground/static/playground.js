@@ -239,8 +239,23 @@ function updateFormState() {
     note.append(part, document.createElement("wbr"));
   }
   $("dataset").title = file || (chosen && chosen.title) || "";
-  // what reading the uploaded file said: how it was read, labels taken as one class
-  const notes = name === "upload" && state.upload ? state.upload.notes || [] : [];
+  // what the uploaded file holds (the greyed Points and Noise are the built-in sets'),
+  // which of its columns the plane's x₁ and x₂ are, and its classes; then what reading
+  // it said: how it was read, labels taken as one class
+  const up = name === "upload" && state.upload ? state.upload : null;
+  const facts = $("upload-facts");
+  facts.hidden = !up;
+  if (up) {
+    const columns = up.columns || [];
+    const rows = `${up.n_samples.toLocaleString("en-US")} rows`;
+    const which = up.plane && columns.length === 2
+      ? `columns ${columns[0]} (x₁) and ${columns[1]} (x₂)`
+      : `${up.n_features} feature columns`;
+    const classes = up.class_names || [];
+    const output = classes.length === 2 ? ` (the output: the probability of ${classes[1]})` : "";
+    facts.textContent = `${rows}; ${which}; classes ${classes.join(", ")}${output}.`;
+  }
+  const notes = up ? up.notes || [] : [];
   const box = $("upload-notes");
   box.hidden = !notes.length;
   box.textContent = "";
