@@ -609,12 +609,25 @@ def test_a_refused_upload_can_be_chosen_again_once_fixed(browser, live, tmp_path
         assert "points.csv" in page.inner_text("#dataset-note")
         # what reading it said is shown under its name, and only while it is chosen
         assert page.inner_text("#upload-notes") == "Read as a CSV file separated by ';'."
-        # what the file holds: the greyed Points (400) and x₁, x₂ said nothing of it
+        # what the file holds: x₁ and x₂ said nothing of it
         assert page.inner_text("#upload-facts") == (
             "20 rows; columns a (x₁) and b (x₂); classes 0, 1 (the output: the "
             "probability of 1).")
+        # the greyed Points and Noise show the file's rows and no noise (they showed
+        # the built-in set's 400 and 0.2), and the link gives neither
+        fields = "['n_samples', 'noise'].map((id) => document.getElementById(id).value)"
+        assert page.evaluate(fields) == ["20", ""]
+        assert page.get_attribute("#noise", "placeholder") == "—"
+        keys = "[...new URLSearchParams(location.hash.slice(1)).keys()]"
+        assert "data" in page.evaluate(keys)
+        assert "n" not in page.evaluate(keys) and "noise" not in page.evaluate(keys)
         page.select_option("#dataset", "flower")
         assert page.is_hidden("#upload-notes") and page.is_hidden("#upload-facts")
+        # the built-in set's own come back, and are what its run is given
+        page.wait_for_function("state.config && state.config.dataset === 'flower'")
+        assert page.evaluate(fields) == ["400", "0.2"]
+        assert page.evaluate("[state.config.n_samples, state.config.noise]") == [400, 0.2]
+        assert {"n", "noise"} <= set(page.evaluate(keys))
     finally:
         page.context.close()
 

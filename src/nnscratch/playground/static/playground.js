@@ -98,9 +98,11 @@ async function postJSON(path, body) {
 // ------------------------------------------------------------------ the form
 
 function numberOrRaw(el) {
-  if (el.value === "") return null;
-  const v = Number(el.value);
-  return Number.isFinite(v) ? v : el.value;
+  // a built-in set's Points and Noise, kept while a file is chosen (showFileFacts)
+  const text = el.dataset.kept === undefined ? el.value : el.dataset.kept;
+  if (text === "") return null;
+  const v = Number(text);
+  return Number.isFinite(v) ? v : text;
 }
 
 function buildLayerRows(layers) {
@@ -173,6 +175,10 @@ function setField(id, value) {
   // no longer edited, no change event would send it). Its change event sends it.
   const el = $(id);
   if (value === undefined) return;
+  if (el.dataset.kept !== undefined) {  // greyed, showing a file's facts: kept for later
+    el.dataset.kept = value === null ? "" : value;
+    return;
+  }
   if (el === document.activeElement && el.value !== String(value)) return;
   // a number field holds no text (a link's learning rate "abc", or "1e400"): it is
   // left empty, the message says what the link gave
@@ -239,8 +245,8 @@ function updateFormState() {
     note.append(part, document.createElement("wbr"));
   }
   $("dataset").title = file || (chosen && chosen.title) || "";
-  // what the uploaded file holds (the greyed Points and Noise are the built-in sets'),
-  // which of its columns the plane's x₁ and x₂ are, and its classes; then what reading
+  // what the uploaded file holds (its rows are in the greyed Points as well), which
+  // of its columns the plane's x₁ and x₂ are, and its classes; then what reading
   // it said: how it was read, labels taken as one class
   const up = name === "upload" && state.upload ? state.upload : null;
   const facts = $("upload-facts");
@@ -268,12 +274,37 @@ function updateFormState() {
   $("classes").disabled = !multi;
   const builtin = state.options && name in state.options.datasets;
   for (const id of ["noise", "n_samples"]) $(id).disabled = !builtin;
+  if (builtin) keepBuiltinFields(false);
+  else if (name === "upload") showFileFacts(up && up.n_samples);
+  else if (name === "file") showFileFacts(state.options.file && state.options.file.n_samples);
   let plane = builtin;
   if (name === "file") plane = state.options.file && state.options.file.plane;
   if (name === "upload") plane = state.upload && state.upload.plane;
   for (const el of document.querySelectorAll("#features input")) el.disabled = !plane;
   // a --data file with its own test file needs no test part
   $("test_fraction").disabled = name === "file" && state.options.file && state.options.file.has_test;
+}
+
+function keepBuiltinFields(keep) {
+  // A file has its own rows and no noise: while one is chosen, the greyed Points and
+  // Noise show its number of rows and a dash, and the built-in set's values wait in
+  // data-kept (read by numberOrRaw, written by setField: a file's run ignores them);
+  // they come back with a built-in set.
+  for (const id of ["n_samples", "noise"]) {
+    const el = $(id);
+    if (keep && el.dataset.kept === undefined) el.dataset.kept = el.value;
+    if (!keep && el.dataset.kept !== undefined) {
+      el.value = el.dataset.kept;
+      delete el.dataset.kept;
+    }
+  }
+  $("noise").placeholder = keep ? "—" : "";
+}
+
+function showFileFacts(rows) {
+  keepBuiltinFields(true);
+  $("n_samples").value = rows === undefined || rows === null ? "" : rows;
+  $("noise").value = "";
 }
 
 // ------------------------------------------------------------------ the URL
@@ -288,6 +319,9 @@ function configToHash(cfg) {
   const p = new URLSearchParams();
   for (const [key, short] of Object.entries(URL_KEYS)) {
     if (key === "classes" && !choosesClasses(cfg.dataset)) continue;  // the set's own
+    // a file's rows are its own and it has no noise: the link gives neither
+    if ((key === "n_samples" || key === "noise") &&
+        !(state.options && cfg.dataset in state.options.datasets)) continue;
     if (cfg[key] !== null && cfg[key] !== undefined) p.set(short, cfg[key]);
   }
   p.set("features", cfg.features.join(","));
@@ -1390,7 +1424,7 @@ function setupForm(options) {
     }
     if (event.target.id === "dataset") {
       const name = $("dataset").value;
-      if (options.default_noise[name] !== undefined) $("noise").value = options.default_noise[name];
+      if (options.default_noise[name] !== undefined) setField("noise", options.default_noise[name]);
       // the field showed the previous set's own classes (a file's 10): chosen afresh
       if (choosesClasses(name) && !choosesClasses(state.config && state.config.dataset)) {
         $("classes").value = options.defaults.classes;
