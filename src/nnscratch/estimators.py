@@ -69,7 +69,7 @@ from .exceptions import InvalidParameterError
 from .initializers import check_random_state, initialize_parameters
 from .network import hidden_activations, linear_activation_forward, n_layers
 from .optimizers import make_optimizer, make_schedule
-from .training import LiveWeights, Problem, train
+from .training import LiveWeights, Problem, _user_stacklevel, train
 
 __all__ = ["HiddenLayerTransformer", "LogisticRegression", "NeuralNetworkClassifier"]
 
@@ -1608,18 +1608,6 @@ def _py(value: Any) -> Any:
 
 def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _user_stacklevel() -> int:
-    """``warnings.warn``'s ``stacklevel``, for the function that calls this one, that
-    names the first frame outside nnscratch and scikit-learn (whose callback support
-    wraps ``fit``): the user's line."""
-    inside = tuple(os.path.dirname(m.__file__) + os.sep for m in
-                   (sys.modules[__package__], sys.modules.get("sklearn")) if m is not None)
-    frame, level = sys._getframe(1), 1
-    while frame is not None and frame.f_code.co_filename.startswith(inside):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 def _climbing_cost(costs, learning_rate, option: str = "learning_rate", alpha=0.0,

@@ -22,6 +22,8 @@ only when it is read.
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from contextvars import ContextVar
@@ -184,6 +186,19 @@ class LiveWeights(MutableMapping):
     def copy(self) -> dict[str, np.ndarray]:
         """A plain dict of the same arrays (``W1`` up to date)."""
         return dict(self.items())
+
+
+def _user_stacklevel() -> int:
+    """``warnings.warn``'s ``stacklevel``, for the function that calls this one, that
+    names the first frame outside nnscratch, scikit-learn (whose callback support
+    wraps ``fit``) and NumPy (``np.errstate`` wraps :func:`train`): the user's line."""
+    inside = tuple(os.path.dirname(m.__file__) + os.sep for m in
+                   (sys.modules[__package__], sys.modules.get("sklearn"), np)
+                   if m is not None)
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(inside):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 # Overflow on the way to divergence is reported once, by the cost check that raises
@@ -389,7 +404,7 @@ def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuf
         warnings.warn(
             f"training interrupted after {n_iter} iterations; keeping the weights so far.",
             UserWarning,
-            stacklevel=4,  # train, then the caller of train
+            stacklevel=_user_stacklevel(),
         )
     finally:
         if halves is not None:
