@@ -387,6 +387,30 @@ def test_hidden_layer_transformer_errors(blobs, kwargs, error, match):
         HiddenLayerTransformer(**params).fit(X, y)
 
 
+@pytest.mark.parametrize("estimator, layer, said", [
+    (NeuralNetworkClassifier((64,)), 2, "give 1 (the course's A[1], its only hidden layer) "
+                                        "or -1."),
+    (NeuralNetworkClassifier((4, 3)), -3, "give 1 to 2 (the course's A[l]), -1 to -2 from "
+                                          "the last."),
+    (LogisticRegression(), 1, "has no hidden layer"),
+])
+def test_hidden_layer_transformer_refuses_a_layer_before_training(blobs, monkeypatch, estimator,
+                                                                  layer, said):
+    # the network was trained first (seconds, every bad candidate of a search), and the
+    # message offered "None for all", which the transformer refuses
+    from nnscratch import HiddenLayerTransformer, estimators
+
+    X, y, _, _ = blobs
+
+    def trained(*args, **kwargs):
+        raise AssertionError("trained before the layer was checked")
+
+    monkeypatch.setattr(estimators._BaseNetwork, "fit", trained)
+    with pytest.raises(ValueError) as info:
+        HiddenLayerTransformer(estimator, layer=layer).fit(X, y)
+    assert said in str(info.value) and "None" not in str(info.value)
+
+
 @pytest.mark.slow
 def test_hidden_layer_transformer_passes_check_estimator():
     from sklearn.utils.estimator_checks import check_estimator

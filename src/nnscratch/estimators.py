@@ -1450,24 +1450,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             No hidden layer, or ``layer`` out of range.
         """
         check_is_fitted(self)
-        n_hidden = n_layers(self.params_) - 1
-        if n_hidden == 0:
-            raise ValueError(
-                f"{type(self).__name__} has no hidden layer (it is a logistic "
-                "regression): use decision_function(X) for its output."
-            )
-        if layer is None:
-            return n_hidden
-        if isinstance(layer, bool) or not isinstance(layer, numbers.Integral) or not (
-                1 <= layer <= n_hidden or -n_hidden <= layer <= -1):
-            choices = (f"1 to {n_hidden} (the course's A[l]), -1 to -{n_hidden} from the "
-                       "last" if n_hidden > 1 else "1 (the course's A[1], its only hidden "
-                       "layer) or -1")
-            raise ValueError(
-                f"layer={layer!r} is not a hidden layer of this network: give {choices}, "
-                "or None for all."
-            )
-        return int(layer) if layer > 0 else n_hidden + 1 + int(layer)
+        return _hidden_layer_number(layer, n_layers(self.params_) - 1, type(self).__name__)
 
     def hidden_layer_activations(self, X, layer: int | None = -1):
         """The activations of a hidden layer for new data: what the network learned.
@@ -1600,6 +1583,34 @@ def _json_value(value: Any) -> tuple[bool, Any]:
             out.append(jv)
         return True, out
     return False, None
+
+
+def _hidden_layer_number(layer, n_hidden: int, owner: str, none_for_all: bool = True) -> int:
+    """The course's number ``l`` of hidden layer ``layer`` (the last for None) of a
+    network of ``n_hidden`` hidden layers; ``owner`` names the network's class, and
+    ``none_for_all`` says whether None (every layer) is an answer to offer.
+
+    Raises
+    ------
+    ValueError
+        No hidden layer, or ``layer`` out of range.
+    """
+    if n_hidden == 0:
+        raise ValueError(
+            f"{owner} has no hidden layer (it is a logistic regression): use "
+            "decision_function(X) for its output."
+        )
+    if layer is None:
+        return n_hidden
+    if isinstance(layer, bool) or not isinstance(layer, numbers.Integral) or not (
+            1 <= layer <= n_hidden or -n_hidden <= layer <= -1):
+        choices = (f"1 to {n_hidden} (the course's A[l]), -1 to -{n_hidden} from the last"
+                   if n_hidden > 1 else "1 (the course's A[1], its only hidden layer) or -1")
+        also = ", or None for all" if none_for_all else ""
+        raise ValueError(
+            f"layer={layer!r} is not a hidden layer of this network: give {choices}{also}."
+        )
+    return int(layer) if layer > 0 else n_hidden + 1 + int(layer)
 
 
 def _py(value: Any) -> Any:
@@ -2168,6 +2179,13 @@ class HiddenLayerTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
             if y is None:
                 raise ValueError("HiddenLayerTransformer.fit needs y to train the network "
                                  "(or prefit=True with a trained one).")
+            try:  # a layer the network will not have is refused before training it
+                n_hidden = len(network._hidden_sizes())
+            except (TypeError, ValueError):  # bad sizes: the network's fit says so
+                n_hidden = None
+            if n_hidden is not None:
+                _hidden_layer_number(self.layer, n_hidden, type(network).__name__,
+                                     none_for_all=False)
             if _routing_enabled():  # what the network requests (set_fit_request)
                 fit_params = process_routing(self, "fit", **fit_params).estimator.fit
             estimator = clone(self.estimator).fit(X, y, **fit_params)
@@ -2205,7 +2223,10 @@ class HiddenLayerTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
     def _check_layer(self, estimator) -> np.ndarray:
         """The chosen layer's weights of the fitted ``estimator`` (checks that it exists,
         with no data: no feature-name warnings)."""
-        return estimator.params_[f"W{estimator._hidden_layer_index(self.layer)}"]
+        check_is_fitted(estimator)
+        l = _hidden_layer_number(self.layer, n_layers(estimator.params_) - 1,
+                                 type(estimator).__name__, none_for_all=False)
+        return estimator.params_[f"W{l}"]
 
     def transform(self, X) -> np.ndarray:
         """The hidden layer's activations.
