@@ -161,11 +161,13 @@ SCENARIOS = {
         4,
     ),
     # strictly increasing, but by less than tol=0.05 at 1, 3, 5, 6: 0.56 at 2 and 0.62 at
-    # 4 beat the best by more than tol; 0.64 and 0.66 do not beat 0.62 + 0.05 -> stop at 6
+    # 4 beat the last improvement by more than tol; 0.64 and 0.66 do not beat 0.62 + 0.05
+    # -> stop at 6, whose 0.66 is the best value seen: its weights are kept (they were
+    # 4's, whose 0.62 best_score_ did not report either)
     "max, tol=0.05": (
         {"monitor": "val_score", "n_iter_no_change": 2, "tol": 0.05},
         {"val_scores": [0.5, 0.54, 0.56, 0.6, 0.62, 0.64, 0.66, 0.9]},
-        4,
+        6,
         6,
     ),
     # the same scores never stop with tol=0
@@ -189,12 +191,12 @@ SCENARIOS = {
         4,
         7,
     ),
-    # the training cost; runs to the end, the best (iteration 2) is earlier than the last
-    # (0.99995 at 5 is lower than 1.0, but not by more than tol)
+    # the training cost; runs to the end (0.99995 at 5 is lower than 1.0, but not by more
+    # than tol: no improvement, yet the best value seen, whose weights are kept)
     "cost, runs to max_iter": (
         {"monitor": "cost", "n_iter_no_change": 7, "tol": 1e-4},
         {},
-        2,
+        5,
         None,
     ),
     # NaN never counts as an improvement
@@ -575,3 +577,49 @@ def test_a_monitor_misspelt_without_mode_is_named_with_the_key_it_meant(typo, me
     with pytest.raises(ValueError, match=r"cannot tell whether higher or lower is better "
                                          r"for monitor='f1'; pass mode='min' or mode='max'"):
         EarlyStopping(monitor="f1")  # nothing close: the mode is what it needs
+
+
+def test_early_stopping_on_the_cost_keeps_the_weights_that_cost_was_computed_with():
+    # the cost of an iteration is computed before its update: the weights after it were
+    # kept, and the restored model never had the best_score_ it reported (0.7443, the
+    # next iteration's cost, against 0.6441)
+    from sklearn.datasets import make_classification
+    from sklearn.metrics import log_loss
+
+    from nnscratch import NeuralNetworkClassifier
+
+    X, y = make_classification(300, 5, n_informative=3, n_redundant=0, random_state=0)
+    stopper = EarlyStopping(monitor="cost", n_iter_no_change=3, tol=0)
+    clf = NeuralNetworkClassifier((16,), max_iter=200, learning_rate=3.0, random_state=0,
+                                  callbacks=[stopper]).fit(X, y)
+    assert 0 < stopper.best_iteration_ < clf.n_iter_ - 1  # a best inside the run
+    assert stopper.best_score_ == min(clf.loss_curve_)
+    assert log_loss(y, clf.predict_proba(X)) == pytest.approx(stopper.best_score_, rel=1e-9)
+
+
+def test_early_stopping_keeps_the_best_value_seen_whatever_tol():
+    # with tol=0.02 an epoch that beat the best by less than tol was not kept: the model
+    # came back with 0.8 and best_validation_score_ 0.8 where 0.815 had been seen
+    from sklearn.datasets import make_classification
+
+    from nnscratch import NeuralNetworkClassifier
+
+    X, y = make_classification(600, 10, n_informative=5, random_state=0, flip_y=0.1)
+    clf = NeuralNetworkClassifier((32,), max_iter=200, learning_rate=0.05, random_state=0,
+                                  early_stopping=True, tol=0.02)
+    clf.fit(X[:400], y[:400], X_val=X[400:], y_val=y[400:])
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    assert clf.score(X[400:], y[400:]) == clf.best_validation_score_
+
+
+@pytest.mark.parametrize("batch_size, full_batch", [(None, True), (300, True), (64, False)])
+def test_the_loop_says_whether_an_iteration_is_one_step_on_all_the_examples(batch_size,
+                                                                            full_batch):
+    from nnscratch import NeuralNetworkClassifier
+
+    seen = []
+    X = np.random.default_rng(0).normal(size=(300, 3))
+    y = (X[:, 0] > 0).astype(int)
+    NeuralNetworkClassifier((3,), max_iter=1, batch_size=batch_size, callbacks=[
+        LambdaCallback(on_train_begin=lambda est, logs: seen.append(logs))]).fit(X, y)
+    assert seen == [{"max_iter": 1, "n_samples": 300, "full_batch": full_batch}]

@@ -4,7 +4,8 @@ The training loop only fires three events; the history of the cost, the progress
 early stopping and user code are callbacks listening to them:
 
 ``on_train_begin(estimator, logs)``
-    Once, before the first iteration. ``logs``: ``"max_iter"``, ``"n_samples"``.
+    Once, before the first iteration. ``logs``: ``"max_iter"``, ``"n_samples"``,
+    ``"full_batch"`` (True where each iteration is one step on all the examples).
 ``on_iteration_end(estimator, iteration, logs) -> bool | None``
     After every iteration (``iteration`` is 0-based), once the parameters are updated.
     ``logs``: ``"cost"`` (the training cost of that iteration, computed on its forward
@@ -18,7 +19,7 @@ early stopping and user code are callbacks listening to them:
 
 A training loop drives them like this (``callbacks`` is a :class:`CallbackList`)::
 
-    callbacks.on_train_begin(est, {"max_iter": max_iter, "n_samples": m})
+    callbacks.on_train_begin(est, {"max_iter": max_iter, "n_samples": m, "full_batch": True})
     n_iter, stopped_early, interrupted = 0, False, False
     try:
         for i in range(max_iter):
@@ -48,7 +49,7 @@ from __future__ import annotations
 import inspect
 import math
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, TextIO
 
 import numpy as np
@@ -85,7 +86,9 @@ class Callback:
         estimator : object
             The estimator being fitted; its ``params_`` mapping holds the weights.
         logs : dict
-            ``"max_iter"`` (int) and ``"n_samples"`` (int).
+            ``"max_iter"`` (int), ``"n_samples"`` (int) and ``"full_batch"`` (bool:
+            each iteration is one step on all the examples; a loop of its own may
+            leave it out).
         """
 
     def on_iteration_end(self, estimator: Any, iteration: int, logs: Logs) -> bool | None:
@@ -362,9 +365,11 @@ class ProgressBar(Callback):
 class EarlyStopping(Callback):
     """Stop when a monitored quantity stops improving; keep the best weights.
 
-    An iteration improves when its value beats the best so far by more than ``tol``
-    (``value > best + tol`` in "max" mode, ``value < best - tol`` in "min" mode).
-    Training stops after ``n_iter_no_change`` iterations in a row without improvement.
+    An iteration improves when its value beats the last improvement by more than
+    ``tol`` (``value > last + tol`` in "max" mode, ``value < last - tol`` in "min"
+    mode). Training stops after ``n_iter_no_change`` iterations in a row without
+    improvement. The best iteration is the one of the best value seen, also where it
+    beat the value before it by less than ``tol``: its weights are the ones kept.
 
     Parameters
     ----------
@@ -380,7 +385,12 @@ class EarlyStopping(Callback):
         ``estimator.params_`` (into the existing arrays, in place, so references to
         them and their dtype stay valid). This happens whether training stopped
         early, ran to ``max_iter`` or was interrupted. The optimizer's state is not
-        restored.
+        restored. The weights are those the best value was computed with: the
+        validation values are computed after the iteration's update; the training
+        ``"cost"`` before it, so where each iteration is one step on all the examples
+        (``logs["full_batch"]`` at the start) the weights kept for ``"cost"`` are the
+        ones the best iteration started from, and otherwise (mini-batches, streams,
+        whose cost is the mean over the epoch's steps) the ones it ended with.
     mode : {"min", "max"}, optional
         Overrides the direction inferred from ``monitor``; required for other keys.
 
@@ -468,14 +478,21 @@ class EarlyStopping(Callback):
         self.stopped_iteration_: int | None = None
         self.best_params_: dict[str, np.ndarray] | None = None
         self._wait = 0
+        self._last = self.best_score_  # the value of the last improvement (by > tol)
+        self._before: dict[str, np.ndarray] | None = None  # the weights an iteration began with
 
     def on_train_begin(self, estimator: Any, logs: Logs) -> None:
         self._clear()
+        # a full-batch iteration's cost is that of the weights it began with
+        self._rolling = bool(self.restore_best_weights and self.monitor == "cost"
+                             and logs.get("full_batch", False))
+        if self._rolling:
+            self._before = _copied_into(None, estimator.params_)
 
-    def _improves(self, value: float) -> bool:
+    def _beats(self, value: float, other: float, tol: float) -> bool:
         if self.mode_ == "max":
-            return value > self.best_score_ + self.tol
-        return value < self.best_score_ - self.tol
+            return value > other + tol
+        return value < other - tol
 
     def on_iteration_end(self, estimator: Any, iteration: int, logs: Logs) -> bool:
         if self.monitor not in logs:
@@ -489,31 +506,24 @@ class EarlyStopping(Callback):
                 f"it (logged: {', '.join(sorted(logs))}){hint}"
             )
         value = float(logs[self.monitor])
-        if self._improves(value):  # NaN never improves
+        if self._beats(value, self.best_score_, 0.0):  # NaN never improves
             self.best_score_ = value
             self.best_iteration_ = iteration
+            if self._rolling:  # the weights this iteration began with
+                self.best_params_, self._before = self._before, self.best_params_
+            elif self.restore_best_weights:
+                self.best_params_ = _copied_into(self.best_params_, estimator.params_)
+        if self._rolling:  # the next iteration begins with these
+            self._before = _copied_into(self._before, estimator.params_)
+        if self._beats(value, self._last, self.tol):
+            self._last = value
             self._wait = 0
-            if self.restore_best_weights:
-                self._keep(estimator.params_)
             return False
         self._wait += 1
         if self._wait >= self.n_iter_no_change:
             self.stopped_iteration_ = iteration
             return True
         return False
-
-    def _keep(self, params: dict[str, np.ndarray]) -> None:
-        """Copy ``params`` into ``best_params_``, reusing its arrays when they fit."""
-        best = self.best_params_
-        if (
-            best is None
-            or best.keys() != params.keys()
-            or any(best[k].shape != v.shape or best[k].dtype != v.dtype for k, v in params.items())
-        ):
-            self.best_params_ = {k: np.array(v, copy=True) for k, v in params.items()}
-            return
-        for k, v in params.items():
-            np.copyto(best[k], v)
 
     def on_train_end(self, estimator: Any, logs: Logs) -> None:
         if not self.restore_best_weights or self.best_params_ is None:
@@ -524,6 +534,21 @@ class EarlyStopping(Callback):
                 np.copyto(params[k], v)
             else:
                 params[k] = v.copy()
+
+
+def _copied_into(target: dict[str, np.ndarray] | None,
+                 params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """A copy of ``params``, written into ``target``'s arrays where they fit."""
+    if (
+        target is None
+        or target.keys() != params.keys()
+        or any(target[k].shape != v.shape or target[k].dtype != v.dtype
+               for k, v in params.items())
+    ):
+        return {k: np.array(v, copy=True) for k, v in params.items()}
+    for k, v in params.items():
+        np.copyto(target[k], v)
+    return target
 
 
 def _did_you_mean(key: str, known: Iterable[str]) -> str:

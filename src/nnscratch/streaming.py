@@ -1042,7 +1042,10 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     class_weight = estimator.get_params()["class_weight"]
     try:
         begun = True
-        events.on_train_begin({"max_iter": epochs, "n_samples": feeder.n_samples})
+        batch = params.get("batch_size")  # an epoch: a step a chunk at least
+        events.on_train_begin({"max_iter": epochs, "n_samples": feeder.n_samples,
+                               "full_batch": feeder.n_chunks == 1 and (
+                                   batch is None or batch >= feeder.n_samples)})
         for e, order in enumerate(orders):
             rate = schedule(restore["learning_rate"], first_epoch + e)
             estimator.set_params(learning_rate=rate)

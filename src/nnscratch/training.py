@@ -322,7 +322,8 @@ def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuf
     rest = {k: v for k, v in params.items() if k != "W1"}  # the optimizer's; W1 is first's
     events = callbacks if callbacks is not None else BoundCallbacks(None, None)
     live.track(first)
-    events.on_train_begin({"max_iter": max_iter, "n_samples": m})
+    events.on_train_begin({"max_iter": max_iter, "n_samples": m,
+                           "full_batch": batch_size is None or batch_size >= m})
     n_iter, stopped_early, interrupted = 0, False, False
     try:
         for epoch in range(first_iteration, first_iteration + max_iter):
