@@ -623,3 +623,47 @@ def test_the_loop_says_whether_an_iteration_is_one_step_on_all_the_examples(batc
     NeuralNetworkClassifier((3,), max_iter=1, batch_size=batch_size, callbacks=[
         LambdaCallback(on_train_begin=lambda est, logs: seen.append(logs))]).fit(X, y)
     assert seen == [{"max_iter": 1, "n_samples": 300, "full_batch": full_batch}]
+
+
+_CHECKPOINTS: list = []
+
+
+def _checkpoint(est, iteration, logs):  # module-level: a pickled estimator refers to it
+    import pickle
+
+    _CHECKPOINTS.append((est.n_iter_, len(est.loss_curve_), len(est.costs_),
+                         pickle.dumps(est)))
+
+
+def test_a_checkpoint_taken_by_a_callback_is_the_model_so_far_without_the_data():
+    # a pickle from a callback held the training data (the live weights' first layer
+    # reads X: 35 MB for a 13 kB model) and said n_iter_ 0 of weights trained 3 epochs,
+    # so that a model resumed from it numbered its epochs from 0 again
+    import pickle
+
+    from nnscratch import NeuralNetworkClassifier
+
+    X = np.random.default_rng(0).normal(size=(4000, 50))
+    y = (X[:, 0] > 0).astype(int)
+    seen = _CHECKPOINTS
+    seen.clear()
+    clf = NeuralNetworkClassifier((4,), max_iter=3, cost_every=2, random_state=0,
+                                  callbacks=[LambdaCallback(on_iteration_end=_checkpoint)])
+    clf.fit(X, y)
+    assert [s[:3] for s in seen] == [(1, 1, 1), (2, 2, 1), (3, 3, 2)]
+    assert max(len(s[3]) for s in seen) < X.nbytes / 10
+    last = pickle.loads(seen[-1][3])
+    assert type(last.params_) is dict
+    for k, v in clf.params_.items():
+        np.testing.assert_array_equal(last.params_[k], v)
+    resumed = last.set_params(callbacks=None, warm_start=True).fit(X, y)
+    assert resumed.n_iter_ == 6 and len(resumed.loss_curve_) == 6
+    # and a fit that fails leaves the curves as they were
+    before = list(clf.loss_curve_)
+
+    def fails(est, iteration, logs):
+        raise RuntimeError("a callback of one's own fails")
+
+    with pytest.raises(RuntimeError):
+        clf.set_params(warm_start=True, callbacks=[LambdaCallback(on_iteration_end=fails)]).fit(X, y)
+    assert clf.loss_curve_ == before and clf.n_iter_ == 3

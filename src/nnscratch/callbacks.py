@@ -38,7 +38,10 @@ The estimators' training loop (:func:`nnscratch.training.train`) needs no estima
 fires the events on ``callbacks.bind(estimator)`` (a :class:`BoundCallbacks`), which
 passes the estimator on. Its ``params_`` is then a view of the live weights that
 computes any weight kept in another form (a faster form of the first layer) when it is read,
-so a callback that never reads the weights costs nothing.
+so a callback that never reads the weights costs nothing; the estimator pickled or
+deep-copied meanwhile (a checkpoint) holds them as a plain dict. Its ``n_iter_`` and
+curves (``loss_curve_``, ``costs_``, ``validation_scores_``, ``validation_losses_``)
+already count the iteration that ``on_iteration_end`` reports.
 
 Callbacks survive ``copy.deepcopy`` (hence ``sklearn.base.clone`` of an estimator that
 holds them in a parameter) and ``pickle``; each resets its state at ``on_train_begin``.

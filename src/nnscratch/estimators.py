@@ -1053,6 +1053,9 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         # early stopping needs a validation set: fit's own, not partial_fit's (as in
         # scikit-learn, partial_fit does not use it)
         history, stopper, callbacks = self._callbacks(early_stopping=validation)
+        # n_iter_ and the curves (new lists above: a failed call puts the old ones back
+        # untouched) grow epoch by epoch
+        callbacks.callbacks.insert(1, _Learnt(history))  # right after the History
         self._check_monitors(
             has_validation=X_val is not None,
             without=("this fit has none: give fit X_val= and y_val=, or set early_stopping="
@@ -1086,12 +1089,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             )
         finally:
             self.params_ = params
-        self.interrupted_ = result.interrupted
-        self.n_iter_ += result.n_iter
-        self.loss_curve_ += history.loss_curve
-        self.costs_ += history.costs
-        self.validation_scores_ += history.validation_scores
-        self.validation_losses_ += history.validation_losses
+        self.interrupted_ = result.interrupted  # n_iter_ and the curves: _Learnt
         if stopper is not None and stopper.best_iteration_ is not None:
             self.best_validation_score_ = stopper.best_score_
         if not (result.stopped_early or result.interrupted):  # a run that ended itself
@@ -1760,6 +1758,31 @@ def _check_layers(arrays: dict, settings: dict, estimator: str) -> None:
             raise ValueError(f"hidden_layer_sizes {hidden} do not match the weights {sizes}")
     elif n_layers != 1 and estimator == "LogisticRegression":
         raise ValueError("a logistic regression has exactly one layer")
+
+
+class _Learnt(Callback):
+    """Brings the estimator's ``n_iter_`` and curves up to date at the end of each
+    iteration, right after :class:`History`: a callback that reads them, or pickles
+    the estimator as a checkpoint, finds them as far as the weights are (a checkpoint
+    said ``n_iter_ = 0`` of weights trained 3 epochs, and resumed from epoch 0)."""
+
+    _CURVES = (("loss_curve_", "loss_curve"), ("costs_", "costs"),
+               ("validation_scores_", "validation_scores"),
+               ("validation_losses_", "validation_losses"))
+
+    def __init__(self, history: History) -> None:
+        self.history = history
+
+    def on_iteration_end(self, estimator, iteration, logs) -> None:
+        estimator.n_iter_ += 1
+        for attribute, kept in self._CURVES:
+            seen, curve = getattr(self.history, kept), getattr(estimator, attribute)
+            if len(seen) > self._counts[attribute]:
+                curve.append(seen[-1])
+                self._counts[attribute] = len(seen)
+
+    def on_train_begin(self, estimator, logs) -> None:
+        self._counts = {attribute: 0 for attribute, _ in self._CURVES}
 
 
 class _CostPrinter(Callback):
