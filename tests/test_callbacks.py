@@ -667,3 +667,52 @@ def test_a_checkpoint_taken_by_a_callback_is_the_model_so_far_without_the_data()
     with pytest.raises(RuntimeError):
         clf.set_params(warm_start=True, callbacks=[LambdaCallback(on_iteration_end=fails)]).fit(X, y)
     assert clf.loss_curve_ == before and clf.n_iter_ == 3
+
+
+@pytest.mark.parametrize("weighting", ["sample_weight", "class_weight"])
+def test_early_stopping_weighs_the_held_out_rows_as_training_does(monkeypatch, weighting):
+    # the held-out rows' weights were dropped: rows the user left out with weight 0, or
+    # class weights, still decided when to stop and which epoch to keep
+    from sklearn.datasets import make_classification
+    from sklearn.metrics import accuracy_score, log_loss
+    from sklearn.utils.class_weight import compute_sample_weight
+
+    from nnscratch import NeuralNetworkClassifier, estimators
+
+    X, y = make_classification(1000, 5, n_informative=3, weights=[0.8], random_state=0)
+    rng = np.random.RandomState(1)
+    bad = rng.rand(1000) < 0.4
+    y = np.where(bad, rng.randint(0, 2, 1000), y)  # junk labels ...
+    split = {}
+    own = estimators._BaseNetwork._validation_split
+    monkeypatch.setattr(estimators._BaseNetwork, "_validation_split",
+                        lambda self, yi, r: split.setdefault("rows", own(self, yi, r)))
+    clf = NeuralNetworkClassifier((16,), max_iter=60, learning_rate=0.5, random_state=0,
+                                  early_stopping=True)
+    if weighting == "sample_weight":
+        w = np.where(bad, 0.0, 1.0)  # ... left out with weight 0
+        clf.fit(X, y, sample_weight=w)
+    else:
+        clf.set_params(class_weight="balanced").fit(X, y)
+        w = compute_sample_weight("balanced", y)
+    held = split["rows"][1]
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    assert clf.best_validation_score_ == pytest.approx(
+        accuracy_score(y[held], clf.predict(X[held]), sample_weight=w[held]), abs=1e-12)
+    assert clf.best_validation_score_ != pytest.approx(
+        accuracy_score(y[held], clf.predict(X[held])), abs=1e-6)
+    best = int(np.argmax(clf.validation_scores_))
+    assert clf.validation_losses_[best] == pytest.approx(
+        log_loss(y[held], clf.predict_proba(X[held]), sample_weight=w[held]), rel=1e-9)
+
+
+def test_early_stopping_refuses_a_held_out_part_that_weighs_nothing():
+    from nnscratch import NeuralNetworkClassifier
+
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    y = np.repeat([0, 1], 20)
+    w = np.zeros(40)
+    w[:2], w[20:22] = 1, 1  # 4 rows of weight: the 10 % held out weigh nothing
+    clf = NeuralNetworkClassifier((3,), max_iter=5, early_stopping=True, random_state=0)
+    with pytest.raises(ValueError, match="set aside for validation all weigh zero"):
+        clf.fit(X, y, sample_weight=w)

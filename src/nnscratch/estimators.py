@@ -1023,7 +1023,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             self.validation_scores_, self.validation_losses_ = [], []
             self.best_validation_score_ = None
 
-        Y_val = None
+        Y_val = val_weight = None
         train_index = slice(None)
         if X_val is not None:
             X_val, Y_val = self._validation_data(X_val, y_val, X.dtype)
@@ -1032,6 +1032,15 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             X_val = X[val_index].T
             Y_val = self._targets(y_index[val_index], X.dtype)
             if weights is not None:
+                # the held-out rows keep their weights (as scikit-learn's MLPClassifier
+                # keeps sample_weight's): rows of weight 0, or class weights undone by
+                # plain accuracy, decided when to stop and which epoch to keep
+                val_weight = weights[val_index]
+                if not val_weight.any():
+                    raise ValueError(
+                        "the examples early stopping set aside for validation all weigh "
+                        "zero: give more examples weight, or pass a validation set of "
+                        "your own (X_val, y_val)")
                 weights = weights[train_index]
                 if not weights.any():
                     raise ValueError(
@@ -1049,6 +1058,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             keep_probs=self._keep_probs(),
             X_val=X_val,
             Y_val=Y_val,
+            val_weight=val_weight,
         )
         # early stopping needs a validation set: fit's own, not partial_fit's (as in
         # scikit-learn, partial_fit does not use it)
@@ -1822,11 +1832,12 @@ _SHARED_PARAMETERS = """\
         seeds' iterations); with mini-batches it is one pass over the data.
     early_stopping : bool, default=False
         Set aside a stratified ``validation_fraction`` of the training data, score
-        it after every epoch (``validation_scores_``), stop after
+        it after every epoch (``validation_scores_``; the rows set aside keep their
+        weights, ``sample_weight`` times ``class_weight``), stop after
         ``n_iter_no_change`` epochs without an improvement of more than ``tol``, and
         restore the weights of the best epoch. With ``fit(X, y, X_val=, y_val=)``
-        that validation set is scored instead and all of ``X`` trains. Without it,
-        training runs all ``max_iter`` epochs, as in the seeds.
+        that validation set is scored instead (unweighted) and all of ``X`` trains.
+        Without it, training runs all ``max_iter`` epochs, as in the seeds.
     validation_fraction : float, default=0.1
     n_iter_no_change : int, default=10
     tol : float, default=1e-4

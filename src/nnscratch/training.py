@@ -68,6 +68,9 @@ class Problem:
         Dropout keep probabilities of the hidden layers.
     X_val, Y_val : ndarray or None
         A validation set in the same layout, for ``val_loss`` and ``val_score``.
+    val_weight : ndarray of shape (m_val,) or None
+        The validation examples' weights in ``val_loss`` and ``val_score`` (the rows
+        early stopping holds out keep theirs); None weighs them all alike.
     rows : ndarray of int of shape (m,) or None
         The columns of ``X`` that are the training examples, in the order of ``Y``
         (early stopping holds the others out), so that the data need not be copied;
@@ -84,6 +87,7 @@ class Problem:
     X_val: np.ndarray | None = None
     Y_val: np.ndarray | None = None
     rows: np.ndarray | None = None
+    val_weight: np.ndarray | None = None
 
     @property
     def n_samples(self) -> int:
@@ -128,10 +132,13 @@ def minibatches(m: int, batch_size: int | None, shuffle: bool, rng) -> Iterator[
         yield slice(start, stop) if order is None else np.sort(order[start:stop])
 
 
-def _accuracy(ZL: np.ndarray, Y: np.ndarray) -> float:
+def _accuracy(ZL: np.ndarray, Y: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """The share of right predictions, weighted by ``weights`` where given."""
     if ZL.shape[0] == 1:
-        return float(np.mean((ZL[0] > 0) == (Y[0] > 0.5)))
-    return float(np.mean(ZL.argmax(axis=0) == Y.argmax(axis=0)))
+        right = (ZL[0] > 0) == (Y[0] > 0.5)
+    else:
+        right = ZL.argmax(axis=0) == Y.argmax(axis=0)
+    return float(np.mean(right) if weights is None else np.average(right, weights=weights))
 
 
 class LiveWeights(MutableMapping):
@@ -385,8 +392,8 @@ def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuf
                                                 optimizer, workspace)
                     raise  # the weights are fine: X_val's own values overflow
                 logs["val_loss"] = _engine.cost(ZL, problem.Y_val, problem.output, params, 0.0,
-                                                None, first.sq_norm)
-                logs["val_score"] = _accuracy(ZL, problem.Y_val)
+                                                problem.val_weight, first.sq_norm)
+                logs["val_score"] = _accuracy(ZL, problem.Y_val, problem.val_weight)
             n_iter += 1
             try:
                 stop = events.on_iteration_end(epoch, logs)
