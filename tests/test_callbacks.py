@@ -716,3 +716,37 @@ def test_early_stopping_refuses_a_held_out_part_that_weighs_nothing():
     clf = NeuralNetworkClassifier((3,), max_iter=5, early_stopping=True, random_state=0)
     with pytest.raises(ValueError, match="set aside for validation all weigh zero"):
         clf.fit(X, y, sample_weight=w)
+
+
+def test_a_warm_start_fit_holds_out_the_same_rows_and_never_ends_below_its_start(monkeypatch):
+    # the split was drawn again from the continued generator (the second fit validated
+    # on 88 of 100 rows the first had trained on), and a second fit whose epochs all
+    # scored below its starting weights ended worse than it began (0.8325 after 0.8475)
+    from sklearn.datasets import make_classification
+
+    from nnscratch import NeuralNetworkClassifier, estimators
+
+    X, y = make_classification(1000, 20, n_informative=6, flip_y=0.15, random_state=0)
+    held = []
+    own = estimators._BaseNetwork._validation_split
+
+    def spy(self, y_index, rng):
+        train, val = own(self, y_index, rng)
+        held.append(val.tolist())
+        return train, val
+
+    monkeypatch.setattr(estimators._BaseNetwork, "_validation_split", spy)
+    clf = NeuralNetworkClassifier((8,), max_iter=5, random_state=0, early_stopping=True,
+                                  warm_start=True)
+    clf.fit(X, y).fit(X, y)
+    assert held[0] == held[1]
+
+    Xt, yt, Xv, yv = X[:600], y[:600], X[600:], y[600:]
+    clf = NeuralNetworkClassifier((128, 128), solver="adam", learning_rate=1e-3,
+                                  batch_size=32, max_iter=300, early_stopping=True,
+                                  n_iter_no_change=5, random_state=4, warm_start=True)
+    first = clf.fit(Xt, yt, X_val=Xv, y_val=yv).score(Xv, yv)
+    n_first = clf.n_iter_
+    clf.fit(Xt, yt, X_val=Xv, y_val=yv)
+    assert max(clf.validation_scores_[n_first:]) < first  # no epoch of fit 2 beat it ...
+    assert clf.score(Xv, yv) == clf.best_validation_score_ == first  # ... so it is kept
