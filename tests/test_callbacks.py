@@ -750,3 +750,18 @@ def test_a_warm_start_fit_holds_out_the_same_rows_and_never_ends_below_its_start
     clf.fit(Xt, yt, X_val=Xv, y_val=yv)
     assert max(clf.validation_scores_[n_first:]) < first  # no epoch of fit 2 beat it ...
     assert clf.score(Xv, yv) == clf.best_validation_score_ == first  # ... so it is kept
+
+
+def test_set_params_of_the_layers_after_fit_leaves_the_fitted_model_predicting():
+    # predict rebuilt the activations from the current hidden_layer_sizes: "activation
+    # has 1 entries for 2 hidden layers", of a model given one activation name
+    from sklearn.datasets import make_classification
+
+    from nnscratch import NeuralNetworkClassifier
+
+    X, y = make_classification(200, 4, random_state=0)
+    clf = NeuralNetworkClassifier((8, 8), max_iter=20, random_state=0).fit(X, y)
+    before = clf.predict_proba(X)
+    clf.set_params(hidden_layer_sizes=(32,))  # the next experiment's
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+    assert clf.hidden_layer_activations(X, 2).shape == (200, 8)

@@ -629,7 +629,9 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     def _init_names(self) -> str:
         raise NotImplementedError
 
-    def _activation_names(self) -> list[str]:
+    def _activation_names(self, n_hidden: int | None = None) -> list[str]:
+        """The hidden layers' activations, of ``hidden_layer_sizes``' layers or of
+        ``n_hidden`` (a fitted model's, whatever ``set_params`` changed since)."""
         return []
 
     def _slope(self) -> float:
@@ -637,7 +639,8 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
     def _activations(self, params):
         """The hidden layers' ``(forward, backward)`` pairs for the network ``params``."""
-        return hidden_activations(self._activation_names() or "relu", n_layers(params) - 1,
+        n_hidden = n_layers(params) - 1
+        return hidden_activations(self._activation_names(n_hidden) or "relu", n_hidden,
                                   self._slope())
 
     def _keep_probs(self) -> list[float] | None:
@@ -2038,8 +2041,9 @@ class NeuralNetworkClassifier(_BaseNetwork):
         return _names_or_values("init", self.init, len(self._hidden_sizes()) + 1, "one name",
                                 "layer")
 
-    def _activation_names(self):
-        n_hidden = len(self._hidden_sizes())
+    def _activation_names(self, n_hidden=None):
+        if n_hidden is None:
+            n_hidden = len(self._hidden_sizes())
         if isinstance(self.activation, str):
             return [self.activation] * n_hidden
         return _names_or_values("activation", self.activation, n_hidden, "one name")
