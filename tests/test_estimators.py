@@ -339,3 +339,22 @@ def test_predict_log_proba_comes_from_the_logits(n_classes):
         far = est.predict_log_proba(X * 1e6)
     assert np.isfinite(far).all() and far.min() < -1e5
     np.testing.assert_array_equal(far.argmax(axis=1), est.predict_proba(X * 1e6).argmax(axis=1))
+
+
+@pytest.mark.parametrize("Estimator", [LogisticRegression, NeuralNetworkClassifier])
+def test_a_list_of_texts_is_pointed_to_a_text_vectorizer(Estimator):
+    # it was told to one-hot encode "categories" in a ColumnTransformer
+    texts = ["free money", "meeting now", "cash prize", "lunch"]
+    with pytest.raises(ValueError) as info:
+        Estimator().fit(texts, [0, 1, 0, 1])
+    said = str(info.value)
+    assert said.startswith("X is a list of texts ('free money'), not rows of numbers")
+    assert f"make_pipeline(TfidfVectorizer(), {Estimator.__name__}(...))" in said
+    assert "OneHotEncoder" not in said and "\n" not in said
+
+
+def test_a_sparse_array_of_three_dimensions_is_said_in_words():
+    # scipy's "Cannot convert. CSR must be 1D or 2D. Got 3D" passed through
+    X = sp.coo_array(np.zeros((4, 2, 3)))
+    with pytest.raises(ValueError, match=r"^X has 3 dimensions: give a 2-D array"):
+        LogisticRegression().fit(X, [0, 1, 0, 1])

@@ -128,9 +128,10 @@ def _short(text: str, name: str = "X") -> str:
     return text
 
 
-def _not_numbers(X, name: str, text: str) -> str:
+def _not_numbers(X, name: str, text: str, owner: str = "NeuralNetworkClassifier") -> str:
     """scikit-learn's "could not convert string to float: 'u'" saying which columns of
-    ``X`` are not numbers and what to do about them."""
+    ``X`` are not numbers and what to do about them (``owner``: the estimator's class,
+    named in the pipeline a list of texts wants)."""
     do = ("the network needs numbers; encode them first, e.g. categories with "
           "sklearn.preprocessing.OneHotEncoder in a ColumnTransformer, in a Pipeline "
           "before the network.")
@@ -145,6 +146,15 @@ def _not_numbers(X, name: str, text: str) -> str:
             return (f"{name} has columns that cannot be converted to numbers, {shown}: "
                     f"{do}")
     value = re.sub(r"^np\.\w+\((.*)\)$", r"\1", text.partition(": ")[2])
+    try:
+        texts = np.ndim(X) == 1  # a list of messages, not rows of features
+    except ValueError:  # ragged
+        texts = False
+    if texts:
+        return (f"{name} is a list of texts ({value}), not rows of numbers: turn them into "
+                "features first, e.g. make_pipeline(TfidfVectorizer(), "
+                f"{owner}(...)) with sklearn.feature_extraction.text's "
+                "TfidfVectorizer (docs/sparse.md).")
     return f"{name} holds text that cannot be converted to a number ({value}): {do}"
 
 
@@ -234,8 +244,9 @@ def _shape_in_words(check, args, text: str, name: str) -> str | None:
                 "example.")
     if re.match(r"Found array with 0 feature\(s\)", text):
         return (f"{name} has no columns: {text.rstrip('.')}; give at least one feature.")
-    dims = re.fullmatch(r"Found array with dim (\d+), while dim <= 2 is required.*", text)
-    if dims:
+    dims = (re.fullmatch(r"Found array with dim (\d+), while dim <= 2 is required.*", text)
+            or re.fullmatch(r"Cannot convert\. \w+ must be 1D or 2D\. Got (\d+)D", text))
+    if dims:  # the second: scipy's, of a sparse array of 3 dimensions or more
         return (f"{name} has {dims[1]} dimensions: give a 2-D array, one row per example "
                 f"({name}.reshape(len({name}), -1) flattens each example).")
     lengths = re.fullmatch(r"Found input variables with inconsistent numbers of samples: "
@@ -298,8 +309,12 @@ def _in_one_line(check):
                 ) from None
             if text.startswith("could not convert string to float"):
                 X = args[1] if check is _validate_data else args[0]
+                owner = kwargs.get("estimator") or (args[0] if check is _validate_data
+                                                    else None)
+                owner = type(owner).__name__ if isinstance(owner, _BaseNetwork) else (
+                    "NeuralNetworkClassifier")
                 raise ValueError(_not_numbers(X, kwargs.get("input_name") or "X",
-                                              text)) from None
+                                              text, owner)) from None
             name = kwargs.get("input_name") or "X"
             worded = _shape_in_words(check, args, text, name)
             if worded:
