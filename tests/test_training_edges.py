@@ -174,7 +174,8 @@ def test_ctrl_c_in_a_callback_between_a_streams_epochs_keeps_the_epochs_done():
     X, y = _xy()
     ctrl_c = CtrlC()
     est = NeuralNetworkClassifier((3,), max_iter=5, callbacks=[ctrl_c], random_state=0)
-    result = fit_streaming(est, _feeder(X, y))
+    with pytest.warns(UserWarning, match="training interrupted after 2 epochs"):
+        result = fit_streaming(est, _feeder(X, y))
     assert result.interrupted and ctrl_c.calls == 2
     assert len(result.epoch_losses) == est.n_iter_ == 2  # the epoch it ended is done
     assert ctrl_c.end == {"n_iter": 2, "stopped_early": False, "interrupted": True}

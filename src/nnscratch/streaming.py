@@ -37,8 +37,10 @@ fit of the same estimator on the rows in the order the epoch visits them
     for order in result.chunk_orders:
         ref.fit(X[epoch_rows(feeder, order)], y[epoch_rows(feeder, order)])
 
-and gives bit-for-bit the same weights (``tests/test_streaming.py`` checks it, with
-dropout, Adam and a decaying learning rate too). With the chunk order not shuffled this
+and, when every chunk holds whole mini-batches, gives bit-for-bit the same weights
+(``tests/test_streaming.py`` checks it, with dropout, Adam and a decaying learning rate
+too; a shorter last chunk's step sums its rows in another order, and the weights then
+agree up to rounding). With the chunk order not shuffled this
 is one plain ``fit(X, y)`` with ``max_iter=epochs``. With ``shuffle=True`` the rows are
 shuffled within each chunk by the estimator's own generator (``random_state``), so the
 batches differ from an in-memory shuffle of all rows, but a run is reproducible from
@@ -104,6 +106,9 @@ __all__ = [
 
 #: The size of one chunk of features, in bytes, when no row count is given (64 MiB).
 DEFAULT_CHUNK_BYTES = 64 * 2**20
+
+#: The most rows :func:`write_predictions` formats and writes at once.
+_WRITE_ROWS = 4096
 
 #: What to run when the optional Dask packages are missing.
 DASK_HINT = "pip install 'nnscratch[dask]'"
@@ -232,6 +237,12 @@ class ChunkFeeder:
         self._names = ("X", "y")
         self.preprocessor = preprocessor
         self._closer = closer
+        for what, array in (("X", X), ("y", y)):
+            if array is not None and any(isinstance(s, float) and s != s for s in array.shape):
+                raise DatasetError(
+                    f"{source}: the row counts of {what}'s blocks are unknown (a Dask array "
+                    f"selected by a mask, such as {what}[mask]); call "
+                    f"{what} = {what}.compute_chunk_sizes() first")
         shape = tuple(int(s) for s in X.shape)
         if len(shape) < 2 or shape[0] == 0 or 0 in shape[1:]:
             raise DatasetError(f"{source}: X must have rows and features, got shape {shape}")
@@ -337,18 +348,47 @@ class ChunkFeeder:
                 raw = raw.compute()
             return raw
         except (OSError, RuntimeError, KeyError, EOFError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            cut = f"{rows.start}:{rows.stop}"
-            x, y = self._names
-            name = f"{x}[{cut}]" if what == "features" else (
-                f"{y}[:, {cut}]" if self._y_row else f"{y}[{cut}]")
-            raise DatasetError(
-                f"{self.source}: the {what} {name} cannot be read ({reason}); the file is "
-                "damaged: copy or write it again"
-            ) from None
+            raise self._unreadable(exc, (what,), rows) from None
 
-    def _features(self, rows: slice) -> np.ndarray:
-        raw = self._stored(self.X, rows, "features", rows)
+    def _stored_together(self, rows: slice) -> tuple[Any, Any]:
+        """The features and labels of ``rows`` of Dask arrays, computed in one call: the
+        work they share (one loader making a block's X and its y) runs once, not once
+        for each."""
+        import dask
+
+        try:
+            return dask.compute(self.X[rows],
+                                self.y[(slice(None), rows) if self._y_row else rows])
+        except (OSError, RuntimeError, KeyError, EOFError) as exc:
+            raise self._unreadable(exc, ("features", "labels"), rows) from None
+
+    def _unreadable(self, exc: BaseException, whats: tuple[str, ...],
+                    rows: slice) -> DatasetError:
+        """The one-line error of rows that cannot be read: a file that is missing or
+        cannot be opened (where a Dask worker opens it by its path) says so, any other
+        failure that the file is damaged."""
+        import errno
+
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        cut = f"{rows.start}:{rows.stop}"
+        x, y = self._names
+        names = [f"{x}[{cut}]" if what == "features" else (
+            f"{y}[:, {cut}]" if self._y_row else f"{y}[{cut}]") for what in whats]
+        said = " and the ".join(f"{what} {name}" for what, name in zip(whats, names))
+        if isinstance(exc, OSError) and (
+                isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError,
+                                 NotADirectoryError))
+                or exc.errno in (errno.ENOENT, errno.EACCES, errno.EPERM, errno.ENOTDIR)):
+            return DatasetError(
+                f"{self.source}: the {said} cannot be read ({reason}): the file is missing "
+                "or cannot be opened where the rows are read (a Dask worker opens it by its "
+                "path); make it readable at that path, or give its absolute path")
+        return DatasetError(f"{self.source}: the {said} cannot be read ({reason}); the file "
+                            "is damaged: copy or write it again")
+
+    def _features(self, rows: slice, raw=None) -> np.ndarray:
+        if raw is None:
+            raw = self._stored(self.X, rows, "features", rows)
         if _is_sparse(raw):  # CSR rows, given to partial_fit as they are
             return raw.astype(self.dtype, copy=False)
         raw = np.asarray(raw)
@@ -368,12 +408,15 @@ class ChunkFeeder:
             return raw.astype(self.dtype, copy=False)
         return prep.transform_tabular(raw)
 
-    def labels(self, rows: slice) -> np.ndarray:
-        """The labels of ``rows`` (codes mapped onto ``class_names`` when given)."""
+    def labels(self, rows: slice, raw=None) -> np.ndarray:
+        """The labels of ``rows`` (codes mapped onto ``class_names`` when given);
+        ``raw``: the labels as stored, when already read."""
         if self.y is None:
             raise DatasetError(f"{self.source}: holds no labels (y)")
-        raw = np.asarray(self._stored(self.y, (slice(None), rows) if self._y_row else rows,
-                                      "labels", rows)).ravel()
+        if raw is None:
+            raw = self._stored(self.y, (slice(None), rows) if self._y_row else rows,
+                               "labels", rows)
+        raw = np.asarray(raw).ravel()
         if raw.dtype == object:  # None or NaN would become the class 'None' or 'nan'
             missing = np.flatnonzero([v is None or (isinstance(v, (float, np.floating))
                                                     and v != v) for v in raw.tolist()])
@@ -406,12 +449,16 @@ class ChunkFeeder:
     def read(self, i: int, *, labels: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
         """Chunk ``i``: features ``(rows, n_features)`` and labels ``(rows,)``."""
         rows = self.chunk_slices[i]
-        X = self._features(rows)
+        raw_X = raw_y = None
+        if labels and self.y is not None and hasattr(self.X, "compute") \
+                and hasattr(self.y, "compute"):  # Dask arrays: both in one computation
+            raw_X, raw_y = self._stored_together(rows)
+        X = self._features(rows, raw_X)
         if X.shape[1] != self.n_features:
             raise DatasetError(f"{self.source}: chunk {i} has {X.shape[1]} features, "
                                f"expected {self.n_features}")
         self._check_finite(X, rows.start)
-        return X, (self.labels(rows) if labels else None)
+        return X, (self.labels(rows, raw_y) if labels else None)
 
     def _check_finite(self, X, first: int) -> None:
         """A chunk holding NaN, an infinity or (float64) a value beyond
@@ -552,7 +599,9 @@ def open_chunks(source, y=None, *, chunk_rows: int | None = None,
         An ``.h5``/``.hdf5`` file or a Zarr store (a folder, e.g. ``data.zarr``), in the
         course's layout or the ``X``/``y`` layout (see the module's notes); or an array
         of shape (n_samples, n_features) (Dask, Zarr, h5py, NumPy) with ``y``. A Dask
-        array's row blocks are the chunks unless ``chunk_rows`` is given.
+        array's row blocks are the chunks unless ``chunk_rows`` is given (``batch_size``
+        alone does not change them: for chunks of whole mini-batches, rechunk the array
+        to blocks of a multiple of it, ``X.rechunk({0: 16 * batch_size})``).
     y : array-like, optional
         The labels, when ``source`` is an array.
     chunk_rows, batch_size : int, optional
@@ -578,7 +627,7 @@ def open_chunks(source, y=None, *, chunk_rows: int | None = None,
     if not isinstance(source, (str, os.PathLike)):
         boundaries = None
         chunks = getattr(source, "chunks", None)
-        if chunk_rows is None and batch_size is None and hasattr(source, "compute") \
+        if chunk_rows is None and hasattr(source, "compute") \
                 and isinstance(chunks, tuple) and chunks and isinstance(chunks[0], tuple):
             boundaries = np.concatenate([[0], np.cumsum(chunks[0])]).tolist()
         if y is not None and not hasattr(y, "shape"):
@@ -622,6 +671,11 @@ def open_chunks(source, y=None, *, chunk_rows: int | None = None,
         keys = list(group.keys())
         x_name, y_name, names_key = _layout(keys, str(path))
         X, labels = item(x_name), (None if y_name is None else item(y_name))
+        for name, value in ((x_name, X), (y_name, labels)):
+            if value is not None and not hasattr(value, "dtype"):  # an HDF5 one: refused
+                raise DatasetError(                                # by _hdf5_dataset
+                    f"{path}: {name!r} in that store is a Zarr group, not an array; store "
+                    f"the array itself as {name!r} and give that store")
         file_names = _names(item(names_key)) if names_key else None
         if file_names is not None:
             _check_class_names(file_names, str(path))
@@ -930,7 +984,7 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     -----
     An error while training (e.g. a chunk holding NaN) leaves the estimator as it was
     before the call: its learnt attributes are restored (a KeyboardInterrupt keeps the
-    epochs done, as ``interrupted`` says).
+    epochs done, as ``interrupted`` says, with one ``UserWarning``, as ``fit`` warns).
 
     The estimator's own ``callbacks`` see the stream's epochs as ``fit`` shows them its
     epochs: ``on_train_begin`` once (before the first chunk, so an estimator not yet
@@ -1040,7 +1094,12 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     before = copy.deepcopy(_learned(estimator))
     estimator.set_params(**temporary)
     class_weight = estimator.get_params()["class_weight"]
+    # a Ctrl-C inside a chunk's partial_fit is said once, for the stream, below (a
+    # filter for the whole loop: one per chunk would reset the once-only warnings)
+    hush = contextlib.ExitStack()
     try:
+        hush.enter_context(warnings.catch_warnings())
+        warnings.filterwarnings("ignore", "training interrupted after", UserWarning)
         begun = True
         batch = params.get("batch_size")  # an epoch: a step a chunk at least
         events.on_train_begin({"max_iter": epochs, "n_samples": feeder.n_samples,
@@ -1076,12 +1135,12 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
                 bar.line(f"a callback stopped training after epoch {first_epoch + e + 1}")
                 break
     except KeyboardInterrupt:
-        interrupted = True
-        bar.line(f"interrupted after {len(losses)} epochs; keeping the weights so far")
+        interrupted = True  # said once the bar is closed, as a warning (see below)
     except BaseException:
         failed = True
         raise
     finally:
+        hush.close()
         bar.close()
         estimator.set_params(**restore)
         end = {"n_iter": len(losses), "stopped_early": stopped, "interrupted": interrupted}
@@ -1103,6 +1162,10 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
                 estimator.n_iter_ = first_epoch + len(losses)
             if begun:
                 events.on_train_end(end)
+    if interrupted:  # a warning, as fit's: a caller that writes nothing (the command
+        # line) drops it rather than contradict it
+        warnings.warn(f"training interrupted after {len(losses)} epochs; keeping the "
+                      "weights so far.", UserWarning, stacklevel=2)
     if not (interrupted or stopped):  # a stream whose cost climbed says so, as fit does
         from .estimators import _climbing_cost
         from .exceptions import ConvergenceWarning
@@ -1195,7 +1258,8 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
         Chunks of the estimator's features, predicted in storage order (labels, if
         any, are not read).
     out : text stream
-        Receives the rows as they are predicted, each chunk's in one write; not closed.
+        Receives the rows as they are predicted, in writes of at most 4,096 rows (so
+        that the text held at once stays small, whatever the chunk); not closed.
     fmt : {"table", "json", "csv"}
         ``"table"``: ``input  label  probability`` columns as ``nnscratch predict``
         prints them; ``"json"``: one JSON list of ``{"input", "label", "probability",
@@ -1204,7 +1268,8 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
         break quoted, as the ``csv`` module writes it). Rows that cannot be read after
         some were written end the output; in JSON, the list then ends with
         ``{"input": "name[i:]", "error": ...}`` for the rows from ``i`` on, and so it
-        does after Ctrl-C (``"error": "interrupted"``; a chunk's rows are written whole).
+        does after Ctrl-C (``"error": "interrupted"``; each write's rows are written
+        whole, never a row cut in two).
     class_names : sequence of str, optional
         Display names of ``estimator.classes_``.
     name : str, optional
@@ -1250,26 +1315,34 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
                 # stops, and end a JSON list with the rows not predicted as its last item
                 if fmt == "json":
                     item = {"input": f"{stem}[{n}:]", "error": str(exc)}
-                    out.write(",\n" + json.dumps(item) + "\n]\n")
+                    with _interrupt_deferred():
+                        out.write(",\n" + json.dumps(item) + "\n]\n")
                 raise type(exc)(f"{exc} (the output stops after the {n:,} rows of the "
                                 "chunks before it"
                                 f"{'; the JSON ends with this error' if fmt == 'json' else ''})"
                                 ) from None
-            lines = []
-            for k, (label, p) in enumerate(zip(labels.tolist(), proba)):
-                code = index[label]
-                row = f"{stem}[{start + k}]"
-                if fmt == "json":
-                    item = {"input": row, "label": names[code], "probability": float(p[code]),
-                            "probabilities": {nm: float(v) for nm, v in zip(names, p)}}
-                    lines.append(("," if n + k else "") + "\n" + json.dumps(item))
-                elif fmt == "csv":  # quoted where a name holds a comma, a quote or a newline
-                    lines.append(_csv_line(row, names[code], repr(float(p[code]))))
-                else:
-                    lines.append(f"{row:<{width}}  {names[code]:<12}  {float(p[code]):.4f}\n")
-            with _interrupt_deferred():  # a chunk's rows whole: Ctrl-C comes after them
-                out.write(("" if n else header) + "".join(lines))
-                n += len(labels)
+            # formatted and written _WRITE_ROWS rows at a time: the text of a whole chunk
+            # (64 MiB of narrow features: millions of rows) took many times its memory
+            for first in range(0, len(labels), _WRITE_ROWS):
+                lines = []
+                part = slice(first, first + _WRITE_ROWS)
+                for k, (label, p) in enumerate(zip(labels[part].tolist(), proba[part]),
+                                               start=first):
+                    code = index[label]
+                    row = f"{stem}[{start + k}]"
+                    if fmt == "json":
+                        item = {"input": row, "label": names[code],
+                                "probability": float(p[code]),
+                                "probabilities": {nm: float(v) for nm, v in zip(names, p)}}
+                        lines.append(("," if n or k > first else "") + "\n" + json.dumps(item))
+                    elif fmt == "csv":  # quoted where a name holds a comma, a quote or a newline
+                        lines.append(_csv_line(row, names[code], repr(float(p[code]))))
+                    else:
+                        lines.append(f"{row:<{width}}  {names[code]:<12}  "
+                                     f"{float(p[code]):.4f}\n")
+                with _interrupt_deferred():  # the rows whole: Ctrl-C comes after them
+                    out.write(("" if n else header) + "".join(lines))
+                    n += len(lines)
         with _interrupt_deferred():
             if not n:
                 out.write(header)
@@ -1289,7 +1362,14 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
 def _interrupt_deferred() -> Iterator[None]:
     """Ctrl-C (SIGINT) held until the block ends, then raised as KeyboardInterrupt: a
     write to a blocked pipe is not cut in the middle of a row. Outside the main thread,
-    where no signal handler can be set, the block runs as it is."""
+    where no signal handler can be set, the block runs as it is.
+
+    The signal is blocked in this thread too (``pthread_sigmask``), not only handed to
+    a Python handler that notes it: a signal arriving during the write system call
+    ended that call early (a partial write), and an unbuffered text stream (``python
+    -u``, ``PYTHONUNBUFFERED``, click's stdout on a pipe) then dropped the rest of the
+    bytes, cutting a row and losing those after it. A SIGINT that came meanwhile is
+    delivered when the mask is restored, to the handler that notes it."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -1299,9 +1379,15 @@ def _interrupt_deferred() -> Iterator[None]:
     except ValueError:  # an interpreter that does not take signals here
         yield
         return
+    mask = None
     try:
+        if hasattr(signal, "pthread_sigmask"):  # not on Windows
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         yield
-    finally:  # None: a handler not set from Python, given back as Python's own
+    finally:
+        if mask is not None:  # a held SIGINT runs the handler above now
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        # None: a handler not set from Python, given back as Python's own
         signal.signal(signal.SIGINT, signal.default_int_handler if before is None else before)
     if caught:
         raise KeyboardInterrupt
@@ -1495,25 +1581,29 @@ def _output_dtype(fn, X) -> np.dtype:
 
 
 def _read_rows(path: str, name: str, start: int, stop: int, image_size,
-               row: bool = False) -> np.ndarray:
+               row: bool = False, dtype=None) -> np.ndarray:
     """Rows ``start:stop`` of dataset ``name`` of an HDF5 file (one Dask block);
-    ``row``: labels stored as one row ``(1, n_samples)``, columns ``start:stop``."""
+    ``row``: labels stored as one row ``(1, n_samples)``, columns ``start:stop``;
+    ``dtype``: the dtype the block was declared with (features stored as uint8 become
+    the float64 that :func:`read_dask` declares, as its Zarr blocks do)."""
     import h5py
 
     with h5py.File(path, "r") as f:  # checked again: the file may have changed since
         data = _hdf5_dataset(f, name, path)
         raw = data[0, start:stop] if row else data[start:stop]
     if image_size is None:
-        return _decode(raw)  # labels stored as byte strings read as str, as the feeder does
+        raw = _decode(raw)  # labels stored as byte strings read as str, as the feeder does
+        return raw if dtype is None else raw.astype(dtype, copy=False)
     return Preprocessor.image(image_size).transform_images(raw)
 
 
 def read_dask(path, *, chunk_rows: int | None = None, batch_size: int | None = None):
     """The features and labels of an HDF5 file or Zarr store as Dask arrays.
 
-    Each block is read where it is computed (a Dask worker opens the file by its path,
-    so the workers must see it), in either layout of the module's notes; the course's
-    pictures are flattened and divided by 255 block by block.
+    Each block is read where it is computed (a Dask worker opens the file by its
+    absolute path, so the workers must see it there), in either layout of the module's
+    notes; the course's pictures are flattened and divided by 255 block by block, and
+    features stored as integers become the float64 declared, block by block too.
 
     Parameters
     ----------
@@ -1546,17 +1636,22 @@ def read_dask(path, *, chunk_rows: int | None = None, batch_size: int | None = N
             y_dtype = np.dtype(f"U{y_dtype.itemsize}") if y_dtype.kind == "S" else (
                 np.dtype(object))
     rows = [b - a for a, b in pairwise(bounds)]
+    # the graph holds the absolute path: a worker started in another folder (a Dask
+    # cluster's) opens the same file
+    path = os.path.abspath(os.fspath(path))
     if Path(path).suffix.lower() in (".h5", ".hdf5"):
         read = dask.delayed(_read_rows, pure=True)
-        blocks = [da.from_delayed(read(str(path), x_name, a, b, size),
+        blocks = [da.from_delayed(read(path, x_name, a, b, size, False,
+                                       None if course else dtype),
                                   shape=(b - a, n_features),
                                   dtype=np.float64 if course else dtype)
                   for a, b in pairwise(bounds)]
         X = da.concatenate(blocks, axis=0)
         if not has_y:
             return X, None
-        labels = [da.from_delayed(read(str(path), y_name, a, b, None, y_row), shape=(b - a,),
-                                  dtype=y_dtype) for a, b in pairwise(bounds)]
+        labels = [da.from_delayed(read(path, y_name, a, b, None, y_row, y_dtype),
+                                  shape=(b - a,), dtype=y_dtype)
+                  for a, b in pairwise(bounds)]
         y = da.concatenate(labels)
     else:
         X = da.from_zarr(str(path), component=x_name).rechunk({0: tuple(rows)})
