@@ -342,7 +342,8 @@ def test_folds_that_a_class_cannot_fill_are_refused_before_any_fit(tmp_path, cap
                 "--min-df", "3"])
     err = capsys.readouterr().err  # all 8 texts hold "shared" 3 times; a fold's 5, twice
     assert code == 2 and err.endswith("\n") and err.splitlines()[-1].startswith(
-        "nnscratch: error: the training rows of a fold (5 of 8): no terms to learn from")
+        "nnscratch: error: the training rows of a fold (5 of 8; fold 1 of 3): no terms to "
+        "learn from")
     assert "min_df=3 (--min-df) may be too high" in err
 
 
@@ -391,7 +392,8 @@ def test_the_workers_fits_print_no_warnings(tmp_path):
                                "--n-jobs", "2", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Warning" not in result.stderr and "joblib" not in result.stderr, result.stderr
-    assert "nnscratch: warning: 1 fits failed (e.g. diverged)" in result.stderr
+    assert ("nnscratch: warning: 1 fits failed (the first: NonFiniteWeightsError: training "
+            "diverged at iteration") in result.stderr
 
 
 def test_the_command_says_what_an_interrupted_search_kept(tmp_path, monkeypatch, capsys):

@@ -44,7 +44,7 @@ from .datasets import (
     train_test_split,
 )
 from .exceptions import DatasetError, NonFiniteWeightsError
-from .persistence import SavedModel, load_bundle, save
+from .persistence import SavedModel, check_model_size, load_bundle, save
 
 __all__ = [
     "CommandError",
@@ -393,6 +393,30 @@ def _check_classes(train: Dataset, source: str) -> None:
         )
 
 
+def _check_model_size(est, train: Dataset) -> None:
+    """Refuse, before training, a model whose file ``load`` is certain to refuse as too
+    large (a vocabulary of 290,000 terms x 1000 hidden units): its size is known once
+    the data is vectorized (features, hidden units, classes), not after the training."""
+    try:
+        hidden = tuple(int(n) for n in est._hidden_sizes())
+    except (TypeError, ValueError):  # a bad --hidden: the fit says what is wrong
+        return
+    n_classes = int(np.unique(train.y).size)
+    dims = [train.n_features, *hidden, 1 if n_classes <= 2 else n_classes]
+    kind = getattr(train.X, "dtype", np.dtype(np.float64))
+    dtype = kind if np.dtype(kind).kind == "f" else np.float64
+    from .estimators import _physical_memory
+
+    weights = sum(n * (m + 1) for m, n in zip(dims[:-1], dims[1:]))
+    memory = _physical_memory()
+    if memory and 2 * weights * np.dtype(dtype).itemsize > memory:
+        return  # beyond this machine's memory: the fit refuses it, naming --hidden
+    try:
+        check_model_size(dims, dtype, train.preprocessor)
+    except ValueError as exc:
+        raise InputError(f"{exc}; nothing was trained") from None
+
+
 def _dataset_label(spec: str) -> str:
     return spec if spec in BUILTIN_DATASETS else str(Path(spec))
 
@@ -499,6 +523,7 @@ def train(data: str, output: str | Path, *, hidden: tuple[int, ...] | None = Non
     )
     _check_classes(train_set, data)
     check_data_options({"DATA": data, "--test": test_data}, image_size=size_given)
+    _check_model_size(est, train_set)  # a file load() would refuse: before the training
     say(f"training {_describe(est)} on {_count(train_set.n_samples, 'sample')}, "
         f"{_count(train_set.n_features, 'feature')} ({_dataset_label(data)})")
     seconds = fit(est, train_set.X, train_set.y)
@@ -1065,7 +1090,7 @@ def predict(model: str, inputs: Sequence[str]) -> tuple[list[dict], int]:
     if pending:
         X = _prediction_matrix(prep, blocks)
         if prep.kind == "text":  # a message of words the model never saw: its biases say
-            for row in np.flatnonzero(X.getnnz(axis=1) == 0):
+            for row in np.flatnonzero((X != 0).getnnz(axis=1) == 0):  # not stored zeros
                 say(f"{PROG}: note: {results[pending[row]]['input']}: none of its words is "
                     "in the model's vocabulary, so its prediction is the model's biases "
                     "alone")
@@ -1951,7 +1976,8 @@ def search(data: str, specs: Sequence[str], *, cv: int = 5, n_random: int | None
     except SearchInterrupted as exc:
         raise Interrupted(f"{exc}; no model was written" if out else str(exc)) from None
     if outcome.failed_fits:
-        say(f"nnscratch: warning: {outcome.failed_fits} fits failed (e.g. diverged); their "
+        first = f" (the first: {outcome.fit_error})" if outcome.fit_error else ""
+        say(f"nnscratch: warning: {outcome.failed_fits} fits failed{first}; their "
             "scores are missing and those candidates rank last")
     best = outcome.model
     if out is not None:

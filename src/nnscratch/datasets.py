@@ -258,10 +258,15 @@ def _same_label_as(labels: Sequence[str], class_names: Sequence[str] | None,
 
 
 def _natural_key(text: str):
+    """Numbers first, by value, then text: ``2`` before ``10``. A name that reads as a
+    number that is not finite (``nan``, ``inf``) sorts as text: NaN compares false
+    with everything, and the order depended on the order of a set's items
+    (PYTHONHASHSEED)."""
     try:
-        return (0, float(text), text)
+        value = float(text)
     except ValueError:
         return (1, 0.0, text)
+    return (0, value, text) if math.isfinite(value) else (1, 0.0, text)
 
 
 # --------------------------------------------------------------------------- images
@@ -591,7 +596,8 @@ def _hdf5_dataset(f, name: str, path: str | os.PathLike | None = None):
     on the way to it, a dataset with external raw storage (``external=``) and a virtual
     dataset (``h5py.VirtualLayout``): HDF5 would read other files, by paths written in
     the file. A soft link is followed within the file, one link at a time, each checked
-    the same way. A missing name raises KeyError, as ``f[name]`` does.
+    the same way. A missing name raises KeyError, as ``f[name]`` does; a group (not a
+    dataset) is refused in one line.
     """
     import h5py
 
@@ -626,6 +632,10 @@ def _hdf5_dataset(f, name: str, path: str | os.PathLike | None = None):
         if here.is_virtual:
             raise DatasetError(refusal.format(
                 "is a virtual dataset (its data are read from other files)"))
+    elif isinstance(here, h5py.Group):  # read as an empty array: "got shape (0,)"
+        raise DatasetError(f"{source}: {name!r} in that file is an HDF5 group, not a "
+                           f"dataset; store the array itself as the dataset {name!r} and "
+                           "give that file")
     return here
 
 
@@ -810,11 +820,7 @@ def _xy_table(path: Path) -> bool:
 
 
 def _image_files(folder: Path) -> list[Path]:
-    return sorted(
-        p for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".")
-        and p.suffix.lower() in IMAGE_EXTENSIONS
-    )
+    return _class_files(folder, IMAGE_EXTENSIONS, "pictures")
 
 
 #: Seconds a load runs before its progress is shown: on a terminal, and in a log
@@ -877,7 +883,10 @@ def load_image_folder(
 
     ``path/cat/*.png``, ``path/non-cat/*.jpg``: the sub-folder names are the class names
     (sorted, unless a trained model's ``class_names`` are given; then every sub-folder
-    must be one of them). Pictures are read with :func:`read_image`.
+    must be one of them). Pictures are read with :func:`read_image`. A picture's name
+    that is a link to nothing, a folder inside a class folder that holds pictures (not
+    read), a bad class name and a training folder (no ``preprocessor`` nor
+    ``class_names``) of one class are refused before any picture is read.
 
     Returns
     -------
@@ -917,12 +926,29 @@ def load_image_folder(
             )
         files.extend(found)
         labels.extend([sub.name] * len(found))
+    _check_folder_classes(path, subdirs, class_names, preprocessor)  # before any reading
     codes, names = _codes_for(labels, class_names, str(path))
     images = np.stack([read_image(f, image_size)
                        for f in _progress(files, "reading pictures", "picture")])
     prep = preprocessor or Preprocessor.image(image_size)
     sample_names = [str(f.relative_to(path)) for f in files]
     return _make_dataset(images, codes, names, prep, path, sample_names)
+
+
+def _check_folder_classes(path: Path, subdirs: Sequence[Path],
+                          class_names: Sequence[str] | None,
+                          preprocessor: Preprocessor | None) -> None:
+    """The class sub-folders' names, checked before any file is read (reading and
+    vectorizing 20,000 files took seconds before a bad name was refused): names a
+    table can show (:func:`_check_class_names`), and for training data (no model's
+    ``class_names`` nor ``preprocessor``) at least two classes."""
+    if class_names is not None:
+        return  # the model's names; a folder that is not one of them is refused by name
+    names = [p.name for p in subdirs]
+    _check_class_names(names, str(path))
+    if preprocessor is None and len(names) < 2:
+        raise DatasetError(f"{path}: the training data has only one class ('{names[0]}'); a "
+                           "classifier needs examples of at least two classes")
 
 
 def _refuse_nested(path: Path, sub: Path, subdirs: Sequence[Path]) -> None:
@@ -949,9 +975,68 @@ def _refuse_nested(path: Path, sub: Path, subdirs: Sequence[Path]) -> None:
 # --------------------------------------------------------------------------- text folders
 
 
-def _class_files(folder: Path, suffixes: Sequence[str]) -> list[Path]:
-    return sorted(p for p in _visible(folder)
-                  if p.is_file() and p.suffix.lower() in suffixes)
+def _class_files(folder: Path, suffixes: Sequence[str], what: str) -> list[Path]:
+    """The files of one class folder that are read: those directly in it whose names end
+    in ``suffixes`` (others are ignored), sorted.
+
+    Nothing of the data is lost without a word: a name with such an ending that is a
+    link to nothing or not a regular file (a named pipe) is refused, and so is a
+    folder inside a class folder that holds such files (they would not be read), when
+    the class folder holds files of its own (otherwise :func:`_refuse_nested` says
+    where the data is).
+
+    Raises
+    ------
+    DatasetError
+        One line naming the path and what to do.
+    """
+    try:
+        entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    except OSError as exc:
+        raise DatasetError(f"{folder}: cannot be read ({exc.strerror or type(exc).__name__})"
+                           "; make it readable or remove it") from None
+    found: list[Path] = []
+    inner: list[Path] = []
+    for p in entries:
+        if p.is_dir():
+            inner.append(p)
+        elif p.suffix.lower() not in suffixes:
+            continue
+        elif p.is_file():
+            found.append(p)
+        elif p.is_symlink() and not p.exists():
+            try:
+                target = f" {os.readlink(p)}"
+            except OSError:
+                target = ""
+            raise DatasetError(f"{p}: is a link to{target}, which does not exist (a file "
+                               "of the data would be lost); restore the file it points to "
+                               "or remove the link")
+        else:
+            raise DatasetError(_special_file(p, {"pictures": "picture"}.get(what, "text"))
+                               or f"{p}: is not a regular file; replace it with the file "
+                               "or remove it")
+    if found:
+        for sub in inner:
+            below = _first_file_below(sub, suffixes)
+            if below is not None:
+                raise DatasetError(
+                    f"{sub}: a folder inside the class folder {folder.name}/ holds {what} "
+                    f"({below.relative_to(folder)}), which are not read: only the files "
+                    f"directly in a class folder are; move them into {folder}, or out of "
+                    "the data folder")
+    return found
+
+
+def _first_file_below(folder: Path, suffixes: Sequence[str]) -> Path | None:
+    """The first file (names sorted) under ``folder``, at any depth, whose name ends in
+    ``suffixes``; None if none (hidden files and folders are not looked at)."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and os.path.splitext(name)[1].lower() in suffixes:
+                return Path(root, name)
+    return None
 
 
 def folder_kind(path: str | os.PathLike) -> str:
@@ -1009,6 +1094,16 @@ def load_text_folder(
     -------
     Dataset
         ``X`` a CSR matrix ``(n_files, n_terms)``; ``raw`` the texts.
+
+    Raises
+    ------
+    DatasetError
+        In one line, before any file is read: no sub-folders, a sub-folder without text
+        files (or holding ``train/`` and ``test/`` folders), a ``.txt`` name that is a
+        link to nothing, a folder inside a class folder that holds text files (not
+        read), a class name that is not UTF-8 or holds a control character, a training
+        folder (no ``preprocessor`` nor ``class_names``) of one class; then a bad file,
+        naming it.
     """
     path = Path(path)
     if preprocessor is not None and preprocessor.kind != "text":
@@ -1024,13 +1119,15 @@ def load_text_folder(
     labels: list[str] = []
     files: list[Path] = []
     for sub in subdirs:
-        found = _class_files(sub, TEXT_EXTENSIONS)
+        found = _class_files(sub, TEXT_EXTENSIONS, "text files")
         if not found:
+            _refuse_nested(path, sub, subdirs)
             raise DatasetError(
                 f"{sub}: holds no text files ({', '.join(TEXT_EXTENSIONS)}); "
                 "remove the folder or add messages")
         files.extend(found)
         labels.extend([sub.name] * len(found))
+    _check_folder_classes(path, subdirs, class_names, preprocessor)  # before any reading
     codes, names = _codes_for(labels, class_names, str(path))
     texts = read_texts(list(_progress(files, "reading text files", "file")))
     raw = np.empty(len(texts), dtype=object)

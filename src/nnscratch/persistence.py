@@ -45,6 +45,7 @@ from __future__ import annotations
 import json
 import os
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,7 +182,11 @@ def save(
         The model file; a temporary file in the same folder is renamed onto it.
     preprocessor : Preprocessor, TextVectorizer or dict, optional
         How raw input becomes features (see :mod:`nnscratch.preprocessing`); a
-        :class:`~nnscratch.text.TextVectorizer` is saved as a text preprocessor.
+        :class:`~nnscratch.text.TextVectorizer` is saved as a text preprocessor. A dict
+        is :meth:`Preprocessor.to_dict`'s output, for the image, tabular and svmlight
+        kinds only: a text preprocessing's vocabulary is arrays that the dict does not
+        hold, so pass the ``Preprocessor`` or ``TextVectorizer`` itself (a text dict is
+        refused, a TypeError).
     class_names : list of str, optional
         A display name for each entry of ``estimator.classes_``.
     training : dict, optional
@@ -192,11 +197,12 @@ def save(
     ------
     TypeError
         Not one of nnscratch's estimators, ``training`` not a dict, or ``preprocessor``
-        of another type.
+        of another type or a text preprocessing's dict.
     ValueError
         Not fitted, arguments that do not fit it, a hyper-parameter JSON cannot hold
-        (named), or ``training`` holding NaN or infinity (a TypeError for values JSON
-        cannot hold at all).
+        (named), ``training`` holding NaN or infinity (a TypeError for values JSON
+        cannot hold at all), or arrays larger than :func:`load` reads back (2 GiB
+        uncompressed), refused before anything is written.
     IsADirectoryError
         ``path`` is a folder (the rename onto it would fail naming a temporary file).
     FileNotFoundError, NotADirectoryError
@@ -227,6 +233,10 @@ def save(
     if isinstance(preprocessor, Preprocessor):
         prep_arrays = preprocessor.arrays()
         preprocessor = preprocessor.to_dict()
+    elif isinstance(preprocessor, dict) and preprocessor.get("kind") == "text":
+        raise TypeError("preprocessor: a text preprocessing's dict (to_dict()) lacks its "
+                        "vocabulary, which is arrays; pass the Preprocessor or the "
+                        "TextVectorizer itself")
     if preprocessor is not None:
         # refuse to write what load() would refuse
         prep = Preprocessor.from_dict(preprocessor, prep_arrays)
@@ -260,6 +270,7 @@ def save(
                          "strings, booleans, None, lists and dicts with string keys, "
                          "finite numbers only") from None
     arrays["settings"] = np.frombuffer(blob, dtype=np.uint8)
+    _check_file_size({k: (v.shape, v.dtype) for k, v in arrays.items()}, exact=True)
     _check_entries(arrays, Path("model"))  # the same checks as load()
     table[name]()._set_fitted_state(state)
 
@@ -268,6 +279,86 @@ def save(
             np.savez_compressed(f, **arrays)
 
     atomic_write(path, write)
+
+
+#: What to do about a model too large for a model file, in words.
+_SMALLER = ("fewer hidden units (--hidden, hidden_layer_sizes), or fewer features (text: a "
+            "smaller vocabulary with --max-features or a higher --min-df; pictures: a "
+            "smaller --image-size)")
+
+
+def _bytes_words(n: int) -> str:
+    """A size for a message: GiB from 1 GiB on, bytes below."""
+    return f"{n / 2**30:.2f} GiB" if n >= 2**30 else f"{n:,} bytes"
+
+
+def _npy_bytes(shape: tuple[int, ...], dtype: Any, exact: bool) -> int:
+    """The bytes of one ``.npy`` member of a model file as :func:`load` counts them: its
+    header (when ``exact``; otherwise the data alone, a lower bound) and its data."""
+    data = int(np.prod(shape, dtype=object)) * np.dtype(dtype).itemsize
+    if not exact:
+        return data
+    import io
+
+    probe = np.lib.stride_tricks.as_strided(np.zeros(1, dtype=dtype), shape=shape,
+                                            strides=(0,) * len(shape), writeable=False)
+    header = io.BytesIO()
+    info = np.lib.format.header_data_from_array_1_0(probe)
+    try:
+        np.lib.format.write_array_header_1_0(header, info)
+    except ValueError:  # a header beyond 64 KiB: format 2.0, as np.save writes it
+        header = io.BytesIO()
+        np.lib.format.write_array_header_2_0(header, info)
+    return len(header.getvalue()) + data
+
+
+def _check_file_size(entries: dict[str, tuple[tuple[int, ...], Any]], *,
+                     exact: bool = False) -> None:
+    """Refuse arrays (name -> (shape, dtype)) that :func:`load` would refuse as too large:
+    more than :data:`_MAX_TOTAL_BYTES` uncompressed, or more than :data:`_MAX_MEMBERS`
+    entries. Without ``exact`` the data alone is counted (a lower bound: a model whose
+    file is certain to be refused, known before training).
+
+    Raises
+    ------
+    ValueError
+        One line: how large, the largest array, what to do.
+    """
+    if len(entries) > _MAX_MEMBERS:
+        raise ValueError(f"the model file would hold {len(entries)} arrays, more than load() "
+                         f"reads back ({_MAX_MEMBERS}); use fewer layers")
+    sizes = {k: _npy_bytes(shape, dtype, exact) for k, (shape, dtype) in entries.items()}
+    total = sum(sizes.values())
+    if total > _MAX_TOTAL_BYTES:
+        key = max(sizes, key=sizes.get)
+        shape = " x ".join(f"{n:,}" for n in entries[key][0])
+        raise ValueError(
+            f"the model file would hold {_bytes_words(total)} of arrays (the largest, "
+            f"{key}, is {shape} {np.dtype(entries[key][1]).name} values), more than load() "
+            f"reads back ({_bytes_words(_MAX_TOTAL_BYTES)}); make the model smaller: "
+            f"{_SMALLER}")
+
+
+def check_model_size(layer_dims: Sequence[int], dtype: Any,
+                     preprocessor: Preprocessor | None = None) -> None:
+    """Refuse, before training, a model whose file :func:`load` is certain to refuse as
+    too large: the weights of ``layer_dims`` (features, hidden units..., outputs) in
+    ``dtype`` and the preprocessing's arrays (a text model's vocabulary) alone exceed
+    what a model file may hold.
+
+    Raises
+    ------
+    ValueError
+        One line saying how large and what to do (fewer hidden units, fewer features).
+    """
+    layer_dims = [int(n) for n in layer_dims]
+    entries: dict[str, tuple[tuple[int, ...], Any]] = {}
+    for layer, (n_prev, n_l) in enumerate(zip(layer_dims[:-1], layer_dims[1:]), 1):
+        entries[f"W{layer}"] = ((n_l, n_prev), dtype)
+        entries[f"b{layer}"] = ((n_l, 1), dtype)
+    if preprocessor is not None:
+        entries.update({k: (v.shape, v.dtype) for k, v in preprocessor.arrays().items()})
+    _check_file_size(entries)
 
 
 # --------------------------------------------------------------------------- reading
@@ -324,8 +415,16 @@ def load_bundle(path: str | os.PathLike) -> SavedModel:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-            if len(infos) > _MAX_MEMBERS or sum(i.file_size for i in infos) > _MAX_TOTAL_BYTES:
-                raise ModelFileError(f"{path}: too large to be an nnscratch model file")
+            total = sum(i.file_size for i in infos)
+            if len(infos) > _MAX_MEMBERS or total > _MAX_TOTAL_BYTES:
+                held = (f"{len(infos)} entries, more than {_MAX_MEMBERS}"
+                        if len(infos) > _MAX_MEMBERS else
+                        f"{_bytes_words(total)} of arrays uncompressed, more than "
+                        f"{_bytes_words(_MAX_TOTAL_BYTES)}")
+                raise ModelFileError(
+                    f"{path}: too large to be an nnscratch model file ({held}; save() "
+                    f"writes none so large); if an older nnscratch wrote it, train the "
+                    f"model again smaller: {_SMALLER}")
             names = [i.filename for i in infos]
             stems = [n.removesuffix(".npy") for n in names]
             if len(set(stems)) != len(stems):

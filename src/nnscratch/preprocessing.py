@@ -413,12 +413,23 @@ _KIND_WORDS = {"image": "pictures", "tabular": "a table", "text": "text",
 
 def _check_class_names(names: Sequence[str], source: str) -> None:
     """Refuse class names that would break the printed tables or read as one another:
-    empty, holding a control character (a line break, a tab), or given twice."""
+    empty, not valid UTF-8 (a folder name in another encoding), holding a control
+    character (a line break, a tab), or given twice."""
     seen: set[str] = set()
     for name in names:
         if not name.strip():
             raise DatasetError(f"{source}: a class has an empty name; give every class a "
                                "name")
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:  # a name's bytes that are not UTF-8 (lone surrogates)
+            try:
+                shown = f" (its bytes are {name.encode('utf-8', 'surrogateescape')!r})"
+            except UnicodeEncodeError:
+                shown = ""
+            raise DatasetError(f"{source}: the class name {name!r} is not valid UTF-8"
+                               f"{shown}, e.g. a folder name written in another encoding; "
+                               "rename it with UTF-8 characters") from None
         if not name.isprintable():
             raise DatasetError(f"{source}: the class name {name!r} holds a control "
                                "character (a line break, a tab); give each class a name on "

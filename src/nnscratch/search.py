@@ -312,6 +312,10 @@ class FoldPreprocessing(TransformerMixin, BaseEstimator):
 #: is one group, so a group whose candidates all fail would end the whole search.
 _GROUP_FAILURES: contextvars.ContextVar[list | None] = contextvars.ContextVar(
     "nnscratch_group_failures", default=None)
+#: The first failed fit's error (scikit-learn's traceback text) of a search in progress,
+#: whatever the other fits did: the search says it, not a guess at the cause.
+_FIT_ERRORS: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "nnscratch_fit_errors", default=None)
 
 
 def _tolerate_failed_groups() -> None:
@@ -331,6 +335,11 @@ def _tolerate_failed_groups() -> None:
         failures = _GROUP_FAILURES.get()
         if failures is None:
             return original(results, error_score)
+        errors = _FIT_ERRORS.get()
+        if errors is not None and not errors:  # the first failed fit's own error
+            errors.extend(r["fit_error"] for r in results
+                          if isinstance(r, dict) and r.get("fit_error"))
+            del errors[1:]
         try:
             return original(results, error_score)
         except ValueError as exc:  # raised only when every fit of the group failed
@@ -363,6 +372,8 @@ class _Checkpointed:
         _tolerate_failed_groups()
         failures: list[ValueError] = []
         token = _GROUP_FAILURES.set(failures)
+        fit_errors: list[str] = []
+        errors_token = _FIT_ERRORS.set(fit_errors)
         groups = 0
         try:
             for start in range(0, len(candidates), step):
@@ -372,6 +383,9 @@ class _Checkpointed:
                     self.on_results(results)
         finally:
             _GROUP_FAILURES.reset(token)
+            _FIT_ERRORS.reset(errors_token)
+            #: the first failed fit's error (its traceback's text), or None
+            self.first_fit_error_ = fit_errors[0] if fit_errors else None
         if failures and len(failures) == groups:
             raise failures[0]
 
@@ -459,6 +473,9 @@ class SearchOutcome:
         "local (N jobs)" or "Dask cluster at ADDRESS (N workers)".
     failed_fits : int
         Fits that raised (scored NaN), e.g. diverged.
+    fit_error : str or None
+        The first failed fit's own error on one line (e.g. ``"DatasetError: ..."``),
+        None when every fit succeeded.
     """
 
     search: Any
@@ -468,6 +485,7 @@ class SearchOutcome:
     seconds: float
     where: str
     failed_fits: int = 0
+    fit_error: str | None = None
 
     @property
     def model(self):
@@ -757,11 +775,13 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
         an address (:func:`check_scheduler`), a ``client`` already closed, a parameter
         that the estimator does not have, a class with fewer samples than ``cv`` folds
         (:func:`check_folds`), or a ``preprocessing`` that a fold's training rows cannot
-        learn (checked on the first fold before any fit).
+        learn (checked on every fold before any fit).
     SearchFailed
         The Dask scheduler cannot be reached or has no worker (none joins within
         :data:`WORKER_WAIT` seconds), or a worker died and the search cannot
-        finish (the finished candidates stay in ``results_path``).
+        finish (the finished candidates stay in ``results_path``); every fit failed,
+        or no candidate has a score (each has a failed fit), naming the first
+        failed fit's own error.
     MissingExtraError
         ``scheduler`` given without the Dask packages.
     """
@@ -884,9 +904,19 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
             own_client.close()
     rows = candidate_rows(search.cv_results_)
     failed_fits = sum(s is None for r in rows for s in r["scores"])
+    first = getattr(search, "first_fit_error_", None)
+    fit_error = None if first is None else _fit_error(Exception(f"Traceback\n{first}"))
+    if not any(r["mean_score"] is not None for r in rows):
+        # a candidate with one failed fit has no mean score: none can be the best
+        n_fits = sum(len(r["scores"]) for r in rows)
+        unwritten = "" if results_path is None else f"; {results_path} was not written"
+        raise SearchFailed(
+            f"no candidate has a score: {failed_fits} of the {n_fits} fits failed, and a "
+            f"candidate with a failed fit has no mean score (the first failure: "
+            f"{fit_error or 'its score is not a number'}){unwritten}")
     return SearchOutcome(search, rows, _option_names(search.best_params_),
                          float(search.best_score_), time.perf_counter() - start, where,
-                         failed_fits)
+                         failed_fits, fit_error)
 
 
 def _kept(finished: list, results_path, written: bool = True) -> str:
@@ -953,17 +983,19 @@ def check_folds(cv, y, class_names: Sequence[str] | None = None) -> None:
 
 
 def _check_fold_preprocessing(preprocessing, X, y, cv) -> None:
-    """Learn the preprocessing on the first fold's training rows once, before the search:
-    a setting that no fold can learn from (a --min-df above a fold's texts) is refused
-    in one line instead of failing every fit."""
+    """Learn the preprocessing on every fold's training rows once, before the search
+    (it is vectorizing or a mean, not training): a setting that a fold cannot learn
+    from (a --min-df above what a fold's texts share) is refused in one line naming
+    the fold, instead of failing that fold's fit of every candidate."""
     from .exceptions import DatasetError
 
-    train, _ = next(iter(check_cv(cv, y, classifier=True).split(X, y)))
-    try:
-        preprocessing.refit(X[train] if hasattr(X, "shape") else [X[i] for i in train])
-    except DatasetError as exc:
-        raise SearchError(f"the training rows of a fold ({len(train)} of {len(y)}): "
-                          f"{exc}") from None
+    folds = list(check_cv(cv, y, classifier=True).split(X, y))
+    for k, (train, _) in enumerate(folds, 1):
+        try:
+            preprocessing.refit(X[train] if hasattr(X, "shape") else [X[i] for i in train])
+        except DatasetError as exc:
+            raise SearchError(f"the training rows of a fold ({len(train)} of {len(y)}; "
+                              f"fold {k} of {len(folds)}): {exc}") from None
 
 
 def _fit_error(exc: BaseException) -> str:

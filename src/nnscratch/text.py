@@ -8,11 +8,13 @@ frequencies as arrays (:meth:`TextVectorizer.to_arrays`):
 - ``vocabulary``: the terms in column order, UTF-8, one blob (uint8, 1-D);
 - ``vocabulary_offsets``: where each term starts and ends in the blob (int64,
   ``n_terms + 1`` values, from 0 to the blob's length, increasing);
-- ``idf``: the weight of each term (float64, ``n_terms`` values, finite, >= 1), for
-  TF-IDF only.
+- ``idf``: the weight of each term (float64, ``n_terms`` values, finite, from 1 to
+  :func:`max_idf`), for TF-IDF only.
 
 :meth:`TextVectorizer.from_dict` checks every one of them (types, sizes, offsets,
-UTF-8, duplicates, term lengths, idf values) before rebuilding scikit-learn's
+UTF-8, duplicates, term lengths, terms that the tokenizer gives with the file's
+``ngram_range``, idf values up to what the idf's formula gives, :func:`max_idf`)
+before rebuilding scikit-learn's
 vectorizer with ``vocabulary=`` and ``idf_``. The tokenizer is scikit-learn's default
 (words of two or more letters or digits, lowercased); no pattern is ever read from a
 file.
@@ -474,6 +476,7 @@ class TextVectorizer:
                                f"belong to a {settings['vectorizer']} vectorizer")
         try:
             terms = decode_terms(arrays["vocabulary"], arrays["vocabulary_offsets"], n_terms)
+            _check_terms(terms, settings["ngram_range"])
         except ValueError as exc:
             raise DatasetError(f"text preprocessing: {exc}") from None
         idf = None
@@ -487,6 +490,14 @@ class TextVectorizer:
                                    f"{n_terms} terms")
             if not np.all(np.isfinite(values)) or values.min() < 1.0:
                 raise DatasetError("text preprocessing: idf must be finite numbers >= 1")
+            highest = max_idf(settings["min_df"])
+            if values.max() > highest:
+                i = int(values.argmax())
+                raise DatasetError(
+                    f"text preprocessing: idf holds {values[i]:.6g} (term "
+                    f"{_shown(terms[i])}), more than the weight's formula gives (1 + "
+                    f"ln((1 + n_texts) / (1 + df)) with df >= min_df={settings['min_df']}: "
+                    f"at most {highest:.2f} for any number of training texts)")
             idf = tuple(float(v) for v in values)
         return cls(settings["vectorizer"], settings["ngram_range"], settings["max_features"],
                    settings["min_df"], terms, idf)
@@ -499,6 +510,66 @@ class TextVectorizer:
         how = {"tfidf": "TF-IDF (rows of unit length)", "count": "counts",
                "binary": "0/1 presence"}[self.vectorizer]
         return f"text: {how} of {self.n_features} {words}, lowercased"
+
+
+#: What scikit-learn's default tokenizer gives (``token_pattern``, a word of two or more
+#: letters or digits) once the text is lowercased; an n-gram is its words joined by one
+#: space. A vocabulary term of a model file is checked against it.
+_TOKEN = r"\w{2,}"
+
+
+def _shown(term: str) -> str:
+    """A term for a message: its repr, cut after 40 characters."""
+    return repr(term) if len(term) <= 40 else repr(term[:40]) + "..."
+
+
+def _check_terms(terms: Sequence[str], ngram_range: tuple[int, int]) -> None:
+    """Refuse a vocabulary term that the tokenizer never gives: not lowercased, not
+    words of two or more letters or digits joined by single spaces, or a number of
+    words outside ``ngram_range`` (such a column is never filled: a model whose every
+    term is one of them predicts its biases alone).
+
+    Raises
+    ------
+    ValueError
+        One line naming the first such term.
+    """
+    import re
+
+    low, high = ngram_range
+    joined = "\n".join(terms)
+    if joined.lower() != joined:  # a lowercased text's characters stay as they are
+        bad = next(t for t in terms if t.lower() != t)
+        raise ValueError(f"the vocabulary holds the term {_shown(bad)}, which has upper-case "
+                         "letters; the tokenizer lowercases every text, so it never gives "
+                         "that term")
+    term = re.compile(rf"{_TOKEN}(?: {_TOKEN}){{{low - 1},{high - 1}}}")
+    bad = next((t for t in terms if not term.fullmatch(t)), None)
+    if bad is None:
+        return
+    words = bad.split(" ")
+    if all(re.fullmatch(_TOKEN, w) for w in words):
+        raise ValueError(f"the vocabulary holds the term {_shown(bad)} of {len(words)} "
+                         f"word{'s' * (len(words) != 1)}, but ngram_range is {low},{high} "
+                         f"({low} to {high} words a term); the tokenizer never gives it")
+    raise ValueError(f"the vocabulary holds the term {_shown(bad)}, which is not words of "
+                     "two or more letters or digits joined by single spaces; the tokenizer "
+                     "never gives it")
+
+
+def max_idf(min_df: int = 1) -> float:
+    """The largest inverse document frequency a model file may hold.
+
+    scikit-learn's smoothed idf is ``1 + ln((1 + n) / (1 + df))`` for ``n`` training
+    texts, of which ``df >= min_df`` hold the term. ``n`` is not stored in a model file;
+    no corpus holds more than ``2**63`` texts (the counts are int64), so
+    ``1 + ln((1 + 2**63) / (1 + min_df))`` (about 44 for ``min_df=1``) bounds every real
+    file, and keeps a row's norm finite (a weight of ``1e300`` overflowed it, and every
+    feature became 0).
+    """
+    import math
+
+    return 1.0 + math.log((1 + 2**63) / (1 + min_df))
 
 
 def _sklearn_vectorizer(vectorizer: str, ngram_range: tuple[int, int], **kwargs):
