@@ -67,10 +67,14 @@ class Preprocessor:
         Number of features of the training file (svmlight kind only).
     zero_based : bool, optional
         Whether the training file numbered its features from 0 (svmlight kind only).
-    standardised : bool
+    standardised : bool, optional
         Whether ``mean`` and ``std`` were learnt from the training set (tabular kind
-        only; False for the 2-D built-in sets, kept unscaled). Not stored in model files:
-        it only tells :meth:`refit` what to learn.
+        only; False for the 2-D built-in sets, kept unscaled, whose ``mean`` is then 0
+        and ``std`` 1). Stored in model files (the key ``standardised``), compared by
+        ``==``, and it tells :meth:`refit` what to learn: an unscaled table is refitted
+        unscaled. Not given: False for a table whose ``mean`` is all 0 and ``std`` all
+        1 (the identity), True otherwise; a model file written without the key (by an
+        earlier nnscratch) is read the same way.
     """
 
     kind: str
@@ -81,7 +85,15 @@ class Preprocessor:
     vectorizer: TextVectorizer | None = None
     n_inputs: int | None = None
     zero_based: bool | None = None
-    standardised: bool = field(default=True, compare=False, repr=False)
+    standardised: bool | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.standardised is None:  # not said: a table whose statistics are the
+            identity = (self.kind == "tabular"  # identity (mean 0, std 1) is unscaled
+                        and self.mean is not None and self.std is not None
+                        and all(v == 0 for v in self.mean)
+                        and all(v == 1 for v in self.std))
+            object.__setattr__(self, "standardised", not identity)
 
     # ---- construction
     @classmethod
@@ -98,23 +110,70 @@ class Preprocessor:
 
         Parameters
         ----------
-        raw : ndarray of shape (n_samples, n_features)
-            The training set's raw feature values.
+        raw : ndarray of shape (n_samples, n_features), or a DataFrame
+            The training set's raw feature values. A DataFrame (anything with
+            ``.columns``) holding every one of ``columns`` gives those columns, in that
+            order (others, such as the labels, are left out); otherwise its columns are
+            taken in their order.
         columns : sequence of str, length n_features
+            The columns' names, distinct.
         standardise : bool
             False keeps the values as they are (mean 0, std 1): used for the 2-D
             built-in sets, which the course feeds to its models unscaled.
+
+        Raises
+        ------
+        DatasetError
+            Sparse data; values that are not numbers (naming the column), NaN or
+            infinite; a table that is not 2-D, has no column, or (standardised) no row;
+            column names not one per column, or one given twice; statistics beyond
+            what a model file holds.
         """
         _refuse_sparse(raw)
-        raw = np.asarray(raw, dtype=np.float64)
+        if isinstance(columns, (str, bytes)):
+            raise DatasetError(f"columns must be a list of names, one per column, not one "
+                               f"string ({columns!r})")
+        columns = [str(c) for c in columns]
+        if hasattr(raw, "columns"):
+            picked, _ = _named_columns(raw, columns)
+            raw = raw if picked is None else picked
+        raw = _as_float_table(raw, columns, "the training table")
+        if raw.ndim != 2:
+            raise DatasetError(f"the training table must be 2-D (n_samples, n_features), got "
+                               f"shape {raw.shape}; a single column is "
+                               "values.reshape(-1, 1)")
+        if raw.shape[1] == 0:
+            raise DatasetError("the training table has no feature column; give at least one")
+        if len(columns) != raw.shape[1]:
+            raise DatasetError(f"{len(columns)} column names for the training table's "
+                               f"{raw.shape[1]} columns; give one name per column")
+        _check_column_names(columns, "the training table")
+        if not np.isfinite(raw).all():
+            row, col = (int(i) for i in np.argwhere(~np.isfinite(raw))[0])
+            raise DatasetError(f"the training table holds NaN or infinite values (first: "
+                               f"column {columns[col]!r}, row {row}); fill them in or drop "
+                               "those rows before fitting")
+        if standardise and len(raw) == 0:
+            raise DatasetError("the training table has no rows to learn its mean and "
+                               "standard deviation from")
         if standardise:
             # a constant column: its own value and 1, exactly (its computed mean can be
             # off by a rounding error, and the std then a tiny non-zero number that
             # would blow a new value up to ~1e16)
             constant = raw.min(axis=0, initial=np.inf) == raw.max(axis=0, initial=-np.inf)
-            mean = np.where(constant, raw[0] if len(raw) else 0.0, raw.mean(axis=0))
-            std = np.where(constant, 1.0, raw.std(axis=0))
+            with np.errstate(over="ignore", invalid="ignore"):  # huge values: checked below
+                mean = np.where(constant, raw[0], raw.mean(axis=0))
+                std = np.where(constant, 1.0, raw.std(axis=0))
             std = np.where(std > 0, std, 1.0)
+            beyond = ~((np.abs(mean) <= MAX_VALUE) & (std >= 1 / MAX_VALUE)
+                       & (std <= MAX_VALUE))
+            if beyond.any():  # a model file refuses them: say so before training
+                col = int(np.argmax(beyond))
+                raise DatasetError(
+                    f"the training table's column {columns[col]!r} has a mean of "
+                    f"{mean[col]:.3g} and a standard deviation of {std[col]:.3g}: a model "
+                    f"file holds means within +-{MAX_VALUE:.0e} and standard deviations "
+                    f"from {1 / MAX_VALUE:.0e} to {MAX_VALUE:.0e}; rescale that column")
         else:
             mean = np.zeros(raw.shape[1])
             std = np.ones(raw.shape[1])
@@ -205,13 +264,25 @@ class Preprocessor:
     def transform_images(self, images: np.ndarray) -> np.ndarray:
         """Flatten and scale pictures.
 
+        The pixels are checked as the HDF5 loader checks them: integers must be 0-255;
+        floats all within [0, 1] are taken as already scaled (as ``plt.imread`` gives a
+        PNG, or the course's ``/ 255``), rounded to 8-bit values and not divided again,
+        with a warning; other floats must be 0-255 (fractions rounded, with a warning).
+
         Parameters
         ----------
-        images : ndarray of shape (n_samples, size, size, 3), uint8
+        images : ndarray of shape (n_samples, size, size, 3)
+            uint8 pixels (or integers 0-255, or floats 0-255 or 0-1).
 
         Returns
         -------
         X : ndarray of shape (n_samples, size * size * 3), float64 in [0, 1]
+
+        Raises
+        ------
+        DatasetError
+            A shape other than ``(n, size, size, 3)``; pixels that are not numbers (text,
+            booleans), NaN or infinite, or outside 0-255.
         """
         if self.kind != "image":
             raise DatasetError(f"this model was trained on {self.described}, not "
@@ -223,6 +294,10 @@ class Preprocessor:
                 f"pictures must have shape (n, {self.size}, {self.size}, 3), "
                 f"got {images.shape}"
             )
+        if images.dtype != np.uint8:  # the loader's rules (datasets._pixels_to_uint8)
+            from .datasets import _pixels_to_uint8
+
+            images = _pixels_to_uint8(images, "pictures given to transform")
         return images.reshape(images.shape[0], -1).astype(np.float64) / 255.0
 
     def transform_tabular(self, raw: np.ndarray) -> np.ndarray:
@@ -230,17 +305,37 @@ class Preprocessor:
 
         Parameters
         ----------
-        raw : ndarray of shape (n_samples, n_features)
+        raw : ndarray of shape (n_samples, n_features), or a DataFrame
+            An array's columns are taken in the order of :attr:`columns`. A DataFrame
+            (anything with ``.columns``) gives its columns by name, whatever their order;
+            others (such as the labels) are left out.
 
         Returns
         -------
         X : ndarray of shape (n_samples, n_features), float64
+
+        Raises
+        ------
+        DatasetError
+            A DataFrame that lacks some of :attr:`columns` (naming them); values that
+            are not numbers (naming the column); a shape other than
+            ``(n_samples, n_features)``.
         """
         if self.kind != "tabular":
             raise DatasetError(f"this model was trained on {self.described}, not "
                                "a table")
         _refuse_sparse(raw)
-        raw = np.asarray(raw, dtype=np.float64)
+        if hasattr(raw, "columns"):
+            picked, missing = _named_columns(raw, self.columns)
+            if missing:
+                shown = ", ".join(repr(c) for c in missing[:5]) + (
+                    f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+                raise DatasetError(
+                    f"the table has no column{'s' * (len(missing) > 1)} {shown}; the model "
+                    f"takes {self.described}: give a table with those columns (found by "
+                    "name, in any order)")
+            raw = picked
+        raw = _as_float_table(raw, self.columns, "the table")
         if raw.ndim != 2 or raw.shape[1] != len(self.columns):
             raise DatasetError(
                 f"expected {len(self.columns)} feature columns, got shape {raw.shape}"
@@ -310,6 +405,7 @@ class Preprocessor:
             "columns": list(self.columns),
             "mean": list(self.mean),
             "std": list(self.std),
+            "standardised": bool(self.standardised),
         }
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -355,9 +451,13 @@ class Preprocessor:
             _check_image_size(size)
             return cls(kind="image", size=size)
         if kind == "tabular":
-            if set(data) != {"kind", "columns", "mean", "std"}:
+            if set(data) - {"standardised"} != {"kind", "columns", "mean", "std"}:
                 raise DatasetError(f"unexpected tabular preprocessing keys {sorted(data)}")
             columns, mean, std = data["columns"], data["mean"], data["std"]
+            standardised = data.get("standardised")  # absent from older files
+            if standardised is not None and not isinstance(standardised, bool):
+                raise DatasetError("tabular preprocessing 'standardised' must be true or "
+                                   "false")
             if not (isinstance(columns, list) and all(isinstance(c, str) for c in columns)):
                 raise DatasetError("tabular preprocessing 'columns' must be a list of strings")
             if not columns:
@@ -385,11 +485,16 @@ class Preprocessor:
                 raise DatasetError(f"tabular preprocessing 'mean' must lie within "
                                    f"+-{MAX_VALUE:.0e} and 'std' from {1 / MAX_VALUE:.0e} "
                                    f"to {MAX_VALUE:.0e}, as data's statistics do")
+            identity = all(v == 0 for v in mean) and all(v == 1 for v in std)
+            if standardised is False and not identity:  # None: from the statistics
+                raise DatasetError("tabular preprocessing 'standardised' is false, so "
+                                   "'mean' must be all 0 and 'std' all 1")
             return cls(
                 kind="tabular",
                 columns=tuple(columns),
                 mean=tuple(float(v) for v in mean),
                 std=tuple(float(v) for v in std),
+                standardised=standardised,
             )
         raise DatasetError(f"unknown preprocessing kind {kind!r} (expected 'image', 'tabular', "
                            "'text' or 'svmlight')")
@@ -461,3 +566,81 @@ def _refuse_sparse(raw: Any) -> None:
             "tabular standardisation would make this sparse matrix dense (it centres every "
             "column); train on it without standardising, or scale it with scikit-learn's "
             "MaxAbsScaler")
+
+
+def _named_columns(frame: Any, wanted: Sequence[str]) -> tuple[Any, list[str]]:
+    """``frame``'s columns named ``wanted`` (names compared as text), in that order, and
+    the names it lacks (then None is picked). ``frame`` itself where it holds just those
+    columns in that order."""
+    from collections import Counter
+
+    labels = list(frame.columns)
+    names = [str(c) for c in labels]
+    have = Counter(names)
+    missing = [c for c in wanted if c not in have]
+    if missing:
+        return None, missing
+    twice = next((c for c in wanted if have[c] > 1), None)
+    if twice is not None:
+        raise DatasetError(f"the table has two columns named {twice!r}; give each column a "
+                           "name of its own")
+    position = {name: i for i, name in enumerate(names)}
+    pick = [labels[position[c]] for c in wanted]
+    if len(pick) == len(labels) and all(a is b or a == b for a, b in zip(pick, labels)):
+        return frame, []
+    return frame[pick], []
+
+
+def _as_float_table(raw: Any, columns: Sequence[str] | None, where: str) -> np.ndarray:
+    """``raw`` as float64, or a one-line DatasetError naming a column (by its name, or
+    by ``columns``) and the first value in it that is not a number."""
+    try:
+        return np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError):
+        pass
+
+    def number(v: Any) -> bool:  # as np.asarray(..., float64) takes it ("1.5" too)
+        try:
+            float(v)
+        except (TypeError, ValueError):
+            return False
+        return True
+
+    none = object()
+    column, value = None, none
+    try:
+        if hasattr(raw, "columns"):
+            for label in raw.columns:
+                values = np.asarray(raw[label], dtype=object).ravel()
+                value = next((v for v in values if not number(v)), none)
+                if value is not none:
+                    column = str(label)
+                    break
+        else:
+            values = np.asarray(raw, dtype=object)
+            for index, v in np.ndenumerate(values):
+                if not number(v):
+                    value = v
+                    if values.ndim == 2 and columns and index[1] < len(columns):
+                        column = columns[index[1]]
+                    break
+    except Exception:  # an odd container: say what is wrong without the place
+        pass
+    shown = repr(value)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    place = f"the column {column!r} holds {shown}" if column is not None else (
+        f"it holds {shown}" if value is not none else "it holds values")
+    if value is None or shown == "<NA>":  # pandas' missing value of an integer column
+        raise DatasetError(f"{where}: {place}, a missing value; fill it in or drop its row")
+    raise DatasetError(f"{where}: {place}, not a number; a table's features must be "
+                       "numbers: encode that column as numbers or drop it")
+
+
+def _check_column_names(columns: Sequence[str], where: str) -> None:
+    """Refuse a column name given twice: a table's columns are found by name."""
+    seen: set[str] = set()
+    for column in columns:
+        if column in seen:
+            raise DatasetError(f"{where}: the column name {column!r} is given twice; give "
+                               "each column a name of its own")
+        seen.add(column)
