@@ -225,7 +225,21 @@ def _same_label_as(labels: Sequence[str], class_names: Sequence[str] | None,
             value = float(text)
         except ValueError:
             return None
-        return value if math.isfinite(value) and value == value else None
+        if not math.isfinite(value):
+            return None
+        if value.is_integer():
+            # a whole number is compared exactly, as an int: 12345678901234567890 and
+            # 12345678901234567891 are one float (53 bits) but two classes; 1, 1.0 and
+            # 1e0 stay one. Other numbers are compared as floats.
+            from decimal import Decimal, InvalidOperation
+
+            try:
+                exact = Decimal(text)
+            except (InvalidOperation, ValueError):
+                return value
+            if exact == exact.to_integral_value():
+                return int(exact)
+        return value
 
     if class_names is not None:
         known = set(class_names)
@@ -276,16 +290,19 @@ def read_image(path: str | os.PathLike, size: int) -> np.ndarray:
     """Read one picture as RGB ``(size, size, 3)`` uint8.
 
     Any mode Pillow reads (RGB, grayscale, RGBA, palette, 16-bit) is converted to RGB;
-    transparent pixels are put on white. The EXIF orientation is applied. A picture that
-    is not ``size`` x ``size`` is resized (squashed, like the course's own
-    "predict your image" step); one that is keeps its pixels exactly.
+    transparent pixels (an alpha channel, or a colour key: PNG's ``tRNS``, Pillow's
+    ``info["transparency"]``) are put on white. The EXIF orientation is applied; EXIF
+    data too damaged to give one leave the picture as stored, with a warning naming the
+    file (its pixels are still a picture). A picture that is not ``size`` x ``size`` is
+    resized (squashed, like the course's own "predict your image" step); one that is
+    keeps its pixels exactly.
 
     Raises
     ------
     DatasetError
         The file is missing or is not a picture Pillow can read.
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
 
     _check_image_size(size)
     path = Path(path)
@@ -296,9 +313,8 @@ def read_image(path: str | os.PathLike, size: int) -> np.ndarray:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as img:
-                img = ImageOps.exif_transpose(img)
                 img.load()
-                rgb = _to_rgb(img)
+                rgb = _to_rgb(_exif_oriented(img, path))
     except FileNotFoundError:
         raise DatasetError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -312,6 +328,45 @@ def read_image(path: str | os.PathLike, size: int) -> np.ndarray:
     if rgb.size != (size, size):
         rgb = rgb.resize((size, size), Image.Resampling.LANCZOS)
     return np.asarray(rgb, dtype=np.uint8).reshape(size, size, 3)
+
+
+#: The turn of each EXIF orientation (2-8; 1 is the picture as stored), as Pillow's
+#: ``ImageOps.exif_transpose`` gives it.
+_EXIF_TURNS = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRANSPOSE",
+               6: "ROTATE_270", 7: "TRANSVERSE", 8: "ROTATE_90"}
+
+
+def _exif_oriented(img, path: Path):
+    """``img`` (loaded) turned as its EXIF orientation tag says.
+
+    Not ``ImageOps.exif_transpose``: after turning the picture it writes the EXIF data
+    back without the tag, and slightly damaged EXIF (a tag of the wrong type) made that
+    raise ``struct.error``, ``TypeError`` or ``AttributeError``, which ended a whole
+    ``predict`` or ``train``. Only the tag is read here. EXIF data that cannot be read,
+    or that Pillow reads with warnings (its own, without the file's name, are replaced
+    by one that names it), still leave a picture: turned if the tag could be read, as
+    stored otherwise.
+    """
+    from PIL import Image
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            orientation, problem = img.getexif().get(0x0112, 1), None
+        except Exception as exc:  # any damage: the picture as stored
+            orientation, problem = 1, exc
+    if problem is None:
+        problem = next((w.message for w in caught if issubclass(w.category, UserWarning)),
+                       None)
+    try:
+        turn = _EXIF_TURNS.get(orientation)  # as Pillow: a rational 6/1 is 6
+    except TypeError:  # a value that cannot be looked up (unhashable)
+        turn = None
+    if problem is not None:
+        done = "turned as its orientation tag says" if turn else "as stored"
+        warnings.warn(f"{path}: damaged EXIF data ({_one_line(problem)}); the picture is "
+                      f"used {done}", UserWarning, stacklevel=3)
+    return img.transpose(getattr(Image.Transpose, turn)) if turn else img
 
 
 def _too_large_message(path: Path, exc: BaseException) -> str:
@@ -396,15 +451,28 @@ def prediction_inputs(inputs: Sequence[str], kind: str) -> list[str]:
 
 
 def _to_rgb(img):
+    """``img`` in mode RGB, its transparent pixels put on white: those of an alpha
+    channel, and those of a colour key (``info["transparency"]``, PNG's ``tRNS``: one
+    colour of an RGB or grayscale picture, 8- or 16-bit, or palette entries). A key
+    that Pillow cannot apply (of the wrong type) is ignored."""
     from PIL import Image
 
-    if img.mode == "RGB":
+    key = img.info.get("transparency")
+    if img.mode == "RGB" and key is None:
         return img
     if img.mode.startswith("I;16") or img.mode in ("I", "F"):
-        img = Image.fromarray(_gray_to_uint8(np.asarray(img, dtype=np.float64), img.mode),
-                              mode="L")
-    if img.mode == "P" and "transparency" in img.info:
-        img = img.convert("RGBA")
+        values = np.asarray(img, dtype=np.float64)
+        gray = Image.fromarray(_gray_to_uint8(values, img.mode), mode="L")
+        if isinstance(key, (int, float)) and not isinstance(key, bool):  # the key's value
+            alpha = np.where(values == key, 0, 255).astype(np.uint8)     # in the file's bits
+            gray = Image.merge("LA", (gray, Image.fromarray(alpha, mode="L")))
+        img = gray
+    elif key is not None and img.mode in ("1", "L", "P", "RGB"):
+        try:
+            img = img.convert("RGBA")
+        except (TypeError, ValueError):  # a key of the wrong type: the colours as they are
+            img = img.copy()
+            img.info.pop("transparency", None)
     if img.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
         img = img.convert("RGBA")
         background = Image.new("RGBA", img.size, (255, 255, 255, 255))
@@ -1186,6 +1254,33 @@ def _csv_delimiter(path: Path) -> str:
     return _sniff_delimiter(text[:65536])
 
 
+def _pick_from_header(path: Path, pick) -> None:
+    """Run ``pick`` on a CSV file's header line alone, before any row is read, so that
+    a refusal that the header decides (no column 'lable', the model's feature columns
+    missing) is raised at once: it came after the whole file had been parsed, twice
+    (5.6 s and 657 MB for a 47 MB file). The separator is sniffed from the same first
+    64 KiB as :func:`_csv_delimiter`'s. A header that is not plain (one column, empty or
+    repeated names) and a start that cannot be read are left to the full reading, which
+    names what is wrong with them.
+    """
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            sample = f.read(65536)
+        if "\x00" in sample:
+            return
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            reader = csv.reader(f, delimiter=_sniff_delimiter(sample))
+            header = next((row for row in reader
+                           if len(row) > 1 or any(cell.strip() for cell in row)), None)
+    except (OSError, csv.Error, UnicodeDecodeError, ValueError):
+        return
+    if header is None or len(header) < 2:
+        return
+    header = [h.strip() for h in header]
+    if all(header) and len(set(header)) == len(header):
+        pick(header)
+
+
 def _read_csv_lean(path: Path, pick) -> tuple[list[str], np.ndarray, list[str], str] | None:
     """A plain CSV file read row by row, keeping only its numbers and labels.
 
@@ -1193,7 +1288,7 @@ def _read_csv_lean(path: Path, pick) -> tuple[list[str], np.ndarray, list[str], 
     (or None). Returns the header, the features as float64 ``(n_rows, n_features)``,
     the label cells (stripped; empty without a label column) and the separator; or
     None where anything is not plain (a header with empty or repeated names, ``pick``
-    refusing, a row of another length, a cell that Python's ``float`` does not read or
+    refusing a header that :func:`_pick_from_header` did not see, a row of another length, a cell that Python's ``float`` does not read or
     that is not finite or beyond :data:`MAX_CSV_VALUE`, no rows, a file that cannot be
     read): :func:`_read_csv_rows` and :func:`_parse_numbers` then
     read it whole and name what is wrong, as they always did. The rows are never held
@@ -1203,6 +1298,7 @@ def _read_csv_lean(path: Path, pick) -> tuple[list[str], np.ndarray, list[str], 
     """
     if not path.is_file():
         return None
+    _pick_from_header(path, pick)  # a refusal that the header decides comes first
     try:
         delimiter = _csv_delimiter(path)
         with open(path, newline="", encoding="utf-8-sig") as f:
@@ -1264,6 +1360,53 @@ def _read_csv_lean(path: Path, pick) -> tuple[list[str], np.ndarray, list[str], 
     return header, raw, labels, delimiter
 
 
+#: Bytes that no text file holds (tab, line feed, vertical tab, form feed and carriage
+#: return are text).
+_CONTROL_BYTES = bytes(c for c in range(32) if c not in b"\t\n\v\f\r") + b"\x7f"
+
+
+def _not_utf8(path: Path) -> str:
+    """Why a CSV file that is not UTF-8 is refused: binary data (NUL or control bytes in
+    its first 64 KiB), UTF-16 text, or text in another encoding (Windows-1252 or
+    Latin-1, as Excel's plain "CSV" writes it), with the line and byte of its first
+    byte that is not UTF-8 (the file read in pieces of 1 MiB, not held whole)."""
+    import codecs
+
+    resave = "save it as UTF-8 (in Excel: Save As, 'CSV UTF-8 (Comma delimited)')"
+    try:
+        with open(path, "rb") as f:
+            head = f.read(65536)
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                return f"{path}: is UTF-16 text, not UTF-8; {resave}"
+            controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+            if b"\x00" in head or controls * 100 > len(head):
+                return (f"{path}: is not a text CSV file (it holds binary data, e.g. a "
+                        f"spreadsheet's own format); {resave}")
+            f.seek(0)
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            offset = lines = 0
+            while True:
+                chunk = f.read(1 << 20)
+                pending = len(decoder.getstate()[0])  # bytes of a character cut in two
+                try:
+                    decoder.decode(chunk, final=not chunk)
+                except UnicodeDecodeError as exc:
+                    at = offset - pending + exc.start  # from 0
+                    byte = exc.object[exc.start]
+                    line = lines + chunk[:max(0, at - offset)].count(b"\n") + 1
+                    char = bytes([byte]).decode("cp1252", "ignore") or chr(byte)
+                    return (f"{path}: is not UTF-8 text: line {line:,} (byte {at + 1:,} of "
+                            f"the file) holds the byte 0x{byte:02x}, {char!r} in "
+                            f"Windows-1252 or Latin-1; {resave}")
+                if not chunk:
+                    break
+                lines += chunk.count(b"\n")
+                offset += len(chunk)
+    except OSError:
+        pass
+    return f"{path}: is not a text CSV file (UTF-8); {resave}"
+
+
 def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]], str]:
     """Header, rows (blank lines dropped) and the detected column separator."""
     if path.is_dir():
@@ -1275,7 +1418,7 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]], str]:
         with open(path, newline="", encoding="utf-8-sig") as f:
             rows = list(csv.reader(f, delimiter=delimiter))
     except UnicodeDecodeError:
-        raise DatasetError(f"{path}: not a text CSV file (UTF-8)") from None
+        raise DatasetError(_not_utf8(path)) from None
     except (OSError, csv.Error) as exc:
         raise DatasetError(f"{path}: cannot read the CSV file ({_one_line(exc)})") from None
     # the header is the first line with any text, separators included (",," is a
@@ -1324,6 +1467,34 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]], str]:
     return header, rows[1:], delimiter
 
 
+#: A number written with a thousands separator (a comma, point, apostrophe or space
+#: before each group of three digits: 1,234, 12,345,678, 1.234,5, 1 234), then maybe
+#: a decimal part; group 3 is the separator, group 5 the decimal mark.
+_GROUPED = re.compile(r"\s*([+-]?)(\d{1,3})([,.' \u00a0\u202f])(\d{3}(?:\3\d{3})*)"
+                      r"(?:([.,])(\d+))?\s*")
+
+
+def _grouped_number(cell: str) -> str | None:
+    """What a message says of a cell written with thousands separators (its plain
+    spelling to write instead), or None for any other cell."""
+    m = _GROUPED.fullmatch(cell)
+    if not m or m[5] == m[3]:
+        return None
+    sign, head, sep, groups, mark, decimals = m.groups()
+    whole = sign + head + groups.replace(sep, "")
+    if sep == "," and not mark and len(groups) == 3:
+        # 1,234: a thousand and more, or one and a bit, read either way in some country
+        return (f"may hold a thousands separator ({whole}) or a decimal comma "
+                f"({sign}{head}.{groups}); write plain numbers, without separators "
+                f"({whole} or {sign}{head}.{groups})")
+    name = {",": "comma", ".": "point", "'": "apostrophe"}.get(sep, "space")
+    said = f"a thousands {name}" if len(groups) == 3 else f"thousands {name}s"
+    if mark:
+        said += f" and a decimal {'comma' if mark == ',' else 'point'}"
+    plain = whole + (f".{decimals}" if mark else "")
+    return f"has {said}; write plain numbers, without separators ({plain})"
+
+
 def _parse_numbers(path: Path, header, rows, columns, delimiter: str = ",",
                    label_choice: bool = True) -> np.ndarray:
     """The named columns as float64, refusing text, NaN, infinities and huge values.
@@ -1348,6 +1519,10 @@ def _parse_numbers(path: Path, header, rows, columns, delimiter: str = ",",
             try:
                 v = float(cell)
             except ValueError:
+                grouped = _grouped_number(cell)
+                if grouped and (delimiter == "," or not _DECIMAL_COMMA.fullmatch(cell)):
+                    # 1,234 in a ';' file is a decimal comma, read below
+                    raise DatasetError(f"{where} {grouped}") from None
                 if _DECIMAL_COMMA.fullmatch(cell):
                     if delimiter == ",":
                         raise DatasetError(
@@ -1464,6 +1639,7 @@ def load_csv(
     if preprocessor is not None and preprocessor.kind != "tabular":
         raise DatasetError(f"{path}: is a table, but the model was trained on "
                            f"{preprocessor.described}")
+    label_named = label_column is not None
     picked: list = []
 
     def pick(header):
@@ -1490,16 +1666,25 @@ def load_csv(
         raise DatasetError(
             f"{path}: row {missing[0]}{more} has no label ({what} in '{label_column}'); "
             "give every row its class, or remove the row")
-    if preprocessor is None and columns and all(_is_number(c) for c in columns) and (
-            label_column in set(labels)):
-        # a file without a header: its first row of data was taken for the names
+    # A file without a header: its first row of data was taken for the names. Not
+    # asked when the label column is named (the caller says the first line names the
+    # columns), nor for a header 0, 1, ..., n-1 of 3 columns or more, pandas' default
+    # names (pd.DataFrame(X).assign(...).to_csv(index=False)). The choice: a headerless
+    # file whose first row is exactly 0, 1, ..., n-1 with n-1 also a label loses that
+    # row to the names (rare: features exactly 0 and 1, and 3 classes or more), where
+    # refusing refused every such pandas file (common) with no way round. Two columns,
+    # 0,1 (a feature 0, the label 1), are a likely first row of data: still refused.
+    pandas_header = len(header) >= 3 and header == [str(i) for i in range(len(header))]
+    if preprocessor is None and not label_named and not pandas_header and columns and all(
+            _is_number(c) for c in columns) and label_column in set(labels):
         example = ",".join([f"x{i}" for i in range(1, min(len(columns), 3) + 1)]
                            + (["..."] if len(columns) > 3 else []) + ["label"])
         raise DatasetError(
             f"{path}: its first row ({_some(header)}) looks like data, not column names: "
             f"the feature columns are named by numbers and the label column's name "
             f"{label_column!r} is one of its labels; add a header line first, e.g. "
-            f"{example}")
+            f"{example} (or, if that row is the header, name the label column: "
+            "--label-column, label_column=)")
     if class_names is None:  # training; a model's own classes were warned about then
         _warn_missing_markers(labels, label_column, path)
     labels = _same_label_as(labels, class_names, str(path))
@@ -1775,7 +1960,8 @@ def load_flower(m: int = 400, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
     X : ndarray of shape (m, 2)
         The points (the course's ``X`` transposed).
     y : ndarray of shape (m,), int64
-        0 (red) for the first petal set, 1 (blue) for the second.
+        0 (red) for the first petal set, 1 (blue) for the second: ``m // 2`` points
+        each, and for an odd ``m`` one more blue (every point drawn on a petal).
 
     Raises
     ------
@@ -1789,13 +1975,15 @@ def load_flower(m: int = 400, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"load_flower: seed must be a whole number from 0 to 2**32 - 1, "
                          f"got {seed!r}")
     rng = np.random.RandomState(seed)
-    N = int(m / 2)  # number of points per class
+    # the course's N = int(m / 2) points a class left an odd m's last row at the origin,
+    # labelled red (0, 0 was never drawn): the blue petals take that point instead
+    counts = (m // 2, m - m // 2)  # number of points per class
     D = 2  # dimensionality
     X = np.zeros((m, D))  # data matrix where each row is a single example
     Y = np.zeros((m, 1), dtype="uint8")  # labels vector (0 for red, 1 for blue)
     a = 4  # maximum ray of the flower
-    for j in range(2):
-        ix = range(N * j, N * (j + 1))
+    for j, N in enumerate(counts):
+        ix = range(counts[0] * j, counts[0] * j + N)
         t = np.linspace(j * 3.12, (j + 1) * 3.12, N) + rng.randn(N) * 0.2  # theta
         r = a * np.sin(4 * t) + rng.randn(N) * 0.2  # radius
         X[ix] = np.c_[r * np.sin(t), r * np.cos(t)]

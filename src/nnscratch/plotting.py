@@ -259,7 +259,7 @@ def plot_decision_boundary(
         Legend names of the codes.
     title : str, optional
     resolution : int
-        Grid points per axis.
+        Grid points per axis (a whole number >= 2).
     ax : matplotlib Axes, optional
     feature_names : pair of str, optional
         The axis labels (e.g. a CSV file's two column names); default ``x1``, ``x2``.
@@ -268,23 +268,11 @@ def plot_decision_boundary(
     -------
     Figure
     """
-    points = np.asarray(points, dtype=np.float64)
-    codes = np.asarray(codes).ravel()
-    if points.ndim != 2 or points.shape[1] != 2:
-        raise ValueError(
-            f"a decision boundary needs 2-D data, got {points.shape[1] if points.ndim == 2 else '?'}"
-            " features"
-        )
-    bad = np.flatnonzero(~np.isfinite(points).all(axis=1))
-    if bad.size:
-        raise ValueError(f"points has NaN or infinite coordinates ({bad.size} row"
-                         f"{'' if bad.size == 1 else 's'}, the first row {bad[0]}): a "
-                         "decision boundary needs finite ones; drop those rows")
-    if codes.size != len(points):
-        raise ValueError(f"codes has {codes.size} entries for {len(points)} points: give "
-                         "one per point")
-    _check_codes(codes, "codes", None)
-    n_classes = max(int(codes.max()) + 1 if codes.size else 1, len(class_names or []))
+    if (isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer))
+            or resolution < 2):
+        raise ValueError("resolution must be a whole number of grid points per axis >= 2, "
+                         f"got {short_repr(resolution)}")
+    points, codes, n_classes = _boundary_data(points, codes, class_names)
     points_colours, region_colours = _class_colours(n_classes)
     names = [str(class_names[k]) if class_names is not None else str(k)
              for k in range(n_classes)]
@@ -326,6 +314,42 @@ def plot_decision_boundary(
     if fig.get_layout_engine() is None:
         fig.set_layout_engine("tight")
     return fig
+
+
+def _boundary_data(points, codes, class_names) -> tuple[np.ndarray, np.ndarray, int]:
+    """The points and codes of a decision boundary plot as arrays, and the number of
+    classes; refused in one line (ValueError) where they cannot be drawn: no points,
+    points that are not 2-D or not finite, codes that are no class codes (text, NaN,
+    1.5, -1) or that ``class_names`` has no name for."""
+    try:
+        points = np.asarray(points, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"points must be an array of numbers of shape (n, 2), got "
+                         f"{short_repr(points)}") from None
+    codes = np.asarray(codes).ravel()
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(
+            f"a decision boundary needs 2-D data, got {points.shape[1] if points.ndim == 2 else '?'}"
+            " features"
+        )
+    if len(points) == 0:
+        raise ValueError("points is empty: a decision boundary is drawn around data "
+                         "points; give at least one")
+    bad = np.flatnonzero(~np.isfinite(points).all(axis=1))
+    if bad.size:
+        raise ValueError(f"points has NaN or infinite coordinates ({bad.size} row"
+                         f"{'' if bad.size == 1 else 's'}, the first row {bad[0]}): a "
+                         "decision boundary needs finite ones; drop those rows")
+    if codes.size != len(points):
+        raise ValueError(f"codes has {codes.size} entries for {len(points)} points: give "
+                         "one per point")
+    _check_codes(codes, "codes", None)
+    top = int(codes.max())
+    if class_names is not None and top >= len(class_names):
+        raise ValueError(f"class_names has {len(class_names)} name"
+                         f"{'' if len(class_names) == 1 else 's'} but codes hold the class "
+                         f"code {top}: give one name per class code 0 .. {top}")
+    return points, codes, max(top + 1, len(class_names or []))
 
 
 def _check_codes(codes: np.ndarray, what: str, n_classes: int | None) -> None:
@@ -387,8 +411,7 @@ def plot_decision_boundaries(
     n = len(panels)
     if n == 0:
         raise ValueError("no models to plot")
-    codes = np.asarray(codes).ravel()
-    n_classes = max(int(codes.max()) + 1 if codes.size else 1, len(class_names or []))
+    points, codes, n_classes = _boundary_data(points, codes, class_names)
     names = list(class_names) if class_names is not None else [str(k) for k in range(n_classes)]
     fig = _new_figure((6.8 if _legend_beside(names) else 4.6) * n, 4.4)
     axes = fig.subplots(1, n, squeeze=False)[0]
