@@ -394,7 +394,7 @@ def test_gradient_descent_updates_only_the_batch_features_exactly(monkeypatch, c
 def test_duplicates_unsorted_indices_and_row_major_weights():
     """A CSR matrix with repeated and unsorted column indices means the sum of its
     entries, as toarray() does; a W1 in C order (a model read from a file) is trained
-    in a Fortran copy and written back."""
+    in place."""
     rng = np.random.default_rng(11)
     m, n = 50, 40
     indptr = np.arange(0, 4 * m + 1, 4)

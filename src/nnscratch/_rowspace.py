@@ -368,6 +368,7 @@ class RowSpaceLinear:
         dampening: float = 0.0,
         nesterov: bool = False,
         m: float | None = None,
+        track_velocity: bool = False,
     ) -> None:
         """One gradient-descent step of ``W1``, done on ``(s, C)``.
 
@@ -401,12 +402,16 @@ class RowSpaceLinear:
         m : float, optional
             The divisor ``m_B`` of the gradient; defaults to the number of examples in
             the batch (pass the sum of the sample weights when ``dZ1`` is weighted).
+        track_velocity : bool, default False
+            Keep the velocity with ``momentum=0`` too (it is then the last step's
+            ``(1 - dampening) * dW1``): a momentum optimizer's state, which a later
+            step with momentum (a ``warm_start`` after ``set_params``) continues from.
         """
         self._CG_valid = False
         mb = float(m) if m is not None else (self.n_samples if batch is None else dZ1.shape[1])
         eta = float(lr) / mb
         lam = float(weight_decay)
-        if momentum == 0.0:
+        if momentum == 0.0 and not track_velocity:
             if lam != 0.0:
                 shrink = 1.0 - float(lr) * lam
                 self.s *= shrink
@@ -600,7 +605,7 @@ class RowSpaceFirstLayer:
         rule = self.rule
         self.layer.step(dZ1, self.optimizer.learning_rate, self._part(batch),
                         weight_decay=alpha / m, momentum=rule.momentum,
-                        dampening=rule.dampening, m=1.0)
+                        dampening=rule.dampening, m=1.0, track_velocity=rule.velocity)
 
     def weights(self) -> np.ndarray:
         return self.layer.weights()

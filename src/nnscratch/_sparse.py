@@ -95,8 +95,12 @@ class SparseFirstLayer:
     Parameters
     ----------
     W1 : ndarray of shape (n_1, n_x)
-        Updated in place when it is in Fortran order; otherwise a Fortran copy is
-        trained and written back at :meth:`finish`.
+        Updated in place, in any memory order: Fortran order (which the estimators give
+        a model trained on sparse data) is the fastest. A C-ordered one (a model
+        trained full-batch or on dense data, continued on sparse data) was trained in a
+        private Fortran copy, written back at :meth:`finish`: meanwhile the validation
+        was scored with the ``W1`` the fit began with, and a callback's writes into it
+        were lost.
     X : sparse matrix of shape (n_x, m_X)
         The data in the seeds' layout (the CSC transpose of CSR rows).
     rows : ndarray of int or None
@@ -107,8 +111,7 @@ class SparseFirstLayer:
     folds_learning_rate = True
 
     def __init__(self, W1: np.ndarray, X, rows, optimizer) -> None:
-        self.W1 = W1
-        self.W = W1 if W1.flags.f_contiguous else np.asfortranarray(W1)
+        self.W1 = self.W = W1
         self.examples = X.T if X.T.format == "csr" else sp.csr_matrix(X.T)  # (m_X, n_x)
         self.rows = rows
         self.optimizer = optimizer
@@ -158,7 +161,7 @@ class SparseFirstLayer:
         position[cols] = np.arange(len(cols), dtype=position.dtype)
         compact = sp.csr_matrix((X_B.data, position[X_B.indices], X_B.indptr),
                                 shape=(X_B.shape[0], len(cols)))
-        rows = self.W.T  # (n_x, n_1), C order: W1's columns are its rows
+        rows = self.W.T  # (n_x, n_1): W1's columns are its rows (C order for a Fortran W1)
         rows[cols] -= np.asarray(compact.T @ dZ1.T)
 
     def weights(self) -> np.ndarray:
@@ -168,5 +171,4 @@ class SparseFirstLayer:
         return None
 
     def finish(self) -> None:
-        if self.W is not self.W1:
-            np.copyto(self.W1, self.W)
+        pass  # W1 is trained in place: nothing to write back

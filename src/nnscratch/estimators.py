@@ -837,7 +837,9 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             Class labels (numbers or strings), two classes or more.
         sample_weight : array-like of shape (n_samples,), optional
             Weight of each example in the cost (integer weights are equivalent to
-            repeating rows). Multiplies the weights of ``class_weight``.
+            repeating rows, except with ``class_weight="balanced"``, whose class
+            frequencies count rows, as scikit-learn's do). Multiplies the weights of
+            ``class_weight``.
         X_val : {array-like, sparse matrix} of shape (n_val, n_features), optional
             A validation set of one's own (as scikit-learn's
             ``HistGradientBoostingClassifier`` takes it): its cross-entropy and
