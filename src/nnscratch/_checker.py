@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import difflib
 import html
 import importlib.machinery
 import importlib.util
@@ -141,6 +142,9 @@ HINTS = {
     "layer_past_last": "there is no {key}: this network's layers run 1 … {L} (L = "
                        "len(parameters) // 2); the loop goes one layer too far (range(1, "
                        "L + 1) with l, or range(L) with l + 1, not both)",
+    "layer_count": "there is no {key}: this network's layers run 1 … {L}, and your "
+                   "{name} = {source} counts both the W and the b keys (2 per layer); the "
+                   "number of layers is {name} = {source} // 2",
     "one_iteration": "matches gradient descent stopped after its first iteration: a "
                      "return inside the for loop ends the loop at once; put the return "
                      "after the loop (one indentation level out)",
@@ -151,6 +155,8 @@ HINTS = {
                    "of None",
     "relu_mask_missing": "dZ is dA unchanged: relu'(Z) is 0 where Z <= 0, so dZ must be 0 "
                          "there (dZ = np.array(dA, copy=True); dZ[Z <= 0] = 0)",
+    "relu_at_zero": "dZ is dA where Z is exactly 0: relu'(Z) is taken as 0 at Z = 0 "
+                    "(the mask is Z <= 0, not Z < 0: dZ[Z <= 0] = 0)",
     "relu_mask_reversed": "dZ is 0 where Z > 0 and dA elsewhere: the mask is the wrong way "
                           "round; relu'(Z) = 1 where Z > 0, else 0 (dZ[Z <= 0] = 0)",
     "relu_dA_missing": "dZ is relu'(Z) alone: dZ = dA * relu'(Z), dA where Z > 0 and 0 "
@@ -443,7 +449,8 @@ def _write_job(workdir: str, path: Path, assignment: str, spec: FunctionSpec | N
     encoded = []
     for case in (spec.cases if spec else []):
         encoded.append({"args": _encode(case.args, arrays),
-                        "kwargs": _encode(case.kwargs, arrays), "seed": case.seed})
+                        "kwargs": _encode(case.kwargs, arrays), "seed": case.seed,
+                        "older": _encode(case.older, arrays)})
     np.savez(os.path.join(workdir, "cases.npz"), **arrays)
     with open(os.path.join(workdir, "spec.json"), "w", encoding="utf-8") as f:
         json.dump({"file": str(path), "assignment": assignment, "checker": os.getpid(),
@@ -1160,6 +1167,8 @@ def _alternatives(spec: FunctionSpec, case: Case, reference):
         yield "relu_mask_missing", lambda: dA.copy()
         yield "relu_mask_reversed", lambda: np.where(Z > 0, 0.0, dA)
         yield "relu_dA_missing", lambda: (Z > 0).astype(float)
+        if (Z == 0).any():
+            yield "relu_at_zero", lambda: np.where(Z < 0, 0.0, dA)
     elif name == "linear_activation_backward":
         dA, (linear, Z), activation = args
         g = reference._activation(activation).forward
@@ -1336,6 +1345,21 @@ def _normalise(spec: FunctionSpec, expected: Any, actual: Any) -> Any:
     return actual
 
 
+def _older_dA_keys(spec: FunctionSpec, expected: Any, actual: Any) -> Any:
+    """``expected`` numbered as ``actual``'s dA keys are, where those follow the course's
+    older L_model_backward template (grads["dA" + str(l + 1)] = dA_prev_temp: dA1 …
+    dA{L}, each the dA_prev of its layer, where the newer has dA0 … dA{L-1})."""
+    if spec.name != "L_model_backward" or not isinstance(expected, dict) or \
+            not isinstance(actual, dict):
+        return expected
+    ours = sorted(k for k in expected if isinstance(k, str) and k.startswith("dA"))
+    theirs = {k for k in actual if isinstance(k, str) and k.startswith("dA")}
+    older = {f"dA{int(k[2:]) + 1}" for k in ours if k[2:].isdigit()}
+    if not ours or theirs != older or theirs == set(ours):
+        return expected
+    return {(f"dA{int(k[2:]) + 1}" if k in ours else k): v for k, v in expected.items()}
+
+
 def _judge(spec: FunctionSpec, reference, run: _Run) -> FunctionResult:
     result = FunctionResult(spec.name, "pass")
     for i, case in enumerate(spec.cases):
@@ -1367,6 +1391,7 @@ def _judge(spec: FunctionSpec, reference, run: _Run) -> FunctionResult:
             with _global_seed(case.seed), contextlib.redirect_stdout(io.StringIO()):
                 expected = fn(*_copy(case.args), **case.kwargs)  # (predict prints)
             actual = _normalise(spec, expected, run.outputs[i])
+            expected = _older_dA_keys(spec, expected, actual)
             if isinstance(top, tuple) and (not isinstance(actual, (tuple, list))
                                            or len(actual) != len(top)):
                 result.status = "fail"
@@ -1584,7 +1609,9 @@ def _hint_placeholders(result: FunctionResult, path: Path,
     unless a hint says more already."""
     if result.hint is not None:
         return
-    gave_none = result.found == "None" or (result.message or "").startswith("returns None ")
+    gave_none = result.found == "None" or (result.message or "").startswith("returns None ") \
+        or (isinstance(returns, str) and result.array == returns
+            and (result.message or "").startswith(f"{returns} is None where "))  # a dict
     none = gave_none or "'NoneType'" in (result.message or "")
     names = _placeholders(path, result.name) if none else []
     if gave_none and not names and not _returns_a_value(path, result.name):
@@ -2278,6 +2305,7 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown,
     deadline = time.monotonic() + total_timeout
     results: dict[str, FunctionResult] = {}
     forms: dict[str, str] = {}  # the learner's forward helpers: "single" returns A alone
+    looped: list[str] = []  # the functions that did not finish within their time limit
     # a helper the file does not define is the course's (imported): left out, unless asked
     # for by name (then it is reported as not defined)
     specs = [s for s in specs
@@ -2306,10 +2334,14 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown,
                 imported.append(spec.name)  # from dnn_app_utils_v3, say: not the learner's
                 continue
             if spec.name not in names:
+                close = [] if spec.name in defined else difflib.get_close_matches(
+                    spec.name, sorted(names - course_names), n=1, cutoff=0.8)
                 results[spec.name] = FunctionResult(
                     spec.name, "missing", message="not defined in your file" + (
                         " (it is imported into it: the checker checks the functions your "
-                        "file defines)" if spec.name in defined else ""))
+                        "file defines)" if spec.name in defined else "") + (
+                        f"; did you mean {close[0]!r}? (the checker finds each function "
+                        f"by the course's name, {spec.name})" if close else ""))
                 continue
             if spec.name not in defined:
                 results[spec.name] = FunctionResult(
@@ -2321,7 +2353,11 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown,
                     spec.name, "error", message=f"not run: the whole check's "
                     f"{total_timeout:g} s were used up")
                 continue
-            run = runner.run(spec, {}, min(timeout, left), left)
+            # the functions that did not finish on their own raise at once where this
+            # one calls them (and it is rerun with the reference's: _blame_earlier)
+            run = runner.run(spec, {n: "stop" for n in looped}, min(timeout, left), left)
+            if run.problem is not None and run.problem.startswith("did not finish within"):
+                looped.append(spec.name)
             if spec.name in _FORWARD_HELPERS and isinstance(spec.returns, tuple):
                 # the deep assignment's (A, cache); the shallow one's sigmoid gives s alone
                 forms[spec.name] = _helper_form(path, spec.name, run.outputs)
@@ -2329,7 +2365,8 @@ def _check_file(path: Path, assignment, timeout, total_timeout, only, shown,
             signature = run.error is not None and run.error["type"] == "Signature"
             if result.status in ("fail", "error") and not signature:
                 _blame_earlier(result, spec, specs, results, runner, reference, forms,
-                               timeout, deadline)
+                               timeout, deadline, looped)
+                _hint_layer_count(result, path)
                 _hint_placeholders(result, path, spec.returns)
             results[spec.name] = result
     finally:
@@ -2433,6 +2470,29 @@ def _helper_form(path: Path, name: str, outputs: list) -> str:
     return "as is"
 
 
+def _hint_layer_count(result: FunctionResult, path: Path) -> None:
+    """Where a loop went one layer past the last, and the function counts its layers
+    as ``L = len(parameters)`` (the W and b keys both, not ``// 2``), say that."""
+    if result.hint_id != "layer_past_last":
+        return
+    fn = _last_definition(path, result.name)
+    match = re.match(r"there is no (\w+): this network's layers run 1 … (\d+)",
+                     result.hint or "")
+    if fn is None or match is None:
+        return
+    for node in ast.walk(fn):
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Name) and node.value.func.id == "len"
+                and len(node.value.args) == 1 and isinstance(node.value.args[0], ast.Name)
+                and "param" in node.value.args[0].id.lower()):
+            result.hint_id = "layer_count"
+            result.hint = HINTS["layer_count"].format(
+                key=match.group(1), L=match.group(2), name=node.targets[0].id,
+                source=f"len({node.value.args[0].id})")
+            return
+
+
 def _returns_a_value(path: Path, name: str) -> bool:
     """Whether the file's ``def name`` has a ``return`` of a value (not counting the
     functions defined inside it); True where the file cannot be read."""
@@ -2489,7 +2549,7 @@ def _can_change(spec: FunctionSpec, called: str, result: FunctionResult) -> bool
 
 
 def _blame_earlier(result, spec, specs, results, runner, reference, forms, timeout,
-                   deadline) -> None:
+                   deadline, looped=()) -> None:
     """If a function it calls failed, rerun it with the reference's version of those:
     passing then means it fails only because of them."""
     failed = [n for n in _calls(spec, specs)
@@ -2504,7 +2564,7 @@ def _blame_earlier(result, spec, specs, results, runner, reference, forms, timeo
     # reference counts, like its import of numpy did); a rerun out of time only leaves
     # the verdict less precise: "(... also fails)"
     # the learner's own functions call the helpers as theirs return: A alone, or (A, Z)
-    patch = {n: forms.get(n, "as is") for n in failed}
+    patch = {**{n: "stop" for n in looped}, **{n: forms.get(n, "as is") for n in failed}}
     rerun = runner.run(spec, patch, min(timeout, left), left)
     which = ", ".join(failed[:-1]) + (" and " if len(failed) > 1 else "") + failed[-1]
     verb = "fails" if len(failed) == 1 else "fail"

@@ -26,6 +26,10 @@ class Case:
     kwargs: dict = field(default_factory=dict)
     seed: int | None = None
     m: int | None = None  # the number of examples (for the ×m / ÷m hints)
+    #: Arguments an older version of the course's function takes beyond ``args``
+    #: (the planar compute_cost(A2, Y, parameters)): given by name, only to a
+    #: function whose own parameters name them.
+    older: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -181,8 +185,10 @@ def _shallow() -> list[FunctionSpec]:
             Case("a random large case (n_x = 6, n_h = 4, m = 150)", (X_l, p_l), m=150),
         ], calls=("sigmoid",)),
         FunctionSpec("compute_cost", ("A2", "Y"), "cost", [
-            Case("the course's test case", (A2_cost, Y_cost), m=3),
-            Case("a random case (m = 150)", (cache_l["A2"], Y_l), m=150),
+            Case("the course's test case", (A2_cost, Y_cost), m=3,
+                 older={"parameters": p_fwd}),
+            Case("a random case (m = 150)", (cache_l["A2"], Y_l), m=150,
+                 older={"parameters": p_l}),
         ]),
         FunctionSpec("backward_propagation", ("parameters", "cache", "X", "Y"), "grads", [
             Case("the course's test case", (p_bwd, cache_bwd, X_bwd, Y_bwd), m=3),
@@ -248,6 +254,8 @@ def _deep() -> list[FunctionSpec]:
     X_t, Y_t = rng.randn(5, 16), _labels(rng, 16)
     helpers = np.random.RandomState(4)  # apart, so that the cases above stay as they were
     dA_h, Z_h, dA_h2, Z_h2 = (helpers.randn(*s) * 2 for s in [(4, 11), (4, 11), (3, 5), (3, 5)])
+    Z_h0 = Z_h2.copy()
+    Z_h0[:, ::2] = 0.0  # relu'(0) is 0 (the course's dZ[Z <= 0] = 0): Z < 0 is told apart
     return [
         FunctionSpec("initialize_parameters", ("n_x", "n_h", "n_y"), "parameters", [
             Case("the course's test case (3, 2, 1) after np.random.seed(1)", (3, 2, 1), seed=1),
@@ -301,6 +309,7 @@ def _deep() -> list[FunctionSpec]:
         FunctionSpec("relu_backward", ("dA", "cache"), "dZ", [
             Case("a random case (n_l = 4, m = 11)", (dA_h, Z_h)),
             Case("a random case (n_l = 3, m = 5)", (dA_h2, Z_h2)),
+            Case("a case with Z exactly 0 in places (n_l = 3, m = 5)", (dA_h2, Z_h0)),
         ]),
         FunctionSpec("linear_activation_backward", ("dA", "cache", "activation"),
                      ("dA_prev", "dW", "db"), [
