@@ -380,7 +380,7 @@ def _stderr_is_terminal() -> bool:
 
 def _accuracy(est, data: Dataset) -> float:
     y_true = np.asarray(est.classes_)[data.y]
-    return float(np.mean(est.predict(data.X) == y_true))
+    return float(np.mean(est.predict(_as_fitted(est, data.X)) == y_true))
 
 
 def _check_classes(train: Dataset, source: str) -> None:
@@ -997,8 +997,8 @@ def evaluate(model: str, data: str, label_column: str | None = None, *,
     names = _class_names(bundle)
     classes = np.asarray(est.classes_)
     y_true = classes[dataset.y]
-    y_pred = est.predict(dataset.X)
-    proba = est.predict_proba(dataset.X)
+    y_pred = est.predict(_as_fitted(est, dataset.X))
+    proba = est.predict_proba(_as_fitted(est, dataset.X))
     binary = len(classes) == 2
     kwargs = {"pos_label": classes[p], "average": "binary"} if binary else {"average": "macro"}
     kwargs["zero_division"] = 0
@@ -1094,8 +1094,8 @@ def predict(model: str, inputs: Sequence[str]) -> tuple[list[dict], int]:
                 say(f"{PROG}: note: {results[pending[row]]['input']}: none of its words is "
                     "in the model's vocabulary, so its prediction is the model's biases "
                     "alone")
-        proba = est.predict_proba(X)
-        codes = _codes_of(est, est.predict(X))
+        proba = est.predict_proba(_as_fitted(est, X))
+        codes = _codes_of(est, est.predict(_as_fitted(est, X)))
         for i, code, p in zip(pending, codes, proba):
             results[i].update({
                 "label": names[code],
@@ -1195,7 +1195,10 @@ def _prediction_matrix(prep, blocks: list):
 
 def format_predictions(results: list[dict]) -> str:
     """The table ``nnscratch predict`` prints (inputs that could not be read left out)."""
-    ok = [r for r in results if "error" not in r]
+    # a class name holding a line break or a terminal's escape code (a label of the
+    # training data, or a model file's) is shown escaped: it forged a row of the table
+    ok = [{**r, "input": _one_line_text(r["input"]), "label": _one_line_text(r["label"])}
+          for r in results if "error" not in r]
     if not ok:
         return ""
     width = max(len("input"), *(len(r["input"]) for r in ok))
@@ -1263,7 +1266,7 @@ def plot(model: str, output: str | Path, kind: str = "costs", data: str | None =
             prep = bundle.preprocessor
 
             def predict_codes(points):
-                return _codes_of(est, est.predict(prep.transform(points)))
+                return _codes_of(est, est.predict(_as_fitted(est, prep.transform(points))))
 
             if data in BUILTIN_DATASETS and not Path(data).exists():
                 part = ("the test part of " if bundle.training.get("data") == data
@@ -1281,7 +1284,7 @@ def plot(model: str, output: str | Path, kind: str = "costs", data: str | None =
                     "--kind mislabeled shows pictures; this model was trained on a table "
                     f"({_other_kinds(bundle, kind)})"
                 )
-            pred = _codes_of(est, est.predict(dataset.X))
+            pred = _codes_of(est, est.predict(_as_fitted(est, dataset.X)))
             fig = plot_mislabeled(dataset.raw, dataset.y, pred, names, names=dataset.names,
                                   title=f"Mislabeled by {_describe(est)}")
     save_png(fig, output_path)
@@ -1426,6 +1429,21 @@ def _cost_text(cost: float) -> str:
     """A cost as the seeds print it, 6 decimals; in powers of ten from a million on
     (an L2 term of alpha=1e308 printed 300 digits)."""
     return f"{cost:.6f}" if abs(cost) < 1e6 else f"{cost:.6e}"
+
+
+def _as_fitted(est, X):
+    """``X`` as the model was fitted: a model trained on a DataFrame gets its columns'
+    names back (the preprocessing found the file's columns by those names), so that
+    scikit-learn does not warn "X does not have valid feature names" at each call."""
+    names = getattr(est, "feature_names_in_", None)
+    if names is None or not isinstance(X, np.ndarray) or X.ndim != 2 \
+            or X.shape[1] != len(names):
+        return X
+    try:
+        import pandas as pd
+    except ImportError:  # trained on a DataFrame elsewhere: the warning, not a failure
+        return X
+    return pd.DataFrame(X, columns=list(names), copy=False)
 
 
 def _one_line_text(value: Any) -> str:
@@ -1715,7 +1733,7 @@ def _demo_run(label: str, train_set: Dataset, test_set: Dataset, out: Path,
         written.append(pictures["boundary"])
     elif train_set.kind == "image":
         title, est = fitted[-1]
-        pred = _codes_of(est, est.predict(test_set.X))
+        pred = _codes_of(est, est.predict(_as_fitted(est, test_set.X)))
         pictures["mislabeled"] = out / "mislabeled.png"
         save_png(plot_mislabeled(test_set.raw, test_set.y, pred, names, names=test_set.names,
                                  title=f"Test pictures mislabeled by the {title} network"),

@@ -1292,7 +1292,8 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     #: The JSON settings of :meth:`_get_fitted_state`; the first seven are always given.
     _STATE_SETTINGS = ("hyperparameters", "classes", "classes_kind", "n_iter",
                        "n_features_in", "n_layers", "best_validation_score",
-                       "class_weight_by_class", "feature_names_in", "classes_dtype")
+                       "class_weight_by_class", "feature_names_in", "classes_dtype",
+                       "split_seed", "interrupted")
 
     def _get_fitted_state(self) -> dict[str, Any]:
         """What a model file must hold to give this fitted estimator back.
@@ -1365,6 +1366,10 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         dtype = np.asarray(self.classes_).dtype.name
         if dtype in _CLASS_DTYPES[classes_kind]:
             settings["classes_dtype"] = dtype  # predictions keep the labels' dtype
+        seed = getattr(self, "_split_seed", None)
+        if seed is not None:  # a warm_start fit after load holds out the same rows
+            settings["split_seed"] = int(seed)
+        settings["interrupted"] = bool(getattr(self, "interrupted_", False))
         return {"arrays": arrays, "settings": settings}
 
     def _set_fitted_state(self, state: dict[str, Any]) -> _BaseNetwork:
@@ -1410,6 +1415,13 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 isinstance(names, list) and len(names) == settings["n_features_in"]
                 and all(isinstance(n, str) for n in names)):
             raise ValueError("feature_names_in must be one string per feature or null")
+        seed = settings.get("split_seed")
+        if seed is not None and not (_is_int(seed) and 0 <= seed < 2**31 - 1):
+            raise ValueError("split_seed must be a whole number from 0 to 2**31 - 2, or "
+                             "absent")
+        interrupted = settings.get("interrupted", False)
+        if not isinstance(interrupted, bool):
+            raise ValueError("interrupted must be true or false")
 
         if hasattr(self, "_hidden_sizes"):  # a scalar or absent hidden_layer_sizes too
             hidden = list(type(self)(**params)._hidden_sizes())
@@ -1431,6 +1443,9 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         for key in self._HISTORIES:
             setattr(self, key + "_", [float(v) for v in arrays.get(key, np.zeros(0))])
         self.best_validation_score_ = None if best is None else float(best)
+        self.interrupted_ = interrupted
+        if seed is not None:
+            self._split_seed = seed
         return self
 
     def _hyperparameters_from_json(self, hyper: Any) -> dict[str, Any]:
@@ -1771,7 +1786,9 @@ def _class_weight_from_json(settings: dict, classes: np.ndarray) -> dict | None:
     ):
         raise ValueError(f"class_weight_by_class must hold {len(classes)} non-negative "
                          "numbers or nulls, one per class")
-    return {c.item(): float(w) for c, w in zip(classes, by_class) if w is not None}
+    # an object array's classes are plain str (pandas' string targets): no .item()
+    return {(c.item() if isinstance(c, np.generic) else c): float(w)
+            for c, w in zip(classes, by_class) if w is not None}
 
 
 def _check_layers(arrays: dict, settings: dict, estimator: str) -> None:

@@ -500,9 +500,15 @@ def _check_keys(keys: list[str], names: list[str], path: Path) -> None:
     for k in keys:
         if k in allowed_fixed:
             continue
-        if (k[:1] in ("W", "b")) and k[1:].isdigit() and not k[1:].startswith("0"):
+        if (k[:1] in ("W", "b")) and k[1:].isascii() and k[1:].isdigit() \
+                and not k[1:].startswith("0"):  # isdigit alone took 'W²'
             continue
         raise ModelFileError(f"{path}: unknown entry '{k}' in the model file")
+
+
+#: The largest cost a model file's histories may hold: beyond any training's, below
+#: float64's largest (costs of 1.7e308 overflowed the plot's axis; 1e300 draws).
+_MAX_COST = 1e300
 
 
 def _fail(path: Path, what: str) -> ModelFileError:
@@ -637,8 +643,10 @@ def _check_entries(arrays: dict[str, np.ndarray], path: Path) -> None:
                 raise _fail(path, f"{key} holds NaN or infinite values")
             # costs are cross-entropies (never negative), scores accuracies: values beyond
             # drew a plot whose axis could not be computed
-            low, high = (0.0, 1.0) if key == "validation_scores" else (-1e-9, np.inf)
+            # (nor near float64's largest: 1e308 overflowed the plot's axis)
+            low, high = (0.0, 1.0) if key == "validation_scores" else (-1e-9, _MAX_COST)
             if arr.size and (arr.min() < low or arr.max() > high):
                 raise _fail(path, f"{key} holds values outside "
                                   + ("0 to 1 (accuracies)" if high == 1.0 else
-                                     "the costs' range (costs are never negative)"))
+                                     f"the costs' range (0 to {_MAX_COST:.0e}: costs are "
+                                     "never negative)"))

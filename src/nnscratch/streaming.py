@@ -1292,6 +1292,9 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
     _check_progress(progress)  # before the header is written
     classes = np.asarray(estimator.classes_)
     names = _class_names(classes, class_names)
+    # the table's class names escaped where they hold a line break or an escape code
+    # (it forged a row); JSON and CSV quote them as their formats do
+    shown = ["".join(c if c.isprintable() else repr(c)[1:-1] for c in n) for n in names]
     index = {c: k for k, c in enumerate(classes.tolist())}
     stem = name if name is not None else Path(str(feeder.source)).name
     width = len(f"{stem}[{feeder.n_samples - 1}]")
@@ -1338,7 +1341,7 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
                     elif fmt == "csv":  # quoted where a name holds a comma, a quote or a newline
                         lines.append(_csv_line(row, names[code], repr(float(p[code]))))
                     else:
-                        lines.append(f"{row:<{width}}  {names[code]:<12}  "
+                        lines.append(f"{row:<{width}}  {shown[code]:<12}  "
                                      f"{float(p[code]):.4f}\n")
                 with _interrupt_deferred():  # the rows whole: Ctrl-C comes after them
                     out.write(("" if n else header) + "".join(lines))
