@@ -483,6 +483,7 @@ class EarlyStopping(Callback):
         self._wait = 0
         self._last = self.best_score_  # the value of the last improvement (by > tol)
         self._before: dict[str, np.ndarray] | None = None  # the weights an iteration began with
+        self._rolling = False  # keeping them (on_train_begin says)
 
     def on_train_begin(self, estimator: Any, logs: Logs) -> None:
         self._clear()
