@@ -1288,10 +1288,11 @@ def _read_csv_lean(path: Path, pick) -> tuple[list[str], np.ndarray, list[str], 
     (or None). Returns the header, the features as float64 ``(n_rows, n_features)``,
     the label cells (stripped; empty without a label column) and the separator; or
     None where anything is not plain (a header with empty or repeated names, ``pick``
-    refusing a header that :func:`_pick_from_header` did not see, a row of another length, a cell that Python's ``float`` does not read or
-    that is not finite or beyond :data:`MAX_CSV_VALUE`, no rows, a file that cannot be
-    read): :func:`_read_csv_rows` and :func:`_parse_numbers` then
-    read it whole and name what is wrong, as they always did. The rows are never held
+    refusing a header that :func:`_pick_from_header` did not see, a row of another
+    length, a cell that Python's ``float`` does not read or that is not finite or beyond
+    :data:`MAX_CSV_VALUE`, no rows, a file that cannot be read): :func:`_read_csv_rows`
+    and :func:`_parse_numbers` then read it whole and name what is wrong, as they always
+    did. The rows are never held
     as strings: a 45 MB file of 6 million cells took 766 MB held so, 8 bytes a number
     here. Decimal commas (``1,5`` where the columns are separated by ``;`` or a tab)
     are read as :func:`_parse_numbers` reads them, the rows that hold them cell by cell.
