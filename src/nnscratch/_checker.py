@@ -2564,7 +2564,8 @@ def _blame_earlier(result, spec, specs, results, runner, reference, forms, timeo
     # reference counts, like its import of numpy did); a rerun out of time only leaves
     # the verdict less precise: "(... also fails)"
     # the learner's own functions call the helpers as theirs return: A alone, or (A, Z)
-    patch = {**{n: "stop" for n in looped}, **{n: forms.get(n, "as is") for n in failed}}
+    patch = {**{n: "stop" for n in looped if n != spec.name},  # not the one rerun
+             **{n: forms.get(n, "as is") for n in failed}}
     rerun = runner.run(spec, patch, min(timeout, left), left)
     which = ", ".join(failed[:-1]) + (" and " if len(failed) > 1 else "") + failed[-1]
     verb = "fails" if len(failed) == 1 else "fail"

@@ -11,11 +11,26 @@ the package before this module.
 import sys
 
 
+def _interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` is, or was caused by, a Ctrl-C: one that lands in a class's
+    ``__set_name__`` reaches the import as a RuntimeError (Python 3.11 wraps it), and
+    a module left half-imported by it as an ImportError."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def main() -> None:
     """Import :mod:`nnscratch.cli` and run it; Ctrl-C while importing is one line."""
     try:
         from .cli import main as cli_main
-    except KeyboardInterrupt:
+    except BaseException as exc:
+        if not _interrupted(exc):
+            raise
         try:
             sys.stderr.write("nnscratch: error: interrupted\n")
             sys.stderr.flush()
