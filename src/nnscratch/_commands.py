@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from ._files import missing_folder
+from ._params import escaped
 from .datasets import (
     BUILTIN_DATASETS,
     IMAGE_EXTENSIONS,
@@ -111,7 +112,7 @@ def one_line(exc: BaseException) -> str:
 def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """``warnings.showwarning`` for the command line: one line on stderr."""
     text = " ".join(str(message).split())  # one line, escape codes shown, not obeyed
-    sys.stderr.write(f"{PROG}: warning: {_one_line_text(text)}\n")
+    sys.stderr.write(f"{PROG}: warning: {escaped(text)}\n")
 
 
 def _file_path(value: str | Path, option: str, example: str = "model.npz") -> Path:
@@ -997,8 +998,9 @@ def evaluate(model: str, data: str, label_column: str | None = None, *,
     names = _class_names(bundle)
     classes = np.asarray(est.classes_)
     y_true = classes[dataset.y]
-    y_pred = est.predict(_as_fitted(est, dataset.X))
-    proba = est.predict_proba(_as_fitted(est, dataset.X))
+    X = _as_fitted(est, dataset.X)
+    y_pred = est.predict(X)
+    proba = est.predict_proba(X)
     binary = len(classes) == 2
     kwargs = {"pos_label": classes[p], "average": "binary"} if binary else {"average": "macro"}
     kwargs["zero_division"] = 0
@@ -1094,8 +1096,9 @@ def predict(model: str, inputs: Sequence[str]) -> tuple[list[dict], int]:
                 say(f"{PROG}: note: {results[pending[row]]['input']}: none of its words is "
                     "in the model's vocabulary, so its prediction is the model's biases "
                     "alone")
-        proba = est.predict_proba(_as_fitted(est, X))
-        codes = _codes_of(est, est.predict(_as_fitted(est, X)))
+        X = _as_fitted(est, X)
+        proba = est.predict_proba(X)
+        codes = _codes_of(est, est.predict(X))
         for i, code, p in zip(pending, codes, proba):
             results[i].update({
                 "label": names[code],
@@ -1197,7 +1200,7 @@ def format_predictions(results: list[dict]) -> str:
     """The table ``nnscratch predict`` prints (inputs that could not be read left out)."""
     # a class name holding a line break or a terminal's escape code (a label of the
     # training data, or a model file's) is shown escaped: it forged a row of the table
-    ok = [{**r, "input": _one_line_text(r["input"]), "label": _one_line_text(r["label"])}
+    ok = [{**r, "input": escaped(r["input"]), "label": escaped(r["label"])}
           for r in results if "error" not in r]
     if not ok:
         return ""
@@ -1446,10 +1449,6 @@ def _as_fitted(est, X):
     return pd.DataFrame(X, columns=list(names), copy=False)
 
 
-def _one_line_text(value: Any) -> str:
-    """``value`` as text on one line: a model file's free text (its library version,
-    its data's name) with control characters shown escaped (``\\n``), not obeyed."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
 
 
 #: The most classes ``summary`` names, and the most characters of a class's name it
@@ -1461,7 +1460,7 @@ def _class_list(classes: Sequence[Any]) -> str:
     """The classes on one line: the first :data:`SHOWN_CLASSES`, each name on one line
     and cut at :data:`SHOWN_NAME` characters ("..." where cut), then how many more."""
     def shown(name: Any) -> str:
-        text = _one_line_text(name)
+        text = escaped(name)
         return text if len(text) <= SHOWN_NAME else text[:SHOWN_NAME - 3] + "..."
 
     more = len(classes) - SHOWN_CLASSES
@@ -1474,14 +1473,14 @@ def format_summary(info: dict) -> str:
     line, the values in one column after the longest label, ``preprocessing:``."""
     lines = [
         (f"model:         {info['model_type']} (file format {info['format_version']}, "
-         f"nnscratch {_one_line_text(info['library_version'])})"),
+         f"nnscratch {escaped(info['library_version'])})"),
         f"inputs:        {_count(info['n_features_in'], 'feature')}",
     ]
     columns = (info["preprocessing"] or {}).get("columns")
     if info["preprocessing"] and info["preprocessing"].get("kind") == "tabular" and columns:
         # the CSV columns 'predict' and 'evaluate' need, by name
         more = len(columns) - 8
-        lines[-1] += (f" (columns {', '.join(_one_line_text(c) for c in columns[:8])}"
+        lines[-1] += (f" (columns {', '.join(escaped(c) for c in columns[:8])}"
                       + (f" and {more} more" if more > 0 else "") + ")")
     if info["preprocessing"]:
         lines.append(f"preprocessing: {info['preprocessing']['steps']}")
@@ -1501,7 +1500,7 @@ def format_summary(info: dict) -> str:
         lines.append(f"final cost:    {_cost_text(info['final_cost'])}")
     t = info["training"]
     if t:
-        bits = [f"data {_one_line_text(t.get('data'))}"]
+        bits = [f"data {escaped(t.get('data'))}"]
         # free-form facts: shown where they are what the command line writes there
         for key, label in (("train_accuracy", "train"), ("test_accuracy", "test")):
             if _number_in(t.get(key), 0.0, 1.0):

@@ -284,6 +284,12 @@ def short_repr(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def escaped(text: Any) -> str:
+    """``text`` with its control characters shown escaped (``\\n``, ``\\x1b``), not
+    obeyed: a file's column or class names, printed in a line or a table."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 def _fail(name: str, value: Any, need: str, owner: str | None, shown: str | None):
     if owner is None:
         raise InvalidParameterError(

@@ -50,7 +50,14 @@ from typing import Any
 import click
 
 from ._limits import MAX_IMAGE_SIZE
-from ._params import BUILTIN_CHOICES, ESTIMATOR_DEFAULTS, PARAMETERS, check, requirement
+from ._params import (
+    BUILTIN_CHOICES,
+    ESTIMATOR_DEFAULTS,
+    PARAMETERS,
+    check,
+    escaped,
+    requirement,
+)
 from ._version import __version__
 from .exceptions import InvalidParameterError, NonFiniteWeightsError
 
@@ -144,8 +151,7 @@ def _exit_code(exc: BaseException) -> int:
 def _line(message: Any) -> str:
     """``message`` on one line: its whitespace runs as one space, and other control
     characters (a terminal's escape codes from a file's column names) shown escaped."""
-    text = " ".join(str(message).split())
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return escaped(" ".join(str(message).split()))
 
 
 def _error(message: str) -> None:

@@ -80,6 +80,7 @@ from typing import Any, Self, TextIO
 import numpy as np
 
 from ._limits import MAX_VALUE
+from ._params import escaped
 from .callbacks import CallbackList
 from .datasets import DatasetError, Preprocessor, _hdf5_dataset
 from .preprocessing import _check_class_names
@@ -1294,7 +1295,7 @@ def write_predictions(estimator, feeder: ChunkFeeder, out: TextIO, *, fmt: str =
     names = _class_names(classes, class_names)
     # the table's class names escaped where they hold a line break or an escape code
     # (it forged a row); JSON and CSV quote them as their formats do
-    shown = ["".join(c if c.isprintable() else repr(c)[1:-1] for c in n) for n in names]
+    shown = [escaped(n) for n in names]
     index = {c: k for k, c in enumerate(classes.tolist())}
     stem = name if name is not None else Path(str(feeder.source)).name
     width = len(f"{stem}[{feeder.n_samples - 1}]")
