@@ -999,8 +999,7 @@ def evaluate(model: str, data: str, label_column: str | None = None, *,
     classes = np.asarray(est.classes_)
     y_true = classes[dataset.y]
     X = _as_fitted(est, dataset.X)
-    y_pred = est.predict(X)
-    proba = est.predict_proba(X)
+    y_pred, proba = est._predict_with_proba(X)  # one forward pass for both
     binary = len(classes) == 2
     kwargs = {"pos_label": classes[p], "average": "binary"} if binary else {"average": "macro"}
     kwargs["zero_division"] = 0
@@ -1097,8 +1096,8 @@ def predict(model: str, inputs: Sequence[str]) -> tuple[list[dict], int]:
                     "in the model's vocabulary, so its prediction is the model's biases "
                     "alone")
         X = _as_fitted(est, X)
-        proba = est.predict_proba(X)
-        codes = _codes_of(est, est.predict(X))
+        labels, proba = est._predict_with_proba(X)  # one forward pass for both
+        codes = _codes_of(est, labels)
         for i, code, p in zip(pending, codes, proba):
             results[i].update({
                 "label": names[code],

@@ -1579,10 +1579,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         proba : ndarray of shape (n_samples, n_classes)
             Columns follow ``classes_``; each row sums to 1.
         """
-        ZL = self._logits(X)
-        if ZL.shape[0] == 1:
-            return np.column_stack([expit(-ZL[0]), expit(ZL[0])])
-        return softmax(ZL).T
+        return _proba_of(self._logits(X))
 
     def predict_log_proba(self, X) -> np.ndarray:
         """Logarithm of :meth:`predict_proba`, from the logits: finite where a
@@ -1609,9 +1606,24 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        ZL = self._logits(X)
+        return self._labels_of(self._logits(X))
+
+    def _labels_of(self, ZL: np.ndarray) -> np.ndarray:
+        """The classes that logits ``ZL`` (the seeds' ``(n_L, m)``) predict."""
         index = (ZL[0] > 0).astype(np.intp) if ZL.shape[0] == 1 else ZL.argmax(axis=0)
         return self.classes_[index]
+
+    def _predict_with_proba(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """``(predict(X), predict_proba(X))`` from one forward pass."""
+        ZL = self._logits(X)
+        return self._labels_of(ZL), _proba_of(ZL)
+
+
+def _proba_of(ZL: np.ndarray) -> np.ndarray:
+    """Class probabilities, ``(m, n_classes)``, of logits ``ZL`` (``(n_L, m)``)."""
+    if ZL.shape[0] == 1:
+        return np.column_stack([expit(-ZL[0]), expit(ZL[0])])
+    return softmax(ZL).T
 
 
 # ------------------------------------------------------------------ fitted state as data

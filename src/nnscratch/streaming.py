@@ -1228,6 +1228,17 @@ def predict_streaming(estimator, feeder: ChunkFeeder, *, progress: bool | str = 
     return _predict_chunks(estimator, feeder, progress)
 
 
+def _labels_and_proba(estimator, X) -> tuple[np.ndarray, np.ndarray]:
+    """``(predict(X), predict_proba(X))``: from one forward pass for nnscratch's
+    estimators (their labels, exactly, where σ(z) rounds to 0.5), else the class of the
+    largest probability."""
+    both = getattr(estimator, "_predict_with_proba", None)
+    if both is not None:
+        return both(X)
+    proba = estimator.predict_proba(X)
+    return np.asarray(estimator.classes_)[np.argmax(proba, axis=1)], proba
+
+
 def _predict_chunks(estimator, feeder: ChunkFeeder, progress
                     ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
     """The work of :func:`predict_streaming`, once its checks passed."""
@@ -1235,8 +1246,7 @@ def _predict_chunks(estimator, feeder: ChunkFeeder, progress
     start = time.perf_counter()
     try:
         for i, X, _ in feeder.chunks(labels=False):
-            proba = estimator.predict_proba(X)
-            labels = np.asarray(estimator.classes_)[np.argmax(proba, axis=1)]
+            labels, proba = _labels_and_proba(estimator, X)
             bar.rows(X.shape[0])
             yield feeder.boundaries[i], labels, proba
     finally:
@@ -1484,8 +1494,7 @@ def evaluate_streaming(estimator, feeder: ChunkFeeder, *,
             if unseen.size:
                 raise DatasetError(f"{feeder.source}: labels {unseen.tolist()[:5]} are not "
                                    f"classes of the model ({classes.tolist()})")
-            proba = estimator.predict_proba(X)
-            pred = classes[np.argmax(proba, axis=1)]
+            pred, proba = _labels_and_proba(estimator, X)
             cm += confusion_matrix(y, pred, labels=classes)
             loss_sum += log_loss(y, proba, labels=classes, normalize=False)
             n += len(y)
