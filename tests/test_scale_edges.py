@@ -247,8 +247,8 @@ def test_ctrl_c_while_predicting_to_json_ends_the_list_it_wrote(where):
             return super().write(text)
 
     if where == "predicting":
-        real = est.predict_proba
-        est.predict_proba = lambda X: (
+        real = est._predict_with_proba  # what the streamed predictions call
+        est._predict_with_proba = lambda X: (
             real(X) if len(calls) < 2 else (_ for _ in ()).throw(KeyboardInterrupt))
     out = Out()
     with pytest.raises(KeyboardInterrupt):
