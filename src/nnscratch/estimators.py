@@ -121,6 +121,9 @@ def _short(text: str, name: str = "X") -> str:
                 "drop those rows.")
     inf = re.fullmatch(r"Input (\w+) contains infinity or a value too large for "
                        r"(dtype\('\w+'\))\.", text)
+    if inf and inf[1] in ("y", "y_val"):  # labels, not features
+        return (f"Input {inf[1]} contains infinity or a value too large for {inf[2]}: every "
+                "example needs a finite label; drop those rows or give their labels.")
     if inf:
         return (f"Input {inf[1]} contains infinity or a value too large for {inf[2]}: the "
                 "network needs a finite number in every cell; replace those values "
@@ -257,6 +260,49 @@ def _shape_in_words(check, args, text: str, name: str) -> str | None:
     return None
 
 
+#: The beginnings of scikit-learn's errors that ``validate_data(estimator, X, y)`` raises
+#: for X or for y alike: which one failed, they do not say.
+_X_OR_Y_ERRORS = ("Found array with dim", "setting an array element with a sequence",
+                  "Complex data not supported", "Found array with 0 feature(s)")
+
+
+def _failed_on_y(check, args, kwargs, text: str) -> bool:
+    """Whether ``validate_data(estimator, X, y, ...)`` raised ``text`` for ``y``, not
+    ``X``: X alone passes the same checks. Its shape and conversion errors name neither
+    (they were all said of X: "X has 3 dimensions" for a fine X and a 3-D y)."""
+    if check is not _validate_data or not text.startswith(_X_OR_Y_ERRORS):
+        return False
+    y = args[2] if len(args) > 2 else kwargs.get("y", "no_validation")
+    if y is None or (isinstance(y, str) and y == "no_validation"):
+        return False
+    same = {k: v for k, v in kwargs.items()
+            if k in ("dtype", "accept_sparse", "ensure_all_finite", "order")}
+    try:
+        with np.errstate(invalid="ignore", over="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _check_array(args[1], **same)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _y_in_words(text: str, y, X_shape) -> str:
+    """scikit-learn's error ``text`` about labels ``y`` (see :func:`_failed_on_y`) in one
+    line naming y, as labels (not features)."""
+    m = f"({X_shape[0]},)" if X_shape else "(n_samples,)"
+    if text.startswith("Complex data not supported"):
+        return _labels_not_complex("y")
+    shape = _shape(y)
+    if shape is None or text.startswith("setting an array element"):
+        return (f"y must hold one label per example, shape {m}; it holds lists (or "
+                "arrays) of different lengths.")
+    dims = re.match(r"Found array with dim (\d+)", text)
+    if dims:
+        return (f"y has {dims[1]} dimensions (shape {shape}): give one label per example, "
+                f"shape {m} (y.ravel() where each example's label is alone in its row).")
+    return f"y has shape {shape}: give one label per example, shape {m}."
+
+
 def _in_one_line(check):
     """``check`` (scikit-learn's ``validate_data`` or ``check_array``) raising its
     ValueErrors in one short line (:func:`_short`)."""
@@ -296,6 +342,9 @@ def _in_one_line(check):
                     "Y.argmax(axis=1); for several targets wrap the network in "
                     "sklearn.multioutput.MultiOutputClassifier."
                 ) from None
+            if _failed_on_y(check, args, kwargs, text):
+                raise ValueError(_y_in_words(text, args[2] if len(args) > 2 else kwargs["y"],
+                                             _shape(args[1]))) from None
             if text.startswith("setting an array element with a sequence"):
                 name = kwargs.get("input_name") or "X"
                 ragged = re.search(r"shape after (\d+) dimension", text)
@@ -335,7 +384,7 @@ def _in_one_line(check):
                     "Pipeline) or drop those rows."
                 ) from None
             if "could not be promoted" in text and hasattr(X, "dtypes"):  # dates, times
-                raise TypeError(_not_numbers(X, name, text)) from None
+                raise _NotNumbersError(_not_numbers(X, name, text)) from None
             kind = re.fullmatch(r"float\(\) argument must be a string or a (?:real )?number, "
                                 r"not '(\w+)'", text)
             if kind:  # a dict, a generator, a set
@@ -355,6 +404,70 @@ check_array = _in_one_line(_check_array)
 
 def _fail(name, value, requirement):
     raise InvalidParameterError(f"{name}={_short_repr(value)} is not valid: {requirement}.")
+
+
+def _native_floats(X):
+    """``X`` as it is, but float32 values stored in the other byte order (``>f4``, as
+    h5py gives a big-endian dataset) as native float32: ``validate_data`` compares the
+    dtype with float32, finds it unequal and made a float64 copy (twice the data), and
+    the model float64 weights. One float32 copy instead, as that of any conversion."""
+    dtype = getattr(X, "dtype", None)
+    if (isinstance(X, np.ndarray) and isinstance(dtype, np.dtype) and dtype.kind == "f"
+            and dtype.itemsize == 4 and not dtype.isnative):
+        return X.astype(dtype.newbyteorder("="))
+    return X
+
+
+class _NotNumbersError(ValueError, TypeError):
+    """Values that are not numbers (dates): a ValueError, as every refusal of values
+    that cannot be converted to numbers; also a TypeError, which pandas' date columns
+    raised before they were refused by name."""
+
+
+def _refuse_dates(X, name: str) -> None:
+    """Refuse dates and times in ``X`` before scikit-learn converts it: a NumPy
+    ``datetime64``/``timedelta64`` array, and a polars frame's Date, Datetime, Duration
+    or Time columns, became float64 counts since 1970 without a word (~1.7e15
+    microseconds, which the network learns nothing from), while a pandas frame's were
+    refused; a prediction took dates for a model trained on numbers.
+
+    Raises
+    ------
+    ValueError
+        One line naming the columns (or the array's dtype) and how to make numbers of
+        them (also a TypeError, as a pandas frame's date column raised before).
+    """
+    do = ("the network needs numbers; encode them first, e.g. as the days since a start "
+          "((when - start) / np.timedelta64(1, 'D')), or their parts (year, month, day "
+          "of week) in columns of their own.")
+    dtype = getattr(X, "dtype", None)
+    if isinstance(dtype, np.dtype):
+        if dtype.kind in "mM":
+            raise _NotNumbersError(f"{name} holds dates or times ({dtype}), which cannot "
+                                   f"be converted to numbers: {do}")
+        return
+    columns = []
+    schema = getattr(X, "schema", None)  # a polars frame: its dtypes tell dates apart
+    if type(X).__module__.startswith("polars") and hasattr(schema, "items"):
+        columns = [f"{col!r} ({dtype})" for col, dtype in schema.items()
+                   if callable(getattr(dtype, "is_temporal", None)) and dtype.is_temporal()]
+    else:
+        dtypes = getattr(X, "dtypes", None)
+        if dtypes is not None and hasattr(dtypes, "items"):  # a pandas frame
+            columns = [f"{col!r} ({dtype})" for col, dtype in dtypes.items()
+                       if getattr(dtype, "kind", "O") in "mM"]
+    if columns:
+        shown = ", ".join(columns[:5]) + (", ..." if len(columns) > 5 else "")
+        raise _NotNumbersError(f"{name} has columns that cannot be converted to numbers, "
+                               f"{shown}: {do}")
+
+
+def _labels_not_complex(name: str) -> str:
+    """The one line refusing complex labels ``name`` (scikit-learn's "Complex data not
+    supported" and the array's repr, or the advice for features)."""
+    return (f"Complex data not supported: {name} holds complex numbers; give class labels, "
+            f"one number or string per example ({name}.real, where the imaginary parts "
+            "are 0).")
 
 
 def _in_dtype(X, dtype, name: str, whose: str):
@@ -403,12 +516,16 @@ def _partial_fit_classes(classes) -> np.ndarray:
         values = np.asarray(classes)
     except (TypeError, ValueError):
         raise ValueError(need) from None
+    # missing values first: pd.NA (what Series.unique() of a nullable column holds) is
+    # neither text nor a number, and NumPy casts it to NaN with a warning
+    if _is_missing(given).any():
+        raise ValueError(f"classes holds a missing label (None or NaN): give the labels "
+                         f"themselves, e.g. classes=[0, 1]; got {_short_repr(classes)}.")
     text = [isinstance(v, str) for v in given]
     if any(text) and not all(text):
         raise ValueError(need)
-    if any(v is None or (isinstance(v, (float, np.floating)) and v != v) for v in given):
-        raise ValueError(f"classes holds a missing label (None or NaN): give the labels "
-                         f"themselves, e.g. classes=[0, 1]; got {_short_repr(classes)}.")
+    if values.dtype.kind == "O":  # integers held as objects: the integers they are
+        values = _checked_labels(given, "classes")
     try:
         classes = np.unique(column_or_1d(values))
     except (TypeError, ValueError):
@@ -459,18 +576,16 @@ def _refuse_missing_labels(y, name: str, numbers_too: bool = False) -> None:
         return
     try:
         values = np.asarray(y)
+        if values.dtype.kind in "SU" and not hasattr(y, "dtype"):
+            # a list or tuple that NumPy turned into text: [0, "spam"] became the
+            # strings ["0", "spam"], [None, "a"] kept None but ["a", nan] made it 'nan'
+            values = np.asarray(y, dtype=object)
     except (TypeError, ValueError):  # ragged: scikit-learn's checks say what is wrong
         return
     if values.dtype.kind == "f" and numbers_too:
         missing = np.isnan(values)
     elif values.dtype.kind == "O":
-        try:
-            import pandas as pd
-
-            missing = np.asarray(pd.isna(values), dtype=bool)
-        except ImportError:  # pragma: no cover - pandas is optional
-            missing = np.array([v is None or (isinstance(v, float) and v != v)
-                                for v in values.ravel()], dtype=bool)
+        missing = _is_missing(values)
     else:
         return
     missing = np.atleast_1d(missing)
@@ -505,6 +620,60 @@ def _refuse_mixed_labels(values: np.ndarray, name: str) -> None:
         f"Input {name} mixes labels of different types, text and "
         f"{type(_py(other)).__name__} (e.g. {one!r} and {_py(other)!r}): give labels of one "
         f"type, e.g. {name}.astype(str)."
+    )
+
+
+def _is_missing(values: np.ndarray) -> np.ndarray:
+    """Which of ``values`` (an object array) are missing: None, NaN, ``pd.NA``, ``NaT``;
+    of the same shape."""
+    try:
+        import pandas as pd
+
+        return np.asarray(pd.isna(values), dtype=bool)
+    except ImportError:  # pragma: no cover - pandas is optional
+        return np.array([v is None or (isinstance(v, float) and v != v)
+                         for v in values.ravel()], dtype=bool).reshape(values.shape)
+
+
+def _checked_labels(y, name: str, numbers_too: bool = False):
+    """``y`` with its missing and mixed labels refused (:func:`_refuse_missing_labels`),
+    and labels held in an object array read as the numbers they are.
+
+    scikit-learn reads an object array of numbers (a label column built row by row,
+    read from JSON, or ``.astype(object)``) as labels of an "unknown" type, and said
+    "Unknown label type: unknown ... a regression target": integers (and booleans) come
+    back as an integer array, as ``np.asarray(y.tolist())`` gives them, so that
+    ``classes_`` holds the integers that an integer array gives; other real numbers as
+    a float array (then read as any float labels). Labels that are neither numbers nor
+    text (``Decimal``, ``pd.Period``) are refused in one line. Anything else is ``y`` as
+    it was given (no copy).
+
+    Raises
+    ------
+    ValueError
+        One line naming ``name``, the labels and what to do.
+    """
+    _refuse_missing_labels(y, name, numbers_too)
+    if sp.issparse(y) or getattr(getattr(y, "dtype", None), "kind", None) != "O":
+        return y
+    values = np.asarray(y).ravel()
+    if not len(values) or all(isinstance(v, str) for v in values):
+        return y
+    real = (numbers.Real, np.bool_)
+    if all(isinstance(v, real) for v in values):
+        given = np.asarray(y).tolist()  # Python's int, float, bool: NumPy's own dtype
+        read = np.asarray(given)
+        whole = all(isinstance(v, (numbers.Integral, np.bool_)) for v in values)
+        if read.dtype.kind in ("biu" if whole else "biuf"):  # not ints beyond 64 bits
+            return read
+        return y
+    other = next(v for v in values if not isinstance(v, (str, *real)))
+    if isinstance(other, (list, tuple, dict, set, np.ndarray)):
+        return y  # cells that hold several values: scikit-learn's shape checks say so
+    raise ValueError(
+        f"Input {name} holds labels of type {type(other).__name__} (e.g. {other!r}), "
+        "which a classifier cannot read as classes: give numbers or strings, e.g. "
+        f"{name}.astype(str)."
     )
 
 
@@ -548,9 +717,13 @@ def _is_sklearn_callback(obj) -> bool:
 
 
 def _weights_checked(sample_weight, X) -> np.ndarray:
-    """scikit-learn's check of ``sample_weight``, its error for another length in words."""
+    """scikit-learn's check of ``sample_weight``, its error for another length in words.
+
+    A single number is checked as an array is: scikit-learn repeats it for every example
+    without its finiteness check, so that NaN reached the sum of the weights and was
+    called "the sample weights sum to zero"."""
     try:
-        return _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+        weights = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
     except (TypeError, ValueError) as exc:
         try:
             shape = None if sp.issparse(sample_weight) else np.shape(sample_weight)
@@ -589,7 +762,17 @@ def _weights_checked(sample_weight, X) -> np.ndarray:
                 f"sample_weight must be real numbers, one weight >= 0 per example; got "
                 f"{got}" + ("" if got.endswith("...") else ".")
             ) from None
+        if text.startswith("setting an array element with a sequence"):  # ragged lists
+            raise ValueError(
+                f"sample_weight must be one number per example, shape ({X.shape[0]},); it "
+                "holds lists (or arrays) of different lengths."
+            ) from None
         raise
+    if not np.isfinite(weights).all():  # a single NaN or infinity, repeated
+        raise ValueError(
+            f"sample_weight contains {'NaN' if np.isnan(weights).any() else 'infinity'}: "
+            "give every example a finite weight >= 0 (0 leaves an example out).")
+    return weights
 
 
 def _check_class_weight(class_weight, classes: np.ndarray) -> None:
@@ -965,14 +1148,43 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                    if validation else "train a new estimator.")
             )
 
-    def _check_fit_data(self, X, y) -> None:
+    def _check_fit_data(self, X, y):
         """Refuse ``X`` and ``y`` as ``fit`` would (NaN, shapes, one class), without
-        training and leaving ``self`` as it is: for a search, before its first fit."""
+        training and leaving ``self`` as it is: for a search, before its first fit.
+
+        Returns
+        -------
+        y : the labels as fit reads them (:func:`_checked_labels`): integers held in
+            an object array as an integer array, else ``y`` as given.
+        """
         probe = clone(self)
         _refuse_course_layout(X, y)
-        _refuse_missing_labels(y, "y")
-        X, y = validate_data(probe, X, y, dtype=list(FLOAT_DTYPES), accept_sparse="csr")
-        probe._encode_labels(y, None, continued_by="warm_start")
+        y = _checked_labels(y, "y")
+        _refuse_dates(X, "X")
+        _, y_checked = validate_data(probe, _native_floats(X), y, dtype=list(FLOAT_DTYPES),
+                                     accept_sparse="csr")
+        probe._encode_labels(y_checked, None, continued_by="warm_start")
+        return y
+
+    def _check_fit_labels(self, y):
+        """Refuse labels ``y`` as ``fit`` would (missing, mixed, continuous, 2-D),
+        without ``X`` (a search checks them before its folds, and its raw input is
+        preprocessed fold by fold) and leaving ``self`` as it is. A single class is
+        left to the caller (the search's folds say it in their words).
+
+        Returns
+        -------
+        y : as :meth:`_check_fit_data` returns it.
+        """
+        y = _checked_labels(y, "y")
+        n = _shape(y)
+        if n and n[0] == 0:
+            raise ValueError("y is empty: give one label per example.")
+        # one valid row for each label: validate_data's checks of y alone, in its words
+        X = np.zeros((n[0] if n else 1, 1))
+        _, y_checked = validate_data(clone(self), X, y, dtype=list(FLOAT_DTYPES))
+        check_classification_targets(y_checked)
+        return y
 
     def _fit_unguarded(self, X, y, sample_weight, max_iter, *, continue_, validation,
                        classes, X_val, y_val, started):
@@ -983,9 +1195,11 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 "X_val and y_val go together: pass both (a validation set and its labels) "
                 "or neither."
             )
-        _refuse_missing_labels(y, "y")
+        y = _checked_labels(y, "y")
+        _refuse_dates(X, "X")
         X_given = X
-        X, y = validate_data(self, X, y, dtype=list(FLOAT_DTYPES), reset=not continue_,
+        X, y = validate_data(self, _native_floats(X), y, dtype=list(FLOAT_DTYPES),
+                             reset=not continue_,
                              accept_sparse="csr")  # any sparse format: CSR, not dense
         if continue_:
             X = _in_dtype(X, self.params_["W1"].dtype, "X", "the dtype of the model being "
@@ -1195,20 +1409,26 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 "or leave X_val and y_val out."
             )
         _check_validation_columns(self, X_val)
-        X_val = check_array(X_val, dtype=list(FLOAT_DTYPES), input_name="X_val",
-                            accept_sparse="csr")
+        _refuse_dates(X_val, "X_val")
+        X_val = check_array(_native_floats(X_val), dtype=list(FLOAT_DTYPES),
+                            input_name="X_val", accept_sparse="csr")
         if X_val.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"X_val has {X_val.shape[1]} features but X has {self.n_features_in_}: "
                 "the validation set must have the training data's columns."
             )
-        _refuse_missing_labels(y_val, "y_val", numbers_too=True)
+        y_val = _checked_labels(y_val, "y_val", numbers_too=True)
         try:
             y_val = column_or_1d(y_val, warn=True)
-        except ValueError:  # scikit-learn's message names y
+        except ValueError as exc:  # scikit-learn's message names y
+            text = str(exc)
+            if text.startswith("Complex data not supported"):
+                raise ValueError(_labels_not_complex("y_val")) from None
+            shape = _shape(y_val)
             raise ValueError(
-                f"y_val must hold one label per validation example, shape (n_val,); got "
-                f"shape {np.shape(y_val)}."
+                "y_val must hold one label per validation example, shape (n_val,); got "
+                + (f"shape {shape}." if shape is not None else
+                   "lists of different lengths.")
             ) from None
         if len(y_val) != X_val.shape[0]:
             raise ValueError(
@@ -1492,8 +1712,9 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         # No pass over dense X besides the products: float32/float64 X is used as it is
         # (no copy), and its finiteness is checked on W1 X, chunk by chunk
         # (_check_input). Sparse X: scikit-learn checks its stored values (cheap).
-        X = validate_data(self, X, reset=False, dtype=list(FLOAT_DTYPES), accept_sparse="csr",
-                          ensure_all_finite=sp.issparse(X))
+        _refuse_dates(X, "X")
+        X = validate_data(self, _native_floats(X), reset=False, dtype=list(FLOAT_DTYPES),
+                          accept_sparse="csr", ensure_all_finite=sp.issparse(X))
         with _threads.for_network(self.params_, min(X.shape[0], _PREDICT_CHUNK)):
             return forward_logits(X.T, self.params_, self._activations(self.params_),
                                   chunk_size=_PREDICT_CHUNK, check_input=self._check_input)
@@ -1529,26 +1750,62 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         Returns
         -------
         A : ndarray of shape (n_samples, n_l), or a list of them (``layer=None``)
-            ``A[l]ᵀ``, computed as in prediction (no dropout).
+            ``A[l]ᵀ``, computed as in prediction (no dropout). As in prediction, where
+            a float32 model's activations of some examples overflow float32 (values
+            near 1e38), those are computed again in float64, and ``A`` is float64.
 
         Raises
         ------
         ValueError
             A model without hidden layers (logistic regression), or a ``layer`` out of
             range.
+        OutputOverflowError
+            Some examples' activations overflow even float64 (values near 1e308), as
+            :meth:`predict` refuses them: one line naming the first (``row X[i]``).
         """
         last = self._hidden_layer_index(layer)
-        X = validate_data(self, X, reset=False, dtype=list(FLOAT_DTYPES), accept_sparse="csr")
-        acts = self._activations(self.params_)
-        A, outputs = X.T, []
+        _refuse_dates(X, "X")
+        X = validate_data(self, _native_floats(X), reset=False, dtype=list(FLOAT_DTYPES),
+                          accept_sparse="csr")
+        # Overflow is found from the results, as forward_logits finds it for prediction
+        # (a NumPy RuntimeWarning and inf were handed on to the next step of a Pipeline)
+        with np.errstate(over="ignore", invalid="ignore"):
+            outputs = self._hidden_forward(X.T, self.params_, last)
+            given = outputs if layer is None else outputs[-1:]
+            bad = np.flatnonzero(~np.logical_and.reduce(
+                [np.isfinite(A).all(axis=0) for A in given]))
+            if bad.size and outputs[-1].dtype != np.float64:
+                params64 = {k: np.asarray(v, dtype=np.float64) for k, v in self.params_.items()}
+                again = self._hidden_forward(X.T[:, bad].astype(np.float64), params64, last)
+                outputs = [A.astype(np.float64) for A in outputs]
+                for A, part in zip(outputs, again):
+                    A[:, bad] = part
+                given = again if layer is None else again[-1:]
+                bad = bad[~np.logical_and.reduce([np.isfinite(A).all(axis=0) for A in given])]
+        if bad.size:
+            from .exceptions import OutputOverflowError
+
+            more = f" (and {bad.size - 1:,} more)" if bad.size > 1 else ""
+            raise OutputOverflowError(
+                f"row X[{bad[0]}]{more} holds values too large for the network: its hidden "
+                "layer's activations overflow float64; scale the features as the training "
+                "data were scaled")
+        outputs = [A.T for A in outputs]
+        return outputs if layer is None else outputs[-1]
+
+    def _hidden_forward(self, X, params, last: int) -> list:
+        """The activations ``A[1]`` .. ``A[last]`` (each ``(n_l, m)``) of ``X`` (the
+        seeds' ``(n_x, m)``, dense or sparse) through the network ``params``."""
+        acts = self._activations(params)
+        A, outputs = X, []
         for l in range(1, last + 1):
-            W, b = self.params_[f"W{l}"], self.params_[f"b{l}"]
+            W, b = params[f"W{l}"], params[f"b{l}"]
             if sp.issparse(A):  # the first layer on sparse rows: a sparse product
                 A = acts[0].forward(left_product(W, A) + b)
             else:
                 A, _ = linear_activation_forward(A, W, b, acts[l - 1])
-            outputs.append(A.T)
-        return outputs if layer is None else outputs[-1]
+            outputs.append(A)
+        return outputs
 
     def decision_function(self, X) -> np.ndarray:
         """The output layer's logits.
@@ -1607,6 +1864,47 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
         """
         return self._labels_of(self._logits(X))
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Accuracy on ``(X, y)``: the (weighted) fraction of examples whose predicted
+        class is ``y``'s, as scikit-learn's ``ClassifierMixin.score``.
+
+        ``y`` and ``sample_weight`` are checked as ``fit`` checks them, before the
+        predictions: a missing label (None, NaN, ``pd.NA``) gave a bare TypeError or a
+        NumPy warning, and negative weights a weighted "accuracy" below 0 or above 1.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            The true labels.
+        sample_weight : array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        score : float
+
+        Raises
+        ------
+        ValueError
+            One line: a missing label, labels that mix text and numbers, another
+            number of labels than rows, weights that are negative, NaN, infinite or not
+            one per example.
+        """
+        from sklearn.metrics import accuracy_score
+
+        check_is_fitted(self)
+        y = _checked_labels(y, "y", numbers_too=True)
+        rows, labels = _shape(X), _shape(y)
+        if rows and labels and rows[0] != labels[0]:
+            raise ValueError(f"X has {rows[0]} rows but y has {labels[0]} labels: give one "
+                             "label per example.")
+        if sample_weight is not None:
+            n = rows[0] if rows else labels[0] if labels else None
+            if n is None:  # X's own error first (ragged, None, ...)
+                n = len(self.predict(X))
+            sample_weight = _weights_checked(sample_weight, np.empty((n, 0)))
+        return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
 
     def _labels_of(self, ZL: np.ndarray) -> np.ndarray:
         """The classes that logits ``ZL`` (the seeds' ``(n_L, m)``) predict."""

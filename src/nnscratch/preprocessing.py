@@ -124,16 +124,26 @@ class Preprocessor:
         Raises
         ------
         DatasetError
-            Sparse data; values that are not numbers (naming the column), NaN or
-            infinite; a table that is not 2-D, has no column, or (standardised) no row;
-            column names not one per column, or one given twice; statistics beyond
-            what a model file holds.
+            Sparse data; values that are not numbers (naming the column: text, complex
+            numbers, dates), NaN or infinite; a table that is not 2-D, has no column, or
+            (standardised) no row; ``columns`` not a list of names (None, a number, a
+            name None), not one per column, or one given twice; statistics beyond what
+            a model file holds (a column of values below ~1e-150 too: its standard
+            deviation is computed, not taken for a constant column's 1).
         """
         _refuse_sparse(raw)
         if isinstance(columns, (str, bytes)):
             raise DatasetError(f"columns must be a list of names, one per column, not one "
                                f"string ({columns!r})")
-        columns = [str(c) for c in columns]
+        try:
+            names = list(columns)
+        except TypeError:  # None, a number: a bare "'NoneType' object is not iterable"
+            raise DatasetError(f"columns must be a list of names, one per column, not "
+                               f"{columns!r}; e.g. list(X.columns)") from None
+        unnamed = next((i for i, c in enumerate(names) if c is None), None)
+        if unnamed is not None:  # str(None) named a column 'None'
+            raise DatasetError(f"columns[{unnamed}] is None: give every column a name")
+        columns = [str(c) for c in names]
         if hasattr(raw, "columns"):
             picked, _ = _named_columns(raw, columns)
             raw = raw if picked is None else picked
@@ -164,7 +174,19 @@ class Preprocessor:
             with np.errstate(over="ignore", invalid="ignore"):  # huge values: checked below
                 mean = np.where(constant, raw[0], raw.mean(axis=0))
                 std = np.where(constant, 1.0, raw.std(axis=0))
-            std = np.where(std > 0, std, 1.0)
+            # a column that is not constant, whose squares underflowed (|x| below
+            # ~1e-160: a std of 0, which became 1 as for a constant column, and the
+            # column reached the network as ~1e-200) or overflowed (a std of inf): its
+            # statistics again on its values divided by their largest magnitude, so that
+            # the check below says what they are
+            lost = ~constant & ~((std > 0) & np.isfinite(std) & np.isfinite(mean))
+            if lost.any():
+                mean, std = mean.copy(), std.copy()
+                scale = np.abs(raw[:, lost]).max(axis=0)
+                scaled = raw[:, lost] / scale
+                mean[lost] = np.where(np.isfinite(mean[lost]), mean[lost],
+                                      scale * scaled.mean(axis=0))
+                std[lost] = scale * scaled.std(axis=0)
             beyond = ~((np.abs(mean) <= MAX_VALUE) & (std >= 1 / MAX_VALUE)
                        & (std <= MAX_VALUE))
             if beyond.any():  # a model file refuses them: say so before training
@@ -318,7 +340,8 @@ class Preprocessor:
         ------
         DatasetError
             A DataFrame that lacks some of :attr:`columns` (naming them); values that
-            are not numbers (naming the column); a shape other than
+            are not numbers (naming the column: text, complex numbers, dates), NaN or
+            infinite (naming the first's column and row); a shape other than
             ``(n_samples, n_features)``.
         """
         if self.kind != "tabular":
@@ -340,6 +363,12 @@ class Preprocessor:
             raise DatasetError(
                 f"expected {len(self.columns)} feature columns, got shape {raw.shape}"
             )
+        finite = np.isfinite(raw)
+        if not finite.all():  # as fit_tabular refuses them (they were passed on)
+            row, col = (int(i) for i in np.argwhere(~finite)[0])
+            raise DatasetError(f"the table holds NaN or infinite values (first: column "
+                               f"{self.columns[col]!r}, row {row}); fill them in or drop "
+                               "those rows")
         return (raw - np.asarray(self.mean)) / np.asarray(self.std)
 
     def transform_texts(self, texts: Sequence[str]):
@@ -594,6 +623,7 @@ def _named_columns(frame: Any, wanted: Sequence[str]) -> tuple[Any, list[str]]:
 def _as_float_table(raw: Any, columns: Sequence[str] | None, where: str) -> np.ndarray:
     """``raw`` as float64, or a one-line DatasetError naming a column (by its name, or
     by ``columns``) and the first value in it that is not a number."""
+    _refuse_complex_or_dates(raw, columns, where)
     try:
         return np.asarray(raw, dtype=np.float64)
     except (TypeError, ValueError):
@@ -634,6 +664,40 @@ def _as_float_table(raw: Any, columns: Sequence[str] | None, where: str) -> np.n
         raise DatasetError(f"{where}: {place}, a missing value; fill it in or drop its row")
     raise DatasetError(f"{where}: {place}, not a number; a table's features must be "
                        "numbers: encode that column as numbers or drop it")
+
+
+def _refuse_complex_or_dates(raw: Any, columns: Sequence[str] | None, where: str) -> None:
+    """Refuse complex numbers and dates, which NumPy casts to float64: complex values
+    lost their imaginary part with a ComplexWarning, and dates became counts since 1970
+    (a mean of 129600.0 for four days), where the estimators refuse both in one line.
+    Looks at the dtypes only (an array's, or a frame's columns')."""
+    schema = getattr(raw, "schema", None)
+    dtypes = getattr(raw, "dtypes", None)
+    if type(raw).__module__.startswith("polars") and hasattr(schema, "items"):
+        # polars' Date, Datetime, Duration, Time: temporal (it has no complex numbers)
+        found = [(str(c), d, "M") for c, d in schema.items()
+                 if callable(getattr(d, "is_temporal", None)) and d.is_temporal()]
+    elif dtypes is not None and hasattr(dtypes, "items"):  # a pandas frame, by column
+        found = [(str(c), d, d.kind) for c, d in dtypes.items()
+                 if getattr(d, "kind", "O") in "cmM"]
+    else:
+        dtype = getattr(raw, "dtype", None)
+        if not isinstance(dtype, np.dtype) or dtype.kind not in "cmM":
+            return
+        found = [(None, dtype, dtype.kind)]
+    if not found:
+        return
+    column, dtype, kind = found[0]
+    if column is None and columns and len(columns) == 1:
+        column = columns[0]
+    place = "it holds" if column is None else f"the column {column!r} holds"
+    if kind == "c":
+        raise DatasetError(f"{where}: {place} complex numbers ({dtype}); a table's "
+                           "features must be real numbers: give the real part (X.real) or "
+                           "the magnitude (np.abs(X))")
+    raise DatasetError(f"{where}: {place} dates or times ({dtype}), not numbers; a table's "
+                       "features must be numbers: encode them as numbers first, e.g. the "
+                       "days since a start, or drop that column")
 
 
 def _check_column_names(columns: Sequence[str], where: str) -> None:

@@ -771,17 +771,20 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     ------
     SearchError
         A ``results_path`` in a missing folder or that is a folder, ``n_candidates``
-        below 1, an unknown ``scoring`` name, ``n_jobs=0``, a ``scheduler`` that is not
-        an address (:func:`check_scheduler`), a ``client`` already closed, a parameter
-        that the estimator does not have, a class with fewer samples than ``cv`` folds
-        (:func:`check_folds`), or a ``preprocessing`` that a fold's training rows cannot
-        learn (checked on every fold before any fit).
+        below 1, an unknown ``scoring`` name, several scorers (a list or dict), a
+        scorer of two classes only (``"f1"``, ``"roc_auc"``) for ``y`` of more,
+        ``n_jobs=0``, a ``scheduler`` that is not an address (:func:`check_scheduler`),
+        a ``client`` already closed, a parameter that the estimator does not have,
+        ``X`` or ``y`` that every fit would refuse (missing or continuous labels, NaN
+        in ``X``), a class with fewer samples than ``cv`` folds (:func:`check_folds`),
+        or a ``preprocessing`` that a fold's training rows cannot learn (checked on
+        every fold before any fit).
     SearchFailed
         The Dask scheduler cannot be reached or has no worker (none joins within
         :data:`WORKER_WAIT` seconds), or a worker died and the search cannot
         finish (the finished candidates stay in ``results_path``); every fit failed,
         or no candidate has a score (each has a failed fit), naming the first
-        failed fit's own error.
+        failed fit's own error, or, where the fits ran, the scorer's error.
     MissingExtraError
         ``scheduler`` given without the Dask packages.
     """
@@ -796,8 +799,18 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
         raise SearchError(f"client: the Dask client is {client.status}; give an open "
                           "distributed.Client, or scheduler=ADDRESS")
     key_grid = estimator_grid(grid, estimator)
-    check_folds(cv, y)
-    if preprocessing is None:  # X as every fit would refuse it (NaN), before the first
+    # X and y as every fit would refuse them (NaN, missing or continuous labels), before
+    # the first; the labels before the folds, which misread them ("class nan has only 1
+    # sample") or failed on them (a bare TypeError for None). Labels that fit reads
+    # otherwise than as given (integers in an object array) are searched as fit reads
+    # them: the folds are then stratified by them too.
+    try:
+        y = estimator._check_fit_labels(y)
+    except ValueError as exc:
+        raise SearchError(" ".join(str(exc).split())) from None
+    _check_scoring_for_labels(scoring, y)
+    check_folds(cv, y, option="cv")
+    if preprocessing is None:  # else X is the raw input, preprocessed fold by fold
         try:
             estimator._check_fit_data(X, y)
         except ValueError as exc:
@@ -910,6 +923,11 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
         # a candidate with one failed fit has no mean score: none can be the best
         n_fits = sum(len(r["scores"]) for r in rows)
         unwritten = "" if results_path is None else f"; {results_path} was not written"
+        scored = None if fit_error is not None else _scoring_error(search, X, y)
+        if scored is not None:  # the fits ran: the scorer failed on them
+            raise SearchFailed(
+                f"no candidate has a score: {failed_fits} of the {n_fits} fits could not "
+                f"be scored by scoring={short_repr(scoring)} ({scored}){unwritten}")
         raise SearchFailed(
             f"no candidate has a score: {failed_fits} of the {n_fits} fits failed, and a "
             f"candidate with a failed fit has no mean score (the first failure: "
@@ -939,6 +957,10 @@ def _check_search_settings(n_candidates, scoring, n_jobs) -> None:
             or n_candidates < 1):
         raise SearchError(f"n_candidates={n_candidates!r}: give a whole number of candidates "
                           ">= 1, or None to search the whole grid")
+    if isinstance(scoring, (list, tuple, set, dict)):
+        # scikit-learn's multi-metric scoring needs a refit=<name> run_search does not take
+        raise SearchError(f"scoring={short_repr(scoring)}: give one scorer name, the score "
+                          "that ranks the candidates, e.g. scoring='accuracy'")
     if isinstance(scoring, str):
         from sklearn.metrics import get_scorer_names
 
@@ -946,16 +968,76 @@ def _check_search_settings(n_candidates, scoring, n_jobs) -> None:
             raise SearchError(f"scoring={scoring!r} is not a scikit-learn scorer; e.g. "
                               "accuracy, balanced_accuracy, f1, roc_auc, neg_log_loss "
                               "(sklearn.metrics.get_scorer_names() lists them all)")
+        if scoring.endswith("_samples"):
+            raise SearchError(f"scoring={scoring!r} scores multilabel targets (several "
+                              "labels per example), which the networks do not fit; give "
+                              f"e.g. {scoring[:-len('_samples')] + '_macro'!r}")
     if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(
             n_jobs, (int, np.integer)) or n_jobs == 0):
         raise SearchError(f"n_jobs={n_jobs!r}: give a number of parallel fits >= 1, or -1 "
                           "for every core")
 
 
-def check_folds(cv, y, class_names: Sequence[str] | None = None) -> None:
+#: scikit-learn's scorers for two classes only (their metric's ``average="binary"``, or
+#: a binary-only metric), with what to give for more: they failed on every fold, after
+#: every fit, and the search said only that no score was a number.
+_BINARY_SCORERS = {
+    "f1": "'f1_macro' or 'f1_weighted'",
+    "precision": "'precision_macro' or 'precision_weighted'",
+    "recall": "'recall_macro' or 'recall_weighted'",
+    "jaccard": "'jaccard_macro' or 'jaccard_weighted'",
+    "roc_auc": "'roc_auc_ovr' or 'roc_auc_ovo'",
+    "positive_likelihood_ratio": "'balanced_accuracy' or 'f1_macro'",
+    "neg_negative_likelihood_ratio": "'balanced_accuracy' or 'f1_macro'",
+}
+
+
+def _check_scoring_for_labels(scoring, y) -> None:
+    """Refuse, before any fit, a scorer for two classes only on labels ``y`` (checked
+    already) of more than two.
+
+    Raises
+    ------
+    SearchError
+        Naming the scorer, the number of classes and the scorers to give instead.
+    """
+    if not isinstance(scoring, str) or scoring not in _BINARY_SCORERS:
+        return
+    n_classes = len(np.unique(np.asarray(y)))
+    if n_classes > 2:
+        raise SearchError(f"scoring={scoring!r} scores two classes only, and y has "
+                          f"{n_classes}; give e.g. {_BINARY_SCORERS[scoring]}")
+
+
+def _scoring_error(search, X, y) -> str | None:
+    """Why the search's scorer failed, in one line: no candidate has a score, and no
+    fit failed. scikit-learn only warned "Scoring failed" (in the workers, whose warnings
+    the search ignores) and gave the score NaN; the scorer run again on the refitted
+    candidate (one prediction of the data) says why. None where it scores there."""
+    scorer = getattr(search, "scorer_", None)
+    best = getattr(search, "best_estimator_", None)
+    if scorer is None or best is None:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            score = scorer(best, X, y)
+    except Exception as exc:  # the scorer's own error, whatever it is
+        return f"the scorer failed: {type(exc).__name__}: {_first_line(exc)}"
+    try:
+        finite = math.isfinite(float(score))
+    except (TypeError, ValueError):  # not one number: not what made it fail
+        return None
+    return None if finite else "its score on all the data is not a number either"
+
+
+def check_folds(cv, y, class_names: Sequence[str] | None = None, *,
+                option: str = "--cv") -> None:
     """Refuse ``cv`` stratified folds that some class cannot fill, before any fit.
 
-    ``class_names[code]`` names the class of label ``code`` in the message.
+    ``class_names[code]`` names the class of label ``code`` in the message;
+    ``option`` says how ``cv`` was set: ``"--cv"`` (the command line's ``--cv 5``) or
+    ``"cv"`` (:func:`run_search`'s ``cv=5``).
 
     Raises
     ------
@@ -964,8 +1046,10 @@ def check_folds(cv, y, class_names: Sequence[str] | None = None) -> None:
     """
     if not isinstance(cv, (int, np.integer)) or isinstance(cv, bool):
         return  # a splitter or a list of folds: the caller's own
+    setting = (lambda n: f"{option} {n}") if option.startswith("-") else (
+        lambda n: f"{option}={n}")
     if cv < 2:
-        raise SearchError(f"--cv {cv}: cross-validation needs at least 2 folds")
+        raise SearchError(f"{setting(cv)}: cross-validation needs at least 2 folds")
     labels, counts = np.unique(np.asarray(y), return_counts=True)
     if len(labels) == 1:  # every fit would fail, found after them all
         label = _plain(labels[0]) if class_names is None else class_names[int(labels[0])]
@@ -977,9 +1061,9 @@ def check_folds(cv, y, class_names: Sequence[str] | None = None) -> None:
         if class_names is not None:
             label = class_names[int(label)]
         raise SearchError(
-            f"--cv {cv}: class {label!r} has only {fewest} sample{'s' * (fewest != 1)}, "
-            f"and each of the {cv} stratified folds needs one; choose --cv "
-            f"{max(2, fewest)} or fewer, or add samples")
+            f"{setting(cv)}: class {label!r} has only {fewest} "
+            f"sample{'s' * (fewest != 1)}, and each of the {cv} stratified folds needs "
+            f"one; choose {setting(max(2, fewest))} or fewer, or add samples")
 
 
 def _check_fold_preprocessing(preprocessing, X, y, cv) -> None:
@@ -987,12 +1071,16 @@ def _check_fold_preprocessing(preprocessing, X, y, cv) -> None:
     (it is vectorizing or a mean, not training): a setting that a fold cannot learn
     from (a --min-df above what a fold's texts share) is refused in one line naming
     the fold, instead of failing that fold's fit of every candidate."""
+    from sklearn.utils import _safe_indexing
+
     from .exceptions import DatasetError
 
     folds = list(check_cv(cv, y, classifier=True).split(X, y))
     for k, (train, _) in enumerate(folds, 1):
+        # rows as the search takes them (X[train] of a DataFrame selected columns)
+        rows = _safe_indexing(X, train) if hasattr(X, "shape") else [X[i] for i in train]
         try:
-            preprocessing.refit(X[train] if hasattr(X, "shape") else [X[i] for i in train])
+            preprocessing.refit(rows)
         except DatasetError as exc:
             raise SearchError(f"the training rows of a fold ({len(train)} of {len(y)}; "
                               f"fold {k} of {len(folds)}): {exc}") from None
