@@ -44,3 +44,38 @@ def test_predict_with_proba_is_one_forward_pass(monkeypatch):
     assert len(calls) == 1
     np.testing.assert_array_equal(labels, est.predict(X))
     np.testing.assert_array_equal(proba, est.predict_proba(X))
+
+
+def _plain_logits(params, X):
+    """The seeds' forward pass in float64: relu hidden layers, the last linear."""
+    A = X.T.astype(np.float64)
+    L = len(params) // 2
+    for l in range(1, L):
+        A = np.maximum(params[f"W{l}"].astype(np.float64) @ A + params[f"b{l}"], 0)
+    return (params[f"W{L}"].astype(np.float64) @ A + params[f"b{L}"])[0]
+
+
+def test_a_dead_unit_s_large_negative_bias_is_not_carried_into_the_next_layer():
+    # carried, b1 = -1e7 added W·1e7 to the next layer and took it away again: in
+    # float32 the logits were off by 1.46 (of 6.7); now by float32's rounding
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 5).astype(np.float32)
+    y = (X[:, 0] > 0).astype(int)
+    est = NeuralNetworkClassifier(hidden_layer_sizes=(8, 8), max_iter=50, random_state=0)
+    est.fit(X, y)
+    est.params_["b1"][0] = -1e7
+    expected = _plain_logits(est.params_, X)
+    np.testing.assert_allclose(est.decision_function(X), expected, rtol=0, atol=1e-4)
+
+
+def test_a_model_trained_with_a_huge_learning_rate_predicts_its_training_data():
+    # fit succeeded, then predict said the rows "hold values too large for the network":
+    # the carried biases (~1e63) overflowed, where the plain forward pass is finite
+    rng = np.random.RandomState(0)
+    X = rng.randn(80, 5)
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    est = NeuralNetworkClassifier((16, 16, 16, 16), learning_rate=100, batch_size=16,
+                                  max_iter=3, random_state=0).fit(X, y)
+    assert np.isfinite(est.decision_function(X)).all()
+    np.testing.assert_allclose(est.decision_function(X), _plain_logits(est.params_, X),
+                               rtol=1e-9)

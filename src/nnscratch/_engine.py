@@ -601,6 +601,12 @@ def _logits_by_chunks(X, params, activations, chunk_size, W1X, check_input) -> n
 BLOCK_VALUES = 131072
 
 
+#: The most negative bias :func:`_carried_biases` carries into the next layer: its
+#: rounding there, about ``CARRY_LIMIT · ε · Σ|W|``, stays that of activations of a few
+#: units, where the plain form rounds ``Z + b`` with ``ε · |Z|``.
+CARRY_LIMIT = 8.0
+
+
 def _carried_biases(
     params: dict[str, np.ndarray], forwards: Sequence[Activation], dtype: DTypeLike
 ) -> tuple[dict[int, np.ndarray], dict[int, bool]]:
@@ -612,6 +618,12 @@ def _carried_biases(
     which is linear in its input: ``W M + (W c_l + b)``. ``c_1 = b_1``; after a ReLU
     layer ``c_(l+1) = b_(l+1) + W_(l+1) c_l``, otherwise ``b_(l+1)``. The logits are
     the same to rounding (the sums are grouped differently).
+
+    Only while every ``c_l >= -CARRY_LIMIT``: a unit with ``c_l = -1e7`` (a dead unit,
+    as a too-large learning rate leaves them) adds 0 to the next layer, but carried it
+    adds ``W·1e7`` and takes ``W·1e7`` away again, which in float32 left 1.5 of a logit
+    of 6.7 (and ``inf - inf`` where ``W c`` overflowed). Such a layer adds its bias as
+    the other activations do. (A large positive ``c_l`` rounds as ``Z + c_l`` does.)
 
     Returns
     -------
@@ -627,7 +639,8 @@ def _carried_biases(
     for l in range(1, n_layers(params) + 1):
         b = params[f"b{l}"].astype(dtype, copy=False)
         biases[l] = b if carried is None else b + params[f"W{l}"].astype(dtype, copy=False) @ carried
-        shifted[l] = l <= len(forwards) and forwards[l - 1] == relu
+        shifted[l] = (l <= len(forwards) and forwards[l - 1] == relu
+                      and bool(np.all(biases[l] >= -CARRY_LIMIT)))  # NaN: not carried
         carried = biases[l] if shifted[l] else None
     return biases, shifted
 
