@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from nnscratch import NeuralNetworkClassifier
 from nnscratch.streaming import evaluate_streaming, open_chunks, predict_streaming
@@ -79,3 +80,35 @@ def test_a_model_trained_with_a_huge_learning_rate_predicts_its_training_data():
     assert np.isfinite(est.decision_function(X)).all()
     np.testing.assert_allclose(est.decision_function(X), _plain_logits(est.params_, X),
                                rtol=1e-9)
+
+
+def _one_huge_cell(dtype, value):
+    rng = np.random.RandomState(0)
+    m, n = 120, 300
+    X = np.zeros((m, n), dtype)
+    X[np.arange(m), rng.randint(0, n - 1, m)] = 1.0
+    y = (np.arange(m) % 3 == 0).astype(int)
+    y[7] = 1
+    X[7, n - 1] = value
+    return X, y
+
+
+@pytest.mark.parametrize("dtype, value", [(np.float32, 1e20), (np.float64, 1e200)])
+def test_auto_trains_what_plain_trains_where_the_gram_matrix_overflows(dtype, value):
+    # algorithm="auto" chose the row-space form, whose X.T @ X overflowed unnoticed:
+    # "training diverged at iteration 0", where "plain" trains
+    X, y = _one_huge_cell(dtype, value)
+    fits = {alg: NeuralNetworkClassifier((16,), learning_rate=0.1, max_iter=50,
+                                         random_state=0, algorithm=alg).fit(X, y)
+            for alg in ("plain", "auto")}
+    np.testing.assert_array_equal(fits["auto"].predict(X), fits["plain"].predict(X))
+    np.testing.assert_allclose(fits["auto"].loss_curve_, fits["plain"].loss_curve_)
+
+
+def test_a_forced_rowspace_form_refuses_an_overflowing_gram_matrix_in_one_line():
+    X, y = _one_huge_cell(np.float32, 1e20)
+    est = NeuralNetworkClassifier((16,), max_iter=5, random_state=0, algorithm="rowspace")
+    with pytest.raises(ValueError, match=r"^the row-space form cannot train this X: X.T @ X "
+                       r"overflows float32 \(values up to 1e\+20\); use algorithm='plain'"):
+        est.fit(X, y)
+    assert not hasattr(est, "params_")

@@ -855,7 +855,12 @@ def first_layer(
     if rows is not None and (rowspace or batch_size is None or batch_size >= m):
         X, rows = X[:, rows], None  # every step reads all of them: gather them once
     if rowspace:
-        return _rowspace.RowSpaceFirstLayer(W1, X, optimizer)
+        try:
+            return _rowspace.RowSpaceFirstLayer(W1, X, optimizer)
+        except _rowspace.GramOverflowError:
+            if algorithm != "auto":
+                raise  # asked for: one line saying why it cannot
+            # chosen for speed: the plain form trains values whose Gram matrix overflows
     if sparse:
         return _sparse.SparseFirstLayer(W1, X, rows, optimizer)
     return DenseFirstLayer(W1, X, rows, optimizer, workspace)

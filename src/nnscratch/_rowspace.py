@@ -180,6 +180,10 @@ def rowspace_is_faster(
     return setup + n_iter * per_pass < 0.8 * plain
 
 
+class GramOverflowError(ValueError):
+    """The row-space form's ``G = XᵀX`` (or ``W1_0 X``) overflows its dtype."""
+
+
 class RowSpaceLinear:
     """The first layer's weights ``W1`` held as ``s * W1_0 + C @ X.T``.
 
@@ -254,8 +258,16 @@ class RowSpaceLinear:
         # X.T @ X with the same buffer on both sides: NumPy calls the symmetric rank-k
         # BLAS routine (syrk), half the flops of a general product.
         # Sparse X: G is a sparse product, made dense (it is (m, m), not (n_x, m)).
-        self.G = _sparse.dot(X.T, X) if sparse else X.T @ X
-        self.P0 = _sparse.dot(W1_0, X)
+        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+            self.G = _sparse.dot(X.T, X) if sparse else X.T @ X
+            self.P0 = _sparse.dot(W1_0, X)
+        if not (np.isfinite(self.G).all() and np.isfinite(self.P0).all()):
+            # finite X whose products overflow (a value near 1e20 in float32): the plain
+            # form trains it, this one would diverge at its first step
+            raise GramOverflowError(
+                "the row-space form cannot train this X: X.T @ X overflows "
+                f"{dtype.name} (values up to {float(np.abs(X).max()):.3g}); use "
+                "algorithm='plain', or scale the features")
         self.w0_sq = float(np.vdot(W1_0, W1_0))
         self.s = 1.0
         self.C = np.zeros((n_1, m), dtype=dtype)
