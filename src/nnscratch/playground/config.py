@@ -257,6 +257,8 @@ def check_config(raw: Any, datasets: dict[str, int],
     check("seed", _integer, cfg["seed"], "seed", *LIMITS["seed"])
     if problems:
         raise _several(problems)
+    if out["dataset"] in DATASETS:
+        _check_split(out)
     n_in = datasets.get(out["dataset"]) or len(features)
     n_out = 1 if out["classes"] == 2 else out["classes"]
     sizes = [n_in, *(layer["units"] for layer in layers), n_out]
@@ -267,6 +269,27 @@ def check_config(raw: Any, datasets: dict[str, int],
                       f"at most {LIMITS['parameters']:,}: use fewer units", "hidden")
     _check_time(out, sizes, n_params, (rows or {}).get(out["dataset"]))
     return out
+
+
+def _check_split(cfg: dict) -> None:
+    """Refuse a built-in set's points too few for its stratified split, naming the
+    points: scikit-learn's ``train_test_split`` needs a point of each class in the test
+    part (``ceil(n * test_fraction)`` points) and in the training part. The split,
+    refusing it after the points were drawn, named no setting."""
+    n, k, fraction = cfg["n_samples"], cfg["classes"], cfg["test_fraction"]
+
+    def fits(m: int) -> bool:
+        n_test = math.ceil(m * fraction)
+        return min(n_test, m - n_test) >= k
+
+    if fits(n):
+        return
+    high = LIMITS["n_samples"][1]
+    need = next((m for m in range(n + 1, high + 1) if fits(m)), high)
+    raise _refuse("n_samples", f"must be at least {need:,} to hold out a stratified test "
+                               f"fraction of {fraction:g} with {k} classes (each part needs "
+                               f"a point of each class), got {n:,}: use more points or "
+                               "another test fraction", "n_samples")
 
 
 def _train_rows(n: int, test_fraction: float) -> int:
@@ -358,8 +381,9 @@ def _dataset(value: Any, datasets: dict[str, int]) -> str:
             problem = ("'file' needs a --data file, and the server was started without one "
                        "(nnscratch playground --data FILE)")
         else:
-            problem = ("'upload' needs a CSV file uploaded in this session first "
-                       "(POST /api/sessions/ID/upload; on the page: Upload a CSV file)")
+            # the page shows this problem: its own words, not the API's route
+            problem = ("'upload' needs a CSV file uploaded in this session first (on the "
+                       "page: Upload a CSV file)")
         raise _refuse("dataset", problem, "dataset")
     return _choice(value, "dataset", [*DATASETS, *datasets])
 

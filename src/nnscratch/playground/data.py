@@ -129,7 +129,8 @@ def make_points(name: str, *, n_samples: int = 400, noise: float | None = None,
     name : str
         One of :data:`DATASETS`.
     n_samples : int
-        Number of points (split evenly between the classes).
+        Number of points, every one drawn (shared evenly between the classes, as
+        nearly as the number allows).
     noise : float, optional
         Standard deviation of the Gaussian noise; default :data:`DEFAULT_NOISE`.
     classes : int
@@ -173,12 +174,14 @@ def make_points(name: str, *, n_samples: int = 400, noise: float | None = None,
 
 def _flower(m: int, noise: float, rng) -> tuple[np.ndarray, np.ndarray]:
     """The course's ``load_planar_dataset`` with its 0.2 as ``noise``."""
-    N = m // 2
-    X = np.zeros((2 * N, 2))
-    y = np.zeros(2 * N, dtype=np.int64)
+    X = np.zeros((m, 2))
+    y = np.zeros(m, dtype=np.int64)
     a = 4  # maximum ray of the flower
-    for j in range(2):
-        ix = range(N * j, N * (j + 1))
+    # an odd m's extra point is a blue one, as nnscratch.load_flower draws it (the same
+    # points for every m); an odd m lost its last point
+    half = m // 2
+    for j, ix in enumerate((range(half), range(half, m))):
+        N = len(ix)
         t = np.linspace(j * 3.12, (j + 1) * 3.12, N) + rng.randn(N) * noise
         r = a * np.sin(4 * t) + rng.randn(N) * noise
         X[ix] = np.c_[r * np.sin(t), r * np.cos(t)]
@@ -188,16 +191,28 @@ def _flower(m: int, noise: float, rng) -> tuple[np.ndarray, np.ndarray]:
 
 def _spiral(m: int, noise: float, classes: int, rng) -> tuple[np.ndarray, np.ndarray]:
     """CS231n's spiral arms, scaled to radius 4."""
-    N = m // classes
-    X = np.zeros((N * classes, 2))
-    y = np.zeros(N * classes, dtype=np.int64)
-    for j in range(classes):
-        ix = range(N * j, N * (j + 1))
+    X = np.zeros((m, 2))
+    y = np.zeros(m, dtype=np.int64)
+    for j, ix in enumerate(_shares(m, classes)):
+        N = len(ix)
         r = np.linspace(0.0, 4.0, N)
         t = np.linspace(j * 4.0, (j + 1) * 4.0, N) + rng.randn(N) * noise
         X[ix] = np.c_[r * np.sin(t), r * np.cos(t)]
         y[ix] = j
     return X, y
+
+
+def _shares(m: int, classes: int) -> list[range]:
+    """The rows of each class among ``m`` points: ``m // classes`` each, the first
+    ``m % classes`` classes one more (the points asked for, every one: the remainder
+    was dropped, 400 spiral points of 6 arms were 396), as make_blobs shares them."""
+    N, extra = divmod(m, classes)
+    shares, start = [], 0
+    for j in range(classes):
+        stop = start + N + (j < extra)
+        shares.append(range(start, stop))
+        start = stop
+    return shares
 
 
 def expand(points: np.ndarray, features: Sequence[str]) -> np.ndarray:

@@ -29,23 +29,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import csv
 import functools
 import importlib
 import io
 import ipaddress
 import json
+import logging
+import math
 import re
+import signal
 import socket
 import sys
 import tempfile
 import threading
 import warnings
+import weakref
 import webbrowser
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import anyio
+import anyio.to_thread
 import numpy as np
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -94,6 +101,16 @@ BODY_TIMEOUT = 30.0
 #: Seconds a step or a pause waits for the run to stop between two iterations before
 #: it is answered 409 (the run busy in a long iteration).
 CONTROL_WAIT = 30.0
+#: Seconds a trace or a model file waits for the training thread (between two
+#: iterations) before it is answered 409.
+CALL_WAIT = 60.0
+#: Worker threads one session (tab) may hold at once (new settings, an upload, a model
+#: file): a tab flooding the server with requests waits for its own threads, never
+#: for the ones the other tabs need.
+TAB_THREADS = 2
+#: Seconds the server, stopping, waits for the runs to end the iteration under way
+#: (all of them together; a second Ctrl-C stops at once).
+STOP_WAIT = 5.0
 
 STATIC = resources.files("nnscratch.playground") / "static"
 _UPLOAD_TYPES = ("text/csv", "text/plain", "application/csv", "application/vnd.ms-excel",
@@ -261,6 +278,78 @@ def _run(request: Request):
     return session, session.run
 
 
+@dataclass
+class _Tab:
+    """What the server keeps beside a session; touched by the event loop only."""
+
+    #: the worker threads its requests may hold at once (TAB_THREADS)
+    threads: Any = field(default_factory=lambda: anyio.CapacityLimiter(TAB_THREADS))
+    #: held while a model file is made: one at a time
+    exporting: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: the last model file: (run generation, iteration, file name, bytes)
+    model: tuple[int, int, str, bytes] | None = None
+
+
+def _tab(request: Request, session: Session) -> _Tab:
+    tabs: weakref.WeakKeyDictionary = request.app.state.tabs  # gone with its session
+    tab = tabs.get(session)
+    if tab is None:
+        tab = tabs[session] = _Tab()
+    return tab
+
+
+async def _in_thread(request: Request, session: Session, fn, *args):
+    """``fn(*args)`` in a worker thread, at most :data:`TAB_THREADS` at once per session.
+
+    The worker threads (40) are shared by every tab: one tab's requests, each waiting on
+    its run (new settings wait for the iteration under way), took them all, and every
+    other tab waited with them."""
+    return await anyio.to_thread.run_sync(fn, *args, limiter=_tab(request, session).threads)
+
+
+async def _in_training_thread(request: Request, session: Session, run, fn):
+    """``fn()`` done by the run's training thread between two iterations, awaited
+    without holding a worker thread (a run in a long iteration keeps its own tab
+    waiting, not the others); 409 after :data:`CALL_WAIT` seconds."""
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+
+    def settle(value, error) -> None:
+        if future.done():  # given up on meanwhile
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(value)
+
+    def done(value, error) -> None:  # in the training thread
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+            loop.call_soon_threadsafe(settle, value, error)
+
+    if not run.submit(fn, done):  # the run is over: its weights no longer change
+        return await _in_thread(request, session, fn)
+    try:
+        return await asyncio.wait_for(future, CALL_WAIT)
+    except TimeoutError:
+        raise ConflictError("the training thread did not answer in time; try again") from None
+
+
+async def _settled(run, timeout: float) -> bool:
+    """Wait until the run is paused (a step done) or over, without holding a worker
+    thread: False after ``timeout`` seconds. Looked at after 1, 2, 4, ... ms, then every
+    50 ms: a step takes from a millisecond to seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    pause = 0.001
+    while not run.settled():
+        left = deadline - loop.time()
+        if left <= 0:
+            return False
+        await asyncio.sleep(min(pause, left))
+        pause = min(2 * pause, 0.05)
+    return True
+
+
 def _extra_datasets(app, session: Session | None) -> tuple[dict[str, int], dict[str, int],
                                                           dict[str, tuple[int, bool]]]:
     """The data sets "file" and "upload" where there are: (name -> number of features
@@ -340,6 +429,7 @@ def _describe(session: Session, run) -> dict:
 
 def _start_run(request: Request, session: Session, raw: Any) -> dict:
     app = request.app
+    _import_for_runs()  # after the warm-up's imports, never beside them
     with session.starting:  # two requests at once: one after the other
         cfg = check_config(raw, *_extra_datasets(app, session))
         ipf = session.run.iterations_per_frame if session.run is not None else None
@@ -382,7 +472,7 @@ async def create_session(request: Request) -> Response:
     check_config(raw, *_extra_datasets(request.app, None))  # refused before taking a slot
     session = sessions.new()
     try:
-        described = await run_in_threadpool(_start_run, request, session, raw)
+        described = await _in_thread(request, session, _start_run, request, session, raw)
     except BaseException:
         sessions.close(session.id)
         raise
@@ -393,18 +483,23 @@ async def create_session(request: Request) -> Response:
 async def configure(request: Request) -> Response:
     session = _session(request)
     raw = await _json_body(request)
-    return JSONResponse(await run_in_threadpool(_start_run, request, session, raw))
+    return JSONResponse(await _in_thread(request, session, _start_run, request, session, raw))
 
 
 def _state(run) -> dict:
     frame = run.frame or {}
+
+    def score(key):  # None where it is not finite: JSON cannot carry it (a 500)
+        value = frame.get(key)
+        return None if isinstance(value, float) and not math.isfinite(value) else value
+
     return {"run": run.generation, "iteration": run.iteration,
             "state": "over" if run.finished else run.mode,
             "iterations_per_frame": run.iterations_per_frame, "control": run.control_seq,
             "error": run.error,
-            "message": run.message, "train_accuracy": frame.get("train_accuracy"),
-            "test_accuracy": frame.get("test_accuracy"), "train_cost": frame.get("train_cost"),
-            "test_cost": frame.get("test_cost"),
+            "message": run.message, "train_accuracy": score("train_accuracy"),
+            "test_accuracy": score("test_accuracy"), "train_cost": score("train_cost"),
+            "test_cost": score("test_cost"),
             "frame_iteration": frame.get("iteration")}
 
 
@@ -414,7 +509,7 @@ async def control(request: Request) -> Response:
     cmd = check_control(await _json_body(request))
     run.control(cmd["action"], cmd["iterations_per_frame"])
     if cmd["action"] in ("step", "pause"):
-        if not await run_in_threadpool(run.wait_paused, CONTROL_WAIT):
+        if not await _settled(run, CONTROL_WAIT):
             # not the state of before the request as if it were done: the truth
             raise ConflictError(
                 f"the run is still busy in an iteration after {CONTROL_WAIT:g} s; the "
@@ -457,22 +552,34 @@ async def upload(request: Request) -> Response:
     if ctype and not _upload_type(ctype):
         raise HTTPException(415, f"upload a CSV file (text/csv), not {ctype}")
     body = await _bounded_body(request, MAX_UPLOAD_BYTES,
-                               f"the file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB")
+                               f"{name}: the file is larger than "
+                               f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB")
     text = _upload_text(body, name)
     # lines end in \n, \r\n or a lone \r (a spreadsheet's "CSV (Macintosh)"); blank
     # ones are no rows
     lines = [line for line in re.split(r"\r\n|\r|\n", text) if line.strip()]
     if len(lines) - 1 > MAX_UPLOAD_ROWS:  # the header is no row
-        raise HTTPException(413, f"the file has more than {MAX_UPLOAD_ROWS:,} rows")
-    if max(lines[0].count(sep) for sep in ",;\t") + 1 > MAX_UPLOAD_COLUMNS:
-        raise HTTPException(413, f"the file has more than {MAX_UPLOAD_COLUMNS} columns")
-    data, notes = await run_in_threadpool(_read_upload, text, name)
+        raise HTTPException(413, f"{name}: the file has more than {MAX_UPLOAD_ROWS:,} rows")
+    if _header_columns(lines[0]) > MAX_UPLOAD_COLUMNS:
+        raise HTTPException(413, f"{name}: the file has more than {MAX_UPLOAD_COLUMNS} "
+                                 "columns")
+    data, notes = await _in_thread(request, session, _read_upload, text, name)
     _check_rows_and_classes(data, name)
     session.upload, session.upload_name = data, name
     return JSONResponse({"dataset": "upload", "name": name, "n_samples": data.n_samples,
                          "n_features": int(data.raw.shape[1]), "class_names": data.class_names,
                          "columns": list(data.preprocessor.columns)[:24],
                          "plane": bool(data.raw.shape[1] == 2), "notes": notes})
+
+
+def _header_columns(header: str) -> int:
+    """The columns of a CSV file's header line, read as the file's reader reads it (a
+    quoted name may hold the separator: "Income, USD"), with the separator that gives
+    the most; counting the separators took 120 such columns for more than 200."""
+    try:
+        return max(len(next(csv.reader([header], delimiter=sep), [])) for sep in ",;\t")
+    except csv.Error:  # a name longer than the csv module reads (128 kB): the reader's say
+        return max(header.count(sep) for sep in ",;\t") + 1
 
 
 def _upload_text(body: bytes, name: str) -> str:
@@ -573,12 +680,42 @@ async def stream(request: Request) -> Response:
                 message, sent_cost, sent_frame = run.take(sent_cost, sent_frame)
                 if first:
                     message["metrics"] = list(run.metrics)
-                yield f"data: {json.dumps(message, allow_nan=False)}\n\n"
+                try:
+                    text = json.dumps(message, allow_nan=False)
+                except (ValueError, TypeError):
+                    text, sent_cost, sent_frame = _failed_event(run, message)
+                yield f"data: {text}\n\n"
         finally:
             session.detach(listener)
 
     return StreamingResponse(events(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _failed_event(run, message: dict) -> tuple[str, int, int]:
+    """The event sent instead of one that JSON cannot carry (a value that is not
+    finite, which the training's own checks let through), and the costs and frame it
+    covers: the run fails, paused for good, with a message that the page shows, and
+    the stream goes on. The exception ended the response with a traceback, and the
+    page, reconnecting every second, got the same frame and the same traceback again."""
+    frame = message.get("frame") or {}
+    iteration = frame.get("iteration", run.iteration)
+    run.fail(f"the network's numbers overflowed at iteration {iteration:,} (a value of its "
+             "frame is not finite): lower the learning rate and press reset")
+    safe, sent_cost, sent_frame = run.take(message["costs_from"], 0)  # its error frame
+
+    def finite(value):
+        return value if not isinstance(value, float) or math.isfinite(value) else None
+
+    safe["costs"] = [finite(c) for c in safe["costs"]]
+    if "metrics" in message:
+        safe["metrics"] = [[finite(v) for v in row] for row in message["metrics"]]
+    try:
+        return json.dumps(safe, allow_nan=False), sent_cost, sent_frame
+    except (ValueError, TypeError):  # never: the message alone, then
+        frame = {"iteration": iteration, "state": "paused", "error": run.error}
+        return (json.dumps({"run": run.generation, "costs_from": sent_cost, "costs": [],
+                            "frame": frame}), sent_cost, sent_frame)
 
 
 class _Listener:
@@ -596,15 +733,34 @@ class _Listener:
 
 @_api
 async def model(request: Request) -> Response:
-    _session, run = _run(request)
-    est = await run_in_threadpool(run.snapshot)
-    frame = run.frame or {}
-    training = {"source": "nnscratch playground", "data": run.config["dataset"],
-                "n_samples": len(run.data.y_train), "iterations": int(est.n_iter_),
-                "train_accuracy": frame.get("train_accuracy"),
-                "test_accuracy": frame.get("test_accuracy")}
-    blob = await run_in_threadpool(model_file, est, run.data, training)
-    filename = f"playground-{run.config['dataset']}-{est.n_iter_}.npz"
+    session, run = _run(request)
+    tab = _tab(request, session)
+    # One model file at a time per tab, and one per iteration: each is a copy of the
+    # weights and of the solver's state (Adam's moments, twice the weights again),
+    # written to a file and read back; twenty downloads at once (a button clicked
+    # repeatedly, a client retrying) took 2 GB, and the memory stayed taken.
+    async with tab.exporting:
+        made = tab.model
+
+        def take():  # in the training thread: the iteration cannot change meanwhile
+            if (made is not None and made[:2] == (run.generation, run.iteration)
+                    and run.error is None):
+                return None  # that file again
+            return run.copy_fitted()
+
+        est = await _in_training_thread(request, session, run, take)
+        if est is None:
+            _, _, filename, blob = made
+        else:
+            frame = run.frame or {}
+            training = {"source": "nnscratch playground", "data": run.config["dataset"],
+                        "n_samples": len(run.data.y_train), "iterations": int(est.n_iter_),
+                        "train_accuracy": frame.get("train_accuracy"),
+                        "test_accuracy": frame.get("test_accuracy")}
+            blob = await _in_thread(request, session, model_file, est, run.data, training)
+            filename = f"playground-{run.config['dataset']}-{est.n_iter_}.npz"
+            tab.model = (run.generation, int(est.n_iter_), filename, blob)
+            del est
     return Response(blob, media_type="application/octet-stream",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -620,13 +776,13 @@ async def code(request: Request) -> Response:
 
 @_api
 async def csv_part(request: Request) -> Response:
-    _, run = _run(request)
+    session, run = _run(request)
     part = request.query_params.get("part", "test")
     if part not in ("train", "test"):
         raise HTTPException(422, "part must be train or test")
     if run.data.raw_train.ndim == 4:
         raise ConflictError("these data are pictures: nnscratch predict takes the picture files")
-    text = await run_in_threadpool(data_csv, run.data, part)
+    text = await _in_thread(request, session, data_csv, run.data, part)
     return Response(text, media_type="text/csv", headers={
         "Content-Disposition": f'attachment; filename="playground-{part}.csv"'})
 
@@ -643,9 +799,17 @@ def _trace_function():
         return None
 
 
+def _n_parameters(run) -> int:
+    """The network's weights and biases, from its settings and data."""
+    n_classes = len(np.unique(run.data.y_train))
+    sizes = [run.data.X_train.shape[1], *(layer["units"] for layer in run.config["hidden"]),
+             1 if n_classes <= 2 else n_classes]
+    return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+
+
 @_api
 async def trace(request: Request) -> Response:
-    _, run = _run(request)
+    session, run = _run(request)
     gradient_check = request.query_params.get("gradient_check", "0")
     if gradient_check not in ("0", "1"):
         raise HTTPException(422, "gradient_check must be 0 or 1")
@@ -657,8 +821,9 @@ async def trace(request: Request) -> Response:
     if run.error is not None:
         raise ConflictError(run.failure(failed))
     if check:
-        params = run.estimator.params_
-        n_params = sum(v.size for v in params.values())
+        # counted from the layers' sizes: the weights (params_) exist only once the
+        # training thread has started its fit, which a run just made may not have yet
+        n_params = _n_parameters(run)
         if n_params > MAX_GRADIENT_CHECK_PARAMETERS:
             raise ConflictError(f"the gradient check is offered for networks of at most "
                                 f"{MAX_GRADIENT_CHECK_PARAMETERS:,} parameters; this one has "
@@ -671,9 +836,14 @@ async def trace(request: Request) -> Response:
         return trace_fn(run.estimator, data.X_train, data.y_train,
                         gradient_check=check).to_dict()
 
-    result = await run_in_threadpool(run.call, compute)
+    result = await _in_training_thread(request, session, run, compute)
     result = {"iteration": run.iteration, **result}
-    return Response(json.dumps(result, allow_nan=False), media_type="application/json")
+    try:
+        text = json.dumps(result, allow_nan=False)
+    except ValueError:  # a statistic of weights near overflow: said, not a 500
+        raise ConflictError("the trace of these weights holds numbers that overflow: lower "
+                            "the learning rate and press reset") from None
+    return Response(text, media_type="application/json")
 
 
 @_api
@@ -755,7 +925,11 @@ class _HostCheck:
         names = sorted(n for n in self.allowed if not n.startswith("[") and ":" not in n
                        and not _is_ip(n))
         if not self.ip_hosts:
-            return min(self.allowed)
+            # every name it takes, as a Host header gives it (IPv6 in brackets): it
+            # said "127.0.0.1 only", and it takes localhost and [::1] as well
+            said = sorted((n for n in self.allowed if ":" not in n or n.startswith("[")),
+                          key=lambda n: (n.startswith("["), not _is_ip(n), n))
+            return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
         said = ["its IP addresses", *names]
         return ", ".join(said[:-1]) + " and " + said[-1]
 
@@ -842,9 +1016,23 @@ def _http_protocol():
     if not callable(getattr(H11Protocol, "send_400_response", None)):
         return "h11"
 
+    told = []  # the terminal is told once about https:// (a browser tries several times)
+
     class JSONErrorsH11Protocol(H11Protocol):
         def send_400_response(self, msg: str) -> None:
-            body = json.dumps(bad_http(msg)).encode()
+            answer = bad_http(msg)
+            with contextlib.suppress(Exception):  # no bytes to look at: the plain answer
+                if self.conn.trailing_data[0].startswith(b"\x16"):
+                    # a TLS handshake: https:// typed for http://, a common slip
+                    host, port = self.server or ("127.0.0.1", 0)
+                    url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+                    answer = {"error": f"this server speaks plain HTTP, not HTTPS: open {url}"}
+                    if not told:
+                        told.append(True)
+                        print(f"nnscratch playground: a browser asked for https://; this "
+                              f"server speaks plain HTTP: open {url}", file=sys.stderr,
+                              flush=True)
+            body = json.dumps(answer).encode()
             headers = [(b"content-type", b"application/json"),
                        (b"content-length", str(len(body)).encode()),
                        (b"connection", b"close")]
@@ -860,16 +1048,36 @@ def _http_protocol():
     return JSONErrorsH11Protocol
 
 
+#: uvicorn's warnings that are no news on the playground's terminal: it has no
+#: WebSocket, so uvicorn's advice to install one ("pip install 'uvicorn[standard]'") for
+#: a stray Upgrade header is wrong here, and a request that is not HTTP is answered in
+#: one line of JSON (an https:// slip is said in the playground's own words).
+_UVICORN_NOISE = ("Unsupported upgrade request", "No supported WebSocket library",
+                  "Invalid HTTP request received")
+
+
+class _QuietUvicorn(logging.Filter):
+    """Drops :data:`_UVICORN_NOISE` from uvicorn's log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(_UVICORN_NOISE)
+
+
 def _uvicorn_config(app: Starlette):
     """The settings both servers run the playground with."""
     import uvicorn
 
-    return uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
-                          timeout_graceful_shutdown=1, http=_http_protocol())
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
+                            timeout_graceful_shutdown=1, http=_http_protocol())
+    logger = logging.getLogger("uvicorn.error")  # configured by Config just now
+    if not any(isinstance(f, _QuietUvicorn) for f in logger.filters):
+        logger.addFilter(_QuietUvicorn())
+    return config
 
 
 class _Server:
-    """``uvicorn.Server`` that ends the event streams as soon as it is told to stop."""
+    """``uvicorn.Server`` that ends the event streams as soon as it is told to stop,
+    and stops without waiting for the runs at a second Ctrl-C."""
 
     @staticmethod
     def make(app: Starlette, config):
@@ -877,10 +1085,19 @@ class _Server:
 
         class Server(uvicorn.Server):
             def handle_exit(self, sig, frame):
+                if self.should_exit and sig == signal.SIGINT:
+                    app.state.sessions.hurry()
                 app.state.sessions.end_streams()
                 super().handle_exit(sig, frame)
 
         return Server(config)
+
+
+def _say_stopping(busy: int) -> None:
+    """What ``serve`` says while the runs end their iteration (Ctrl-C was pressed)."""
+    runs = f"{busy} run{'' if busy == 1 else 's'} end{'s' if busy == 1 else ''}"
+    print(f"nnscratch playground: stopping: {runs} the iteration under way (at most "
+          f"{STOP_WAIT:g} s; Ctrl-C again to stop at once)", file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------- the app
@@ -924,7 +1141,7 @@ def create_app(file_data: FileData | None = None, *, max_sessions: int = 8,
             yield
         finally:
             task.cancel()
-            await run_in_threadpool(sessions.close_all)
+            await run_in_threadpool(sessions.close_all, STOP_WAIT, app.state.on_stopping)
 
     sid = "/api/sessions/{sid}"
     routes = [
@@ -952,6 +1169,9 @@ def create_app(file_data: FileData | None = None, *, max_sessions: int = 8,
     app.state.sessions = sessions
     app.state.file_data = file_data
     app.state.max_iterations = max_iterations
+    app.state.tabs = weakref.WeakKeyDictionary()  # session -> _Tab
+    #: called, stopping, with the number of runs still in an iteration (serve: says so)
+    app.state.on_stopping = None
     return app
 
 
@@ -965,12 +1185,14 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def allowed_hosts(host: str) -> list[str]:
+def allowed_hosts(host: str, *, loopback: bool | None = None) -> list[str]:
     """The host names a server listening on ``host`` answers to: loopback's, and
     ``host`` itself; off loopback also this machine's own names (its IP addresses are
-    taken too: ``create_app(ip_hosts=True)``), never any name at all."""
+    taken too: ``create_app(ip_hosts=True)``), never any name at all. ``loopback``:
+    whether the address listened on is (a name resolving to 127.0.0.1 is); None: as
+    :func:`is_loopback` says of ``host``."""
     names = ["127.0.0.1", "localhost", "::1", "[::1]"]
-    if not is_loopback(host):
+    if not (is_loopback(host) if loopback is None else loopback):
         for own in (socket.gethostname(), socket.getfqdn()):
             if own:
                 names.append(own.lower())
@@ -984,7 +1206,26 @@ def _warm_up() -> None:
     and asks for its options; the first run waits for them only if it comes first. An
     error is left to the first run, which reports it in one line as any other."""
     with contextlib.suppress(Exception):
-        importlib.import_module("nnscratch.estimators")
+        _import_for_runs()
+
+
+#: Held while the modules of a run are imported (:func:`_import_for_runs`).
+_IMPORTING = threading.Lock()
+_IMPORTED = threading.Event()
+
+
+def _import_for_runs() -> None:
+    """Import what a run needs (the estimator, scikit-learn's splits and data sets),
+    once, one thread at a time: the first settings, taken while the warm-up thread was
+    importing scikit-learn, met it partially initialised (a 500, "cannot import name
+    'clone' from partially initialized module 'sklearn.base'")."""
+    if _IMPORTED.is_set():
+        return
+    with _IMPORTING:
+        if not _IMPORTED.is_set():
+            for name in ("nnscratch.estimators", "sklearn.model_selection", "sklearn.datasets"):
+                importlib.import_module(name)
+            _IMPORTED.set()
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = True,
@@ -1004,27 +1245,35 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
     import uvicorn  # noqa: F401 - without it, refused before the data is read
 
     file_data = load_file(data) if data else None
-    loopback = is_loopback(host)
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        # the name resolved here, as bind() would: the address it gives is the one
+        # listened on, and the one judged loopback or not below
+        address = socket.getaddrinfo(host.strip("[]"), port, family, socket.SOCK_STREAM)[0][4]
+        sock.bind(address)
+    except (OSError, UnicodeError) as error:
+        sock.close()
+        raise OSError(f"cannot listen on {host}:{port} "
+                      f"({getattr(error, 'strerror', None) or error}); "
+                      "choose another --port (0 picks a free one)") from None
+    bound, port = sock.getsockname()[:2]
+    # a name of this machine's loopback (an /etc/hosts alias) is loopback: it was warned
+    # about as "not on loopback" and answered as if every machine could reach it
+    loopback = is_loopback(host) or is_loopback(bound)
     if not loopback:
-        names = " or ".join(n for n in allowed_hosts(host) if not _is_ip(n))
+        names = " or ".join(n for n in allowed_hosts(host, loopback=False) if not _is_ip(n))
         print(f"nnscratch playground: warning: listening on {host}, not on loopback: anyone "
               "who can reach this port can use the playground and its CPU (it has no "
               "login); it answers only to requests that name it by an IP address or as "
               f"{names} (no DNS rebinding); leave out --host to listen on 127.0.0.1 only",
               file=sys.stderr)
-    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host.strip("[]"), port))
-    except OSError as error:
-        sock.close()
-        raise OSError(f"cannot listen on {host}:{port} ({error.strerror or error}); "
-                      "choose another --port (0 picks a free one)") from None
-    port = sock.getsockname()[1]
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/"
-    app = create_app(file_data, allowed_hosts=allowed_hosts(host), ip_hosts=not loopback)
+    app = create_app(file_data, allowed_hosts=allowed_hosts(host, loopback=loopback),
+                     ip_hosts=not loopback)
+    app.state.on_stopping = _say_stopping
     config = _uvicorn_config(app)
 
     server = _Server.make(app, config)

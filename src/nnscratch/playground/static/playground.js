@@ -380,6 +380,7 @@ function updateLink() {
 // ------------------------------------------------------------------ sessions
 
 async function startSession(cfg) {
+  refuseLocally(cfg);
   const described = await postJSON("/api/sessions", cfg);
   state.session = described.session;
   // the controls that act on the session: disabled in the page until it exists (a
@@ -409,6 +410,7 @@ async function sendConfig(cfg, seq) {
   state.refusal = null;
   clearMessage();
   try {
+    refuseLocally(cfg);
     const described = await postJSON(`/api/sessions/${state.session}/config`, cfg);
     // newer settings asked for meanwhile: this run is the server's until they are
     // taken (its frames are drawn on its own network), the form keeps the newer ones
@@ -475,10 +477,14 @@ function problemMessage(field, text, fallback) {
     problem = `must be between ${shown(limits[0])} and ${shown(limits[1])}, got ${el.value}`;
   }
   // an empty field, unless the server got a value the field cannot show (a link's
-  // learning rate "abc": a number field holds no text, so it reads as empty)
+  // learning rate "abc": a number field holds no text, so it reads as empty; a link's
+  // data set 'file' is no choice of the list, which reads as empty too: a list is never
+  // emptied by hand)
   const got = /, got (.*)$/.exec(problem);
   const sentEmpty = !got || got[1] === "None" || got[1] === "''";
-  if (el.value === "" && sentEmpty) problem = `${problem.replace(/, got .*$/, "")} (the field is empty)`;
+  if (el.value === "" && sentEmpty && el.tagName !== "SELECT") {
+    problem = `${problem.replace(/, got .*$/, "")} (the field is empty)`;
+  }
   return `${label} ${plainNumbers(problem)}`;
 }
 
@@ -489,6 +495,177 @@ function plainNumbers(text) {
   return text.split(/('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/).map((part, i) => i % 2 ? part :
     part.replace(/(^|[^\w.])(-?\d+(?:\.\d+)?e[+-]?\d+)(?![\w.])/gi, (_, before, number) =>
       before + Number(number).toLocaleString("en-US", {maximumSignificantDigits: 15}))).join("");
+}
+
+// ------------------------------------------------------------------ settings checked here
+
+// The settings' problems the page can see by itself, in the server's words (config.py's
+// checks, with the choices and limits of /api/options): a setting the server would
+// refuse is refused without a request, whose 422 the browser logged as a console
+// error. The server still checks everything, and alone judges a data set 'file' or
+// 'upload' that is not there, a file's classes, the network's size and its time.
+
+function pyRepr(text) {
+  // a text as Python's repr() quotes it
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let body = text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r")
+    .replace(/\t/g, "\\t");
+  if (quote === "'") body = body.replace(/'/g, "\\'");
+  return quote + body + quote;
+}
+
+function pyG(v) {
+  // a number as Python's format(v, "g") writes it: "1e-06", "0.9", "1.23457e+08"
+  if (v === 0) return "0";
+  const [mantissa, e] = v.toExponential(5).split("e");
+  const exp = Number(e);
+  const trim = (s) => s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
+  if (exp < -4 || exp >= 6) {
+    return `${trim(mantissa)}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  }
+  return trim(v.toFixed(Math.max(0, 5 - exp)));
+}
+
+function pyShown(v, whole = false) {
+  // a value as the server's messages show it (config.py's _shown); ``whole``: read as
+  // a whole number, as a whole-number setting reads 1e21
+  if (v === null || v === undefined) return "None";
+  if (typeof v === "boolean") return v ? "True" : "False";
+  if (typeof v === "number") {
+    // JSON writes a whole number below 1e21 without a point: Python reads an int
+    if (Number.isInteger(v) && (whole || Math.abs(v) < 1e21)) {
+      if (Math.abs(v) >= 1e15) {
+        const digits = (Math.floor(Math.log2(Math.abs(v))) + 1) * 0.30103 + 1;
+        return `a number of about ${digits.toFixed(0)} digits`;
+      }
+      return v.toLocaleString("en-US");
+    }
+    return pyG(v);
+  }
+  const text = typeof v === "string" ? pyRepr(v) : JSON.stringify(v);
+  return text.length <= 60 ? text : `${text.slice(0, 57)}...`;
+}
+
+function localProblems(cfg) {
+  // [] when the page sees no problem, null when only the server can judge the settings
+  // (its words for them are its own), else the problems, as the server lists them
+  const o = state.options;
+  const L = o.limits;
+  // what JSON sends (no undefined), the defaults for the rest, as the server reads it
+  const raw = Object.fromEntries(Object.entries(cfg).filter(([, v]) => v !== undefined));
+  cfg = {...o.defaults, ...raw};
+  const problems = [];
+  const refuse = (key, problem, field) => {
+    problems.push({error: `${key} ${problem}`, field: field || key, problem});
+    return false;
+  };
+  const isNumber = (v) => typeof v === "number" && Number.isFinite(v);
+  const number = (key, [low, high]) => {
+    const v = cfg[key];
+    if (!isNumber(v)) return refuse(key, `must be a number, got ${pyShown(v)}`);
+    if (v < low || v > high) {
+      return refuse(key, `must be between ${pyG(low)} and ${pyG(high)}, got ${pyShown(v)}`);
+    }
+    return true;
+  };
+  const integer = (v, key, [low, high], field) => {
+    if (!isNumber(v) || !Number.isInteger(v)) {
+      return refuse(key, `must be a whole number, got ${pyShown(v)}`, field);
+    }
+    if (v < low || v > high) {
+      return refuse(key, `must be between ${low.toLocaleString("en-US")} and ` +
+                         `${high.toLocaleString("en-US")}, got ${pyShown(v, true)}`, field);
+    }
+    return true;
+  };
+  const choice = (v, key, choices, field) => (typeof v === "string" && choices.includes(v)) ||
+    refuse(key, `must be one of ${choices.join(", ")}, got ${pyShown(v)}`, field);
+
+  const extra = [...(o.file ? ["file"] : []), ...(state.upload ? ["upload"] : [])];
+  if (["file", "upload"].includes(cfg.dataset) && !extra.includes(cfg.dataset)) return null;
+  const known = choice(cfg.dataset, "dataset", [...Object.keys(o.datasets), ...extra]);
+  integer(cfg.n_samples, "n_samples", L.n_samples);
+  if (raw.noise !== null && raw.noise !== undefined) number("noise", L.noise);
+  if (known && o.multiclass.includes(cfg.dataset)) {
+    integer(cfg.classes, "classes", L.classes);
+  } else if (known && "classes" in raw && raw.classes !== null) {
+    if (!(cfg.dataset in o.datasets)) return null;  // a file's own classes: the server's
+    if (raw.classes !== 2) {
+      refuse("classes", `must be 2 for ${cfg.dataset} (only ${o.multiclass.join(" and ")} ` +
+                        `take ${L.classes[0]} to ${L.classes[1]} classes), got ` +
+                        `${pyShown(raw.classes)}`);
+    }
+  }
+  number("test_fraction", L.test_fraction);
+  integer(cfg.data_seed, "data_seed", L.seed);
+  const features = cfg.features;
+  if (!Array.isArray(features) || !features.every((f) => typeof f === "string")) {
+    refuse("features", "must be a list of feature names");
+  } else if (features.every((f) => choice(f, "each feature", o.features, "features"))) {
+    const twice = [...new Set(features.filter((f, i) => features.indexOf(f) !== i))].sort();
+    if (!features.length) refuse("features", "must not be empty: choose at least one");
+    else if (twice.length) {
+      refuse("features", `must name each feature once, got ${pyShown(twice[0])} twice`);
+    }
+  }
+  const hidden = cfg.hidden;
+  if (!Array.isArray(hidden)) {
+    refuse("hidden", "must be a list of layers");
+  } else if (hidden.length > L.hidden_layers) {
+    refuse("the number of hidden layers", `must be between 0 and ${L.hidden_layers}, got ` +
+           `${hidden.length.toLocaleString("en-US")}`, "hidden");
+  } else {
+    hidden.forEach((layer, i) => {
+      const keys = layer && typeof layer === "object" ? Object.keys(layer).sort().join() : "";
+      if (keys !== "activation,units") {
+        refuse(`hidden layer ${i + 1}`, "must be an object with units and activation",
+               `hidden[${i}]`);
+      } else if (integer(layer.units, `the units of hidden layer ${i + 1}`, L.units,
+                         `hidden[${i}].units`)) {
+        choice(layer.activation, `the activation of hidden layer ${i + 1}`, o.activations,
+               `hidden[${i}].activation`);
+      }
+    });
+  }
+  choice(cfg.init, "init", o.inits);
+  number("learning_rate", L.learning_rate);
+  choice(cfg.solver, "solver", o.solvers);
+  if (cfg.batch_size !== null && cfg.batch_size !== "") {
+    integer(cfg.batch_size, "batch_size", L.batch_size);
+  }
+  number("alpha", L.alpha);
+  number("dropout", L.dropout);
+  integer(cfg.seed, "seed", L.seed);
+  if (!problems.length && cfg.dataset in o.datasets) {
+    // the stratified split needs a point of each class in each part (config.py's
+    // _check_split)
+    const n = cfg.n_samples, k = o.multiclass.includes(cfg.dataset) ? cfg.classes : 2;
+    const fits = (m) => {
+      const test = Math.ceil(m * cfg.test_fraction);
+      return Math.min(test, m - test) >= k;
+    };
+    if (!fits(n)) {
+      let need = n + 1;
+      while (need < L.n_samples[1] && !fits(need)) need += 1;
+      refuse("n_samples", `must be at least ${need.toLocaleString("en-US")} to hold out a ` +
+             `stratified test fraction of ${pyG(cfg.test_fraction)} with ${k} classes (each ` +
+             `part needs a point of each class), got ${pyShown(n)}: use more points or ` +
+             "another test fraction");
+    }
+  }
+  return problems;
+}
+
+function refuseLocally(cfg) {
+  // throws what api() throws for the server's 422, when the page sees a problem
+  const problems = localProblems(cfg);
+  if (!problems || !problems.length) return;
+  const error = new Error(problems.map((p) => p.error).join("; "));
+  error.status = 422;
+  error.field = problems[0].field;
+  error.problem = problems[0].problem;
+  if (problems.length > 1) error.problems = problems;
+  throw error;
 }
 
 function resetCurves(run) {
@@ -1352,6 +1529,12 @@ async function showSnippet() {
 
 async function uploadFile(file) {
   clearMessage();
+  const most = state.options.max_upload_bytes;
+  if (file.size > most) {  // refused here, as the server would: not sent in full first
+    showMessage(`${file.name}: the file is larger than ${Math.floor(most / 1024 / 1024)} MB`);
+    $("upload").value = "";
+    return;
+  }
   try {
     const info = await (await api(`/api/sessions/${state.session}/upload?name=${encodeURIComponent(file.name)}`, {
       method: "POST", headers: {"Content-Type": file.type || "text/csv"}, body: file,
