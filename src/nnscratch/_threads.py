@@ -29,8 +29,12 @@ measurements behind the rule):
 The choice only ever lowers the number of threads: a limit the user set
 (``OPENBLAS_NUM_THREADS``, ``threadpoolctl.threadpool_limits`` around the call) is
 an upper bound, and the previous numbers are restored when the run ends, error or
-Ctrl-C included. ``NNSCRATCH_BLAS_THREADS=auto`` (the default) uses this rule;
-an integer fixes the threads of every run (still never above the user's limit).
+Ctrl-C included. A limit set while runs are under way (in a callback, in another
+thread) is one too: the libraries' numbers are read again whenever a run starts,
+looks again or ends, and a number that is not the one nnscratch set is the user's,
+kept as the bound and never overwritten at the end. ``NNSCRATCH_BLAS_THREADS=auto``
+(the default) uses this rule; an integer fixes the threads of every run (still never
+above the user's limit).
 """
 
 from __future__ import annotations
@@ -101,20 +105,34 @@ def _others_running() -> int:
     return running - max(before, _own_running())
 
 
+#: The last reading of :func:`other_threads`: (``time.monotonic()`` when read, threads).
+_LAST_READING: tuple[float, float] | None = None
+
+
 def other_threads() -> float:
     """The threads of other processes running now (at least 0).
 
     ``/proc/loadavg``'s count of running threads, less this process's own (the fewest
     of :data:`SAMPLES` looks); where that cannot be read (not Linux), the one-minute
-    load average less one; 0 where neither can.
+    load average less one; 0 where neither can. A reading is used again, by every
+    run of the process, for :data:`RECHECK_S` seconds (the interval training looks
+    at): each look reads the state of every thread of the process, and a process of
+    hundreds of threads (a server, a Dask worker) paid it on every prediction.
     """
+    global _LAST_READING
+    last = _LAST_READING
+    now = time.monotonic()
+    if last is not None and 0.0 <= now - last[0] < RECHECK_S:
+        return last[1]
     try:
-        return float(max(0, min(_others_running() for _ in range(SAMPLES))))
+        threads = float(max(0, min(_others_running() for _ in range(SAMPLES))))
     except (OSError, ValueError, IndexError):
         try:
-            return max(0.0, os.getloadavg()[0] - 1.0)
+            threads = max(0.0, os.getloadavg()[0] - 1.0)
         except (AttributeError, OSError):
-            return 0.0
+            threads = 0.0
+    _LAST_READING = (now, threads)  # one tuple: threads reading at once see either
+    return threads
 
 
 def _free(cpus: int, others: float) -> int:
@@ -149,7 +167,14 @@ class BlasThreads:
     Runs may nest (a prediction in a callback during a fit) or overlap (fits in
     several threads of one process): the numbers found when the first run starts are
     the upper bounds, an inner run's exit gives the enclosing run its threads back,
-    and the last run to end restores the user's numbers.
+    and the last run to end restores the user's numbers. A run started inside another
+    of its thread's (the library's own nesting) has the enclosing run's bounds; one
+    started beside another thread's runs, or from user code a run called
+    (:func:`user_code`: a callback), has the numbers set when it starts as bounds: a
+    ``threadpool_limits(1)`` entered there while a run had set one thread changes no
+    number, and only so is it kept. A number found changed since nnscratch set it (a
+    limit entered or left meanwhile) lowers the bounds of every run under way, and is
+    what the last run to end leaves in place.
 
     Parameters
     ----------
@@ -166,6 +191,10 @@ class BlasThreads:
         #: are big, and the user's limit allows two threads.
         self.two_halves = False
         self._next = 0.0
+        #: The most threads each BLAS library may run with during this run.
+        self.limits: list[int] = []
+        self._thread = 0  # the thread that entered the run,
+        self._depth = 0  # and how deep in user code (user_code) it was then
 
     def _want(self) -> tuple[int, bool]:
         """The BLAS threads to run with, and whether to split batches in two."""
@@ -183,14 +212,16 @@ class BlasThreads:
     def _apply(self, want: tuple[int, bool]) -> None:
         threads, halves = want
         with _LOCK:
-            _ACTIVE.set([max(1, min(limit, threads)) for limit in _ACTIVE.limits])
-            self.threads = min([threads, *_ACTIVE.limits])
+            _ACTIVE.sync()  # a limit set since the run's last look lowers its bounds
+            _ACTIVE.set([max(1, min(limit, threads)) for limit in self.limits])
+            self.threads = min([threads, *self.limits])
             # two threads of our own only where the user allows two BLAS threads (not
             # under OPENBLAS_NUM_THREADS=1 or a joblib worker's limit of one), and only
             # where those BLAS threads can be held at one (threadpoolctl sees them)
-            self.two_halves = halves and min(_ACTIVE.limits, default=1) >= 2
+            self.two_halves = halves and min(self.limits, default=1) >= 2
 
     def __enter__(self) -> Self:
+        self._thread, self._depth = threading.get_ident(), getattr(_LOCAL, "depth", 0)
         with _LOCK:
             if not _ACTIVE.runs:
                 try:
@@ -200,6 +231,19 @@ class BlasThreads:
                 _ACTIVE.libs = libs
                 _ACTIVE.limits = [lib.get_num_threads() or 1 for lib in libs]
                 _ACTIVE.now = list(_ACTIVE.limits)
+                self.limits = list(_ACTIVE.limits)
+            else:
+                _ACTIVE.sync()
+                outer = next((run for run in reversed(_ACTIVE.runs)
+                              if run._thread == self._thread), None)
+                if outer is not None and outer._depth == self._depth:
+                    self.limits = list(outer.limits)  # the library's own nesting
+                else:
+                    # beside another thread's run, or in user code a run called: a limit
+                    # entered there to the number a run had set is not seen as a change,
+                    # so what is set now is the most this run may use
+                    self.limits = [min(n, limit) for n, limit in zip(_ACTIVE.now,
+                                                                      _ACTIVE.limits)]
             _ACTIVE.runs.append(self)
         try:
             self._apply(self._want())
@@ -219,9 +263,10 @@ class BlasThreads:
         with _LOCK:
             if self in _ACTIVE.runs:
                 _ACTIVE.runs.remove(self)
+            _ACTIVE.sync()  # a number changed meanwhile is the user's: left as it is
             if _ACTIVE.runs:  # the enclosing (or another) run gets its threads back
-                back = _ACTIVE.runs[-1].threads
-                targets = [max(1, min(limit, back)) for limit in _ACTIVE.limits]
+                back = _ACTIVE.runs[-1]
+                targets = [max(1, min(limit, back.threads)) for limit in back.limits]
             else:  # the last run: the user's numbers
                 targets = list(_ACTIVE.limits)
             _ACTIVE.set(targets)
@@ -233,8 +278,21 @@ class _Active:
     def __init__(self) -> None:
         self.runs: list[BlasThreads] = []
         self.libs: list = []
-        self.limits: list[int] = []
+        self.limits: list[int] = []  # the user's numbers: what the last run leaves
         self.now: list[int] = []  # what each library is set to while runs are under way
+
+    def sync(self) -> None:
+        """Read the libraries' numbers: one that is not what nnscratch set was set by
+        someone else meanwhile (``threadpool_limits`` entered or left, in a callback or
+        in another thread). It is the user's number from now on, the end of the last
+        run leaves it in place, and it bounds every run under way (lower, never higher:
+        a limit of one entered and left again while a run had set one is not seen)."""
+        for i, lib in enumerate(self.libs):
+            n = lib.get_num_threads() or 1
+            if n != self.now[i]:
+                self.now[i] = self.limits[i] = n
+                for run in self.runs:
+                    run.limits[i] = min(run.limits[i], n)
 
     def set(self, numbers: list[int]) -> None:
         for i, (lib, n) in enumerate(zip(self.libs, numbers)):
@@ -245,6 +303,27 @@ class _Active:
 
 _ACTIVE = _Active()
 _LOCK = threading.RLock()
+_LOCAL = threading.local()  # depth: how deep in user code (user_code) the thread is
+
+
+class _UserCode:
+    """See :func:`user_code`."""
+
+    def __enter__(self) -> None:
+        _LOCAL.depth = getattr(_LOCAL, "depth", 0) + 1
+
+    def __exit__(self, *exc) -> None:
+        _LOCAL.depth -= 1
+
+
+_USER_CODE = _UserCode()
+
+
+def user_code() -> _UserCode:
+    """A context manager around user code that a run calls (its callbacks): a run that
+    code starts is bounded by the numbers set when it starts, as a run of another
+    thread is, not by the enclosing run's bounds (see :class:`BlasThreads`)."""
+    return _USER_CODE
 
 
 def blas_threads(products: Iterable[tuple[int, int, int]]) -> BlasThreads:

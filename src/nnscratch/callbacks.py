@@ -10,8 +10,9 @@ early stopping and user code are callbacks listening to them:
     After every iteration (``iteration`` is 0-based), once the parameters are updated.
     ``logs``: ``"cost"`` (the training cost of that iteration, computed on its forward
     pass before the update, L2 penalty included), ``"learning_rate"``, and, when a
-    validation set is used, ``"val_loss"`` and ``"val_score"`` (accuracy). Returning a
-    true value asks the loop to stop after this iteration.
+    validation set is used, ``"val_loss"`` and ``"val_score"`` (accuracy). Returning
+    True asks the loop to stop after this iteration; None or False lets it go on
+    (anything but these and integers, an array, is refused with a TypeError).
 ``on_train_end(estimator, logs)``
     Once, after the last iteration, also when training was interrupted (the loop calls
     it from a ``finally`` block). ``logs``: ``"n_iter"``, ``"stopped_early"``,
@@ -49,8 +50,10 @@ holds them in a parameter) and ``pickle``; each resets its state at ``on_train_b
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import math
+import numbers
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, TextIO
@@ -110,7 +113,9 @@ class Callback:
         Returns
         -------
         bool or None
-            A true value asks the loop to stop after this iteration.
+            True asks the loop to stop after this iteration; None or False lets it
+            go on (an integer is read as true or false; anything else, an array, is
+            refused with a TypeError naming the callback).
         """
         return None
 
@@ -166,14 +171,40 @@ class CallbackList(Callback):
                 )
 
     def on_train_begin(self, estimator: Any, logs: Logs) -> None:
-        for cb in self.callbacks:
-            cb.on_train_begin(estimator, logs)
+        """Call every callback in order. If one raises (a Ctrl-C included), those
+        before it, which began, end (``on_train_end``, as after an interrupted run:
+        a progress bar closes) before the error goes on."""
+        for k, cb in enumerate(self.callbacks):
+            try:
+                cb.on_train_begin(estimator, logs)
+            except BaseException as exc:
+                end = {"n_iter": 0, "stopped_early": False,
+                       "interrupted": isinstance(exc, KeyboardInterrupt)}
+                for begun in self.callbacks[:k]:
+                    with contextlib.suppress(Exception):  # the first error is the one said
+                        begun.on_train_end(estimator, end)
+                raise
 
     def on_iteration_end(self, estimator: Any, iteration: int, logs: Logs) -> bool:
-        """Call every callback (even after one asked to stop); True if any asked to."""
+        """Call every callback (even after one asked to stop); True if any asked to.
+
+        Raises
+        ------
+        TypeError
+            A callback returned something that is not None, True/False or an integer
+            (an array: ``predict(X) == y``), whose truth NumPy refused, naming nothing.
+        """
         stop = False
         for cb in self.callbacks:
-            if cb.on_iteration_end(estimator, iteration, logs):
+            answer = cb.on_iteration_end(estimator, iteration, logs)
+            if answer is None:
+                continue
+            if not isinstance(answer, (bool, np.bool_, numbers.Integral)):
+                raise TypeError(
+                    f"{_callback_name(cb, 'on_iteration_end')}.on_iteration_end returned "
+                    f"{_answer_in_words(answer)}; return True to stop training, or None or "
+                    "False to go on")
+            if answer:
                 stop = True
         return stop
 
@@ -561,6 +592,25 @@ def _did_you_mean(key: str, known: Iterable[str]) -> str:
 
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.5)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _callback_name(cb: Callback, event: str) -> str:
+    """The callback in an error message: its class, and a LambdaCallback's function."""
+    if isinstance(cb, LambdaCallback):
+        fn = cb.functions.get(event)
+        name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None)
+        return f"LambdaCallback({event}={name or short_repr(fn)})"
+    return type(cb).__name__
+
+
+def _answer_in_words(value: Any) -> str:
+    """What a callback returned, in a few words: ``an array of shape (50,)``."""
+    shape = getattr(value, "shape", None)
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {shape}"
+    if isinstance(shape, tuple):  # a pandas Series, a sparse matrix...
+        return f"a {type(value).__name__} of shape {shape}"
+    return f"a {type(value).__name__} ({short_repr(value)})"
 
 
 class LambdaCallback(Callback):

@@ -10,6 +10,7 @@ three or more give a softmax output layer with the categorical cross-entropy.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import math
@@ -17,6 +18,7 @@ import numbers
 import os
 import re
 import sys
+import threading
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -69,7 +71,14 @@ from .exceptions import InvalidParameterError
 from .initializers import check_random_state, initialize_parameters
 from .network import hidden_activations, linear_activation_forward, n_layers
 from .optimizers import make_optimizer, make_schedule
-from .training import LiveWeights, Problem, _accuracy, _user_stacklevel, train
+from .training import (
+    LiveWeights,
+    Problem,
+    _accuracy,
+    _user_stacklevel,
+    library_warnings_ignored,
+    train,
+)
 
 __all__ = ["HiddenLayerTransformer", "LogisticRegression", "NeuralNetworkClassifier"]
 
@@ -278,8 +287,7 @@ def _failed_on_y(check, args, kwargs, text: str) -> bool:
     same = {k: v for k, v in kwargs.items()
             if k in ("dtype", "accept_sparse", "ensure_all_finite", "order")}
     try:
-        with np.errstate(invalid="ignore", over="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with np.errstate(invalid="ignore", over="ignore"), library_warnings_ignored():
             _check_array(args[1], **same)
     except (TypeError, ValueError):
         return False
@@ -808,6 +816,48 @@ def _draw_seed(rng) -> int:
     return int(rng.randint(2**31 - 1))
 
 
+#: The estimators being trained now, by ``id``, with the thread that trains each: the
+#: state of a training run lives on the estimator (its live weights, ``n_iter_``), so a
+#: fit of the same estimator meanwhile (from one of its callbacks, from another thread)
+#: left attributes of one model on the weights of another, and every prediction failed.
+_TRAINING: dict[int, int] = {}
+_TRAINING_LOCK = threading.Lock()
+
+
+def _refuse_while_training(estimator, method: str, owner: int | None = None) -> None:
+    """Refuse, in one line, ``method`` (``fit``, ``partial_fit``, ``fit_streaming``) on
+    an estimator that is being trained (``owner``: the thread training it)."""
+    if owner is None:
+        owner = _TRAINING.get(id(estimator))
+    if owner is None:
+        return
+    where = ("from one of its own callbacks" if owner == threading.get_ident()
+             else "by another thread meanwhile")
+    raise RuntimeError(
+        f"{method}() was called on this {type(estimator).__name__} while it trains, "
+        f"{where}: it would replace the model being trained; train a copy instead "
+        "(sklearn.base.clone(estimator) for a new model, copy.deepcopy(estimator) to go "
+        "on from its weights)")
+
+
+@contextlib.contextmanager
+def _training(estimator, method: str = "fit"):
+    """Mark ``estimator`` as being trained while the block runs; refuse ``method`` on
+    one that is already (:func:`_refuse_while_training`)."""
+    key = id(estimator)
+    with _TRAINING_LOCK:
+        owner = _TRAINING.get(key)
+        if owner is None:
+            _TRAINING[key] = threading.get_ident()
+    if owner is not None:
+        _refuse_while_training(estimator, method, owner)
+    try:
+        yield
+    finally:
+        with _TRAINING_LOCK:
+            del _TRAINING[key]
+
+
 class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     """The machinery shared by the network classifiers.
 
@@ -1045,9 +1095,10 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             that ``y`` does not have, or a missing label (None, NaN, ``pd.NA``) in ``y``
             or ``y_val``.
         """
-        warm = self.warm_start and hasattr(self, "params_")
-        return self._fit(X, y, sample_weight, self.max_iter, continue_=warm, validation=True,
-                         X_val=X_val, y_val=y_val)
+        with _training(self, "fit"):
+            warm = self.warm_start and hasattr(self, "params_")
+            return self._fit(X, y, sample_weight, self.max_iter, continue_=warm,
+                             validation=True, X_val=X_val, y_val=y_val)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """One pass (one epoch) over the given data, continuing from the current state.
@@ -1078,6 +1129,11 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         all the labels (``sklearn.utils.class_weight.compute_class_weight``);
         :func:`nnscratch.streaming.fit_streaming` does this itself.
         """
+        with _training(self, "partial_fit"):
+            return self._partial_fit(X, y, classes, sample_weight)
+
+    def _partial_fit(self, X, y, classes, sample_weight):
+        """:meth:`partial_fit`, the estimator marked as being trained."""
         if isinstance(self.class_weight, str) and self.class_weight == "balanced":
             raise ValueError(
                 "class_weight='balanced' is not supported by partial_fit: each batch "
@@ -1110,7 +1166,10 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         """Train; a call that raises leaves the estimator as it was before it, a
         continued training (``warm_start``, ``partial_fit``) whose epochs had begun
         included: a diverging run, or a callback that raises, does not spoil the model
-        it continued."""
+        it continued. A KeyboardInterrupt too: one before the first epoch (the set-up,
+        a callback's ``on_train_begin``) leaves the model it had, or none, instead of
+        random initial weights that looked fitted (one during the epochs is not raised:
+        the loop keeps the weights so far, ``interrupted_``)."""
         before = dict(vars(self))
         # Continued training updates the weights, the optimizer's state and the generator
         # in place: copies of them (one deepcopy, so that what they share stays shared)
@@ -1122,7 +1181,7 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             return self._fit_unguarded(X, y, sample_weight, max_iter, continue_=continue_,
                                        validation=validation, classes=classes,
                                        X_val=X_val, y_val=y_val, started=started)
-        except Exception:
+        except BaseException:
             # ... all but scikit-learn's callback state, which its with_callbacks reads
             # after this to tear the callbacks down (a ProgressBar's threads)
             keep = {k: v for k, v in vars(self).items() if k in _SKLEARN_FIT_STATE}
@@ -2264,7 +2323,9 @@ _ATTRIBUTES = """\
         Epochs run (across ``warm_start`` and ``partial_fit`` calls).
     interrupted_ : bool
         Whether the last call of ``fit`` or ``partial_fit`` was stopped by Ctrl-C
-        (``KeyboardInterrupt``); the weights so far are kept.
+        (``KeyboardInterrupt``); the weights so far are kept. A Ctrl-C before the first
+        iteration (while the data are made ready, or in a callback's
+        ``on_train_begin``) is raised, and leaves the estimator as it was.
     classes_ : ndarray of shape (n_classes,)
     n_features_in_ : int
     optimizer_ : nnscratch.optimizers.Optimizer

@@ -51,7 +51,7 @@ from sklearn.model_selection import (
 from ._files import atomic_write, missing_folder
 from ._params import PARAMETERS, check, requirement, short_repr
 from .streaming import DASK_HINT, MissingExtraError, require_dask
-from .training import INTERRUPT_ENDS_ALL
+from .training import INTERRUPT_ENDS_ALL, library_warnings_ignored
 
 __all__ = [
     "SEARCH_PARAMETERS",
@@ -887,10 +887,11 @@ def run_search(estimator, X, y, grid: dict[str, list], *, cv: int = 5,
     interrupt_ends_all = INTERRUPT_ENDS_ALL.set(True)
     try:
         # the fits' warnings are ignored, in the workers too (scikit-learn's Parallel
-        # passes these filters on): a failed fit is counted below, in one line, and a
-        # worker's warning printed itself on the command line's stderr
-        with warnings.catch_warnings(), config:
-            warnings.simplefilter("ignore")
+        # passes the filters on): a failed fit is counted below, in one line, and a
+        # worker's warning printed itself on the command line's stderr. Only the
+        # libraries' (the filters are the whole process's: another thread's own warnings
+        # are still shown, and the filters it sets meanwhile are kept)
+        with library_warnings_ignored(), config:
             search.fit(X, y)
     except KeyboardInterrupt:
         raise SearchInterrupted(
@@ -1019,8 +1020,7 @@ def _scoring_error(search, X, y) -> str | None:
     if scorer is None or best is None:
         return None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with library_warnings_ignored():
             score = scorer(best, X, y)
     except Exception as exc:  # the scorer's own error, whatever it is
         return f"the scorer failed: {type(exc).__name__}: {_first_line(exc)}"

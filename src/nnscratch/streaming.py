@@ -997,9 +997,12 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     them. A stream that ends at a much higher cost than it began with warns
     (``ConvergenceWarning``), as ``fit`` does.
     """
+    from .estimators import _refuse_while_training, _training
     from .optimizers import make_schedule
+    from .training import INTERRUPT_SAID_BY_CALLER
 
     _check_network(estimator, "fit_streaming")
+    _refuse_while_training(estimator, "fit_streaming")  # from one of its own callbacks
     _check_feeder(feeder)
     _check_features(estimator, feeder)
     _check_progress(progress)
@@ -1095,17 +1098,49 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     before = copy.deepcopy(_learned(estimator))
     estimator.set_params(**temporary)
     class_weight = estimator.get_params()["class_weight"]
-    # a Ctrl-C inside a chunk's partial_fit is said once, for the stream, below (a
-    # filter for the whole loop: one per chunk would reset the once-only warnings)
-    hush = contextlib.ExitStack()
+    every = int(params.get("cost_every") or 100)
+
+    def epochs_so_far() -> None:
+        """``n_iter_`` and the curves as the stream's epochs, as fit keeps them."""
+        if hasattr(estimator, "params_"):
+            estimator.loss_curve_ = history["loss_curve_"] + losses
+            estimator.costs_ = history["costs_"] + [
+                c for k, c in enumerate(losses) if (first_epoch + k) % every == 0]
+            estimator.n_iter_ = first_epoch + len(losses)
+
+    @contextlib.contextmanager
+    def as_the_callbacks_see_it():
+        """The estimator during its callbacks as during fit's: the user's own
+        hyper-parameters, and the epochs so far as ``n_iter_`` and the curves (a
+        checkpoint pickled there resumes this run, not the chunks' settings); and marked
+        as being trained (a fit of it from there is refused). The chunks' settings and
+        counters are put back after."""
+        if not len(events.callbacks):  # no callback to see it
+            yield
+            return
+        chunks = {k: v for k, v in estimator.get_params().items() if k in restore}
+        counters = {k: getattr(estimator, k) for k in ("n_iter_", "loss_curve_", "costs_")
+                    if hasattr(estimator, k)}
+        estimator.set_params(**restore)
+        epochs_so_far()
+        said = INTERRUPT_SAID_BY_CALLER.set(False)  # a fit of the callbacks' own warns
+        try:
+            with _training(estimator, "fit_streaming"):
+                yield
+        finally:
+            INTERRUPT_SAID_BY_CALLER.reset(said)
+            estimator.set_params(**chunks)
+            vars(estimator).update(counters)
+
+    # a Ctrl-C inside a chunk's partial_fit is said once, for the stream, below
+    said_here = INTERRUPT_SAID_BY_CALLER.set(True)
     try:
-        hush.enter_context(warnings.catch_warnings())
-        warnings.filterwarnings("ignore", "training interrupted after", UserWarning)
-        begun = True
         batch = params.get("batch_size")  # an epoch: a step a chunk at least
-        events.on_train_begin({"max_iter": epochs, "n_samples": feeder.n_samples,
-                               "full_batch": feeder.n_chunks == 1 and (
-                                   batch is None or batch >= feeder.n_samples)})
+        with as_the_callbacks_see_it():
+            events.on_train_begin({"max_iter": epochs, "n_samples": feeder.n_samples,
+                                   "full_batch": feeder.n_chunks == 1 and (
+                                       batch is None or batch >= feeder.n_samples)})
+        begun = True  # (callbacks whose on_train_begin failed: CallbackList ends them)
         for e, order in enumerate(orders):
             rate = schedule(restore["learning_rate"], first_epoch + e)
             estimator.set_params(learning_rate=rate)
@@ -1130,8 +1165,10 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
             bar.line(f"epoch {first_epoch + e + 1}/{first_epoch + epochs}: cost "
                      f"{losses[-1]:.6f}, {rows:,} rows in {seconds:.1f} s "
                      f"({_rate(rows, seconds)})")
-            if events.on_iteration_end(first_epoch + e,
-                                       {"cost": losses[-1], "learning_rate": rate}):
+            with as_the_callbacks_see_it():
+                stop = events.on_iteration_end(first_epoch + e,
+                                               {"cost": losses[-1], "learning_rate": rate})
+            if stop:
                 stopped = True
                 bar.line(f"a callback stopped training after epoch {first_epoch + e + 1}")
                 break
@@ -1141,7 +1178,7 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
         failed = True
         raise
     finally:
-        hush.close()
+        INTERRUPT_SAID_BY_CALLER.reset(said_here)
         bar.close()
         estimator.set_params(**restore)
         end = {"n_iter": len(losses), "stopped_early": stopped, "interrupted": interrupted}
@@ -1149,20 +1186,16 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
             # the callbacks end (a ProgressBar closes) before the model is restored;
             # an error of theirs would hide the first one
             if begun:
-                with contextlib.suppress(Exception):
+                with contextlib.suppress(Exception), as_the_callbacks_see_it():
                     events.on_train_end(end)
             for name in _learned(estimator):
                 delattr(estimator, name)
             vars(estimator).update(before)
         else:
-            if hasattr(estimator, "params_"):
-                every = int(params.get("cost_every") or 100)
-                estimator.loss_curve_ = history["loss_curve_"] + losses
-                estimator.costs_ = history["costs_"] + [
-                    c for k, c in enumerate(losses) if (first_epoch + k) % every == 0]
-                estimator.n_iter_ = first_epoch + len(losses)
+            epochs_so_far()
             if begun:
-                events.on_train_end(end)
+                with as_the_callbacks_see_it():
+                    events.on_train_end(end)
     if interrupted:  # a warning, as fit's: a caller that writes nothing (the command
         # line) drops it rather than contradict it
         warnings.warn(f"training interrupted after {len(losses)} epochs; keeping the "
@@ -1585,9 +1618,10 @@ def predict_dask(estimator, X, method: str = "predict"):
 def _output_dtype(fn, X) -> np.dtype:
     """The dtype ``fn`` (``predict_proba`` or ``decision_function``) gives on blocks
     of ``X``: its answer on one row of zeros, float64 where that row cannot be made."""
+    from .training import library_warnings_ignored
+
     try:
-        with warnings.catch_warnings():  # the blocks will say it (no feature names)
-            warnings.simplefilter("ignore")
+        with library_warnings_ignored():  # the blocks will say it (no feature names)
             return np.asarray(fn(np.zeros((1, X.shape[1]), dtype=X.dtype))).dtype
     except Exception:  # noqa: BLE001 - a dtype the estimator takes only in real rows
         return np.dtype(np.float64)

@@ -22,8 +22,11 @@ only when it is read.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from contextvars import ContextVar
@@ -43,8 +46,56 @@ from .optimizers import Optimizer
 #: finished fit before going on to the next.
 INTERRUPT_ENDS_ALL: ContextVar[bool] = ContextVar("nnscratch_interrupt_ends_all",
                                                    default=False)
+#: True where the caller says a Ctrl-C itself (set by
+#: :func:`nnscratch.streaming.fit_streaming`, which warns once for the stream): the fit
+#: keeps its weights so far and returns, as always, without a warning of its own. (A
+#: warnings filter would do it for every thread of the process, and its end would undo
+#: the filters other threads set meanwhile.)
+INTERRUPT_SAID_BY_CALLER: ContextVar[bool] = ContextVar("nnscratch_interrupt_said_by_caller",
+                                                         default=False)
 
 __all__ = ["LiveWeights", "Problem", "TrainingResult", "minibatches", "train"]
+
+#: The modules whose warnings :func:`library_warnings_ignored` ignores: nnscratch's,
+#: the libraries it calls, and joblib's, whose line a fit's warning names inside
+#: joblib's workers (the first line outside nnscratch and scikit-learn: _user_stacklevel).
+LIBRARY_MODULES = r"(nnscratch|sklearn|joblib|numpy|scipy|pandas)(\.|$)"
+_IGNORED = ("ignore", None, Warning, re.compile(LIBRARY_MODULES), 0)  # filterwarnings' entry
+_ignoring = 0  # the blocks under way, in every thread
+_IGNORING_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def library_warnings_ignored():
+    """Ignore the warnings of the libraries' own code (:data:`LIBRARY_MODULES`) while the
+    block runs: a search's fits say their failures in one line of their own.
+
+    One entry of ``warnings.filters``, added at its front and removed again when the
+    last such block ends, not ``warnings.catch_warnings()`` with an "ignore" for all:
+    the filters are the process's, so that ignored the warnings of every thread, the
+    user's own too, and its end put back the list it had found, dropping the filters
+    other threads had added meanwhile. While the block runs the entry is in the list
+    that scikit-learn's ``Parallel`` copies into its workers, so their fits ignore the
+    same warnings.
+    """
+    global _ignoring
+    with _IGNORING_LOCK:
+        if not _ignoring:
+            warnings.filterwarnings("ignore", module=LIBRARY_MODULES)
+        _ignoring += 1
+    try:
+        yield
+    finally:
+        with _IGNORING_LOCK:
+            _ignoring -= 1
+            if not _ignoring:
+                # only this entry, wherever the filters added since put it; an "ignore"
+                # leaves nothing in the warnings' registries to forget
+                with contextlib.suppress(ValueError):
+                    warnings.filters.remove(_IGNORED)
+                changed = getattr(warnings, "_filters_mutated", None)
+                if changed is not None:
+                    changed()
 
 
 @dataclass
@@ -204,7 +255,7 @@ class LiveWeights(MutableMapping):
 def _user_stacklevel() -> int:
     """``warnings.warn``'s ``stacklevel``, for the function that calls this one, that
     names the first frame outside nnscratch, scikit-learn (whose callback support
-    wraps ``fit``) and NumPy (``np.errstate`` wraps :func:`train`): the user's line."""
+    wraps ``fit``) and NumPy (``np.errstate`` as a decorator): the user's line."""
     inside = tuple(os.path.dirname(m.__file__) + os.sep for m in
                    (sys.modules[__package__], sys.modules.get("sklearn"), np)
                    if m is not None)
@@ -214,9 +265,28 @@ def _user_stacklevel() -> int:
     return level
 
 
-# Overflow on the way to divergence is reported once, by the cost check that raises
-# NonFiniteWeightsError, not as RuntimeWarnings before it.
-@np.errstate(over="ignore", invalid="ignore", divide="ignore")
+class _UserEvents:
+    """The events of a training run, fired as user code: under the caller's NumPy
+    error handling (``np.seterr``; the loop's own computations ignore overflow, which
+    its cost check reports) and marked as user code for the BLAS threads of any run
+    they start (:func:`nnscratch._threads.user_code`)."""
+
+    def __init__(self, events: BoundCallbacks, errors: dict[str, str]) -> None:
+        self.events, self.errors = events, errors
+
+    def on_train_begin(self, logs) -> None:
+        with np.errstate(**self.errors), _threads.user_code():
+            self.events.on_train_begin(logs)
+
+    def on_iteration_end(self, iteration: int, logs) -> bool:
+        with np.errstate(**self.errors), _threads.user_code():
+            return self.events.on_iteration_end(iteration, logs)
+
+    def on_train_end(self, logs) -> None:
+        with np.errstate(**self.errors), _threads.user_code():
+            self.events.on_train_end(logs)
+
+
 def train(
     problem: Problem,
     params: dict[str, np.ndarray] | LiveWeights,
@@ -277,13 +347,17 @@ def train(
     live = params if isinstance(params, LiveWeights) else LiveWeights(params)
     params = live.params
     m = problem.n_samples
+    events = _UserEvents(callbacks if callbacks is not None else BoundCallbacks(None, None),
+                       np.geterr())
     # The run's BLAS threads, from its shapes and the machine's load (nnscratch._threads);
-    # the user's numbers are restored when the run ends.
+    # the user's numbers are restored when the run ends. Overflow on the way to
+    # divergence is reported once, by the cost check that raises NonFiniteWeightsError,
+    # not as RuntimeWarnings before it.
     blas = _threads.for_network(params, m if batch_size is None else min(batch_size, m))
-    with blas:
+    with blas, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         return _train(problem, live, params, optimizer, blas, max_iter=max_iter,
                       batch_size=batch_size, shuffle=shuffle, rng=rng, schedule=schedule,
-                      learning_rate_init=learning_rate_init, callbacks=callbacks,
+                      learning_rate_init=learning_rate_init, events=events,
                       first_iteration=first_iteration, algorithm=algorithm,
                       fixed_weights=fixed_weights)
 
@@ -319,26 +393,31 @@ def _first_rows(batch: slice | np.ndarray, n: int = 8) -> slice | np.ndarray:
 
 
 def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuffle, rng,
-           schedule, learning_rate_init, callbacks, first_iteration, algorithm,
+           schedule, learning_rate_init, events, first_iteration, algorithm,
            fixed_weights) -> TrainingResult:
     Y, w, acts = problem.Y, problem.sample_weight, problem.activations
     m = problem.n_samples
-    workspace = _engine.make_workspace(params, m, batch_size)
-    first = _engine.first_layer(
-        params, problem.X, problem.rows, optimizer, algorithm=algorithm, n_iter=max_iter,
-        batch_size=batch_size, fixed_weights=fixed_weights, workspace=workspace,
-    )
-    # On a busy machine each batch is split over two threads (nnscratch._halves)
-    halves = _halves.two_halves(first, workspace, problem.keep_probs, batch_size, m, blas.big,
-                                params, acts, problem.output)
-    val_W1X = None if problem.X_val is None else first.product(problem.X_val)
-    rest = {k: v for k, v in params.items() if k != "W1"}  # the optimizer's; W1 is first's
-    events = callbacks if callbacks is not None else BoundCallbacks(None, None)
-    live.track(first)
-    events.on_train_begin({"max_iter": max_iter, "n_samples": m,
-                           "full_batch": batch_size is None or batch_size >= m})
+    first = halves = None
+    began = False  # on_train_begin returned: a Ctrl-C from now on ends an interrupted fit
     n_iter, stopped_early, interrupted = 0, False, False
     try:
+        # The set-up (a rowspace first layer's Gram matrix can be most of a fit) is
+        # inside the try, so that what it started is ended whatever stops it
+        workspace = _engine.make_workspace(params, m, batch_size)
+        first = _engine.first_layer(
+            params, problem.X, problem.rows, optimizer, algorithm=algorithm,
+            n_iter=max_iter, batch_size=batch_size, fixed_weights=fixed_weights,
+            workspace=workspace,
+        )
+        # On a busy machine each batch is split over two threads (nnscratch._halves)
+        halves = _halves.two_halves(first, workspace, problem.keep_probs, batch_size, m,
+                                    blas.big, params, acts, problem.output)
+        val_W1X = None if problem.X_val is None else first.product(problem.X_val)
+        rest = {k: v for k, v in params.items() if k != "W1"}  # the optimizer's; W1 first's
+        live.track(first)
+        events.on_train_begin({"max_iter": max_iter, "n_samples": m,
+                               "full_batch": batch_size is None or batch_size >= m})
+        began = True
         for epoch in range(first_iteration, first_iteration + max_iter):
             optimizer.learning_rate = schedule(learning_rate_init, epoch)
             # Gradient descent's step is linear in the gradient: the backward pass then
@@ -412,20 +491,30 @@ def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuf
             _refuse_overflowing_weights(epoch, first, _first_rows(batch), params, acts,
                                         problem, optimizer, None)
     except KeyboardInterrupt:
+        if not began:
+            # before the first epoch (the set-up, a callback's on_train_begin) nothing
+            # was trained: the caller puts back the model it had (the estimators' fit
+            # leaves itself as it was), instead of random initial weights kept as "the
+            # weights so far" of a model that looked fitted
+            raise
         interrupted = True
         if INTERRUPT_ENDS_ALL.get():  # a search of many fits: Ctrl-C ends it all
             raise
-        warnings.warn(
-            f"training interrupted after {n_iter} iterations; keeping the weights so far.",
-            UserWarning,
-            stacklevel=_user_stacklevel(),
-        )
+        if not INTERRUPT_SAID_BY_CALLER.get():
+            warnings.warn(
+                f"training interrupted after {n_iter} iterations; keeping the weights so "
+                "far.",
+                UserWarning,
+                stacklevel=_user_stacklevel(),
+            )
     finally:
         if halves is not None:
             halves.close()
-        first.finish()  # W1 (and its optimizer state) back in place
+        if first is not None:
+            first.finish()  # W1 (and its optimizer state) back in place
         live.track(None)
-        events.on_train_end(
-            {"n_iter": n_iter, "stopped_early": stopped_early, "interrupted": interrupted}
-        )
+        if began:  # the callbacks began (one whose on_train_begin failed ends itself)
+            events.on_train_end(
+                {"n_iter": n_iter, "stopped_early": stopped_early, "interrupted": interrupted}
+            )
     return TrainingResult(n_iter, stopped_early, interrupted)
