@@ -208,7 +208,10 @@ def test_predict_on_an_h5_file_of_the_other_kind_prints_nothing_on_stdout(
     # the file's name: "expected 2 feature columns, got shape (8, 4, 4, 3)"
     result = nnscratch("predict", stores[model], stores[data], *(["--json"] * as_json))
     one_error(result, str(stores[data]), said)
-    assert result.stdout == ""
+    if as_json:  # the error alone, as one JSON object (docs/cli.md)
+        assert set(json.loads(result.stdout)) == {"error", "exit_code"}
+    else:
+        assert result.stdout == ""
 
 
 def test_streamed_evaluate_of_pictures_with_a_table_model_names_the_kind(stores):

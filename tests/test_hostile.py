@@ -765,7 +765,11 @@ def test_bad_input_is_refused_in_one_line_and_nothing_is_written(case, models, t
                 os.chmod(os.path.join(root, name), 0o755)
     assert_refused(result, case.code, case.fragment, allow_warnings=case.allow_warnings,
                    allow_info=case.allow_info)
-    assert result.stdout == ""
+    if "--json" in map(str, case.args):  # the error as one JSON object on stdout too
+        line = result.stderr.strip().splitlines()[-1].removeprefix("nnscratch: error: ")
+        assert json.loads(result.stdout) == {"error": line, "exit_code": case.code}
+    else:
+        assert result.stdout == ""
     assert snapshot(tmp_path) == before
     for name, data in SENTINELS.items():
         assert (tmp_path / name).read_bytes() == data

@@ -20,7 +20,6 @@ import html
 import importlib.machinery
 import importlib.util
 import inspect
-import io
 import json
 import math
 import os
@@ -47,6 +46,7 @@ from . import _course_cases as cases_module
 from . import _files
 from ._course_cases import FUNCTION_NAMES, HELPERS, Case, FunctionSpec
 from .activations import ACTIVATIONS
+from .course import _checks
 
 __all__ = ["CheckError", "CheckReport", "FileError", "FunctionResult", "check"]
 
@@ -433,6 +433,23 @@ class _Run:
     changed: list[list[int]] = field(default_factory=list)
 
 
+def _pipe() -> tuple[int, int]:
+    """``os.pipe()``, both ends numbered above 2. In a process started with stdin or
+    stderr closed (``<&-``, a daemon's job) a pipe got the free number 0 or 2, and the
+    child, whose stdin and stderr are the null device, found that in place of its pipe:
+    it read no command and ended, and every function was blamed for a crash."""
+    ends = []
+    for fd in os.pipe():
+        if fd <= 2:
+            import fcntl
+
+            moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3)
+            os.close(fd)
+            fd = moved
+        ends.append(fd)
+    return ends[0], ends[1]
+
+
 def _child_env() -> dict:
     env = dict(os.environ)
     package_root = str(Path(__file__).resolve().parents[1])
@@ -597,8 +614,8 @@ class _ForkServer:
         answered (an import error, a hang, the functions defined)."""
         filedir = tempfile.mkdtemp(dir=self.folder)
         _write_job(filedir, self.path, self.assignment, None, self.names, {})
-        command_r, command_w = os.pipe()
-        reply_r, reply_w = os.pipe()
+        command_r, command_w = _pipe()
+        reply_r, reply_w = _pipe()
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, str(_CHILD), "--serve", filedir, str(command_r),
@@ -1388,8 +1405,10 @@ def _judge(spec: FunctionSpec, reference, run: _Run) -> FunctionResult:
         top = spec.returns
         closest = None  # (its distance, the version's note, function, output, difference)
         for note, fn in spec.versions or (("", getattr(reference, spec.name)),):
-            with _global_seed(case.seed), contextlib.redirect_stdout(io.StringIO()):
-                expected = fn(*_copy(case.args), **case.kwargs)  # (predict prints)
+            # the reference draws from generators of its own, seeded as the course's
+            # seeds say: NumPy's global state, which other threads share, is not
+            # touched (the learner's function had it seeded in its own process)
+            expected = fn(*_copy(case.args), **case.kwargs)
             actual = _normalise(spec, expected, run.outputs[i])
             expected = _older_dA_keys(spec, expected, actual)
             if isinstance(top, tuple) and (not isinstance(actual, (tuple, list))
@@ -1546,22 +1565,6 @@ class _Replaced:
         return self._fn if name == self._name else getattr(self._module, name)
 
 
-@contextlib.contextmanager
-def _global_seed(seed: int | None):
-    """NumPy's global random state seeded with ``seed`` (the course's, as the learner's
-    function had it in its process) while the reference runs, then given back: the
-    caller's own state was reset by ``check()``."""
-    if seed is None:
-        yield
-        return
-    state = np.random.get_state()
-    np.random.seed(seed)
-    try:
-        yield
-    finally:
-        np.random.set_state(state)
-
-
 def _copy(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return value.copy()
@@ -1658,6 +1661,9 @@ def _top_level_names(path: Path, shown: str) -> set[str]:
     except UnicodeDecodeError:
         raise CheckError(f"{shown} is not a text file (not UTF-8, nor the encoding its "
                          "coding line names); give your .py file or notebook (.ipynb)") from None
+    except OSError as exc:  # no permission to read it, an I/O error
+        raise CheckError(f"{shown}: cannot be read ({exc.strerror or type(exc).__name__}); "
+                         "check that the file is yours to read") from None
     except SyntaxError as exc:  # a coding line that names no encoding Python knows
         if not str(exc).startswith("unknown encoding"):
             raise CheckError(f"{shown} is not a text file (not UTF-8); give your .py file "
@@ -1917,10 +1923,11 @@ def check(module_or_path, assignment: str | None = None, *, timeout: float = 20.
                 tmp.write(source)
             path = Path(tmp_name)
         # the reference's deep.predict prints its accuracy, as the course's does: nothing
-        # the checker runs in this process may reach stdout (``check --json`` is JSON only)
+        # the checker runs in this process may reach stdout (``check --json`` is JSON
+        # only), and it is kept quiet in this thread alone (other threads print theirs)
         # SIGTERM or SIGHUP (``kill``, ``timeout``, a closed terminal) end the check as
         # Ctrl-C does, through the clean-up that ends the processes running the file
-        with contextlib.redirect_stdout(io.StringIO()), _files._terminate_as_exit():
+        with _checks.unprinted(), _files._terminate_as_exit():
             report = _check_file(path, assignment, float(timeout), float(total_timeout),
                                  functions, shown=shown, cells=cells)
         if cells is not None:  # the generated file's lines, as the notebook's cells
@@ -2071,6 +2078,9 @@ def _notebook_source(path: Path, shown: str) -> tuple[str, list[tuple[int, int]]
     except RecursionError:
         raise CheckError(f"{shown} is not a Jupyter notebook (its JSON is nested too "
                          "deeply); give the .ipynb file Jupyter saved, or a .py file") from None
+    except OSError as exc:  # no permission to read it, an I/O error
+        raise CheckError(f"{shown}: cannot be read ({exc.strerror or type(exc).__name__}); "
+                         "check that the file is yours to read") from None
     if isinstance(notebook, dict) and "worksheets" in notebook and "cells" not in notebook:
         raise CheckError(f"{shown} is a notebook in an old format (nbformat 3); open it in "
                          "Jupyter and save it (File > Save), then check it again")
@@ -2246,8 +2256,9 @@ def _notebook_import(node, path: list[str], stand_ins: dict) -> str | None:
 def _resolve(module_or_path) -> Path | None:
     if isinstance(module_or_path, (str, os.PathLike)):
         path = Path(module_or_path)
-        if not path.exists():
-            raise CheckError(f"{path}: no such file; give the path of your .py file or "
+        if not path.exists():  # a link that leads nowhere is there, and ls shows it
+            raise CheckError(_files.link_nowhere(path, "your .py file or notebook")
+                             or f"{path}: no such file; give the path of your .py file or "
                              "notebook (.ipynb)")
         if path.is_dir():
             raise CheckError(f"{path}: is a folder; give the path of your .py file or "

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ._files import missing_folder
+from ._files import link_nowhere, missing_folder
 from ._params import escaped
 from .datasets import (
     BUILTIN_DATASETS,
@@ -95,8 +95,19 @@ class Interrupted(RunError):
 
 
 def say(message: str) -> None:
-    """A message for the person, on stderr."""
-    print(message, file=sys.stderr, flush=True)
+    """A message for the person, on stderr, its control characters shown escaped (a
+    path's line break as ``\\n``, a terminal's escape code not obeyed).
+
+    A stderr that is closed or cannot be written (its reader quit, a full disk) loses
+    the message, never the work: stderr holds only messages.
+    """
+    stream = sys.stderr
+    if stream is None:  # started with stderr closed: print(file=None) writes to stdout
+        return
+    try:
+        print(escaped(message), file=stream, flush=True)
+    except (OSError, ValueError):
+        pass
 
 
 def _count(n: int, word: str) -> str:
@@ -112,7 +123,10 @@ def one_line(exc: BaseException) -> str:
 def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """``warnings.showwarning`` for the command line: one line on stderr."""
     text = " ".join(str(message).split())  # one line, escape codes shown, not obeyed
-    sys.stderr.write(f"{PROG}: warning: {escaped(text)}\n")
+    try:  # a stderr that cannot be written loses the warning, not the work (see say)
+        sys.stderr.write(f"{PROG}: warning: {escaped(text)}\n")
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _file_path(value: str | Path, option: str, example: str = "model.npz") -> Path:
@@ -1647,6 +1661,9 @@ def demo(data: str | None = None, output_dir: str | Path = "nnscratch-demo",
         raise InputError(f"--output-dir: '{out}' is a file, not a folder")
     existing = out  # the folder, or the nearest folder above it that exists
     while not existing.exists() and existing != existing.parent:
+        nowhere = link_nowhere(existing, "a folder")  # mkdir would fail after the work
+        if nowhere is not None:
+            raise InputError(f"--output-dir: {nowhere}")
         existing = existing.parent
     if not existing.is_dir():
         raise InputError(f"--output-dir: '{existing}' is a file, not a folder")

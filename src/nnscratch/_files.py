@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["WriteError", "atomic_write", "missing_folder"]
+__all__ = ["WriteError", "atomic_write", "link_nowhere", "missing_folder", "name_too_long"]
 
 
 class WriteError(OSError):
@@ -27,7 +27,56 @@ _CANNOT_WRITE = {
     errno.EROFS: "the file system is read-only",
     errno.EACCES: "permission denied",
     errno.EPERM: "permission denied",
+    errno.ENAMETOOLONG: "its path is longer than the system allows",
 }
+
+#: The longest name of a file in a folder on the usual file systems, in bytes
+#: (``NAME_MAX``).
+NAME_MAX = 255
+
+#: The most bytes of the output's name that its temporary file's name keeps
+#: (``.<name>.<8 random>.tmp``), so that any name the folder takes has a temporary
+#: one that fits too.
+_TEMP_NAME_BYTES = 64
+
+
+def name_too_long(path: str | os.PathLike) -> str:
+    """The line for a path the system refused as too long (``ENAMETOOLONG``): which
+    name in it is longer than a folder can hold, or that the whole path is too long."""
+    text = os.fsdecode(path)
+    shown = text if len(text) <= 60 else f"{text[:40]}...{text[-12:]}"
+    parts = Path(text).parts
+    for part in parts:
+        size = len(os.fsencode(part))
+        if size > NAME_MAX:
+            which = "the name" if len(parts) == 1 else "a name in this path"
+            return (f"{shown}: {which} is {size} bytes long, more than the file system "
+                    f"allows ({NAME_MAX} bytes); use a shorter name")
+    return (f"{shown}: the path is {len(os.fsencode(text))} bytes long, more than the system "
+            "allows; use a shorter path")
+
+
+def link_nowhere(path: str | os.PathLike, what: str = "a file") -> str | None:
+    """What ``path`` is when it is a symbolic link that leads to nothing, else None: the
+    end of a loop of links, or a link to a missing target (naming it), where "no such
+    file" would have the user look for a file that ``ls`` shows (``what``: what the
+    link should lead to, for the advice)."""
+    try:
+        if not os.path.islink(path):
+            return None
+        os.stat(path)
+        return None  # it leads somewhere
+    except OSError as exc:
+        looped = exc.errno == errno.ELOOP
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    if looped:
+        return (f"{os.fsdecode(path)}: is a symbolic link that leads nowhere (a loop of "
+                f"links, through '{os.fsdecode(target)}'); point it at {what}")
+    return (f"{os.fsdecode(path)}: is a symbolic link to '{os.fsdecode(target)}', which "
+            f"does not exist; point it at {what}, or create its target")
 
 
 def missing_folder(path: str | os.PathLike) -> tuple[Path, bool] | None:
@@ -85,7 +134,10 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
     existed = path.exists()
     try:
         with _terminate_as_exit():
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+            # the name's first bytes: a name the folder takes (up to 255 bytes) fails
+            # here no more, after the work, for a temporary name 14 bytes longer
+            stem = os.fsdecode(os.fsencode(path.name)[:_TEMP_NAME_BYTES])
+            fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=folder)
             os.close(fd)
             try:
                 write(tmp)
@@ -107,6 +159,8 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
         error = WriteError(f"{path}: cannot write it, {reason}; free some space, or "
                            "write elsewhere"
                            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else
+                           f"{path}: cannot write it, {reason}; write it under a shorter "
+                           "path" if exc.errno == errno.ENAMETOOLONG else
                            f"{path}: cannot write it, {reason}; make the folder writable, "
                            "or write elsewhere")
         error.errno = exc.errno

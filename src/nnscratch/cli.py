@@ -4,8 +4,10 @@ A thin layer of click over :mod:`nnscratch._commands`, where the work is done (w
 click, so it can be called and tested on its own). Conventions:
 
 - data (tables, JSON) goes to stdout, progress and messages to stderr; with ``--json``
-  stdout holds exactly one JSON document;
-- exit code 0 on success, 1 on a failure while running, 2 on bad usage or bad input;
+  stdout holds exactly one JSON document, ``{"error", "exit_code"}`` for a failure;
+- exit code 0 on success, 1 on a failure while running, 2 on bad usage or bad input
+  (128 plus the signal's number where the console script was ended by SIGTERM or
+  SIGHUP, which it takes as Ctrl-C);
 - every error is one line on stderr, ``nnscratch: error: <problem>; <what to do>``,
   never a traceback: :class:`NnscratchGroup` turns click's usage errors and the
   library's errors (any ``ValueError``: ``DatasetError``, ``ModelFileError``,
@@ -41,14 +43,18 @@ text, and the group handles every error.
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import errno
 import json
+import os
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import click
 
+from ._entry import OUT_OF_MEMORY, out_of_memory
 from ._limits import MAX_IMAGE_SIZE
 from ._params import (
     BUILTIN_CHOICES,
@@ -62,27 +68,28 @@ from ._version import __version__
 from .exceptions import InvalidParameterError, NonFiniteWeightsError
 
 
-def _lazy_module(name: str):
-    """The module ``name``, executed when one of its attributes is first read.
+class _Deferred:
+    """The module ``name``, imported when one of its attributes is first read.
 
     ``--help`` and ``--version`` start without NumPy, scikit-learn and the commands'
     modules (:mod:`nnscratch._commands` imports them); a command loads them as it runs.
+    Each read goes through the ordinary import (a dictionary look-up once it is done),
+    which other threads wait on while it runs: ``importlib.util.LazyLoader`` handed a
+    half-executed module to a second thread (``run()`` from several threads at once
+    raised AttributeError before Python 3.12).
     """
-    import importlib.util
 
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    loader.exec_module(module)
-    return module
+    def __init__(self, name: str) -> None:
+        self.__name__ = name
+
+    def __getattr__(self, attr: str) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(self.__name__), attr)
 
 
 _COMMANDS = f"{__package__}._commands"
-_commands = _lazy_module(_COMMANDS)
+_commands: Any = _Deferred(_COMMANDS)
 
 __all__ = ["NnscratchGroup", "cli", "emit", "examples", "json_option", "main",
            "param_option", "register", "run"]
@@ -126,12 +133,29 @@ def _message(exc: BaseException) -> str:
         return f"interrupted; {cause}"                    # that was not written
     if isinstance(exc, (KeyboardInterrupt, click.exceptions.Abort)):
         return "interrupted"
-    if isinstance(exc, MemoryError):
-        return "out of memory; use smaller data, a smaller --image-size or fewer units"
+    if out_of_memory(exc):  # a MemoryError, or a library that could not be mapped
+        return OUT_OF_MEMORY
+    too_long = _name_too_long(exc)
+    if too_long is not None:
+        return too_long
+    # the text as raised: _line keeps a line break inside a path given on the command
+    # line (shown as \n), where Python's and NumPy's own wrapped messages become spaces
+    text = str(exc) or type(exc).__name__
     if isinstance(exc, ValueError) or _is_command_error(exc):
-        return _commands.one_line(exc)
-    return (f"unexpected failure ({type(exc).__name__}: {_commands.one_line(exc)}); "
+        return text
+    return (f"unexpected failure ({type(exc).__name__}: {text}); "
             "please report it with the command you ran")
+
+
+def _name_too_long(exc: BaseException) -> str | None:
+    """The line for a path that the system refused as too long (a name of more than 255
+    bytes, say), which any command meets where it first looks the path up: bad input,
+    not an unexpected failure."""
+    if not (isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG):
+        return None
+    from ._files import name_too_long
+
+    return name_too_long(exc.filename if exc.filename is not None else "a path")
 
 
 def _is_command_error(exc: BaseException) -> bool:
@@ -145,13 +169,53 @@ def _exit_code(exc: BaseException) -> int:
         return exc.exit_code if exc.exit_code in (1, 2) else 1
     if isinstance(exc, click.exceptions.Abort):
         return 1
+    if _name_too_long(exc) is not None:
+        return 2
     return next(code for kind, code in EXIT_CODES if isinstance(exc, kind))
+
+
+class _Run:
+    """What the group knows of the command line running in this thread: its arguments
+    (for :func:`_line`), whether ``--json`` was asked for, and whether the command has
+    written to stdout (an error after that adds no JSON object of its own)."""
+
+    def __init__(self, args: Sequence[str]) -> None:
+        args = [str(a) for a in args]
+        given = args[:args.index("--")] if "--" in args else args
+        self.as_json = "--json" in given
+        self.wrote = False
+        # the arguments' parts (a path's folders and name) holding control characters,
+        # the longest first, to be shown escaped wherever a message quotes them
+        parts = {p for a in args for p in (a, *a.split("/")) if p and not p.isprintable()}
+        self.unprintable = sorted(parts, key=len, reverse=True)
+
+
+#: The command line running in this thread (``run()`` may be called from several).
+_RUN: contextvars.ContextVar[_Run | None] = contextvars.ContextVar("nnscratch_run",
+                                                                   default=None)
+
+
+def _wrote_stdout() -> None:
+    run = _RUN.get()
+    if run is not None:
+        run.wrote = True
+
+
+def _escape_arguments(text: str) -> str:
+    """``text`` with every part of the command line's arguments that holds control
+    characters (``printf 'a\\nb.npz'``) shown escaped, so that a line break in a path
+    stays visible as ``\\n`` instead of becoming a space like the message's own."""
+    run = _RUN.get()
+    for part in run.unprintable if run is not None else ():
+        text = text.replace(part, escaped(part))
+    return text
 
 
 def _line(message: Any) -> str:
     """``message`` on one line: its whitespace runs as one space, and other control
-    characters (a terminal's escape codes from a file's column names) shown escaped."""
-    return escaped(" ".join(str(message).split()))
+    characters (a terminal's escape codes from a file's column names, a line break in
+    a path the command was given) shown escaped."""
+    return escaped(" ".join(_escape_arguments(str(message)).split()))
 
 
 def _error(message: str) -> None:
@@ -162,8 +226,20 @@ def _error(message: str) -> None:
         pass
 
 
-def _show_warning(*args: Any, **kwargs: Any) -> None:
-    _commands.show_warning(*args, **kwargs)  # loads _commands only when a warning comes
+def _json_error(message: str, code: int) -> None:
+    """With ``--json``, a failure is one JSON object on stdout too, so that stdout always
+    holds one JSON document: ``{"error": <the line on stderr>, "exit_code": N}``."""
+    try:
+        click.echo(json.dumps({"error": _line(message), "exit_code": code}, indent=2))
+    except BrokenPipeError:
+        _quiet_stdout()
+    except (OSError, ValueError, AttributeError):  # a full disk: the code still says it
+        pass
+
+
+def _show_warning(message: Any, *args: Any, **kwargs: Any) -> None:
+    # loads _commands only when a warning comes
+    _commands.show_warning(_escape_arguments(str(message)), *args, **kwargs)
 
 
 class _HelpFormatter(click.HelpFormatter):
@@ -212,8 +288,35 @@ class _Context(click.Context):
     formatter_class = _HelpFormatter
 
 
+@contextlib.contextmanager
+def _writing_help() -> Iterator[None]:
+    """While click parses a command line, the only output is ``--help`` or ``--version``
+    on stdout: a reader that quit (``| head``) ends the command quietly with exit code
+    0, and a stdout that cannot be written (``> /dev/full``) is one line, exit code 1
+    (click itself exited with 1, or let it through as an unexpected failure)."""
+    try:
+        yield
+    except BrokenPipeError:
+        _quiet_stdout()
+        raise click.exceptions.Exit(0) from None
+    except OSError as exc:
+        if exc.filename is not None:  # a path's, not a stream's
+            raise
+        raise click.ClickException(_stdout_failure(exc)) from None
+
+
+def _stdout_failure(exc: OSError) -> str:
+    return (f"cannot write the output to stdout ({exc.strerror or exc}); free some space "
+            "or send it elsewhere")
+
+
 class _Command(click.Command):
     context_class = _Context
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        with _writing_help():
+            return super().make_context(info_name, args, parent=parent, **extra)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not ctx.resilient_parsing:
@@ -243,21 +346,30 @@ class NnscratchGroup(click.Group):
     :meth:`main` runs click without its standalone error handling and turns what a
     command raises into ``nnscratch: error: <message>`` on stderr and an exit code:
     click's usage errors and the library's ``ValueError``-s 2, a diverging run,
-    Ctrl-C, a lack of memory or an unforeseen error 1 (:data:`EXIT_CODES`). Warnings
-    become one ``nnscratch: warning:`` line each. Every command registered on the group
-    (``@cli.command()``, ``cli.add_command``) gets this for free.
+    Ctrl-C, a lack of memory or an unforeseen error 1 (:data:`EXIT_CODES`); with
+    ``--json`` the line is also a JSON object on stdout, where the command printed
+    nothing there. Warnings become one ``nnscratch: warning:`` line each. Every command
+    registered on the group (``@cli.command()``, ``cli.add_command``) gets this for
+    free.
     """
 
     context_class = _Context
     command_class = _Command
 
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        with _writing_help():
+            return super().make_context(info_name, args, parent=parent, **extra)
+
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; a reader that closed stdout early (``| head``) ends it
-        quietly with exit code 0 (click itself would exit with 1), and Ctrl-C ends it
-        with the error line alone."""
+        """Run the command; a reader that closed stdout early (``| head``) while the
+        command wrote it as it went ends it quietly with exit code 0 (click itself would
+        exit with 1), and Ctrl-C ends it with the error line alone."""
         try:
             return super().invoke(ctx)
-        except BrokenPipeError:
+        except BrokenPipeError as exc:
+            if not _stdout_gone(exc):  # another pipe's (stderr's, a cluster's): a failure
+                raise
             _quiet_stdout()
             raise click.exceptions.Exit(0) from None
         except KeyboardInterrupt as exc:
@@ -268,53 +380,116 @@ class NnscratchGroup(click.Group):
              complete_var: str | None = None, standalone_mode: bool = True,
              **extra: Any) -> int:
         """Run the command line ``args``; exit with its code (return it when not
-        ``standalone_mode``)."""
-        old_showwarning = warnings.showwarning
-        warnings.showwarning = _show_warning
-        interrupted = False
-        try:
-            rv = super().main(args=list(args) if args is not None else None,
-                              prog_name=prog_name or PROG, complete_var=complete_var,
-                              standalone_mode=False, **extra)
-            code = rv if isinstance(rv, int) else 0
-        except click.exceptions.NoArgsIsHelpError as exc:
-            click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
-            code = 2
-        except click.exceptions.Exit as exc:
-            code = exc.exit_code
-        except BrokenPipeError:  # stdout closed early (| head): stop quietly, as a
-            _quiet_stdout()       # filter does; the reader has what it wanted
-            code = 0
-        except (Exception, KeyboardInterrupt, click.exceptions.Abort) as exc:  # noqa: BLE001
-            interrupted = isinstance(exc, KeyboardInterrupt) or isinstance(
-                exc.__cause__, KeyboardInterrupt)  # click's Abort wraps a Ctrl-C
-            _error(_message(exc))
-            code = _exit_code(exc)
-        finally:
-            warnings.showwarning = old_showwarning
+        ``standalone_mode``).
+
+        Nothing of the process is changed for good (its signal handlers, its streams):
+        click's ``CliRunner`` and other callers in the same process go on as before.
+        The console script, :func:`main`, adds what only a process of its own may do.
+        """
+        code, _ = self._run(args, prog_name, complete_var, **extra)
         if not standalone_mode:
             return code
+        sys.exit(_flush_stdout(code))
+
+    def _run(self, args: Sequence[str] | None, prog_name: str | None,
+             complete_var: str | None, **extra: Any) -> tuple[int, bool]:
+        """Run the command line; returns its exit code, and whether the process should
+        end at once (an interrupt, a lack of memory: see :func:`_exit_now`)."""
+        run = _Run(sys.argv[1:] if args is None else args)
+        token = _RUN.set(run)
+        old_showwarning = warnings.showwarning
+        warnings.showwarning = _show_warning
+        message, abrupt = None, False
         try:
-            sys.stdout.flush()
-        except BrokenPipeError:
-            _quiet_stdout()
-        except (OSError, ValueError):
-            code = code or 1
-        if interrupted:
-            _exit_now(code)
-        _done_with_interrupts()
-        sys.exit(code)
+            try:
+                rv = super().main(args=list(args) if args is not None else None,
+                                  prog_name=prog_name or PROG, complete_var=complete_var,
+                                  standalone_mode=False, **extra)
+                code = rv if isinstance(rv, int) else 0
+            except click.exceptions.NoArgsIsHelpError as exc:
+                click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
+                code = 2
+            except click.exceptions.Exit as exc:
+                code = exc.exit_code
+            except (Exception, KeyboardInterrupt, click.exceptions.Abort) as exc:  # noqa: BLE001
+                if isinstance(exc, BrokenPipeError) and _stdout_gone(exc):
+                    _quiet_stdout()  # stdout closed early (| head): stop quietly, as a
+                    code = 0         # filter does; the reader has what it wanted
+                else:
+                    abrupt = (isinstance(exc, KeyboardInterrupt)  # click's Abort wraps it
+                              or isinstance(exc.__cause__, KeyboardInterrupt)
+                              or out_of_memory(exc))
+                    message, code = _message(exc), _exit_code(exc)
+            finally:
+                warnings.showwarning = old_showwarning
+            if _TERMINATED and code != 0:  # SIGTERM or SIGHUP, taken as a Ctrl-C (and
+                message = _terminated(_TERMINATED[0], message)  # ending as it ends)
+                code = 128 + _TERMINATED[0]
+            if message is not None:
+                _error(message)
+                if run.as_json and not run.wrote:
+                    _json_error(message, code)
+            return code, abrupt
+        finally:
+            _RUN.reset(token)
 
 
-def _done_with_interrupts() -> None:
-    """Ignore Ctrl-C once the command's work and output are done: one that came while
-    the interpreter shut down (unloading scikit-learn takes a moment) ended a finished
-    command with SIGINT's exit status (-2, 130 in a shell) and no word."""
+#: The signals that asked the console script to end (:func:`_interrupt_on_signal`).
+_TERMINATED: list[int] = []
+
+
+def _terminated(number: int, message: str | None) -> str:
+    """The error line of a command ended by the signal ``number``: its interrupt's own
+    words (what was kept, what was not written), told as a termination."""
     import signal
-    import threading
 
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    name = signal.Signals(number).name
+    if message is None:
+        return f"terminated by {name}"
+    if message.startswith("interrupted"):
+        return f"terminated by {name}{message[len('interrupted'):]}"
+    return f"terminated by {name}; {message}"
+
+
+def _stdout_gone(exc: BrokenPipeError) -> bool:
+    """Whether a broken pipe is stdout's: the reader of the output has quit (``| head``).
+
+    Told by the writers of stdout here (:func:`emit`, :class:`_Stdout`), else asked of
+    stdout itself: a pipe whose reader has gone polls as an error. Where stdout is no
+    such pipe (a file, a terminal), the broken pipe was another's (stderr's), which must
+    not end a command as a success with its work undone.
+    """
+    import select
+
+    if isinstance(exc, _StdoutClosed):
+        return True
+    try:
+        poll = select.poll()
+        poll.register(sys.stdout.fileno(), select.POLLOUT)
+        events = poll.poll(0)
+    except (OSError, ValueError, AttributeError):
+        return True  # no real stdout (captured in tests): as before, the reader's
+    return any(flags & (select.POLLERR | select.POLLHUP) for _, flags in events)
+
+
+class _StdoutClosed(BrokenPipeError):
+    """A write to stdout found its reader gone."""
+
+
+def _flush_stdout(code: int) -> int:
+    """Flush stdout at the end of a command; returns the exit code, 1 where the last of
+    the output could not be written (and the command had not failed already)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+    except (OSError, ValueError) as exc:
+        if not code:
+            _error(_stdout_failure(exc) if isinstance(exc, OSError) else "stdout is closed")
+        code = code or 1
+    except AttributeError:  # no stdout at all (None)
+        pass
+    return code
 
 
 def _quiet_stdout() -> None:
@@ -331,22 +506,139 @@ def _quiet_stdout() -> None:
 
 
 def _exit_now(code: int) -> None:
-    """End the process with ``code`` after a Ctrl-C, skipping the interpreter's exit.
+    """End the process with ``code`` after a Ctrl-C (or SIGTERM, SIGHUP) or a lack of
+    memory, skipping the interpreter's exit.
 
     CPython remembers a KeyboardInterrupt that ended code it ran through
     ``PyRun_String`` (as some extension modules do while they load) and, at exit, kills
-    itself with SIGINT (exit code -2) even when the program caught the interrupt. The
-    command has already cleaned up (its files are written atomically, temporary ones
-    removed as the interrupt unwound) and reported it in one line.
+    itself with SIGINT (exit code -2) even when the program caught the interrupt; and
+    an interpreter that shuts down with no memory left crashed (a segmentation fault)
+    or printed pages of "Exception ignored". The command has already cleaned up (its
+    files are written atomically, temporary ones removed as the error unwound) and
+    reported it in one line.
     """
     import os
 
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):
             pass
     os._exit(code)
+
+
+class _Stderr:
+    """``sys.stderr`` for the console script: a write that fails (its reader quit, as
+    in ``2>&1 | head -1``; a full disk) points file descriptor 2 at the null device,
+    and the command goes on to its work, its output and its exit code, its messages
+    lost. stderr holds only messages: an EPIPE there was taken for stdout's, and ended
+    the command at once with exit code 0, no model written and nothing printed."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._failed = False
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):  # as a text stream refuses bytes (click asks)
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if not self._failed:
+            try:
+                self._stream.write(text)
+            except (OSError, ValueError):
+                self._fail()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._failed:
+            try:
+                self._stream.flush()
+            except (OSError, ValueError):
+                self._fail()
+
+    def _fail(self) -> None:
+        self._failed = True
+        try:  # what is left in the stream's buffer, and the libraries' own writes to
+            fd = self._stream.fileno()  # fd 2 (HDF5's, a child's), go nowhere
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, fd)
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def isatty(self) -> bool:
+        try:
+            return not self._failed and self._stream.isatty()
+        except (OSError, ValueError, AttributeError):
+            return False
+
+    def __getattr__(self, name: str) -> Any:  # encoding, errors, fileno, ...
+        return getattr(self._stream, name)
+
+
+def _open_standard_streams() -> None:
+    """Open the null device on file descriptors 0, 1 and 2 where the process started
+    with them closed (``<&-``, ``2>&-``, a daemon's child): a pipe opened later would
+    otherwise get one of their numbers, and a child given ``stdin=DEVNULL`` found the
+    null device in place of its pipe (``check`` then blamed every function)."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                opened = os.open(os.devnull, os.O_RDWR)
+            except OSError:
+                return
+            if opened != fd:
+                os.dup2(opened, fd)
+                os.close(opened)
+
+
+def _interrupt_on_signal(number: int, frame: Any) -> None:
+    """SIGTERM and SIGHUP (``kill``, a job scheduler, a closed terminal) end the command
+    as Ctrl-C does: its clean-up runs (temporary files removed, a JSON list closed, the
+    search's worker processes and the checker's ended), and the exit code is 128 plus
+    the signal's number (143, 129), with one line."""
+    import signal
+
+    _TERMINATED.append(number)
+    if callable(signal.getsignal(signal.SIGINT)):
+        # through SIGINT itself, so that a block that holds Ctrl-C back until it ends
+        # (a row of predictions being written) holds this too
+        signal.raise_signal(signal.SIGINT)
+        return
+    raise KeyboardInterrupt  # Ctrl-C ignored (a background job): interrupt here
+
+
+@contextlib.contextmanager
+def _console() -> Iterator[None]:
+    """What the console script does for the command it runs, and undoes after it (for a
+    caller in the same process): closed standard streams opened on the null device, a
+    stderr that cannot fail the command (:class:`_Stderr`), and SIGTERM and SIGHUP
+    taken as Ctrl-C (in the main thread, where the program has no handler of its own)."""
+    import signal
+    import threading
+
+    _open_standard_streams()
+    saved = sys.stderr
+    null = None
+    if sys.stderr is None:  # started with stderr closed: print(file=None) went to stdout
+        null = sys.stderr = open(os.devnull, "w", encoding="utf-8")
+    sys.stderr = _Stderr(sys.stderr)
+    del _TERMINATED[:]
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for name in ("SIGTERM", "SIGHUP"):
+            number = getattr(signal, name, None)
+            if number is not None and signal.getsignal(number) is signal.SIG_DFL:
+                previous[number] = signal.signal(number, _interrupt_on_signal)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        sys.stderr = saved
+        if null is not None:
+            null.close()
 
 
 # --------------------------------------------------------------------------- options
@@ -584,14 +876,61 @@ def emit(result: Any, as_json: bool, text: Callable[[Any], str]) -> None:
     out = json.dumps(result, indent=2, allow_nan=False) if as_json else text(result)
     if not out:
         return
+    _wrote_stdout()
     try:
-        click.echo(out)
-    except BrokenPipeError:
-        raise
+        with _terminations_held():
+            click.echo(out)
+    except BrokenPipeError:  # the reader has what it wanted (| head): the command goes
+        _quiet_stdout()      # on to its own exit code (check's verdict, predict's 2)
     except OSError as exc:
-        raise _commands.RunError(
-            f"cannot write the output to stdout ({exc.strerror or exc}); free some space "
-            "or send it elsewhere") from None
+        raise _commands.RunError(_stdout_failure(exc)) from None
+
+
+class _Stdout:
+    """stdout for a command that writes it as it goes (a streamed ``predict``): notes
+    that the command has written it, and tells a reader that quit (``| head``) from
+    another broken pipe."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        _wrote_stdout()
+        try:
+            with _terminations_held():
+                return self.stream.write(text)
+        except BrokenPipeError:
+            raise _StdoutClosed(*_EPIPE) from None
+
+    def flush(self) -> None:
+        try:
+            with _terminations_held():
+                self.stream.flush()
+        except BrokenPipeError:
+            raise _StdoutClosed(*_EPIPE) from None
+
+
+_EPIPE = (errno.EPIPE, os.strerror(errno.EPIPE))
+
+
+@contextlib.contextmanager
+def _terminations_held() -> Iterator[None]:
+    """SIGTERM and SIGHUP, where the console script takes them as Ctrl-C, held back in
+    this thread while output is written, and handled once it is: one that came during
+    the write system call cut it short, and an unbuffered stdout (``PYTHONUNBUFFERED``,
+    click's on a pipe) dropped the rest of the text, a JSON row cut in two. (The
+    streamed predictions hold Ctrl-C itself the same way while they write a row.)"""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask") or \
+            signal.getsignal(signal.SIGTERM) is not _interrupt_on_signal:
+        yield
+        return
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGHUP})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def examples(*lines: str) -> str:
@@ -845,7 +1184,7 @@ def predict(model, inputs, stream, chunk_rows, as_json):
         if len(inputs) > 1:
             raise _commands.InputError(f"{stores[0]}: an .h5 file or a Zarr store is predicted "
                                        "row by row on its own; give it as the only INPUT")
-        _commands.predict_stream(model, stores[0], click.get_text_stream("stdout"),
+        _commands.predict_stream(model, stores[0], _Stdout(click.get_text_stream("stdout")),
                                  as_json=as_json, chunk_rows=chunk_rows)
         return
     if chunk_rows is not None or stream:
@@ -946,13 +1285,25 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """The console script ``nnscratch``: exits with :func:`run`'s code."""
+    """The console script ``nnscratch``: exits with :func:`run`'s code.
+
+    For the command it runs, it also opens the null device on a standard stream the
+    process started without, keeps a stderr that cannot be written from failing the
+    command, and takes SIGTERM and SIGHUP as Ctrl-C (exit code 128 plus the signal's
+    number); it gives all this back before it exits. After an interrupt or a lack of
+    memory it ends the process at once (:func:`_exit_now`).
+    """
     if sys.stdout is None:  # started with stdout closed (>&-): Python gives None
         _error("standard output is closed, so nothing could be printed: run the command "
                "with its output going to the terminal, a file or a pipe (>/dev/null to "
                "discard it)")
         sys.exit(2)
-    cli.main(args=argv, prog_name=PROG)
+    with _console():
+        code, abrupt = cli._run(argv, PROG, None)
+        code = _flush_stdout(code)
+    if abrupt:
+        _exit_now(code)
+    sys.exit(code)
 
 
 # --------------------------------------------------------------------------- more commands

@@ -524,8 +524,11 @@ def _special_file(path: Path, what: str = "data") -> str | None:
 
 
 def _no_file(path: Path) -> str:
-    """What to say when ``path`` is not a regular file: no such file, or what it is."""
-    return _special_file(path) or f"{path}: no such file"
+    """What to say when ``path`` is not a regular file: no such file, or what it is (a
+    symbolic link in a loop, or to a missing target, is there: ``ls`` shows it)."""
+    from ._files import link_nowhere
+
+    return _special_file(path) or link_nowhere(path) or f"{path}: no such file"
 
 
 #: The first bytes of every HDF5 file (at offset 0, or 512, 1024, ... after a user block).
@@ -824,7 +827,9 @@ def load_hdf5(
         raise DatasetError(f"{path}: is a folder, not an HDF5 file; give the .h5/.hdf5 "
                            "file itself")
     if not path.is_file():
-        raise DatasetError(f"{path}: no such file")
+        from ._files import link_nowhere
+
+        raise DatasetError(link_nowhere(path) or f"{path}: no such file")
     try:
         f = h5py.File(path, "r")
     except (OSError, ValueError) as exc:
@@ -2139,7 +2144,10 @@ def load_dataset(
             path, label_column=label_column, preprocessor=preprocessor, class_names=class_names
         )
     if not path.exists():
+        from ._files import link_nowhere
+
         raise DatasetError(
+            link_nowhere(path) or
             f"{spec_str}: no such file or folder, and not a built-in data set "
             f"({', '.join(BUILTIN_DATASETS)})"
         )

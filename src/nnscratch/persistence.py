@@ -52,7 +52,7 @@ from typing import Any
 
 import numpy as np
 
-from ._files import atomic_write
+from ._files import atomic_write, link_nowhere
 from ._version import __version__
 from .exceptions import DatasetError
 from .preprocessing import Preprocessor, _check_class_names
@@ -390,8 +390,9 @@ def load_bundle(path: str | os.PathLike) -> SavedModel:
     if not str(path).strip():  # Path("") is the current folder
         raise ModelFileError("no model file given (an empty name); give a .npz file")
     path = Path(path)
-    if not path.exists():
-        raise ModelFileError(f"{path}: no such model file")
+    if not path.exists():  # a link that leads nowhere is there, and ls shows it
+        raise ModelFileError(link_nowhere(path, "a model file")
+                             or f"{path}: no such model file")
     if path.is_dir():
         raise ModelFileError(f"{path}: is a folder, not a model file; give the .npz file "
                              "that 'nnscratch train' wrote")

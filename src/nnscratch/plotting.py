@@ -14,9 +14,48 @@ Examples
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+
+def _writable_config_dir() -> None:
+    """Give Matplotlib a temporary folder for its settings and cache, quietly, where the
+    default ones (``~/.config/matplotlib``, ``~/.cache/matplotlib``) cannot be written
+    (a read-only home, none at all): Matplotlib does the same itself, but says so in
+    two raw lines of its own on stderr. Only before Matplotlib is first imported, and
+    never over a ``MPLCONFIGDIR`` the user set."""
+    if "matplotlib" in sys.modules or os.environ.get("MPLCONFIGDIR") \
+            or not sys.platform.startswith(("linux", "freebsd")):
+        return
+    from pathlib import Path
+
+    try:
+        home = Path.home()
+        bases = [os.environ.get("XDG_CONFIG_HOME") or str(home / ".config"),
+                 os.environ.get("XDG_CACHE_HOME") or str(home / ".cache")]
+        for base in bases:
+            folder = Path(base, "matplotlib").resolve()
+            folder.mkdir(parents=True, exist_ok=True)  # as Matplotlib would
+            if not (folder.is_dir() and os.access(folder, os.W_OK)):
+                raise PermissionError(folder)
+        return
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
+        pass
+    import atexit
+    import shutil
+    import tempfile
+
+    try:
+        folder = tempfile.mkdtemp(prefix="matplotlib-")
+    except OSError:
+        return  # Matplotlib's own error says it
+    os.environ["MPLCONFIGDIR"] = folder  # what Matplotlib sets in its own fallback
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+
+
+_writable_config_dir()
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg

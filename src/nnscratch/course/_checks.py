@@ -4,7 +4,34 @@ that is not a whole number. Private to :mod:`nnscratch.course`."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
+
 import numpy as np
+
+#: Whether the reference's printing is off in this thread (:func:`unprinted`).
+_quiet = threading.local()
+
+
+@contextlib.contextmanager
+def unprinted() -> Iterator[None]:
+    """The course's printed lines (``deep.predict``'s accuracy) left out in this thread
+    while the block runs: the checker compares what the reference returns, and nothing
+    it runs may reach stdout (``check --json`` prints JSON alone). Per thread, not by
+    swapping the process's ``sys.stdout``, which lost other threads' prints and, with
+    checks in two threads, stayed swapped for good."""
+    before = getattr(_quiet, "on", False)
+    _quiet.on = True
+    try:
+        yield
+    finally:
+        _quiet.on = before
+
+
+def printing() -> bool:
+    """Whether the course's functions print in this thread (see :func:`unprinted`)."""
+    return not getattr(_quiet, "on", False)
 
 
 def labels(Y, m: int) -> np.ndarray:
