@@ -295,8 +295,11 @@ def test_a_killed_worker_loses_no_finished_candidate(cluster, cat_train, local_r
         assert sorted(p.name for p in tmp_path.iterdir()) == ["best.csv", "best.npz",
                                                                "best.png"]
     else:
-        assert process.returncode == 1 and out == ""
+        assert process.returncode == 1
         last = err.strip().splitlines()[-1]
+        # with --json, stdout is the failure's one JSON object, the line on stderr
+        assert json.loads(out) == {"error": last.removeprefix("nnscratch: error: "),
+                                   "exit_code": 1}
         assert last.startswith("nnscratch: error: a worker was lost and the search cannot "
                                "finish") and "finished candidates are in" in last
         assert sorted(p.name for p in tmp_path.iterdir()) == ["best.csv"]
@@ -396,8 +399,9 @@ def test_a_search_that_cannot_finish_keeps_the_finished_candidates(cat_train, tm
         client.close(timeout=30)
         fragile.close(timeout=30)
     assert process.returncode == 1
-    assert out == ""
     lines = err.strip().splitlines()
+    assert json.loads(out) == {"error": lines[-1].removeprefix("nnscratch: error: "),
+                               "exit_code": 1}
     assert lines[-1].startswith("nnscratch: error: a worker was lost and the search cannot "
                                 "finish"), err
     assert "finished candidates are in" in lines[-1]

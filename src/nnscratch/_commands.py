@@ -16,6 +16,7 @@ stderr through :func:`say`; nothing here writes to stdout.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 import warnings
@@ -356,7 +357,14 @@ def _training_errors(learning_rate: float, alpha: float = 0.0) -> Iterator[None]
     try:
         with np.errstate(over="ignore", invalid="ignore"):
             yield
-    except NonFiniteWeightsError:
+    except NonFiniteWeightsError as exc:
+        text = one_line(exc)
+        if "Lower learning_rate" not in text:  # a cause of its own, the library's words
+            # (Adam's moments overflowing float32, an L2 term too large before any step)
+            raise RunError(re.sub(r"\balpha(=| \(now)", r"--alpha\1",
+                                  text.replace("lower alpha", "lower --alpha")
+                                  .replace("learning_rate", "--learning-rate"))
+                           .replace("--alpha=", "--alpha ")) from None
         raise RunError(
             f"training diverged: the weights are no longer finite; try a smaller "
             f"--learning-rate (now {learning_rate})"
@@ -366,8 +374,6 @@ def _training_errors(learning_rate: float, alpha: float = 0.0) -> Iterator[None]
     except DatasetError:
         raise
     except ValueError as exc:
-        import re
-
         text = one_line(exc)
         if isinstance(exc, MemoryError):  # weights too large for memory, none drawn yet
             sizes = re.match(r"hidden_layer_sizes=\((.*?),?\)", text)

@@ -78,6 +78,7 @@ from .training import (
     _user_stacklevel,
     library_warnings_ignored,
     train,
+    vanishing_rate,
 )
 
 __all__ = ["HiddenLayerTransformer", "LogisticRegression", "NeuralNetworkClassifier"]
@@ -496,11 +497,14 @@ def _in_dtype(X, dtype, name: str, whose: str):
 def _weights_in_dtype(weights: np.ndarray, dtype) -> np.ndarray:
     """The sample weights (float64, some positive) in the data's dtype, refused in one
     line where that dtype cannot hold them: the cost's weighted sums would be infinite,
-    or every weight would round to zero."""
+    or every weight would round to zero. The sum is taken in float64 and compared with
+    the dtype's largest value: training sums the weights in the data's dtype (float32
+    weights of 1e37 each passed a check of the float64 sum, then their float32 sum was
+    infinite and training "diverged at iteration 0")."""
     with np.errstate(over="ignore", under="ignore"):
         cast = weights.astype(dtype)
         total = np.sum(cast, dtype=np.float64)
-    if not np.isfinite(total) or not np.isfinite(cast).all():
+    if not total <= np.finfo(dtype).max or not np.isfinite(cast).all():
         raise ValueError(
             f"the sample weights are too large for {np.dtype(dtype).name} data (up to "
             f"{weights.max():.3g}; their sum must stay below {np.finfo(dtype).max:.1e}): "
@@ -1093,7 +1097,15 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             ``X_val`` without ``y_val`` (or the other way round), ``X_val`` with another
             number of features than ``X``, lengths that differ, labels in ``y_val``
             that ``y`` does not have, or a missing label (None, NaN, ``pd.NA``) in ``y``
-            or ``y_val``.
+            or ``y_val``. A learning-rate schedule that decays to 0 within
+            ``max_iter`` (an ``InvalidParameterError``), before training.
+        NonFiniteWeightsError
+            Training diverged: a cost not finite or beyond 1e300 (the most a model
+            file holds), or RMSProp's or Adam's average of the squared gradients
+            overflowing. The estimator is left as it was before the call.
+        OutputOverflowError
+            The network's outputs (or cost) overflow with the initial weights, before
+            any step: the features' values are too large for the data's dtype.
         """
         with _training(self, "fit"):
             warm = self.warm_start and hasattr(self, "params_")
@@ -1191,6 +1203,24 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 vars(self).update(in_place)
             vars(self).update(keep)
             raise
+
+    def _refuse_vanishing_rate(self, schedule, first: int, n: int) -> None:
+        """A learning-rate schedule that reaches 0 (float64 underflow) within the ``n``
+        iterations from ``first`` is refused in one line before training
+        (:func:`nnscratch.training.vanishing_rate`), rather than clamped at the smallest
+        float: no step of such a size would change a weight, and training on in vain
+        would hide the settings' mistake (``fit_streaming`` asks too, for its epochs)."""
+        zero = vanishing_rate(schedule, self.learning_rate, first, n)
+        if zero is None:
+            return
+        interval = (f" every decay_interval={self.decay_interval}"
+                    if self.learning_rate_schedule == "step" else "")
+        raise InvalidParameterError(
+            f"learning_rate={self.learning_rate:g} falls to 0 (below the smallest "
+            f"float) by iteration {zero} under learning_rate_schedule="
+            f"{self.learning_rate_schedule!r} with decay_rate={self.decay_rate:g}{interval}, "
+            f"and this run goes on to iteration {first + n - 1}: raise learning_rate or "
+            "lower decay_rate")
 
     def _refuse_other_architecture(self, params, validation):
         """Continuing training keeps the model's layers: hidden_layer_sizes changed since
@@ -1316,6 +1346,9 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             self.loss_curve_, self.costs_ = [], []
             self.validation_scores_, self.validation_losses_ = [], []
             self.best_validation_score_ = None
+        schedule = make_schedule(self.learning_rate_schedule, self.decay_rate,
+                                 self.decay_interval)
+        self._refuse_vanishing_rate(schedule, self.n_iter_, max_iter)
 
         Y_val = val_weight = None
         train_index = slice(None)
@@ -1393,9 +1426,8 @@ class _BaseNetwork(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             result = train(
                 problem, live, optimizer, max_iter=max_iter, batch_size=self.batch_size,
                 shuffle=self.shuffle, rng=rng,
-                schedule=make_schedule(self.learning_rate_schedule, self.decay_rate,
-                                       self.decay_interval),
-                learning_rate_init=self.learning_rate, callbacks=callbacks.bind(self),
+                schedule=schedule, learning_rate_init=self.learning_rate,
+                callbacks=callbacks.bind(self),
                 first_iteration=self.n_iter_, algorithm=self.algorithm,
                 fixed_weights=not self.callbacks,
             )
@@ -2059,9 +2091,24 @@ def _climbing_cost(costs, learning_rate, option: str = "learning_rate", alpha=0.
     stay finite is refused (:class:`~nnscratch.exceptions.NonFiniteWeightsError`); one
     that only makes the cost climb gets this warning. None otherwise. ``option``: how
     the learning rate is set, in the words of the caller (``--learning-rate``); with an
-    L2 term (``alpha > 0``, set by ``alpha_option``) a too strong penalty is named too."""
+    L2 term (``alpha > 0``, set by ``alpha_option``) a too strong penalty is named too.
+
+    A run whose cost exploded on the way, to ten times the start's and more (and by more
+    than 1), is said too, though it fell back by the end: ``[1.3e5, 1.1e9, 7e13, 3.7e20,
+    2.6e14, 3.38]`` ended 5 times worse than a model that learnt nothing, and passed
+    silently. The curve is read once, when the run has ended.
+    """
     costs = [float(c) for c in costs]
-    if len(costs) < 2 or not (costs[-1] > 1.5 * costs[0] and costs[-1] - costs[0] > 0.1):
+    if len(costs) < 2:
+        return None
+    start, end = costs[0], costs[-1]
+    peak = max(costs)
+    if end > 1.5 * start and end - start > 0.1:
+        rose = f"{end:.4g} at the end"
+    elif peak > 10 * start and peak - start > 1:
+        rose = (f"{peak:.4g} in epoch {costs.index(peak) + 1} of {len(costs)} (it ended at "
+                f"{end:.4g})")
+    else:
         return None
     now = (f" (it is {learning_rate:g})"
            if isinstance(learning_rate, (int, float)) and not isinstance(learning_rate, bool)
@@ -2069,8 +2116,8 @@ def _climbing_cost(costs, learning_rate, option: str = "learning_rate", alpha=0.
     penalty = (f" or {alpha_option} (it is {alpha:g})"
                if isinstance(alpha, (int, float)) and not isinstance(alpha, bool) and alpha > 0
                else "")
-    return (f"the cost rose from {costs[0]:.4g} at the start to {costs[-1]:.4g} at the end: "
-            f"training diverged; lower {option}{now}{penalty}")
+    return (f"the cost rose from {start:.4g} at the start to {rose}: training diverged; lower "
+            f"{option}{now}{penalty}")
 
 
 def _classes_to_json(classes: np.ndarray) -> tuple[str, list]:

@@ -254,6 +254,14 @@ class Optimizer(ABC):
             )
         return dW
 
+    def state_overflowed(self) -> bool:
+        """Whether a running average of the squared gradients (RMSProp's and Adam's
+        ``s``) holds an infinity or NaN: a gradient beyond the square root of the
+        weights' dtype's range (1.8e19 in float32) overflows its square, and the steps
+        of those weights are 0 from then on. The training loop asks once an epoch (a
+        pass over the state, not one per step). False for rules without such state."""
+        return False
+
     def _begin_step(self) -> None:
         """Hook called once per :meth:`update`, before the parameters (Adam's ``t``)."""
 
@@ -286,6 +294,16 @@ class Optimizer(ABC):
 
     def _repr_args(self) -> tuple[str, ...]:
         return ("learning_rate",)
+
+
+def _any_overflowed(state: dict[str, np.ndarray]) -> bool:
+    """Whether any of these arrays of squares (>= 0) holds an infinity or NaN: their
+    largest is then not finite (one reduction each, no temporary array; the ufunc's
+    own, a microsecond, not ``ndarray.max``'s wrapper around it)."""
+    return not all(math.isfinite(_largest(s, None)) for s in state.values() if s.size)
+
+
+_largest = np.maximum.reduce
 
 
 class GradientDescent(Optimizer):
@@ -421,6 +439,9 @@ class RMSProp(Optimizer):
         tmp *= self._learning_rate
         W -= tmp
 
+    def state_overflowed(self) -> bool:
+        return _any_overflowed(self.s)
+
     def _repr_args(self) -> tuple[str, ...]:
         return ("learning_rate", "beta", "epsilon")
 
@@ -507,6 +528,9 @@ class Adam(Optimizer):
         np.divide(v, tmp, out=tmp)
         tmp *= self._learning_rate / self._correction_1
         W -= tmp
+
+    def state_overflowed(self) -> bool:
+        return _any_overflowed(self.s)
 
     def _repr_args(self) -> tuple[str, ...]:
         return ("learning_rate", "beta_1", "beta_2", "epsilon")

@@ -65,6 +65,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -876,6 +877,19 @@ class _Progress:
             self.bar.close()
 
 
+def _cost_text(cost: float, decimals: int) -> str:
+    """A cost in a progress line: ``decimals`` decimals, in powers of ten from a million
+    on (a diverging stream printed costs of 300 digits), as the command line's."""
+    return f"{cost:.{decimals}f}" if abs(cost) < 1e6 else f"{cost:.{decimals}e}"
+
+
+def _stream_epoch(epoch: int, end: int, chunk: str = "") -> str:
+    """Where a stream diverged: ``epoch`` (0-based, counted as ``fit`` counts its
+    iterations) and the stream's epoch as its progress lines show it (1-based, of
+    ``end``); ``chunk`` says which of its chunks."""
+    return f"at iteration {epoch} (the stream's epoch {epoch + 1}/{end}{chunk})"
+
+
 def _rate(rows: int, seconds: float) -> str:
     return f"{rows / seconds:,.0f} rows/s" if seconds > 0 else "- rows/s"
 
@@ -974,12 +988,14 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     ------
     ValueError
         Early stopping asked for (it needs a held-out set: evaluate with
-        :func:`evaluate_streaming` instead), or labels the classes do not cover
-        (refused before any training).
+        :func:`evaluate_streaming` instead), labels the classes do not cover, or a
+        learning-rate schedule that falls to 0 within the epochs (refused before any
+        training).
     TypeError
         ``callbacks`` that are not callbacks (refused before any data is read).
     NonFiniteWeightsError
-        Training diverged.
+        Training diverged (an epoch's cost not finite, or beyond 1e300); the message
+        names the stream's epoch.
 
     Notes
     -----
@@ -998,7 +1014,9 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     (``ConvergenceWarning``), as ``fit`` does.
     """
     from .estimators import _refuse_while_training, _training
+    from .exceptions import NonFiniteWeightsError
     from .optimizers import make_schedule
+    from .persistence import _MAX_COST  # an epoch's cost beyond it: a divergence
     from .training import INTERRUPT_SAID_BY_CALLER
 
     _check_network(estimator, "fit_streaming")
@@ -1085,6 +1103,8 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
     history = {name: list(getattr(estimator, name, [])) if fitted else []
                for name in ("loss_curve_", "costs_")}
     first_epoch = int(getattr(estimator, "n_iter_", 0)) if fitted else 0
+    # a rate that decays to 0 within the epochs: refused now, not epochs in
+    estimator._refuse_vanishing_rate(schedule, first_epoch, epochs)
     orders = chunk_orders(feeder.n_chunks, epochs, shuffle=shuffle_chunks, seed=seed)
     if shuffle_chunks:  # as in memory, where the short mini-batch is an epoch's last
         orders = [_short_chunks_last(order, feeder, params.get("batch_size"))
@@ -1145,10 +1165,21 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
             rate = schedule(restore["learning_rate"], first_epoch + e)
             estimator.set_params(learning_rate=rate)
             epoch_start, total, weight, rows = time.perf_counter(), 0.0, 0.0, 0
-            for _, X, y in feeder.chunks(order):
+            for k, (_, X, y) in enumerate(feeder.chunks(order)):
                 if weightless and set(np.unique(y).tolist()) <= weightless:
                     continue
-                estimator.partial_fit(X, y, classes=classes)
+                try:
+                    estimator.partial_fit(X, y, classes=classes)
+                except NonFiniteWeightsError as exc:
+                    # the chunk's partial_fit numbers its iterations by chunks (iteration
+                    # 8 was the 3rd epoch of 6): the stream's epoch, as fit numbers them
+                    raise NonFiniteWeightsError(re.sub(
+                        r"^training diverged at iteration \d+(?: \((.*?)\))?",
+                        lambda found: "training diverged " + _stream_epoch(
+                            first_epoch + e, first_epoch + epochs,
+                            f", its chunk {k + 1} of {feeder.n_chunks}"
+                            + (f"; {found[1]}" if found[1] else "")),
+                        str(exc), count=1)) from None
                 if getattr(estimator, "interrupted_", False):  # Ctrl-C inside partial_fit
                     raise KeyboardInterrupt
                 # the chunk's cost is its examples' weighted mean: the epoch's, as fit's,
@@ -1157,13 +1188,21 @@ def fit_streaming(estimator, feeder: ChunkFeeder, *, epochs: int | None = None,
                 total += float(estimator.loss_curve_[-1]) * w
                 weight += w
                 rows += len(y)
-                bar.rows(len(y), cost=f"{total / weight:.4f}")
+                bar.rows(len(y), cost=_cost_text(total / weight, 4))
                 del X, y
+            if not total / weight <= _MAX_COST:
+                # each chunk's cost is checked by its partial_fit; their weighted sum
+                # overflowed (and a model file holds no such cost)
+                raise NonFiniteWeightsError(
+                    f"training diverged {_stream_epoch(first_epoch + e, first_epoch + epochs)}"
+                    f" (cost {total / weight:.4g} over the epoch): the weights are on their "
+                    f"way to overflow. Lower learning_rate (now {rate:g}) or scale the input "
+                    "features (divide pixel values by 255, standardise tabular data).")
             losses.append(total / weight)
             n_rows += rows
             seconds = time.perf_counter() - epoch_start
             bar.line(f"epoch {first_epoch + e + 1}/{first_epoch + epochs}: cost "
-                     f"{losses[-1]:.6f}, {rows:,} rows in {seconds:.1f} s "
+                     f"{_cost_text(losses[-1], 6)}, {rows:,} rows in {seconds:.1f} s "
                      f"({_rate(rows, seconds)})")
             with as_the_callbacks_see_it():
                 stop = events.on_iteration_end(first_epoch + e,

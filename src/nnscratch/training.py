@@ -23,6 +23,8 @@ only when it is read.
 from __future__ import annotations
 
 import contextlib
+import functools
+import math
 import os
 import re
 import sys
@@ -183,6 +185,31 @@ def minibatches(m: int, batch_size: int | None, shuffle: bool, rng) -> Iterator[
         yield slice(start, stop) if order is None else np.sort(order[start:stop])
 
 
+def vanishing_rate(schedule: Callable[[float, int], float], learning_rate: float,
+                   first: int, n: int) -> int | None:
+    """The first of the iterations ``first .. first + n - 1`` at which ``schedule``
+    takes ``learning_rate`` down to 0 (float64 underflow), or None where it stays
+    positive throughout.
+
+    The caller refuses such a run before training: the optimizer refuses a learning
+    rate of 0, and the run failed there, thousands of iterations in, naming an internal
+    object (``learning_rate=1e-320`` with ``"inverse_time"`` reached 0 at iteration
+    4047). The built-in schedules never raise the rate: the last iteration is asked,
+    then a bisection finds the first at 0.
+    """
+    last = first + n - 1
+    if n < 1 or schedule(learning_rate, last) > 0:
+        return None
+    low, high = first, last
+    while low < high:
+        middle = (low + high) // 2
+        if schedule(learning_rate, middle) > 0:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
 def _accuracy(ZL: np.ndarray, Y: np.ndarray, weights: np.ndarray | None = None) -> float:
     """The share of right predictions, weighted by ``weights`` where given."""
     if ZL.shape[0] == 1:
@@ -340,7 +367,12 @@ def train(
     Raises
     ------
     NonFiniteWeightsError
-        When a cost is not finite: the weights have diverged.
+        When a cost is not finite, or beyond the largest a model file holds (1e300), or
+        when RMSProp's or Adam's running average of the squared gradients overflows
+        (checked at each epoch's end): the weights have diverged.
+    OutputOverflowError
+        When the first mini-batch's cost is not finite with the weights a fresh fit
+        begins with (the data's values overflow the network's dtype).
     ValueError
         When ``algorithm`` cannot be used here (before anything is trained).
     """
@@ -354,24 +386,45 @@ def train(
     # divergence is reported once, by the cost check that raises NonFiniteWeightsError,
     # not as RuntimeWarnings before it.
     blas = _threads.for_network(params, m if batch_size is None else min(batch_size, m))
+    # The largest cost a model file holds: beyond it a fit is a divergence (a fit that
+    # only warned made a model that could not be saved). Loaded here, not with this
+    # module: the file format's modules are not needed to train.
+    from .persistence import _MAX_COST
+
     with blas, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         return _train(problem, live, params, optimizer, blas, max_iter=max_iter,
                       batch_size=batch_size, shuffle=shuffle, rng=rng, schedule=schedule,
                       learning_rate_init=learning_rate_init, events=events,
                       first_iteration=first_iteration, algorithm=algorithm,
-                      fixed_weights=fixed_weights)
+                      fixed_weights=fixed_weights, max_cost=_MAX_COST)
 
 
-def _diverged(epoch: int, what: str, optimizer: Optimizer) -> NonFiniteWeightsError:
-    return NonFiniteWeightsError(
-        f"training diverged at iteration {epoch}{what}. Lower learning_rate (now "
-        f"{optimizer.learning_rate:g}) or scale the input features (divide pixel values "
-        "by 255, standardise tabular data)."
-    )
+def _diverged(epoch: int, what: str, optimizer: Optimizer, alpha: float = 0.0,
+              decay: float = 0.0, advice: str | None = None) -> NonFiniteWeightsError:
+    """The one-line divergence error; ``what`` says what was seen. ``alpha`` (the
+    user's L2 strength) is named where it plausibly is the cause: ``decay``, the share
+    of each weight that the L2 term alone takes off in a step of gradient descent
+    (``learning_rate * alpha / m``), is above 1, so that it overshoots (alpha=1e10
+    diverged at learning_rate=0.1, and the error said only to lower the rate, below
+    1e-8). ``advice`` replaces the usual advice."""
+    if advice is None:
+        penalty = f" or alpha (now {alpha:g})" if alpha > 0 and decay > 1 else ""
+        advice = (f"Lower learning_rate (now {optimizer.learning_rate:g}){penalty} or scale "
+                  "the input features (divide pixel values by 255, standardise tabular data)")
+    return NonFiniteWeightsError(f"training diverged at iteration {epoch}{what}. {advice}.")
 
 
-def _refuse_overflowing_weights(epoch, first, batch, params, acts, problem, optimizer,
-                                workspace) -> None:
+def _divergence(epoch: int, optimizer: Optimizer, problem: Problem, alpha: float,
+                m_b: float) -> Callable[..., NonFiniteWeightsError]:
+    """:func:`_diverged` for iteration ``epoch``, as ``diverged(what, advice=None)``;
+    ``alpha`` and ``m_b`` (the mini-batch's examples or weight) as the step used them."""
+    decay = optimizer.learning_rate * alpha / m_b
+    return functools.partial(_diverged, epoch, optimizer=optimizer, alpha=problem.alpha,
+                             decay=decay)
+
+
+def _refuse_overflowing_weights(first, batch, params, acts, problem, workspace,
+                                diverged: Callable[[str], NonFiniteWeightsError]) -> None:
     """After examples' outputs overflowed at an epoch's end (the validation set, or a
     callback scoring the model): raise the divergence if the weights overflow the last
     mini-batch's outputs too (the learning rate's doing, not the examples')."""
@@ -380,8 +433,80 @@ def _refuse_overflowing_weights(epoch, first, batch, params, acts, problem, opti
                                     None, None, workspace)
         ZL = caches[-1][1].Z
     if not np.isfinite(ZL).all():
-        raise _diverged(epoch, ": the weights grew until the network's outputs "
-                              "overflow float64", optimizer) from None
+        raise diverged(": the weights grew until the network's outputs overflow "
+                       "float64") from None
+
+
+def _moments_overflowed(diverged: Callable[..., NonFiniteWeightsError], dtype: np.dtype,
+                        optimizer: Optimizer, alpha: float,
+                        decay: float) -> NonFiniteWeightsError:
+    """The error for RMSProp's or Adam's average of the squared gradients overflowing:
+    gradients beyond the square root of the dtype's range (1.8e19 in float32). A float32
+    fit is told to pass float64 data; a float64 one's gradients of 1e154 come from the
+    weights or an L2 term that have grown too large. ``alpha`` is named where its L2 term
+    plausibly is the cause (``decay``, as for :func:`_diverged`)."""
+    advice = "Scale the input features (divide pixel values by 255, standardise tabular data)"
+    penalty = f"alpha (now {alpha:g})" if alpha > 0 and decay > 1 else ""
+    if dtype != np.float64:
+        advice += (f", lower {penalty}" if penalty else "") + " or pass float64 data"
+    else:
+        advice += (f", or lower learning_rate (now {optimizer.learning_rate:g})"
+                   + (f" or {penalty}" if penalty else ""))
+    rule = type(optimizer).__name__
+    return diverged(f": the gradients grew too large for {dtype.name} ({rule}'s average of "
+                    "their squares overflows, and the weights stop moving)", advice=advice)
+
+
+def _refuse_first_cost(cost: float, batch, Y_b, w_b, first, params, problem,
+                       max_cost: float) -> None:
+    """A fresh fit's first mini-batch cost that is not finite (or beyond ``max_cost``):
+    no step has been taken, so neither the weights nor the learning rate are to blame
+    (float32 data of 1e37 overflowed the first forward pass, and the error said the
+    weights were no longer finite, to lower the learning rate). The data's cost with the
+    initial weights, without the L2 term, tells the data's values from ``alpha``."""
+    with np.errstate(all="ignore"):
+        _, caches = _engine.forward(first.forward(batch), params, problem.activations,
+                                    problem.output, None, None, None)
+        ZL = caches[-1][1].Z
+        data_cost = _engine.cost(ZL, Y_b, problem.output, params, 0.0, w_b, first.sq_norm)
+    if -max_cost <= data_cost <= max_cost:
+        if problem.alpha > 0:  # the L2 term alone
+            raise NonFiniteWeightsError(
+                f"the cost is {cost:.4g} with the initial weights, before any step: the L2 "
+                f"term of alpha={problem.alpha:g} is too large (a model holds costs up to "
+                f"{max_cost:.0e}); lower alpha") from None
+        return  # (not seen) the usual divergence error
+    dtype = ZL.dtype
+    what = (f"its outputs overflow {dtype.name}" if not np.isfinite(ZL).all() else
+            f"its cost overflows {dtype.name}" if not math.isfinite(data_cost) else
+            f"its cost is {data_cost:.4g}, more than the {max_cost:.0e} a model can hold")
+    raise OutputOverflowError(
+        f"the training data hold values too large for the network: with its initial "
+        f"weights, before any step, {what} (no learning rate can help); scale the features "
+        "(standardise them, divide pixel values by 255)"
+        + (" or pass float64 data" if dtype != np.float64 else "")) from None
+
+
+def _weights_in_range(w: np.ndarray | None) -> tuple[np.ndarray | None, float]:
+    """The sample weights, and the factor they were multiplied by, made to sum to less
+    than 1 where their sum is huge (beyond the square root of their dtype's largest
+    value); otherwise ``w`` itself and 1.0.
+
+    The cost is a weighted mean and the gradients are weighted means: multiplying every
+    weight (and ``alpha``, whose L2 term is ``alpha / m`` with ``m`` the weights' sum) by
+    the same factor changes nothing, but the sums that get there (``Σ w_i L_i``, the
+    batch's weight divided by gradient descent's learning rate) overflowed: uniform
+    weights of 7e305 (sum 1.8e308, accepted) gave a cost of inf at iteration 0, or
+    gradients of 0. The factor is a power of two, so the scaled computations round
+    exactly as the others would have where those did not overflow.
+    """
+    if w is None:
+        return None, 1.0
+    total = float(np.sum(w, dtype=np.float64))
+    if total <= math.sqrt(float(np.finfo(w.dtype).max)):
+        return w, 1.0
+    factor = 2.0 ** -math.frexp(total)[1]  # the sum to [0.5, 1)
+    return w * np.asarray(factor, dtype=w.dtype), factor
 
 
 def _first_rows(batch: slice | np.ndarray, n: int = 8) -> slice | np.ndarray:
@@ -394,9 +519,13 @@ def _first_rows(batch: slice | np.ndarray, n: int = 8) -> slice | np.ndarray:
 
 def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuffle, rng,
            schedule, learning_rate_init, events, first_iteration, algorithm,
-           fixed_weights) -> TrainingResult:
-    Y, w, acts = problem.Y, problem.sample_weight, problem.activations
+           fixed_weights, max_cost) -> TrainingResult:
+    Y, acts = problem.Y, problem.activations
     m = problem.n_samples
+    # huge weights (and alpha with them) scaled so that their sums stay finite
+    w, factor = _weights_in_range(problem.sample_weight)
+    alpha = problem.alpha * factor
+    val_weight = _weights_in_range(problem.val_weight)[0]
     first = halves = None
     began = False  # on_train_begin returned: a Ctrl-C from now on ends an interrupted fit
     n_iter, stopped_early, interrupted = 0, False, False
@@ -436,7 +565,7 @@ def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuf
                 scale = optimizer.gradient_scale if scaled else 1.0
                 split = None
                 if halves is not None and blas.two_halves:
-                    split = halves.step(batch, Y_b, w_b, problem.alpha, scale)
+                    split = halves.step(batch, Y_b, w_b, alpha, scale)
                 if split is not None:
                     cost, m_b, grads = split
                 else:
@@ -445,40 +574,61 @@ def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuf
                                                  problem.output, problem.keep_probs, rng,
                                                  workspace)
                     cost = _engine.cost(caches[-1][1].Z, Y_b, problem.output, params,
-                                        problem.alpha, w_b, first.sq_norm)
-                if not np.isfinite(cost):
-                    raise _diverged(epoch, f" (cost {cost}): the weights are no longer finite",
-                                   optimizer)
+                                        alpha, w_b, first.sq_norm)
+                if not -max_cost <= cost <= max_cost:  # NaN, infinite, or beyond a model's
+                    diverged = _divergence(epoch, optimizer, problem, alpha, m_b)
+                    if epoch == first_iteration == 0 and weight_total == 0:  # no step yet
+                        _refuse_first_cost(cost, batch, Y_b, w_b, first, params, problem,
+                                           max_cost)
+                    raise diverged(
+                        f" (cost {cost}): the weights are no longer finite"
+                        if not math.isfinite(cost) else
+                        f" (cost {cost:.4g}, more than the {max_cost:.0e} a model can hold): "
+                        "the weights are on their way to overflow")
                 if split is not None:
                     optimizer.update(rest, grads, scaled=scaled)
                     first.apply(grads["dW1"])  # the same step
                 else:
-                    grads = _engine.backward(AL, Y_b, caches, acts, problem.alpha, w_b, scale,
+                    grads = _engine.backward(AL, Y_b, caches, acts, alpha, w_b, scale,
                                              workspace)
                     optimizer.update(rest, grads, scaled=scaled)
-                    first.step(grads["dZ1"], batch, problem.alpha, m_b, scale)  # same step
+                    first.step(grads["dZ1"], batch, alpha, m_b, scale)  # same step
                 live.changed()
                 total += cost * m_b
                 weight_total += m_b
-            logs = {"cost": total / weight_total, "learning_rate": optimizer.learning_rate}
+            # Checked once an epoch, not at each step: the sum of the mini-batches' costs
+            # (each checked above) overflowing; RMSProp's and Adam's running averages of
+            # the squared gradients overflowing (to infinity, which stops the weights:
+            # float32 Adam on features of 1e20 learnt nothing more, silently)
+            epoch_cost = total / weight_total
+            if not epoch_cost <= max_cost:
+                raise _divergence(epoch, optimizer, problem, alpha, m_b)(
+                    f" (cost {epoch_cost:.4g} over the epoch): the weights are on their way "
+                    "to overflow")
+            if optimizer.state_overflowed():
+                raise _moments_overflowed(_divergence(epoch, optimizer, problem, alpha, m_b),
+                                          params["b1"].dtype, optimizer, problem.alpha,
+                                          optimizer.learning_rate * alpha / m_b)
+            logs = {"cost": epoch_cost, "learning_rate": optimizer.learning_rate}
             if problem.X_val is not None:
                 try:
                     ZL = _engine.forward_logits(problem.X_val, params, acts,
                                                 W1X=None if val_W1X is None else val_W1X(),
                                                 name="X_val")
                 except OutputOverflowError:
-                    _refuse_overflowing_weights(epoch, first, batch, params, acts, problem,
-                                                optimizer, workspace)
+                    _refuse_overflowing_weights(
+                        first, batch, params, acts, problem, workspace,
+                        _divergence(epoch, optimizer, problem, alpha, m_b))
                     raise  # the weights are fine: X_val's own values overflow
                 logs["val_loss"] = _engine.cost(ZL, problem.Y_val, problem.output, params, 0.0,
-                                                problem.val_weight, first.sq_norm)
-                logs["val_score"] = _accuracy(ZL, problem.Y_val, problem.val_weight)
+                                                val_weight, first.sq_norm)
+                logs["val_score"] = _accuracy(ZL, problem.Y_val, val_weight)
             n_iter += 1
             try:
                 stop = events.on_iteration_end(epoch, logs)
             except OutputOverflowError:  # a callback scoring the weights (ScoringMonitor)
-                _refuse_overflowing_weights(epoch, first, batch, params, acts, problem,
-                                            optimizer, workspace)
+                _refuse_overflowing_weights(first, batch, params, acts, problem, workspace,
+                                            _divergence(epoch, optimizer, problem, alpha, m_b))
                 raise
             if stop:
                 stopped_early = True
@@ -488,8 +638,8 @@ def _train(problem, live, params, optimizer, blas, *, max_iter, batch_size, shuf
             # here (a last step to infinity, or to weights whose outputs overflow, left a
             # model whose every prediction failed, blaming the data), on a few of the
             # last batch's examples: the whole batch again cost a partial_fit 10 %
-            _refuse_overflowing_weights(epoch, first, _first_rows(batch), params, acts,
-                                        problem, optimizer, None)
+            _refuse_overflowing_weights(first, _first_rows(batch), params, acts, problem, None,
+                                        _divergence(epoch, optimizer, problem, alpha, m_b))
     except KeyboardInterrupt:
         if not began:
             # before the first epoch (the set-up, a callback's on_train_begin) nothing
