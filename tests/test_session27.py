@@ -112,3 +112,24 @@ def test_a_forced_rowspace_form_refuses_an_overflowing_gram_matrix_in_one_line()
                        r"overflows float32 \(values up to 1e\+20\); use algorithm='plain'"):
         est.fit(X, y)
     assert not hasattr(est, "params_")
+
+
+def test_a_streamed_nan_is_named_by_its_row_in_the_file_through_a_preprocessor(tmp_path):
+    # the preprocessor's own refusal (new this session) named the row within the chunk
+    # ("row 2712" for X[15000]) and no file
+    import h5py
+
+    from nnscratch.exceptions import DatasetError
+    from nnscratch.preprocessing import Preprocessor
+
+    X = np.random.RandomState(0).randn(20000, 2)
+    X[15000, 0] = np.inf
+    path = tmp_path / "lab.h5"
+    with h5py.File(path, "w") as f:
+        f["X"] = X
+        f["y"] = (X[:, 0] > 0).astype(int)
+    prep = Preprocessor.fit_tabular(np.random.RandomState(1).randn(50, 2), ["a", "b"])
+    with open_chunks(path, chunk_rows=4096, preprocessor=prep) as feeder, \
+            pytest.raises(DatasetError, match=r"lab\.h5: row X\[15000\] holds an infinite"):
+        for _ in feeder.chunks():
+            pass

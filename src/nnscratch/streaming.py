@@ -408,7 +408,13 @@ class ChunkFeeder:
                 raise DatasetError(f"{self.source}: expected {len(prep.columns)} feature "
                                    f"columns, got shape {raw.shape}")
             return raw.astype(self.dtype, copy=False)
-        return prep.transform_tabular(raw)
+        try:
+            return prep.transform_tabular(raw)
+        except DatasetError:
+            # its NaN or infinity named by the file and the row in the file (the
+            # preprocessor knows neither: "row 2712" of the chunk, for X[15000])
+            self._check_finite(raw, rows.start or 0)
+            raise
 
     def labels(self, rows: slice, raw=None) -> np.ndarray:
         """The labels of ``rows`` (codes mapped onto ``class_names`` when given);
