@@ -133,3 +133,22 @@ def test_a_streamed_nan_is_named_by_its_row_in_the_file_through_a_preprocessor(t
             pytest.raises(DatasetError, match=r"lab\.h5: row X\[15000\] holds an infinite"):
         for _ in feeder.chunks():
             pass
+
+
+def test_command_lines_run_in_threads_give_the_program_its_showwarning_back():
+    # each run saved and restored warnings.showwarning alone: of two runs in threads,
+    # the one that ended last put the one-line form back for good
+    import warnings
+
+    from nnscratch import cli
+
+    own = warnings.showwarning
+    try:
+        cli._warnings_as_lines(True)  # a run in one thread begins,
+        cli._warnings_as_lines(True)  # one in another thread,
+        cli._warnings_as_lines(False)  # the first ends: the second still runs
+        assert warnings.showwarning is cli._show_warning
+        cli._warnings_as_lines(False)
+        assert warnings.showwarning is own
+    finally:
+        warnings.showwarning = own

@@ -640,7 +640,7 @@ def _carried_biases(
         b = params[f"b{l}"].astype(dtype, copy=False)
         biases[l] = b if carried is None else b + params[f"W{l}"].astype(dtype, copy=False) @ carried
         shifted[l] = (l <= len(forwards) and forwards[l - 1] == relu
-                      and bool(np.all(biases[l] >= -CARRY_LIMIT)))  # NaN: not carried
+                      and bool(biases[l].min() >= -CARRY_LIMIT))  # NaN: not carried
         carried = biases[l] if shifted[l] else None
     return biases, shifted
 

@@ -48,6 +48,7 @@ import errno
 import json
 import os
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -397,8 +398,7 @@ class NnscratchGroup(click.Group):
         end at once (an interrupt, a lack of memory: see :func:`_exit_now`)."""
         run = _Run(sys.argv[1:] if args is None else args)
         token = _RUN.set(run)
-        old_showwarning = warnings.showwarning
-        warnings.showwarning = _show_warning
+        _warnings_as_lines(True)
         message, abrupt = None, False
         try:
             try:
@@ -421,7 +421,7 @@ class NnscratchGroup(click.Group):
                               or out_of_memory(exc))
                     message, code = _message(exc), _exit_code(exc)
             finally:
-                warnings.showwarning = old_showwarning
+                _warnings_as_lines(False)
             if _TERMINATED and code != 0:  # SIGTERM or SIGHUP, taken as a Ctrl-C (and
                 message = _terminated(_TERMINATED[0], message)  # ending as it ends)
                 code = 128 + _TERMINATED[0]
@@ -432,6 +432,25 @@ class NnscratchGroup(click.Group):
             return code, abrupt
         finally:
             _RUN.reset(token)
+
+
+_SHOWWARNING_LOCK = threading.Lock()
+_showwarning_saved: list = []  # the program's own warnings.showwarning, while runs are on
+
+
+def _warnings_as_lines(begin: bool) -> None:
+    """Show warnings as ``nnscratch: warning:`` lines while any command line runs in the
+    process, and put the program's own ``warnings.showwarning`` back when the last one
+    ends: each run saved and restored it alone, so that of two runs in threads, the one
+    that ended last put the one-line form back for good."""
+    with _SHOWWARNING_LOCK:
+        if begin:
+            _showwarning_saved.append(warnings.showwarning)
+            warnings.showwarning = _show_warning
+        else:
+            saved = _showwarning_saved.pop()
+            if not _showwarning_saved:  # the last run: the program's own
+                warnings.showwarning = saved
 
 
 #: The signals that asked the console script to end (:func:`_interrupt_on_signal`).
