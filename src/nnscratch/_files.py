@@ -168,11 +168,11 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
 
 
 @contextmanager
-def _terminate_as_exit() -> Iterator[None]:
-    """SIGTERM and SIGHUP (``kill``, ``timeout``, a closed terminal) raise SystemExit
-    for the duration, so that the temporary file is removed as for any error; by
-    default they end the process at once and left it behind (tens of MB each, hidden).
-    Only in the main thread, and only where no handler of the program's own is set."""
+def terminations_handled(handler) -> Iterator[None]:
+    """SIGTERM and SIGHUP (``kill``, ``timeout``, a closed terminal) handled by
+    ``handler`` for the duration, their handlers put back after it. Only in the main
+    thread, and only where no handler of the program's own is set (their default ends
+    the process at once)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -180,12 +180,20 @@ def _terminate_as_exit() -> Iterator[None]:
     for name in ("SIGTERM", "SIGHUP"):
         number = getattr(signal, name, None)
         if number is not None and signal.getsignal(number) is signal.SIG_DFL:
-            previous[number] = signal.signal(number, _exit_on_signal)
+            previous[number] = signal.signal(number, handler)
     try:
         yield
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+        for number, handler_before in previous.items():
+            signal.signal(number, handler_before)
+
+
+def _terminate_as_exit():
+    """SIGTERM and SIGHUP raise SystemExit for the duration, so that the temporary file
+    is removed as for any error; by default they end the process at once and left it
+    behind (tens of MB each, hidden). (Under the console script they are Ctrl-C already:
+    its handler is kept.)"""
+    return terminations_handled(_exit_on_signal)
 
 
 def _exit_on_signal(number: int, frame) -> None:

@@ -634,8 +634,7 @@ def _console() -> Iterator[None]:
     caller in the same process): closed standard streams opened on the null device, a
     stderr that cannot fail the command (:class:`_Stderr`), and SIGTERM and SIGHUP
     taken as Ctrl-C (in the main thread, where the program has no handler of its own)."""
-    import signal
-    import threading
+    from ._files import terminations_handled
 
     _open_standard_streams()
     saved = sys.stderr
@@ -644,17 +643,10 @@ def _console() -> Iterator[None]:
         null = sys.stderr = open(os.devnull, "w", encoding="utf-8")
     sys.stderr = _Stderr(sys.stderr)
     del _TERMINATED[:]
-    previous = {}
-    if threading.current_thread() is threading.main_thread():
-        for name in ("SIGTERM", "SIGHUP"):
-            number = getattr(signal, name, None)
-            if number is not None and signal.getsignal(number) is signal.SIG_DFL:
-                previous[number] = signal.signal(number, _interrupt_on_signal)
     try:
-        yield
+        with terminations_handled(_interrupt_on_signal):
+            yield
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
         sys.stderr = saved
         if null is not None:
             null.close()
